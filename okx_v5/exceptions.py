@@ -1,0 +1,202 @@
+"""The one exception hierarchy of okx_v5.
+
+```
+OkxException
+├── OkxParamsException (also ValueError)   bad input, raised before anything is sent
+├── OkxRequestException                    the request did not get an answer
+│   └── OkxTimeoutException
+└── OkxAPIException                        the server answered with an error or nonsense
+    ├── OkxResponseException               not OKX JSON, or an item that does not fit its model
+    ├── OkxAuthException                   501xx
+    │   └── OkxTimestampException          50102
+    ├── OkxRateLimitException              HTTP 429, 50011
+    └── OkxServerException                 HTTP 5xx, 50001, 50004, 50013, 50026
+```
+
+Messages never contain the API secret, the passphrase or a signature.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "OkxAPIException",
+    "OkxAuthException",
+    "OkxException",
+    "OkxParamsException",
+    "OkxRateLimitException",
+    "OkxRequestException",
+    "OkxResponseException",
+    "OkxServerException",
+    "OkxTimeoutException",
+    "OkxTimestampException",
+    "api_exception_class",
+    "excerpt",
+]
+
+_EXCERPT_CHARS = 200
+
+
+def excerpt(body: str | bytes | None, limit: int = _EXCERPT_CHARS) -> str:
+    """Return the first ``limit`` characters of a response body, on one line."""
+    if body is None:
+        return ""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class OkxException(Exception):
+    """Base class of every exception okx_v5 raises."""
+
+
+class OkxParamsException(OkxException, ValueError):
+    """A parameter failed validation; nothing was sent.
+
+    Carries the method, the parameter (its OKX name), the value received and what is allowed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        param: str = "",
+        value: object = None,
+        allowed: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.method = method
+        self.param = param
+        self.value = value
+        self.allowed = allowed
+
+
+class _RequestContext(OkxException):
+    """Fields shared by the exceptions that concern one HTTP request."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        attempts: int = 1,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+
+    def _where(self) -> str:
+        where = f"{self.method} {self.path}".strip()
+        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        return f" [{where}{tries}]" if where else tries
+
+    def __str__(self) -> str:
+        return self.message + self._where()
+
+
+class OkxRequestException(_RequestContext):
+    """The request failed on the way (connection refused, reset, DNS, TLS, proxy).
+
+    The underlying ``requests`` exception is the ``__cause__``.
+    """
+
+
+class OkxTimeoutException(OkxRequestException):
+    """The server did not answer in time."""
+
+
+class OkxAPIException(_RequestContext):
+    """The server answered, but with an error code, an HTTP error or a body that is not OKX JSON.
+
+    ``code`` and ``msg`` are OKX's (``""`` when the body had none), ``status_code`` is the HTTP
+    status and ``body`` a short excerpt of the raw answer.
+    """
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str = "",
+        msg: str = "",
+        status_code: int | None = None,
+        body: str = "",
+        method: str = "",
+        path: str = "",
+        attempts: int = 1,
+        response: Any = None,
+    ) -> None:
+        self.code = code
+        self.msg = msg
+        self.status_code = status_code
+        self.body = body
+        self.response = response
+        super().__init__(
+            message or self._default_message(), method=method, path=path, attempts=attempts
+        )
+
+    def _default_message(self) -> str:
+        head = f"OKX error {self.code}" if self.code else "OKX error"
+        status = f" (HTTP {self.status_code})" if self.status_code is not None else ""
+        text = f": {self.msg}" if self.msg else ""
+        hint = _HINTS.get(self.code, "")
+        return f"{head}{status}{text}{hint}"
+
+
+class OkxResponseException(OkxAPIException):
+    """The answer is not the OKX JSON expected: an HTML page, a truncated body, a malformed item."""
+
+
+class OkxAuthException(OkxAPIException):
+    """Authentication failed (OKX codes 501xx): key, passphrase, signature, IP or environment."""
+
+
+class OkxTimestampException(OkxAuthException):
+    """The request timestamp is outside OKX's 30-second window (50102): the clock is off."""
+
+
+class OkxRateLimitException(OkxAPIException):
+    """Too many requests (HTTP 429, OKX code 50011)."""
+
+
+class OkxServerException(OkxAPIException):
+    """OKX had a problem of its own (HTTP 5xx, 50001, 50004, 50013, 50026); worth retrying."""
+
+
+_BY_CODE: dict[str, type[OkxAPIException]] = {
+    "50011": OkxRateLimitException,
+    "50061": OkxRateLimitException,
+    "50102": OkxTimestampException,
+    "50001": OkxServerException,
+    "50004": OkxServerException,
+    "50013": OkxServerException,
+    "50026": OkxServerException,
+}
+
+_HINTS: dict[str, str] = {
+    "50101": (
+        " — the API key belongs to the other environment: a demo-trading key needs"
+        " flag='1', a production key needs flag='0'"
+    ),
+    "50102": " — the local clock is off; use_server_time=True keeps it in step with OKX",
+    "50111": " — the API key is not known to OKX (check for typos and the environment)",
+    "50113": " — the signature was rejected: check the API secret",
+    "50105": " — the passphrase does not match the API key",
+}
+
+
+def api_exception_class(code: str, status_code: int | None = None) -> type[OkxAPIException]:
+    """Return the most specific exception class for an OKX ``code`` and HTTP status."""
+    if code in _BY_CODE:
+        return _BY_CODE[code]
+    if code.startswith("501"):
+        return OkxAuthException
+    if status_code == 429:
+        return OkxRateLimitException
+    if status_code is not None and status_code >= 500:
+        return OkxServerException
+    return OkxAPIException

@@ -1,0 +1,52 @@
+"""Pure helpers for the OKX signature scheme, mirroring python-okx's ``okx.utils``.
+
+``OK-ACCESS-SIGN = base64(hmac_sha256(secret, timestamp + METHOD + requestPath + body))``.
+None of these functions log or keep their arguments.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hmac
+from collections.abc import Mapping
+from hashlib import sha256
+from urllib.parse import quote
+
+# Commas stay literal so that multi-ID values read "A,B" on the wire, as python-okx sends them.
+_QUERY_SAFE = ",-_.~"
+
+
+def get_timestamp(offset: float = 0.0) -> str:
+    """Return the current UTC time as OKX wants it: ISO-8601 with milliseconds and ``Z``.
+
+    ``offset`` (seconds) is added to the local clock, to follow the server's clock.
+    """
+    now = _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=offset)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def pre_hash(timestamp: str, method: str, request_path: str, body: str = "") -> str:
+    """Return the string that is signed: ``timestamp + METHOD + request_path + body``."""
+    return timestamp + method.upper() + request_path + body
+
+
+def sign(message: str, secret_key: str) -> str:
+    """Return ``base64(hmac_sha256(secret_key, message))`` as text."""
+    digest = hmac.new(secret_key.encode(), message.encode(), sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def parse_params_to_str(params: Mapping[str, object]) -> str:
+    """Return the query string (``?a=1&b=2``, or ``""``) for ``params``, in their order.
+
+    Empty and ``None`` values are left out, as python-okx does. Values are percent-encoded
+    except for commas and unreserved characters, so IDs such as ``BTC-USDT,ETH-USDT`` go out
+    unchanged; the result is what is both signed and sent.
+    """
+    parts = [
+        f"{quote(str(key), safe=_QUERY_SAFE)}={quote(str(value), safe=_QUERY_SAFE)}"
+        for key, value in params.items()
+        if value is not None and value != ""
+    ]
+    return "?" + "&".join(parts) if parts else ""
