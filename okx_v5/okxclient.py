@@ -1,0 +1,267 @@
+"""The client core: one pooled ``requests.Session``, signing, sending and decoding.
+
+``OkxClient`` keeps python-okx's constructor (positional order included). Everything that can
+be decided once — headers, proxies, TLS settings from the environment — is decided at
+construction, so a call only builds its query string, signs it and sends it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from . import __version__, consts
+from .endpoints import Endpoint
+from .exceptions import (
+    OkxParamsException,
+    OkxRequestException,
+    OkxResponseException,
+    OkxTimeoutException,
+    excerpt,
+)
+from .response import OkxResponse
+from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
+
+__all__ = ["OkxClient", "Timeout"]
+
+logger = logging.getLogger("okx_v5")
+
+T = TypeVar("T")
+_C = TypeVar("_C", bound="OkxClient")
+Timeout = float | tuple[float, float]
+"""Seconds: one number for both, or a ``(connect, read)`` pair."""
+
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
+_NO_KEY = ("", "-1", None)
+_FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
+
+
+def _mask(key: str) -> str:
+    return key[:4] + "…" + key[-4:] if len(key) > 12 else "****"
+
+
+class OkxClient:
+    """Base of every API class: holds credentials, settings and the HTTP session.
+
+    Args:
+        api_key: API key; ``'-1'`` (python-okx's default) means none.
+        api_secret_key: API secret; never logged or shown.
+        passphrase: API passphrase; never logged or shown.
+        use_server_time: keep the request timestamps in step with OKX's clock.
+        flag: ``'0'`` production, ``'1'`` demo trading (sent as ``x-simulated-trading``).
+        domain: base URL, ``https://www.okx.com`` by default.
+        debug: log every request and answer (secrets redacted) on the ``okx_v5`` logger.
+        proxy: one proxy URL for both http and https.
+        timeout: seconds, or a ``(connect, read)`` pair; default ``(5, 10)``.
+        session: a ``requests.Session`` to use instead of a new one (not closed by ``close()``).
+    """
+
+    def __init__(
+        self,
+        api_key: str = "-1",
+        api_secret_key: str = "-1",
+        passphrase: str = "-1",
+        use_server_time: bool | None = None,
+        flag: str | int = "1",
+        domain: str = consts.API_URL,
+        debug: bool = False,
+        proxy: str | None = None,
+        *,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.flag = _check_flag(flag)
+        self.domain = _check_domain(domain)
+        self.API_KEY = api_key
+        self.use_server_time = use_server_time
+        self.debug = debug
+        self.proxy = proxy
+        self.timeout = timeout
+        self.__secret = api_secret_key
+        self.__passphrase = passphrase
+        self._has_credentials = api_key not in _NO_KEY and api_secret_key not in _NO_KEY
+        self._owns_session = session is None
+        self.session = session if session is not None else requests.Session()
+        self._send_options = self._resolve_send_options()
+        self._base_headers = self._resolve_headers()
+        if debug:
+            _ensure_debug_output()
+
+    @classmethod
+    def from_env(cls: type[_C], **kwargs: Any) -> _C:
+        """Return a client configured from ``OKX_API_KEY``, ``OKX_API_SECRET``,
+        ``OKX_PASSPHRASE`` and ``OKX_FLAG`` (demo ``'1'`` when unset); ``kwargs`` override."""
+        settings: dict[str, Any] = {
+            "api_key": os.environ.get("OKX_API_KEY", "-1"),
+            "api_secret_key": os.environ.get("OKX_API_SECRET", "-1"),
+            "passphrase": os.environ.get("OKX_PASSPHRASE", "-1"),
+            "flag": os.environ.get("OKX_FLAG", consts.DEMO_TRADING),
+        }
+        settings.update(kwargs)
+        return cls(**settings)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the HTTP session (and its pooled connections) if this client created it."""
+        if self._owns_session:
+            self.session.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        key = _mask(self.API_KEY) if self._has_credentials else None
+        return f"{type(self).__name__}(domain={self.domain!r}, flag={self.flag!r}, api_key={key!r})"
+
+    # -- the request path ----------------------------------------------------------------
+
+    def _call(self, endpoint: Endpoint[T], validate: bool, **given: object) -> OkxResponse[T]:
+        """Validate ``given`` against ``endpoint``, then send it; the API methods' one body."""
+        params = endpoint.prepare(given, validate=validate)
+        if endpoint.signed and not self._has_credentials:
+            raise OkxParamsException(
+                f"{endpoint.name}: this endpoint needs an API key; pass api_key, "
+                "api_secret_key and passphrase (or set OKX_API_KEY, OKX_API_SECRET and "
+                "OKX_PASSPHRASE and use from_env())",
+                method=endpoint.name,
+            )
+        return self.request(endpoint, params)
+
+    def request(self, endpoint: Endpoint[T], params: Mapping[str, str]) -> OkxResponse[T]:
+        """Send ``params`` (already wire strings) to ``endpoint`` and return the decoded answer.
+
+        The query string is built once; the same bytes are signed and sent.
+        """
+        path = endpoint.path + parse_params_to_str(params)
+        headers = self._headers(endpoint.method, path, signed=endpoint.signed)
+        response = self._send(endpoint.method, path, headers)
+        payload = self._decode(endpoint.method, path, response)
+        return OkxResponse(
+            payload,
+            endpoint.model,
+            status_code=response.status_code,
+            method=endpoint.method,
+            path=path,
+        )
+
+    def _headers(self, method: str, path: str, *, signed: bool) -> dict[str, str]:
+        headers = dict(self._base_headers)
+        if signed:
+            timestamp = get_timestamp()
+            headers[consts.OK_ACCESS_KEY] = self.API_KEY
+            headers[consts.OK_ACCESS_SIGN] = sign(pre_hash(timestamp, method, path), self.__secret)
+            headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
+            headers[consts.OK_ACCESS_PASSPHRASE] = self.__passphrase
+        return headers
+
+    def _send(self, method: str, path: str, headers: dict[str, str]) -> requests.Response:
+        # A hand-built PreparedRequest: the URL is the signed one, never re-encoded, and the
+        # session's per-call environment lookups are skipped (resolved once in __init__).
+        prepared = requests.PreparedRequest()
+        prepared.method = method
+        prepared.url = self.domain + path
+        prepared.headers = CaseInsensitiveDict(headers)
+        prepared.body = None
+        prepared.hooks = {"response": []}
+        started = time.perf_counter()
+        try:
+            response = self.session.send(prepared, timeout=self.timeout, **self._send_options)
+        except requests.Timeout as exc:
+            raise OkxTimeoutException(
+                f"no answer within {self.timeout} s: {exc}", method=method, path=path
+            ) from exc
+        except requests.RequestException as exc:
+            raise OkxRequestException(f"request failed: {exc}", method=method, path=path) from exc
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> HTTP %s in %.1f ms: %s",
+                method,
+                self.domain + path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+                excerpt(response.content, 500),
+            )
+        return response
+
+    @staticmethod
+    def _decode(method: str, path: str, response: requests.Response) -> dict[str, Any]:
+        content = response.content
+        try:
+            payload = json.loads(content)
+        except ValueError:
+            problem = "an empty body" if not content else "a body that is not JSON"
+        else:
+            if isinstance(payload, dict) and "code" in payload:
+                return payload
+            problem = "JSON without an OKX code"
+        raise OkxResponseException(
+            f"OKX answered HTTP {response.status_code} with {problem}: {excerpt(content)!r}",
+            status_code=response.status_code,
+            body=excerpt(content),
+            method=method,
+            path=path,
+        )
+
+    # -- settings resolved once per client -------------------------------------------------
+
+    def _resolve_send_options(self) -> dict[str, Any]:
+        proxies = {"http": self.proxy, "https": self.proxy} if self.proxy else {}
+        settings = self.session.merge_environment_settings(self.domain, proxies, False, None, None)
+        return {**settings, "allow_redirects": False}
+
+    def _resolve_headers(self) -> dict[str, str]:
+        headers = {str(k): str(v) for k, v in self.session.headers.items()}
+        headers.update(
+            {
+                consts.USER_AGENT: f"okx_v5/{__version__} python-requests/{requests.__version__}",
+                consts.CONTENT_TYPE: consts.APPLICATION_JSON,
+                consts.ACCEPT: consts.APPLICATION_JSON,
+                consts.SIMULATED_TRADING: self.flag,
+            }
+        )
+        return headers
+
+
+def _check_flag(flag: object) -> str:
+    if isinstance(flag, (str, int)) and not isinstance(flag, bool) and str(flag) in _FLAGS:
+        return _FLAGS[str(flag)]
+    raise OkxParamsException(
+        f"flag is {flag!r}; allowed values are '0' (production) and '1' (demo trading)",
+        param="flag",
+        value=flag,
+        allowed="'0', '1'",
+    )
+
+
+def _check_domain(domain: object) -> str:
+    if isinstance(domain, str) and domain.startswith(("http://", "https://")):
+        stripped = domain.strip().rstrip("/")
+        if "://" in stripped and stripped.split("://", 1)[1]:
+            return stripped
+    raise OkxParamsException(
+        f"domain is {domain!r}; an http:// or https:// base URL is required",
+        param="domain",
+        value=domain,
+        allowed="http:// or https:// URL",
+    )
+
+
+def _ensure_debug_output() -> None:
+    # debug=True should show something even in a bare script or notebook, as python-okx does;
+    # when the application configured logging itself, leave its configuration alone.
+    logger.setLevel(logging.DEBUG)
+    if not logger.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)

@@ -1,0 +1,91 @@
+"""The response object: python-okx's decoded JSON dict, plus typed attributes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Generic, TypeVar
+
+from .converter import StructureError, structure_items
+from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
+
+__all__ = ["OkxResponse"]
+
+T = TypeVar("T")
+
+
+class OkxResponse(dict[str, Any], Generic[T]):
+    """The decoded OKX JSON, exactly as python-okx returns it, with typed attributes.
+
+    ``result["data"][0]["lever"]`` and ``json.dumps(result)`` work as with python-okx;
+    ``result.data`` gives the same items as typed attrs objects, ``result.code`` / ``.msg`` the
+    OKX code and message, ``result.ok`` whether the code is ``"0"``, and
+    :meth:`raise_for_code` turns an OKX error into an exception.
+    """
+
+    __slots__ = ("_items", "_model", "method", "path", "status_code")
+
+    def __init__(
+        self,
+        payload: dict[str, Any],
+        model: type[T],
+        *,
+        status_code: int | None = None,
+        method: str = "",
+        path: str = "",
+    ) -> None:
+        super().__init__(payload)
+        self._model = model
+        self._items: list[T] | None = None
+        self.status_code = status_code
+        """The HTTP status of the answer."""
+        self.method = method
+        self.path = path
+        """The request path with its query string, as sent."""
+
+    @property
+    def code(self) -> str:
+        """OKX's result code as a string; ``"0"`` means success."""
+        return str(self.get("code", ""))
+
+    @property
+    def msg(self) -> str:
+        """OKX's message; empty on success."""
+        return str(self.get("msg", ""))
+
+    @property
+    def ok(self) -> bool:
+        """Whether OKX reported success (code ``"0"``)."""
+        return self.code == "0"
+
+    @property
+    def data(self) -> list[T]:
+        """The ``data`` items as typed attrs objects (structured once, on first access).
+
+        Raises :class:`~okx_v5.exceptions.OkxResponseException` naming the item and field when
+        an item does not fit its model.
+        """
+        if self._items is None:
+            try:
+                self._items = structure_items(self.get("data", []), self._model)
+            except StructureError as bad:
+                raise self._exception(OkxResponseException, f"malformed answer: {bad}") from None
+        return self._items
+
+    def raise_for_code(self) -> OkxResponse[T]:
+        """Return ``self`` on OKX success, else raise the matching ``OkxAPIException``."""
+        if self.ok:
+            return self
+        cls = api_exception_class(self.code, self.status_code)
+        raise self._exception(cls, "")
+
+    def _exception(self, cls: type[OkxAPIException], message: str) -> OkxAPIException:
+        return cls(
+            message,
+            code=self.code,
+            msg=self.msg,
+            status_code=self.status_code,
+            body=excerpt(json.dumps(self, default=str)),
+            method=self.method,
+            path=self.path,
+            response=self,
+        )

@@ -1,0 +1,44 @@
+"""Shared fixtures: clients on a mocked OKX."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import responses
+
+import okx_v5.Account as Account
+import okx_v5.PublicData as PublicData
+
+from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    """A mocked OKX: requests to unregistered URLs fail with ConnectionError."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+@pytest.fixture
+def account() -> Iterator[Account.AccountAPI]:
+    with Account.AccountAPI(KEY, SECRET, PASSPHRASE, False, "1") as api:
+        yield api
+
+
+@pytest.fixture
+def public() -> Iterator[PublicData.PublicAPI]:
+    with PublicData.PublicAPI(flag="0") as api:
+        yield api
+
+
+@pytest.fixture
+def leverage_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
+    mocked.get(LEVERAGE_URL, json=LEVERAGE_ANSWER)
+    return mocked
+
+
+@pytest.fixture
+def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
+    mocked.get(TIERS_URL, json=TIERS_ANSWER)
+    return mocked

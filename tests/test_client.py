@@ -1,0 +1,214 @@
+"""Client construction, settings, lifecycle, repr and logging — python-okx's constructor."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+import requests
+import responses
+
+import okx_v5
+import okx_v5.Account as Account
+import okx_v5.PublicData as PublicData
+from okx_v5 import AccountAPI, OkxParamsException, PublicAPI, consts
+from okx_v5.okxclient import OkxClient
+
+from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL
+
+
+def test_top_level_names_and_version() -> None:
+    assert AccountAPI is Account.AccountAPI
+    assert PublicAPI is PublicData.PublicAPI
+    assert isinstance(okx_v5.__version__, str)
+    assert issubclass(AccountAPI, OkxClient)
+
+
+def test_python_okx_positional_order() -> None:
+    api = AccountAPI(
+        KEY, SECRET, PASSPHRASE, True, "0", "https://example.test/", True, "http://proxy:3128"
+    )
+    assert (api.API_KEY, api.use_server_time, api.flag, api.domain, api.debug, api.proxy) == (
+        KEY,
+        True,
+        "0",
+        "https://example.test",
+        True,
+        "http://proxy:3128",
+    )
+    assert api._send_options["proxies"] == {
+        "http": "http://proxy:3128",
+        "https": "http://proxy:3128",
+    }
+
+
+@pytest.mark.parametrize(("flag", "sent"), [("0", "0"), ("1", "1"), (0, "0"), (1, "1")])
+def test_flag_accepts_strings_and_ints(
+    flag: str | int, sent: str, tiers_ok: responses.RequestsMock
+) -> None:
+    PublicAPI(flag=flag).get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert tiers_ok.calls[0].request.headers[consts.SIMULATED_TRADING] == sent
+
+
+@pytest.mark.parametrize("flag", ["2", 2, "demo", True, None, 1.0])
+def test_flag_rejects_anything_else_at_construction(flag: object) -> None:
+    with pytest.raises(
+        OkxParamsException,
+        match=r"flag is .*; allowed values are '0' \(production\) and '1' \(demo trading\)",
+    ):
+        PublicAPI(flag=flag)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("domain", ["www.okx.com", "ftp://okx.com", "https://", "", None])
+def test_domain_must_be_an_http_url(domain: object) -> None:
+    with pytest.raises(OkxParamsException, match="domain is"):
+        PublicAPI(domain=domain)  # type: ignore[arg-type]
+
+
+def test_domain_trailing_slash_is_tolerated(mocked: responses.RequestsMock) -> None:
+    mocked.get(
+        "http://127.0.0.1:8080/api/v5/public/position-tiers",
+        json={"code": "0", "msg": "", "data": []},
+    )
+    api = PublicAPI(domain="http://127.0.0.1:8080/")
+    api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert mocked.calls[0].request.url.startswith("http://127.0.0.1:8080/api/v5/")
+
+
+def test_one_session_is_reused_and_closed_by_the_context_manager(
+    tiers_ok: responses.RequestsMock,
+) -> None:
+    closed = []
+    with PublicAPI() as api:
+        session = api.session
+        session.close = lambda: closed.append(True)  # type: ignore[method-assign]
+        api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+        api.get_position_tiers("SWAP", "cross", instFamily="ETH-USDT")
+        assert api.session is session
+        assert isinstance(session, requests.Session)
+        assert closed == []
+    assert closed == [True]
+
+
+def test_a_given_session_is_used_and_left_open(tiers_ok: responses.RequestsMock) -> None:
+    session = requests.Session()
+    session.headers["X-Trace"] = "abc"
+    closed = []
+    session.close = lambda: closed.append(True)  # type: ignore[method-assign]
+    with PublicAPI(session=session) as api:
+        api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert api.session is session
+    assert closed == []
+    assert tiers_ok.calls[0].request.headers["X-Trace"] == "abc"
+
+
+def test_timeout_is_passed_to_every_request(
+    monkeypatch: pytest.MonkeyPatch, tiers_ok: responses.RequestsMock
+) -> None:
+    seen = []
+    original = requests.Session.send
+
+    def spy(
+        self: requests.Session, request: requests.PreparedRequest, **kwargs: object
+    ) -> requests.Response:
+        seen.append(kwargs["timeout"])
+        return original(self, request, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "send", spy)
+    PublicAPI().get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    PublicAPI(timeout=2.5).get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert seen == [(5.0, 10.0), 2.5]
+
+
+def test_from_env_reads_the_four_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKX_API_KEY", KEY)
+    monkeypatch.setenv("OKX_API_SECRET", SECRET)
+    monkeypatch.setenv("OKX_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("OKX_FLAG", "0")
+    api = AccountAPI.from_env(timeout=3)
+    assert (api.API_KEY, api.flag, api.timeout, api._has_credentials) == (KEY, "0", 3, True)
+
+
+def test_from_env_without_variables_gives_a_demo_client_without_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE", "OKX_FLAG"):
+        monkeypatch.delenv(name, raising=False)
+    api = PublicAPI.from_env()
+    assert (api.flag, api._has_credentials) == ("1", False)
+
+
+def test_repr_masks_the_key_and_hides_secrets() -> None:
+    text = repr(AccountAPI(KEY, SECRET, PASSPHRASE, False, "1"))
+    assert text == "AccountAPI(domain='https://www.okx.com', flag='1', api_key='a1b2…5555')"
+    assert SECRET not in text
+    assert PASSPHRASE not in text
+    assert (
+        repr(PublicAPI(flag=0)) == "PublicAPI(domain='https://www.okx.com', flag='0', api_key=None)"
+    )
+    assert "****" in repr(AccountAPI("short", SECRET, PASSPHRASE))
+
+
+def test_debug_logs_requests_without_secrets(
+    caplog: pytest.LogCaptureFixture, leverage_ok: responses.RequestsMock
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="okx_v5")
+    AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", debug=True).get_leverage(
+        "cross", instId="BTC-USDT-SWAP"
+    )
+    text = caplog.text
+    assert (
+        "GET https://www.okx.com/api/v5/account/leverage-info?instId=BTC-USDT-SWAP&mgnMode=cross -> HTTP 200"
+        in text
+    )
+    signature = leverage_ok.calls[0].request.headers["OK-ACCESS-SIGN"]
+    for secret in (SECRET, PASSPHRASE, signature):
+        assert secret not in text
+    assert all(record.name == "okx_v5" for record in caplog.records)
+
+
+def test_debug_adds_a_handler_only_when_logging_is_unconfigured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logger = logging.getLogger("okx_v5")
+    root = logging.getLogger()
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    PublicAPI(debug=True)
+    PublicAPI(debug=True)
+    assert len(logger.handlers) == 1
+    assert logger.level == logging.DEBUG
+    root.handlers = [logging.NullHandler()]
+    logger.handlers = []
+    PublicAPI(debug=True)
+    assert logger.handlers == []
+
+
+def test_params_exception_is_a_value_error() -> None:
+    assert issubclass(OkxParamsException, ValueError)
+    assert issubclass(OkxParamsException, okx_v5.OkxException)
+
+
+def test_importing_okx_v5_has_no_side_effects() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import threading, socket; before = threading.active_count(); "
+        "opened = []; orig = socket.socket.connect; "
+        "socket.socket.connect = lambda *a: opened.append(a); "
+        "import okx_v5, okx_v5.Account, okx_v5.PublicData; "
+        "assert threading.active_count() == before and not opened; print('clean')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "clean"
+
+
+def test_leverage_url_constant_matches_the_declaration() -> None:
+    from okx_v5.endpoints import LEVERAGE_INFO, POSITION_TIERS
+
+    assert LEVERAGE_URL.endswith(LEVERAGE_INFO.path)
+    assert TIERS_URL.endswith(POSITION_TIERS.path)
+    assert (LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.scope) == (20, "user")
+    assert (POSITION_TIERS.rate_limit.requests, POSITION_TIERS.rate_limit.scope) == (10, "ip")
