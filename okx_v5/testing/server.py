@@ -15,6 +15,9 @@ from okx_v5.testing.exchange import Exchange, Reply
 
 __all__ = ["HTTPServerThread"]
 
+# How often serve_forever looks for a shutdown; stop() waits up to this long (seconds).
+_POLL_INTERVAL = 0.05
+
 
 class _Server(ThreadingHTTPServer):
     """Counts accepted connections and can cut them all when stopping."""
@@ -102,7 +105,7 @@ class HTTPServerThread:
     def __init__(self, exchange: Exchange, host: str, port: int) -> None:
         self._server = _Server((host, port), exchange)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="FakeOKX", daemon=True
+            target=self._server.serve_forever, args=(_POLL_INTERVAL,), name="FakeOKX", daemon=True
         )
         self._thread.start()
 
