@@ -16,7 +16,7 @@ from okx_v5.testing.exchange import Exchange, Reply
 __all__ = ["HTTPServerThread"]
 
 # How often serve_forever looks for a shutdown; stop() waits up to this long (seconds).
-_POLL_INTERVAL = 0.05
+_POLL_INTERVAL = 0.02
 
 
 class _Server(ThreadingHTTPServer):
