@@ -105,7 +105,12 @@ def test_faults_apply_in_order_and_can_be_cleared(okx: FakeOKX, session: request
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"kind": "teapot"}, {"kind": "empty", "count": 0}, {"kind": "http_5xx", "status": 404}],
+    [
+        {"kind": "teapot"},
+        {"kind": "empty", "count": 0},
+        {"kind": "http_5xx", "status": 404},
+        {"kind": "delay", "seconds": -1},
+    ],
 )
 def test_inject_rejects_nonsense(okx: FakeOKX, kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies by argument

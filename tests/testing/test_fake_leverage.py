@@ -58,6 +58,11 @@ def test_futures_are_hedged_and_margin_is_net(
     ]
 
 
+def test_options_have_a_net_row(okx: FakeOKX, session: requests.Session, signed: Signer) -> None:
+    rows = leverage(okx, session, signed, "instId=BTC-USD-250328-50000-C&mgnMode=isolated")
+    assert [(r["instId"], r["posSide"]) for r in rows] == [("BTC-USD-250328-50000-C", "net")]
+
+
 def test_net_mode_has_one_net_row(okx: FakeOKX, session: requests.Session, signed: Signer) -> None:
     okx.set_position_mode(FakeOKX.DEMO_KEY, "net")
     rows = leverage(okx, session, signed, "instId=BTC-USDT-SWAP,ETH-USDT-SWAP&mgnMode=cross")
@@ -131,6 +136,11 @@ def test_reset_forgets_leverage_and_position_mode(
 def test_set_leverage_rejects_nonsense(okx: FakeOKX, kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message varies by argument
         okx.set_leverage(FakeOKX.DEMO_KEY, **kwargs)
+
+
+def test_add_key_rejects_empty_credentials(okx: FakeOKX) -> None:
+    with pytest.raises(ValueError, match="must not be empty"):
+        okx.add_key("key", "", "pass")
 
 
 def test_unknown_key_and_mode_are_rejected(okx: FakeOKX) -> None:

@@ -116,6 +116,7 @@ def test_unknown_path_is_404_and_wrong_method_is_405(
     missing = session.get(okx.url + "/api/v5/public/nothing")
     assert missing.status_code == 404
     assert missing.json()["code"] == "404"
-    wrong = session.post(okx.url + "/api/v5/public/time", data="{}")
-    assert wrong.status_code == 405
-    assert wrong.json()["code"] == "405"
+    for method in ("POST", "PUT", "DELETE"):
+        wrong = session.request(method, okx.url + "/api/v5/public/time", data="{}")
+        assert wrong.status_code == 405
+        assert wrong.json()["code"] == "405"

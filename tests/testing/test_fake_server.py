@@ -109,6 +109,19 @@ def test_stop_closes_idle_keep_alive_connections(okx: FakeOKX) -> None:
         conn.close()
 
 
+def test_package_exports_only_its_names() -> None:
+    import okx_v5.testing
+
+    assert okx_v5.testing.FakeOKX is FakeOKX
+    with pytest.raises(AttributeError, match="Nothing"):
+        _ = okx_v5.testing.Nothing
+
+
+def test_clock_offset_can_be_read_back(okx: FakeOKX) -> None:
+    okx.clock_offset = -12.5
+    assert okx.clock_offset == -12.5
+
+
 def test_importing_starts_no_thread() -> None:
     code = (
         "import threading, okx_v5.testing, okx_v5.testing.pytest_plugin;"
