@@ -11,7 +11,8 @@ import requests
 from okx_v5.testing import FakeOKX
 
 Signer = Callable[..., dict[str, str]]
-PATH = "/api/v5/account/leverage-info?instId=BTC-USDT-SWAP&mgnMode=cross"
+LEVERAGE_PATH = "/api/v5/account/leverage-info"
+PATH = LEVERAGE_PATH + "?instId=BTC-USDT-SWAP&mgnMode=cross"
 
 
 def get(
@@ -171,3 +172,21 @@ def test_public_endpoints_need_no_signature(okx: FakeOKX, session: requests.Sess
     path = "/api/v5/public/position-tiers?instType=SWAP&tdMode=cross&instFamily=BTC-USDT"
     response = session.get(okx.url + path)
     assert (response.status_code, response.json()["code"]) == (200, "0")
+
+
+def test_okx_v5_signing_helpers_are_accepted(okx: FakeOKX, session: requests.Session) -> None:
+    from okx_v5 import utils
+
+    path = LEVERAGE_PATH + utils.parse_params_to_str(
+        {"instId": "BTC-USDT-SWAP,ETH-USDT-SWAP", "mgnMode": "cross"}
+    )
+    timestamp = utils.get_timestamp()
+    headers = {
+        "OK-ACCESS-KEY": FakeOKX.DEMO_KEY,
+        "OK-ACCESS-SIGN": utils.sign(utils.pre_hash(timestamp, "GET", path), FakeOKX.DEMO_SECRET),
+        "OK-ACCESS-TIMESTAMP": timestamp,
+        "OK-ACCESS-PASSPHRASE": FakeOKX.DEMO_PASSPHRASE,
+        "x-simulated-trading": "1",
+    }
+    status, body = get(session, okx, path, headers)
+    assert (status, body["code"], len(body["data"])) == (200, "0", 4)

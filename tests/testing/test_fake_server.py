@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -37,6 +38,18 @@ def test_each_new_client_is_a_new_connection(okx: FakeOKX) -> None:
         with requests.Session() as session:
             session.get(okx.url + TIME)
     assert okx.connections == 3
+
+
+def test_concurrent_clients_are_served_and_recorded(okx: FakeOKX) -> None:
+    def client() -> set[int]:
+        with requests.Session() as session:
+            return {session.get(okx.url + TIME).status_code for _ in range(20)}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: client(), range(8)))
+    assert results == [{200}] * 8
+    assert okx.connections == 8
+    assert len(okx.requests) == 160
 
 
 def test_answers_are_http_1_1_with_content_length(okx: FakeOKX) -> None:
