@@ -13,9 +13,6 @@ import requests
 
 from okx_v5.testing import FakeOKX
 
-LEVERAGE = "/api/v5/account/leverage-info"
-TIERS = "/api/v5/public/position-tiers"
-
 Signer = Callable[..., dict[str, str]]
 
 

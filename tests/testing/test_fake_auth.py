@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -96,8 +97,6 @@ def test_public_time_follows_the_clock_offset(okx: FakeOKX, session: requests.Se
     body = session.get(okx.url + "/api/v5/public/time").json()
     assert body["code"] == "0"
     assert abs(int(body["data"][0]["ts"]) - okx.server_time()) < 5_000
-    import time
-
     assert abs(int(body["data"][0]["ts"]) - (time.time() - 3600) * 1000) < 5_000
 
 
