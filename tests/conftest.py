@@ -10,6 +10,10 @@ import responses
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
 
+# The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled
+# in addopts) so that okx_v5 is imported after coverage starts.
+from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
+
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
 
 

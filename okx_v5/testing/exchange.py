@@ -1,0 +1,498 @@
+"""OKX's behaviour, without the HTTP plumbing: authentication, parameters, limits, faults.
+
+:class:`Exchange` turns one received request into one :class:`Reply`. It checks what OKX
+checks, in an order close to OKX's: the four auth headers, the timestamp's format and its
+30-second window against the exchange's own clock, the key, the environment (demo or live),
+the passphrase, then the signature over the raw ``path?query`` exactly as received.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hmac
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from hashlib import sha256
+from urllib.parse import parse_qs
+
+from okx_v5 import consts as c
+from okx_v5.testing.faults import Fault, FaultQueue, PendingFault
+from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
+
+__all__ = [
+    "ERRORS",
+    "POS_MODES",
+    "Exchange",
+    "RecordedRequest",
+    "Reply",
+    "SlidingWindow",
+    "error_reply",
+]
+
+ERRORS: dict[str, tuple[int, str]] = {
+    "50001": (503, "Service temporarily unavailable. Please try again later."),
+    "50011": (429, "Too Many Requests"),
+    "50014": (400, "Parameter {0} can not be empty."),
+    "50101": (401, "APIKey does not match current environment."),
+    "50102": (401, "Timestamp request expired."),
+    "50103": (401, 'Request header "OK-ACCESS-KEY" can not be empty.'),
+    "50104": (401, 'Request header "OK-ACCESS-PASSPHRASE" can not be empty.'),
+    "50105": (401, 'Request header "OK-ACCESS-PASSPHRASE" incorrect.'),
+    "50106": (401, 'Request header "OK-ACCESS-SIGN" can not be empty.'),
+    "50107": (401, 'Request header "OK-ACCESS-TIMESTAMP" can not be empty.'),
+    "50111": (401, "Invalid OK-ACCESS-KEY."),
+    "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
+    "50113": (401, "Invalid Sign."),
+    "51000": (400, "Parameter {0} error"),
+}
+"""OKX code → (HTTP status, message template) for every error the fake exchange answers."""
+
+POS_MODES = {
+    "long_short": "long_short",
+    "long_short_mode": "long_short",
+    "net": "net",
+    "net_mode": "net",
+}
+"""Accepted spellings of the position mode (ours and OKX's ``posMode``) → the stored one."""
+
+TIMESTAMP_WINDOW = 30.0
+"""Seconds a request timestamp may differ from the exchange's clock."""
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_INST_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")
+_CCY = re.compile(r"[A-Z0-9]+")
+_MAX_LEVERAGE_IDS = 20
+_MAX_TIER_IDS = 5
+_HTML_5XX = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the fake exchange received it."""
+
+    method: str
+    path: str
+    """The raw request target, ``path?query`` byte-for-byte as sent."""
+    headers: dict[str, str]
+    body: str
+    time: float
+    """When it arrived (``time.time()``, the local clock, not the exchange's)."""
+    client: str = ""
+    """The client's IP address."""
+
+    def header(self, name: str) -> str | None:
+        """Return the header ``name`` (any case), or ``None``."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the server sends back: a status and a body, or a delay or a dropped connection."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    delay: float = 0.0
+    drop: bool = False
+
+
+class SlidingWindow:
+    """At most ``limit`` requests per ``window`` seconds for each identity (key or IP)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit = limit
+        self.window = window
+        self._hits: dict[str, deque[float]] = {}
+
+    def allow(self, identity: str, now: float) -> bool:
+        """Count one request of ``identity`` at ``now`` and say whether it is within the limit.
+
+        Refused requests are not counted, so a client that backs off gets back in.
+        """
+        hits = self._hits.setdefault(identity, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        return True
+
+    def clear(self) -> None:
+        """Forget every request counted so far."""
+        self._hits.clear()
+
+
+@dataclass(frozen=True)
+class _Key:
+    secret: str
+    passphrase: str
+    demo: bool
+
+
+@dataclass
+class _Account:
+    pos_mode: str = "long_short"
+    levers: dict[tuple[str, str, str], str] = field(default_factory=dict)
+
+
+_Endpoint = Callable[[Mapping[str, str], str, str], Reply]
+"""An endpoint gets (params, API key or "", client IP) and returns the answer."""
+
+
+class _ParamError(Exception):
+    def __init__(self, code: str, param: str) -> None:
+        super().__init__(code, param)
+        self.code = code
+        self.param = param
+
+
+def _json(payload: object) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def error_reply(code: str, *args: str) -> Reply:
+    """Return OKX's answer for error ``code``, its message filled with ``args``."""
+    status, template = ERRORS[code]
+    return Reply(status, _json({"code": code, "msg": template.format(*args), "data": []}))
+
+
+def _ok(data: list[dict[str, str]]) -> Reply:
+    return Reply(200, _json({"code": "0", "msg": "", "data": data}))
+
+
+def _parse_timestamp(text: str) -> float | None:
+    """Return the epoch seconds of an OKX timestamp, or ``None`` if it is not one."""
+    if not _TIMESTAMP.fullmatch(text):
+        return None
+    try:
+        moment = _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=_dt.timezone.utc).timestamp()
+
+
+def _ids(params: Mapping[str, str], name: str, limit: int, pattern: re.Pattern[str]) -> list[str]:
+    """Return the comma-separated values of ``name``; 51000 if malformed or more than ``limit``."""
+    items = params[name].split(",")
+    if len(items) > limit or not all(pattern.fullmatch(item) for item in items):
+        raise _ParamError("51000", name)
+    return items
+
+
+def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    """Return the required parameter ``name``: 50014 if missing, 51000 if not ``allowed``."""
+    value = params.get(name, "")
+    if not value:
+        raise _ParamError("50014", name)
+    if value not in allowed:
+        raise _ParamError("51000", name)
+    return value
+
+
+def _inst_type(inst_id: str) -> str:
+    """Guess an instrument's type from the shape of its ID, as OKX names them."""
+    parts = inst_id.split("-")
+    if parts[-1] == "SWAP":
+        return "SWAP"
+    if len(parts) == 3 and parts[-1].isdigit():
+        return "FUTURES"
+    if len(parts) == 5:
+        return "OPTION"
+    return "MARGIN"
+
+
+class Exchange:
+    """The fake exchange's state and rules; :meth:`handle` answers one request. Thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        rate_limits: bool = True,
+        rate_window: float = 2.0,
+        clock_offset: float = 0.0,
+        default_lever: str = "10",
+    ) -> None:
+        self.rate_limits = rate_limits
+        self.clock_offset = clock_offset
+        self.default_lever = default_lever
+        self.faults = FaultQueue()
+        self._lock = threading.Lock()
+        self._keys: dict[str, _Key] = {}
+        self._accounts: dict[str, _Account] = {}
+        self._requests: list[RecordedRequest] = []
+        self._tiers = build_tiers()
+        self._leverage_limit = SlidingWindow(20, rate_window)
+        self._tiers_limit = SlidingWindow(10, rate_window)
+        # path -> (method, signed?, endpoint)
+        self._routes: dict[str, tuple[str, bool, _Endpoint]] = {
+            c.GET_LEVERAGE: ("GET", True, self._leverage_info),
+            c.POSITION_TIERS: ("GET", False, self._position_tiers),
+            c.SERVER_TIME: ("GET", False, self._server_time),
+        }
+
+    # -- state the tests control -------------------------------------------------------------
+
+    def now(self) -> float:
+        """Return the exchange's clock in epoch seconds: the local clock plus ``clock_offset``."""
+        return time.time() + self.clock_offset
+
+    def add_key(self, key: str, secret: str, passphrase: str, *, demo: bool = True) -> None:
+        """Register API credentials; ``demo`` keys answer only with ``x-simulated-trading: 1``."""
+        if not key or not secret or not passphrase:
+            raise ValueError("key, secret and passphrase must not be empty")
+        with self._lock:
+            self._keys[key] = _Key(secret, passphrase, demo)
+            self._accounts.setdefault(key, _Account())
+
+    def set_position_mode(self, key: str, mode: str) -> None:
+        """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
+        if mode not in POS_MODES:
+            raise ValueError(f"mode must be one of {sorted(POS_MODES)}, not {mode!r}")
+        with self._lock:
+            self._account(key).pos_mode = POS_MODES[mode]
+
+    def set_leverage(
+        self,
+        key: str,
+        *,
+        lever: str | int | Decimal,
+        mgn_mode: str,
+        inst_id: str | None = None,
+        ccy: str | None = None,
+        pos_side: str | None = None,
+    ) -> None:
+        """Set the leverage of an instrument (or of a currency) for one account.
+
+        Without ``pos_side`` every side (``long``, ``short``, ``net``) gets ``lever``.
+        """
+        if (inst_id is None) == (ccy is None):
+            raise ValueError("give exactly one of inst_id and ccy")
+        if mgn_mode not in TD_MODES:
+            raise ValueError(f"mgn_mode must be one of {TD_MODES}, not {mgn_mode!r}")
+        if pos_side not in (None, "long", "short", "net"):
+            raise ValueError(f"pos_side must be long, short, net or None, not {pos_side!r}")
+        try:
+            value = Decimal(str(lever))
+        except InvalidOperation:
+            raise ValueError(f"lever must be a number, not {lever!r}") from None
+        if not value.is_finite() or value <= 0:
+            raise ValueError(f"lever must be positive, not {lever!r}")
+        name = inst_id if inst_id is not None else f"ccy:{ccy}"
+        sides = (pos_side,) if pos_side else ("long", "short", "net")
+        with self._lock:
+            account = self._account(key)
+            for side in sides:
+                account.levers[(name, mgn_mode, side)] = str(lever)
+
+    def inject(self, fault: PendingFault) -> None:
+        """Queue a fault for the next requests."""
+        self.faults.add(fault)
+
+    def requests(self) -> list[RecordedRequest]:
+        """Return a copy of the requests received so far, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far."""
+        with self._lock:
+            self._requests.clear()
+
+    def reset(self) -> None:
+        """Forget requests, faults, rate-limit history, leverages and position modes."""
+        self.faults.clear()
+        self.clock_offset = 0.0
+        with self._lock:
+            self._requests.clear()
+            self._leverage_limit.clear()
+            self._tiers_limit.clear()
+            for key in self._accounts:
+                self._accounts[key] = _Account()
+
+    def _account(self, key: str) -> _Account:
+        if key not in self._keys:
+            raise ValueError("unknown API key; register it with add_key() first")
+        return self._accounts[key]
+
+    # -- one request ---------------------------------------------------------------------------
+
+    def handle(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
+    ) -> Reply:
+        """Answer one request: ``target`` is the raw ``path?query`` as received."""
+        text = body.decode("utf-8", "replace")
+        with self._lock:
+            self._requests.append(
+                RecordedRequest(method, target, dict(headers), text, time.time(), client)
+            )
+        fault = self.faults.take(target.partition("?")[0])
+        if fault is not None and fault.kind not in (Fault.DELAY, Fault.TRUNCATED):
+            return self._fault_reply(fault)
+        lowered = {name.lower(): value for name, value in headers.items()}
+        reply = self._answer(method, target, lowered, body, client)
+        if fault is None:
+            return reply
+        if fault.kind is Fault.DELAY:
+            return Reply(reply.status, reply.body, reply.content_type, delay=fault.seconds)
+        return Reply(reply.status, reply.body[: len(reply.body) // 2], reply.content_type)
+
+    def _fault_reply(self, fault: PendingFault) -> Reply:
+        if fault.kind is Fault.DROP:
+            return Reply(0, b"", drop=True)
+        if fault.kind is Fault.EMPTY:
+            return Reply(200, b"")
+        if fault.kind is Fault.SERVER_BUSY:
+            return error_reply("50001")
+        reason = _REASONS.get(fault.status, "Server Error")
+        html = _HTML_5XX.format(status=fault.status, reason=reason)
+        return Reply(fault.status, html.encode(), "text/html")
+
+    def _answer(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
+    ) -> Reply:
+        path, _, query = target.partition("?")
+        route = self._routes.get(path)
+        if route is None:
+            return Reply(404, _json({"code": "404", "msg": "Not Found", "data": []}))
+        allowed, signed, endpoint = route
+        if method != allowed:
+            return Reply(405, _json({"code": "405", "msg": "Method Not Allowed", "data": []}))
+        key = ""
+        if signed:
+            auth = self._authenticate(method, target, headers, body)
+            if isinstance(auth, Reply):
+                return auth
+            key = auth
+        params = {name: values[0] for name, values in parse_qs(query).items()}
+        try:
+            return endpoint(params, key, client)
+        except _ParamError as error:
+            return error_reply(error.code, error.param)
+
+    def _authenticate(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes
+    ) -> Reply | str:
+        """Return the API key of a correctly signed request, or OKX's error answer."""
+        key = headers.get(c.OK_ACCESS_KEY.lower(), "")
+        passphrase = headers.get(c.OK_ACCESS_PASSPHRASE.lower(), "")
+        timestamp = headers.get(c.OK_ACCESS_TIMESTAMP.lower(), "")
+        signature = headers.get(c.OK_ACCESS_SIGN.lower(), "")
+        for value, code in (
+            (key, "50103"),
+            (passphrase, "50104"),
+            (timestamp, "50107"),
+            (signature, "50106"),
+        ):
+            if not value:
+                return error_reply(code)
+        sent_at = _parse_timestamp(timestamp)
+        if sent_at is None:
+            return error_reply("50112")
+        if abs(self.now() - sent_at) > TIMESTAMP_WINDOW:
+            return error_reply("50102")
+        with self._lock:
+            credentials = self._keys.get(key)
+        if credentials is None:
+            return error_reply("50111")
+        demo = headers.get(c.SIMULATED_TRADING.lower(), "") == c.DEMO_TRADING
+        if demo != credentials.demo:
+            return error_reply("50101")
+        if not hmac.compare_digest(passphrase.encode(), credentials.passphrase.encode()):
+            return error_reply("50105")
+        # The request target is signed as received; http.server decoded it as latin-1.
+        message = timestamp.encode() + method.encode() + target.encode("latin-1") + body
+        expected = base64.b64encode(hmac.new(credentials.secret.encode(), message, sha256).digest())
+        if not hmac.compare_digest(expected, signature.encode("latin-1", "replace")):
+            return error_reply("50113")
+        return key
+
+    def _limited(self, window: SlidingWindow, identity: str) -> bool:
+        if not self.rate_limits:
+            return False
+        with self._lock:
+            return not window.allow(identity, time.monotonic())
+
+    # -- endpoints -----------------------------------------------------------------------------
+
+    def _server_time(self, params: Mapping[str, str], key: str, client: str) -> Reply:
+        return _ok([{"ts": str(int(self.now() * 1000))}])
+
+    def _leverage_info(self, params: Mapping[str, str], key: str, client: str) -> Reply:
+        if self._limited(self._leverage_limit, key):
+            return error_reply("50011")
+        mgn_mode = _choice(params, "mgnMode", TD_MODES)
+        if not params.get("instId") and not params.get("ccy"):
+            raise _ParamError("50014", "instId")
+        inst_ids = _ids(params, "instId", _MAX_LEVERAGE_IDS, _INST_ID) if "instId" in params else []
+        ccys = _ids(params, "ccy", _MAX_LEVERAGE_IDS, _CCY) if "ccy" in params else []
+        if ccys and mgn_mode != "cross":
+            # Currency-level leverage exists only for cross MARGIN.
+            raise _ParamError("51000", "ccy")
+        with self._lock:
+            account = self._accounts[key]
+            rows = [
+                self._lever_row(account, inst_id, "", mgn_mode, side)
+                for inst_id in inst_ids
+                for side in self._sides(account, inst_id)
+            ]
+            rows += [self._lever_row(account, "", ccy, mgn_mode, "net") for ccy in ccys]
+        return _ok(rows)
+
+    def _sides(self, account: _Account, inst_id: str) -> tuple[str, ...]:
+        hedged = account.pos_mode == "long_short" and _inst_type(inst_id) in ("SWAP", "FUTURES")
+        return ("long", "short") if hedged else ("net",)
+
+    def _lever_row(
+        self, account: _Account, inst_id: str, ccy: str, mgn_mode: str, side: str
+    ) -> dict[str, str]:
+        name = inst_id or f"ccy:{ccy}"
+        lever = account.levers.get((name, mgn_mode, side), self.default_lever)
+        return {"ccy": ccy, "instId": inst_id, "mgnMode": mgn_mode, "posSide": side, "lever": lever}
+
+    def _position_tiers(self, params: Mapping[str, str], key: str, client: str) -> Reply:
+        if self._limited(self._tiers_limit, client or "127.0.0.1"):
+            return error_reply("50011")
+        inst_type = _choice(params, "instType", INST_TYPES)
+        td_mode = _choice(params, "tdMode", TD_MODES)
+        tier = params.get("tier", "")
+        if tier and not (tier.isdigit() and int(tier) > 0):
+            raise _ParamError("51000", "tier")
+        keys = self._tier_keys(params, inst_type, td_mode)
+        rows = [
+            dict(row)
+            for where in keys
+            for row in self._tiers.get(where, [])
+            if not tier or row["tier"] == str(int(tier))
+        ]
+        return _ok(rows)
+
+    def _tier_keys(self, params: Mapping[str, str], inst_type: str, td_mode: str) -> list[TierKey]:
+        if inst_type in DERIVATIVE_TYPES:
+            # uly is the legacy name of the family; instFamily wins when both are sent.
+            name = "instFamily" if params.get("instFamily") or not params.get("uly") else "uly"
+            if not params.get(name):
+                raise _ParamError("50014", "instFamily")
+            families = _ids(params, name, _MAX_TIER_IDS, _INST_ID)
+            return [TierKey(inst_type, family=family) for family in families]
+        if params.get("instId"):
+            inst_ids = _ids(params, "instId", _MAX_TIER_IDS, _INST_ID)
+            return [TierKey(inst_type, inst_id=inst_id) for inst_id in inst_ids]
+        if params.get("ccy"):
+            if td_mode != "cross":
+                # Currency-level tiers exist only for cross MARGIN.
+                raise _ParamError("51000", "ccy")
+            return [TierKey(inst_type, ccy=ccy) for ccy in _ids(params, "ccy", 1, _CCY)]
+        raise _ParamError("50014", "instId")

@@ -1,0 +1,206 @@
+"""The :class:`FakeOKX` façade: a local OKX REST server for tests, demos and benchmarks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import TracebackType
+
+from okx_v5.testing.exchange import Exchange, RecordedRequest
+from okx_v5.testing.faults import Fault, PendingFault
+from okx_v5.testing.server import HTTPServerThread
+
+__all__ = ["FakeOKX"]
+
+
+class FakeOKX:
+    """A faithful local stand-in for the OKX V5 REST API on ``127.0.0.1``.
+
+    Serves ``GET /api/v5/account/leverage-info`` (signed), ``GET /api/v5/public/position-tiers``
+    and ``GET /api/v5/public/time`` over keep-alive HTTP/1.1, and checks signatures, timestamps,
+    the demo/live environment, parameters and rate limits as OKX does::
+
+        with FakeOKX() as okx:
+            client = AccountAPI(FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET,
+                                FakeOKX.DEMO_PASSPHRASE, flag="1", domain=okx.url)
+
+    ``rate_window`` shortens the documented 2-second windows (tests); ``clock_offset`` moves
+    the exchange's clock against the local one, in seconds.
+    """
+
+    DEMO_KEY = "fake-okx-demo-key"
+    """API key registered by default, as a demo-trading key."""
+    DEMO_SECRET = "fake-okx-demo-secret"
+    """Secret of :attr:`DEMO_KEY`."""
+    DEMO_PASSPHRASE = "fake-okx-demo-passphrase"
+    """Passphrase of :attr:`DEMO_KEY`."""
+    DEFAULT_LEVER = "10"
+    """Leverage answered for any instrument whose leverage was not set."""
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rate_limits: bool = True,
+        rate_window: float = 2.0,
+        clock_offset: float = 0.0,
+        default_lever: str = DEFAULT_LEVER,
+    ) -> None:
+        self._host = host
+        self._port = port
+        self._exchange = Exchange(
+            rate_limits=rate_limits,
+            rate_window=rate_window,
+            clock_offset=clock_offset,
+            default_lever=default_lever,
+        )
+        self._exchange.add_key(self.DEMO_KEY, self.DEMO_SECRET, self.DEMO_PASSPHRASE, demo=True)
+        self._server: HTTPServerThread | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> FakeOKX:
+        """Start serving on a background thread; return ``self``. Starting twice is an error."""
+        if self._server is not None:
+            raise RuntimeError("FakeOKX is already running")
+        self._server = HTTPServerThread(self._exchange, self._host, self._port)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close every connection. Stopping a stopped server does nothing."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> FakeOKX:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._server is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL to give a client as its domain, e.g. ``http://127.0.0.1:54321``."""
+        host, port = self._running().address
+        return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        """The port the server listens on."""
+        return self._running().address[1]
+
+    @property
+    def connections(self) -> int:
+        """How many TCP connections the server has accepted since it started."""
+        return self._server.connections if self._server is not None else 0
+
+    def _running(self) -> HTTPServerThread:
+        if self._server is None:
+            raise RuntimeError("FakeOKX is not running; use start() or a with block")
+        return self._server
+
+    # -- behaviour -----------------------------------------------------------------------------
+
+    @property
+    def clock_offset(self) -> float:
+        """Seconds the exchange's clock is ahead of the local one (negative: behind)."""
+        return self._exchange.clock_offset
+
+    @clock_offset.setter
+    def clock_offset(self, seconds: float) -> None:
+        self._exchange.clock_offset = seconds
+
+    @property
+    def rate_limits(self) -> bool:
+        """Whether the documented rate limits are enforced (HTTP 429, code 50011)."""
+        return self._exchange.rate_limits
+
+    @rate_limits.setter
+    def rate_limits(self, enabled: bool) -> None:
+        self._exchange.rate_limits = enabled
+
+    def server_time(self) -> int:
+        """Return the exchange's clock in epoch milliseconds, as ``/public/time`` answers."""
+        return int(self._exchange.now() * 1000)
+
+    def add_key(self, key: str, secret: str, passphrase: str, demo: bool = True) -> None:
+        """Register API credentials; a ``demo`` key is accepted only with the demo header."""
+        self._exchange.add_key(key, secret, passphrase, demo=demo)
+
+    def set_position_mode(self, key: str, mode: str) -> None:
+        """Set an account's position mode: ``"long_short"`` (the default) or ``"net"``.
+
+        In long/short mode SWAP and FUTURES leverage comes as a ``long`` and a ``short`` row.
+        """
+        self._exchange.set_position_mode(key, mode)
+
+    def set_leverage(
+        self,
+        key: str,
+        *,
+        lever: str | int | Decimal,
+        mgn_mode: str = "cross",
+        inst_id: str | None = None,
+        ccy: str | None = None,
+        pos_side: str | None = None,
+    ) -> None:
+        """Set the leverage of ``inst_id`` (or of currency ``ccy``) in ``key``'s account.
+
+        Without ``pos_side`` every side (``long``, ``short``, ``net``) gets ``lever``.
+        """
+        self._exchange.set_leverage(
+            key, lever=lever, mgn_mode=mgn_mode, inst_id=inst_id, ccy=ccy, pos_side=pos_side
+        )
+
+    def inject(
+        self,
+        kind: Fault | str,
+        count: int = 1,
+        *,
+        status: int = 502,
+        seconds: float = 1.0,
+        path: str | None = None,
+    ) -> None:
+        """Break the answers to the next ``count`` requests (to ``path`` only, if given).
+
+        ``kind`` is a :class:`Fault` or its value: ``"http_5xx"`` (``status``, HTML body),
+        ``"50001"`` (HTTP 503, OKX JSON), ``"truncated"``, ``"empty"``, ``"delay"``
+        (``seconds`` before the normal answer) or ``"drop"`` (close without answering).
+        """
+        fault = PendingFault(Fault(kind), count, status=status, seconds=seconds, path=path)
+        self._exchange.inject(fault)
+
+    def clear_faults(self) -> None:
+        """Cancel every fault not yet used."""
+        self._exchange.faults.clear()
+
+    @property
+    def pending_faults(self) -> int:
+        """How many injected faults still wait for requests."""
+        return len(self._exchange.faults)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of the requests received so far, oldest first."""
+        return self._exchange.requests()
+
+    def clear_requests(self) -> None:
+        """Forget the requests received so far."""
+        self._exchange.clear_requests()
+
+    def reset(self) -> None:
+        """Back to a fresh state: no requests, faults, rate history, leverages or clock offset.
+
+        Registered keys and the connection count stay.
+        """
+        self._exchange.reset()

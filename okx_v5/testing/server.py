@@ -1,0 +1,131 @@
+"""HTTP plumbing of the fake exchange: a keep-alive HTTP/1.1 server on a background thread.
+
+The server only moves bytes; every decision about the answer is the :class:`Exchange`'s.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from okx_v5.testing.exchange import Exchange, Reply
+
+__all__ = ["HTTPServerThread"]
+
+# How often serve_forever looks for a shutdown; stop() waits up to this long (seconds).
+_POLL_INTERVAL = 0.02
+
+
+class _Server(ThreadingHTTPServer):
+    """Counts accepted connections and can cut them all when stopping."""
+
+    daemon_threads = True
+    # Benchmarks open many connections at once; the default backlog of 5 would drop SYNs.
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], exchange: Exchange) -> None:
+        super().__init__(address, _Handler)
+        self.exchange = exchange
+        self.stopping = threading.Event()
+        self.connections = 0
+        self._open: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        # Answers are small and written in one go; don't let Nagle hold them back.
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self._lock:
+            self.connections += 1
+            self._open.add(sock)
+        return sock, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def cut_connections(self) -> None:
+        """Shut down every open client connection, waking threads blocked reading them."""
+        with self._lock:
+            open_sockets = list(self._open)
+        for sock in open_sockets:
+            with contextlib.suppress(OSError):  # already closed by the client
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads one request, asks the exchange, writes its reply (or doesn't, to drop)."""
+
+    protocol_version = "HTTP/1.1"
+    server: _Server
+    server_version = "FakeOKX"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet: tests and benchmarks don't want a line on stderr per request."""
+
+    def do_GET(self) -> None:
+        """Answer a GET."""
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        """Answer a POST."""
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        """Answer a PUT."""
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        """Answer a DELETE."""
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length > 0 else b""
+        reply = self.server.exchange.handle(
+            self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
+        )
+        if reply.delay and self.server.stopping.wait(reply.delay):
+            reply = Reply(0, b"", drop=True)  # stopping: give up on the answer
+        if reply.drop:
+            self.close_connection = True
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+
+class HTTPServerThread:
+    """A :class:`_Server` for ``exchange`` running on a daemon thread."""
+
+    def __init__(self, exchange: Exchange, host: str, port: int) -> None:
+        self._server = _Server((host, port), exchange)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(_POLL_INTERVAL,), name="FakeOKX", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def address(self) -> tuple[str, int]:
+        """The (host, port) the server listens on."""
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def connections(self) -> int:
+        """How many TCP connections the server has accepted."""
+        return self._server.connections
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections and close the listening socket."""
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.cut_connections()
+        self._server.server_close()
+        self._thread.join(timeout=5)
