@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
 
 from .endpoints import LEVERAGE_INFO, MARGIN_MODE
 from .models import LeverageInfo
 from .okxclient import OkxClient
-from .params import Invalid
+from .params import Ids, Invalid
 from .response import OkxResponse
 
 __all__ = ["AccountAPI"]
-
-IDs = str | Iterable[str] | None
 
 
 class AccountAPI(OkxClient):
@@ -22,8 +19,8 @@ class AccountAPI(OkxClient):
     def get_leverage(
         self,
         mgnMode: str | None = None,
-        ccy: IDs = "",
-        instId: IDs = "",
+        ccy: Ids = "",
+        instId: Ids = "",
         *,
         validate: bool = True,
     ) -> OkxResponse[LeverageInfo]:
@@ -35,7 +32,7 @@ class AccountAPI(OkxClient):
         Args:
             mgnMode: ``cross`` or ``isolated``.
             ccy: currency or currencies (up to 20), for cross MARGIN leverage by currency.
-            instId: instrument ID or IDs (up to 20); one of ``instId`` and ``ccy`` is needed.
+            instId: instrument ID or Ids (up to 20); one of ``instId`` and ``ccy`` is needed.
             validate: ``False`` sends the parameters unchecked.
         """
         mgnMode, ccy, instId = _legacy_order(mgnMode, ccy, instId)
@@ -50,7 +47,7 @@ def _is_margin_mode(value: object) -> bool:
     return True
 
 
-def _legacy_order(mgn_mode: str | None, ccy: IDs, inst_id: IDs) -> tuple[str | None, IDs, IDs]:
+def _legacy_order(mgn_mode: str | None, ccy: Ids, inst_id: Ids) -> tuple[str | None, Ids, Ids]:
     # python-okx before 0.3.4 had get_leverage(instId, mgnMode): serve such calls, and say so.
     if not inst_id and not _is_margin_mode(mgn_mode) and _is_margin_mode(ccy):
         warnings.warn(

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from .endpoints import POSITION_TIERS
 from .models import PositionTier
 from .okxclient import OkxClient
+from .params import Ids
 from .response import OkxResponse
 
 __all__ = ["PublicAPI"]
-
-IDs = str | Iterable[str] | None
 
 
 class PublicAPI(OkxClient):
@@ -21,11 +18,11 @@ class PublicAPI(OkxClient):
         self,
         instType: str | None = None,
         tdMode: str | None = None,
-        uly: IDs = "",
-        instId: IDs = "",
+        uly: Ids = "",
+        instId: Ids = "",
         ccy: str | None = "",
         tier: str | int | None = "",
-        instFamily: IDs = "",
+        instFamily: Ids = "",
         *,
         validate: bool = True,
     ) -> OkxResponse[PositionTier]:

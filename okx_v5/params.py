@@ -18,6 +18,7 @@ __all__ = [
     "AtLeastOne",
     "Choice",
     "IdList",
+    "Ids",
     "Invalid",
     "Param",
     "PositiveInt",
@@ -25,6 +26,10 @@ __all__ = [
     "Text",
     "prepare",
 ]
+
+
+Ids = str | Iterable[str] | None
+"""What a multi-ID parameter accepts: one comma-joined string or an iterable of strings."""
 
 
 class Invalid(Exception):
