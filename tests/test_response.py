@@ -249,3 +249,15 @@ def test_a_timeout_raises_timeout_exception(
     assert isinstance(caught.value, OkxRequestException)
     assert isinstance(caught.value.__cause__, requests.Timeout)
     assert caught.value.path.startswith("/api/v5/account/leverage-info?")
+
+
+def test_a_result_survives_pickle_and_deepcopy(
+    account: Account.AccountAPI, leverage_ok: responses.RequestsMock
+) -> None:
+    import pickle
+
+    result = _leverage(account)
+    for clone in (pickle.loads(pickle.dumps(result)), copy.deepcopy(result)):
+        assert clone == LEVERAGE_ANSWER
+        assert clone.status_code == 200
+        assert clone.data == result.data
