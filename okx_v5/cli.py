@@ -251,10 +251,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help, --version, or a usage error already printed
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     try:
-        return _run(args.command, args)
+        exit_code = _run(args.command, args)
+        sys.stdout.flush()  # a reader that went away shows up here, not at interpreter exit
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `okx-v5 ... | head`: stop quietly, and keep Python from failing to flush at exit.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    return exit_code
 
 
 def _run(command: Command, args: argparse.Namespace) -> int:

@@ -336,6 +336,31 @@ def test_interrupt_exits_130(
     assert capsys.readouterr().err == "interrupted\n"
 
 
+def test_closed_pipe_stops_quietly() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader is gone before anything is written, like `| head` done early
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "okx_v5", "--sandbox", *BTC_TIERS],
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=child_env(),
+            timeout=30,
+        )
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (1, "")
+
+
+def test_broken_pipe_in_process_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    def closed(*args: object) -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli, "_run", closed)
+    assert cli.main(["--sandbox", *BTC_TIERS]) == 1
+
+
 def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", ["okx_v5", "--version"])
     with pytest.raises(SystemExit) as done:
