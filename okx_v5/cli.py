@@ -33,7 +33,7 @@ from .exceptions import (
     OkxTimeoutException,
     hint,
 )
-from .okxclient import DEFAULT_TIMEOUT, OkxClient
+from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .PublicData import PublicAPI
 from .response import OkxResponse
 
@@ -265,8 +265,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(command: Command, args: argparse.Namespace) -> int:
+    # For the message when there is no answer.
+    domain: str = ""
+    timeout: Timeout = DEFAULT_TIMEOUT
     try:
         with _settings(command, args) as settings, command.api(**settings) as client:
+            domain, timeout = client.domain, client.timeout
             result = command.call(client, args)
             if args.json:
                 print(json.dumps(result, indent=2))
@@ -277,7 +281,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     except (_UsageError, OkxParamsException) as problem:
         return _fail(args, str(problem), EXIT_USAGE)
     except OkxRequestException as failure:
-        return _fail(args, _network_error(failure, args), EXIT_FAILURE)
+        return _fail(args, _network_error(failure, domain, timeout), EXIT_FAILURE)
     except OkxException as failure:
         return _fail(args, str(failure), EXIT_FAILURE)
     return EXIT_OK
@@ -340,11 +344,13 @@ def _okx_error(result: OkxResponse[Any]) -> str:
     return f"OKX {result.code}{text}{advice}"
 
 
-def _network_error(failure: OkxRequestException, args: argparse.Namespace) -> str:
-    domain = args.domain or consts.API_URL
+def _network_error(failure: OkxRequestException, domain: str, timeout: Timeout) -> str:
     if isinstance(failure, OkxTimeoutException):
-        seconds = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT
-        return f"no answer from {domain} within {seconds} s (see --timeout)"
+        connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
+        return (
+            f"no answer from {domain} in time ({connect:g} s to connect, {read:g} s to answer; "
+            "see --timeout)"
+        )
     return f"cannot reach {domain}: {_root_cause(failure)}"
 
 

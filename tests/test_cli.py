@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 from okx_v5 import PublicAPI, cli
+from okx_v5.exceptions import OkxTimeoutException
 from okx_v5.testing import FakeOKX
 
 TIERS = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
@@ -301,8 +302,22 @@ def test_timeout(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]) -> None:
     fake_okx.inject("delay", count=10, seconds=2)
     assert cli.main(["--timeout", "0.2", "--domain", fake_okx.url, *BTC_TIERS]) == 1
     assert one_error_line(capsys.readouterr().err) == (
-        f"error: no answer from {fake_okx.url} within 0.2 s (see --timeout)"
+        f"error: no answer from {fake_okx.url} in time (0.2 s to connect, 0.2 s to answer; "
+        "see --timeout)"
     )
+
+
+def test_default_timeouts_are_named() -> None:
+    failure = OkxTimeoutException("no answer")
+    assert cli._network_error(failure, "https://x", (5.0, 10.0)) == (
+        "no answer from https://x in time (5 s to connect, 10 s to answer; see --timeout)"
+    )
+
+
+def test_root_cause_survives_a_cycle() -> None:
+    outer, inner = RuntimeError("outer"), ValueError("inner")
+    outer.__cause__, inner.__cause__ = inner, outer
+    assert cli._root_cause(outer) in ("outer", "inner")
 
 
 def test_html_answer(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]) -> None:
