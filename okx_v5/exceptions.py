@@ -33,6 +33,7 @@ __all__ = [
     "OkxTimestampException",
     "api_exception_class",
     "excerpt",
+    "hint",
 ]
 
 _EXCERPT_CHARS = 200
@@ -143,8 +144,7 @@ class OkxAPIException(_RequestContext):
         head = f"OKX error {self.code}" if self.code else "OKX error"
         status = f" (HTTP {self.status_code})" if self.status_code is not None else ""
         text = f": {self.msg}" if self.msg else ""
-        hint = _HINTS.get(self.code, "")
-        return f"{head}{status}{text}{hint}"
+        return f"{head}{status}{text}{hint(self.code)}"
 
 
 class OkxResponseException(OkxAPIException):
@@ -187,6 +187,11 @@ _HINTS: dict[str, str] = {
     "50113": " — the signature was rejected: check the API secret",
     "50105": " — the passphrase does not match the API key",
 }
+
+
+def hint(code: str) -> str:
+    """Return advice on OKX error ``code`` (``" — ..."``), or ``""`` when there is none."""
+    return _HINTS.get(code, "")
 
 
 def api_exception_class(code: str, status_code: int | None = None) -> type[OkxAPIException]:
