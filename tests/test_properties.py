@@ -30,7 +30,7 @@ EMPTY = {"code": "0", "msg": "", "data": []}
 def test_get_leverage_sends_a_signed_well_formed_request_or_refuses(
     mgn_mode: object, ccy: object, inst_id: object
 ) -> None:
-    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(LEVERAGE_URL, json=EMPTY)
         try:
@@ -78,7 +78,7 @@ def test_get_position_tiers_sends_a_well_formed_request_or_refuses(
     tier: object,
     inst_family: object,
 ) -> None:
-    api = PublicAPI()
+    api = PublicAPI(rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(TIERS_URL, json=EMPTY)
         try:
