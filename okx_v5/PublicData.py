@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .endpoints import POSITION_TIERS
-from .models import PositionTier
+from .endpoints import POSITION_TIERS, SERVER_TIME
+from .models import PositionTier, ServerTime
 from .okxclient import OkxClient
 from .params import Ids
 from .response import OkxResponse
@@ -53,3 +53,11 @@ class PublicAPI(OkxClient):
             ccy=ccy,
             tier=tier,
         )
+
+    def get_system_time(self) -> OkxResponse[ServerTime]:
+        """Return OKX's clock (``data[0]["ts"]``, Unix milliseconds).
+
+        ``GET /api/v5/public/time`` — 10 requests / 2 s per IP.
+        https://www.okx.com/docs-v5/en/#public-data-rest-api-get-system-time
+        """
+        return self._call(SERVER_TIME, True)

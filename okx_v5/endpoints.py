@@ -14,10 +14,10 @@ from typing import Generic, Literal, TypeVar
 import attrs
 
 from . import consts
-from .models import LeverageInfo, PositionTier
+from .models import LeverageInfo, PositionTier, ServerTime
 from .params import AtLeastOne, Choice, IdList, Param, PositiveInt, Text, prepare
 
-__all__ = ["LEVERAGE_INFO", "POSITION_TIERS", "Endpoint", "RateLimit"]
+__all__ = ["LEVERAGE_INFO", "POSITION_TIERS", "SERVER_TIME", "Endpoint", "RateLimit"]
 
 T = TypeVar("T")
 
@@ -93,4 +93,15 @@ POSITION_TIERS: Endpoint[PositionTier] = Endpoint(
         AtLeastOne(("instId", "ccy"), when=("instType", frozenset({"MARGIN"}))),
     ),
     docs=_DOCS + "public-data-rest-api-get-position-tiers",
+)
+
+SERVER_TIME: Endpoint[ServerTime] = Endpoint(
+    name="get_system_time",
+    method=consts.GET,
+    path=consts.SERVER_TIME,
+    signed=False,
+    rate_limit=RateLimit(10, 2.0, "ip"),
+    model=ServerTime,
+    params=(),
+    docs=_DOCS + "public-data-rest-api-get-system-time",
 )

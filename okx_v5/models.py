@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["LeverageInfo", "PositionTier"]
+__all__ = ["LeverageInfo", "PositionTier", "ServerTime"]
 
 
 @attrs.frozen
@@ -49,3 +49,10 @@ class PositionTier:
     opt_mgn_factor: Decimal | None = None
     quote_max_loan: Decimal | None = None
     base_max_loan: Decimal | None = None
+
+
+@attrs.frozen
+class ServerTime:
+    """OKX's clock, from ``GET /api/v5/public/time``: ``ts`` in Unix milliseconds."""
+
+    ts: int | None = None

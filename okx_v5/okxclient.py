@@ -7,26 +7,32 @@ construction, so a call only builds its query string, signs it and sends it.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from . import __version__, consts
-from .endpoints import Endpoint
+from . import __version__, consts, ratelimit
+from .clock import MAX_AGE, clock_for
+from .endpoints import SERVER_TIME, Endpoint
 from .exceptions import (
+    OkxException,
     OkxParamsException,
     OkxRequestException,
     OkxResponseException,
     OkxTimeoutException,
     excerpt,
 )
+from .ratelimit import RateLimiter
 from .response import OkxResponse
+from .retry import NO_RETRY, RetryPolicy, is_transient, retry_after
 from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
 
 __all__ = ["OkxClient", "Timeout"]
@@ -61,6 +67,11 @@ class OkxClient:
         proxy: one proxy URL for both http and https.
         timeout: seconds, or a ``(connect, read)`` pair; default ``(5, 10)``.
         session: a ``requests.Session`` to use instead of a new one (not closed by ``close()``).
+        max_retries: retries of a failed ``GET`` (transport error, 5xx, rate limit, OKX
+            server-side code); ``0`` disables retrying. Default 3.
+        retry_budget: seconds a call may take in all, retry waits included. Default 10.
+        rate_limit: wait before sending so as to stay inside each endpoint's documented
+            limit, shared with every client of the same API key or domain. Default on.
     """
 
     def __init__(
@@ -76,6 +87,9 @@ class OkxClient:
         *,
         timeout: Timeout = DEFAULT_TIMEOUT,
         session: requests.Session | None = None,
+        max_retries: int = 3,
+        retry_budget: float = 10.0,
+        rate_limit: bool = True,
     ) -> None:
         self.flag = _check_flag(flag)
         self.domain = _check_domain(domain)
@@ -91,6 +105,14 @@ class OkxClient:
         self.session = session if session is not None else requests.Session()
         self._send_options = self._resolve_send_options()
         self._base_headers = self._resolve_headers()
+        self.retry_policy = RetryPolicy(
+            max_retries=_check_retries(max_retries), budget=float(retry_budget)
+        )
+        """The :class:`~okx_v5.retry.RetryPolicy` for ``GET`` requests; may be replaced."""
+        self.rate_limit = rate_limit
+        self._limiters: dict[str, RateLimiter] = {}
+        self._clock = clock_for(self.domain)
+        self._plain_http = _is_plain_remote_http(self.domain)
         if debug:
             _ensure_debug_output()
 
@@ -141,24 +163,154 @@ class OkxClient:
     def request(self, endpoint: Endpoint[T], params: Mapping[str, str]) -> OkxResponse[T]:
         """Send ``params`` (already wire strings) to ``endpoint`` and return the decoded answer.
 
-        The query string is built once; the same bytes are signed and sent.
+        The query string is built once; the same bytes are signed and sent. Before each
+        attempt the rate limiter may wait; a ``50102`` answer re-syncs the clock and is
+        re-signed and sent once more; transient failures of a ``GET`` are retried under
+        :attr:`retry_policy`. When retries run out the last answer is returned (or the last
+        transport error raised); ``attempts`` on either tells how many were made.
         """
+        method = endpoint.method
         path = endpoint.path + parse_params_to_str(params)
-        headers = self._headers(endpoint.method, path, signed=endpoint.signed)
-        response = self._send(endpoint.method, path, headers)
-        payload = self._decode(endpoint.method, path, response)
-        return OkxResponse(
-            payload,
-            endpoint.model,
-            status_code=response.status_code,
-            method=endpoint.method,
-            path=path,
+        if endpoint.signed:
+            self._check_signed_allowed(method, path)
+            if self.use_server_time and self._clock.stale(MAX_AGE):
+                self.sync_time()
+        limiter = self._limiter(endpoint) if self.rate_limit else None
+        policy = self.retry_policy if method == consts.GET else NO_RETRY
+        started = policy.clock()
+        attempts = 0
+        resynced = False
+        while True:
+            attempts += 1
+            if limiter is not None:
+                limiter.acquire()
+            headers = self._headers(method, path, signed=endpoint.signed)
+            try:
+                response = self._send(method, path, headers)
+            except OkxRequestException as exc:
+                exc.attempts = attempts
+                if self._may_retry(policy, attempts, started, None, exc):
+                    continue
+                raise
+            try:
+                payload = self._decode(method, path, response)
+            except OkxResponseException as exc:
+                exc.attempts = attempts
+                if is_transient("", response.status_code) and self._may_retry(
+                    policy, attempts, started, response.headers, exc
+                ):
+                    continue
+                raise
+            result: OkxResponse[T] = OkxResponse(
+                payload,
+                endpoint.model,
+                status_code=response.status_code,
+                method=method,
+                path=path,
+                attempts=attempts,
+            )
+            code = result.code
+            if code == "0" and response.status_code < 400:
+                return result
+            if code == "50102" and endpoint.signed and not resynced:
+                resynced = True
+                if self._resync(result):
+                    continue
+            elif is_transient(code, response.status_code) and self._may_retry(
+                policy, attempts, started, response.headers, result
+            ):
+                continue
+            return result
+
+    def sync_time(self) -> float:
+        """Fetch OKX's clock and store its offset for this domain; return the offset (s).
+
+        The server's time is taken to be the middle of the round trip. Every client of the
+        domain signs with the new offset; concurrent callers sync once.
+        """
+        clock = self._clock
+        seen = clock.synced_at
+        with clock.lock:
+            if clock.synced_at != seen:  # another thread synced while we waited
+                return clock.offset
+            path = SERVER_TIME.path
+            if self.rate_limit:
+                self._limiter(SERVER_TIME).acquire()
+            sent = time.time()
+            response = self._send(consts.GET, path, self._base_headers)
+            received = time.time()
+            answer = OkxResponse(
+                self._decode(consts.GET, path, response),
+                SERVER_TIME.model,
+                status_code=response.status_code,
+                method=consts.GET,
+                path=path,
+            ).raise_for_code()
+            server_ms = answer.data[0].ts if answer.data else None
+            if server_ms is None:
+                raise answer._exception(OkxResponseException, "OKX time without ts")
+            offset = clock.record(server_ms, sent, received)
+        logger.debug("clock offset for %s is now %.3f s", self.domain, offset)
+        return offset
+
+    def _resync(self, answer: OkxResponse[Any]) -> bool:
+        try:
+            self.sync_time()
+        except OkxException as exc:
+            logger.debug(
+                "%s %s: clock sync after 50102 failed: %s", answer.method, answer.path, exc
+            )
+            return False
+        logger.debug("%s %s: 50102, clock re-synced; signing again", answer.method, answer.path)
+        return True
+
+    def _may_retry(
+        self,
+        policy: RetryPolicy,
+        attempts: int,
+        started: float,
+        headers: Mapping[str, str] | None,
+        outcome: OkxException | OkxResponse[Any],
+    ) -> bool:
+        pause = policy.next_delay(attempts, started, retry_after(headers))
+        what = outcome if isinstance(outcome, OkxException) else f"code {outcome.code}"
+        method, path = _where(outcome)
+        if pause is None:
+            if policy.max_retries:
+                logger.debug("%s %s: giving up after %d attempts: %s", method, path, attempts, what)
+            return False
+        logger.debug(
+            "%s %s: attempt %d failed (%s); retrying in %.2f s", method, path, attempts, what, pause
         )
+        if pause > 0:
+            policy.sleep(pause)
+        return True
+
+    def _limiter(self, endpoint: Endpoint[Any]) -> RateLimiter:
+        limiter = self._limiters.get(endpoint.path)
+        if limiter is None:
+            rule = endpoint.rate_limit
+            # OKX counts "user" rules per account (we know the API key) and "ip" rules per
+            # source address (we share one per domain).
+            scope = "user:" + self.API_KEY if rule.scope == "user" else "ip:" + self.domain
+            limiter = ratelimit.registry.get(scope, endpoint.path, rule.requests, rule.seconds)
+            self._limiters[endpoint.path] = limiter
+        return limiter
+
+    def _check_signed_allowed(self, method: str, path: str) -> None:
+        if self._plain_http:
+            raise OkxParamsException(
+                f"{method} {path}: refusing to send a signed request over plain http:// to "
+                f"{self.domain}; use https:// (plain http is allowed for loopback hosts only)",
+                param="domain",
+                value=self.domain,
+                allowed="https:// URL, or http:// to a loopback host",
+            )
 
     def _headers(self, method: str, path: str, *, signed: bool) -> dict[str, str]:
         headers = dict(self._base_headers)
         if signed:
-            timestamp = get_timestamp()
+            timestamp = get_timestamp(self._clock.offset)
             headers[consts.OK_ACCESS_KEY] = self.API_KEY
             headers[consts.OK_ACCESS_SIGN] = sign(pre_hash(timestamp, method, path), self.__secret)
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
@@ -242,6 +394,34 @@ def _check_flag(flag: object) -> str:
         value=flag,
         allowed="'0', '1'",
     )
+
+
+def _check_retries(max_retries: object) -> int:
+    if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
+        return max_retries
+    raise OkxParamsException(
+        f"max_retries is {max_retries!r}; a whole number >= 0 is required",
+        param="max_retries",
+        value=max_retries,
+        allowed="0, 1, 2, ...",
+    )
+
+
+def _is_plain_remote_http(domain: str) -> bool:
+    split = urlsplit(domain)
+    if split.scheme != "http":
+        return False
+    host = split.hostname or ""
+    if host == "localhost":
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
+def _where(outcome: OkxException | OkxResponse[Any]) -> tuple[str, str]:
+    return getattr(outcome, "method", ""), getattr(outcome, "path", "")
 
 
 def _check_domain(domain: object) -> str:

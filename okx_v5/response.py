@@ -22,7 +22,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
     :meth:`raise_for_code` turns an OKX error into an exception.
     """
 
-    __slots__ = ("_items", "_model", "method", "path", "status_code")
+    __slots__ = ("_items", "_model", "attempts", "method", "path", "status_code")
 
     def __init__(
         self,
@@ -32,6 +32,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
         status_code: int | None = None,
         method: str = "",
         path: str = "",
+        attempts: int = 1,
     ) -> None:
         super().__init__(payload)
         self._model = model
@@ -41,6 +42,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
         self.method = method
         self.path = path
         """The request path with its query string, as sent."""
+        self.attempts = attempts
+        """How many times the request was sent (more than 1 after retries)."""
 
     @property
     def code(self) -> str:
@@ -87,5 +90,6 @@ class OkxResponse(dict[str, Any], Generic[T]):
             body=excerpt(json.dumps(self, default=str)),
             method=self.method,
             path=self.path,
+            attempts=self.attempts,
             response=self,
         )

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TypeVar
 
+import attrs
 import pytest
 import responses
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
+from okx_v5 import clock, ratelimit
+from okx_v5.okxclient import OkxClient
 
 # The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled
 # in addopts) so that okx_v5 is imported after coverage starts.
 from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
+from .localserver import LocalOKX, running
+
+C = TypeVar("C", bound=OkxClient)
+
+
+@pytest.fixture(autouse=True)
+def fresh_shared_state(monkeypatch: pytest.MonkeyPatch) -> ratelimit.LimiterRegistry:
+    """Each test starts with empty rate-limit windows and unsynced clocks."""
+    registry = ratelimit.LimiterRegistry()
+    monkeypatch.setattr(ratelimit, "registry", registry)
+    monkeypatch.setattr(clock, "clocks", clock.ClockRegistry())
+    return registry
 
 
 @pytest.fixture
@@ -25,15 +41,27 @@ def mocked() -> Iterator[responses.RequestsMock]:
 
 
 @pytest.fixture
-def account() -> Iterator[Account.AccountAPI]:
-    with Account.AccountAPI(KEY, SECRET, PASSPHRASE, False, "1") as api:
-        yield api
+def sleeps() -> list[float]:
+    """The retry waits of the ``account`` and ``public`` clients, recorded instead of slept."""
+    return []
+
+
+def without_sleeping(api: C, sleeps: list[float]) -> C:
+    """Make ``api`` record its retry waits in ``sleeps`` instead of sleeping."""
+    api.retry_policy = attrs.evolve(api.retry_policy, sleep=sleeps.append)
+    return api
 
 
 @pytest.fixture
-def public() -> Iterator[PublicData.PublicAPI]:
+def account(sleeps: list[float]) -> Iterator[Account.AccountAPI]:
+    with Account.AccountAPI(KEY, SECRET, PASSPHRASE, False, "1") as api:
+        yield without_sleeping(api, sleeps)
+
+
+@pytest.fixture
+def public(sleeps: list[float]) -> Iterator[PublicData.PublicAPI]:
     with PublicData.PublicAPI(flag="0") as api:
-        yield api
+        yield without_sleeping(api, sleeps)
 
 
 @pytest.fixture
@@ -46,3 +74,9 @@ def leverage_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
     mocked.get(TIERS_URL, json=TIERS_ANSWER)
     return mocked
+
+
+@pytest.fixture
+def server() -> Iterator[LocalOKX]:
+    """A local OKX stand-in on 127.0.0.1 (see ``tests/localserver.py``)."""
+    yield from running()

@@ -9,6 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI
+from okx_v5.ratelimit import RateLimiter
+from okx_v5.retry import RetryPolicy
 
 from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, independent_sign
 
@@ -30,7 +32,7 @@ EMPTY = {"code": "0", "msg": "", "data": []}
 def test_get_leverage_sends_a_signed_well_formed_request_or_refuses(
     mgn_mode: object, ccy: object, inst_id: object
 ) -> None:
-    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(LEVERAGE_URL, json=EMPTY)
         try:
@@ -78,7 +80,7 @@ def test_get_position_tiers_sends_a_well_formed_request_or_refuses(
     tier: object,
     inst_family: object,
 ) -> None:
-    api = PublicAPI()
+    api = PublicAPI(rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(TIERS_URL, json=EMPTY)
         try:
@@ -95,3 +97,45 @@ def test_get_position_tiers_sends_a_well_formed_request_or_refuses(
             assert query.get("instFamily") or query.get("uly")
         if "tier" in query:
             assert int(query["tier"]) > 0
+
+
+@settings(max_examples=200)
+@given(
+    attempts=st.integers(1, 10),
+    elapsed=st.floats(0, 20),
+    asked=st.one_of(st.none(), st.floats(0, 30)),
+    draw=st.floats(0, 1, exclude_max=True),
+)
+def test_a_retry_wait_is_bounded_by_backoff_and_budget(
+    attempts: int, elapsed: float, asked: float | None, draw: float
+) -> None:
+    policy = RetryPolicy(random=lambda: draw, clock=lambda: elapsed)
+    pause = policy.next_delay(attempts, 0.0, asked)
+    if pause is None:
+        return
+    assert attempts <= policy.max_retries
+    assert elapsed + pause <= policy.budget
+    if asked is None:
+        assert 0 <= pause <= min(policy.cap, policy.base * 2 ** (attempts - 1))
+    else:
+        assert pause == asked
+
+
+@settings(max_examples=200)
+@given(
+    limit=st.integers(1, 10),
+    gaps=st.lists(st.floats(0, 1.5), min_size=1, max_size=60),
+)
+def test_the_limiter_never_lets_more_than_the_limit_into_a_window(
+    limit: int, gaps: list[float]
+) -> None:
+    now = [0.0]
+    limiter = RateLimiter(limit, 1.0, margin=0.0, clock=lambda: now[0], sleep=lambda _: None)
+    sent = []
+    for gap in gaps:
+        now[0] += gap
+        sent.append(now[0] + limiter.reserve())
+    assert sent == sorted(sent)
+    assert all(
+        later - earlier >= 1.0 - 1e-9 for earlier, later in zip(sent, sent[limit:], strict=False)
+    )

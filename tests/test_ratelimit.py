@@ -1,0 +1,166 @@
+"""Client-side rate limiting: each endpoint's documented limit, shared per API key or domain."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import responses
+
+from okx_v5 import AccountAPI, PublicAPI, ratelimit
+from okx_v5.ratelimit import LimiterRegistry, RateLimiter
+
+from .helpers import KEY, PASSPHRASE, SECRET
+
+
+class FakeTime:
+    """A clock that only moves when something sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> float:
+        with self._lock:
+            return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.slept.append(seconds)
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    return FakeTime()
+
+
+def test_requests_inside_the_limit_do_not_wait(fake: FakeTime) -> None:
+    limiter = RateLimiter(3, 2.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    assert [limiter.acquire() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert fake.slept == []
+
+
+def test_the_next_request_waits_until_the_oldest_leaves_the_window(fake: FakeTime) -> None:
+    limiter = RateLimiter(2, 2.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    limiter.acquire()
+    fake.now += 0.5
+    limiter.acquire()
+    fake.now += 0.5
+    assert limiter.acquire() == pytest.approx(1.0)  # the first left at 102.0; now is 101.0
+    assert limiter.acquire() == pytest.approx(1.5)  # the second leaves at 102.5
+    assert fake.slept == pytest.approx([1.0, 1.5])
+
+
+def test_waiting_callers_are_spread_one_window_apart(fake: FakeTime) -> None:
+    limiter = RateLimiter(2, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    waits = [limiter.reserve() for _ in range(6)]
+    assert waits == pytest.approx([0, 0, 1, 1, 2, 2])
+
+
+def test_the_window_is_widened_by_the_safety_margin(fake: FakeTime) -> None:
+    limiter = RateLimiter(1, 2.0, clock=fake.clock, sleep=fake.sleep)
+    limiter.acquire()
+    assert limiter.acquire() == pytest.approx(2.0 * (1 + ratelimit.SAFETY_MARGIN))
+
+
+def test_old_requests_leave_the_window(fake: FakeTime) -> None:
+    limiter = RateLimiter(1, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    limiter.acquire()
+    fake.now += 5
+    assert limiter.acquire() == 0.0
+
+
+@pytest.mark.parametrize(("requests", "seconds"), [(0, 1.0), (1, 0.0)])
+def test_a_limit_that_allows_nothing_is_refused(requests: int, seconds: float) -> None:
+    with pytest.raises(ValueError, match="allows nothing"):
+        RateLimiter(requests, seconds)
+
+
+def test_reservations_from_many_threads_never_exceed_the_limit(fake: FakeTime) -> None:
+    limiter = RateLimiter(5, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    slots: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(25):
+            at = fake.clock() + limiter.reserve()
+            with lock:
+                slots.append(at)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    slots.sort()
+    assert len(slots) == 200
+    # every 6th slot is at least one window after the first of them: at most 5 per window
+    assert all(later - earlier >= 1.0 for earlier, later in zip(slots, slots[5:], strict=False))
+    assert slots[-1] == pytest.approx(100.0 + 39)  # and no slot is wasted
+
+
+def test_the_registry_shares_one_limiter_per_key_and_path() -> None:
+    registry = LimiterRegistry()
+    first = registry.get("user:k", "/a", 20, 2.0)
+    assert registry.get("user:k", "/a", 20, 2.0) is first
+    assert registry.get("user:other", "/a", 20, 2.0) is not first
+    assert registry.get("user:k", "/b", 20, 2.0) is not first
+    registry.clear()
+    assert registry.get("user:k", "/a", 20, 2.0) is not first
+
+
+@pytest.fixture
+def fake_registry(monkeypatch: pytest.MonkeyPatch, fake: FakeTime) -> LimiterRegistry:
+    registry = LimiterRegistry(clock=fake.clock, sleep=fake.sleep)
+    monkeypatch.setattr(ratelimit, "registry", registry)
+    return registry
+
+
+def test_get_leverage_waits_after_20_calls_in_2_seconds(
+    fake_registry: LimiterRegistry, fake: FakeTime, leverage_ok: responses.RequestsMock
+) -> None:
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    for _ in range(20):
+        api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert fake.slept == []
+    api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert fake.slept == pytest.approx([2.0 * (1 + ratelimit.SAFETY_MARGIN)])
+    assert len(leverage_ok.calls) == 21
+
+
+def test_clients_with_the_same_api_key_share_the_limit(
+    fake_registry: LimiterRegistry, fake: FakeTime, leverage_ok: responses.RequestsMock
+) -> None:
+    one = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    two = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    other = AccountAPI("another-key-0000", SECRET, PASSPHRASE, False, "1")
+    for _ in range(10):
+        one.get_leverage("cross", instId="BTC-USDT-SWAP")
+        two.get_leverage("cross", instId="BTC-USDT-SWAP")
+    other.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert fake.slept == []
+    two.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert len(fake.slept) == 1
+
+
+def test_public_limits_are_shared_per_domain(
+    fake_registry: LimiterRegistry, fake: FakeTime, tiers_ok: responses.RequestsMock
+) -> None:
+    clients = [PublicAPI(), PublicAPI(flag="0")]
+    for number in range(10):
+        clients[number % 2].get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert fake.slept == []
+    clients[0].get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert fake.slept == pytest.approx([2.0 * (1 + ratelimit.SAFETY_MARGIN)])
+    assert fake_registry.get("ip:https://www.okx.com", "/api/v5/public/position-tiers", 10, 2)
+
+
+def test_rate_limit_false_never_waits(
+    fake_registry: LimiterRegistry, fake: FakeTime, tiers_ok: responses.RequestsMock
+) -> None:
+    api = PublicAPI(rate_limit=False)
+    for _ in range(30):
+        api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert fake.slept == []
+    assert len(tiers_ok.calls) == 30
