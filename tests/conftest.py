@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+import requests
 import responses
+from requests.adapters import HTTPAdapter
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
+from okx_v5 import consts
+from okx_v5.testing import FakeOKX
 
 # The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled
 # in addopts) so that okx_v5 is imported after coverage starts.
@@ -46,3 +51,23 @@ def leverage_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
     mocked.get(TIERS_URL, json=TIERS_ANSWER)
     return mocked
+
+
+@pytest.fixture
+def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
+    """Serve requests to OKX's host from a local FakeOKX; OKX_* hold its demo credentials."""
+    with FakeOKX() as okx:
+        send = HTTPAdapter.send
+
+        def to_fake(self: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+            url = request.url or ""
+            if url.startswith(consts.API_URL + "/"):
+                request.url = okx.url + url[len(consts.API_URL) :]
+            return send(self, request, **kwargs)
+
+        monkeypatch.setattr(HTTPAdapter, "send", to_fake)
+        monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
+        monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
+        monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
+        monkeypatch.setenv("OKX_FLAG", "1")
+        yield okx

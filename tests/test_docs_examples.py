@@ -1,22 +1,17 @@
 """Every code example of the README and the docs runs, against the simulated exchange.
 
 The examples read like real use: credentials from ``OKX_*`` variables via ``from_env()`` and
-the default host ``https://www.okx.com``. Here the variables hold :class:`FakeOKX`'s demo
-credentials and requests to that host are served by a local :class:`FakeOKX` instead.
+the default host ``https://www.okx.com``; the ``okx_offline`` fixture (``conftest.py``) serves
+them from a local :class:`FakeOKX`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
-from requests.adapters import HTTPAdapter
 
-from okx_v5 import consts
 from okx_v5.exceptions import api_exception_class
 from okx_v5.testing import FakeOKX
 
@@ -26,26 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 MAX_NOT_RUN = 4
 """Blocks shown but not run must stay rare: each is a place the docs could drift."""
-
-
-@pytest.fixture
-def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
-    """Serve requests to OKX's host from a local FakeOKX; OKX_* hold its demo credentials."""
-    with FakeOKX() as okx:
-        send = HTTPAdapter.send
-
-        def to_fake(self: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-            url = request.url or ""
-            if url.startswith(consts.API_URL + "/"):
-                request.url = okx.url + url[len(consts.API_URL) :]
-            return send(self, request, **kwargs)
-
-        monkeypatch.setattr(HTTPAdapter, "send", to_fake)
-        monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
-        monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
-        monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
-        monkeypatch.setenv("OKX_FLAG", "1")
-        yield okx
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.relative_to(ROOT).as_posix())
