@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Generic, TypeVar
 
+import attrs
+
+from . import display
 from .converter import StructureError, structure_items
 from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
 
@@ -73,6 +76,25 @@ class OkxResponse(dict[str, Any], Generic[T]):
             except StructureError as bad:
                 raise self._exception(OkxResponseException, f"malformed answer: {bad}") from None
         return self._items
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name.
+
+        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``.
+        """
+        return [attrs.asdict(item, recurse=False) for item in self.data]  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: an HTML table of the typed items under the OKX code and message."""
+        request = f"{self.method} {self.path}".strip()
+        try:
+            items: list[T] | None = self.data
+            problem = ""
+        except OkxResponseException as bad:
+            items, problem = None, bad.message
+        return display.html_table(
+            self._model, items, code=self.code, msg=self.msg, request=request, problem=problem
+        )
 
     def raise_for_code(self) -> OkxResponse[T]:
         """Return ``self`` on OKX success, else raise the matching ``OkxAPIException``."""

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pytest
+import requests
 import responses
+from requests.adapters import HTTPAdapter
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
-from okx_v5 import clock, ratelimit
+from okx_v5 import clock, consts, ratelimit
 from okx_v5.okxclient import OkxClient
+from okx_v5.testing import FakeOKX
 
 # The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled
 # in addopts) so that okx_v5 is imported after coverage starts.
@@ -80,3 +83,23 @@ def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def server() -> Iterator[LocalOKX]:
     """A local OKX stand-in on 127.0.0.1 (see ``tests/localserver.py``)."""
     yield from running()
+
+
+@pytest.fixture
+def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
+    """Serve requests to OKX's host from a local FakeOKX; OKX_* hold its demo credentials."""
+    with FakeOKX() as okx:
+        send = HTTPAdapter.send
+
+        def to_fake(self: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+            url = request.url or ""
+            if url.startswith(consts.API_URL + "/"):
+                request.url = okx.url + url[len(consts.API_URL) :]
+            return send(self, request, **kwargs)
+
+        monkeypatch.setattr(HTTPAdapter, "send", to_fake)
+        monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
+        monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
+        monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
+        monkeypatch.setenv("OKX_FLAG", "1")
+        yield okx
