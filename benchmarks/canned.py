@@ -54,10 +54,18 @@ def tiers_answer() -> dict[str, Any]:
     return {"code": "0", "msg": "", "data": data}
 
 
-def many_tiers(count: int) -> bytes:
-    """A ``data`` list of ``count`` tiers, as JSON bytes (for the structuring throughput)."""
+def many_tiers(count: int, *, distinct: bool = False) -> bytes:
+    """A ``data`` list of ``count`` tiers, as JSON bytes (for the structuring throughput).
+
+    By default the values repeat as OKX's do (5 families x 30 tiers); ``distinct`` makes every
+    number unique, the worst case for anything that reuses parsed numbers.
+    """
     fams = list(FAMILIES)
     data = [tier_item(fams[i % len(fams)], i % 30 + 1) for i in range(count)]
+    if distinct:
+        for i, item in enumerate(data):
+            for name in ("minSz", "maxSz", "mmr", "imr", "maxLever", "optMgnFactor"):
+                item[name] = f"{i}.{len(name)}{i % 7}"
     return json.dumps({"code": "0", "msg": "", "data": data}).encode()
 
 
