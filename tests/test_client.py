@@ -103,18 +103,19 @@ def test_a_given_session_is_used_and_left_open(tiers_ok: responses.RequestsMock)
 
 
 def test_timeout_is_passed_to_every_request(
-    monkeypatch: pytest.MonkeyPatch, tiers_ok: responses.RequestsMock
+    tiers_ok: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # tiers_ok first: monkeypatch must undo its spy before responses restores the adapter.
     seen = []
-    original = requests.Session.send
+    original = requests.adapters.HTTPAdapter.send
 
     def spy(
-        self: requests.Session, request: requests.PreparedRequest, **kwargs: object
+        self: requests.adapters.HTTPAdapter, request: requests.PreparedRequest, **kwargs: object
     ) -> requests.Response:
         seen.append(kwargs["timeout"])
-        return original(self, request, **kwargs)
+        return original(self, request, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(requests.Session, "send", spy)
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", spy)
     PublicAPI().get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
     PublicAPI(timeout=2.5).get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
     assert seen == [(5.0, 10.0), 2.5]
