@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any, Generic, TypeVar
 
-from .converter import StructureError, structure_items
 from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
 
 __all__ = ["OkxResponse"]
@@ -65,6 +64,9 @@ class OkxResponse(dict[str, Any], Generic[T]):
         an item does not fit its model.
         """
         if self._items is None:
+            # Imported here: cattrs is only needed once typed data is asked for.
+            from .converter import StructureError, structure_items
+
             try:
                 self._items = structure_items(self.get("data", []), self._model)
             except StructureError as bad:

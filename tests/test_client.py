@@ -213,3 +213,17 @@ def test_leverage_url_constant_matches_the_declaration() -> None:
     assert TIERS_URL.endswith(POSITION_TIERS.path)
     assert (LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.scope) == (20, "user")
     assert (POSITION_TIERS.rate_limit.requests, POSITION_TIERS.rate_limit.scope) == (10, "ip")
+
+
+def test_cattrs_is_imported_only_when_typed_data_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okx_v5, okx_v5.Account, okx_v5.PublicData; "
+        "before = 'cattrs' in sys.modules; "
+        "r = okx_v5.OkxResponse({'code': '0', 'data': [{'lever': '5'}]}, okx_v5.LeverageInfo); "
+        "r.data; print(before, 'cattrs' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
