@@ -33,6 +33,7 @@ from .exceptions import (
 from .ratelimit import RateLimiter
 from .response import OkxResponse
 from .retry import NO_RETRY, RetryPolicy, is_transient, retry_after
+from .transport import Transport
 from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
 
 __all__ = ["OkxClient", "Timeout"]
@@ -318,17 +319,27 @@ class OkxClient:
         return headers
 
     def _send(self, method: str, path: str, headers: dict[str, str]) -> requests.Response:
-        # A hand-built PreparedRequest: the URL is the signed one, never re-encoded, and the
-        # session's per-call environment lookups are skipped (resolved once in __init__).
+        # A hand-built PreparedRequest (the URL is the signed one, never re-encoded) handed
+        # straight to the adapter with the settings resolved in __init__: Session.send would
+        # re-merge settings, dispatch hooks, fill the cookie jar and look for redirects on
+        # every call, and none of that applies here.
         prepared = requests.PreparedRequest()
         prepared.method = method
         prepared.url = self.domain + path
         prepared.headers = CaseInsensitiveDict(headers)
         prepared.body = None
-        prepared.hooks = {"response": []}
+        options = self._send_options
         started = time.perf_counter()
         try:
-            response = self.session.send(prepared, timeout=self.timeout, **self._send_options)
+            response: requests.Response = options["adapter"].send(
+                prepared,
+                stream=False,
+                timeout=self.timeout,
+                verify=options["verify"],
+                cert=options["cert"],
+                proxies=options["proxies"],
+            )
+            response.content  # noqa: B018 - read the body now, inside the error mapping
         except requests.Timeout as exc:
             raise OkxTimeoutException(
                 f"no answer within {self.timeout} s: {exc}", method=method, path=path
@@ -368,9 +379,18 @@ class OkxClient:
     # -- settings resolved once per client -------------------------------------------------
 
     def _resolve_send_options(self) -> dict[str, Any]:
+        if self._owns_session:
+            # Our own session gets an adapter that keeps per origin what requests would
+            # otherwise work out again on every call (see okx_v5.transport).
+            self.session.mount(self.domain + "/", Transport())
         proxies = {"http": self.proxy, "https": self.proxy} if self.proxy else {}
         settings = self.session.merge_environment_settings(self.domain, proxies, False, None, None)
-        return {**settings, "allow_redirects": False}
+        return {
+            "adapter": self.session.get_adapter(self.domain + "/"),
+            "verify": settings["verify"],
+            "cert": settings["cert"],
+            "proxies": settings["proxies"],
+        }
 
     def _resolve_headers(self) -> dict[str, str]:
         headers = {str(k): str(v) for k, v in self.session.headers.items()}

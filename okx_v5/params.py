@@ -119,7 +119,8 @@ class PositiveInt:
             raise Invalid(f"is {value!r}", self.describe())
         if isinstance(value, int) and value > 0:
             return str(value)
-        if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+        # isdecimal, not isdigit: "¹" is a digit that int() refuses.
+        if isinstance(value, str) and value.strip().isdecimal() and int(value) > 0:
             return str(int(value))
         raise Invalid(f"is {value!r}", self.describe())
 

@@ -7,8 +7,6 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from . import display
-from .converter import StructureError, structure_items
 from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
 
 __all__ = ["OkxResponse"]
@@ -71,6 +69,9 @@ class OkxResponse(dict[str, Any], Generic[T]):
         an item does not fit its model.
         """
         if self._items is None:
+            # Imported here: cattrs is only needed once typed data is asked for.
+            from .converter import StructureError, structure_items
+
             try:
                 self._items = structure_items(self.get("data", []), self._model)
             except StructureError as bad:
@@ -86,6 +87,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
 
     def _repr_html_(self) -> str:
         """Jupyter's view: an HTML table of the typed items under the OKX code and message."""
+        from . import display  # only notebooks need it
+
         request = f"{self.method} {self.path}".strip()
         try:
             items: list[T] | None = self.data

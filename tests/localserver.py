@@ -54,6 +54,7 @@ class LocalOKX:
         self.script: deque[Reply] = deque()
         self.seen: list[Seen] = []
         self.rejected = 0
+        self.connections = 0
         self._lock = threading.Lock()
         self._windows: dict[str, deque[float]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -74,10 +75,15 @@ class LocalOKX:
     def now(self) -> float:
         return time.time() + self.clock_offset
 
-    def answer(self, path: str, headers: dict[str, str]) -> Reply:
-        """Decide the answer to one request (the server's whole logic)."""
+    def answer(self, target: str, headers: dict[str, str]) -> Reply:
+        """Decide the answer to one request (the server's whole logic).
+
+        ``target`` is the request target as received: a path, or a full URL from a proxy client.
+        """
+        # "http://host/api/...?q" (through a proxy) is routed and signed as "/api/...?q".
+        path = "/" + target.split("://", 1)[1].partition("/")[2] if "://" in target else target
         with self._lock:
-            self.seen.append(Seen(path, headers, time.monotonic()))
+            self.seen.append(Seen(target, headers, time.monotonic()))
             if self.script:
                 return self.script.popleft()
             if path.startswith("/api/v5/public/time"):
@@ -128,6 +134,11 @@ def _ms(seconds: float) -> str:
 def _handler(state: LocalOKX) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            with state._lock:
+                state.connections += 1
+            super().setup()
 
         def do_GET(self) -> None:
             reply = state.answer(self.path, dict(self.headers.items()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import pytest
 import requests
@@ -102,21 +103,18 @@ def test_a_given_session_is_used_and_left_open(tiers_ok: responses.RequestsMock)
     assert tiers_ok.calls[0].request.headers["X-Trace"] == "abc"
 
 
-def test_timeout_is_passed_to_every_request(
-    monkeypatch: pytest.MonkeyPatch, tiers_ok: responses.RequestsMock
-) -> None:
+def test_timeout_is_passed_to_every_request(tiers_ok: responses.RequestsMock) -> None:
     seen = []
-    original = requests.Session.send
+    for api in (PublicAPI(), PublicAPI(timeout=2.5)):
+        adapter = api._send_options["adapter"]
+        send = adapter.send  # responses' mock; spy on this client's adapter only
 
-    def spy(
-        self: requests.Session, request: requests.PreparedRequest, **kwargs: object
-    ) -> requests.Response:
-        seen.append(kwargs["timeout"])
-        return original(self, request, **kwargs)
+        def spy(request: requests.PreparedRequest, send: Any = send, **kwargs: Any) -> Any:
+            seen.append(kwargs["timeout"])
+            return send(request, **kwargs)
 
-    monkeypatch.setattr(requests.Session, "send", spy)
-    PublicAPI().get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
-    PublicAPI(timeout=2.5).get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+        adapter.send = spy
+        api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
     assert seen == [(5.0, 10.0), 2.5]
 
 
@@ -212,3 +210,17 @@ def test_leverage_url_constant_matches_the_declaration() -> None:
     assert TIERS_URL.endswith(POSITION_TIERS.path)
     assert (LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.scope) == (20, "user")
     assert (POSITION_TIERS.rate_limit.requests, POSITION_TIERS.rate_limit.scope) == (10, "ip")
+
+
+def test_cattrs_is_imported_only_when_typed_data_is_asked_for() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okx_v5, okx_v5.Account, okx_v5.PublicData; "
+        "before = 'cattrs' in sys.modules; "
+        "r = okx_v5.OkxResponse({'code': '0', 'data': [{'lever': '5'}]}, okx_v5.LeverageInfo); "
+        "r.data; print(before, 'cattrs' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

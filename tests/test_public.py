@@ -152,6 +152,11 @@ def test_five_families_are_allowed(
             {"instFamily": "BTC-USDT", "tier": 1.5},
             "get_position_tiers: tier is 1.5; a positive integer",
         ),
+        (
+            ("SWAP", "cross"),
+            {"instFamily": "BTC-USDT", "tier": "\u00b9"},
+            "get_position_tiers: tier is '\u00b9'; a positive integer",
+        ),
         (("MARGIN", "cross"), {"ccy": 5}, "get_position_tiers: ccy is 5; a string is required"),
     ],
 )
