@@ -9,6 +9,7 @@ import attrs
 import pytest
 import requests
 import responses
+from hypothesis import HealthCheck, settings
 from requests.adapters import HTTPAdapter
 
 import okx_v5.Account as Account
@@ -23,6 +24,11 @@ from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
 from .localserver import LocalOKX, running
+
+# Shared, noisy machines: judge property tests by their properties, not by how fast examples
+# come (a fresh machine first builds hypothesis' character tables, which takes seconds).
+settings.register_profile("okx_v5", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("okx_v5")
 
 C = TypeVar("C", bound=OkxClient)
 

@@ -27,7 +27,10 @@ modes = st.one_of(
 EMPTY = {"code": "0", "msg": "", "data": []}
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(mgn_mode=modes, ccy=ids, inst_id=ids)
 def test_get_leverage_sends_a_signed_well_formed_request_or_refuses(
     mgn_mode: object, ccy: object, inst_id: object
