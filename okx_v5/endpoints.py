@@ -83,10 +83,10 @@ POSITION_TIERS: Endpoint[PositionTier] = Endpoint(
         Param("instType", INST_TYPE, required=True),
         Param("tdMode", MARGIN_MODE, required=True),
         Param("uly", IdList(max_items=5)),
-        Param("instFamily", IdList(max_items=5)),
         Param("instId", IdList(max_items=5)),
         Param("ccy", Text()),
         Param("tier", PositiveInt()),
+        Param("instFamily", IdList(max_items=5)),
     ),
     requires=(
         AtLeastOne(("instFamily", "uly"), when=("instType", DERIVATIVES)),

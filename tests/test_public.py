@@ -59,7 +59,7 @@ def test_all_parameters_go_out_in_python_okx_order(
         "swap", "ISOLATED", uly="BTC-USD", instFamily=["BTC-USDT", "ETH-USDT"], tier="02"
     )
     assert tiers_ok.calls[0].request.url == (
-        TIERS_URL + "?instType=SWAP&tdMode=isolated&uly=BTC-USD&instFamily=BTC-USDT,ETH-USDT&tier=2"
+        TIERS_URL + "?instType=SWAP&tdMode=isolated&uly=BTC-USD&tier=2&instFamily=BTC-USDT,ETH-USDT"
     )
 
 
