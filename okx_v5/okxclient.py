@@ -313,7 +313,9 @@ class OkxClient:
         if signed:
             timestamp = get_timestamp(self._clock.offset)
             headers[consts.OK_ACCESS_KEY] = self.API_KEY
-            headers[consts.OK_ACCESS_SIGN] = sign(pre_hash(timestamp, method, path), self.__secret)
+            headers[consts.OK_ACCESS_SIGN] = sign(
+                pre_hash(timestamp, method, path), self.__secret
+            ).decode()
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
             headers[consts.OK_ACCESS_PASSPHRASE] = self.__passphrase
         return headers

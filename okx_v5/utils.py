@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from hashlib import sha256
 from urllib.parse import quote
 
+from . import consts
+
 # Commas stay literal so that multi-ID values read "A,B" on the wire, as python-okx sends them.
 _QUERY_SAFE = ",-_.~"
 
@@ -26,15 +28,40 @@ def get_timestamp(offset: float = 0.0) -> str:
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
-def pre_hash(timestamp: str, method: str, request_path: str, body: str = "") -> str:
-    """Return the string that is signed: ``timestamp + METHOD + request_path + body``."""
-    return timestamp + method.upper() + request_path + body
+def pre_hash(
+    timestamp: str, method: str, request_path: str, body: str = "", debug: bool = False
+) -> str:
+    """Return the string that is signed: ``timestamp + METHOD + request_path + body``.
+
+    ``debug`` is accepted for python-okx's signature and ignored: nothing here is logged.
+    """
+    return str(timestamp) + method.upper() + request_path + body
 
 
-def sign(message: str, secret_key: str) -> str:
-    """Return ``base64(hmac_sha256(secret_key, message))`` as text."""
+def sign(message: str, secret_key: str) -> bytes:
+    """Return ``base64(hmac_sha256(secret_key, message))`` — bytes, as python-okx returns it."""
     digest = hmac.new(secret_key.encode(), message.encode(), sha256).digest()
-    return base64.b64encode(digest).decode()
+    return base64.b64encode(digest)
+
+
+def get_header(
+    api_key: str, sign: str | bytes, timestamp: str, passphrase: str, flag: str, debug: bool = False
+) -> dict[str, str]:
+    """Return python-okx's headers of a signed request (``debug`` is ignored: nothing is logged)."""
+    signature = sign.decode() if isinstance(sign, bytes) else sign
+    return {
+        consts.CONTENT_TYPE: consts.APPLICATION_JSON,
+        consts.OK_ACCESS_KEY: api_key,
+        consts.OK_ACCESS_SIGN: signature,
+        consts.OK_ACCESS_TIMESTAMP: str(timestamp),
+        consts.OK_ACCESS_PASSPHRASE: passphrase,
+        consts.SIMULATED_TRADING: flag,
+    }
+
+
+def get_header_no_sign(flag: str, debug: bool = False) -> dict[str, str]:
+    """Return python-okx's headers of a public request (``debug`` is ignored)."""
+    return {consts.CONTENT_TYPE: consts.APPLICATION_JSON, consts.SIMULATED_TRADING: flag}
 
 
 def parse_params_to_str(params: Mapping[str, object]) -> str:

@@ -13,7 +13,7 @@ def test_sign_matches_a_known_answer_computed_with_openssl() -> None:
     message = utils.pre_hash("2020-12-08T09:08:57.715Z", "get", "/api/v5/account/balance?ccy=BTC")
     assert message == "2020-12-08T09:08:57.715ZGET/api/v5/account/balance?ccy=BTC"
     signature = utils.sign(message, "22582BD0CFF14C41EDBF1AB98506286D")
-    assert signature == "HiZhvSfMtWJA3uUIVXV3a/bSXNPCWvYFXoGCVS8V4zY="
+    assert signature == b"HiZhvSfMtWJA3uUIVXV3a/bSXNPCWvYFXoGCVS8V4zY="  # bytes, as python-okx
 
 
 def test_pre_hash_appends_the_body() -> None:
@@ -49,3 +49,21 @@ def test_query_string_encodes_reserved_characters() -> None:
 def test_query_string_of_nothing_is_empty() -> None:
     assert utils.parse_params_to_str({}) == ""
     assert utils.parse_params_to_str({"a": ""}) == ""
+
+
+def test_python_okx_helper_signatures_are_kept() -> None:
+    assert utils.pre_hash("t", "get", "/p", "", False) == "tGET/p"
+    headers = utils.get_header("key", b"c2ln", "t", "pass", "1", False)
+    assert headers == {
+        "Content-Type": "application/json",
+        "OK-ACCESS-KEY": "key",
+        "OK-ACCESS-SIGN": "c2ln",
+        "OK-ACCESS-TIMESTAMP": "t",
+        "OK-ACCESS-PASSPHRASE": "pass",
+        "x-simulated-trading": "1",
+    }
+    assert utils.get_header("k", "s", "t", "p", "0")["OK-ACCESS-SIGN"] == "s"
+    assert utils.get_header_no_sign("0") == {
+        "Content-Type": "application/json",
+        "x-simulated-trading": "0",
+    }

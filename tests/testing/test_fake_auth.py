@@ -182,7 +182,9 @@ def test_okx_v5_signing_helpers_are_accepted(okx: FakeOKX, session: requests.Ses
     timestamp = utils.get_timestamp()
     headers = {
         "OK-ACCESS-KEY": FakeOKX.DEMO_KEY,
-        "OK-ACCESS-SIGN": utils.sign(utils.pre_hash(timestamp, "GET", path), FakeOKX.DEMO_SECRET),
+        "OK-ACCESS-SIGN": utils.sign(
+            utils.pre_hash(timestamp, "GET", path), FakeOKX.DEMO_SECRET
+        ).decode(),
         "OK-ACCESS-TIMESTAMP": timestamp,
         "OK-ACCESS-PASSPHRASE": FakeOKX.DEMO_PASSPHRASE,
         "x-simulated-trading": "1",
