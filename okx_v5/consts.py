@@ -30,3 +30,8 @@ DEMO_TRADING = "1"
 GET_LEVERAGE = "/api/v5/account/leverage-info"
 POSITION_TIERS = "/api/v5/public/position-tiers"
 SERVER_TIME = "/api/v5/public/time"
+
+# python-okx's names for the same paths
+TIER = POSITION_TIERS
+SYSTEM_TIME = SERVER_TIME
+SERVER_TIMESTAMP_URL = SERVER_TIME

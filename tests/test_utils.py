@@ -67,3 +67,12 @@ def test_python_okx_helper_signatures_are_kept() -> None:
         "Content-Type": "application/json",
         "x-simulated-trading": "0",
     }
+
+
+def test_python_okx_constant_names_are_kept() -> None:
+    from okx_v5 import consts
+
+    assert consts.API_URL == "https://www.okx.com"
+    assert consts.GET_LEVERAGE == "/api/v5/account/leverage-info"
+    assert consts.TIER == consts.POSITION_TIERS == "/api/v5/public/position-tiers"
+    assert consts.SYSTEM_TIME == consts.SERVER_TIMESTAMP_URL == "/api/v5/public/time"
