@@ -7,8 +7,8 @@ None of these functions log or keep their arguments.
 from __future__ import annotations
 
 import base64
-import datetime as _dt
 import hmac
+import time
 from collections.abc import Mapping
 from hashlib import sha256
 from urllib.parse import quote
@@ -24,8 +24,9 @@ def get_timestamp(offset: float = 0.0) -> str:
 
     ``offset`` (seconds) is added to the local clock, to follow the server's clock.
     """
-    now = _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=offset)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    # Whole milliseconds first, so the seconds and the milliseconds come from one value.
+    ms = int((time.time() + offset) * 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S.", time.gmtime(ms // 1000)) + f"{ms % 1000:03d}Z"
 
 
 def pre_hash(

@@ -26,14 +26,16 @@ from .helpers import LEVERAGE_ANSWER, SECRET, TIERS_ANSWER, independent_sign
 
 @attrs.define
 class Reply:
-    """A scripted answer: ``status`` and ``body`` (a dict is sent as JSON), after ``delay``
-    seconds; ``reset`` closes the connection without answering."""
+    """A scripted answer: ``status`` and ``body`` (a dict is sent as JSON, bytes as they are),
+    after ``delay`` seconds; ``reset`` closes the connection without answering; ``chunked``
+    sends the body in two chunks."""
 
     status: int = 200
     body: Any = attrs.Factory(dict)
     headers: dict[str, str] = attrs.Factory(dict)
     delay: float = 0.0
     reset: bool = False
+    chunked: bool = False
 
 
 @attrs.define
@@ -152,17 +154,30 @@ def _handler(state: LocalOKX) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             body = reply.body
-            data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
+            if isinstance(body, bytes):
+                data = body
+            else:
+                data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
+            if reply.chunked:
+                self.send_header("Transfer-Encoding", "chunked")
+                half = len(data) // 2
+                data = b"".join(
+                    b"%x\r\n%s\r\n" % (len(part), part) for part in (data[:half], data[half:])
+                )
+                data += b"0\r\n\r\n"
+            else:
+                self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             try:
                 self.wfile.write(data)
             except OSError:  # the client gave up (timeout test)
                 self.close_connection = True
+
+        do_POST = do_GET  # noqa: N815 - http.server's naming
 
         def log_message(self, format: str, *args: object) -> None:
             pass

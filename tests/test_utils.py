@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+
 from okx_v5 import utils
 
 
@@ -25,6 +27,21 @@ def test_timestamp_is_utc_iso8601_with_milliseconds_and_z() -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", stamp)
     parsed = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
     assert abs((dt.datetime.now(dt.timezone.utc) - parsed).total_seconds()) < 5
+
+
+@pytest.mark.parametrize(
+    ("now", "offset", "expected"),
+    [
+        (1607418537.715, 0.0, "2020-12-08T09:08:57.715Z"),
+        (1607418537.9999, 0.0, "2020-12-08T09:08:57.999Z"),
+        (1607418537.5, 0.6, "2020-12-08T09:08:58.100Z"),
+    ],
+)
+def test_timestamp_truncates_to_the_millisecond(
+    monkeypatch: pytest.MonkeyPatch, now: float, offset: float, expected: str
+) -> None:
+    monkeypatch.setattr(utils.time, "time", lambda: now)
+    assert utils.get_timestamp(offset) == expected
 
 
 def test_timestamp_offset_moves_the_clock() -> None:
