@@ -333,7 +333,10 @@ class OkxClient:
         options = self._send_options
         started = time.perf_counter()
         try:
-            response: requests.Response = options["adapter"].send(
+            # Looked up per call (cheap): adapters mounted later, or a mock library patching
+            # Session.get_adapter, see every request.
+            adapter = self.session.get_adapter(prepared.url)
+            response: requests.Response = adapter.send(
                 prepared,
                 stream=False,
                 timeout=self.timeout,
@@ -388,7 +391,6 @@ class OkxClient:
         proxies = {"http": self.proxy, "https": self.proxy} if self.proxy else {}
         settings = self.session.merge_environment_settings(self.domain, proxies, False, None, None)
         return {
-            "adapter": self.session.get_adapter(self.domain + "/"),
             "verify": settings["verify"],
             "cert": settings["cert"],
             "proxies": settings["proxies"],

@@ -54,9 +54,21 @@ def _settings_key(proxies: Mapping[str, str] | None) -> tuple[tuple[str, str], .
     return tuple(sorted(proxies.items())) if proxies else ()
 
 
-# What HTTPAdapter.send was when okx_v5 was imported: anything else there now (``responses``,
-# a test's redirect) must see every request, so the direct path steps aside.
-_HTTPADAPTER_SEND = HTTPAdapter.send
+def _is_requests_own(send: object) -> bool:
+    """Whether ``send`` is requests' own ``HTTPAdapter.send``, not a mock patched over it."""
+    code = getattr(send, "__code__", None)
+    return (
+        code is not None
+        and code.co_name == "send"
+        and os.path.normcase(code.co_filename) == _ADAPTERS_SOURCE
+    )
+
+
+_ADAPTERS_SOURCE = os.path.normcase(getattr(requests.adapters, "__file__", "") or "")
+# Anything else at HTTPAdapter.send (``responses``, a test's redirect) must see every request,
+# so the direct path steps aside; checked by identity first, by origin when that fails, so a
+# mock that was already in place when okx_v5 was imported is recognised too.
+_REQUESTS_SEND = HTTPAdapter.send if _is_requests_own(HTTPAdapter.send) else None
 # Re-sent once on a fresh connection when a kept-alive one turns out closed before answering.
 _RESENDABLE = frozenset({"GET", "HEAD", "OPTIONS"})
 _STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
@@ -179,7 +191,7 @@ class Transport(HTTPAdapter):
         direct = None
         timeouts = _timeouts(timeout)
         if (
-            HTTPAdapter.send is _HTTPADAPTER_SEND
+            (HTTPAdapter.send is _REQUESTS_SEND or _is_requests_own(HTTPAdapter.send))
             and not stream
             and cert is None
             and timeouts is not None

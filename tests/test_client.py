@@ -106,7 +106,7 @@ def test_a_given_session_is_used_and_left_open(tiers_ok: responses.RequestsMock)
 def test_timeout_is_passed_to_every_request(tiers_ok: responses.RequestsMock) -> None:
     seen = []
     for api in (PublicAPI(), PublicAPI(timeout=2.5)):
-        adapter = api._send_options["adapter"]
+        adapter = api.session.get_adapter(api.domain + "/")
         send = adapter.send  # responses' mock; spy on this client's adapter only
 
         def spy(request: requests.PreparedRequest, send: Any = send, **kwargs: Any) -> Any:
@@ -224,3 +224,32 @@ def test_cattrs_is_imported_only_when_typed_data_is_asked_for() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+class _Canned(requests.adapters.BaseAdapter):
+    """An adapter answering every request itself, recording what it got."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.urls.append(str(request.url))
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"code":"0","msg":"","data":[]}'
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_adapter_mounted_after_construction_gets_the_calls() -> None:
+    # As requests-mock and custom adapters expect: the client looks the adapter up per call.
+    api = PublicAPI(domain="https://okx.invalid")
+    canned = _Canned()
+    api.session.mount("https://okx.invalid/", canned)
+    assert api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT").ok
+    assert canned.urls == [
+        "https://okx.invalid/api/v5/public/position-tiers?instType=SWAP&tdMode=cross&instFamily=BTC-USDT"
+    ]

@@ -379,3 +379,24 @@ def test_https_without_verification_goes_through_urllib3_and_warns(
     ):
         assert session.get(tls_server.url + "/api/v5/public/time", verify=False).ok
     assert len(lookups) == 1
+
+
+def test_a_mock_in_place_before_import_is_still_recognised(
+    server: LocalOKX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if okx_v5 had been imported while a mock was patched over HTTPAdapter.send: the
+    # identity check fails, the origin check still tells requests' own send from a mock.
+    from okx_v5 import transport
+
+    monkeypatch.setattr(transport, "_REQUESTS_SEND", None)
+    assert transport._is_requests_own(requests.adapters.HTTPAdapter.send)
+    assert not transport._is_requests_own(lambda *args, **kwargs: None)
+    assert not transport._is_requests_own(object())
+    with responses.RequestsMock() as mock:
+        mock.get(
+            server.url + "/api/v5/public/position-tiers", json={"code": "0", "msg": "", "data": []}
+        )
+        with PublicAPI(domain=server.url) as api:
+            assert tiers(api)["data"] == []
+        assert len(mock.calls) == 1
+    assert server.seen == []  # the mock answered; the server never saw the request
