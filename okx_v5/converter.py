@@ -112,28 +112,33 @@ def structure_items(items: object, model: type[T]) -> list[T]:
 
 _structurers: dict[type[Any], Callable[[Any], Any]] = {}
 
-# Inline forms of the scalar hooks for their common case (a string). Anything else goes to the
-# hook itself, so the hooks stay the one definition of what a field accepts.
+# Inline forms of the scalar hooks for their common case (a non-empty string). Anything else
+# — "", None, numbers, garbage — goes to the hook itself, so the hooks stay the one definition
+# of what a field accepts.
 _INLINE = {
-    Decimal | None: "(d if (d := _decimals_get({v})) is not None else _new_decimal({v}))"
-    " if {v}.__class__ is str else",
-    int | None: "int({v}) if {v}.__class__ is str and {v}.isdigit() else",
-    str | None: "{v} if {v}.__class__ is str else",
+    Decimal | None: "d if (d := _decimals_get({v}, _MISSING)) is not _MISSING else {hook}",
+    int | None: "int({v}) if {v}.__class__ is str and {v}.isdigit() else {hook}",
+    str | None: "{v} if {v}.__class__ is str and {v} else {hook}",
 }
 
 # OKX's numbers repeat (tier tables are fetched again and again; "0", "10", "0.01" are
 # everywhere) and Decimal is immutable, so equal strings can share one Decimal: a dict lookup
 # costs a fraction of parsing. Bounded, so that a stream of distinct values cannot grow it.
+# "" (OKX's "not applicable") is always there, as None.
 _DECIMALS_MAX = 4096
-_decimals: dict[str, Decimal] = {}
+_MISSING = object()
+_decimals: dict[str, Decimal | None] = {"": None}
 _decimals_get = _decimals.get
 
 
-def _new_decimal(text: str) -> Decimal:
-    number = Decimal(text)
-    if len(_decimals) >= _DECIMALS_MAX:
-        _decimals.clear()
-    _decimals[text] = number
+def _new_decimal(value: object, _: object) -> Decimal | None:
+    """The Decimal hook, remembering what it parsed from a string (see ``_decimals``)."""
+    number = _decimal(value, None)
+    if value.__class__ is str:
+        if len(_decimals) >= _DECIMALS_MAX:
+            _decimals.clear()
+            _decimals[""] = None
+        _decimals[value] = number
     return number
 
 
@@ -156,18 +161,15 @@ def _make_structurer(model: type[T]) -> Callable[[Any], T]:
     namespace: dict[str, Any] = {
         "_model": model,
         "_decimals_get": _decimals_get,
-        "_new_decimal": _new_decimal,
+        "_MISSING": _MISSING,
     }
     lines = ["def structure(o):", "    get = o.get"]
     arguments = []
     for index, field in enumerate(fields):
         value, hook = f"v{index}", f"_h{index}"
-        namespace[hook] = _SCALARS[field.type]
+        namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
         lines.append(f"    {value} = get({wire_name(field.name)!r})")
-        inline = _INLINE[field.type].format(v=value)
-        arguments.append(
-            f"None if {value} is None or {value} == '' else {inline} {hook}({value}, None)"
-        )
+        arguments.append(_INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)"))
     lines.append("    return _model(")
     lines.extend(f"        {argument}," for argument in arguments)
     lines.append("    )")

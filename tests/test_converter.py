@@ -56,9 +56,12 @@ def test_numbers_read_through_the_cache_are_equal_to_parsed_ones() -> None:
 def test_the_number_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(conv, "_DECIMALS_MAX", 3)
     conv._decimals.clear()
+    conv._decimals[""] = None
     for lever in ("1", "2", "3", "4"):
         structure_items([{"lever": lever}], LeverageInfo)
-    assert conv._decimals == {"4": Decimal("4")}
+        assert len(conv._decimals) <= 3
+    # Full at "3" ("" is always kept): cleared, then "3" and "4" remembered.
+    assert conv._decimals == {"": None, "3": Decimal("3"), "4": Decimal("4")}
 
 
 @attrs.frozen
