@@ -432,10 +432,7 @@ def connections(base: str, calls: int = 100) -> dict[str, int]:
     return result
 
 
-def rate_limit(base: str, threads: int = 8, seconds: float = 10.0) -> dict[str, Any] | None:
-    if importlib.util.find_spec("okx_v5.ratelimit") is None:
-        print("\nRate limit: okx_v5.ratelimit is not there yet; skipped")
-        return None
+def rate_limit(base: str, threads: int = 8, seconds: float = 10.0) -> dict[str, Any]:
     from okx_v5.exceptions import OkxException
 
     _, account = okx_v5_clients(base, rate_limit=True)
