@@ -7,14 +7,12 @@ construction, so a call only builds its query string, signs it and sends it.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import os
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -33,6 +31,14 @@ from .exceptions import (
 from .ratelimit import RateLimiter
 from .response import OkxResponse
 from .retry import NO_RETRY, RetryPolicy, is_transient, retry_after
+from .settings import (
+    check_domain,
+    check_flag,
+    check_retries,
+    is_given,
+    is_plain_remote_http,
+    mask_key,
+)
 from .transport import Transport
 from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
 
@@ -46,12 +52,6 @@ Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
-_NO_KEY = ("", "-1", None)
-_FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
-
-
-def _mask(key: str) -> str:
-    return key[:4] + "…" + key[-4:] if len(key) > 12 else "****"
 
 
 class OkxClient:
@@ -92,8 +92,8 @@ class OkxClient:
         retry_budget: float = 10.0,
         rate_limit: bool = True,
     ) -> None:
-        self.flag = _check_flag(flag)
-        self.domain = _check_domain(domain)
+        self.flag = check_flag(flag)
+        self.domain = check_domain(domain)
         self.API_KEY = api_key
         self.use_server_time = use_server_time
         self.debug = debug
@@ -101,19 +101,19 @@ class OkxClient:
         self.timeout = timeout
         self.__secret = api_secret_key
         self.__passphrase = passphrase
-        self._has_credentials = api_key not in _NO_KEY and api_secret_key not in _NO_KEY
+        self._has_credentials = is_given(api_key) and is_given(api_secret_key)
         self._owns_session = session is None
         self.session = session if session is not None else requests.Session()
         self._send_options = self._resolve_send_options()
         self._base_headers = self._resolve_headers()
         self.retry_policy = RetryPolicy(
-            max_retries=_check_retries(max_retries), budget=float(retry_budget)
+            max_retries=check_retries(max_retries), budget=float(retry_budget)
         )
         """The :class:`~okx_v5.retry.RetryPolicy` for ``GET`` requests; may be replaced."""
         self.rate_limit = rate_limit
         self._limiters: dict[str, RateLimiter] = {}
         self._clock = clock_for(self.domain)
-        self._plain_http = _is_plain_remote_http(self.domain)
+        self._plain_http = is_plain_remote_http(self.domain)
         if debug:
             _ensure_debug_output()
 
@@ -144,7 +144,7 @@ class OkxClient:
         self.close()
 
     def __repr__(self) -> str:
-        key = _mask(self.API_KEY) if self._has_credentials else None
+        key = mask_key(self.API_KEY) if self._has_credentials else None
         return f"{type(self).__name__}(domain={self.domain!r}, flag={self.flag!r}, api_key={key!r})"
 
     # -- the request path ----------------------------------------------------------------
@@ -409,56 +409,8 @@ class OkxClient:
         return headers
 
 
-def _check_flag(flag: object) -> str:
-    if isinstance(flag, (str, int)) and not isinstance(flag, bool) and str(flag) in _FLAGS:
-        return _FLAGS[str(flag)]
-    raise OkxParamsException(
-        f"flag is {flag!r}; allowed values are '0' (production) and '1' (demo trading)",
-        param="flag",
-        value=flag,
-        allowed="'0', '1'",
-    )
-
-
-def _check_retries(max_retries: object) -> int:
-    if isinstance(max_retries, int) and not isinstance(max_retries, bool) and max_retries >= 0:
-        return max_retries
-    raise OkxParamsException(
-        f"max_retries is {max_retries!r}; a whole number >= 0 is required",
-        param="max_retries",
-        value=max_retries,
-        allowed="0, 1, 2, ...",
-    )
-
-
-def _is_plain_remote_http(domain: str) -> bool:
-    split = urlsplit(domain)
-    if split.scheme != "http":
-        return False
-    host = split.hostname or ""
-    if host == "localhost":
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return True
-
-
 def _where(outcome: OkxException | OkxResponse[Any]) -> tuple[str, str]:
     return getattr(outcome, "method", ""), getattr(outcome, "path", "")
-
-
-def _check_domain(domain: object) -> str:
-    if isinstance(domain, str) and domain.startswith(("http://", "https://")):
-        stripped = domain.strip().rstrip("/")
-        if "://" in stripped and stripped.split("://", 1)[1]:
-            return stripped
-    raise OkxParamsException(
-        f"domain is {domain!r}; an http:// or https:// base URL is required",
-        param="domain",
-        value=domain,
-        allowed="http:// or https:// URL",
-    )
 
 
 def _ensure_debug_output() -> None:
