@@ -253,3 +253,15 @@ def test_an_adapter_mounted_after_construction_gets_the_calls() -> None:
     assert canned.urls == [
         "https://okx.invalid/api/v5/public/position-tiers?instType=SWAP&tdMode=cross&instFamily=BTC-USDT"
     ]
+
+
+def test_a_python_okx_method_not_covered_yet_says_what_is() -> None:
+    api = AccountAPI(flag="1")
+    with pytest.raises(
+        AttributeError,
+        match=r"AccountAPI has no attribute 'get_account_balance'; okx_v5 covers get_leverage on this class so far",
+    ):
+        api.get_account_balance()  # type: ignore[attr-defined]
+    with pytest.raises(AttributeError, match="get_position_tiers, get_system_time"):
+        PublicAPI().get_instruments  # type: ignore[attr-defined]  # noqa: B018
+    assert not hasattr(api, "_private_thing")
