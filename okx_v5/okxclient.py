@@ -12,7 +12,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -143,20 +143,22 @@ class OkxClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails: most often a python-okx method that okx_v5
-        # does not cover yet, which deserves a clearer word than a bare AttributeError.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        covered = sorted(
-            attr
-            for attr in dir(type(self))
-            if attr.startswith("get_") and callable(getattr(type(self), attr))
-        )
-        raise AttributeError(
-            f"{type(self).__name__} has no attribute {name!r}; okx_v5 covers "
-            f"{', '.join(covered) or 'no methods'} on this class so far"
-        )
+    if not TYPE_CHECKING:  # hidden from type checkers, so that a typo stays a type error
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when normal lookup fails: most often a python-okx method that okx_v5
+            # does not cover yet, which deserves a clearer word than a bare AttributeError.
+            if name.startswith("_"):
+                raise AttributeError(name)
+            covered = sorted(
+                attr
+                for attr in dir(type(self))
+                if attr.startswith("get_") and callable(getattr(type(self), attr))
+            )
+            raise AttributeError(
+                f"{type(self).__name__} has no attribute {name!r}; okx_v5 covers "
+                f"{', '.join(covered) or 'no methods'} on this class so far"
+            )
 
     def __repr__(self) -> str:
         key = mask_key(self.API_KEY) if self._has_credentials else None
