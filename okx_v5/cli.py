@@ -25,6 +25,7 @@ import attrs
 
 from . import __version__, consts
 from .Account import AccountAPI
+from .display import plain
 from .endpoints import LEVERAGE_INFO, POSITION_TIERS, Endpoint
 from .exceptions import (
     OkxException,
@@ -402,8 +403,4 @@ def _is_number(annotation: object) -> bool:
 
 
 def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")  # as OKX writes it: 0.00000001, never 1E-8
-    return str(value)
+    return "" if value is None else plain(value)

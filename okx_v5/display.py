@@ -12,7 +12,7 @@ from html import escape
 
 import attrs
 
-__all__ = ["MAX_ROWS", "html_table"]
+__all__ = ["MAX_ROWS", "html_table", "plain"]
 
 MAX_ROWS = 300
 """Rows shown before the table is cut short (the longest tier ladders have about 130)."""
@@ -80,8 +80,15 @@ def _caption(
     return f"<div>{title}{where} · {status} · {count}</div>"
 
 
+def plain(value: object) -> str:
+    """Return a typed value as text, numbers as OKX writes them (``0.00000001``, never ``1E-8``)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return f"<td {_CELL}><span {_MUTED}>None</span></td>"
     style = _NUMBER if isinstance(value, (int, Decimal)) else _CELL
-    return f"<td {style}>{escape(str(value))}</td>"
+    return f"<td {style}>{escape(plain(value))}</td>"

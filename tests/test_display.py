@@ -164,3 +164,16 @@ def test_to_records_of_an_error_is_empty(
 ) -> None:
     mocked.get(LEVERAGE_URL, json={"code": "50011", "msg": "Too Many Requests", "data": []})
     assert account.get_leverage("cross", instId="BTC-USDT-SWAP").to_records() == []
+
+
+def test_html_writes_small_numbers_as_okx_does(
+    public: PublicData.PublicAPI, mocked: responses.RequestsMock
+) -> None:
+    mocked.get(
+        TIERS_URL, json={"code": "0", "msg": "", "data": [{"tier": "1", "mmr": "0.00000001"}]}
+    )
+    result = public.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert result.data[0].mmr == Decimal("1E-8")
+    row = _parse(result._repr_html_()).rows[0]
+    assert "0.00000001" in row
+    assert "1E-8" not in row
