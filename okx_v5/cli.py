@@ -25,6 +25,7 @@ import attrs
 
 from . import __version__, consts
 from .Account import AccountAPI
+from .converter import wire_name
 from .display import plain
 from .endpoints import LEVERAGE_INFO, POSITION_TIERS, Endpoint
 from .exceptions import (
@@ -80,8 +81,7 @@ class Option:
     @property
     def keyword(self) -> str:
         """The SDK method's keyword argument: the flag in OKX's camelCase."""
-        first, *rest = self.flag.removeprefix("--").split("-")
-        return first + "".join(word.capitalize() for word in rest)
+        return wire_name(self.flag.removeprefix("--").replace("-", "_"))
 
 
 @attrs.frozen
