@@ -51,7 +51,7 @@ def _decimal(value: object, _: object) -> Decimal | None:
 def _int(value: object, _: object) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -117,7 +117,7 @@ _structurers: dict[type[Any], Callable[[Any], Any]] = {}
 # of what a field accepts.
 _INLINE = {
     Decimal | None: "d if (d := _decimals_get({v}, _MISSING)) is not _MISSING else {hook}",
-    int | None: "int({v}) if {v}.__class__ is str and {v}.isdigit() else {hook}",
+    int | None: "int({v}) if {v}.__class__ is str and {v}.isdecimal() else {hook}",
     str | None: "{v} if {v}.__class__ is str and {v} else {hook}",
 }
 

@@ -468,7 +468,7 @@ class Exchange:
         inst_type = _choice(params, "instType", INST_TYPES)
         td_mode = _choice(params, "tdMode", TD_MODES)
         tier = params.get("tier", "")
-        if tier and not (tier.isdigit() and int(tier) > 0):
+        if tier and not (tier.isdecimal() and int(tier) > 0):
             raise _ParamError("51000", "tier")
         keys = self._tier_keys(params, inst_type, td_mode)
         rows = [
