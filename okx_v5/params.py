@@ -7,6 +7,7 @@ raises :class:`~okx_v5.exceptions.OkxParamsException`. ``None`` and ``""`` mean 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
@@ -69,7 +70,7 @@ class Choice:
             for choice in self.values:
                 if choice.lower() == wanted:
                     return choice
-        raise Invalid(f"is {value!r}", self.describe())
+        raise Invalid(f"is {_shown(value)}", self.describe())
 
 
 @attrs.frozen
@@ -90,17 +91,17 @@ class IdList:
         elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
             given = list(value)
         else:
-            raise Invalid(f"is {value!r}", self.describe())
+            raise Invalid(f"is {_shown(value)}", self.describe())
         items: list[str] = []
         for position, item in enumerate(given, start=1):
             if not isinstance(item, str):
-                raise Invalid(f"item {position} is {item!r}, not a string", self.describe())
+                raise Invalid(f"item {position} is {_shown(item)}, not a string", self.describe())
             items.extend(item.split(","))  # an item may itself be comma-joined
         seen: dict[str, None] = {}
         for position, item in enumerate(items, start=1):
             item = item.strip()
             if not item:
-                raise Invalid(f"item {position} is empty (value {value!r})", self.describe())
+                raise Invalid(f"item {position} is empty (value {_shown(value)})", self.describe())
             seen.setdefault(item, None)
         if len(seen) > self.max_items:
             raise Invalid(f"has {len(seen)} items", f"at most {self.max_items} are allowed")
@@ -116,13 +117,16 @@ class PositiveInt:
 
     def __call__(self, value: object) -> str:
         if isinstance(value, bool):
-            raise Invalid(f"is {value!r}", self.describe())
+            raise Invalid(f"is {_shown(value)}", self.describe())
         if isinstance(value, int) and value > 0:
-            return str(value)
-        # isdecimal, not isdigit: "¹" is a digit that int() refuses.
-        if isinstance(value, str) and value.strip().isdecimal() and int(value) > 0:
-            return str(int(value))
-        raise Invalid(f"is {value!r}", self.describe())
+            return _text(value)
+        # isdecimal, not isdigit: "¹" is a digit but not a decimal one. Digits of any script
+        # are sent as ASCII, without int(), which refuses more than 4300 of them.
+        if isinstance(value, str) and value.strip().isdecimal():
+            digits = "".join(str(unicodedata.decimal(char)) for char in value.strip())
+            if digits.strip("0"):
+                return digits.lstrip("0")
+        raise Invalid(f"is {_shown(value)}", self.describe())
 
 
 @attrs.frozen
@@ -135,7 +139,7 @@ class Text:
     def __call__(self, value: object) -> str:
         if isinstance(value, str):
             return value.strip()
-        raise Invalid(f"is {value!r}", self.describe())
+        raise Invalid(f"is {_shown(value)}", self.describe())
 
 
 @attrs.frozen
@@ -174,8 +178,35 @@ def _raw(value: object) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
-        return ",".join(str(item) for item in value)
-    return str(value)
+        return ",".join(map(_text, value))
+    return _text(value)
+
+
+def _text(value: object) -> str:
+    """``str(value)``, or :class:`Invalid` for an int too long to write (over 4300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        raise Invalid("is a number with too many digits", "a number that fits a request") from None
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` for a message, cut short when long."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to write
+        return "a number with too many digits"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _sendable(wire: str) -> None:
+    """Refuse text that cannot be encoded for the wire (a lone surrogate, say)."""
+    try:
+        wire.encode()
+    except UnicodeEncodeError:
+        raise Invalid(
+            "contains a character that cannot be encoded (a lone surrogate)", "valid Unicode text"
+        ) from None
 
 
 def prepare(
@@ -194,17 +225,16 @@ def prepare(
     out: dict[str, str] = {}
     for param in params:
         value = given.get(param.name)
-        if not validate:
-            wire = _raw(value)
-        elif _is_empty(value):
+        if validate and _is_empty(value):
             if param.required:
                 raise _error(method, param.name, value, "is required", param.rule.describe())
             continue
-        else:
-            try:
-                wire = param.rule(value)
-            except Invalid as bad:
-                raise _error(method, param.name, value, bad.problem, bad.allowed) from None
+        try:
+            wire = param.rule(value) if validate else _raw(value)
+            if wire:
+                _sendable(wire)
+        except Invalid as bad:
+            raise _error(method, param.name, value, bad.problem, bad.allowed) from None
         if wire:
             out[param.name] = wire
     if validate:
@@ -222,6 +252,8 @@ def prepare(
 
 
 def _error(method: str, name: str, value: object, problem: str, allowed: str) -> OkxParamsException:
+    if isinstance(value, int) and not isinstance(value, bool) and _shown(value).startswith("a "):
+        value = None  # an int too long to write would fail again in every repr of the error
     return OkxParamsException(
         f"{method}: {name} {problem}; {allowed}",
         method=method,

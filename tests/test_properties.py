@@ -1,9 +1,11 @@
-"""Property tests: any input either goes out well-formed and correctly signed, or is refused."""
+"""Property tests: valid input goes out well-formed and signed; invalid input is refused unsent."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,95 +13,235 @@ from hypothesis import strategies as st
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI
 from okx_v5.ratelimit import RateLimiter
 from okx_v5.retry import RetryPolicy
+from okx_v5.testing import FakeOKX
 
 from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, independent_sign
 
-ids = st.one_of(
-    st.none(),
-    st.text(max_size=40),
-    st.lists(st.text(max_size=12), max_size=25),
-    st.integers(),
-    st.sampled_from(["BTC-USDT-SWAP", "ETH-USDT", "BTC-USDT, ETH-USDT", "A,,B"]),
-)
-modes = st.one_of(
-    st.none(), st.text(max_size=10), st.sampled_from(["cross", "isolated", "CROSS"]), st.integers()
-)
 EMPTY = {"code": "0", "msg": "", "data": []}
 
+# -- valid input: every example reaches the wire ----------------------------------------------
 
-@settings(
-    max_examples=300,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+# IDs as OKX writes them, and as scripts pass them: any case for choices, lists or one
+# comma-joined string, with stray spaces around items.
+token = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1, max_size=6)
+okx_id = st.builds("-".join, st.lists(token, min_size=1, max_size=4))
+id_lists = st.lists(okx_id, min_size=1, max_size=20)
+spaced = st.sampled_from(["", " ", "  "])
+
+
+def given_as(items: list[str], pad: str, joined: bool) -> str | list[str]:
+    return ",".join(pad + item + pad for item in items) if joined else items
+
+
+def unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+@settings(max_examples=150)
+@given(
+    mode=st.sampled_from(["cross", "isolated", "CROSS", " Isolated "]),
+    inst_ids=st.one_of(st.none(), id_lists),
+    ccys=st.one_of(st.none(), st.lists(token, min_size=1, max_size=20)),
+    pad=spaced,
+    joined=st.booleans(),
 )
-@given(mgn_mode=modes, ccy=ids, inst_id=ids)
-def test_get_leverage_sends_a_signed_well_formed_request_or_refuses(
-    mgn_mode: object, ccy: object, inst_id: object
+def test_valid_get_leverage_calls_reach_the_wire_signed(
+    mode: str, inst_ids: list[str] | None, ccys: list[str] | None, pad: str, joined: bool
 ) -> None:
+    if inst_ids is None and ccys is None:
+        inst_ids = ["BTC-USDT-SWAP"]
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
+    with responses.RequestsMock() as mock:
+        mock.get(LEVERAGE_URL, json=EMPTY)
+        api.get_leverage(
+            mode,
+            ccy=given_as(ccys, pad, joined) if ccys else "",
+            instId=given_as(inst_ids, pad, joined) if inst_ids else "",
+        )
+        sent = mock.calls[0].request
+    query = dict(parse_qsl(urlsplit(sent.url).query))
+    assert query["mgnMode"] == mode.strip().lower()
+    assert query.get("instId", "").split(",") == (unique(inst_ids) if inst_ids else [""])
+    assert query.get("ccy", "").split(",") == (unique(ccys) if ccys else [""])
+    path = sent.url.removeprefix("https://www.okx.com")
+    assert sent.headers["OK-ACCESS-SIGN"] == independent_sign(
+        SECRET, sent.headers["OK-ACCESS-TIMESTAMP"] + "GET" + path
+    )
+
+
+@settings(max_examples=150)
+@given(
+    inst_type=st.sampled_from(["SWAP", "FUTURES", "OPTION", "swap", "Option"]),
+    td_mode=st.sampled_from(["cross", "isolated", "ISOLATED"]),
+    families=st.lists(okx_id, min_size=1, max_size=5),
+    legacy=st.booleans(),
+    tier=st.one_of(st.none(), st.integers(1, 10**30), st.integers(1, 99).map(str)),
+)
+def test_valid_derivative_tier_calls_reach_the_wire(
+    inst_type: str, td_mode: str, families: list[str], legacy: bool, tier: int | str | None
+) -> None:
+    api = PublicAPI(rate_limit=False)
+    with responses.RequestsMock() as mock:
+        mock.get(TIERS_URL, json=EMPTY)
+        name = "uly" if legacy else "instFamily"
+        api.get_position_tiers(inst_type, td_mode, tier=tier, **{name: families})
+        query = dict(parse_qsl(urlsplit(mock.calls[0].request.url).query))
+    assert query["instType"] == inst_type.upper()
+    assert query["tdMode"] == td_mode.lower()
+    assert query[name].split(",") == unique(families)
+    assert query.get("tier") == (None if tier is None else str(int(tier)))
+
+
+@settings(max_examples=100)
+@given(
+    inst_ids=st.one_of(st.none(), st.lists(okx_id, min_size=1, max_size=5)),
+    ccy=st.one_of(st.none(), token),
+)
+def test_valid_margin_tier_calls_reach_the_wire(
+    inst_ids: list[str] | None, ccy: str | None
+) -> None:
+    if inst_ids is None and ccy is None:
+        ccy = "BTC"
+    api = PublicAPI(rate_limit=False)
+    with responses.RequestsMock() as mock:
+        mock.get(TIERS_URL, json=EMPTY)
+        api.get_position_tiers("MARGIN", "cross", instId=inst_ids, ccy=ccy)
+        query = dict(parse_qsl(urlsplit(mock.calls[0].request.url).query))
+    assert query.get("instId", "").split(",") == (unique(inst_ids) if inst_ids else [""])
+    assert query.get("ccy") == ccy
+
+
+# -- invalid input: every example is refused before anything is sent -------------------------
+
+not_a_mode = st.one_of(
+    st.text(max_size=10).filter(lambda text: text.strip().lower() not in ("cross", "isolated", "")),
+    st.integers(),
+    st.lists(st.just("cross"), min_size=1, max_size=2),
+)
+bad_id_list = st.one_of(
+    st.lists(okx_id, min_size=21, max_size=30).filter(lambda items: len(set(items)) > 20),
+    st.builds(lambda items, at: [*items[:at], "", *items[at:]], id_lists, st.integers(0, 20)),
+    st.builds(lambda items: [*items, 7], st.lists(okx_id, max_size=5)),
+    st.integers(),
+    st.just("A,,B"),
+    st.just("\ud800"),
+)
+
+
+@settings(max_examples=150)
+@given(
+    case=st.one_of(
+        st.tuples(st.just("mgnMode"), not_a_mode, st.just(["BTC-USDT-SWAP"]), st.just("")),
+        st.tuples(st.just("instId"), st.just("cross"), bad_id_list, st.just("")),
+        st.tuples(st.just("ccy"), st.just("cross"), st.just(""), bad_id_list),
+        st.tuples(st.just("instId"), st.just("cross"), st.sampled_from(["", None, []]), st.none()),
+    )
+)
+def test_invalid_get_leverage_calls_are_refused_before_sending(
+    case: tuple[str, object, object, object],
+) -> None:
+    param, mode, inst_id, ccy = case
     api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(LEVERAGE_URL, json=EMPTY)
-        try:
-            result = api.get_leverage(mgn_mode, ccy, inst_id)  # type: ignore[arg-type]
-        except OkxParamsException:
-            assert len(mock.calls) == 0
-            return
-        except DeprecationWarning:
-            return  # the legacy order was detected (filterwarnings=error)
-        assert result.ok
-        sent = mock.calls[0].request
-        split = urlsplit(sent.url)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        assert query["mgnMode"] in ("cross", "isolated")
-        assert query.get("instId") or query.get("ccy")
-        for name in ("instId", "ccy"):
-            if name in query:
-                items = query[name].split(",")
-                assert 1 <= len(items) <= 20
-                assert all(item and item == item.strip() for item in items)
-        path = sent.url.removeprefix("https://www.okx.com")
-        assert sent.headers["OK-ACCESS-SIGN"] == independent_sign(
-            SECRET, sent.headers["OK-ACCESS-TIMESTAMP"] + "GET" + path
-        )
+        with pytest.raises(OkxParamsException) as info:
+            api.get_leverage(mode, ccy=ccy, instId=inst_id)  # type: ignore[arg-type]
+        assert len(mock.calls) == 0
+    assert info.value.method == "get_leverage"
+    assert info.value.param == param
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(
-    inst_type=st.one_of(
-        st.none(), st.text(max_size=8), st.sampled_from(["SWAP", "MARGIN", "option", "FUTURES"])
-    ),
-    td_mode=modes,
-    uly=ids,
-    inst_id=ids,
-    ccy=st.one_of(st.none(), st.text(max_size=6), st.integers()),
-    tier=st.one_of(st.none(), st.integers(-3, 30), st.text(max_size=4), st.booleans()),
-    inst_family=ids,
+    case=st.one_of(
+        st.tuples(
+            st.just("instType"),
+            st.text(max_size=8).filter(
+                lambda t: t.strip().upper() not in ("SWAP", "FUTURES", "OPTION", "MARGIN", "")
+            ),
+            st.just({}),
+        ),
+        st.tuples(
+            st.just("tier"),
+            st.just("SWAP"),
+            st.fixed_dictionaries(
+                {
+                    "tier": st.one_of(
+                        st.integers(max_value=0),
+                        st.booleans(),
+                        st.text(min_size=1, max_size=4).filter(
+                            lambda t: (
+                                t.strip()
+                                and (not t.strip().isdecimal() or not t.strip().strip("0"))
+                            )
+                        ),
+                        st.just(10**5000),
+                    )
+                }
+            ),
+        ),
+        st.tuples(
+            st.just("instFamily"),
+            st.just("SWAP"),
+            st.fixed_dictionaries(
+                {
+                    "instFamily": st.lists(okx_id, min_size=6, max_size=9).filter(
+                        lambda items: len(set(items)) > 5
+                    )
+                }
+            ),
+        ),
+        st.tuples(st.just("instFamily"), st.sampled_from(["SWAP", "OPTION"]), st.just({})),
+        st.tuples(st.just("instId"), st.just("MARGIN"), st.just({})),
+    )
 )
-def test_get_position_tiers_sends_a_well_formed_request_or_refuses(
-    inst_type: object,
-    td_mode: object,
-    uly: object,
-    inst_id: object,
-    ccy: object,
-    tier: object,
-    inst_family: object,
+def test_invalid_tier_calls_are_refused_before_sending(
+    case: tuple[str, str, dict[str, object]],
 ) -> None:
+    param, inst_type, extra = case
+    given_family = {"instFamily": "BTC-USDT"} if param in ("tier", "instType") else {}
     api = PublicAPI(rate_limit=False)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(TIERS_URL, json=EMPTY)
-        try:
-            api.get_position_tiers(inst_type, td_mode, uly, inst_id, ccy, tier, inst_family)  # type: ignore[arg-type]
-        except OkxParamsException:
-            assert len(mock.calls) == 0
-            return
-        query = dict(parse_qsl(urlsplit(mock.calls[0].request.url).query, keep_blank_values=True))
-        assert query["instType"] in ("MARGIN", "SWAP", "FUTURES", "OPTION")
-        assert query["tdMode"] in ("cross", "isolated")
-        if query["instType"] == "MARGIN":
-            assert query.get("instId") or query.get("ccy")
-        else:
-            assert query.get("instFamily") or query.get("uly")
-        if "tier" in query:
-            assert int(query["tier"]) > 0
+        with pytest.raises(OkxParamsException) as info:
+            api.get_position_tiers(inst_type, "cross", **{**given_family, **extra})  # type: ignore[arg-type]
+        assert len(mock.calls) == 0
+    assert info.value.param == param
+
+
+# -- round trip: what is accepted reaches the exchange unchanged, correctly signed ------------
+
+
+@pytest.fixture(scope="module")
+def exchange() -> Iterator[FakeOKX]:
+    with FakeOKX(rate_limits=False) as okx:
+        yield okx
+
+
+any_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=","),
+    min_size=1,
+    max_size=12,
+).filter(lambda text: text.strip() == text)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(items=st.lists(any_text, min_size=1, max_size=20), ccy=any_text)
+def test_accepted_values_reach_the_exchange_unchanged_and_signed(
+    exchange: FakeOKX, items: list[str], ccy: str
+) -> None:
+    api = AccountAPI(
+        FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", exchange.url,
+        rate_limit=False,
+    )  # fmt: skip
+    exchange.clear_requests()
+    result = api.get_leverage("cross", ccy=ccy, instId=items)
+    assert result.code not in ("50113", "50112", "50102")  # the signature was accepted
+    (seen,) = exchange.requests
+    query = dict(parse_qsl(urlsplit(seen.path).query))
+    assert query["instId"].split(",") == unique(items)
+    assert query["ccy"] == ccy
+    assert query["mgnMode"] == "cross"
 
 
 @settings(max_examples=200)
