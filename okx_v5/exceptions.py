@@ -18,6 +18,7 @@ Messages never contain the API secret, the passphrase or a signature.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -40,12 +41,18 @@ _EXCERPT_CHARS = 200
 
 
 def excerpt(body: str | bytes | None, limit: int = _EXCERPT_CHARS) -> str:
-    """Return the first ``limit`` characters of a response body, on one line."""
-    if body is None:
+    """Return the first ``limit`` characters of a response body, on one line.
+
+    Only the start of the body is read, so a huge body costs no more than a small one.
+    """
+    if not body:
         return ""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    # Whitespace runs fold to one space, so a few times the limit is enough to fill it.
+    head = body[: limit * 8 + 8]
+    text = head.decode("utf-8", "replace") if isinstance(head, bytes) else head
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
+    more = len(body) > len(head)
+    return text[:limit] + "…" if len(text) > limit or more else text
 
 
 class OkxException(Exception):
@@ -103,8 +110,22 @@ class _RequestContext(OkxException):
 class OkxRequestException(_RequestContext):
     """The request failed on the way (connection refused, reset, DNS, TLS, proxy).
 
-    The underlying ``requests`` exception is the ``__cause__``.
+    The underlying ``requests`` exception is the ``__cause__``. ``sent`` is ``False`` when the
+    request provably never left (no connection could be made), ``True`` when it may have
+    reached OKX (an order may have been placed).
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        attempts: int = 1,
+        sent: bool = True,
+    ) -> None:
+        super().__init__(message, method=method, path=path, attempts=attempts)
+        self.sent = sent
 
 
 class OkxTimeoutException(OkxRequestException):
@@ -115,7 +136,7 @@ class OkxAPIException(_RequestContext):
     """The server answered, but with an error code, an HTTP error or a body that is not OKX JSON.
 
     ``code`` and ``msg`` are OKX's (``""`` when the body had none), ``status_code`` is the HTTP
-    status and ``body`` a short excerpt of the raw answer.
+    status, ``headers`` the HTTP headers and ``body`` a short excerpt of the raw answer.
     """
 
     def __init__(
@@ -130,7 +151,9 @@ class OkxAPIException(_RequestContext):
         path: str = "",
         attempts: int = 1,
         response: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
+        self.headers = headers
         self.code = code
         self.msg = msg
         self.status_code = status_code

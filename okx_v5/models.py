@@ -1,4 +1,4 @@
-"""Typed result items: one frozen attrs class per OKX ``data`` item.
+"""Typed result items: one attrs class (with slots) per OKX ``data`` item.
 
 Attribute names are the OKX wire names in snake_case (``instId`` → ``inst_id``); the shared
 converter in :mod:`okx_v5.converter` maps between the two. Numbers are :class:`~decimal.Decimal`,
@@ -14,7 +14,7 @@ import attrs
 __all__ = ["LeverageInfo", "PositionTier", "ServerTime"]
 
 
-@attrs.frozen
+@attrs.define
 class LeverageInfo:
     """Leverage of one instrument (or currency), margin mode and position side.
 
@@ -29,7 +29,7 @@ class LeverageInfo:
     lever: Decimal | None = None
 
 
-@attrs.frozen
+@attrs.define
 class PositionTier:
     """One position tier: size bounds, margin rates and maximum leverage.
 
@@ -51,7 +51,7 @@ class PositionTier:
     base_max_loan: Decimal | None = None
 
 
-@attrs.frozen
+@attrs.define
 class ServerTime:
     """OKX's clock, from ``GET /api/v5/public/time``: ``ts`` in Unix milliseconds."""
 

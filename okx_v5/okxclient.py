@@ -1,8 +1,12 @@
-"""The client core: one pooled ``requests.Session``, signing, sending and decoding.
+"""The client core: settings, the ``requests.Session``, and the way one call is made.
 
-``OkxClient`` keeps python-okx's constructor (positional order included). Everything that can
-be decided once — headers, proxies, TLS settings from the environment — is decided at
-construction, so a call only builds its query string, signs it and sends it.
+``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
+argument when it is built. A call goes through two layers:
+
+- :meth:`OkxClient.request` owns the policy: the rate limiter, retries of failed reads, and
+  the one re-sync with OKX's clock after a ``50102`` answer;
+- :meth:`OkxClient._send_once` sends once: it signs, sends through the session's
+  ``Session.send`` and decodes the answer. :meth:`OkxClient.sync_time` uses it too.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
-from requests.structures import CaseInsensitiveDict
+import urllib3.exceptions
 
 from . import __version__, consts, ratelimit
 from .clock import MAX_AGE, clock_for
@@ -30,16 +34,22 @@ from .exceptions import (
 )
 from .ratelimit import RateLimiter
 from .response import OkxResponse
-from .retry import NO_RETRY, RetryPolicy, is_transient, retry_after
+from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
+    check_budget,
+    check_credentials,
     check_domain,
     check_flag,
+    check_proxy,
     check_retries,
+    check_session,
+    check_timeout,
     is_given,
+    is_plain_loopback_http,
     is_plain_remote_http,
     mask_key,
 )
-from .transport import Transport
+from .transport import EnvironmentSettings, OkxAdapter, build_request, read_body
 from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
 
 __all__ = ["OkxClient", "Timeout"]
@@ -52,6 +62,13 @@ Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
+USER_AGENT = f"okx_v5/{__version__} python-requests/{requests.__version__}"
+"""Sent unless the session was given a User-Agent of its own."""
+
+EARLIEST_SERVER_TIME_MS = 1_483_228_800_000
+"""2017-01-01 UTC: OKX's V5 API did not exist before; an earlier server time cannot be right."""
+MAX_CLOCK_GAP = 24 * 3600.0
+"""Seconds OKX's clock may differ from ours before its answer is taken to be wrong."""
 
 
 class OkxClient:
@@ -67,12 +84,19 @@ class OkxClient:
         debug: log every request and answer (secrets redacted) on the ``okx_v5`` logger.
         proxy: one proxy URL for both http and https.
         timeout: seconds, or a ``(connect, read)`` pair; default ``(5, 10)``.
-        session: a ``requests.Session`` to use instead of a new one (not closed by ``close()``).
+        session: a ``requests.Session`` to send through instead of a new one. Its adapters,
+            hooks, auth, headers, cookies and proxies apply to every call, as they are at the
+            time of the call; ``close()`` leaves it open.
         max_retries: retries of a failed ``GET`` (transport error, 5xx, rate limit, OKX
-            server-side code); ``0`` disables retrying. Default 3.
+            server-side code), and of any request that provably never left (no connection);
+            ``0`` disables retrying. Default 3.
         retry_budget: seconds a call may take in all, retry waits included. Default 10.
         rate_limit: wait before sending so as to stay inside each endpoint's documented
             limit, shared with every client of the same API key or domain. Default on.
+
+    Raises:
+        OkxParamsException: an argument cannot be right (it is named; a credential's value is
+            never shown).
     """
 
     def __init__(
@@ -92,28 +116,35 @@ class OkxClient:
         retry_budget: float = 10.0,
         rate_limit: bool = True,
     ) -> None:
+        check_credentials(api_key, api_secret_key, passphrase)
         self.flag = check_flag(flag)
         self.domain = check_domain(domain)
+        self.proxy = check_proxy(proxy)
+        self.timeout = check_timeout(timeout)
+        given_session = check_session(session)
+        self.retry_policy = RetryPolicy(
+            max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
+        )
+        """The :class:`~okx_v5.retry.RetryPolicy` of this client's calls; may be replaced."""
         self.API_KEY = api_key
         self.use_server_time = use_server_time
         self.debug = debug
-        self.proxy = proxy
-        self.timeout = timeout
+        self.rate_limit = rate_limit
         self.__secret = api_secret_key
         self.__passphrase = passphrase
-        self._has_credentials = is_given(api_key) and is_given(api_secret_key)
-        self._owns_session = session is None
-        self.session = session if session is not None else requests.Session()
-        self._send_options = self._resolve_send_options()
-        self._base_headers = self._resolve_headers()
-        self.retry_policy = RetryPolicy(
-            max_retries=check_retries(max_retries), budget=float(retry_budget)
-        )
-        """The :class:`~okx_v5.retry.RetryPolicy` for ``GET`` requests; may be replaced."""
-        self.rate_limit = rate_limit
+        self._has_credentials = all(map(is_given, (api_key, api_secret_key, passphrase)))
+        self._owns_session = given_session is None
+        self.session = given_session if given_session is not None else _new_session()
+        self._environment = EnvironmentSettings(self.session, self.domain, self.proxy)
+        self._base_headers = {
+            consts.CONTENT_TYPE: consts.APPLICATION_JSON,
+            consts.ACCEPT: consts.APPLICATION_JSON,
+            consts.SIMULATED_TRADING: self.flag,
+        }
         self._limiters: dict[str, RateLimiter] = {}
         self._clock = clock_for(self.domain)
         self._plain_http = is_plain_remote_http(self.domain)
+        self._loopback_http = is_plain_loopback_http(self.domain)
         if debug:
             _ensure_debug_output()
 
@@ -133,7 +164,8 @@ class OkxClient:
     # -- lifecycle -----------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the HTTP session (and its pooled connections) if this client created it."""
+        """Close the HTTP session if this client created it: every idle connection now, and
+        the connection of each call still in flight as soon as that call has its answer."""
         if self._owns_session:
             self.session.close()
 
@@ -164,7 +196,7 @@ class OkxClient:
         key = mask_key(self.API_KEY) if self._has_credentials else None
         return f"{type(self).__name__}(domain={self.domain!r}, flag={self.flag!r}, api_key={key!r})"
 
-    # -- the request path ----------------------------------------------------------------
+    # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
     def _call(self, endpoint: Endpoint[T], validate: bool, **given: object) -> OkxResponse[T]:
         """Validate ``given`` against ``endpoint``, then send it; the API methods' one body."""
@@ -183,91 +215,76 @@ class OkxClient:
 
         The query string is built once; the same bytes are signed and sent. Before each
         attempt the rate limiter may wait; a ``50102`` answer re-syncs the clock and is
-        re-signed and sent once more; transient failures of a ``GET`` are retried under
-        :attr:`retry_policy`. When retries run out the last answer is returned (or the last
-        transport error raised); ``attempts`` on either tells how many were made.
+        re-signed and sent once more; transient failures of a ``GET``, and failures of any
+        request that never left, are retried under :attr:`retry_policy`. When retries run out
+        the last answer is returned (or the last failure raised); ``attempts`` on either tells
+        how many were made.
         """
-        method = endpoint.method
-        path = endpoint.path + parse_params_to_str(params)
+        method, path = endpoint.method, endpoint.path + parse_params_to_str(params)
         if endpoint.signed:
             self._check_signed_allowed(method, path)
             if self.use_server_time and self._clock.stale(MAX_AGE):
                 self.sync_time()
         limiter = self._limiter(endpoint) if self.rate_limit else None
-        policy = self.retry_policy if method == consts.GET else NO_RETRY
-        started = policy.clock()
+        policy, started, resynced = self.retry_policy, self.retry_policy.clock(), False
         attempts = 0
-        resynced = False
         while True:
             attempts += 1
             if limiter is not None:
                 limiter.acquire()
-            headers = self._headers(method, path, signed=endpoint.signed)
             try:
-                response = self._send(method, path, headers)
-            except OkxRequestException as exc:
-                exc.attempts = attempts
-                if self._may_retry(policy, attempts, started, None, exc):
-                    continue
-                raise
-            try:
-                payload = self._decode(method, path, response)
-            except OkxResponseException as exc:
-                exc.attempts = attempts
-                if is_transient("", response.status_code) and self._may_retry(
-                    policy, attempts, started, response.headers, exc
+                result = self._send_once(endpoint, path, None)
+            except (OkxRequestException, OkxResponseException) as failure:
+                failure.attempts = attempts
+                if self._retryable(method, failure) and self._may_retry(
+                    policy, attempts, started, failure
                 ):
                     continue
                 raise
-            result: OkxResponse[T] = OkxResponse(
-                payload,
-                endpoint.model,
-                status_code=response.status_code,
-                method=method,
-                path=path,
-                attempts=attempts,
-            )
-            code = result.code
-            if code == "0" and response.status_code < 400:
-                return result
-            if code == "50102" and endpoint.signed and not resynced:
+            result.attempts = attempts
+            if result.code == "50102" and endpoint.signed and not resynced:
                 resynced = True
                 if self._resync(result):
                     continue
-            elif is_transient(code, response.status_code) and self._may_retry(
-                policy, attempts, started, response.headers, result
+            elif self._retryable(method, result) and self._may_retry(
+                policy, attempts, started, result
             ):
                 continue
             return result
+
+    @staticmethod
+    def _retryable(method: str, outcome: OkxException | OkxResponse[Any]) -> bool:
+        """Whether ``outcome`` is worth another attempt of a ``method`` request."""
+        if isinstance(outcome, OkxRequestException):
+            # A request that may have reached OKX is only sent again if it only reads.
+            return method == consts.GET or not outcome.sent
+        if method != consts.GET:
+            return False
+        if isinstance(outcome, OkxResponse):
+            return is_transient(outcome.code, outcome.status_code)
+        return isinstance(outcome, OkxResponseException) and is_transient("", outcome.status_code)
 
     def sync_time(self) -> float:
         """Fetch OKX's clock and store its offset for this domain; return the offset (s).
 
         The server's time is taken to be the middle of the round trip. Every client of the
-        domain signs with the new offset; concurrent callers sync once.
+        domain signs with the new offset; concurrent callers sync once. An answer that cannot
+        be right (before 2017, or more than a day from the local clock) raises
+        :class:`~okx_v5.exceptions.OkxResponseException` and changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at
         with clock.lock:
             if clock.synced_at != seen:  # another thread synced while we waited
                 return clock.offset
-            path = SERVER_TIME.path
             if self.rate_limit:
                 self._limiter(SERVER_TIME).acquire()
             sent = time.time()
-            response = self._send(consts.GET, path, self._base_headers)
+            answer = self._send_once(SERVER_TIME, SERVER_TIME.path, None).raise_for_code()
             received = time.time()
-            answer = OkxResponse(
-                self._decode(consts.GET, path, response),
-                SERVER_TIME.model,
-                status_code=response.status_code,
-                method=consts.GET,
-                path=path,
-            ).raise_for_code()
             server_ms = answer.data[0].ts if answer.data else None
-            if server_ms is None:
-                raise answer._exception(OkxResponseException, "OKX time without ts")
-            offset = clock.record(server_ms, sent, received)
+            _check_server_time(answer, server_ms, (sent + received) / 2.0)
+            offset = clock.record(server_ms, sent, received)  # type: ignore[arg-type]
         logger.debug("clock offset for %s is now %.3f s", self.domain, offset)
         return offset
 
@@ -287,12 +304,12 @@ class OkxClient:
         policy: RetryPolicy,
         attempts: int,
         started: float,
-        headers: Mapping[str, str] | None,
         outcome: OkxException | OkxResponse[Any],
     ) -> bool:
-        pause = policy.next_delay(attempts, started, retry_after(headers))
+        asked = retry_after(getattr(outcome, "headers", None))
+        pause = policy.next_delay(attempts, started, asked)
         what = outcome if isinstance(outcome, OkxException) else f"code {outcome.code}"
-        method, path = _where(outcome)
+        method, path = getattr(outcome, "method", ""), getattr(outcome, "path", "")
         if pause is None:
             if policy.max_retries:
                 logger.debug("%s %s: giving up after %d attempts: %s", method, path, attempts, what)
@@ -325,49 +342,34 @@ class OkxClient:
                 allowed="https:// URL, or http:// to a loopback host",
             )
 
-    def _headers(self, method: str, path: str, *, signed: bool) -> dict[str, str]:
-        headers = dict(self._base_headers)
-        if signed:
-            timestamp = get_timestamp(self._clock.offset)
-            headers[consts.OK_ACCESS_KEY] = self.API_KEY
-            headers[consts.OK_ACCESS_SIGN] = sign(
-                pre_hash(timestamp, method, path), self.__secret
-            ).decode()
-            headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
-            headers[consts.OK_ACCESS_PASSPHRASE] = self.__passphrase
-        return headers
+    # -- one attempt: sign, send, decode ---------------------------------------------------
 
-    def _send(self, method: str, path: str, headers: dict[str, str]) -> requests.Response:
-        # A hand-built PreparedRequest (the URL is the signed one, never re-encoded) handed
-        # straight to the adapter with the settings resolved in __init__: Session.send would
-        # re-merge settings, dispatch hooks, fill the cookie jar and look for redirects on
-        # every call, and none of that applies here.
-        prepared = requests.PreparedRequest()
-        prepared.method = method
-        prepared.url = self.domain + path
-        prepared.headers = CaseInsensitiveDict(headers)
-        prepared.body = None
-        options = self._send_options
+    def _send_once(self, endpoint: Endpoint[T], path: str, body: str | None) -> OkxResponse[T]:
+        """Sign ``path`` and ``body``, send them once and decode the answer.
+
+        Raises :class:`~okx_v5.exceptions.OkxRequestException` when no answer came and
+        :class:`~okx_v5.exceptions.OkxResponseException` when the answer is not OKX's JSON.
+        """
+        method, signed = endpoint.method, endpoint.signed
+        headers = self._headers(method, path, body, signed=signed)
+        payload = None if body is None else body.encode()
+        prepared = build_request(
+            self.session, method, self.domain + path, headers, payload, USER_AGENT
+        )
         started = time.perf_counter()
         try:
-            # Looked up per call (cheap): adapters mounted later, or a mock library patching
-            # Session.get_adapter, see every request.
-            adapter = self.session.get_adapter(prepared.url)
-            response: requests.Response = adapter.send(
+            response = self.session.send(
                 prepared,
-                stream=False,
+                stream=True,
                 timeout=self.timeout,
-                verify=options["verify"],
-                cert=options["cert"],
-                proxies=options["proxies"],
+                verify=self._verify(),
+                cert=self.session.cert,
+                proxies={} if signed and self._loopback_http else self._proxies(),
+                allow_redirects=False,
             )
-            response.content  # noqa: B018 - read the body now, inside the error mapping
-        except requests.Timeout as exc:
-            raise OkxTimeoutException(
-                f"no answer within {self.timeout} s: {exc}", method=method, path=path
-            ) from exc
-        except requests.RequestException as exc:
-            raise OkxRequestException(f"request failed: {exc}", method=method, path=path) from exc
+            content = read_body(response)
+        except Exception as exc:  # whatever the session raised, in one hierarchy
+            raise _failure(exc, method, path, self.timeout) from exc
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",
@@ -375,59 +377,124 @@ class OkxClient:
                 self.domain + path,
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
-                excerpt(response.content, 500),
+                excerpt(content, 500),
             )
-        return response
+        return OkxResponse(
+            _decode(method, path, response, content),
+            endpoint.model,
+            status_code=response.status_code,
+            method=method,
+            path=path,
+            headers=response.headers,
+        )
 
-    @staticmethod
-    def _decode(method: str, path: str, response: requests.Response) -> dict[str, Any]:
-        content = response.content
+    def _headers(self, method: str, path: str, body: str | None, *, signed: bool) -> dict[str, str]:
+        headers = dict(self._base_headers)
+        if signed:
+            timestamp = get_timestamp(self._clock.offset)
+            headers[consts.OK_ACCESS_KEY] = self.API_KEY
+            headers[consts.OK_ACCESS_SIGN] = sign(
+                pre_hash(timestamp, method, path, body or ""), self.__secret
+            ).decode()
+            headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
+            headers[consts.OK_ACCESS_PASSPHRASE] = self.__passphrase
+        return headers
+
+    def _proxies(self) -> dict[str, str]:
+        # As Session.request merges them: the explicit and environment proxies over the
+        # session's own, read now so that proxies set on the session later apply.
+        proxies = dict(self.session.proxies)
+        proxies.update(self._environment.proxies)
+        return proxies
+
+    def _verify(self) -> bool | str:
+        verify = self.session.verify
+        if verify is True and self._environment.ca_bundle:
+            return self._environment.ca_bundle
+        return True if verify is None else verify
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    adapter = OkxAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def _decode(method: str, path: str, response: requests.Response, content: bytes) -> dict[str, Any]:
+    """Return OKX's JSON object from ``content``, or raise ``OkxResponseException``."""
+    # OKX always answers a JSON object: anything else is refused before it is decoded, so a
+    # huge HTML page or binary body is never copied into a string.
+    if content[:256].lstrip()[:1] in (b"{", b"["):
         try:
             payload = json.loads(content)
-        except ValueError:
-            problem = "an empty body" if not content else "a body that is not JSON"
+        except (ValueError, RecursionError):
+            problem = "a body that is not JSON"
         else:
             if isinstance(payload, dict) and "code" in payload:
                 return payload
             problem = "JSON without an OKX code"
-        raise OkxResponseException(
-            f"OKX answered HTTP {response.status_code} with {problem}: {excerpt(content)!r}",
-            status_code=response.status_code,
-            body=excerpt(content),
+    else:
+        problem = "an empty body" if not content else "a body that is not JSON"
+    raise OkxResponseException(
+        f"OKX answered HTTP {response.status_code} with {problem}: {excerpt(content)!r}",
+        status_code=response.status_code,
+        headers=response.headers,
+        body=excerpt(content),
+        method=method,
+        path=path,
+    )
+
+
+def _failure(exc: Exception, method: str, path: str, timeout: Timeout) -> OkxException:
+    """The okx_v5 exception for what went wrong while sending or reading."""
+    if isinstance(exc, OkxException):
+        return exc
+    if isinstance(exc, requests.Timeout) or _caused_by(exc, urllib3.exceptions.ReadTimeoutError):
+        return OkxTimeoutException(
+            f"no answer within {timeout} s: {exc}",
             method=method,
             path=path,
+            sent=not isinstance(exc, requests.ConnectTimeout),
         )
-
-    # -- settings resolved once per client -------------------------------------------------
-
-    def _resolve_send_options(self) -> dict[str, Any]:
-        if self._owns_session:
-            # Our own session gets an adapter that keeps per origin what requests would
-            # otherwise work out again on every call (see okx_v5.transport).
-            self.session.mount(self.domain + "/", Transport())
-        proxies = {"http": self.proxy, "https": self.proxy} if self.proxy else {}
-        settings = self.session.merge_environment_settings(self.domain, proxies, False, None, None)
-        return {
-            "verify": settings["verify"],
-            "cert": settings["cert"],
-            "proxies": settings["proxies"],
-        }
-
-    def _resolve_headers(self) -> dict[str, str]:
-        headers = {str(k): str(v) for k, v in self.session.headers.items()}
-        headers.update(
-            {
-                consts.USER_AGENT: f"okx_v5/{__version__} python-requests/{requests.__version__}",
-                consts.CONTENT_TYPE: consts.APPLICATION_JSON,
-                consts.ACCEPT: consts.APPLICATION_JSON,
-                consts.SIMULATED_TRADING: self.flag,
-            }
+    if isinstance(exc, requests.RequestException):
+        never_sent = _caused_by(exc, urllib3.exceptions.NewConnectionError)
+        return OkxRequestException(
+            f"request failed: {exc}", method=method, path=path, sent=not never_sent
         )
-        return headers
+    # A hook, an adapter or a mock of the session's raised something of its own.
+    return OkxRequestException(
+        f"request failed: {type(exc).__name__}: {exc}", method=method, path=path
+    )
 
 
-def _where(outcome: OkxException | OkxResponse[Any]) -> tuple[str, str]:
-    return getattr(outcome, "method", ""), getattr(outcome, "path", "")
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is among the errors ``exc`` wraps (requests and urllib3 nest them)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        todo.extend((current.__cause__, current.__context__, getattr(current, "reason", None)))
+        todo.extend(current.args)
+    return False
+
+
+def _check_server_time(answer: OkxResponse[Any], server_ms: int | None, local: float) -> None:
+    """Refuse a server time that cannot be right, before it moves the shared clock."""
+    if server_ms is None:
+        raise answer._exception(OkxResponseException, "OKX time without ts")
+    if server_ms < EARLIEST_SERVER_TIME_MS or abs(server_ms / 1000.0 - local) > MAX_CLOCK_GAP:
+        raise answer._exception(
+            OkxResponseException,
+            f"OKX's clock says {server_ms} ms since 1970, which cannot be right (before 2017, "
+            "or more than a day from this machine's clock); the clock offset is unchanged",
+        )
 
 
 def _ensure_debug_output() -> None:

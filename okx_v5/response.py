@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -23,7 +24,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
     :meth:`raise_for_code` turns an OKX error into an exception.
     """
 
-    __slots__ = ("_items", "_model", "attempts", "method", "path", "status_code")
+    __slots__ = ("_items", "_model", "attempts", "headers", "method", "path", "status_code")
 
     def __init__(
         self,
@@ -34,6 +35,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
         method: str = "",
         path: str = "",
         attempts: int = 1,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(payload)
         self._model = model
@@ -45,6 +47,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
         """The request path with its query string, as sent."""
         self.attempts = attempts
         """How many times the request was sent (more than 1 after retries)."""
+        self.headers = headers
+        """The HTTP headers of the answer."""
 
     @property
     def code(self) -> str:
@@ -117,4 +121,5 @@ class OkxResponse(dict[str, Any], Generic[T]):
             path=self.path,
             attempts=self.attempts,
             response=self,
+            headers=self.headers,
         )

@@ -8,18 +8,28 @@ allowed.
 from __future__ import annotations
 
 import ipaddress
+import math
 from urllib.parse import urlsplit
+
+import requests
 
 from . import consts
 from .exceptions import OkxParamsException
 
 __all__ = [
+    "check_budget",
+    "check_credentials",
     "check_domain",
     "check_flag",
+    "check_proxy",
     "check_retries",
+    "check_session",
+    "check_timeout",
     "is_given",
+    "is_plain_loopback_http",
     "is_plain_remote_http",
     "mask_key",
+    "mask_url",
 ]
 
 _NO_KEY = ("", "-1", None)
@@ -50,16 +60,65 @@ def check_flag(flag: object) -> str:
 
 def check_domain(domain: object) -> str:
     """Return ``domain`` without a trailing slash if it is an http(s) base URL, or raise."""
-    if isinstance(domain, str) and domain.startswith(("http://", "https://")):
-        stripped = domain.strip().rstrip("/")
-        if "://" in stripped and stripped.split("://", 1)[1]:
-            return stripped
+    if isinstance(domain, str) and _is_url(domain.strip().rstrip("/"), ("http", "https")):
+        return domain.strip().rstrip("/")
     raise OkxParamsException(
         f"domain is {domain!r}; an http:// or https:// base URL is required",
         param="domain",
         value=domain,
         allowed="http:// or https:// URL",
     )
+
+
+def _is_url(text: str, schemes: tuple[str, ...]) -> bool:
+    """Whether ``text`` is a URL with one of ``schemes``, a host, and no query or fragment."""
+    if not text.isprintable() or any(char.isspace() for char in text):
+        return False
+    try:
+        split = urlsplit(text)
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return (
+        split.scheme.lower() in schemes
+        and bool(split.hostname)
+        and not (split.query or split.fragment)
+    )
+
+
+_CREDENTIALS = ("api_key", "api_secret_key", "passphrase")
+
+
+def check_credentials(api_key: object, api_secret_key: object, passphrase: object) -> None:
+    """Refuse credentials that cannot be right, naming the argument but never showing it.
+
+    A value read from a file or pasted from a web page often keeps a newline or a space; sent
+    as it is, it fails with a confusing OKX error (or a header error that quotes it).
+    """
+    for name, value in zip(_CREDENTIALS, (api_key, api_secret_key, passphrase), strict=True):
+        if not is_given(value):  # type: ignore[arg-type]
+            continue
+        problem = _credential_problem(value)
+        if problem:
+            raise OkxParamsException(
+                f"{name} {problem}; pass it exactly as OKX showed it",
+                param=name,
+                allowed="a string without surrounding whitespace or control characters",
+            )
+
+
+def _credential_problem(value: object) -> str:
+    if not isinstance(value, str):
+        return f"is a {type(value).__name__}, not a string"
+    if value != value.strip():
+        return "has whitespace at its start or end"
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        return "contains a control character"
+    try:
+        value.encode("latin-1")  # it goes into an HTTP header
+    except UnicodeEncodeError:
+        return "contains a character that cannot be sent in an HTTP header"
+    return ""
 
 
 def check_retries(max_retries: object) -> int:
@@ -74,15 +133,97 @@ def check_retries(max_retries: object) -> int:
     )
 
 
+def check_timeout(timeout: object) -> float | tuple[float, float]:
+    """Return ``timeout`` if it is a positive number of seconds or a ``(connect, read)`` pair."""
+    if _is_seconds(timeout):
+        return float(timeout)  # type: ignore[arg-type]
+    if isinstance(timeout, tuple) and len(timeout) == 2 and all(map(_is_seconds, timeout)):
+        return float(timeout[0]), float(timeout[1])
+    raise OkxParamsException(
+        f"timeout is {timeout!r}; a positive number of seconds or a (connect, read) pair of "
+        "them is required",
+        param="timeout",
+        value=timeout,
+        allowed="seconds > 0, or (connect, read)",
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_seconds(value: object) -> bool:
+    return _is_number(value) and value > 0  # type: ignore[operator]
+
+
+def check_budget(retry_budget: object) -> float:
+    """Return ``retry_budget`` if it is a finite number of seconds >= 0, or raise."""
+    if _is_seconds(retry_budget) or (_is_number(retry_budget) and retry_budget == 0):
+        return float(retry_budget)  # type: ignore[arg-type]
+    raise OkxParamsException(
+        f"retry_budget is {retry_budget!r}; a number of seconds >= 0 is required",
+        param="retry_budget",
+        value=retry_budget,
+        allowed="seconds >= 0",
+    )
+
+
+_PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def check_proxy(proxy: object) -> str | None:
+    """Return ``proxy`` if it is ``None`` or a proxy URL, or raise (without its password)."""
+    if proxy is None or proxy == "":
+        return None
+    if isinstance(proxy, str) and _is_url(proxy, _PROXY_SCHEMES):
+        return proxy
+    shown = mask_url(proxy) if isinstance(proxy, str) else repr(proxy)
+    raise OkxParamsException(
+        f"proxy is {shown}; a proxy URL such as http://host:port is required",
+        param="proxy",
+        allowed="a URL with scheme " + ", ".join(_PROXY_SCHEMES),
+    )
+
+
+def mask_url(url: str) -> str:
+    """Return ``url`` with any password replaced by ``***``, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return repr("***") if "@" in url else repr(url)
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return repr(url)
+    user = userinfo.split(":", 1)[0]
+    return repr(f"{scheme}://{user}:***@{host}")
+
+
+def check_session(session: object) -> requests.Session | None:
+    """Return ``session`` if it is ``None`` or a ``requests.Session``, or raise."""
+    if session is None or isinstance(session, requests.Session):
+        return session
+    raise OkxParamsException(
+        f"session is a {type(session).__name__}; a requests.Session is required",
+        param="session",
+        allowed="requests.Session or None",
+    )
+
+
 def is_plain_remote_http(domain: str) -> bool:
     """Whether ``domain`` is plain ``http://`` to a host that is not loopback."""
     split = urlsplit(domain)
-    if split.scheme != "http":
-        return False
-    host = split.hostname or ""
+    return split.scheme == "http" and not _is_loopback(split.hostname or "")
+
+
+def is_plain_loopback_http(domain: str) -> bool:
+    """Whether ``domain`` is plain ``http://`` to a loopback host (a local test server)."""
+    split = urlsplit(domain)
+    return split.scheme == "http" and _is_loopback(split.hostname or "")
+
+
+def _is_loopback(host: str) -> bool:
     if host == "localhost":
-        return False
-    try:
-        return not ipaddress.ip_address(host).is_loopback
-    except ValueError:
         return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

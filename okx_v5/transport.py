@@ -1,343 +1,130 @@
-"""The HTTP transport: a requests adapter with a direct ``http.client`` path for plain cases.
+"""Sending one request through ``requests``: the prepared request, the adapter, the body.
 
-``requests`` looks up the connection pool (proxy selection, URL parsing, pool-key building),
-works out whether to send a full URL or a path (proxy selection and URL parsing again) and
-copies the answer's cookies into a jar, on every call; urllib3 then adds its own per-request
-work. For one client talking to one host with fixed settings those answers never change, so
-:class:`Transport` keeps them per origin and skips the cookie jar (the client never sends
-cookies).
+Every request goes through the client's ``Session.send``, so everything requests promises about
+a Session holds: its adapters, hooks, auth, headers, cookies, proxies and TLS settings as they
+are at call time, and mocks that patch ``Session.send``, ``Session.get_adapter`` or
+``HTTPAdapter.send`` (``responses``, ``requests-mock``, ``vcrpy``, ``requests-cache``) see every
+request. What requests would work out again on every call from the environment (proxy and CA
+bundle variables) is read once, when the client is built.
 
-In the common case — no proxy, no client certificate, certificates verified, nothing patched
-over ``HTTPAdapter.send`` — a request goes out on a kept-alive ``http.client`` connection of
-this adapter's own small pool, and the answer comes back as a real ``requests.Response``.
-Everything else (proxies, client certificates, ``verify=False``, streaming, a mock such as
-``responses`` patched over ``HTTPAdapter.send``) goes through ``HTTPAdapter.send`` and urllib3
-as before. Errors are requests' own (``ConnectTimeout``, ``ReadTimeout``, ``ConnectionError``,
-``SSLError``), so callers cannot tell the two paths apart except by speed.
+A session the client creates itself gets :class:`OkxAdapter`, which differs from requests' own
+``HTTPAdapter`` in one respect: an informational ``1xx`` answer (``103 Early Hints``) is read
+past, not taken as the answer.
 """
 
 from __future__ import annotations
 
 import http.client
 import os
-import ssl
-import threading
-import weakref
-import zlib
 from collections.abc import Mapping
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
-from requests import PreparedRequest, Response
-from requests.adapters import DEFAULT_POOLSIZE, HTTPAdapter
+from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from requests.utils import DEFAULT_CA_BUNDLE_PATH, get_encoding_from_headers, select_proxy
+from requests.utils import default_user_agent, get_encoding_from_headers, get_environ_proxies
+from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connectionpool import ConnectionPool
-from urllib3.util.wait import wait_for_read
 
-__all__ = ["Transport", "origin"]
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection, BaseHTTPSConnection
+
+__all__ = ["EnvironmentSettings", "OkxAdapter", "build_request", "origin", "read_body"]
+
+_REQUESTS_USER_AGENT = default_user_agent()
+
+
+def _settings(proxies: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(proxies.items())) if proxies else ()
 
 
 def origin(url: str) -> str:
     """Return ``scheme://host[:port]`` of ``url`` (everything before the path)."""
     start = url.find("//") + 2
-    end = len(url)
-    for mark in "/?#":
-        found = url.find(mark, start)
-        if found != -1:
-            end = min(end, found)
-    return url[:end]
+    ends = [found for mark in "/?#" if (found := url.find(mark, start)) != -1]
+    return url[: min(ends, default=len(url))]
 
 
-def _settings_key(proxies: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(proxies.items())) if proxies else ()
+class _FinalResponse(http.client.HTTPResponse):
+    """An ``http.client`` response that reads past informational (``1xx``) answers.
+
+    ``http.client`` skips ``100 Continue`` only: any other ``1xx`` is returned as the answer,
+    with no body, and the real answer stays on the connection for the next request to read.
+    """
+
+    def begin(self) -> None:
+        super().begin()
+        # 101 Switching Protocols is final (the connection changes protocol); 100 never gets here.
+        while 100 <= self.status < 200 and self.status != 101:
+            # begin() returns at once while headers are set; clearing them reads the next answer.
+            self.headers = self.msg = None  # type: ignore[assignment]
+            super().begin()
 
 
-def _is_requests_own(send: object) -> bool:
-    """Whether ``send`` is requests' own ``HTTPAdapter.send``, not a mock patched over it."""
-    code = getattr(send, "__code__", None)
-    return (
-        code is not None
-        and code.co_name == "send"
-        and os.path.normcase(code.co_filename) == _ADAPTERS_SOURCE
-    )
+C = TypeVar("C", bound="BaseHTTPConnection")
 
 
-_ADAPTERS_SOURCE = os.path.normcase(getattr(requests.adapters, "__file__", "") or "")
-# Anything else at HTTPAdapter.send (``responses``, a test's redirect) must see every request,
-# so the direct path steps aside; checked by identity first, by origin when that fails, so a
-# mock that was already in place when okx_v5 was imported is recognised too.
-_REQUESTS_SEND = HTTPAdapter.send if _is_requests_own(HTTPAdapter.send) else None
-# Re-sent once on a fresh connection when a kept-alive one turns out closed before answering.
-_RESENDABLE = frozenset({"GET", "HEAD", "OPTIONS"})
-_STALE = (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError)
-# Content-Encoding values the direct path decodes; a request accepting others goes via urllib3.
-_DECODED = frozenset({"gzip", "deflate", "identity"})
+def _final_answers(conn: C) -> C:
+    conn.response_class = _FinalResponse  # type: ignore[attr-defined]
+    return conn
 
 
-class _Origin:
-    """One origin's direct-path settings and its idle kept-alive connections."""
-
-    __slots__ = ("context", "host", "idle", "lock", "port", "scheme")
-
-    def __init__(self, scheme: str, host: str, port: int, context: ssl.SSLContext | None):
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.context = context
-        self.idle: list[http.client.HTTPConnection] = []
-        self.lock = threading.Lock()
-
-    def connect(self, connect_timeout: float | None) -> http.client.HTTPConnection:
-        conn: http.client.HTTPConnection
-        if self.context is None:
-            conn = http.client.HTTPConnection(self.host, self.port, timeout=connect_timeout)
-        else:
-            conn = http.client.HTTPSConnection(
-                self.host, self.port, timeout=connect_timeout, context=self.context
-            )
-        try:
-            conn.connect()
-        except ssl.SSLError as exc:
-            conn.close()
-            raise requests.exceptions.SSLError(exc) from exc
-        except TimeoutError as exc:
-            conn.close()
-            raise requests.ConnectTimeout(exc) from exc
-        except OSError as exc:
-            conn.close()
-            raise requests.ConnectionError(exc) from exc
-        return conn
-
-    def checkout(self) -> http.client.HTTPConnection | None:
-        while True:
-            with self.lock:
-                if not self.idle:
-                    return None
-                conn = self.idle.pop()
-            # Readable while idle means the server closed it (or sent junk): not reusable.
-            if conn.sock is not None and not wait_for_read(conn.sock, timeout=0.0):
-                return conn
-            conn.close()
-
-    def checkin(self, conn: http.client.HTTPConnection, keep: int) -> None:
-        with self.lock:
-            if len(self.idle) < keep:
-                self.idle.append(conn)
-                return
-        conn.close()
-
-    def close(self) -> None:
-        with self.lock:
-            idle, self.idle = self.idle, []
-        for conn in idle:
-            conn.close()
+class _HTTPPool(HTTPConnectionPool):
+    def _new_conn(self) -> BaseHTTPConnection:
+        return _final_answers(super()._new_conn())
 
 
-def _timeouts(timeout: object) -> tuple[float | None, float | None] | None:
-    """``(connect, read)`` from requests' timeout forms; ``None`` for forms left to urllib3."""
-    if timeout is None or isinstance(timeout, (int, float)):
-        return timeout, timeout
-    if isinstance(timeout, tuple) and len(timeout) == 2:
-        return timeout[0], timeout[1]
-    return None
+class _HTTPSPool(HTTPSConnectionPool):
+    def _new_conn(self) -> BaseHTTPSConnection:
+        return _final_answers(super()._new_conn())
 
 
-def _decoded(body: bytes, encoding: str | None) -> bytes:
-    if not body or encoding is None:
-        return body
-    encoding = encoding.strip().lower()
-    try:
-        if encoding == "gzip":
-            return zlib.decompress(body, 16 + zlib.MAX_WBITS)
-        if encoding == "deflate":
-            try:  # zlib-wrapped, as the RFC says; some servers send raw deflate
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -zlib.MAX_WBITS)
-    except zlib.error as exc:
-        raise requests.exceptions.ContentDecodingError(
-            f"received Content-Encoding {encoding} that did not decode: {exc}"
-        ) from exc
-    return body
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-class Transport(HTTPAdapter):
-    """An ``HTTPAdapter`` that caches, per origin and settings, the pool and the URL form."""
+class OkxAdapter(HTTPAdapter):
+    """requests' ``HTTPAdapter`` whose connections skip informational ``1xx`` answers.
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    The connection classes stay urllib3's own (so tools that patch them still work); each new
+    connection is only told to read its answers with a response class that reads past ``1xx``.
+    What requests works out again on every call and the client asks about one origin again
+    and again is kept per origin and settings: the connection pool, and whether the request
+    line carries the full URL (through an HTTP proxy) or the path. Answers fill the session's
+    cookie jar as always (``Session.send`` does that), not a second jar on each response.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._pools: dict[tuple[Any, ...], ConnectionPool] = {}
         self._full_url: dict[tuple[Any, ...], bool] = {}
-        self._origins: dict[tuple[Any, ...], _Origin | None] = {}
-        self._contexts: dict[bool | str, ssl.SSLContext] = {}
-        self._accepts: dict[str, bool] = {}
-        # Idle direct connections kept per origin, as many as urllib3 would keep.
-        self._keep: int = kwargs.get("pool_maxsize", DEFAULT_POOLSIZE)
-        # As urllib3 does for its pools: an adapter dropped without close() closes its sockets.
-        weakref.finalize(self, _close_origins, self._origins)
-
-    def send(
-        self,
-        request: PreparedRequest,
-        stream: bool = False,
-        timeout: Any = None,
-        verify: bool | str = True,
-        cert: Any = None,
-        proxies: Mapping[str, str] | None = None,
-    ) -> Response:
-        """Send ``request`` on a kept-alive ``http.client`` connection, or via urllib3."""
-        direct = None
-        timeouts = _timeouts(timeout)
-        if (
-            (HTTPAdapter.send is _REQUESTS_SEND or _is_requests_own(HTTPAdapter.send))
-            and not stream
-            and cert is None
-            and timeouts is not None
-            and (request.body is None or isinstance(request.body, bytes))
-            and self._accepted(request.headers.get("Accept-Encoding"))
-        ):
-            direct = self._origin(str(request.url), verify, proxies)
-        if direct is None:
-            return super().send(
-                request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
-            )
-        assert timeouts is not None
-        return self._send_direct(direct, request, timeouts)
-
-    def _accepted(self, accept_encoding: str | None) -> bool:
-        if accept_encoding is None:
-            return True
-        known = self._accepts.get(accept_encoding)
-        if known is None:
-            codings = {part.split(";")[0].strip().lower() for part in accept_encoding.split(",")}
-            known = self._accepts[accept_encoding] = codings <= _DECODED
-        return known
-
-    def _origin(
-        self, url: str, verify: bool | str, proxies: Mapping[str, str] | None
-    ) -> _Origin | None:
-        """The direct-path origin for ``url`` with these settings, or ``None`` for urllib3."""
-        key = (origin(url), verify, _settings_key(proxies))
-        try:
-            return self._origins[key]
-        except KeyError:
-            pass
-        found = None
-        split = urlsplit(url)
-        scheme, host = split.scheme.lower(), split.hostname
-        if host and not select_proxy(url, dict(proxies or {})) and self.max_retries.total == 0:
-            if scheme == "http":
-                found = _Origin(scheme, host, split.port or 80, None)
-            elif scheme == "https" and verify is not False:
-                context = self._context(verify)
-                if context is not None:
-                    found = _Origin(scheme, host, split.port or 443, context)
-        self._origins[key] = found
-        return found
-
-    def _context(self, verify: bool | str) -> ssl.SSLContext | None:
-        """Certificate checks as requests makes them: its CA bundle, or the given file/dir."""
-        location = DEFAULT_CA_BUNDLE_PATH if verify is True else str(verify)
-        if not os.path.exists(location):
-            return None  # urllib3's path raises requests' own error for this
-        context = self._contexts.get(verify)
-        if context is None:
-            if os.path.isdir(location):
-                context = ssl.create_default_context(capath=location)
-            else:
-                context = ssl.create_default_context(cafile=location)
-            self._contexts[verify] = context
-        return context
-
-    def _send_direct(
-        self,
-        target: _Origin,
-        request: PreparedRequest,
-        timeouts: tuple[float | None, float | None],
-    ) -> Response:
-        url = str(request.url)
-        path = url[len(origin(url)) :].partition("#")[0]
-        if not path.startswith("/"):
-            path = "/" + path
-        method = str(request.method)
-        body = request.body
-        headers = dict(request.headers)
-        conn = target.checkout()
-        reused = conn is not None
-        while True:
-            if conn is None:
-                conn = target.connect(timeouts[0])
-            sock = conn.sock
-            assert sock is not None
-            try:
-                sock.settimeout(timeouts[1])
-                conn.request(method, path, body, headers)
-                answer = conn.getresponse()
-            except _STALE as exc:
-                conn.close()
-                conn = None
-                if reused and method in _RESENDABLE:
-                    reused = False
-                    continue
-                raise requests.ConnectionError(exc, request=request) from exc
-            except Exception as exc:
-                conn.close()
-                raise _mapped(exc, request) from exc
-            break
-        try:
-            content = answer.read()
-        except Exception as exc:
-            conn.close()
-            raise _mapped(exc, request) from exc
-        if answer.will_close or conn.sock is None:
-            conn.close()
-        else:
-            target.checkin(conn, self._keep)
-        headers_in: CaseInsensitiveDict[str] = CaseInsensitiveDict()
-        for name, value in answer.msg.items():
-            previous = headers_in.get(name)
-            headers_in[name] = value if previous is None else previous + ", " + value
-        response = Response()
-        response.status_code = answer.status
-        response.headers = headers_in
-        response.encoding = get_encoding_from_headers(headers_in)
-        response.reason = answer.reason
-        response.url = url
-        response.request = request
-        response.connection = self
-        response.raw = answer
-        response._content = _decoded(content, headers_in.get("Content-Encoding"))
-        response._content_consumed = True  # type: ignore[attr-defined]
-        return response
+        super().__init__(*args, **kwargs)
 
     def get_connection_with_tls_context(
         self,
-        request: PreparedRequest,
+        request: requests.PreparedRequest,
         verify: bool | str | None,
         proxies: Mapping[str, str] | None = None,
         cert: tuple[str, str] | str | None = None,
     ) -> ConnectionPool:
-        key = (origin(str(request.url)), verify, cert, _settings_key(proxies))
+        key = (origin(str(request.url)), verify, cert, _settings(proxies))
         pool = self._pools.get(key)
-        # A pool the pool manager evicted or closed is closed: ask again.
-        if pool is None or getattr(pool, "pool", None) is None:
+        if pool is None or getattr(pool, "pool", None) is None:  # evicted or closed: ask again
             pool = super().get_connection_with_tls_context(request, verify, proxies, cert)
             self._pools[key] = pool
         return pool
 
-    def request_url(self, request: PreparedRequest, proxies: Mapping[str, str] | None) -> str:
+    def request_url(
+        self, request: requests.PreparedRequest, proxies: Mapping[str, str] | None
+    ) -> str:
         url = str(request.url)
-        key = (origin(url), _settings_key(proxies))
+        key = (origin(url), _settings(proxies))
         full = self._full_url.get(key)
         if full is None:
             full = self._full_url[key] = super().request_url(request, proxies) == url
         return url if full else request.path_url
 
-    def build_response(self, req: PreparedRequest, resp: Any) -> Response:
-        # requests' own build_response, less the cookie jar.
-        response = Response()
+    def build_response(self, req: requests.PreparedRequest, resp: Any) -> requests.Response:
+        # requests' own build_response, less copying the cookies into response.cookies.
+        response = requests.Response()
         response.status_code = getattr(resp, "status", None)  # type: ignore[assignment]
         response.headers = CaseInsensitiveDict(getattr(resp, "headers", {}))
         response.encoding = get_encoding_from_headers(response.headers)
@@ -349,24 +136,86 @@ class Transport(HTTPAdapter):
         return response
 
     def close(self) -> None:
-        """Close every kept connection, direct or pooled by urllib3."""
-        _close_origins(self._origins)
         self._pools.clear()
         super().close()
 
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
 
-def _close_origins(origins: Mapping[Any, _Origin | None]) -> None:
-    for target in list(origins.values()):
-        if target is not None:
-            target.close()
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):  # SOCKS managers bring their own pools
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
 
 
-def _mapped(exc: Exception, request: PreparedRequest) -> requests.RequestException:
-    """requests' exception for what went wrong on the direct path after connecting."""
-    if isinstance(exc, TimeoutError):
-        return requests.ReadTimeout(exc, request=request)
-    if isinstance(exc, ssl.SSLError):
-        return requests.exceptions.SSLError(exc, request=request)
-    # OSError and http.client's protocol errors; anything else would be a bug here, and is
-    # still reported the way requests reports a failed request.
-    return requests.ConnectionError(exc, request=request)
+class EnvironmentSettings:
+    """What requests reads from the environment for a URL: proxies and the CA bundle.
+
+    ``Session.request`` reads these on every call, and so does ``Session.send`` for proxies
+    when none are passed; both scan the whole environment each time, which costs more than
+    the rest of a call. They are read here once, for the client's domain.
+    """
+
+    __slots__ = ("ca_bundle", "proxies")
+
+    def __init__(self, session: requests.Session, domain: str, proxy: str | None) -> None:
+        # As Session.request: the explicit proxy first, then the environment's, then (at call
+        # time) the session's own proxies beneath both.
+        proxies: dict[str, str] = {"http": proxy, "https": proxy} if proxy else {}
+        self.ca_bundle: str | None = None
+        if session.trust_env:
+            for scheme, url in get_environ_proxies(domain).items():
+                proxies.setdefault(scheme, url)
+            self.ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
+                "CURL_CA_BUNDLE"
+            )
+        self.proxies = proxies
+
+
+def build_request(
+    session: requests.Session,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    body: bytes | None,
+    user_agent: str,
+) -> requests.PreparedRequest:
+    """Return the request to send: ``url`` exactly as given (it was signed), the session's
+    headers beneath ``headers``, and the session's auth, cookies and hooks as they are now.
+
+    ``user_agent`` replaces requests' default one, not one the session was given.
+    """
+    prepared = requests.PreparedRequest()
+    prepared.method = method
+    prepared.url = url
+    merged: CaseInsensitiveDict[str] = CaseInsensitiveDict(session.headers)  # type: ignore[arg-type]
+    if merged.get("User-Agent", _REQUESTS_USER_AGENT) == _REQUESTS_USER_AGENT:
+        merged["User-Agent"] = user_agent
+    merged.update(headers)
+    prepared.headers = merged
+    prepared.body = body
+    if body is not None:
+        merged["Content-Length"] = str(len(body))
+    prepared.hooks = {event: list(hooks) for event, hooks in session.hooks.items()}
+    if session.cookies:
+        prepared.prepare_cookies(session.cookies)
+    if session.auth is not None:
+        prepared.prepare_auth(session.auth)
+    return prepared
+
+
+def read_body(response: requests.Response) -> bytes:
+    """Return the whole body of a streamed ``response`` and give its connection back.
+
+    A urllib3 answer is read in one piece: requests' ``.content`` joins 10 kB chunks, which
+    holds a large body twice in memory. A body already read (by a hook or a cache) is returned
+    as it is; an answer made by an adapter of its own is read the way requests reads it.
+    """
+    if not isinstance(response.raw, BaseHTTPResponse):
+        return response.content or b""
+    try:
+        return b"".join(response.iter_content(chunk_size=None))
+    finally:
+        response.close()

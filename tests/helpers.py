@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import time
 from typing import Any
+
+import requests
 
 KEY = "a1b2c3d4-0000-1111-2222-333344445555"
 SECRET = "S3CR3T-22582BD0CFF14C41EDBF1AB98506286D"
@@ -61,3 +64,38 @@ def independent_sign(secret: str, message: str) -> str:
     """The OKX signature computed here, without okx_v5."""
     digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
+
+
+def now_ms() -> str:
+    """OKX's ``/public/time`` answer for this moment (the client refuses absurd ones)."""
+    return str(int(time.time() * 1000))
+
+
+class CannedAdapter(requests.adapters.BaseAdapter):
+    """An adapter answering every request itself with ``body`` (OKX's clock for
+    ``/public/time``), recording what it got."""
+
+    def __init__(self, body: bytes = b'{"code":"0","msg":"","data":[]}') -> None:
+        super().__init__()
+        self.body = body
+        self.requests: list[requests.PreparedRequest] = []
+        self.options: list[dict[str, Any]] = []
+
+    @property
+    def urls(self) -> list[str]:
+        """The URLs of the requests received, in order."""
+        return [str(request.url) for request in self.requests]
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        self.requests.append(request)
+        self.options.append(kwargs)
+        response = requests.Response()
+        response.status_code = 200
+        response.request = request
+        response._content = self.body
+        if "/api/v5/public/time" in str(request.url):
+            response._content = b'{"code":"0","msg":"","data":[{"ts":"%s"}]}' % now_ms().encode()
+        return response
+
+    def close(self) -> None:
+        pass

@@ -378,6 +378,13 @@ def test_broken_pipe_in_process_exits_1(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", ["okx_v5", "--version"])
+    # When okx_v5's files are listed as a pytest plugin's (an egg-info left by a package build),
+    # pytest's assertion rewriter loads the package, and it cannot give runpy a module's code.
+    finders = [
+        finder for finder in sys.meta_path if type(finder).__name__ != "AssertionRewritingHook"
+    ]
+    monkeypatch.setattr(sys, "meta_path", finders)
+    monkeypatch.delitem(sys.modules, "okx_v5.__main__", raising=False)
     with pytest.raises(SystemExit) as done:
         runpy.run_module("okx_v5", run_name="__main__")
     assert done.value.code == 0

@@ -15,7 +15,7 @@ import okx_v5.PublicData as PublicData
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI, consts
 from okx_v5.okxclient import OkxClient
 
-from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL
+from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, CannedAdapter
 
 
 def test_top_level_names_and_version() -> None:
@@ -37,7 +37,10 @@ def test_python_okx_positional_order() -> None:
         True,
         "http://proxy:3128",
     )
-    assert api._send_options["proxies"] == {
+    canned = CannedAdapter()
+    api.session.mount("https://", canned)
+    api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert canned.options[0]["proxies"] == {
         "http": "http://proxy:3128",
         "https": "http://proxy:3128",
     }
@@ -60,10 +63,84 @@ def test_flag_rejects_anything_else_at_construction(flag: object) -> None:
         PublicAPI(flag=flag)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("domain", ["www.okx.com", "ftp://okx.com", "https://", "", None])
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "www.okx.com",
+        "ftp://okx.com",
+        "https://",
+        "",
+        None,
+        "https://www.okx.com/?x=1",
+        "https://www.okx.com:port",
+        "https://www.okx .com",
+        "https://www.okx.com/\n/api",
+    ],
+)
 def test_domain_must_be_an_http_url(domain: object) -> None:
     with pytest.raises(OkxParamsException, match="domain is"):
         PublicAPI(domain=domain)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "named"),
+    [
+        ("timeout", 0, "timeout"),
+        ("timeout", -1.5, "timeout"),
+        ("timeout", "5", "timeout"),
+        ("timeout", None, "timeout"),
+        ("timeout", True, "timeout"),
+        ("timeout", float("nan"), "timeout"),
+        ("timeout", float("inf"), "timeout"),
+        ("timeout", (5, 0), "timeout"),
+        ("timeout", (5,), "timeout"),
+        ("timeout", (1, 2, 3), "timeout"),
+        ("max_retries", -1, "max_retries"),
+        ("max_retries", 1.5, "max_retries"),
+        ("max_retries", "3", "max_retries"),
+        ("retry_budget", -1, "retry_budget"),
+        ("retry_budget", float("nan"), "retry_budget"),
+        ("retry_budget", "10", "retry_budget"),
+        ("retry_budget", None, "retry_budget"),
+        ("proxy", "proxy:3128", "proxy"),
+        ("proxy", "ftp://proxy:3128", "proxy"),
+        ("proxy", 3128, "proxy"),
+        ("proxy", "http://", "proxy"),
+        ("session", "not a session", "session"),
+        ("session", object(), "session"),
+    ],
+)
+def test_bad_constructor_arguments_raise_at_construction(
+    argument: str, value: object, named: str
+) -> None:
+    with pytest.raises(OkxParamsException, match=f"^{named} ") as info:
+        PublicAPI(**{argument: value})
+    assert info.value.param == named
+
+
+@pytest.mark.parametrize(
+    ("timeout", "kept"), [(3, 3.0), (0.5, 0.5), ((1, 2), (1.0, 2.0)), ((0.1, 30.0), (0.1, 30.0))]
+)
+def test_good_timeouts_are_kept_as_seconds(timeout: object, kept: object) -> None:
+    assert PublicAPI(timeout=timeout).timeout == kept  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("budget", [0, 0.0, 2, 30.5])
+def test_a_retry_budget_of_zero_or_more_seconds_is_accepted(budget: float) -> None:
+    assert PublicAPI(retry_budget=budget).retry_policy.budget == budget
+
+
+@pytest.mark.parametrize("proxy", [None, "", "http://proxy:3128", "socks5h://user:pw@proxy:1080"])
+def test_no_proxy_or_a_proxy_url_is_accepted(proxy: str | None) -> None:
+    assert PublicAPI(proxy=proxy).proxy == (proxy or None)
+
+
+def test_a_bad_proxy_url_is_named_without_its_password() -> None:
+    with pytest.raises(OkxParamsException, match="proxy is") as info:
+        PublicAPI(proxy="http://user:hunter2@proxy:port")
+    assert "hunter2" not in str(info.value)
+    assert "user:***@proxy:port" in str(info.value)
+    assert info.value.value is None
 
 
 def test_domain_trailing_slash_is_tolerated(mocked: responses.RequestsMock) -> None:
@@ -226,28 +303,10 @@ def test_cattrs_is_imported_only_when_typed_data_is_asked_for() -> None:
     assert out.stdout.split() == ["False", "True"]
 
 
-class _Canned(requests.adapters.BaseAdapter):
-    """An adapter answering every request itself, recording what it got."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        self.urls.append(str(request.url))
-        response = requests.Response()
-        response.status_code = 200
-        response._content = b'{"code":"0","msg":"","data":[]}'
-        return response
-
-    def close(self) -> None:
-        pass
-
-
 def test_an_adapter_mounted_after_construction_gets_the_calls() -> None:
     # As requests-mock and custom adapters expect: the client looks the adapter up per call.
     api = PublicAPI(domain="https://okx.invalid")
-    canned = _Canned()
+    canned = CannedAdapter()
     api.session.mount("https://okx.invalid/", canned)
     assert api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT").ok
     assert canned.urls == [

@@ -170,3 +170,34 @@ def test_a_sync_made_while_waiting_for_the_lock_is_reused(
     server.lock = OtherThreadSyncsFirst()  # type: ignore[assignment]
     assert api.sync_time() == pytest.approx(42, abs=5)
     assert len(mocked.calls) == 0
+
+
+@pytest.mark.parametrize(
+    "ts",
+    [
+        "1400000000000",  # 2014: before OKX's V5 API existed
+        str(int((time.time() + 2 * 86400) * 1000)),  # two days ahead
+        str(int((time.time() - 2 * 86400) * 1000)),  # two days behind
+        "9" * 40,  # absurd: would overflow the timestamp formatting
+    ],
+)
+def test_a_server_time_that_cannot_be_right_raises_and_leaves_the_offset_alone(
+    ts: str, mocked: responses.RequestsMock
+) -> None:
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    api._clock.record(int((time.time() + 5) * 1000), time.time(), time.time())
+    before = api._clock.offset
+    mocked.get(TIME_URL, json={"code": "0", "msg": "", "data": [{"ts": ts}]})
+    with pytest.raises(OkxResponseException, match="cannot be right") as info:
+        api.sync_time()
+    assert info.value.status_code == 200
+    assert api._clock.offset == before
+    mocked.get(LEVERAGE_URL, json=LEVERAGE_ANSWER)
+    assert api.get_leverage("cross", instId="BTC-USDT-SWAP").ok  # later calls still sign
+
+
+def test_a_server_time_a_few_hours_off_is_believed(
+    public: PublicAPI, mocked: responses.RequestsMock
+) -> None:
+    mocked.get(TIME_URL, json=_server_time(-5 * 3600.0))
+    assert public.sync_time() == pytest.approx(-5 * 3600, abs=5)

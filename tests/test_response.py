@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 import requests
 import responses
@@ -54,13 +55,17 @@ def test_typed_attributes(account: Account.AccountAPI, leverage_ok: responses.Re
     assert result.data is result.data  # structured once
 
 
-def test_items_are_frozen_and_slotted(
+def test_items_are_slotted_attrs_classes_that_compare_by_value(
     account: Account.AccountAPI, leverage_ok: responses.RequestsMock
 ) -> None:
-    item = _leverage(account).data[0]
+    first, again = _leverage(account).data[0], _leverage(account).data[0]
+    assert attrs.has(type(first))
+    assert first == again
+    assert not hasattr(first, "__dict__")
     with pytest.raises(AttributeError):
-        item.lever = Decimal(1)  # type: ignore[misc]
-    assert not hasattr(item, "__dict__")
+        first.leverage = Decimal(1)  # type: ignore[attr-defined]  # a typo is not a new field
+    again.lever = Decimal(1)
+    assert first != again
 
 
 def _answer(mocked: responses.RequestsMock, url: str, data: list[Any], **extra: Any) -> None:

@@ -11,7 +11,7 @@ import responses
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI
 from okx_v5.exceptions import OkxAuthException
 
-from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET
+from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, now_ms
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_no_secret_reaches_logs_exceptions_or_warnings(
     mocked.get(LEVERAGE_URL, json={"code": "50113", "msg": "Invalid Sign", "data": []}, status=401)
     mocked.get(
         "https://www.okx.com/api/v5/public/time",
-        json={"code": "0", "msg": "", "data": [{"ts": "1700000000000"}]},
+        json={"code": "0", "msg": "", "data": [{"ts": now_ms()}]},
     )
     api = AccountAPI(KEY, SECRET, PASSPHRASE, True, "1", debug=True)
     with warnings.catch_warnings(record=True) as caught:
