@@ -35,6 +35,7 @@ __all__ = [
     "Reply",
     "SlidingWindow",
     "error_reply",
+    "origin_form",
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
@@ -79,7 +80,8 @@ class RecordedRequest:
 
     method: str
     path: str
-    """The raw request target, ``path?query`` byte-for-byte as sent."""
+    """The raw request target, ``path?query`` byte-for-byte as sent (through an HTTP proxy,
+    the full URL the client sent)."""
     headers: dict[str, str]
     body: str
     time: float
@@ -166,6 +168,16 @@ def error_reply(code: str, *args: str) -> Reply:
     """Return OKX's answer for error ``code``, its message filled with ``args``."""
     status, template = ERRORS[code]
     return Reply(status, _json({"code": code, "msg": template.format(*args), "data": []}))
+
+
+def origin_form(target: str) -> str:
+    """Return ``path?query`` of a request target; a proxy's full URL loses scheme and host."""
+    if target.startswith("/") or "://" not in target:
+        return target
+    rest = target.partition("://")[2]
+    ends = [index for index in (rest.find("/"), rest.find("?")) if index >= 0]
+    tail = rest[min(ends) :] if ends else ""
+    return tail if tail.startswith("/") else "/" + tail
 
 
 def _ok(data: list[dict[str, str]]) -> Reply:
@@ -342,12 +354,17 @@ class Exchange:
     def handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
     ) -> Reply:
-        """Answer one request: ``target`` is the raw ``path?query`` as received."""
+        """Answer one request: ``target`` is the raw request target as received.
+
+        A full URL (sent through an HTTP proxy) is routed and signature-checked as its
+        ``path?query``; the record keeps it as sent.
+        """
         text = body.decode("utf-8", "replace")
         with self._lock:
             self._requests.append(
                 RecordedRequest(method, target, dict(headers), text, time.time(), client)
             )
+        target = origin_form(target)
         answer = self.script.take(target.partition("?")[0])
         lowered = {name.lower(): value for name, value in headers.items()}
         if answer is None:

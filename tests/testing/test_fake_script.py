@@ -217,6 +217,12 @@ def test_a_path_script_answers_only_its_path(okx: FakeOKX, session: requests.Ses
     assert okx.scripted == 0
 
 
+def test_a_path_script_answers_a_proxy_clients_full_url(okx: FakeOKX) -> None:
+    okx.script(Answer(503, BUSY), path=TIME)
+    received = raw_exchange(okx, "http://www.okx.com" + TIME + "?a=1")
+    assert received.startswith(b"HTTP/1.1 503 ")
+
+
 def test_scripted_answers_serve_post_on_any_path(okx: FakeOKX, session: requests.Session) -> None:
     okx.script(Answer(body={"code": "0", "msg": "", "data": [{"ordId": "1"}]}))
     response = session.post(okx.url + "/api/v5/trade/order", json={"instId": "BTC-USDT"})
