@@ -255,6 +255,7 @@ class Exchange:
         self.default_lever = default_lever
         self.early_hints = False
         self.script = Script()
+        self._rate_limited = 0
         self._lock = threading.Lock()
         self._keys: dict[str, _Key] = {}
         self._accounts: dict[str, _Account] = {}
@@ -323,6 +324,12 @@ class Exchange:
             for side in sides:
                 account.levers[(name, mgn_mode, side)] = str(lever)
 
+    @property
+    def rate_limited(self) -> int:
+        """How many requests were refused with ``50011`` (over a rate limit) so far."""
+        with self._lock:
+            return self._rate_limited
+
     def requests(self) -> list[RecordedRequest]:
         """Return a copy of the requests received so far, oldest first."""
         with self._lock:
@@ -339,6 +346,7 @@ class Exchange:
         self.clock_offset = 0.0
         with self._lock:
             self._requests.clear()
+            self._rate_limited = 0
             self._leverage_limit.clear()
             self._tiers_limit.clear()
             for key in self._accounts:
@@ -441,7 +449,10 @@ class Exchange:
         if not self.rate_limits:
             return False
         with self._lock:
-            return not window.allow(identity, time.monotonic())
+            if window.allow(identity, time.monotonic()):
+                return False
+            self._rate_limited += 1
+            return True
 
     # -- endpoints -----------------------------------------------------------------------------
 

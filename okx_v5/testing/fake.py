@@ -134,6 +134,11 @@ class FakeOKX:
         self._exchange.rate_limits = enabled
 
     @property
+    def rate_limited(self) -> int:
+        """How many requests were refused with HTTP 429 and ``50011`` (``reset()`` sets it to 0)."""
+        return self._exchange.rate_limited
+
+    @property
     def early_hints(self) -> bool:
         """Whether every answer, scripted or not, is preceded by a ``103 Early Hints``."""
         return self._exchange.early_hints
@@ -227,8 +232,8 @@ class FakeOKX:
         self._exchange.clear_requests()
 
     def reset(self) -> None:
-        """Back to a fresh state: no requests, scripted answers or faults, rate history,
-        leverages, position modes or clock offset.
+        """Back to a fresh state: no requests, scripted answers or faults, rate history or
+        ``rate_limited`` count, leverages, position modes or clock offset.
 
         Registered keys, the connection count and the ``rate_limits`` and ``early_hints``
         switches stay.
