@@ -4,7 +4,8 @@ Run by hand from the repository root:
 
     python benchmarks/ratelimit.py [--threads 8] [--seconds 10]
 
-The local server (tests/localserver.py, on 127.0.0.1) answers HTTP 429 / 50011 past its limit.
+The server is okx_v5.testing.FakeOKX on 127.0.0.1, which enforces OKX's documented limit for
+leverage-info (20 / 2 s per API key) with HTTP 429 / 50011.
 Retries are off, so every refusal is counted. Prints calls made, refusals seen and the achieved
 share of the allowed throughput: successful calls answered within the run, against the rate
 the server allows times the run's length (20 / 2 s x 10 s = 100).
@@ -21,10 +22,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from okx_v5 import AccountAPI
-from tests.helpers import KEY, PASSPHRASE, SECRET
-from tests.localserver import LocalOKX
+from okx_v5.endpoints import LEVERAGE_INFO
+from okx_v5.testing import FakeOKX
 
-LIMIT, WINDOW = 20, 2.0
+LIMIT, WINDOW = LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.seconds
 
 
 def main() -> None:
@@ -33,8 +34,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()
 
-    server = LocalOKX(limit=(LIMIT, WINDOW)).start()
-    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", domain=server.url, max_retries=0)
+    server = FakeOKX().start()
+    api = AccountAPI(
+        FakeOKX.DEMO_KEY,
+        FakeOKX.DEMO_SECRET,
+        FakeOKX.DEMO_PASSPHRASE,
+        False,
+        "1",
+        domain=server.url,
+        max_retries=0,
+    )
     counts = {"ok": 0, "refused": 0, "other": 0, "in_time": 0}
     lock = threading.Lock()
     started = time.monotonic()
@@ -62,7 +71,7 @@ def main() -> None:
     print(f"threads={args.threads} run={args.seconds:.0f}s (last answer at {elapsed:.2f}s)")
     print(
         f"calls made: {calls}  ok: {counts['ok']}  50011/429: {counts['refused']}  "
-        f"other: {counts['other']}  (server-side refusals: {server.rejected})"
+        f"other: {counts['other']}  (server-side refusals: {server.rate_limited})"
     )
     print(
         f"ok within {args.seconds:.0f}s: {counts['in_time']}  allowed: {allowed:.0f}  "

@@ -7,6 +7,7 @@ retries: a client that gives up after fewer attempts than that sees the same fai
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from okx_v5 import AccountAPI, LeverageInfo, PositionTier, PublicAPI
 from okx_v5.exceptions import OkxAuthException, OkxRequestException, OkxResponseException
 from okx_v5.testing import FakeOKX
+
+from .helpers import LEVERAGE_ANSWER
 
 COINS = "BTC ETH SOL DOGE XRP ADA AVAX DOT LINK LTC BCH TRX ATOM NEAR FIL APT ARB OP SUI TON"
 SWAPS = [f"{coin}-USDT-SWAP" for coin in COINS.split(" ")]
@@ -33,6 +36,37 @@ def demo_account(fake_okx: FakeOKX) -> Iterator[AccountAPI]:
 def public(fake_okx: FakeOKX) -> Iterator[PublicAPI]:
     with PublicAPI(flag="0", domain=fake_okx.url) as api:
         yield api
+
+
+def test_a_signed_call_is_sent_as_python_okx_sends_it_and_accepted(
+    fake_okx: FakeOKX, demo_account: AccountAPI
+) -> None:
+    result = demo_account.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert result == LEVERAGE_ANSWER
+    assert fake_okx.requests[0].path == (
+        "/api/v5/account/leverage-info?instId=BTC-USDT-SWAP&mgnMode=cross"
+    )
+
+
+def test_one_client_serves_eight_threads(fake_okx: FakeOKX) -> None:
+    fake_okx.rate_limits = False
+    ids = [f"COIN{n}-USDT-SWAP" for n in range(64)]
+    with (
+        AccountAPI(
+            FakeOKX.DEMO_KEY,
+            FakeOKX.DEMO_SECRET,
+            FakeOKX.DEMO_PASSPHRASE,
+            flag="1",
+            domain=fake_okx.url,
+            rate_limit=False,
+        ) as api,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        results = list(pool.map(lambda i: api.get_leverage("cross", instId=i), ids))
+    assert [result.data[0].inst_id for result in results] == ids
+    assert sorted(request.path for request in fake_okx.requests) == sorted(
+        f"/api/v5/account/leverage-info?instId={i}&mgnMode=cross" for i in ids
+    )
 
 
 def test_signed_leverage_is_accepted_for_20_instruments(

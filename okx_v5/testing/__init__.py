@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from okx_v5.testing.exchange import RecordedRequest
     from okx_v5.testing.fake import FakeOKX
     from okx_v5.testing.faults import Fault
+    from okx_v5.testing.script import Answer
 
-__all__ = ["FakeOKX", "Fault", "RecordedRequest"]
+__all__ = ["Answer", "FakeOKX", "Fault", "RecordedRequest"]
 
 _HOMES = {
+    "Answer": "okx_v5.testing.script",
     "FakeOKX": "okx_v5.testing.fake",
     "Fault": "okx_v5.testing.faults",
     "RecordedRequest": "okx_v5.testing.exchange",
@@ -28,7 +30,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> object:
-    """Import ``FakeOKX``, ``Fault`` and ``RecordedRequest`` from their modules on first use."""
+    """Import ``Answer``, ``FakeOKX``, ``Fault`` and ``RecordedRequest`` on first use."""
     if name in _HOMES:
         return getattr(import_module(_HOMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

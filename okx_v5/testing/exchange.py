@@ -1,9 +1,10 @@
-"""OKX's behaviour, without the HTTP plumbing: authentication, parameters, limits, faults.
+"""OKX's behaviour, without the HTTP plumbing: authentication, parameters, limits, scripts.
 
-:class:`Exchange` turns one received request into one :class:`Reply`. It checks what OKX
-checks, in an order close to OKX's: the four auth headers, the timestamp's format and its
-30-second window against the exchange's own clock, the key, the environment (demo or live),
-the passphrase, then the signature over the raw ``path?query`` exactly as received.
+:class:`Exchange` turns one received request into one :class:`Reply`: the next scripted
+answer that applies, or its own. It checks what OKX checks, in an order close to OKX's: the
+four auth headers, the timestamp's format and its 30-second window against the exchange's own
+clock, the key, the environment (demo or live), the passphrase, then the signature over the
+raw ``path?query`` exactly as received.
 """
 
 from __future__ import annotations
@@ -17,14 +18,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
 from urllib.parse import parse_qs
 
 from okx_v5 import consts as c
-from okx_v5.testing.faults import Fault, FaultQueue, PendingFault
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
+from okx_v5.testing.script import Answer, Script
 
 __all__ = [
     "ERRORS",
@@ -34,6 +35,7 @@ __all__ = [
     "Reply",
     "SlidingWindow",
     "error_reply",
+    "origin_form",
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
@@ -70,12 +72,6 @@ _INST_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")
 _CCY = re.compile(r"[A-Z0-9]+")
 _MAX_LEVERAGE_IDS = 20
 _MAX_TIER_IDS = 5
-_HTML_5XX = (
-    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
-    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    "</body>\r\n</html>\r\n"
-)
-_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,8 @@ class RecordedRequest:
 
     method: str
     path: str
-    """The raw request target, ``path?query`` byte-for-byte as sent."""
+    """The raw request target, ``path?query`` byte-for-byte as sent (through an HTTP proxy,
+    the full URL the client sent)."""
     headers: dict[str, str]
     body: str
     time: float
@@ -100,12 +97,16 @@ class RecordedRequest:
 
 @dataclass(frozen=True)
 class Reply:
-    """What the server sends back: a status and a body, or a delay or a dropped connection."""
+    """What the server sends back, and how: a status, headers and a body, or a hang-up."""
 
     status: int
     body: bytes
-    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Extra headers; ``Content-Type`` defaults to ``application/json``."""
+    chunked: bool = False
     delay: float = 0.0
+    early_hints: bool = False
+    reset: bool = False
     drop: bool = False
 
 
@@ -169,6 +170,16 @@ def error_reply(code: str, *args: str) -> Reply:
     return Reply(status, _json({"code": code, "msg": template.format(*args), "data": []}))
 
 
+def origin_form(target: str) -> str:
+    """Return ``path?query`` of a request target; a proxy's full URL loses scheme and host."""
+    if target.startswith("/") or "://" not in target:
+        return target
+    rest = target.partition("://")[2]
+    ends = [index for index in (rest.find("/"), rest.find("?")) if index >= 0]
+    tail = rest[min(ends) :] if ends else ""
+    return tail if tail.startswith("/") else "/" + tail
+
+
 def _ok(data: list[dict[str, str]]) -> Reply:
     return Reply(200, _json({"code": "0", "msg": "", "data": data}))
 
@@ -214,6 +225,20 @@ def _inst_type(inst_id: str) -> str:
     return "MARGIN"
 
 
+def _scripted(answer: Answer, status: int, body: bytes) -> Reply:
+    """Return the reply for ``answer``, given the exchange's own ``status`` and ``body``."""
+    return Reply(
+        answer.status if answer.status is not None else status,
+        answer.content(body),
+        headers=dict(answer.headers),
+        chunked=answer.chunked,
+        delay=answer.delay,
+        early_hints=answer.early_hints,
+        reset=answer.reset,
+        drop=answer.drop,
+    )
+
+
 class Exchange:
     """The fake exchange's state and rules; :meth:`handle` answers one request. Thread-safe."""
 
@@ -228,7 +253,9 @@ class Exchange:
         self.rate_limits = rate_limits
         self.clock_offset = clock_offset
         self.default_lever = default_lever
-        self.faults = FaultQueue()
+        self.early_hints = False
+        self.script = Script()
+        self._rate_limited = 0
         self._lock = threading.Lock()
         self._keys: dict[str, _Key] = {}
         self._accounts: dict[str, _Account] = {}
@@ -297,9 +324,11 @@ class Exchange:
             for side in sides:
                 account.levers[(name, mgn_mode, side)] = str(lever)
 
-    def inject(self, fault: PendingFault) -> None:
-        """Queue a fault for the next requests."""
-        self.faults.add(fault)
+    @property
+    def rate_limited(self) -> int:
+        """How many requests were refused with ``50011`` (over a rate limit) so far."""
+        with self._lock:
+            return self._rate_limited
 
     def requests(self) -> list[RecordedRequest]:
         """Return a copy of the requests received so far, oldest first."""
@@ -312,11 +341,12 @@ class Exchange:
             self._requests.clear()
 
     def reset(self) -> None:
-        """Forget requests, faults, rate-limit history, leverages and position modes."""
-        self.faults.clear()
+        """Forget requests, scripted answers, rate-limit history, leverages and position modes."""
+        self.script.clear()
         self.clock_offset = 0.0
         with self._lock:
             self._requests.clear()
+            self._rate_limited = 0
             self._leverage_limit.clear()
             self._tiers_limit.clear()
             for key in self._accounts:
@@ -332,33 +362,29 @@ class Exchange:
     def handle(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
     ) -> Reply:
-        """Answer one request: ``target`` is the raw ``path?query`` as received."""
+        """Answer one request: ``target`` is the raw request target as received.
+
+        A full URL (sent through an HTTP proxy) is routed and signature-checked as its
+        ``path?query``; the record keeps it as sent.
+        """
         text = body.decode("utf-8", "replace")
         with self._lock:
             self._requests.append(
                 RecordedRequest(method, target, dict(headers), text, time.time(), client)
             )
-        fault = self.faults.take(target.partition("?")[0])
-        if fault is not None and fault.kind not in (Fault.DELAY, Fault.TRUNCATED):
-            return self._fault_reply(fault)
+        target = origin_form(target)
+        answer = self.script.take(target.partition("?")[0])
         lowered = {name.lower(): value for name, value in headers.items()}
-        reply = self._answer(method, target, lowered, body, client)
-        if fault is None:
-            return reply
-        if fault.kind is Fault.DELAY:
-            return Reply(reply.status, reply.body, reply.content_type, delay=fault.seconds)
-        return Reply(reply.status, reply.body[: len(reply.body) // 2], reply.content_type)
-
-    def _fault_reply(self, fault: PendingFault) -> Reply:
-        if fault.kind is Fault.DROP:
-            return Reply(0, b"", drop=True)
-        if fault.kind is Fault.EMPTY:
-            return Reply(200, b"")
-        if fault.kind is Fault.SERVER_BUSY:
-            return error_reply("50001")
-        reason = _REASONS.get(fault.status, "Server Error")
-        html = _HTML_5XX.format(status=fault.status, reason=reason)
-        return Reply(fault.status, html.encode(), "text/html")
+        if answer is None:
+            reply = self._answer(method, target, lowered, body, client)
+        elif answer.replaces_the_exchange:
+            reply = _scripted(answer, 200, b"")
+        else:
+            own = self._answer(method, target, lowered, body, client)
+            reply = _scripted(answer, own.status, own.body)
+        if self.early_hints and not reply.early_hints:
+            reply = replace(reply, early_hints=True)
+        return reply
 
     def _answer(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
@@ -423,7 +449,10 @@ class Exchange:
         if not self.rate_limits:
             return False
         with self._lock:
-            return not window.allow(identity, time.monotonic())
+            if window.allow(identity, time.monotonic()):
+                return False
+            self._rate_limited += 1
+            return True
 
     # -- endpoints -----------------------------------------------------------------------------
 

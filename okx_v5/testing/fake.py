@@ -6,7 +6,8 @@ from decimal import Decimal
 from types import TracebackType
 
 from okx_v5.testing.exchange import Exchange, RecordedRequest
-from okx_v5.testing.faults import Fault, PendingFault
+from okx_v5.testing.faults import Fault, fault_answer
+from okx_v5.testing.script import Answer
 from okx_v5.testing.server import HTTPServerThread
 
 __all__ = ["FakeOKX"]
@@ -24,7 +25,8 @@ class FakeOKX:
                                 FakeOKX.DEMO_PASSPHRASE, flag="1", domain=okx.url)
 
     ``rate_window`` shortens the documented 2-second windows (tests); ``clock_offset`` moves
-    the exchange's clock against the local one, in seconds.
+    the exchange's clock against the local one, in seconds; ``early_hints`` sends a
+    ``103 Early Hints`` before every answer.
     """
 
     DEMO_KEY = "fake-okx-demo-key"
@@ -45,6 +47,7 @@ class FakeOKX:
         rate_window: float = 2.0,
         clock_offset: float = 0.0,
         default_lever: str = DEFAULT_LEVER,
+        early_hints: bool = False,
     ) -> None:
         self._host = host
         self._port = port
@@ -54,6 +57,7 @@ class FakeOKX:
             clock_offset=clock_offset,
             default_lever=default_lever,
         )
+        self._exchange.early_hints = early_hints
         self._exchange.add_key(self.DEMO_KEY, self.DEMO_SECRET, self.DEMO_PASSPHRASE, demo=True)
         self._server: HTTPServerThread | None = None
 
@@ -129,6 +133,20 @@ class FakeOKX:
     def rate_limits(self, enabled: bool) -> None:
         self._exchange.rate_limits = enabled
 
+    @property
+    def rate_limited(self) -> int:
+        """How many requests were refused with HTTP 429 and ``50011`` (``reset()`` sets it to 0)."""
+        return self._exchange.rate_limited
+
+    @property
+    def early_hints(self) -> bool:
+        """Whether every answer, scripted or not, is preceded by a ``103 Early Hints``."""
+        return self._exchange.early_hints
+
+    @early_hints.setter
+    def early_hints(self, enabled: bool) -> None:
+        self._exchange.early_hints = enabled
+
     def server_time(self) -> int:
         """Return the exchange's clock in epoch milliseconds, as ``/public/time`` answers."""
         return int(self._exchange.now() * 1000)
@@ -176,18 +194,33 @@ class FakeOKX:
         ``kind`` is a :class:`Fault` or its value: ``"http_5xx"`` (``status``, HTML body),
         ``"50001"`` (HTTP 503, OKX JSON), ``"truncated"``, ``"empty"``, ``"delay"``
         (``seconds`` before the normal answer) or ``"drop"`` (close without answering).
+        A fault is a ready-made scripted answer: it waits in line with those of :meth:`script`.
         """
-        fault = PendingFault(Fault(kind), count, status=status, seconds=seconds, path=path)
-        self._exchange.inject(fault)
+        answer = fault_answer(kind, status=status, seconds=seconds)
+        self._exchange.script.add(answer, turns=count, path=path, fault=True)
 
     def clear_faults(self) -> None:
-        """Cancel every fault not yet used."""
-        self._exchange.faults.clear()
+        """Cancel every fault not yet used (answers queued with :meth:`script` stay)."""
+        self._exchange.script.clear(faults_only=True)
 
     @property
     def pending_faults(self) -> int:
-        """How many injected faults still wait for requests."""
-        return len(self._exchange.faults)
+        """How many injected faults (one per :meth:`inject` call) still wait for requests."""
+        return self._exchange.script.faults
+
+    def script(self, *answers: Answer, path: str | None = None) -> None:
+        """Answer the next requests (to ``path`` only, if given) with ``answers``, in order.
+
+        Each request takes the first waiting answer that applies to its path, faults included;
+        requests with none are answered by the exchange. ``path`` is matched without the query.
+        """
+        for answer in answers:
+            self._exchange.script.add(answer, path=path)
+
+    @property
+    def scripted(self) -> int:
+        """How many requests the waiting scripted answers (faults included) will still answer."""
+        return len(self._exchange.script)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -199,8 +232,10 @@ class FakeOKX:
         self._exchange.clear_requests()
 
     def reset(self) -> None:
-        """Back to a fresh state: no requests, faults, rate history, leverages or clock offset.
+        """Back to a fresh state: no requests, scripted answers or faults, rate history or
+        ``rate_limited`` count, leverages, position modes or clock offset.
 
-        Registered keys and the connection count stay.
+        Registered keys, the connection count and the ``rate_limits`` and ``early_hints``
+        switches stay.
         """
         self._exchange.reset()

@@ -1,12 +1,13 @@
-"""Fault injection: the next N requests get a broken answer instead of the normal one."""
+"""Fault injection: the ways real networks and OKX break answers, as ready-made scripted answers."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from enum import Enum
 
-__all__ = ["Fault", "FaultQueue", "PendingFault"]
+from okx_v5.testing.exchange import error_reply
+from okx_v5.testing.script import Answer
+
+__all__ = ["Fault", "fault_answer"]
 
 
 class Fault(str, Enum):
@@ -26,51 +27,38 @@ class Fault(str, Enum):
     """The connection is closed without any answer."""
 
 
-@dataclass
-class PendingFault:
-    """A fault waiting for its next ``remaining`` requests (to ``path`` only, if set)."""
-
-    kind: Fault
-    remaining: int
-    status: int = 502
-    seconds: float = 1.0
-    path: str | None = None
+_HTML_5XX = (
+    "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
+    "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
 
 
-class FaultQueue:
-    """Thread-safe queue of pending faults; each request takes at most one."""
+def _first_half(body: bytes) -> bytes:
+    return body[: len(body) // 2]
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._pending: list[PendingFault] = []
 
-    def add(self, fault: PendingFault) -> None:
-        """Queue ``fault`` behind those already waiting."""
-        if fault.remaining < 1:
-            raise ValueError("count must be at least 1")
-        if fault.kind is Fault.HTTP_5XX and not 500 <= fault.status <= 599:
-            raise ValueError(f"status must be a 5xx code, not {fault.status}")
-        if fault.seconds < 0:
-            raise ValueError("seconds must not be negative")
-        with self._lock:
-            self._pending.append(fault)
+def fault_answer(kind: Fault | str, *, status: int = 502, seconds: float = 1.0) -> Answer:
+    """Return the scripted answer that gives fault ``kind``.
 
-    def take(self, path: str) -> PendingFault | None:
-        """Return the first fault that applies to a request for ``path``, using one of its turns."""
-        with self._lock:
-            for fault in self._pending:
-                if fault.path is None or fault.path == path:
-                    fault.remaining -= 1
-                    if fault.remaining == 0:
-                        self._pending.remove(fault)
-                    return fault
-        return None
-
-    def clear(self) -> None:
-        """Forget every pending fault."""
-        with self._lock:
-            self._pending.clear()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._pending)
+    ``status`` is the code of an ``http_5xx`` fault, ``seconds`` the wait of a ``delay``.
+    """
+    kind = Fault(kind)
+    if kind is Fault.HTTP_5XX and not 500 <= status <= 599:
+        raise ValueError(f"status must be a 5xx code, not {status}")
+    if seconds < 0:
+        raise ValueError("seconds must not be negative")
+    if kind is Fault.HTTP_5XX:
+        page = _HTML_5XX.format(status=status, reason=_REASONS.get(status, "Server Error"))
+        return Answer(status, page, headers={"Content-Type": "text/html"})
+    if kind is Fault.SERVER_BUSY:
+        busy = error_reply("50001")
+        return Answer(busy.status, busy.body)
+    if kind is Fault.TRUNCATED:
+        return Answer(body=_first_half)
+    if kind is Fault.EMPTY:
+        return Answer(200, b"")
+    if kind is Fault.DELAY:
+        return Answer(delay=seconds)
+    return Answer(drop=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +19,10 @@ __all__ = ["HTTPServerThread"]
 
 # How often serve_forever looks for a shutdown; stop() waits up to this long (seconds).
 _POLL_INTERVAL = 0.02
+# SO_LINGER on, 0 seconds: close() discards unsent data and sends RST instead of FIN.
+_LINGER_ZERO = struct.pack("ii", 1, 0)
+# What a 103 Early Hints suggests preloading; any Link will do, clients must just skip it.
+_EARLY_HINT_LINK = "</static/okx.css>; rel=preload; as=style"
 
 
 class _Server(ThreadingHTTPServer):
@@ -33,6 +38,7 @@ class _Server(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.connections = 0
         self._open: set[socket.socket] = set()
+        self._resetting: set[socket.socket] = set()
         self._lock = threading.Lock()
 
     def get_request(self) -> tuple[socket.socket, Any]:
@@ -44,10 +50,21 @@ class _Server(ThreadingHTTPServer):
             self._open.add(sock)
         return sock, address
 
+    def reset_on_close(self, sock: socket.socket) -> None:
+        """Make closing ``sock`` send a TCP RST, without the FIN a shutdown would send first."""
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO)
+        with self._lock:
+            self._resetting.add(sock)
+
     def shutdown_request(self, request: Any) -> None:
         with self._lock:
             self._open.discard(request)
-        super().shutdown_request(request)
+            resetting = request in self._resetting
+            self._resetting.discard(request)
+        if resetting:
+            self.close_request(request)
+        else:
+            super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout, retry on a new connection) is normal here, not news.
@@ -96,16 +113,36 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.exchange.handle(
             self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
         )
+        if reply.early_hints:
+            self.send_response_only(103)
+            self.send_header("Link", _EARLY_HINT_LINK)
+            self.end_headers()
         if reply.delay and self.server.stopping.wait(reply.delay):
             reply = Reply(0, b"", drop=True)  # stopping: give up on the answer
-        if reply.drop:
+        if reply.reset:
+            self.server.reset_on_close(self.connection)
+        if reply.reset or reply.drop:
             self.close_connection = True
             return
         self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
+        given = {name.lower() for name in reply.headers}
+        if "content-type" not in given:
+            self.send_header("Content-Type", "application/json")
+        if reply.chunked:
+            self.send_header("Transfer-Encoding", "chunked")
+        elif "content-length" not in given:
+            self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(reply.body)
+        if not reply.chunked:
+            self.wfile.write(reply.body)
+            return
+        half = len(reply.body) // 2
+        for chunk in (reply.body[:half], reply.body[half:]):
+            if chunk:  # an empty chunk would end the body
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        self.wfile.write(b"0\r\n\r\n")
 
 
 class HTTPServerThread:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +12,7 @@ import pytest
 import requests
 
 from okx_v5.testing import FakeOKX
+from okx_v5.testing.exchange import origin_form
 
 Signer = Callable[..., dict[str, str]]
 LEVERAGE_PATH = "/api/v5/account/leverage-info"
@@ -60,6 +63,34 @@ def test_signature_covers_the_query_exactly_as_sent(
     decoded = path.replace("%2C", ",")
     status, body = get(session, okx, path, signed(decoded))
     assert (status, body["code"]) == (401, "50113")
+
+
+def test_a_full_url_target_from_a_proxy_client_is_routed_and_signed_as_its_path(
+    okx: FakeOKX, signed: Signer
+) -> None:
+    # Through an HTTP proxy the request line carries the full URL; the path is what is signed.
+    conn = http.client.HTTPConnection("127.0.0.1", okx.port, timeout=5)
+    try:
+        conn.request("GET", "http://okx.invalid" + PATH, headers=signed(PATH))
+        response = conn.getresponse()
+        body = json.loads(response.read())
+    finally:
+        conn.close()
+    assert (response.status, body["code"], len(body["data"])) == (200, "0", 2)
+    assert okx.requests[0].path == "http://okx.invalid" + PATH
+
+
+@pytest.mark.parametrize(
+    ("target", "path"),
+    [
+        ("/api/v5/public/time?a=1", "/api/v5/public/time?a=1"),
+        ("http://okx.invalid:8080/api/v5/public/time?a=1", "/api/v5/public/time?a=1"),
+        ("https://okx.invalid?a=1", "/?a=1"),
+        ("http://okx.invalid", "/"),
+    ],
+)
+def test_origin_form_is_the_path_and_query_of_a_full_url(target: str, path: str) -> None:
+    assert origin_form(target) == path
 
 
 @pytest.mark.parametrize("offset", [-31.0, 31.0])

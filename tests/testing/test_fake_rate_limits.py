@@ -50,6 +50,13 @@ def test_position_tiers_allow_10_requests_per_2_seconds_per_ip(
     assert session.get(okx.url + TIERS).json() == TOO_MANY
 
 
+def test_rate_limited_counts_the_50011_answers(okx: FakeOKX, session: requests.Session) -> None:
+    assert [session.get(okx.url + TIERS).status_code for _ in range(13)][-3:] == [429] * 3
+    assert okx.rate_limited == 3
+    okx.reset()
+    assert okx.rate_limited == 0
+
+
 def test_server_time_is_not_limited(okx: FakeOKX, session: requests.Session) -> None:
     statuses = {session.get(okx.url + "/api/v5/public/time").status_code for _ in range(30)}
     assert statuses == {200}
