@@ -157,6 +157,12 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 0")
+    return int(text)
+
+
 def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
     """The options every command takes; ``suppress`` leaves them unset when not given, so that
     a subcommand's copy does not overwrite what was given before the subcommand."""
@@ -207,6 +213,14 @@ def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
         default=default(None),
         help="seconds to wait for the connection and for the answer (default "
         f"{DEFAULT_TIMEOUT[0]:g} s to connect, {DEFAULT_TIMEOUT[1]:g} s for the answer)",
+    )
+    group.add_argument(
+        "--max-retries",
+        metavar="N",
+        type=_count,
+        default=default(None),
+        help="retries of a read that failed on the way or with a server-side error "
+        "(default 3; 0 turns them off)",
     )
     group.add_argument(
         "--debug",
@@ -294,6 +308,8 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
     common: dict[str, Any] = {"debug": args.debug}
     if args.timeout is not None:
         common["timeout"] = args.timeout
+    if args.max_retries is not None:
+        common["max_retries"] = args.max_retries
     if not args.sandbox:
         flag = consts.LIVE_TRADING if args.live else consts.DEMO_TRADING
         domain = args.domain if args.domain is not None else consts.API_URL

@@ -23,7 +23,6 @@ from okx_v5.testing import FakeOKX
 from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
-from .localserver import LocalOKX, running
 
 # Shared, noisy machines: judge property tests by their properties, not by how fast examples
 # come (a fresh machine first builds hypothesis' character tables, which takes seconds).
@@ -83,12 +82,6 @@ def leverage_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
     mocked.get(TIERS_URL, json=TIERS_ANSWER)
     return mocked
-
-
-@pytest.fixture
-def server() -> Iterator[LocalOKX]:
-    """A local OKX stand-in on 127.0.0.1 (see ``tests/localserver.py``)."""
-    yield from running()
 
 
 @pytest.fixture

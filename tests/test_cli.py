@@ -6,6 +6,7 @@ are not measured by coverage, so every path is also exercised through ``main()``
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import logging
@@ -21,8 +22,9 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from okx_v5 import PublicAPI, cli
+from okx_v5 import PublicAPI, cli, okxclient
 from okx_v5.exceptions import OkxTimeoutException
+from okx_v5.retry import RetryPolicy
 from okx_v5.testing import FakeOKX
 
 TIERS = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
@@ -64,6 +66,16 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@pytest.fixture(autouse=True)
+def no_retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The commands' clients record their retry waits instead of sleeping through them."""
+    waits: list[float] = []
+    monkeypatch.setattr(
+        okxclient, "RetryPolicy", functools.partial(RetryPolicy, sleep=waits.append)
+    )
+    return waits
 
 
 @pytest.fixture
@@ -136,13 +148,15 @@ def test_missing_credentials_exit_2_naming_the_variables() -> None:
 
 def test_network_down_exits_1_with_one_line() -> None:
     domain = f"http://127.0.0.1:{closed_port()}"
-    done = run("--domain", domain, *BTC_TIERS)
+    done = run("--max-retries", "0", "--domain", domain, *BTC_TIERS)
     assert (done.returncode, done.stdout) == (1, "")
     assert one_error_line(done.stderr) == f"error: cannot reach {domain}: Connection refused"
 
 
 def test_debug_shows_the_traceback() -> None:
-    done = run("--debug", "--domain", f"http://127.0.0.1:{closed_port()}", *BTC_TIERS)
+    done = run(
+        "--debug", "--max-retries", "0", "--domain", f"http://127.0.0.1:{closed_port()}", *BTC_TIERS
+    )
     assert done.returncode == 1
     assert "Traceback (most recent call last)" in done.stderr
     assert "OkxRequestException" in done.stderr
@@ -296,6 +310,22 @@ def test_dropped_connection(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str
     assert one_error_line(capsys.readouterr().err) == (
         f"error: cannot reach {fake_okx.url}: Remote end closed connection without response"
     )
+
+
+def test_max_retries_is_passed_to_the_client(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str], no_retry_sleeps: list[float]
+) -> None:
+    fake_okx.inject("50001", count=10)
+    assert cli.main(["--max-retries", "1", "--domain", fake_okx.url, *BTC_TIERS]) == 1
+    assert (len(fake_okx.requests), len(no_retry_sleeps)) == (2, 1)
+    assert cli.main(["--max-retries", "0", "--domain", fake_okx.url, *BTC_TIERS]) == 1
+    assert len(fake_okx.requests) == 3
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "x", "٣"])
+def test_max_retries_must_be_a_whole_number(value: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--max-retries", value, *BTC_TIERS]) == 2
+    assert "--max-retries" in capsys.readouterr().err
 
 
 def test_timeout(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]) -> None:

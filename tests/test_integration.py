@@ -16,6 +16,7 @@ from okx_v5 import AccountAPI, LeverageInfo, PositionTier, PublicAPI
 from okx_v5.exceptions import OkxAuthException, OkxRequestException, OkxResponseException
 from okx_v5.testing import FakeOKX
 
+from .conftest import without_sleeping
 from .helpers import LEVERAGE_ANSWER
 
 COINS = "BTC ETH SOL DOGE XRP ADA AVAX DOT LINK LTC BCH TRX ATOM NEAR FIL APT ARB OP SUI TON"
@@ -33,9 +34,9 @@ def demo_account(fake_okx: FakeOKX) -> Iterator[AccountAPI]:
 
 
 @pytest.fixture
-def public(fake_okx: FakeOKX) -> Iterator[PublicAPI]:
+def public(fake_okx: FakeOKX, sleeps: list[float]) -> Iterator[PublicAPI]:
     with PublicAPI(flag="0", domain=fake_okx.url) as api:
-        yield api
+        yield without_sleeping(api, sleeps)
 
 
 def test_a_signed_call_is_sent_as_python_okx_sends_it_and_accepted(

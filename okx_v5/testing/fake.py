@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from decimal import Decimal
 from types import TracebackType
 
@@ -26,7 +27,8 @@ class FakeOKX:
 
     ``rate_window`` shortens the documented 2-second windows (tests); ``clock_offset`` moves
     the exchange's clock against the local one, in seconds; ``early_hints`` sends a
-    ``103 Early Hints`` before every answer.
+    ``103 Early Hints`` before every answer; ``ssl_context`` (a server-side
+    :class:`ssl.SSLContext` with a certificate loaded) serves https instead of http.
     """
 
     DEMO_KEY = "fake-okx-demo-key"
@@ -48,9 +50,11 @@ class FakeOKX:
         clock_offset: float = 0.0,
         default_lever: str = DEFAULT_LEVER,
         early_hints: bool = False,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._host = host
         self._port = port
+        self._ssl_context = ssl_context
         self._exchange = Exchange(
             rate_limits=rate_limits,
             rate_window=rate_window,
@@ -67,7 +71,7 @@ class FakeOKX:
         """Start serving on a background thread; return ``self``. Starting twice is an error."""
         if self._server is not None:
             raise RuntimeError("FakeOKX is already running")
-        self._server = HTTPServerThread(self._exchange, self._host, self._port)
+        self._server = HTTPServerThread(self._exchange, self._host, self._port, self._ssl_context)
         return self
 
     def stop(self) -> None:
@@ -95,8 +99,9 @@ class FakeOKX:
     @property
     def url(self) -> str:
         """The base URL to give a client as its domain, e.g. ``http://127.0.0.1:54321``."""
-        host, port = self._running().address
-        return f"http://{host}:{port}"
+        server = self._running()
+        host, port = server.address
+        return f"{server.scheme}://{host}:{port}"
 
     @property
     def port(self) -> int:

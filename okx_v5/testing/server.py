@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -124,6 +125,13 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.reset or reply.drop:
             self.close_connection = True
             return
+        self._send_head(reply)
+        if reply.chunked:
+            self._send_chunked(reply.body)
+        else:
+            self.wfile.write(reply.body)
+
+    def _send_head(self, reply: Reply) -> None:
         self.send_response(reply.status)
         given = {name.lower() for name in reply.headers}
         if "content-type" not in given:
@@ -135,11 +143,10 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if not reply.chunked:
-            self.wfile.write(reply.body)
-            return
-        half = len(reply.body) // 2
-        for chunk in (reply.body[:half], reply.body[half:]):
+
+    def _send_chunked(self, body: bytes) -> None:
+        half = len(body) // 2
+        for chunk in (body[:half], body[half:]):
             if chunk:  # an empty chunk would end the body
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         self.wfile.write(b"0\r\n\r\n")
@@ -148,8 +155,15 @@ class _Handler(BaseHTTPRequestHandler):
 class HTTPServerThread:
     """A :class:`_Server` for ``exchange`` running on a daemon thread."""
 
-    def __init__(self, exchange: Exchange, host: str, port: int) -> None:
+    def __init__(
+        self, exchange: Exchange, host: str, port: int, ssl_context: ssl.SSLContext | None = None
+    ) -> None:
         self._server = _Server((host, port), exchange)
+        if ssl_context is not None:
+            # Accepted connections shake hands as they are accepted; one that fails (a client
+            # refusing the certificate) is an OSError that socketserver drops.
+            self._server.socket = ssl_context.wrap_socket(self._server.socket, server_side=True)
+        self.scheme = "http" if ssl_context is None else "https"
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(_POLL_INTERVAL,), name="FakeOKX", daemon=True
         )
