@@ -3,7 +3,7 @@
 Usage::
 
     python tools/draft_facts.py --python-okx DIR --openxapi REPO --coincise REPO \\
-        [--ccxt FILE] [--out okx_v5/facts] [--force NAME ...] [--check]
+        [--ccxt FILE --ccxt-commit SHA] [--out okx_v5/facts] [--force NAME ...] [--check]
 
 ``DIR`` is the unpacked python-okx 0.4.4 wheel (the folder that holds ``okx/``); never
 imported, only parsed. ``REPO`` is a git repository (a bare clone is enough), read at
@@ -13,7 +13,8 @@ ccxt's ``ts/src/okx.ts``, read only for endpoints that no documentation snapshot
 
 Entries already in an output file are kept (they may carry hand corrections); new endpoints
 are added. ``--force NAME`` redrafts the endpoint ``NAME`` (a method name, or
-``Module.method``). ``--check`` verifies the written files against python-okx instead.
+``Module.method``). ``--check`` verifies the written files against python-okx instead (and
+against ``inspect.signature`` when python-okx is installed) and prints counts.
 
 The drafter stops with an error on any python-okx method body it does not understand; such a
 method needs an entry in ``OVERRIDES``. Output is deterministic.
