@@ -22,10 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from okx_v5 import AccountAPI
-from okx_v5.endpoints import LEVERAGE_INFO
+from okx_v5.endpoints.account import GET_LEVERAGE
 from okx_v5.testing import FakeOKX
 
-LIMIT, WINDOW = LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.seconds
+(RULE,) = GET_LEVERAGE.limits
+LIMIT, WINDOW = RULE.requests, RULE.seconds
 
 
 def main() -> None:

@@ -16,18 +16,18 @@ import json
 import os
 import sys
 import traceback
-import typing
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from . import __version__, consts
+from . import __version__, consts, display
 from .Account import AccountAPI
 from .converter import wire_name
-from .display import plain
-from .endpoints import LEVERAGE_INFO, POSITION_TIERS, Endpoint
+from .endpoint import Endpoint
+from .endpoints.account import GET_LEVERAGE as LEVERAGE_INFO
+from .endpoints.public_data import GET_POSITION_TIERS as POSITION_TIERS
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -388,35 +388,69 @@ def _root_cause(failure: BaseException) -> str:
     return str(current) or type(current).__name__
 
 
-def render_table(items: Sequence[object], model: type) -> str:
-    """Return ``items`` (instances of the attrs class ``model``) as an aligned text table.
+def render_table(
+    items: Sequence[object],
+    model: type | None,
+    *,
+    columns: Sequence[str] | None = None,
+    width: int | None = None,
+) -> str:
+    """Return ``items`` (typed items of ``model``, or untyped dicts) as an aligned text table.
 
     One column per field, headed by its name; ``None`` is shown empty and numbers are
-    right-aligned. The last line counts the rows: ``2 rows``, ``1 row`` or ``no rows``.
+    right-aligned. ``columns`` picks the columns; otherwise every column that has a value in
+    some row is shown, as many as fit in ``width`` characters. The last line counts the rows
+    (``2 rows``, ``1 row`` or ``no rows``) and names the columns left out.
     """
     if not items:
         return "no rows"
-    fields = attrs.fields(model)
-    types = typing.get_type_hints(model)
-    right = [_is_number(types[field.name]) for field in fields]
-    rows = [[field.name for field in fields]]
-    rows += [[_cell(getattr(item, field.name)) for field in fields] for item in items]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(fields))]
+    names = list(columns) if columns else _filled(display.columns(model, items), items)
+    rows = [[_cell(display.value_of(item, name)) for name in names] for item in items]
+    right = [_numeric(items, name) for name in names]
+    widths = [
+        max(len(name), *(len(row[index]) for row in rows)) for index, name in enumerate(names)
+    ]
+    shown = len(names) if columns or width is None else _fitting(widths, width)
     lines = [
         "  ".join(
-            cell.rjust(width) if align_right else cell.ljust(width)
-            for cell, width, align_right in zip(row, widths, right, strict=True)
+            cell.rjust(size) if align_right else cell.ljust(size)
+            for cell, size, align_right in zip(row[:shown], widths, right, strict=False)
         ).rstrip()
-        for row in rows
+        for row in [names, *rows]
     ]
-    lines.append(f"{len(items)} row" + ("" if len(items) == 1 else "s"))
+    footer = f"{len(items)} row" + ("" if len(items) == 1 else "s")
+    if shown < len(names):
+        footer += f"; not shown (see --columns): {', '.join(names[shown:])}"
+    lines.append(footer)
     return "\n".join(lines)
 
 
-def _is_number(annotation: object) -> bool:
-    options = typing.get_args(annotation) or (annotation,)
-    return any(option in (int, float, Decimal) for option in options)
+def _numeric(items: Sequence[object], name: str) -> bool:
+    """Whether column ``name`` holds numbers (and nothing else but empty cells)."""
+    present = [value for item in items if (value := display.value_of(item, name)) is not None]
+    return bool(present) and all(
+        isinstance(value, (int, Decimal)) and not isinstance(value, bool) for value in present
+    )
+
+
+def _filled(names: Sequence[str], items: Sequence[object]) -> list[str]:
+    """The columns with a value in at least one row."""
+    return [
+        name
+        for name in names
+        if any(display.value_of(item, name) not in (None, "", []) for item in items)
+    ]
+
+
+def _fitting(widths: Sequence[int], width: int) -> int:
+    """How many columns, from the left, fit in ``width`` characters (at least one)."""
+    used = 0
+    for count, size in enumerate(widths):
+        used += size + (2 if count else 0)
+        if used > width:
+            return max(count, 1)
+    return len(widths)
 
 
 def _cell(value: object) -> str:
-    return "" if value is None else plain(value)
+    return "" if value is None else display.plain(value)

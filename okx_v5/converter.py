@@ -1,9 +1,11 @@
 """The package's one cattrs converter, configured once.
 
 One generic rule covers every attrs model: each snake_case attribute is read from its OKX
-camelCase wire name. OKX sends numbers as strings and uses ``""`` for "not applicable", so the
-scalar hooks turn ``""`` into ``None``, number strings into :class:`~decimal.Decimal` or ``int``,
-and refuse floats' silent precision loss by reading them through ``repr``.
+camelCase wire name (or the name in its ``wire`` metadata, where the two do not map: ``from``).
+A model marked :func:`row` is read from an array by position instead (candlesticks, order-book
+levels). OKX sends numbers as strings and uses ``""`` for "not applicable", so the scalar hooks
+turn ``""`` into ``None``, number strings into :class:`~decimal.Decimal` or ``int``, ``"true"``
+into ``True``, and refuse floats' silent precision loss by reading them through ``repr``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,20 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-__all__ = ["StructureError", "converter", "structure_items", "wire_name"]
+__all__ = [
+    "StructureError",
+    "converter",
+    "field_wire_name",
+    "is_row",
+    "row",
+    "structure_items",
+    "wire_name",
+]
 
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
+
+ROW_MARK = "__okx_row__"
 
 
 class StructureError(ValueError):
@@ -29,6 +42,22 @@ def wire_name(attribute: str) -> str:
     """Return OKX's camelCase name for a snake_case attribute (``max_lever`` → ``maxLever``)."""
     head, *rest = attribute.split("_")
     return head + "".join(part.capitalize() for part in rest)
+
+
+def field_wire_name(field: attrs.Attribute[Any]) -> str:
+    """Return the wire name of a model's field: its ``wire`` metadata, or :func:`wire_name`."""
+    return str(field.metadata.get("wire") or wire_name(field.name))
+
+
+def row(cls: C) -> C:
+    """Mark an attrs model as read from an array by position, its fields in array order."""
+    setattr(cls, ROW_MARK, True)
+    return cls
+
+
+def is_row(cls: object) -> bool:
+    """Whether ``cls`` is an attrs model read from an array (see :func:`row`)."""
+    return attrs.has(cls) and bool(getattr(cls, ROW_MARK, False))  # type: ignore[arg-type]
 
 
 def _decimal(value: object, _: object) -> Decimal | None:
@@ -66,10 +95,24 @@ def _str(value: object, _: object) -> str | None:
     raise TypeError(f"{value!r} is not a string")
 
 
+_BOOLS = {"true": True, "false": False}
+
+
+def _bool(value: object, _: object) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _BOOLS:
+        return _BOOLS[value.lower()]
+    raise TypeError(f"{value!r} is not true or false")
+
+
 _SCALARS: dict[object, Callable[[object, object], object]] = {
     Decimal | None: _decimal,
     int | None: _int,
     str | None: _str,
+    bool | None: _bool,
 }
 
 
@@ -83,10 +126,21 @@ def _make_converter() -> cattrs.Converter:
         conv.register_structure_hook_func(_is(type_), hook)
 
     def attrs_hook(cls: type[Any]) -> Callable[[Mapping[str, Any], Any], Any]:
-        renames = {a.name: override(rename=wire_name(a.name)) for a in attrs.fields(cls)}
+        renames = {a.name: override(rename=field_wire_name(a)) for a in attrs.fields(cls)}
         return make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
 
+    def row_hook(cls: type[Any]) -> Callable[[Sequence[Any], Any], Any]:
+        fields = attrs.fields(attrs.resolve_types(cls))
+
+        def structure(value: Sequence[Any], _: object) -> Any:
+            if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+                raise TypeError(f"{type(value).__name__} is not an array")
+            return cls(*(conv.structure(v, f.type) for v, f in zip(value, fields, strict=False)))
+
+        return structure
+
     conv.register_structure_hook_factory(attrs.has, attrs_hook)
+    conv.register_structure_hook_factory(is_row, row_hook)  # registered later: checked first
     return conv
 
 
@@ -94,7 +148,7 @@ converter = _make_converter()
 """The shared converter; ``converter.structure(item, Model)`` reads one wire item."""
 
 
-def structure_items(items: object, model: type[T]) -> list[T]:
+def structure_items(items: object, model: Any) -> list[Any]:
     """Return ``items`` (OKX's ``data`` list) as a list of ``model`` instances.
 
     Raises :class:`StructureError` naming the first item and field that do not fit.
@@ -110,7 +164,7 @@ def structure_items(items: object, model: type[T]) -> list[T]:
         raise StructureError(_diagnose(items, model)) from None
 
 
-_structurers: dict[type[Any], Callable[[Any], Any]] = {}
+_structurers: dict[Any, Callable[[Any], Any]] = {}
 
 # Inline forms of the scalar hooks for their common case (a non-empty string). Anything else
 # — "", None, numbers, garbage — goes to the hook itself, so the hooks stay the one definition
@@ -119,6 +173,7 @@ _INLINE = {
     Decimal | None: "d if (d := _decimals_get({v}, _MISSING)) is not _MISSING else {hook}",
     int | None: "int({v}) if {v}.__class__ is str and {v}.isdecimal() else {hook}",
     str | None: "{v} if {v}.__class__ is str and {v} else {hook}",
+    bool | None: "{v} if {v}.__class__ is bool else {hook}",
 }
 
 # OKX's numbers repeat (tier tables are fetched again and again; "0", "10", "0.01" are
@@ -142,18 +197,17 @@ def _new_decimal(value: object, _: object) -> Decimal | None:
     return number
 
 
-def _make_structurer(model: type[T]) -> Callable[[Any], T]:
+def _make_structurer(model: Any) -> Callable[[Any], Any]:
     """Return a function structuring one wire item into ``model``, generated from its fields.
 
-    It does what the converter's generic attrs rule does (same wire names, same scalar hooks,
-    positional construction) minus cattrs' per-field dispatch. Models with anything else (a
-    field type without a scalar hook, a default other than ``None``, an attribute that is not
-    an ``__init__`` argument) use the converter itself.
+    It does what the converter's generic rules do (same wire names or positions, same scalar
+    hooks, positional construction) minus cattrs' per-field dispatch. Models with anything else
+    (a nested model or list, a default other than ``None``, an attribute that is not an
+    ``__init__`` argument) use the converter itself.
     """
-    cls: Any = model
-    if not attrs.has(cls):
+    if not attrs.has(model):
         return lambda item: converter.structure(item, model)
-    fields = attrs.fields(attrs.resolve_types(cls))  # string annotations to types, as cattrs
+    fields = attrs.fields(attrs.resolve_types(model))  # string annotations to types, as cattrs
     if not all(
         f.type in _SCALARS and f.default is None and f.init and f.alias == f.name for f in fields
     ):
@@ -163,12 +217,17 @@ def _make_structurer(model: type[T]) -> Callable[[Any], T]:
         "_decimals_get": _decimals_get,
         "_MISSING": _MISSING,
     }
-    lines = ["def structure(o):", "    get = o.get"]
+    if is_row(model):
+        lines = ["def structure(o):", "    n = len(o)"]
+        read = "o[{index}] if n > {index} else None"
+    else:
+        lines = ["def structure(o):", "    get = o.get"]
+        read = "get({name!r})"
     arguments = []
     for index, field in enumerate(fields):
         value, hook = f"v{index}", f"_h{index}"
         namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
-        lines.append(f"    {value} = get({wire_name(field.name)!r})")
+        lines.append(f"    {value} = " + read.format(index=index, name=field_wire_name(field)))
         arguments.append(_INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)"))
     lines.append("    return _model(")
     lines.extend(f"        {argument}," for argument in arguments)
@@ -177,15 +236,30 @@ def _make_structurer(model: type[T]) -> Callable[[Any], T]:
     return namespace["structure"]  # type: ignore[no-any-return]
 
 
-def _diagnose(items: Sequence[object], model: type[Any]) -> str:
+def _diagnose(items: Sequence[object], model: Any) -> str:
     # Only reached on failure: find the first item and field that broke, for the message.
-    for index, item in enumerate(items):
-        if not isinstance(item, Mapping):
-            return f"data[{index}] is {type(item).__name__}, not an object"
-        for field in attrs.fields(model):
-            name = wire_name(field.name)
+    if not attrs.has(model):
+        for index, item in enumerate(items):
             try:
-                converter.structure(item.get(name), field.type)
+                converter.structure(item, model)
             except Exception as exc:
-                return f"data[{index}].{name} ({model.__name__}.{field.name}): {exc}"
+                return f"data[{index}]: {exc}"
+        return f"data does not fit {model}"  # pragma: no cover - defensive
+    row_model = is_row(model)
+    for index, item in enumerate(items):
+        expected = Sequence if row_model else Mapping
+        if not isinstance(item, expected) or isinstance(item, (str, bytes)):
+            shape = "an array" if row_model else "an object"
+            return f"data[{index}] is {type(item).__name__}, not {shape}"
+        for position, field in enumerate(attrs.fields(model)):
+            if row_model:
+                value = item[position] if position < len(item) else None
+                where = f"data[{index}][{position}]"
+            else:
+                value = item.get(field_wire_name(field))  # type: ignore[union-attr]
+                where = f"data[{index}].{field_wire_name(field)}"
+            try:
+                converter.structure(value, field.type)
+            except Exception as exc:
+                return f"{where} ({model.__name__}.{field.name}): {exc}"
     return f"data does not fit {model.__name__}"  # pragma: no cover - defensive

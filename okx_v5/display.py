@@ -12,7 +12,7 @@ from html import escape
 
 import attrs
 
-__all__ = ["MAX_ROWS", "html_table", "plain"]
+__all__ = ["MAX_ROWS", "columns", "html_table", "plain", "value_of"]
 
 MAX_ROWS = 300
 """Rows shown before the table is cut short (the longest tier ladders have about 130)."""
@@ -24,8 +24,28 @@ _MUTED = 'style="color: #888"'
 _ERROR = 'style="color: #b00020; font-weight: bold"'
 
 
+def columns(model: type | None, items: Sequence[object]) -> list[str]:
+    """The columns of a table of ``items``: the model's fields, or for untyped items (dicts)
+    every key, in the order they first appear."""
+    if model is not None and attrs.has(model):
+        return [field.name for field in attrs.fields(model)]
+    names: dict[str, None] = {}
+    for item in items:
+        names.update(dict.fromkeys(item if isinstance(item, dict) else ["value"]))
+    return list(names)
+
+
+def value_of(item: object, name: str) -> object:
+    """The value of column ``name`` of one item (an attrs object, a dict, or a bare value)."""
+    if isinstance(item, dict):
+        return item.get(name)
+    if attrs.has(type(item)):
+        return getattr(item, name)
+    return item
+
+
 def html_table(
-    model: type,
+    model: type | None,
     items: Sequence[object] | None,
     *,
     code: str,
@@ -40,10 +60,10 @@ def html_table(
     caption = _caption(model, items, code=code, msg=msg, request=request, problem=problem)
     if not items:
         return f"<div>{caption}</div>"
-    names = [field.name for field in attrs.fields(model)]
+    names = columns(model, items)
     head = "".join(f"<th {_CELL}>{escape(name)}</th>" for name in names)
     rows = "".join(
-        "<tr>" + "".join(_cell(getattr(item, name)) for name in names) + "</tr>"
+        "<tr>" + "".join(_cell(value_of(item, name)) for name in names) + "</tr>"
         for item in items[:MAX_ROWS]
     )
     more = ""
@@ -57,7 +77,7 @@ def html_table(
 
 
 def _caption(
-    model: type,
+    model: type | None,
     items: Sequence[object] | None,
     *,
     code: str,
@@ -65,7 +85,7 @@ def _caption(
     request: str,
     problem: str,
 ) -> str:
-    title = f"<b>{escape(model.__name__)}</b>"
+    title = f"<b>{escape(model.__name__ if model is not None else 'data')}</b>"
     where = f" <code>{escape(request)}</code>" if request else ""
     if code != "0":
         status = f"<span {_ERROR}>OKX error {escape(code or '?')}: {escape(msg)}</span>"
@@ -81,9 +101,14 @@ def _caption(
 
 
 def plain(value: object) -> str:
-    """Return a typed value as text, numbers as OKX writes them (``0.00000001``, never ``1E-8``)."""
+    """Return a typed value as text, numbers as OKX writes them (``0.00000001``, never ``1E-8``);
+    a nested list says how many items it holds."""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, list) and value and not isinstance(value[0], str):
+        return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
+    if isinstance(value, list):
+        return ",".join(value)
     return str(value)
 
 

@@ -16,14 +16,16 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import requests
 import urllib3.exceptions
 
-from . import __version__, consts, ratelimit
+from . import __version__, consts, quirks, ratelimit
 from .clock import MAX_AGE, clock_for
-from .endpoints import SERVER_TIME, Endpoint
+from .endpoint import Endpoint, RateLimit
+from .endpoints import find
+from .endpoints.public_data import GET_SYSTEM_TIME
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -32,6 +34,7 @@ from .exceptions import (
     OkxTimeoutException,
     excerpt,
 )
+from .params import json_body, query_string, query_value
 from .ratelimit import RateLimiter
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
@@ -50,7 +53,7 @@ from .settings import (
     mask_key,
 )
 from .transport import EnvironmentSettings, OkxAdapter, build_request, read_body
-from .utils import get_timestamp, parse_params_to_str, pre_hash, sign
+from .utils import get_timestamp, pre_hash, sign
 
 __all__ = ["OkxClient", "Timeout"]
 
@@ -141,7 +144,7 @@ class OkxClient:
             consts.ACCEPT: consts.APPLICATION_JSON,
             consts.SIMULATED_TRADING: self.flag,
         }
-        self._limiters: dict[str, RateLimiter] = {}
+        self._limiter_cache: dict[tuple[str, RateLimit, str], RateLimiter] = {}
         self._clock = clock_for(self.domain)
         self._plain_http = is_plain_remote_http(self.domain)
         self._loopback_http = is_plain_loopback_http(self.domain)
@@ -175,65 +178,78 @@ class OkxClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    if not TYPE_CHECKING:  # hidden from type checkers, so that a typo stays a type error
-
-        def __getattr__(self, name: str) -> Any:
-            # Only reached when normal lookup fails: most often a python-okx method that okx_v5
-            # does not cover yet, which deserves a clearer word than a bare AttributeError.
-            if name.startswith("_"):
-                raise AttributeError(name)
-            covered = sorted(
-                attr
-                for attr in dir(type(self))
-                if attr.startswith("get_") and callable(getattr(type(self), attr))
-            )
-            raise AttributeError(
-                f"{type(self).__name__} has no attribute {name!r}; okx_v5 covers "
-                f"{', '.join(covered) or 'no methods'} on this class so far"
-            )
-
     def __repr__(self) -> str:
         key = mask_key(self.API_KEY) if self._has_credentials else None
         return f"{type(self).__name__}(domain={self.domain!r}, flag={self.flag!r}, api_key={key!r})"
 
     # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
-    def _call(self, endpoint: Endpoint[T], validate: bool, **given: object) -> OkxResponse[T]:
-        """Validate ``given`` against ``endpoint``, then send it; the API methods' one body."""
-        params = endpoint.prepare(given, validate=validate)
-        if endpoint.signed and not self._has_credentials:
+    def _call(
+        self, endpoint: Endpoint[T], validate: bool, given: Mapping[str, object]
+    ) -> OkxResponse[T]:
+        """Check ``given`` (a method's arguments) against ``endpoint``, build python-okx's
+        payload from them and send it; the body of every generated API method."""
+        if endpoint.quirk:
+            given = quirks.apply(endpoint.quirk, dict(given))
+        payload = endpoint.payload(given, validate=validate)
+        if endpoint.signed is True and not self._has_credentials:
             raise OkxParamsException(
                 f"{endpoint.name}: this endpoint needs an API key; pass api_key, "
                 "api_secret_key and passphrase (or set OKX_API_KEY, OKX_API_SECRET and "
                 "OKX_PASSPHRASE and use from_env())",
                 method=endpoint.name,
             )
+        return self.request(endpoint, payload)
+
+    def _request_with_params(self, method: str, request_path: str, params: Any) -> OkxResponse[Any]:
+        """python-okx's way to call any endpoint: ``params`` (a dict, or a list for a batch)
+        sent to ``method`` ``request_path`` as python-okx sends them, unchecked. A declared
+        endpoint keeps its rate limits and typed ``data``; any other is sent signed when the
+        client has a key, as python-okx does."""
+        declared = find(method, request_path.partition("?")[0])
+        endpoint = declared or Endpoint(
+            name=f"{method.upper()} {request_path}",
+            method=method.upper(),
+            path=request_path,
+            signed="if_key",
+            documented=False,
+        )
         return self.request(endpoint, params)
 
-    def request(self, endpoint: Endpoint[T], params: Mapping[str, str]) -> OkxResponse[T]:
-        """Send ``params`` (already wire strings) to ``endpoint`` and return the decoded answer.
+    def _request_without_params(self, method: str, request_path: str) -> OkxResponse[Any]:
+        """python-okx's way to call an endpoint that takes no parameters."""
+        return self._request_with_params(method, request_path, {})
 
-        The query string is built once; the same bytes are signed and sent. Before each
-        attempt the rate limiter may wait; a ``50102`` answer re-syncs the clock and is
-        re-signed and sent once more; transient failures of a ``GET``, and failures of any
-        request that never left, are retried under :attr:`retry_policy`. When retries run out
-        the last answer is returned (or the last failure raised); ``attempts`` on either tells
-        how many were made.
+    def _request(self, method: str, request_path: str, params: Any) -> OkxResponse[Any]:
+        """python-okx's name for :meth:`_request_with_params`."""
+        return self._request_with_params(method, request_path, params)
+
+    def request(self, endpoint: Endpoint[T], payload: Any) -> OkxResponse[T]:
+        """Send ``payload`` to ``endpoint`` and return the decoded answer.
+
+        A ``GET`` sends the payload as its query string, a ``POST`` as its JSON body, each
+        written once: the same bytes are signed and sent. Before each attempt the rate
+        limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
+        more; transient failures of a ``GET``, and failures of any request that never left,
+        are retried under :attr:`retry_policy`. When retries run out the last answer is
+        returned (or the last failure raised); ``attempts`` on either tells how many were made.
         """
-        method, path = endpoint.method, endpoint.path + parse_params_to_str(params)
-        if endpoint.signed:
+        method = endpoint.method
+        path, body = _wire(endpoint, payload)
+        signed = self._signs(endpoint)
+        if signed:
             self._check_signed_allowed(method, path)
             if self.use_server_time and self._clock.stale(MAX_AGE):
                 self.sync_time()
-        limiter = self._limiter(endpoint) if self.rate_limit else None
+        limiters = self._limiters(endpoint, payload) if self.rate_limit else []
         policy, started, resynced = self.retry_policy, self.retry_policy.clock(), False
         attempts = 0
         while True:
             attempts += 1
-            if limiter is not None:
-                limiter.acquire()
+            for limiter, count in limiters:
+                limiter.acquire(count)
             try:
-                result = self._send_once(endpoint, path, None)
+                result = self._send_once(endpoint, path, body, signed)
             except (OkxRequestException, OkxResponseException) as failure:
                 failure.attempts = attempts
                 if self._retryable(method, failure) and self._may_retry(
@@ -242,7 +258,7 @@ class OkxClient:
                     continue
                 raise
             result.attempts = attempts
-            if result.code == "50102" and endpoint.signed and not resynced:
+            if result.code == "50102" and signed and not resynced:
                 resynced = True
                 if self._resync(result):
                     continue
@@ -251,6 +267,9 @@ class OkxClient:
             ):
                 continue
             return result
+
+    def _signs(self, endpoint: Endpoint[Any]) -> bool:
+        return self._has_credentials if endpoint.signed == "if_key" else bool(endpoint.signed)
 
     @staticmethod
     def _retryable(method: str, outcome: OkxException | OkxResponse[Any]) -> bool:
@@ -278,9 +297,12 @@ class OkxClient:
             if clock.synced_at != seen:  # another thread synced while we waited
                 return clock.offset
             if self.rate_limit:
-                self._limiter(SERVER_TIME).acquire()
+                for limiter, count in self._limiters(GET_SYSTEM_TIME, {}):
+                    limiter.acquire(count)
             sent = time.time()
-            answer = self._send_once(SERVER_TIME, SERVER_TIME.path, None).raise_for_code()
+            answer = self._send_once(
+                GET_SYSTEM_TIME, GET_SYSTEM_TIME.path, None, False
+            ).raise_for_code()
             received = time.time()
             server_ms = answer.data[0].ts if answer.data else None
             _check_server_time(answer, server_ms, (sent + received) / 2.0)
@@ -321,16 +343,28 @@ class OkxClient:
             policy.sleep(pause)
         return True
 
-    def _limiter(self, endpoint: Endpoint[Any]) -> RateLimiter:
-        limiter = self._limiters.get(endpoint.path)
-        if limiter is None:
-            rule = endpoint.rate_limit
-            # OKX counts "user" rules per account (we know the API key) and "ip" rules per
-            # source address (we share one per domain).
-            scope = "user:" + self.API_KEY if rule.scope == "user" else "ip:" + self.domain
-            limiter = ratelimit.registry.get(scope, endpoint.path, rule.requests, rule.seconds)
-            self._limiters[endpoint.path] = limiter
-        return limiter
+    def _limiters(self, endpoint: Endpoint[Any], payload: Any) -> list[tuple[RateLimiter, int]]:
+        """The limiters this call must pass, each with how many slots it takes."""
+        taken = []
+        for rule in endpoint.limits:
+            if rule.seconds > ratelimit.LONGEST_WAIT:
+                continue  # a daily or monthly quota: waiting for it is no answer; OKX says 50011
+            for share, count in _shares(rule, payload):
+                key = (endpoint.path, rule, share)
+                limiter = self._limiter_cache.get(key)
+                if limiter is None:
+                    # OKX counts "user" rules per account (we know the API key) and "ip" rules
+                    # per source address (we share one per domain).
+                    scope = "user:" + self.API_KEY if rule.scope == "user" else "ip:" + self.domain
+                    limiter = ratelimit.registry.get(
+                        scope + share,
+                        f"{endpoint.path} {rule.requests}/{rule.seconds:g}s",
+                        rule.requests,
+                        rule.seconds,
+                    )
+                    self._limiter_cache[key] = limiter
+                taken.append((limiter, count))
+        return taken
 
     def _check_signed_allowed(self, method: str, path: str) -> None:
         if self._plain_http:
@@ -344,13 +378,15 @@ class OkxClient:
 
     # -- one attempt: sign, send, decode ---------------------------------------------------
 
-    def _send_once(self, endpoint: Endpoint[T], path: str, body: str | None) -> OkxResponse[T]:
-        """Sign ``path`` and ``body``, send them once and decode the answer.
+    def _send_once(
+        self, endpoint: Endpoint[T], path: str, body: str | None, signed: bool
+    ) -> OkxResponse[T]:
+        """Sign ``path`` and ``body`` (when ``signed``), send them once, decode the answer.
 
         Raises :class:`~okx_v5.exceptions.OkxRequestException` when no answer came and
         :class:`~okx_v5.exceptions.OkxResponseException` when the answer is not OKX's JSON.
         """
-        method, signed = endpoint.method, endpoint.signed
+        method = endpoint.method
         headers = self._headers(method, path, body, signed=signed)
         payload = None if body is None else body.encode()
         prepared = build_request(
@@ -381,7 +417,7 @@ class OkxClient:
             )
         return OkxResponse(
             _decode(method, path, response, content),
-            endpoint.model,
+            endpoint.model_ref,
             status_code=response.status_code,
             method=method,
             path=path,
@@ -412,6 +448,34 @@ class OkxClient:
         if verify is True and self._environment.ca_bundle:
             return self._environment.ca_bundle
         return True if verify is None else verify
+
+
+def _wire(endpoint: Endpoint[Any], payload: Any) -> tuple[str, str | None]:
+    """The path (with the query string of a ``GET``) and the body (of a ``POST``) to send."""
+    if endpoint.method == consts.GET:
+        return _with_query(endpoint.path, query_string(payload or {})), None
+    return endpoint.path, json_body({} if payload is None else payload)
+
+
+def _with_query(path: str, query: str) -> str:
+    """``path`` with ``query`` (``"?a=1"`` or ``""``) added, even to a path that has one."""
+    return path + "&" + query[1:] if query and "?" in path else path + query
+
+
+def _shares(rule: RateLimit, payload: Any) -> list[tuple[str, int]]:
+    """How a call counts against ``rule``: ``(share, slots)`` pairs, one per share of the
+    budget it uses (``"|instId=BTC-USDT"``; ``""`` for the whole), by request or by item."""
+    items = payload if isinstance(payload, list) else [payload]
+    if not rule.per:
+        return [("", len(items) if rule.count == "item" else 1)]
+    shares: dict[str, int] = {}
+    for item in items:
+        values = item if isinstance(item, Mapping) else {}
+        share = "".join(f"|{name}={query_value(values.get(name) or '')}" for name in rule.per)
+        shares[share] = shares.get(share, 0) + 1
+    if rule.count == "request":
+        return [(share, 1) for share in shares]
+    return list(shares.items())
 
 
 def _new_session() -> requests.Session:

@@ -1,36 +1,63 @@
-"""Parameter rules: normalise what the caller passed and refuse what OKX would refuse.
+"""Parameters: python-okx's payload, OKX's documented rules, and the bytes that go on the wire.
 
-Each rule turns one value into the string that goes on the wire, or raises :class:`Invalid`
-with what is wrong and what is allowed; :func:`prepare` adds the method and parameter names and
-raises :class:`~okx_v5.exceptions.OkxParamsException`. ``None`` and ``""`` mean "not given".
+A :class:`Param` is one key of the payload: where its value comes from (python-okx's argument),
+when python-okx includes it (:data:`ALWAYS`, :data:`TRUTHY` or :class:`Unless`), whether OKX
+requires it, and the rule OKX documents for it, if any (:class:`Choice`, :class:`IdList`).
+:func:`build` makes the payload python-okx would send, checked and normalised;
+:func:`query_string` and :func:`json_body` write it for a ``GET`` or a ``POST``.
+
+A rule turns one given value into what is sent, or raises :class:`Invalid` with what is wrong
+and what is allowed; :func:`build` adds the method and parameter names and raises
+:class:`~okx_v5.exceptions.OkxParamsException`. ``None`` and ``""`` mean "not given".
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable, Mapping
-from typing import Protocol
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, Protocol
 
 import attrs
 
 from .exceptions import OkxParamsException
 
 __all__ = [
+    "ALWAYS",
+    "TRUTHY",
     "AtLeastOne",
     "Choice",
     "IdList",
     "Ids",
     "Invalid",
+    "Number",
     "Param",
-    "PositiveInt",
     "Rule",
-    "Text",
-    "prepare",
+    "Unless",
+    "build",
+    "json_body",
+    "query_string",
+    "query_value",
 ]
 
 
 Ids = str | Iterable[str] | None
 """What a multi-ID parameter accepts: one comma-joined string or an iterable of strings."""
+
+Number = str | int | float | Decimal | None
+"""What a numeric parameter accepts: OKX's string, or a number (sent as python-okx sends it)."""
+
+ALWAYS: Literal["always"] = "always"
+"""python-okx puts the key in every payload (a ``GET`` still leaves out empty values)."""
+TRUTHY: Literal["truthy"] = "truthy"
+"""python-okx includes the key only when the value is truthy (``if x:``)."""
+
+
+@attrs.frozen
+class Unless:
+    """python-okx includes the key unless the value is ``value`` (``if x is not None:``)."""
+
+    value: object
 
 
 class Invalid(Exception):
@@ -43,9 +70,10 @@ class Invalid(Exception):
 
 
 class Rule(Protocol):
-    """Normalises one given (non-empty) value to its wire string, or raises :class:`Invalid`."""
+    """Normalises one given (non-empty) value to what is sent, or raises :class:`Invalid`."""
 
-    def __call__(self, value: object) -> str | None: ...
+    def __call__(self, value: object) -> str:
+        """Return the value to send."""
 
     def describe(self) -> str:
         """Say what the rule allows, for error messages."""
@@ -57,16 +85,22 @@ def _is_empty(value: object) -> bool:
 
 @attrs.frozen
 class Choice:
-    """One of a fixed set of values; matched case-insensitively, sent in OKX's spelling."""
+    """One of a closed set of values OKX lists; matched case-insensitively, sent in OKX's
+    spelling. A whole number is accepted where the values are numeric codes (``type=1``)."""
 
     values: tuple[str, ...]
 
     def describe(self) -> str:
-        return "allowed values are " + ", ".join(self.values)
+        return (
+            "allowed values are "
+            + ", ".join(self.values)
+            + " (validate=False sends a value okx_v5 does not know yet)"
+        )
 
     def __call__(self, value: object) -> str:
-        if isinstance(value, str):
-            wanted = value.strip().lower()
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if isinstance(text, str):
+            wanted = text.strip().lower()
             for choice in self.values:
                 if choice.lower() == wanted:
                     return choice
@@ -75,7 +109,7 @@ class Choice:
 
 @attrs.frozen
 class IdList:
-    """One ID, a comma-joined string of IDs, or an iterable of ID strings.
+    """One ID, a comma-joined string of IDs, or an iterable of ID strings, as many as OKX allows.
 
     Items are stripped; empty items are refused; duplicates are dropped, first order kept.
     """
@@ -85,7 +119,7 @@ class IdList:
     def describe(self) -> str:
         return f"one ID or up to {self.max_items} comma-separated IDs (a string or a list)"
 
-    def __call__(self, value: object) -> str | None:
+    def __call__(self, value: object) -> str:
         if isinstance(value, str):
             given: list[object] = [value]
         elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
@@ -105,50 +139,43 @@ class IdList:
             seen.setdefault(item, None)
         if len(seen) > self.max_items:
             raise Invalid(f"has {len(seen)} items", f"at most {self.max_items} are allowed")
-        return ",".join(seen) or None
-
-
-@attrs.frozen
-class PositiveInt:
-    """A positive whole number, as an ``int`` or a digit string."""
-
-    def describe(self) -> str:
-        return "a positive integer is required"
-
-    def __call__(self, value: object) -> str:
-        if isinstance(value, bool):
-            raise Invalid(f"is {_shown(value)}", self.describe())
-        if isinstance(value, int) and value > 0:
-            return _text(value)
-        # isdecimal, not isdigit: "¹" is a digit but not a decimal one. Digits of any script
-        # are sent as ASCII, without int(), which refuses more than 4300 of them.
-        if isinstance(value, str) and value.strip().isdecimal():
-            digits = "".join(str(unicodedata.decimal(char)) for char in value.strip())
-            if digits.strip("0"):
-                return digits.lstrip("0")
-        raise Invalid(f"is {_shown(value)}", self.describe())
-
-
-@attrs.frozen
-class Text:
-    """A single free-form token such as a currency; stripped."""
-
-    def describe(self) -> str:
-        return "a string is required"
-
-    def __call__(self, value: object) -> str:
-        if isinstance(value, str):
-            return value.strip()
-        raise Invalid(f"is {_shown(value)}", self.describe())
+        return ",".join(seen)
 
 
 @attrs.frozen
 class Param:
-    """One request parameter: its OKX name, its rule, and whether OKX requires it."""
+    """One key of the payload.
 
-    name: str
-    rule: Rule
+    Attributes:
+        key: OKX's name on the wire.
+        arg: the python-okx argument the value comes from (usually ``key``).
+        rule: what OKX documents the value must be, or ``None``: sent as given.
+        required: OKX requires it: a missing value is refused before sending.
+        send: when python-okx includes the key: :data:`ALWAYS`, :data:`TRUTHY` or
+            :class:`Unless`.
+    """
+
+    key: str
+    arg: str = ""
+    rule: Rule | None = None
     required: bool = False
+    send: Literal["always", "truthy"] | Unless = ALWAYS
+
+    def __attrs_post_init__(self) -> None:
+        if not self.arg:
+            object.__setattr__(self, "arg", self.key)
+
+    def describe(self) -> str:
+        """What the value may be, for error messages."""
+        return self.rule.describe() if self.rule is not None else "a value is required"
+
+    def included(self, value: object) -> bool:
+        """Whether python-okx puts this key in the payload for ``value``."""
+        if self.send == ALWAYS:
+            return True
+        if self.send == TRUTHY:
+            return bool(value)
+        return value != self.send.value
 
 
 @attrs.frozen
@@ -158,7 +185,7 @@ class AtLeastOne:
     names: tuple[str, ...]
     when: tuple[str, frozenset[str]] | None = None
 
-    def problem(self, values: Mapping[str, str]) -> str | None:
+    def problem(self, values: Mapping[str, object]) -> str | None:
         """Return what is missing, or ``None`` when the condition is met."""
         condition = ""
         if self.when is not None:
@@ -166,20 +193,109 @@ class AtLeastOne:
             if values.get(param) not in triggers:
                 return None
             condition = f" when {param} is {values[param]}"
-        if any(values.get(name) for name in self.names):
+        if any(not _is_empty(values.get(name)) for name in self.names):
             return None
         return f"one of {', '.join(self.names)} is required{condition}"
 
 
-def _raw(value: object) -> str | None:
-    """The wire string for a value sent without validation."""
-    if value is None:
-        return None
+def build(
+    method: str,
+    params: Sequence[Param],
+    requires: Sequence[AtLeastOne],
+    given: Mapping[str, object],
+    *,
+    validate: bool = True,
+) -> dict[str, Any]:
+    """Return the payload python-okx builds for ``given`` (its arguments), in its key order.
+
+    With ``validate`` every rule runs: a required value that is missing, or a value its rule
+    refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"`` as
+    ``cross``, a list of IDs comma-joined). Without it values are sent as given.
+    """
+    payload: dict[str, Any] = {}
+    for param in params:
+        value = given.get(param.arg)
+        if not param.included(value):
+            continue
+        if validate and _is_empty(value):
+            if param.required:
+                raise _error(method, param.key, value, "is required", param.describe())
+        else:
+            try:
+                _check_sendable(value)
+                if validate and param.rule is not None:
+                    value = param.rule(value)
+            except Invalid as bad:
+                raise _error(method, param.key, value, bad.problem, bad.allowed) from None
+        payload[param.key] = value
+    if validate:
+        for rule in requires:
+            missing = rule.problem(payload)
+            if missing:
+                raise OkxParamsException(
+                    f"{method}: {missing}",
+                    method=method,
+                    param=rule.names[0],
+                    value=None,
+                    allowed=" or ".join(rule.names),
+                )
+    return payload
+
+
+def query_value(value: object) -> str:
+    """Return ``value`` as it goes into a query string, as python-okx writes it (``str``),
+    except where that would be wrong: a list is comma-joined, a bool is ``true``/``false``
+    (OKX's spelling), and a ``Decimal`` or float is written without an exponent."""
     if isinstance(value, str):
         return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
-        return ",".join(map(_text, value))
+        return ",".join(map(query_value, value))
     return _text(value)
+
+
+def query_string(payload: Mapping[str, object]) -> str:
+    """Return the payload as python-okx's query string (``?a=1&b=2``, or ``""``).
+
+    Keys whose value is ``None`` or ``""`` are left out, as python-okx does. Values are
+    percent-encoded except for commas and unreserved characters, so IDs such as
+    ``BTC-USDT,ETH-USDT`` go out unchanged; the result is both signed and sent.
+    """
+    from .utils import parse_params_to_str  # python-okx's name for this, kept in utils
+
+    try:
+        return parse_params_to_str(
+            {key: query_value(value) for key, value in payload.items() if value is not None}
+        )
+    except Invalid as bad:
+        raise OkxParamsException(f"{bad.problem}; {bad.allowed}") from None
+    except UnicodeEncodeError as bad:
+        raise OkxParamsException(
+            "a parameter contains a character that cannot be encoded (a lone surrogate at "
+            f"position {bad.start}); valid Unicode text is required"
+        ) from None
+
+
+def json_body(payload: object) -> str:
+    """Return the payload as python-okx's ``POST`` body: ``json.dumps`` of the values as given
+    (a float stays a JSON number), with a ``Decimal`` written as OKX's string form."""
+    try:
+        return json.dumps(payload, default=_json_default)
+    except (TypeError, ValueError) as bad:
+        raise OkxParamsException(f"the request body cannot be written as JSON: {bad}") from None
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _text(value: object) -> str:
@@ -199,58 +315,6 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _sendable(wire: str) -> None:
-    """Refuse text that cannot be encoded for the wire (a lone surrogate, say)."""
-    try:
-        wire.encode()
-    except UnicodeEncodeError:
-        raise Invalid(
-            "contains a character that cannot be encoded (a lone surrogate)", "valid Unicode text"
-        ) from None
-
-
-def prepare(
-    method: str,
-    params: tuple[Param, ...],
-    requires: tuple[AtLeastOne, ...],
-    given: Mapping[str, object],
-    *,
-    validate: bool = True,
-) -> dict[str, str]:
-    """Return the wire parameters, in declaration order, with empty ones left out.
-
-    With ``validate`` every rule runs and the first failure raises ``OkxParamsException``;
-    without it the values are sent as given (lists joined with commas).
-    """
-    out: dict[str, str] = {}
-    for param in params:
-        value = given.get(param.name)
-        if validate and _is_empty(value):
-            if param.required:
-                raise _error(method, param.name, value, "is required", param.rule.describe())
-            continue
-        try:
-            wire = param.rule(value) if validate else _raw(value)
-            if wire:
-                _sendable(wire)
-        except Invalid as bad:
-            raise _error(method, param.name, value, bad.problem, bad.allowed) from None
-        if wire:
-            out[param.name] = wire
-    if validate:
-        for rule in requires:
-            missing = rule.problem(out)
-            if missing:
-                raise OkxParamsException(
-                    f"{method}: {missing}",
-                    method=method,
-                    param=rule.names[0],
-                    value=None,
-                    allowed=" or ".join(rule.names),
-                )
-    return out
-
-
 def _error(method: str, name: str, value: object, problem: str, allowed: str) -> OkxParamsException:
     if isinstance(value, int) and not isinstance(value, bool) and _shown(value).startswith("a "):
         value = None  # an int too long to write would fail again in every repr of the error
@@ -261,3 +325,20 @@ def _error(method: str, name: str, value: object, problem: str, allowed: str) ->
         value=value,
         allowed=allowed,
     )
+
+
+def _check_sendable(value: object) -> None:
+    """Refuse what cannot be written for the wire at all, checked or not: text with a lone
+    surrogate, an integer too long to write. Items of a list are looked at too."""
+    values = value if isinstance(value, (list, tuple)) and not isinstance(value, str) else (value,)
+    for item in values:
+        if isinstance(item, str):
+            try:
+                item.encode()
+            except UnicodeEncodeError:
+                raise Invalid(
+                    "contains a character that cannot be encoded (a lone surrogate)",
+                    "valid Unicode text",
+                ) from None
+        elif isinstance(item, int):
+            _text(item)

@@ -13,7 +13,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-__all__ = ["LimiterRegistry", "RateLimiter", "registry"]
+__all__ = ["LONGEST_WAIT", "LimiterRegistry", "RateLimiter", "registry"]
+
+LONGEST_WAIT = 60.0
+"""Rules with a longer window (OKX's daily and monthly quotas) are not enforced here: waiting
+hours for a slot helps no caller, so OKX's own refusal (``50011``) says it instead."""
 
 SAFETY_MARGIN = 0.05
 """Each window is widened by this fraction, so that network jitter between our clock and the
@@ -66,9 +70,9 @@ class RateLimiter:
             reserved.append(at)
         return at - now
 
-    def acquire(self) -> float:
-        """Wait (sleep) until one more request fits the limit; return the seconds waited."""
-        wait = self.reserve()
+    def acquire(self, count: int = 1) -> float:
+        """Wait (sleep) until ``count`` more requests fit the limit; return the seconds waited."""
+        wait = max(self.reserve() for _ in range(count))
         if wait > 0:
             self._sleep(wait)
         return wait

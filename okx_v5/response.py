@@ -29,7 +29,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
     def __init__(
         self,
         payload: dict[str, Any],
-        model: type[T],
+        model: type[T] | str | None,
         *,
         status_code: int | None = None,
         method: str = "",
@@ -73,21 +73,36 @@ class OkxResponse(dict[str, Any], Generic[T]):
         an item does not fit its model.
         """
         if self._items is None:
-            # Imported here: cattrs is only needed once typed data is asked for.
+            # Imported here: cattrs and the models are only needed once typed data is asked for.
             from .converter import StructureError, structure_items
 
+            model = self.model
             try:
-                self._items = structure_items(self.get("data", []), self._model)
+                if model is None:
+                    self._items = _untyped(self.get("data", []))
+                else:
+                    self._items = structure_items(self.get("data", []), model)
             except StructureError as bad:
                 raise self._exception(OkxResponseException, f"malformed answer: {bad}") from None
         return self._items
+
+    @property
+    def model(self) -> type[T] | None:
+        """The class of the typed items, or ``None`` when the answer is not typed (no
+        documentation describes it): ``data`` then holds the items as they came."""
+        model = self._model
+        if isinstance(model, str):
+            from .endpoint import resolve  # a model module is imported only when used
+
+            model = self._model = resolve(model)
+        return model
 
     def to_records(self) -> list[dict[str, Any]]:
         """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name.
 
         Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``.
         """
-        return [attrs.asdict(item, recurse=False) for item in self.data]  # type: ignore[arg-type]
+        return [_record(item) for item in self.data]
 
     def _repr_html_(self) -> str:
         """Jupyter's view: an HTML table of the typed items under the OKX code and message."""
@@ -100,7 +115,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
         except OkxResponseException as bad:
             items, problem = None, bad.message
         return display.html_table(
-            self._model, items, code=self.code, msg=self.msg, request=request, problem=problem
+            self.model, items, code=self.code, msg=self.msg, request=request, problem=problem
         )
 
     def raise_for_code(self) -> OkxResponse[T]:
@@ -123,3 +138,19 @@ class OkxResponse(dict[str, Any], Generic[T]):
             response=self,
             headers=self.headers,
         )
+
+
+def _untyped(items: object) -> list[Any]:
+    from .converter import StructureError
+
+    if not isinstance(items, list):
+        raise StructureError(f"data is {type(items).__name__}, not a list")
+    return items
+
+
+def _record(item: object) -> dict[str, Any]:
+    if attrs.has(type(item)):
+        return attrs.asdict(item, recurse=False)  # type: ignore[arg-type]
+    if isinstance(item, dict):
+        return dict(item)
+    return {"value": item}

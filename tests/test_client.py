@@ -13,6 +13,7 @@ import okx_v5
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI, consts
+from okx_v5.endpoint import RateLimit
 from okx_v5.okxclient import OkxClient
 
 from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, CannedAdapter
@@ -281,12 +282,13 @@ def test_importing_okx_v5_has_no_side_effects() -> None:
 
 
 def test_leverage_url_constant_matches_the_declaration() -> None:
-    from okx_v5.endpoints import LEVERAGE_INFO, POSITION_TIERS
+    from okx_v5.endpoints.account import GET_LEVERAGE
+    from okx_v5.endpoints.public_data import GET_POSITION_TIERS
 
-    assert LEVERAGE_URL.endswith(LEVERAGE_INFO.path)
-    assert TIERS_URL.endswith(POSITION_TIERS.path)
-    assert (LEVERAGE_INFO.rate_limit.requests, LEVERAGE_INFO.rate_limit.scope) == (20, "user")
-    assert (POSITION_TIERS.rate_limit.requests, POSITION_TIERS.rate_limit.scope) == (10, "ip")
+    assert LEVERAGE_URL.endswith(GET_LEVERAGE.path)
+    assert TIERS_URL.endswith(GET_POSITION_TIERS.path)
+    assert GET_LEVERAGE.limits == (RateLimit(20, 2.0, "user"),)
+    assert GET_POSITION_TIERS.limits == (RateLimit(10, 2.0, "ip"),)
 
 
 def test_cattrs_is_imported_only_when_typed_data_is_asked_for() -> None:
@@ -312,15 +314,3 @@ def test_an_adapter_mounted_after_construction_gets_the_calls() -> None:
     assert canned.urls == [
         "https://okx.invalid/api/v5/public/position-tiers?instType=SWAP&tdMode=cross&instFamily=BTC-USDT"
     ]
-
-
-def test_a_python_okx_method_not_covered_yet_says_what_is() -> None:
-    api = AccountAPI(flag="1")
-    with pytest.raises(
-        AttributeError,
-        match=r"AccountAPI has no attribute 'get_account_balance'; okx_v5 covers get_leverage on this class so far",
-    ):
-        api.get_account_balance()  # type: ignore[attr-defined]
-    with pytest.raises(AttributeError, match="get_position_tiers, get_system_time"):
-        PublicAPI().get_instruments  # type: ignore[attr-defined]  # noqa: B018
-    assert not hasattr(api, "_private_thing")

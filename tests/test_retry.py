@@ -10,7 +10,7 @@ import requests
 import responses
 
 from okx_v5 import AccountAPI, PublicAPI, consts
-from okx_v5.endpoints import Endpoint, RateLimit
+from okx_v5.endpoint import Endpoint, RateLimit
 from okx_v5.exceptions import OkxParamsException, OkxRequestException, OkxResponseException
 from okx_v5.models import LeverageInfo
 from okx_v5.retry import NO_RETRY, RetryPolicy, is_transient, retry_after
@@ -241,14 +241,13 @@ def test_the_budget_stops_retries_early(mocked: responses.RequestsMock) -> None:
     assert sleeps == []
 
 
-POST_ENDPOINT = Endpoint(
+POST_ENDPOINT: Endpoint[LeverageInfo] = Endpoint(
     name="post_something",
     method=consts.POST,
     path="/api/v5/test/post",
     signed=False,
-    rate_limit=RateLimit(10, 2.0, "ip"),
-    model=LeverageInfo,
-    params=(),
+    limits=(RateLimit(10, 2.0, "ip"),),
+    model_ref="okx_v5.models.account:LeverageInfo",
 )
 
 

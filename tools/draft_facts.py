@@ -1649,6 +1649,10 @@ ENTRY_KEYS = [
 ]
 
 
+# Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint.
+OPTIONAL_KEYS = ("aliases",)
+
+
 def dump(data: JSON) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
@@ -1845,7 +1849,7 @@ def check_module(
     for entry in data["endpoints"]:
         where = f"{module}.{entry['name']}"
         method = by_name.get(entry["name"])
-        if list(entry) != ENTRY_KEYS:
+        if [key for key in entry if key not in OPTIONAL_KEYS] != ENTRY_KEYS:
             problems.append(f"{where}: keys are not in the README's order")
         if method is None:
             continue

@@ -266,8 +266,8 @@ class Exchange:
         # path -> (method, signed?, endpoint)
         self._routes: dict[str, tuple[str, bool, _Endpoint]] = {
             c.GET_LEVERAGE: ("GET", True, self._leverage_info),
-            c.POSITION_TIERS: ("GET", False, self._position_tiers),
-            c.SERVER_TIME: ("GET", False, self._server_time),
+            c.TIER: ("GET", False, self._position_tiers),
+            c.SYSTEM_TIME: ("GET", False, self._server_time),
         }
 
     # -- state the tests control -------------------------------------------------------------
