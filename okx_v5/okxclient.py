@@ -28,12 +28,13 @@ from .exceptions import (
     OkxTimeoutException,
     excerpt,
 )
-from .ratelimit import RateLimiter
 from .response import OkxResponse
 from .retry import NO_RETRY, RetryPolicy, is_transient, retry_after
 from .settings import (
     check_domain,
     check_flag,
+    check_rate_limit_host,
+    check_rate_limit_storage,
     check_retries,
     is_given,
     is_plain_remote_http,
@@ -73,6 +74,11 @@ class OkxClient:
         retry_budget: seconds a call may take in all, retry waits included. Default 10.
         rate_limit: wait before sending so as to stay inside each endpoint's documented
             limit, shared with every client of the same API key or domain. Default on.
+        rate_limit_storage: ``redis://[:password@]host:port/db`` (or ``rediss://``) to share
+            the limits with every process and machine using that Redis; default
+            ``OKX_RATE_LIMIT_STORAGE`` from the environment, else in-process only.
+        rate_limit_host: the name IP rules are counted under in that storage; clients behind
+            one address should give the same name. Default: this machine's name.
     """
 
     def __init__(
@@ -91,6 +97,8 @@ class OkxClient:
         max_retries: int = 3,
         retry_budget: float = 10.0,
         rate_limit: bool = True,
+        rate_limit_storage: str | None = None,
+        rate_limit_host: str | None = None,
     ) -> None:
         self.flag = check_flag(flag)
         self.domain = check_domain(domain)
@@ -111,7 +119,9 @@ class OkxClient:
         )
         """The :class:`~okx_v5.retry.RetryPolicy` for ``GET`` requests; may be replaced."""
         self.rate_limit = rate_limit
-        self._limiters: dict[str, RateLimiter] = {}
+        self.__rate_limit_storage = check_rate_limit_storage(rate_limit_storage)
+        self._rate_limit_host = check_rate_limit_host(rate_limit_host)
+        self._limiters: dict[str, ratelimit.Limiter] = {}
         self._clock = clock_for(self.domain)
         self._plain_http = is_plain_remote_http(self.domain)
         if debug:
@@ -304,14 +314,18 @@ class OkxClient:
             policy.sleep(pause)
         return True
 
-    def _limiter(self, endpoint: Endpoint[Any]) -> RateLimiter:
+    def _limiter(self, endpoint: Endpoint[Any]) -> ratelimit.Limiter:
         limiter = self._limiters.get(endpoint.path)
         if limiter is None:
             rule = endpoint.rate_limit
             # OKX counts "user" rules per account (we know the API key) and "ip" rules per
-            # source address (we share one per domain).
-            scope = "user:" + self.API_KEY if rule.scope == "user" else "ip:" + self.domain
-            limiter = ratelimit.registry.get(scope, endpoint.path, rule.requests, rule.seconds)
+            # source address (we share one per machine and domain).
+            if rule.scope == "user":
+                scope = "user:" + self.API_KEY
+            else:
+                scope = f"ip:{self._rate_limit_host}@{self.domain}"
+            registry = ratelimit.registry_for(self.__rate_limit_storage)
+            limiter = registry.get(scope, endpoint.path, rule.requests, rule.seconds)
             self._limiters[endpoint.path] = limiter
         return limiter
 

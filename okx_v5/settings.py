@@ -8,7 +8,10 @@ allowed.
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+import os
+import socket
+from importlib.util import find_spec
+from urllib.parse import SplitResult, urlsplit
 
 from . import consts
 from .exceptions import OkxParamsException
@@ -16,13 +19,20 @@ from .exceptions import OkxParamsException
 __all__ = [
     "check_domain",
     "check_flag",
+    "check_rate_limit_host",
+    "check_rate_limit_storage",
     "check_retries",
     "is_given",
     "is_plain_remote_http",
     "mask_key",
+    "redact_url",
 ]
 
 _NO_KEY = ("", "-1", None)
+STORAGE_ENV = "OKX_RATE_LIMIT_STORAGE"
+_IN_PROCESS = ("", "memory://")
+_STORAGE_SCHEMES = ("redis", "rediss")
+_STORAGE_ALLOWED = "redis://[:password@]host[:port][/db] or rediss://..., or memory://"
 _FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
 
 
@@ -86,3 +96,82 @@ def is_plain_remote_http(domain: str) -> bool:
         return not ipaddress.ip_address(host).is_loopback
     except ValueError:
         return True
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with its password, if any, replaced by ``***``."""
+    try:
+        split = urlsplit(url)
+        password = split.password
+    except ValueError:
+        return "<unparsable URL>"
+    if not password:
+        return url
+    userinfo, _, hostinfo = split.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return split._replace(netloc=f"{user}:***@{hostinfo}").geturl()
+
+
+def check_rate_limit_storage(storage: object) -> str | None:
+    """Return the Redis URL limits are shared through, or ``None`` for in-process limits.
+
+    ``storage`` ``None`` means "not given": :data:`STORAGE_ENV` is read instead. ``""`` and
+    ``"memory://"`` ask for in-process limits. Anything else must be a ``redis://`` or
+    ``rediss://`` URL, and the ``redis`` extra must be installed.
+    """
+    name = "rate_limit_storage"
+    if storage is None:
+        name, storage = STORAGE_ENV, os.environ.get(STORAGE_ENV, "")
+    if storage in _IN_PROCESS:
+        return None
+    shown = redact_url(storage) if isinstance(storage, str) else storage
+    problem = _storage_problem(storage)
+    if problem:
+        raise OkxParamsException(
+            f"{name} is {shown!r}: {problem}; expected {_STORAGE_ALLOWED}",
+            param=name,
+            value=shown,
+            allowed=_STORAGE_ALLOWED,
+        )
+    if find_spec("redis") is None or find_spec("pyrate_limiter") is None:
+        raise OkxParamsException(
+            f"{name} is {shown!r}, but sharing rate limits through Redis needs the redis "
+            "extra: pip install 'okx-v5[redis]'",
+            param=name,
+            value=shown,
+            allowed=_STORAGE_ALLOWED,
+        )
+    assert isinstance(storage, str)
+    return storage
+
+
+def _storage_problem(storage: object) -> str:
+    if not isinstance(storage, str):
+        return "not a string"
+    try:
+        split: SplitResult = urlsplit(storage)
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "not a URL with a valid port"
+    if split.scheme not in _STORAGE_SCHEMES:
+        return "the scheme must be redis or rediss"
+    if not split.hostname:
+        return "no host"
+    db = split.path[1:]
+    if db and not (db.isascii() and db.isdecimal()):
+        return "the database must be a number, as in redis://host:6379/0"
+    return ""
+
+
+def check_rate_limit_host(host: object) -> str:
+    """Return the name IP rules are counted under: ``host``, or this machine's name if ``None``."""
+    if host is None:
+        return socket.gethostname()
+    if isinstance(host, str) and host.strip():
+        return host.strip()
+    raise OkxParamsException(
+        f"rate_limit_host is {host!r}; a non-empty name of the machine is required",
+        param="rate_limit_host",
+        value=host,
+        allowed="a non-empty string",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -24,6 +25,7 @@ from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
 from .localserver import LocalOKX, running
+from .redisserver import RedisServer, running_redis
 
 # Shared, noisy machines: judge property tests by their properties, not by how fast examples
 # come (a fresh machine first builds hypothesis' character tables, which takes seconds).
@@ -38,6 +40,8 @@ def fresh_shared_state(monkeypatch: pytest.MonkeyPatch) -> ratelimit.LimiterRegi
     """Each test starts with empty rate-limit windows and unsynced clocks."""
     registry = ratelimit.LimiterRegistry()
     monkeypatch.setattr(ratelimit, "registry", registry)
+    monkeypatch.setattr(ratelimit, "_shared", {})
+    monkeypatch.delenv("OKX_RATE_LIMIT_STORAGE", raising=False)
     monkeypatch.setattr(clock, "clocks", clock.ClockRegistry())
     return registry
 
@@ -89,6 +93,12 @@ def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def server() -> Iterator[LocalOKX]:
     """A local OKX stand-in on 127.0.0.1 (see ``tests/localserver.py``)."""
     yield from running()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server on a free 127.0.0.1 port, in a temporary directory, no persistence."""
+    yield from running_redis(tmp_path)
 
 
 @pytest.fixture

@@ -1,0 +1,301 @@
+"""Rate limits shared through a real redis-server by several processes and machines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from okx_v5 import AccountAPI, PublicAPI, ratelimit, settings
+from okx_v5.endpoints import LEVERAGE_INFO, POSITION_TIERS
+from okx_v5.exceptions import OkxParamsException
+from okx_v5.ratelimit_redis import KEY_PREFIX, RedisLimiterRegistry, SharedLimiter, redis_key
+from okx_v5.testing import FakeOKX
+
+from .helpers import KEY, PASSPHRASE, SECRET
+from .redisserver import RedisServer, free_port, running_redis
+
+PASSWORD = "n0t-in-any-log-3f9a"
+
+# A process of the fleet: waits for "go" on stdin, takes 5 slots of a 5 per 0.3 s user rule
+# and prints the moments (Redis' clock, ms) the shared window recorded for them.
+WORKER = """
+import json, sys
+from okx_v5.ratelimit_redis import RedisLimiterRegistry, SharedLimiter
+admitted = []
+record = SharedLimiter._admitted
+SharedLimiter._admitted = lambda self, bucket, now: admitted.append(now) or record(self, bucket, now)
+limiter = RedisLimiterRegistry(sys.argv[1]).get(sys.argv[2], "/api/v5/account/leverage-info", 5, 0.3)
+print("ready", flush=True)
+sys.stdin.readline()
+for _ in range(5):
+    limiter.acquire()
+print(json.dumps(admitted), flush=True)
+"""
+
+
+def shared(
+    url: str, scope: str = "user:" + KEY, requests: int = 5, seconds: float = 0.3
+) -> SharedLimiter:
+    """A limiter as a new process would get it: its own registry and connection."""
+    return RedisLimiterRegistry(url, retry_interval=0.05).get(scope, "/p", requests, seconds)
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+def test_processes_with_one_api_key_share_its_user_rule(redis_server: RedisServer) -> None:
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, redis_server.url, "user:" + KEY],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for worker in workers:
+        assert worker.stdout is not None
+        assert worker.stdout.readline() == "ready\n"
+    for worker in workers:
+        assert worker.stdin is not None
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    admitted = sorted(
+        t for worker in workers for t in json.loads(worker.communicate(timeout=20)[0])
+    )
+    assert len(admitted) == 15
+    # never more than 5 in any 0.3 s (widened by 5%), and the 15 fit in the three windows
+    assert all(
+        later - earlier >= 315 for earlier, later in zip(admitted, admitted[5:], strict=False)
+    )
+    assert admitted[-1] - admitted[0] < 2 * 315 + 250
+
+
+def test_refused_processes_each_wait_for_their_own_slot(redis_server: RedisServer) -> None:
+    first = shared(redis_server.url, requests=3)
+    for _ in range(3):  # three requests 50 ms apart fill the window
+        first.acquire()
+        time.sleep(0.05)
+    waiting = [shared(redis_server.url, requests=3) for _ in range(3)]
+    waits = [process._try(1) for process in waiting]
+    # each waits for the departure of a different request, none polls, none wakes in vain
+    assert waits[0] > 0.1
+    assert waits[1] - waits[0] == pytest.approx(0.05, abs=0.02)
+    assert waits[2] - waits[1] == pytest.approx(0.05, abs=0.02)
+    assert waiting[1]._try(1) == pytest.approx(waits[1], abs=0.02)  # asking again: same place
+
+
+def test_ip_rules_are_counted_per_host(redis_server: RedisServer) -> None:
+    scope = "ip:{}@https://www.okx.com"
+    for host in ("host-a", "host-b"):
+        limiter = shared(redis_server.url, scope.format(host))
+        assert [limiter.acquire() for _ in range(5)] == [0.0] * 5
+    same_host_elsewhere = shared(redis_server.url, scope.format("host-a"))
+    assert same_host_elsewhere.acquire() > 0.2
+
+
+def test_clients_count_ip_rules_under_their_host_and_user_rules_under_their_key(
+    redis_server: RedisServer,
+) -> None:
+    def limiter(**kwargs: str) -> str:
+        api = PublicAPI(rate_limit_storage=redis_server.url, **kwargs)
+        limit = api._limiter(POSITION_TIERS)
+        assert isinstance(limit, SharedLimiter)
+        return limit.key
+
+    assert limiter(rate_limit_host="a") == limiter(rate_limit_host="a")
+    assert limiter(rate_limit_host="a") != limiter(rate_limit_host="b")
+    assert limiter() == limiter(rate_limit_host=settings.check_rate_limit_host(None))
+    account = AccountAPI(KEY, SECRET, PASSPHRASE, rate_limit_storage=redis_server.url)
+    other_host = AccountAPI(
+        KEY, SECRET, PASSPHRASE, rate_limit_storage=redis_server.url, rate_limit_host="b"
+    )
+    assert account._limiter(LEVERAGE_INFO) is other_host._limiter(LEVERAGE_INFO)
+
+
+def test_the_api_key_never_reaches_redis_in_clear(
+    redis_server: RedisServer, fake_okx: FakeOKX
+) -> None:
+    api = AccountAPI(
+        FakeOKX.DEMO_KEY,
+        FakeOKX.DEMO_SECRET,
+        FakeOKX.DEMO_PASSPHRASE,
+        domain=fake_okx.url,
+        rate_limit_storage=redis_server.url,
+    )
+    for _ in range(3):
+        assert api.get_leverage("cross", instId="BTC-USDT-SWAP").ok
+    client = redis_server.client()
+    keys = [key.decode() for key in client.keys("*")]
+    assert keys == [redis_key("user:" + FakeOKX.DEMO_KEY, LEVERAGE_INFO.path)]
+    assert keys[0].startswith(KEY_PREFIX)
+    stored = " ".join(keys) + " ".join(m.decode() for m in client.zrange(keys[0], 0, -1))
+    assert FakeOKX.DEMO_KEY not in stored
+    assert 0 < client.pttl(keys[0]) <= 2 * 2100  # an idle limit leaves nothing behind
+
+
+def test_a_client_keeps_trading_when_redis_is_not_there_at_start(
+    fake_okx: FakeOKX, caplog: pytest.LogCaptureFixture
+) -> None:
+    url = f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0"
+    api = AccountAPI(
+        FakeOKX.DEMO_KEY,
+        FakeOKX.DEMO_SECRET,
+        FakeOKX.DEMO_PASSPHRASE,
+        domain=fake_okx.url,
+        rate_limit_storage=url,
+    )
+    assert all(api.get_leverage("cross", instId="BTC-USDT-SWAP").ok for _ in range(3))
+    assert len(warnings_of(caplog)) == 1
+    assert "unavailable" in caplog.text
+    assert ":***@127.0.0.1" in caplog.text
+    assert PASSWORD not in caplog.text + repr(api) + repr(ratelimit.registry_for(url))
+
+
+def test_redis_killed_mid_run_and_restarted(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    limiter = shared(redis_server.url)
+    assert limiter.acquire() == 0.0
+    assert redis_server.client().exists(limiter.key)
+    redis_server.stop()
+    assert [limiter.acquire() for _ in range(3)] == [0.0] * 3  # in-process meanwhile
+    assert len(warnings_of(caplog)) == 1
+    redis_server.start()
+    time.sleep(0.06)  # the retry interval
+    assert limiter.acquire() == 0.0
+    assert redis_server.client().exists(limiter.key)  # shared again
+    assert "answers again" in caplog.text
+    assert len(warnings_of(caplog)) == 1
+
+
+def test_a_restarted_redis_that_forgot_the_script_is_used_without_a_warning(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = shared(redis_server.url)
+    limiter.acquire()
+    redis_server.client().script_flush()
+    limiter.acquire()
+    assert warnings_of(caplog) == []
+    assert redis_server.client().zcard(limiter.key) == 2
+
+
+def test_a_redis_that_keeps_forgetting_the_script_is_treated_as_down(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limiter = shared(redis_server.url)
+
+    def forgetful(self: object, *args: object) -> object:
+        raise redis.exceptions.NoScriptError("No matching script")
+
+    monkeypatch.setattr(redis.Redis, "evalsha", forgetful)
+    assert limiter.acquire() == 0.0
+    assert len(warnings_of(caplog)) == 1
+    assert "NoScriptError" in caplog.text
+
+
+def test_a_password_in_the_url_is_used_and_never_shown(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    for server in running_redis(tmp_path, password=PASSWORD):
+        assert shared(server.url).acquire() == 0.0
+        assert warnings_of(caplog) == []
+        wrong = server.url.replace(PASSWORD, "wrong-password")
+        assert shared(wrong).acquire() == 0.0
+        assert len(warnings_of(caplog)) == 1
+        assert PASSWORD not in caplog.text
+        assert "wrong-password" not in caplog.text
+
+
+def test_rediss_urls_connect_with_tls_and_hide_their_password() -> None:
+    registry = RedisLimiterRegistry(f"rediss://user:{PASSWORD}@127.0.0.1:6380/2")
+    pool = registry.storage.client.connection_pool
+    assert pool.connection_class is redis.SSLConnection
+    assert repr(registry) == "RedisLimiterRegistry('rediss://user:***@127.0.0.1:6380/2')"
+    limiter = registry.get("user:" + KEY, "/p", 5, 2.0)
+    assert repr(limiter) == f"SharedLimiter({limiter.key!r}, 5 per 2100 ms)"
+    assert KEY not in repr(limiter)
+
+
+def test_several_requests_at_once_take_several_slots(redis_server: RedisServer) -> None:
+    limiter = shared(redis_server.url)
+    assert limiter.acquire(3) == 0.0
+    assert limiter.acquire(2) == 0.0
+    assert limiter.acquire(1) > 0.2
+    with pytest.raises(ValueError, match="never fit"):
+        limiter.acquire(6)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://127.0.0.1:6379/0", "scheme"),
+        ("redis://", "no host"),
+        (f"redis://:{PASSWORD}@127.0.0.1:port/0", "valid port"),
+        (f"redis://:{PASSWORD}@127.0.0.1:6379/zero", "database"),
+        (6379, "not a string"),
+    ],
+)
+def test_a_bad_storage_url_is_refused_at_construction(url: object, problem: str) -> None:
+    with pytest.raises(OkxParamsException, match=problem) as caught:
+        PublicAPI(rate_limit_storage=url)  # type: ignore[arg-type]
+    assert caught.value.param == "rate_limit_storage"
+    assert PASSWORD not in str(caught.value) + repr(caught.value.value)
+
+
+def test_the_storage_comes_from_the_environment_unless_given(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OKX_RATE_LIMIT_STORAGE", redis_server.url)
+    assert isinstance(PublicAPI()._limiter(POSITION_TIERS), SharedLimiter)
+    in_process = PublicAPI(rate_limit_storage="memory://")._limiter(POSITION_TIERS)
+    assert isinstance(in_process, ratelimit.RateLimiter)
+    monkeypatch.setenv("OKX_RATE_LIMIT_STORAGE", "redis://")
+    with pytest.raises(OkxParamsException, match="OKX_RATE_LIMIT_STORAGE"):
+        PublicAPI()
+
+
+def test_a_storage_url_without_the_redis_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(settings, "find_spec", lambda name: None)
+    with pytest.raises(OkxParamsException, match=r"pip install 'okx-v5\[redis\]'"):
+        PublicAPI(rate_limit_storage=f"redis://:{PASSWORD}@127.0.0.1:6379/0")
+
+
+def test_a_rate_limit_host_must_be_a_name() -> None:
+    with pytest.raises(OkxParamsException, match="rate_limit_host"):
+        PublicAPI(rate_limit_host=" ")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:pw@h:1/0", "redis://:***@h:1/0"),
+        ("rediss://me:p%40ss@h/0", "rediss://me:***@h/0"),
+        ("redis://h:1/0", "redis://h:1/0"),
+        ("redis://h:x/0", "redis://h:x/0"),
+        ("redis://:pw@[::1/0", "<unparsable URL>"),
+    ],
+)
+def test_urls_are_shown_without_their_password(url: str, shown: str) -> None:
+    assert settings.redact_url(url) == shown
+
+
+def test_importing_okx_v5_imports_neither_redis_nor_pyrate_limiter() -> None:
+    code = "import sys, okx_v5, okx_v5.Account; print(sorted(m for m in sys.modules if m.split('.')[0] in ('redis', 'pyrate_limiter') or m == 'okx_v5.ratelimit_redis'))"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+        == "[]\n"
+    )
