@@ -4,20 +4,23 @@ Imported by :func:`okx_v5.ratelimit.registry_for` only when a client is given a 
 or ``rediss://`` ``rate_limit_storage``; needs the ``redis`` extra (redis-py and
 pyrate-limiter).
 
-The window itself is pyrate-limiter's :class:`~pyrate_limiter.RedisBucket`: a sliding log in a
-Redis sorted set, checked and appended in one atomic script, which answers a refusal with the
-milliseconds until the request fits. What okx_v5 adds is how to wait for that moment:
+The shared state is pyrate-limiter's GCRA (:class:`~pyrate_limiter.GCRA` in a
+:class:`~pyrate_limiter.RedisStateStore`): one "theoretical arrival time" per limit, read and
+advanced by one atomic script. A limit of ``requests`` per ``seconds`` becomes one request every
+``seconds * (1 + SAFETY_MARGIN) / requests``, so no stretch of ``seconds`` ever holds more than
+``requests``, whatever the order in which processes reach Redis: a caller whose clock reading
+is a little old is only refused, never let in early. (A sliding log kept in Redis with the
+callers' timestamps, such as pyrate-limiter's ``RedisBucket``, lets one request too many in
+when two processes race within the same millisecond.) The price is that a fleet's requests are
+spread evenly instead of sent in bursts; the rate is the same.
 
-- one thread per process and limit asks Redis; the others queue behind it in the process;
-- a process that is refused joins a queue of waiting processes in Redis (a sorted set by
-  arrival) and sleeps until the slot matching its place in that queue opens: the first waiter
-  until the next request leaves the window, the second until the one after, and so on. So
-  when a window opens the waiters come one by one, each at its own moment, instead of all at
-  once for one slot, and nobody polls.
+Waiting is a reservation, not a retry: a refused caller asks again for the moment the script
+said, which books that slot for it alone, then sleeps until then. Waiters are served in the
+order they booked, each wakes once, at its own moment, and nobody polls.
 
-Time is Redis' clock (measured once per connection, as an offset to the local one), so the
-machines of a fleet need not agree on the time. Keys are ``okx_v5:rl:`` + a SHA-256 of the
-scope key (which may hold an API key) + ``:`` + the endpoint path; they expire when idle.
+Time is Redis' clock (measured per connection, as an offset to the local one), so the machines
+of a fleet need not agree on the time. Keys are ``okx_v5:rl:`` + a SHA-256 of the scope key
+(which may hold an API key) + ``:`` + the endpoint path; they expire when idle.
 
 When Redis does not answer (not there at start, gone mid-run, wrong password, ...) the limiter
 logs one WARNING, keeps the limit in-process, and tries Redis again every
@@ -30,14 +33,12 @@ import hashlib
 import logging
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from typing import cast
 
 import redis
-from pyrate_limiter import Rate, RateItem, RedisBucket
+from pyrate_limiter import GCRA, Decision, Rate, RedisStateStore
 from redis.backoff import NoBackoff
-from redis.exceptions import NoScriptError
 from redis.retry import Retry
 
 from .ratelimit import SAFETY_MARGIN, LimiterRegistry, RateLimiter
@@ -53,8 +54,10 @@ RETRY_INTERVAL = 1.0
 """Seconds between attempts to reach Redis again after it failed."""
 TIMEOUT = 0.5
 """Seconds to connect to Redis or wait for its answer before falling back."""
-_QUEUE_STALE_WINDOWS = 4
-"""A queued process not seen for this many windows (at least 5 s) is taken to have gone."""
+HORIZON = 60.0
+"""Seconds ahead a caller may book a slot; a longer queue is joined in steps of this."""
+_CLOCK_SAMPLES = 3
+_GCRA = GCRA()
 
 _REDIS_DOWN = (redis.RedisError, OSError)
 
@@ -120,20 +123,28 @@ class RedisStorage:
     def now_ms(self) -> int:
         """Redis' clock in milliseconds, from the local one and an offset measured once."""
         if self._offset_generation != self.generation:
-            sent = time.time()
-            seconds, micros = cast(tuple[int, int], self.client.time())
-            received = time.time()
-            self._offset_ms = round((seconds + micros / 1e6 - (sent + received) / 2) * 1000)
+            self._offset_ms = self._measure_offset_ms()
             self._offset_generation = self.generation
         return time.time_ns() // 1_000_000 + self._offset_ms
 
+    def _measure_offset_ms(self) -> int:
+        # Redis' TIME is taken to be the middle of the round trip; of a few, the shortest
+        # round trip bounds the error best.
+        samples = []
+        for _ in range(_CLOCK_SAMPLES):
+            sent = time.time()
+            seconds, micros = cast(tuple[int, int], self.client.time())
+            received = time.time()
+            samples.append((received - sent, seconds + micros / 1e6 - (sent + received) / 2))
+        return round(min(samples)[1] * 1000)
+
 
 class SharedLimiter:
-    """A sliding-window limit that every process using the same Redis key shares.
+    """A limit that every process using the same Redis key shares.
 
     Args:
         storage: the Redis connection.
-        key: the Redis key of the window (already free of secrets).
+        key: the Redis key of the limit (already free of secrets).
         requests: requests allowed per window.
         seconds: window length (widened by :data:`~okx_v5.ratelimit.SAFETY_MARGIN`).
         fallback: the in-process limiter used while Redis does not answer.
@@ -152,93 +163,66 @@ class SharedLimiter:
     ) -> None:
         self.requests = requests
         self.interval_ms = max(1, round(seconds * (1.0 + SAFETY_MARGIN) * 1000))
+        self.spacing_ms = self.interval_ms / requests
+        """Milliseconds between two requests of the fleet."""
         self.key = key
-        self._queue_key = key + ":queue"
-        self._stale_ms = max(5000, _QUEUE_STALE_WINDOWS * self.interval_ms)
-        self._member = uuid.uuid4().hex  # this process's place in the queue
         self._storage = storage
         self._fallback = fallback
         self._sleep = sleep
-        self._turn = threading.Lock()  # one thread per process asks Redis at a time
-        self._bucket: RedisBucket | None = None
-        self._bucket_generation = -1
-        self._queued = False
-        self._refreshed_at: int | None = None
+        self._horizon_ms = round(HORIZON * 1000)
+        self._store: RedisStateStore | None = None
+        self._store_generation = -1
 
     def acquire(self, n: int = 1) -> float:
-        """Wait until ``n`` more requests fit the shared window; return the seconds waited."""
+        """Wait until ``n`` more requests fit the shared limit; return the seconds waited."""
         if not 1 <= n <= self.requests:
             raise ValueError(f"{n} requests never fit a limit of {self.requests}")
-        waited = 0.0
         storage = self._storage
-        with self._turn:
-            reloaded = False
-            while storage.usable():
-                try:
-                    wait = self._try(n)
-                except _REDIS_DOWN as exc:
-                    if isinstance(exc, NoScriptError) and not reloaded:
-                        # Redis restarted between two calls and forgot the script: load it.
-                        reloaded = True
-                        self._bucket = None
-                        continue
-                    storage.failed(exc)
-                    break
-                storage.answered()
-                if not wait:
-                    return waited
+        waited = 0.0
+        while storage.usable():
+            try:
+                booked, wait = self._book(n)
+            except _REDIS_DOWN as exc:
+                storage.failed(exc)
+                break
+            storage.answered()
+            if wait > 0:
                 self._sleep(wait)
                 waited += wait
+            if booked:
+                return waited
         return waited + self._fallback.acquire(n)
 
-    def _try(self, n: int) -> float:
-        """Ask for ``n`` slots now: 0 if they were taken, else the seconds to wait."""
-        bucket = self._bucket_for_now()
+    def _book(self, n: int) -> tuple[bool, float]:
+        """Book the first free slot for ``n`` requests within :data:`HORIZON`.
+
+        Returns whether a slot was booked and the seconds to sleep: until the slot, or, when
+        the queue reaches beyond the horizon, until it is time to ask again.
+        """
+        # n requests sent together take the middle of 2n - 1 consecutive slots: any stretch
+        # of one window that holds them then holds n of those slots as well.
+        weight = 2 * n - 1
+        rate = Rate(self.requests, self.interval_ms, burst=weight)
+        check = cast(Callable[..., Decision], self._store_for_now().check)
         now = self._storage.now_ms()
-        item = RateItem("okx_v5", now, weight=n)
-        if bucket.put(item):
-            self._admitted(bucket, now)
-            return 0.0
-        rank = self._enqueue(now)
-        if rank == 0:
-            wait_ms = cast(int, bucket.waiting(item))
-        else:
-            # The entry whose departure leaves room for us and for everyone ahead of us
-            # (counted from the newest; the oldest one if the queue is longer than the limit).
-            entry = cast("RateItem | None", bucket.peek(max(0, self.requests - n - rank)))
-            wait_ms = 0 if entry is None else entry.timestamp + self.interval_ms - now + 1
-        return max(wait_ms, 1) / 1000
+        at = now
+        while True:
+            decision = check(_GCRA, [rate], at, weight)
+            if decision.allowed:
+                return True, (at - now + (n - 1) * self.spacing_ms) / 1000
+            at += max(1, decision.retry_after_ms or 0)
+            if at - now > self._horizon_ms:
+                return False, (at - now - self._horizon_ms) / 1000
 
-    def _bucket_for_now(self) -> RedisBucket:
-        bucket = self._bucket
-        if bucket is None or self._bucket_generation != self._storage.generation:
-            rate = Rate(self.requests, self.interval_ms)
-            bucket = cast(RedisBucket, RedisBucket.init([rate], self._storage.client, self.key))
-            self._bucket = bucket
-            self._bucket_generation = self._storage.generation
-        return bucket
-
-    def _enqueue(self, now: int) -> int:
-        """Join (or stay in) the queue of waiting processes; return how many are ahead."""
-        pipe = self._storage.client.pipeline(transaction=True)
-        pipe.zremrangebyscore(self._queue_key, "-inf", now - self._stale_ms)
-        pipe.zadd(self._queue_key, {self._member: now}, nx=True)
-        pipe.zrank(self._queue_key, self._member)
-        pipe.pexpire(self._queue_key, self._stale_ms)
-        rank = pipe.execute()[2]
-        self._queued = True
-        return int(rank)
-
-    def _admitted(self, bucket: RedisBucket, now: int) -> None:
-        if self._queued:
-            self._storage.client.zrem(self._queue_key, self._member)
-            self._queued = False
-        # Once a window: drop entries that left it and keep the key alive for two windows
-        # more, so that an idle limit leaves nothing behind.
-        if self._refreshed_at is None or now - self._refreshed_at >= self.interval_ms:
-            bucket.leak(now)
-            self._storage.client.pexpire(self.key, 2 * self.interval_ms)
-            self._refreshed_at = now
+    def _store_for_now(self) -> RedisStateStore:
+        store = self._store
+        if store is None or self._store_generation != self._storage.generation:
+            # The key outlives the furthest booking by two windows, then goes.
+            ttl_ms = self._horizon_ms + 3 * self.interval_ms
+            store = RedisStateStore(self._storage.client, self.key, ttl_ms=ttl_ms)
+            self._store = store
+            self._store_generation = self._storage.generation
+        return store
 
     def __repr__(self) -> str:
         return f"SharedLimiter({self.key!r}, {self.requests} per {self.interval_ms} ms)"

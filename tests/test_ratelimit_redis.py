@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import redis
 
-from okx_v5 import AccountAPI, PublicAPI, ratelimit, settings
+from okx_v5 import AccountAPI, PublicAPI, ratelimit, ratelimit_redis, settings
 from okx_v5.endpoints import LEVERAGE_INFO, POSITION_TIERS
 from okx_v5.exceptions import OkxParamsException
 from okx_v5.ratelimit_redis import KEY_PREFIX, RedisLimiterRegistry, SharedLimiter, redis_key
@@ -24,27 +26,31 @@ from .redisserver import RedisServer, free_port, running_redis
 PASSWORD = "n0t-in-any-log-3f9a"
 
 # A process of the fleet: waits for "go" on stdin, takes 5 slots of a 5 per 0.3 s user rule
-# and prints the moments (Redis' clock, ms) the shared window recorded for them.
+# and prints the moments (Redis' clock, ms) it booked.
 WORKER = """
 import json, sys
-from okx_v5.ratelimit_redis import RedisLimiterRegistry, SharedLimiter
-admitted = []
-record = SharedLimiter._admitted
-SharedLimiter._admitted = lambda self, bucket, now: admitted.append(now) or record(self, bucket, now)
+from okx_v5.ratelimit_redis import RedisLimiterRegistry, RedisStorage
+clock = []
+now_ms = RedisStorage.now_ms
+RedisStorage.now_ms = lambda self: clock.append(now_ms(self)) or clock[-1]
 limiter = RedisLimiterRegistry(sys.argv[1]).get(sys.argv[2], "/api/v5/account/leverage-info", 5, 0.3)
 print("ready", flush=True)
 sys.stdin.readline()
-for _ in range(5):
-    limiter.acquire()
-print(json.dumps(admitted), flush=True)
+booked = [limiter.acquire() * 1000 + clock[-1] for _ in range(5)]
+print(json.dumps(booked), flush=True)
 """
 
 
 def shared(
-    url: str, scope: str = "user:" + KEY, requests: int = 5, seconds: float = 0.3
+    url: str,
+    scope: str = "user:" + KEY,
+    requests: int = 5,
+    seconds: float = 0.3,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> SharedLimiter:
     """A limiter as a new process would get it: its own registry and connection."""
-    return RedisLimiterRegistry(url, retry_interval=0.05).get(scope, "/p", requests, seconds)
+    registry = RedisLimiterRegistry(url, retry_interval=0.05, sleep=sleep)
+    return registry.get(scope, "/p", requests, seconds)
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -72,34 +78,33 @@ def test_processes_with_one_api_key_share_its_user_rule(redis_server: RedisServe
         t for worker in workers for t in json.loads(worker.communicate(timeout=20)[0])
     )
     assert len(admitted) == 15
-    # never more than 5 in any 0.3 s (widened by 5%), and the 15 fit in the three windows
-    assert all(
-        later - earlier >= 315 for earlier, later in zip(admitted, admitted[5:], strict=False)
-    )
-    assert admitted[-1] - admitted[0] < 2 * 315 + 250
+    # one every 0.3 s x 1.05 / 5 = 63 ms: never more than 5 in any 0.3 s, and none wasted
+    gaps = [later - earlier for earlier, later in itertools.pairwise(admitted)]
+    assert min(gaps) >= 63
+    assert admitted[-1] - admitted[0] < 14 * 63 + 100
 
 
-def test_refused_processes_each_wait_for_their_own_slot(redis_server: RedisServer) -> None:
-    first = shared(redis_server.url, requests=3)
-    for _ in range(3):  # three requests 50 ms apart fill the window
-        first.acquire()
-        time.sleep(0.05)
-    waiting = [shared(redis_server.url, requests=3) for _ in range(3)]
-    waits = [process._try(1) for process in waiting]
-    # each waits for the departure of a different request, none polls, none wakes in vain
-    assert waits[0] > 0.1
-    assert waits[1] - waits[0] == pytest.approx(0.05, abs=0.02)
-    assert waits[2] - waits[1] == pytest.approx(0.05, abs=0.02)
-    assert waiting[1]._try(1) == pytest.approx(waits[1], abs=0.02)  # asking again: same place
+def test_refused_processes_book_the_next_slots_in_turn(redis_server: RedisServer) -> None:
+    sleeps: list[float] = []
+    fleet = [shared(redis_server.url, requests=3, sleep=sleeps.append) for _ in range(4)]
+    waits = [process.acquire() for process in fleet]
+    assert waits == pytest.approx([0.0, 0.105, 0.210, 0.315], abs=0.01)  # 0.3 s x 1.05 / 3 apart
+    assert sleeps == waits[1:]
+    # Each refused process asked twice: to learn when, and to book that moment. It then sleeps
+    # once, until its slot; nobody wakes for a slot that another takes.
+    evalsha = redis_server.client().info("commandstats")["cmdstat_evalsha"]
+    assert evalsha["calls"] - evalsha["failed_calls"] == 1 + 2 * 3  # less the first NOSCRIPT
 
 
 def test_ip_rules_are_counted_per_host(redis_server: RedisServer) -> None:
     scope = "ip:{}@https://www.okx.com"
-    for host in ("host-a", "host-b"):
-        limiter = shared(redis_server.url, scope.format(host))
-        assert [limiter.acquire() for _ in range(5)] == [0.0] * 5
-    same_host_elsewhere = shared(redis_server.url, scope.format("host-a"))
-    assert same_host_elsewhere.acquire() > 0.2
+    sleeps: list[float] = []
+    host_a = shared(redis_server.url, scope.format("host-a"), sleep=sleeps.append)
+    for _ in range(5):
+        host_a.acquire()
+    assert shared(redis_server.url, scope.format("host-b")).acquire() == 0.0
+    same_host_elsewhere = shared(redis_server.url, scope.format("host-a"), sleep=sleeps.append)
+    assert same_host_elsewhere.acquire() == pytest.approx(5 * 0.063, abs=0.01)
 
 
 def test_clients_count_ip_rules_under_their_host_and_user_rules_under_their_key(
@@ -137,9 +142,9 @@ def test_the_api_key_never_reaches_redis_in_clear(
     keys = [key.decode() for key in client.keys("*")]
     assert keys == [redis_key("user:" + FakeOKX.DEMO_KEY, LEVERAGE_INFO.path)]
     assert keys[0].startswith(KEY_PREFIX)
-    stored = " ".join(keys) + " ".join(m.decode() for m in client.zrange(keys[0], 0, -1))
+    stored = " ".join(keys) + repr(client.hgetall(keys[0]))
     assert FakeOKX.DEMO_KEY not in stored
-    assert 0 < client.pttl(keys[0]) <= 2 * 2100  # an idle limit leaves nothing behind
+    assert 0 < client.pttl(keys[0]) <= 60_000 + 3 * 2100  # an idle limit leaves nothing behind
 
 
 def test_a_client_keeps_trading_when_redis_is_not_there_at_start(
@@ -181,26 +186,12 @@ def test_redis_killed_mid_run_and_restarted(
 def test_a_restarted_redis_that_forgot_the_script_is_used_without_a_warning(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    limiter = shared(redis_server.url)
+    sleeps: list[float] = []
+    limiter = shared(redis_server.url, sleep=sleeps.append)
     limiter.acquire()
     redis_server.client().script_flush()
-    limiter.acquire()
+    assert limiter.acquire() == pytest.approx(0.063, abs=0.01)
     assert warnings_of(caplog) == []
-    assert redis_server.client().zcard(limiter.key) == 2
-
-
-def test_a_redis_that_keeps_forgetting_the_script_is_treated_as_down(
-    redis_server: RedisServer, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    limiter = shared(redis_server.url)
-
-    def forgetful(self: object, *args: object) -> object:
-        raise redis.exceptions.NoScriptError("No matching script")
-
-    monkeypatch.setattr(redis.Redis, "evalsha", forgetful)
-    assert limiter.acquire() == 0.0
-    assert len(warnings_of(caplog)) == 1
-    assert "NoScriptError" in caplog.text
 
 
 def test_a_password_in_the_url_is_used_and_never_shown(
@@ -226,13 +217,34 @@ def test_rediss_urls_connect_with_tls_and_hide_their_password() -> None:
     assert KEY not in repr(limiter)
 
 
-def test_several_requests_at_once_take_several_slots(redis_server: RedisServer) -> None:
-    limiter = shared(redis_server.url)
-    assert limiter.acquire(3) == 0.0
-    assert limiter.acquire(2) == 0.0
-    assert limiter.acquire(1) > 0.2
+def test_several_requests_at_once_take_the_middle_of_twice_as_many_slots(
+    redis_server: RedisServer,
+) -> None:
+    limiter = shared(redis_server.url, sleep=[].append)
+    assert limiter.acquire(3) == pytest.approx(2 * 0.063, abs=0.01)  # slots 0-4, sent at 2
+    assert limiter.acquire(2) == pytest.approx(6 * 0.063, abs=0.01)  # slots 5-7, sent at 6
+    assert limiter.acquire(1) == pytest.approx(8 * 0.063, abs=0.01)
     with pytest.raises(ValueError, match="never fit"):
         limiter.acquire(6)
+
+
+def test_a_queue_longer_than_the_horizon_is_joined_in_steps(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ratelimit_redis, "HORIZON", 0.15)
+    sleeps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        time.sleep(seconds)
+
+    first = shared(redis_server.url, sleep=[].append)
+    for _ in range(3):  # books 0, 63 and 126 ms from now
+        first.acquire()
+    second = shared(redis_server.url, sleep=sleep)
+    # the next free slot, 189 ms away, is 39 beyond the horizon: wait that, then book it
+    assert second.acquire() == pytest.approx(0.189, abs=0.03)
+    assert len(sleeps) == 2
 
 
 @pytest.mark.parametrize(
