@@ -59,7 +59,9 @@ HORIZON = 60.0
 _CLOCK_SAMPLES = 3
 _GCRA = GCRA()
 
-_REDIS_DOWN = (redis.RedisError, OSError)
+_REDIS_DOWN = Exception
+"""What sends a limiter back to in-process limits: anything, from a refused connection to an
+option in the URL that the connection does not know. Sharing limits must never stop a call."""
 
 
 class RedisStorage:

@@ -13,7 +13,7 @@ import socket
 from importlib.util import find_spec
 from urllib.parse import SplitResult, urlsplit
 
-from . import consts
+from . import consts, ratelimit
 from .exceptions import OkxParamsException
 
 __all__ = [
@@ -142,6 +142,16 @@ def check_rate_limit_storage(storage: object) -> str | None:
             allowed=_STORAGE_ALLOWED,
         )
     assert isinstance(storage, str)
+    try:
+        # redis-py reads the URL's query options (timeouts, TLS files...) itself; building the
+        # registry now (it connects on first use) reports a bad one here, not mid-trade.
+        ratelimit.registry_for(storage)
+    except ValueError as exc:
+        password = urlsplit(storage).password
+        reason = str(exc).replace(password, "***") if password else str(exc)
+        raise OkxParamsException(
+            f"{name} is {shown!r}: {reason}", param=name, value=shown, allowed=_STORAGE_ALLOWED
+        ) from None
     return storage
 
 

@@ -194,6 +194,15 @@ def test_a_restarted_redis_that_forgot_the_script_is_used_without_a_warning(
     assert warnings_of(caplog) == []
 
 
+def test_an_option_the_connection_does_not_know_falls_back_instead_of_failing_calls(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    limiter = shared(redis_server.url + "?no_such_option=1")
+    assert limiter.acquire() == 0.0
+    assert len(warnings_of(caplog)) == 1
+    assert "no_such_option" in caplog.text
+
+
 def test_a_password_in_the_url_is_used_and_never_shown(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -255,6 +264,7 @@ def test_a_queue_longer_than_the_horizon_is_joined_in_steps(
         (f"redis://:{PASSWORD}@127.0.0.1:port/0", "valid port"),
         (f"redis://:{PASSWORD}@127.0.0.1:6379/zero", "database"),
         (6379, "not a string"),
+        (f"redis://:{PASSWORD}@127.0.0.1:6379/0?socket_timeout=soon", "socket_timeout"),
     ],
 )
 def test_a_bad_storage_url_is_refused_at_construction(url: object, problem: str) -> None:
