@@ -73,7 +73,8 @@ class OkxClient:
             server-side code); ``0`` disables retrying. Default 3.
         retry_budget: seconds a call may take in all, retry waits included. Default 10.
         rate_limit: wait before sending so as to stay inside each endpoint's documented
-            limit, shared with every client of the same API key or domain. Default on.
+            limit, shared with every client of the same API key, or of the same host and
+            domain. Default on.
         rate_limit_storage: ``redis://[:password@]host:port/db`` (or ``rediss://``) to share
             the limits with every process and machine using that Redis; default
             ``OKX_RATE_LIMIT_STORAGE`` from the environment, else in-process only.

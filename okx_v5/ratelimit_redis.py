@@ -34,7 +34,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 import redis
 from pyrate_limiter import GCRA, Decision, Rate, RedisStateStore
@@ -132,10 +132,11 @@ class RedisStorage:
     def _measure_offset_ms(self) -> int:
         # Redis' TIME is taken to be the middle of the round trip; of a few, the shortest
         # round trip bounds the error best.
-        samples = []
+        samples: list[tuple[float, float]] = []
         for _ in range(_CLOCK_SAMPLES):
             sent = time.time()
-            seconds, micros = cast(tuple[int, int], self.client.time())
+            reply: Any = self.client.time()  # (seconds, microseconds); typed since redis 8
+            seconds, micros = int(reply[0]), int(reply[1])
             received = time.time()
             samples.append((received - sent, seconds + micros / 1e6 - (sent + received) / 2))
         return round(min(samples)[1] * 1000)
