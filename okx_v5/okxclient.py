@@ -35,7 +35,6 @@ from .exceptions import (
     excerpt,
 )
 from .params import json_body, query_string, query_value
-from .ratelimit import RateLimiter
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
@@ -44,6 +43,8 @@ from .settings import (
     check_domain,
     check_flag,
     check_proxy,
+    check_rate_limit_host,
+    check_rate_limit_storage,
     check_retries,
     check_session,
     check_timeout,
@@ -95,7 +96,13 @@ class OkxClient:
             ``0`` disables retrying. Default 3.
         retry_budget: seconds a call may take in all, retry waits included. Default 10.
         rate_limit: wait before sending so as to stay inside each endpoint's documented
-            limit, shared with every client of the same API key or domain. Default on.
+            limit, shared with every client of the same API key, or of the same host and
+            domain. Default on.
+        rate_limit_storage: ``redis://[:password@]host:port/db`` (or ``rediss://``) to share
+            the limits with every process and machine using that Redis; default
+            ``OKX_RATE_LIMIT_STORAGE`` from the environment, else in-process only.
+        rate_limit_host: the name IP rules are counted under in that storage; clients behind
+            one address should give the same name. Default: this machine's name.
 
     Raises:
         OkxParamsException: an argument cannot be right (it is named; a credential's value is
@@ -118,6 +125,8 @@ class OkxClient:
         max_retries: int = 3,
         retry_budget: float = 10.0,
         rate_limit: bool = True,
+        rate_limit_storage: str | None = None,
+        rate_limit_host: str | None = None,
     ) -> None:
         check_credentials(api_key, api_secret_key, passphrase)
         self.flag = check_flag(flag)
@@ -144,7 +153,9 @@ class OkxClient:
             consts.ACCEPT: consts.APPLICATION_JSON,
             consts.SIMULATED_TRADING: self.flag,
         }
-        self._limiter_cache: dict[tuple[str, RateLimit, str], RateLimiter] = {}
+        self.__rate_limit_storage = check_rate_limit_storage(rate_limit_storage)
+        self._rate_limit_host = check_rate_limit_host(rate_limit_host)
+        self._limiter_cache: dict[tuple[str, RateLimit, str], ratelimit.Limiter] = {}
         self._clock = clock_for(self.domain)
         self._plain_http = is_plain_remote_http(self.domain)
         self._loopback_http = is_plain_loopback_http(self.domain)
@@ -343,7 +354,9 @@ class OkxClient:
             policy.sleep(pause)
         return True
 
-    def _limiters(self, endpoint: Endpoint[Any], payload: Any) -> list[tuple[RateLimiter, int]]:
+    def _limiters(
+        self, endpoint: Endpoint[Any], payload: Any
+    ) -> list[tuple[ratelimit.Limiter, int]]:
         """The limiters this call must pass, each with how many slots it takes."""
         taken = []
         for rule in endpoint.limits:
@@ -353,18 +366,22 @@ class OkxClient:
                 key = (endpoint.path, rule, share)
                 limiter = self._limiter_cache.get(key)
                 if limiter is None:
-                    # OKX counts "user" rules per account (we know the API key) and "ip" rules
-                    # per source address (we share one per domain).
-                    scope = "user:" + self.API_KEY if rule.scope == "user" else "ip:" + self.domain
-                    limiter = ratelimit.registry.get(
-                        scope + share,
-                        f"{endpoint.path} {rule.requests}/{rule.seconds:g}s",
+                    limiter = ratelimit.registry_for(self.__rate_limit_storage).get(
+                        self._scope(rule) + share,
+                        ratelimit.limit_name(endpoint.path, rule.requests, rule.seconds),
                         rule.requests,
                         rule.seconds,
                     )
                     self._limiter_cache[key] = limiter
                 taken.append((limiter, count))
         return taken
+
+    def _scope(self, rule: RateLimit) -> str:
+        # OKX counts "user" rules per account (we know the API key) and "ip" rules per source
+        # address (one per machine, and per domain so a local test exchange counts apart).
+        if rule.scope == "user":
+            return "user:" + self.API_KEY
+        return f"ip:{self._rate_limit_host}@{self.domain}"
 
     def _check_signed_allowed(self, method: str, path: str) -> None:
         if self._plain_http:

@@ -2,8 +2,12 @@
 
 Each endpoint declares its limit (:class:`~okx_v5.endpoints.RateLimit`). OKX counts requests
 per API key ("user" rules) or per IP ("ip" rules); every client in the process that shares the
-rule's key (the same API key, or the same domain) shares one :class:`RateLimiter` from the
-process-wide :data:`registry`, so several clients and threads together stay inside the limit.
+rule's scope key (the same API key, or the same host and domain) shares one limiter, so several
+clients and threads together stay inside the limit.
+
+Clients get their limiters from :func:`registry_for`: the process-wide :data:`registry` by
+default, or, for a ``redis://`` storage URL, a registry whose limiters every process and machine
+using that Redis shares (:mod:`okx_v5.ratelimit_redis`, imported only then).
 """
 
 from __future__ import annotations
@@ -12,8 +16,25 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from importlib import import_module
+from typing import Protocol
 
-__all__ = ["LONGEST_WAIT", "LimiterRegistry", "RateLimiter", "registry"]
+__all__ = [
+    "LONGEST_WAIT",
+    "Limiter",
+    "LimiterRegistry",
+    "RateLimiter",
+    "Registry",
+    "limit_name",
+    "registry",
+    "registry_for",
+]
+
+
+def limit_name(path: str, requests: int, seconds: float) -> str:
+    """The name a limit is kept under: the endpoint's path and the rule (it may have several)."""
+    return f"{path} {requests}/{seconds:g}s"
+
 
 LONGEST_WAIT = 60.0
 """Rules with a longer window (OKX's daily and monthly quotas) are not enforced here: waiting
@@ -22,6 +43,22 @@ hours for a slot helps no caller, so OKX's own refusal (``50011``) says it inste
 SAFETY_MARGIN = 0.05
 """Each window is widened by this fraction, so that network jitter between our clock and the
 moment OKX counts the request cannot push a request into the previous window."""
+
+
+class Limiter(Protocol):
+    """What a client needs of a limiter."""
+
+    def acquire(self, n: int = 1) -> float:
+        """Wait until ``n`` more requests fit the limit; return the seconds waited."""
+        ...  # pragma: no cover - a protocol
+
+
+class Registry(Protocol):
+    """Where a client gets its limiters: one per scope key and endpoint path."""
+
+    def get(self, scope_key: str, path: str, requests: int, seconds: float) -> Limiter:
+        """Return the limiter shared by every caller with this ``scope_key`` and ``path``."""
+        ...  # pragma: no cover - a protocol
 
 
 class RateLimiter:
@@ -57,22 +94,25 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._reserved: deque[float] = deque()  # reserved send times, ascending
 
-    def reserve(self) -> float:
-        """Reserve a slot and return how many seconds the caller must wait for it."""
+    def reserve(self, n: int = 1) -> float:
+        """Reserve ``n`` slots and return how many seconds the caller must wait for them."""
+        if not 1 <= n <= self.requests:
+            raise ValueError(f"{n} requests never fit a limit of {self.requests}")
         with self._lock:
             now = self._clock()
             reserved = self._reserved
             while reserved and reserved[0] <= now - self.window:
                 reserved.popleft()
             at = now
-            if len(reserved) >= self.requests:
-                at = max(now, reserved[-self.requests] + self.window)
-            reserved.append(at)
+            keep = self.requests - n  # reservations that may share a window with these n
+            if len(reserved) > keep:
+                at = max(now, reserved[-keep - 1] + self.window)
+            reserved.extend([at] * n)
         return at - now
 
-    def acquire(self, count: int = 1) -> float:
-        """Wait (sleep) until ``count`` more requests fit the limit; return the seconds waited."""
-        wait = max(self.reserve() for _ in range(count))
+    def acquire(self, n: int = 1) -> float:
+        """Wait (sleep) until ``n`` more requests fit the limit; return the seconds waited."""
+        wait = self.reserve(n)
         if wait > 0:
             self._sleep(wait)
         return wait
@@ -116,4 +156,28 @@ class LimiterRegistry:
 
 
 registry = LimiterRegistry()
-"""The process-wide registry every client uses."""
+"""The process-wide registry of in-process limiters."""
+
+_shared: dict[str, Registry] = {}
+_shared_lock = threading.Lock()
+
+
+def registry_for(storage: str | None) -> Registry:
+    """Return the registry for a client's ``rate_limit_storage``.
+
+    ``None`` is the in-process :data:`registry`; a ``redis://`` or ``rediss://`` URL (already
+    checked by :func:`okx_v5.settings.check_rate_limit_storage`) gets one
+    :class:`~okx_v5.ratelimit_redis.RedisLimiterRegistry` per URL and process.
+    """
+    if storage is None:
+        return registry
+    shared = _shared.get(storage)
+    if shared is None:
+        with _shared_lock:
+            shared = _shared.get(storage)
+            if shared is None:
+                # Imported here: redis and pyrate-limiter are an optional extra, and a client
+                # without a storage URL should not pay for importing them.
+                module = import_module("okx_v5.ratelimit_redis")
+                shared = _shared[storage] = module.RedisLimiterRegistry(storage)
+    return shared

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import ipaddress
 import math
-from urllib.parse import urlsplit
+import os
+import socket
+from importlib.util import find_spec
+from urllib.parse import SplitResult, urlsplit
 
 import requests
 
-from . import consts
+from . import consts, ratelimit
 from .exceptions import OkxParamsException
 
 __all__ = [
@@ -22,6 +25,8 @@ __all__ = [
     "check_domain",
     "check_flag",
     "check_proxy",
+    "check_rate_limit_host",
+    "check_rate_limit_storage",
     "check_retries",
     "check_session",
     "check_timeout",
@@ -29,10 +34,15 @@ __all__ = [
     "is_plain_loopback_http",
     "is_plain_remote_http",
     "mask_key",
-    "mask_url",
+    "redact_url",
 ]
 
 _NO_KEY = ("", "-1", None)
+STORAGE_ENV = "OKX_RATE_LIMIT_STORAGE"
+"""The environment variable read when a client is given no ``rate_limit_storage``."""
+_IN_PROCESS = ("", "memory://")
+_STORAGE_SCHEMES = ("redis", "rediss")
+_STORAGE_ALLOWED = "redis://[:password@]host[:port][/db] or rediss://..., or memory://"
 _FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
 
 
@@ -177,24 +187,12 @@ def check_proxy(proxy: object) -> str | None:
         return None
     if isinstance(proxy, str) and _is_url(proxy, _PROXY_SCHEMES):
         return proxy
-    shown = mask_url(proxy) if isinstance(proxy, str) else repr(proxy)
+    shown = repr(redact_url(proxy) if isinstance(proxy, str) else proxy)
     raise OkxParamsException(
         f"proxy is {shown}; a proxy URL such as http://host:port is required",
         param="proxy",
         allowed="a URL with scheme " + ", ".join(_PROXY_SCHEMES),
     )
-
-
-def mask_url(url: str) -> str:
-    """Return ``url`` with any password replaced by ``***``, for messages."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return repr("***") if "@" in url else repr(url)
-    userinfo, at, host = rest.rpartition("@")
-    if not at:
-        return repr(url)
-    user = userinfo.split(":", 1)[0]
-    return repr(f"{scheme}://{user}:***@{host}")
 
 
 def check_session(session: object) -> requests.Session | None:
@@ -227,3 +225,92 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with its password, if any, replaced by ``***``."""
+    try:
+        split = urlsplit(url)
+        password = split.password
+    except ValueError:
+        return "<unparsable URL>"
+    if not password:
+        return url
+    userinfo, _, hostinfo = split.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return split._replace(netloc=f"{user}:***@{hostinfo}").geturl()
+
+
+def check_rate_limit_storage(storage: object) -> str | None:
+    """Return the Redis URL limits are shared through, or ``None`` for in-process limits.
+
+    ``storage`` ``None`` means "not given": :data:`STORAGE_ENV` is read instead. ``""`` and
+    ``"memory://"`` ask for in-process limits. Anything else must be a ``redis://`` or
+    ``rediss://`` URL, and the ``redis`` extra must be installed.
+    """
+    name = "rate_limit_storage"
+    if storage is None:
+        name, storage = STORAGE_ENV, os.environ.get(STORAGE_ENV, "")
+    if storage in _IN_PROCESS:
+        return None
+    shown = redact_url(storage) if isinstance(storage, str) else storage
+    problem = _storage_problem(storage)
+    if problem:
+        raise OkxParamsException(
+            f"{name} is {shown!r}: {problem}; expected {_STORAGE_ALLOWED}",
+            param=name,
+            value=shown,
+            allowed=_STORAGE_ALLOWED,
+        )
+    if find_spec("redis") is None or find_spec("pyrate_limiter") is None:
+        raise OkxParamsException(
+            f"{name} is {shown!r}, but sharing rate limits through Redis needs the redis "
+            "extra: pip install 'okx-v5[redis]'",
+            param=name,
+            value=shown,
+            allowed=_STORAGE_ALLOWED,
+        )
+    assert isinstance(storage, str)
+    try:
+        # redis-py reads the URL's query options (timeouts, TLS files...) itself; building the
+        # registry now (it connects on first use) reports a bad one here, not mid-trade.
+        ratelimit.registry_for(storage)
+    except ValueError as exc:
+        password = urlsplit(storage).password
+        reason = str(exc).replace(password, "***") if password else str(exc)
+        raise OkxParamsException(
+            f"{name} is {shown!r}: {reason}", param=name, value=shown, allowed=_STORAGE_ALLOWED
+        ) from None
+    return storage
+
+
+def _storage_problem(storage: object) -> str:
+    if not isinstance(storage, str):
+        return "not a string"
+    try:
+        split: SplitResult = urlsplit(storage)
+        split.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "not a URL with a valid port"
+    if split.scheme not in _STORAGE_SCHEMES:
+        return "the scheme must be redis or rediss"
+    if not split.hostname:
+        return "no host"
+    db = split.path[1:]
+    if db and not (db.isascii() and db.isdecimal()):
+        return "the database must be a number, as in redis://host:6379/0"
+    return ""
+
+
+def check_rate_limit_host(host: object) -> str:
+    """Return the name IP rules are counted under: ``host``, or this machine's name if ``None``."""
+    if host is None:
+        return socket.gethostname()
+    if isinstance(host, str) and host.strip():
+        return host.strip()
+    raise OkxParamsException(
+        f"rate_limit_host is {host!r}; a non-empty name of the machine is required",
+        param="rate_limit_host",
+        value=host,
+        allowed="a non-empty string",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -23,6 +24,7 @@ from okx_v5.testing import FakeOKX
 from okx_v5.testing.pytest_plugin import fake_okx  # noqa: F401
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
+from .redisserver import RedisServer, running_redis
 
 # Shared, noisy machines: judge property tests by their properties, not by how fast examples
 # come (a fresh machine first builds hypothesis' character tables, which takes seconds).
@@ -37,6 +39,8 @@ def fresh_shared_state(monkeypatch: pytest.MonkeyPatch) -> ratelimit.LimiterRegi
     """Each test starts with empty rate-limit windows and unsynced clocks."""
     registry = ratelimit.LimiterRegistry()
     monkeypatch.setattr(ratelimit, "registry", registry)
+    monkeypatch.setattr(ratelimit, "_shared", {})
+    monkeypatch.delenv("OKX_RATE_LIMIT_STORAGE", raising=False)
     monkeypatch.setattr(clock, "clocks", clock.ClockRegistry())
     return registry
 
@@ -82,6 +86,12 @@ def leverage_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
     mocked.get(TIERS_URL, json=TIERS_ANSWER)
     return mocked
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A real redis-server on a free 127.0.0.1 port, in a temporary directory, no persistence."""
+    yield from running_redis(tmp_path)
 
 
 @pytest.fixture

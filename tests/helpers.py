@@ -99,3 +99,9 @@ class CannedAdapter(requests.adapters.BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def limiter_of(api: Any, endpoint: Any) -> Any:
+    """The one limiter a call of ``endpoint`` (a single rule, no split) passes through."""
+    ((limiter, _),) = api._limiters(endpoint, {})
+    return limiter

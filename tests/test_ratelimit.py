@@ -164,3 +164,17 @@ def test_rate_limit_false_never_waits(
         api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
     assert fake.slept == []
     assert len(tiers_ok.calls) == 30
+
+
+def test_several_requests_at_once_take_several_slots(fake: FakeTime) -> None:
+    limiter = RateLimiter(3, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    assert limiter.acquire(2) == 0.0
+    fake.now += 0.5
+    assert limiter.acquire(2) == pytest.approx(0.5)  # both wait for the first two to leave
+    assert limiter.reserve(1) == pytest.approx(0.5)  # at 101.0 two slots are taken, one free
+    with pytest.raises(ValueError, match="never fit"):
+        limiter.reserve(4)
+
+
+def test_clients_without_a_storage_use_the_in_process_registry() -> None:
+    assert ratelimit.registry_for(None) is ratelimit.registry
