@@ -1798,6 +1798,8 @@ def draft_all(args: argparse.Namespace) -> int:
             "endpoints": entries,
             "models": models,
         }
+        if existing and "init_defaults" in existing:  # written by hand, kept
+            data["init_defaults"] = existing["init_defaults"]
         changed = write_if_changed(target, dump(data))
         print(
             f"{module:22} {len(entries):3} endpoints, {len(kept):3} kept"

@@ -557,7 +557,8 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     annotations = " ".join(annotation(e, a) for e in endpoints for a in e["args"])
     results = " ".join(result_type(endpoint) for endpoint in endpoints)
     models = sorted({str((e.get("response") or {}).get("model")) for e in endpoints} - {"None"})
-    typing = used([("TYPE_CHECKING", True), ("Any", "Any" in annotations + results)])
+    init = bool(facts.get("init_defaults"))
+    typing = used([("TYPE_CHECKING", True), ("Any", init or "Any" in annotations + results)])
     abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)
@@ -574,6 +575,8 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     lines += [f"from typing import {', '.join(typing)}", ""]
     lines.append(f"from {up}endpoints import {group} as _endpoints")
+    if facts.get("init_defaults"):
+        lines.append(f"from {up} import consts")
     lines.append(f"from {up}okxclient import OkxClient")
     if params:
         lines.append(f"from {up}params import {', '.join(params)}")
@@ -587,11 +590,45 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
         f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, with typed answers.",
         4,
     )
+    if facts.get("init_defaults"):
+        lines += ["", *render_init(facts["init_defaults"])]
     for endpoint in endpoints:
         lines += ["", *render_method(endpoint)]
         for alias in endpoint.get("aliases", []):
             lines += ["", *render_method(endpoint, alias, endpoint["name"])]
     return "\n".join(lines) + "\n"
+
+
+CONSTRUCTOR = (
+    ("api_key", "str", '"-1"'),
+    ("api_secret_key", "str", '"-1"'),
+    ("passphrase", "str", '"-1"'),
+    ("use_server_time", "bool | None", "None"),
+    ("flag", "str | int", '"1"'),
+    ("domain", "str", "consts.API_URL"),
+    ("debug", "bool", "False"),
+    ("proxy", "str | None", "None"),
+)
+"""python-okx's constructor arguments, in order, with the defaults of most of its classes."""
+
+
+def render_init(defaults: Mapping[str, Any]) -> list[str]:
+    """A constructor with python-okx's defaults for this class where they differ."""
+    parts = []
+    for name, annotation, value in CONSTRUCTOR:
+        given = json_literal(defaults[name]) if name in defaults else value
+        parts.append(f"{name}: {annotation} = {given}")
+    names = ", ".join(name for name, _, _ in CONSTRUCTOR)
+    changed = ", ".join(f"``{name}={json_literal(value)}``" for name, value in defaults.items())
+    return [
+        "    def __init__(",
+        "        self,",
+        *(f"        {part}," for part in parts),
+        "        **settings: Any,",
+        "    ) -> None:",
+        *docstring(f"python-okx's constructor of this class, whose default is {changed}.", 8),
+        f"        super().__init__({names}, **settings)",
+    ]
 
 
 # -- okx_v5/consts.py ------------------------------------------------------------------------

@@ -1,0 +1,93 @@
+"""Every module, class and method of python-okx 0.4.4 exists in okx_v5 with the same signature.
+
+Found by walking the installed python-okx, so a method python-okx has and okx_v5 lacks fails
+here. Parameters must match in name, kind, order and default; okx_v5 may only add keyword-only
+ones (``validate``). python-okx's mutable ``[]`` defaults are ``()`` in okx_v5: the same wire.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from types import ModuleType
+
+import okx
+import pytest
+
+SKIPPED = {"okx.okxclient", "okx.consts", "okx.utils", "okx.exceptions", "okx.websocket"}
+
+
+def python_okx_modules() -> list[str]:
+    names = []
+    for info in pkgutil.walk_packages(okx.__path__, "okx."):
+        if info.ispkg or any(info.name.startswith(skip) for skip in SKIPPED):
+            continue
+        names.append(info.name)
+    return sorted(names)
+
+
+def api_classes(module: ModuleType) -> dict[str, type]:
+    return {
+        name: value
+        for name, value in vars(module).items()
+        if inspect.isclass(value) and value.__module__ == module.__name__
+    }
+
+
+def ours(name: str) -> ModuleType:
+    return importlib.import_module("okx_v5" + name.removeprefix("okx"))
+
+
+def comparable(signature: inspect.Signature) -> list[tuple[str, object, object]]:
+    """Name, kind and default of each parameter python-okx could have, ``[]`` read as ``()``."""
+    return [
+        (p.name, p.kind, () if p.default == [] else p.default)
+        for p in signature.parameters.values()
+        if p.kind not in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD)
+    ]
+
+
+MODULES = python_okx_modules()
+
+
+def test_python_okx_has_the_22_rest_modules_the_issue_names() -> None:
+    assert len(MODULES) == 22
+    assert "okx.Finance.Savings" in MODULES
+    assert sum(len(public_methods(cls)) for name in MODULES for cls in api_classes(
+        importlib.import_module(name)).values()) == 279  # fmt: skip
+
+
+def public_methods(cls: type) -> list[str]:
+    return [
+        name for name, value in vars(cls).items() if callable(value) and not name.startswith("_")
+    ]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_class_and_method_of_the_module_exists_with_python_okx_signature(
+    name: str,
+) -> None:
+    theirs = importlib.import_module(name)
+    mine = ours(name)
+    classes = api_classes(theirs)
+    assert classes
+    for class_name, cls in classes.items():
+        counterpart = getattr(mine, class_name)
+        assert comparable(inspect.signature(counterpart)) == comparable(inspect.signature(cls))
+        for method in public_methods(cls):
+            expected = comparable(inspect.signature(getattr(cls, method)))
+            assert comparable(inspect.signature(getattr(counterpart, method))) == expected, method
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_okx_v5_adds_only_keyword_only_arguments(name: str) -> None:
+    for class_name, cls in api_classes(importlib.import_module(name)).items():
+        counterpart = getattr(ours(name), class_name)
+        for method in public_methods(cls):
+            extra = [
+                p.name
+                for p in inspect.signature(getattr(counterpart, method)).parameters.values()
+                if p.kind is inspect.Parameter.KEYWORD_ONLY
+            ]
+            assert extra == ["validate"], method
