@@ -85,12 +85,26 @@ def test_processes_with_one_api_key_share_its_user_rule(redis_server: RedisServe
     assert admitted[-1] - admitted[0] < 14 * 63 + 100
 
 
+def booked(acquire: Callable[[], float]) -> tuple[float, float]:
+    """When the slot ``acquire`` booked can be (local monotonic time): its wait counts from the
+    moment Redis read its clock, somewhere within the call. The waits are recorded, not slept."""
+    before = time.monotonic()
+    wait = acquire()
+    return before + wait, time.monotonic() + wait
+
+
+def apart(first: tuple[float, float], later: tuple[float, float], seconds: float) -> bool:
+    """Whether two booked slots can be ``seconds`` apart (2 ms for the clocks' rounding)."""
+    return later[0] - first[1] - 0.002 <= seconds <= later[1] - first[0] + 0.002
+
+
 def test_refused_processes_book_the_next_slots_in_turn(redis_server: RedisServer) -> None:
     sleeps: list[float] = []
     fleet = [shared(redis_server.url, requests=3, sleep=sleeps.append) for _ in range(4)]
-    waits = [process.acquire() for process in fleet]
-    assert waits == pytest.approx([0.0, 0.105, 0.210, 0.315], abs=0.01)  # 0.3 s x 1.05 / 3 apart
-    assert sleeps == waits[1:]
+    slots = [booked(process.acquire) for process in fleet]
+    # 0.3 s x 1.05 / 3 apart, in the order they asked
+    assert all(apart(slots[0], slot, 0.105 * n) for n, slot in enumerate(slots))
+    assert len(sleeps) == 3
     # Each refused process asked twice: to learn when, and to book that moment. It then sleeps
     # once, until its slot; nobody wakes for a slot that another takes.
     evalsha = redis_server.client().info("commandstats")["cmdstat_evalsha"]
@@ -101,11 +115,12 @@ def test_ip_rules_are_counted_per_host(redis_server: RedisServer) -> None:
     scope = "ip:{}@https://www.okx.com"
     sleeps: list[float] = []
     host_a = shared(redis_server.url, scope.format("host-a"), sleep=sleeps.append)
-    for _ in range(5):
+    first = booked(host_a.acquire)
+    for _ in range(4):
         host_a.acquire()
     assert shared(redis_server.url, scope.format("host-b")).acquire() == 0.0
     same_host_elsewhere = shared(redis_server.url, scope.format("host-a"), sleep=sleeps.append)
-    assert same_host_elsewhere.acquire() == pytest.approx(5 * 0.063, abs=0.01)
+    assert apart(first, booked(same_host_elsewhere.acquire), 5 * 0.063)
 
 
 def test_clients_count_ip_rules_under_their_host_and_user_rules_under_their_key(
@@ -191,9 +206,9 @@ def test_a_restarted_redis_that_forgot_the_script_is_used_without_a_warning(
 ) -> None:
     sleeps: list[float] = []
     limiter = shared(redis_server.url, sleep=sleeps.append)
-    limiter.acquire()
+    first = booked(limiter.acquire)
     redis_server.client().script_flush()
-    assert limiter.acquire() == pytest.approx(0.063, abs=0.01)
+    assert apart(first, booked(limiter.acquire), 0.063)
     assert warnings_of(caplog) == []
 
 
@@ -233,9 +248,12 @@ def test_several_requests_at_once_take_the_middle_of_twice_as_many_slots(
     redis_server: RedisServer,
 ) -> None:
     limiter = shared(redis_server.url, sleep=[].append)
-    assert limiter.acquire(3) == pytest.approx(2 * 0.063, abs=0.01)  # slots 0-4, sent at 2
-    assert limiter.acquire(2) == pytest.approx(6 * 0.063, abs=0.01)  # slots 5-7, sent at 6
-    assert limiter.acquire(1) == pytest.approx(8 * 0.063, abs=0.01)
+    before = time.monotonic()
+    wait = limiter.acquire(3)
+    three = (before + wait, time.monotonic() + wait)
+    assert wait == pytest.approx(2 * 0.063, abs=0.01)  # slots 0-4 from now, sent at 2
+    assert apart(three, booked(lambda: limiter.acquire(2)), 4 * 0.063)  # slots 5-7, sent at 6
+    assert apart(three, booked(limiter.acquire), 6 * 0.063)  # slot 8
     with pytest.raises(ValueError, match="never fit"):
         limiter.acquire(6)
 
