@@ -11,36 +11,46 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import functools
 import hmac
 import json
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
+from typing import Any
 from urllib.parse import parse_qs
 
 from okx_v5 import consts as c
+from okx_v5.endpoint import Endpoint, RateLimit
+from okx_v5.endpoints import account, every, public_data
+from okx_v5.params import Choice, IdList
+from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
 from okx_v5.testing.script import Answer, Script
 
 __all__ = [
     "ERRORS",
     "POS_MODES",
+    "Call",
     "Exchange",
+    "Handler",
     "RecordedRequest",
     "Reply",
     "SlidingWindow",
     "error_reply",
     "origin_form",
+    "route",
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
     "50001": (503, "Service temporarily unavailable. Please try again later."),
     "50011": (429, "Too Many Requests"),
+    "50002": (400, "Json data format error"),
     "50014": (400, "Parameter {0} can not be empty."),
     "50101": (401, "APIKey does not match current environment."),
     "50102": (401, "Timestamp request expired."),
@@ -149,8 +159,37 @@ class _Account:
     levers: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
-_Endpoint = Callable[[Mapping[str, str], str, str], Reply]
-"""An endpoint gets (params, API key or "", client IP) and returns the answer."""
+@dataclass(frozen=True)
+class Call:
+    """One request as an endpoint's handler sees it, after authentication and checks."""
+
+    endpoint: Endpoint[Any]
+    params: Mapping[str, Any]
+    """The query's parameters (strings), or the keys of the JSON body."""
+    items: Sequence[Mapping[str, Any]]
+    """The items of a batch body (a JSON list); empty otherwise."""
+    key: str
+    """The API key of a signed request, else ``""``."""
+    client: str
+    """The client's IP address."""
+
+
+Handler = Callable[[Call], Reply]
+"""An endpoint's behaviour: the answer to one checked call."""
+
+
+def route(endpoint: Endpoint[Any]) -> tuple[str, str]:
+    """Where the exchange serves ``endpoint``: its (HTTP method, path)."""
+    return endpoint.method, endpoint.path
+
+
+@functools.cache
+def _routes() -> dict[tuple[str, str], Endpoint[Any]]:
+    """Every declared endpoint by (HTTP method, path); the first declaration of a path wins."""
+    routes: dict[tuple[str, str], Endpoint[Any]] = {}
+    for endpoint in every():
+        routes.setdefault((endpoint.method, endpoint.path), endpoint)
+    return routes
 
 
 class _ParamError(Exception):
@@ -261,14 +300,16 @@ class Exchange:
         self._accounts: dict[str, _Account] = {}
         self._requests: list[RecordedRequest] = []
         self._tiers = build_tiers()
-        self._leverage_limit = SlidingWindow(20, rate_window)
-        self._tiers_limit = SlidingWindow(10, rate_window)
-        # path -> (method, signed?, endpoint)
-        self._routes: dict[str, tuple[str, bool, _Endpoint]] = {
-            c.GET_LEVERAGE: ("GET", True, self._leverage_info),
-            c.TIER: ("GET", False, self._position_tiers),
-            c.SYSTEM_TIME: ("GET", False, self._server_time),
+        # OKX's documented windows, scaled so that its 2-second ones last ``rate_window``.
+        self._time_scale = rate_window / 2.0
+        self._windows: dict[tuple[str, RateLimit], SlidingWindow] = {}
+        self.handlers: dict[tuple[str, str], Handler] = {
+            route(account.GET_LEVERAGE): self._leverage_info,
+            route(public_data.GET_POSITION_TIERS): self._position_tiers,
+            route(public_data.GET_SYSTEM_TIME): self._server_time,
         }
+        """The endpoints with behaviour of their own, by :func:`route`; any other declared
+        endpoint answers OKX's documented example."""
 
     # -- state the tests control -------------------------------------------------------------
 
@@ -347,8 +388,7 @@ class Exchange:
         with self._lock:
             self._requests.clear()
             self._rate_limited = 0
-            self._leverage_limit.clear()
-            self._tiers_limit.clear()
+            self._windows.clear()
             for key in self._accounts:
                 self._accounts[key] = _Account()
 
@@ -390,21 +430,23 @@ class Exchange:
         self, method: str, target: str, headers: Mapping[str, str], body: bytes, client: str
     ) -> Reply:
         path, _, query = target.partition("?")
-        route = self._routes.get(path)
-        if route is None:
-            return Reply(404, _json({"code": "404", "msg": "Not Found", "data": []}))
-        allowed, signed, endpoint = route
-        if method != allowed:
-            return Reply(405, _json({"code": "405", "msg": "Method Not Allowed", "data": []}))
+        endpoint = _routes().get((method, path))
+        if endpoint is None:
+            known = any(route_path == path for _, route_path in _routes())
+            status, message = (405, "Method Not Allowed") if known else (404, "Not Found")
+            return Reply(status, _json({"code": str(status), "msg": message, "data": []}))
         key = ""
-        if signed:
+        if endpoint.signed is True or (endpoint.signed and c.OK_ACCESS_KEY.lower() in headers):
             auth = self._authenticate(method, target, headers, body)
             if isinstance(auth, Reply):
                 return auth
             key = auth
-        params = {name: values[0] for name, values in parse_qs(query).items()}
         try:
-            return endpoint(params, key, client)
+            call = _call(endpoint, method, query, body, key, client)
+            if self._limited(call):
+                return error_reply("50011")
+            _check(call)
+            return self.handlers.get(route(endpoint), _documented)(call)
         except _ParamError as error:
             return error_reply(error.code, error.param)
 
@@ -445,23 +487,31 @@ class Exchange:
             return error_reply("50113")
         return key
 
-    def _limited(self, window: SlidingWindow, identity: str) -> bool:
+    def _limited(self, call: Call) -> bool:
+        """Whether ``call`` goes over one of the endpoint's documented limits (counting it)."""
         if not self.rate_limits:
             return False
+        now = time.monotonic()
         with self._lock:
-            if window.allow(identity, time.monotonic()):
-                return False
-            self._rate_limited += 1
-            return True
+            for rule in call.endpoint.limits:
+                window = self._windows.get((call.endpoint.path, rule))
+                if window is None:
+                    window = SlidingWindow(rule.requests, rule.seconds * self._time_scale)
+                    self._windows[(call.endpoint.path, rule)] = window
+                who = call.key if rule.scope == "user" else call.client or "127.0.0.1"
+                for share in _shares(rule, call):
+                    if not window.allow(who + share, now):
+                        self._rate_limited += 1
+                        return True
+        return False
 
     # -- endpoints -----------------------------------------------------------------------------
 
-    def _server_time(self, params: Mapping[str, str], key: str, client: str) -> Reply:
+    def _server_time(self, call: Call) -> Reply:
         return _ok([{"ts": str(int(self.now() * 1000))}])
 
-    def _leverage_info(self, params: Mapping[str, str], key: str, client: str) -> Reply:
-        if self._limited(self._leverage_limit, key):
-            return error_reply("50011")
+    def _leverage_info(self, call: Call) -> Reply:
+        params, key = call.params, call.key
         mgn_mode = _choice(params, "mgnMode", TD_MODES)
         if not params.get("instId") and not params.get("ccy"):
             raise _ParamError("50014", "instId")
@@ -491,9 +541,8 @@ class Exchange:
         lever = account.levers.get((name, mgn_mode, side), self.default_lever)
         return {"ccy": ccy, "instId": inst_id, "mgnMode": mgn_mode, "posSide": side, "lever": lever}
 
-    def _position_tiers(self, params: Mapping[str, str], key: str, client: str) -> Reply:
-        if self._limited(self._tiers_limit, client or "127.0.0.1"):
-            return error_reply("50011")
+    def _position_tiers(self, call: Call) -> Reply:
+        params = call.params
         inst_type = _choice(params, "instType", INST_TYPES)
         td_mode = _choice(params, "tdMode", TD_MODES)
         tier = params.get("tier", "")
@@ -525,3 +574,54 @@ class Exchange:
                 raise _ParamError("51000", "ccy")
             return [TierKey(inst_type, ccy=ccy) for ccy in _ids(params, "ccy", 1, _CCY)]
         raise _ParamError("50014", "instId")
+
+
+def _call(
+    endpoint: Endpoint[Any], method: str, query: str, body: bytes, key: str, client: str
+) -> Call:
+    """The call as a handler sees it: the query's parameters, or the JSON body's."""
+    if method == "GET":
+        params = {name: values[0] for name, values in parse_qs(query).items()}
+        return Call(endpoint, params, (), key, client)
+    try:
+        payload = json.loads(body) if body.strip() else {}
+    except ValueError:
+        raise _ParamError("50002", "") from None
+    if isinstance(payload, list):
+        items = tuple(item for item in payload if isinstance(item, Mapping))
+        return Call(endpoint, items[0] if len(items) == 1 else {}, items, key, client)
+    if not isinstance(payload, Mapping):
+        raise _ParamError("50002", "")
+    return Call(endpoint, payload, (), key, client)
+
+
+def _check(call: Call) -> None:
+    """Refuse what OKX refuses of the declared parameters: 50014 when a required one is
+    missing, 51000 when a value is not one OKX lists or there are too many IDs."""
+    params = call.params
+    for param in call.endpoint.params:
+        value = params.get(param.key)
+        if value is None or value == "":
+            if param.required:
+                raise _ParamError("50014", param.key)
+            continue
+        rule = param.rule
+        if isinstance(rule, Choice) and str(value) not in rule.values:
+            raise _ParamError("51000", param.key)
+        if isinstance(rule, IdList) and len(str(value).split(",")) > rule.max_items:
+            raise _ParamError("51000", param.key)
+    for condition in call.endpoint.requires:
+        if condition.problem(params):
+            raise _ParamError("50014", condition.names[0])
+
+
+def _shares(rule: RateLimit, call: Call) -> list[str]:
+    """The parts of a budget a call counts against: one per item of a counted batch."""
+    items = call.items or (call.params,)
+    shares = ["".join(f"|{name}={item.get(name, '')}" for name in rule.per) for item in items]
+    return shares if rule.count == "item" else list(dict.fromkeys(shares))
+
+
+def _documented(call: Call) -> Reply:
+    """The answer of an endpoint without behaviour of its own: OKX's documented example."""
+    return _ok(example(call.endpoint.method, call.endpoint.path))

@@ -29,6 +29,7 @@ def test_url_is_local_with_an_ephemeral_port(okx: FakeOKX) -> None:
 def test_many_requests_on_one_session_use_one_connection(
     okx: FakeOKX, session: requests.Session
 ) -> None:
+    okx.rate_limits = False
     for _ in range(50):
         assert session.get(okx.url + TIME).status_code == 200
     assert okx.connections == 1
@@ -42,6 +43,8 @@ def test_each_new_client_is_a_new_connection(okx: FakeOKX) -> None:
 
 
 def test_concurrent_clients_are_served_and_recorded(okx: FakeOKX) -> None:
+    okx.rate_limits = False
+
     def client() -> set[int]:
         with requests.Session() as session:
             return {session.get(okx.url + TIME).status_code for _ in range(20)}
