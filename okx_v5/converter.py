@@ -149,10 +149,14 @@ converter = _make_converter()
 
 
 def structure_items(items: object, model: Any) -> list[Any]:
-    """Return ``items`` (OKX's ``data`` list) as a list of ``model`` instances.
+    """Return ``items`` (OKX's ``data``) as a list of ``model`` instances.
 
+    ``data`` is a list of items, except for a few endpoints where it is one object, or one
+    row of a row model (an array of values): those are read as a list of that one item.
     Raises :class:`StructureError` naming the first item and field that do not fit.
     """
+    if isinstance(items, Mapping) or (is_row(model) and _is_one_row(items)):
+        items = [items]
     if not isinstance(items, Sequence) or isinstance(items, (str, bytes)):
         raise StructureError(f"data is {type(items).__name__}, not a list")
     structure = _structurers.get(model)
@@ -162,6 +166,11 @@ def structure_items(items: object, model: Any) -> list[Any]:
         return list(map(structure, items))
     except Exception:
         raise StructureError(_diagnose(items, model)) from None
+
+
+def _is_one_row(items: object) -> bool:
+    """Whether ``items`` is a single array of values rather than a list of arrays."""
+    return isinstance(items, list) and bool(items) and not isinstance(items[0], list | dict)
 
 
 _structurers: dict[Any, Callable[[Any], Any]] = {}

@@ -18,6 +18,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import attrs
 import requests
 import urllib3.exceptions
 
@@ -218,6 +219,8 @@ class OkxClient:
         endpoint keeps its rate limits and typed ``data``; any other is sent signed when the
         client has a key, as python-okx does."""
         declared = find(method, request_path.partition("?")[0])
+        if declared is not None and declared.path != request_path:
+            declared = attrs.evolve(declared, path=request_path)  # keep the caller's query
         endpoint = declared or Endpoint(
             name=f"{method.upper()} {request_path}",
             method=method.upper(),

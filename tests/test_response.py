@@ -124,12 +124,22 @@ def test_a_malformed_item_raises_naming_the_field(
     assert caught.value.status_code == 200
 
 
-def test_data_that_is_not_a_list_raises(
+def test_data_that_is_neither_a_list_nor_an_object_raises(
     public: PublicData.PublicAPI, mocked: responses.RequestsMock
 ) -> None:
-    mocked.get(TIERS_URL, json={"code": "0", "msg": "", "data": {"tier": "1"}})
-    with pytest.raises(OkxResponseException, match="data is dict, not a list"):
+    mocked.get(TIERS_URL, json={"code": "0", "msg": "", "data": "1"})
+    with pytest.raises(OkxResponseException, match="data is str, not a list"):
         _ = public.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT").data
+
+
+def test_data_that_is_one_object_reads_as_a_list_of_that_item(
+    public: PublicData.PublicAPI, mocked: responses.RequestsMock
+) -> None:
+    # a few endpoints answer one object (index components, supported coins)
+    mocked.get(TIERS_URL, json={"code": "0", "msg": "", "data": {"tier": "1"}})
+    result = public.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+    assert [item.tier for item in result.data] == [1]
+    assert result["data"] == {"tier": "1"}  # the dict stays python-okx's
 
 
 def test_an_okx_error_code_is_returned_not_raised(

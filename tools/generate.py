@@ -661,7 +661,8 @@ def outputs() -> Iterator[tuple[Path, str]]:
         module, source = facts["module"], path.name
         group = group_of(module)
         yield PACKAGE / "endpoints" / f"{group}.py", render_endpoints(facts, source)
-        yield PACKAGE / "models" / f"{group}.py", render_models(facts, source)
+        if facts["models"]:
+            yield PACKAGE / "models" / f"{group}.py", render_models(facts, source)
         parts = module.split(".")
         target = PACKAGE.joinpath(*parts[:-1], parts[-1] + ".py")
         yield target, render_api(facts, source, len(parts) - 1)
@@ -703,7 +704,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     args = parser.parse_args(argv)
     stale = []
+    written = set()
     for path, raw in outputs():
+        written.add(path)
         text = formatted(path, raw)
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
@@ -711,12 +714,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-    if args.check and stale:
-        print("stale (run python tools/generate.py):", *stale, sep="\n  ", file=sys.stderr)
+    orphans = [path for path in generated_files() if path not in written]
+    if args.check and (stale or orphans):
+        names = [*stale, *(f"{path.relative_to(ROOT)} (no facts make it)" for path in orphans)]
+        print("stale (run python tools/generate.py):", *names, sep="\n  ", file=sys.stderr)
         return 1
+    for path in orphans:
+        path.unlink()
+        print("removed", path.relative_to(ROOT))
     for path in stale:
         print("wrote", path)
     return 0
+
+
+def generated_files() -> list[Path]:
+    """The files of the package this script wrote (they say so in their first lines)."""
+    mark = HEADER.split("{")[0]
+    return [
+        path for path in PACKAGE.rglob("*.py") if mark in path.read_text(encoding="utf-8")[:400]
+    ]
 
 
 if __name__ == "__main__":
