@@ -11,6 +11,12 @@ PASSPHRASE = "bench-passphrase"
 
 LEVERAGE_PATH = "/api/v5/account/leverage-info"
 TIERS_PATH = "/api/v5/public/position-tiers"
+ORDER_PATH = "/api/v5/trade/order"
+BALANCE_PATH = "/api/v5/account/balance"
+
+# place_order: a limit order, as python-okx's example places one; the body python-okx sends.
+ORDER = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "limit", "sz": "0.01"}
+ORDER_PX = "65000.5"
 
 # get_leverage: 20 instruments (OKX's maximum per call), each with a long and a short item.
 _BASES = ("BTC", "ETH", "SOL", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT", "LTC")
@@ -69,8 +75,70 @@ def many_tiers(count: int, *, distinct: bool = False) -> bytes:
     return json.dumps({"code": "0", "msg": "", "data": data}).encode()
 
 
+def order_answer() -> dict[str, Any]:
+    item = {"clOrdId": "", "ordId": "312269865356374016", "tag": "", "ts": "1695190491421"}
+    return {"code": "0", "msg": "", "data": [{**item, "sCode": "0", "sMsg": "Order placed"}]}
+
+
+# get_account_balance: 20 currencies, each with every field OKX documents for a detail.
+_DETAIL_NUMBERS = [
+    "availBal",
+    "availEq",
+    "borrowFroz",
+    "cashBal",
+    "crossLiab",
+    "disEq",
+    "eq",
+    "eqUsd",
+    "smtSyncEq",
+    "spotCopyTradingEq",
+    "fixedBal",
+    "frozenBal",
+    "imr",
+    "interest",
+    "isoEq",
+    "isoLiab",
+    "isoUpl",
+    "liab",
+    "maxLoan",
+    "mgnRatio",
+    "mmr",
+    "notionalLever",
+    "ordFrozen",
+    "rewardBal",
+    "spotInUseAmt",
+    "clSpotInUseAmt",
+    "maxSpotInUse",
+    "spotIsoBal",
+    "stgyEq",
+    "twap",
+    "upl",
+    "uplLiab",
+    "spotBal",
+    "openAvgPx",
+    "accAvgPx",
+    "spotUpl",
+    "spotUplRatio",
+    "totalPnl",
+    "totalPnlRatio",
+]
+
+
+def balance_answer() -> dict[str, Any]:
+    details = []
+    for number, base in enumerate(_BASES, start=1):
+        detail: dict[str, Any] = dict.fromkeys(_DETAIL_NUMBERS, f"{number * 1.25:.8f}")
+        detail.update(ccy=base, uTime="1705449605015", collateralEnabled=False)
+        details.append(detail)
+    top = dict.fromkeys(("adjEq", "imr", "isoEq", "mmr", "totalEq"), "55415.624719833286")
+    top.update(uTime="1705474164160", upl="0", notionalUsd="0", mgnRatio="", details=details)
+    return {"code": "0", "msg": "", "data": [top]}
+
+
 ANSWERS: dict[str, bytes] = {
     LEVERAGE_PATH: json.dumps(leverage_answer()).encode(),
     TIERS_PATH: json.dumps(tiers_answer()).encode(),
+    ORDER_PATH: json.dumps(order_answer()).encode(),
+    BALANCE_PATH: json.dumps(balance_answer()).encode(),
 }
 TOO_MANY = json.dumps({"code": "50011", "msg": "Too Many Requests", "data": []}).encode()

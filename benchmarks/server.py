@@ -84,7 +84,13 @@ def serve_connection(conn: socket.socket, state: State, answers: dict[str, bytes
                     return
                 buffer += chunk
             head, buffer = buffer.split(b"\r\n\r\n", 1)
-            # GET requests only: no body to skip.
+            length = _content_length(head)
+            while len(buffer) < length:  # a POST's body, read and dropped
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            buffer = buffer[length:]
             target = head.split(b"\r\n", 1)[0].split(b" ")[1].decode()
             path = target.split("?", 1)[0]
             if path.startswith("/__"):
@@ -94,6 +100,14 @@ def serve_connection(conn: socket.socket, state: State, answers: dict[str, bytes
             else:
                 reply = answers.get(path, not_found)
             conn.sendall(reply)
+
+
+def _content_length(head: bytes) -> int:
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
 
 
 def main() -> None:

@@ -10,6 +10,8 @@ into ``True``, and refuse floats' silent precision loss by reading them through 
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
@@ -159,9 +161,7 @@ def structure_items(items: object, model: Any) -> list[Any]:
         items = [items]
     if not isinstance(items, Sequence) or isinstance(items, (str, bytes)):
         raise StructureError(f"data is {type(items).__name__}, not a list")
-    structure = _structurers.get(model)
-    if structure is None:
-        structure = _structurers[model] = _make_structurer(model)
+    structure = _structurer_of(model)
     try:
         return list(map(structure, items))
     except Exception:
@@ -174,6 +174,26 @@ def _is_one_row(items: object) -> bool:
 
 
 _structurers: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _structurer_of(model: Any) -> Callable[[Any], Any]:
+    structure = _structurers.get(model)
+    if structure is None:
+        structure = _structurers[model] = _make_structurer(model)
+    return structure
+
+
+def _nested(field_type: Any) -> Any:
+    """The model of a field typed ``list[Model] | None``, or ``None`` for any other type."""
+    options = typing.get_args(field_type)
+    if len(options) != 2 or type(None) not in options:
+        return None
+    inner = options[0] if options[1] is type(None) else options[1]
+    if typing.get_origin(inner) is not list:
+        return None
+    (model,) = typing.get_args(inner)
+    return model if attrs.has(model) else None
+
 
 # Inline forms of the scalar hooks for their common case (a non-empty string). Anything else
 # — "", None, numbers, garbage — goes to the hook itself, so the hooks stay the one definition
@@ -210,15 +230,20 @@ def _make_structurer(model: Any) -> Callable[[Any], Any]:
     """Return a function structuring one wire item into ``model``, generated from its fields.
 
     It does what the converter's generic rules do (same wire names or positions, same scalar
-    hooks, positional construction) minus cattrs' per-field dispatch. Models with anything else
-    (a nested model or list, a default other than ``None``, an attribute that is not an
-    ``__init__`` argument) use the converter itself.
+    hooks, nested lists of models by their own such function, positional construction) minus
+    cattrs' per-field dispatch. Models with anything else (a nested model that is not in a
+    list, a default other than ``None``, an attribute that is not an ``__init__`` argument) use
+    the converter itself.
     """
     if not attrs.has(model):
         return lambda item: converter.structure(item, model)
     fields = attrs.fields(attrs.resolve_types(model))  # string annotations to types, as cattrs
     if not all(
-        f.type in _SCALARS and f.default is None and f.init and f.alias == f.name for f in fields
+        (f.type in _SCALARS or _nested(f.type) is not None)
+        and f.default is None
+        and f.init
+        and f.alias == f.name
+        for f in fields
     ):
         return lambda item: converter.structure(item, model)
     namespace: dict[str, Any] = {
@@ -235,14 +260,28 @@ def _make_structurer(model: Any) -> Callable[[Any], Any]:
     arguments = []
     for index, field in enumerate(fields):
         value, hook = f"v{index}", f"_h{index}"
-        namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
         lines.append(f"    {value} = " + read.format(index=index, name=field_wire_name(field)))
+        inner = _nested(field.type)
+        if inner is not None:
+            namespace[f"_m{index}"] = _structurer_of(inner)
+            namespace[hook] = functools.partial(_structure_as, field.type)
+            arguments.append(
+                f"[_m{index}(x) for x in {value}] if {value}.__class__ is list "
+                f"else {hook}({value}, None)"
+            )
+            continue
+        namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
         arguments.append(_INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)"))
     lines.append("    return _model(")
     lines.extend(f"        {argument}," for argument in arguments)
     lines.append("    )")
     exec("\n".join(lines), namespace)  # the code is generated from the model's fields
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _structure_as(field_type: Any, value: object, _: object) -> Any:
+    """The converter's reading of a nested field that is not a list (``None``, or garbage)."""
+    return converter.structure(value, field_type)
 
 
 def _diagnose(items: Sequence[object], model: Any) -> str:

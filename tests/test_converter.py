@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from okx_v5 import converter as conv
 from okx_v5.converter import StructureError, converter, structure_items
 from okx_v5.models import LeverageInfo, PositionTier
+from okx_v5.models.account import AccountBalance, AccountBalanceDetails
+from okx_v5.models.market_data import Orderbook
 
 wire_values = st.one_of(
     st.none(),
@@ -45,6 +47,34 @@ def outcome(fn: Any, items: list[Any], model: type[Any]) -> object:
 @given(st.lists(tier_items, max_size=4))
 def test_generated_path_matches_the_generic_rule_for_any_item(items: list[Any]) -> None:
     assert outcome(structure_items, items, PositionTier) == outcome(generic, items, PositionTier)
+
+
+DETAIL_NAMES = [conv.field_wire_name(f) for f in attrs.fields(AccountBalanceDetails)]
+balance_items = st.fixed_dictionaries(
+    {},
+    optional={
+        "totalEq": wire_values,
+        "uTime": wire_values,
+        "details": st.one_of(
+            wire_values, st.lists(st.dictionaries(st.sampled_from(DETAIL_NAMES), wire_values))
+        ),
+    },
+)
+
+
+@given(st.lists(balance_items, max_size=3))
+def test_generated_path_matches_the_generic_rule_for_nested_lists(items: list[Any]) -> None:
+    assert outcome(structure_items, items, AccountBalance) == outcome(
+        generic, items, AccountBalance
+    )
+
+
+BOOK_LEVEL = st.lists(wire_values, max_size=5)
+
+
+@given(st.lists(st.fixed_dictionaries({"asks": st.lists(BOOK_LEVEL), "ts": wire_values})))
+def test_generated_path_matches_the_generic_rule_for_nested_rows(items: list[Any]) -> None:
+    assert outcome(structure_items, items, Orderbook) == outcome(generic, items, Orderbook)
 
 
 def test_numbers_read_through_the_cache_are_equal_to_parsed_ones() -> None:
