@@ -16,13 +16,11 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import requests
-import urllib3.exceptions
 
-from . import __version__, consts, quirks, ratelimit
+from . import consts, quirks, ratelimit
 from .clock import MAX_AGE, clock_for
 from .endpoint import Endpoint, RateLimit
 from .endpoints import find
@@ -32,7 +30,6 @@ from .exceptions import (
     OkxParamsException,
     OkxRequestException,
     OkxResponseException,
-    OkxTimeoutException,
     excerpt,
 )
 from .params import json_body, query_string, query_value
@@ -54,8 +51,10 @@ from .settings import (
     is_plain_remote_http,
     mask_key,
 )
-from .transport import EnvironmentSettings, OkxAdapter, build_request, read_body
 from .utils import get_timestamp, pre_hash, sign
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["OkxClient", "Timeout"]
 
@@ -67,8 +66,6 @@ Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
-USER_AGENT = f"okx_v5/{__version__} python-requests/{requests.__version__}"
-"""Sent unless the session was given a User-Agent of its own."""
 
 EARLIEST_SERVER_TIME_MS = 1_483_228_800_000
 """2017-01-01 UTC: OKX's V5 API did not exist before; an earlier server time cannot be right."""
@@ -147,7 +144,9 @@ class OkxClient:
         self.__passphrase = passphrase
         self._has_credentials = all(map(is_given, (api_key, api_secret_key, passphrase)))
         self._owns_session = given_session is None
-        self.session = given_session if given_session is not None else _new_session()
+        from .transport import EnvironmentSettings, new_session  # requests comes with it
+
+        self.session = given_session if given_session is not None else new_session()
         self._environment = EnvironmentSettings(self.session, self.domain, self.proxy)
         self._base_headers = {
             consts.CONTENT_TYPE: consts.APPLICATION_JSON,
@@ -406,6 +405,9 @@ class OkxClient:
         Raises :class:`~okx_v5.exceptions.OkxRequestException` when no answer came and
         :class:`~okx_v5.exceptions.OkxResponseException` when the answer is not OKX's JSON.
         """
+        # requests is imported with the first client, not with okx_v5 (see transport)
+        from .transport import USER_AGENT, build_request, failure, read_body
+
         method = endpoint.method
         headers = self._headers(method, path, body, signed=signed)
         payload = None if body is None else body.encode()
@@ -425,7 +427,7 @@ class OkxClient:
             )
             content = read_body(response)
         except Exception as exc:  # whatever the session raised, in one hierarchy
-            raise _failure(exc, method, path, self.timeout) from exc
+            raise failure(exc, method, path, self.timeout) from exc
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",
@@ -498,15 +500,7 @@ def _shares(rule: RateLimit, payload: Any) -> list[tuple[str, int]]:
     return list(shares.items())
 
 
-def _new_session() -> requests.Session:
-    session = requests.Session()
-    adapter = OkxAdapter()
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
-
-
-def _decode(method: str, path: str, response: requests.Response, content: bytes) -> dict[str, Any]:
+def _decode(method: str, path: str, response: Any, content: bytes) -> dict[str, Any]:
     """Return OKX's JSON object from ``content``, or raise ``OkxResponseException``."""
     # OKX always answers a JSON object: anything else is refused before it is decoded, so a
     # huge HTML page or binary body is never copied into a string.
@@ -529,44 +523,6 @@ def _decode(method: str, path: str, response: requests.Response, content: bytes)
         method=method,
         path=path,
     )
-
-
-def _failure(exc: Exception, method: str, path: str, timeout: Timeout) -> OkxException:
-    """The okx_v5 exception for what went wrong while sending or reading."""
-    if isinstance(exc, OkxException):
-        return exc
-    if isinstance(exc, requests.Timeout) or _caused_by(exc, urllib3.exceptions.ReadTimeoutError):
-        return OkxTimeoutException(
-            f"no answer within {timeout} s: {exc}",
-            method=method,
-            path=path,
-            sent=not isinstance(exc, requests.ConnectTimeout),
-        )
-    if isinstance(exc, requests.RequestException):
-        never_sent = _caused_by(exc, urllib3.exceptions.NewConnectionError)
-        return OkxRequestException(
-            f"request failed: {exc}", method=method, path=path, sent=not never_sent
-        )
-    # A hook, an adapter or a mock of the session's raised something of its own.
-    return OkxRequestException(
-        f"request failed: {type(exc).__name__}: {exc}", method=method, path=path
-    )
-
-
-def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
-    """Whether ``kind`` is among the errors ``exc`` wraps (requests and urllib3 nest them)."""
-    seen: set[int] = set()
-    todo: list[object] = [exc]
-    while todo:
-        current = todo.pop()
-        if not isinstance(current, BaseException) or id(current) in seen:
-            continue
-        if isinstance(current, kind):
-            return True
-        seen.add(id(current))
-        todo.extend((current.__cause__, current.__context__, getattr(current, "reason", None)))
-        todo.extend(current.args)
-    return False
 
 
 def _check_server_time(answer: OkxResponse[Any], server_ms: int | None, local: float) -> None:

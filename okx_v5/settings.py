@@ -12,12 +12,14 @@ import math
 import os
 import socket
 from importlib.util import find_spec
+from typing import TYPE_CHECKING
 from urllib.parse import SplitResult, urlsplit
-
-import requests
 
 from . import consts, ratelimit
 from .exceptions import OkxParamsException
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = [
     "check_budget",
@@ -197,6 +199,8 @@ def check_proxy(proxy: object) -> str | None:
 
 def check_session(session: object) -> requests.Session | None:
     """Return ``session`` if it is ``None`` or a ``requests.Session``, or raise."""
+    import requests  # only a client given a session needs requests to check it
+
     if session is None or isinstance(session, requests.Session):
         return session
     raise OkxParamsException(

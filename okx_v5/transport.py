@@ -7,7 +7,9 @@ are at call time, and mocks that patch ``Session.send``, ``Session.get_adapter``
 request. What requests would work out again on every call from the environment (proxy and CA
 bundle variables) is read once, when the client is built.
 
-A session the client creates itself gets :class:`OkxAdapter`, which differs from requests' own
+This is the one module of okx_v5 that imports requests; the client imports it when the first
+client is built, so that importing an API module stays light. A session the client creates
+itself gets :class:`OkxAdapter`, which differs from requests' own
 ``HTTPAdapter`` in one respect: an informational ``1xx`` answer (``103 Early Hints``) is read
 past, not taken as the answer.
 """
@@ -20,16 +22,32 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
+import urllib3.exceptions
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import default_user_agent, get_encoding_from_headers, get_environ_proxies
 from urllib3 import BaseHTTPResponse, HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connectionpool import ConnectionPool
 
+from . import __version__
+from .exceptions import OkxException, OkxRequestException, OkxTimeoutException
+
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection, BaseHTTPSConnection
 
-__all__ = ["EnvironmentSettings", "OkxAdapter", "build_request", "origin", "read_body"]
+__all__ = [
+    "USER_AGENT",
+    "EnvironmentSettings",
+    "OkxAdapter",
+    "build_request",
+    "failure",
+    "new_session",
+    "origin",
+    "read_body",
+]
+
+USER_AGENT = f"okx_v5/{__version__} python-requests/{requests.__version__}"
+"""Sent unless the session was given a User-Agent of its own."""
 
 _REQUESTS_USER_AGENT = default_user_agent()
 
@@ -219,3 +237,50 @@ def read_body(response: requests.Response) -> bytes:
         return b"".join(response.iter_content(chunk_size=None))
     finally:
         response.close()
+
+
+def new_session() -> requests.Session:
+    """A session of the client's own: requests' defaults, with :class:`OkxAdapter` mounted."""
+    session = requests.Session()
+    adapter = OkxAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+def failure(exc: Exception, method: str, path: str, timeout: object) -> OkxException:
+    """The okx_v5 exception for what went wrong while sending or reading."""
+    if isinstance(exc, OkxException):
+        return exc
+    if isinstance(exc, requests.Timeout) or _caused_by(exc, urllib3.exceptions.ReadTimeoutError):
+        return OkxTimeoutException(
+            f"no answer within {timeout} s: {exc}",
+            method=method,
+            path=path,
+            sent=not isinstance(exc, requests.ConnectTimeout),
+        )
+    if isinstance(exc, requests.RequestException):
+        never_sent = _caused_by(exc, urllib3.exceptions.NewConnectionError)
+        return OkxRequestException(
+            f"request failed: {exc}", method=method, path=path, sent=not never_sent
+        )
+    # A hook, an adapter or a mock of the session's raised something of its own.
+    return OkxRequestException(
+        f"request failed: {type(exc).__name__}: {exc}", method=method, path=path
+    )
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is among the errors ``exc`` wraps (requests and urllib3 nest them)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        current = todo.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        todo.extend((current.__cause__, current.__context__, getattr(current, "reason", None)))
+        todo.extend(current.args)
+    return False

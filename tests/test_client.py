@@ -314,3 +314,18 @@ def test_an_adapter_mounted_after_construction_gets_the_calls() -> None:
     assert canned.urls == [
         "https://okx.invalid/api/v5/public/position-tiers?instType=SWAP&tdMode=cross&instFamily=BTC-USDT"
     ]
+
+
+def test_importing_an_api_module_loads_no_http_stack_until_a_client_is_built() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okx_v5.Account, okx_v5.Trade, okx_v5.Finance.Savings\n"
+        "loaded = lambda: sorted({m.split('.')[0] for m in sys.modules} & {'requests', 'urllib3', 'cattrs'})\n"
+        "print(loaded())\n"
+        "okx_v5.Trade.TradeAPI()\n"
+        "print(loaded())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines() == ["[]", "['requests', 'urllib3']"]
