@@ -165,12 +165,15 @@ class OkxClient:
     @classmethod
     def from_env(cls: type[_C], **kwargs: Any) -> _C:
         """Return a client configured from ``OKX_API_KEY``, ``OKX_API_SECRET``,
-        ``OKX_PASSPHRASE`` and ``OKX_FLAG`` (demo ``'1'`` when unset); ``kwargs`` override."""
+        ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset) and ``OKX_DOMAIN`` (OKX's
+        host when unset: point it at a ``FakeOKX`` to run a script offline); ``kwargs``
+        override them."""
         settings: dict[str, Any] = {
             "api_key": os.environ.get("OKX_API_KEY", "-1"),
             "api_secret_key": os.environ.get("OKX_API_SECRET", "-1"),
             "passphrase": os.environ.get("OKX_PASSPHRASE", "-1"),
             "flag": os.environ.get("OKX_FLAG", consts.DEMO_TRADING),
+            "domain": os.environ.get("OKX_DOMAIN") or consts.API_URL,
         }
         settings.update(kwargs)
         return cls(**settings)

@@ -100,8 +100,12 @@ class OkxResponse(dict[str, Any], Generic[T]):
     def to_records(self) -> list[dict[str, Any]]:
         """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name.
 
-        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``.
+        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``. An OKX
+        error without items raises its exception (see :meth:`raise_for_code`) rather than
+        look like an empty answer; a batch's answer keeps its items, each with its own code.
         """
+        if not self.ok and not self.get("data"):
+            self.raise_for_code()
         return [_record(item) for item in self.data]
 
     def _repr_html_(self) -> str:

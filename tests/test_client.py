@@ -15,6 +15,7 @@ import okx_v5.PublicData as PublicData
 from okx_v5 import AccountAPI, OkxParamsException, PublicAPI, consts
 from okx_v5.endpoint import RateLimit
 from okx_v5.okxclient import OkxClient
+from okx_v5.testing import FakeOKX
 
 from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, CannedAdapter
 
@@ -205,13 +206,22 @@ def test_from_env_reads_the_four_variables(monkeypatch: pytest.MonkeyPatch) -> N
     assert (api.API_KEY, api.flag, api.timeout, api._has_credentials) == (KEY, "0", 3, True)
 
 
-def test_from_env_without_variables_gives_a_demo_client_without_key(
+def test_from_env_without_variables_gives_a_demo_client_of_okx_without_key(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name in ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE", "OKX_FLAG"):
+    for name in ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE", "OKX_FLAG", "OKX_DOMAIN"):
         monkeypatch.delenv(name, raising=False)
     api = PublicAPI.from_env()
-    assert (api.flag, api._has_credentials) == ("1", False)
+    assert (api.flag, api._has_credentials, api.domain) == ("1", False, "https://www.okx.com")
+
+
+def test_from_env_points_at_the_domain_of_okx_domain(
+    monkeypatch: pytest.MonkeyPatch, fake_okx: FakeOKX
+) -> None:
+    monkeypatch.setenv("OKX_DOMAIN", fake_okx.url)
+    with PublicAPI.from_env() as api:
+        assert api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT").ok
+    assert len(fake_okx.requests) == 1
 
 
 def test_repr_masks_the_key_and_hides_secrets() -> None:

@@ -6,13 +6,24 @@ import json
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import pytest
 import responses
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
+import okx_v5.Trade as Trade
 from okx_v5 import display
+from okx_v5.exceptions import OkxAPIException
 
-from .helpers import LEVERAGE_ANSWER, LEVERAGE_URL, TIERS_ANSWER, TIERS_URL
+from .helpers import (
+    KEY,
+    LEVERAGE_ANSWER,
+    LEVERAGE_URL,
+    PASSPHRASE,
+    SECRET,
+    TIERS_ANSWER,
+    TIERS_URL,
+)
 
 
 class _Cells(HTMLParser):
@@ -159,11 +170,24 @@ def test_to_records_gives_plain_dicts_of_typed_values(
     assert json.dumps(records, default=str)  # plain values only
 
 
-def test_to_records_of_an_error_is_empty(
+def test_to_records_of_an_error_raises_it_instead_of_looking_empty(
     account: Account.AccountAPI, mocked: responses.RequestsMock
 ) -> None:
-    mocked.get(LEVERAGE_URL, json={"code": "50011", "msg": "Too Many Requests", "data": []})
-    assert account.get_leverage("cross", instId="BTC-USDT-SWAP").to_records() == []
+    mocked.get(LEVERAGE_URL, json={"code": "51000", "msg": "Parameter instId error", "data": []})
+    with pytest.raises(OkxAPIException, match="51000"):
+        account.get_leverage("cross", instId="BTC-USDT-SWAP").to_records()
+
+
+def test_to_records_of_a_partly_failed_batch_keeps_each_items_own_code(
+    mocked: responses.RequestsMock,
+) -> None:
+    failed = {"clOrdId": "", "ordId": "", "tag": "", "sCode": "51008", "sMsg": "Insufficient"}
+    answer = {"code": "1", "msg": "All operations failed", "data": [failed]}
+    mocked.post("https://www.okx.com/api/v5/trade/batch-orders", json=answer)
+    with Trade.TradeAPI(KEY, SECRET, PASSPHRASE, False, "1") as api:
+        order = {"instId": "BTC-USDT", "side": "buy", "ordType": "market", "sz": "9"}
+        records = api.place_multiple_orders([order]).to_records()
+    assert [record["s_code"] for record in records] == ["51008"]
 
 
 def test_html_writes_small_numbers_as_okx_does(

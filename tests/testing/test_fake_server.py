@@ -173,3 +173,36 @@ def test_the_fixture_reaches_user_suites_through_the_entry_point(tmp_path: Path)
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "1 passed" in run.stdout
+
+
+def test_the_fixture_reaches_a_test_written_in_this_checkout(tmp_path: Path) -> None:
+    # The same user test, run with this repository's own pytest settings (pyproject.toml).
+    (tmp_path / "test_readme.py").write_text(
+        "from okx_v5 import PublicAPI\n"
+        "def test_tiers(fake_okx):\n"
+        "    with PublicAPI(domain=fake_okx.url) as api:\n"
+        "        assert api.get_position_tiers('SWAP', 'cross', instFamily='BTC-USDT').ok\n"
+    )
+    config = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c", str(config)]
+    run = subprocess.run(
+        [*command, str(tmp_path / "test_readme.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "1 passed" in run.stdout
+
+
+def test_running_one_test_file_of_the_suite_is_not_failed_by_the_coverage_gate() -> None:
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_utils.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert "Required test coverage" not in run.stdout
