@@ -147,9 +147,12 @@ def load(path: Path) -> Facts:
     return facts
 
 
+NOT_MODULES = {"consts.json", "uncovered.json"}
+
+
 def module_facts() -> list[tuple[Path, Facts]]:
     return [
-        (path, load(path)) for path in sorted(FACTS.glob("*.json")) if path.name != "consts.json"
+        (path, load(path)) for path in sorted(FACTS.glob("*.json")) if path.name not in NOT_MODULES
     ]
 
 
