@@ -3,10 +3,11 @@
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
 argument when it is built. A call goes through two layers:
 
-- :meth:`OkxClient.request` owns the policy: the rate limiter, retries of failed reads, and
-  the one re-sync with OKX's clock after a ``50102`` answer;
-- :meth:`OkxClient._send_once` sends once: it signs, sends through the session's
-  ``Session.send`` and decodes the answer. :meth:`OkxClient.sync_time` uses it too.
+- [`OkxClient.request`][okx_v5.okxclient.OkxClient.request] owns the policy: the rate limiter,
+  retries of failed reads, and the one re-sync with OKX's clock after a ``50102`` answer;
+- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send``
+  and decodes the answer. [`OkxClient.sync_time`][okx_v5.okxclient.OkxClient.sync_time] uses it
+  too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
 import urllib3.exceptions
@@ -56,12 +57,14 @@ from .settings import (
 from .transport import EnvironmentSettings, OkxAdapter, build_request, read_body
 from .utils import get_timestamp, pre_hash, sign
 
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
 __all__ = ["OkxClient", "Timeout"]
 
 logger = logging.getLogger("okx_v5")
 
 T = TypeVar("T")
-_C = TypeVar("_C", bound="OkxClient")
 Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
@@ -137,7 +140,7 @@ class OkxClient:
         self.retry_policy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
-        """The :class:`~okx_v5.retry.RetryPolicy` of this client's calls; may be replaced."""
+        """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""
         self.API_KEY = api_key
         self.use_server_time = use_server_time
         self.debug = debug
@@ -163,7 +166,7 @@ class OkxClient:
             _ensure_debug_output()
 
     @classmethod
-    def from_env(cls: type[_C], **kwargs: Any) -> _C:
+    def from_env(cls, **kwargs: Any) -> Self:
         """Return a client configured from ``OKX_API_KEY``, ``OKX_API_SECRET``,
         ``OKX_PASSPHRASE`` and ``OKX_FLAG`` (demo ``'1'`` when unset); ``kwargs`` override."""
         settings: dict[str, Any] = {
@@ -183,7 +186,7 @@ class OkxClient:
         if self._owns_session:
             self.session.close()
 
-    def __enter__(self: _C) -> _C:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -232,7 +235,7 @@ class OkxClient:
         return self._request_with_params(method, request_path, {})
 
     def _request(self, method: str, request_path: str, params: Any) -> OkxResponse[Any]:
-        """python-okx's name for :meth:`_request_with_params`."""
+        """python-okx's name for ``_request_with_params``."""
         return self._request_with_params(method, request_path, params)
 
     def request(self, endpoint: Endpoint[T], payload: Any) -> OkxResponse[T]:
@@ -242,8 +245,9 @@ class OkxClient:
         written once: the same bytes are signed and sent. Before each attempt the rate
         limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
         more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under :attr:`retry_policy`. When retries run out the last answer is
-        returned (or the last failure raised); ``attempts`` on either tells how many were made.
+        are retried under [`retry_policy`][okx_v5.okxclient.OkxClient.retry_policy]. When retries
+        run out the last answer is returned (or the last failure raised); ``attempts`` on either
+        tells how many were made.
         """
         method = endpoint.method
         path, body = _wire(endpoint, payload)
@@ -300,7 +304,7 @@ class OkxClient:
         The server's time is taken to be the middle of the round trip. Every client of the
         domain signs with the new offset; concurrent callers sync once. An answer that cannot
         be right (before 2017, or more than a day from the local clock) raises
-        :class:`~okx_v5.exceptions.OkxResponseException` and changes nothing.
+        [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] and changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at
@@ -400,8 +404,8 @@ class OkxClient:
     ) -> OkxResponse[T]:
         """Sign ``path`` and ``body`` (when ``signed``), send them once, decode the answer.
 
-        Raises :class:`~okx_v5.exceptions.OkxRequestException` when no answer came and
-        :class:`~okx_v5.exceptions.OkxResponseException` when the answer is not OKX's JSON.
+        Raises ``OkxRequestException`` when no answer came and ``OkxResponseException`` when the
+        answer is not OKX's JSON.
         """
         method = endpoint.method
         headers = self._headers(method, path, body, signed=signed)

@@ -7,7 +7,7 @@ are at call time, and mocks that patch ``Session.send``, ``Session.get_adapter``
 request. What requests would work out again on every call from the environment (proxy and CA
 bundle variables) is read once, when the client is built.
 
-A session the client creates itself gets :class:`OkxAdapter`, which differs from requests' own
+A session the client creates itself gets ``OkxAdapter``, which differs from requests' own
 ``HTTPAdapter`` in one respect: an informational ``1xx`` answer (``103 Early Hints``) is read
 past, not taken as the answer.
 """
