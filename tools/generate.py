@@ -127,6 +127,9 @@ def _wrapped(text: str, width: int) -> list[str]:
         if number:
             lines.append("")
         for raw in paragraph.split("\n"):
+            if re.fullmatch(r"\[[^\]]+\]\([^)\s]+\)", raw):
+                lines.append(raw)  # a Markdown link stays whole (ruff allows a long URL line)
+                continue
             keep = " " * (len(raw) - len(raw.lstrip()))
             lines += textwrap.wrap(
                 raw.strip(),
@@ -202,11 +205,8 @@ def render_models(facts: Facts, source: str) -> str:
 def render_model(
     name: str, model: Mapping[str, Any], models: Mapping[str, Any], facts: Facts
 ) -> list[str]:
-    where = model_users(name, facts)
-    shape = "a row of ``data`` (an array, read by position)" if model.get("row") else "an item"
-    text = f"{name}: {shape}" + (f", in the answer of {where}." if where else ".")
     lines = ["@row"] if model.get("row") else []
-    lines += ["@attrs.define", f"class {name}:", *docstring(text, 4), ""]
+    lines += ["@attrs.define", f"class {name}:", *docstring(model_doc(name, model, facts), 4), ""]
     for field in model["fields"]:
         wire = field["name"]
         attr = attribute(wire)
@@ -220,13 +220,47 @@ def render_model(
     return lines
 
 
-def model_users(name: str, facts: Facts) -> str:
+def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
+    """What the model is an item of, then its fields with their OKX names (the reference shows
+    them as a table, with the types of the annotations)."""
+    group = group_of(facts["module"])
     users = [
-        f"``{endpoint['name']}``"
+        method_link(facts, endpoint["name"])
         for endpoint in facts["endpoints"]
         if (endpoint.get("response") or {}).get("model") == name
     ]
-    return ", ".join(users)
+    parents = []
+    for parent, other in facts["models"].items():
+        fields = [
+            f"``{field['name']}``"
+            for field in other["fields"]
+            if field["type"] in (name, f"list[{name}]")
+        ]
+        if fields:
+            parents.append(f"[`{parent}`][okx_v5.models.{group}.{parent}]'s {' and '.join(fields)}")
+    where = " and ".join(users or parents)
+    if model.get("row"):
+        text = f"A row of {where} (an array, read by position)."
+    elif users:
+        text = f"One ``data`` item of {where}."
+    else:
+        text = f"An item of {where}." if parents else f"{name}."
+    rows = []
+    for position, field in enumerate(model["fields"]):
+        wire = f"``{field['name']}``"
+        said = f"Position {position} of the row ({wire})." if model.get("row") else f"OKX's {wire}."
+        rows.append(f"    {attribute(field['name'])}: {said}")
+    return text + ("\n\nAttributes:\n" + "\n".join(rows) if rows else "")
+
+
+def method_link(facts: Facts, method: str) -> str:
+    """A cross-reference to an API method, as mkdocstrings resolves it."""
+    return f"[`{method}`][{api_path(facts)}.{method}]"
+
+
+def api_path(facts: Facts) -> str:
+    """``okx_v5.Account.AccountAPI``; ``okx_v5.Finance.Savings.SavingsAPI``."""
+    return f"okx_v5.{facts['module']}.{facts['class']}"
 
 
 # -- okx_v5/endpoints/<group>.py -------------------------------------------------------------
@@ -483,7 +517,7 @@ def signature(endpoint: Mapping[str, Any], indent: int) -> list[str]:
     ]
 
 
-def method_doc(endpoint: Mapping[str, Any], alias_of: str = "") -> str:
+def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") -> str:
     summary = endpoint["summary"].rstrip(".")
     result = result_type(endpoint)
     if result == "dict[str, Any]":
@@ -491,16 +525,17 @@ def method_doc(endpoint: Mapping[str, Any], alias_of: str = "") -> str:
     elif result == "list[str]":
         first = f"{summary}: lists of strings."
     else:
-        first = f"{summary}: ``{result}`` items."
+        model = f"okx_v5.models.{group_of(facts['module'])}.{result}"
+        first = f"{summary}: [`{result}`][{model}] items."
     if alias_of:
-        first += f" The same as ``{alias_of}``, spelled right."
+        first += f" The same as {method_link(facts, alias_of)}, spelled right."
     where = f"``{endpoint['http']} {endpoint['path']}``"
     signed = {True: "signed", False: "public", "if_key": "signed when the client has a key"}
     how = [signed[endpoint["signed"]]]
     how += [limit_text(limit) for limit in endpoint["rate_limits"]]
     text = f"{first}\n\n{where}, {'; '.join(how)}."
     if endpoint.get("docs"):
-        text += f"\n{DOCS_URL}{endpoint['docs']}"
+        text += f"\n[OKX docs]({DOCS_URL}{endpoint['docs']})"
     if not endpoint.get("source"):
         text += (
             "\n\nNo OKX documentation snapshot describes this endpoint: it is sent exactly as "
@@ -543,11 +578,13 @@ def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rules
 
 
-def render_method(endpoint: Mapping[str, Any], name: str = "", alias_of: str = "") -> list[str]:
+def render_method(
+    endpoint: Mapping[str, Any], facts: Facts, name: str = "", alias_of: str = ""
+) -> list[str]:
     named = dict(endpoint, name=name or endpoint["name"])
     return [
         *signature(named, 4),
-        *docstring(method_doc(endpoint, alias_of), 8),
+        *docstring(method_doc(endpoint, facts, alias_of), 8),
         f"        return self._call(_endpoints.{constant(endpoint)}, validate, locals())",
     ]
 
@@ -564,11 +601,9 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)
+    about = f"python-okx's ``okx.{module}``: [`{class_name}`][{api_path(facts)}]"
     lines = [
-        f'"""python-okx\'s ``okx.{module}``: :class:`{class_name}`, all {count} of its methods.',
-        "",
-        HEADER.format(source=source),
-        '"""',
+        *docstring(f"{about}, all {count} of its methods.\n\n{HEADER.format(source=source)}", 0),
         "",
         "from __future__ import annotations",
         "",
@@ -591,9 +626,9 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
         4,
     )
     for endpoint in endpoints:
-        lines += ["", *render_method(endpoint)]
+        lines += ["", *render_method(endpoint, facts)]
         for alias in endpoint.get("aliases", []):
-            lines += ["", *render_method(endpoint, alias, endpoint["name"])]
+            lines += ["", *render_method(endpoint, facts, alias, endpoint["name"])]
     return "\n".join(lines) + "\n"
 
 
