@@ -55,7 +55,11 @@ __all__ = ["AccountAPI"]
 
 
 class AccountAPI(OkxClient):
-    """python-okx's ``AccountAPI``: the endpoints of ``okx.Account``, with typed answers."""
+    """python-okx's ``AccountAPI``: the endpoints of ``okx.Account``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_position_risk(
         self,

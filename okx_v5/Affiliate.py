@@ -18,7 +18,11 @@ __all__ = ["AffiliateAPI"]
 
 
 class AffiliateAPI(OkxClient):
-    """python-okx's ``AffiliateAPI``: the endpoints of ``okx.Affiliate``, with typed answers."""
+    """python-okx's ``AffiliateAPI``: the endpoints of ``okx.Affiliate``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_tvb_invitee_detail(
         self,

@@ -39,8 +39,10 @@ __all__ = ["BlockTradingAPI"]
 
 
 class BlockTradingAPI(OkxClient):
-    """python-okx's ``BlockTradingAPI``: the endpoints of ``okx.BlockTrading``, with typed
-    answers.
+    """python-okx's ``BlockTradingAPI``: the endpoints of ``okx.BlockTrading``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def counterparties(self, *, validate: bool = True) -> OkxResponse[Counterparties]:

@@ -25,7 +25,11 @@ __all__ = ["ConvertAPI"]
 
 
 class ConvertAPI(OkxClient):
-    """python-okx's ``ConvertAPI``: the endpoints of ``okx.Convert``, with typed answers."""
+    """python-okx's ``ConvertAPI``: the endpoints of ``okx.Convert``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_currencies(self, *, validate: bool = True) -> OkxResponse[Currencies]:
         """Get convert currencies: [`Currencies`][okx_v5.models.convert.Currencies] items.

@@ -30,7 +30,11 @@ __all__ = ["CopyTradingAPI"]
 
 
 class CopyTradingAPI(OkxClient):
-    """python-okx's ``CopyTradingAPI``: the endpoints of ``okx.CopyTrading``, with typed answers."""
+    """python-okx's ``CopyTradingAPI``: the endpoints of ``okx.CopyTrading``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_existing_leading_positions(
         self,

@@ -18,7 +18,11 @@ __all__ = ["DualInvestAPI"]
 
 
 class DualInvestAPI(OkxClient):
-    """python-okx's ``DualInvestAPI``: the endpoints of ``okx.DualInvest``, with typed answers."""
+    """python-okx's ``DualInvestAPI``: the endpoints of ``okx.DualInvest``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_currency_pairs(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
         """Get currency pairs.

@@ -18,7 +18,11 @@ __all__ = ["FDBrokerAPI"]
 
 
 class FDBrokerAPI(OkxClient):
-    """python-okx's ``FDBrokerAPI``: the endpoints of ``okx.FDBroker``, with typed answers."""
+    """python-okx's ``FDBrokerAPI``: the endpoints of ``okx.FDBroker``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def generate_rebate_details_download_link(
         self,

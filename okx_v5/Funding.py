@@ -33,7 +33,11 @@ __all__ = ["FundingAPI"]
 
 
 class FundingAPI(OkxClient):
-    """python-okx's ``FundingAPI``: the endpoints of ``okx.Funding``, with typed answers."""
+    """python-okx's ``FundingAPI``: the endpoints of ``okx.Funding``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_non_tradable_assets(
         self,

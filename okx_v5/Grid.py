@@ -40,7 +40,11 @@ __all__ = ["GridAPI"]
 
 
 class GridAPI(OkxClient):
-    """python-okx's ``GridAPI``: the endpoints of ``okx.Grid``, with typed answers."""
+    """python-okx's ``GridAPI``: the endpoints of ``okx.Grid``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def grid_order_algo(
         self,

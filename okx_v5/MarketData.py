@@ -38,7 +38,11 @@ __all__ = ["MarketAPI"]
 
 
 class MarketAPI(OkxClient):
-    """python-okx's ``MarketAPI``: the endpoints of ``okx.MarketData``, with typed answers."""
+    """python-okx's ``MarketAPI``: the endpoints of ``okx.MarketData``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_tickers(
         self,

@@ -40,7 +40,11 @@ __all__ = ["PublicAPI"]
 
 
 class PublicAPI(OkxClient):
-    """python-okx's ``PublicAPI``: the endpoints of ``okx.PublicData``, with typed answers."""
+    """python-okx's ``PublicAPI``: the endpoints of ``okx.PublicData``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_instruments(
         self,

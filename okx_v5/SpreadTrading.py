@@ -33,6 +33,9 @@ __all__ = ["SpreadTradingAPI"]
 class SpreadTradingAPI(OkxClient):
     """python-okx's ``SpreadTradingAPI``: the endpoints of ``okx.SpreadTrading``, with typed
     answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def place_order(

@@ -18,7 +18,11 @@ __all__ = ["StatusAPI"]
 
 
 class StatusAPI(OkxClient):
-    """python-okx's ``StatusAPI``: the endpoints of ``okx.Status``, with typed answers."""
+    """python-okx's ``StatusAPI``: the endpoints of ``okx.Status``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def status(self, state: str | None = "", *, validate: bool = True) -> OkxResponse[Status]:
         """Status: [`Status`][okx_v5.models.status.Status] items.

@@ -29,7 +29,11 @@ __all__ = ["SubAccountAPI"]
 
 
 class SubAccountAPI(OkxClient):
-    """python-okx's ``SubAccountAPI``: the endpoints of ``okx.SubAccount``, with typed answers."""
+    """python-okx's ``SubAccountAPI``: the endpoints of ``okx.SubAccount``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_account_balance(
         self,

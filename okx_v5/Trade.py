@@ -49,7 +49,11 @@ __all__ = ["TradeAPI"]
 
 
 class TradeAPI(OkxClient):
-    """python-okx's ``TradeAPI``: the endpoints of ``okx.Trade``, with typed answers."""
+    """python-okx's ``TradeAPI``: the endpoints of ``okx.Trade``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def place_order(
         self,

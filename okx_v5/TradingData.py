@@ -32,7 +32,11 @@ __all__ = ["TradingDataAPI"]
 
 
 class TradingDataAPI(OkxClient):
-    """python-okx's ``TradingDataAPI``: the endpoints of ``okx.TradingData``, with typed answers."""
+    """python-okx's ``TradingDataAPI``: the endpoints of ``okx.TradingData``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_support_coin(self, *, validate: bool = True) -> OkxResponse[SupportCoin]:
         """Get support coin: [`SupportCoin`][okx_v5.models.trading_data.SupportCoin] items.

@@ -27,6 +27,9 @@ __all__ = ["EthStakingAPI"]
 class EthStakingAPI(OkxClient):
     """python-okx's ``EthStakingAPI``: the endpoints of ``okx.Finance.EthStaking``, with typed
     answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def eth_product_info(self, *, validate: bool = True) -> OkxResponse[EthProductInfo]:

@@ -31,6 +31,9 @@ __all__ = ["FlexibleLoanAPI"]
 class FlexibleLoanAPI(OkxClient):
     """python-okx's ``FlexibleLoanAPI``: the endpoints of ``okx.Finance.FlexibleLoan``, with typed
     answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def borrow_currencies(self, *, validate: bool = True) -> OkxResponse[BorrowCurrencies]:

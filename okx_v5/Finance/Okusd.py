@@ -18,7 +18,11 @@ __all__ = ["OkusdAPI"]
 
 
 class OkusdAPI(OkxClient):
-    """python-okx's ``OkusdAPI``: the endpoints of ``okx.Finance.Okusd``, with typed answers."""
+    """python-okx's ``OkusdAPI``: the endpoints of ``okx.Finance.Okusd``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_account(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
         """Get account.

@@ -27,7 +27,11 @@ __all__ = ["SavingsAPI"]
 
 
 class SavingsAPI(OkxClient):
-    """python-okx's ``SavingsAPI``: the endpoints of ``okx.Finance.Savings``, with typed answers."""
+    """python-okx's ``SavingsAPI``: the endpoints of ``okx.Finance.Savings``, with typed answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
+    """
 
     def get_saving_balance(
         self,

@@ -27,6 +27,9 @@ __all__ = ["SolStakingAPI"]
 class SolStakingAPI(OkxClient):
     """python-okx's ``SolStakingAPI``: the endpoints of ``okx.Finance.SolStaking``, with typed
     answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def sol_purchase(self, amt: Number, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:

@@ -30,6 +30,9 @@ __all__ = ["StakingDefiAPI"]
 class StakingDefiAPI(OkxClient):
     """python-okx's ``StakingDefiAPI``: the endpoints of ``okx.Finance.StakingDefi``, with typed
     answers.
+
+    Built with python-okx's arguments, as every client is: see
+    [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
     def get_offers(
