@@ -18,7 +18,8 @@ __all__ = ["AffiliateAPI"]
 
 
 class AffiliateAPI(OkxClient):
-    """python-okx's ``AffiliateAPI``: the endpoints of ``okx.Affiliate``, with typed answers.
+    """python-okx's ``AffiliateAPI``: the endpoints of ``okx.Affiliate``, answered as python-okx
+    answers (none documented).
 
     Built with python-okx's arguments, as every client is: see
     [`OkxClient`][okx_v5.okxclient.OkxClient].

@@ -18,7 +18,8 @@ __all__ = ["DualInvestAPI"]
 
 
 class DualInvestAPI(OkxClient):
-    """python-okx's ``DualInvestAPI``: the endpoints of ``okx.DualInvest``, with typed answers.
+    """python-okx's ``DualInvestAPI``: the endpoints of ``okx.DualInvest``, answered as python-okx
+    answers (none documented).
 
     Built with python-okx's arguments, as every client is: see
     [`OkxClient`][okx_v5.okxclient.OkxClient].

@@ -18,7 +18,8 @@ __all__ = ["FDBrokerAPI"]
 
 
 class FDBrokerAPI(OkxClient):
-    """python-okx's ``FDBrokerAPI``: the endpoints of ``okx.FDBroker``, with typed answers.
+    """python-okx's ``FDBrokerAPI``: the endpoints of ``okx.FDBroker``, answered as python-okx
+    answers (none documented).
 
     Built with python-okx's arguments, as every client is: see
     [`OkxClient`][okx_v5.okxclient.OkxClient].

@@ -137,7 +137,7 @@ class OkxClient:
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
         given_session = check_session(session)
-        self.retry_policy = RetryPolicy(
+        self.retry_policy: RetryPolicy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
         """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""

@@ -626,8 +626,10 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     lines += [f"    from {up}response import OkxResponse", ""]
     lines += [f"__all__ = [{q(class_name)}]", "", ""]
     lines += [f"class {class_name}(OkxClient):"]
+    typed = any(result_type(endpoint) != "dict[str, Any]" for endpoint in endpoints)
+    answers = "with typed answers" if typed else "answered as python-okx answers (none documented)"
     lines += docstring(
-        f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, with typed answers."
+        f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, {answers}."
         "\n\nBuilt with python-okx's arguments, as every client is: see"
         " [`OkxClient`][okx_v5.okxclient.OkxClient].",
         4,
@@ -714,13 +716,16 @@ def render_reference(facts: Facts) -> str:
     page = reference_page(facts)
     coverage = "../" * (len(page.relative_to(DOCS).parts) - 1) + "coverage.md"
     anchor = re.sub(r"[^\w-]", "", module.lower())  # the heading's id on the coverage page
+    numbers = f"{documented} documented by OKX and {typed} typed"
+    if not documented:
+        numbers = "none of them documented by OKX, so none typed"
     lines = [
         f"# {module}",
         "",
         DOCS_HEADER,
         "",
         f"`okx_v5.{module}` is python-okx's `okx.{module}`: [`{class_name}`][{api_path(facts)}]"
-        f" and its {methods} methods, {documented} documented by OKX and {typed} typed."
+        f" and its {methods} methods, {numbers}."
         f" [Coverage]({coverage}#{anchor}) lists them with their HTTP lines and rate limits, and"
         " what OKX documents here that python-okx does not call.",
         "",

@@ -18,7 +18,8 @@ __all__ = ["OkusdAPI"]
 
 
 class OkusdAPI(OkxClient):
-    """python-okx's ``OkusdAPI``: the endpoints of ``okx.Finance.Okusd``, with typed answers.
+    """python-okx's ``OkusdAPI``: the endpoints of ``okx.Finance.Okusd``, answered as python-okx
+    answers (none documented).
 
     Built with python-okx's arguments, as every client is: see
     [`OkxClient`][okx_v5.okxclient.OkxClient].
