@@ -540,8 +540,8 @@ class AccountAPI(OkxClient):
     ) -> OkxResponse[dict[str, Any]]:
         """Get Simulated Margin.
 
-        ``POST /api/v5/account/simulated_margin``, signed when the client has a key; 1 requests / 1
-        s per user ID.
+        ``POST /api/v5/account/simulated_margin``, signed when the client has a key; 1 request / 1 s
+        per user ID.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
@@ -903,7 +903,7 @@ class AccountAPI(OkxClient):
         """Manual borrow / repay:
         [`SpotManualBorrowRepay`][okx_v5.models.account.SpotManualBorrowRepay] items.
 
-        ``POST /api/v5/account/spot-manual-borrow-repay``, signed; 1 requests / 3 s per user ID.
+        ``POST /api/v5/account/spot-manual-borrow-repay``, signed; 1 request / 3 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-manual-borrow-repay)
 
         Args:

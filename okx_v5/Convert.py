@@ -74,7 +74,7 @@ class ConvertAPI(OkxClient):
         """Estimate quote: [`EstimateQuote`][okx_v5.models.convert.EstimateQuote] items.
 
         ``POST /api/v5/asset/convert/estimate-quote``, signed; 10 requests / 1 s per user ID; 1
-        requests / 5 s per user ID.
+        request / 5 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-estimate-quote)
 
         Args:

@@ -63,7 +63,7 @@ class DualInvestAPI(OkxClient):
     ) -> OkxResponse[dict[str, Any]]:
         """Request quote.
 
-        ``POST /api/v5/finance/sfp/dcd/quote``, signed when the client has a key; 1 requests / 1 s
+        ``POST /api/v5/finance/sfp/dcd/quote``, signed when the client has a key; 1 request / 1 s
         per user ID.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx

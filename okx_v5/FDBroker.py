@@ -34,7 +34,7 @@ class FDBrokerAPI(OkxClient):
     ) -> OkxResponse[dict[str, Any]]:
         """Generate rebate details download link.
 
-        ``POST /api/v5/broker/fd/rebate-per-orders``, signed when the client has a key; 1 requests /
+        ``POST /api/v5/broker/fd/rebate-per-orders``, signed when the client has a key; 1 request /
         3600 s per user ID.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
@@ -52,7 +52,7 @@ class FDBrokerAPI(OkxClient):
     ) -> OkxResponse[dict[str, Any]]:
         """Get rebate details download link.
 
-        ``GET /api/v5/broker/fd/rebate-per-orders``, signed when the client has a key; 1 requests /
+        ``GET /api/v5/broker/fd/rebate-per-orders``, signed when the client has a key; 1 request /
         30 s per user ID.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx

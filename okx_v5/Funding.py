@@ -288,7 +288,7 @@ class FundingAPI(OkxClient):
     ) -> OkxResponse[dict[str, Any]]:
         """Convert dust assets.
 
-        ``POST /api/v5/asset/convert-dust-assets``, signed when the client has a key; 1 requests / 1
+        ``POST /api/v5/asset/convert-dust-assets``, signed when the client has a key; 1 request / 1
         s per user ID.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
@@ -305,7 +305,7 @@ class FundingAPI(OkxClient):
         """Get account asset valuation: [`AssetValuation`][okx_v5.models.funding.AssetValuation]
         items.
 
-        ``GET /api/v5/asset/asset-valuation``, signed; 1 requests / 1 s per user ID.
+        ``GET /api/v5/asset/asset-valuation``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-account-asset-valuation)
         """
         return self._call(_endpoints.GET_ASSET_VALUATION, validate, locals())
@@ -323,7 +323,7 @@ class FundingAPI(OkxClient):
         """Get deposit withdraw status:
         [`DepositWithdrawStatus`][okx_v5.models.funding.DepositWithdrawStatus] items.
 
-        ``GET /api/v5/asset/deposit-withdraw-status``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/asset/deposit-withdraw-status``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-deposit-withdraw-status)
         """
         return self._call(_endpoints.GET_DEPOSIT_WITHDRAW_STATUS, validate, locals())

@@ -272,7 +272,7 @@ class MarketAPI(OkxClient):
     def get_exchange_rate(self, *, validate: bool = True) -> OkxResponse[ExchangeRate]:
         """Get exchange rate: [`ExchangeRate`][okx_v5.models.market_data.ExchangeRate] items.
 
-        ``GET /api/v5/market/exchange-rate``, public; 1 requests / 2 s per IP.
+        ``GET /api/v5/market/exchange-rate``, public; 1 request / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-exchange-rate)
         """
         return self._call(_endpoints.GET_EXCHANGE_RATE, validate, locals())

@@ -279,7 +279,7 @@ class PublicAPI(OkxClient):
         """Get vip interest rate loan quota.
 
         ``GET /api/v5/public/vip-interest-rate-loan-quota``, signed when the client has a key; 1
-        requests / 1 s per IP.
+        request / 1 s per IP.
 
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.

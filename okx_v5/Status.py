@@ -27,7 +27,7 @@ class StatusAPI(OkxClient):
     def status(self, state: str | None = "", *, validate: bool = True) -> OkxResponse[Status]:
         """Status: [`Status`][okx_v5.models.status.Status] items.
 
-        ``GET /api/v5/system/status``, public; 1 requests / 5 s per IP.
+        ``GET /api/v5/system/status``, public; 1 request / 5 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#status-get-status)
 
         Args:

@@ -86,7 +86,7 @@ class SubAccountAPI(OkxClient):
         """Reset the API Key of a sub-account:
         [`ResetSubaccountApikey`][okx_v5.models.sub_account.ResetSubaccountApikey] items.
 
-        ``POST /api/v5/users/subaccount/modify-apikey``, signed; 1 requests / 1 s per user ID.
+        ``POST /api/v5/users/subaccount/modify-apikey``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-reset-the-api-key-of-a-sub-account)
 
         Args:
@@ -133,7 +133,7 @@ class SubAccountAPI(OkxClient):
         """Master accounts manage the transfers between sub-accounts:
         [`SubAccountTransfer`][okx_v5.models.sub_account.SubAccountTransfer] items.
 
-        ``POST /api/v5/asset/subaccount/transfer``, signed; 1 requests / 1 s per user ID.
+        ``POST /api/v5/asset/subaccount/transfer``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-master-accounts-manage-the-transfers-between-sub-accounts)
 
         Args:
@@ -155,7 +155,7 @@ class SubAccountAPI(OkxClient):
         """Get custody trading sub-account list:
         [`EntrustSubaccountList`][okx_v5.models.sub_account.EntrustSubaccountList] items.
 
-        ``GET /api/v5/users/entrust-subaccount-list``, signed; 1 requests / 1 s per user ID.
+        ``GET /api/v5/users/entrust-subaccount-list``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-get-custody-trading-sub-account-list)
         """
         return self._call(_endpoints.GET_ENTRUST_SUBACCOUNT_LIST, validate, locals())
@@ -170,7 +170,7 @@ class SubAccountAPI(OkxClient):
         """Set permission of transfer out:
         [`SetPermissionTransferOut`][okx_v5.models.sub_account.SetPermissionTransferOut] items.
 
-        ``POST /api/v5/users/subaccount/set-transfer-out``, signed; 1 requests / 1 s per user ID.
+        ``POST /api/v5/users/subaccount/set-transfer-out``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-set-permission-of-transfer-out)
 
         Args:

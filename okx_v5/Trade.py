@@ -509,7 +509,7 @@ class TradeAPI(OkxClient):
         """Easy convert currency list:
         [`EasyConvertCurrencyList`][okx_v5.models.trade.EasyConvertCurrencyList] items.
 
-        ``GET /api/v5/trade/easy-convert-currency-list``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/trade/easy-convert-currency-list``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-easy-convert-currency-list)
         """
         return self._call(_endpoints.GET_EASY_CONVERT_CURRENCY_LIST, validate, locals())
@@ -523,7 +523,7 @@ class TradeAPI(OkxClient):
     ) -> OkxResponse[EasyConvert]:
         """Place easy convert: [`EasyConvert`][okx_v5.models.trade.EasyConvert] items.
 
-        ``POST /api/v5/trade/easy-convert``, signed; 1 requests / 2 s per user ID.
+        ``POST /api/v5/trade/easy-convert``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-easy-convert)
 
         Args:
@@ -543,7 +543,7 @@ class TradeAPI(OkxClient):
         """Easy convert history: [`EasyConvertHistory`][okx_v5.models.trade.EasyConvertHistory]
         items.
 
-        ``GET /api/v5/trade/easy-convert-history``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/trade/easy-convert-history``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-easy-convert-history)
         """
         return self._call(_endpoints.GET_EASY_CONVERT_HISTORY, validate, locals())
@@ -557,7 +557,7 @@ class TradeAPI(OkxClient):
         """One-click repay currency list:
         [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList] items.
 
-        ``GET /api/v5/trade/one-click-repay-currency-list``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/trade/one-click-repay-currency-list``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-currency-list)
 
         Args:
@@ -574,7 +574,7 @@ class TradeAPI(OkxClient):
     ) -> OkxResponse[OneclickRepay]:
         """Trade one-click repay: [`OneclickRepay`][okx_v5.models.trade.OneclickRepay] items.
 
-        ``POST /api/v5/trade/one-click-repay``, signed; 1 requests / 2 s per user ID.
+        ``POST /api/v5/trade/one-click-repay``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-trade-one-click-repay)
 
         Args:
@@ -594,7 +594,7 @@ class TradeAPI(OkxClient):
         """One-click repay history:
         [`OneclickRepayHistory`][okx_v5.models.trade.OneclickRepayHistory] items.
 
-        ``GET /api/v5/trade/one-click-repay-history``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/trade/one-click-repay-history``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-history)
         """
         return self._call(_endpoints.ONECLICK_REPAY_HISTORY, validate, locals())
@@ -652,8 +652,7 @@ class TradeAPI(OkxClient):
         """One-click repay currency list (New):
         [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2] items.
 
-        ``GET /api/v5/trade/one-click-repay-currency-list-v2``, signed; 1 requests / 2 s per user
-        ID.
+        ``GET /api/v5/trade/one-click-repay-currency-list-v2``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-currency-list-new)
         """
         return self._call(_endpoints.GET_ONECLICK_REPAY_LIST_V2, validate, locals())
@@ -668,7 +667,7 @@ class TradeAPI(OkxClient):
         """Trade one-click repay (New): [`OneclickRepayV2`][okx_v5.models.trade.OneclickRepayV2]
         items.
 
-        ``POST /api/v5/trade/one-click-repay-v2``, signed; 1 requests / 2 s per user ID.
+        ``POST /api/v5/trade/one-click-repay-v2``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-trade-one-click-repay-new)
 
         Args:
@@ -688,7 +687,7 @@ class TradeAPI(OkxClient):
         """One-click repay history (New):
         [`OneclickRepayHistoryV2`][okx_v5.models.trade.OneclickRepayHistoryV2] items.
 
-        ``GET /api/v5/trade/one-click-repay-history-v2``, signed; 1 requests / 2 s per user ID.
+        ``GET /api/v5/trade/one-click-repay-history-v2``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-history-new)
         """
         return self._call(_endpoints.ONECLICK_REPAY_HISTORY_V2, validate, locals())

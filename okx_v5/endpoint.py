@@ -52,7 +52,7 @@ class RateLimit:
 
     def describe(self) -> str:
         """The limit in words: ``20 requests / 2 s per user ID and instId``."""
-        unit = "requests" if self.count == "request" else "items"
+        unit = self.count + ("s" if self.requests != 1 else "")
         who = "user ID" if self.scope == "user" else "IP"
         per = "".join(f" and {name}" for name in self.per)
         return f"{self.requests} {unit} / {self.seconds:g} s per {who}{per}"

@@ -553,7 +553,7 @@ def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") ->
 
 
 def limit_text(limit: Mapping[str, Any]) -> str:
-    unit = "requests" if limit.get("count", "request") == "request" else "items"
+    unit = limit.get("count", "request") + ("s" if limit["requests"] != 1 else "")
     who = "user ID" if limit["scope"] == "user" else "IP"
     per = "".join(f" and {name}" for name in limit.get("per", []))
     seconds = float(limit["seconds"])
