@@ -1,6 +1,6 @@
 """The ``okx-v5`` command line (also ``python -m okx_v5``): one subcommand per SDK method.
 
-Each :class:`Command` declares which endpoint it calls on which API class and which options it
+Each ``Command`` declares which endpoint it calls on which API class and which options it
 has; an option ``--inst-id`` becomes the method's keyword ``instId``. The SDK validates the
 values, so the command line checks nothing itself and says exactly what the SDK says.
 
@@ -232,7 +232,7 @@ def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``okx-v5``, with one subparser per :data:`COMMANDS` item."""
+    """Return the argument parser of ``okx-v5``, with one subparser per ``COMMANDS`` item."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Query the OKX V5 REST API; print an aligned table or the raw JSON.",

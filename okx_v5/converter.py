@@ -2,9 +2,9 @@
 
 One generic rule covers every attrs model: each snake_case attribute is read from its OKX
 camelCase wire name (or the name in its ``wire`` metadata, where the two do not map: ``from``).
-A model marked :func:`row` is read from an array by position instead (candlesticks, order-book
+A model marked ``row`` is read from an array by position instead (candlesticks, order-book
 levels). OKX sends numbers as strings and uses ``""`` for "not applicable", so the scalar hooks
-turn ``""`` into ``None``, number strings into :class:`~decimal.Decimal` or ``int``, ``"true"``
+turn ``""`` into ``None``, number strings into ``Decimal`` or ``int``, ``"true"``
 into ``True``, and refuse floats' silent precision loss by reading them through ``repr``.
 """
 
@@ -47,7 +47,7 @@ def wire_name(attribute: str) -> str:
 
 
 def field_wire_name(field: attrs.Attribute[Any]) -> str:
-    """Return the wire name of a model's field: its ``wire`` metadata, or :func:`wire_name`."""
+    """Return the wire name of a model's field: its ``wire`` metadata, or ``wire_name``."""
     return str(field.metadata.get("wire") or wire_name(field.name))
 
 
@@ -58,7 +58,7 @@ def row(cls: C) -> C:
 
 
 def is_row(cls: object) -> bool:
-    """Whether ``cls`` is an attrs model read from an array (see :func:`row`)."""
+    """Whether ``cls`` is an attrs model read from an array (see ``row``)."""
     return attrs.has(cls) and bool(getattr(cls, ROW_MARK, False))  # type: ignore[arg-type]
 
 
@@ -155,7 +155,7 @@ def structure_items(items: object, model: Any) -> list[Any]:
 
     ``data`` is a list of items, except for a few endpoints where it is one object, or one
     row of a row model (an array of values): those are read as a list of that one item.
-    Raises :class:`StructureError` naming the first item and field that do not fit.
+    Raises ``StructureError`` naming the first item and field that do not fit.
     """
     if isinstance(items, Mapping) or (is_row(model) and _is_one_row(items)):
         items = [items]

@@ -1,6 +1,6 @@
 """How a result looks in Jupyter: one compact HTML table of the typed items.
 
-Used by :meth:`okx_v5.response.OkxResponse._repr_html_`; the plain ``repr`` stays the dict's,
+Used by ``okx_v5.response.OkxResponse._repr_html_``; the plain ``repr`` stays the dict's,
 as python-okx users know it. Every value is escaped; nothing here touches the network.
 """
 

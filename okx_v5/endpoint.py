@@ -1,9 +1,9 @@
 """What an endpoint declaration is: everything the client needs to call one OKX endpoint.
 
-The declarations themselves live in :mod:`okx_v5.endpoints`, generated from the facts in
+The declarations themselves live in ``okx_v5.endpoints``, generated from the facts in
 ``okx_v5/facts``; this module is the shape they share. A declaration says the HTTP method and
 path, whether the call is signed, OKX's documented rate limits, the payload python-okx builds
-(:class:`~okx_v5.params.Param`) and how the body is formed, any "at least one of" conditions,
+(``Param``) and how the body is formed, any "at least one of" conditions,
 the model of the ``data`` items, and where OKX documents it.
 """
 
@@ -52,7 +52,7 @@ class RateLimit:
 
     def describe(self) -> str:
         """The limit in words: ``20 requests / 2 s per user ID and instId``."""
-        unit = "requests" if self.count == "request" else "items"
+        unit = self.count + ("s" if self.requests != 1 else "")
         who = "user ID" if self.scope == "user" else "IP"
         per = "".join(f" and {name}" for name in self.per)
         return f"{self.requests} {unit} / {self.seconds:g} s per {who}{per}"
@@ -94,7 +94,7 @@ class Endpoint(Generic[T]):
 
     def payload(self, given: Mapping[str, object], *, validate: bool = True) -> Any:
         """Return what is sent for python-okx's arguments ``given``: the query parameters of a
-        ``GET``, the JSON value of a ``POST`` (see :func:`okx_v5.params.build`)."""
+        ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``)."""
         if self.body == "arg":
             value = given.get(self.body_arg)
             if validate and not _is_batch(value):

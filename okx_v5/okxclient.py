@@ -3,10 +3,11 @@
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
 argument when it is built. A call goes through two layers:
 
-- :meth:`OkxClient.request` owns the policy: the rate limiter, retries of failed reads, and
-  the one re-sync with OKX's clock after a ``50102`` answer;
-- :meth:`OkxClient._send_once` sends once: it signs, sends through the session's
-  ``Session.send`` and decodes the answer. :meth:`OkxClient.sync_time` uses it too.
+- [`OkxClient.request`][okx_v5.okxclient.OkxClient.request] owns the policy: the rate limiter,
+  retries of failed reads, and the one re-sync with OKX's clock after a ``50102`` answer;
+- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send``
+  and decodes the answer. [`OkxClient.sync_time`][okx_v5.okxclient.OkxClient.sync_time] uses it
+  too.
 """
 
 from __future__ import annotations
@@ -55,13 +56,13 @@ from .utils import get_timestamp, pre_hash, sign
 
 if TYPE_CHECKING:
     import requests
+    from typing_extensions import Self
 
 __all__ = ["OkxClient", "Timeout"]
 
 logger = logging.getLogger("okx_v5")
 
 T = TypeVar("T")
-_C = TypeVar("_C", bound="OkxClient")
 Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
@@ -132,10 +133,10 @@ class OkxClient:
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
         given_session = check_session(session)
-        self.retry_policy = RetryPolicy(
+        self.retry_policy: RetryPolicy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
-        """The :class:`~okx_v5.retry.RetryPolicy` of this client's calls; may be replaced."""
+        """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""
         self.API_KEY = api_key
         self.use_server_time = use_server_time
         self.debug = debug
@@ -163,7 +164,7 @@ class OkxClient:
             _ensure_debug_output()
 
     @classmethod
-    def from_env(cls: type[_C], **kwargs: Any) -> _C:
+    def from_env(cls, **kwargs: Any) -> Self:
         """Return a client configured from ``OKX_API_KEY``, ``OKX_API_SECRET``,
         ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset) and ``OKX_DOMAIN`` (OKX's
         host when unset: point it at a ``FakeOKX`` to run a script offline); ``kwargs``
@@ -186,7 +187,7 @@ class OkxClient:
         if self._owns_session:
             self.session.close()
 
-    def __enter__(self: _C) -> _C:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -237,7 +238,7 @@ class OkxClient:
         return self._request_with_params(method, request_path, {})
 
     def _request(self, method: str, request_path: str, params: Any) -> OkxResponse[Any]:
-        """python-okx's name for :meth:`_request_with_params`."""
+        """python-okx's name for ``_request_with_params``."""
         return self._request_with_params(method, request_path, params)
 
     def request(self, endpoint: Endpoint[T], payload: Any) -> OkxResponse[T]:
@@ -247,8 +248,9 @@ class OkxClient:
         written once: the same bytes are signed and sent. Before each attempt the rate
         limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
         more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under :attr:`retry_policy`. When retries run out the last answer is
-        returned (or the last failure raised); ``attempts`` on either tells how many were made.
+        are retried under [`retry_policy`][okx_v5.okxclient.OkxClient.retry_policy]. When retries
+        run out the last answer is returned (or the last failure raised); ``attempts`` on either
+        tells how many were made.
         """
         method = endpoint.method
         path, body = _wire(endpoint, payload)
@@ -305,7 +307,7 @@ class OkxClient:
         The server's time is taken to be the middle of the round trip. Every client of the
         domain signs with the new offset; concurrent callers sync once. An answer that cannot
         be right (before 2017, or more than a day from the local clock) raises
-        :class:`~okx_v5.exceptions.OkxResponseException` and changes nothing.
+        [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] and changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at
@@ -405,8 +407,8 @@ class OkxClient:
     ) -> OkxResponse[T]:
         """Sign ``path`` and ``body`` (when ``signed``), send them once, decode the answer.
 
-        Raises :class:`~okx_v5.exceptions.OkxRequestException` when no answer came and
-        :class:`~okx_v5.exceptions.OkxResponseException` when the answer is not OKX's JSON.
+        Raises ``OkxRequestException`` when no answer came and ``OkxResponseException`` when the
+        answer is not OKX's JSON.
         """
         # requests is imported with the first client, not with okx_v5 (see transport)
         from .transport import USER_AGENT, build_request, failure, read_body

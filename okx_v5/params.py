@@ -1,14 +1,14 @@
 """Parameters: python-okx's payload, OKX's documented rules, and the bytes that go on the wire.
 
-A :class:`Param` is one key of the payload: where its value comes from (python-okx's argument),
-when python-okx includes it (:data:`ALWAYS`, :data:`TRUTHY` or :class:`Unless`), whether OKX
-requires it, and the rule OKX documents for it, if any (:class:`Choice`, :class:`IdList`).
-:func:`build` makes the payload python-okx would send, checked and normalised;
-:func:`query_string` and :func:`json_body` write it for a ``GET`` or a ``POST``.
+A ``Param`` is one key of the payload: where its value comes from (python-okx's argument),
+when python-okx includes it (``ALWAYS``, ``TRUTHY`` or ``Unless``), whether OKX
+requires it, and the rule OKX documents for it, if any (``Choice``, ``IdList``).
+``build`` makes the payload python-okx would send, checked and normalised;
+``query_string`` and ``json_body`` write it for a ``GET`` or a ``POST``.
 
-A rule turns one given value into what is sent, or raises :class:`Invalid` with what is wrong
-and what is allowed; :func:`build` adds the method and parameter names and raises
-:class:`~okx_v5.exceptions.OkxParamsException`. ``None`` and ``""`` mean "not given".
+A rule turns one given value into what is sent, or raises ``Invalid`` with what is wrong
+and what is allowed; ``build`` adds the method and parameter names and raises
+[`OkxParamsException`][okx_v5.exceptions.OkxParamsException]. ``None`` and ``""`` mean "not given".
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Invalid(Exception):
 
 
 class Rule(Protocol):
-    """Normalises one given (non-empty) value to what is sent, or raises :class:`Invalid`."""
+    """Normalises one given (non-empty) value to what is sent, or raises ``Invalid``."""
 
     def __call__(self, value: object) -> str:
         """Return the value to send."""
@@ -151,8 +151,8 @@ class Param:
         arg: the python-okx argument the value comes from (usually ``key``).
         rule: what OKX documents the value must be, or ``None``: sent as given.
         required: OKX requires it: a missing value is refused before sending.
-        send: when python-okx includes the key: :data:`ALWAYS`, :data:`TRUTHY` or
-            :class:`Unless`.
+        send: when python-okx includes the key: ``ALWAYS``, ``TRUTHY`` or
+            ``Unless``.
     """
 
     key: str
@@ -299,7 +299,7 @@ def _json_default(value: object) -> object:
 
 
 def _text(value: object) -> str:
-    """``str(value)``, or :class:`Invalid` for an int too long to write (over 4300 digits)."""
+    """``str(value)``, or ``Invalid`` for an int too long to write (over 4300 digits)."""
     try:
         return str(value)
     except ValueError:

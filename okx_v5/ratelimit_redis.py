@@ -1,11 +1,10 @@
 """Rate limits shared through Redis by every process and machine of a fleet.
 
-Imported by :func:`okx_v5.ratelimit.registry_for` only when a client is given a ``redis://``
-or ``rediss://`` ``rate_limit_storage``; needs the ``redis`` extra (redis-py and
-pyrate-limiter).
+Imported by ``okx_v5.ratelimit.registry_for`` only when a client is given a ``redis://`` or
+``rediss://`` ``rate_limit_storage``; needs the ``redis`` extra (redis-py and pyrate-limiter).
 
-The shared state is pyrate-limiter's GCRA (:class:`~pyrate_limiter.GCRA` in a
-:class:`~pyrate_limiter.RedisStateStore`): one "theoretical arrival time" per limit, read and
+The shared state is pyrate-limiter's GCRA (``pyrate_limiter.GCRA`` in a
+``pyrate_limiter.RedisStateStore``): one "theoretical arrival time" per limit, read and
 advanced by one atomic script. A limit of ``requests`` per ``seconds`` becomes one request every
 ``seconds * (1 + SAFETY_MARGIN) / requests``, so no stretch of ``seconds`` ever holds more than
 ``requests``, whatever the order in which processes reach Redis: a caller whose clock reading
@@ -24,7 +23,7 @@ of a fleet need not agree on the time. Keys are ``okx_v5:rl:`` + a SHA-256 of th
 
 When Redis does not answer (not there at start, gone mid-run, wrong password, ...) the limiter
 logs one WARNING, keeps the limit in-process, and tries Redis again every
-:data:`RETRY_INTERVAL` seconds; a call to OKX never fails because of Redis.
+``RETRY_INTERVAL`` seconds; a call to OKX never fails because of Redis.
 """
 
 from __future__ import annotations
@@ -68,7 +67,7 @@ class RedisStorage:
     """One Redis client per URL and process, and whether Redis answers.
 
     Args:
-        url: the ``redis://`` or ``rediss://`` URL (never shown: see :attr:`display_url`).
+        url: the ``redis://`` or ``rediss://`` URL (never shown: see ``display_url``).
         retry_interval: seconds between attempts to reach Redis again after a failure.
         timeout: seconds to connect or wait for an answer.
     """
@@ -149,7 +148,7 @@ class SharedLimiter:
         storage: the Redis connection.
         key: the Redis key of the limit (already free of secrets).
         requests: requests allowed per window.
-        seconds: window length (widened by :data:`~okx_v5.ratelimit.SAFETY_MARGIN`).
+        seconds: window length (widened by [`SAFETY_MARGIN`][okx_v5.ratelimit.SAFETY_MARGIN]).
         fallback: the in-process limiter used while Redis does not answer.
         sleep: sleep function (injectable for tests).
     """
@@ -197,7 +196,7 @@ class SharedLimiter:
         return waited + self._fallback.acquire(n)
 
     def _book(self, n: int) -> tuple[bool, float]:
-        """Book the first free slot for ``n`` requests within :data:`HORIZON`.
+        """Book the first free slot for ``n`` requests within ``HORIZON``.
 
         Returns whether a slot was booked and the seconds to sleep: until the slot, or, when
         the queue reaches beyond the horizon, until it is time to ask again.
@@ -236,7 +235,7 @@ class RedisLimiterRegistry:
 
     Args:
         url: ``redis://`` or ``rediss://`` URL, as checked by
-            :func:`~okx_v5.settings.check_rate_limit_storage`.
+            ``check_rate_limit_storage``.
         retry_interval: seconds between attempts to reach Redis again after a failure.
         timeout: seconds to connect to Redis or wait for its answer.
         sleep: sleep function given to new limiters.

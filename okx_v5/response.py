@@ -21,7 +21,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
     ``result["data"][0]["lever"]`` and ``json.dumps(result)`` work as with python-okx;
     ``result.data`` gives the same items as typed attrs objects, ``result.code`` / ``.msg`` the
     OKX code and message, ``result.ok`` whether the code is ``"0"``, and
-    :meth:`raise_for_code` turns an OKX error into an exception.
+    [`raise_for_code`][okx_v5.response.OkxResponse.raise_for_code] turns an OKX error into an
+    exception.
     """
 
     __slots__ = ("_items", "_model", "attempts", "headers", "method", "path", "status_code")
@@ -69,8 +70,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
     def data(self) -> list[T]:
         """The ``data`` items as typed attrs objects (structured once, on first access).
 
-        Raises :class:`~okx_v5.exceptions.OkxResponseException` naming the item and field when
-        an item does not fit its model.
+        Raises [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] naming the item
+        and field when an item does not fit its model.
         """
         if self._items is None:
             # Imported here: cattrs and the models are only needed once typed data is asked for.

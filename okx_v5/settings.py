@@ -1,8 +1,7 @@
 """Checks of the client's constructor arguments, run once when a client is built.
 
-Each check returns the value the client keeps, or raises
-:class:`~okx_v5.exceptions.OkxParamsException` naming the argument, the value and what is
-allowed.
+Each check returns the value the client keeps, or raises ``OkxParamsException`` naming the
+argument, the value and what is allowed.
 """
 
 from __future__ import annotations
@@ -248,7 +247,7 @@ def redact_url(url: str) -> str:
 def check_rate_limit_storage(storage: object) -> str | None:
     """Return the Redis URL limits are shared through, or ``None`` for in-process limits.
 
-    ``storage`` ``None`` means "not given": :data:`STORAGE_ENV` is read instead. ``""`` and
+    ``storage`` ``None`` means "not given": ``STORAGE_ENV`` is read instead. ``""`` and
     ``"memory://"`` ask for in-process limits. Anything else must be a ``redis://`` or
     ``rediss://`` URL, and the ``redis`` extra must be installed.
     """

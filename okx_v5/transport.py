@@ -9,7 +9,7 @@ bundle variables) is read once, when the client is built.
 
 This is the one module of okx_v5 that imports requests; the client imports it when the first
 client is built, so that importing an API module stays light. A session the client creates
-itself gets :class:`OkxAdapter`, which differs from requests' own
+itself gets ``OkxAdapter``, which differs from requests' own
 ``HTTPAdapter`` in one respect: an informational ``1xx`` answer (``103 Early Hints``) is read
 past, not taken as the answer.
 """

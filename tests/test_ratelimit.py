@@ -8,6 +8,7 @@ import pytest
 import responses
 
 from okx_v5 import AccountAPI, PublicAPI, ratelimit
+from okx_v5.endpoint import RateLimit
 from okx_v5.ratelimit import LimiterRegistry, RateLimiter
 
 from .helpers import KEY, PASSPHRASE, SECRET
@@ -178,3 +179,11 @@ def test_several_requests_at_once_take_several_slots(fake: FakeTime) -> None:
 
 def test_clients_without_a_storage_use_the_in_process_registry() -> None:
     assert ratelimit.registry_for(None) is ratelimit.registry
+
+
+def test_a_limit_reads_as_okx_states_it() -> None:
+    assert RateLimit(20, 2.0, "user", per=("instId",)).describe() == (
+        "20 requests / 2 s per user ID and instId"
+    )
+    assert RateLimit(300, 2.0, "user", count="item").describe() == "300 items / 2 s per user ID"
+    assert RateLimit(1, 2.0, "ip").describe() == "1 request / 2 s per IP"

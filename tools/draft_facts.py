@@ -16,6 +16,12 @@ are added. ``--force NAME`` redrafts the endpoint ``NAME`` (a method name, or
 ``Module.method``). ``--check`` verifies the written files against python-okx instead (and
 against ``inspect.signature`` when python-okx is installed) and prints counts.
 
+A run also writes ``uncovered.json``: the operations openxapi documents that no python-okx
+method calls, each with the python-okx module it belongs with. To rewrite only that file,
+from the facts files already in ``--out``::
+
+    python tools/draft_facts.py --openxapi REPO --uncovered
+
 The drafter stops with an error on any python-okx method body it does not understand; such a
 method needs an entry in ``OVERRIDES``. Output is deterministic.
 
@@ -449,6 +455,7 @@ class DocOp:
     data_kind: str = "array:object"  # or array:array (rows), array:string, object
     example: JSON = None
     example_given: bool = False
+    tag: str | None = None  # openxapi's tag: the section of OKX's docs ("Trading Account")
 
 
 Key = tuple[str, str]  # (HTTP method, path)
@@ -497,6 +504,7 @@ def read_openxapi(snapshot: Snapshot) -> dict[Key, DocOp]:
 
 def openxapi_op(op: dict[str, JSON], schemas: dict[str, JSON]) -> DocOp:
     doc = DocOp(source="openxapi", title=strip_title(op.get("summary")), signed="security" in op)
+    doc.tag = (op.get("tags") or [None])[0]
     doc.limit_lines = [
         line.lstrip("#").strip()
         for line in op.get("description", "").splitlines()
@@ -1805,6 +1813,7 @@ def draft_all(args: argparse.Namespace) -> int:
             f"{module:22} {len(entries):3} endpoints, {len(kept):3} kept"
             f"{', written' if changed else ''}"
         )
+    write_uncovered(spec_repo, args.out)
     return 0
 
 
@@ -1927,6 +1936,93 @@ def count_module(data: JSON, totals: dict[str, int]) -> None:
     totals["models"] += len(data["models"])
 
 
+# --------------------------------------------------------------------------- not in python-okx
+
+UNCOVERED_FILE = "uncovered.json"
+
+
+def uncovered_file(openxapi: dict[Key, DocOp], okx_docs: dict[Key, DocOp], facts: Path) -> JSON:
+    """The operations openxapi documents that no python-okx method calls, each under the
+    python-okx module it belongs with (``None`` when no module has that part of the API).
+
+    The module is the one most python-okx calls of the same openxapi tag (the section of
+    OKX's docs) go to, preferring those under the same ``/api/v5/<first segment>/``; a tag
+    python-okx never calls goes to the module of the same name ("Affiliate"), if any.
+    """
+    called: dict[Key, str] = {}
+    for path in sorted(facts.glob("*.json")):
+        data = load(path)
+        for entry in data.get("endpoints", []):
+            called.setdefault((entry["http"], entry["path"]), data["module"])
+    by_tag: dict[str, list[tuple[str, str]]] = {}
+    for key, doc in openxapi.items():
+        if key in called and doc.tag:
+            by_tag.setdefault(doc.tag, []).append((first_segment(key[1]), called[key]))
+    modules = set(called.values())
+    operations = []
+    for key, doc in sorted(openxapi.items()):
+        if key in called:
+            continue
+        tagged = by_tag.get(doc.tag or "", [])
+        near = [module for segment, module in tagged if segment == first_segment(key[1])]
+        named = doc.tag.replace(" ", "") if doc.tag else None
+        module = majority(near) or majority([module for _, module in tagged])
+        if module is None and named in modules:
+            module = named
+        page = okx_docs.get(key)
+        operations.append(
+            {
+                "module": module,
+                "tag": doc.tag,
+                "http": key[0],
+                "path": key[1],
+                "summary": doc.title,
+                "docs": page.anchor if page else None,
+            }
+        )
+    operations.sort(key=lambda op: (op["module"] is None, op["module"] or op["tag"] or ""))
+    return {
+        "documented": len(openxapi),
+        "called": sum(1 for key in openxapi if key in called),
+        "operations": operations,
+    }
+
+
+def first_segment(path: str) -> str:
+    """``/api/v5/market/books-full`` → ``market``."""
+    return path.removeprefix("/api/v5/").split("/", 1)[0]
+
+
+def majority(names: list[str]) -> str | None:
+    """The most frequent name (the first in name order on a tie), or ``None``."""
+    if not names:
+        return None
+    return min(set(names), key=lambda name: (-names.count(name), name))
+
+
+def write_uncovered(spec_repo: Snapshot, out: Path) -> None:
+    """Write ``uncovered.json`` from the openxapi snapshot and python-okx's calls as the facts
+    files in ``out`` record them."""
+    data = uncovered_file(read_openxapi(spec_repo), read_okx_docs(spec_repo), out)
+    versions = {
+        load(path)["sources"]["python-okx"]["version"]
+        for path in out.glob("*.json")
+        if path.name != UNCOVERED_FILE
+    }
+    if len(versions) != 1:
+        raise DraftError(f"the facts files come from several python-okx versions: {versions}")
+    sources = {
+        "python-okx": {"package": "python-okx", "version": versions.pop(), "path": "okx/"},
+        "openxapi": spec_repo.source(OPENXAPI_SPECS),
+        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
+    }
+    changed = write_if_changed(out / UNCOVERED_FILE, dump({"sources": sources} | data))
+    print(
+        f"{UNCOVERED_FILE}: {data['documented']} documented operations, {data['called']} called"
+        f" by python-okx, {len(data['operations'])} not{', written' if changed else ''}"
+    )
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -1935,13 +2031,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--python-okx",
         type=Path,
-        required=True,
         help="unpacked python-okx 0.4.4 wheel (the folder holding okx/)",
     )
     parser.add_argument("--openxapi", type=Path, required=True, help="openxapi/openxapi git repo")
-    parser.add_argument(
-        "--coincise", type=Path, required=True, help="rosssaunders/coincise git repo"
-    )
+    parser.add_argument("--coincise", type=Path, help="rosssaunders/coincise git repo")
     parser.add_argument(
         "--ccxt",
         type=Path,
@@ -1957,8 +2050,19 @@ def main(argv: list[str] | None = None) -> int:
         help="redraft these endpoints (method or Module.method)",
     )
     parser.add_argument("--check", action="store_true", help="check the files, draft nothing")
+    parser.add_argument(
+        "--uncovered",
+        action="store_true",
+        help=f"only write {UNCOVERED_FILE}, from --openxapi and the facts files in --out",
+    )
     args = parser.parse_args(argv)
+    drafting = not (args.uncovered or args.check)
+    if not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
+        parser.error("--python-okx and --coincise are required (--check needs --python-okx only)")
     try:
+        if args.uncovered:
+            write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
+            return 0
         return check_all(args) if args.check else draft_all(args)
     except DraftError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -9,8 +9,13 @@ From each module's facts this writes:
 - ``okx_v5/<Module>.py`` (``okx_v5/Finance/<Module>.py``): python-okx's class, one thin
   method per endpoint, with python-okx's signature and a docstring from the facts;
 
-and ``okx_v5/consts.py`` from ``consts.json``. The output goes through ``ruff format`` (the
-formatter CI checks every file with), so it is exactly what ``ruff format --check`` accepts.
+and ``okx_v5/consts.py`` from ``consts.json``. The Python output goes through ``ruff format``
+(the formatter CI checks every file with), so it is exactly what ``ruff format --check`` accepts.
+
+The docs pages of the whole surface come from the same facts: ``docs/reference/<Module>.md``
+(the module's class and models, rendered by mkdocstrings) and ``docs/coverage.md`` (every
+method's HTTP line, rate limit and model, with what OKX documents beyond python-okx, from
+``uncovered.json``).
 Run from the repository root::
 
     python tools/generate.py          # write the files
@@ -127,6 +132,9 @@ def _wrapped(text: str, width: int) -> list[str]:
         if number:
             lines.append("")
         for raw in paragraph.split("\n"):
+            if re.fullmatch(r"\[[^\]]+\]\([^)\s]+\)", raw):
+                lines.append(raw)  # a Markdown link stays whole (ruff allows a long URL line)
+                continue
             keep = " " * (len(raw) - len(raw.lstrip()))
             lines += textwrap.wrap(
                 raw.strip(),
@@ -147,9 +155,12 @@ def load(path: Path) -> Facts:
     return facts
 
 
+NOT_MODULES = {"consts.json", "uncovered.json"}
+
+
 def module_facts() -> list[tuple[Path, Facts]]:
     return [
-        (path, load(path)) for path in sorted(FACTS.glob("*.json")) if path.name != "consts.json"
+        (path, load(path)) for path in sorted(FACTS.glob("*.json")) if path.name not in NOT_MODULES
     ]
 
 
@@ -199,11 +210,8 @@ def render_models(facts: Facts, source: str) -> str:
 def render_model(
     name: str, model: Mapping[str, Any], models: Mapping[str, Any], facts: Facts
 ) -> list[str]:
-    where = model_users(name, facts)
-    shape = "a row of ``data`` (an array, read by position)" if model.get("row") else "an item"
-    text = f"{name}: {shape}" + (f", in the answer of {where}." if where else ".")
     lines = ["@row"] if model.get("row") else []
-    lines += ["@attrs.define", f"class {name}:", *docstring(text, 4), ""]
+    lines += ["@attrs.define", f"class {name}:", *docstring(model_doc(name, model, facts), 4), ""]
     for field in model["fields"]:
         wire = field["name"]
         attr = attribute(wire)
@@ -217,13 +225,47 @@ def render_model(
     return lines
 
 
-def model_users(name: str, facts: Facts) -> str:
+def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
+    """What the model is an item of, then its fields with their OKX names (the reference shows
+    them as a table, with the types of the annotations)."""
+    group = group_of(facts["module"])
     users = [
-        f"``{endpoint['name']}``"
+        method_link(facts, endpoint["name"])
         for endpoint in facts["endpoints"]
         if (endpoint.get("response") or {}).get("model") == name
     ]
-    return ", ".join(users)
+    parents = []
+    for parent, other in facts["models"].items():
+        fields = [
+            f"``{field['name']}``"
+            for field in other["fields"]
+            if field["type"] in (name, f"list[{name}]")
+        ]
+        if fields:
+            parents.append(f"[`{parent}`][okx_v5.models.{group}.{parent}]'s {' and '.join(fields)}")
+    where = " and ".join(users or parents)
+    if model.get("row"):
+        text = f"A row of {where} (an array, read by position)."
+    elif users:
+        text = f"One ``data`` item of {where}."
+    else:
+        text = f"An item of {where}." if parents else f"{name}."
+    rows = []
+    for position, field in enumerate(model["fields"]):
+        wire = f"``{field['name']}``"
+        said = f"Position {position} of the row ({wire})." if model.get("row") else f"OKX's {wire}."
+        rows.append(f"    {attribute(field['name'])}: {said}")
+    return text + ("\n\nAttributes:\n" + "\n".join(rows) if rows else "")
+
+
+def method_link(facts: Facts, method: str) -> str:
+    """A cross-reference to an API method, as mkdocstrings resolves it."""
+    return f"[`{method}`][{api_path(facts)}.{method}]"
+
+
+def api_path(facts: Facts) -> str:
+    """``okx_v5.Account.AccountAPI``; ``okx_v5.Finance.Savings.SavingsAPI``."""
+    return f"okx_v5.{facts['module']}.{facts['class']}"
 
 
 # -- okx_v5/endpoints/<group>.py -------------------------------------------------------------
@@ -480,7 +522,7 @@ def signature(endpoint: Mapping[str, Any], indent: int) -> list[str]:
     ]
 
 
-def method_doc(endpoint: Mapping[str, Any], alias_of: str = "") -> str:
+def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") -> str:
     summary = endpoint["summary"].rstrip(".")
     result = result_type(endpoint)
     if result == "dict[str, Any]":
@@ -488,16 +530,17 @@ def method_doc(endpoint: Mapping[str, Any], alias_of: str = "") -> str:
     elif result == "list[str]":
         first = f"{summary}: lists of strings."
     else:
-        first = f"{summary}: ``{result}`` items."
+        model = f"okx_v5.models.{group_of(facts['module'])}.{result}"
+        first = f"{summary}: [`{result}`][{model}] items."
     if alias_of:
-        first += f" The same as ``{alias_of}``, spelled right."
+        first += f" The same as {method_link(facts, alias_of)}, spelled right."
     where = f"``{endpoint['http']} {endpoint['path']}``"
     signed = {True: "signed", False: "public", "if_key": "signed when the client has a key"}
     how = [signed[endpoint["signed"]]]
     how += [limit_text(limit) for limit in endpoint["rate_limits"]]
     text = f"{first}\n\n{where}, {'; '.join(how)}."
     if endpoint.get("docs"):
-        text += f"\n{DOCS_URL}{endpoint['docs']}"
+        text += f"\n[OKX docs]({DOCS_URL}{endpoint['docs']})"
     if not endpoint.get("source"):
         text += (
             "\n\nNo OKX documentation snapshot describes this endpoint: it is sent exactly as "
@@ -510,7 +553,7 @@ def method_doc(endpoint: Mapping[str, Any], alias_of: str = "") -> str:
 
 
 def limit_text(limit: Mapping[str, Any]) -> str:
-    unit = "requests" if limit.get("count", "request") == "request" else "items"
+    unit = limit.get("count", "request") + ("s" if limit["requests"] != 1 else "")
     who = "user ID" if limit["scope"] == "user" else "IP"
     per = "".join(f" and {name}" for name in limit.get("per", []))
     seconds = float(limit["seconds"])
@@ -540,11 +583,13 @@ def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rules
 
 
-def render_method(endpoint: Mapping[str, Any], name: str = "", alias_of: str = "") -> list[str]:
+def render_method(
+    endpoint: Mapping[str, Any], facts: Facts, name: str = "", alias_of: str = ""
+) -> list[str]:
     named = dict(endpoint, name=name or endpoint["name"])
     return [
         *signature(named, 4),
-        *docstring(method_doc(endpoint, alias_of), 8),
+        *docstring(method_doc(endpoint, facts, alias_of), 8),
         f"        return self._call(_endpoints.{constant(endpoint)}, validate, locals())",
     ]
 
@@ -562,11 +607,9 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)
+    about = f"python-okx's ``okx.{module}``: [`{class_name}`][{api_path(facts)}]"
     lines = [
-        f'"""python-okx\'s ``okx.{module}``: :class:`{class_name}`, all {count} of its methods.',
-        "",
-        HEADER.format(source=source),
-        '"""',
+        *docstring(f"{about}, all {count} of its methods.\n\n{HEADER.format(source=source)}", 0),
         "",
         "from __future__ import annotations",
         "",
@@ -586,16 +629,20 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     lines += [f"    from {up}response import OkxResponse", ""]
     lines += [f"__all__ = [{q(class_name)}]", "", ""]
     lines += [f"class {class_name}(OkxClient):"]
+    typed = any(result_type(endpoint) != "dict[str, Any]" for endpoint in endpoints)
+    answers = "with typed answers" if typed else "answered as python-okx answers (none documented)"
     lines += docstring(
-        f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, with typed answers.",
+        f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, {answers}."
+        "\n\nBuilt with python-okx's arguments, as every client is: see"
+        " [`OkxClient`][okx_v5.okxclient.OkxClient].",
         4,
     )
     if facts.get("init_defaults"):
         lines += ["", *render_init(facts["init_defaults"])]
     for endpoint in endpoints:
-        lines += ["", *render_method(endpoint)]
+        lines += ["", *render_method(endpoint, facts)]
         for alias in endpoint.get("aliases", []):
-            lines += ["", *render_method(endpoint, alias, endpoint["name"])]
+            lines += ["", *render_method(endpoint, facts, alias, endpoint["name"])]
     return "\n".join(lines) + "\n"
 
 
@@ -652,6 +699,249 @@ def render_consts(facts: Facts) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- docs/reference/<Module>.md and docs/coverage.md --------------------------------------------
+
+DOCS = ROOT / "docs"
+DOCS_HEADER = "<!-- Generated by tools/generate.py from okx_v5/facts; do not edit. -->"
+SIGNED_WORDS = {True: "signed", False: "public", "if_key": "if the client has a key"}
+
+
+def reference_page(facts: Facts) -> Path:
+    """``docs/reference/Account.md``; ``docs/reference/Finance/Savings.md``."""
+    return DOCS.joinpath("reference", *facts["module"].split(".")).with_suffix(".md")
+
+
+def page_link(facts: Facts, start: Path) -> str:
+    """The relative link from the page at ``start`` to the module's reference page."""
+    target = reference_page(facts).relative_to(DOCS)
+    up = "../" * (len(start.relative_to(DOCS).parts) - 1)
+    return up + target.as_posix()
+
+
+def counts(facts: Facts) -> tuple[int, int, int]:
+    """Methods (python-okx's), documented by OKX, typed: what the declarations say as
+    ``documented`` and ``model_ref``."""
+    endpoints = facts["endpoints"]
+    documented = sum(1 for endpoint in endpoints if endpoint.get("source"))
+    typed = sum(1 for endpoint in endpoints if result_type(endpoint) != "dict[str, Any]")
+    return len(endpoints), documented, typed
+
+
+def markdown(lines: list[str]) -> str:
+    """The page: paragraphs wrapped to the line width (tables, headings, lists' first lines
+    and directives as they are)."""
+    out: list[str] = []
+    for line in lines:
+        if len(line) <= WIDTH or line.startswith(("|", "#", ":::", " ")):
+            out.append(line)
+            continue
+        bullet = "- " if line.startswith("- ") else ""
+        out += textwrap.wrap(
+            line,
+            width=WIDTH,
+            subsequent_indent=" " * len(bullet),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(out) + "\n"
+
+
+def render_reference(facts: Facts) -> str:
+    module, class_name = facts["module"], facts["class"]
+    group = group_of(module)
+    methods, documented, typed = counts(facts)
+    page = reference_page(facts)
+    coverage = "../" * (len(page.relative_to(DOCS).parts) - 1) + "coverage.md"
+    anchor = re.sub(r"[^\w-]", "", module.lower())  # the heading's id on the coverage page
+    numbers = f"{documented} documented by OKX and {typed} typed"
+    if not documented:
+        numbers = "none of them documented by OKX, so none typed"
+    lines = [
+        f"# {module}",
+        "",
+        DOCS_HEADER,
+        "",
+        f"`okx_v5.{module}` is python-okx's `okx.{module}`: [`{class_name}`][{api_path(facts)}]"
+        f" and its {methods} methods, {numbers}."
+        f" [Coverage]({coverage}#{anchor}) lists them with their HTTP lines and rate limits, and"
+        " what OKX documents here that python-okx does not call.",
+        "",
+        f"::: {api_path(facts)}",
+        "    options:",
+        "      merge_init_into_class: false  # OkxClient's constructor, on the reference's index",
+        "",
+        "## Models",
+        "",
+    ]
+    if facts["models"]:
+        lines += [
+            f"The items of `.data` in the answers of `{class_name}`'s methods, from OKX's"
+            " documented response fields: numbers are `Decimal`, millisecond timestamps `int`, and"
+            " a field OKX leaves empty or out is `None` (see [Results and typing]"
+            f"({coverage.replace('coverage.md', 'results.md')})).",
+            "",
+            f"::: okx_v5.models.{group}",
+            "    options:",
+            "      show_root_heading: false",
+            "      show_root_toc_entry: false",
+            "      heading_level: 3",
+        ]
+    else:
+        lines.append(
+            "No OKX documentation snapshot describes these answers: `.data` gives their items as"
+            " they came."
+        )
+    return markdown(lines)
+
+
+def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts) -> str:
+    page = DOCS / "coverage.md"
+    operations = uncovered["operations"]
+    spec = uncovered["sources"]["openxapi"]
+    python_okx = uncovered["sources"]["python-okx"]
+    rows, total = [], [0, 0, 0, 0]
+    for _, facts in every:
+        numbers = [
+            *counts(facts),
+            sum(1 for op in operations if op["module"] == facts["module"]),
+        ]
+        total = [a + b for a, b in zip(total, numbers, strict=True)]
+        link = f"[{facts['module']}]({page_link(facts, page)})"
+        rows.append(f"| {link} | " + " | ".join(map(str, numbers)) + " |")
+    aliases = sum(
+        len(endpoint.get("aliases", [])) for _, facts in every for endpoint in facts["endpoints"]
+    )
+    elsewhere = [op for op in operations if op["module"] is None]
+    lines = [
+        "---",
+        "hide: [navigation]  # the tables need the width; the contents list the modules",
+        "---",
+        "",
+        "# Coverage",
+        "",
+        DOCS_HEADER,
+        "",
+        f"okx_v5 has every REST method of python-okx {python_okx['version']}: {total[0]} methods"
+        f" in {len(every)} modules, with python-okx's names, arguments and defaults (and"
+        f" {aliases} more name{'s' if aliases != 1 else ''} for a misspelt one). This page is"
+        " generated from `okx_v5/facts`, the facts the endpoint declarations (`okx_v5.endpoints`)"
+        " are generated from, and a test holds it to the declarations: it says what the client"
+        " does.",
+        "",
+        "- **Documented**: a snapshot of OKX's documentation describes the endpoint, so its"
+        " parameters are checked as OKX documents them and the rate limit OKX documents is kept."
+        " An [undocumented endpoint](#undocumented-endpoints) is sent exactly as python-okx sends"
+        " it.",
+        "- **Typed**: OKX documents the answer, so `result.data` gives typed models.",
+        "- **Not in python-okx**: REST operations OKX documents that python-okx, and so okx_v5,"
+        " has no method for, by the module they belong with.",
+        "",
+        "| Module | Methods | Documented | Typed | Not in python-okx |",
+        "| --- | --: | --: | --: | --: |",
+        *rows,
+        f"| **Total** | **{total[0]}** | **{total[1]}** | **{total[2]}** | **{total[3]}**"
+        f" (+{len(elsewhere)} [in no module](#in-no-python-okx-module)) |",
+        "",
+        f"OKX documents {uncovered['documented']} REST operations (the"
+        f" [openxapi](https://github.com/{spec['repository']}) snapshot of {spec['date'][:10]},"
+        f" commit `{spec['commit'][:7]}`); python-okx calls {uncovered['called']} of them, and"
+        f" {len(operations)} are not in python-okx. The list is `okx_v5/facts/uncovered.json`,"
+        " written by `tools/draft_facts.py`.",
+        "",
+        "Methods, by module: the HTTP request, whether it is signed, OKX's rate limit and who it"
+        " counts (per user ID or IP, and per instrument where OKX says so), and the model of the"
+        " `.data` items. Each method mirrors the python-okx method of the same name in the same"
+        " module and class.",
+    ]
+    for _, facts in every:
+        lines += ["", *coverage_section(facts, operations, page)]
+    lines += ["", "## Undocumented endpoints", ""]
+    undocumented = [
+        (facts, endpoint)
+        for _, facts in every
+        for endpoint in facts["endpoints"]
+        if not endpoint.get("source")
+    ]
+    limited = sum(1 for _, endpoint in undocumented if endpoint["rate_limits"])
+    lines += [
+        f"No documentation snapshot describes these {len(undocumented)} endpoints. okx_v5"
+        " mirrors them from python-okx: it sends what python-okx sends (signed when the client"
+        " has a key, as python-okx does) and checks no parameter, and `.data` gives the items as"
+        f" they came. The rate limit of {limited} of them is the one in ccxt's table of OKX's"
+        " limits (`okx_v5/facts` names the commit); the others have none.",
+        "",
+        "| Method | HTTP | Rate limit |",
+        "| --- | --- | --- |",
+    ]
+    for facts, endpoint in undocumented:
+        method = f"[`{facts['class']}.{endpoint['name']}`][{api_path(facts)}.{endpoint['name']}]"
+        limits = "; ".join(limit_text(limit) for limit in endpoint["rate_limits"]) or "—"
+        lines.append(f"| {method} | `{endpoint['http']} {endpoint['path']}` | {limits} |")
+    tags = sorted({op["tag"] or "" for op in elsewhere})
+    lines += [
+        "",
+        "## In no python-okx module",
+        "",
+        f"OKX documents these {len(elsewhere)} operations in parts of its API that no python-okx"
+        f" module covers ({', '.join(tags)}).",
+        "",
+        *operations_table(elsewhere),
+    ]
+    return markdown(lines)
+
+
+def coverage_section(facts: Facts, operations: list[Facts], page: Path) -> list[str]:
+    module, class_name = facts["module"], facts["class"]
+    group = group_of(module)
+    methods, documented, typed = counts(facts)
+    lines = [
+        f"## {module}",
+        "",
+        f"[`okx_v5.{module}.{class_name}`]({page_link(facts, page)}) mirrors python-okx's"
+        f" `okx.{module}.{class_name}`: {methods} methods, {documented} documented, {typed} typed.",
+        "",
+        "| Method | HTTP | Signed | Rate limit | `.data` items |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for endpoint in facts["endpoints"]:
+        names = [(endpoint["name"], "")]
+        names += [
+            (alias, f" (spelling of `{endpoint['name']}`)") for alias in endpoint.get("aliases", [])
+        ]
+        for name, note in names:
+            method = f"[`{name}`][{api_path(facts)}.{name}]{note}"
+            limits = "; ".join(limit_text(limit) for limit in endpoint["rate_limits"]) or "—"
+            result = result_type(endpoint)
+            if result == "dict[str, Any]":
+                items = "untyped" if endpoint.get("source") else "untyped (undocumented)"
+            elif result == "list[str]":
+                items = "lists of strings"
+            else:
+                items = f"[`{result}`][okx_v5.models.{group}.{result}]"
+            http = f"`{endpoint['http']} {endpoint['path']}`"
+            signed = SIGNED_WORDS[endpoint["signed"]]
+            lines.append(f"| {method} | {http} | {signed} | {limits} | {items} |")
+    missing = [op for op in operations if op["module"] == module]
+    if missing:
+        lines += [
+            "",
+            f"Not in python-okx: {len(missing)} operation{'s' if len(missing) != 1 else ''} OKX"
+            " documents here.",
+            "",
+            *operations_table(missing),
+        ]
+    return lines
+
+
+def operations_table(operations: list[Facts]) -> list[str]:
+    lines = ["| OKX operation | HTTP |", "| --- | --- |"]
+    for op in operations:
+        title = op["summary"] or op["path"]
+        title = f"[{title}]({DOCS_URL}{op['docs']})" if op["docs"] else title
+        lines.append(f"| {title} | `{op['http']} {op['path']}` |")
+    return lines
+
+
 # -- the files ---------------------------------------------------------------------------------
 
 
@@ -676,6 +966,10 @@ def outputs() -> Iterator[tuple[Path, str]]:
         )
         yield PACKAGE / "Finance" / "__init__.py", "\n".join(docstring(text, 0)) + "\n"
     yield PACKAGE / "consts.py", render_consts(load(FACTS / "consts.json"))
+    every = module_facts()
+    for _, facts in every:
+        yield reference_page(facts), render_reference(facts)
+    yield DOCS / "coverage.md", render_coverage(every, load(FACTS / "uncovered.json"))
 
 
 def formatted(path: Path, text: str) -> str:
@@ -707,7 +1001,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     written = set()
     for path, raw in outputs():
         written.add(path)
-        text = formatted(path, raw)
+        text = formatted(path, raw) if path.suffix == ".py" else raw
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
         stale.append(path.relative_to(ROOT))

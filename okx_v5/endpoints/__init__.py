@@ -2,8 +2,8 @@
 
 ``okx_v5.endpoints.account`` declares ``okx.Account``'s endpoints (``GET_LEVERAGE``, ...), and so
 on. Each module names its python-okx module and class in ``MODULE`` and ``API``. Importing this
-package imports none of them: :func:`groups` and :func:`every` do, for the command line, the
-docs and ``FakeOKX``; :func:`find` looks one up by HTTP method and path.
+package imports none of them: ``groups`` and ``every`` do, for the command line, the
+docs and ``FakeOKX``; ``find`` looks one up by HTTP method and path.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The models of each python-okx module are in their own module (``okx_v5.models.account``,
 ``okx_v5.models.public_data``, ...), imported when typed data is first asked for. Attribute
 names are the OKX wire names in snake_case (``instId`` → ``inst_id``); the shared converter in
-:mod:`okx_v5.converter` maps between the two. Numbers are :class:`~decimal.Decimal`, never
+``okx_v5.converter`` maps between the two. Numbers are ``Decimal``, never
 ``float``; an empty string on the wire becomes ``None``, and so does a missing field.
 """
 

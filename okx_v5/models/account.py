@@ -64,7 +64,14 @@ __all__ = [
 
 @attrs.define
 class PositionRisk:
-    """PositionRisk: an item, in the answer of ``get_position_risk``."""
+    """One ``data`` item of [`get_position_risk`][okx_v5.Account.AccountAPI.get_position_risk].
+
+    Attributes:
+        ts: OKX's ``ts``.
+        adj_eq: OKX's ``adjEq``.
+        bal_data: OKX's ``balData``.
+        pos_data: OKX's ``posData``.
+    """
 
     ts: int | None = None
     adj_eq: Decimal | None = None
@@ -74,7 +81,22 @@ class PositionRisk:
 
 @attrs.define
 class PositionRiskPosData:
-    """PositionRiskPosData: an item."""
+    """An item of [`PositionRisk`][okx_v5.models.account.PositionRisk]'s ``posData``.
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        mgn_mode: OKX's ``mgnMode``.
+        pos_id: OKX's ``posId``.
+        inst_id: OKX's ``instId``.
+        pos: OKX's ``pos``.
+        base_bal: OKX's ``baseBal``.
+        quote_bal: OKX's ``quoteBal``.
+        pos_side: OKX's ``posSide``.
+        pos_ccy: OKX's ``posCcy``.
+        ccy: OKX's ``ccy``.
+        notional_ccy: OKX's ``notionalCcy``.
+        notional_usd: OKX's ``notionalUsd``.
+    """
 
     inst_type: str | None = None
     mgn_mode: str | None = None
@@ -92,7 +114,13 @@ class PositionRiskPosData:
 
 @attrs.define
 class PositionRiskBalData:
-    """PositionRiskBalData: an item."""
+    """An item of [`PositionRisk`][okx_v5.models.account.PositionRisk]'s ``balData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        eq: OKX's ``eq``.
+        dis_eq: OKX's ``disEq``.
+    """
 
     ccy: str | None = None
     eq: Decimal | None = None
@@ -101,7 +129,26 @@ class PositionRiskBalData:
 
 @attrs.define
 class AccountBalance:
-    """AccountBalance: an item, in the answer of ``get_account_balance``."""
+    """One ``data`` item of [`get_account_balance`][okx_v5.Account.AccountAPI.get_account_balance].
+
+    Attributes:
+        u_time: OKX's ``uTime``.
+        total_eq: OKX's ``totalEq``.
+        iso_eq: OKX's ``isoEq``.
+        adj_eq: OKX's ``adjEq``.
+        ord_froz: OKX's ``ordFroz``.
+        imr: OKX's ``imr``.
+        mmr: OKX's ``mmr``.
+        borrow_froz: OKX's ``borrowFroz``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        notional_usd: OKX's ``notionalUsd``.
+        notional_usd_for_borrow: OKX's ``notionalUsdForBorrow``.
+        notional_usd_for_swap: OKX's ``notionalUsdForSwap``.
+        notional_usd_for_futures: OKX's ``notionalUsdForFutures``.
+        notional_usd_for_option: OKX's ``notionalUsdForOption``.
+        upl: OKX's ``upl``.
+        details: OKX's ``details``.
+    """
 
     u_time: int | None = None
     total_eq: Decimal | None = None
@@ -123,7 +170,52 @@ class AccountBalance:
 
 @attrs.define
 class AccountBalanceDetails:
-    """AccountBalanceDetails: an item."""
+    """An item of [`AccountBalance`][okx_v5.models.account.AccountBalance]'s ``details``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        eq: OKX's ``eq``.
+        cash_bal: OKX's ``cashBal``.
+        u_time: OKX's ``uTime``.
+        iso_eq: OKX's ``isoEq``.
+        avail_eq: OKX's ``availEq``.
+        dis_eq: OKX's ``disEq``.
+        fixed_bal: OKX's ``fixedBal``.
+        avail_bal: OKX's ``availBal``.
+        frozen_bal: OKX's ``frozenBal``.
+        ord_frozen: OKX's ``ordFrozen``.
+        liab: OKX's ``liab``.
+        upl: OKX's ``upl``.
+        upl_liab: OKX's ``uplLiab``.
+        cross_liab: OKX's ``crossLiab``.
+        reward_bal: OKX's ``rewardBal``.
+        iso_liab: OKX's ``isoLiab``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        imr: OKX's ``imr``.
+        mmr: OKX's ``mmr``.
+        interest: OKX's ``interest``.
+        twap: OKX's ``twap``.
+        max_loan: OKX's ``maxLoan``.
+        eq_usd: OKX's ``eqUsd``.
+        borrow_froz: OKX's ``borrowFroz``.
+        notional_lever: OKX's ``notionalLever``.
+        stgy_eq: OKX's ``stgyEq``.
+        iso_upl: OKX's ``isoUpl``.
+        spot_in_use_amt: OKX's ``spotInUseAmt``.
+        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
+        max_spot_in_use: OKX's ``maxSpotInUse``.
+        spot_iso_bal: OKX's ``spotIsoBal``.
+        smt_sync_eq: OKX's ``smtSyncEq``.
+        spot_copy_trading_eq: OKX's ``spotCopyTradingEq``.
+        spot_bal: OKX's ``spotBal``.
+        open_avg_px: OKX's ``openAvgPx``.
+        acc_avg_px: OKX's ``accAvgPx``.
+        spot_upl: OKX's ``spotUpl``.
+        spot_upl_ratio: OKX's ``spotUplRatio``.
+        total_pnl: OKX's ``totalPnl``.
+        total_pnl_ratio: OKX's ``totalPnlRatio``.
+        collateral_enabled: OKX's ``collateralEnabled``.
+    """
 
     ccy: str | None = None
     eq: Decimal | None = None
@@ -171,7 +263,73 @@ class AccountBalanceDetails:
 
 @attrs.define
 class Positions:
-    """Positions: an item, in the answer of ``get_positions``."""
+    """One ``data`` item of [`get_positions`][okx_v5.Account.AccountAPI.get_positions].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        mgn_mode: OKX's ``mgnMode``.
+        pos_id: OKX's ``posId``.
+        pos_side: OKX's ``posSide``.
+        pos: OKX's ``pos``.
+        base_bal: OKX's ``baseBal``.
+        quote_bal: OKX's ``quoteBal``.
+        base_borrowed: OKX's ``baseBorrowed``.
+        base_interest: OKX's ``baseInterest``.
+        quote_borrowed: OKX's ``quoteBorrowed``.
+        quote_interest: OKX's ``quoteInterest``.
+        pos_ccy: OKX's ``posCcy``.
+        avail_pos: OKX's ``availPos``.
+        avg_px: OKX's ``avgPx``.
+        non_settle_avg_px: OKX's ``nonSettleAvgPx``.
+        mark_px: OKX's ``markPx``.
+        upl: OKX's ``upl``.
+        upl_ratio: OKX's ``uplRatio``.
+        upl_last_px: OKX's ``uplLastPx``.
+        upl_ratio_last_px: OKX's ``uplRatioLastPx``.
+        inst_id: OKX's ``instId``.
+        lever: OKX's ``lever``.
+        liq_px: OKX's ``liqPx``.
+        imr: OKX's ``imr``.
+        margin: OKX's ``margin``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        mmr: OKX's ``mmr``.
+        liab: OKX's ``liab``.
+        liab_ccy: OKX's ``liabCcy``.
+        interest: OKX's ``interest``.
+        trade_id: OKX's ``tradeId``.
+        opt_val: OKX's ``optVal``.
+        pending_close_ord_liab_val: OKX's ``pendingCloseOrdLiabVal``.
+        notional_usd: OKX's ``notionalUsd``.
+        adl: OKX's ``adl``.
+        ccy: OKX's ``ccy``.
+        last: OKX's ``last``.
+        idx_px: OKX's ``idxPx``.
+        usd_px: OKX's ``usdPx``.
+        be_px: OKX's ``bePx``.
+        delta_bs: OKX's ``deltaBS``.
+        delta_pa: OKX's ``deltaPA``.
+        gamma_bs: OKX's ``gammaBS``.
+        gamma_pa: OKX's ``gammaPA``.
+        theta_bs: OKX's ``thetaBS``.
+        theta_pa: OKX's ``thetaPA``.
+        vega_bs: OKX's ``vegaBS``.
+        vega_pa: OKX's ``vegaPA``.
+        spot_in_use_amt: OKX's ``spotInUseAmt``.
+        spot_in_use_ccy: OKX's ``spotInUseCcy``.
+        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
+        max_spot_in_use_amt: OKX's ``maxSpotInUseAmt``.
+        biz_ref_id: OKX's ``bizRefId``.
+        biz_ref_type: OKX's ``bizRefType``.
+        realized_pnl: OKX's ``realizedPnl``.
+        settled_pnl: OKX's ``settledPnl``.
+        pnl: OKX's ``pnl``.
+        fee: OKX's ``fee``.
+        funding_fee: OKX's ``fundingFee``.
+        liq_penalty: OKX's ``liqPenalty``.
+        close_order_algo: OKX's ``closeOrderAlgo``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+    """
 
     inst_type: str | None = None
     mgn_mode: str | None = None
@@ -240,7 +398,16 @@ class Positions:
 
 @attrs.define
 class PositionsCloseOrderAlgo:
-    """PositionsCloseOrderAlgo: an item."""
+    """An item of [`Positions`][okx_v5.models.account.Positions]'s ``closeOrderAlgo``.
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        close_fraction: OKX's ``closeFraction``.
+    """
 
     algo_id: str | None = None
     sl_trigger_px: Decimal | None = None
@@ -252,7 +419,22 @@ class PositionsCloseOrderAlgo:
 
 @attrs.define
 class PositionBuilder:
-    """PositionBuilder: an item, in the answer of ``position_builder``."""
+    """One ``data`` item of [`position_builder`][okx_v5.Account.AccountAPI.position_builder].
+
+    Attributes:
+        eq: OKX's ``eq``.
+        total_mmr: OKX's ``totalMmr``.
+        total_imr: OKX's ``totalImr``.
+        borrow_mmr: OKX's ``borrowMmr``.
+        deriv_mmr: OKX's ``derivMmr``.
+        margin_ratio: OKX's ``marginRatio``.
+        upl: OKX's ``upl``.
+        acct_lever: OKX's ``acctLever``.
+        ts: OKX's ``ts``.
+        assets: OKX's ``assets``.
+        risk_unit_data: OKX's ``riskUnitData``.
+        positions: OKX's ``positions``.
+    """
 
     eq: Decimal | None = None
     total_mmr: Decimal | None = None
@@ -270,7 +452,22 @@ class PositionBuilder:
 
 @attrs.define
 class PositionBuilderPositions:
-    """PositionBuilderPositions: an item."""
+    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``positions``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_type: OKX's ``instType``.
+        amt: OKX's ``amt``.
+        pos_side: OKX's ``posSide``.
+        avg_px: OKX's ``avgPx``.
+        mark_px: OKX's ``markPx``.
+        float_pnl: OKX's ``floatPnl``.
+        imr: OKX's ``imr``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        lever: OKX's ``lever``.
+        notional_usd: OKX's ``notionalUsd``.
+        is_real_pos: OKX's ``isRealPos``.
+    """
 
     inst_id: str | None = None
     inst_type: str | None = None
@@ -288,7 +485,46 @@ class PositionBuilderPositions:
 
 @attrs.define
 class PositionBuilderRiskUnitData:
-    """PositionBuilderRiskUnitData: an item."""
+    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``riskUnitData``.
+
+    Attributes:
+        risk_unit: OKX's ``riskUnit``.
+        mmr: OKX's ``mmr``.
+        imr: OKX's ``imr``.
+        upl: OKX's ``upl``.
+        mr1: OKX's ``mr1``.
+        mr2: OKX's ``mr2``.
+        mr3: OKX's ``mr3``.
+        mr4: OKX's ``mr4``.
+        mr5: OKX's ``mr5``.
+        mr6: OKX's ``mr6``.
+        mr7: OKX's ``mr7``.
+        mr8: OKX's ``mr8``.
+        mr9: OKX's ``mr9``.
+        mr1_scenarios: OKX's ``mr1Scenarios``.
+        mr1_final_result: OKX's ``mr1FinalResult``.
+        mr6_final_result: OKX's ``mr6FinalResult``.
+        delta: OKX's ``delta``.
+        gamma: OKX's ``gamma``.
+        theta: OKX's ``theta``.
+        vega: OKX's ``vega``.
+        portfolios: OKX's ``portfolios``.
+        amt: OKX's ``amt``.
+        avg_px: OKX's ``avgPx``.
+        float_pnl: OKX's ``floatPnl``.
+        inst_id: OKX's ``instId``.
+        inst_type: OKX's ``instType``.
+        is_real_pos: OKX's ``isRealPos``.
+        mark_px: OKX's ``markPx``.
+        notional_usd: OKX's ``notionalUsd``.
+        pnl: OKX's ``pnl``.
+        pos_side: OKX's ``posSide``.
+        spot_shock: OKX's ``spotShock``.
+        vol_same: OKX's ``volSame``.
+        vol_shock: OKX's ``volShock``.
+        vol_shock_down: OKX's ``volShockDown``.
+        vol_shock_up: OKX's ``volShockUp``.
+    """
 
     risk_unit: str | None = None
     mmr: Decimal | None = None
@@ -330,7 +566,25 @@ class PositionBuilderRiskUnitData:
 
 @attrs.define
 class PositionBuilderRiskUnitDataPortfolios:
-    """PositionBuilderRiskUnitDataPortfolios: an item."""
+    """An item of
+    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
+    ``portfolios``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_type: OKX's ``instType``.
+        amt: OKX's ``amt``.
+        pos_side: OKX's ``posSide``.
+        avg_px: OKX's ``avgPx``.
+        mark_px: OKX's ``markPx``.
+        float_pnl: OKX's ``floatPnl``.
+        notional_usd: OKX's ``notionalUsd``.
+        delta: OKX's ``delta``.
+        gamma: OKX's ``gamma``.
+        theta: OKX's ``theta``.
+        vega: OKX's ``vega``.
+        is_real_pos: OKX's ``isRealPos``.
+    """
 
     inst_id: str | None = None
     inst_type: str | None = None
@@ -349,7 +603,14 @@ class PositionBuilderRiskUnitDataPortfolios:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr6FinalResult:
-    """PositionBuilderRiskUnitDataMr6FinalResult: an item."""
+    """An item of
+    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
+    ``mr6FinalResult``.
+
+    Attributes:
+        pnl: OKX's ``pnl``.
+        spot_shock: OKX's ``spotShock``.
+    """
 
     pnl: Decimal | None = None
     spot_shock: Decimal | None = None
@@ -357,7 +618,15 @@ class PositionBuilderRiskUnitDataMr6FinalResult:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr1FinalResult:
-    """PositionBuilderRiskUnitDataMr1FinalResult: an item."""
+    """An item of
+    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
+    ``mr1FinalResult``.
+
+    Attributes:
+        pnl: OKX's ``pnl``.
+        spot_shock: OKX's ``spotShock``.
+        vol_shock: OKX's ``volShock``.
+    """
 
     pnl: Decimal | None = None
     spot_shock: Decimal | None = None
@@ -366,7 +635,15 @@ class PositionBuilderRiskUnitDataMr1FinalResult:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr1Scenarios:
-    """PositionBuilderRiskUnitDataMr1Scenarios: an item."""
+    """An item of
+    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
+    ``mr1Scenarios``.
+
+    Attributes:
+        vol_shock_down: OKX's ``volShockDown``.
+        vol_same: OKX's ``volSame``.
+        vol_shock_up: OKX's ``volShockUp``.
+    """
 
     vol_shock_down: Any = None
     vol_same: Any = None
@@ -375,7 +652,15 @@ class PositionBuilderRiskUnitDataMr1Scenarios:
 
 @attrs.define
 class PositionBuilderAssets:
-    """PositionBuilderAssets: an item."""
+    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``assets``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        avail_eq: OKX's ``availEq``.
+        spot_in_use: OKX's ``spotInUse``.
+        borrow_mmr: OKX's ``borrowMmr``.
+        borrow_imr: OKX's ``borrowImr``.
+    """
 
     ccy: str | None = None
     avail_eq: Decimal | None = None
@@ -386,7 +671,42 @@ class PositionBuilderAssets:
 
 @attrs.define
 class AccountBills:
-    """AccountBills: an item, in the answer of ``get_account_bills``."""
+    """One ``data`` item of [`get_account_bills`][okx_v5.Account.AccountAPI.get_account_bills].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        bill_id: OKX's ``billId``.
+        type: OKX's ``type``.
+        sub_type: OKX's ``subType``.
+        ts: OKX's ``ts``.
+        bal_chg: OKX's ``balChg``.
+        pos_bal_chg: OKX's ``posBalChg``.
+        bal: OKX's ``bal``.
+        pos_bal: OKX's ``posBal``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        ccy: OKX's ``ccy``.
+        pnl: OKX's ``pnl``.
+        fee: OKX's ``fee``.
+        mgn_mode: OKX's ``mgnMode``.
+        inst_id: OKX's ``instId``.
+        ord_id: OKX's ``ordId``.
+        exec_type: OKX's ``execType``.
+        from_: OKX's ``from``.
+        to: OKX's ``to``.
+        notes: OKX's ``notes``.
+        interest: OKX's ``interest``.
+        tag: OKX's ``tag``.
+        fill_time: OKX's ``fillTime``.
+        trade_id: OKX's ``tradeId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        fill_idx_px: OKX's ``fillIdxPx``.
+        fill_mark_px: OKX's ``fillMarkPx``.
+        fill_px_vol: OKX's ``fillPxVol``.
+        fill_px_usd: OKX's ``fillPxUsd``.
+        fill_mark_vol: OKX's ``fillMarkVol``.
+        fill_fwd_px: OKX's ``fillFwdPx``.
+    """
 
     inst_type: str | None = None
     bill_id: str | None = None
@@ -424,7 +744,43 @@ class AccountBills:
 
 @attrs.define
 class AccountBillsArchive:
-    """AccountBillsArchive: an item, in the answer of ``get_account_bills_archive``."""
+    """One ``data`` item of
+    [`get_account_bills_archive`][okx_v5.Account.AccountAPI.get_account_bills_archive].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        bill_id: OKX's ``billId``.
+        type: OKX's ``type``.
+        sub_type: OKX's ``subType``.
+        ts: OKX's ``ts``.
+        bal_chg: OKX's ``balChg``.
+        pos_bal_chg: OKX's ``posBalChg``.
+        bal: OKX's ``bal``.
+        pos_bal: OKX's ``posBal``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        ccy: OKX's ``ccy``.
+        pnl: OKX's ``pnl``.
+        fee: OKX's ``fee``.
+        mgn_mode: OKX's ``mgnMode``.
+        inst_id: OKX's ``instId``.
+        ord_id: OKX's ``ordId``.
+        exec_type: OKX's ``execType``.
+        from_: OKX's ``from``.
+        to: OKX's ``to``.
+        notes: OKX's ``notes``.
+        interest: OKX's ``interest``.
+        tag: OKX's ``tag``.
+        fill_time: OKX's ``fillTime``.
+        trade_id: OKX's ``tradeId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        fill_idx_px: OKX's ``fillIdxPx``.
+        fill_mark_px: OKX's ``fillMarkPx``.
+        fill_px_vol: OKX's ``fillPxVol``.
+        fill_px_usd: OKX's ``fillPxUsd``.
+        fill_mark_vol: OKX's ``fillMarkVol``.
+        fill_fwd_px: OKX's ``fillFwdPx``.
+    """
 
     inst_type: str | None = None
     bill_id: str | None = None
@@ -462,7 +818,35 @@ class AccountBillsArchive:
 
 @attrs.define
 class AccountConfig:
-    """AccountConfig: an item, in the answer of ``get_account_config``."""
+    """One ``data`` item of [`get_account_config`][okx_v5.Account.AccountAPI.get_account_config].
+
+    Attributes:
+        uid: OKX's ``uid``.
+        main_uid: OKX's ``mainUid``.
+        acct_lv: OKX's ``acctLv``.
+        acct_stp_mode: OKX's ``acctStpMode``.
+        pos_mode: OKX's ``posMode``.
+        auto_loan: OKX's ``autoLoan``.
+        greeks_type: OKX's ``greeksType``.
+        level: OKX's ``level``.
+        level_tmp: OKX's ``levelTmp``.
+        ct_iso_mode: OKX's ``ctIsoMode``.
+        mgn_iso_mode: OKX's ``mgnIsoMode``.
+        spot_offset_type: OKX's ``spotOffsetType``.
+        role_type: OKX's ``roleType``.
+        trader_insts: OKX's ``traderInsts``.
+        spot_role_type: OKX's ``spotRoleType``.
+        spot_trader_insts: OKX's ``spotTraderInsts``.
+        op_auth: OKX's ``opAuth``.
+        kyc_lv: OKX's ``kycLv``.
+        label: OKX's ``label``.
+        ip: OKX's ``ip``.
+        perm: OKX's ``perm``.
+        liquidation_gear: OKX's ``liquidationGear``.
+        enable_spot_borrow: OKX's ``enableSpotBorrow``.
+        spot_borrow_auto_repay: OKX's ``spotBorrowAutoRepay``.
+        type: OKX's ``type``.
+    """
 
     uid: str | None = None
     main_uid: str | None = None
@@ -493,14 +877,25 @@ class AccountConfig:
 
 @attrs.define
 class SetPositionMode:
-    """SetPositionMode: an item, in the answer of ``set_position_mode``."""
+    """One ``data`` item of [`set_position_mode`][okx_v5.Account.AccountAPI.set_position_mode].
+
+    Attributes:
+        pos_mode: OKX's ``posMode``.
+    """
 
     pos_mode: str | None = None
 
 
 @attrs.define
 class SetLeverage:
-    """SetLeverage: an item, in the answer of ``set_leverage``."""
+    """One ``data`` item of [`set_leverage`][okx_v5.Account.AccountAPI.set_leverage].
+
+    Attributes:
+        lever: OKX's ``lever``.
+        mgn_mode: OKX's ``mgnMode``.
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+    """
 
     lever: Decimal | None = None
     mgn_mode: str | None = None
@@ -510,7 +905,14 @@ class SetLeverage:
 
 @attrs.define
 class MaxOrderSize:
-    """MaxOrderSize: an item, in the answer of ``get_max_order_size``."""
+    """One ``data`` item of [`get_max_order_size`][okx_v5.Account.AccountAPI.get_max_order_size].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        ccy: OKX's ``ccy``.
+        max_buy: OKX's ``maxBuy``.
+        max_sell: OKX's ``maxSell``.
+    """
 
     inst_id: str | None = None
     ccy: str | None = None
@@ -520,7 +922,13 @@ class MaxOrderSize:
 
 @attrs.define
 class MaxAvailSize:
-    """MaxAvailSize: an item, in the answer of ``get_max_avail_size``."""
+    """One ``data`` item of [`get_max_avail_size`][okx_v5.Account.AccountAPI.get_max_avail_size].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        avail_buy: OKX's ``availBuy``.
+        avail_sell: OKX's ``availSell``.
+    """
 
     inst_id: str | None = None
     avail_buy: Decimal | None = None
@@ -529,7 +937,16 @@ class MaxAvailSize:
 
 @attrs.define
 class AdjustmentMargin:
-    """AdjustmentMargin: an item, in the answer of ``adjustment_margin``."""
+    """One ``data`` item of [`adjustment_margin`][okx_v5.Account.AccountAPI.adjustment_margin].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        amt: OKX's ``amt``.
+        type: OKX's ``type``.
+        leverage: OKX's ``leverage``.
+        ccy: OKX's ``ccy``.
+    """
 
     inst_id: str | None = None
     pos_side: str | None = None
@@ -541,7 +958,15 @@ class AdjustmentMargin:
 
 @attrs.define
 class LeverageInfo:
-    """LeverageInfo: an item, in the answer of ``get_leverage``."""
+    """One ``data`` item of [`get_leverage`][okx_v5.Account.AccountAPI.get_leverage].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        ccy: OKX's ``ccy``.
+        mgn_mode: OKX's ``mgnMode``.
+        pos_side: OKX's ``posSide``.
+        lever: OKX's ``lever``.
+    """
 
     inst_id: str | None = None
     ccy: str | None = None
@@ -552,7 +977,41 @@ class LeverageInfo:
 
 @attrs.define
 class Instruments:
-    """Instruments: an item, in the answer of ``get_instruments``."""
+    """One ``data`` item of [`get_instruments`][okx_v5.Account.AccountAPI.get_instruments].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        base_ccy: OKX's ``baseCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        settle_ccy: OKX's ``settleCcy``.
+        ct_val: OKX's ``ctVal``.
+        ct_mult: OKX's ``ctMult``.
+        ct_val_ccy: OKX's ``ctValCcy``.
+        opt_type: OKX's ``optType``.
+        stk: OKX's ``stk``.
+        list_time: OKX's ``listTime``.
+        auction_end_time: OKX's ``auctionEndTime``.
+        exp_time: OKX's ``expTime``.
+        lever: OKX's ``lever``.
+        tick_sz: OKX's ``tickSz``.
+        lot_sz: OKX's ``lotSz``.
+        min_sz: OKX's ``minSz``.
+        ct_type: OKX's ``ctType``.
+        state: OKX's ``state``.
+        rule_type: OKX's ``ruleType``.
+        max_lmt_sz: OKX's ``maxLmtSz``.
+        max_mkt_sz: OKX's ``maxMktSz``.
+        max_lmt_amt: OKX's ``maxLmtAmt``.
+        max_mkt_amt: OKX's ``maxMktAmt``.
+        max_twap_sz: OKX's ``maxTwapSz``.
+        max_iceberg_sz: OKX's ``maxIcebergSz``.
+        max_trigger_sz: OKX's ``maxTriggerSz``.
+        max_stop_sz: OKX's ``maxStopSz``.
+        future_settlement: OKX's ``futureSettlement``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -589,7 +1048,16 @@ class Instruments:
 
 @attrs.define
 class MaxLoan:
-    """MaxLoan: an item, in the answer of ``get_max_loan``."""
+    """One ``data`` item of [`get_max_loan`][okx_v5.Account.AccountAPI.get_max_loan].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        mgn_mode: OKX's ``mgnMode``.
+        mgn_ccy: OKX's ``mgnCcy``.
+        max_loan: OKX's ``maxLoan``.
+        ccy: OKX's ``ccy``.
+        side: OKX's ``side``.
+    """
 
     inst_id: str | None = None
     mgn_mode: str | None = None
@@ -601,7 +1069,24 @@ class MaxLoan:
 
 @attrs.define
 class FeeRates:
-    """FeeRates: an item, in the answer of ``get_fee_rates``."""
+    """One ``data`` item of [`get_fee_rates`][okx_v5.Account.AccountAPI.get_fee_rates].
+
+    Attributes:
+        level: OKX's ``level``.
+        taker: OKX's ``taker``.
+        maker: OKX's ``maker``.
+        taker_u: OKX's ``takerU``.
+        maker_u: OKX's ``makerU``.
+        delivery: OKX's ``delivery``.
+        exercise: OKX's ``exercise``.
+        inst_type: OKX's ``instType``.
+        taker_usdc: OKX's ``takerUSDC``.
+        maker_usdc: OKX's ``makerUSDC``.
+        rule_type: OKX's ``ruleType``.
+        ts: OKX's ``ts``.
+        category: OKX's ``category``.
+        fiat: OKX's ``fiat``.
+    """
 
     level: str | None = None
     taker: Decimal | None = None
@@ -621,7 +1106,13 @@ class FeeRates:
 
 @attrs.define
 class FeeRatesFiat:
-    """FeeRatesFiat: an item."""
+    """An item of [`FeeRates`][okx_v5.models.account.FeeRates]'s ``fiat``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        taker: OKX's ``taker``.
+        maker: OKX's ``maker``.
+    """
 
     ccy: str | None = None
     taker: str | None = None
@@ -630,7 +1121,19 @@ class FeeRatesFiat:
 
 @attrs.define
 class InterestAccrued:
-    """InterestAccrued: an item, in the answer of ``get_interest_accrued``."""
+    """One ``data`` item of
+    [`get_interest_accrued`][okx_v5.Account.AccountAPI.get_interest_accrued].
+
+    Attributes:
+        type: OKX's ``type``.
+        ccy: OKX's ``ccy``.
+        inst_id: OKX's ``instId``.
+        mgn_mode: OKX's ``mgnMode``.
+        interest: OKX's ``interest``.
+        interest_rate: OKX's ``interestRate``.
+        liab: OKX's ``liab``.
+        ts: OKX's ``ts``.
+    """
 
     type: str | None = None
     ccy: str | None = None
@@ -644,7 +1147,12 @@ class InterestAccrued:
 
 @attrs.define
 class InterestRate:
-    """InterestRate: an item, in the answer of ``get_interest_rate``."""
+    """One ``data`` item of [`get_interest_rate`][okx_v5.Account.AccountAPI.get_interest_rate].
+
+    Attributes:
+        interest_rate: OKX's ``interestRate``.
+        ccy: OKX's ``ccy``.
+    """
 
     interest_rate: Decimal | None = None
     ccy: str | None = None
@@ -652,21 +1160,37 @@ class InterestRate:
 
 @attrs.define
 class SetGreeks:
-    """SetGreeks: an item, in the answer of ``set_greeks``."""
+    """One ``data`` item of [`set_greeks`][okx_v5.Account.AccountAPI.set_greeks].
+
+    Attributes:
+        greeks_type: OKX's ``greeksType``.
+    """
 
     greeks_type: str | None = None
 
 
 @attrs.define
 class SetIsolatedMode:
-    """SetIsolatedMode: an item, in the answer of ``set_isolated_mode``."""
+    """One ``data`` item of [`set_isolated_mode`][okx_v5.Account.AccountAPI.set_isolated_mode].
+
+    Attributes:
+        iso_mode: OKX's ``isoMode``.
+    """
 
     iso_mode: str | None = None
 
 
 @attrs.define
 class MaxWithdrawal:
-    """MaxWithdrawal: an item, in the answer of ``get_max_withdrawal``."""
+    """One ``data`` item of [`get_max_withdrawal`][okx_v5.Account.AccountAPI.get_max_withdrawal].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        max_wd: OKX's ``maxWd``.
+        max_wd_ex: OKX's ``maxWdEx``.
+        spot_offset_max_wd: OKX's ``spotOffsetMaxWd``.
+        spot_offset_max_wd_ex: OKX's ``spotOffsetMaxWdEx``.
+    """
 
     ccy: str | None = None
     max_wd: Decimal | None = None
@@ -677,7 +1201,16 @@ class MaxWithdrawal:
 
 @attrs.define
 class InterestLimits:
-    """InterestLimits: an item, in the answer of ``get_interest_limits``."""
+    """One ``data`` item of [`get_interest_limits`][okx_v5.Account.AccountAPI.get_interest_limits].
+
+    Attributes:
+        debt: OKX's ``debt``.
+        interest: OKX's ``interest``.
+        next_discount_time: OKX's ``nextDiscountTime``.
+        next_interest_time: OKX's ``nextInterestTime``.
+        loan_alloc: OKX's ``loanAlloc``.
+        records: OKX's ``records``.
+    """
 
     debt: Decimal | None = None
     interest: Decimal | None = None
@@ -689,7 +1222,24 @@ class InterestLimits:
 
 @attrs.define
 class InterestLimitsRecords:
-    """InterestLimitsRecords: an item."""
+    """An item of [`InterestLimits`][okx_v5.models.account.InterestLimits]'s ``records``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        rate: OKX's ``rate``.
+        loan_quota: OKX's ``loanQuota``.
+        surplus_lmt: OKX's ``surplusLmt``.
+        surplus_lmt_details: OKX's ``surplusLmtDetails``.
+        used_lmt: OKX's ``usedLmt``.
+        interest: OKX's ``interest``.
+        pos_loan: OKX's ``posLoan``.
+        avail_loan: OKX's ``availLoan``.
+        used_loan: OKX's ``usedLoan``.
+        avg_rate: OKX's ``avgRate``.
+        all_acct_remaining_quota: OKX's ``allAcctRemainingQuota``.
+        cur_acct_remaining_quota: OKX's ``curAcctRemainingQuota``.
+        plat_remaining_quota: OKX's ``platRemainingQuota``.
+    """
 
     ccy: str | None = None
     rate: Decimal | None = None
@@ -709,7 +1259,14 @@ class InterestLimitsRecords:
 
 @attrs.define
 class InterestLimitsRecordsSurplusLmtDetails:
-    """InterestLimitsRecordsSurplusLmtDetails: an item."""
+    """An item of [`InterestLimitsRecords`][okx_v5.models.account.InterestLimitsRecords]'s
+    ``surplusLmtDetails``.
+
+    Attributes:
+        all_acct_remaining_quota: OKX's ``allAcctRemainingQuota``.
+        cur_acct_remaining_quota: OKX's ``curAcctRemainingQuota``.
+        plat_remaining_quota: OKX's ``platRemainingQuota``.
+    """
 
     all_acct_remaining_quota: str | None = None
     cur_acct_remaining_quota: str | None = None
@@ -718,7 +1275,20 @@ class InterestLimitsRecordsSurplusLmtDetails:
 
 @attrs.define
 class Greeks:
-    """Greeks: an item, in the answer of ``get_greeks``."""
+    """One ``data`` item of [`get_greeks`][okx_v5.Account.AccountAPI.get_greeks].
+
+    Attributes:
+        delta_bs: OKX's ``deltaBS``.
+        delta_pa: OKX's ``deltaPA``.
+        gamma_bs: OKX's ``gammaBS``.
+        gamma_pa: OKX's ``gammaPA``.
+        theta_bs: OKX's ``thetaBS``.
+        theta_pa: OKX's ``thetaPA``.
+        vega_bs: OKX's ``vegaBS``.
+        vega_pa: OKX's ``vegaPA``.
+        ccy: OKX's ``ccy``.
+        ts: OKX's ``ts``.
+    """
 
     delta_bs: str | None = attrs.field(default=None, metadata={"wire": "deltaBS"})
     delta_pa: str | None = attrs.field(default=None, metadata={"wire": "deltaPA"})
@@ -734,7 +1304,15 @@ class Greeks:
 
 @attrs.define
 class AccountPositionRisk:
-    """AccountPositionRisk: an item, in the answer of ``get_account_position_risk``."""
+    """One ``data`` item of
+    [`get_account_position_risk`][okx_v5.Account.AccountAPI.get_account_position_risk].
+
+    Attributes:
+        at_risk: OKX's ``atRisk``.
+        at_risk_idx: OKX's ``atRiskIdx``.
+        at_risk_mgn: OKX's ``atRiskMgn``.
+        ts: OKX's ``ts``.
+    """
 
     at_risk: bool | None = None
     at_risk_idx: list[str] | None = None
@@ -744,7 +1322,36 @@ class AccountPositionRisk:
 
 @attrs.define
 class PositionsHistory:
-    """PositionsHistory: an item, in the answer of ``get_positions_history``."""
+    """One ``data`` item of
+    [`get_positions_history`][okx_v5.Account.AccountAPI.get_positions_history].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        mgn_mode: OKX's ``mgnMode``.
+        type: OKX's ``type``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        open_avg_px: OKX's ``openAvgPx``.
+        non_settle_avg_px: OKX's ``nonSettleAvgPx``.
+        close_avg_px: OKX's ``closeAvgPx``.
+        pos_id: OKX's ``posId``.
+        open_max_pos: OKX's ``openMaxPos``.
+        close_total_pos: OKX's ``closeTotalPos``.
+        realized_pnl: OKX's ``realizedPnl``.
+        settled_pnl: OKX's ``settledPnl``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        fee: OKX's ``fee``.
+        funding_fee: OKX's ``fundingFee``.
+        liq_penalty: OKX's ``liqPenalty``.
+        pnl: OKX's ``pnl``.
+        pos_side: OKX's ``posSide``.
+        lever: OKX's ``lever``.
+        direction: OKX's ``direction``.
+        trigger_px: OKX's ``triggerPx``.
+        uly: OKX's ``uly``.
+        ccy: OKX's ``ccy``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -775,7 +1382,15 @@ class PositionsHistory:
 
 @attrs.define
 class AccountPositionTiers:
-    """AccountPositionTiers: an item, in the answer of ``get_account_position_tiers``."""
+    """One ``data`` item of
+    [`get_account_position_tiers`][okx_v5.Account.AccountAPI.get_account_position_tiers].
+
+    Attributes:
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        max_sz: OKX's ``maxSz``.
+        pos_type: OKX's ``posType``.
+    """
 
     uly: str | None = None
     inst_family: str | None = None
@@ -785,28 +1400,47 @@ class AccountPositionTiers:
 
 @attrs.define
 class SetAutoLoan:
-    """SetAutoLoan: an item, in the answer of ``set_auto_loan``."""
+    """One ``data`` item of [`set_auto_loan`][okx_v5.Account.AccountAPI.set_auto_loan].
+
+    Attributes:
+        auto_loan: OKX's ``autoLoan``.
+    """
 
     auto_loan: bool | None = None
 
 
 @attrs.define
 class SetAccountLevel:
-    """SetAccountLevel: an item, in the answer of ``set_account_level``."""
+    """One ``data`` item of [`set_account_level`][okx_v5.Account.AccountAPI.set_account_level].
+
+    Attributes:
+        acct_lv: OKX's ``acctLv``.
+    """
 
     acct_lv: str | None = None
 
 
 @attrs.define
 class ActivateOption:
-    """ActivateOption: an item, in the answer of ``activate_option``."""
+    """One ``data`` item of [`activate_option`][okx_v5.Account.AccountAPI.activate_option].
+
+    Attributes:
+        ts: OKX's ``ts``.
+    """
 
     ts: int | None = None
 
 
 @attrs.define
 class SpotManualBorrowRepay:
-    """SpotManualBorrowRepay: an item, in the answer of ``spot_manual_borrow_repay``."""
+    """One ``data`` item of
+    [`spot_manual_borrow_repay`][okx_v5.Account.AccountAPI.spot_manual_borrow_repay].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        side: OKX's ``side``.
+        amt: OKX's ``amt``.
+    """
 
     ccy: str | None = None
     side: str | None = None
@@ -815,14 +1449,27 @@ class SpotManualBorrowRepay:
 
 @attrs.define
 class SetAutoRepay:
-    """SetAutoRepay: an item, in the answer of ``set_auto_repay``."""
+    """One ``data`` item of [`set_auto_repay`][okx_v5.Account.AccountAPI.set_auto_repay].
+
+    Attributes:
+        auto_repay: OKX's ``autoRepay``.
+    """
 
     auto_repay: bool | None = None
 
 
 @attrs.define
 class SpotBorrowRepayHistory:
-    """SpotBorrowRepayHistory: an item, in the answer of ``spot_borrow_repay_history``."""
+    """One ``data`` item of
+    [`spot_borrow_repay_history`][okx_v5.Account.AccountAPI.spot_borrow_repay_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        type: OKX's ``type``.
+        amt: OKX's ``amt``.
+        acc_borrowed: OKX's ``accBorrowed``.
+        ts: OKX's ``ts``.
+    """
 
     ccy: str | None = None
     type: str | None = None
@@ -833,7 +1480,14 @@ class SpotBorrowRepayHistory:
 
 @attrs.define
 class SetAutoEarn:
-    """SetAutoEarn: an item, in the answer of ``set_auto_earn``."""
+    """One ``data`` item of [`set_auto_earn`][okx_v5.Account.AccountAPI.set_auto_earn].
+
+    Attributes:
+        earn_type: OKX's ``earnType``.
+        ccy: OKX's ``ccy``.
+        action: OKX's ``action``.
+        apr: OKX's ``apr``.
+    """
 
     earn_type: str | None = None
     ccy: str | None = None
@@ -843,7 +1497,12 @@ class SetAutoEarn:
 
 @attrs.define
 class ApplyBills:
-    """ApplyBills: an item, in the answer of ``apply_bills``."""
+    """One ``data`` item of [`apply_bills`][okx_v5.Account.AccountAPI.apply_bills].
+
+    Attributes:
+        result: OKX's ``result``.
+        ts: OKX's ``ts``.
+    """
 
     result: str | None = None
     ts: int | None = None

@@ -63,7 +63,13 @@ __all__ = [
 
 @attrs.define
 class Counterparties:
-    """Counterparties: an item, in the answer of ``counterparties``."""
+    """One ``data`` item of [`counterparties`][okx_v5.BlockTrading.BlockTradingAPI.counterparties].
+
+    Attributes:
+        trader_name: OKX's ``traderName``.
+        trader_code: OKX's ``traderCode``.
+        type: OKX's ``type``.
+    """
 
     trader_name: str | None = None
     trader_code: str | None = None
@@ -72,7 +78,31 @@ class Counterparties:
 
 @attrs.define
 class CreateRfq:
-    """CreateRfq: an item, in the answer of ``create_rfq``."""
+    """One ``data`` item of [`create_rfq`][okx_v5.BlockTrading.BlockTradingAPI.create_rfq].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        trader_code: OKX's ``traderCode``.
+        tag: OKX's ``tag``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        state: OKX's ``state``.
+        valid_until: OKX's ``validUntil``.
+        counterparties: OKX's ``counterparties``.
+        legs: OKX's ``legs``.
+        ccy: OKX's ``ccy``.
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -99,7 +129,17 @@ class CreateRfq:
 
 @attrs.define
 class CreateRfqLegs:
-    """CreateRfqLegs: an item."""
+    """An item of [`CreateRfq`][okx_v5.models.block_trading.CreateRfq]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -112,7 +152,21 @@ class CreateRfqLegs:
 
 @attrs.define
 class CreateRfqData:
-    """CreateRfqData: an item."""
+    """An item of [`CreateRfq`][okx_v5.models.block_trading.CreateRfq]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        state: OKX's ``state``.
+        counterparties: OKX's ``counterparties``.
+        valid_until: OKX's ``validUntil``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        trader_code: OKX's ``traderCode``.
+        rfq_id: OKX's ``rfqId``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     u_time: int | None = None
@@ -129,7 +183,17 @@ class CreateRfqData:
 
 @attrs.define
 class CreateRfqDataLegs:
-    """CreateRfqDataLegs: an item."""
+    """An item of [`CreateRfqData`][okx_v5.models.block_trading.CreateRfqData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -142,7 +206,17 @@ class CreateRfqDataLegs:
 
 @attrs.define
 class CancelRfq:
-    """CancelRfq: an item, in the answer of ``cancel_rfq``."""
+    """One ``data`` item of [`cancel_rfq`][okx_v5.BlockTrading.BlockTradingAPI.cancel_rfq].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -155,7 +229,14 @@ class CancelRfq:
 
 @attrs.define
 class CancelRfqData:
-    """CancelRfqData: an item."""
+    """An item of [`CancelRfq`][okx_v5.models.block_trading.CancelRfq]'s ``data``.
+
+    Attributes:
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     rfq_id: str | None = None
     cl_rfq_id: str | None = None
@@ -165,7 +246,18 @@ class CancelRfqData:
 
 @attrs.define
 class CancelBatchRfqs:
-    """CancelBatchRfqs: an item, in the answer of ``cancel_batch_rfqs``."""
+    """One ``data`` item of
+    [`cancel_batch_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_rfqs].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -178,7 +270,14 @@ class CancelBatchRfqs:
 
 @attrs.define
 class CancelBatchRfqsData:
-    """CancelBatchRfqsData: an item."""
+    """An item of [`CancelBatchRfqs`][okx_v5.models.block_trading.CancelBatchRfqs]'s ``data``.
+
+    Attributes:
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     rfq_id: str | None = None
     cl_rfq_id: str | None = None
@@ -188,7 +287,15 @@ class CancelBatchRfqsData:
 
 @attrs.define
 class CancelAllRfqs:
-    """CancelAllRfqs: an item, in the answer of ``cancel_all_rfqs``."""
+    """One ``data`` item of
+    [`cancel_all_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_rfqs].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        ts: OKX's ``ts``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -198,14 +305,41 @@ class CancelAllRfqs:
 
 @attrs.define
 class CancelAllRfqsData:
-    """CancelAllRfqsData: an item."""
+    """An item of [`CancelAllRfqs`][okx_v5.models.block_trading.CancelAllRfqs]'s ``data``.
+
+    Attributes:
+        ts: OKX's ``ts``.
+    """
 
     ts: int | None = None
 
 
 @attrs.define
 class ExecuteQuote:
-    """ExecuteQuote: an item, in the answer of ``execute_quote``."""
+    """One ``data`` item of [`execute_quote`][okx_v5.BlockTrading.BlockTradingAPI.execute_quote].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        block_td_id: OKX's ``blockTdId``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        tag: OKX's ``tag``.
+        t_trader_code: OKX's ``tTraderCode``.
+        m_trader_code: OKX's ``mTraderCode``.
+        c_time: OKX's ``cTime``.
+        legs: OKX's ``legs``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -231,7 +365,17 @@ class ExecuteQuote:
 
 @attrs.define
 class ExecuteQuoteLegs:
-    """ExecuteQuoteLegs: an item."""
+    """An item of [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote]'s ``legs``.
+
+    Attributes:
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        inst_id: OKX's ``instId``.
+        side: OKX's ``side``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     px: Decimal | None = None
     sz: Decimal | None = None
@@ -244,7 +388,20 @@ class ExecuteQuoteLegs:
 
 @attrs.define
 class ExecuteQuoteData:
-    """ExecuteQuoteData: an item."""
+    """An item of [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        block_td_id: OKX's ``blockTdId``.
+        tag: OKX's ``tag``.
+        t_trader_code: OKX's ``tTraderCode``.
+        m_trader_code: OKX's ``mTraderCode``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     rfq_id: str | None = None
@@ -260,7 +417,17 @@ class ExecuteQuoteData:
 
 @attrs.define
 class ExecuteQuoteDataLegs:
-    """ExecuteQuoteDataLegs: an item."""
+    """An item of [`ExecuteQuoteData`][okx_v5.models.block_trading.ExecuteQuoteData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     inst_id: str | None = None
     px: Decimal | None = None
@@ -273,7 +440,34 @@ class ExecuteQuoteDataLegs:
 
 @attrs.define
 class CreateQuote:
-    """CreateQuote: an item, in the answer of ``create_quote``."""
+    """One ``data`` item of [`create_quote`][okx_v5.BlockTrading.BlockTradingAPI.create_quote].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        valid_until: OKX's ``validUntil``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        legs: OKX's ``legs``.
+        quote_id: OKX's ``quoteId``.
+        rfq_id: OKX's ``rfqId``.
+        tag: OKX's ``tag``.
+        quote_side: OKX's ``quoteSide``.
+        state: OKX's ``state``.
+        reason: OKX's ``reason``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        trader_code: OKX's ``traderCode``.
+        ccy: OKX's ``ccy``.
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -303,7 +497,18 @@ class CreateQuote:
 
 @attrs.define
 class CreateQuoteLegs:
-    """CreateQuoteLegs: an item."""
+    """An item of [`CreateQuote`][okx_v5.models.block_trading.CreateQuote]'s ``legs``.
+
+    Attributes:
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     px: Decimal | None = None
     sz: Decimal | None = None
@@ -317,7 +522,23 @@ class CreateQuoteLegs:
 
 @attrs.define
 class CreateQuoteData:
-    """CreateQuoteData: an item."""
+    """An item of [`CreateQuote`][okx_v5.models.block_trading.CreateQuote]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        state: OKX's ``state``.
+        reason: OKX's ``reason``.
+        valid_until: OKX's ``validUntil``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        tag: OKX's ``tag``.
+        trader_code: OKX's ``traderCode``.
+        quote_side: OKX's ``quoteSide``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     u_time: int | None = None
@@ -336,7 +557,18 @@ class CreateQuoteData:
 
 @attrs.define
 class CreateQuoteDataLegs:
-    """CreateQuoteDataLegs: an item."""
+    """An item of [`CreateQuoteData`][okx_v5.models.block_trading.CreateQuoteData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -350,7 +582,17 @@ class CreateQuoteDataLegs:
 
 @attrs.define
 class CancelQuote:
-    """CancelQuote: an item, in the answer of ``cancel_quote``."""
+    """One ``data`` item of [`cancel_quote`][okx_v5.BlockTrading.BlockTradingAPI.cancel_quote].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -363,7 +605,14 @@ class CancelQuote:
 
 @attrs.define
 class CancelQuoteData:
-    """CancelQuoteData: an item."""
+    """An item of [`CancelQuote`][okx_v5.models.block_trading.CancelQuote]'s ``data``.
+
+    Attributes:
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     quote_id: str | None = None
     cl_quote_id: str | None = None
@@ -373,7 +622,18 @@ class CancelQuoteData:
 
 @attrs.define
 class CancelBatchQuotes:
-    """CancelBatchQuotes: an item, in the answer of ``cancel_batch_quotes``."""
+    """One ``data`` item of
+    [`cancel_batch_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_quotes].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -386,7 +646,14 @@ class CancelBatchQuotes:
 
 @attrs.define
 class CancelBatchQuotesData:
-    """CancelBatchQuotesData: an item."""
+    """An item of [`CancelBatchQuotes`][okx_v5.models.block_trading.CancelBatchQuotes]'s ``data``.
+
+    Attributes:
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     quote_id: str | None = None
     cl_quote_id: str | None = None
@@ -396,7 +663,15 @@ class CancelBatchQuotesData:
 
 @attrs.define
 class CancelAllQuotes:
-    """CancelAllQuotes: an item, in the answer of ``cancel_all_quotes``."""
+    """One ``data`` item of
+    [`cancel_all_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_quotes].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        ts: OKX's ``ts``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -406,14 +681,43 @@ class CancelAllQuotes:
 
 @attrs.define
 class CancelAllQuotesData:
-    """CancelAllQuotesData: an item."""
+    """An item of [`CancelAllQuotes`][okx_v5.models.block_trading.CancelAllQuotes]'s ``data``.
+
+    Attributes:
+        ts: OKX's ``ts``.
+    """
 
     ts: int | None = None
 
 
 @attrs.define
 class Rfqs:
-    """Rfqs: an item, in the answer of ``get_rfqs``."""
+    """One ``data`` item of [`get_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.get_rfqs].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        trader_code: OKX's ``traderCode``.
+        valid_until: OKX's ``validUntil``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        state: OKX's ``state``.
+        flow_type: OKX's ``flowType``.
+        counterparties: OKX's ``counterparties``.
+        legs: OKX's ``legs``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        ccy: OKX's ``ccy``.
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -441,7 +745,17 @@ class Rfqs:
 
 @attrs.define
 class RfqsLegs:
-    """RfqsLegs: an item."""
+    """An item of [`Rfqs`][okx_v5.models.block_trading.Rfqs]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        sz: OKX's ``sz``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -454,7 +768,22 @@ class RfqsLegs:
 
 @attrs.define
 class RfqsData:
-    """RfqsData: an item."""
+    """An item of [`Rfqs`][okx_v5.models.block_trading.Rfqs]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        state: OKX's ``state``.
+        counterparties: OKX's ``counterparties``.
+        valid_until: OKX's ``validUntil``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        flow_type: OKX's ``flowType``.
+        trader_code: OKX's ``traderCode``.
+        rfq_id: OKX's ``rfqId``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     u_time: int | None = None
@@ -472,7 +801,17 @@ class RfqsData:
 
 @attrs.define
 class RfqsDataLegs:
-    """RfqsDataLegs: an item."""
+    """An item of [`RfqsData`][okx_v5.models.block_trading.RfqsData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -485,7 +824,34 @@ class RfqsDataLegs:
 
 @attrs.define
 class Quotes:
-    """Quotes: an item, in the answer of ``get_quotes``."""
+    """One ``data`` item of [`get_quotes`][okx_v5.BlockTrading.BlockTradingAPI.get_quotes].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        valid_until: OKX's ``validUntil``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        legs: OKX's ``legs``.
+        quote_id: OKX's ``quoteId``.
+        rfq_id: OKX's ``rfqId``.
+        quote_side: OKX's ``quoteSide``.
+        state: OKX's ``state``.
+        reason: OKX's ``reason``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        trader_code: OKX's ``traderCode``.
+        ccy: OKX's ``ccy``.
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -515,7 +881,18 @@ class Quotes:
 
 @attrs.define
 class QuotesLegs:
-    """QuotesLegs: an item."""
+    """An item of [`Quotes`][okx_v5.models.block_trading.Quotes]'s ``legs``.
+
+    Attributes:
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     px: Decimal | None = None
     sz: Decimal | None = None
@@ -529,7 +906,23 @@ class QuotesLegs:
 
 @attrs.define
 class QuotesData:
-    """QuotesData: an item."""
+    """An item of [`Quotes`][okx_v5.models.block_trading.Quotes]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        state: OKX's ``state``.
+        reason: OKX's ``reason``.
+        valid_until: OKX's ``validUntil``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        tag: OKX's ``tag``.
+        trader_code: OKX's ``traderCode``.
+        quote_side: OKX's ``quoteSide``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     u_time: int | None = None
@@ -548,7 +941,18 @@ class QuotesData:
 
 @attrs.define
 class QuotesDataLegs:
-    """QuotesDataLegs: an item."""
+    """An item of [`QuotesData`][okx_v5.models.block_trading.QuotesData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        tgt_ccy: OKX's ``tgtCcy``.
+    """
 
     inst_id: str | None = None
     td_mode: str | None = None
@@ -562,7 +966,32 @@ class QuotesDataLegs:
 
 @attrs.define
 class Trades:
-    """Trades: an item, in the answer of ``get_trades``."""
+    """One ``data`` item of [`get_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_trades].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        block_td_id: OKX's ``blockTdId``.
+        tag: OKX's ``tag``.
+        is_successful: OKX's ``isSuccessful``.
+        error_code: OKX's ``errorCode``.
+        legs: OKX's ``legs``.
+        c_time: OKX's ``cTime``.
+        t_trader_code: OKX's ``tTraderCode``.
+        m_trader_code: OKX's ``mTraderCode``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -590,7 +1019,17 @@ class Trades:
 
 @attrs.define
 class TradesLegs:
-    """TradesLegs: an item."""
+    """An item of [`Trades`][okx_v5.models.block_trading.Trades]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        trade_id: OKX's ``tradeId``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+    """
 
     inst_id: str | None = None
     side: str | None = None
@@ -603,7 +1042,22 @@ class TradesLegs:
 
 @attrs.define
 class TradesData:
-    """TradesData: an item."""
+    """An item of [`Trades`][okx_v5.models.block_trading.Trades]'s ``data``.
+
+    Attributes:
+        c_time: OKX's ``cTime``.
+        rfq_id: OKX's ``rfqId``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        block_td_id: OKX's ``blockTdId``.
+        tag: OKX's ``tag``.
+        t_trader_code: OKX's ``tTraderCode``.
+        m_trader_code: OKX's ``mTraderCode``.
+        is_successful: OKX's ``isSuccessful``.
+        error_code: OKX's ``errorCode``.
+        legs: OKX's ``legs``.
+    """
 
     c_time: int | None = None
     rfq_id: str | None = None
@@ -621,7 +1075,17 @@ class TradesData:
 
 @attrs.define
 class TradesDataLegs:
-    """TradesDataLegs: an item."""
+    """An item of [`TradesData`][okx_v5.models.block_trading.TradesData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     inst_id: str | None = None
     px: Decimal | None = None
@@ -634,7 +1098,23 @@ class TradesDataLegs:
 
 @attrs.define
 class PublicTrades:
-    """PublicTrades: an item, in the answer of ``get_public_trades``."""
+    """One ``data`` item of
+    [`get_public_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_public_trades].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        block_td_id: OKX's ``blockTdId``.
+        legs: OKX's ``legs``.
+        strategy: OKX's ``strategy``.
+        c_time: OKX's ``cTime``.
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -652,7 +1132,15 @@ class PublicTrades:
 
 @attrs.define
 class PublicTradesLegs:
-    """PublicTradesLegs: an item."""
+    """An item of [`PublicTrades`][okx_v5.models.block_trading.PublicTrades]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        side: OKX's ``side``.
+        sz: OKX's ``sz``.
+        px: OKX's ``px``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     inst_id: str | None = None
     side: str | None = None
@@ -663,7 +1151,14 @@ class PublicTradesLegs:
 
 @attrs.define
 class PublicTradesData:
-    """PublicTradesData: an item."""
+    """An item of [`PublicTrades`][okx_v5.models.block_trading.PublicTrades]'s ``data``.
+
+    Attributes:
+        strategy: OKX's ``strategy``.
+        c_time: OKX's ``cTime``.
+        block_td_id: OKX's ``blockTdId``.
+        legs: OKX's ``legs``.
+    """
 
     strategy: str | None = None
     c_time: int | None = None
@@ -673,7 +1168,15 @@ class PublicTradesData:
 
 @attrs.define
 class PublicTradesDataLegs:
-    """PublicTradesDataLegs: an item."""
+    """An item of [`PublicTradesData`][okx_v5.models.block_trading.PublicTradesData]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     inst_id: str | None = None
     px: Decimal | None = None
@@ -684,7 +1187,14 @@ class PublicTradesDataLegs:
 
 @attrs.define
 class ResetMmp:
-    """ResetMmp: an item, in the answer of ``reset_mmp``."""
+    """One ``data`` item of [`reset_mmp`][okx_v5.BlockTrading.BlockTradingAPI.reset_mmp].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        ts: OKX's ``ts``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -694,14 +1204,26 @@ class ResetMmp:
 
 @attrs.define
 class ResetMmpData:
-    """ResetMmpData: an item."""
+    """An item of [`ResetMmp`][okx_v5.models.block_trading.ResetMmp]'s ``data``.
+
+    Attributes:
+        ts: OKX's ``ts``.
+    """
 
     ts: int | None = None
 
 
 @attrs.define
 class SetMarkerInstrument:
-    """SetMarkerInstrument: an item, in the answer of ``set_marker_instrument``."""
+    """One ``data`` item of
+    [`set_marker_instrument`][okx_v5.BlockTrading.BlockTradingAPI.set_marker_instrument].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        result: OKX's ``result``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -711,14 +1233,32 @@ class SetMarkerInstrument:
 
 @attrs.define
 class SetMarkerInstrumentData:
-    """SetMarkerInstrumentData: an item."""
+    """An item of [`SetMarkerInstrument`][okx_v5.models.block_trading.SetMarkerInstrument]'s
+    ``data``.
+
+    Attributes:
+        result: OKX's ``result``.
+    """
 
     result: bool | None = None
 
 
 @attrs.define
 class QuoteProducts:
-    """QuoteProducts: an item, in the answer of ``get_quote_products``."""
+    """One ``data`` item of
+    [`get_quote_products`][okx_v5.BlockTrading.BlockTradingAPI.get_quote_products].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        inst_type: OKX's ``instType``.
+        include_all: OKX's ``includeAll``.
+        inst_family: OKX's ``instFamily``.
+        inst_id: OKX's ``instId``.
+        maker_px_band: OKX's ``makerPxBand``.
+        max_block_sz: OKX's ``maxBlockSz``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -733,7 +1273,17 @@ class QuoteProducts:
 
 @attrs.define
 class QuoteProductsData:
-    """QuoteProductsData: an item."""
+    """An item of [`QuoteProducts`][okx_v5.models.block_trading.QuoteProducts]'s ``data``.
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        include_all: OKX's ``includeAll``.
+        data: OKX's ``data``.
+        inst_family: OKX's ``instFamily``.
+        max_block_sz: OKX's ``maxBlockSz``.
+        maker_px_band: OKX's ``makerPxBand``.
+        inst_id: OKX's ``instId``.
+    """
 
     inst_type: str | None = None
     include_all: bool | None = None
@@ -746,7 +1296,14 @@ class QuoteProductsData:
 
 @attrs.define
 class QuoteProductsDataData:
-    """QuoteProductsDataData: an item."""
+    """An item of [`QuoteProductsData`][okx_v5.models.block_trading.QuoteProductsData]'s ``data``.
+
+    Attributes:
+        inst_family: OKX's ``instFamily``.
+        inst_id: OKX's ``instId``.
+        max_block_sz: OKX's ``maxBlockSz``.
+        maker_px_band: OKX's ``makerPxBand``.
+    """
 
     inst_family: str | None = None
     inst_id: str | None = None

@@ -14,7 +14,13 @@ __all__ = ["ConvertHistory", "ConvertTrade", "Currencies", "CurrencyPair", "Esti
 
 @attrs.define
 class Currencies:
-    """Currencies: an item, in the answer of ``get_currencies``."""
+    """One ``data`` item of [`get_currencies`][okx_v5.Convert.ConvertAPI.get_currencies].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        min: OKX's ``min``.
+        max: OKX's ``max``.
+    """
 
     ccy: str | None = None
     min: str | None = None
@@ -23,7 +29,17 @@ class Currencies:
 
 @attrs.define
 class CurrencyPair:
-    """CurrencyPair: an item, in the answer of ``get_currency_pair``."""
+    """One ``data`` item of [`get_currency_pair`][okx_v5.Convert.ConvertAPI.get_currency_pair].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        base_ccy: OKX's ``baseCcy``.
+        base_ccy_max: OKX's ``baseCcyMax``.
+        base_ccy_min: OKX's ``baseCcyMin``.
+        quote_ccy: OKX's ``quoteCcy``.
+        quote_ccy_max: OKX's ``quoteCcyMax``.
+        quote_ccy_min: OKX's ``quoteCcyMin``.
+    """
 
     inst_id: str | None = None
     base_ccy: str | None = None
@@ -36,7 +52,23 @@ class CurrencyPair:
 
 @attrs.define
 class EstimateQuote:
-    """EstimateQuote: an item, in the answer of ``estimate_quote``."""
+    """One ``data`` item of [`estimate_quote`][okx_v5.Convert.ConvertAPI.estimate_quote].
+
+    Attributes:
+        quote_time: OKX's ``quoteTime``.
+        ttl_ms: OKX's ``ttlMs``.
+        cl_qreq_id: OKX's ``clQReqId``.
+        quote_id: OKX's ``quoteId``.
+        base_ccy: OKX's ``baseCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        side: OKX's ``side``.
+        orig_rfq_sz: OKX's ``origRfqSz``.
+        rfq_sz: OKX's ``rfqSz``.
+        rfq_sz_ccy: OKX's ``rfqSzCcy``.
+        cnvt_px: OKX's ``cnvtPx``.
+        base_sz: OKX's ``baseSz``.
+        quote_sz: OKX's ``quoteSz``.
+    """
 
     quote_time: int | None = None
     ttl_ms: Decimal | None = None
@@ -55,7 +87,22 @@ class EstimateQuote:
 
 @attrs.define
 class ConvertTrade:
-    """ConvertTrade: an item, in the answer of ``convert_trade``."""
+    """One ``data`` item of [`convert_trade`][okx_v5.Convert.ConvertAPI.convert_trade].
+
+    Attributes:
+        trade_id: OKX's ``tradeId``.
+        quote_id: OKX's ``quoteId``.
+        cl_treq_id: OKX's ``clTReqId``.
+        state: OKX's ``state``.
+        inst_id: OKX's ``instId``.
+        base_ccy: OKX's ``baseCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        side: OKX's ``side``.
+        fill_px: OKX's ``fillPx``.
+        fill_base_sz: OKX's ``fillBaseSz``.
+        fill_quote_sz: OKX's ``fillQuoteSz``.
+        ts: OKX's ``ts``.
+    """
 
     trade_id: str | None = None
     quote_id: str | None = None
@@ -73,7 +120,21 @@ class ConvertTrade:
 
 @attrs.define
 class ConvertHistory:
-    """ConvertHistory: an item, in the answer of ``get_convert_history``."""
+    """One ``data`` item of [`get_convert_history`][okx_v5.Convert.ConvertAPI.get_convert_history].
+
+    Attributes:
+        trade_id: OKX's ``tradeId``.
+        cl_treq_id: OKX's ``clTReqId``.
+        state: OKX's ``state``.
+        inst_id: OKX's ``instId``.
+        base_ccy: OKX's ``baseCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        side: OKX's ``side``.
+        fill_px: OKX's ``fillPx``.
+        fill_base_sz: OKX's ``fillBaseSz``.
+        fill_quote_sz: OKX's ``fillQuoteSz``.
+        ts: OKX's ``ts``.
+    """
 
     trade_id: str | None = None
     cl_treq_id: str | None = attrs.field(default=None, metadata={"wire": "clTReqId"})

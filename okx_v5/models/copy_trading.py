@@ -24,7 +24,33 @@ __all__ = [
 
 @attrs.define
 class ExistingLeadingPositions:
-    """ExistingLeadingPositions: an item, in the answer of ``get_existing_leading_positions``."""
+    """One ``data`` item of
+    [`get_existing_leading_positions`][okx_v5.CopyTrading.CopyTradingAPI.get_existing_leading_positions].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        sub_pos_id: OKX's ``subPosId``.
+        pos_side: OKX's ``posSide``.
+        mgn_mode: OKX's ``mgnMode``.
+        lever: OKX's ``lever``.
+        open_ord_id: OKX's ``openOrdId``.
+        open_avg_px: OKX's ``openAvgPx``.
+        open_time: OKX's ``openTime``.
+        sub_pos: OKX's ``subPos``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        algo_id: OKX's ``algoId``.
+        inst_type: OKX's ``instType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        margin: OKX's ``margin``.
+        upl: OKX's ``upl``.
+        upl_ratio: OKX's ``uplRatio``.
+        mark_px: OKX's ``markPx``.
+        unique_code: OKX's ``uniqueCode``.
+        ccy: OKX's ``ccy``.
+        avail_sub_pos: OKX's ``availSubPos``.
+    """
 
     inst_id: str | None = None
     sub_pos_id: str | None = None
@@ -52,7 +78,32 @@ class ExistingLeadingPositions:
 
 @attrs.define
 class LeadingPositionHistory:
-    """LeadingPositionHistory: an item, in the answer of ``get_leading_position_history``."""
+    """One ``data`` item of
+    [`get_leading_position_history`][okx_v5.CopyTrading.CopyTradingAPI.get_leading_position_history].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        sub_pos_id: OKX's ``subPosId``.
+        pos_side: OKX's ``posSide``.
+        mgn_mode: OKX's ``mgnMode``.
+        lever: OKX's ``lever``.
+        open_ord_id: OKX's ``openOrdId``.
+        open_avg_px: OKX's ``openAvgPx``.
+        open_time: OKX's ``openTime``.
+        sub_pos: OKX's ``subPos``.
+        close_time: OKX's ``closeTime``.
+        close_avg_px: OKX's ``closeAvgPx``.
+        pnl: OKX's ``pnl``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        inst_type: OKX's ``instType``.
+        margin: OKX's ``margin``.
+        ccy: OKX's ``ccy``.
+        mark_px: OKX's ``markPx``.
+        unique_code: OKX's ``uniqueCode``.
+        profit_sharing_amt: OKX's ``profitSharingAmt``.
+        close_sub_pos: OKX's ``closeSubPos``.
+        type: OKX's ``type``.
+    """
 
     inst_id: str | None = None
     sub_pos_id: str | None = None
@@ -79,7 +130,13 @@ class LeadingPositionHistory:
 
 @attrs.define
 class PlaceLeadingStopOrder:
-    """PlaceLeadingStopOrder: an item, in the answer of ``place_leading_stop_order``."""
+    """One ``data`` item of
+    [`place_leading_stop_order`][okx_v5.CopyTrading.CopyTradingAPI.place_leading_stop_order].
+
+    Attributes:
+        sub_pos_id: OKX's ``subPosId``.
+        tag: OKX's ``tag``.
+    """
 
     sub_pos_id: str | None = None
     tag: str | None = None
@@ -87,7 +144,13 @@ class PlaceLeadingStopOrder:
 
 @attrs.define
 class CloseLeadingPosition:
-    """CloseLeadingPosition: an item, in the answer of ``close_leading_position``."""
+    """One ``data`` item of
+    [`close_leading_position`][okx_v5.CopyTrading.CopyTradingAPI.close_leading_position].
+
+    Attributes:
+        sub_pos_id: OKX's ``subPosId``.
+        tag: OKX's ``tag``.
+    """
 
     sub_pos_id: str | None = None
     tag: str | None = None
@@ -95,7 +158,13 @@ class CloseLeadingPosition:
 
 @attrs.define
 class LeadingInstruments:
-    """LeadingInstruments: an item, in the answer of ``get_leading_instruments``."""
+    """One ``data`` item of
+    [`get_leading_instruments`][okx_v5.CopyTrading.CopyTradingAPI.get_leading_instruments].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        enabled: OKX's ``enabled``.
+    """
 
     inst_id: str | None = None
     enabled: bool | None = None
@@ -103,7 +172,13 @@ class LeadingInstruments:
 
 @attrs.define
 class AmendLeadingInstruments:
-    """AmendLeadingInstruments: an item, in the answer of ``amend_leading_instruments``."""
+    """One ``data`` item of
+    [`amend_leading_instruments`][okx_v5.CopyTrading.CopyTradingAPI.amend_leading_instruments].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        enabled: OKX's ``enabled``.
+    """
 
     inst_id: str | None = None
     enabled: bool | None = None
@@ -111,7 +186,18 @@ class AmendLeadingInstruments:
 
 @attrs.define
 class ProfitSharingDetails:
-    """ProfitSharingDetails: an item, in the answer of ``get_profit_sharing_details``."""
+    """One ``data`` item of
+    [`get_profit_sharing_details`][okx_v5.CopyTrading.CopyTradingAPI.get_profit_sharing_details].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        profit_sharing_amt: OKX's ``profitSharingAmt``.
+        nick_name: OKX's ``nickName``.
+        profit_sharing_id: OKX's ``profitSharingId``.
+        inst_type: OKX's ``instType``.
+        port_link: OKX's ``portLink``.
+        ts: OKX's ``ts``.
+    """
 
     ccy: str | None = None
     profit_sharing_amt: Decimal | None = None
@@ -124,7 +210,14 @@ class ProfitSharingDetails:
 
 @attrs.define
 class TotalProfitSharing:
-    """TotalProfitSharing: an item, in the answer of ``get_total_profit_sharing``."""
+    """One ``data`` item of
+    [`get_total_profit_sharing`][okx_v5.CopyTrading.CopyTradingAPI.get_total_profit_sharing].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        total_profit_sharing_amt: OKX's ``totalProfitSharingAmt``.
+        inst_type: OKX's ``instType``.
+    """
 
     ccy: str | None = None
     total_profit_sharing_amt: Decimal | None = None
@@ -133,8 +226,16 @@ class TotalProfitSharing:
 
 @attrs.define
 class UnrealizedProfitSharingDetails:
-    """UnrealizedProfitSharingDetails: an item, in the answer of
-    ``get_unrealized_profit_sharing_details``.
+    """One ``data`` item of
+    [`get_unrealized_profit_sharing_details`][okx_v5.CopyTrading.CopyTradingAPI.get_unrealized_profit_sharing_details].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        unrealized_profit_sharing_amt: OKX's ``unrealizedProfitSharingAmt``.
+        nick_name: OKX's ``nickName``.
+        inst_type: OKX's ``instType``.
+        port_link: OKX's ``portLink``.
+        ts: OKX's ``ts``.
     """
 
     ccy: str | None = None

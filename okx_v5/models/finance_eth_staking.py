@@ -14,14 +14,27 @@ __all__ = ["EthApyHistory", "EthBalance", "EthProductInfo", "EthPurchaseRedeemHi
 
 @attrs.define
 class EthProductInfo:
-    """EthProductInfo: an item, in the answer of ``eth_product_info``."""
+    """One ``data`` item of
+    [`eth_product_info`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_product_info].
+
+    Attributes:
+        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
+    """
 
     fast_redemption_daily_limit: Decimal | None = None
 
 
 @attrs.define
 class EthBalance:
-    """EthBalance: an item, in the answer of ``eth_balance``."""
+    """One ``data`` item of [`eth_balance`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_balance].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        latest_interest_accrual: OKX's ``latestInterestAccrual``.
+        total_interest_accrual: OKX's ``totalInterestAccrual``.
+        ts: OKX's ``ts``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -32,7 +45,18 @@ class EthBalance:
 
 @attrs.define
 class EthPurchaseRedeemHistory:
-    """EthPurchaseRedeemHistory: an item, in the answer of ``eth_purchase_redeem_history``."""
+    """One ``data`` item of
+    [`eth_purchase_redeem_history`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_purchase_redeem_history].
+
+    Attributes:
+        type: OKX's ``type``.
+        amt: OKX's ``amt``.
+        redeeming_amt: OKX's ``redeemingAmt``.
+        status: OKX's ``status``.
+        request_time: OKX's ``requestTime``.
+        completed_time: OKX's ``completedTime``.
+        est_completed_time: OKX's ``estCompletedTime``.
+    """
 
     type: str | None = None
     amt: Decimal | None = None
@@ -45,7 +69,13 @@ class EthPurchaseRedeemHistory:
 
 @attrs.define
 class EthApyHistory:
-    """EthApyHistory: an item, in the answer of ``eth_apy_history``."""
+    """One ``data`` item of
+    [`eth_apy_history`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_apy_history].
+
+    Attributes:
+        rate: OKX's ``rate``.
+        ts: OKX's ``ts``.
+    """
 
     rate: Decimal | None = None
     ts: int | None = None

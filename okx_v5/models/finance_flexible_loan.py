@@ -26,21 +26,38 @@ __all__ = [
 
 @attrs.define
 class BorrowCurrencies:
-    """BorrowCurrencies: an item, in the answer of ``borrow_currencies``."""
+    """One ``data`` item of
+    [`borrow_currencies`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.borrow_currencies].
+
+    Attributes:
+        borrow_ccy: OKX's ``borrowCcy``.
+    """
 
     borrow_ccy: str | None = None
 
 
 @attrs.define
 class CollateralAssets:
-    """CollateralAssets: an item, in the answer of ``collateral_assets``."""
+    """One ``data`` item of
+    [`collateral_assets`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.collateral_assets].
+
+    Attributes:
+        assets: OKX's ``assets``.
+    """
 
     assets: list[CollateralAssetsAssets] | None = None
 
 
 @attrs.define
 class CollateralAssetsAssets:
-    """CollateralAssetsAssets: an item."""
+    """An item of [`CollateralAssets`][okx_v5.models.finance_flexible_loan.CollateralAssets]'s
+    ``assets``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        notional_usd: OKX's ``notionalUsd``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -49,7 +66,14 @@ class CollateralAssetsAssets:
 
 @attrs.define
 class MaxLoan:
-    """MaxLoan: an item, in the answer of ``max_loan``."""
+    """One ``data`` item of [`max_loan`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.max_loan].
+
+    Attributes:
+        borrow_ccy: OKX's ``borrowCcy``.
+        max_loan: OKX's ``maxLoan``.
+        notional_usd: OKX's ``notionalUsd``.
+        remaining_quota: OKX's ``remainingQuota``.
+    """
 
     borrow_ccy: str | None = None
     max_loan: Decimal | None = None
@@ -59,7 +83,13 @@ class MaxLoan:
 
 @attrs.define
 class MaxCollateralRedeemAmount:
-    """MaxCollateralRedeemAmount: an item, in the answer of ``max_collateral_redeem_amount``."""
+    """One ``data`` item of
+    [`max_collateral_redeem_amount`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.max_collateral_redeem_amount].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        max_redeem_amt: OKX's ``maxRedeemAmt``.
+    """
 
     ccy: str | None = None
     max_redeem_amt: Decimal | None = None
@@ -67,7 +97,18 @@ class MaxCollateralRedeemAmount:
 
 @attrs.define
 class LoanInfo:
-    """LoanInfo: an item, in the answer of ``loan_info``."""
+    """One ``data`` item of [`loan_info`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.loan_info].
+
+    Attributes:
+        loan_notional_usd: OKX's ``loanNotionalUsd``.
+        loan_data: OKX's ``loanData``.
+        collateral_notional_usd: OKX's ``collateralNotionalUsd``.
+        collateral_data: OKX's ``collateralData``.
+        risk_warning_data: OKX's ``riskWarningData``.
+        cur_ltv: OKX's ``curLTV``.
+        margin_call_ltv: OKX's ``marginCallLTV``.
+        liq_ltv: OKX's ``liqLTV``.
+    """
 
     loan_notional_usd: Decimal | None = None
     loan_data: list[LoanInfoLoanData] | None = None
@@ -81,7 +122,12 @@ class LoanInfo:
 
 @attrs.define
 class LoanInfoRiskWarningData:
-    """LoanInfoRiskWarningData: an item."""
+    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``riskWarningData``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        liq_px: OKX's ``liqPx``.
+    """
 
     inst_id: str | None = None
     liq_px: Decimal | None = None
@@ -89,7 +135,12 @@ class LoanInfoRiskWarningData:
 
 @attrs.define
 class LoanInfoCollateralData:
-    """LoanInfoCollateralData: an item."""
+    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``collateralData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -97,7 +148,12 @@ class LoanInfoCollateralData:
 
 @attrs.define
 class LoanInfoLoanData:
-    """LoanInfoLoanData: an item."""
+    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``loanData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -105,7 +161,16 @@ class LoanInfoLoanData:
 
 @attrs.define
 class LoanHistory:
-    """LoanHistory: an item, in the answer of ``loan_history``."""
+    """One ``data`` item of
+    [`loan_history`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.loan_history].
+
+    Attributes:
+        ref_id: OKX's ``refId``.
+        type: OKX's ``type``.
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        ts: OKX's ``ts``.
+    """
 
     ref_id: str | None = None
     type: str | None = None
@@ -116,7 +181,17 @@ class LoanHistory:
 
 @attrs.define
 class InterestAccrued:
-    """InterestAccrued: an item, in the answer of ``interest_accrued``."""
+    """One ``data`` item of
+    [`interest_accrued`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.interest_accrued].
+
+    Attributes:
+        ref_id: OKX's ``refId``.
+        ccy: OKX's ``ccy``.
+        loan: OKX's ``loan``.
+        interest: OKX's ``interest``.
+        interest_rate: OKX's ``interestRate``.
+        ts: OKX's ``ts``.
+    """
 
     ref_id: str | None = None
     ccy: str | None = None

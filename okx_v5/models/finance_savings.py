@@ -21,7 +21,18 @@ __all__ = [
 
 @attrs.define
 class SavingBalance:
-    """SavingBalance: an item, in the answer of ``get_saving_balance``."""
+    """One ``data`` item of
+    [`get_saving_balance`][okx_v5.Finance.Savings.SavingsAPI.get_saving_balance].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        earnings: OKX's ``earnings``.
+        rate: OKX's ``rate``.
+        loan_amt: OKX's ``loanAmt``.
+        pending_amt: OKX's ``pendingAmt``.
+        redempt_amt: OKX's ``redemptAmt``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -34,7 +45,15 @@ class SavingBalance:
 
 @attrs.define
 class SavingsPurchaseRedemption:
-    """SavingsPurchaseRedemption: an item, in the answer of ``savings_purchase_redemption``."""
+    """One ``data`` item of
+    [`savings_purchase_redemption`][okx_v5.Finance.Savings.SavingsAPI.savings_purchase_redemption].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        side: OKX's ``side``.
+        rate: OKX's ``rate``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -44,7 +63,13 @@ class SavingsPurchaseRedemption:
 
 @attrs.define
 class SetLendingRate:
-    """SetLendingRate: an item, in the answer of ``set_lending_rate``."""
+    """One ``data`` item of
+    [`set_lending_rate`][okx_v5.Finance.Savings.SavingsAPI.set_lending_rate].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        rate: OKX's ``rate``.
+    """
 
     ccy: str | None = None
     rate: Decimal | None = None
@@ -52,7 +77,16 @@ class SetLendingRate:
 
 @attrs.define
 class LendingHistory:
-    """LendingHistory: an item, in the answer of ``get_lending_history``."""
+    """One ``data`` item of
+    [`get_lending_history`][okx_v5.Finance.Savings.SavingsAPI.get_lending_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        earnings: OKX's ``earnings``.
+        rate: OKX's ``rate``.
+        ts: OKX's ``ts``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -63,7 +97,15 @@ class LendingHistory:
 
 @attrs.define
 class PublicBorrowHistory:
-    """PublicBorrowHistory: an item, in the answer of ``get_public_borrow_history``."""
+    """One ``data`` item of
+    [`get_public_borrow_history`][okx_v5.Finance.Savings.SavingsAPI.get_public_borrow_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        rate: OKX's ``rate``.
+        ts: OKX's ``ts``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -73,7 +115,17 @@ class PublicBorrowHistory:
 
 @attrs.define
 class PublicBorrowInfo:
-    """PublicBorrowInfo: an item, in the answer of ``get_public_borrow_info``."""
+    """One ``data`` item of
+    [`get_public_borrow_info`][okx_v5.Finance.Savings.SavingsAPI.get_public_borrow_info].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        avg_amt: OKX's ``avgAmt``.
+        avg_amt_usd: OKX's ``avgAmtUsd``.
+        avg_rate: OKX's ``avgRate``.
+        pre_rate: OKX's ``preRate``.
+        est_rate: OKX's ``estRate``.
+    """
 
     ccy: str | None = None
     avg_amt: Decimal | None = None

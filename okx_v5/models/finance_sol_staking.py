@@ -14,7 +14,14 @@ __all__ = ["SolApyHistory", "SolBalance", "SolProductInfo", "SolPurchaseRedeemHi
 
 @attrs.define
 class SolBalance:
-    """SolBalance: an item, in the answer of ``sol_balance``."""
+    """One ``data`` item of [`sol_balance`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_balance].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        latest_interest_accrual: OKX's ``latestInterestAccrual``.
+        total_interest_accrual: OKX's ``totalInterestAccrual``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -24,7 +31,18 @@ class SolBalance:
 
 @attrs.define
 class SolPurchaseRedeemHistory:
-    """SolPurchaseRedeemHistory: an item, in the answer of ``sol_purchase_redeem_history``."""
+    """One ``data`` item of
+    [`sol_purchase_redeem_history`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_purchase_redeem_history].
+
+    Attributes:
+        type: OKX's ``type``.
+        amt: OKX's ``amt``.
+        redeeming_amt: OKX's ``redeemingAmt``.
+        status: OKX's ``status``.
+        request_time: OKX's ``requestTime``.
+        completed_time: OKX's ``completedTime``.
+        est_completed_time: OKX's ``estCompletedTime``.
+    """
 
     type: str | None = None
     amt: Decimal | None = None
@@ -37,7 +55,13 @@ class SolPurchaseRedeemHistory:
 
 @attrs.define
 class SolApyHistory:
-    """SolApyHistory: an item, in the answer of ``sol_apy_history``."""
+    """One ``data`` item of
+    [`sol_apy_history`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_apy_history].
+
+    Attributes:
+        rate: OKX's ``rate``.
+        ts: OKX's ``ts``.
+    """
 
     rate: Decimal | None = None
     ts: int | None = None
@@ -45,7 +69,13 @@ class SolApyHistory:
 
 @attrs.define
 class SolProductInfo:
-    """SolProductInfo: an item, in the answer of ``sol_product_info``."""
+    """One ``data`` item of
+    [`sol_product_info`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_product_info].
+
+    Attributes:
+        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
+        fast_redemption_avail: OKX's ``fastRedemptionAvail``.
+    """
 
     fast_redemption_daily_limit: Decimal | None = None
     fast_redemption_avail: str | None = None

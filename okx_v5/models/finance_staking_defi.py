@@ -28,7 +28,22 @@ __all__ = [
 
 @attrs.define
 class Offers:
-    """Offers: an item, in the answer of ``get_offers``."""
+    """One ``data`` item of [`get_offers`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_offers].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        product_id: OKX's ``productId``.
+        protocol: OKX's ``protocol``.
+        protocol_type: OKX's ``protocolType``.
+        term: OKX's ``term``.
+        apy: OKX's ``apy``.
+        early_redeem: OKX's ``earlyRedeem``.
+        invest_data: OKX's ``investData``.
+        earning_data: OKX's ``earningData``.
+        state: OKX's ``state``.
+        redeem_period: OKX's ``redeemPeriod``.
+        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
+    """
 
     ccy: str | None = None
     product_id: str | None = None
@@ -46,7 +61,12 @@ class Offers:
 
 @attrs.define
 class OffersEarningData:
-    """OffersEarningData: an item."""
+    """An item of [`Offers`][okx_v5.models.finance_staking_defi.Offers]'s ``earningData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        earning_type: OKX's ``earningType``.
+    """
 
     ccy: str | None = None
     earning_type: str | None = None
@@ -54,7 +74,14 @@ class OffersEarningData:
 
 @attrs.define
 class OffersInvestData:
-    """OffersInvestData: an item."""
+    """An item of [`Offers`][okx_v5.models.finance_staking_defi.Offers]'s ``investData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        bal: OKX's ``bal``.
+        min_amt: OKX's ``minAmt``.
+        max_amt: OKX's ``maxAmt``.
+    """
 
     ccy: str | None = None
     bal: Decimal | None = None
@@ -64,7 +91,12 @@ class OffersInvestData:
 
 @attrs.define
 class Purchase:
-    """Purchase: an item, in the answer of ``purchase``."""
+    """One ``data`` item of [`purchase`][okx_v5.Finance.StakingDefi.StakingDefiAPI.purchase].
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+    """
 
     ord_id: str | None = None
     tag: str | None = None
@@ -72,7 +104,12 @@ class Purchase:
 
 @attrs.define
 class Redeem:
-    """Redeem: an item, in the answer of ``redeem``."""
+    """One ``data`` item of [`redeem`][okx_v5.Finance.StakingDefi.StakingDefiAPI.redeem].
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+    """
 
     ord_id: str | None = None
     tag: str | None = None
@@ -80,7 +117,12 @@ class Redeem:
 
 @attrs.define
 class Cancel:
-    """Cancel: an item, in the answer of ``cancel``."""
+    """One ``data`` item of [`cancel`][okx_v5.Finance.StakingDefi.StakingDefiAPI.cancel].
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+    """
 
     ord_id: str | None = None
     tag: str | None = None
@@ -88,7 +130,26 @@ class Cancel:
 
 @attrs.define
 class ActivityOrders:
-    """ActivityOrders: an item, in the answer of ``get_activity_orders``."""
+    """One ``data`` item of
+    [`get_activity_orders`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_activity_orders].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        product_id: OKX's ``productId``.
+        state: OKX's ``state``.
+        protocol: OKX's ``protocol``.
+        protocol_type: OKX's ``protocolType``.
+        term: OKX's ``term``.
+        apy: OKX's ``apy``.
+        invest_data: OKX's ``investData``.
+        earning_data: OKX's ``earningData``.
+        fast_redemption_data: OKX's ``fastRedemptionData``.
+        purchased_time: OKX's ``purchasedTime``.
+        est_settlement_time: OKX's ``estSettlementTime``.
+        cancel_redemption_deadline: OKX's ``cancelRedemptionDeadline``.
+        tag: OKX's ``tag``.
+    """
 
     ccy: str | None = None
     ord_id: str | None = None
@@ -109,7 +170,13 @@ class ActivityOrders:
 
 @attrs.define
 class ActivityOrdersFastRedemptionData:
-    """ActivityOrdersFastRedemptionData: an item."""
+    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
+    ``fastRedemptionData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        redeeming_amt: OKX's ``redeemingAmt``.
+    """
 
     ccy: str | None = None
     redeeming_amt: Decimal | None = None
@@ -117,7 +184,14 @@ class ActivityOrdersFastRedemptionData:
 
 @attrs.define
 class ActivityOrdersEarningData:
-    """ActivityOrdersEarningData: an item."""
+    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
+    ``earningData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        earning_type: OKX's ``earningType``.
+        earnings: OKX's ``earnings``.
+    """
 
     ccy: str | None = None
     earning_type: str | None = None
@@ -126,7 +200,13 @@ class ActivityOrdersEarningData:
 
 @attrs.define
 class ActivityOrdersInvestData:
-    """ActivityOrdersInvestData: an item."""
+    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
+    ``investData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -134,7 +214,24 @@ class ActivityOrdersInvestData:
 
 @attrs.define
 class OrdersHistory:
-    """OrdersHistory: an item, in the answer of ``get_orders_history``."""
+    """One ``data`` item of
+    [`get_orders_history`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_orders_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        product_id: OKX's ``productId``.
+        state: OKX's ``state``.
+        protocol: OKX's ``protocol``.
+        protocol_type: OKX's ``protocolType``.
+        term: OKX's ``term``.
+        apy: OKX's ``apy``.
+        invest_data: OKX's ``investData``.
+        earning_data: OKX's ``earningData``.
+        purchased_time: OKX's ``purchasedTime``.
+        redeemed_time: OKX's ``redeemedTime``.
+        tag: OKX's ``tag``.
+    """
 
     ccy: str | None = None
     ord_id: str | None = None
@@ -153,7 +250,14 @@ class OrdersHistory:
 
 @attrs.define
 class OrdersHistoryEarningData:
-    """OrdersHistoryEarningData: an item."""
+    """An item of [`OrdersHistory`][okx_v5.models.finance_staking_defi.OrdersHistory]'s
+    ``earningData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        earning_type: OKX's ``earningType``.
+        realized_earnings: OKX's ``realizedEarnings``.
+    """
 
     ccy: str | None = None
     earning_type: str | None = None
@@ -162,7 +266,13 @@ class OrdersHistoryEarningData:
 
 @attrs.define
 class OrdersHistoryInvestData:
-    """OrdersHistoryInvestData: an item."""
+    """An item of [`OrdersHistory`][okx_v5.models.finance_staking_defi.OrdersHistory]'s
+    ``investData``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None

@@ -30,7 +30,25 @@ __all__ = [
 
 @attrs.define
 class NonTradableAssets:
-    """NonTradableAssets: an item, in the answer of ``get_non_tradable_assets``."""
+    """One ``data`` item of
+    [`get_non_tradable_assets`][okx_v5.Funding.FundingAPI.get_non_tradable_assets].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        name: OKX's ``name``.
+        logo_link: OKX's ``logoLink``.
+        bal: OKX's ``bal``.
+        can_wd: OKX's ``canWd``.
+        chain: OKX's ``chain``.
+        min_wd: OKX's ``minWd``.
+        wd_all: OKX's ``wdAll``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        burning_fee_rate: OKX's ``burningFeeRate``.
+        ct_addr: OKX's ``ctAddr``.
+        wd_tick_sz: OKX's ``wdTickSz``.
+        need_tag: OKX's ``needTag``.
+    """
 
     ccy: str | None = None
     name: str | None = None
@@ -50,7 +68,21 @@ class NonTradableAssets:
 
 @attrs.define
 class DepositAddress:
-    """DepositAddress: an item, in the answer of ``get_deposit_address``."""
+    """One ``data`` item of [`get_deposit_address`][okx_v5.Funding.FundingAPI.get_deposit_address].
+
+    Attributes:
+        addr: OKX's ``addr``.
+        tag: OKX's ``tag``.
+        memo: OKX's ``memo``.
+        pmt_id: OKX's ``pmtId``.
+        addr_ex: OKX's ``addrEx``.
+        ccy: OKX's ``ccy``.
+        chain: OKX's ``chain``.
+        to: OKX's ``to``.
+        verified_name: OKX's ``verifiedName``.
+        selected: OKX's ``selected``.
+        ct_addr: OKX's ``ctAddr``.
+    """
 
     addr: str | None = None
     tag: str | None = None
@@ -67,7 +99,21 @@ class DepositAddress:
 
 @attrs.define
 class TransferState:
-    """TransferState: an item, in the answer of ``transfer_state``."""
+    """One ``data`` item of [`transfer_state`][okx_v5.Funding.FundingAPI.transfer_state].
+
+    Attributes:
+        trans_id: OKX's ``transId``.
+        client_id: OKX's ``clientId``.
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        type: OKX's ``type``.
+        from_: OKX's ``from``.
+        to: OKX's ``to``.
+        sub_acct: OKX's ``subAcct``.
+        inst_id: OKX's ``instId``.
+        to_inst_id: OKX's ``toInstId``.
+        state: OKX's ``state``.
+    """
 
     trans_id: str | None = None
     client_id: str | None = None
@@ -84,7 +130,14 @@ class TransferState:
 
 @attrs.define
 class Balances:
-    """Balances: an item, in the answer of ``get_balances``."""
+    """One ``data`` item of [`get_balances`][okx_v5.Funding.FundingAPI.get_balances].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        bal: OKX's ``bal``.
+        frozen_bal: OKX's ``frozenBal``.
+        avail_bal: OKX's ``availBal``.
+    """
 
     ccy: str | None = None
     bal: Decimal | None = None
@@ -94,7 +147,16 @@ class Balances:
 
 @attrs.define
 class FundsTransfer:
-    """FundsTransfer: an item, in the answer of ``funds_transfer``."""
+    """One ``data`` item of [`funds_transfer`][okx_v5.Funding.FundingAPI.funds_transfer].
+
+    Attributes:
+        trans_id: OKX's ``transId``.
+        client_id: OKX's ``clientId``.
+        ccy: OKX's ``ccy``.
+        from_: OKX's ``from``.
+        amt: OKX's ``amt``.
+        to: OKX's ``to``.
+    """
 
     trans_id: str | None = None
     client_id: str | None = None
@@ -106,7 +168,15 @@ class FundsTransfer:
 
 @attrs.define
 class Withdrawal:
-    """Withdrawal: an item, in the answer of ``withdrawal``."""
+    """One ``data`` item of [`withdrawal`][okx_v5.Funding.FundingAPI.withdrawal].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        chain: OKX's ``chain``.
+        amt: OKX's ``amt``.
+        wd_id: OKX's ``wdId``.
+        client_id: OKX's ``clientId``.
+    """
 
     ccy: str | None = None
     chain: str | None = None
@@ -117,7 +187,22 @@ class Withdrawal:
 
 @attrs.define
 class DepositHistory:
-    """DepositHistory: an item, in the answer of ``get_deposit_history``."""
+    """One ``data`` item of [`get_deposit_history`][okx_v5.Funding.FundingAPI.get_deposit_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        chain: OKX's ``chain``.
+        amt: OKX's ``amt``.
+        from_: OKX's ``from``.
+        area_code_from: OKX's ``areaCodeFrom``.
+        to: OKX's ``to``.
+        tx_id: OKX's ``txId``.
+        ts: OKX's ``ts``.
+        state: OKX's ``state``.
+        dep_id: OKX's ``depId``.
+        from_wd_id: OKX's ``fromWdId``.
+        actual_dep_blk_confirm: OKX's ``actualDepBlkConfirm``.
+    """
 
     ccy: str | None = None
     chain: str | None = None
@@ -135,7 +220,40 @@ class DepositHistory:
 
 @attrs.define
 class Currencies:
-    """Currencies: an item, in the answer of ``get_currencies``."""
+    """One ``data`` item of [`get_currencies`][okx_v5.Funding.FundingAPI.get_currencies].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        name: OKX's ``name``.
+        logo_link: OKX's ``logoLink``.
+        chain: OKX's ``chain``.
+        ct_addr: OKX's ``ctAddr``.
+        can_dep: OKX's ``canDep``.
+        can_wd: OKX's ``canWd``.
+        can_internal: OKX's ``canInternal``.
+        dep_est_open_time: OKX's ``depEstOpenTime``.
+        wd_est_open_time: OKX's ``wdEstOpenTime``.
+        min_dep: OKX's ``minDep``.
+        min_wd: OKX's ``minWd``.
+        min_internal: OKX's ``minInternal``.
+        max_wd: OKX's ``maxWd``.
+        wd_tick_sz: OKX's ``wdTickSz``.
+        wd_quota: OKX's ``wdQuota``.
+        used_wd_quota: OKX's ``usedWdQuota``.
+        fee: OKX's ``fee``.
+        min_fee: OKX's ``minFee``.
+        max_fee: OKX's ``maxFee``.
+        min_fee_for_ct_addr: OKX's ``minFeeForCtAddr``.
+        max_fee_for_ct_addr: OKX's ``maxFeeForCtAddr``.
+        burning_fee_rate: OKX's ``burningFeeRate``.
+        main_net: OKX's ``mainNet``.
+        need_tag: OKX's ``needTag``.
+        min_dep_arrival_confirm: OKX's ``minDepArrivalConfirm``.
+        min_wd_unlock_confirm: OKX's ``minWdUnlockConfirm``.
+        dep_quota_fixed: OKX's ``depQuotaFixed``.
+        used_dep_quota_fixed: OKX's ``usedDepQuotaFixed``.
+        dep_quote_daily_layer2: OKX's ``depQuoteDailyLayer2``.
+    """
 
     ccy: str | None = None
     name: str | None = None
@@ -171,7 +289,17 @@ class Currencies:
 
 @attrs.define
 class Bills:
-    """Bills: an item, in the answer of ``get_bills``."""
+    """One ``data`` item of [`get_bills`][okx_v5.Funding.FundingAPI.get_bills].
+
+    Attributes:
+        bill_id: OKX's ``billId``.
+        ccy: OKX's ``ccy``.
+        client_id: OKX's ``clientId``.
+        bal_chg: OKX's ``balChg``.
+        bal: OKX's ``bal``.
+        type: OKX's ``type``.
+        ts: OKX's ``ts``.
+    """
 
     bill_id: str | None = None
     ccy: str | None = None
@@ -184,14 +312,24 @@ class Bills:
 
 @attrs.define
 class CancelWithdrawal:
-    """CancelWithdrawal: an item, in the answer of ``cancel_withdrawal``."""
+    """One ``data`` item of [`cancel_withdrawal`][okx_v5.Funding.FundingAPI.cancel_withdrawal].
+
+    Attributes:
+        wd_id: OKX's ``wdId``.
+    """
 
     wd_id: str | None = None
 
 
 @attrs.define
 class AssetValuation:
-    """AssetValuation: an item, in the answer of ``get_asset_valuation``."""
+    """One ``data`` item of [`get_asset_valuation`][okx_v5.Funding.FundingAPI.get_asset_valuation].
+
+    Attributes:
+        total_bal: OKX's ``totalBal``.
+        ts: OKX's ``ts``.
+        details: OKX's ``details``.
+    """
 
     total_bal: Decimal | None = None
     ts: int | None = None
@@ -200,7 +338,14 @@ class AssetValuation:
 
 @attrs.define
 class AssetValuationDetails:
-    """AssetValuationDetails: an item."""
+    """An item of [`AssetValuation`][okx_v5.models.funding.AssetValuation]'s ``details``.
+
+    Attributes:
+        funding: OKX's ``funding``.
+        trading: OKX's ``trading``.
+        classic: OKX's ``classic``.
+        earn: OKX's ``earn``.
+    """
 
     funding: Decimal | None = None
     trading: Decimal | None = None
@@ -210,7 +355,15 @@ class AssetValuationDetails:
 
 @attrs.define
 class DepositWithdrawStatus:
-    """DepositWithdrawStatus: an item, in the answer of ``get_deposit_withdraw_status``."""
+    """One ``data`` item of
+    [`get_deposit_withdraw_status`][okx_v5.Funding.FundingAPI.get_deposit_withdraw_status].
+
+    Attributes:
+        est_complete_time: OKX's ``estCompleteTime``.
+        state: OKX's ``state``.
+        tx_id: OKX's ``txId``.
+        wd_id: OKX's ``wdId``.
+    """
 
     est_complete_time: str | None = None
     state: str | None = None
@@ -220,7 +373,31 @@ class DepositWithdrawStatus:
 
 @attrs.define
 class WithdrawalHistory:
-    """WithdrawalHistory: an item, in the answer of ``get_withdrawal_history``."""
+    """One ``data`` item of
+    [`get_withdrawal_history`][okx_v5.Funding.FundingAPI.get_withdrawal_history].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        chain: OKX's ``chain``.
+        non_tradable_asset: OKX's ``nonTradableAsset``.
+        amt: OKX's ``amt``.
+        ts: OKX's ``ts``.
+        from_: OKX's ``from``.
+        area_code_from: OKX's ``areaCodeFrom``.
+        to: OKX's ``to``.
+        area_code_to: OKX's ``areaCodeTo``.
+        tag: OKX's ``tag``.
+        pmt_id: OKX's ``pmtId``.
+        memo: OKX's ``memo``.
+        addr_ex: OKX's ``addrEx``.
+        tx_id: OKX's ``txId``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        state: OKX's ``state``.
+        wd_id: OKX's ``wdId``.
+        client_id: OKX's ``clientId``.
+        note: OKX's ``note``.
+    """
 
     ccy: str | None = None
     chain: str | None = None

@@ -43,7 +43,15 @@ __all__ = [
 
 @attrs.define
 class GridOrderAlgo:
-    """GridOrderAlgo: an item, in the answer of ``grid_order_algo``."""
+    """One ``data`` item of [`grid_order_algo`][okx_v5.Grid.GridAPI.grid_order_algo].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -54,7 +62,15 @@ class GridOrderAlgo:
 
 @attrs.define
 class GridAmendOrderAlgo:
-    """GridAmendOrderAlgo: an item, in the answer of ``grid_amend_order_algo``."""
+    """One ``data`` item of [`grid_amend_order_algo`][okx_v5.Grid.GridAPI.grid_amend_order_algo].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -65,7 +81,15 @@ class GridAmendOrderAlgo:
 
 @attrs.define
 class GridStopOrderAlgo:
-    """GridStopOrderAlgo: an item, in the answer of ``grid_stop_order_algo``."""
+    """One ``data`` item of [`grid_stop_order_algo`][okx_v5.Grid.GridAPI.grid_stop_order_algo].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -76,7 +100,52 @@ class GridStopOrderAlgo:
 
 @attrs.define
 class GridOrdersAlgoPending:
-    """GridOrdersAlgoPending: an item, in the answer of ``grid_orders_algo_pending``."""
+    """One ``data`` item of
+    [`grid_orders_algo_pending`][okx_v5.Grid.GridAPI.grid_orders_algo_pending].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        rebate_trans: OKX's ``rebateTrans``.
+        trigger_params: OKX's ``triggerParams``.
+        max_px: OKX's ``maxPx``.
+        min_px: OKX's ``minPx``.
+        grid_num: OKX's ``gridNum``.
+        run_type: OKX's ``runType``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        arbitrage_num: OKX's ``arbitrageNum``.
+        total_pnl: OKX's ``totalPnl``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        investment: OKX's ``investment``.
+        grid_profit: OKX's ``gridProfit``.
+        float_profit: OKX's ``floatProfit``.
+        cancel_type: OKX's ``cancelType``.
+        stop_type: OKX's ``stopType``.
+        quote_sz: OKX's ``quoteSz``.
+        base_sz: OKX's ``baseSz``.
+        direction: OKX's ``direction``.
+        base_pos: OKX's ``basePos``.
+        sz: OKX's ``sz``.
+        lever: OKX's ``lever``.
+        actual_lever: OKX's ``actualLever``.
+        liq_px: OKX's ``liqPx``.
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        ord_frozen: OKX's ``ordFrozen``.
+        avail_eq: OKX's ``availEq``.
+        tag: OKX's ``tag``.
+        profit_sharing_ratio: OKX's ``profitSharingRatio``.
+        copy_type: OKX's ``copyType``.
+        fee: OKX's ``fee``.
+        funding_fee: OKX's ``fundingFee``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -123,7 +192,22 @@ class GridOrdersAlgoPending:
 
 @attrs.define
 class GridOrdersAlgoPendingTriggerParams:
-    """GridOrdersAlgoPendingTriggerParams: an item."""
+    """An item of [`GridOrdersAlgoPending`][okx_v5.models.grid.GridOrdersAlgoPending]'s
+    ``triggerParams``.
+
+    Attributes:
+        trigger_action: OKX's ``triggerAction``.
+        trigger_strategy: OKX's ``triggerStrategy``.
+        delay_seconds: OKX's ``delaySeconds``.
+        trigger_time: OKX's ``triggerTime``.
+        trigger_type: OKX's ``triggerType``.
+        timeframe: OKX's ``timeframe``.
+        thold: OKX's ``thold``.
+        trigger_cond: OKX's ``triggerCond``.
+        time_period: OKX's ``timePeriod``.
+        trigger_px: OKX's ``triggerPx``.
+        stop_type: OKX's ``stopType``.
+    """
 
     trigger_action: str | None = None
     trigger_strategy: str | None = None
@@ -140,7 +224,13 @@ class GridOrdersAlgoPendingTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoPendingRebateTrans:
-    """GridOrdersAlgoPendingRebateTrans: an item."""
+    """An item of [`GridOrdersAlgoPending`][okx_v5.models.grid.GridOrdersAlgoPending]'s
+    ``rebateTrans``.
+
+    Attributes:
+        rebate: OKX's ``rebate``.
+        rebate_ccy: OKX's ``rebateCcy``.
+    """
 
     rebate: Decimal | None = None
     rebate_ccy: str | None = None
@@ -148,7 +238,53 @@ class GridOrdersAlgoPendingRebateTrans:
 
 @attrs.define
 class GridOrdersAlgoHistory:
-    """GridOrdersAlgoHistory: an item, in the answer of ``grid_orders_algo_history``."""
+    """One ``data`` item of
+    [`grid_orders_algo_history`][okx_v5.Grid.GridAPI.grid_orders_algo_history].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        rebate_trans: OKX's ``rebateTrans``.
+        trigger_params: OKX's ``triggerParams``.
+        max_px: OKX's ``maxPx``.
+        min_px: OKX's ``minPx``.
+        grid_num: OKX's ``gridNum``.
+        run_type: OKX's ``runType``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        arbitrage_num: OKX's ``arbitrageNum``.
+        total_pnl: OKX's ``totalPnl``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        investment: OKX's ``investment``.
+        grid_profit: OKX's ``gridProfit``.
+        float_profit: OKX's ``floatProfit``.
+        cancel_type: OKX's ``cancelType``.
+        stop_type: OKX's ``stopType``.
+        quote_sz: OKX's ``quoteSz``.
+        base_sz: OKX's ``baseSz``.
+        direction: OKX's ``direction``.
+        base_pos: OKX's ``basePos``.
+        sz: OKX's ``sz``.
+        lever: OKX's ``lever``.
+        actual_lever: OKX's ``actualLever``.
+        liq_px: OKX's ``liqPx``.
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        ord_frozen: OKX's ``ordFrozen``.
+        avail_eq: OKX's ``availEq``.
+        tag: OKX's ``tag``.
+        profit_sharing_ratio: OKX's ``profitSharingRatio``.
+        copy_type: OKX's ``copyType``.
+        fee: OKX's ``fee``.
+        funding_fee: OKX's ``fundingFee``.
+        stop_result: OKX's ``stopResult``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -196,7 +332,22 @@ class GridOrdersAlgoHistory:
 
 @attrs.define
 class GridOrdersAlgoHistoryTriggerParams:
-    """GridOrdersAlgoHistoryTriggerParams: an item."""
+    """An item of [`GridOrdersAlgoHistory`][okx_v5.models.grid.GridOrdersAlgoHistory]'s
+    ``triggerParams``.
+
+    Attributes:
+        trigger_action: OKX's ``triggerAction``.
+        trigger_strategy: OKX's ``triggerStrategy``.
+        delay_seconds: OKX's ``delaySeconds``.
+        trigger_time: OKX's ``triggerTime``.
+        trigger_type: OKX's ``triggerType``.
+        timeframe: OKX's ``timeframe``.
+        thold: OKX's ``thold``.
+        trigger_cond: OKX's ``triggerCond``.
+        time_period: OKX's ``timePeriod``.
+        trigger_px: OKX's ``triggerPx``.
+        stop_type: OKX's ``stopType``.
+    """
 
     trigger_action: str | None = None
     trigger_strategy: str | None = None
@@ -213,7 +364,13 @@ class GridOrdersAlgoHistoryTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoHistoryRebateTrans:
-    """GridOrdersAlgoHistoryRebateTrans: an item."""
+    """An item of [`GridOrdersAlgoHistory`][okx_v5.models.grid.GridOrdersAlgoHistory]'s
+    ``rebateTrans``.
+
+    Attributes:
+        rebate: OKX's ``rebate``.
+        rebate_ccy: OKX's ``rebateCcy``.
+    """
 
     rebate: Decimal | None = None
     rebate_ccy: str | None = None
@@ -221,7 +378,67 @@ class GridOrdersAlgoHistoryRebateTrans:
 
 @attrs.define
 class GridOrdersAlgoDetails:
-    """GridOrdersAlgoDetails: an item, in the answer of ``grid_orders_algo_details``."""
+    """One ``data`` item of
+    [`grid_orders_algo_details`][okx_v5.Grid.GridAPI.grid_orders_algo_details].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        rebate_trans: OKX's ``rebateTrans``.
+        trigger_params: OKX's ``triggerParams``.
+        max_px: OKX's ``maxPx``.
+        min_px: OKX's ``minPx``.
+        grid_num: OKX's ``gridNum``.
+        run_type: OKX's ``runType``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        trade_num: OKX's ``tradeNum``.
+        arbitrage_num: OKX's ``arbitrageNum``.
+        single_amt: OKX's ``singleAmt``.
+        per_min_profit_rate: OKX's ``perMinProfitRate``.
+        per_max_profit_rate: OKX's ``perMaxProfitRate``.
+        run_px: OKX's ``runPx``.
+        total_pnl: OKX's ``totalPnl``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        investment: OKX's ``investment``.
+        grid_profit: OKX's ``gridProfit``.
+        float_profit: OKX's ``floatProfit``.
+        total_annualized_rate: OKX's ``totalAnnualizedRate``.
+        annualized_rate: OKX's ``annualizedRate``.
+        cancel_type: OKX's ``cancelType``.
+        stop_type: OKX's ``stopType``.
+        active_ord_num: OKX's ``activeOrdNum``.
+        quote_sz: OKX's ``quoteSz``.
+        base_sz: OKX's ``baseSz``.
+        cur_quote_sz: OKX's ``curQuoteSz``.
+        cur_base_sz: OKX's ``curBaseSz``.
+        profit: OKX's ``profit``.
+        stop_result: OKX's ``stopResult``.
+        direction: OKX's ``direction``.
+        base_pos: OKX's ``basePos``.
+        sz: OKX's ``sz``.
+        lever: OKX's ``lever``.
+        actual_lever: OKX's ``actualLever``.
+        liq_px: OKX's ``liqPx``.
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        ord_frozen: OKX's ``ordFrozen``.
+        avail_eq: OKX's ``availEq``.
+        eq: OKX's ``eq``.
+        tag: OKX's ``tag``.
+        profit_sharing_ratio: OKX's ``profitSharingRatio``.
+        copy_type: OKX's ``copyType``.
+        tp_ratio: OKX's ``tpRatio``.
+        sl_ratio: OKX's ``slRatio``.
+        fee: OKX's ``fee``.
+        funding_fee: OKX's ``fundingFee``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -283,7 +500,22 @@ class GridOrdersAlgoDetails:
 
 @attrs.define
 class GridOrdersAlgoDetailsTriggerParams:
-    """GridOrdersAlgoDetailsTriggerParams: an item."""
+    """An item of [`GridOrdersAlgoDetails`][okx_v5.models.grid.GridOrdersAlgoDetails]'s
+    ``triggerParams``.
+
+    Attributes:
+        trigger_action: OKX's ``triggerAction``.
+        trigger_strategy: OKX's ``triggerStrategy``.
+        delay_seconds: OKX's ``delaySeconds``.
+        trigger_time: OKX's ``triggerTime``.
+        trigger_type: OKX's ``triggerType``.
+        timeframe: OKX's ``timeframe``.
+        thold: OKX's ``thold``.
+        trigger_cond: OKX's ``triggerCond``.
+        time_period: OKX's ``timePeriod``.
+        trigger_px: OKX's ``triggerPx``.
+        stop_type: OKX's ``stopType``.
+    """
 
     trigger_action: str | None = None
     trigger_strategy: str | None = None
@@ -300,7 +532,13 @@ class GridOrdersAlgoDetailsTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoDetailsRebateTrans:
-    """GridOrdersAlgoDetailsRebateTrans: an item."""
+    """An item of [`GridOrdersAlgoDetails`][okx_v5.models.grid.GridOrdersAlgoDetails]'s
+    ``rebateTrans``.
+
+    Attributes:
+        rebate: OKX's ``rebate``.
+        rebate_ccy: OKX's ``rebateCcy``.
+    """
 
     rebate: Decimal | None = None
     rebate_ccy: str | None = None
@@ -308,7 +546,37 @@ class GridOrdersAlgoDetailsRebateTrans:
 
 @attrs.define
 class GridSubOrders:
-    """GridSubOrders: an item, in the answer of ``grid_sub_orders``."""
+    """One ``data`` item of [`grid_sub_orders`][okx_v5.Grid.GridAPI.grid_sub_orders].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        group_id: OKX's ``groupId``.
+        ord_id: OKX's ``ordId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        td_mode: OKX's ``tdMode``.
+        ccy: OKX's ``ccy``.
+        ord_type: OKX's ``ordType``.
+        sz: OKX's ``sz``.
+        state: OKX's ``state``.
+        side: OKX's ``side``.
+        px: OKX's ``px``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        rebate: OKX's ``rebate``.
+        rebate_ccy: OKX's ``rebateCcy``.
+        avg_px: OKX's ``avgPx``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        pos_side: OKX's ``posSide``.
+        pnl: OKX's ``pnl``.
+        ct_val: OKX's ``ctVal``.
+        lever: OKX's ``lever``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -341,7 +609,32 @@ class GridSubOrders:
 
 @attrs.define
 class GridPositions:
-    """GridPositions: an item, in the answer of ``grid_positions``."""
+    """One ``data`` item of [`grid_positions`][okx_v5.Grid.GridAPI.grid_positions].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        avg_px: OKX's ``avgPx``.
+        ccy: OKX's ``ccy``.
+        lever: OKX's ``lever``.
+        liq_px: OKX's ``liqPx``.
+        pos_side: OKX's ``posSide``.
+        pos: OKX's ``pos``.
+        mgn_mode: OKX's ``mgnMode``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        imr: OKX's ``imr``.
+        mmr: OKX's ``mmr``.
+        upl: OKX's ``upl``.
+        upl_ratio: OKX's ``uplRatio``.
+        last: OKX's ``last``.
+        notional_usd: OKX's ``notionalUsd``.
+        adl: OKX's ``adl``.
+        mark_px: OKX's ``markPx``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -369,7 +662,13 @@ class GridPositions:
 
 @attrs.define
 class GridWithdrawIncome:
-    """GridWithdrawIncome: an item, in the answer of ``grid_withdraw_income``."""
+    """One ``data`` item of [`grid_withdraw_income`][okx_v5.Grid.GridAPI.grid_withdraw_income].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        profit: OKX's ``profit``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -378,7 +677,13 @@ class GridWithdrawIncome:
 
 @attrs.define
 class GridComputeMarginBalance:
-    """GridComputeMarginBalance: an item, in the answer of ``grid_compute_margin_balance``."""
+    """One ``data`` item of
+    [`grid_compute_margin_balance`][okx_v5.Grid.GridAPI.grid_compute_margin_balance].
+
+    Attributes:
+        max_amt: OKX's ``maxAmt``.
+        lever: OKX's ``lever``.
+    """
 
     max_amt: Decimal | None = None
     lever: Decimal | None = None
@@ -386,7 +691,13 @@ class GridComputeMarginBalance:
 
 @attrs.define
 class GridAdjustMarginBalance:
-    """GridAdjustMarginBalance: an item, in the answer of ``grid_adjust_margin_balance``."""
+    """One ``data`` item of
+    [`grid_adjust_margin_balance`][okx_v5.Grid.GridAPI.grid_adjust_margin_balance].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -394,7 +705,26 @@ class GridAdjustMarginBalance:
 
 @attrs.define
 class GridAiParam:
-    """GridAiParam: an item, in the answer of ``grid_ai_param``."""
+    """One ``data`` item of [`grid_ai_param`][okx_v5.Grid.GridAPI.grid_ai_param].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        duration: OKX's ``duration``.
+        grid_num: OKX's ``gridNum``.
+        max_px: OKX's ``maxPx``.
+        min_px: OKX's ``minPx``.
+        per_max_profit_rate: OKX's ``perMaxProfitRate``.
+        per_min_profit_rate: OKX's ``perMinProfitRate``.
+        per_grid_profit_ratio: OKX's ``perGridProfitRatio``.
+        annualized_rate: OKX's ``annualizedRate``.
+        min_investment: OKX's ``minInvestment``.
+        ccy: OKX's ``ccy``.
+        run_type: OKX's ``runType``.
+        direction: OKX's ``direction``.
+        lever: OKX's ``lever``.
+        source_ccy: OKX's ``sourceCcy``.
+    """
 
     inst_id: str | None = None
     algo_ord_type: str | None = None
@@ -416,7 +746,16 @@ class GridAiParam:
 
 @attrs.define
 class PlaceRecurringBuyOrder:
-    """PlaceRecurringBuyOrder: an item, in the answer of ``place_recurring_buy_order``."""
+    """One ``data`` item of
+    [`place_recurring_buy_order`][okx_v5.Grid.GridAPI.place_recurring_buy_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -427,7 +766,15 @@ class PlaceRecurringBuyOrder:
 
 @attrs.define
 class AmendRecurringBuyOrder:
-    """AmendRecurringBuyOrder: an item, in the answer of ``amend_recurring_buy_order``."""
+    """One ``data`` item of
+    [`amend_recurring_buy_order`][okx_v5.Grid.GridAPI.amend_recurring_buy_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -437,7 +784,16 @@ class AmendRecurringBuyOrder:
 
 @attrs.define
 class StopRecurringBuyOrder:
-    """StopRecurringBuyOrder: an item, in the answer of ``stop_recurring_buy_order``."""
+    """One ``data`` item of
+    [`stop_recurring_buy_order`][okx_v5.Grid.GridAPI.stop_recurring_buy_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -448,7 +804,34 @@ class StopRecurringBuyOrder:
 
 @attrs.define
 class RecurringBuyOrderList:
-    """RecurringBuyOrderList: an item, in the answer of ``get_recurring_buy_order_list``."""
+    """One ``data`` item of
+    [`get_recurring_buy_order_list`][okx_v5.Grid.GridAPI.get_recurring_buy_order_list].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        stgy_name: OKX's ``stgyName``.
+        recurring_list: OKX's ``recurringList``.
+        period: OKX's ``period``.
+        recurring_day: OKX's ``recurringDay``.
+        recurring_hour: OKX's ``recurringHour``.
+        recurring_time: OKX's ``recurringTime``.
+        time_zone: OKX's ``timeZone``.
+        amt: OKX's ``amt``.
+        investment_amt: OKX's ``investmentAmt``.
+        investment_ccy: OKX's ``investmentCcy``.
+        total_pnl: OKX's ``totalPnl``.
+        total_ann_rate: OKX's ``totalAnnRate``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        mkt_cap: OKX's ``mktCap``.
+        cycles: OKX's ``cycles``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -477,7 +860,13 @@ class RecurringBuyOrderList:
 
 @attrs.define
 class RecurringBuyOrderListRecurringList:
-    """RecurringBuyOrderListRecurringList: an item."""
+    """An item of [`RecurringBuyOrderList`][okx_v5.models.grid.RecurringBuyOrderList]'s
+    ``recurringList``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        ratio: OKX's ``ratio``.
+    """
 
     ccy: str | None = None
     ratio: Decimal | None = None
@@ -485,7 +874,34 @@ class RecurringBuyOrderListRecurringList:
 
 @attrs.define
 class RecurringBuyOrderHistory:
-    """RecurringBuyOrderHistory: an item, in the answer of ``get_recurring_buy_order_history``."""
+    """One ``data`` item of
+    [`get_recurring_buy_order_history`][okx_v5.Grid.GridAPI.get_recurring_buy_order_history].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        stgy_name: OKX's ``stgyName``.
+        recurring_list: OKX's ``recurringList``.
+        period: OKX's ``period``.
+        recurring_day: OKX's ``recurringDay``.
+        recurring_hour: OKX's ``recurringHour``.
+        recurring_time: OKX's ``recurringTime``.
+        time_zone: OKX's ``timeZone``.
+        amt: OKX's ``amt``.
+        investment_amt: OKX's ``investmentAmt``.
+        investment_ccy: OKX's ``investmentCcy``.
+        total_pnl: OKX's ``totalPnl``.
+        total_ann_rate: OKX's ``totalAnnRate``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        mkt_cap: OKX's ``mktCap``.
+        cycles: OKX's ``cycles``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -514,7 +930,13 @@ class RecurringBuyOrderHistory:
 
 @attrs.define
 class RecurringBuyOrderHistoryRecurringList:
-    """RecurringBuyOrderHistoryRecurringList: an item."""
+    """An item of [`RecurringBuyOrderHistory`][okx_v5.models.grid.RecurringBuyOrderHistory]'s
+    ``recurringList``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        ratio: OKX's ``ratio``.
+    """
 
     ccy: str | None = None
     ratio: Decimal | None = None
@@ -522,7 +944,35 @@ class RecurringBuyOrderHistoryRecurringList:
 
 @attrs.define
 class RecurringBuyOrderDetails:
-    """RecurringBuyOrderDetails: an item, in the answer of ``get_recurring_buy_order_details``."""
+    """One ``data`` item of
+    [`get_recurring_buy_order_details`][okx_v5.Grid.GridAPI.get_recurring_buy_order_details].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        inst_type: OKX's ``instType``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        state: OKX's ``state``.
+        stgy_name: OKX's ``stgyName``.
+        recurring_list: OKX's ``recurringList``.
+        period: OKX's ``period``.
+        recurring_day: OKX's ``recurringDay``.
+        recurring_hour: OKX's ``recurringHour``.
+        recurring_time: OKX's ``recurringTime``.
+        time_zone: OKX's ``timeZone``.
+        amt: OKX's ``amt``.
+        investment_amt: OKX's ``investmentAmt``.
+        investment_ccy: OKX's ``investmentCcy``.
+        next_invest_time: OKX's ``nextInvestTime``.
+        total_pnl: OKX's ``totalPnl``.
+        total_ann_rate: OKX's ``totalAnnRate``.
+        pnl_ratio: OKX's ``pnlRatio``.
+        mkt_cap: OKX's ``mktCap``.
+        cycles: OKX's ``cycles``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -552,7 +1002,17 @@ class RecurringBuyOrderDetails:
 
 @attrs.define
 class RecurringBuyOrderDetailsRecurringList:
-    """RecurringBuyOrderDetailsRecurringList: an item."""
+    """An item of [`RecurringBuyOrderDetails`][okx_v5.models.grid.RecurringBuyOrderDetails]'s
+    ``recurringList``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        ratio: OKX's ``ratio``.
+        total_amt: OKX's ``totalAmt``.
+        profit: OKX's ``profit``.
+        avg_px: OKX's ``avgPx``.
+        px: OKX's ``px``.
+    """
 
     ccy: str | None = None
     ratio: Decimal | None = None
@@ -564,7 +1024,30 @@ class RecurringBuyOrderDetailsRecurringList:
 
 @attrs.define
 class RecurringBuySubOrders:
-    """RecurringBuySubOrders: an item, in the answer of ``get_recurring_buy_sub_orders``."""
+    """One ``data`` item of
+    [`get_recurring_buy_sub_orders`][okx_v5.Grid.GridAPI.get_recurring_buy_sub_orders].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        algo_ord_type: OKX's ``algoOrdType``.
+        ord_id: OKX's ``ordId``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        td_mode: OKX's ``tdMode``.
+        ord_type: OKX's ``ordType``.
+        sz: OKX's ``sz``.
+        state: OKX's ``state``.
+        side: OKX's ``side``.
+        px: OKX's ``px``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        avg_px: OKX's ``avgPx``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        tag: OKX's ``tag``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+    """
 
     algo_id: str | None = None
     inst_type: str | None = None

@@ -36,7 +36,26 @@ __all__ = [
 
 @attrs.define
 class Tickers:
-    """Tickers: an item, in the answer of ``get_tickers``."""
+    """One ``data`` item of [`get_tickers`][okx_v5.MarketData.MarketAPI.get_tickers].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        last: OKX's ``last``.
+        last_sz: OKX's ``lastSz``.
+        ask_px: OKX's ``askPx``.
+        ask_sz: OKX's ``askSz``.
+        bid_px: OKX's ``bidPx``.
+        bid_sz: OKX's ``bidSz``.
+        open24h: OKX's ``open24h``.
+        high24h: OKX's ``high24h``.
+        low24h: OKX's ``low24h``.
+        vol_ccy24h: OKX's ``volCcy24h``.
+        vol24h: OKX's ``vol24h``.
+        sod_utc0: OKX's ``sodUtc0``.
+        sod_utc8: OKX's ``sodUtc8``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -58,7 +77,26 @@ class Tickers:
 
 @attrs.define
 class Ticker:
-    """Ticker: an item, in the answer of ``get_ticker``."""
+    """One ``data`` item of [`get_ticker`][okx_v5.MarketData.MarketAPI.get_ticker].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        last: OKX's ``last``.
+        last_sz: OKX's ``lastSz``.
+        ask_px: OKX's ``askPx``.
+        ask_sz: OKX's ``askSz``.
+        bid_px: OKX's ``bidPx``.
+        bid_sz: OKX's ``bidSz``.
+        open24h: OKX's ``open24h``.
+        high24h: OKX's ``high24h``.
+        low24h: OKX's ``low24h``.
+        vol_ccy24h: OKX's ``volCcy24h``.
+        vol24h: OKX's ``vol24h``.
+        sod_utc0: OKX's ``sodUtc0``.
+        sod_utc8: OKX's ``sodUtc8``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -80,7 +118,18 @@ class Ticker:
 
 @attrs.define
 class IndexTickers:
-    """IndexTickers: an item, in the answer of ``get_index_tickers``."""
+    """One ``data`` item of [`get_index_tickers`][okx_v5.MarketData.MarketAPI.get_index_tickers].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        idx_px: OKX's ``idxPx``.
+        high24h: OKX's ``high24h``.
+        low24h: OKX's ``low24h``.
+        open24h: OKX's ``open24h``.
+        sod_utc0: OKX's ``sodUtc0``.
+        sod_utc8: OKX's ``sodUtc8``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     idx_px: Decimal | None = None
@@ -94,7 +143,13 @@ class IndexTickers:
 
 @attrs.define
 class Orderbook:
-    """Orderbook: an item, in the answer of ``get_orderbook``."""
+    """One ``data`` item of [`get_orderbook`][okx_v5.MarketData.MarketAPI.get_orderbook].
+
+    Attributes:
+        asks: OKX's ``asks``.
+        bids: OKX's ``bids``.
+        ts: OKX's ``ts``.
+    """
 
     asks: list[BookLevel] | None = None
     bids: list[BookLevel] | None = None
@@ -104,7 +159,15 @@ class Orderbook:
 @row
 @attrs.define
 class BookLevel:
-    """BookLevel: a row of ``data`` (an array, read by position)."""
+    """A row of [`Orderbook`][okx_v5.models.market_data.Orderbook]'s ``asks`` and ``bids`` (an
+    array, read by position).
+
+    Attributes:
+        px: Position 0 of the row (``px``).
+        sz: Position 1 of the row (``sz``).
+        deprecated: Position 2 of the row (``deprecated``).
+        ord_cnt: Position 3 of the row (``ordCnt``).
+    """
 
     px: Decimal | None = None
     sz: Decimal | None = None
@@ -115,8 +178,19 @@ class BookLevel:
 @row
 @attrs.define
 class Candlesticks:
-    """Candlesticks: a row of ``data`` (an array, read by position), in the answer of
-    ``get_candlesticks``.
+    """A row of [`get_candlesticks`][okx_v5.MarketData.MarketAPI.get_candlesticks] (an array, read
+    by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        o: Position 1 of the row (``o``).
+        h: Position 2 of the row (``h``).
+        l: Position 3 of the row (``l``).
+        c: Position 4 of the row (``c``).
+        vol: Position 5 of the row (``vol``).
+        vol_ccy: Position 6 of the row (``volCcy``).
+        vol_ccy_quote: Position 7 of the row (``volCcyQuote``).
+        confirm: Position 8 of the row (``confirm``).
     """
 
     ts: int | None = None
@@ -133,8 +207,19 @@ class Candlesticks:
 @row
 @attrs.define
 class HistoryCandlesticks:
-    """HistoryCandlesticks: a row of ``data`` (an array, read by position), in the answer of
-    ``get_history_candlesticks``.
+    """A row of [`get_history_candlesticks`][okx_v5.MarketData.MarketAPI.get_history_candlesticks]
+    (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        o: Position 1 of the row (``o``).
+        h: Position 2 of the row (``h``).
+        l: Position 3 of the row (``l``).
+        c: Position 4 of the row (``c``).
+        vol: Position 5 of the row (``vol``).
+        vol_ccy: Position 6 of the row (``volCcy``).
+        vol_ccy_quote: Position 7 of the row (``volCcyQuote``).
+        confirm: Position 8 of the row (``confirm``).
     """
 
     ts: int | None = None
@@ -151,8 +236,16 @@ class HistoryCandlesticks:
 @row
 @attrs.define
 class IndexCandlesticks:
-    """IndexCandlesticks: a row of ``data`` (an array, read by position), in the answer of
-    ``get_index_candlesticks``.
+    """A row of [`get_index_candlesticks`][okx_v5.MarketData.MarketAPI.get_index_candlesticks] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        o: Position 1 of the row (``o``).
+        h: Position 2 of the row (``h``).
+        l: Position 3 of the row (``l``).
+        c: Position 4 of the row (``c``).
+        confirm: Position 5 of the row (``confirm``).
     """
 
     ts: int | None = None
@@ -166,8 +259,17 @@ class IndexCandlesticks:
 @row
 @attrs.define
 class MarkPriceCandlesticks:
-    """MarkPriceCandlesticks: a row of ``data`` (an array, read by position), in the answer of
-    ``get_mark_price_candlesticks``.
+    """A row of
+    [`get_mark_price_candlesticks`][okx_v5.MarketData.MarketAPI.get_mark_price_candlesticks] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        o: Position 1 of the row (``o``).
+        h: Position 2 of the row (``h``).
+        l: Position 3 of the row (``l``).
+        c: Position 4 of the row (``c``).
+        confirm: Position 5 of the row (``confirm``).
     """
 
     ts: int | None = None
@@ -180,7 +282,16 @@ class MarkPriceCandlesticks:
 
 @attrs.define
 class Trades:
-    """Trades: an item, in the answer of ``get_trades``."""
+    """One ``data`` item of [`get_trades`][okx_v5.MarketData.MarketAPI.get_trades].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        trade_id: OKX's ``tradeId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     trade_id: str | None = None
@@ -192,7 +303,13 @@ class Trades:
 
 @attrs.define
 class Volume:
-    """Volume: an item, in the answer of ``get_volume``."""
+    """One ``data`` item of [`get_volume`][okx_v5.MarketData.MarketAPI.get_volume].
+
+    Attributes:
+        vol_usd: OKX's ``volUsd``.
+        vol_cny: OKX's ``volCny``.
+        ts: OKX's ``ts``.
+    """
 
     vol_usd: Decimal | None = None
     vol_cny: Decimal | None = None
@@ -201,7 +318,22 @@ class Volume:
 
 @attrs.define
 class Tier:
-    """Tier: an item, in the answer of ``get_tier``."""
+    """One ``data`` item of [`get_tier`][okx_v5.MarketData.MarketAPI.get_tier].
+
+    Attributes:
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        inst_id: OKX's ``instId``.
+        tier: OKX's ``tier``.
+        min_sz: OKX's ``minSz``.
+        max_sz: OKX's ``maxSz``.
+        mmr: OKX's ``mmr``.
+        imr: OKX's ``imr``.
+        max_lever: OKX's ``maxLever``.
+        opt_mgn_factor: OKX's ``optMgnFactor``.
+        quote_max_loan: OKX's ``quoteMaxLoan``.
+        base_max_loan: OKX's ``baseMaxLoan``.
+    """
 
     uly: str | None = None
     inst_family: str | None = None
@@ -219,7 +351,15 @@ class Tier:
 
 @attrs.define
 class IndexComponents:
-    """IndexComponents: an item, in the answer of ``get_index_components``."""
+    """One ``data`` item of
+    [`get_index_components`][okx_v5.MarketData.MarketAPI.get_index_components].
+
+    Attributes:
+        index: OKX's ``index``.
+        last: OKX's ``last``.
+        ts: OKX's ``ts``.
+        components: OKX's ``components``.
+    """
 
     index: str | None = None
     last: Decimal | None = None
@@ -229,7 +369,15 @@ class IndexComponents:
 
 @attrs.define
 class IndexComponentsComponents:
-    """IndexComponentsComponents: an item."""
+    """An item of [`IndexComponents`][okx_v5.models.market_data.IndexComponents]'s ``components``.
+
+    Attributes:
+        exch: OKX's ``exch``.
+        symbol: OKX's ``symbol``.
+        sym_px: OKX's ``symPx``.
+        wgt: OKX's ``wgt``.
+        cnv_px: OKX's ``cnvPx``.
+    """
 
     exch: str | None = None
     symbol: str | None = None
@@ -240,14 +388,27 @@ class IndexComponentsComponents:
 
 @attrs.define
 class ExchangeRate:
-    """ExchangeRate: an item, in the answer of ``get_exchange_rate``."""
+    """One ``data`` item of [`get_exchange_rate`][okx_v5.MarketData.MarketAPI.get_exchange_rate].
+
+    Attributes:
+        usd_cny: OKX's ``usdCny``.
+    """
 
     usd_cny: Decimal | None = None
 
 
 @attrs.define
 class HistoryTrades:
-    """HistoryTrades: an item, in the answer of ``get_history_trades``."""
+    """One ``data`` item of [`get_history_trades`][okx_v5.MarketData.MarketAPI.get_history_trades].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        trade_id: OKX's ``tradeId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     trade_id: str | None = None
@@ -259,7 +420,15 @@ class HistoryTrades:
 
 @attrs.define
 class BlockTicker:
-    """BlockTicker: an item, in the answer of ``get_block_ticker``."""
+    """One ``data`` item of [`get_block_ticker`][okx_v5.MarketData.MarketAPI.get_block_ticker].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_type: OKX's ``instType``.
+        vol_ccy24h: OKX's ``volCcy24h``.
+        vol24h: OKX's ``vol24h``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     inst_type: str | None = None
@@ -270,7 +439,15 @@ class BlockTicker:
 
 @attrs.define
 class BlockTickers:
-    """BlockTickers: an item, in the answer of ``get_block_tickers``."""
+    """One ``data`` item of [`get_block_tickers`][okx_v5.MarketData.MarketAPI.get_block_tickers].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_type: OKX's ``instType``.
+        vol_ccy24h: OKX's ``volCcy24h``.
+        vol24h: OKX's ``vol24h``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     inst_type: str | None = None
@@ -281,7 +458,21 @@ class BlockTickers:
 
 @attrs.define
 class OptionTrades:
-    """OptionTrades: an item, in the answer of ``get_option_trades``."""
+    """One ``data`` item of [`get_option_trades`][okx_v5.MarketData.MarketAPI.get_option_trades].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_family: OKX's ``instFamily``.
+        trade_id: OKX's ``tradeId``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        opt_type: OKX's ``optType``.
+        fill_vol: OKX's ``fillVol``.
+        fwd_px: OKX's ``fwdPx``.
+        idx_px: OKX's ``idxPx``.
+        mark_px: OKX's ``markPx``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     inst_family: str | None = None

@@ -44,7 +44,43 @@ __all__ = [
 
 @attrs.define
 class Instruments:
-    """Instruments: an item, in the answer of ``get_instruments``."""
+    """One ``data`` item of [`get_instruments`][okx_v5.PublicData.PublicAPI.get_instruments].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        category: OKX's ``category``.
+        base_ccy: OKX's ``baseCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        settle_ccy: OKX's ``settleCcy``.
+        ct_val: OKX's ``ctVal``.
+        ct_mult: OKX's ``ctMult``.
+        ct_val_ccy: OKX's ``ctValCcy``.
+        opt_type: OKX's ``optType``.
+        stk: OKX's ``stk``.
+        list_time: OKX's ``listTime``.
+        auction_end_time: OKX's ``auctionEndTime``.
+        exp_time: OKX's ``expTime``.
+        lever: OKX's ``lever``.
+        tick_sz: OKX's ``tickSz``.
+        lot_sz: OKX's ``lotSz``.
+        min_sz: OKX's ``minSz``.
+        ct_type: OKX's ``ctType``.
+        alias: OKX's ``alias``.
+        state: OKX's ``state``.
+        rule_type: OKX's ``ruleType``.
+        max_lmt_sz: OKX's ``maxLmtSz``.
+        max_mkt_sz: OKX's ``maxMktSz``.
+        max_lmt_amt: OKX's ``maxLmtAmt``.
+        max_mkt_amt: OKX's ``maxMktAmt``.
+        max_twap_sz: OKX's ``maxTwapSz``.
+        max_iceberg_sz: OKX's ``maxIcebergSz``.
+        max_trigger_sz: OKX's ``maxTriggerSz``.
+        max_stop_sz: OKX's ``maxStopSz``.
+        future_settlement: OKX's ``futureSettlement``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -83,7 +119,13 @@ class Instruments:
 
 @attrs.define
 class DeliveryExerciseHistory:
-    """DeliveryExerciseHistory: an item, in the answer of ``get_delivery_exercise_history``."""
+    """One ``data`` item of
+    [`get_delivery_exercise_history`][okx_v5.PublicData.PublicAPI.get_delivery_exercise_history].
+
+    Attributes:
+        ts: OKX's ``ts``.
+        details: OKX's ``details``.
+    """
 
     ts: int | None = None
     details: list[DeliveryExerciseHistoryDetails] | None = None
@@ -91,7 +133,14 @@ class DeliveryExerciseHistory:
 
 @attrs.define
 class DeliveryExerciseHistoryDetails:
-    """DeliveryExerciseHistoryDetails: an item."""
+    """An item of [`DeliveryExerciseHistory`][okx_v5.models.public_data.DeliveryExerciseHistory]'s
+    ``details``.
+
+    Attributes:
+        ins_id: OKX's ``insId``.
+        px: OKX's ``px``.
+        type: OKX's ``type``.
+    """
 
     ins_id: str | None = None
     px: Decimal | None = None
@@ -100,7 +149,16 @@ class DeliveryExerciseHistoryDetails:
 
 @attrs.define
 class OpenInterest:
-    """OpenInterest: an item, in the answer of ``get_open_interest``."""
+    """One ``data`` item of [`get_open_interest`][okx_v5.PublicData.PublicAPI.get_open_interest].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        oi: OKX's ``oi``.
+        oi_ccy: OKX's ``oiCcy``.
+        oi_usd: OKX's ``oiUsd``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -112,7 +170,26 @@ class OpenInterest:
 
 @attrs.define
 class FundingRate:
-    """FundingRate: an item, in the answer of ``get_funding_rate``."""
+    """One ``data`` item of [`get_funding_rate`][okx_v5.PublicData.PublicAPI.get_funding_rate].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        method: OKX's ``method``.
+        formula_type: OKX's ``formulaType``.
+        funding_rate: OKX's ``fundingRate``.
+        next_funding_rate: OKX's ``nextFundingRate``.
+        funding_time: OKX's ``fundingTime``.
+        next_funding_time: OKX's ``nextFundingTime``.
+        min_funding_rate: OKX's ``minFundingRate``.
+        max_funding_rate: OKX's ``maxFundingRate``.
+        interest_rate: OKX's ``interestRate``.
+        impact_value: OKX's ``impactValue``.
+        sett_state: OKX's ``settState``.
+        sett_funding_rate: OKX's ``settFundingRate``.
+        premium: OKX's ``premium``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -134,7 +211,18 @@ class FundingRate:
 
 @attrs.define
 class FundingRateHistory:
-    """FundingRateHistory: an item, in the answer of ``funding_rate_history``."""
+    """One ``data`` item of
+    [`funding_rate_history`][okx_v5.PublicData.PublicAPI.funding_rate_history].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        formula_type: OKX's ``formulaType``.
+        funding_rate: OKX's ``fundingRate``.
+        realized_rate: OKX's ``realizedRate``.
+        funding_time: OKX's ``fundingTime``.
+        method: OKX's ``method``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -147,7 +235,16 @@ class FundingRateHistory:
 
 @attrs.define
 class PriceLimit:
-    """PriceLimit: an item, in the answer of ``get_price_limit``."""
+    """One ``data`` item of [`get_price_limit`][okx_v5.PublicData.PublicAPI.get_price_limit].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        buy_lmt: OKX's ``buyLmt``.
+        sell_lmt: OKX's ``sellLmt``.
+        ts: OKX's ``ts``.
+        enabled: OKX's ``enabled``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -159,7 +256,29 @@ class PriceLimit:
 
 @attrs.define
 class OptSummary:
-    """OptSummary: an item, in the answer of ``get_opt_summary``."""
+    """One ``data`` item of [`get_opt_summary`][okx_v5.PublicData.PublicAPI.get_opt_summary].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        uly: OKX's ``uly``.
+        delta: OKX's ``delta``.
+        gamma: OKX's ``gamma``.
+        vega: OKX's ``vega``.
+        theta: OKX's ``theta``.
+        delta_bs: OKX's ``deltaBS``.
+        gamma_bs: OKX's ``gammaBS``.
+        vega_bs: OKX's ``vegaBS``.
+        theta_bs: OKX's ``thetaBS``.
+        lever: OKX's ``lever``.
+        mark_vol: OKX's ``markVol``.
+        bid_vol: OKX's ``bidVol``.
+        ask_vol: OKX's ``askVol``.
+        real_vol: OKX's ``realVol``.
+        vol_lv: OKX's ``volLv``.
+        fwd_px: OKX's ``fwdPx``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -184,7 +303,15 @@ class OptSummary:
 
 @attrs.define
 class EstimatedPrice:
-    """EstimatedPrice: an item, in the answer of ``get_estimated_price``."""
+    """One ``data`` item of
+    [`get_estimated_price`][okx_v5.PublicData.PublicAPI.get_estimated_price].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        settle_px: OKX's ``settlePx``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -194,7 +321,16 @@ class EstimatedPrice:
 
 @attrs.define
 class DiscountInterestFreeQuota:
-    """DiscountInterestFreeQuota: an item, in the answer of ``discount_interest_free_quota``."""
+    """One ``data`` item of
+    [`discount_interest_free_quota`][okx_v5.PublicData.PublicAPI.discount_interest_free_quota].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        discount_lv: OKX's ``discountLv``.
+        min_discount_rate: OKX's ``minDiscountRate``.
+        details: OKX's ``details``.
+    """
 
     ccy: str | None = None
     amt: Decimal | None = None
@@ -205,7 +341,18 @@ class DiscountInterestFreeQuota:
 
 @attrs.define
 class DiscountInterestFreeQuotaDetails:
-    """DiscountInterestFreeQuotaDetails: an item."""
+    """An item of
+    [`DiscountInterestFreeQuota`][okx_v5.models.public_data.DiscountInterestFreeQuota]'s
+    ``details``.
+
+    Attributes:
+        discount_rate: OKX's ``discountRate``.
+        max_amt: OKX's ``maxAmt``.
+        min_amt: OKX's ``minAmt``.
+        tier: OKX's ``tier``.
+        liq_penalty_rate: OKX's ``liqPenaltyRate``.
+        dis_ccy_eq: OKX's ``disCcyEq``.
+    """
 
     discount_rate: Decimal | None = None
     max_amt: Decimal | None = None
@@ -217,14 +364,25 @@ class DiscountInterestFreeQuotaDetails:
 
 @attrs.define
 class ServerTime:
-    """ServerTime: an item, in the answer of ``get_system_time``."""
+    """One ``data`` item of [`get_system_time`][okx_v5.PublicData.PublicAPI.get_system_time].
+
+    Attributes:
+        ts: OKX's ``ts``.
+    """
 
     ts: int | None = None
 
 
 @attrs.define
 class MarkPrice:
-    """MarkPrice: an item, in the answer of ``get_mark_price``."""
+    """One ``data`` item of [`get_mark_price`][okx_v5.PublicData.PublicAPI.get_mark_price].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        mark_px: OKX's ``markPx``.
+        ts: OKX's ``ts``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -234,7 +392,22 @@ class MarkPrice:
 
 @attrs.define
 class PositionTier:
-    """PositionTier: an item, in the answer of ``get_position_tiers``."""
+    """One ``data`` item of [`get_position_tiers`][okx_v5.PublicData.PublicAPI.get_position_tiers].
+
+    Attributes:
+        uly: OKX's ``uly``.
+        inst_family: OKX's ``instFamily``.
+        inst_id: OKX's ``instId``.
+        tier: OKX's ``tier``.
+        min_sz: OKX's ``minSz``.
+        max_sz: OKX's ``maxSz``.
+        mmr: OKX's ``mmr``.
+        imr: OKX's ``imr``.
+        max_lever: OKX's ``maxLever``.
+        opt_mgn_factor: OKX's ``optMgnFactor``.
+        quote_max_loan: OKX's ``quoteMaxLoan``.
+        base_max_loan: OKX's ``baseMaxLoan``.
+    """
 
     uly: str | None = None
     inst_family: str | None = None
@@ -252,7 +425,14 @@ class PositionTier:
 
 @attrs.define
 class InterestRateLoanQuota:
-    """InterestRateLoanQuota: an item, in the answer of ``get_interest_rate_loan_quota``."""
+    """One ``data`` item of
+    [`get_interest_rate_loan_quota`][okx_v5.PublicData.PublicAPI.get_interest_rate_loan_quota].
+
+    Attributes:
+        basic: OKX's ``basic``.
+        vip: OKX's ``vip``.
+        regular: OKX's ``regular``.
+    """
 
     basic: list[InterestRateLoanQuotaBasic] | None = None
     vip: list[InterestRateLoanQuotaVip] | None = None
@@ -261,7 +441,14 @@ class InterestRateLoanQuota:
 
 @attrs.define
 class InterestRateLoanQuotaRegular:
-    """InterestRateLoanQuotaRegular: an item."""
+    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
+    ``regular``.
+
+    Attributes:
+        level: OKX's ``level``.
+        loan_quota_coef: OKX's ``loanQuotaCoef``.
+        ir_discount: OKX's ``irDiscount``.
+    """
 
     level: str | None = None
     loan_quota_coef: Decimal | None = None
@@ -270,7 +457,14 @@ class InterestRateLoanQuotaRegular:
 
 @attrs.define
 class InterestRateLoanQuotaVip:
-    """InterestRateLoanQuotaVip: an item."""
+    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
+    ``vip``.
+
+    Attributes:
+        level: OKX's ``level``.
+        loan_quota_coef: OKX's ``loanQuotaCoef``.
+        ir_discount: OKX's ``irDiscount``.
+    """
 
     level: str | None = None
     loan_quota_coef: Decimal | None = None
@@ -279,7 +473,14 @@ class InterestRateLoanQuotaVip:
 
 @attrs.define
 class InterestRateLoanQuotaBasic:
-    """InterestRateLoanQuotaBasic: an item."""
+    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
+    ``basic``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        rate: OKX's ``rate``.
+        quota: OKX's ``quota``.
+    """
 
     ccy: str | None = None
     rate: Decimal | None = None
@@ -288,7 +489,14 @@ class InterestRateLoanQuotaBasic:
 
 @attrs.define
 class InsuranceFund:
-    """InsuranceFund: an item, in the answer of ``get_insurance_fund``."""
+    """One ``data`` item of [`get_insurance_fund`][okx_v5.PublicData.PublicAPI.get_insurance_fund].
+
+    Attributes:
+        total: OKX's ``total``.
+        inst_family: OKX's ``instFamily``.
+        inst_type: OKX's ``instType``.
+        details: OKX's ``details``.
+    """
 
     total: Decimal | None = None
     inst_family: str | None = None
@@ -298,7 +506,19 @@ class InsuranceFund:
 
 @attrs.define
 class InsuranceFundDetails:
-    """InsuranceFundDetails: an item."""
+    """An item of [`InsuranceFund`][okx_v5.models.public_data.InsuranceFund]'s ``details``.
+
+    Attributes:
+        balance: OKX's ``balance``.
+        amt: OKX's ``amt``.
+        ccy: OKX's ``ccy``.
+        type: OKX's ``type``.
+        max_bal: OKX's ``maxBal``.
+        max_bal_ts: OKX's ``maxBalTs``.
+        dec_rate: OKX's ``decRate``.
+        adl_type: OKX's ``adlType``.
+        ts: OKX's ``ts``.
+    """
 
     balance: Decimal | None = None
     amt: Decimal | None = None
@@ -313,7 +533,16 @@ class InsuranceFundDetails:
 
 @attrs.define
 class ConvertContractCoin:
-    """ConvertContractCoin: an item, in the answer of ``get_convert_contract_coin``."""
+    """One ``data`` item of
+    [`get_convert_contract_coin`][okx_v5.PublicData.PublicAPI.get_convert_contract_coin].
+
+    Attributes:
+        type: OKX's ``type``.
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        unit: OKX's ``unit``.
+    """
 
     type: str | None = None
     inst_id: str | None = None
@@ -324,7 +553,14 @@ class ConvertContractCoin:
 
 @attrs.define
 class OptionTickBands:
-    """OptionTickBands: an item, in the answer of ``get_option_tickBands``."""
+    """One ``data`` item of
+    [`get_option_tickBands`][okx_v5.PublicData.PublicAPI.get_option_tickBands].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_family: OKX's ``instFamily``.
+        tick_band: OKX's ``tickBand``.
+    """
 
     inst_type: str | None = None
     inst_family: str | None = None
@@ -333,7 +569,13 @@ class OptionTickBands:
 
 @attrs.define
 class OptionTickBandsTickBand:
-    """OptionTickBandsTickBand: an item."""
+    """An item of [`OptionTickBands`][okx_v5.models.public_data.OptionTickBands]'s ``tickBand``.
+
+    Attributes:
+        min_px: OKX's ``minPx``.
+        max_px: OKX's ``maxPx``.
+        tick_sz: OKX's ``tickSz``.
+    """
 
     min_px: Decimal | None = None
     max_px: Decimal | None = None
@@ -342,7 +584,21 @@ class OptionTickBandsTickBand:
 
 @attrs.define
 class OptionTrades:
-    """OptionTrades: an item, in the answer of ``get_option_trades``."""
+    """One ``data`` item of [`get_option_trades`][okx_v5.PublicData.PublicAPI.get_option_trades].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_family: OKX's ``instFamily``.
+        trade_id: OKX's ``tradeId``.
+        px: OKX's ``px``.
+        side: OKX's ``side``.
+        opt_type: OKX's ``optType``.
+        fill_vol: OKX's ``fillVol``.
+        fwd_px: OKX's ``fwdPx``.
+        idx_px: OKX's ``idxPx``.
+        mark_px: OKX's ``markPx``.
+        ts: OKX's ``ts``.
+    """
 
     inst_id: str | None = None
     inst_family: str | None = None
@@ -359,7 +615,15 @@ class OptionTrades:
 
 @attrs.define
 class MarketDataHistory:
-    """MarketDataHistory: an item, in the answer of ``get_market_data_history``."""
+    """One ``data`` item of
+    [`get_market_data_history`][okx_v5.PublicData.PublicAPI.get_market_data_history].
+
+    Attributes:
+        ts: OKX's ``ts``.
+        total_size_mb: OKX's ``totalSizeMB``.
+        date_aggr_type: OKX's ``dateAggrType``.
+        details: OKX's ``details``.
+    """
 
     ts: int | None = None
     total_size_mb: str | None = attrs.field(default=None, metadata={"wire": "totalSizeMB"})
@@ -369,7 +633,16 @@ class MarketDataHistory:
 
 @attrs.define
 class MarketDataHistoryDetails:
-    """MarketDataHistoryDetails: an item."""
+    """An item of [`MarketDataHistory`][okx_v5.models.public_data.MarketDataHistory]'s ``details``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        inst_family: OKX's ``instFamily``.
+        date_range_start: OKX's ``dateRangeStart``.
+        date_range_end: OKX's ``dateRangeEnd``.
+        group_size_mb: OKX's ``groupSizeMB``.
+        group_details: OKX's ``groupDetails``.
+    """
 
     inst_id: str | None = None
     inst_family: str | None = None
@@ -381,7 +654,15 @@ class MarketDataHistoryDetails:
 
 @attrs.define
 class MarketDataHistoryDetailsGroupDetails:
-    """MarketDataHistoryDetailsGroupDetails: an item."""
+    """An item of [`MarketDataHistoryDetails`][okx_v5.models.public_data.MarketDataHistoryDetails]'s
+    ``groupDetails``.
+
+    Attributes:
+        filename: OKX's ``filename``.
+        data_ts: OKX's ``dataTs``.
+        size_mb: OKX's ``sizeMB``.
+        url: OKX's ``url``.
+    """
 
     filename: str | None = None
     data_ts: int | None = None
@@ -391,7 +672,12 @@ class MarketDataHistoryDetailsGroupDetails:
 
 @attrs.define
 class Announcements:
-    """Announcements: an item, in the answer of ``get_announcements``."""
+    """One ``data`` item of [`get_announcements`][okx_v5.PublicData.PublicAPI.get_announcements].
+
+    Attributes:
+        total_page: OKX's ``totalPage``.
+        details: OKX's ``details``.
+    """
 
     total_page: int | None = None
     details: list[AnnouncementsDetails] | None = None
@@ -399,7 +685,15 @@ class Announcements:
 
 @attrs.define
 class AnnouncementsDetails:
-    """AnnouncementsDetails: an item."""
+    """An item of [`Announcements`][okx_v5.models.public_data.Announcements]'s ``details``.
+
+    Attributes:
+        title: OKX's ``title``.
+        ann_type: OKX's ``annType``.
+        p_time: OKX's ``pTime``.
+        url: OKX's ``url``.
+        business_ptime: OKX's ``businessPTime``.
+    """
 
     title: str | None = None
     ann_type: str | None = None

@@ -30,7 +30,15 @@ __all__ = [
 
 @attrs.define
 class PlaceOrder:
-    """PlaceOrder: an item, in the answer of ``place_order``."""
+    """One ``data`` item of [`place_order`][okx_v5.SpreadTrading.SpreadTradingAPI.place_order].
+
+    Attributes:
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     cl_ord_id: str | None = None
     ord_id: str | None = None
@@ -41,7 +49,14 @@ class PlaceOrder:
 
 @attrs.define
 class CancelOrder:
-    """CancelOrder: an item, in the answer of ``cancel_order``."""
+    """One ``data`` item of [`cancel_order`][okx_v5.SpreadTrading.SpreadTradingAPI.cancel_order].
+
+    Attributes:
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     cl_ord_id: str | None = None
     ord_id: str | None = None
@@ -51,14 +66,43 @@ class CancelOrder:
 
 @attrs.define
 class CancelAllOrders:
-    """CancelAllOrders: an item, in the answer of ``cancel_all_orders``."""
+    """One ``data`` item of
+    [`cancel_all_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.cancel_all_orders].
+
+    Attributes:
+        result: OKX's ``result``.
+    """
 
     result: bool | None = None
 
 
 @attrs.define
 class OrderDetails:
-    """OrderDetails: an item, in the answer of ``get_order_details``."""
+    """One ``data`` item of
+    [`get_order_details`][okx_v5.SpreadTrading.SpreadTradingAPI.get_order_details].
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        fill_sz: OKX's ``fillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        pending_fill_sz: OKX's ``pendingFillSz``.
+        pending_settle_sz: OKX's ``pendingSettleSz``.
+        canceled_sz: OKX's ``canceledSz``.
+        state: OKX's ``state``.
+        avg_px: OKX's ``avgPx``.
+        cancel_source: OKX's ``cancelSource``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        sprd_id: OKX's ``sprdId``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -84,7 +128,31 @@ class OrderDetails:
 
 @attrs.define
 class ActiveOrders:
-    """ActiveOrders: an item, in the answer of ``get_active_orders``."""
+    """One ``data`` item of
+    [`get_active_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.get_active_orders].
+
+    Attributes:
+        sprd_id: OKX's ``sprdId``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        fill_sz: OKX's ``fillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        pending_fill_sz: OKX's ``pendingFillSz``.
+        pending_settle_sz: OKX's ``pendingSettleSz``.
+        canceled_sz: OKX's ``canceledSz``.
+        state: OKX's ``state``.
+        avg_px: OKX's ``avgPx``.
+        cancel_source: OKX's ``cancelSource``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+    """
 
     sprd_id: str | None = None
     ord_id: str | None = None
@@ -110,7 +178,30 @@ class ActiveOrders:
 
 @attrs.define
 class Orders:
-    """Orders: an item, in the answer of ``get_orders``."""
+    """One ``data`` item of [`get_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.get_orders].
+
+    Attributes:
+        sprd_id: OKX's ``sprdId``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        fill_sz: OKX's ``fillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        pending_fill_sz: OKX's ``pendingFillSz``.
+        pending_settle_sz: OKX's ``pendingSettleSz``.
+        canceled_sz: OKX's ``canceledSz``.
+        state: OKX's ``state``.
+        avg_px: OKX's ``avgPx``.
+        cancel_source: OKX's ``cancelSource``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+    """
 
     sprd_id: str | None = None
     ord_id: str | None = None
@@ -136,7 +227,24 @@ class Orders:
 
 @attrs.define
 class Trades:
-    """Trades: an item, in the answer of ``get_trades``."""
+    """One ``data`` item of [`get_trades`][okx_v5.SpreadTrading.SpreadTradingAPI.get_trades].
+
+    Attributes:
+        sprd_id: OKX's ``sprdId``.
+        trade_id: OKX's ``tradeId``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        fill_px: OKX's ``fillPx``.
+        fill_sz: OKX's ``fillSz``.
+        side: OKX's ``side``.
+        state: OKX's ``state``.
+        exec_type: OKX's ``execType``.
+        ts: OKX's ``ts``.
+        legs: OKX's ``legs``.
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+    """
 
     sprd_id: str | None = None
     trade_id: str | None = None
@@ -156,7 +264,19 @@ class Trades:
 
 @attrs.define
 class TradesLegs:
-    """TradesLegs: an item."""
+    """An item of [`Trades`][okx_v5.models.spread_trading.Trades]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        sz_cont: OKX's ``szCont``.
+        side: OKX's ``side``.
+        fill_pnl: OKX's ``fillPnl``.
+        fee: OKX's ``fee``.
+        fee_ccy: OKX's ``feeCcy``.
+        trade_id: OKX's ``tradeId``.
+    """
 
     inst_id: str | None = None
     px: Decimal | None = None
@@ -171,7 +291,23 @@ class TradesLegs:
 
 @attrs.define
 class Spreads:
-    """Spreads: an item, in the answer of ``get_spreads``."""
+    """One ``data`` item of [`get_spreads`][okx_v5.SpreadTrading.SpreadTradingAPI.get_spreads].
+
+    Attributes:
+        sprd_id: OKX's ``sprdId``.
+        sprd_type: OKX's ``sprdType``.
+        state: OKX's ``state``.
+        base_ccy: OKX's ``baseCcy``.
+        sz_ccy: OKX's ``szCcy``.
+        quote_ccy: OKX's ``quoteCcy``.
+        tick_sz: OKX's ``tickSz``.
+        min_sz: OKX's ``minSz``.
+        lot_sz: OKX's ``lotSz``.
+        list_time: OKX's ``listTime``.
+        exp_time: OKX's ``expTime``.
+        u_time: OKX's ``uTime``.
+        legs: OKX's ``legs``.
+    """
 
     sprd_id: str | None = None
     sprd_type: str | None = None
@@ -190,7 +326,12 @@ class Spreads:
 
 @attrs.define
 class SpreadsLegs:
-    """SpreadsLegs: an item."""
+    """An item of [`Spreads`][okx_v5.models.spread_trading.Spreads]'s ``legs``.
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        side: OKX's ``side``.
+    """
 
     inst_id: str | None = None
     side: str | None = None
@@ -198,7 +339,14 @@ class SpreadsLegs:
 
 @attrs.define
 class OrderBook:
-    """OrderBook: an item, in the answer of ``get_order_book``."""
+    """One ``data`` item of
+    [`get_order_book`][okx_v5.SpreadTrading.SpreadTradingAPI.get_order_book].
+
+    Attributes:
+        asks: OKX's ``asks``.
+        bids: OKX's ``bids``.
+        ts: OKX's ``ts``.
+    """
 
     asks: list[BookLevel] | None = None
     bids: list[BookLevel] | None = None
@@ -208,7 +356,14 @@ class OrderBook:
 @row
 @attrs.define
 class BookLevel:
-    """BookLevel: a row of ``data`` (an array, read by position)."""
+    """A row of [`OrderBook`][okx_v5.models.spread_trading.OrderBook]'s ``asks`` and ``bids`` (an
+    array, read by position).
+
+    Attributes:
+        px: Position 0 of the row (``px``).
+        sz: Position 1 of the row (``sz``).
+        ord_cnt: Position 2 of the row (``ordCnt``).
+    """
 
     px: Decimal | None = None
     sz: Decimal | None = None
@@ -217,7 +372,17 @@ class BookLevel:
 
 @attrs.define
 class PublicTrades:
-    """PublicTrades: an item, in the answer of ``get_public_trades``."""
+    """One ``data`` item of
+    [`get_public_trades`][okx_v5.SpreadTrading.SpreadTradingAPI.get_public_trades].
+
+    Attributes:
+        sprd_id: OKX's ``sprdId``.
+        trade_id: OKX's ``tradeId``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        side: OKX's ``side``.
+        ts: OKX's ``ts``.
+    """
 
     sprd_id: str | None = None
     trade_id: str | None = None

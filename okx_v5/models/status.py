@@ -12,7 +12,21 @@ __all__ = ["Status"]
 
 @attrs.define
 class Status:
-    """Status: an item, in the answer of ``status``."""
+    """One ``data`` item of [`status`][okx_v5.Status.StatusAPI.status].
+
+    Attributes:
+        title: OKX's ``title``.
+        state: OKX's ``state``.
+        begin: OKX's ``begin``.
+        end: OKX's ``end``.
+        pre_open_begin: OKX's ``preOpenBegin``.
+        href: OKX's ``href``.
+        service_type: OKX's ``serviceType``.
+        system: OKX's ``system``.
+        sche_desc: OKX's ``scheDesc``.
+        maint_type: OKX's ``maintType``.
+        env: OKX's ``env``.
+    """
 
     title: str | None = None
     state: str | None = None

@@ -24,7 +24,27 @@ __all__ = [
 
 @attrs.define
 class AccountBalance:
-    """AccountBalance: an item, in the answer of ``get_account_balance``."""
+    """One ``data`` item of
+    [`get_account_balance`][okx_v5.SubAccount.SubAccountAPI.get_account_balance].
+
+    Attributes:
+        u_time: OKX's ``uTime``.
+        total_eq: OKX's ``totalEq``.
+        iso_eq: OKX's ``isoEq``.
+        adj_eq: OKX's ``adjEq``.
+        ord_froz: OKX's ``ordFroz``.
+        imr: OKX's ``imr``.
+        mmr: OKX's ``mmr``.
+        borrow_froz: OKX's ``borrowFroz``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        notional_usd: OKX's ``notionalUsd``.
+        notional_usd_for_borrow: OKX's ``notionalUsdForBorrow``.
+        notional_usd_for_swap: OKX's ``notionalUsdForSwap``.
+        notional_usd_for_futures: OKX's ``notionalUsdForFutures``.
+        notional_usd_for_option: OKX's ``notionalUsdForOption``.
+        upl: OKX's ``upl``.
+        details: OKX's ``details``.
+    """
 
     u_time: int | None = None
     total_eq: Decimal | None = None
@@ -46,7 +66,51 @@ class AccountBalance:
 
 @attrs.define
 class AccountBalanceDetails:
-    """AccountBalanceDetails: an item."""
+    """An item of [`AccountBalance`][okx_v5.models.sub_account.AccountBalance]'s ``details``.
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        eq: OKX's ``eq``.
+        cash_bal: OKX's ``cashBal``.
+        u_time: OKX's ``uTime``.
+        iso_eq: OKX's ``isoEq``.
+        avail_eq: OKX's ``availEq``.
+        dis_eq: OKX's ``disEq``.
+        fixed_bal: OKX's ``fixedBal``.
+        avail_bal: OKX's ``availBal``.
+        frozen_bal: OKX's ``frozenBal``.
+        ord_frozen: OKX's ``ordFrozen``.
+        liab: OKX's ``liab``.
+        upl: OKX's ``upl``.
+        upl_liab: OKX's ``uplLiab``.
+        cross_liab: OKX's ``crossLiab``.
+        reward_bal: OKX's ``rewardBal``.
+        iso_liab: OKX's ``isoLiab``.
+        mgn_ratio: OKX's ``mgnRatio``.
+        imr: OKX's ``imr``.
+        mmr: OKX's ``mmr``.
+        interest: OKX's ``interest``.
+        twap: OKX's ``twap``.
+        max_loan: OKX's ``maxLoan``.
+        eq_usd: OKX's ``eqUsd``.
+        borrow_froz: OKX's ``borrowFroz``.
+        notional_lever: OKX's ``notionalLever``.
+        stgy_eq: OKX's ``stgyEq``.
+        iso_upl: OKX's ``isoUpl``.
+        spot_in_use_amt: OKX's ``spotInUseAmt``.
+        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
+        max_spot_in_use: OKX's ``maxSpotInUse``.
+        spot_iso_bal: OKX's ``spotIsoBal``.
+        smt_sync_eq: OKX's ``smtSyncEq``.
+        spot_copy_trading_eq: OKX's ``spotCopyTradingEq``.
+        spot_bal: OKX's ``spotBal``.
+        open_avg_px: OKX's ``openAvgPx``.
+        acc_avg_px: OKX's ``accAvgPx``.
+        spot_upl: OKX's ``spotUpl``.
+        spot_upl_ratio: OKX's ``spotUplRatio``.
+        total_pnl: OKX's ``totalPnl``.
+        total_pnl_ratio: OKX's ``totalPnlRatio``.
+    """
 
     ccy: str | None = None
     eq: Decimal | None = None
@@ -93,7 +157,16 @@ class AccountBalanceDetails:
 
 @attrs.define
 class Bills:
-    """Bills: an item, in the answer of ``bills``."""
+    """One ``data`` item of [`bills`][okx_v5.SubAccount.SubAccountAPI.bills].
+
+    Attributes:
+        bill_id: OKX's ``billId``.
+        ccy: OKX's ``ccy``.
+        amt: OKX's ``amt``.
+        type: OKX's ``type``.
+        sub_acct: OKX's ``subAcct``.
+        ts: OKX's ``ts``.
+    """
 
     bill_id: str | None = None
     ccy: str | None = None
@@ -105,7 +178,17 @@ class Bills:
 
 @attrs.define
 class ResetSubaccountApikey:
-    """ResetSubaccountApikey: an item, in the answer of ``reset_subaccount_apikey``."""
+    """One ``data`` item of
+    [`reset_subaccount_apikey`][okx_v5.SubAccount.SubAccountAPI.reset_subaccount_apikey].
+
+    Attributes:
+        sub_acct: OKX's ``subAcct``.
+        api_key: OKX's ``apiKey``.
+        label: OKX's ``label``.
+        perm: OKX's ``perm``.
+        ip: OKX's ``ip``.
+        ts: OKX's ``ts``.
+    """
 
     sub_acct: str | None = None
     api_key: str | None = None
@@ -117,7 +200,24 @@ class ResetSubaccountApikey:
 
 @attrs.define
 class SubaccountList:
-    """SubaccountList: an item, in the answer of ``get_subaccount_list``."""
+    """One ``data`` item of
+    [`get_subaccount_list`][okx_v5.SubAccount.SubAccountAPI.get_subaccount_list].
+
+    Attributes:
+        type: OKX's ``type``.
+        enable: OKX's ``enable``.
+        sub_acct: OKX's ``subAcct``.
+        uid: OKX's ``uid``.
+        label: OKX's ``label``.
+        mobile: OKX's ``mobile``.
+        g_auth: OKX's ``gAuth``.
+        frozen_func: OKX's ``frozenFunc``.
+        can_trans_out: OKX's ``canTransOut``.
+        ts: OKX's ``ts``.
+        sub_acct_lv: OKX's ``subAcctLv``.
+        first_lv_sub_acct: OKX's ``firstLvSubAcct``.
+        if_dma: OKX's ``ifDma``.
+    """
 
     type: str | None = None
     enable: bool | None = None
@@ -136,21 +236,37 @@ class SubaccountList:
 
 @attrs.define
 class SubAccountTransfer:
-    """SubAccountTransfer: an item, in the answer of ``subAccount_transfer``."""
+    """One ``data`` item of
+    [`subAccount_transfer`][okx_v5.SubAccount.SubAccountAPI.subAccount_transfer].
+
+    Attributes:
+        trans_id: OKX's ``transId``.
+    """
 
     trans_id: str | None = None
 
 
 @attrs.define
 class EntrustSubaccountList:
-    """EntrustSubaccountList: an item, in the answer of ``get_entrust_subaccount_list``."""
+    """One ``data`` item of
+    [`get_entrust_subaccount_list`][okx_v5.SubAccount.SubAccountAPI.get_entrust_subaccount_list].
+
+    Attributes:
+        sub_acct: OKX's ``subAcct``.
+    """
 
     sub_acct: str | None = None
 
 
 @attrs.define
 class SetPermissionTransferOut:
-    """SetPermissionTransferOut: an item, in the answer of ``set_permission_transfer_out``."""
+    """One ``data`` item of
+    [`set_permission_transfer_out`][okx_v5.SubAccount.SubAccountAPI.set_permission_transfer_out].
+
+    Attributes:
+        sub_acct: OKX's ``subAcct``.
+        can_trans_out: OKX's ``canTransOut``.
+    """
 
     sub_acct: str | None = None
     can_trans_out: bool | None = None
@@ -158,7 +274,15 @@ class SetPermissionTransferOut:
 
 @attrs.define
 class FundingBalance:
-    """FundingBalance: an item, in the answer of ``get_funding_balance``."""
+    """One ``data`` item of
+    [`get_funding_balance`][okx_v5.SubAccount.SubAccountAPI.get_funding_balance].
+
+    Attributes:
+        ccy: OKX's ``ccy``.
+        bal: OKX's ``bal``.
+        frozen_bal: OKX's ``frozenBal``.
+        avail_bal: OKX's ``availBal``.
+    """
 
     ccy: str | None = None
     bal: Decimal | None = None

@@ -69,7 +69,21 @@ __all__ = [
 
 @attrs.define
 class PlaceOrder:
-    """PlaceOrder: an item, in the answer of ``place_order``."""
+    """One ``data`` item of [`place_order`][okx_v5.Trade.TradeAPI.place_order].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -86,7 +100,16 @@ class PlaceOrder:
 
 @attrs.define
 class PlaceOrderData:
-    """PlaceOrderData: an item."""
+    """An item of [`PlaceOrder`][okx_v5.models.trade.PlaceOrder]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -98,7 +121,21 @@ class PlaceOrderData:
 
 @attrs.define
 class PlaceMultipleOrders:
-    """PlaceMultipleOrders: an item, in the answer of ``place_multiple_orders``."""
+    """One ``data`` item of [`place_multiple_orders`][okx_v5.Trade.TradeAPI.place_multiple_orders].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        tag: OKX's ``tag``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -115,7 +152,16 @@ class PlaceMultipleOrders:
 
 @attrs.define
 class PlaceMultipleOrdersData:
-    """PlaceMultipleOrdersData: an item."""
+    """An item of [`PlaceMultipleOrders`][okx_v5.models.trade.PlaceMultipleOrders]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -127,7 +173,20 @@ class PlaceMultipleOrdersData:
 
 @attrs.define
 class CancelOrder:
-    """CancelOrder: an item, in the answer of ``cancel_order``."""
+    """One ``data`` item of [`cancel_order`][okx_v5.Trade.TradeAPI.cancel_order].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -143,7 +202,15 @@ class CancelOrder:
 
 @attrs.define
 class CancelOrderData:
-    """CancelOrderData: an item."""
+    """An item of [`CancelOrder`][okx_v5.models.trade.CancelOrder]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -154,7 +221,21 @@ class CancelOrderData:
 
 @attrs.define
 class CancelMultipleOrders:
-    """CancelMultipleOrders: an item, in the answer of ``cancel_multiple_orders``."""
+    """One ``data`` item of
+    [`cancel_multiple_orders`][okx_v5.Trade.TradeAPI.cancel_multiple_orders].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -170,7 +251,15 @@ class CancelMultipleOrders:
 
 @attrs.define
 class CancelMultipleOrdersData:
-    """CancelMultipleOrdersData: an item."""
+    """An item of [`CancelMultipleOrders`][okx_v5.models.trade.CancelMultipleOrders]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ts: OKX's ``ts``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -181,7 +270,21 @@ class CancelMultipleOrdersData:
 
 @attrs.define
 class AmendOrder:
-    """AmendOrder: an item, in the answer of ``amend_order``."""
+    """One ``data`` item of [`amend_order`][okx_v5.Trade.TradeAPI.amend_order].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        ts: OKX's ``ts``.
+        req_id: OKX's ``reqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -198,7 +301,16 @@ class AmendOrder:
 
 @attrs.define
 class AmendOrderData:
-    """AmendOrderData: an item."""
+    """An item of [`AmendOrder`][okx_v5.models.trade.AmendOrder]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ts: OKX's ``ts``.
+        req_id: OKX's ``reqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -210,7 +322,21 @@ class AmendOrderData:
 
 @attrs.define
 class AmendMultipleOrders:
-    """AmendMultipleOrders: an item, in the answer of ``amend_multiple_orders``."""
+    """One ``data`` item of [`amend_multiple_orders`][okx_v5.Trade.TradeAPI.amend_multiple_orders].
+
+    Attributes:
+        code: OKX's ``code``.
+        msg: OKX's ``msg``.
+        data: OKX's ``data``.
+        in_time: OKX's ``inTime``.
+        out_time: OKX's ``outTime``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ord_id: OKX's ``ordId``.
+        ts: OKX's ``ts``.
+        req_id: OKX's ``reqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     code: str | None = None
     msg: str | None = None
@@ -227,7 +353,16 @@ class AmendMultipleOrders:
 
 @attrs.define
 class AmendMultipleOrdersData:
-    """AmendMultipleOrdersData: an item."""
+    """An item of [`AmendMultipleOrders`][okx_v5.models.trade.AmendMultipleOrders]'s ``data``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        ts: OKX's ``ts``.
+        req_id: OKX's ``reqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     ord_id: str | None = None
     cl_ord_id: str | None = None
@@ -239,7 +374,14 @@ class AmendMultipleOrdersData:
 
 @attrs.define
 class ClosePositions:
-    """ClosePositions: an item, in the answer of ``close_positions``."""
+    """One ``data`` item of [`close_positions`][okx_v5.Trade.TradeAPI.close_positions].
+
+    Attributes:
+        inst_id: OKX's ``instId``.
+        pos_side: OKX's ``posSide``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+    """
 
     inst_id: str | None = None
     pos_side: str | None = None
@@ -249,7 +391,61 @@ class ClosePositions:
 
 @attrs.define
 class Order:
-    """Order: an item, in the answer of ``get_order``."""
+    """One ``data`` item of [`get_order`][okx_v5.Trade.TradeAPI.get_order].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        px_usd: OKX's ``pxUsd``.
+        px_vol: OKX's ``pxVol``.
+        px_type: OKX's ``pxType``.
+        sz: OKX's ``sz``.
+        pnl: OKX's ``pnl``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        fill_sz: OKX's ``fillSz``.
+        fill_time: OKX's ``fillTime``.
+        avg_px: OKX's ``avgPx``.
+        state: OKX's ``state``.
+        stp_id: OKX's ``stpId``.
+        stp_mode: OKX's ``stpMode``.
+        lever: OKX's ``lever``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_algo_ord: OKX's ``linkedAlgoOrd``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        rebate_ccy: OKX's ``rebateCcy``.
+        source: OKX's ``source``.
+        rebate: OKX's ``rebate``.
+        category: OKX's ``category``.
+        reduce_only: OKX's ``reduceOnly``.
+        is_tp_limit: OKX's ``isTpLimit``.
+        cancel_source: OKX's ``cancelSource``.
+        cancel_source_reason: OKX's ``cancelSourceReason``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: OKX's ``algoId``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -306,14 +502,34 @@ class Order:
 
 @attrs.define
 class OrderLinkedAlgoOrd:
-    """OrderLinkedAlgoOrd: an item."""
+    """An item of [`Order`][okx_v5.models.trade.Order]'s ``linkedAlgoOrd``.
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+    """
 
     algo_id: str | None = None
 
 
 @attrs.define
 class OrderAttachAlgoOrds:
-    """OrderAttachAlgoOrds: an item."""
+    """An item of [`Order`][okx_v5.models.trade.Order]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_id: OKX's ``attachAlgoId``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_ord_kind: OKX's ``tpOrdKind``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        sz: OKX's ``sz``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        fail_code: OKX's ``failCode``.
+        fail_reason: OKX's ``failReason``.
+    """
 
     attach_algo_id: str | None = None
     attach_algo_cl_ord_id: str | None = None
@@ -332,7 +548,61 @@ class OrderAttachAlgoOrds:
 
 @attrs.define
 class OrderList:
-    """OrderList: an item, in the answer of ``get_order_list``."""
+    """One ``data`` item of [`get_order_list`][okx_v5.Trade.TradeAPI.get_order_list].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        px_usd: OKX's ``pxUsd``.
+        px_vol: OKX's ``pxVol``.
+        px_type: OKX's ``pxType``.
+        sz: OKX's ``sz``.
+        pnl: OKX's ``pnl``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        fill_sz: OKX's ``fillSz``.
+        fill_time: OKX's ``fillTime``.
+        avg_px: OKX's ``avgPx``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_algo_ord: OKX's ``linkedAlgoOrd``.
+        stp_id: OKX's ``stpId``.
+        stp_mode: OKX's ``stpMode``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        rebate_ccy: OKX's ``rebateCcy``.
+        source: OKX's ``source``.
+        rebate: OKX's ``rebate``.
+        category: OKX's ``category``.
+        reduce_only: OKX's ``reduceOnly``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: OKX's ``algoId``.
+        is_tp_limit: OKX's ``isTpLimit``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        cancel_source: OKX's ``cancelSource``.
+        cancel_source_reason: OKX's ``cancelSourceReason``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -389,14 +659,34 @@ class OrderList:
 
 @attrs.define
 class OrderListLinkedAlgoOrd:
-    """OrderListLinkedAlgoOrd: an item."""
+    """An item of [`OrderList`][okx_v5.models.trade.OrderList]'s ``linkedAlgoOrd``.
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+    """
 
     algo_id: str | None = None
 
 
 @attrs.define
 class OrderListAttachAlgoOrds:
-    """OrderListAttachAlgoOrds: an item."""
+    """An item of [`OrderList`][okx_v5.models.trade.OrderList]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_id: OKX's ``attachAlgoId``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_ord_kind: OKX's ``tpOrdKind``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        sz: OKX's ``sz``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        fail_code: OKX's ``failCode``.
+        fail_reason: OKX's ``failReason``.
+    """
 
     attach_algo_id: str | None = None
     attach_algo_cl_ord_id: str | None = None
@@ -415,7 +705,61 @@ class OrderListAttachAlgoOrds:
 
 @attrs.define
 class OrdersHistory:
-    """OrdersHistory: an item, in the answer of ``get_orders_history``."""
+    """One ``data`` item of [`get_orders_history`][okx_v5.Trade.TradeAPI.get_orders_history].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        px_usd: OKX's ``pxUsd``.
+        px_vol: OKX's ``pxVol``.
+        px_type: OKX's ``pxType``.
+        sz: OKX's ``sz``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        fill_sz: OKX's ``fillSz``.
+        fill_time: OKX's ``fillTime``.
+        avg_px: OKX's ``avgPx``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_algo_ord: OKX's ``linkedAlgoOrd``.
+        stp_id: OKX's ``stpId``.
+        stp_mode: OKX's ``stpMode``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        rebate_ccy: OKX's ``rebateCcy``.
+        source: OKX's ``source``.
+        rebate: OKX's ``rebate``.
+        pnl: OKX's ``pnl``.
+        category: OKX's ``category``.
+        reduce_only: OKX's ``reduceOnly``.
+        cancel_source: OKX's ``cancelSource``.
+        cancel_source_reason: OKX's ``cancelSourceReason``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: OKX's ``algoId``.
+        is_tp_limit: OKX's ``isTpLimit``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -472,14 +816,34 @@ class OrdersHistory:
 
 @attrs.define
 class OrdersHistoryLinkedAlgoOrd:
-    """OrdersHistoryLinkedAlgoOrd: an item."""
+    """An item of [`OrdersHistory`][okx_v5.models.trade.OrdersHistory]'s ``linkedAlgoOrd``.
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+    """
 
     algo_id: str | None = None
 
 
 @attrs.define
 class OrdersHistoryAttachAlgoOrds:
-    """OrdersHistoryAttachAlgoOrds: an item."""
+    """An item of [`OrdersHistory`][okx_v5.models.trade.OrdersHistory]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_id: OKX's ``attachAlgoId``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_ord_kind: OKX's ``tpOrdKind``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        sz: OKX's ``sz``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        fail_code: OKX's ``failCode``.
+        fail_reason: OKX's ``failReason``.
+    """
 
     attach_algo_id: str | None = None
     attach_algo_cl_ord_id: str | None = None
@@ -498,7 +862,62 @@ class OrdersHistoryAttachAlgoOrds:
 
 @attrs.define
 class OrdersHistoryArchive:
-    """OrdersHistoryArchive: an item, in the answer of ``get_orders_history_archive``."""
+    """One ``data`` item of
+    [`get_orders_history_archive`][okx_v5.Trade.TradeAPI.get_orders_history_archive].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        tag: OKX's ``tag``.
+        px: OKX's ``px``.
+        px_usd: OKX's ``pxUsd``.
+        px_vol: OKX's ``pxVol``.
+        px_type: OKX's ``pxType``.
+        sz: OKX's ``sz``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        acc_fill_sz: OKX's ``accFillSz``.
+        fill_px: OKX's ``fillPx``.
+        trade_id: OKX's ``tradeId``.
+        fill_sz: OKX's ``fillSz``.
+        fill_time: OKX's ``fillTime``.
+        avg_px: OKX's ``avgPx``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_algo_ord: OKX's ``linkedAlgoOrd``.
+        stp_id: OKX's ``stpId``.
+        stp_mode: OKX's ``stpMode``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        source: OKX's ``source``.
+        rebate_ccy: OKX's ``rebateCcy``.
+        rebate: OKX's ``rebate``.
+        pnl: OKX's ``pnl``.
+        category: OKX's ``category``.
+        reduce_only: OKX's ``reduceOnly``.
+        cancel_source: OKX's ``cancelSource``.
+        cancel_source_reason: OKX's ``cancelSourceReason``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: OKX's ``algoId``.
+        is_tp_limit: OKX's ``isTpLimit``.
+        u_time: OKX's ``uTime``.
+        c_time: OKX's ``cTime``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -555,14 +974,36 @@ class OrdersHistoryArchive:
 
 @attrs.define
 class OrdersHistoryArchiveLinkedAlgoOrd:
-    """OrdersHistoryArchiveLinkedAlgoOrd: an item."""
+    """An item of [`OrdersHistoryArchive`][okx_v5.models.trade.OrdersHistoryArchive]'s
+    ``linkedAlgoOrd``.
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+    """
 
     algo_id: str | None = None
 
 
 @attrs.define
 class OrdersHistoryArchiveAttachAlgoOrds:
-    """OrdersHistoryArchiveAttachAlgoOrds: an item."""
+    """An item of [`OrdersHistoryArchive`][okx_v5.models.trade.OrdersHistoryArchive]'s
+    ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_id: OKX's ``attachAlgoId``.
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_ord_kind: OKX's ``tpOrdKind``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        sz: OKX's ``sz``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        fail_code: OKX's ``failCode``.
+        fail_reason: OKX's ``failReason``.
+    """
 
     attach_algo_id: str | None = None
     attach_algo_cl_ord_id: str | None = None
@@ -581,7 +1022,35 @@ class OrdersHistoryArchiveAttachAlgoOrds:
 
 @attrs.define
 class Fills:
-    """Fills: an item, in the answer of ``get_fills``."""
+    """One ``data`` item of [`get_fills`][okx_v5.Trade.TradeAPI.get_fills].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        trade_id: OKX's ``tradeId``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        bill_id: OKX's ``billId``.
+        sub_type: OKX's ``subType``.
+        tag: OKX's ``tag``.
+        fill_px: OKX's ``fillPx``.
+        fill_sz: OKX's ``fillSz``.
+        fill_idx_px: OKX's ``fillIdxPx``.
+        fill_pnl: OKX's ``fillPnl``.
+        fill_px_vol: OKX's ``fillPxVol``.
+        fill_px_usd: OKX's ``fillPxUsd``.
+        fill_mark_vol: OKX's ``fillMarkVol``.
+        fill_fwd_px: OKX's ``fillFwdPx``.
+        fill_mark_px: OKX's ``fillMarkPx``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        exec_type: OKX's ``execType``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        ts: OKX's ``ts``.
+        fill_time: OKX's ``fillTime``.
+        fee_rate: OKX's ``feeRate``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -612,7 +1081,16 @@ class Fills:
 
 @attrs.define
 class PlaceAlgoOrder:
-    """PlaceAlgoOrder: an item, in the answer of ``place_algo_order``."""
+    """One ``data`` item of [`place_algo_order`][okx_v5.Trade.TradeAPI.place_algo_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     cl_ord_id: str | None = None
@@ -624,7 +1102,16 @@ class PlaceAlgoOrder:
 
 @attrs.define
 class CancelAlgoOrder:
-    """CancelAlgoOrder: an item, in the answer of ``cancel_algo_order``."""
+    """One ``data`` item of [`cancel_algo_order`][okx_v5.Trade.TradeAPI.cancel_algo_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+        cl_ord_id: OKX's ``clOrdId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        tag: OKX's ``tag``.
+    """
 
     algo_id: str | None = None
     s_code: str | None = None
@@ -636,7 +1123,64 @@ class CancelAlgoOrder:
 
 @attrs.define
 class OrderAlgosList:
-    """OrderAlgosList: an item, in the answer of ``order_algos_list``."""
+    """One ``data`` item of [`order_algos_list`][okx_v5.Trade.TradeAPI.order_algos_list].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        ord_id_list: OKX's ``ordIdList``.
+        algo_id: OKX's ``algoId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        sz: OKX's ``sz``.
+        close_fraction: OKX's ``closeFraction``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        trigger_px: OKX's ``triggerPx``.
+        trigger_px_type: OKX's ``triggerPxType``.
+        ord_px: OKX's ``ordPx``.
+        actual_sz: OKX's ``actualSz``.
+        tag: OKX's ``tag``.
+        actual_px: OKX's ``actualPx``.
+        actual_side: OKX's ``actualSide``.
+        trigger_time: OKX's ``triggerTime``.
+        px_var: OKX's ``pxVar``.
+        px_spread: OKX's ``pxSpread``.
+        sz_limit: OKX's ``szLimit``.
+        px_limit: OKX's ``pxLimit``.
+        time_interval: OKX's ``timeInterval``.
+        callback_ratio: OKX's ``callbackRatio``.
+        callback_spread: OKX's ``callbackSpread``.
+        active_px: OKX's ``activePx``.
+        move_trigger_px: OKX's ``moveTriggerPx``.
+        reduce_only: OKX's ``reduceOnly``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+        last: OKX's ``last``.
+        fail_code: OKX's ``failCode``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_ord: OKX's ``linkedOrd``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
+        chase_type: OKX's ``chaseType``.
+        chase_val: OKX's ``chaseVal``.
+        max_chase_type: OKX's ``maxChaseType``.
+        max_chase_val: OKX's ``maxChaseVal``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -696,14 +1240,28 @@ class OrderAlgosList:
 
 @attrs.define
 class OrderAlgosListLinkedOrd:
-    """OrderAlgosListLinkedOrd: an item."""
+    """An item of [`OrderAlgosList`][okx_v5.models.trade.OrderAlgosList]'s ``linkedOrd``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+    """
 
     ord_id: str | None = None
 
 
 @attrs.define
 class OrderAlgosListAttachAlgoOrds:
-    """OrderAlgosListAttachAlgoOrds: an item."""
+    """An item of [`OrderAlgosList`][okx_v5.models.trade.OrderAlgosList]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+    """
 
     attach_algo_cl_ord_id: str | None = None
     tp_trigger_px: Decimal | None = None
@@ -716,7 +1274,64 @@ class OrderAlgosListAttachAlgoOrds:
 
 @attrs.define
 class OrderAlgosHistory:
-    """OrderAlgosHistory: an item, in the answer of ``order_algos_history``."""
+    """One ``data`` item of [`order_algos_history`][okx_v5.Trade.TradeAPI.order_algos_history].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        ord_id_list: OKX's ``ordIdList``.
+        algo_id: OKX's ``algoId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        sz: OKX's ``sz``.
+        close_fraction: OKX's ``closeFraction``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        trigger_px: OKX's ``triggerPx``.
+        trigger_px_type: OKX's ``triggerPxType``.
+        ord_px: OKX's ``ordPx``.
+        actual_sz: OKX's ``actualSz``.
+        actual_px: OKX's ``actualPx``.
+        tag: OKX's ``tag``.
+        actual_side: OKX's ``actualSide``.
+        trigger_time: OKX's ``triggerTime``.
+        px_var: OKX's ``pxVar``.
+        px_spread: OKX's ``pxSpread``.
+        sz_limit: OKX's ``szLimit``.
+        px_limit: OKX's ``pxLimit``.
+        time_interval: OKX's ``timeInterval``.
+        callback_ratio: OKX's ``callbackRatio``.
+        callback_spread: OKX's ``callbackSpread``.
+        active_px: OKX's ``activePx``.
+        move_trigger_px: OKX's ``moveTriggerPx``.
+        reduce_only: OKX's ``reduceOnly``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+        last: OKX's ``last``.
+        fail_code: OKX's ``failCode``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_ord: OKX's ``linkedOrd``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
+        chase_type: OKX's ``chaseType``.
+        chase_val: OKX's ``chaseVal``.
+        max_chase_type: OKX's ``maxChaseType``.
+        max_chase_val: OKX's ``maxChaseVal``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -776,14 +1391,28 @@ class OrderAlgosHistory:
 
 @attrs.define
 class OrderAlgosHistoryLinkedOrd:
-    """OrderAlgosHistoryLinkedOrd: an item."""
+    """An item of [`OrderAlgosHistory`][okx_v5.models.trade.OrderAlgosHistory]'s ``linkedOrd``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+    """
 
     ord_id: str | None = None
 
 
 @attrs.define
 class OrderAlgosHistoryAttachAlgoOrds:
-    """OrderAlgosHistoryAttachAlgoOrds: an item."""
+    """An item of [`OrderAlgosHistory`][okx_v5.models.trade.OrderAlgosHistory]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+    """
 
     attach_algo_cl_ord_id: str | None = None
     tp_trigger_px: Decimal | None = None
@@ -796,7 +1425,35 @@ class OrderAlgosHistoryAttachAlgoOrds:
 
 @attrs.define
 class FillsHistory:
-    """FillsHistory: an item, in the answer of ``get_fills_history``."""
+    """One ``data`` item of [`get_fills_history`][okx_v5.Trade.TradeAPI.get_fills_history].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        trade_id: OKX's ``tradeId``.
+        ord_id: OKX's ``ordId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        bill_id: OKX's ``billId``.
+        sub_type: OKX's ``subType``.
+        tag: OKX's ``tag``.
+        fill_px: OKX's ``fillPx``.
+        fill_sz: OKX's ``fillSz``.
+        fill_idx_px: OKX's ``fillIdxPx``.
+        fill_pnl: OKX's ``fillPnl``.
+        fill_px_vol: OKX's ``fillPxVol``.
+        fill_px_usd: OKX's ``fillPxUsd``.
+        fill_mark_vol: OKX's ``fillMarkVol``.
+        fill_fwd_px: OKX's ``fillFwdPx``.
+        fill_mark_px: OKX's ``fillMarkPx``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        exec_type: OKX's ``execType``.
+        fee_ccy: OKX's ``feeCcy``.
+        fee: OKX's ``fee``.
+        ts: OKX's ``ts``.
+        fill_time: OKX's ``fillTime``.
+        fee_rate: OKX's ``feeRate``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -827,7 +1484,13 @@ class FillsHistory:
 
 @attrs.define
 class EasyConvertCurrencyList:
-    """EasyConvertCurrencyList: an item, in the answer of ``get_easy_convert_currency_list``."""
+    """One ``data`` item of
+    [`get_easy_convert_currency_list`][okx_v5.Trade.TradeAPI.get_easy_convert_currency_list].
+
+    Attributes:
+        from_data: OKX's ``fromData``.
+        to_ccy: OKX's ``toCcy``.
+    """
 
     from_data: list[EasyConvertCurrencyListFromData] | None = None
     to_ccy: list[str] | None = None
@@ -835,7 +1498,13 @@ class EasyConvertCurrencyList:
 
 @attrs.define
 class EasyConvertCurrencyListFromData:
-    """EasyConvertCurrencyListFromData: an item."""
+    """An item of [`EasyConvertCurrencyList`][okx_v5.models.trade.EasyConvertCurrencyList]'s
+    ``fromData``.
+
+    Attributes:
+        from_ccy: OKX's ``fromCcy``.
+        from_amt: OKX's ``fromAmt``.
+    """
 
     from_ccy: str | None = None
     from_amt: Decimal | None = None
@@ -843,7 +1512,16 @@ class EasyConvertCurrencyListFromData:
 
 @attrs.define
 class EasyConvert:
-    """EasyConvert: an item, in the answer of ``easy_convert``."""
+    """One ``data`` item of [`easy_convert`][okx_v5.Trade.TradeAPI.easy_convert].
+
+    Attributes:
+        status: OKX's ``status``.
+        from_ccy: OKX's ``fromCcy``.
+        to_ccy: OKX's ``toCcy``.
+        fill_from_sz: OKX's ``fillFromSz``.
+        fill_to_sz: OKX's ``fillToSz``.
+        u_time: OKX's ``uTime``.
+    """
 
     status: str | None = None
     from_ccy: str | None = None
@@ -855,7 +1533,18 @@ class EasyConvert:
 
 @attrs.define
 class EasyConvertHistory:
-    """EasyConvertHistory: an item, in the answer of ``get_easy_convert_history``."""
+    """One ``data`` item of
+    [`get_easy_convert_history`][okx_v5.Trade.TradeAPI.get_easy_convert_history].
+
+    Attributes:
+        from_ccy: OKX's ``fromCcy``.
+        fill_from_sz: OKX's ``fillFromSz``.
+        to_ccy: OKX's ``toCcy``.
+        fill_to_sz: OKX's ``fillToSz``.
+        acct: OKX's ``acct``.
+        status: OKX's ``status``.
+        u_time: OKX's ``uTime``.
+    """
 
     from_ccy: str | None = None
     fill_from_sz: Decimal | None = None
@@ -868,7 +1557,14 @@ class EasyConvertHistory:
 
 @attrs.define
 class OneclickRepayList:
-    """OneclickRepayList: an item, in the answer of ``get_oneclick_repay_list``."""
+    """One ``data`` item of
+    [`get_oneclick_repay_list`][okx_v5.Trade.TradeAPI.get_oneclick_repay_list].
+
+    Attributes:
+        debt_data: OKX's ``debtData``.
+        debt_type: OKX's ``debtType``.
+        repay_data: OKX's ``repayData``.
+    """
 
     debt_data: list[OneclickRepayListDebtData] | None = None
     debt_type: str | None = None
@@ -877,7 +1573,12 @@ class OneclickRepayList:
 
 @attrs.define
 class OneclickRepayListRepayData:
-    """OneclickRepayListRepayData: an item."""
+    """An item of [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList]'s ``repayData``.
+
+    Attributes:
+        repay_ccy: OKX's ``repayCcy``.
+        repay_amt: OKX's ``repayAmt``.
+    """
 
     repay_ccy: str | None = None
     repay_amt: Decimal | None = None
@@ -885,7 +1586,12 @@ class OneclickRepayListRepayData:
 
 @attrs.define
 class OneclickRepayListDebtData:
-    """OneclickRepayListDebtData: an item."""
+    """An item of [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList]'s ``debtData``.
+
+    Attributes:
+        debt_ccy: OKX's ``debtCcy``.
+        debt_amt: OKX's ``debtAmt``.
+    """
 
     debt_ccy: str | None = None
     debt_amt: Decimal | None = None
@@ -893,7 +1599,16 @@ class OneclickRepayListDebtData:
 
 @attrs.define
 class OneclickRepay:
-    """OneclickRepay: an item, in the answer of ``oneclick_repay``."""
+    """One ``data`` item of [`oneclick_repay`][okx_v5.Trade.TradeAPI.oneclick_repay].
+
+    Attributes:
+        status: OKX's ``status``.
+        debt_ccy: OKX's ``debtCcy``.
+        repay_ccy: OKX's ``repayCcy``.
+        fill_debt_sz: OKX's ``fillDebtSz``.
+        fill_repay_sz: OKX's ``fillRepaySz``.
+        u_time: OKX's ``uTime``.
+    """
 
     status: str | None = None
     debt_ccy: str | None = None
@@ -905,7 +1620,17 @@ class OneclickRepay:
 
 @attrs.define
 class OneclickRepayHistory:
-    """OneclickRepayHistory: an item, in the answer of ``oneclick_repay_history``."""
+    """One ``data`` item of
+    [`oneclick_repay_history`][okx_v5.Trade.TradeAPI.oneclick_repay_history].
+
+    Attributes:
+        debt_ccy: OKX's ``debtCcy``.
+        fill_debt_sz: OKX's ``fillDebtSz``.
+        repay_ccy: OKX's ``repayCcy``.
+        fill_repay_sz: OKX's ``fillRepaySz``.
+        status: OKX's ``status``.
+        u_time: OKX's ``uTime``.
+    """
 
     debt_ccy: str | None = None
     fill_debt_sz: Decimal | None = None
@@ -917,7 +1642,65 @@ class OneclickRepayHistory:
 
 @attrs.define
 class AlgoOrderDetails:
-    """AlgoOrderDetails: an item, in the answer of ``get_algo_order_details``."""
+    """One ``data`` item of
+    [`get_algo_order_details`][okx_v5.Trade.TradeAPI.get_algo_order_details].
+
+    Attributes:
+        inst_type: OKX's ``instType``.
+        inst_id: OKX's ``instId``.
+        ccy: OKX's ``ccy``.
+        ord_id: OKX's ``ordId``.
+        ord_id_list: OKX's ``ordIdList``.
+        algo_id: OKX's ``algoId``.
+        cl_ord_id: OKX's ``clOrdId``.
+        sz: OKX's ``sz``.
+        close_fraction: OKX's ``closeFraction``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        pos_side: OKX's ``posSide``.
+        td_mode: OKX's ``tdMode``.
+        tgt_ccy: OKX's ``tgtCcy``.
+        state: OKX's ``state``.
+        lever: OKX's ``lever``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+        trigger_px: OKX's ``triggerPx``.
+        trigger_px_type: OKX's ``triggerPxType``.
+        ord_px: OKX's ``ordPx``.
+        actual_sz: OKX's ``actualSz``.
+        actual_px: OKX's ``actualPx``.
+        tag: OKX's ``tag``.
+        actual_side: OKX's ``actualSide``.
+        trigger_time: OKX's ``triggerTime``.
+        px_var: OKX's ``pxVar``.
+        px_spread: OKX's ``pxSpread``.
+        sz_limit: OKX's ``szLimit``.
+        px_limit: OKX's ``pxLimit``.
+        time_interval: OKX's ``timeInterval``.
+        callback_ratio: OKX's ``callbackRatio``.
+        callback_spread: OKX's ``callbackSpread``.
+        active_px: OKX's ``activePx``.
+        move_trigger_px: OKX's ``moveTriggerPx``.
+        reduce_only: OKX's ``reduceOnly``.
+        quick_mgn_type: OKX's ``quickMgnType``.
+        last: OKX's ``last``.
+        fail_code: OKX's ``failCode``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
+        attach_algo_ords: OKX's ``attachAlgoOrds``.
+        linked_ord: OKX's ``linkedOrd``.
+        c_time: OKX's ``cTime``.
+        u_time: OKX's ``uTime``.
+        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
+        chase_type: OKX's ``chaseType``.
+        chase_val: OKX's ``chaseVal``.
+        max_chase_type: OKX's ``maxChaseType``.
+        max_chase_val: OKX's ``maxChaseVal``.
+    """
 
     inst_type: str | None = None
     inst_id: str | None = None
@@ -977,14 +1760,28 @@ class AlgoOrderDetails:
 
 @attrs.define
 class AlgoOrderDetailsLinkedOrd:
-    """AlgoOrderDetailsLinkedOrd: an item."""
+    """An item of [`AlgoOrderDetails`][okx_v5.models.trade.AlgoOrderDetails]'s ``linkedOrd``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+    """
 
     ord_id: str | None = None
 
 
 @attrs.define
 class AlgoOrderDetailsAttachAlgoOrds:
-    """AlgoOrderDetailsAttachAlgoOrds: an item."""
+    """An item of [`AlgoOrderDetails`][okx_v5.models.trade.AlgoOrderDetails]'s ``attachAlgoOrds``.
+
+    Attributes:
+        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
+        tp_trigger_px: OKX's ``tpTriggerPx``.
+        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
+        tp_ord_px: OKX's ``tpOrdPx``.
+        sl_trigger_px: OKX's ``slTriggerPx``.
+        sl_trigger_px_type: OKX's ``slTriggerPxType``.
+        sl_ord_px: OKX's ``slOrdPx``.
+    """
 
     attach_algo_cl_ord_id: str | None = None
     tp_trigger_px: Decimal | None = None
@@ -997,7 +1794,15 @@ class AlgoOrderDetailsAttachAlgoOrds:
 
 @attrs.define
 class AmendAlgoOrder:
-    """AmendAlgoOrder: an item, in the answer of ``amend_algo_order``."""
+    """One ``data`` item of [`amend_algo_order`][okx_v5.Trade.TradeAPI.amend_algo_order].
+
+    Attributes:
+        algo_id: OKX's ``algoId``.
+        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        req_id: OKX's ``reqId``.
+        s_code: OKX's ``sCode``.
+        s_msg: OKX's ``sMsg``.
+    """
 
     algo_id: str | None = None
     algo_cl_ord_id: str | None = None
@@ -1008,7 +1813,13 @@ class AmendAlgoOrder:
 
 @attrs.define
 class OneclickRepayListV2:
-    """OneclickRepayListV2: an item, in the answer of ``get_oneclick_repay_list_v2``."""
+    """One ``data`` item of
+    [`get_oneclick_repay_list_v2`][okx_v5.Trade.TradeAPI.get_oneclick_repay_list_v2].
+
+    Attributes:
+        debt_data: OKX's ``debtData``.
+        repay_data: OKX's ``repayData``.
+    """
 
     debt_data: list[OneclickRepayListV2DebtData] | None = None
     repay_data: list[OneclickRepayListV2RepayData] | None = None
@@ -1016,7 +1827,12 @@ class OneclickRepayListV2:
 
 @attrs.define
 class OneclickRepayListV2RepayData:
-    """OneclickRepayListV2RepayData: an item."""
+    """An item of [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2]'s ``repayData``.
+
+    Attributes:
+        repay_ccy: OKX's ``repayCcy``.
+        repay_amt: OKX's ``repayAmt``.
+    """
 
     repay_ccy: str | None = None
     repay_amt: Decimal | None = None
@@ -1024,7 +1840,12 @@ class OneclickRepayListV2RepayData:
 
 @attrs.define
 class OneclickRepayListV2DebtData:
-    """OneclickRepayListV2DebtData: an item."""
+    """An item of [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2]'s ``debtData``.
+
+    Attributes:
+        debt_ccy: OKX's ``debtCcy``.
+        debt_amt: OKX's ``debtAmt``.
+    """
 
     debt_ccy: str | None = None
     debt_amt: Decimal | None = None
@@ -1032,7 +1853,13 @@ class OneclickRepayListV2DebtData:
 
 @attrs.define
 class OneclickRepayV2:
-    """OneclickRepayV2: an item, in the answer of ``oneclick_repay_v2``."""
+    """One ``data`` item of [`oneclick_repay_v2`][okx_v5.Trade.TradeAPI.oneclick_repay_v2].
+
+    Attributes:
+        debt_ccy: OKX's ``debtCcy``.
+        repay_ccy_list: OKX's ``repayCcyList``.
+        ts: OKX's ``ts``.
+    """
 
     debt_ccy: str | None = None
     repay_ccy_list: list[str] | None = None
@@ -1041,7 +1868,17 @@ class OneclickRepayV2:
 
 @attrs.define
 class OneclickRepayHistoryV2:
-    """OneclickRepayHistoryV2: an item, in the answer of ``oneclick_repay_history_v2``."""
+    """One ``data`` item of
+    [`oneclick_repay_history_v2`][okx_v5.Trade.TradeAPI.oneclick_repay_history_v2].
+
+    Attributes:
+        debt_ccy: OKX's ``debtCcy``.
+        repay_ccy_list: OKX's ``repayCcyList``.
+        fill_debt_sz: OKX's ``fillDebtSz``.
+        status: OKX's ``status``.
+        ord_id_info: OKX's ``ordIdInfo``.
+        ts: OKX's ``ts``.
+    """
 
     debt_ccy: str | None = None
     repay_ccy_list: list[str] | None = None
@@ -1053,7 +1890,21 @@ class OneclickRepayHistoryV2:
 
 @attrs.define
 class OneclickRepayHistoryV2OrdIdInfo:
-    """OneclickRepayHistoryV2OrdIdInfo: an item."""
+    """An item of [`OneclickRepayHistoryV2`][okx_v5.models.trade.OneclickRepayHistoryV2]'s
+    ``ordIdInfo``.
+
+    Attributes:
+        ord_id: OKX's ``ordId``.
+        inst_id: OKX's ``instId``.
+        ord_type: OKX's ``ordType``.
+        side: OKX's ``side``.
+        px: OKX's ``px``.
+        sz: OKX's ``sz``.
+        fill_px: OKX's ``fillPx``.
+        fill_sz: OKX's ``fillSz``.
+        state: OKX's ``state``.
+        c_time: OKX's ``cTime``.
+    """
 
     ord_id: str | None = None
     inst_id: str | None = None

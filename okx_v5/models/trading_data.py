@@ -28,7 +28,14 @@ __all__ = [
 
 @attrs.define
 class SupportCoin:
-    """SupportCoin: an item, in the answer of ``get_support_coin``."""
+    """One ``data`` item of
+    [`get_support_coin`][okx_v5.TradingData.TradingDataAPI.get_support_coin].
+
+    Attributes:
+        contract: OKX's ``contract``.
+        option: OKX's ``option``.
+        spot: OKX's ``spot``.
+    """
 
     contract: list[str] | None = None
     option: list[str] | None = None
@@ -38,8 +45,13 @@ class SupportCoin:
 @row
 @attrs.define
 class TakerVolume:
-    """TakerVolume: a row of ``data`` (an array, read by position), in the answer of
-    ``get_taker_volume``.
+    """A row of [`get_taker_volume`][okx_v5.TradingData.TradingDataAPI.get_taker_volume] (an array,
+    read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        sell_vol: Position 1 of the row (``sellVol``).
+        buy_vol: Position 2 of the row (``buyVol``).
     """
 
     ts: int | None = None
@@ -50,8 +62,13 @@ class TakerVolume:
 @row
 @attrs.define
 class MarginLendingRatio:
-    """MarginLendingRatio: a row of ``data`` (an array, read by position), in the answer of
-    ``get_margin_lending_ratio``.
+    """A row of
+    [`get_margin_lending_ratio`][okx_v5.TradingData.TradingDataAPI.get_margin_lending_ratio] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        ratio: Position 1 of the row (``ratio``).
     """
 
     ts: int | None = None
@@ -61,8 +78,12 @@ class MarginLendingRatio:
 @row
 @attrs.define
 class LongShortRatio:
-    """LongShortRatio: a row of ``data`` (an array, read by position), in the answer of
-    ``get_long_short_ratio``.
+    """A row of [`get_long_short_ratio`][okx_v5.TradingData.TradingDataAPI.get_long_short_ratio] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        ratio: Position 1 of the row (``ratio``).
     """
 
     ts: int | None = None
@@ -72,8 +93,14 @@ class LongShortRatio:
 @row
 @attrs.define
 class ContractsInterestVolume:
-    """ContractsInterestVolume: a row of ``data`` (an array, read by position), in the answer of
-    ``get_contracts_interest_volume``.
+    """A row of
+    [`get_contracts_interest_volume`][okx_v5.TradingData.TradingDataAPI.get_contracts_interest_volume]
+    (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        oi: Position 1 of the row (``oi``).
+        vol: Position 2 of the row (``vol``).
     """
 
     ts: int | None = None
@@ -84,8 +111,14 @@ class ContractsInterestVolume:
 @row
 @attrs.define
 class OptionsInterestVolume:
-    """OptionsInterestVolume: a row of ``data`` (an array, read by position), in the answer of
-    ``get_options_interest_volume``.
+    """A row of
+    [`get_options_interest_volume`][okx_v5.TradingData.TradingDataAPI.get_options_interest_volume]
+    (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        oi: Position 1 of the row (``oi``).
+        vol: Position 2 of the row (``vol``).
     """
 
     ts: int | None = None
@@ -96,8 +129,13 @@ class OptionsInterestVolume:
 @row
 @attrs.define
 class PutCallRatio:
-    """PutCallRatio: a row of ``data`` (an array, read by position), in the answer of
-    ``get_put_call_ratio``.
+    """A row of [`get_put_call_ratio`][okx_v5.TradingData.TradingDataAPI.get_put_call_ratio] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        oi_ratio: Position 1 of the row (``oiRatio``).
+        vol_ratio: Position 2 of the row (``volRatio``).
     """
 
     ts: int | None = None
@@ -108,8 +146,17 @@ class PutCallRatio:
 @row
 @attrs.define
 class InterestVolumeExpiry:
-    """InterestVolumeExpiry: a row of ``data`` (an array, read by position), in the answer of
-    ``get_interest_volume_expiry``.
+    """A row of
+    [`get_interest_volume_expiry`][okx_v5.TradingData.TradingDataAPI.get_interest_volume_expiry] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        exp_time: Position 1 of the row (``expTime``).
+        call_oi: Position 2 of the row (``callOI``).
+        put_oi: Position 3 of the row (``putOI``).
+        call_vol: Position 4 of the row (``callVol``).
+        put_vol: Position 5 of the row (``putVol``).
     """
 
     ts: int | None = None
@@ -123,8 +170,17 @@ class InterestVolumeExpiry:
 @row
 @attrs.define
 class InterestVolumeStrike:
-    """InterestVolumeStrike: a row of ``data`` (an array, read by position), in the answer of
-    ``get_interest_volume_strike``.
+    """A row of
+    [`get_interest_volume_strike`][okx_v5.TradingData.TradingDataAPI.get_interest_volume_strike] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        strike: Position 1 of the row (``strike``).
+        call_oi: Position 2 of the row (``callOI``).
+        put_oi: Position 3 of the row (``putOI``).
+        call_vol: Position 4 of the row (``callVol``).
+        put_vol: Position 5 of the row (``putVol``).
     """
 
     ts: int | None = None
@@ -138,8 +194,17 @@ class InterestVolumeStrike:
 @row
 @attrs.define
 class TakerBlockVolume:
-    """TakerBlockVolume: a row of ``data`` (an array, read by position), in the answer of
-    ``get_taker_block_volume``.
+    """A row of [`get_taker_block_volume`][okx_v5.TradingData.TradingDataAPI.get_taker_block_volume]
+    (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        call_buy_vol: Position 1 of the row (``callBuyVol``).
+        call_sell_vol: Position 2 of the row (``callSellVol``).
+        put_buy_vol: Position 3 of the row (``putBuyVol``).
+        put_sell_vol: Position 4 of the row (``putSellVol``).
+        call_block_vol: Position 5 of the row (``callBlockVol``).
+        put_block_vol: Position 6 of the row (``putBlockVol``).
     """
 
     ts: int | None = None
@@ -154,8 +219,15 @@ class TakerBlockVolume:
 @row
 @attrs.define
 class OpenInterestHistory:
-    """OpenInterestHistory: a row of ``data`` (an array, read by position), in the answer of
-    ``get_open_interest_history``.
+    """A row of
+    [`get_open_interest_history`][okx_v5.TradingData.TradingDataAPI.get_open_interest_history] (an
+    array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+        oi: Position 1 of the row (``oi``).
+        oi_ccy: Position 2 of the row (``oiCcy``).
+        oi_usd: Position 3 of the row (``oiUsd``).
     """
 
     ts: int | None = None

@@ -2,7 +2,7 @@
 
 Importing this package starts nothing; the server runs only between ``start()`` and
 ``stop()`` (or inside a ``with`` block). The pytest fixture ``fake_okx`` lives in
-:mod:`okx_v5.testing.pytest_plugin`.
+``okx_v5.testing.pytest_plugin``.
 
 The names below are imported on first use: pytest imports this package (as the parent of
 the plugin) before coverage starts, and the modules should be measured like the others.

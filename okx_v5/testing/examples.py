@@ -20,10 +20,10 @@ __all__ = ["example"]
 def _examples() -> dict[tuple[str, str], list[Any]]:
     found: dict[tuple[str, str], list[Any]] = {}
     for entry in resources.files("okx_v5").joinpath("facts").iterdir():
-        if not entry.name.endswith(".json") or entry.name == "consts.json":
+        if not entry.name.endswith(".json"):
             continue
         facts = json.loads(entry.read_text(encoding="utf-8"))
-        for endpoint in facts["endpoints"]:
+        for endpoint in facts.get("endpoints", ()):  # consts.json and uncovered.json have none
             if endpoint.get("example") is not None:
                 found.setdefault((endpoint["http"], endpoint["path"]), endpoint["example"])
     return found

@@ -1,6 +1,6 @@
 """OKX's behaviour, without the HTTP plumbing: authentication, parameters, limits, scripts.
 
-:class:`Exchange` turns one received request into one :class:`Reply`: the next scripted
+``Exchange`` turns one received request into one ``Reply``: the next scripted
 answer that applies, or its own. It checks what OKX checks, in an order close to OKX's: the
 four auth headers, the timestamp's format and its 30-second window against the exchange's own
 clock, the key, the environment (demo or live), the passphrase, then the signature over the
@@ -279,7 +279,7 @@ def _scripted(answer: Answer, status: int, body: bytes) -> Reply:
 
 
 class Exchange:
-    """The fake exchange's state and rules; :meth:`handle` answers one request. Thread-safe."""
+    """The fake exchange's state and rules; ``handle`` answers one request. Thread-safe."""
 
     def __init__(
         self,

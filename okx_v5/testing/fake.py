@@ -1,4 +1,4 @@
-"""The :class:`FakeOKX` façade: a local OKX REST server for tests, demos and benchmarks."""
+"""The ``FakeOKX`` façade: a local OKX REST server for tests, demos and benchmarks."""
 
 from __future__ import annotations
 
@@ -28,15 +28,15 @@ class FakeOKX:
     ``rate_window`` shortens the documented 2-second windows (tests); ``clock_offset`` moves
     the exchange's clock against the local one, in seconds; ``early_hints`` sends a
     ``103 Early Hints`` before every answer; ``ssl_context`` (a server-side
-    :class:`ssl.SSLContext` with a certificate loaded) serves https instead of http.
+    ``ssl.SSLContext`` with a certificate loaded) serves https instead of http.
     """
 
     DEMO_KEY = "fake-okx-demo-key"
     """API key registered by default, as a demo-trading key."""
     DEMO_SECRET = "fake-okx-demo-secret"
-    """Secret of :attr:`DEMO_KEY`."""
+    """Secret of [`DEMO_KEY`][okx_v5.testing.fake.FakeOKX.DEMO_KEY]."""
     DEMO_PASSPHRASE = "fake-okx-demo-passphrase"
-    """Passphrase of :attr:`DEMO_KEY`."""
+    """Passphrase of [`DEMO_KEY`][okx_v5.testing.fake.FakeOKX.DEMO_KEY]."""
     DEFAULT_LEVER = "10"
     """Leverage answered for any instrument whose leverage was not set."""
 
@@ -196,21 +196,22 @@ class FakeOKX:
     ) -> None:
         """Break the answers to the next ``count`` requests (to ``path`` only, if given).
 
-        ``kind`` is a :class:`Fault` or its value: ``"http_5xx"`` (``status``, HTML body),
+        ``kind`` is a ``Fault`` or its value: ``"http_5xx"`` (``status``, HTML body),
         ``"50001"`` (HTTP 503, OKX JSON), ``"truncated"``, ``"empty"``, ``"delay"``
         (``seconds`` before the normal answer) or ``"drop"`` (close without answering).
-        A fault is a ready-made scripted answer: it waits in line with those of :meth:`script`.
+        A fault is a ready-made scripted answer: it waits in line with those of
+        [`script`][okx_v5.testing.fake.FakeOKX.script].
         """
         answer = fault_answer(kind, status=status, seconds=seconds)
         self._exchange.script.add(answer, turns=count, path=path, fault=True)
 
     def clear_faults(self) -> None:
-        """Cancel every fault not yet used (answers queued with :meth:`script` stay)."""
+        """Cancel every fault not yet used (answers queued with ``script`` stay)."""
         self._exchange.script.clear(faults_only=True)
 
     @property
     def pending_faults(self) -> int:
-        """How many injected faults (one per :meth:`inject` call) still wait for requests."""
+        """How many injected faults (one per ``inject`` call) still wait for requests."""
         return self._exchange.script.faults
 
     def script(self, *answers: Answer, path: str | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Every value is a string, exactly as OKX sends it. Within one family the tiers are monotonic:
 ``minSz`` of tier n+1 is ``maxSz`` of tier n, ``imr`` and ``mmr`` rise, ``maxLever`` falls.
-The tables are built by :func:`build_tiers` when a fake exchange is created, not on import.
+The tables are built by ``build_tiers`` when a fake exchange is created, not on import.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ __all__ = ["fake_okx"]
 
 @pytest.fixture
 def fake_okx() -> Iterator[FakeOKX]:
-    """Yield a running :class:`~okx_v5.testing.FakeOKX` (demo key registered), stopped after."""
+    """Yield a running ``FakeOKX`` (demo key registered), stopped after."""
     from okx_v5.testing.fake import FakeOKX
 
     with FakeOKX() as okx:

@@ -1,7 +1,7 @@
 """Scripted answers: the next requests get the answers a test wrote instead of the exchange's.
 
-An :class:`Answer` says what to send: a status, a body, headers, how to send it (chunked, late,
-after a ``103 Early Hints``), or to hang up instead. :class:`Script` holds them in order; each
+An ``Answer`` says what to send: a status, a body, headers, how to send it (chunked, late,
+after a ``103 Early Hints``), or to hang up instead. ``Script`` holds them in order; each
 request takes the first one that applies to its path. Injected faults are scripted answers too.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 __all__ = ["Answer", "Body", "Script"]
 
 Body: TypeAlias = bytes | str | Mapping[str, Any] | Sequence[Any] | Callable[[bytes], bytes] | None
-"""What an :class:`Answer` sends as its body; see :attr:`Answer.body`."""
+"""What an ``Answer`` sends as its body; see ``Answer.body``."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """HTTP plumbing of the fake exchange: a keep-alive HTTP/1.1 server on a background thread.
 
-The server only moves bytes; every decision about the answer is the :class:`Exchange`'s.
+The server only moves bytes; every decision about the answer is the ``Exchange``'s.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class HTTPServerThread:
-    """A :class:`_Server` for ``exchange`` running on a daemon thread."""
+    """A ``_Server`` for ``exchange`` running on a daemon thread."""
 
     def __init__(
         self, exchange: Exchange, host: str, port: int, ssl_context: ssl.SSLContext | None = None
