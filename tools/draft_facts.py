@@ -1723,11 +1723,18 @@ def merge_module(
 
 
 def module_sources(
-    python_okx: JSON, entries: list[JSON], models: dict[str, JSON], sources: dict[str, JSON]
+    python_okx: JSON,
+    entries: list[JSON],
+    models: dict[str, JSON],
+    sources: dict[str, JSON],
+    kept: dict[str, JSON] | None = None,
 ) -> dict[str, JSON]:
+    """The sources the entries cite: this run's, else the existing file's (``kept``), so that a
+    source added by hand, or one this run was not given (``--ccxt``), is not lost."""
     used = set(re.findall(r'"source": "([^"]+)"', json.dumps([entries, models])))
     used |= {e["source"] for e in entries if e.get("source")}
-    return {"python-okx": python_okx} | {key: sources[key] for key in sources if key in used}
+    known = {**(kept or {}), **sources}
+    return {"python-okx": python_okx} | {key: known[key] for key in known if key in used}
 
 
 def python_okx_source(okx_dir: Path, path: Path) -> dict[str, str]:
@@ -1802,7 +1809,13 @@ def draft_all(args: argparse.Namespace) -> int:
         data = {
             "module": module,
             "class": class_name,
-            "sources": module_sources(python_okx_source(okx_dir, path), entries, models, sources),
+            "sources": module_sources(
+                python_okx_source(okx_dir, path),
+                entries,
+                models,
+                sources,
+                existing["sources"] if existing else None,
+            ),
             "endpoints": entries,
             "models": models,
         }
