@@ -18,12 +18,15 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import sys
 import textwrap
 import traceback
 from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
+
+import attrs
 
 from . import __version__, consts, display
 from .commands import LEGACY, Command, Option, commands, kebab
@@ -44,6 +47,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "TABLE_WIDTH",
     "Command",
     "Option",
     "build_parser",
@@ -66,6 +70,9 @@ EXIT_INTERRUPTED = 130
 
 CREDENTIAL_VARIABLES = ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE")
 """The environment variables a signed command reads its API key, secret and passphrase from."""
+
+TABLE_WIDTH = 100
+"""The width a table fits when the terminal's is not known (output to a pipe or a file)."""
 
 # The SDK's hints speak of the flag argument; on the command line the flag is an option.
 _CLI_WORDS = {"flag='1'": "--demo", "flag='0'": "--live"}
@@ -166,12 +173,27 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         help="log requests and answers (secrets redacted) and show tracebacks",
     )
     group.add_argument(
+        "--columns",
+        metavar="NAMES",
+        type=_names,
+        default=default(None),
+        help="the table's columns, comma-separated, in this order (default: the columns with a "
+        "value in some row, as many as fit the terminal)",
+    )
+    group.add_argument(
         "-y",
         "--yes",
         action="store_true",
         default=default(False),
         help="send a POST without showing it and asking first",
     )
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r} names no column")
+    return names
 
 
 Subcommands = argparse._SubParsersAction  # argparse's type of what add_subparsers returns
@@ -346,6 +368,8 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     timeout: Timeout = DEFAULT_TIMEOUT
     try:
         given = command.arguments(args)
+        if args.columns and not args.json:
+            _columns(args.columns, command.endpoint.model, [])  # a typo is caught before sending
         with _settings(command, args) as settings, command.api(**settings) as client:
             domain, timeout = client.domain, client.timeout
             if command.sends and not args.yes:
@@ -387,8 +411,33 @@ def _show(args: argparse.Namespace, result: OkxResponse[Any]) -> int:
     if not result.ok:
         return _fail(args, _okx_error(result), EXIT_FAILURE)
     if not args.json:
-        print(render_table(result.data, result.model))
+        items = result.data
+        columns = _columns(args.columns, result.model, items)
+        width = shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+        print(render_table(items, result.model, columns=columns, width=width))
     return EXIT_OK
+
+
+def _columns(
+    wanted: Sequence[str] | None, model: type | None, items: Sequence[object]
+) -> list[str] | None:
+    """The table's columns named by ``--columns``, in any spelling of a name (``inst_id``,
+    ``instId``, ``inst-id``). A typed table knows its columns: an unknown name is a usage
+    error. An untyped one has the keys OKX sent: an unknown name is an empty column."""
+    if not wanted:
+        return None
+    known = {kebab(name): name for name in display.columns(model, items)}
+    unknown = [name for name in wanted if kebab(name) not in known]
+    if unknown and _is_model(model):
+        raise _UsageError(
+            f"no column {', '.join(map(repr, unknown))} in this table; its columns are "
+            + ", ".join(known.values())
+        )
+    return [known.get(kebab(name), name) for name in wanted]
+
+
+def _is_model(model: type | None) -> bool:
+    return model is not None and attrs.has(model)
 
 
 @contextlib.contextmanager

@@ -435,6 +435,24 @@ GLOBAL_FLAGS = {
     flag for action in cli.build_parser(groups=())._actions for flag in action.option_strings
 }
 OK_NO_ROWS = {"code": "0", "msg": "", "data": []}
+TICKER = {
+    "instType": "SWAP",
+    "instId": "BTC-USD-SWAP",
+    "last": "9999.99",
+    "lastSz": "0.1",
+    "askPx": "9999.99",
+    "askSz": "11",
+    "bidPx": "8888.88",
+    "bidSz": "5",
+    "open24h": "9000",
+    "high24h": "10000",
+    "low24h": "8888.88",
+    "volCcy24h": "2222",
+    "vol24h": "2222",
+    "sodUtc0": "2222",
+    "sodUtc8": "2222",
+    "ts": "1597026383085",
+}
 ORDER_PLACED = {"code": "0", "msg": "", "data": [{"ordId": "312269865356374016", "sCode": "0"}]}
 PLACE_ORDER = [
     "trade",
@@ -491,6 +509,12 @@ class Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+@pytest.fixture(autouse=True)
+def terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables fit 100 columns, whatever terminal runs the tests."""
+    monkeypatch.setenv("COLUMNS", "100")
 
 
 @pytest.fixture
@@ -741,9 +765,77 @@ def test_an_untyped_answer_is_a_table_of_its_keys(
     assert capsys.readouterr().out.splitlines() == ["sprdId  last", "X       1", "1 row"]
 
 
+def test_a_wide_table_is_cut_to_the_terminal_and_names_the_columns_left_out(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(map(len, lines[:-1])) <= 100
+    assert lines[0].split()[:3] == ["inst_type", "inst_id", "last"]
+    assert lines[-1].startswith("1 row; not shown (see --columns): ")
+    assert lines[-1].endswith(", ts")
+
+
+def test_the_table_fits_a_narrower_terminal(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["inst_type", "inst_id"]
+
+
+def test_columns_picks_and_orders_the_columns_in_any_spelling(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "ts,instId,bid-px"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "           ts  inst_id        bid_px",
+        "1597026383085  BTC-USD-SWAP  8888.88",
+        "1 row",
+    ]
+
+
+def test_an_unknown_column_of_a_typed_table_exits_2_before_sending(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "last,price"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith("error: no column 'price' in this table; its columns are inst_type, ")
+    assert fake_okx.requests == []
+
+
+def test_an_unknown_column_of_an_untyped_table_is_empty(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [{"sprdId": "X", "last": "1"}]}))
+    argv = ["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]
+    assert cli.main([*argv, "--columns", "last,bidPx"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["last  bidPx", "1", "1 row"]
+
+
+def test_an_option_value_that_names_a_group_is_still_a_value(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [{"sprdId": "X"}]}))
+    argv = ["--columns", "status", "spread-trading", "ticker", "--sprd-id", "X"]
+    assert cli.main(["--domain", fake_okx.url, *argv]) == 0
+    assert capsys.readouterr().out.splitlines() == ["status", "", "1 row"]
+
+
 def test_the_full_parser_has_every_command() -> None:
     args = cli.build_parser().parse_args(["finance-savings", "lending-history"])
     assert args.command.method == "SavingsAPI.get_lending_history"
+
+
+def test_empty_columns_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--columns", ",", *BTC_TIERS]) == 2
+    assert "--columns: ',' names no column" in capsys.readouterr().err
 
 
 # -- option values ------------------------------------------------------------------------------
