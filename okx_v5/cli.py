@@ -1,11 +1,15 @@
 """The ``okx-v5`` command line (also ``python -m okx_v5``): one subcommand per SDK method.
 
-Each ``Command`` declares which endpoint it calls on which API class and which options it
-has; an option ``--inst-id`` becomes the method's keyword ``instId``. The SDK validates the
-values, so the command line checks nothing itself and says exactly what the SDK says.
+``okx-v5 GROUP COMMAND [options]``: a group per python-okx module, a command per method, an
+option per argument, all derived from the endpoint declarations (``okx_v5.commands``);
+``okx-v5 leverage`` and ``okx-v5 position-tiers`` stay at the top level. The SDK validates the
+values, so the command line checks nothing itself and says exactly what the SDK says. A
+command that changes something (a ``POST``) shows what it will send and asks first, unless
+``--yes`` is given.
 
-Exit codes: 0 success, 1 an OKX error code, a broken answer or a network failure, 2 a usage or
-parameter error (missing credentials included), 130 interrupted.
+Exit codes: 0 success, 1 an OKX error code, a broken answer, a network failure or a ``POST``
+declined at the prompt, 2 a usage or parameter error (missing credentials, and a ``POST``
+without ``--yes`` where there is no terminal to ask on, included), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,20 +18,18 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import sys
+import textwrap
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from . import __version__, consts, display
-from .Account import AccountAPI
-from .converter import wire_name
-from .endpoint import Endpoint
-from .endpoints.account import GET_LEVERAGE as LEVERAGE_INFO
-from .endpoints.public_data import GET_POSITION_TIERS as POSITION_TIERS
+from .commands import LEGACY, Command, Option, commands, kebab
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -36,19 +38,20 @@ from .exceptions import (
     hint,
 )
 from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
-from .PublicData import PublicAPI
+from .params import json_body
 from .response import OkxResponse
 
 __all__ = [
-    "COMMANDS",
     "CREDENTIAL_VARIABLES",
     "EXIT_FAILURE",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "TABLE_WIDTH",
     "Command",
     "Option",
     "build_parser",
+    "commands",
     "main",
     "render_table",
 ]
@@ -57,89 +60,31 @@ PROG = "okx-v5"
 EXIT_OK = 0
 """The command succeeded (also when it found no rows)."""
 EXIT_FAILURE = 1
-"""OKX answered with an error code, answered something that is not OKX JSON, or not at all."""
+"""OKX answered with an error code, answered something that is not OKX JSON, or not at all; or
+a ``POST`` was declined at the prompt."""
 EXIT_USAGE = 2
-"""The command line was wrong: an unknown option, a bad parameter, missing credentials."""
+"""The command line was wrong: an unknown option, a bad parameter, missing credentials, a
+``POST`` without ``--yes`` and no terminal to ask on."""
 EXIT_INTERRUPTED = 130
 """Interrupted with Ctrl-C."""
 
 CREDENTIAL_VARIABLES = ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE")
 """The environment variables a signed command reads its API key, secret and passphrase from."""
 
+TABLE_WIDTH = 100
+"""The width a table fits when the terminal's is not known (output to a pipe or a file)."""
+
 # The SDK's hints speak of the flag argument; on the command line the flag is an option.
 _CLI_WORDS = {"flag='1'": "--demo", "flag='0'": "--live"}
 
-
-@attrs.frozen
-class Option:
-    """One command option; ``--inst-family`` passes the method's keyword ``instFamily``."""
-
-    flag: str
-    help: str
-    metavar: str
-
-    @property
-    def keyword(self) -> str:
-        """The SDK method's keyword argument: the flag in OKX's camelCase."""
-        return wire_name(self.flag.removeprefix("--").replace("-", "_"))
-
-
-@attrs.frozen
-class Command:
-    """One subcommand: the endpoint it calls (the method of the same name on ``api``)."""
-
-    name: str
-    help: str
-    api: type[OkxClient]
-    endpoint: Endpoint[Any]
-    options: tuple[Option, ...]
-
-    def call(self, client: OkxClient, args: argparse.Namespace) -> OkxResponse[Any]:
-        """Call the SDK method with the options given on the command line."""
-        given = {
-            option.keyword: getattr(args, option.keyword)
-            for option in self.options
-            if getattr(args, option.keyword) is not None
-        }
-        result: OkxResponse[Any] = getattr(client, self.endpoint.name)(**given)
-        return result
-
-
-COMMANDS: tuple[Command, ...] = (
-    Command(
-        "leverage",
-        "leverage per instrument (or currency) and position side; signed, needs an API key",
-        AccountAPI,
-        LEVERAGE_INFO,
-        (
-            Option("--mgn-mode", "margin mode: cross or isolated (required)", "MODE"),
-            Option("--inst-id", "instrument ID(s), comma-separated, up to 20", "IDS"),
-            Option("--ccy", "currency or currencies, up to 20, for cross MARGIN", "CCYS"),
-        ),
-    ),
-    Command(
-        "position-tiers",
-        "position tiers: size bounds, margin rates and maximum leverage per tier; public",
-        PublicAPI,
-        POSITION_TIERS,
-        (
-            Option("--inst-type", "MARGIN, SWAP, FUTURES or OPTION (required)", "TYPE"),
-            Option("--td-mode", "trade mode: cross or isolated (required)", "MODE"),
-            Option("--inst-family", "instrument family or families, up to 5", "FAMILIES"),
-            Option("--uly", "underlying(s), the legacy name of --inst-family", "ULYS"),
-            Option("--inst-id", "instrument ID(s) for MARGIN, up to 5", "IDS"),
-            Option("--ccy", "margin currency, for cross MARGIN", "CCY"),
-            Option("--tier", "only this tier, a positive integer", "N"),
-        ),
-    ),
-)
-"""The subcommands, in the order ``--help`` lists them."""
-
 _EPILOG = f"""\
 credentials of signed commands: {", ".join(CREDENTIAL_VARIABLES)}
-exit codes: {EXIT_OK} ok, {EXIT_FAILURE} OKX error / bad answer / network, \
+exit codes: {EXIT_OK} ok, {EXIT_FAILURE} OKX error / bad answer / network / declined, \
 {EXIT_USAGE} usage or parameter error, {EXIT_INTERRUPTED} interrupted
-example: {PROG} --sandbox position-tiers --inst-type SWAP --td-mode cross --inst-family BTC-USDT
+examples:
+  {PROG} account --help                  the commands of a group
+  {PROG} --sandbox market-data ticker --inst-id BTC-USDT
+  {PROG} --sandbox position-tiers --inst-type SWAP --td-mode cross --inst-family BTC-USDT
 """
 
 
@@ -163,15 +108,14 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
-    """The options every command takes; ``suppress`` leaves them unset when not given, so that
-    a subcommand's copy does not overwrite what was given before the subcommand."""
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Add the options every command takes; ``suppress`` leaves them unset when not given, so
+    that a command's copy does not overwrite what was given before the command."""
 
     def default(value: object) -> object:
         return argparse.SUPPRESS if suppress else value
 
-    parent = argparse.ArgumentParser(add_help=False)
-    group = parent.add_argument_group("global options (before or after the command)")
+    group = parser.add_argument_group("global options (before or after the command)")
     group.add_argument(
         "--sandbox",
         action="store_true",
@@ -228,41 +172,176 @@ def _global_options(*, suppress: bool) -> argparse.ArgumentParser:
         default=default(False),
         help="log requests and answers (secrets redacted) and show tracebacks",
     )
-    return parent
+    group.add_argument(
+        "--columns",
+        metavar="NAMES",
+        type=_names,
+        default=default(None),
+        help="the table's columns, comma-separated, in this order (default: the columns with a "
+        "value in some row, as many as fit the terminal)",
+    )
+    group.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        default=default(False),
+        help="send a POST without showing it and asking first",
+    )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``okx-v5``, with one subparser per ``COMMANDS`` item."""
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r} names no column")
+    return names
+
+
+Subcommands = argparse._SubParsersAction  # argparse's type of what add_subparsers returns
+
+
+def build_parser(groups: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """Return the argument parser of ``okx-v5``: a subparser per group, with one per command of
+    the group (see ``okx_v5.commands.commands``), and one per legacy top-level command.
+
+    ``groups`` limits the commands built to those of the groups named; any other group then
+    takes whatever follows it, unparsed. (Building all 281 command parsers takes longer than
+    running a command: ``main`` builds only the group it is given.)
+    """
+    members: dict[str, list[Command]] = {}
+    for command in commands():
+        members.setdefault(command.group, []).append(command)
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Query the OKX V5 REST API; print an aligned table or the raw JSON.",
+        description="Query the OKX V5 REST API; print an aligned table or the raw JSON.\n"
+        f"Every SDK method is a command: {PROG} GROUP COMMAND [options].",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        parents=[_global_options(suppress=False)],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for command in COMMANDS:
-        sub = commands.add_parser(
-            command.name,
-            help=command.help,
-            description=command.help[0].upper() + command.help[1:] + ".",
-            parents=[_global_options(suppress=True)],
-        )
-        options = sub.add_argument_group("command options (the SDK validates them)")
-        for option in command.options:
-            options.add_argument(
-                option.flag, dest=option.keyword, metavar=option.metavar, help=option.help
-            )
-        sub.set_defaults(command=command)
+    _add_global_options(parser, suppress=False)
+    top = parser.add_subparsers(
+        title=f"groups ({PROG} GROUP --help lists the commands of one)",
+        dest="group",
+        metavar="GROUP",
+        required=True,
+    )
+    for group, commands_of_group in sorted(members.items()):
+        built = groups is None or group in groups
+        _add_group(top, group, commands_of_group, built=built)
+    for name, (group, command_name) in LEGACY.items():
+        legacy = next(c for c in members[group] if c.name == command_name)
+        _add_command(top, name, legacy, legacy=True)
     return parser
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse ``argv`` in two steps: find the group without building any group's commands,
+    then parse with the parser of that group's commands."""
+    first = build_parser(groups=())
+    group = first.parse_known_args(argv)[0].group
+    parser = first if group in LEGACY else build_parser(groups=(group,))
+    return parser.parse_args(argv)
+
+
+def _count_of(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _add_group(
+    top: Subcommands[Any], group: str, members: Sequence[Command], *, built: bool
+) -> None:
+    api = members[0].api
+    posts = sum(command.sends for command in members)
+    summary = f"{api.__module__.replace('okx_v5', 'okx')}, {api.__name__}: " + _count_of(
+        len(members), "command"
+    )
+    summary += f", {posts} POST" if posts else ""
+    if not built:
+        stub = top.add_parser(group, help=summary, add_help=False)
+        stub.add_argument("unparsed", nargs=argparse.REMAINDER)
+        return
+    sub = top.add_parser(
+        group,
+        help=summary,
+        description=f"python-okx's {summary}."
+        + (" A POST command shows what it will send and asks first." if posts else ""),
+        usage="%(prog)s COMMAND [options]",
+    )
+    inner = sub.add_subparsers(
+        title="commands", metavar="COMMAND", required=True, prog=f"{PROG} {group}"
+    )
+    for command in sorted(members, key=lambda command: command.name):
+        _add_command(inner, command.name, command)
+
+
+def _add_command(
+    parent: Subcommands[Any],
+    name: str,
+    command: Command,
+    *,
+    legacy: bool = False,
+) -> None:
+    summary = command.endpoint.summary + (" [POST]" if command.sends else "")
+    sub = parent.add_parser(
+        name,
+        help=f"{summary} (the same as {command.title})" if legacy else summary,
+        description=_description(command, legacy=legacy),
+        usage="%(prog)s [options]",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    options = sub.add_argument_group("command options (the SDK validates them)")
+    for option in command.options:
+        options.add_argument(
+            option.flag,
+            dest=option.dest,
+            metavar=option.metavar,
+            type=option.value,
+            help=option.help or None,
+        )
+    _add_global_options(sub, suppress=True)
+    sub.set_defaults(command=command, title=name if legacy else command.title)
+
+
+_ACCESS: dict[object, str] = {
+    True: "Signed: needs an API key.",
+    False: "Public: no API key needed.",
+    "if_key": "Signed when an API key is set (OKX's documentation does not say).",
+}
+
+
+def _description(command: Command, *, legacy: bool) -> str:
+    """What ``okx-v5 ... COMMAND --help`` says above the options, from the declaration."""
+    endpoint = command.endpoint
+    limits = "".join(f" At most {limit.describe()}." for limit in endpoint.limits)
+    paragraphs = [
+        f"{endpoint.summary}: {command.method}, {endpoint.method} {endpoint.path}.",
+        _ACCESS[endpoint.signed] + limits,
+        *(_requirement(rule.names, rule.when) for rule in endpoint.requires),
+    ]
+    if command.sends:
+        paragraphs.append("Shows what it will send and asks first; --yes sends without asking.")
+    if legacy:
+        paragraphs.append(f"The same as {PROG} {command.title}.")
+    if endpoint.docs_url:
+        paragraphs.append(f"OKX's documentation: {endpoint.docs_url}")
+    return "\n".join(
+        textwrap.fill(text, 98, break_long_words=False, break_on_hyphens=False)
+        for text in paragraphs
+    )
+
+
+def _requirement(names: Sequence[str], when: tuple[str, frozenset[str]] | None) -> str:
+    condition = ""
+    if when is not None:
+        param, values = when
+        condition = f" when --{kebab(param)} is {' or '.join(sorted(values))}"
+    return f"Needs {' or '.join('--' + kebab(name) for name in names)}{condition}."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``okx-v5`` with ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(argv)
     except SystemExit as done:  # --help, --version, or a usage error already printed
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     try:
@@ -279,27 +358,86 @@ def main(argv: Sequence[str] | None = None) -> int:
     return exit_code
 
 
+class _Declined(Exception):
+    """The answer at the prompt was not yes: nothing was sent (exit code 1)."""
+
+
 def _run(command: Command, args: argparse.Namespace) -> int:
     # For the message when there is no answer.
     domain: str = ""
     timeout: Timeout = DEFAULT_TIMEOUT
     try:
+        given = command.arguments(args)
+        if args.columns and not args.json:
+            _columns(args.columns, command.endpoint.model, [])  # a typo is caught before sending
         with _settings(command, args) as settings, command.api(**settings) as client:
             domain, timeout = client.domain, client.timeout
-            result = command.call(client, args)
-            if args.json:
-                print(json.dumps(result, indent=2))
-            if not result.ok:
-                return _fail(args, _okx_error(result), EXIT_FAILURE)
-            if not args.json:
-                print(render_table(result.data, command.endpoint.model))
+            if command.sends and not args.yes:
+                _confirm(args, command, client, given)
+            return _show(args, command.call(client, given))
+    except _Declined:
+        return _fail(args, "nothing sent: not confirmed", EXIT_FAILURE)
     except (_UsageError, OkxParamsException) as problem:
         return _fail(args, str(problem), EXIT_USAGE)
     except OkxRequestException as failure:
         return _fail(args, _network_error(failure, domain, timeout), EXIT_FAILURE)
     except OkxException as failure:
         return _fail(args, str(failure), EXIT_FAILURE)
+
+
+def _confirm(
+    args: argparse.Namespace, command: Command, client: OkxClient, given: dict[str, object]
+) -> None:
+    """Show what a POST will send and ask; raise ``_Declined`` unless the answer is yes."""
+    body = json.loads(json_body(command.payload(given)))  # checked first: a bad value is exit 2
+    endpoint = command.endpoint
+    if not sys.stdin.isatty():
+        raise _UsageError(
+            f"{args.title} sends {endpoint.method} {endpoint.path} and there is no terminal to "
+            "ask on: pass --yes to send it"
+        )
+    where = "production" if client.flag == consts.LIVE_TRADING else "demo trading"
+    print(f"{endpoint.method} {client.domain}{endpoint.path} ({where})", file=sys.stderr)
+    print(json.dumps(body, indent=2), file=sys.stderr)
+    print("Send it? [y/N] ", end="", file=sys.stderr, flush=True)
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise _Declined
+
+
+def _show(args: argparse.Namespace, result: OkxResponse[Any]) -> int:
+    """Print the answer (a table, or OKX's JSON) and return the exit code."""
+    if args.json:
+        print(json.dumps(result, indent=2))
+    if not result.ok:
+        return _fail(args, _okx_error(result), EXIT_FAILURE)
+    if not args.json:
+        items = result.data
+        columns = _columns(args.columns, result.model, items)
+        width = shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+        print(render_table(items, result.model, columns=columns, width=width))
     return EXIT_OK
+
+
+def _columns(
+    wanted: Sequence[str] | None, model: type | None, items: Sequence[object]
+) -> list[str] | None:
+    """The table's columns named by ``--columns``, in any spelling of a name (``inst_id``,
+    ``instId``, ``inst-id``). A typed table knows its columns: an unknown name is a usage
+    error. An untyped one has the keys OKX sent: an unknown name is an empty column."""
+    if not wanted:
+        return None
+    known = {kebab(name): name for name in display.columns(model, items)}
+    unknown = [name for name in wanted if kebab(name) not in known]
+    if unknown and _is_model(model):
+        raise _UsageError(
+            f"no column {', '.join(map(repr, unknown))} in this table; its columns are "
+            + ", ".join(known.values())
+        )
+    return [known.get(kebab(name), name) for name in wanted]
+
+
+def _is_model(model: type | None) -> bool:
+    return model is not None and attrs.has(model)
 
 
 @contextlib.contextmanager
@@ -313,7 +451,8 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
     if not args.sandbox:
         flag = consts.LIVE_TRADING if args.live else consts.DEMO_TRADING
         domain = args.domain if args.domain is not None else consts.API_URL
-        credentials = _credentials(command) if command.endpoint.signed else {}
+        signed = command.endpoint.signed
+        credentials = _credentials(args.title, signed) if signed else {}
         yield {**common, **credentials, "flag": flag, "domain": domain}
         return
     if args.live:
@@ -333,13 +472,17 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
         }
 
 
-def _credentials(command: Command) -> dict[str, str]:
+def _credentials(title: str, signed: object) -> dict[str, str]:
+    """The key from the environment; an endpoint signed only "if_key" goes without one when
+    none of the variables is set."""
     values = [os.environ.get(name, "").strip() for name in CREDENTIAL_VARIABLES]
     missing = [name for name, value in zip(CREDENTIAL_VARIABLES, values, strict=True) if not value]
+    if missing and signed == "if_key" and len(missing) == len(values):
+        return {}
     if missing:
         unset = f" ({', '.join(missing)} not set)" if len(missing) < len(values) else ""
         raise _UsageError(
-            f"{command.name} needs an API key: set {', '.join(CREDENTIAL_VARIABLES[:-1])} and "
+            f"{title} needs an API key: set {', '.join(CREDENTIAL_VARIABLES[:-1])} and "
             f"{CREDENTIAL_VARIABLES[-1]}{unset}, or use --sandbox"
         )
     key, secret, passphrase = values

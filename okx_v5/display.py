@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
+from typing import cast
 
 import attrs
 
@@ -102,14 +103,26 @@ def _caption(
 
 def plain(value: object) -> str:
     """Return a typed value as text, numbers as OKX writes them (``0.00000001``, never ``1E-8``);
-    a nested list says how many items it holds."""
+    a nested list says how many items it holds, a nested object how many fields have a value."""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, dict) or attrs.has(type(value)):
+        return _fields(value)
     if isinstance(value, list) and value and not isinstance(value[0], str):
         return f"[{len(value)} item{'s' if len(value) != 1 else ''}]"
     if isinstance(value, list):
         return ",".join(value)
     return str(value)
+
+
+def _fields(value: object) -> str:
+    """``{2 fields}``: a nested object (a dict or an attrs object) by how many fields it fills."""
+    if isinstance(value, dict):
+        values = list(value.values())
+    else:
+        values = list(attrs.astuple(cast("attrs.AttrsInstance", value), recurse=False))
+    filled = sum(item not in (None, "", []) for item in values)
+    return f"{{{filled} field{'s' if filled != 1 else ''}}}"
 
 
 def _cell(value: object) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import io
 import json
 import logging
 import os
@@ -22,10 +23,11 @@ from decimal import Decimal
 import attrs
 import pytest
 
-from okx_v5 import PublicAPI, cli, okxclient
+from okx_v5 import PublicAPI, cli, endpoints, okxclient
 from okx_v5.exceptions import OkxTimeoutException
+from okx_v5.params import Choice, Param, json_body
 from okx_v5.retry import RetryPolicy
-from okx_v5.testing import FakeOKX
+from okx_v5.testing import Answer, FakeOKX
 
 TIERS = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
 BTC_TIERS = [*TIERS, "--inst-family", "BTC-USDT"]
@@ -424,17 +426,548 @@ def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
     assert done.value.code == 0
 
 
-# -- the declarations ------------------------------------------------------------------------
+# -- the commands, derived from the declarations ---------------------------------------------
+
+COMMANDS = cli.commands()
+GETS = [command for command in COMMANDS if not command.sends]
+POSTS = [command for command in COMMANDS if command.sends]
+GLOBAL_FLAGS = {
+    flag for action in cli.build_parser(groups=())._actions for flag in action.option_strings
+}
+OK_NO_ROWS = {"code": "0", "msg": "", "data": []}
+TICKER = {
+    "instType": "SWAP",
+    "instId": "BTC-USD-SWAP",
+    "last": "9999.99",
+    "lastSz": "0.1",
+    "askPx": "9999.99",
+    "askSz": "11",
+    "bidPx": "8888.88",
+    "bidSz": "5",
+    "open24h": "9000",
+    "high24h": "10000",
+    "low24h": "8888.88",
+    "volCcy24h": "2222",
+    "vol24h": "2222",
+    "sodUtc0": "2222",
+    "sodUtc8": "2222",
+    "ts": "1597026383085",
+}
+ORDER_PLACED = {"code": "0", "msg": "", "data": [{"ordId": "312269865356374016", "sCode": "0"}]}
+PLACE_ORDER = [
+    "trade",
+    "place-order",
+    "--inst-id",
+    "BTC-USDT",
+    "--td-mode",
+    "cash",
+    "--side",
+    "buy",
+    "--ord-type",
+    "limit",
+    "--sz",
+    "0.01",
+    "--px",
+    "20000",
+]
 
 
-@pytest.mark.parametrize("command", cli.COMMANDS, ids=lambda command: command.name)
-def test_each_command_has_an_option_for_every_method_parameter(command: cli.Command) -> None:
+def command(title: str) -> cli.Command:
+    return next(command for command in COMMANDS if command.title == title)
+
+
+def title_of(command: cli.Command) -> str:
+    return command.title
+
+
+def enough_options(command: cli.Command) -> list[str]:
+    """Options that pass the SDK's checks: every required argument, the whole-body argument,
+    and the first name of each "one of" rule, with a value its rule accepts."""
+    params = {param.arg: param for param in command.endpoint.params}
+    one_of = {rule.names[0] for rule in command.endpoint.requires}
+    argv: list[str] = []
+    for option in command.options:
+        param = params.get(option.arg)
+        wanted = option.needed or option.arg == command.endpoint.body_arg
+        if param is not None and (param.required or param.key in one_of):
+            wanted = True
+        if wanted:
+            argv += [option.flag, sample(option, param)]
+    return argv
+
+
+def sample(option: cli.Option, param: Param | None) -> str:
+    if option.kind == "json":
+        return '[{"instId": "BTC-USDT"}]'
+    if param is not None and isinstance(param.rule, Choice):
+        return param.rule.values[0]
+    return "BTC-USDT"
+
+
+class Terminal(io.StringIO):
+    """Standard input typed at a terminal: the answers given to a prompt."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture(autouse=True)
+def terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables fit 100 columns, whatever terminal runs the tests."""
+    monkeypatch.setenv("COLUMNS", "100")
+
+
+@pytest.fixture
+def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+
+
+@pytest.fixture
+def demo_key(fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``fake_okx``'s demo key in the ``OKX_*`` variables."""
+    monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
+    monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
+    monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
+
+
+def test_every_endpoint_has_a_command() -> None:
+    assert len(COMMANDS) == len(endpoints.every()) == 279
+    assert len({command.title for command in COMMANDS}) == 279
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=title_of)
+def test_each_command_has_an_option_for_every_method_argument_in_order(
+    command: cli.Command,
+) -> None:
     method = getattr(command.api, command.endpoint.name)
-    parameters = set(inspect.signature(method).parameters) - {"self", "validate"}
-    assert {option.keyword for option in command.options} == parameters
-    assert {param.arg for param in command.endpoint.params} == parameters
+    arguments = [name for name in inspect.signature(method).parameters if name != "self"]
+    assert [option.arg for option in command.options] == arguments[:-1]  # not validate
+    declared = {param.arg for param in command.endpoint.params} | {command.endpoint.body_arg}
+    assert declared - {""} <= set(arguments)
 
 
-def test_option_keywords_are_okx_camel_case() -> None:
-    assert cli.Option("--inst-family", "", "X").keyword == "instFamily"
-    assert cli.Option("--uly", "", "X").keyword == "uly"
+@pytest.mark.parametrize("command", COMMANDS, ids=title_of)
+def test_option_flags_are_distinct_and_apart_from_the_global_options(
+    command: cli.Command,
+) -> None:
+    flags = [option.flag for option in command.options]
+    assert len(set(flags)) == len(flags)
+    assert not GLOBAL_FLAGS & set(flags)
+
+
+def test_groups_are_the_declaration_modules_in_kebab_case() -> None:
+    groups = {command.group for command in COMMANDS}
+    assert len(groups) == 22
+    assert {"account", "market-data", "public-data", "finance-savings", "fdbroker"} <= groups
+
+
+def test_same_named_methods_of_two_modules_are_two_commands() -> None:
+    assert command("market-data ticker").method == "MarketAPI.get_ticker"
+    assert command("spread-trading ticker").method == "SpreadTradingAPI.get_ticker"
+    assert command("account instruments").method == "AccountAPI.get_instruments"
+    assert command("public-data instruments").method == "PublicAPI.get_instruments"
+
+
+def test_command_names_drop_get_and_split_camel_case() -> None:
+    assert command("sub-account sub-account-transfer").method == "SubAccountAPI.subAccount_transfer"
+    assert command("public-data option-tick-bands").method == "PublicAPI.get_option_tickBands"
+    assert command("trade place-order").method == "TradeAPI.place_order"
+
+
+def test_python_okx_odd_argument_names_get_the_okx_parameter_as_flag() -> None:
+    def flag(title: str, arg: str) -> str:
+        return next(option.flag for option in command(title).options if option.arg == arg)
+
+    assert flag("account instruments", "ugly") == "--uly"
+    assert flag("funding funds-transfer", "from_") == "--from"
+    assert flag("sub-account sub-account-transfer", "froms") == "--from"
+    assert flag("trade place-multiple-orders", "orders_data") == "--orders-data"
+    assert flag("account leverage", "mgnMode") == "--mgn-mode"
+
+
+def test_legacy_commands_keep_their_names_and_options() -> None:
+    def flags(name: str) -> set[str]:
+        group, title = cli.LEGACY[name]
+        return {option.flag for option in command(f"{group} {title}").options}
+
+    assert flags("leverage") == {"--mgn-mode", "--inst-id", "--ccy"}
+    assert flags("position-tiers") == {
+        "--inst-type",
+        "--td-mode",
+        "--inst-family",
+        "--uly",
+        "--inst-id",
+        "--ccy",
+        "--tier",
+    }
+
+
+def test_option_help_says_required_choices_id_limits_and_json() -> None:
+    helps = {option.flag: option.help for option in command("trade place-order").options}
+    assert helps["--td-mode"] == "required; one of cross, isolated, cash, spot_isolated"
+    assert helps["--attach-algo-ords"] == "JSON: an array of objects"
+    assert helps["--reduce-only"] == "true or false"
+    leverage = {option.flag: option.help for option in command("account leverage").options}
+    assert leverage["--inst-id"] == "up to 20, comma-separated"
+    uly = next(o for o in command("account instruments").options if o.flag == "--uly")
+    assert uly.help == "python-okx's ugly"
+
+
+def test_help_imports_the_declarations_but_no_model() -> None:
+    code = (
+        "import sys, contextlib, io\n"
+        "from okx_v5 import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert cli.main(['--help']) == 0\n"
+        "print(sorted(name for name in sys.modules if name.startswith('okx_v5.')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=30
+    )
+    loaded = json.loads(done.stdout.replace("'", '"'))
+    assert "okx_v5.endpoints.trade" in loaded
+    assert [name for name in loaded if name.startswith("okx_v5.models.")] == []
+
+
+def test_help_lists_the_groups_and_the_legacy_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "okx.MarketData, MarketAPI: 20 commands" in out
+    assert "okx.Trade, TradeAPI: 28 commands, 13 POST" in out
+    assert "position-tiers" in out
+    assert "leverage" in out
+
+
+def test_group_help_lists_its_commands_and_marks_posts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["trade", "--help"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split() == ["place-order", "Place", "order", "[POST]"] for line in lines)
+    assert any(line.split() == ["order-list", "Order", "List"] for line in lines)
+
+
+def test_command_help_says_endpoint_access_limit_and_rules(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["public-data", "position-tiers", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "PublicAPI.get_position_tiers, GET /api/v5/public/position-tiers." in out
+    assert "Public: no API key needed. At most 10 requests / 2 s per IP." in out
+    assert "Needs --uly or --inst-family when --inst-type is FUTURES or OPTION or SWAP." in out
+
+
+def test_a_group_without_a_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["market-data"]) == 2
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+
+
+# -- the commands at work ----------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo_key")
+@pytest.mark.parametrize("command", GETS, ids=title_of)
+def test_every_get_command_calls_its_endpoint(
+    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body=OK_NO_ROWS), path=command.endpoint.path)
+    argv = ["--domain", fake_okx.url, command.group, command.name, *enough_options(command)]
+    assert cli.main(argv) == 0
+    assert capsys.readouterr().out == "no rows\n"
+    (request,) = fake_okx.requests
+    assert (request.method, request.path.partition("?")[0]) == ("GET", command.endpoint.path)
+
+
+@pytest.mark.usefixtures("demo_key", "no_terminal")
+@pytest.mark.parametrize("command", POSTS, ids=title_of)
+def test_every_post_command_without_yes_and_terminal_sends_nothing_and_exits_2(
+    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--domain", fake_okx.url, command.group, command.name, *enough_options(command)]
+    assert cli.main(argv) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        f"error: {command.title} sends POST {command.endpoint.path} and there is no terminal "
+        "to ask on: pass --yes to send it"
+    )
+    assert fake_okx.requests == []
+
+
+@pytest.mark.usefixtures("demo_key")
+@pytest.mark.parametrize("command", POSTS, ids=title_of)
+def test_every_post_command_with_yes_sends_its_body(
+    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body=OK_NO_ROWS), path=command.endpoint.path)
+    argv = [command.group, command.name, *enough_options(command), "--domain", fake_okx.url]
+    assert cli.main([*argv, "--yes"]) == 0
+    assert capsys.readouterr().out == "no rows\n"
+    (request,) = fake_okx.requests
+    assert (request.method, request.path) == ("POST", command.endpoint.path)
+    given = parsed(*argv)
+    assert json.loads(request.body) == json.loads(json_body(command.payload(given)))
+
+
+def test_sandbox_answers_the_group_form_of_the_legacy_commands(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["--sandbox", "public-data", *BTC_TIERS, "--tier", "3"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["BTC-USDT", "BTC-USDT", "3"]
+    assert cli.main(["--sandbox", "account", *LEVERAGE]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 rows"
+
+
+def test_sandbox_answers_the_server_time(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--sandbox", "public-data", "system-time"]) == 0
+    header, value, footer = capsys.readouterr().out.splitlines()
+    assert (header.strip(), value.strip().isdigit(), footer) == ("ts", True, "1 row")
+
+
+def test_sandbox_ticker_reaches_the_simulated_exchange(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["--sandbox", "market-data", "ticker", "--inst-id", "BTC-USDT"])
+    out, err = capsys.readouterr()
+    assert (code, out.splitlines()[-1].split(";")[0], err) == (0, "1 row", "")
+
+
+def test_missing_credentials_of_a_group_command_name_it(
+    capsys: pytest.CaptureFixture[str], no_credentials: None
+) -> None:
+    assert cli.main(["account", "account-balance"]) == 2
+    assert one_error_line(capsys.readouterr().err).startswith(
+        "error: account account-balance needs an API key"
+    )
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_an_if_key_command_without_a_key_is_sent_unsigned(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body=OK_NO_ROWS))
+    assert command("account bill-type").endpoint.signed == "if_key"
+    assert cli.main(["--domain", fake_okx.url, "account", "bill-type"]) == 0
+    assert fake_okx.requests[0].header("OK-ACCESS-KEY") is None
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_an_if_key_command_with_a_key_is_signed(fake_okx: FakeOKX) -> None:
+    fake_okx.script(Answer(body=OK_NO_ROWS))
+    assert cli.main(["--domain", fake_okx.url, "account", "bill-type"]) == 0
+    assert fake_okx.requests[0].header("OK-ACCESS-KEY") == FakeOKX.DEMO_KEY
+
+
+def test_an_untyped_answer_is_a_table_of_its_keys(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert command("spread-trading ticker").endpoint.model is None
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [{"sprdId": "X", "last": "1"}]}))
+    assert cli.main(["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["sprdId  last", "X       1", "1 row"]
+
+
+def test_a_wide_table_is_cut_to_the_terminal_and_names_the_columns_left_out(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(map(len, lines[:-1])) <= 100
+    assert lines[0].split()[:3] == ["inst_type", "inst_id", "last"]
+    assert lines[-1].startswith("1 row; not shown (see --columns): ")
+    assert lines[-1].endswith(", ts")
+
+
+def test_the_table_fits_a_narrower_terminal(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "30")
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["inst_type", "inst_id"]
+
+
+def test_columns_picks_and_orders_the_columns_in_any_spelling(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "ts,instId,bid-px"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "           ts  inst_id        bid_px",
+        "1597026383085  BTC-USD-SWAP  8888.88",
+        "1 row",
+    ]
+
+
+def test_an_unknown_column_of_a_typed_table_exits_2_before_sending(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "last,price"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith("error: no column 'price' in this table; its columns are inst_type, ")
+    assert fake_okx.requests == []
+
+
+def test_an_unknown_column_of_an_untyped_table_is_empty(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [{"sprdId": "X", "last": "1"}]}))
+    argv = ["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]
+    assert cli.main([*argv, "--columns", "last,bidPx"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["last  bidPx", "1", "1 row"]
+
+
+def test_an_option_value_that_names_a_group_is_still_a_value(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [{"sprdId": "X"}]}))
+    argv = ["--columns", "status", "spread-trading", "ticker", "--sprd-id", "X"]
+    assert cli.main(["--domain", fake_okx.url, *argv]) == 0
+    assert capsys.readouterr().out.splitlines() == ["status", "", "1 row"]
+
+
+def test_the_full_parser_has_every_command() -> None:
+    args = cli.build_parser().parse_args(["finance-savings", "lending-history"])
+    assert args.command.method == "SavingsAPI.get_lending_history"
+
+
+def test_empty_columns_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--columns", ",", *BTC_TIERS]) == 2
+    assert "--columns: ',' names no column" in capsys.readouterr().err
+
+
+# -- option values ------------------------------------------------------------------------------
+
+
+def parsed(*argv: str) -> dict[str, object]:
+    args = cli.build_parser(groups=argv[:1]).parse_args(argv)
+    arguments: dict[str, object] = args.command.arguments(args)
+    return arguments
+
+
+def test_options_not_given_are_left_to_the_method_defaults() -> None:
+    assert parsed("trade", "cancel-order", "--inst-id", "X", "--ord-id", "1") == {
+        "instId": "X",
+        "ordId": "1",
+    }
+
+
+def test_required_method_arguments_not_given_are_passed_as_none() -> None:
+    assert parsed("account", "leverage", "--ccy", "BTC") == {"mgnMode": None, "ccy": "BTC"}
+
+
+def test_json_options_take_json() -> None:
+    given = parsed(*PLACE_ORDER, "--attach-algo-ords", '[{"tpTriggerPx": "25000"}]')
+    assert given["attachAlgoOrds"] == [{"tpTriggerPx": "25000"}]
+
+
+def test_a_json_option_that_is_not_json_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main([*PLACE_ORDER, "--attach-algo-ords", "[{", "--yes"]) == 2
+    assert "argument --attach-algo-ords: not JSON" in capsys.readouterr().err
+
+
+def test_list_options_split_on_commas_or_take_a_json_array() -> None:
+    assert parsed("trade", "easy-convert", "--from-ccy", "ADA,DOGE")["fromCcy"] == ["ADA", "DOGE"]
+    assert parsed("trade", "easy-convert", "--from-ccy", '["ADA"]')["fromCcy"] == ["ADA"]
+
+
+def test_boolean_options_take_true_or_false() -> None:
+    assert parsed(*PLACE_ORDER, "--reduce-only", "TRUE")["reduceOnly"] is True
+    assert parsed(*PLACE_ORDER, "--reduce-only", "false")["reduceOnly"] is False
+    assert parsed(*PLACE_ORDER, "--reduce-only", "yes")["reduceOnly"] == "yes"  # the SDK decides
+
+
+def test_undocumented_options_take_a_json_array_or_object_and_text_otherwise() -> None:
+    cancel = parsed("trade", "cancel-algo-order", "--params", '[{"algoId": "1"}]')
+    assert cancel["params"] == [{"algoId": "1"}]
+    fee_rates = ["account", "fee-rates", "--inst-type", "SPOT"]
+    assert parsed(*fee_rates, "--category", '{"a": 1}')["category"] == {"a": 1}
+    assert parsed(*fee_rates, "--category", "[1")["category"] == "[1"
+    assert parsed(*fee_rates, "--category", "1")["category"] == "1"
+
+
+# -- confirmation of a POST -------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_a_post_shows_what_it_sends_and_sends_on_yes(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    fake_okx.script(Answer(body=ORDER_PLACED))
+    assert cli.main(["--domain", fake_okx.url, *PLACE_ORDER]) == 0
+    out, err = capsys.readouterr()
+    where, shown = err.removesuffix("\nSend it? [y/N] ").split("\n", 1)
+    assert where == f"POST {fake_okx.url}/api/v5/trade/order (demo trading)"
+    body = json.loads(shown)
+    assert (body["instId"], body["px"], body["ccy"]) == ("BTC-USDT", "20000", "")
+    assert json.loads(fake_okx.requests[0].body) == body
+    assert out.splitlines()[0].split() == ["ord_id", "s_code"]
+
+
+@pytest.mark.usefixtures("demo_key")
+@pytest.mark.parametrize("answer", ["n\n", "\n", "", "send\n"])
+def test_a_post_not_confirmed_sends_nothing_and_exits_1(
+    answer: str,
+    fake_okx: FakeOKX,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(answer))
+    assert cli.main(["--domain", fake_okx.url, *PLACE_ORDER]) == 1
+    assert capsys.readouterr().err.endswith("error: nothing sent: not confirmed\n")
+    assert fake_okx.requests == []
+
+
+@pytest.mark.usefixtures("live_key")
+def test_the_prompt_says_production_with_live(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("no\n"))
+    assert cli.main(["--live", "--domain", fake_okx.url, *PLACE_ORDER]) == 1
+    assert capsys.readouterr().err.splitlines()[0].endswith("/api/v5/trade/order (production)")
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_a_post_with_a_bad_parameter_exits_2_before_asking(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
+    argv = ["--domain", fake_okx.url, *PLACE_ORDER, "--side", "hold"]
+    assert cli.main(argv) == 2
+    assert one_error_line(capsys.readouterr().err).startswith("error: place_order: side is 'hold'")
+    assert sys.stdin.read() == "y\n"  # never asked
+    assert fake_okx.requests == []
+
+
+@pytest.mark.usefixtures("demo_key", "no_terminal")
+def test_a_batch_takes_its_orders_as_json(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body=ORDER_PLACED))
+    orders = [
+        {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1"}
+    ]
+    argv = ["trade", "place-multiple-orders", "--orders-data", json.dumps(orders), "-y"]
+    assert cli.main(["--domain", fake_okx.url, *argv]) == 0
+    assert json.loads(fake_okx.requests[0].body) == orders
+
+
+def test_the_sandbox_asks_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert cli.main(["--sandbox", *PLACE_ORDER]) == 2
+    assert "pass --yes" in capsys.readouterr().err
+
+
+# -- display of nested values -------------------------------------------------------------------
+
+
+def test_a_nested_object_is_shown_by_how_many_fields_it_fills(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = {"sprdId": "X", "detail": {"a": "1", "b": ""}, "legs": [{"a": "1"}, {"a": "2"}]}
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [item]}))
+    assert cli.main(["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == ["X", "{1", "field}", "[2", "items]"]

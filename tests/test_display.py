@@ -201,3 +201,15 @@ def test_html_writes_small_numbers_as_okx_does(
     row = _parse(result._repr_html_()).rows[0]
     assert "0.00000001" in row
     assert "1E-8" not in row
+
+
+def test_plain_shows_a_nested_object_by_how_many_fields_it_fills() -> None:
+    from okx_v5.models.trade import OrderLinkedAlgoOrd
+
+    assert display.plain(OrderLinkedAlgoOrd(algo_id="1")) == "{1 field}"
+    assert display.plain({"a": "1", "b": "", "c": None, "d": "2"}) == "{2 fields}"
+    assert display.plain({}) == "{0 fields}"
+
+
+def test_plain_joins_a_list_of_strings_with_commas() -> None:
+    assert display.plain(["BTC-USDT", "ETH-USDT"]) == "BTC-USDT,ETH-USDT"

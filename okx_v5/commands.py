@@ -1,0 +1,242 @@
+"""The commands of ``okx-v5``, derived from the endpoint declarations: one per SDK method.
+
+Names are derived, never written by hand, so a python-okx user can guess them:
+
+- a **group** per python-okx module, named after its declarations module in kebab-case
+  (``okx_v5.endpoints.market_data`` is ``market-data``, ``Finance.Savings`` is
+  ``finance-savings``);
+- a **command** per method, named after it without a leading ``get_``, in kebab-case
+  (``MarketAPI.get_ticker`` is ``okx-v5 market-data ticker``, ``TradeAPI.place_order`` is
+  ``okx-v5 trade place-order``);
+- an **option** per argument of the method, named after the OKX parameter it sends, in
+  kebab-case (``instId`` is ``--inst-id``; python-okx's ``ugly``, ``from_`` and ``froms`` send
+  ``uly`` and ``from``: ``--uly``, ``--from``); an argument that is the whole body (``orders_data``)
+  keeps its own name (``--orders-data``).
+
+What an option accepts comes from the method's annotations: objects and lists of objects are
+JSON, lists of strings are comma-separated, booleans are ``true`` or ``false``. Its help comes
+from the declaration: required, the allowed values, how many IDs. ``commands`` imports
+every declaration and API class, never a model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import inspect
+import json
+import re
+from collections.abc import Mapping
+from importlib import import_module
+from types import ModuleType
+from typing import Any, Literal
+
+import attrs
+
+from . import endpoints, quirks
+from .endpoint import Endpoint
+from .okxclient import OkxClient
+from .params import Choice, IdList, Param
+from .response import OkxResponse
+
+__all__ = ["LEGACY", "Command", "Kind", "Option", "command_name", "commands", "flag_name"]
+
+Kind = Literal["text", "bool", "list", "json", "any"]
+"""How an option's text becomes the argument: as it is; ``true``/``false`` as a bool; a
+comma-separated list (or a JSON array); JSON; or, where nothing is documented, JSON when the
+text is a JSON array or object, and the text otherwise."""
+
+LEGACY: Mapping[str, tuple[str, str]] = {
+    "leverage": ("account", "leverage"),
+    "position-tiers": ("public-data", "position-tiers"),
+}
+"""The commands ``okx-v5`` had before the groups, kept at the top level under their names."""
+
+_BOOLEANS = {"true": True, "false": False}
+
+
+def kebab(name: str) -> str:
+    """``instFamily`` → ``inst-family``, ``from_`` → ``from``, ``VIP_loan`` → ``vip-loan``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower().strip("_").replace("_", "-")
+
+
+def group_name(module: ModuleType) -> str:
+    """The group of a declarations module: ``okx_v5.endpoints.market_data`` → ``market-data``."""
+    return kebab(module.__name__.rpartition(".")[2])
+
+
+def command_name(endpoint: Endpoint[Any]) -> str:
+    """The command of an endpoint: its method without ``get_``, ``get_ticker`` → ``ticker``."""
+    return kebab(endpoint.name.removeprefix("get_"))
+
+
+def flag_name(arg: str, param: Param | None) -> str:
+    """The option of a method argument: the kebab-case of the OKX key it sends, or of its own
+    name when it sends none (``instId`` → ``--inst-id``, ``ugly`` → ``--uly``)."""
+    return "--" + kebab(param.key if param is not None else arg)
+
+
+def _kind(annotation: object) -> Kind:
+    text = str(annotation)
+    if "Mapping[" in text:
+        return "json"
+    if text.startswith("Sequence[str]"):
+        return "list"
+    if text.startswith("bool"):
+        return "bool"
+    return "any" if text == "Any" else "text"
+
+
+def _rule_words(param: Param | None) -> list[str]:
+    if param is None:
+        return []
+    words = ["required"] if param.required else []
+    if isinstance(param.rule, Choice):
+        words.append("one of " + ", ".join(param.rule.values))
+    elif isinstance(param.rule, IdList):
+        words.append(f"up to {param.rule.max_items}, comma-separated")
+    return words
+
+
+_KIND_WORDS = {
+    "bool": "true or false",
+    "list": "comma-separated, or a JSON array",
+    "any": "",
+    "text": "",
+}
+
+
+def _kind_words(kind: Kind, annotation: object) -> str:
+    if kind == "json":
+        return "JSON: " + ("an array of objects" if "Sequence[" in str(annotation) else "an object")
+    return _KIND_WORDS[kind]
+
+
+@attrs.frozen
+class Option:
+    """One option of a command: ``flag`` passes the method's argument ``arg``."""
+
+    flag: str
+    arg: str
+    help: str = ""
+    kind: Kind = "text"
+    needed: bool = False
+    """The method has no default for it: when not given it is passed as ``None``."""
+
+    @classmethod
+    def of(cls, parameter: inspect.Parameter, param: Param | None, *, body: bool = False) -> Option:
+        """The option of one argument of a method: ``param`` is its declaration, if it sends
+        one; ``body`` says the argument is the whole body."""
+        kind = _kind(parameter.annotation)
+        words = ["the whole request body"] if body else []
+        words += _rule_words(param)
+        words += filter(None, [_kind_words(kind, parameter.annotation)])
+        flag = flag_name(parameter.name, param)
+        if flag != "--" + kebab(parameter.name):
+            words.append(f"python-okx's {parameter.name}")
+        return cls(
+            flag,
+            parameter.name,
+            "; ".join(words),
+            kind,
+            needed=parameter.default is inspect.Parameter.empty,
+        )
+
+    @property
+    def dest(self) -> str:
+        """Where argparse keeps the value (apart from the global options' names)."""
+        return "arg." + self.arg
+
+    @property
+    def metavar(self) -> str:
+        return "JSON" if self.kind == "json" else self.flag[2:].replace("-", "_").upper()
+
+    def value(self, text: str) -> object:
+        """The argument given as ``text`` on the command line (``argparse``'s ``type``)."""
+        if self.kind == "bool":
+            return _BOOLEANS.get(text.strip().lower(), text)
+        if self.kind == "list":
+            return _json(text) if text.lstrip().startswith("[") else text.split(",")
+        if self.kind == "json":
+            return _json(text)
+        if self.kind == "any" and text.lstrip()[:1] in ("[", "{"):
+            with contextlib.suppress(argparse.ArgumentTypeError):
+                return _json(text)
+        return text
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError as bad:
+        raise argparse.ArgumentTypeError(f"not JSON ({bad}): {text!r}") from None
+
+
+@attrs.frozen
+class Command:
+    """One subcommand: ``endpoint``, called as the method of the same name on ``api``."""
+
+    group: str
+    name: str
+    api: type[OkxClient]
+    endpoint: Endpoint[Any]
+    options: tuple[Option, ...]
+
+    @property
+    def title(self) -> str:
+        """What is typed after ``okx-v5``: ``account leverage``."""
+        return f"{self.group} {self.name}"
+
+    @property
+    def method(self) -> str:
+        """The Python method: ``AccountAPI.get_leverage``."""
+        return f"{self.api.__name__}.{self.endpoint.name}"
+
+    @property
+    def sends(self) -> bool:
+        """Whether the command changes something (a ``POST``): it asks before sending."""
+        return self.endpoint.method != "GET"
+
+    def arguments(self, args: argparse.Namespace) -> dict[str, object]:
+        """The method's keyword arguments given on the command line (and ``None`` for those
+        the method needs but the command line left out: the SDK then says what is missing)."""
+        given = ((option, getattr(args, option.dest, None)) for option in self.options)
+        return {option.arg: value for option, value in given if value is not None or option.needed}
+
+    def payload(self, given: Mapping[str, object]) -> Any:
+        """What the method sends for ``given`` (and its defaults), checked as the SDK checks it."""
+        arguments = inspect.signature(getattr(self.api, self.endpoint.name)).bind(None, **given)
+        arguments.apply_defaults()
+        return self.endpoint.payload(quirks.apply(self.endpoint.quirk, arguments.arguments))
+
+    def call(self, client: OkxClient, given: Mapping[str, object]) -> OkxResponse[Any]:
+        """Call the SDK method with the arguments ``given``."""
+        result: OkxResponse[Any] = getattr(client, self.endpoint.name)(**given)
+        return result
+
+
+def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...]:
+    params = {param.arg: param for param in endpoint.params}
+    signature = inspect.signature(getattr(api, endpoint.name))
+    return tuple(
+        Option.of(parameter, params.get(name), body=name == endpoint.body_arg)
+        for name, parameter in signature.parameters.items()
+        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and name != "self"
+    )
+
+
+def _group(module: ModuleType) -> list[Command]:
+    api: type[OkxClient] = getattr(import_module(f"okx_v5.{module.MODULE}"), module.API)
+    group = group_name(module)
+    return [
+        Command(group, command_name(value), api, value, _options(api, value))
+        for value in vars(module).values()
+        if isinstance(value, Endpoint)
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def commands() -> tuple[Command, ...]:
+    """Every command, group by group, in python-okx's method order (imported on first call)."""
+    return tuple(command for module in endpoints.groups() for command in _group(module))
