@@ -18,9 +18,11 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import shutil
 import sys
 import textwrap
+import time
 import traceback
 from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
@@ -29,7 +31,7 @@ from typing import Any
 import attrs
 
 from . import __version__, consts, display
-from .commands import LEGACY, Command, Option, commands, kebab
+from .commands import LEGACY, Command, Option, commands, flag_name, kebab
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -38,8 +40,9 @@ from .exceptions import (
     hint,
 )
 from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
-from .params import json_body
+from .params import UNKNOWN_VALUE_HINT, json_body
 from .response import OkxResponse
+from .settings import ENVIRONMENT, check_domain, check_flag
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
@@ -68,8 +71,14 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 """Interrupted with Ctrl-C."""
 
-CREDENTIAL_VARIABLES = ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE")
+CREDENTIAL_VARIABLES = tuple(
+    ENVIRONMENT[name] for name in ("api_key", "api_secret_key", "passphrase")
+)
 """The environment variables a signed command reads its API key, secret and passphrase from."""
+FLAG_VARIABLE = ENVIRONMENT["flag"]
+"""Read when neither ``--demo`` nor ``--live`` is given: ``0`` production, ``1`` demo trading."""
+DOMAIN_VARIABLE = ENVIRONMENT["domain"]
+"""Read when ``--domain`` is not given."""
 
 TABLE_WIDTH = 100
 """The width a table fits when the terminal's is not known (output to a pipe or a file)."""
@@ -79,6 +88,7 @@ _CLI_WORDS = {"flag='1'": "--demo", "flag='0'": "--live"}
 
 _EPILOG = f"""\
 credentials of signed commands: {", ".join(CREDENTIAL_VARIABLES)}
+environment when no --demo/--live or --domain is given: {FLAG_VARIABLE}, {DOMAIN_VARIABLE}
 exit codes: {EXIT_OK} ok, {EXIT_FAILURE} OKX error / bad answer / network / declined, \
 {EXIT_USAGE} usage or parameter error, {EXIT_INTERRUPTED} interrupted
 examples:
@@ -128,21 +138,22 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "--demo",
         dest="live",
         action="store_false",
-        default=default(False),
-        help="demo trading, flag '1' (the default)",
+        default=default(None),
+        help=f"demo trading, flag '1' (the default when {FLAG_VARIABLE} is not set)",
     )
     group.add_argument(
         "--live",
         dest="live",
         action="store_true",
-        default=default(False),
-        help="production, flag '0'; the last of --demo and --live wins",
+        default=default(None),
+        help=f"production, flag '0'; the last of --demo and --live wins over {FLAG_VARIABLE}",
     )
     group.add_argument(
         "--domain",
         metavar="URL",
         default=default(None),
-        help=f"base URL of the API (default {consts.API_URL})",
+        help=f"base URL of the API, without /api/v5 (default: {DOMAIN_VARIABLE}, else "
+        f"{consts.API_URL})",
     )
     group.add_argument(
         "--json",
@@ -155,8 +166,10 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         metavar="SECONDS",
         type=_seconds,
         default=default(None),
-        help="seconds to wait for the connection and for the answer (default "
-        f"{DEFAULT_TIMEOUT[0]:g} s to connect, {DEFAULT_TIMEOUT[1]:g} s for the answer)",
+        help="seconds each attempt waits for the connection and for the answer (default "
+        f"{DEFAULT_TIMEOUT[0]:g} s to connect, {DEFAULT_TIMEOUT[1]:g} s for the answer); a read "
+        "that gets no answer is tried again (see --max-retries), so a command can wait "
+        "several times this",
     )
     group.add_argument(
         "--max-retries",
@@ -351,10 +364,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # `okx-v5 ... | head`: stop quietly, and keep Python from failing to flush at exit.
+        # `okx-v5 ... | head -1`: the reader took what it wanted; stop quietly (exit 0), and
+        # keep Python from failing to flush at exit.
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
+        return EXIT_OK
     return exit_code
 
 
@@ -366,6 +380,7 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     # For the message when there is no answer.
     domain: str = ""
     timeout: Timeout = DEFAULT_TIMEOUT
+    started = time.monotonic()
     try:
         given = command.arguments(args)
         if args.columns and not args.json:
@@ -374,13 +389,17 @@ def _run(command: Command, args: argparse.Namespace) -> int:
             domain, timeout = client.domain, client.timeout
             if command.sends and not args.yes:
                 _confirm(args, command, client, given)
+            started = time.monotonic()
             return _show(args, command.call(client, given))
     except _Declined:
         return _fail(args, "nothing sent: not confirmed", EXIT_FAILURE)
-    except (_UsageError, OkxParamsException) as problem:
+    except _UsageError as problem:
         return _fail(args, str(problem), EXIT_USAGE)
+    except OkxParamsException as problem:
+        return _fail(args, _in_options(args.title, command, problem), EXIT_USAGE)
     except OkxRequestException as failure:
-        return _fail(args, _network_error(failure, domain, timeout), EXIT_FAILURE)
+        waited = time.monotonic() - started
+        return _fail(args, _network_error(failure, domain, timeout, waited), EXIT_FAILURE)
     except OkxException as failure:
         return _fail(args, str(failure), EXIT_FAILURE)
 
@@ -449,8 +468,8 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
     if args.max_retries is not None:
         common["max_retries"] = args.max_retries
     if not args.sandbox:
-        flag = consts.LIVE_TRADING if args.live else consts.DEMO_TRADING
-        domain = args.domain if args.domain is not None else consts.API_URL
+        flag = _flag(args.live)
+        domain = _domain(args.domain)
         signed = command.endpoint.signed
         credentials = _credentials(args.title, signed) if signed else {}
         yield {**common, **credentials, "flag": flag, "domain": domain}
@@ -470,6 +489,45 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
             "flag": consts.DEMO_TRADING,
             "domain": sandbox.url,
         }
+
+
+def _flag(live: bool | None) -> str:
+    """The flag of ``--demo``/``--live``, else of ``OKX_FLAG``, else demo trading."""
+    if live is not None:
+        return consts.LIVE_TRADING if live else consts.DEMO_TRADING
+    value = os.environ.get(FLAG_VARIABLE, "").strip()
+    try:
+        return check_flag(value) if value else consts.DEMO_TRADING
+    except OkxParamsException:
+        raise _UsageError(
+            f"{FLAG_VARIABLE} is {value!r}; allowed values are 0 (production) and 1 (demo "
+            "trading), or pass --live or --demo"
+        ) from None
+
+
+def _domain(given: str | None) -> str:
+    """The base URL of ``--domain``, else of ``OKX_DOMAIN``, else OKX's; checked here so that a
+    bad one is named where it came from."""
+    source, value = ("--domain", given) if given is not None else (DOMAIN_VARIABLE, None)
+    if value is None:
+        value = os.environ.get(DOMAIN_VARIABLE, "").strip() or consts.API_URL
+    try:
+        return check_domain(value)
+    except OkxParamsException as problem:
+        raise _UsageError(str(problem).replace("domain is", f"{source} is", 1)) from None
+
+
+def _in_options(title: str, command: Command, problem: OkxParamsException) -> str:
+    """The SDK's message about a parameter in the words of the command line: the command
+    instead of the method, the options instead of OKX's parameter names (``--inst-type``
+    instead of ``instType``), and no advice about arguments the command line has not."""
+    flags = {param.key: flag_name(param.arg, param) for param in command.endpoint.params}
+    flags.update({option.arg: option.flag for option in command.options})
+    text = str(problem).replace(UNKNOWN_VALUE_HINT, "")
+    if problem.method and text.startswith(problem.method + ": "):
+        text = f"{title}: " + text.removeprefix(problem.method + ": ")
+    words = re.compile(r"'[^']*'|\b(" + "|".join(map(re.escape, flags)) + r")\b")
+    return words.sub(lambda word: flags.get(word[1], word[0]) if word[1] else word[0], text)
 
 
 def _credentials(title: str, signed: object) -> dict[str, str]:
@@ -504,14 +562,18 @@ def _okx_error(result: OkxResponse[Any]) -> str:
     return f"OKX {result.code}{text}{advice}"
 
 
-def _network_error(failure: OkxRequestException, domain: str, timeout: Timeout) -> str:
+def _network_error(
+    failure: OkxRequestException, domain: str, timeout: Timeout, waited: float
+) -> str:
+    tries = f"after {failure.attempts} attempts in {waited:.1f} s" if failure.attempts > 1 else ""
     if isinstance(failure, OkxTimeoutException):
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         return (
-            f"no answer from {domain} in time ({connect:g} s to connect, {read:g} s to answer; "
-            "see --timeout)"
+            f"no answer from {domain} {tries or f'in {waited:.1f} s'} (each attempt waits "
+            f"{connect:g} s to connect, {read:g} s for the answer; see --timeout and "
+            "--max-retries)"
         )
-    return f"cannot reach {domain}: {_root_cause(failure)}"
+    return f"cannot reach {domain}{' ' + tries if tries else ''}: {_root_cause(failure)}"
 
 
 def _root_cause(failure: BaseException) -> str:

@@ -37,6 +37,7 @@ from .params import json_body, query_string, query_value
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
+    ENVIRONMENT,
     check_budget,
     check_credentials,
     check_domain,
@@ -169,12 +170,10 @@ class OkxClient:
         ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset) and ``OKX_DOMAIN`` (OKX's
         host when unset: point it at a ``FakeOKX`` to run a script offline); ``kwargs``
         override them."""
+        defaults = {"flag": consts.DEMO_TRADING, "domain": consts.API_URL}
         settings: dict[str, Any] = {
-            "api_key": os.environ.get("OKX_API_KEY", "-1"),
-            "api_secret_key": os.environ.get("OKX_API_SECRET", "-1"),
-            "passphrase": os.environ.get("OKX_PASSPHRASE", "-1"),
-            "flag": os.environ.get("OKX_FLAG", consts.DEMO_TRADING),
-            "domain": os.environ.get("OKX_DOMAIN") or consts.API_URL,
+            arg: os.environ.get(variable) or defaults.get(arg, "-1")
+            for arg, variable in ENVIRONMENT.items()
         }
         settings.update(kwargs)
         return cls(**settings)

@@ -83,6 +83,10 @@ def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+UNKNOWN_VALUE_HINT = " (validate=False sends a value okx_v5 does not know yet)"
+"""Ends the message about a value outside a ``Choice``: OKX may have added it since."""
+
+
 @attrs.frozen
 class Choice:
     """One of a closed set of values OKX lists; matched case-insensitively, sent in OKX's
@@ -91,11 +95,7 @@ class Choice:
     values: tuple[str, ...]
 
     def describe(self) -> str:
-        return (
-            "allowed values are "
-            + ", ".join(self.values)
-            + " (validate=False sends a value okx_v5 does not know yet)"
-        )
+        return "allowed values are " + ", ".join(self.values) + UNKNOWN_VALUE_HINT
 
     def __call__(self, value: object) -> str:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import requests
 
 __all__ = [
+    "ENVIRONMENT",
     "check_budget",
     "check_credentials",
     "check_domain",
@@ -39,11 +40,20 @@ __all__ = [
 ]
 
 _NO_KEY = ("", "-1", None)
+ENVIRONMENT = {
+    "api_key": "OKX_API_KEY",
+    "api_secret_key": "OKX_API_SECRET",
+    "passphrase": "OKX_PASSPHRASE",
+    "flag": "OKX_FLAG",
+    "domain": "OKX_DOMAIN",
+}
+"""The environment variable ``from_env()`` (and ``okx-v5``) reads for each client argument."""
 STORAGE_ENV = "OKX_RATE_LIMIT_STORAGE"
 """The environment variable read when a client is given no ``rate_limit_storage``."""
 _IN_PROCESS = ("", "memory://")
 _STORAGE_SCHEMES = ("redis", "rediss")
 _STORAGE_ALLOWED = "redis://[:password@]host[:port][/db] or rediss://..., or memory://"
+_API_PREFIX = "/api/v5"
 _FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
 
 
@@ -70,9 +80,22 @@ def check_flag(flag: object) -> str:
 
 
 def check_domain(domain: object) -> str:
-    """Return ``domain`` without a trailing slash if it is an http(s) base URL, or raise."""
-    if isinstance(domain, str) and _is_url(domain.strip().rstrip("/"), ("http", "https")):
-        return domain.strip().rstrip("/")
+    """Return ``domain`` without a trailing slash if it is an http(s) base URL, or raise.
+
+    A URL ending in ``/api/v5`` is refused with the URL to use: every path already starts
+    with it, so each request would go to ``/api/v5/api/v5/...`` and answer 404.
+    """
+    base = domain.strip().rstrip("/") if isinstance(domain, str) else ""
+    if base.endswith(_API_PREFIX) and _is_url(base, ("http", "https")):
+        raise OkxParamsException(
+            f"domain is {domain!r}; the base URL goes without {_API_PREFIX} (every path starts "
+            f"with it): use {base.removesuffix(_API_PREFIX)!r}",
+            param="domain",
+            value=domain,
+            allowed=f"http:// or https:// URL without {_API_PREFIX}",
+        )
+    if base and _is_url(base, ("http", "https")):
+        return base
     raise OkxParamsException(
         f"domain is {domain!r}; an http:// or https:// base URL is required",
         param="domain",

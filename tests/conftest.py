@@ -17,6 +17,7 @@ import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
 from okx_v5 import clock, consts, ratelimit
 from okx_v5.okxclient import OkxClient
+from okx_v5.settings import ENVIRONMENT, STORAGE_ENV
 from okx_v5.testing import FakeOKX
 
 # The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled
@@ -36,11 +37,13 @@ C = TypeVar("C", bound=OkxClient)
 
 @pytest.fixture(autouse=True)
 def fresh_shared_state(monkeypatch: pytest.MonkeyPatch) -> ratelimit.LimiterRegistry:
-    """Each test starts with empty rate-limit windows and unsynced clocks."""
+    """Each test starts with empty rate-limit windows, unsynced clocks and none of the
+    ``OKX_*`` variables a developer's shell may hold."""
     registry = ratelimit.LimiterRegistry()
     monkeypatch.setattr(ratelimit, "registry", registry)
     monkeypatch.setattr(ratelimit, "_shared", {})
-    monkeypatch.delenv("OKX_RATE_LIMIT_STORAGE", raising=False)
+    for name in (*ENVIRONMENT.values(), STORAGE_ENV):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(clock, "clocks", clock.ClockRegistry())
     return registry
 

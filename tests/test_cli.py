@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import re
 import runpy
 import shutil
 import socket
@@ -129,7 +130,7 @@ def test_parameter_error_exits_2_with_the_sdk_message_on_one_line() -> None:
     done = run("--sandbox", *TIERS)
     assert (done.returncode, done.stdout) == (2, "")
     assert one_error_line(done.stderr) == (
-        "error: get_position_tiers: one of uly, instFamily is required when instType is SWAP"
+        "error: position-tiers: one of --uly, --inst-family is required when --inst-type is SWAP"
     )
 
 
@@ -268,10 +269,20 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["--sandbox", "--live", *BTC_TIERS], "error: --sandbox has only a demo key"),
         (["--sandbox", *BTC_TIERS, "--domain", "http://x"], "error: --sandbox runs its own"),
-        (["--domain", "ftp://x", *BTC_TIERS], "error: domain is 'ftp://x'"),
+        (["--domain", "ftp://x", *BTC_TIERS], "error: --domain is 'ftp://x'"),
+        (
+            ["--domain", "https://www.okx.com/api/v5/", *BTC_TIERS],
+            "error: --domain is 'https://www.okx.com/api/v5/'; the base URL goes without /api/v5 "
+            "(every path starts with it): use 'https://www.okx.com'",
+        ),
         (
             ["--sandbox", *TIERS, "--td-mode", "cash", "--inst-family", "BTC-USDT"],
-            "error: get_position_tiers: tdMode is 'cash'",
+            "error: position-tiers: --td-mode is 'cash'; allowed values are cross, isolated",
+        ),
+        (
+            ["--sandbox", "public-data", "position-tiers", "--inst-type", "SPOT", "--td-mode", "x"],
+            "error: public-data position-tiers: --inst-type is 'SPOT'; allowed values are MARGIN, "
+            "SWAP, FUTURES, OPTION",
         ),
     ],
 )
@@ -279,7 +290,9 @@ def test_refused_command_lines_exit_2(
     argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(argv) == 2
-    assert one_error_line(capsys.readouterr().err).startswith(message)
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(message)
+    assert "validate=False" not in line  # the command line has no such argument
 
 
 @pytest.mark.usefixtures("no_credentials")
@@ -305,17 +318,20 @@ def test_partly_missing_credentials_are_named(
 def test_network_down(capsys: pytest.CaptureFixture[str]) -> None:
     domain = f"http://127.0.0.1:{closed_port()}"
     assert cli.main(["--domain", domain, *BTC_TIERS]) == 1
-    assert one_error_line(capsys.readouterr().err) == (
-        f"error: cannot reach {domain}: Connection refused"
-    )
+    line = one_error_line(capsys.readouterr().err)
+    assert re.fullmatch(
+        rf"error: cannot reach {re.escape(domain)} after 4 attempts in \d+\.\d s: "
+        "Connection refused",
+        line,
+    ), line
 
 
 def test_dropped_connection(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]) -> None:
     fake_okx.inject("drop", count=10)
     assert cli.main(["--domain", fake_okx.url, *BTC_TIERS]) == 1
-    assert one_error_line(capsys.readouterr().err) == (
-        f"error: cannot reach {fake_okx.url}: Remote end closed connection without response"
-    )
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: cannot reach {fake_okx.url} after 4 attempts in ")
+    assert line.endswith(" s: Remote end closed connection without response")
 
 
 def test_max_retries_is_passed_to_the_client(
@@ -336,17 +352,24 @@ def test_max_retries_must_be_a_whole_number(value: str, capsys: pytest.CaptureFi
 
 def test_timeout(fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]) -> None:
     fake_okx.inject("delay", count=10, seconds=2)
-    assert cli.main(["--timeout", "0.2", "--domain", fake_okx.url, *BTC_TIERS]) == 1
-    assert one_error_line(capsys.readouterr().err) == (
-        f"error: no answer from {fake_okx.url} in time (0.2 s to connect, 0.2 s to answer; "
-        "see --timeout)"
+    argv = ["--timeout", "0.2", "--max-retries", "1", "--domain", fake_okx.url, *BTC_TIERS]
+    assert cli.main(argv) == 1
+    line = one_error_line(capsys.readouterr().err)
+    waited = re.fullmatch(
+        rf"error: no answer from {re.escape(fake_okx.url)} after 2 attempts in (\d+\.\d) s "
+        r"\(each attempt waits 0\.2 s to connect, 0\.2 s for the answer; see --timeout and "
+        r"--max-retries\)",
+        line,
     )
+    assert waited, line
+    assert float(waited[1]) >= 0.4  # two attempts of 0.2 s each, and the pause between them
 
 
 def test_default_timeouts_are_named() -> None:
     failure = OkxTimeoutException("no answer")
-    assert cli._network_error(failure, "https://x", (5.0, 10.0)) == (
-        "no answer from https://x in time (5 s to connect, 10 s to answer; see --timeout)"
+    assert cli._network_error(failure, "https://x", (5.0, 10.0), 10.04) == (
+        "no answer from https://x in 10.0 s (each attempt waits 5 s to connect, 10 s for the "
+        "answer; see --timeout and --max-retries)"
     )
 
 
@@ -373,7 +396,7 @@ def test_debug_logs_and_shows_tracebacks(
     assert cli.main(["--debug", "--sandbox", *TIERS]) == 2
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
-    assert err.splitlines()[-1].startswith("error: get_position_tiers: one of")
+    assert err.splitlines()[-1].startswith("error: position-tiers: one of --uly")
 
 
 def test_interrupt_exits_130(
@@ -389,7 +412,7 @@ def test_interrupt_exits_130(
 
 def test_closed_pipe_stops_quietly() -> None:
     reader, writer = os.pipe()
-    os.close(reader)  # the reader is gone before anything is written, like `| head` done early
+    os.close(reader)  # the reader is gone before anything is written, like `| head -1` done
     try:
         done = subprocess.run(
             [sys.executable, "-m", "okx_v5", "--sandbox", *BTC_TIERS],
@@ -401,15 +424,15 @@ def test_closed_pipe_stops_quietly() -> None:
         )
     finally:
         os.close(writer)
-    assert (done.returncode, done.stderr) == (1, "")
+    assert (done.returncode, done.stderr) == (0, "")
 
 
-def test_broken_pipe_in_process_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_pipe_in_process_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
     def closed(*args: object) -> int:
         raise BrokenPipeError
 
     monkeypatch.setattr(cli, "_run", closed)
-    assert cli.main(["--sandbox", *BTC_TIERS]) == 1
+    assert cli.main(["--sandbox", *BTC_TIERS]) == 0
 
 
 def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -935,7 +958,8 @@ def test_a_post_with_a_bad_parameter_exits_2_before_asking(
     monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
     argv = ["--domain", fake_okx.url, *PLACE_ORDER, "--side", "hold"]
     assert cli.main(argv) == 2
-    assert one_error_line(capsys.readouterr().err).startswith("error: place_order: side is 'hold'")
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith("error: trade place-order: --side is 'hold'")
     assert sys.stdin.read() == "y\n"  # never asked
     assert fake_okx.requests == []
 
@@ -971,3 +995,48 @@ def test_a_nested_object_is_shown_by_how_many_fields_it_fills(
     fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [item]}))
     assert cli.main(["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]) == 0
     assert capsys.readouterr().out.splitlines()[1].split() == ["X", "{1", "field}", "[2", "items]"]
+
+
+# -- the environment: OKX_FLAG and OKX_DOMAIN, as from_env() reads them ------------------------
+
+
+def test_okx_flag_chooses_production_when_no_option_is_given(
+    fake_okx: FakeOKX, live_key: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OKX_FLAG", "0")
+    assert cli.main(["--domain", fake_okx.url, *LEVERAGE]) == 0
+    assert fake_okx.requests[-1].header("x-simulated-trading") == "0"
+    assert cli.main(["--demo", "--domain", fake_okx.url, *BTC_TIERS]) == 0  # the option wins
+    assert fake_okx.requests[-1].header("x-simulated-trading") == "1"
+
+
+def test_a_bad_okx_flag_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OKX_FLAG", "live")
+    assert cli.main(BTC_TIERS) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "error: OKX_FLAG is 'live'; allowed values are 0 (production) and 1 (demo trading), "
+        "or pass --live or --demo"
+    )
+
+
+def test_the_sandbox_ignores_okx_flag(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OKX_FLAG", "0")
+    assert cli.main(["--sandbox", *BTC_TIERS, "--tier", "1"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 row"
+
+
+def test_okx_domain_is_the_default_domain(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OKX_DOMAIN", fake_okx.url)
+    assert cli.main([*BTC_TIERS, "--tier", "1"]) == 0
+    assert len(fake_okx.requests) == 1
+    monkeypatch.setenv("OKX_DOMAIN", fake_okx.url + "/api/v5")
+    assert cli.main(BTC_TIERS) == 2
+    assert one_error_line(capsys.readouterr().err).startswith(
+        f"error: OKX_DOMAIN is '{fake_okx.url}/api/v5'; the base URL goes without /api/v5"
+    )

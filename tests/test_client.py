@@ -85,6 +85,21 @@ def test_domain_must_be_an_http_url(domain: object) -> None:
 
 
 @pytest.mark.parametrize(
+    ("domain", "use"),
+    [
+        ("https://www.okx.com/api/v5", "https://www.okx.com"),
+        ("https://www.okx.com/api/v5/", "https://www.okx.com"),
+        ("http://127.0.0.1:8080/okx/api/v5", "http://127.0.0.1:8080/okx"),
+    ],
+)
+def test_domain_with_the_api_prefix_is_refused_with_the_url_to_use(domain: str, use: str) -> None:
+    with pytest.raises(OkxParamsException, match="domain is") as raised:
+        PublicAPI(domain=domain)
+    assert str(raised.value).endswith(f"use {use!r}")
+    assert raised.value.param == "domain"
+
+
+@pytest.mark.parametrize(
     ("argument", "value", "named"),
     [
         ("timeout", 0, "timeout"),
@@ -206,11 +221,15 @@ def test_from_env_reads_the_four_variables(monkeypatch: pytest.MonkeyPatch) -> N
     assert (api.API_KEY, api.flag, api.timeout, api._has_credentials) == (KEY, "0", 3, True)
 
 
+@pytest.mark.parametrize("unset", ["deleted", ""])
 def test_from_env_without_variables_gives_a_demo_client_of_okx_without_key(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, unset: str
 ) -> None:
     for name in ("OKX_API_KEY", "OKX_API_SECRET", "OKX_PASSPHRASE", "OKX_FLAG", "OKX_DOMAIN"):
-        monkeypatch.delenv(name, raising=False)
+        if unset:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, "")  # set but empty counts as unset
     api = PublicAPI.from_env()
     assert (api.flag, api._has_credentials, api.domain) == ("1", False, "https://www.okx.com")
 
