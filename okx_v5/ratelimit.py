@@ -18,10 +18,11 @@ import time
 from collections import deque
 from collections.abc import Callable
 from importlib import import_module
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 __all__ = [
     "LONGEST_WAIT",
+    "KeyedLimiters",
     "Limiter",
     "LimiterRegistry",
     "RateLimiter",
@@ -30,6 +31,8 @@ __all__ = [
     "registry",
     "registry_for",
 ]
+
+_L = TypeVar("_L")
 
 
 def limit_name(path: str, requests: int, seconds: float) -> str:
@@ -120,8 +123,36 @@ class RateLimiter:
         return wait
 
 
-class LimiterRegistry:
-    """The shared limiters, one per (scope key, endpoint path); thread-safe.
+class KeyedLimiters(Generic[_L]):
+    """Limiters made on first use, one per (scope key, endpoint path), shared by every caller
+    with that key and path; thread-safe. Subclasses say how a limiter is made (``_make``)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._limiters: dict[tuple[str, str], _L] = {}
+
+    def get(self, scope_key: str, path: str, requests: int, seconds: float) -> _L:
+        """Return the limiter shared by every caller with this ``scope_key`` and ``path``."""
+        key = (scope_key, path)
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            with self._lock:
+                limiter = self._limiters.get(key)
+                if limiter is None:
+                    limiter = self._limiters[key] = self._make(scope_key, path, requests, seconds)
+        return limiter
+
+    def clear(self) -> None:
+        """Forget every limiter (new ones start with an empty window)."""
+        with self._lock:
+            self._limiters.clear()
+
+    def _make(self, scope_key: str, path: str, requests: int, seconds: float) -> _L:
+        raise NotImplementedError
+
+
+class LimiterRegistry(KeyedLimiters[RateLimiter]):
+    """The in-process limiters, one per (scope key, endpoint path); thread-safe.
 
     Args:
         clock: clock given to new limiters.
@@ -134,27 +165,12 @@ class LimiterRegistry:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
+        super().__init__()
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._limiters: dict[tuple[str, str], RateLimiter] = {}
 
-    def get(self, scope_key: str, path: str, requests: int, seconds: float) -> RateLimiter:
-        """Return the limiter shared by every caller with this ``scope_key`` and ``path``."""
-        key = (scope_key, path)
-        limiter = self._limiters.get(key)
-        if limiter is None:
-            with self._lock:
-                limiter = self._limiters.get(key)
-                if limiter is None:
-                    limiter = RateLimiter(requests, seconds, clock=self._clock, sleep=self._sleep)
-                    self._limiters[key] = limiter
-        return limiter
-
-    def clear(self) -> None:
-        """Forget every limiter (new ones start with an empty window)."""
-        with self._lock:
-            self._limiters.clear()
+    def _make(self, scope_key: str, path: str, requests: int, seconds: float) -> RateLimiter:
+        return RateLimiter(requests, seconds, clock=self._clock, sleep=self._sleep)
 
 
 registry = LimiterRegistry()

@@ -40,7 +40,7 @@ from pyrate_limiter import GCRA, Decision, Rate, RedisStateStore
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from .ratelimit import SAFETY_MARGIN, LimiterRegistry, RateLimiter
+from .ratelimit import SAFETY_MARGIN, KeyedLimiters, LimiterRegistry, RateLimiter
 from .settings import redact_url
 
 __all__ = ["KEY_PREFIX", "RETRY_INTERVAL", "TIMEOUT", "RedisLimiterRegistry", "SharedLimiter"]
@@ -230,7 +230,7 @@ class SharedLimiter:
         return f"SharedLimiter({self.key!r}, {self.requests} per {self.interval_ms} ms)"
 
 
-class RedisLimiterRegistry:
+class RedisLimiterRegistry(KeyedLimiters[SharedLimiter]):
     """The limiters shared through one Redis; one per scope key and endpoint path.
 
     Args:
@@ -249,30 +249,20 @@ class RedisLimiterRegistry:
         timeout: float = TIMEOUT,
         sleep: Callable[[float], object] = time.sleep,
     ) -> None:
+        super().__init__()
         self.storage = RedisStorage(url, retry_interval=retry_interval, timeout=timeout)
         self._sleep = sleep
         self._fallback = LimiterRegistry(sleep=sleep)
-        self._lock = threading.Lock()
-        self._limiters: dict[tuple[str, str], SharedLimiter] = {}
 
-    def get(self, scope_key: str, path: str, requests: int, seconds: float) -> SharedLimiter:
-        """Return the limiter shared by every caller with this ``scope_key`` and ``path``."""
-        key = (scope_key, path)
-        limiter = self._limiters.get(key)
-        if limiter is None:
-            with self._lock:
-                limiter = self._limiters.get(key)
-                if limiter is None:
-                    limiter = SharedLimiter(
-                        self.storage,
-                        redis_key(scope_key, path),
-                        requests,
-                        seconds,
-                        self._fallback.get(scope_key, path, requests, seconds),
-                        sleep=self._sleep,
-                    )
-                    self._limiters[key] = limiter
-        return limiter
+    def _make(self, scope_key: str, path: str, requests: int, seconds: float) -> SharedLimiter:
+        return SharedLimiter(
+            self.storage,
+            redis_key(scope_key, path),
+            requests,
+            seconds,
+            self._fallback.get(scope_key, path, requests, seconds),
+            sleep=self._sleep,
+        )
 
     def __repr__(self) -> str:
         return f"RedisLimiterRegistry({self.storage.display_url!r})"

@@ -98,6 +98,13 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
 
 
 @pytest.fixture
+def okx() -> Iterator[FakeOKX]:
+    """A FakeOKX of the test's own (``fake_okx`` is the plugin's, for users' tests)."""
+    with FakeOKX() as server:
+        yield server
+
+
+@pytest.fixture
 def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
     """Serve requests to OKX's host from a local FakeOKX; OKX_* hold its demo credentials."""
     with FakeOKX() as okx:

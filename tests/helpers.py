@@ -10,6 +10,9 @@ from typing import Any
 
 import requests
 
+from okx_v5 import AccountAPI, PublicAPI
+from okx_v5.testing import FakeOKX
+
 KEY = "a1b2c3d4-0000-1111-2222-333344445555"
 SECRET = "S3CR3T-22582BD0CFF14C41EDBF1AB98506286D"
 PASSPHRASE = "Pa55-phrase!"
@@ -105,3 +108,20 @@ def limiter_of(api: Any, endpoint: Any) -> Any:
     """The one limiter a call of ``endpoint`` (a single rule, no split) passes through."""
     ((limiter, _),) = api._limiters(endpoint, {})
     return limiter
+
+
+def tiers(api: PublicAPI) -> Any:
+    """BTC-USDT perpetual swap position tiers, in cross margin."""
+    return api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
+
+
+def leverage(api: AccountAPI) -> Any:
+    """The leverage of BTC-USDT-SWAP in cross margin."""
+    return api.get_leverage("cross", instId="BTC-USDT-SWAP")
+
+
+def account(url: str, **kwargs: Any) -> AccountAPI:
+    """An ``AccountAPI`` with ``FakeOKX``'s demo key, at ``url``."""
+    return AccountAPI(
+        FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", url, **kwargs
+    )

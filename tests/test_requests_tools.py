@@ -6,43 +6,23 @@ Every call goes through the client's ``Session.send``, so mocks, recorders, cach
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 import requests_cache
 import requests_mock
 import responses
 import vcr
 
-from okx_v5 import AccountAPI, PublicAPI
+from okx_v5 import PublicAPI
 from okx_v5.testing import FakeOKX
+
+from .helpers import account, leverage, tiers
 
 TIERS_PATH = "/api/v5/public/position-tiers"
 LEVERAGE_PATH = "/api/v5/account/leverage-info"
 MOCKED = {"code": "0", "msg": "", "data": [{"instId": "MOCKED", "tier": "1"}]}
-
-
-def tiers(api: PublicAPI) -> Any:
-    return api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
-
-
-def leverage(api: AccountAPI) -> Any:
-    return api.get_leverage("cross", instId="BTC-USDT-SWAP")
-
-
-def account(url: str, **kwargs: Any) -> AccountAPI:
-    return AccountAPI(
-        FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", url, **kwargs
-    )
-
-
-@pytest.fixture
-def okx() -> Iterator[FakeOKX]:
-    with FakeOKX() as server:
-        yield server
 
 
 def test_responses_answers_instead_of_the_server(okx: FakeOKX) -> None:

@@ -27,32 +27,12 @@ import responses
 import urllib3
 import zstandard
 
-from okx_v5 import AccountAPI, PublicAPI
+from okx_v5 import PublicAPI
 from okx_v5.exceptions import OkxRequestException, OkxResponseException, OkxTimeoutException
 from okx_v5.testing import Answer, FakeOKX
 from okx_v5.transport import OkxAdapter, origin
 
-from .helpers import TIERS_ANSWER, CannedAdapter
-
-
-def tiers(api: PublicAPI) -> Any:
-    return api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
-
-
-def leverage(api: AccountAPI) -> Any:
-    return api.get_leverage("cross", instId="BTC-USDT-SWAP")
-
-
-def account(url: str, **kwargs: Any) -> AccountAPI:
-    return AccountAPI(
-        FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", url, **kwargs
-    )
-
-
-@pytest.fixture
-def okx() -> Iterator[FakeOKX]:
-    with FakeOKX() as server:
-        yield server
+from .helpers import TIERS_ANSWER, CannedAdapter, account, leverage, tiers
 
 
 @pytest.fixture
