@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
@@ -28,7 +28,21 @@ from urllib.parse import parse_qs
 from okx_v5 import consts as c
 from okx_v5.endpoint import Endpoint, RateLimit
 from okx_v5.endpoints import account, every, public_data
-from okx_v5.params import Choice, IdList
+from okx_v5.testing.calls import (
+    CCY,
+    ERRORS,
+    INST_ID,
+    Call,
+    Handler,
+    ParamError,
+    Reply,
+    check,
+    choice,
+    error_reply,
+    ids,
+    json_bytes,
+    ok,
+)
 from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
 from okx_v5.testing.script import Answer, Script
@@ -47,25 +61,6 @@ __all__ = [
     "route",
 ]
 
-ERRORS: dict[str, tuple[int, str]] = {
-    "50001": (503, "Service temporarily unavailable. Please try again later."),
-    "50011": (429, "Too Many Requests"),
-    "50002": (400, "Json data format error"),
-    "50014": (400, "Parameter {0} can not be empty."),
-    "50101": (401, "APIKey does not match current environment."),
-    "50102": (401, "Timestamp request expired."),
-    "50103": (401, 'Request header "OK-ACCESS-KEY" can not be empty.'),
-    "50104": (401, 'Request header "OK-ACCESS-PASSPHRASE" can not be empty.'),
-    "50105": (401, 'Request header "OK-ACCESS-PASSPHRASE" incorrect.'),
-    "50106": (401, 'Request header "OK-ACCESS-SIGN" can not be empty.'),
-    "50107": (401, 'Request header "OK-ACCESS-TIMESTAMP" can not be empty.'),
-    "50111": (401, "Invalid OK-ACCESS-KEY."),
-    "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
-    "50113": (401, "Invalid Sign."),
-    "51000": (400, "Parameter {0} error"),
-}
-"""OKX code → (HTTP status, message template) for every error the fake exchange answers."""
-
 POS_MODES = {
     "long_short": "long_short",
     "long_short_mode": "long_short",
@@ -78,8 +73,6 @@ TIMESTAMP_WINDOW = 30.0
 """Seconds a request timestamp may differ from the exchange's clock."""
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-_INST_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")
-_CCY = re.compile(r"[A-Z0-9]+")
 _MAX_LEVERAGE_IDS = 20
 _MAX_TIER_IDS = 5
 
@@ -103,21 +96,6 @@ class RecordedRequest:
         """Return the header ``name`` (any case), or ``None``."""
         lowered = name.lower()
         return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the server sends back, and how: a status, headers and a body, or a hang-up."""
-
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Extra headers; ``Content-Type`` defaults to ``application/json``."""
-    chunked: bool = False
-    delay: float = 0.0
-    early_hints: bool = False
-    reset: bool = False
-    drop: bool = False
 
 
 class SlidingWindow:
@@ -159,25 +137,6 @@ class _Account:
     levers: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Call:
-    """One request as an endpoint's handler sees it, after authentication and checks."""
-
-    endpoint: Endpoint[Any]
-    params: Mapping[str, Any]
-    """The query's parameters (strings), or the keys of the JSON body."""
-    items: Sequence[Mapping[str, Any]]
-    """The items of a batch body (a JSON list); empty otherwise."""
-    key: str
-    """The API key of a signed request, else ``""``."""
-    client: str
-    """The client's IP address."""
-
-
-Handler = Callable[[Call], Reply]
-"""An endpoint's behaviour: the answer to one checked call."""
-
-
 def route(endpoint: Endpoint[Any]) -> tuple[str, str]:
     """Where the exchange serves ``endpoint``: its (HTTP method, path)."""
     return endpoint.method, endpoint.path
@@ -192,23 +151,6 @@ def _routes() -> dict[tuple[str, str], Endpoint[Any]]:
     return routes
 
 
-class _ParamError(Exception):
-    def __init__(self, code: str, param: str) -> None:
-        super().__init__(code, param)
-        self.code = code
-        self.param = param
-
-
-def _json(payload: object) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def error_reply(code: str, *args: str) -> Reply:
-    """Return OKX's answer for error ``code``, its message filled with ``args``."""
-    status, template = ERRORS[code]
-    return Reply(status, _json({"code": code, "msg": template.format(*args), "data": []}))
-
-
 def origin_form(target: str) -> str:
     """Return ``path?query`` of a request target; a proxy's full URL loses scheme and host."""
     if target.startswith("/") or "://" not in target:
@@ -217,10 +159,6 @@ def origin_form(target: str) -> str:
     ends = [index for index in (rest.find("/"), rest.find("?")) if index >= 0]
     tail = rest[min(ends) :] if ends else ""
     return tail if tail.startswith("/") else "/" + tail
-
-
-def _ok(data: list[dict[str, str]]) -> Reply:
-    return Reply(200, _json({"code": "0", "msg": "", "data": data}))
 
 
 def _parse_timestamp(text: str) -> float | None:
@@ -232,24 +170,6 @@ def _parse_timestamp(text: str) -> float | None:
     except ValueError:
         return None
     return moment.replace(tzinfo=_dt.timezone.utc).timestamp()
-
-
-def _ids(params: Mapping[str, str], name: str, limit: int, pattern: re.Pattern[str]) -> list[str]:
-    """Return the comma-separated values of ``name``; 51000 if malformed or more than ``limit``."""
-    items = params[name].split(",")
-    if len(items) > limit or not all(pattern.fullmatch(item) for item in items):
-        raise _ParamError("51000", name)
-    return items
-
-
-def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
-    """Return the required parameter ``name``: 50014 if missing, 51000 if not ``allowed``."""
-    value = params.get(name, "")
-    if not value:
-        raise _ParamError("50014", name)
-    if value not in allowed:
-        raise _ParamError("51000", name)
-    return value
 
 
 def _inst_type(inst_id: str) -> str:
@@ -434,7 +354,7 @@ class Exchange:
         if endpoint is None:
             known = any(route_path == path for _, route_path in _routes())
             status, message = (405, "Method Not Allowed") if known else (404, "Not Found")
-            return Reply(status, _json({"code": str(status), "msg": message, "data": []}))
+            return Reply(status, json_bytes({"code": str(status), "msg": message, "data": []}))
         key = ""
         if endpoint.signed is True or (endpoint.signed and c.OK_ACCESS_KEY.lower() in headers):
             auth = self._authenticate(method, target, headers, body)
@@ -445,9 +365,9 @@ class Exchange:
             call = _call(endpoint, method, query, body, key, client)
             if self._limited(call):
                 return error_reply("50011")
-            _check(call)
+            check(call.endpoint, call.params)
             return self.handlers.get(route(endpoint), _documented)(call)
-        except _ParamError as error:
+        except ParamError as error:
             return error_reply(error.code, error.param)
 
     def _authenticate(
@@ -508,18 +428,18 @@ class Exchange:
     # -- endpoints -----------------------------------------------------------------------------
 
     def _server_time(self, call: Call) -> Reply:
-        return _ok([{"ts": str(int(self.now() * 1000))}])
+        return ok([{"ts": str(int(self.now() * 1000))}])
 
     def _leverage_info(self, call: Call) -> Reply:
         params, key = call.params, call.key
-        mgn_mode = _choice(params, "mgnMode", TD_MODES)
+        mgn_mode = choice(params, "mgnMode", TD_MODES)
         if not params.get("instId") and not params.get("ccy"):
-            raise _ParamError("50014", "instId")
-        inst_ids = _ids(params, "instId", _MAX_LEVERAGE_IDS, _INST_ID) if "instId" in params else []
-        ccys = _ids(params, "ccy", _MAX_LEVERAGE_IDS, _CCY) if "ccy" in params else []
+            raise ParamError("50014", "instId")
+        inst_ids = ids(params, "instId", _MAX_LEVERAGE_IDS, INST_ID) if "instId" in params else []
+        ccys = ids(params, "ccy", _MAX_LEVERAGE_IDS, CCY) if "ccy" in params else []
         if ccys and mgn_mode != "cross":
             # Currency-level leverage exists only for cross MARGIN.
-            raise _ParamError("51000", "ccy")
+            raise ParamError("51000", "ccy")
         with self._lock:
             account = self._accounts[key]
             rows = [
@@ -528,7 +448,7 @@ class Exchange:
                 for side in self._sides(account, inst_id)
             ]
             rows += [self._lever_row(account, "", ccy, mgn_mode, "net") for ccy in ccys]
-        return _ok(rows)
+        return ok(rows)
 
     def _sides(self, account: _Account, inst_id: str) -> tuple[str, ...]:
         hedged = account.pos_mode == "long_short" and _inst_type(inst_id) in ("SWAP", "FUTURES")
@@ -543,11 +463,11 @@ class Exchange:
 
     def _position_tiers(self, call: Call) -> Reply:
         params = call.params
-        inst_type = _choice(params, "instType", INST_TYPES)
-        td_mode = _choice(params, "tdMode", TD_MODES)
+        inst_type = choice(params, "instType", INST_TYPES)
+        td_mode = choice(params, "tdMode", TD_MODES)
         tier = params.get("tier", "")
         if tier and not (tier.isdecimal() and int(tier) > 0):
-            raise _ParamError("51000", "tier")
+            raise ParamError("51000", "tier")
         keys = self._tier_keys(params, inst_type, td_mode)
         rows = [
             dict(row)
@@ -555,25 +475,25 @@ class Exchange:
             for row in self._tiers.get(where, [])
             if not tier or row["tier"] == str(int(tier))
         ]
-        return _ok(rows)
+        return ok(rows)
 
     def _tier_keys(self, params: Mapping[str, str], inst_type: str, td_mode: str) -> list[TierKey]:
         if inst_type in DERIVATIVE_TYPES:
             # uly is the legacy name of the family; instFamily wins when both are sent.
             name = "instFamily" if params.get("instFamily") or not params.get("uly") else "uly"
             if not params.get(name):
-                raise _ParamError("50014", "instFamily")
-            families = _ids(params, name, _MAX_TIER_IDS, _INST_ID)
+                raise ParamError("50014", "instFamily")
+            families = ids(params, name, _MAX_TIER_IDS, INST_ID)
             return [TierKey(inst_type, family=family) for family in families]
         if params.get("instId"):
-            inst_ids = _ids(params, "instId", _MAX_TIER_IDS, _INST_ID)
+            inst_ids = ids(params, "instId", _MAX_TIER_IDS, INST_ID)
             return [TierKey(inst_type, inst_id=inst_id) for inst_id in inst_ids]
         if params.get("ccy"):
             if td_mode != "cross":
                 # Currency-level tiers exist only for cross MARGIN.
-                raise _ParamError("51000", "ccy")
-            return [TierKey(inst_type, ccy=ccy) for ccy in _ids(params, "ccy", 1, _CCY)]
-        raise _ParamError("50014", "instId")
+                raise ParamError("51000", "ccy")
+            return [TierKey(inst_type, ccy=ccy) for ccy in ids(params, "ccy", 1, CCY)]
+        raise ParamError("50014", "instId")
 
 
 def _call(
@@ -586,33 +506,13 @@ def _call(
     try:
         payload = json.loads(body) if body.strip() else {}
     except ValueError:
-        raise _ParamError("50002", "") from None
+        raise ParamError("50002", "") from None
     if isinstance(payload, list):
         items = tuple(item for item in payload if isinstance(item, Mapping))
         return Call(endpoint, items[0] if len(items) == 1 else {}, items, key, client)
     if not isinstance(payload, Mapping):
-        raise _ParamError("50002", "")
+        raise ParamError("50002", "")
     return Call(endpoint, payload, (), key, client)
-
-
-def _check(call: Call) -> None:
-    """Refuse what OKX refuses of the declared parameters: 50014 when a required one is
-    missing, 51000 when a value is not one OKX lists or there are too many IDs."""
-    params = call.params
-    for param in call.endpoint.params:
-        value = params.get(param.key)
-        if value is None or value == "":
-            if param.required:
-                raise _ParamError("50014", param.key)
-            continue
-        rule = param.rule
-        if isinstance(rule, Choice) and str(value) not in rule.values:
-            raise _ParamError("51000", param.key)
-        if isinstance(rule, IdList) and len(str(value).split(",")) > rule.max_items:
-            raise _ParamError("51000", param.key)
-    for condition in call.endpoint.requires:
-        if condition.problem(params):
-            raise _ParamError("50014", condition.names[0])
 
 
 def _shares(rule: RateLimit, call: Call) -> list[str]:
@@ -624,4 +524,4 @@ def _shares(rule: RateLimit, call: Call) -> list[str]:
 
 def _documented(call: Call) -> Reply:
     """The answer of an endpoint without behaviour of its own: OKX's documented example."""
-    return _ok(example(call.endpoint.method, call.endpoint.path))
+    return ok(example(call.endpoint.method, call.endpoint.path))
