@@ -49,6 +49,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
     "50113": (401, "Invalid Sign."),
     "51000": (400, "Parameter {0} error"),
+    "51001": (200, "Instrument ID, Instrument ID code or Spread ID doesn't exist."),
 }
 """OKX code → (HTTP status, message template) for every error the fake exchange answers.
 

@@ -45,6 +45,8 @@ from okx_v5.testing.calls import (
 )
 from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
+from okx_v5.testing.market import Market, build_instruments
+from okx_v5.testing.quotes import Quotes
 from okx_v5.testing.script import Answer, Script
 
 __all__ = [
@@ -220,6 +222,9 @@ class Exchange:
         self._accounts: dict[str, _Account] = {}
         self._requests: list[RecordedRequest] = []
         self._tiers = build_tiers()
+        self._market_lock = threading.RLock()
+        self.market = Market(build_instruments(self._tiers), int(self.now() * 1000))
+        """The instruments and their prices (guarded by the market lock)."""
         # OKX's documented windows, scaled so that its 2-second ones last ``rate_window``.
         self._time_scale = rate_window / 2.0
         self._windows: dict[tuple[str, RateLimit], SlidingWindow] = {}
@@ -228,6 +233,8 @@ class Exchange:
             route(public_data.GET_POSITION_TIERS): self._position_tiers,
             route(public_data.GET_SYSTEM_TIME): self._server_time,
         }
+        quotes = Quotes(self.market, self._market_lock).handlers()
+        self.handlers.update({route(endpoint): handler for endpoint, handler in quotes.items()})
         """The endpoints with behaviour of their own, by :func:`route`; any other declared
         endpoint answers OKX's documented example."""
 
@@ -285,6 +292,19 @@ class Exchange:
             for side in sides:
                 account.levers[(name, mgn_mode, side)] = str(lever)
 
+    def price(self, inst_id: str) -> Decimal:
+        """The price of ``inst_id``; ``ValueError`` if it is not listed."""
+        with self._market_lock:
+            instrument = self.market.instrument(inst_id)
+            if instrument is None:
+                raise ValueError(f"unknown instrument {inst_id!r}")
+            return self.market.price(instrument)
+
+    def set_price(self, inst_id: str, px: Decimal) -> None:
+        """Move ``inst_id``'s price, and that of the derivatives following it."""
+        with self._market_lock:
+            self.market.set_price(inst_id, px, int(self.now() * 1000))
+
     @property
     def rate_limited(self) -> int:
         """How many requests were refused with ``50011`` (over a rate limit) so far."""
@@ -302,7 +322,8 @@ class Exchange:
             self._requests.clear()
 
     def reset(self) -> None:
-        """Forget requests, scripted answers, rate-limit history, leverages and position modes."""
+        """Forget requests, scripted answers, rate-limit history, leverages and position modes;
+        back to the starting prices."""
         self.script.clear()
         self.clock_offset = 0.0
         with self._lock:
@@ -311,6 +332,8 @@ class Exchange:
             self._windows.clear()
             for key in self._accounts:
                 self._accounts[key] = _Account()
+        with self._market_lock:
+            self.market.reset()
 
     def _account(self, key: str) -> _Account:
         if key not in self._keys:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ssl
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from types import TracebackType
 
 from okx_v5.testing.exchange import Exchange, RecordedRequest
@@ -185,6 +185,20 @@ class FakeOKX:
             key, lever=lever, mgn_mode=mgn_mode, inst_id=inst_id, ccy=ccy, pos_side=pos_side
         )
 
+    # -- the market -----------------------------------------------------------------------------
+
+    def price(self, inst_id: str) -> Decimal:
+        """The price of instrument ``inst_id``."""
+        return self._exchange.price(inst_id)
+
+    def set_price(self, inst_id: str, px: str | int | Decimal) -> None:
+        """Set the price of ``inst_id``, a positive multiple of its ``tickSz``.
+
+        A SPOT pair's SWAP and FUTURES (and options) follow it unless their own price was set.
+        Tickers, order book and the newest candlestick follow the price.
+        """
+        self._exchange.set_price(inst_id, _decimal("px", px, positive=True))
+
     def inject(
         self,
         kind: Fault | str,
@@ -238,9 +252,20 @@ class FakeOKX:
 
     def reset(self) -> None:
         """Back to a fresh state: no requests, scripted answers or faults, rate history or
-        ``rate_limited`` count, leverages, position modes or clock offset.
+        ``rate_limited`` count, leverages, position modes, prices set or clock offset.
 
         Registered keys, the connection count and the ``rate_limits`` and ``early_hints``
         switches stay.
         """
         self._exchange.reset()
+
+
+def _decimal(name: str, value: str | int | Decimal, *, positive: bool) -> Decimal:
+    """``value`` as a finite Decimal (positive if asked); ``ValueError`` otherwise."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if not number.is_finite() or number < 0 or (positive and number == 0):
+        raise ValueError(f"{name} must be a {'positive' if positive else 'non-negative'} number")
+    return number
