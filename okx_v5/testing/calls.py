@@ -34,10 +34,13 @@ __all__ = [
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
+    "1": (200, "Operation failed."),
+    "2": (200, "Bulk operation partially succeeded."),
     "50001": (503, "Service temporarily unavailable. Please try again later."),
     "50011": (429, "Too Many Requests"),
     "50002": (400, "Json data format error"),
     "50014": (400, "Parameter {0} can not be empty."),
+    "50038": (200, "This feature is unavailable in demo trading"),
     "50101": (401, "APIKey does not match current environment."),
     "50102": (401, "Timestamp request expired."),
     "50103": (401, 'Request header "OK-ACCESS-KEY" can not be empty.'),
@@ -50,6 +53,40 @@ ERRORS: dict[str, tuple[int, str]] = {
     "50113": (401, "Invalid Sign."),
     "51000": (400, "Parameter {0} error"),
     "51001": (200, "Instrument ID, Instrument ID code or Spread ID doesn't exist."),
+    "51008": (200, "Order failed. Insufficient {0} balance in account"),
+    "51008_1001": (200, "Order failed. Insufficient {0} margin in account"),
+    "51016": (200, "Client order ID already exists."),
+    "51020": (200, "Your order should meet or exceed the minimum order amount."),
+    "51023": (200, "Position doesn't exist."),
+    "51111": (200, "Maximum {0} orders can be placed in bulk."),
+    "51112": (200, "Close order size exceeds available size for this position."),
+    "51121": (200, "Order quantity must be a multiple of the lot size."),
+    "51169": (
+        200,
+        "Order failed because you don't have any positions in this direction for this "
+        "contract to reduce or close.",
+    ),
+    "51170": (
+        200,
+        "Failed to place order. A reduce-only order can't be the same trading direction as "
+        "your existing positions.",
+    ),
+    "51204": (200, "The price for the limit order cannot be empty."),
+    "51400": (
+        200,
+        "Order cancellation failed as the order has been filled, canceled or does not exist.",
+    ),
+    "51406": (400, "Canceled - order count exceeds the limit {0}."),
+    "51500": (200, "You must enter a price, quantity, or TP/SL"),
+    "51501": (400, "Maximum {0} orders can be modified."),
+    "51502": (200, "Unable to edit order: insufficient balance or margin."),
+    "51503": (200, "Your order has already been filled or canceled."),
+    "51603": (200, "Order does not exist."),
+    "59000": (
+        200,
+        "Settings failed. Close any open positions or orders before modifying settings.",
+    ),
+    "59102": (200, "Leverage exceeds the maximum limit. Please lower the leverage."),
 }
 """OKX code → (HTTP status, message template) for every error the fake exchange answers.
 

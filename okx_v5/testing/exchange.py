@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
 from typing import Any
@@ -27,7 +27,7 @@ from urllib.parse import parse_qs
 
 from okx_v5 import consts as c
 from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.endpoints import account, every, public_data
+from okx_v5.endpoints import every, public_data
 from okx_v5.testing.calls import (
     CCY,
     ERRORS,
@@ -45,9 +45,8 @@ from okx_v5.testing.calls import (
 )
 from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
-from okx_v5.testing.market import Market, build_instruments
-from okx_v5.testing.quotes import Quotes
 from okx_v5.testing.script import Answer, Script
+from okx_v5.testing.venue import POS_MODES, Venue
 
 __all__ = [
     "ERRORS",
@@ -63,19 +62,10 @@ __all__ = [
     "route",
 ]
 
-POS_MODES = {
-    "long_short": "long_short",
-    "long_short_mode": "long_short",
-    "net": "net",
-    "net_mode": "net",
-}
-"""Accepted spellings of the position mode (ours and OKX's ``posMode``) → the stored one."""
-
 TIMESTAMP_WINDOW = 30.0
 """Seconds a request timestamp may differ from the exchange's clock."""
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-_MAX_LEVERAGE_IDS = 20
 _MAX_TIER_IDS = 5
 
 
@@ -133,12 +123,6 @@ class _Key:
     demo: bool
 
 
-@dataclass
-class _Account:
-    pos_mode: str = "long_short"
-    levers: dict[tuple[str, str, str], str] = field(default_factory=dict)
-
-
 def route(endpoint: Endpoint[Any]) -> tuple[str, str]:
     """Where the exchange serves ``endpoint``: its (HTTP method, path)."""
     return endpoint.method, endpoint.path
@@ -174,18 +158,6 @@ def _parse_timestamp(text: str) -> float | None:
     return moment.replace(tzinfo=_dt.timezone.utc).timestamp()
 
 
-def _inst_type(inst_id: str) -> str:
-    """Guess an instrument's type from the shape of its ID, as OKX names them."""
-    parts = inst_id.split("-")
-    if parts[-1] == "SWAP":
-        return "SWAP"
-    if len(parts) == 3 and parts[-1].isdigit():
-        return "FUTURES"
-    if len(parts) == 5:
-        return "OPTION"
-    return "MARGIN"
-
-
 def _scripted(answer: Answer, status: int, body: bytes) -> Reply:
     """Return the reply for ``answer``, given the exchange's own ``status`` and ``body``."""
     return Reply(
@@ -213,28 +185,23 @@ class Exchange:
     ) -> None:
         self.rate_limits = rate_limits
         self.clock_offset = clock_offset
-        self.default_lever = default_lever
         self.early_hints = False
         self.script = Script()
         self._rate_limited = 0
         self._lock = threading.Lock()
         self._keys: dict[str, _Key] = {}
-        self._accounts: dict[str, _Account] = {}
         self._requests: list[RecordedRequest] = []
         self._tiers = build_tiers()
-        self._market_lock = threading.RLock()
-        self.market = Market(build_instruments(self._tiers), int(self.now() * 1000))
-        """The instruments and their prices (guarded by the market lock)."""
+        self.venue = Venue(self.now, default_lever, self._tiers)
+        """The market and the accounts: trading state."""
         # OKX's documented windows, scaled so that its 2-second ones last ``rate_window``.
         self._time_scale = rate_window / 2.0
         self._windows: dict[tuple[str, RateLimit], SlidingWindow] = {}
         self.handlers: dict[tuple[str, str], Handler] = {
-            route(account.GET_LEVERAGE): self._leverage_info,
+            **self.venue.handlers(),
             route(public_data.GET_POSITION_TIERS): self._position_tiers,
             route(public_data.GET_SYSTEM_TIME): self._server_time,
         }
-        quotes = Quotes(self.market, self._market_lock).handlers()
-        self.handlers.update({route(endpoint): handler for endpoint, handler in quotes.items()})
         """The endpoints with behaviour of their own, by :func:`route`; any other declared
         endpoint answers OKX's documented example."""
 
@@ -248,16 +215,13 @@ class Exchange:
         """Register API credentials; ``demo`` keys answer only with ``x-simulated-trading: 1``."""
         if not key or not secret or not passphrase:
             raise ValueError("key, secret and passphrase must not be empty")
+        self.venue.open(key)
         with self._lock:
             self._keys[key] = _Key(secret, passphrase, demo)
-            self._accounts.setdefault(key, _Account())
 
     def set_position_mode(self, key: str, mode: str) -> None:
         """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
-        if mode not in POS_MODES:
-            raise ValueError(f"mode must be one of {sorted(POS_MODES)}, not {mode!r}")
-        with self._lock:
-            self._account(key).pos_mode = POS_MODES[mode]
+        self.venue.set_position_mode(key, mode)
 
     def set_leverage(
         self,
@@ -287,23 +251,7 @@ class Exchange:
             raise ValueError(f"lever must be positive, not {lever!r}")
         name = inst_id if inst_id is not None else f"ccy:{ccy}"
         sides = (pos_side,) if pos_side else ("long", "short", "net")
-        with self._lock:
-            account = self._account(key)
-            for side in sides:
-                account.levers[(name, mgn_mode, side)] = str(lever)
-
-    def price(self, inst_id: str) -> Decimal:
-        """The price of ``inst_id``; ``ValueError`` if it is not listed."""
-        with self._market_lock:
-            instrument = self.market.instrument(inst_id)
-            if instrument is None:
-                raise ValueError(f"unknown instrument {inst_id!r}")
-            return self.market.price(instrument)
-
-    def set_price(self, inst_id: str, px: Decimal) -> None:
-        """Move ``inst_id``'s price, and that of the derivatives following it."""
-        with self._market_lock:
-            self.market.set_price(inst_id, px, int(self.now() * 1000))
+        self.venue.set_leverage(key, name, mgn_mode, sides, str(lever))
 
     @property
     def rate_limited(self) -> int:
@@ -322,23 +270,15 @@ class Exchange:
             self._requests.clear()
 
     def reset(self) -> None:
-        """Forget requests, scripted answers, rate-limit history, leverages and position modes;
-        back to the starting prices."""
+        """Forget requests, scripted answers, rate-limit history and the accounts' state
+        (balances, orders, positions, leverages, position modes); back to the starting prices."""
         self.script.clear()
         self.clock_offset = 0.0
         with self._lock:
             self._requests.clear()
             self._rate_limited = 0
             self._windows.clear()
-            for key in self._accounts:
-                self._accounts[key] = _Account()
-        with self._market_lock:
-            self.market.reset()
-
-    def _account(self, key: str) -> _Account:
-        if key not in self._keys:
-            raise ValueError("unknown API key; register it with add_key() first")
-        return self._accounts[key]
+        self.venue.reset()
 
     # -- one request ---------------------------------------------------------------------------
 
@@ -452,37 +392,6 @@ class Exchange:
 
     def _server_time(self, call: Call) -> Reply:
         return ok([{"ts": str(int(self.now() * 1000))}])
-
-    def _leverage_info(self, call: Call) -> Reply:
-        params, key = call.params, call.key
-        mgn_mode = choice(params, "mgnMode", TD_MODES)
-        if not params.get("instId") and not params.get("ccy"):
-            raise ParamError("50014", "instId")
-        inst_ids = ids(params, "instId", _MAX_LEVERAGE_IDS, INST_ID) if "instId" in params else []
-        ccys = ids(params, "ccy", _MAX_LEVERAGE_IDS, CCY) if "ccy" in params else []
-        if ccys and mgn_mode != "cross":
-            # Currency-level leverage exists only for cross MARGIN.
-            raise ParamError("51000", "ccy")
-        with self._lock:
-            account = self._accounts[key]
-            rows = [
-                self._lever_row(account, inst_id, "", mgn_mode, side)
-                for inst_id in inst_ids
-                for side in self._sides(account, inst_id)
-            ]
-            rows += [self._lever_row(account, "", ccy, mgn_mode, "net") for ccy in ccys]
-        return ok(rows)
-
-    def _sides(self, account: _Account, inst_id: str) -> tuple[str, ...]:
-        hedged = account.pos_mode == "long_short" and _inst_type(inst_id) in ("SWAP", "FUTURES")
-        return ("long", "short") if hedged else ("net",)
-
-    def _lever_row(
-        self, account: _Account, inst_id: str, ccy: str, mgn_mode: str, side: str
-    ) -> dict[str, str]:
-        name = inst_id or f"ccy:{ccy}"
-        lever = account.levers.get((name, mgn_mode, side), self.default_lever)
-        return {"ccy": ccy, "instId": inst_id, "mgnMode": mgn_mode, "posSide": side, "lever": lever}
 
     def _position_tiers(self, call: Call) -> Reply:
         params = call.params
