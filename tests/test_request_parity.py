@@ -83,6 +83,19 @@ def arguments(endpoint: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
+# Fields that say when the exchange answered or when the account last changed.
+CLOCK_FIELDS = {"ts", "uTime", "cTime", "fillTime"}
+
+
+def timeless(value: Any) -> Any:
+    """``value`` with the times the exchange's clock gave replaced by a placeholder."""
+    if isinstance(value, dict):
+        return {k: "<time>" if k in CLOCK_FIELDS else timeless(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [timeless(item) for item in value]
+    return value
+
+
 @pytest.fixture(scope="module")
 def exchange() -> Iterator[FakeOKX]:
     with FakeOKX(rate_limits=False) as okx:
@@ -124,6 +137,5 @@ def test_okx_v5_sends_what_python_okx_sends_and_returns_the_same_dict(
         theirs = [(method, fixed(target), body) for method, target, body in theirs]
     assert ours == theirs
     assert (ours[0][0], ours[0][1].partition("?")[0]) == (endpoint["http"], endpoint["path"])
-    if endpoint["name"] == "get_system_time":  # the clock moved between the two calls
-        results = [{**result, "data": len(result["data"])} for result in results]
-    assert results[1] == results[0]
+    # The clock moved between the two calls: compare the answers without their times.
+    assert timeless(results[1]) == timeless(results[0])

@@ -3,6 +3,9 @@
 The fake exchange answers an endpoint it has no behaviour of its own for with the example of
 OKX's documentation (the ``example`` of the endpoint's facts, ``okx_v5/facts/*.json``), or an
 empty list when no documentation describes it. Read once per process, on first use.
+
+The endpoints with behaviour of their own answer with the same fields: :func:`shaped` fills
+the documented fields of an item (:func:`template`) with the exchange's values.
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-__all__ = ["example"]
+__all__ = ["blank", "example", "shaped", "template"]
 
 
 @functools.cache
@@ -32,3 +36,33 @@ def _examples() -> dict[tuple[str, str], list[Any]]:
 def example(method: str, path: str) -> list[Any]:
     """The documented ``data`` of an answer of ``method`` ``path`` (a copy), or ``[]``."""
     return copy.deepcopy(_examples().get((method, path), []))
+
+
+def blank(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``item`` with its values emptied as OKX empties them: ``""`` for text and
+    numbers, ``[]`` for lists, nested objects blanked; booleans keep their documented value."""
+    return {name: _blank(value) for name, value in item.items()}
+
+
+def _blank(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping):
+        return blank(value)
+    if isinstance(value, list):
+        return []
+    return ""
+
+
+def template(method: str, path: str) -> dict[str, Any]:
+    """The fields of the first documented item of ``method`` ``path``, blanked (:func:`blank`)."""
+    items = _examples().get((method, path)) or [{}]
+    return blank(items[0]) if isinstance(items[0], Mapping) else {}
+
+
+def shaped(fields: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``fields`` (a :func:`template`) in their order, with ``values`` where given.
+
+    Only documented fields are answered: a value for a field OKX does not document is left out.
+    """
+    return {name: values.get(name, empty) for name, empty in fields.items()}

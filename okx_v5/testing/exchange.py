@@ -18,8 +18,8 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
 from typing import Any
@@ -27,11 +27,26 @@ from urllib.parse import parse_qs
 
 from okx_v5 import consts as c
 from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.endpoints import account, every, public_data
-from okx_v5.params import Choice, IdList
+from okx_v5.endpoints import every, public_data
+from okx_v5.testing.calls import (
+    CCY,
+    ERRORS,
+    INST_ID,
+    Call,
+    Handler,
+    ParamError,
+    Reply,
+    check,
+    choice,
+    error_reply,
+    ids,
+    json_bytes,
+    ok,
+)
 from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
 from okx_v5.testing.script import Answer, Script
+from okx_v5.testing.venue import POS_MODES, Venue
 
 __all__ = [
     "ERRORS",
@@ -47,40 +62,10 @@ __all__ = [
     "route",
 ]
 
-ERRORS: dict[str, tuple[int, str]] = {
-    "50001": (503, "Service temporarily unavailable. Please try again later."),
-    "50011": (429, "Too Many Requests"),
-    "50002": (400, "Json data format error"),
-    "50014": (400, "Parameter {0} can not be empty."),
-    "50101": (401, "APIKey does not match current environment."),
-    "50102": (401, "Timestamp request expired."),
-    "50103": (401, 'Request header "OK-ACCESS-KEY" can not be empty.'),
-    "50104": (401, 'Request header "OK-ACCESS-PASSPHRASE" can not be empty.'),
-    "50105": (401, 'Request header "OK-ACCESS-PASSPHRASE" incorrect.'),
-    "50106": (401, 'Request header "OK-ACCESS-SIGN" can not be empty.'),
-    "50107": (401, 'Request header "OK-ACCESS-TIMESTAMP" can not be empty.'),
-    "50111": (401, "Invalid OK-ACCESS-KEY."),
-    "50112": (401, "Invalid OK-ACCESS-TIMESTAMP."),
-    "50113": (401, "Invalid Sign."),
-    "51000": (400, "Parameter {0} error"),
-}
-"""OKX code → (HTTP status, message template) for every error the fake exchange answers."""
-
-POS_MODES = {
-    "long_short": "long_short",
-    "long_short_mode": "long_short",
-    "net": "net",
-    "net_mode": "net",
-}
-"""Accepted spellings of the position mode (ours and OKX's ``posMode``) → the stored one."""
-
 TIMESTAMP_WINDOW = 30.0
 """Seconds a request timestamp may differ from the exchange's clock."""
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-_INST_ID = re.compile(r"[A-Z0-9]+(?:-[A-Z0-9]+)+")
-_CCY = re.compile(r"[A-Z0-9]+")
-_MAX_LEVERAGE_IDS = 20
 _MAX_TIER_IDS = 5
 
 
@@ -103,21 +88,6 @@ class RecordedRequest:
         """Return the header ``name`` (any case), or ``None``."""
         lowered = name.lower()
         return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the server sends back, and how: a status, headers and a body, or a hang-up."""
-
-    status: int
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-    """Extra headers; ``Content-Type`` defaults to ``application/json``."""
-    chunked: bool = False
-    delay: float = 0.0
-    early_hints: bool = False
-    reset: bool = False
-    drop: bool = False
 
 
 class SlidingWindow:
@@ -153,31 +123,6 @@ class _Key:
     demo: bool
 
 
-@dataclass
-class _Account:
-    pos_mode: str = "long_short"
-    levers: dict[tuple[str, str, str], str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One request as an endpoint's handler sees it, after authentication and checks."""
-
-    endpoint: Endpoint[Any]
-    params: Mapping[str, Any]
-    """The query's parameters (strings), or the keys of the JSON body."""
-    items: Sequence[Mapping[str, Any]]
-    """The items of a batch body (a JSON list); empty otherwise."""
-    key: str
-    """The API key of a signed request, else ``""``."""
-    client: str
-    """The client's IP address."""
-
-
-Handler = Callable[[Call], Reply]
-"""An endpoint's behaviour: the answer to one checked call."""
-
-
 def route(endpoint: Endpoint[Any]) -> tuple[str, str]:
     """Where the exchange serves ``endpoint``: its (HTTP method, path)."""
     return endpoint.method, endpoint.path
@@ -192,23 +137,6 @@ def _routes() -> dict[tuple[str, str], Endpoint[Any]]:
     return routes
 
 
-class _ParamError(Exception):
-    def __init__(self, code: str, param: str) -> None:
-        super().__init__(code, param)
-        self.code = code
-        self.param = param
-
-
-def _json(payload: object) -> bytes:
-    return json.dumps(payload, separators=(",", ":")).encode()
-
-
-def error_reply(code: str, *args: str) -> Reply:
-    """Return OKX's answer for error ``code``, its message filled with ``args``."""
-    status, template = ERRORS[code]
-    return Reply(status, _json({"code": code, "msg": template.format(*args), "data": []}))
-
-
 def origin_form(target: str) -> str:
     """Return ``path?query`` of a request target; a proxy's full URL loses scheme and host."""
     if target.startswith("/") or "://" not in target:
@@ -217,10 +145,6 @@ def origin_form(target: str) -> str:
     ends = [index for index in (rest.find("/"), rest.find("?")) if index >= 0]
     tail = rest[min(ends) :] if ends else ""
     return tail if tail.startswith("/") else "/" + tail
-
-
-def _ok(data: list[dict[str, str]]) -> Reply:
-    return Reply(200, _json({"code": "0", "msg": "", "data": data}))
 
 
 def _parse_timestamp(text: str) -> float | None:
@@ -232,36 +156,6 @@ def _parse_timestamp(text: str) -> float | None:
     except ValueError:
         return None
     return moment.replace(tzinfo=_dt.timezone.utc).timestamp()
-
-
-def _ids(params: Mapping[str, str], name: str, limit: int, pattern: re.Pattern[str]) -> list[str]:
-    """Return the comma-separated values of ``name``; 51000 if malformed or more than ``limit``."""
-    items = params[name].split(",")
-    if len(items) > limit or not all(pattern.fullmatch(item) for item in items):
-        raise _ParamError("51000", name)
-    return items
-
-
-def _choice(params: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
-    """Return the required parameter ``name``: 50014 if missing, 51000 if not ``allowed``."""
-    value = params.get(name, "")
-    if not value:
-        raise _ParamError("50014", name)
-    if value not in allowed:
-        raise _ParamError("51000", name)
-    return value
-
-
-def _inst_type(inst_id: str) -> str:
-    """Guess an instrument's type from the shape of its ID, as OKX names them."""
-    parts = inst_id.split("-")
-    if parts[-1] == "SWAP":
-        return "SWAP"
-    if len(parts) == 3 and parts[-1].isdigit():
-        return "FUTURES"
-    if len(parts) == 5:
-        return "OPTION"
-    return "MARGIN"
 
 
 def _scripted(answer: Answer, status: int, body: bytes) -> Reply:
@@ -291,20 +185,20 @@ class Exchange:
     ) -> None:
         self.rate_limits = rate_limits
         self.clock_offset = clock_offset
-        self.default_lever = default_lever
         self.early_hints = False
         self.script = Script()
         self._rate_limited = 0
         self._lock = threading.Lock()
         self._keys: dict[str, _Key] = {}
-        self._accounts: dict[str, _Account] = {}
         self._requests: list[RecordedRequest] = []
         self._tiers = build_tiers()
+        self.venue = Venue(self.now, default_lever, self._tiers)
+        """The market and the accounts: trading state."""
         # OKX's documented windows, scaled so that its 2-second ones last ``rate_window``.
         self._time_scale = rate_window / 2.0
         self._windows: dict[tuple[str, RateLimit], SlidingWindow] = {}
         self.handlers: dict[tuple[str, str], Handler] = {
-            route(account.GET_LEVERAGE): self._leverage_info,
+            **self.venue.handlers(),
             route(public_data.GET_POSITION_TIERS): self._position_tiers,
             route(public_data.GET_SYSTEM_TIME): self._server_time,
         }
@@ -321,16 +215,13 @@ class Exchange:
         """Register API credentials; ``demo`` keys answer only with ``x-simulated-trading: 1``."""
         if not key or not secret or not passphrase:
             raise ValueError("key, secret and passphrase must not be empty")
+        self.venue.open(key)
         with self._lock:
             self._keys[key] = _Key(secret, passphrase, demo)
-            self._accounts.setdefault(key, _Account())
 
     def set_position_mode(self, key: str, mode: str) -> None:
         """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
-        if mode not in POS_MODES:
-            raise ValueError(f"mode must be one of {sorted(POS_MODES)}, not {mode!r}")
-        with self._lock:
-            self._account(key).pos_mode = POS_MODES[mode]
+        self.venue.set_position_mode(key, mode)
 
     def set_leverage(
         self,
@@ -360,10 +251,7 @@ class Exchange:
             raise ValueError(f"lever must be positive, not {lever!r}")
         name = inst_id if inst_id is not None else f"ccy:{ccy}"
         sides = (pos_side,) if pos_side else ("long", "short", "net")
-        with self._lock:
-            account = self._account(key)
-            for side in sides:
-                account.levers[(name, mgn_mode, side)] = str(lever)
+        self.venue.set_leverage(key, name, mgn_mode, sides, str(lever))
 
     @property
     def rate_limited(self) -> int:
@@ -382,20 +270,15 @@ class Exchange:
             self._requests.clear()
 
     def reset(self) -> None:
-        """Forget requests, scripted answers, rate-limit history, leverages and position modes."""
+        """Forget requests, scripted answers, rate-limit history and the accounts' state
+        (balances, orders, positions, leverages, position modes); back to the starting prices."""
         self.script.clear()
         self.clock_offset = 0.0
         with self._lock:
             self._requests.clear()
             self._rate_limited = 0
             self._windows.clear()
-            for key in self._accounts:
-                self._accounts[key] = _Account()
-
-    def _account(self, key: str) -> _Account:
-        if key not in self._keys:
-            raise ValueError("unknown API key; register it with add_key() first")
-        return self._accounts[key]
+        self.venue.reset()
 
     # -- one request ---------------------------------------------------------------------------
 
@@ -434,7 +317,7 @@ class Exchange:
         if endpoint is None:
             known = any(route_path == path for _, route_path in _routes())
             status, message = (405, "Method Not Allowed") if known else (404, "Not Found")
-            return Reply(status, _json({"code": str(status), "msg": message, "data": []}))
+            return Reply(status, json_bytes({"code": str(status), "msg": message, "data": []}))
         key = ""
         if endpoint.signed is True or (endpoint.signed and c.OK_ACCESS_KEY.lower() in headers):
             auth = self._authenticate(method, target, headers, body)
@@ -445,9 +328,9 @@ class Exchange:
             call = _call(endpoint, method, query, body, key, client)
             if self._limited(call):
                 return error_reply("50011")
-            _check(call)
+            check(call.endpoint, call.params)
             return self.handlers.get(route(endpoint), _documented)(call)
-        except _ParamError as error:
+        except ParamError as error:
             return error_reply(error.code, error.param)
 
     def _authenticate(
@@ -508,46 +391,15 @@ class Exchange:
     # -- endpoints -----------------------------------------------------------------------------
 
     def _server_time(self, call: Call) -> Reply:
-        return _ok([{"ts": str(int(self.now() * 1000))}])
-
-    def _leverage_info(self, call: Call) -> Reply:
-        params, key = call.params, call.key
-        mgn_mode = _choice(params, "mgnMode", TD_MODES)
-        if not params.get("instId") and not params.get("ccy"):
-            raise _ParamError("50014", "instId")
-        inst_ids = _ids(params, "instId", _MAX_LEVERAGE_IDS, _INST_ID) if "instId" in params else []
-        ccys = _ids(params, "ccy", _MAX_LEVERAGE_IDS, _CCY) if "ccy" in params else []
-        if ccys and mgn_mode != "cross":
-            # Currency-level leverage exists only for cross MARGIN.
-            raise _ParamError("51000", "ccy")
-        with self._lock:
-            account = self._accounts[key]
-            rows = [
-                self._lever_row(account, inst_id, "", mgn_mode, side)
-                for inst_id in inst_ids
-                for side in self._sides(account, inst_id)
-            ]
-            rows += [self._lever_row(account, "", ccy, mgn_mode, "net") for ccy in ccys]
-        return _ok(rows)
-
-    def _sides(self, account: _Account, inst_id: str) -> tuple[str, ...]:
-        hedged = account.pos_mode == "long_short" and _inst_type(inst_id) in ("SWAP", "FUTURES")
-        return ("long", "short") if hedged else ("net",)
-
-    def _lever_row(
-        self, account: _Account, inst_id: str, ccy: str, mgn_mode: str, side: str
-    ) -> dict[str, str]:
-        name = inst_id or f"ccy:{ccy}"
-        lever = account.levers.get((name, mgn_mode, side), self.default_lever)
-        return {"ccy": ccy, "instId": inst_id, "mgnMode": mgn_mode, "posSide": side, "lever": lever}
+        return ok([{"ts": str(int(self.now() * 1000))}])
 
     def _position_tiers(self, call: Call) -> Reply:
         params = call.params
-        inst_type = _choice(params, "instType", INST_TYPES)
-        td_mode = _choice(params, "tdMode", TD_MODES)
+        inst_type = choice(params, "instType", INST_TYPES)
+        td_mode = choice(params, "tdMode", TD_MODES)
         tier = params.get("tier", "")
         if tier and not (tier.isdecimal() and int(tier) > 0):
-            raise _ParamError("51000", "tier")
+            raise ParamError("51000", "tier")
         keys = self._tier_keys(params, inst_type, td_mode)
         rows = [
             dict(row)
@@ -555,25 +407,25 @@ class Exchange:
             for row in self._tiers.get(where, [])
             if not tier or row["tier"] == str(int(tier))
         ]
-        return _ok(rows)
+        return ok(rows)
 
     def _tier_keys(self, params: Mapping[str, str], inst_type: str, td_mode: str) -> list[TierKey]:
         if inst_type in DERIVATIVE_TYPES:
             # uly is the legacy name of the family; instFamily wins when both are sent.
             name = "instFamily" if params.get("instFamily") or not params.get("uly") else "uly"
             if not params.get(name):
-                raise _ParamError("50014", "instFamily")
-            families = _ids(params, name, _MAX_TIER_IDS, _INST_ID)
+                raise ParamError("50014", "instFamily")
+            families = ids(params, name, _MAX_TIER_IDS, INST_ID)
             return [TierKey(inst_type, family=family) for family in families]
         if params.get("instId"):
-            inst_ids = _ids(params, "instId", _MAX_TIER_IDS, _INST_ID)
+            inst_ids = ids(params, "instId", _MAX_TIER_IDS, INST_ID)
             return [TierKey(inst_type, inst_id=inst_id) for inst_id in inst_ids]
         if params.get("ccy"):
             if td_mode != "cross":
                 # Currency-level tiers exist only for cross MARGIN.
-                raise _ParamError("51000", "ccy")
-            return [TierKey(inst_type, ccy=ccy) for ccy in _ids(params, "ccy", 1, _CCY)]
-        raise _ParamError("50014", "instId")
+                raise ParamError("51000", "ccy")
+            return [TierKey(inst_type, ccy=ccy) for ccy in ids(params, "ccy", 1, CCY)]
+        raise ParamError("50014", "instId")
 
 
 def _call(
@@ -586,33 +438,13 @@ def _call(
     try:
         payload = json.loads(body) if body.strip() else {}
     except ValueError:
-        raise _ParamError("50002", "") from None
+        raise ParamError("50002", "") from None
     if isinstance(payload, list):
         items = tuple(item for item in payload if isinstance(item, Mapping))
         return Call(endpoint, items[0] if len(items) == 1 else {}, items, key, client)
     if not isinstance(payload, Mapping):
-        raise _ParamError("50002", "")
+        raise ParamError("50002", "")
     return Call(endpoint, payload, (), key, client)
-
-
-def _check(call: Call) -> None:
-    """Refuse what OKX refuses of the declared parameters: 50014 when a required one is
-    missing, 51000 when a value is not one OKX lists or there are too many IDs."""
-    params = call.params
-    for param in call.endpoint.params:
-        value = params.get(param.key)
-        if value is None or value == "":
-            if param.required:
-                raise _ParamError("50014", param.key)
-            continue
-        rule = param.rule
-        if isinstance(rule, Choice) and str(value) not in rule.values:
-            raise _ParamError("51000", param.key)
-        if isinstance(rule, IdList) and len(str(value).split(",")) > rule.max_items:
-            raise _ParamError("51000", param.key)
-    for condition in call.endpoint.requires:
-        if condition.problem(params):
-            raise _ParamError("50014", condition.names[0])
 
 
 def _shares(rule: RateLimit, call: Call) -> list[str]:
@@ -624,4 +456,4 @@ def _shares(rule: RateLimit, call: Call) -> list[str]:
 
 def _documented(call: Call) -> Reply:
     """The answer of an endpoint without behaviour of its own: OKX's documented example."""
-    return _ok(example(call.endpoint.method, call.endpoint.path))
+    return ok(example(call.endpoint.method, call.endpoint.path))

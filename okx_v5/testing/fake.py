@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ssl
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from types import TracebackType
 
+from okx_v5.testing.calls import CCY
 from okx_v5.testing.exchange import Exchange, RecordedRequest
 from okx_v5.testing.faults import Fault, fault_answer
 from okx_v5.testing.script import Answer
@@ -17,9 +18,11 @@ __all__ = ["FakeOKX"]
 class FakeOKX:
     """A faithful local stand-in for the OKX V5 REST API on ``127.0.0.1``.
 
-    Serves ``GET /api/v5/account/leverage-info`` (signed), ``GET /api/v5/public/position-tiers``
-    and ``GET /api/v5/public/time`` over keep-alive HTTP/1.1, and checks signatures, timestamps,
-    the demo/live environment, parameters and rate limits as OKX does::
+    Serves every python-okx endpoint over keep-alive HTTP/1.1 and checks signatures,
+    timestamps, the demo/live environment, parameters and rate limits as OKX does. A small
+    simulated market and an account per API key answer the endpoints bots use (balance,
+    positions, leverage, orders, fills, instruments, tickers, order book, candlesticks,
+    funding rate); the others answer OKX's documented example::
 
         with FakeOKX() as okx:
             client = AccountAPI(FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET,
@@ -185,6 +188,35 @@ class FakeOKX:
             key, lever=lever, mgn_mode=mgn_mode, inst_id=inst_id, ccy=ccy, pos_side=pos_side
         )
 
+    # -- the market and the accounts ----------------------------------------------------------
+
+    def set_balance(self, key: str, ccy: str, amount: str | int | Decimal) -> None:
+        """Set the cash balance of currency ``ccy`` in ``key``'s account (``"0"`` empties it).
+
+        A new account holds :data:`~okx_v5.testing.accounts.START_BALANCES`: 10000 USDT, 1 BTC
+        and 10 ETH.
+        """
+        if not CCY.fullmatch(ccy):
+            raise ValueError(f"ccy must be a currency such as 'USDT', not {ccy!r}")
+        self._exchange.venue.set_balance(key, ccy, _decimal("amount", amount, positive=False))
+
+    def balances(self, key: str) -> dict[str, Decimal]:
+        """The cash balances of ``key``'s account, by currency (what trades have left)."""
+        return self._exchange.venue.balances(key)
+
+    def price(self, inst_id: str) -> Decimal:
+        """The price of instrument ``inst_id``: what market orders fill at."""
+        return self._exchange.venue.price(inst_id)
+
+    def set_price(self, inst_id: str, px: str | int | Decimal) -> None:
+        """Set the price of ``inst_id``, a positive multiple of its ``tickSz``.
+
+        A SPOT pair's SWAP and FUTURES (and options) follow it unless their own price was set.
+        Tickers, order book and the newest candlestick follow the price, and resting limit
+        orders it reaches fill at their own price.
+        """
+        self._exchange.venue.set_price(inst_id, _decimal("px", px, positive=True))
+
     def inject(
         self,
         kind: Fault | str,
@@ -239,9 +271,21 @@ class FakeOKX:
 
     def reset(self) -> None:
         """Back to a fresh state: no requests, scripted answers or faults, rate history or
-        ``rate_limited`` count, leverages, position modes or clock offset.
+        ``rate_limited`` count, clock offset, prices set, or account state (balances back to
+        the start, no orders, fills or positions, leverages or position modes).
 
         Registered keys, the connection count and the ``rate_limits`` and ``early_hints``
         switches stay.
         """
         self._exchange.reset()
+
+
+def _decimal(name: str, value: str | int | Decimal, *, positive: bool) -> Decimal:
+    """``value`` as a finite Decimal (positive if asked); ``ValueError`` otherwise."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+    if not number.is_finite() or number < 0 or (positive and number == 0):
+        raise ValueError(f"{name} must be a {'positive' if positive else 'non-negative'} number")
+    return number

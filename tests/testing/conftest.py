@@ -6,7 +6,10 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -14,6 +17,7 @@ import requests
 from okx_v5.testing import FakeOKX
 
 Signer = Callable[..., dict[str, str]]
+Api = Callable[..., tuple[int, dict[str, Any]]]
 
 
 def okx_timestamp(offset: float = 0.0) -> str:
@@ -72,3 +76,22 @@ def signed() -> Signer:
 def stamp() -> Callable[[float], str]:
     """Return the timestamp formatter (offset in seconds from now)."""
     return okx_timestamp
+
+
+@pytest.fixture
+def api(okx: FakeOKX, session: requests.Session, signed: Signer) -> Api:
+    """Return ``send(method, path, body=None, **query)``: one request signed with the demo key
+    (rate limits off: these tests are about behaviour), answered as (HTTP status, JSON)."""
+    okx.rate_limits = False
+
+    def send(method: str, path: str, body: Any = None, **query: str) -> tuple[int, dict[str, Any]]:
+        target = f"{path}?{urlencode(query)}" if query else path
+        text = "" if body is None else json.dumps(body)
+        headers = signed(target, method=method, body=text)
+        if text:
+            headers["Content-Type"] = "application/json"
+        response = session.request(method, okx.url + target, headers=headers, data=text or None)
+        answer: dict[str, Any] = response.json()
+        return response.status_code, answer
+
+    return send
