@@ -31,10 +31,7 @@ def hmac_sign(secret: str, message: str) -> str:
     return base64.b64encode(digest).decode()
 
 
-@pytest.fixture
-def okx() -> Iterator[FakeOKX]:
-    with FakeOKX() as server:
-        yield server
+# ``okx``, a FakeOKX of the test's own, comes from tests/conftest.py.
 
 
 @pytest.fixture
