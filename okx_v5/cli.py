@@ -506,15 +506,14 @@ def _flag(live: bool | None) -> str:
 
 
 def _domain(given: str | None) -> str:
-    """The base URL of ``--domain``, else of ``OKX_DOMAIN``, else OKX's; checked here so that a
-    bad one is named where it came from."""
-    source, value = ("--domain", given) if given is not None else (DOMAIN_VARIABLE, None)
-    if value is None:
-        value = os.environ.get(DOMAIN_VARIABLE, "").strip() or consts.API_URL
+    """The base URL of ``--domain``, checked here so that a bad one is named as an option; else
+    OKX's host, which the client replaces with ``OKX_DOMAIN`` when that is set."""
+    if given is None:
+        return consts.API_URL
     try:
-        return check_domain(value)
+        return check_domain(given)
     except OkxParamsException as problem:
-        raise _UsageError(str(problem).replace("domain is", f"{source} is", 1)) from None
+        raise _UsageError(str(problem).replace("domain is", "--domain is", 1)) from None
 
 
 def _in_options(title: str, command: Command, problem: OkxParamsException) -> str:

@@ -52,6 +52,7 @@ from .settings import (
     is_plain_loopback_http,
     is_plain_remote_http,
     mask_key,
+    redirect_domain,
 )
 from .utils import get_timestamp, pre_hash, sign
 
@@ -84,7 +85,9 @@ class OkxClient:
         passphrase: API passphrase; never logged or shown.
         use_server_time: keep the request timestamps in step with OKX's clock.
         flag: ``'0'`` production, ``'1'`` demo trading (sent as ``x-simulated-trading``).
-        domain: base URL, ``https://www.okx.com`` by default.
+        domain: base URL, ``https://www.okx.com`` by default. When it is that host and
+            ``OKX_DOMAIN`` is set, the variable's URL is used instead (a local ``FakeOKX``,
+            say).
         debug: log every request and answer (secrets redacted) on the ``okx_v5`` logger.
         proxy: one proxy URL for both http and https.
         timeout: seconds, or a ``(connect, read)`` pair; default ``(5, 10)``.
@@ -130,7 +133,7 @@ class OkxClient:
     ) -> None:
         check_credentials(api_key, api_secret_key, passphrase)
         self.flag = check_flag(flag)
-        self.domain = check_domain(domain)
+        self.domain = redirect_domain(check_domain(domain))
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
         given_session = check_session(session)
@@ -170,10 +173,10 @@ class OkxClient:
         ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset) and ``OKX_DOMAIN`` (OKX's
         host when unset: point it at a ``FakeOKX`` to run a script offline); ``kwargs``
         override them."""
-        defaults = {"flag": consts.DEMO_TRADING, "domain": consts.API_URL}
         settings: dict[str, Any] = {
-            arg: os.environ.get(variable) or defaults.get(arg, "-1")
+            arg: os.environ.get(variable) or (consts.DEMO_TRADING if arg == "flag" else "-1")
             for arg, variable in ENVIRONMENT.items()
+            if arg != "domain"  # read by every client: see okx_v5.settings.redirect_domain
         }
         settings.update(kwargs)
         return cls(**settings)

@@ -37,6 +37,7 @@ __all__ = [
     "is_plain_remote_http",
     "mask_key",
     "redact_url",
+    "redirect_domain",
 ]
 
 _NO_KEY = ("", "-1", None)
@@ -102,6 +103,25 @@ def check_domain(domain: object) -> str:
         value=domain,
         allowed="http:// or https:// URL",
     )
+
+
+def redirect_domain(domain: str) -> str:
+    """``domain`` (already checked), or ``OKX_DOMAIN`` in its place when ``domain`` is OKX's
+    default host and the variable is set: the one switch that points every client (and
+    ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code."""
+    variable = ENVIRONMENT["domain"]
+    value = os.environ.get(variable, "").strip()
+    if domain != consts.API_URL or not value:
+        return domain
+    try:
+        return check_domain(value)
+    except OkxParamsException as problem:
+        raise OkxParamsException(
+            str(problem).replace("domain is", f"{variable} is", 1),
+            param="domain",
+            value=value,
+            allowed=problem.allowed,
+        ) from None
 
 
 def _is_url(text: str, schemes: tuple[str, ...]) -> bool:

