@@ -91,3 +91,17 @@ def test_the_documented_example_reads_into_the_model(endpoint: Any, example: lis
         for name, _, wire in wire_values(wire_item, model):
             value = getattr(item, name)
             assert kept(value, wire), f"{model.__name__}.{name}: {wire!r} read as {value!r}"
+
+
+def all_models() -> list[type]:
+    return list(
+        dict.fromkeys(e.model for e in every() if e.model is not None and attrs.has(e.model))
+    )
+
+
+@pytest.mark.parametrize("model", all_models(), ids=lambda model: model.__name__)
+def test_an_item_model_has_the_items_fields_not_the_answer_s(model: type) -> None:
+    # OKX's answer is {"code", "msg", "data": [items], "inTime", "outTime"}; a model is one item.
+    names = {field_wire_name(field) for field in attrs.fields(model)}
+    assert not {"code", "msg", "data"} <= names
+    assert not names & {"inTime", "outTime"}

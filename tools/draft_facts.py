@@ -1608,8 +1608,10 @@ def draft_response(
         return None, example
     builder.source = answer.source
     items = example if isinstance(example, list) else [example] if example else []
-    table = page.fields if page is not None and page is not answer else None
-    order = next((doc.fields for doc in (page, newer) if doc and doc.fields), None)
+    table = without_envelope(page.fields if page is not None and page is not answer else None)
+    order = without_envelope(
+        next((doc.fields for doc in (page, newer) if doc and doc.fields), None)
+    )
     kind = answer.data_kind
     if items and all(isinstance(item, list) for item in items):
         kind = "array:array"  # openxapi sometimes types the rows as objects; the example tells
@@ -1631,6 +1633,20 @@ def draft_response(
         builder.notes.append("data is an object")
     builder.add(name, fields, items)
     return {"model": name, "source": answer.source}, example
+
+
+ENVELOPE = ("code", "msg", "data", "inTime", "outTime")
+"""The fields of OKX's answer around ``data``, which some tables list with the items' own."""
+
+
+def without_envelope(fields: list[DocField] | None) -> list[DocField] | None:
+    """A table of the whole answer (``code``, ``msg``, ``data`` and its fields, ``inTime``...)
+    read as the table of ``data``'s items; any other table as it is."""
+    names = {f.name: f for f in fields or []}
+    data = names.get("data")
+    if fields is None or data is None or not data.children or "code" not in names:
+        return fields
+    return [*data.children, *(f for f in fields if f.name not in ENVELOPE)]
 
 
 # --------------------------------------------------------------------------- files

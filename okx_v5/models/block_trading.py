@@ -11,52 +11,29 @@ import attrs
 
 __all__ = [
     "CancelAllQuotes",
-    "CancelAllQuotesData",
     "CancelAllRfqs",
-    "CancelAllRfqsData",
     "CancelBatchQuotes",
-    "CancelBatchQuotesData",
     "CancelBatchRfqs",
-    "CancelBatchRfqsData",
     "CancelQuote",
-    "CancelQuoteData",
     "CancelRfq",
-    "CancelRfqData",
     "Counterparties",
     "CreateQuote",
-    "CreateQuoteData",
-    "CreateQuoteDataLegs",
     "CreateQuoteLegs",
     "CreateRfq",
-    "CreateRfqData",
-    "CreateRfqDataLegs",
     "CreateRfqLegs",
     "ExecuteQuote",
-    "ExecuteQuoteData",
-    "ExecuteQuoteDataLegs",
     "ExecuteQuoteLegs",
     "PublicTrades",
-    "PublicTradesData",
-    "PublicTradesDataLegs",
     "PublicTradesLegs",
     "QuoteProducts",
     "QuoteProductsData",
-    "QuoteProductsDataData",
     "Quotes",
-    "QuotesData",
-    "QuotesDataLegs",
     "QuotesLegs",
     "ResetMmp",
-    "ResetMmpData",
     "Rfqs",
-    "RfqsData",
-    "RfqsDataLegs",
     "RfqsLegs",
     "SetMarkerInstrument",
-    "SetMarkerInstrumentData",
     "Trades",
-    "TradesData",
-    "TradesDataLegs",
     "TradesLegs",
 ]
 
@@ -81,19 +58,16 @@ class CreateRfq:
     """One ``data`` item of [`create_rfq`][okx_v5.BlockTrading.BlockTradingAPI.create_rfq].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
         c_time: OKX's ``cTime``.
         u_time: OKX's ``uTime``.
-        trader_code: OKX's ``traderCode``.
-        tag: OKX's ``tag``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        allow_partial_execution: OKX's ``allowPartialExecution``.
         state: OKX's ``state``.
-        valid_until: OKX's ``validUntil``.
         counterparties: OKX's ``counterparties``.
+        valid_until: OKX's ``validUntil``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        trader_code: OKX's ``traderCode``.
+        rfq_id: OKX's ``rfqId``.
         legs: OKX's ``legs``.
         ccy: OKX's ``ccy``.
         inst_id: OKX's ``instId``.
@@ -104,19 +78,16 @@ class CreateRfq:
         tgt_ccy: OKX's ``tgtCcy``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[CreateRfqData] | None = None
     c_time: int | None = None
     u_time: int | None = None
-    trader_code: str | None = None
-    tag: str | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    allow_partial_execution: bool | None = None
     state: str | None = None
-    valid_until: int | None = None
     counterparties: list[str] | None = None
+    valid_until: int | None = None
+    cl_rfq_id: str | None = None
+    tag: str | None = None
+    allow_partial_execution: bool | None = None
+    trader_code: str | None = None
+    rfq_id: str | None = None
     legs: list[CreateRfqLegs] | None = None
     ccy: str | None = None
     inst_id: str | None = None
@@ -151,85 +122,8 @@ class CreateRfqLegs:
 
 
 @attrs.define
-class CreateRfqData:
-    """An item of [`CreateRfq`][okx_v5.models.block_trading.CreateRfq]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        state: OKX's ``state``.
-        counterparties: OKX's ``counterparties``.
-        valid_until: OKX's ``validUntil``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        tag: OKX's ``tag``.
-        allow_partial_execution: OKX's ``allowPartialExecution``.
-        trader_code: OKX's ``traderCode``.
-        rfq_id: OKX's ``rfqId``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    u_time: int | None = None
-    state: str | None = None
-    counterparties: list[str] | None = None
-    valid_until: int | None = None
-    cl_rfq_id: str | None = None
-    tag: str | None = None
-    allow_partial_execution: bool | None = None
-    trader_code: str | None = None
-    rfq_id: str | None = None
-    legs: list[CreateRfqDataLegs] | None = None
-
-
-@attrs.define
-class CreateRfqDataLegs:
-    """An item of [`CreateRfqData`][okx_v5.models.block_trading.CreateRfqData]'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    sz: Decimal | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
 class CancelRfq:
     """One ``data`` item of [`cancel_rfq`][okx_v5.BlockTrading.BlockTradingAPI.cancel_rfq].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelRfqData] | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelRfqData:
-    """An item of [`CancelRfq`][okx_v5.models.block_trading.CancelRfq]'s ``data``.
 
     Attributes:
         rfq_id: OKX's ``rfqId``.
@@ -250,29 +144,6 @@ class CancelBatchRfqs:
     [`cancel_batch_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_rfqs].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelBatchRfqsData] | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelBatchRfqsData:
-    """An item of [`CancelBatchRfqs`][okx_v5.models.block_trading.CancelBatchRfqs]'s ``data``.
-
-    Attributes:
         rfq_id: OKX's ``rfqId``.
         cl_rfq_id: OKX's ``clRfqId``.
         s_code: OKX's ``sCode``.
@@ -291,23 +162,6 @@ class CancelAllRfqs:
     [`cancel_all_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_rfqs].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        ts: OKX's ``ts``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelAllRfqsData] | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class CancelAllRfqsData:
-    """An item of [`CancelAllRfqs`][okx_v5.models.block_trading.CancelAllRfqs]'s ``data``.
-
-    Attributes:
         ts: OKX's ``ts``.
     """
 
@@ -319,18 +173,15 @@ class ExecuteQuote:
     """One ``data`` item of [`execute_quote`][okx_v5.BlockTrading.BlockTradingAPI.execute_quote].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        block_td_id: OKX's ``blockTdId``.
+        c_time: OKX's ``cTime``.
         rfq_id: OKX's ``rfqId``.
         cl_rfq_id: OKX's ``clRfqId``.
         quote_id: OKX's ``quoteId``.
         cl_quote_id: OKX's ``clQuoteId``.
+        block_td_id: OKX's ``blockTdId``.
         tag: OKX's ``tag``.
         t_trader_code: OKX's ``tTraderCode``.
         m_trader_code: OKX's ``mTraderCode``.
-        c_time: OKX's ``cTime``.
         legs: OKX's ``legs``.
         fee: OKX's ``fee``.
         fee_ccy: OKX's ``feeCcy``.
@@ -341,18 +192,15 @@ class ExecuteQuote:
         trade_id: OKX's ``tradeId``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[ExecuteQuoteData] | None = None
-    block_td_id: str | None = None
+    c_time: int | None = None
     rfq_id: str | None = None
     cl_rfq_id: str | None = None
     quote_id: str | None = None
     cl_quote_id: str | None = None
+    block_td_id: str | None = None
     tag: str | None = None
     t_trader_code: str | None = None
     m_trader_code: str | None = None
-    c_time: int | None = None
     legs: list[ExecuteQuoteLegs] | None = None
     fee: Decimal | None = None
     fee_ccy: str | None = None
@@ -366,58 +214,6 @@ class ExecuteQuote:
 @attrs.define
 class ExecuteQuoteLegs:
     """An item of [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote]'s ``legs``.
-
-    Attributes:
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        inst_id: OKX's ``instId``.
-        side: OKX's ``side``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        trade_id: OKX's ``tradeId``.
-    """
-
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    inst_id: str | None = None
-    side: str | None = None
-    fee: Decimal | None = None
-    fee_ccy: str | None = None
-    trade_id: str | None = None
-
-
-@attrs.define
-class ExecuteQuoteData:
-    """An item of [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        block_td_id: OKX's ``blockTdId``.
-        tag: OKX's ``tag``.
-        t_trader_code: OKX's ``tTraderCode``.
-        m_trader_code: OKX's ``mTraderCode``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    block_td_id: str | None = None
-    tag: str | None = None
-    t_trader_code: str | None = None
-    m_trader_code: str | None = None
-    legs: list[ExecuteQuoteDataLegs] | None = None
-
-
-@attrs.define
-class ExecuteQuoteDataLegs:
-    """An item of [`ExecuteQuoteData`][okx_v5.models.block_trading.ExecuteQuoteData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -443,22 +239,19 @@ class CreateQuote:
     """One ``data`` item of [`create_quote`][okx_v5.BlockTrading.BlockTradingAPI.create_quote].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        valid_until: OKX's ``validUntil``.
-        u_time: OKX's ``uTime``.
         c_time: OKX's ``cTime``.
-        legs: OKX's ``legs``.
-        quote_id: OKX's ``quoteId``.
-        rfq_id: OKX's ``rfqId``.
-        tag: OKX's ``tag``.
-        quote_side: OKX's ``quoteSide``.
+        u_time: OKX's ``uTime``.
         state: OKX's ``state``.
         reason: OKX's ``reason``.
-        cl_quote_id: OKX's ``clQuoteId``.
+        valid_until: OKX's ``validUntil``.
+        rfq_id: OKX's ``rfqId``.
         cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
+        tag: OKX's ``tag``.
         trader_code: OKX's ``traderCode``.
+        quote_side: OKX's ``quoteSide``.
+        legs: OKX's ``legs``.
         ccy: OKX's ``ccy``.
         inst_id: OKX's ``instId``.
         pos_side: OKX's ``posSide``.
@@ -469,22 +262,19 @@ class CreateQuote:
         tgt_ccy: OKX's ``tgtCcy``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[CreateQuoteData] | None = None
-    valid_until: int | None = None
-    u_time: int | None = None
     c_time: int | None = None
-    legs: list[CreateQuoteLegs] | None = None
-    quote_id: str | None = None
-    rfq_id: str | None = None
-    tag: str | None = None
-    quote_side: str | None = None
+    u_time: int | None = None
     state: str | None = None
     reason: str | None = None
-    cl_quote_id: str | None = None
+    valid_until: int | None = None
+    rfq_id: str | None = None
     cl_rfq_id: str | None = None
+    quote_id: str | None = None
+    cl_quote_id: str | None = None
+    tag: str | None = None
     trader_code: str | None = None
+    quote_side: str | None = None
+    legs: list[CreateQuoteLegs] | None = None
     ccy: str | None = None
     inst_id: str | None = None
     pos_side: str | None = None
@@ -498,66 +288,6 @@ class CreateQuote:
 @attrs.define
 class CreateQuoteLegs:
     """An item of [`CreateQuote`][okx_v5.models.block_trading.CreateQuote]'s ``legs``.
-
-    Attributes:
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class CreateQuoteData:
-    """An item of [`CreateQuote`][okx_v5.models.block_trading.CreateQuote]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        state: OKX's ``state``.
-        reason: OKX's ``reason``.
-        valid_until: OKX's ``validUntil``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        tag: OKX's ``tag``.
-        trader_code: OKX's ``traderCode``.
-        quote_side: OKX's ``quoteSide``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    u_time: int | None = None
-    state: str | None = None
-    reason: str | None = None
-    valid_until: int | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    tag: str | None = None
-    trader_code: str | None = None
-    quote_side: str | None = None
-    legs: list[CreateQuoteDataLegs] | None = None
-
-
-@attrs.define
-class CreateQuoteDataLegs:
-    """An item of [`CreateQuoteData`][okx_v5.models.block_trading.CreateQuoteData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -585,29 +315,6 @@ class CancelQuote:
     """One ``data`` item of [`cancel_quote`][okx_v5.BlockTrading.BlockTradingAPI.cancel_quote].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelQuoteData] | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelQuoteData:
-    """An item of [`CancelQuote`][okx_v5.models.block_trading.CancelQuote]'s ``data``.
-
-    Attributes:
         quote_id: OKX's ``quoteId``.
         cl_quote_id: OKX's ``clQuoteId``.
         s_code: OKX's ``sCode``.
@@ -624,29 +331,6 @@ class CancelQuoteData:
 class CancelBatchQuotes:
     """One ``data`` item of
     [`cancel_batch_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_quotes].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelBatchQuotesData] | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelBatchQuotesData:
-    """An item of [`CancelBatchQuotes`][okx_v5.models.block_trading.CancelBatchQuotes]'s ``data``.
 
     Attributes:
         quote_id: OKX's ``quoteId``.
@@ -667,23 +351,6 @@ class CancelAllQuotes:
     [`cancel_all_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_quotes].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        ts: OKX's ``ts``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelAllQuotesData] | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class CancelAllQuotesData:
-    """An item of [`CancelAllQuotes`][okx_v5.models.block_trading.CancelAllQuotes]'s ``data``.
-
-    Attributes:
         ts: OKX's ``ts``.
     """
 
@@ -695,21 +362,18 @@ class Rfqs:
     """One ``data`` item of [`get_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.get_rfqs].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        tag: OKX's ``tag``.
-        trader_code: OKX's ``traderCode``.
-        valid_until: OKX's ``validUntil``.
-        allow_partial_execution: OKX's ``allowPartialExecution``.
-        state: OKX's ``state``.
-        flow_type: OKX's ``flowType``.
-        counterparties: OKX's ``counterparties``.
-        legs: OKX's ``legs``.
         c_time: OKX's ``cTime``.
         u_time: OKX's ``uTime``.
+        state: OKX's ``state``.
+        counterparties: OKX's ``counterparties``.
+        valid_until: OKX's ``validUntil``.
+        cl_rfq_id: OKX's ``clRfqId``.
+        tag: OKX's ``tag``.
+        flow_type: OKX's ``flowType``.
+        trader_code: OKX's ``traderCode``.
+        rfq_id: OKX's ``rfqId``.
+        allow_partial_execution: OKX's ``allowPartialExecution``.
+        legs: OKX's ``legs``.
         ccy: OKX's ``ccy``.
         inst_id: OKX's ``instId``.
         pos_side: OKX's ``posSide``.
@@ -719,21 +383,18 @@ class Rfqs:
         tgt_ccy: OKX's ``tgtCcy``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[RfqsData] | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    tag: str | None = None
-    trader_code: str | None = None
-    valid_until: int | None = None
-    allow_partial_execution: bool | None = None
-    state: str | None = None
-    flow_type: str | None = None
-    counterparties: list[str] | None = None
-    legs: list[RfqsLegs] | None = None
     c_time: int | None = None
     u_time: int | None = None
+    state: str | None = None
+    counterparties: list[str] | None = None
+    valid_until: int | None = None
+    cl_rfq_id: str | None = None
+    tag: str | None = None
+    flow_type: str | None = None
+    trader_code: str | None = None
+    rfq_id: str | None = None
+    allow_partial_execution: bool | None = None
+    legs: list[RfqsLegs] | None = None
     ccy: str | None = None
     inst_id: str | None = None
     pos_side: str | None = None
@@ -746,62 +407,6 @@ class Rfqs:
 @attrs.define
 class RfqsLegs:
     """An item of [`Rfqs`][okx_v5.models.block_trading.Rfqs]'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        sz: OKX's ``sz``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    sz: Decimal | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class RfqsData:
-    """An item of [`Rfqs`][okx_v5.models.block_trading.Rfqs]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        state: OKX's ``state``.
-        counterparties: OKX's ``counterparties``.
-        valid_until: OKX's ``validUntil``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        tag: OKX's ``tag``.
-        flow_type: OKX's ``flowType``.
-        trader_code: OKX's ``traderCode``.
-        rfq_id: OKX's ``rfqId``.
-        allow_partial_execution: OKX's ``allowPartialExecution``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    u_time: int | None = None
-    state: str | None = None
-    counterparties: list[str] | None = None
-    valid_until: int | None = None
-    cl_rfq_id: str | None = None
-    tag: str | None = None
-    flow_type: str | None = None
-    trader_code: str | None = None
-    rfq_id: str | None = None
-    allow_partial_execution: bool | None = None
-    legs: list[RfqsDataLegs] | None = None
-
-
-@attrs.define
-class RfqsDataLegs:
-    """An item of [`RfqsData`][okx_v5.models.block_trading.RfqsData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -827,22 +432,19 @@ class Quotes:
     """One ``data`` item of [`get_quotes`][okx_v5.BlockTrading.BlockTradingAPI.get_quotes].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        valid_until: OKX's ``validUntil``.
-        u_time: OKX's ``uTime``.
         c_time: OKX's ``cTime``.
-        legs: OKX's ``legs``.
-        quote_id: OKX's ``quoteId``.
-        rfq_id: OKX's ``rfqId``.
-        quote_side: OKX's ``quoteSide``.
+        u_time: OKX's ``uTime``.
         state: OKX's ``state``.
         reason: OKX's ``reason``.
-        cl_quote_id: OKX's ``clQuoteId``.
+        valid_until: OKX's ``validUntil``.
+        rfq_id: OKX's ``rfqId``.
         cl_rfq_id: OKX's ``clRfqId``.
+        quote_id: OKX's ``quoteId``.
+        cl_quote_id: OKX's ``clQuoteId``.
         tag: OKX's ``tag``.
         trader_code: OKX's ``traderCode``.
+        quote_side: OKX's ``quoteSide``.
+        legs: OKX's ``legs``.
         ccy: OKX's ``ccy``.
         inst_id: OKX's ``instId``.
         pos_side: OKX's ``posSide``.
@@ -853,22 +455,19 @@ class Quotes:
         tgt_ccy: OKX's ``tgtCcy``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[QuotesData] | None = None
-    valid_until: int | None = None
-    u_time: int | None = None
     c_time: int | None = None
-    legs: list[QuotesLegs] | None = None
-    quote_id: str | None = None
-    rfq_id: str | None = None
-    quote_side: str | None = None
+    u_time: int | None = None
     state: str | None = None
     reason: str | None = None
-    cl_quote_id: str | None = None
+    valid_until: int | None = None
+    rfq_id: str | None = None
     cl_rfq_id: str | None = None
+    quote_id: str | None = None
+    cl_quote_id: str | None = None
     tag: str | None = None
     trader_code: str | None = None
+    quote_side: str | None = None
+    legs: list[QuotesLegs] | None = None
     ccy: str | None = None
     inst_id: str | None = None
     pos_side: str | None = None
@@ -882,66 +481,6 @@ class Quotes:
 @attrs.define
 class QuotesLegs:
     """An item of [`Quotes`][okx_v5.models.block_trading.Quotes]'s ``legs``.
-
-    Attributes:
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class QuotesData:
-    """An item of [`Quotes`][okx_v5.models.block_trading.Quotes]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        state: OKX's ``state``.
-        reason: OKX's ``reason``.
-        valid_until: OKX's ``validUntil``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        tag: OKX's ``tag``.
-        trader_code: OKX's ``traderCode``.
-        quote_side: OKX's ``quoteSide``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    u_time: int | None = None
-    state: str | None = None
-    reason: str | None = None
-    valid_until: int | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    tag: str | None = None
-    trader_code: str | None = None
-    quote_side: str | None = None
-    legs: list[QuotesDataLegs] | None = None
-
-
-@attrs.define
-class QuotesDataLegs:
-    """An item of [`QuotesData`][okx_v5.models.block_trading.QuotesData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -969,21 +508,18 @@ class Trades:
     """One ``data`` item of [`get_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_trades].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
+        c_time: OKX's ``cTime``.
         rfq_id: OKX's ``rfqId``.
         cl_rfq_id: OKX's ``clRfqId``.
         quote_id: OKX's ``quoteId``.
         cl_quote_id: OKX's ``clQuoteId``.
         block_td_id: OKX's ``blockTdId``.
         tag: OKX's ``tag``.
+        t_trader_code: OKX's ``tTraderCode``.
+        m_trader_code: OKX's ``mTraderCode``.
         is_successful: OKX's ``isSuccessful``.
         error_code: OKX's ``errorCode``.
         legs: OKX's ``legs``.
-        c_time: OKX's ``cTime``.
-        t_trader_code: OKX's ``tTraderCode``.
-        m_trader_code: OKX's ``mTraderCode``.
         fee: OKX's ``fee``.
         fee_ccy: OKX's ``feeCcy``.
         inst_id: OKX's ``instId``.
@@ -993,21 +529,18 @@ class Trades:
         trade_id: OKX's ``tradeId``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[TradesData] | None = None
+    c_time: int | None = None
     rfq_id: str | None = None
     cl_rfq_id: str | None = None
     quote_id: str | None = None
     cl_quote_id: str | None = None
     block_td_id: str | None = None
     tag: str | None = None
+    t_trader_code: str | None = None
+    m_trader_code: str | None = None
     is_successful: bool | None = None
     error_code: str | None = None
     legs: list[TradesLegs] | None = None
-    c_time: int | None = None
-    t_trader_code: str | None = None
-    m_trader_code: str | None = None
     fee: Decimal | None = None
     fee_ccy: str | None = None
     inst_id: str | None = None
@@ -1020,62 +553,6 @@ class Trades:
 @attrs.define
 class TradesLegs:
     """An item of [`Trades`][okx_v5.models.block_trading.Trades]'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        side: OKX's ``side``.
-        sz: OKX's ``sz``.
-        px: OKX's ``px``.
-        trade_id: OKX's ``tradeId``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-    """
-
-    inst_id: str | None = None
-    side: str | None = None
-    sz: Decimal | None = None
-    px: Decimal | None = None
-    trade_id: str | None = None
-    fee: Decimal | None = None
-    fee_ccy: str | None = None
-
-
-@attrs.define
-class TradesData:
-    """An item of [`Trades`][okx_v5.models.block_trading.Trades]'s ``data``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        block_td_id: OKX's ``blockTdId``.
-        tag: OKX's ``tag``.
-        t_trader_code: OKX's ``tTraderCode``.
-        m_trader_code: OKX's ``mTraderCode``.
-        is_successful: OKX's ``isSuccessful``.
-        error_code: OKX's ``errorCode``.
-        legs: OKX's ``legs``.
-    """
-
-    c_time: int | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    block_td_id: str | None = None
-    tag: str | None = None
-    t_trader_code: str | None = None
-    m_trader_code: str | None = None
-    is_successful: bool | None = None
-    error_code: str | None = None
-    legs: list[TradesDataLegs] | None = None
-
-
-@attrs.define
-class TradesDataLegs:
-    """An item of [`TradesData`][okx_v5.models.block_trading.TradesData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -1102,13 +579,10 @@ class PublicTrades:
     [`get_public_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_public_trades].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        block_td_id: OKX's ``blockTdId``.
-        legs: OKX's ``legs``.
         strategy: OKX's ``strategy``.
         c_time: OKX's ``cTime``.
+        block_td_id: OKX's ``blockTdId``.
+        legs: OKX's ``legs``.
         inst_id: OKX's ``instId``.
         px: OKX's ``px``.
         side: OKX's ``side``.
@@ -1116,13 +590,10 @@ class PublicTrades:
         trade_id: OKX's ``tradeId``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[PublicTradesData] | None = None
-    block_td_id: str | None = None
-    legs: list[PublicTradesLegs] | None = None
     strategy: str | None = None
     c_time: int | None = None
+    block_td_id: str | None = None
+    legs: list[PublicTradesLegs] | None = None
     inst_id: str | None = None
     px: Decimal | None = None
     side: str | None = None
@@ -1133,42 +604,6 @@ class PublicTrades:
 @attrs.define
 class PublicTradesLegs:
     """An item of [`PublicTrades`][okx_v5.models.block_trading.PublicTrades]'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        side: OKX's ``side``.
-        sz: OKX's ``sz``.
-        px: OKX's ``px``.
-        trade_id: OKX's ``tradeId``.
-    """
-
-    inst_id: str | None = None
-    side: str | None = None
-    sz: Decimal | None = None
-    px: Decimal | None = None
-    trade_id: str | None = None
-
-
-@attrs.define
-class PublicTradesData:
-    """An item of [`PublicTrades`][okx_v5.models.block_trading.PublicTrades]'s ``data``.
-
-    Attributes:
-        strategy: OKX's ``strategy``.
-        c_time: OKX's ``cTime``.
-        block_td_id: OKX's ``blockTdId``.
-        legs: OKX's ``legs``.
-    """
-
-    strategy: str | None = None
-    c_time: int | None = None
-    block_td_id: str | None = None
-    legs: list[PublicTradesDataLegs] | None = None
-
-
-@attrs.define
-class PublicTradesDataLegs:
-    """An item of [`PublicTradesData`][okx_v5.models.block_trading.PublicTradesData]'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -1190,23 +625,6 @@ class ResetMmp:
     """One ``data`` item of [`reset_mmp`][okx_v5.BlockTrading.BlockTradingAPI.reset_mmp].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        ts: OKX's ``ts``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[ResetMmpData] | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class ResetMmpData:
-    """An item of [`ResetMmp`][okx_v5.models.block_trading.ResetMmp]'s ``data``.
-
-    Attributes:
         ts: OKX's ``ts``.
     """
 
@@ -1217,24 +635,6 @@ class ResetMmpData:
 class SetMarkerInstrument:
     """One ``data`` item of
     [`set_marker_instrument`][okx_v5.BlockTrading.BlockTradingAPI.set_marker_instrument].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        result: OKX's ``result``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[SetMarkerInstrumentData] | None = None
-    result: bool | None = None
-
-
-@attrs.define
-class SetMarkerInstrumentData:
-    """An item of [`SetMarkerInstrument`][okx_v5.models.block_trading.SetMarkerInstrument]'s
-    ``data``.
 
     Attributes:
         result: OKX's ``result``.
@@ -1249,22 +649,18 @@ class QuoteProducts:
     [`get_quote_products`][okx_v5.BlockTrading.BlockTradingAPI.get_quote_products].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
         inst_type: OKX's ``instType``.
         include_all: OKX's ``includeAll``.
+        data: OKX's ``data``.
         inst_family: OKX's ``instFamily``.
         inst_id: OKX's ``instId``.
         maker_px_band: OKX's ``makerPxBand``.
         max_block_sz: OKX's ``maxBlockSz``.
     """
 
-    code: str | None = None
-    msg: str | None = None
-    data: list[QuoteProductsData] | None = None
     inst_type: str | None = None
     include_all: bool | None = None
+    data: list[QuoteProductsData] | None = None
     inst_family: str | None = None
     inst_id: str | None = None
     maker_px_band: str | None = None
@@ -1276,36 +672,13 @@ class QuoteProductsData:
     """An item of [`QuoteProducts`][okx_v5.models.block_trading.QuoteProducts]'s ``data``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        include_all: OKX's ``includeAll``.
-        data: OKX's ``data``.
         inst_family: OKX's ``instFamily``.
+        inst_id: OKX's ``instId``.
         max_block_sz: OKX's ``maxBlockSz``.
         maker_px_band: OKX's ``makerPxBand``.
-        inst_id: OKX's ``instId``.
     """
 
-    inst_type: str | None = None
-    include_all: bool | None = None
-    data: list[QuoteProductsDataData] | None = None
     inst_family: str | None = None
+    inst_id: str | None = None
     max_block_sz: Decimal | None = None
     maker_px_band: Decimal | None = None
-    inst_id: str | None = None
-
-
-@attrs.define
-class QuoteProductsDataData:
-    """An item of [`QuoteProductsData`][okx_v5.models.block_trading.QuoteProductsData]'s ``data``.
-
-    Attributes:
-        inst_family: OKX's ``instFamily``.
-        inst_id: OKX's ``instId``.
-        max_block_sz: OKX's ``maxBlockSz``.
-        maker_px_band: OKX's ``makerPxBand``.
-    """
-
-    inst_family: str | None = None
-    inst_id: str | None = None
-    max_block_sz: Decimal | None = None
-    maker_px_band: str | None = None

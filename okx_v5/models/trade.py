@@ -15,14 +15,10 @@ __all__ = [
     "AlgoOrderDetailsLinkedOrd",
     "AmendAlgoOrder",
     "AmendMultipleOrders",
-    "AmendMultipleOrdersData",
     "AmendOrder",
-    "AmendOrderData",
     "CancelAlgoOrder",
     "CancelMultipleOrders",
-    "CancelMultipleOrdersData",
     "CancelOrder",
-    "CancelOrderData",
     "ClosePositions",
     "EasyConvert",
     "EasyConvertCurrencyList",
@@ -61,46 +57,13 @@ __all__ = [
     "OrdersHistoryLinkedAlgoOrd",
     "PlaceAlgoOrder",
     "PlaceMultipleOrders",
-    "PlaceMultipleOrdersData",
     "PlaceOrder",
-    "PlaceOrderData",
 ]
 
 
 @attrs.define
 class PlaceOrder:
     """One ``data`` item of [`place_order`][okx_v5.Trade.TradeAPI.place_order].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[PlaceOrderData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    tag: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class PlaceOrderData:
-    """An item of [`PlaceOrder`][okx_v5.models.trade.PlaceOrder]'s ``data``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -124,37 +87,6 @@ class PlaceMultipleOrders:
     """One ``data`` item of [`place_multiple_orders`][okx_v5.Trade.TradeAPI.place_multiple_orders].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[PlaceMultipleOrdersData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    tag: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class PlaceMultipleOrdersData:
-    """An item of [`PlaceMultipleOrders`][okx_v5.models.trade.PlaceMultipleOrders]'s ``data``.
-
-    Attributes:
         ord_id: OKX's ``ordId``.
         cl_ord_id: OKX's ``clOrdId``.
         tag: OKX's ``tag``.
@@ -174,35 +106,6 @@ class PlaceMultipleOrdersData:
 @attrs.define
 class CancelOrder:
     """One ``data`` item of [`cancel_order`][okx_v5.Trade.TradeAPI.cancel_order].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelOrderData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelOrderData:
-    """An item of [`CancelOrder`][okx_v5.models.trade.CancelOrder]'s ``data``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -225,35 +128,6 @@ class CancelMultipleOrders:
     [`cancel_multiple_orders`][okx_v5.Trade.TradeAPI.cancel_multiple_orders].
 
     Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[CancelMultipleOrdersData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelMultipleOrdersData:
-    """An item of [`CancelMultipleOrders`][okx_v5.models.trade.CancelMultipleOrders]'s ``data``.
-
-    Attributes:
         ord_id: OKX's ``ordId``.
         cl_ord_id: OKX's ``clOrdId``.
         ts: OKX's ``ts``.
@@ -271,37 +145,6 @@ class CancelMultipleOrdersData:
 @attrs.define
 class AmendOrder:
     """One ``data`` item of [`amend_order`][okx_v5.Trade.TradeAPI.amend_order].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        ts: OKX's ``ts``.
-        req_id: OKX's ``reqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[AmendOrderData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    ts: int | None = None
-    req_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class AmendOrderData:
-    """An item of [`AmendOrder`][okx_v5.models.trade.AmendOrder]'s ``data``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -323,37 +166,6 @@ class AmendOrderData:
 @attrs.define
 class AmendMultipleOrders:
     """One ``data`` item of [`amend_multiple_orders`][okx_v5.Trade.TradeAPI.amend_multiple_orders].
-
-    Attributes:
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
-        data: OKX's ``data``.
-        in_time: OKX's ``inTime``.
-        out_time: OKX's ``outTime``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        ts: OKX's ``ts``.
-        req_id: OKX's ``reqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    code: str | None = None
-    msg: str | None = None
-    data: list[AmendMultipleOrdersData] | None = None
-    in_time: str | None = None
-    out_time: str | None = None
-    cl_ord_id: str | None = None
-    ord_id: str | None = None
-    ts: int | None = None
-    req_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class AmendMultipleOrdersData:
-    """An item of [`AmendMultipleOrders`][okx_v5.models.trade.AmendMultipleOrders]'s ``data``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
