@@ -489,7 +489,7 @@ def connections(base: str, calls: int = 100) -> dict[str, int]:
 def rate_limit(base: str, threads: int = 8, seconds: float = 10.0) -> dict[str, Any]:
     from okx_v5.exceptions import OkxException
 
-    _, account = okx_v5_clients(base, rate_limit=True)
+    _, account, _ = okx_v5_clients(base, rate_limit=True)
     control(base, "/__limit?n=20&s=2")
     made, failed = [0] * threads, [0] * threads
     deadline = time.monotonic() + seconds
