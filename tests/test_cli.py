@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -81,6 +82,21 @@ def no_retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         okxclient, "RetryPolicy", functools.partial(RetryPolicy, sleep=waits.append)
     )
     return waits
+
+
+@pytest.fixture(scope="module")
+def shared_okx() -> Iterator[FakeOKX]:
+    with FakeOKX() as okx:
+        yield okx
+
+
+@pytest.fixture
+def fake_okx(shared_okx: FakeOKX) -> FakeOKX:
+    """One FakeOKX for the module, fresh for each test: starting one per test cost a third of
+    the module's time over its hundreds of commands. The keys some tests add stay registered."""
+    shared_okx.reset()
+    shared_okx.rate_limits, shared_okx.early_hints = True, False
+    return shared_okx
 
 
 @pytest.fixture
