@@ -1,7 +1,7 @@
 """Benchmark: a fleet of processes on one API key, and on one host, against OKX's limits.
 
-Run by hand from the repository root (needs ``pip install -e '.[redis]'`` and Debian's
-``redis-server``, or ``--redis URL``):
+Run by hand from the repository root (needs ``pip install -e '.[redis]'`` and a
+``redis-server``: Debian's, or the one ``pip install -e '.[test]'`` brings; or ``--redis URL``):
 
     python benchmarks/fleet.py [--processes 8] [--seconds 10] [--redis URL] [--only key|host]
 
