@@ -1,0 +1,1 @@
+"""WebSocket streams for the OKX V5 API."""
