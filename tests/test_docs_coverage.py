@@ -15,6 +15,7 @@ import pytest
 
 from okx_v5.endpoint import Endpoint
 from okx_v5.endpoints import groups
+from okx_v5.websocket.channels import CHANNELS, PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
@@ -96,3 +97,19 @@ def test_the_operations_python_okx_lacks_are_listed_under_their_module() -> None
     for op in UNCOVERED["operations"]:
         where = section(op["module"]) if op["module"] else section("In no python-okx module")
         assert f"| `{op['http']} {op['path']}` |" in where
+
+
+def test_every_websocket_channel_has_its_row_with_path_login_and_model() -> None:
+    rows = [line for line in section("WebSocket channels").splitlines() if line[:4] == "| [`"]
+    expected = []
+    for channel in CHANNELS:
+        name = f"`{channel.name}`" + (" + bar" if channel.family else "")
+        items = "dict"
+        if channel.model_ref:
+            model = channel.model_ref.partition(":")[2]
+            items = f"[`{model}`][{channel.model_ref.replace(':', '.')}]"
+        login = "yes" if channel.login else "no"
+        expected.append(
+            f"| [{name}]({channel.docs_url}) | `{PATHS[channel.path]}` | {login} | {items} |"
+        )
+    assert rows == expected

@@ -9,14 +9,16 @@ From each module's facts this writes:
 - ``okx_v5/<Module>.py`` (``okx_v5/Finance/<Module>.py``): python-okx's class, one thin
   method per endpoint, with python-okx's signature and a docstring from the facts;
 
-and ``okx_v5/consts.py`` from ``consts.json``. The Python output goes through ``ruff format``
-(the formatter CI checks every file with), so it is exactly what ``ruff format --check`` accepts.
+and ``okx_v5/consts.py`` from ``consts.json``, and ``okx_v5/websocket/channels.py`` (OKX's
+WebSocket sites, limits, operations and channels) from ``websocket.json``. The Python output
+goes through ``ruff format`` (the formatter CI checks every file with), so it is exactly what
+``ruff format --check`` accepts.
 
 The docs pages of the whole surface come from the same facts: ``docs/reference/<Module>.md``
 (the module's class and models, rendered by mkdocstrings) and ``docs/coverage.md`` (every
 method's HTTP line, rate limit and model, with what OKX documents beyond python-okx, from
-``uncovered.json``). Last, ``docs/commands.md`` lists every ``okx-v5`` command, as
-``okx_v5.commands`` derives them from the declarations just written.
+``uncovered.json``, and every WebSocket channel). Last, ``docs/commands.md`` lists every
+``okx-v5`` command, as ``okx_v5.commands`` derives them from the declarations just written.
 Run from the repository root::
 
     python tools/generate.py          # write the files
@@ -156,7 +158,7 @@ def load(path: Path) -> Facts:
     return facts
 
 
-NOT_MODULES = {"consts.json", "uncovered.json"}
+NOT_MODULES = {"consts.json", "uncovered.json", "websocket.json", "websocket.schema.json"}
 
 
 def module_facts() -> list[tuple[Path, Facts]]:
@@ -700,6 +702,180 @@ def render_consts(facts: Facts) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- okx_v5/websocket/channels.py -------------------------------------------------------------
+
+WEBSOCKET = "websocket.json"
+
+WS_NAMES = ("CHANNELS", "CLOSE_CODES", "ERRORS", "EVENTS", "LIMITS", "OPERATIONS", "PATHS", "SITES")
+WS_NUMBERS = (
+    "connections_per_second",
+    "requests_per_hour",
+    "subscribe_args_max_kb",
+    "connections_per_channel",
+    "idle_seconds",
+    "login_expiry_seconds",
+    "notice_seconds",
+)
+"""The limits of ``websocket.json`` that are one number (its ``value``)."""
+
+
+def string(text: str, indent: int, lead: int = 0) -> str:
+    """A string literal at ``indent`` after ``lead`` characters; one too long for its line
+    becomes parenthesised parts, one per line at ``indent + 4``, as ruff keeps them."""
+    if indent + lead + len(q(text)) + 1 <= WIDTH:  # + 1: the comma after it
+        return q(text)
+    parts, words = [], text.split(" ")
+    line = words.pop(0)
+    for word in words:
+        if indent + 4 + len(q(line + " " + word)) > WIDTH:
+            parts.append(line + " ")
+            line = word
+        else:
+            line += " " + word
+    return "(" + " ".join(q(part) for part in [*parts, line]) + ")"
+
+
+def tuple_of(items: Sequence[str]) -> str:
+    """A tuple literal of Python expressions, without the trailing comma that would make ruff
+    put each item on its own line."""
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+
+
+def strings(values: Sequence[str]) -> str:
+    return tuple_of([q(value) for value in values])
+
+
+def render_rate_limit(limit: Mapping[str, Any]) -> str:
+    """A ``RateLimit`` of the facts, from the fields a REST limit has."""
+    fields = ("requests", "seconds", "scope", "per", "count")
+    return render_limit({key: limit[key] for key in fields if key in limit})
+
+
+def render_channel_arg(arg: Mapping[str, Any]) -> str:
+    parts = [q(arg["name"])]
+    if arg["required"]:
+        parts.append("required=True")
+    if arg.get("values"):
+        parts.append(f"values={strings(arg['values'])}")
+    return f"ChannelArg({', '.join(parts)})"
+
+
+def render_channel(channel: Mapping[str, Any]) -> str:
+    parts = [f"name={q(channel['name'])}", f"path={q(channel['path'])}"]
+    parts.append(f"login={channel['login']}")
+    if channel["args"]:
+        parts.append(f"args={tuple_of([render_channel_arg(arg) for arg in channel['args']])}")
+    if channel["model"]:
+        parts.append(f"model_ref={q('okx_v5.models.' + channel['model'])}")
+    flags = [f"{key}=True" for key in ("conn_limited", "family") if channel.get(key)]
+    parts += flags + [f"{key}={q(channel[key])}" for key in ("book",) if channel.get(key)]
+    parts.append(f"docs={string(channel['docs'], 8, len('docs='))}")
+    keys = ("bars", "one_of", "extra_fields")
+    parts += [f"{key}={strings(channel[key])}" for key in keys if channel.get(key)]
+    if channel.get("vip"):
+        parts.append(f"vip={channel['vip']}")
+    return f"Channel({', '.join(parts)})"
+
+
+def render_operation(operation: Mapping[str, Any]) -> str:
+    parts = [f"op={q(operation['op'])}", f"paths={strings(operation['paths'])}"]
+    parts.append(f"login={operation['login']}")
+    if operation.get("max_items"):
+        parts.append(f"max_items={operation['max_items']}")
+    parts.append(f"docs={string(operation['docs'], 8, len('docs='))}")
+    if operation.get("rate_limits"):
+        limits = [render_rate_limit(limit) for limit in operation["rate_limits"]]
+        parts.append(f"limits={tuple_of(limits)}")
+    if operation.get("exp_time"):
+        parts.append("exp_time=True")
+    if operation.get("sign"):
+        parts.append(f"sign={strings([operation['sign']['method'], operation['sign']['path']])}")
+    return f"Operation({', '.join(parts)})"
+
+
+def render_site(site: Mapping[str, Any]) -> str:
+    parts = [q(site["name"]), q(site["rest"]), q(site["live"]), json_literal(site["demo"])]
+    if site.get("deprecated"):
+        parts.append("deprecated=True")
+    return f"Site({', '.join(parts)})"
+
+
+def render_limits(limits: Mapping[str, Any]) -> str:
+    numbers = [f"{name}={limits[name]['value']}" for name in WS_NUMBERS]
+    numbers.append(f"sub_account_orders={render_rate_limit(limits['sub_account_orders'])}")
+    numbers += [f"{key}={q(limits['idle_seconds'][key])}" for key in ("ping", "pong")]
+    return f"WsLimits({', '.join(numbers)})"
+
+
+def render_table(name: str, annotation: str, items: Iterable[str], doc: str) -> list[str]:
+    """``NAME: annotation = (item, item,)`` (``{...}`` for a mapping) and its docstring."""
+    open_, close = ("{", "}") if annotation.startswith("Mapping") else ("(", ",)")
+    return [f"{name}: {annotation} = {open_}{', '.join(items)}{close}", f'"""{doc}"""', ""]
+
+
+def render_websocket(facts: Facts) -> str:
+    """``okx_v5/websocket/channels.py``: the declarations of ``websocket.json``."""
+    date = facts["sources"]["okx-docs"]["date"][:10]
+    about = (
+        "OKX's WebSocket sites, paths, limits, operations, channels and codes, as its"
+        f" documentation of {date} and the other sources of ``websocket.json`` give them."
+    )
+    lines = [
+        *docstring(f"{about}\n\n{HEADER.format(source=WEBSOCKET)}", 0),
+        "",
+        "from __future__ import annotations",
+        "",
+        "from typing import TYPE_CHECKING",
+        "",
+        "from okx_v5.endpoint import RateLimit",
+        "from okx_v5.websocket.declarations import Channel, ChannelArg, Operation, Site, WsLimits",
+        "",
+        "if TYPE_CHECKING:",
+        "    from collections.abc import Mapping",
+        "",
+        "    from okx_v5.websocket.declarations import WsPath",
+        "",
+        "__all__ = " + sequence([q(name) for name in WS_NAMES], 0, "[", "]"),
+        "",
+    ]
+    paths = [f"{q(path['name'])}: {q(path['path'])}" for path in facts["paths"]]
+    errors = [
+        f"{q(error['code'])}: {string(error['message'], 4, len(error['code']) + 4)}"
+        for error in facts["errors"]
+    ]
+    closes = [
+        f"{close['code']}: {string(close['reason'], 4, len(str(close['code'])) + 2)}"
+        for close in facts["close_codes"]
+    ]
+    events = [q(event["event"]) for event in facts["events"]]
+    lines += [
+        *render_table("SITES", "tuple[Site, ...]", map(render_site, facts["sites"]), SITES_DOC),
+        *render_table("PATHS", "Mapping[WsPath, str]", paths, "Each service's path on a host."),
+        f"LIMITS = {render_limits(facts['limits'])}",
+        '"""OKX\'s limits on connections and their requests."""',
+        "",
+        *render_table(
+            "OPERATIONS",
+            "tuple[Operation, ...]",
+            map(render_operation, facts["operations"]),
+            "Every ``op`` a client sends: login, (un)subscribe and the order operations.",
+        ),
+        *render_table("EVENTS", "tuple[str, ...]", events, "The ``event`` of OKX's messages."),
+        *render_table(
+            "CHANNELS",
+            "tuple[Channel, ...]",
+            map(render_channel, facts["channels"]),
+            "Every channel OKX documents; a family (``candle``) is one channel per bar.",
+        ),
+        *render_table("ERRORS", "Mapping[str, str]", errors, "Error codes and their messages."),
+        *render_table("CLOSE_CODES", "Mapping[int, str]", closes, "Close frames' status codes."),
+    ]
+    return "\n".join(lines[:-1]) + "\n"
+
+
+SITES_DOC = "OKX's sites: REST domain, live and demo WebSocket hosts (``None``: none known)."
+
+
 # -- docs/reference/<Module>.md and docs/coverage.md --------------------------------------------
 
 DOCS = ROOT / "docs"
@@ -795,7 +971,7 @@ def render_reference(facts: Facts) -> str:
     return markdown(lines)
 
 
-def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts) -> str:
+def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket: Facts) -> str:
     page = DOCS / "coverage.md"
     operations = uncovered["operations"]
     spec = uncovered["sources"]["openxapi"]
@@ -887,8 +1063,47 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts) -> str:
         f" module covers ({', '.join(tags)}).",
         "",
         *operations_table(elsewhere),
+        "",
+        *coverage_websocket(websocket),
     ]
     return markdown(lines)
+
+
+def coverage_websocket(facts: Facts) -> list[str]:
+    """The ``WebSocket channels`` section: each channel of ``websocket.json``, its service,
+    whether it needs a login, and the model of its pushed items."""
+    channels = facts["channels"]
+    typed = sum(1 for channel in channels if channel["model"])
+    families = [channel for channel in channels if channel.get("family")]
+    date = facts["sources"]["okx-docs"]["date"][:10]
+    lines = [
+        "## WebSocket channels",
+        "",
+        f"`okx_v5.websocket.channels` declares the {len(channels)} WebSocket channels OKX"
+        f" documents (its documentation of {date}; `okx_v5/facts/websocket.json` has the facts"
+        f" and their sources). {len(families)} of them are families of one channel per bar, such"
+        " as `candle` (`candle1H`), whose bars are listed below the table. `.data` items names"
+        f" the REST model whose fields cover the pushed items ({typed} channels), or `dict` where"
+        " no REST model is close.",
+        "",
+        "| Channel | URL path | Login | `.data` items |",
+        "| --- | --- | --- | --- |",
+    ]
+    paths = {path["name"]: path["path"] for path in facts["paths"]}
+    for channel in channels:
+        name = f"`{channel['name']}`" + (" + bar" if channel.get("family") else "")
+        link = f"[{name}]({DOCS_URL}{channel['docs']})"
+        login = "yes" if channel["login"] else "no"
+        items = "dict"
+        if channel["model"]:
+            group, _, model = channel["model"].partition(":")
+            items = f"[`{model}`][okx_v5.models.{group}.{model}]"
+        lines.append(f"| {link} | `{paths[channel['path']]}` | {login} | {items} |")
+    lines.append("")
+    for family in families:
+        bars = ", ".join(f"`{bar}`" for bar in family["bars"])
+        lines.append(f"- `{family['name']}` bars: {bars}.")
+    return lines
 
 
 def coverage_section(facts: Facts, operations: list[Facts], page: Path) -> list[str]:
@@ -1031,10 +1246,12 @@ def outputs() -> Iterator[tuple[Path, str]]:
         )
         yield PACKAGE / "Finance" / "__init__.py", "\n".join(docstring(text, 0)) + "\n"
     yield PACKAGE / "consts.py", render_consts(load(FACTS / "consts.json"))
+    websocket = load(FACTS / WEBSOCKET)
+    yield PACKAGE / "websocket" / "channels.py", render_websocket(websocket)
     every = module_facts()
     for _, facts in every:
         yield reference_page(facts), render_reference(facts)
-    yield DOCS / "coverage.md", render_coverage(every, load(FACTS / "uncovered.json"))
+    yield DOCS / "coverage.md", render_coverage(every, load(FACTS / "uncovered.json"), websocket)
     yield ROOT / "docs" / "commands.md", render_commands()  # last: it imports the package
 
 
