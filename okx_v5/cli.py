@@ -244,7 +244,47 @@ def build_parser(groups: Collection[str] | None = None) -> argparse.ArgumentPars
     for name, (group, command_name) in LEGACY.items():
         legacy = next(c for c in members[group] if c.name == command_name)
         _add_command(top, name, legacy, legacy=True)
+    _add_watch(top)
     return parser
+
+
+WATCH = "watch"
+"""The command that streams a WebSocket channel."""
+_WATCH_ARGS = {
+    "inst_id": "instId",
+    "inst_type": "instType",
+    "inst_family": "instFamily",
+    "ccy": "ccy",
+}
+
+
+def _add_watch(top: Subcommands[Any]) -> None:
+    sub = top.add_parser(
+        WATCH,
+        help="stream a WebSocket channel: one line per message",
+        description="Subscribe to OKX's WebSocket channel CHANNEL and print one line per "
+        "message (a table row, or OKX's JSON with --json) until --count messages or Ctrl-C. "
+        "The connection reconnects by itself; a reconnect prints a '# reconnected' line. "
+        "A private channel (orders, positions, account, ...) logs in with the key of "
+        f"{', '.join(CREDENTIAL_VARIABLES)}.",
+        usage="%(prog)s CHANNEL [options]",
+        epilog=f"example: {PROG} --sandbox {WATCH} tickers --inst-id BTC-USDT --count 5",
+    )
+    sub.add_argument("channel", metavar="CHANNEL", help="OKX's channel name, e.g. tickers")
+    options = sub.add_argument_group("channel arguments")
+    for dest, name in _WATCH_ARGS.items():
+        options.add_argument("--" + kebab(name), dest=dest, metavar=name.upper(), help=name)
+    options.add_argument(
+        "--arg",
+        dest="extra",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="any other argument of the channel, as OKX names it (repeatable)",
+    )
+    options.add_argument("--count", type=_count, default=None, help="stop after this many messages")
+    _add_global_options(sub, suppress=True)
+    sub.set_defaults(command=None, title=WATCH)
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -252,7 +292,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     then parse with the parser of that group's commands."""
     first = build_parser(groups=())
     group = first.parse_known_args(argv)[0].group
-    parser = first if group in LEGACY else build_parser(groups=(group,))
+    parser = first if group in LEGACY or group == WATCH else build_parser(groups=(group,))
     return parser.parse_args(argv)
 
 
@@ -358,7 +398,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # --help, --version, or a usage error already printed
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     try:
-        exit_code = _run(args.command, args)
+        exit_code = _watch(args) if args.group == WATCH else _run(args.command, args)
         sys.stdout.flush()  # a reader that went away shows up here, not at interpreter exit
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -370,6 +410,78 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     return exit_code
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """``okx-v5 watch``: stream a channel until ``--count`` messages or Ctrl-C (exit 0)."""
+    from .websocket import WsPrivate, WsPublic
+    from .websocket.declarations import channel_for
+    from .websocket.watch import watch
+
+    arg = {"channel": args.channel}
+    arg.update(
+        {name: value for dest, name in _WATCH_ARGS.items() if (value := getattr(args, dest))}
+    )
+    try:
+        for item in args.extra:
+            name, equals, value = item.partition("=")
+            if not (equals and name.strip()):
+                raise _UsageError(f"--arg {item!r}: NAME=VALUE is required, e.g. --arg uly=BTC-USD")
+            arg[name.strip()] = value.strip()
+        declared = channel_for(args.channel)
+        private = declared is not None and (declared.login or declared.path == "private")
+        with _stream_settings(args, private) as settings:
+            client = (WsPrivate if private else WsPublic)(**settings)
+            with client:
+                width = shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
+                watch(
+                    client,
+                    [arg],
+                    count=args.count,
+                    as_json=args.json,
+                    columns=args.columns,
+                    width=width,
+                    write=lambda line: print(line, flush=True),
+                )
+    except KeyboardInterrupt:
+        return EXIT_OK
+    except _UsageError as problem:
+        return _fail(args, str(problem), EXIT_USAGE)
+    except OkxParamsException as problem:
+        return _fail(args, str(problem), EXIT_USAGE)
+    except OkxException as failure:
+        return _fail(args, str(failure), EXIT_FAILURE)
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _stream_settings(args: argparse.Namespace, private: bool) -> Iterator[dict[str, Any]]:
+    """The stream client's keyword arguments; with ``--sandbox``, while the sandbox runs."""
+    common: dict[str, Any] = {"debug": args.debug}
+    if args.timeout is not None:
+        common["timeout"] = args.timeout
+    if not args.sandbox:
+        credentials = _credentials(args.title, True) if private else {}
+        yield {**common, **credentials, "flag": _flag(args.live), "domain": _domain(args.domain)}
+        return
+    if args.live:
+        raise _UsageError("--sandbox has only a demo key; it cannot be combined with --live")
+    if args.domain is not None:
+        raise _UsageError("--sandbox runs its own exchange; it cannot be combined with --domain")
+    from .testing.fake import FakeOKX
+
+    with FakeOKX() as sandbox:
+        key = {
+            "api_key": FakeOKX.DEMO_KEY,
+            "api_secret_key": FakeOKX.DEMO_SECRET,
+            "passphrase": FakeOKX.DEMO_PASSPHRASE,
+        }
+        yield {
+            **common,
+            **(key if private else {}),
+            "flag": consts.DEMO_TRADING,
+            "domain": sandbox.url,
+        }
 
 
 class _Declined(Exception):

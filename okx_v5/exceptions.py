@@ -10,7 +10,8 @@ OkxException
     ├── OkxAuthException                   501xx
     │   └── OkxTimestampException          50102
     ├── OkxRateLimitException              HTTP 429, 50011
-    └── OkxServerException                 HTTP 5xx, 50001, 50004, 50013, 50026
+    ├── OkxServerException                 HTTP 5xx, 50001, 50004, 50013, 50026
+    └── OkxWebSocketException              an ``event: error`` answer on a WebSocket stream
 ```
 
 Messages never contain the API secret, the passphrase or a signature.
@@ -32,6 +33,7 @@ __all__ = [
     "OkxServerException",
     "OkxTimeoutException",
     "OkxTimestampException",
+    "OkxWebSocketException",
     "api_exception_class",
     "excerpt",
     "hint",
@@ -188,6 +190,37 @@ class OkxRateLimitException(OkxAPIException):
 
 class OkxServerException(OkxAPIException):
     """OKX had a problem of its own (HTTP 5xx, 50001, 50004, 50013, 50026); worth retrying."""
+
+
+class OkxWebSocketException(OkxAPIException):
+    """OKX answered a WebSocket request (login, subscribe, an order operation) with an error,
+    or pushed one (``event: error``): ``code`` and ``msg`` are OKX's, ``method`` is ``"WS"``,
+    ``path`` the stream's path (``/ws/v5/public``), ``op`` the operation it answers and
+    ``arg`` the channel it concerns, when OKX said."""
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str = "",
+        msg: str = "",
+        path: str = "",
+        op: str = "",
+        arg: Mapping[str, Any] | None = None,
+        body: str = "",
+    ) -> None:
+        self.op = op
+        self.arg = dict(arg) if arg else None
+        super().__init__(message, code=code, msg=msg, body=body, method="WS", path=path)
+
+    def _where(self) -> str:
+        what = " ".join(part for part in (self.op, _arg_text(self.arg)) if part)
+        where = " ".join(part for part in (self.method, self.path, what) if part)
+        return f" [{where}]"
+
+
+def _arg_text(arg: Mapping[str, Any] | None) -> str:
+    return ",".join(f"{name}={value}" for name, value in arg.items()) if arg else ""
 
 
 _BY_CODE: dict[str, type[OkxAPIException]] = {

@@ -783,6 +783,8 @@ def render_operation(operation: Mapping[str, Any]) -> str:
     if operation.get("max_items"):
         parts.append(f"max_items={operation['max_items']}")
     parts.append(f"docs={string(operation['docs'], 8, len('docs='))}")
+    if operation.get("model"):
+        parts.append(f"model_ref={q('okx_v5.models.' + operation['model'])}")
     if operation.get("rate_limits"):
         limits = [render_rate_limit(limit) for limit in operation["rate_limits"]]
         parts.append(f"limits={tuple_of(limits)}")

@@ -95,14 +95,16 @@ class Channel:
 @attrs.frozen
 class Operation:
     """Declaration of one ``op`` a client sends: the services it goes to, whether the connection
-    must be logged in, the most items a batch takes, OKX's rate limits, whether OKX honours
-    ``expTime`` on it, and (for ``login``) the method and path its signature is made of."""
+    must be logged in, the most items a batch takes (``None``: one), the model of the answer's
+    ``data`` items, OKX's rate limits, whether OKX honours ``expTime`` on it, and (for
+    ``login``) the method and path its signature is made of."""
 
     op: str
     paths: tuple[WsPath, ...]
     login: bool
     max_items: int | None = None
     docs: str = ""
+    model_ref: str | None = None
     limits: tuple[RateLimit, ...] = ()
     exp_time: bool = False
     sign: tuple[str, str] | None = None

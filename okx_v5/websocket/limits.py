@@ -1,0 +1,87 @@
+"""OKX's WebSocket limits, kept on this side so that OKX never has to enforce them.
+
+- Connection attempts: at most ``CONNECT_LIMIT`` per second per IP (3). Every client in the
+  process books its attempts in one :class:`ConnectGate`, so a fleet of streams reconnecting
+  at once after a network blip stays inside the limit.
+- Requests: at most ``REQUEST_LIMIT`` (480) subscribe, unsubscribe and login requests per
+  connection per hour; :class:`RequestBudget` counts them for one connection.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from .channels import LIMITS
+
+__all__ = ["CONNECT_LIMIT", "REQUEST_LIMIT", "ConnectGate", "RequestBudget", "connect_gate"]
+
+CONNECT_LIMIT = (LIMITS.connections_per_second, 1.0)
+"""OKX: connection requests per second, per IP (3)."""
+REQUEST_LIMIT = (LIMITS.requests_per_hour, 3600.0)
+"""OKX: subscribe/unsubscribe/login requests per hour, per connection (480)."""
+
+
+class ConnectGate:
+    """Hands out connection-attempt times, at most ``limit`` in any ``window`` seconds.
+
+    ``reserve()`` books the earliest free slot and returns how long to wait for it; thread-safe,
+    so clients on different threads (and event loops) share it.
+    """
+
+    def __init__(
+        self,
+        limit: int = CONNECT_LIMIT[0],
+        window: float = CONNECT_LIMIT[1],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._slots: deque[float] = deque()
+
+    def reserve(self) -> float:
+        """Book one attempt; return the seconds to wait before making it (0 if none)."""
+        with self._lock:
+            now = self._clock()
+            while self._slots and self._slots[0] <= now - self.window:
+                self._slots.popleft()
+            start = now
+            if len(self._slots) >= self.limit:
+                # The attempt goes just after the window of the limit-th latest one closes.
+                start = max(now, self._slots[-self.limit] + self.window)
+            self._slots.append(start)
+            return start - now
+
+
+connect_gate = ConnectGate()
+"""The process-wide gate every stream connection passes before it connects."""
+
+
+class RequestBudget:
+    """Counts one connection's subscribe/unsubscribe/login requests in OKX's hourly window."""
+
+    def __init__(
+        self,
+        limit: int = REQUEST_LIMIT[0],
+        window: float = REQUEST_LIMIT[1],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        self._sent: deque[float] = deque()
+
+    def left(self) -> int:
+        """How many more requests this connection may send now."""
+        now = self._clock()
+        while self._sent and self._sent[0] <= now - self.window:
+            self._sent.popleft()
+        return self.limit - len(self._sent)
+
+    def spend(self) -> None:
+        """Count one request sent now."""
+        self._sent.append(self._clock())

@@ -1,0 +1,201 @@
+"""What a stream hands out: OKX's pushed JSON as a dict with typed ``data``, and the queue
+the iterator reads it from."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from typing import Any
+
+from ..exceptions import OkxResponseException
+
+__all__ = ["Inbox", "MessageIterator", "WsMessage"]
+
+logger = logging.getLogger("okx_v5.websocket")
+
+
+class WsMessage(dict[str, Any]):
+    """One message OKX pushed, exactly as OKX sent it, with typed attributes.
+
+    ``msg["data"][0]["last"]`` works as on the raw JSON; ``msg.data`` gives the same items as
+    typed attrs objects (``Decimal`` prices, ``int`` millisecond times) where okx_v5 knows the
+    channel's fields, else as they came. ``msg.channel``, ``msg.arg``, ``msg.action`` and
+    ``msg.event`` read the envelope. The client's own events (``{"event": "reconnected",
+    "path": ..., "gap": seconds}``) are ``WsMessage`` objects too.
+    """
+
+    __slots__ = ("_items", "_model")
+
+    def __init__(self, payload: dict[str, Any], model: Any = None) -> None:
+        super().__init__(payload)
+        self._model = model
+        self._items: list[Any] | None = None
+
+    @property
+    def arg(self) -> dict[str, Any]:
+        """The channel and its arguments this push belongs to (``{}`` for an event)."""
+        arg = self.get("arg")
+        return arg if isinstance(arg, dict) else {}
+
+    @property
+    def channel(self) -> str:
+        """The channel name (``"tickers"``), or ``""`` for an event."""
+        return str(self.arg.get("channel", ""))
+
+    @property
+    def action(self) -> str | None:
+        """``"snapshot"`` or ``"update"`` for order book pushes, else ``None``."""
+        action = self.get("action")
+        return None if action is None else str(action)
+
+    @property
+    def event(self) -> str | None:
+        """The event of a non-data message (``"reconnected"``, ``"notice"``), else ``None``."""
+        event = self.get("event")
+        return None if event is None else str(event)
+
+    @property
+    def model(self) -> type[Any] | None:
+        """The class of the typed items, or ``None`` when the channel is not typed."""
+        model = self._model
+        if isinstance(model, str):
+            from ..endpoint import resolve
+
+            model = self._model = resolve(model)
+        return model  # type: ignore[no-any-return]
+
+    @property
+    def data(self) -> list[Any]:
+        """The ``data`` items, typed (structured once, on first access).
+
+        Raises [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] naming the
+        item and field when an item does not fit its model.
+        """
+        if self._items is None:
+            from ..converter import StructureError, structure_items
+
+            items = self.get("data", [])
+            model = self.model
+            try:
+                if model is None:
+                    if not isinstance(items, list):
+                        raise StructureError(f"data is {type(items).__name__}, not a list")
+                    self._items = items
+                else:
+                    self._items = structure_items(items, model)
+            except StructureError as bad:
+                raise OkxResponseException(
+                    f"malformed push on {self.channel or 'a stream'}: {bad}",
+                    method="WS",
+                    path=self.channel,
+                ) from None
+        return self._items
+
+    def __repr__(self) -> str:
+        return f"WsMessage({dict.__repr__(self)})"
+
+
+_CLOSED = object()
+
+
+class Inbox:
+    """A thread-safe queue of messages (and exceptions to raise) for the iterator's readers.
+
+    The loop thread puts, any number of reader threads take; each item goes to exactly one
+    reader. At most ``maxsize`` items wait: beyond that the oldest is dropped, with a warning,
+    so that a stream nobody reads cannot fill the memory.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self.dropped = 0
+        """How many messages were dropped because nobody read them in time."""
+        self._items: deque[Any] = deque()
+        self._ready = threading.Condition(threading.Lock())
+        self._closed = False
+
+    def put(self, item: WsMessage | BaseException) -> None:
+        """Add ``item`` for the next reader (a ``BaseException`` is raised by the reader)."""
+        with self._ready:
+            if self._closed:
+                return
+            items = self._items
+            items.append(item)
+            if len(items) > self.maxsize:
+                items.popleft()
+                self._dropped(1)
+            self._ready.notify()
+
+    def put_many(self, items: list[Any]) -> None:
+        """Add ``items`` in order (one wake-up for all of them)."""
+        with self._ready:
+            if self._closed:
+                return
+            self._items.extend(items)
+            excess = len(self._items) - self.maxsize
+            if excess > 0:
+                for _ in range(excess):
+                    self._items.popleft()
+                self._dropped(excess)
+            self._ready.notify(len(items))
+
+    def _dropped(self, count: int) -> None:
+        before = self.dropped
+        self.dropped += count
+        if before == 0 or before // 10_000 != self.dropped // 10_000:
+            logger.warning(
+                "stream readers are too slow: %d messages dropped so far (the oldest are "
+                "dropped beyond %d waiting)",
+                self.dropped,
+                self.maxsize,
+            )
+
+    def get(self, timeout: float | None) -> Any:
+        """The next item; ``_CLOSED`` once closed, ``None`` after ``timeout`` s without one."""
+        with self._ready:
+            if self._closed:
+                return _CLOSED
+            if not self._items:
+                deadline = None if timeout is None else time.monotonic() + timeout
+                while not self._items and not self._closed:
+                    left = None if deadline is None else deadline - time.monotonic()
+                    if left is not None and left <= 0:
+                        return None
+                    self._ready.wait(left)
+                if self._closed:
+                    return _CLOSED
+            return self._items.popleft()
+
+    def close(self) -> None:
+        """Wake every reader; nothing more is handed out."""
+        with self._ready:
+            self._closed = True
+            self._items.clear()
+            self._ready.notify_all()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class MessageIterator(Iterator[WsMessage]):
+    """Iterates over a client's messages; safe to share between threads (each message goes to
+    one of them). Ends after ``timeout`` seconds without a message (never, for ``None``) or when
+    the client is closed; an error OKX pushed is raised from ``next()``."""
+
+    def __init__(self, inbox: Inbox, timeout: float | None) -> None:
+        self._inbox = inbox
+        self._timeout = timeout
+
+    def __iter__(self) -> MessageIterator:
+        return self
+
+    def __next__(self) -> WsMessage:
+        item = self._inbox.get(self._timeout)
+        if item is None or item is _CLOSED:
+            raise StopIteration
+        if isinstance(item, BaseException):
+            raise item
+        return item  # type: ignore[no-any-return]
