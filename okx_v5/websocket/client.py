@@ -500,7 +500,11 @@ class WsPublic:
             link = self._link(path)
             for arg in args:
                 self._add_route(_Route(path, arg, callback, book, self._model_of(arg)))
-            await self._ready(link, path, deadline)
+            try:
+                await self._ready(link, path, deadline)
+            except OkxTimeoutException:
+                link.remember("subscribe", args)  # made when the connection comes
+                raise
             for batch in batches(args):
                 waiters.extend(await self._request(link, path, "subscribe", batch))
         await self._answers(waiters, deadline)

@@ -43,8 +43,9 @@ import orjson
 from picows import WSListener, WSMsgType, WSTransport, ws_connect
 
 from ..exceptions import OkxRateLimitException
+from . import limits
 from .channels import LIMITS
-from .limits import ConnectGate, RequestBudget, connect_gate
+from .limits import ConnectGate, RequestBudget
 
 __all__ = [
     "MAX_MESSAGE_BYTES",
@@ -166,7 +167,8 @@ class Link:
         proxy: a proxy URL, ``None`` for a direct connection, ``True`` for the environment's.
         ssl: the TLS context of a ``wss://`` URL (``None``: the default one).
         login: builds a signed login request; needed for :attr:`login_wanted`.
-        gate: where connection attempts are booked (the process-wide one by default).
+        gate: where connection attempts are booked (default: the process-wide
+            :data:`~okx_v5.websocket.limits.connect_gate`).
         quiet: log reconnects at INFO instead of WARNING (python-okx's classes).
     """
 
@@ -180,7 +182,7 @@ class Link:
         proxy: str | bool | None = True,
         ssl: ssl_module.SSLContext | None = None,
         login: LoginFrame | None = None,
-        gate: ConnectGate = connect_gate,
+        gate: ConnectGate | None = None,
         quiet: bool = False,
     ) -> None:
         self.url = url
@@ -208,7 +210,7 @@ class Link:
         self._headers = {"User-Agent": _user_agent(), **(headers or {})}
         self._proxy = proxy
         self._ssl = ssl
-        self._gate = gate
+        self._gate = gate if gate is not None else limits.connect_gate
         self._quiet = quiet
         self._listener: _Listener | None = None
         self._transport: WSTransport | None = None
@@ -607,7 +609,7 @@ class Link:
                     method="WS",
                     path=self.path,
                 )
-            self._remember(op, args)
+            self.remember(op, args)
             if transport is None:
                 return False
         elif transport is None:
@@ -619,7 +621,9 @@ class Link:
             self._budget.spend()
         return True
 
-    def _remember(self, op: str, args: list[dict[str, Any]]) -> None:
+    def remember(self, op: str, args: list[dict[str, Any]]) -> None:
+        """Record a ``subscribe``, ``unsubscribe`` or ``login`` as if it were sent: what the
+        link does again on each new connection."""
         if op == "login":
             self.login_wanted = True
             return

@@ -10,6 +10,8 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+from ..converter import StructureError, structure_items
+from ..endpoint import resolve
 from ..exceptions import OkxResponseException
 
 __all__ = ["Inbox", "MessageIterator", "WsMessage"]
@@ -62,9 +64,7 @@ class WsMessage(dict[str, Any]):
         """The class of the typed items, or ``None`` when the channel is not typed."""
         model = self._model
         if isinstance(model, str):
-            from ..endpoint import resolve
-
-            model = self._model = resolve(model)
+            model = self._model = _model_of(model)
         return model  # type: ignore[no-any-return]
 
     @property
@@ -75,8 +75,6 @@ class WsMessage(dict[str, Any]):
         item and field when an item does not fit its model.
         """
         if self._items is None:
-            from ..converter import StructureError, structure_items
-
             items = self.get("data", [])
             model = self.model
             try:
@@ -96,6 +94,17 @@ class WsMessage(dict[str, Any]):
 
     def __repr__(self) -> str:
         return f"WsMessage({dict.__repr__(self)})"
+
+
+_models: dict[str, Any] = {}
+
+
+def _model_of(ref: str) -> Any:
+    """The model class ``ref`` (``"module:Name"``) names, imported once."""
+    model = _models.get(ref)
+    if model is None:
+        model = _models[ref] = resolve(ref)
+    return model
 
 
 _CLOSED = object()

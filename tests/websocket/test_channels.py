@@ -36,7 +36,7 @@ from okx_v5.websocket.declarations import (
     site_for,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FACTS_FILE = ROOT / "okx_v5" / "facts" / "websocket.json"
 FACTS = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
 SCHEMA = json.loads((ROOT / "okx_v5" / "facts" / "websocket.schema.json").read_text("utf-8"))
