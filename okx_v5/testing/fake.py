@@ -84,8 +84,8 @@ class FakeOKX:
         self._exchange.add_key(self.DEMO_KEY, self.DEMO_SECRET, self.DEMO_PASSPHRASE, demo=True)
         self._gateway = Gateway(self._exchange, time_scale=rate_window / 2.0)
         self.streams = Streams(self._gateway)
-        """The WebSocket side: faults to inject and what was received (see
-        [`Streams`][okx_v5.testing.streams.Streams])."""
+        """The WebSocket side: faults to inject, settings, and what was received (a
+        ``Streams``, from ``okx_v5.testing.streams``)."""
         self.streams.interval = stream_interval
         self._server: HTTPServerThread | None = None
 

@@ -151,7 +151,7 @@ _MASS_CANCEL = "mass-cancel"
 # OKX's docs serve mass-cancel on /private; python-okx sends it on /business.
 _MASS_CANCEL_PATHS = (PRIVATE, BUSINESS)
 _MASS_CANCEL_TYPES = ("SWAP", "FUTURES", "OPTION")
-_ACCOUNT_OPS = ("login", "subscribe", "unsubscribe")
+_LIMITED_OPS = ("login", "subscribe", "unsubscribe")
 
 
 def uid(key: str) -> str:
@@ -262,10 +262,12 @@ class Gateway:
         self._outbox: list[tuple[WebSocketConnection, str]] = []
         self._trade_ids = itertools.count(1)
         self._ticks = 0
+        self._next_tick = 0.0
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._pump: threading.Thread | None = None
         self._venue.watch(self._account_changed)
+        self._venue.watch_market(self._wake.set)
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -294,15 +296,14 @@ class Gateway:
     def reset(self) -> None:
         """Forget faults, counters, received frames and limit history (connections and their
         subscriptions stay)."""
-        with self._lock:
+        with self._venue.lock, self._lock:
             self._faults = _Faults()
             self._received.clear()
             self._accepted = 0
             self._handshakes.clear()
-            sessions = list(self._sessions.values())
-        for session in sessions:
-            session.connection.muted = False
-            session.requests.clear()
+            for session in self._sessions.values():
+                session.connection.muted = False
+                session.requests.clear()
 
     @property
     def interval(self) -> float:
@@ -312,6 +313,7 @@ class Gateway:
     @interval.setter
     def interval(self, seconds: float) -> None:
         self._interval = seconds
+        self._next_tick = time.monotonic() + seconds
         self._wake.set()
 
     # -- faults and counters (what Streams shows) ----------------------------------------------
@@ -456,15 +458,13 @@ class Gateway:
             return
         with self._venue.lock:
             self._dispatch(session, message, text)
-        if self._outbox:
-            self._wake.set()
 
     def _dispatch(self, session: _Session, message: dict[str, Any], text: str) -> None:
         op, ident = message["op"], message.get("id")
         failure = self._take_failure(op)
         if failure is not None:
             self._fail(session, message, failure)
-        elif op in _ACCOUNT_OPS and not self._allowed(session):
+        elif op in _LIMITED_OPS and not self._allowed(session):
             self._error(session, ident, "60014")
         elif op == "login":
             self._login(session, message, text)
@@ -749,16 +749,16 @@ class Gateway:
 
     def _run(self) -> None:
         """The pump: market pushes every ``interval`` seconds, and whatever waits, at once."""
-        next_tick = time.monotonic() + self._interval
+        self._next_tick = time.monotonic() + self._interval
         while not self._stopping.is_set():
-            self._wake.wait(max(next_tick - time.monotonic(), 0))
+            self._wake.wait(max(self._next_tick - time.monotonic(), 0))
             self._wake.clear()
             if self._stopping.is_set():
                 return
             now = time.monotonic()
-            tick = now >= next_tick
+            tick = now >= self._next_tick
             if tick:
-                next_tick = now + self._interval
+                self._next_tick = now + self._interval
             with self._venue.lock:
                 self._deliver(tick)
             for connection in self.connections:

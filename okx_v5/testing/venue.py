@@ -205,6 +205,7 @@ class Venue:
         self._accounts: dict[str, Account] = {}
         self._ids = Ids()
         self._watchers: list[Watcher] = []
+        self._market_watchers: list[Callable[[], None]] = []
         self.market = Market(build_instruments(tiers), self._ms())
 
     def _ms(self) -> int:
@@ -223,6 +224,16 @@ class Venue:
         """Call ``watcher`` with every change of an account, under :attr:`lock`."""
         with self._lock:
             self._watchers.append(watcher)
+
+    def watch_market(self, watcher: Callable[[], None]) -> None:
+        """Call ``watcher`` after the prices change (``set_price``, ``reset``), under
+        :attr:`lock`."""
+        with self._lock:
+            self._market_watchers.append(watcher)
+
+    def _moved(self) -> None:
+        for watcher in self._market_watchers:
+            watcher()
 
     def _publish(self, key: str, changes: Changes, reason: str = "trade") -> None:
         if changes:
@@ -255,6 +266,7 @@ class Venue:
                 self._accounts[key] = Account()
             self.market.reset()
             self._ids.reset()
+            self._moved()
 
     def set_position_mode(self, key: str, mode: str) -> None:
         """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
@@ -298,6 +310,7 @@ class Venue:
         the resting orders the new prices reach."""
         with self._lock:
             moved = self.market.set_price(inst_id, px, self._ms())
+            self._moved()
             for key, account in self._accounts.items():
                 desk = self._desk(account)
                 desk.match(moved)

@@ -120,6 +120,15 @@ def test_an_unknown_op_is_answered_with_60019(stream: Opener) -> None:
     assert answer["msg"] == "Invalid op: subscribes"
 
 
+def test_a_message_over_64_kb_is_closed_with_1009(stream: Opener) -> None:
+    ws = stream()
+    ws.send("x" * (64 * 1024 + 1))
+    with pytest.raises(ConnectionClosed) as closed:
+        ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009
+
+
 def test_an_answer_names_the_connection_s_id(okx: FakeOKX, stream: Opener) -> None:
     ws = stream()
     ws.send({"op": "subscribes"})

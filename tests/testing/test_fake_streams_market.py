@@ -312,3 +312,14 @@ def test_stream_interval_is_a_constructor_option_and_a_setting() -> None:
 def test_the_stream_interval_must_be_positive(okx: FakeOKX, seconds: float) -> None:
     with pytest.raises(ValueError, match="interval"):
         okx.streams.interval = seconds
+
+
+def test_a_price_move_is_pushed_without_waiting_for_the_interval(
+    okx: FakeOKX, stream: Opener
+) -> None:
+    okx.streams.interval = 60
+    ws = stream()
+    ws.subscribe({"channel": "tickers", "instId": "DOGE-USDT"})
+    ws.push("tickers")
+    okx.set_price("DOGE-USDT", "0.16")
+    assert ws.push("tickers")["data"][0]["last"] == "0.16"
