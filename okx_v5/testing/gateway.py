@@ -1,16 +1,17 @@
-"""OKX's WebSocket gateway, without the plumbing: logins, subscriptions, pushes, order operations.
+"""OKX's WebSocket gateway, without the plumbing: logins, subscriptions, order operations, faults.
 
 :class:`Gateway` answers each text message of a connection as OKX does (``ping``, ``login``,
-``subscribe``, ``unsubscribe`` and the order operations) and keeps what each connection logged
-in as and subscribed to. It pushes the market from a thread of its own, every ``interval``
-seconds and at once when a price moves, and the accounts' changes as the venue tells them.
-It checks OKX's limits (3 handshakes a second per IP, 480 ``login``/``subscribe``/
+``subscribe``, ``unsubscribe``, the order operations) and keeps what each connection logged
+in as and subscribed to; :class:`~okx_v5.testing.pushes.Pushes` pushes the channels. It
+checks OKX's limits (3 handshakes a second per IP, 480 ``login``/``subscribe``/
 ``unsubscribe`` requests an hour per connection, the order operations' limits shared with
-REST) and injects the faults :class:`~okx_v5.testing.streams.Streams` asks for.
+REST, 30 seconds without data) and injects the faults
+:class:`~okx_v5.testing.streams.Streams` asks for.
 
 Locks: the venue's lock guards the market, the accounts and everything the connections
-subscribed to; the gateway's own lock (taken after it, never before) guards the list of
-connections, the faults and the counters. Nothing is written to a socket under either.
+logged in as and subscribed to; the gateway's own lock (taken after it, never before)
+guards the list of connections, the faults and the counters. Nothing is written to a socket
+under either.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import itertools
 import json
 import math
 import threading
@@ -30,7 +30,6 @@ from typing import Any
 from okx_v5 import consts as c
 from okx_v5.endpoint import Endpoint
 from okx_v5.endpoints import trade
-from okx_v5.testing.books import Book, BookView
 from okx_v5.testing.calls import Call, ParamError, check, error_message
 from okx_v5.testing.channels import (
     BUSINESS,
@@ -40,29 +39,16 @@ from okx_v5.testing.channels import (
     POSITION_INST_TYPES,
     PRIVATE,
     Channel,
-    balance_and_position,
-    bar,
-    fill_item,
-    fill_trade,
-    index_ticker,
     instrument_for,
-    mark_type,
-    order_item,
-    order_matches,
-    position_item,
-    position_matches,
-    ticker_item,
-    trade_item,
 )
 from okx_v5.testing.exchange import TIMESTAMP_WINDOW, Exchange, SlidingWindow
-from okx_v5.testing.fixtures import fmt
-from okx_v5.testing.market import Instrument
+from okx_v5.testing.pushes import Pushes, Session, text
 from okx_v5.testing.streams import ReceivedFrame
 from okx_v5.testing.trading import Desk
-from okx_v5.testing.venue import AccountEvent, Operation, balance_data
+from okx_v5.testing.venue import Operation
 from okx_v5.testing.wsserver import WebSocketConnection
 
-__all__ = ["WS_ERRORS", "Gateway", "uid"]
+__all__ = ["WS_ERRORS", "Gateway"]
 
 WS_ERRORS: Mapping[str, str] = {
     "60004": "Invalid timestamp",
@@ -108,8 +94,7 @@ _IDLE_CLOSE = (4004, "No data received in 30s")
 _GOING_AWAY = 1001
 _LOGIN_PATH = "/users/self/verify"
 _MAX_BATCH = 20
-_SYNTHETIC_EVERY = 5
-_SYNTHETIC_TRADE_IDS = 500_000_000_000_000_000
+# The fields of each operation's answer items, as OKX's "Response Parameters" list them.
 _ANSWER_FIELDS = {
     "place": ("clOrdId", "ordId", "tag", "ts", "sCode", "sMsg"),
     "cancel": ("clOrdId", "ordId", "ts", "sCode", "sMsg"),
@@ -148,21 +133,12 @@ _OPERATIONS: Mapping[str, _Operation] = {
     ),
 }
 _MASS_CANCEL = "mass-cancel"
-# OKX's docs serve mass-cancel on /private; python-okx sends it on /business.
+# OKX's docs serve mass-cancel on /private; python-okx sends it on /business: both work.
 _MASS_CANCEL_PATHS = (PRIVATE, BUSINESS)
+# OKX cancels OPTION orders (with MMP) only; the fake trades no options, so it cancels the
+# orders of any derivative family.
 _MASS_CANCEL_TYPES = ("SWAP", "FUTURES", "OPTION")
 _LIMITED_OPS = ("login", "subscribe", "unsubscribe")
-
-
-def uid(key: str) -> str:
-    """The user ID the private channels' pushes give ``key``'s account: digits derived from
-    the key, the same in every run."""
-    return str(int(hashlib.sha256(key.encode()).hexdigest()[:13], 16))
-
-
-def _text(payload: object) -> str:
-    """``payload`` as compact JSON, as OKX writes it."""
-    return json.dumps(payload, separators=(",", ":"))
 
 
 def _describe(arg: Mapping[str, Any]) -> str:
@@ -178,12 +154,6 @@ def _message(code: str, *args: object) -> str:
         except (KeyError, IndexError):
             return ""
     return template.format(*args, "", "")
-
-
-def _wrong(checksum: int) -> int:
-    """A non-zero checksum other than ``checksum`` (a few low bits flipped)."""
-    wrong = checksum ^ 0x2A
-    return wrong or 0x55
 
 
 def _micros() -> str:
@@ -205,46 +175,18 @@ class _Faults:
     silent: bool = False
     refuse_until: float = 0.0
     failures: list[_Failure] = field(default_factory=list)
-    corrupt: int = 0
-    skip: int = 0
-
-
-@dataclass
-class _Subscription:
-    channel: Channel
-    arg: dict[str, str]
-    """The subscription argument: ``channel`` and the channel's parameters given."""
-    instrument: Instrument | None = None
-    view: BookView | None = None
-    last: str = ""
-    """The data last pushed, for channels that push when it changes."""
-
-
-@dataclass
-class _Session:
-    """What the gateway knows of one connection (guarded by the venue's lock)."""
-
-    connection: WebSocketConnection
-    demo: bool
-    requests: SlidingWindow
-    key: str = ""
-    """The API key logged in with, ``""`` before a login."""
-    subscriptions: dict[tuple[tuple[str, str], ...], _Subscription] = field(default_factory=dict)
 
 
 class Gateway:
     """OKX's WebSocket side of one fake exchange. Thread-safe; see the module for the locks.
 
-    ``interval`` is the seconds between market pushes; ``time_scale`` shortens OKX's
-    handshake and request windows as ``FakeOKX``'s ``rate_window`` shortens REST's.
+    ``time_scale`` shortens OKX's handshake and request windows as ``FakeOKX``'s
+    ``rate_window`` shortens REST's.
     """
 
-    def __init__(self, exchange: Exchange, *, interval: float = 0.1, time_scale: float = 1.0):
+    def __init__(self, exchange: Exchange, *, time_scale: float = 1.0):
         self._exchange = exchange
         self._venue = exchange.venue
-        self._interval = interval
-        self.zero_checksums = False
-        """Send ``checksum`` 0 in book messages ("not given", as OKX now does)."""
         self.idle_timeout = IDLE_TIMEOUT
         self.connect_window = 1.0 * time_scale
         """Seconds of the 3-handshakes limit's window."""
@@ -252,30 +194,21 @@ class Gateway:
         """Seconds of the 480-requests limit's window."""
         self._lock = threading.Lock()
         self._faults = _Faults()
-        self._sessions: dict[WebSocketConnection, _Session] = {}
+        self._sessions: dict[WebSocketConnection, Session] = {}
         self._threads: dict[WebSocketConnection, threading.Thread] = {}
         self._handshakes = SlidingWindow(CONNECT_LIMIT, self.connect_window)
         self._received: list[ReceivedFrame] = []
         self._accepted = 0
-        # Guarded by the venue's lock:
-        self._books: dict[str, Book] = {}
-        self._outbox: list[tuple[WebSocketConnection, str]] = []
-        self._trade_ids = itertools.count(1)
-        self._ticks = 0
-        self._next_tick = 0.0
-        self._wake = threading.Event()
         self._stopping = threading.Event()
-        self._pump: threading.Thread | None = None
-        self._venue.watch(self._account_changed)
-        self._venue.watch_market(self._wake.set)
+        self.pushes = Pushes(self._venue, self._sessions_now)
+        """The channels' pushes: the market's interval, the books' faults."""
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start pushing the market (a thread of its own)."""
+        """Take connections, and push the market (a thread of its own)."""
         self._stopping.clear()
-        self._pump = threading.Thread(target=self._run, name="FakeOKX streams", daemon=True)
-        self._pump.start()
+        self.pushes.start()
 
     def stop(self) -> None:
         """Refuse new connections, close the open ones, stop pushing; wait for their threads."""
@@ -288,10 +221,7 @@ class Gateway:
             connection.cut()
         for thread in threads:
             thread.join(timeout=2)
-        self._wake.set()
-        if self._pump is not None:
-            self._pump.join(timeout=2)
-            self._pump = None
+        self.pushes.stop()
 
     def reset(self) -> None:
         """Forget faults, counters, received frames and limit history (connections and their
@@ -304,17 +234,11 @@ class Gateway:
             for session in self._sessions.values():
                 session.connection.muted = False
                 session.requests.clear()
+        self.pushes.reset()
 
-    @property
-    def interval(self) -> float:
-        """Seconds between market pushes."""
-        return self._interval
-
-    @interval.setter
-    def interval(self, seconds: float) -> None:
-        self._interval = seconds
-        self._next_tick = time.monotonic() + seconds
-        self._wake.set()
+    def _sessions_now(self) -> list[Session]:
+        with self._lock:
+            return list(self._sessions.values())
 
     # -- faults and counters (what Streams shows) ----------------------------------------------
 
@@ -369,17 +293,6 @@ class Gateway:
         with self._lock:
             self._faults.failures.append(_Failure(op, code, msg, count))
 
-    def corrupt_checksum(self, count: int) -> None:
-        """Give the next ``count`` book updates a wrong checksum."""
-        with self._lock:
-            self._faults.corrupt += count
-
-    def skip_sequence(self, count: int) -> None:
-        """Give the next ``count`` book updates a ``prevSeqId`` that is not the last
-        ``seqId``."""
-        with self._lock:
-            self._faults.skip += count
-
     def _take_failure(self, op: str) -> _Failure | None:
         with self._lock:
             for failure in self._faults.failures:
@@ -389,14 +302,6 @@ class Gateway:
                         self._faults.failures.remove(failure)
                     return failure
         return None
-
-    def _take(self, fault: str) -> bool:
-        with self._lock:
-            left: int = getattr(self._faults, fault)
-            if left > 0:
-                setattr(self._faults, fault, left - 1)
-                return True
-        return False
 
     # -- the plumbing's calls (StreamGateway) --------------------------------------------------
 
@@ -423,7 +328,7 @@ class Gateway:
                 return False
             self._accepted += 1
             connection.muted = self._faults.silent
-            self._sessions[connection] = _Session(connection, demo, requests)
+            self._sessions[connection] = Session(connection, demo, requests)
             self._threads[connection] = threading.current_thread()
         return True
 
@@ -459,7 +364,7 @@ class Gateway:
         with self._venue.lock:
             self._dispatch(session, message, text)
 
-    def _dispatch(self, session: _Session, message: dict[str, Any], text: str) -> None:
+    def _dispatch(self, session: Session, message: dict[str, Any], text: str) -> None:
         op, ident = message["op"], message.get("id")
         failure = self._take_failure(op)
         if failure is not None:
@@ -477,7 +382,7 @@ class Gateway:
         else:
             self._error(session, ident, "60019", op)
 
-    def _allowed(self, session: _Session) -> bool:
+    def _allowed(self, session: Session) -> bool:
         """Count a login/subscribe/unsubscribe request against the connection's limit."""
         if not self._exchange.rate_limits:
             return True
@@ -486,15 +391,15 @@ class Gateway:
 
     # -- answers -------------------------------------------------------------------------------
 
-    def _send(self, session: _Session, ident: object, payload: dict[str, Any]) -> None:
+    def _send(self, session: Session, ident: object, payload: dict[str, Any]) -> None:
         if ident is not None:
             payload = {"id": ident, **payload}
-        session.connection.enqueue(_text(payload))
+        session.connection.enqueue(text(payload))
 
-    def _error(self, session: _Session, ident: object, code: str, *about: object) -> None:
+    def _error(self, session: Session, ident: object, code: str, *about: object) -> None:
         self._event_error(session, ident, code, _message(code, *about))
 
-    def _event_error(self, session: _Session, ident: object, code: str, msg: str) -> None:
+    def _event_error(self, session: Session, ident: object, code: str, msg: str) -> None:
         connection = session.connection
         self._send(
             session,
@@ -504,7 +409,7 @@ class Gateway:
 
     def _op_answer(
         self,
-        session: _Session,
+        session: Session,
         message: Mapping[str, Any],
         code: str,
         msg: str,
@@ -521,7 +426,7 @@ class Gateway:
             payload |= {"inTime": in_time or _micros(), "outTime": _micros()}
         self._send(session, message.get("id"), payload)
 
-    def _fail(self, session: _Session, message: Mapping[str, Any], failure: _Failure) -> None:
+    def _fail(self, session: Session, message: Mapping[str, Any], failure: _Failure) -> None:
         op = message["op"]
         args = message.get("args")
         first = args[0] if isinstance(args, list) and args and isinstance(args[0], dict) else {}
@@ -533,7 +438,7 @@ class Gateway:
 
     # -- login ---------------------------------------------------------------------------------
 
-    def _login(self, session: _Session, message: Mapping[str, Any], text: str) -> None:
+    def _login(self, session: Session, message: Mapping[str, Any], text: str) -> None:
         ident, args = message.get("id"), message.get("args")
         if not isinstance(args, list) or not args or not all(isinstance(a, dict) for a in args):
             self._error(session, ident, "60012", text)
@@ -551,7 +456,7 @@ class Gateway:
             session, ident, {"event": "login", "code": "0", "msg": "", "connId": connection.conn_id}
         )
 
-    def _verify(self, session: _Session, arg: Mapping[str, Any]) -> tuple[str, str]:
+    def _verify(self, session: Session, arg: Mapping[str, Any]) -> tuple[str, str]:
         """(code, what it is about) refusing a login argument, or ("", the API key)."""
         for name in ("apiKey", "passphrase", "timestamp", "sign"):
             if arg.get(name) in (None, ""):
@@ -574,7 +479,7 @@ class Gateway:
             return "60004"
         return "60006" if abs(self._exchange.now() - sent_at) > TIMESTAMP_WINDOW else ""
 
-    def _unknown(self, session: _Session, arg: Mapping[str, Any]) -> str:
+    def _unknown(self, session: Session, arg: Mapping[str, Any]) -> str:
         """The code refusing the key, passphrase or signature of a login, or ""."""
         credentials = self._exchange.credentials(str(arg["apiKey"]))
         if credentials is None:
@@ -593,7 +498,7 @@ class Gateway:
 
     # -- subscriptions -------------------------------------------------------------------------
 
-    def _subscribe(self, session: _Session, message: Mapping[str, Any], text: str) -> None:
+    def _subscribe(self, session: Session, message: Mapping[str, Any], text: str) -> None:
         op, ident, args = message["op"], message.get("id"), message.get("args")
         if not isinstance(args, list) or not args:
             self._error(session, ident, "60012", text)
@@ -617,13 +522,13 @@ class Gateway:
                 session.subscriptions.pop(key, None)
                 self._send(session, ident, ack)
                 continue
-            subscription = self._subscription(channel, arg)
+            subscription = self.pushes.subscription(channel, arg)
             session.subscriptions[key] = subscription
             self._send(session, ident, ack)
             if channel.first_push:
-                self._first_push(session, subscription)
+                self.pushes.first_push(session, subscription)
 
-    def _check(self, session: _Session, raw: Mapping[str, Any]) -> tuple[str, ...]:
+    def _check(self, session: Session, raw: Mapping[str, Any]) -> tuple[str, ...]:
         """What OKX refuses of one subscription argument: (code, what it is about), or ()."""
         channel = CHANNELS.get(raw["channel"])
         if channel is None or channel.path != session.connection.path:
@@ -645,7 +550,7 @@ class Gateway:
             return "60018", _describe(raw)
         return self._conflict(session, channel, inst_id)
 
-    def _conflict(self, session: _Session, channel: Channel, inst_id: str) -> tuple[str, ...]:
+    def _conflict(self, session: Session, channel: Channel, inst_id: str) -> tuple[str, ...]:
         """64004 when ``books-l2-tbt`` and ``books``/``books50-l2-tbt`` of one instrument
         would both be subscribed on the connection."""
         others = {"books", "books50-l2-tbt"}
@@ -662,266 +567,9 @@ class Gateway:
             return "64004", sorted(held & others)[0], inst_id
         return ()
 
-    def _subscription(self, channel: Channel, arg: dict[str, str]) -> _Subscription:
-        instrument = self._venue.market.instrument(arg.get("instId", ""))
-        subscription = _Subscription(channel, arg, instrument)
-        if channel.name in ("books", "books5", "bbo-tbt", "books-l2-tbt", "books50-l2-tbt"):
-            subscription.view = BookView(channel.name)
-        return subscription
-
-    def _first_push(self, session: _Session, subscription: _Subscription) -> None:
-        if subscription.channel.private:
-            text = self._private_snapshot(session, subscription)
-        elif subscription.view is not None:
-            text = self._book_message(subscription, first=True)
-        else:
-            text = self._market_message(subscription)
-        if text:
-            session.connection.enqueue(text)
-
-    # -- market pushes -------------------------------------------------------------------------
-
-    def _book(self, instrument: Instrument) -> Book:
-        book = self._books.get(instrument.inst_id)
-        if book is None:
-            book = self._books[instrument.inst_id] = Book(instrument, self._venue.market)
-        book.follow(self._venue.market)
-        return book
-
-    def _book_message(self, subscription: _Subscription, *, first: bool) -> str | None:
-        view, instrument = subscription.view, subscription.instrument
-        assert view is not None
-        assert instrument is not None
-        book = self._book(instrument)
-        if first:
-            asks, bids = view.snapshot(book)
-        else:
-            changed = view.update(book)
-            if changed is None:
-                return None
-            asks, bids = changed if view.incremental else view.levels()
-        data: dict[str, object] = {"asks": asks, "bids": bids}
-        if subscription.channel.name == "books5":
-            data["instId"] = instrument.inst_id
-        data["ts"] = str(self._venue.now_ms())
-        payload: dict[str, object] = {"arg": subscription.arg}
-        if view.incremental:
-            payload["action"] = "snapshot" if first else "update"
-            data |= self._sequence(view, book, first)
-        else:
-            data["seqId"] = view.seq_id
-        payload["data"] = [data]
-        return _text(payload)
-
-    def _sequence(self, view: BookView, book: Book, first: bool) -> dict[str, int]:
-        """checksum, prevSeqId and seqId of a message of an incremental book channel."""
-        prev = view.prev_seq_id
-        if not first and self._take("skip"):
-            prev += 1  # as if a message had been lost
-            view.seq_id = book.seq_id = max(book.seq_id, view.seq_id, prev + 1)
-        checksum = 0 if self.zero_checksums else view.checksum()
-        if not first and self._take("corrupt"):
-            checksum = _wrong(view.checksum())
-        return {"checksum": checksum, "prevSeqId": -1 if first else prev, "seqId": view.seq_id}
-
-    def _market_message(self, subscription: _Subscription) -> str | None:
-        """The next push of a channel that pushes what changed (``None`` if nothing did)."""
-        instrument, name = subscription.instrument, subscription.channel.name
-        if instrument is None or name in ("trades", "trades-all"):
-            return None
-        market = self._venue.market
-        item: object
-        if name == "tickers":
-            item = ticker_item(market, instrument)
-        elif name == "mark-price":
-            item = market.mark(instrument, mark_type(market, instrument) or "")
-        elif name == "funding-rate":
-            item = market.funding(instrument)
-        elif name == "index-tickers":
-            item = index_ticker(market, instrument)
-        else:
-            item = market.candles(instrument, bar(subscription.channel), 1)[0]
-        data = _text([item])
-        if data == subscription.last:
-            return None
-        subscription.last = data
-        return _text({"arg": subscription.arg, "data": [item]})
-
-    def _run(self) -> None:
-        """The pump: market pushes every ``interval`` seconds, and whatever waits, at once."""
-        self._next_tick = time.monotonic() + self._interval
-        while not self._stopping.is_set():
-            self._wake.wait(max(self._next_tick - time.monotonic(), 0))
-            self._wake.clear()
-            if self._stopping.is_set():
-                return
-            now = time.monotonic()
-            tick = now >= self._next_tick
-            if tick:
-                self._next_tick = now + self._interval
-            with self._venue.lock:
-                self._deliver(tick)
-            for connection in self.connections:
-                connection.flush()
-
-    def _deliver(self, tick: bool) -> None:
-        """Queue the waiting pushes and those of the market (moved a step if ``tick``)."""
-        outbox, self._outbox = self._outbox, []
-        for connection, text in outbox:
-            connection.enqueue(text)
-        sessions = self._sessions_now()
-        if tick:
-            self._ticks += 1
-            self._step(sessions)
-        for session in sessions:
-            for subscription in session.subscriptions.values():
-                if subscription.channel.private:
-                    continue
-                if subscription.view is not None:
-                    push = self._book_message(subscription, first=False)
-                else:
-                    push = self._market_message(subscription)
-                if push:
-                    session.connection.enqueue(push)
-
-    def _sessions_now(self) -> list[_Session]:
-        with self._lock:
-            return list(self._sessions.values())
-
-    def _step(self, sessions: list[_Session]) -> None:
-        """Move the subscribed books a step; every few steps, a made-up trade."""
-        subscribed = {
-            sub.instrument.inst_id: (sub.instrument, sub.view is not None)
-            for session in sessions
-            for sub in session.subscriptions.values()
-            if sub.instrument is not None
-        }
-        for instrument, booked in subscribed.values():
-            if booked:
-                self._book(instrument).step()
-        if self._ticks % _SYNTHETIC_EVERY:
-            return
-        market, now = self._venue.market, self._venue.now_ms()
-        for instrument, _ in subscribed.values():
-            trade_id = str(_SYNTHETIC_TRADE_IDS + next(self._trade_ids))
-            sz = (instrument.lot_sz if instrument.derivative else instrument.min_sz) * (
-                self._ticks % 9 + 1
-            )
-            side = "buy" if self._ticks % 2 else "sell"
-            made = (instrument.inst_id, trade_id, fmt(market.price(instrument)), fmt(sz), side, now)
-            self._public_trade(sessions, made, direct=True)
-
-    def _public_trade(
-        self, sessions: list[_Session], made: tuple[str, str, str, str, str, int], *, direct: bool
-    ) -> None:
-        for session in sessions:
-            for sub in session.subscriptions.values():
-                name = sub.channel.name
-                if name in ("trades", "trades-all") and sub.arg.get("instId") == made[0]:
-                    item = trade_item(*made, count=name == "trades")
-                    text = _text({"arg": sub.arg, "data": [item]})
-                    if direct:
-                        session.connection.enqueue(text)
-                    else:
-                        self._outbox.append((session.connection, text))
-
-    # -- account pushes ------------------------------------------------------------------------
-
-    def _account_changed(self, event: AccountEvent) -> None:
-        """The venue's watcher: queue the pushes of an account's change (under its lock)."""
-        sessions = self._sessions_now()
-        for fill in event.changes.fills:
-            self._public_trade(sessions, fill_trade(fill), direct=False)
-        for session in sessions:
-            if session.key != event.key:
-                continue
-            for subscription in session.subscriptions.values():
-                if subscription.channel.private:
-                    text = self._private_update(event, subscription)
-                    if text:
-                        self._outbox.append((session.connection, text))
-        if self._outbox:
-            self._wake.set()
-
-    def _private_arg(self, key: str, subscription: _Subscription) -> dict[str, str]:
-        return {**subscription.arg, "uid": uid(key)}
-
-    def _private_snapshot(self, session: _Session, subscription: _Subscription) -> str | None:
-        venue, name = self._venue, subscription.channel.name
-        account, market, lever = venue.account(session.key), venue.market, venue.default_lever
-        arg, now = self._private_arg(session.key, subscription), venue.now_ms()
-        page: dict[str, object] = {"eventType": "snapshot", "curPage": 1, "lastPage": True}
-        data: list[object]
-        if name == "positions":
-            data = [
-                position_item(account, position, market, lever)
-                for position in account.positions.values()
-                if position_matches(subscription.arg, position)
-            ]
-        elif name == "account":
-            ccy = subscription.arg.get("ccy")
-            data = [balance_data(account, market, lever, [ccy] if ccy else None, now)]
-        elif name == "balance_and_position":
-            held = [ccy for ccy, cash in account.cash.items() if cash]
-            positions = account.positions.values()
-            data = [balance_and_position(account, positions, held, (), "snapshot", now)]
-            page = {}
-        else:
-            return None
-        return _text({"arg": arg, **page, "data": data})
-
-    def _private_update(self, event: AccountEvent, subscription: _Subscription) -> str | None:
-        venue, name, changes = self._venue, subscription.channel.name, event.changes
-        account, market, lever = event.account, venue.market, venue.default_lever
-        arg, now = self._private_arg(event.key, subscription), venue.now_ms()
-        filled = {fill.order.ord_id: fill for fill in changes.fills}
-        extra: dict[str, object] = {}
-        data: list[object]
-        if name == "orders":
-            data = [
-                order_item(order, filled.get(order.ord_id))
-                for order in changes.orders.values()
-                if order_matches(subscription.arg, order)
-            ]
-        elif name == "positions":
-            extra = {"eventType": "event_update"}
-            data = [
-                position_item(account, position, market, lever)
-                for position in changes.positions.values()
-                if position_matches(subscription.arg, position)
-            ]
-        elif name == "account":
-            wanted = subscription.arg.get("ccy")
-            ccys = sorted(ccy for ccy in changes.ccys if wanted in (None, ccy))
-            extra = {"eventType": "event_update"}
-            data = [balance_data(account, market, lever, ccys, now)] if ccys else []
-        elif name == "balance_and_position":
-            data = self._balance_and_position(event, now)
-        else:  # fills
-            data = [
-                fill_item(fill)
-                for fill in changes.fills
-                if subscription.arg.get("instId", fill.order.instrument.inst_id)
-                == fill.order.instrument.inst_id
-            ]
-        if not data:
-            return None
-        return _text({"arg": arg, **extra, "data": data})
-
-    def _balance_and_position(self, event: AccountEvent, now: int) -> list[object]:
-        changes = event.changes
-        if event.reason == "balance":
-            kind, positions, fills = "transferred", [], []
-        elif changes.fills:
-            kind, positions, fills = "filled", list(changes.positions.values()), changes.fills
-        else:
-            return []  # orders placed or canceled move no cash
-        ccys = sorted(changes.ccys)
-        return [balance_and_position(event.account, positions, ccys, fills, kind, now)]
-
     # -- order operations ----------------------------------------------------------------------
 
-    def _operate(self, session: _Session, message: Mapping[str, Any]) -> None:
+    def _operate(self, session: Session, message: Mapping[str, Any]) -> None:
         in_time = _micros()
         spec, args = _OPERATIONS[message["op"]], message.get("args")
         refusal = self._refuse_operation(session, (PRIVATE,))
@@ -978,7 +626,7 @@ class Gateway:
                 checked.append(None)
         return checked
 
-    def _refuse_operation(self, session: _Session, paths: Sequence[str]) -> str:
+    def _refuse_operation(self, session: Session, paths: Sequence[str]) -> str:
         """The code refusing an operation on this connection (wrong URL, no login), or ""."""
         if session.connection.path not in paths:
             return "60028"
@@ -986,7 +634,7 @@ class Gateway:
             return "60011"
         return ""
 
-    def _mass_cancel(self, session: _Session, message: Mapping[str, Any]) -> None:
+    def _mass_cancel(self, session: Session, message: Mapping[str, Any]) -> None:
         refusal = self._refuse_operation(session, _MASS_CANCEL_PATHS)
         if refusal:
             self._op_answer(session, message, refusal, _message(refusal))

@@ -117,12 +117,12 @@ class Streams:
     def corrupt_checksum(self, count: int = 1) -> None:
         """Give the next ``count`` order book updates (``books``, ``books-l2-tbt``,
         ``books50-l2-tbt``) a wrong, non-zero ``checksum``."""
-        self._gateway.corrupt_checksum(_count(count))
+        self._gateway.pushes.corrupt_checksum(_count(count))
 
     def skip_sequence(self, count: int = 1) -> None:
         """Give the next ``count`` order book updates a ``prevSeqId`` that is not the
         ``seqId`` of the message before: a gap, as if a message were lost."""
-        self._gateway.skip_sequence(_count(count))
+        self._gateway.pushes.skip_sequence(_count(count))
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -130,21 +130,21 @@ class Streams:
     def zero_checksums(self) -> bool:
         """Send ``checksum: 0`` in order book messages (OKX now may: 0 means "not given").
         Off by default; ``reset()`` leaves it."""
-        return self._gateway.zero_checksums
+        return self._gateway.pushes.zero_checksums
 
     @zero_checksums.setter
     def zero_checksums(self, on: bool) -> None:
-        self._gateway.zero_checksums = bool(on)
+        self._gateway.pushes.zero_checksums = bool(on)
 
     @property
     def interval(self) -> float:
         """Seconds between market pushes (books, tickers, candles...); a price moved by
         ``set_price`` is pushed at once. ``FakeOKX(stream_interval=...)`` sets it first."""
-        return self._gateway.interval
+        return self._gateway.pushes.interval
 
     @interval.setter
     def interval(self, seconds: float) -> None:
-        self._gateway.interval = _seconds("interval", seconds, positive=True)
+        self._gateway.pushes.interval = _seconds("interval", seconds, positive=True)
 
     @property
     def idle_timeout(self) -> float:
