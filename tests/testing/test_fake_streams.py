@@ -419,12 +419,15 @@ def test_stop_closes_every_stream_with_1001(running: FakeOKX) -> None:
             assert closed.value.rcvd.code == 1001
 
 
-def test_stop_leaves_no_stream_thread_or_connection(running: FakeOKX) -> None:
-    with connect(running.ws_url + "/ws/v5/public", open_timeout=5) as client:
+def test_stop_leaves_no_thread_or_connection_behind() -> None:
+    before = set(threading.enumerate())
+    okx = FakeOKX().start()
+    with connect(okx.ws_url + "/ws/v5/public", open_timeout=5, close_timeout=1) as client:
         client.send(json.dumps({"op": "subscribe", "args": [TICKERS]}))
         client.recv(timeout=2)
-        running.stop()
-        assert (stream_threads(), running.streams.connections) == ([], 0)
+        okx.stop()
+        assert okx.streams.connections == 0
+    assert set(threading.enumerate()) - before == set()
 
 
 def test_a_fake_restarted_streams_again(running: FakeOKX) -> None:
