@@ -1,4 +1,4 @@
-"""A local fake of the OKX V5 REST API for tests: ``with FakeOKX() as okx: ... okx.url``.
+"""A local fake of the OKX V5 REST and WebSocket APIs for tests: ``with FakeOKX() as okx: ...``.
 
 Importing this package starts nothing; the server runs only between ``start()`` and
 ``stop()`` (or inside a ``with`` block). The pytest fixture ``fake_okx`` lives in
@@ -18,19 +18,22 @@ if TYPE_CHECKING:
     from okx_v5.testing.fake import FakeOKX
     from okx_v5.testing.faults import Fault
     from okx_v5.testing.script import Answer
+    from okx_v5.testing.streams import ReceivedFrame, Streams
 
-__all__ = ["Answer", "FakeOKX", "Fault", "RecordedRequest"]
+__all__ = ["Answer", "FakeOKX", "Fault", "ReceivedFrame", "RecordedRequest", "Streams"]
 
 _HOMES = {
     "Answer": "okx_v5.testing.script",
     "FakeOKX": "okx_v5.testing.fake",
     "Fault": "okx_v5.testing.faults",
+    "ReceivedFrame": "okx_v5.testing.streams",
     "RecordedRequest": "okx_v5.testing.exchange",
+    "Streams": "okx_v5.testing.streams",
 }
 
 
 def __getattr__(name: str) -> object:
-    """Import ``Answer``, ``FakeOKX``, ``Fault`` and ``RecordedRequest`` on first use."""
+    """Import the names of ``__all__`` on first use."""
     if name in _HOMES:
         return getattr(import_module(_HOMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,8 @@
 
 It prints the ``export`` line of the ``OKX_*`` variables that point okx_v5 at it (see
 ``FakeOKX.environment()``): paste it into another shell and run any okx_v5 script or
-``okx-v5`` command there, unchanged, against the simulated exchange.
+``okx-v5`` command there, unchanged, against the simulated exchange. Its WebSocket API is on
+the same port (``ws://127.0.0.1:<port>/ws/v5/public``, ``/business``, ``/private``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
         exports = " ".join(
             f"{name}={shlex.quote(value)}" for name, value in okx.environment().items()
         )
-        print(f"FakeOKX is serving on {okx.url}; Ctrl-C stops it. In another shell:")
+        print(
+            f"FakeOKX is serving on {okx.url} (streams: {okx.ws_url}/ws/v5/...); "
+            "Ctrl-C stops it. In another shell:"
+        )
         print(f"export {exports}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             _wait(stop or threading.Event())

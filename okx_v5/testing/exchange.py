@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from hashlib import sha256
 from typing import Any
@@ -52,6 +52,7 @@ __all__ = [
     "ERRORS",
     "POS_MODES",
     "Call",
+    "Credentials",
     "Exchange",
     "Handler",
     "RecordedRequest",
@@ -117,9 +118,11 @@ class SlidingWindow:
 
 
 @dataclass(frozen=True)
-class _Key:
-    secret: str
-    passphrase: str
+class Credentials:
+    """One registered API key's secret, passphrase and environment."""
+
+    secret: str = field(repr=False)
+    passphrase: str = field(repr=False)
     demo: bool
 
 
@@ -189,7 +192,7 @@ class Exchange:
         self.script = Script()
         self._rate_limited = 0
         self._lock = threading.Lock()
-        self._keys: dict[str, _Key] = {}
+        self._keys: dict[str, Credentials] = {}
         self._requests: list[RecordedRequest] = []
         self._tiers = build_tiers()
         self.venue = Venue(self.now, default_lever, self._tiers)
@@ -217,7 +220,7 @@ class Exchange:
             raise ValueError("key, secret and passphrase must not be empty")
         self.venue.open(key)
         with self._lock:
-            self._keys[key] = _Key(secret, passphrase, demo)
+            self._keys[key] = Credentials(secret, passphrase, demo)
 
     def set_position_mode(self, key: str, mode: str) -> None:
         """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
@@ -252,6 +255,11 @@ class Exchange:
         name = inst_id if inst_id is not None else f"ccy:{ccy}"
         sides = (pos_side,) if pos_side else ("long", "short", "net")
         self.venue.set_leverage(key, name, mgn_mode, sides, str(lever))
+
+    def credentials(self, key: str) -> Credentials | None:
+        """The credentials registered for API key ``key``, or ``None``."""
+        with self._lock:
+            return self._keys.get(key)
 
     @property
     def rate_limited(self) -> int:
@@ -326,7 +334,7 @@ class Exchange:
             key = auth
         try:
             call = _call(endpoint, method, query, body, key, client)
-            if self._limited(call):
+            if self.limited(call):
                 return error_reply("50011")
             check(call.endpoint, call.params)
             return self.handlers.get(route(endpoint), _documented)(call)
@@ -370,8 +378,11 @@ class Exchange:
             return error_reply("50113")
         return key
 
-    def _limited(self, call: Call) -> bool:
-        """Whether ``call`` goes over one of the endpoint's documented limits (counting it)."""
+    def limited(self, call: Call) -> bool:
+        """Whether ``call`` goes over one of the endpoint's documented limits (counting it).
+
+        WebSocket order operations count here too: OKX shares their limits with REST's.
+        """
         if not self.rate_limits:
             return False
         now = time.monotonic()

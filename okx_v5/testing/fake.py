@@ -1,4 +1,4 @@
-"""The ``FakeOKX`` façade: a local OKX REST server for tests, demos and benchmarks."""
+"""The ``FakeOKX`` façade: a local OKX REST and WebSocket server for tests, demos and benchmarks."""
 
 from __future__ import annotations
 
@@ -11,14 +11,16 @@ from okx_v5.settings import ENVIRONMENT
 from okx_v5.testing.calls import CCY
 from okx_v5.testing.exchange import Exchange, RecordedRequest
 from okx_v5.testing.faults import Fault, fault_answer
+from okx_v5.testing.gateway import Gateway
 from okx_v5.testing.script import Answer
 from okx_v5.testing.server import HTTPServerThread
+from okx_v5.testing.streams import Streams
 
 __all__ = ["FakeOKX"]
 
 
 class FakeOKX:
-    """A faithful local stand-in for the OKX V5 REST API on ``127.0.0.1``.
+    """A faithful local stand-in for the OKX V5 REST and WebSocket APIs on ``127.0.0.1``.
 
     Serves every python-okx endpoint over keep-alive HTTP/1.1 and checks signatures,
     timestamps, the demo/live environment, parameters and rate limits as OKX does. A small
@@ -30,10 +32,21 @@ class FakeOKX:
             client = AccountAPI(FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET,
                                 FakeOKX.DEMO_PASSPHRASE, flag="1", domain=okx.url)
 
-    ``rate_window`` shortens the documented 2-second windows (tests); ``clock_offset`` moves
-    the exchange's clock against the local one, in seconds; ``early_hints`` sends a
-    ``103 Early Hints`` before every answer; ``ssl_context`` (a server-side
-    ``ssl.SSLContext`` with a certificate loaded) serves https instead of http.
+    The same host and port serve OKX's WebSocket API at ``okx.ws_url + "/ws/v5/public"``
+    (and ``/business``, ``/private``): login, subscriptions, the market's channels (tickers,
+    trades, order books with ``seqId`` and checksum, candlesticks, mark price, funding rate),
+    the accounts' channels (orders, positions, account, balance and position, fills) pushed as
+    REST or WebSocket orders change them, and the WebSocket order operations. A demo key logs
+    in only on a connection opened with the header ``x-simulated-trading: 1``.
+    [`streams`][okx_v5.testing.fake.FakeOKX.streams] breaks them on purpose (drops, silence,
+    refused handshakes, error answers, bad checksums, sequence gaps) and shows what they
+    received.
+
+    ``rate_window`` shortens the documented 2-second windows (tests; OKX's WebSocket windows
+    scale alike); ``clock_offset`` moves the exchange's clock against the local one, in
+    seconds; ``early_hints`` sends a ``103 Early Hints`` before every answer; ``ssl_context``
+    (a server-side ``ssl.SSLContext`` with a certificate loaded) serves https and wss instead
+    of http and ws; ``stream_interval`` is the seconds between market pushes.
     """
 
     DEMO_KEY = "fake-okx-demo-key"
@@ -56,6 +69,7 @@ class FakeOKX:
         default_lever: str = DEFAULT_LEVER,
         early_hints: bool = False,
         ssl_context: ssl.SSLContext | None = None,
+        stream_interval: float = 0.1,
     ) -> None:
         self._host = host
         self._port = port
@@ -68,6 +82,11 @@ class FakeOKX:
         )
         self._exchange.early_hints = early_hints
         self._exchange.add_key(self.DEMO_KEY, self.DEMO_SECRET, self.DEMO_PASSPHRASE, demo=True)
+        self._gateway = Gateway(self._exchange, time_scale=rate_window / 2.0)
+        self.streams = Streams(self._gateway)
+        """The WebSocket side: faults to inject, settings, and what was received (a
+        ``Streams``, from ``okx_v5.testing.streams``)."""
+        self.streams.interval = stream_interval
         self._server: HTTPServerThread | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -76,12 +95,17 @@ class FakeOKX:
         """Start serving on a background thread; return ``self``. Starting twice is an error."""
         if self._server is not None:
             raise RuntimeError("FakeOKX is already running")
-        self._server = HTTPServerThread(self._exchange, self._host, self._port, self._ssl_context)
+        self._server = HTTPServerThread(
+            self._exchange, self._host, self._port, self._ssl_context, self._gateway
+        )
+        self._gateway.start()
         return self
 
     def stop(self) -> None:
-        """Stop serving and close every connection. Stopping a stopped server does nothing."""
+        """Stop serving and close every connection, WebSocket ones included (with close code
+        1001). Stopping a stopped server does nothing."""
         if self._server is not None:
+            self._gateway.stop()
             self._server.stop()
             self._server = None
 
@@ -107,6 +131,15 @@ class FakeOKX:
         server = self._running()
         host, port = server.address
         return f"{server.scheme}://{host}:{port}"
+
+    @property
+    def ws_url(self) -> str:
+        """The base URL of the WebSocket API, e.g. ``ws://127.0.0.1:54321`` (``wss://`` with an
+        ``ssl_context``): connect to it + ``/ws/v5/public``, ``/ws/v5/business`` or
+        ``/ws/v5/private``."""
+        server = self._running()
+        host, port = server.address
+        return f"{'wss' if server.scheme == 'https' else 'ws'}://{host}:{port}"
 
     def environment(self) -> dict[str, str]:
         """The ``OKX_*`` variables that point okx_v5 at this server with its demo key.
@@ -292,12 +325,15 @@ class FakeOKX:
     def reset(self) -> None:
         """Back to a fresh state: no requests, scripted answers or faults, rate history or
         ``rate_limited`` count, clock offset, prices set, or account state (balances back to
-        the start, no orders, fills or positions, leverages or position modes).
+        the start, no orders, fills or positions, leverages or position modes); no stream
+        faults, received frames, ``streams.accepted`` count or WebSocket limit history.
 
-        Registered keys, the connection count and the ``rate_limits`` and ``early_hints``
-        switches stay.
+        Registered keys, the connection count, open WebSocket connections and their
+        subscriptions, and the ``rate_limits``, ``early_hints``, ``streams.interval`` and
+        ``streams.zero_checksums`` settings stay.
         """
         self._exchange.reset()
+        self._gateway.reset()
 
 
 def _decimal(name: str, value: str | int | Decimal, *, positive: bool) -> Decimal:

@@ -1,6 +1,9 @@
 """HTTP plumbing of the fake exchange: a keep-alive HTTP/1.1 server on a background thread.
 
-The server only moves bytes; every decision about the answer is the ``Exchange``'s.
+The server only moves bytes; every decision about the answer is the ``Exchange``'s. A
+``GET`` under ``/ws/`` is a WebSocket handshake: it goes to
+:func:`~okx_v5.testing.wsserver.serve_upgrade`, and the connection is then served in the
+handler's thread.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from okx_v5.testing.exchange import Exchange, Reply
+from okx_v5.testing.wsserver import StreamGateway, is_stream, serve_upgrade
 
 __all__ = ["HTTPServerThread"]
 
@@ -33,9 +37,12 @@ class _Server(ThreadingHTTPServer):
     # Benchmarks open many connections at once; the default backlog of 5 would drop SYNs.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], exchange: Exchange) -> None:
+    def __init__(
+        self, address: tuple[str, int], exchange: Exchange, gateway: StreamGateway | None
+    ) -> None:
         super().__init__(address, _Handler)
         self.exchange = exchange
+        self.gateway = gateway
         self.stopping = threading.Event()
         self.connections = 0
         self._open: set[socket.socket] = set()
@@ -93,7 +100,11 @@ class _Handler(BaseHTTPRequestHandler):
         """Stay quiet: tests and benchmarks don't want a line on stderr per request."""
 
     def do_GET(self) -> None:
-        """Answer a GET."""
+        """Answer a GET, or serve the WebSocket connection it opens."""
+        if self.server.gateway is not None and is_stream(self.path):
+            self.close_connection = True
+            serve_upgrade(self, self.server.gateway)
+            return
         self._dispatch()
 
     def do_POST(self) -> None:
@@ -153,12 +164,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class HTTPServerThread:
-    """A ``_Server`` for ``exchange`` running on a daemon thread."""
+    """A ``_Server`` for ``exchange`` (and its WebSocket ``gateway``) on a daemon thread."""
 
     def __init__(
-        self, exchange: Exchange, host: str, port: int, ssl_context: ssl.SSLContext | None = None
+        self,
+        exchange: Exchange,
+        host: str,
+        port: int,
+        ssl_context: ssl.SSLContext | None = None,
+        gateway: StreamGateway | None = None,
     ) -> None:
-        self._server = _Server((host, port), exchange)
+        self._server = _Server((host, port), exchange, gateway)
         if ssl_context is not None:
             # Accepted connections shake hands as they are accepted; one that fails (a client
             # refusing the certificate) is an OSError that socketserver drops.

@@ -19,7 +19,7 @@ Simplified on purpose (see also :mod:`~okx_v5.testing.accounts` and
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
@@ -27,7 +27,7 @@ from okx_v5.testing.accounts import Account, Fill, Ids, Order, Position, availab
 from okx_v5.testing.calls import error_message
 from okx_v5.testing.market import Instrument, Market
 
-__all__ = ["FEES", "MARKET_TYPES", "Desk", "Rejected"]
+__all__ = ["FEES", "MARKET_TYPES", "Changes", "Desk", "Rejected"]
 
 FEES: Mapping[bool, tuple[Decimal, Decimal]] = {
     False: (Decimal("0.0008"), Decimal("0.001")),
@@ -79,14 +79,41 @@ def marketable(side: str, limit: Decimal, px: Decimal) -> bool:
 
 
 @dataclass
+class Changes:
+    """What a desk changed in its account: what the private WebSocket channels push."""
+
+    orders: dict[str, Order] = field(default_factory=dict)
+    """The orders placed, amended, filled or canceled, by ``ordId``, in order of change."""
+    fills: list[Fill] = field(default_factory=list)
+    positions: dict[tuple[str, str, str], Position] = field(default_factory=dict)
+    """The positions traded (closed ones with ``qty`` 0), by (instId, margin mode, side)."""
+    ccys: set[str] = field(default_factory=set)
+    """The currencies whose balance, or what orders and positions hold of it, changed."""
+
+    def __bool__(self) -> bool:
+        return bool(self.orders or self.ccys)
+
+    def order(self, order: Order) -> None:
+        """Note a change of ``order`` (and of the currencies it holds or trades)."""
+        self.orders[order.ord_id] = order
+        instrument = order.instrument
+        if instrument.derivative:
+            self.ccys.add(instrument.settle_ccy)
+        else:
+            self.ccys.update((instrument.base_ccy, instrument.quote_ccy))
+
+
+@dataclass
 class Desk:
-    """One account's trading at one moment (``now``, epoch milliseconds)."""
+    """One account's trading at one moment (``now``, epoch milliseconds); what it changes is
+    noted in ``changes``."""
 
     account: Account
     market: Market
     ids: Ids
     now: int
     default_lever: str
+    changes: Changes = field(default_factory=Changes)
 
     # -- placing -------------------------------------------------------------------------------
 
@@ -106,6 +133,7 @@ class Desk:
         self._check_funds(order)
         order.ord_id = self.ids.next()
         self.account.orders[order.ord_id] = order
+        self.changes.order(order)
         self._execute(order)
         return order
 
@@ -249,6 +277,7 @@ class Desk:
     def _finish(self, order: Order, state: str) -> None:
         order.state = state
         order.u_time = self.account.u_time = self.now
+        self.changes.order(order)
 
     def _fill(self, order: Order, px: Decimal, exec_type: str) -> None:
         instrument = order.instrument
@@ -263,10 +292,10 @@ class Desk:
         order.acc_fill_sz, order.avg_px, order.fill_time = qty, px, self.now
         order.fee += fee
         order.pnl += realized
-        bill_id = self.ids.next()
-        self.account.fills.append(
-            Fill(order, order.trade_id, bill_id, px, qty, fee, rate, realized, exec_type, self.now)
-        )
+        bill_id, now = self.ids.next(), self.now
+        fill = Fill(order, order.trade_id, bill_id, px, qty, fee, rate, realized, exec_type, now)
+        self.account.fills.append(fill)
+        self.changes.fills.append(fill)
         self._finish(order, "filled")
 
     def _fill_spot(self, order: Order, qty: Decimal, px: Decimal, rate: Decimal) -> Decimal:
@@ -298,6 +327,7 @@ class Desk:
         position.fee += fee
         position.trade_id = order.trade_id
         position.u_time = self.now
+        self.changes.positions[key] = position
         if position.qty:
             self.account.positions[key] = position
         else:
@@ -367,6 +397,7 @@ class Desk:
                 self._finish(order, "canceled")
             raise
         order.u_time = self.now
+        self.changes.order(order)
         self._execute(order)
         return order
 
@@ -374,6 +405,17 @@ class Desk:
         ccy = self._need(order, self.market.price(order.instrument))[0]
         if available(self.account, self.market, ccy, self.default_lever) < 0:
             raise Rejected("51502")
+
+    def mass_cancel(self, inst_type: str, family: str) -> list[Order]:
+        """Cancel every live order of ``inst_type`` in instrument family ``family``."""
+        canceled = [
+            order
+            for order in self.account.live_orders()
+            if order.inst_type == inst_type and order.instrument.family == family
+        ]
+        for order in canceled:
+            self._finish(order, "canceled")
+        return canceled
 
     def close(self, params: Mapping[str, Any], pos_side: str) -> Order:
         """Close the whole position of ``instId``, ``mgnMode`` and ``pos_side`` at the price.
@@ -408,6 +450,7 @@ class Desk:
             u_time=self.now,
         )
         self.account.orders[order.ord_id] = order
+        self.changes.order(order)
         self._fill(order, self.market.price(instrument), "T")
         return order
 

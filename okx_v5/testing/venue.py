@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -48,9 +49,9 @@ from okx_v5.testing.examples import blank, example, shaped, template
 from okx_v5.testing.fixtures import TD_MODES, TierKey, fmt
 from okx_v5.testing.market import Market, build_instruments
 from okx_v5.testing.quotes import Quotes, listed, whole_number
-from okx_v5.testing.trading import Desk, Rejected
+from okx_v5.testing.trading import Changes, Desk, Rejected
 
-__all__ = ["POS_MODES", "Venue"]
+__all__ = ["POS_MODES", "AccountEvent", "Operation", "Venue", "Watcher", "balance_data"]
 
 POS_MODES = {
     "long_short": "long_short",
@@ -67,6 +68,37 @@ _FINISHED = ("filled", "canceled")
 
 Operation = Callable[[Desk, Mapping[str, Any]], Order]
 """One order operation of a :class:`~okx_v5.testing.trading.Desk` (place, cancel, amend)."""
+
+
+@dataclass(frozen=True)
+class AccountEvent:
+    """A change of one account, told to the venue's watchers while its lock is held."""
+
+    key: str
+    """The API key of the account."""
+    account: Account
+    changes: Changes
+    reason: str
+    """``"trade"`` (orders placed, changed or filled) or ``"balance"`` (set by a test)."""
+
+
+Watcher = Callable[[AccountEvent], None]
+"""What the venue calls with each :class:`AccountEvent` (the WebSocket gateway)."""
+
+
+def balance_data(
+    account: Account, market: Market, default_lever: str, ccys: Iterable[str] | None, now: int
+) -> dict[str, Any]:
+    """The account's balance as ``/account/balance`` answers it: its currencies ``ccys``, or
+    (``None``) those it holds or has orders and positions in."""
+    held = holdings(account, market, default_lever)
+    if ccys is None:
+        ccys = sorted(ccy for ccy in {*account.cash, *held} if account.cash.get(ccy) or ccy in held)
+    totals, details = balance_row(account, market, default_lever, ccys, now)
+    method, path = acc.GET_ACCOUNT_BALANCE.method, acc.GET_ACCOUNT_BALANCE.path
+    detail = blank(example(method, path)[0]["details"][0])
+    totals["details"] = [shaped(detail, item) for item in details]
+    return shaped(template(method, path), totals)
 
 
 def _inst_type(inst_id: str) -> str:
@@ -172,10 +204,47 @@ class Venue:
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._ids = Ids()
+        self._watchers: list[Watcher] = []
+        self._market_watchers: list[Callable[[], None]] = []
         self.market = Market(build_instruments(tiers), self._ms())
 
     def _ms(self) -> int:
         return int(self._now() * 1000)
+
+    @property
+    def lock(self) -> threading.RLock:
+        """The lock guarding the market and the accounts (and what their watchers keep)."""
+        return self._lock
+
+    def now_ms(self) -> int:
+        """The exchange's clock in epoch milliseconds."""
+        return self._ms()
+
+    def watch(self, watcher: Watcher) -> None:
+        """Call ``watcher`` with every change of an account, under :attr:`lock`."""
+        with self._lock:
+            self._watchers.append(watcher)
+
+    def watch_market(self, watcher: Callable[[], None]) -> None:
+        """Call ``watcher`` after the prices change (``set_price``, ``reset``), under
+        :attr:`lock`."""
+        with self._lock:
+            self._market_watchers.append(watcher)
+
+    def _moved(self) -> None:
+        for watcher in self._market_watchers:
+            watcher()
+
+    def _publish(self, key: str, changes: Changes, reason: str = "trade") -> None:
+        if changes:
+            event = AccountEvent(key, self._accounts[key], changes, reason)
+            for watcher in self._watchers:
+                watcher(event)
+
+    def account(self, key: str) -> Account:
+        """``key``'s account; ``ValueError`` for a key without one. Read it under :attr:`lock`."""
+        with self._lock:
+            return self._account(key)
 
     # -- state the tests control -------------------------------------------------------------
 
@@ -197,6 +266,7 @@ class Venue:
                 self._accounts[key] = Account()
             self.market.reset()
             self._ids.reset()
+            self._moved()
 
     def set_position_mode(self, key: str, mode: str) -> None:
         """Set the account's position mode: ``"long_short"`` (default) or ``"net"``."""
@@ -220,6 +290,7 @@ class Venue:
             account = self._account(key)
             account.cash[ccy] = amount
             account.u_time = self._ms()
+            self._publish(key, Changes(ccys={ccy}), "balance")
 
     def balances(self, key: str) -> dict[str, Decimal]:
         """The cash balances of ``key``'s account, by currency."""
@@ -239,11 +310,34 @@ class Venue:
         the resting orders the new prices reach."""
         with self._lock:
             moved = self.market.set_price(inst_id, px, self._ms())
-            for account in self._accounts.values():
-                self._desk(account).match(moved)
+            self._moved()
+            for key, account in self._accounts.items():
+                desk = self._desk(account)
+                desk.match(moved)
+                self._publish(key, desk.changes)
 
     def _desk(self, account: Account) -> Desk:
         return Desk(account, self.market, self._ids, self._ms(), self.default_lever)
+
+    def trade(
+        self, key: str, operation: Operation, items: Sequence[Mapping[str, Any]]
+    ) -> list[dict[str, object]]:
+        """Do ``operation`` on each of ``items`` in ``key``'s account; return the outcome of
+        each (``clOrdId``, ``ordId``, ``tag``, ``reqId``, ``ts``, ``sCode``, ``sMsg``)."""
+        with self._lock:
+            desk = self._desk(self._accounts[key])
+            rows = [_outcome(desk, item, operation) for item in items]
+            self._publish(key, desk.changes)
+        return rows
+
+    def mass_cancel(self, key: str, inst_type: str, family: str) -> int:
+        """Cancel every live order of ``inst_type`` and ``family`` in ``key``'s account; return
+        how many were canceled."""
+        with self._lock:
+            desk = self._desk(self._accounts[key])
+            canceled = desk.mass_cancel(inst_type, family)
+            self._publish(key, desk.changes)
+        return len(canceled)
 
     # -- endpoints -----------------------------------------------------------------------------
 
@@ -279,17 +373,8 @@ class Venue:
         wanted = ids(call.params, "ccy", 20, CCY) if call.params.get("ccy") else None
         with self._lock:
             account = self._accounts[call.key]
-            held = holdings(account, self.market, self.default_lever)
-            ccys = wanted or sorted(
-                ccy for ccy in {*account.cash, *held} if account.cash.get(ccy) or ccy in held
-            )
-            totals, details = balance_row(
-                account, self.market, self.default_lever, ccys, self._ms()
-            )
-        documented = example(call.endpoint.method, call.endpoint.path)[0]
-        detail = blank(documented["details"][0])
-        totals["details"] = [shaped(detail, item) for item in details]
-        return ok([shaped(template(call.endpoint.method, call.endpoint.path), totals)])
+            data = balance_data(account, self.market, self.default_lever, wanted, self._ms())
+        return ok([data])
 
     def _positions(self, call: Call) -> Reply:
         params = call.params
@@ -404,9 +489,7 @@ class Venue:
             for item in items:
                 check(single, item)
             fields = template(call.endpoint.method, call.endpoint.path)
-            with self._lock:
-                desk = self._desk(self._accounts[call.key])
-                rows = [_outcome(desk, item, operation) for item in items]
+            rows = self.trade(call.key, operation, items)
             return _answers([shaped(fields, row) for row in rows])
 
         return handle
@@ -420,10 +503,12 @@ class Venue:
                 raise ParamError("51000" if pos_side else "50014", "posSide")
             if account.pos_mode == "net" and pos_side not in ("", "net"):
                 raise ParamError("51000", "posSide")
+            desk = self._desk(account)
             try:
-                order = self._desk(account).close(params, pos_side or "net")
+                order = desk.close(params, pos_side or "net")
             except Rejected as refused:
                 return error_reply(refused.code)
+            self._publish(call.key, desk.changes)
         row = {"instId": order.instrument.inst_id, "posSide": order.pos_side}
         row |= {"clOrdId": order.cl_ord_id, "tag": order.tag}
         return ok([shaped(template(call.endpoint.method, call.endpoint.path), row)])
