@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from okx_v5.endpoints import account as acc
-from okx_v5.endpoints import market_data, trade
+from okx_v5.endpoints import market_data, public_data, trade
 from okx_v5.testing.accounts import Account, Fill, Order, Position, order_row, position_row
 from okx_v5.testing.examples import shaped, template
 from okx_v5.testing.fixtures import fmt
@@ -31,6 +31,7 @@ from okx_v5.testing.market import BARS, Instrument, Market
 __all__ = [
     "BUSINESS",
     "CHANNELS",
+    "INSTRUMENT_TYPES",
     "PRIVATE",
     "PUBLIC",
     "Channel",
@@ -38,6 +39,7 @@ __all__ = [
     "channel",
     "fill_item",
     "index_ticker",
+    "instrument_items",
     "order_item",
     "position_item",
     "trade_item",
@@ -49,6 +51,8 @@ PRIVATE = "/ws/v5/private"
 PATHS = (PUBLIC, BUSINESS, PRIVATE)
 """OKX's three WebSocket URL paths (a query such as ``?brokerId=9999`` may follow)."""
 
+INSTRUMENT_TYPES = ("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")
+"""The ``instType`` values of the instruments channel."""
 ORDER_INST_TYPES = ("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "ANY")
 """The ``instType`` values of the orders channel."""
 POSITION_INST_TYPES = ("MARGIN", "SWAP", "FUTURES", "OPTION", "ANY")
@@ -85,6 +89,7 @@ CHANNELS: Mapping[str, Channel] = {
     channel.name: channel
     for channel in (
         Channel("tickers", PUBLIC, _INST),
+        Channel("instruments", PUBLIC, ("instType",)),
         Channel("trades", PUBLIC, _INST, first_push=False),
         Channel("books", PUBLIC, _INST),
         Channel("books5", PUBLIC, _INST),
@@ -146,6 +151,13 @@ def mark_type(market: Market, instrument: Instrument) -> str | None:
 
 
 # -- public data --------------------------------------------------------------------------------
+
+
+def instrument_items(market: Market, inst_type: str) -> list[object]:
+    """An ``instruments`` push's items: the rows of ``/public/instruments`` of ``inst_type``."""
+    endpoint = public_data.GET_INSTRUMENTS
+    fields = template(endpoint.method, endpoint.path)
+    return [shaped(fields, instrument.row()) for instrument in market.listed(inst_type)]
 
 
 def ticker_item(market: Market, instrument: Instrument) -> dict[str, Any]:

@@ -34,6 +34,7 @@ from okx_v5.testing.calls import Call, ParamError, check, error_message
 from okx_v5.testing.channels import (
     BUSINESS,
     CHANNELS,
+    INSTRUMENT_TYPES,
     ORDER_INST_TYPES,
     PATHS,
     POSITION_INST_TYPES,
@@ -545,7 +546,11 @@ class Gateway:
         elif inst_id and self._venue.market.instrument(inst_id) is None:
             return "60018", _describe(raw)
         inst_type = str(raw.get("instType") or "")
-        allowed = {"orders": ORDER_INST_TYPES, "positions": POSITION_INST_TYPES}
+        allowed = {
+            "orders": ORDER_INST_TYPES,
+            "positions": POSITION_INST_TYPES,
+            "instruments": INSTRUMENT_TYPES,
+        }
         if channel.name in allowed and inst_type not in allowed[channel.name]:
             return "60018", _describe(raw)
         return self._conflict(session, channel, inst_id)

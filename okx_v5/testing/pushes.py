@@ -28,6 +28,7 @@ from okx_v5.testing.channels import (
     fill_item,
     fill_trade,
     index_ticker,
+    instrument_items,
     mark_type,
     order_item,
     order_matches,
@@ -78,6 +79,8 @@ class Subscription:
     view: BookView | None = None
     """What an order book channel sent so far."""
     last: str = ""
+    traded: dict[str, str] = field(default_factory=dict)
+    """A ticker's ``lastSz`` and ``ts`` of the last trade of its instrument."""
     """The data last pushed, for channels that push when it changes."""
 
 
@@ -242,12 +245,16 @@ class Pushes:
     def _market_message(self, subscription: Subscription) -> str | None:
         """The next push of a channel that pushes what changed (``None`` if nothing did)."""
         instrument, name = subscription.instrument, subscription.channel.name
+        market = self._venue.market
+        if name == "instruments":  # the whole list of the type, pushed when it changes
+            return self._changed(
+                subscription, instrument_items(market, subscription.arg["instType"])
+            )
         if instrument is None or name in ("trades", "trades-all"):
             return None
-        market = self._venue.market
         item: object
         if name == "tickers":
-            item = ticker_item(market, instrument)
+            item = ticker_item(market, instrument) | subscription.traded
         elif name == "mark-price":
             item = market.mark(instrument, mark_type(market, instrument) or "")
         elif name == "funding-rate":
@@ -256,11 +263,16 @@ class Pushes:
             item = index_ticker(market, instrument)
         else:
             item = market.candles(instrument, bar(subscription.channel), 1)[0]
-        data = text([item])
+        return self._changed(subscription, [item])
+
+    @staticmethod
+    def _changed(subscription: Subscription, items: list[object]) -> str | None:
+        """The push of ``items``, or ``None`` when they are what was pushed last."""
+        data = text(items)
         if data == subscription.last:
             return None
         subscription.last = data
-        return text({"arg": subscription.arg, "data": [item]})
+        return text({"arg": subscription.arg, "data": items})
 
     def _run(self) -> None:
         """The pump: market pushes every ``interval`` seconds, and whatever waits, at once."""
@@ -328,13 +340,22 @@ class Pushes:
         for session in sessions:
             for sub in session.subscriptions.values():
                 name = sub.channel.name
-                if name in ("trades", "trades-all") and sub.arg.get("instId") == made[0]:
+                if sub.arg.get("instId") != made[0]:
+                    continue
+                if name in ("trades", "trades-all"):
                     item = trade_item(*made, count=name == "trades")
-                    push = text({"arg": sub.arg, "data": [item]})
-                    if direct:
-                        session.connection.enqueue(push)
-                    else:
-                        self._outbox.append((session.connection, push))
+                elif name == "tickers" and sub.instrument is not None:
+                    # A trade moves the ticker as on OKX: its last size and time.
+                    sub.traded = {"lastSz": made[3], "ts": str(made[5])}
+                    item = ticker_item(self._venue.market, sub.instrument) | sub.traded
+                    sub.last = text([item])
+                else:
+                    continue
+                push = text({"arg": sub.arg, "data": [item]})
+                if direct:
+                    session.connection.enqueue(push)
+                else:
+                    self._outbox.append((session.connection, push))
 
     # -- account pushes ------------------------------------------------------------------------
 

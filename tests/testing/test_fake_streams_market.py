@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from okx_v5.MarketData import MarketAPI
+from okx_v5.PublicData import PublicAPI
 from okx_v5.testing import FakeOKX
 from okx_v5.testing.books import checksum
 from okx_v5.Trade import TradeAPI
@@ -296,6 +297,34 @@ def test_trades_also_bring_made_up_trades_at_the_price(stream: Opener) -> None:
     ws.subscribe({"channel": "trades", "instId": "SOL-USDT"})
     item = ws.push("trades")["data"][0]
     assert (item["instId"], item["px"], item["count"]) == ("SOL-USDT", "150", "1")
+
+
+def test_instruments_push_the_rest_rows_of_their_type(okx: FakeOKX, stream: Opener) -> None:
+    ws = stream()
+    ws.subscribe({"channel": "instruments", "instType": "SWAP"})
+    push = ws.push("instruments")
+    with PublicAPI(domain=okx.url) as public:
+        rest = public.get_instruments("SWAP")["data"]
+    assert push["data"] == rest
+
+
+def test_instruments_of_an_unknown_type_are_refused_with_60018(stream: Opener) -> None:
+    ws = stream()
+    (answer,) = ws.subscribe({"channel": "instruments", "instType": "BONDS"})
+    assert answer["code"] == "60018"
+
+
+def test_a_trade_pushes_its_instruments_ticker_with_its_size_and_time(
+    okx: FakeOKX, stream: Opener
+) -> None:
+    ws = stream()
+    ws.subscribe({"channel": "tickers", "instId": "ETH-USDT"})
+    first = ws.push("tickers")["data"][0]
+    with TradeAPI(*DEMO, False, "1", okx.url) as api:
+        api.place_order("ETH-USDT", "cash", "buy", "market", "0.25", tgtCcy="base_ccy")
+    item = ws.until(lambda m: m.get("data", [{}])[0].get("lastSz") == "0.25")["data"][0]
+    assert int(item["ts"]) >= int(first["ts"])
+    assert item["last"] == "3500"
 
 
 # -- the push interval ---------------------------------------------------------------------------
