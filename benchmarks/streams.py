@@ -286,11 +286,9 @@ def okx_v5(port: int, count: int, typed: bool) -> float:
     with WsPublic(domain=f"https://127.0.0.1:{port}", ssl_context=client_tls()) as ws:
         ws.subscribe(SUBSCRIBE)
         first = 0.0
-        seen = 0
-        for msg in ws.messages(timeout=30):
+        for seen, msg in enumerate(ws.messages(timeout=30), start=1):
             last = msg.data[0].last if typed else msg["data"][0]["last"]
             assert last
-            seen += 1
             if seen == 1:
                 first = time.perf_counter()
             if seen == count:
@@ -399,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         "book_wall": statistics.median(wall for _, wall in books),
         "memory_kib": samples,
     }
-    print(f"{'client':<40} {'msg/s (median)':>15} {'× python-okx':>13}")
+    print(f"{'client':<40} {'msg/s (median)':>15} {'x python-okx':>13}")
     for name, rate in report["rates"].items():
         print(f"{name:<40} {rate:>15,.0f} {rate / base:>13.2f}")
     print(

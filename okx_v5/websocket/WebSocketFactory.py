@@ -30,7 +30,8 @@ class WebSocketFactory:
         self.websocket: Link | None = None
 
     async def connect(self) -> Link | None:
-        """Connect once; return the connection, or ``None`` (logged) when it failed."""
+        """Connect (trying again for a few seconds if it fails); return the connection, or
+        ``None`` (logged) when no attempt worked."""
         target, headers = redirect_url(self.url)
         split = urlsplit(target)
         loopback = is_plain_loopback_http(f"http://{split.netloc}")
@@ -42,7 +43,7 @@ class WebSocketFactory:
             quiet=True,
         )
         try:
-            await link.connect_once()
+            await link.connect_first()
         except Exception as exc:
             logger.error("Error connecting to WebSocket: %s", exc)
             return None

@@ -274,12 +274,27 @@ class Link:
         if self.task is None:
             self.task = asyncio.get_running_loop().create_task(self._supervise())
 
-    async def connect_once(self) -> None:
-        """Make one connection attempt now and raise what made it fail; once connected, the
-        link keeps itself connected."""
-        await self._sleep(self._gate.reserve())
-        await self._set_up(await self._open())
-        self.start()
+    async def connect_first(self) -> None:
+        """Connect now, trying again with backoff for up to ``open_timeout`` seconds, and raise
+        what made the last attempt fail; once connected, the link keeps itself connected."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timers.open_timeout
+        while True:
+            await self._sleep(self._gate.reserve())
+            try:
+                await self._set_up(await self._open())
+            except LoginRefused:
+                raise
+            except Exception as exc:
+                self._failures += 1
+                delay = self._backoff()
+                if loop.time() + delay >= deadline:
+                    raise
+                logger.info("%s: connection attempt failed (%s); retrying", self.path, _reason(exc))
+                await self._sleep(delay)
+                continue
+            self.start()
+            return
 
     async def _supervise(self) -> None:
         """Connect, and after each drop connect again, until closed or refused for good."""

@@ -48,7 +48,12 @@ def public(fake: FakeOKX) -> Iterator[WsPublic]:
 @pytest.fixture
 def private(fake: FakeOKX) -> Iterator[WsPrivate]:
     with WsPrivate(
-        FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, flag="1", domain=fake.url, **FAST
+        FakeOKX.DEMO_KEY,
+        FakeOKX.DEMO_SECRET,
+        FakeOKX.DEMO_PASSPHRASE,
+        flag="1",
+        domain=fake.url,
+        **FAST,
     ) as ws:
         yield ws
 

@@ -7,7 +7,6 @@ import logging
 import time
 from itertools import islice
 
-
 import pytest
 
 from okx_v5.exceptions import OkxRateLimitException
@@ -113,7 +112,7 @@ def test_a_silent_connection_is_found_dead_by_the_ping_and_replaced(
 
 
 def test_a_quiet_but_alive_connection_is_kept(public: WsPublic, fake: FakeOKX) -> None:
-    public.subscribe([{"channel": "tickers", "instId": "BTC-USDT"}])  # pushes on a move only
+    public.subscribe([{"channel": "instruments", "instType": "SPOT"}])  # pushes on changes only
     next(public.messages(timeout=5))
     time.sleep(1.2)  # several ping intervals without a push: the pongs keep it
     assert fake.streams.accepted == 1
@@ -223,6 +222,3 @@ class TestOrderBook:
 
         with pytest.raises(OkxParamsException, match="order book channel"):
             public.order_book("BTC-USDT", channel="tickers")
-
-
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from itertools import islice
 from decimal import Decimal
+from itertools import islice, pairwise
 
 import pytest
 
@@ -42,7 +42,7 @@ def test_subscribe_returns_after_okx_acknowledged_and_the_ack_is_never_handed_ou
 ) -> None:
     public.subscribe(BOOKS5)
     assert len(ops(fake, "subscribe")) == 1
-    first = [msg for msg in islice(public.messages(timeout=5), 5)]
+    first = list(islice(public.messages(timeout=5), 5))
     assert [msg.channel for msg in first] == ["books5"] * 5
 
 
@@ -203,7 +203,7 @@ def test_eight_threads_reading_one_iterator_never_see_a_message_twice_or_miss_on
     links = sorted((pair for mine in seen for pair in mine), key=lambda pair: pair[1])
     assert len(links) >= 8 * 25 - 8
     assert len({seq for _, seq in links}) == len(links)  # no message went to two readers
-    for (_, before), (prev, _) in zip(links, links[1:], strict=False):
+    for (_, before), (prev, _) in pairwise(links):
         assert prev == before  # each update follows the one before: none was lost
 
 

@@ -16,8 +16,8 @@ from unittest.mock import AsyncMock, MagicMock, patch
 import pytest
 from websockets.exceptions import ConnectionClosedError
 
-import okx_v5.websocket.WsPrivateAsync as private_module
-import okx_v5.websocket.WsPublicAsync as public_module
+import okx_v5.websocket.WsPrivateAsync as private_module  # noqa: N813 - python-okx's name
+import okx_v5.websocket.WsPublicAsync as public_module  # noqa: N813
 from okx_v5.websocket.WsPrivateAsync import WsPrivateAsync
 from okx_v5.websocket.WsPublicAsync import WsPublicAsync
 
