@@ -15,7 +15,8 @@ feed:
 - okx_v5's order book kept from the ``books`` feed: CPU time of the client process (all its
   threads: the loop decoding and applying, the sequence and checksum checks) per 10 000
   updates;
-- memory: a long iterator run, the traced memory sampled every 20 000 messages.
+- memory: a long iterator run of typed messages at a steady rate (``--rate``, 20 000 a second),
+  the traced memory sampled every 20 000 messages.
 
 Rates are messages per second of wall time from the first message to the last, medians over
 the rounds (the order of the clients rotates each round).
@@ -150,10 +151,11 @@ def certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-def run_feed(port_file: str, kind: str, count: int) -> None:
+def run_feed(port_file: str, kind: str, count: int, rate: float = 0.0) -> None:
     """Serve the feed: the WebSocket frames are built once per connection with the
     ``websockets`` sans-I/O protocol and written in large chunks, so that the feed outpaces
-    every client (a client, not the feed, sets the rate)."""
+    every client (a client, not the feed, sets the rate); or, with ``rate``, at that many
+    messages per second."""
     import socket
     import ssl
     import threading
@@ -185,10 +187,14 @@ def run_feed(port_file: str, kind: str, count: int) -> None:
         flush(conn, protocol)
         if request.get("op") != "subscribe":
             return
-        for start in range(0, len(messages), 2000):
-            for message in messages[start : start + 2000]:
+        batch = 200 if rate else 2000
+        started = time.monotonic()
+        for start in range(0, len(messages), batch):
+            for message in messages[start : start + batch]:
                 protocol.send_text(message.encode())
             flush(conn, protocol)
+            if rate:
+                time.sleep(max(0.0, started + (start + batch) / rate - time.monotonic()))
 
     def serve(raw: socket.socket) -> None:
         with raw, context.wrap_socket(raw, server_side=True) as conn:
@@ -218,10 +224,11 @@ def run_feed(port_file: str, kind: str, count: int) -> None:
 class Feed:
     """The feed in its own process, pinned to the last core when the machine has two."""
 
-    def __init__(self, kind: str, count: int) -> None:
+    def __init__(self, kind: str, count: int, rate: float = 0.0) -> None:
         self.port_file = Path(os.environ.get("TMPDIR", "/tmp"), f"okx_v5_feed_{os.getpid()}")
         self.port_file.unlink(missing_ok=True)
         command = [sys.executable, __file__, "--feed", kind, str(count), str(self.port_file)]
+        command += [str(rate)]
         if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
             command = ["taskset", "-c", str((os.cpu_count() or 2) - 1), *command]
         self.process = subprocess.Popen(command)
@@ -343,13 +350,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=10_000)
     parser.add_argument("--long", type=int, default=200_000, help="messages of the memory run")
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--feed", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--rate", type=float, default=20_000.0, help="messages/s of that run")
+    parser.add_argument("--feed", nargs=4, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.feed:
-        kind, count, port_file = options.feed
-        run_feed(port_file, kind, int(count))
+        kind, count, port_file, rate = options.feed
+        run_feed(port_file, kind, int(count), float(rate))
         return 0
 
+    if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) >= 2:
+        os.sched_setaffinity(0, {0})  # the clients on the first core, the feed on the last
     folder = Path(os.environ.get("TMPDIR", "/tmp"), f"okx_v5_feed_tls_{os.getpid()}")
     folder.mkdir(exist_ok=True)
     cert, _ = certificate(folder)
@@ -377,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             books.append(book_cpu(feed.port, options.updates))
         finally:
             feed.close()
-    feed = Feed("tickers", options.long)
+    feed = Feed("tickers", options.long, options.rate)
     try:
         samples = memory(feed.port, options.long)
     finally:

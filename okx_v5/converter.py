@@ -157,6 +157,12 @@ def structure_items(items: object, model: Any) -> list[Any]:
     row of a row model (an array of values): those are read as a list of that one item.
     Raises ``StructureError`` naming the first item and field that do not fit.
     """
+    structure = _structurers.get(model)
+    if structure is not None and items.__class__ is list and model not in _row_models:
+        try:  # the common case, first and without the checks below: a list of objects
+            return [structure(item) for item in items]
+        except Exception:
+            raise StructureError(_diagnose(items, model)) from None
     if isinstance(items, Mapping) or (is_row(model) and _is_one_row(items)):
         items = [items]
     if not isinstance(items, Sequence) or isinstance(items, (str, bytes)):
@@ -174,11 +180,15 @@ def _is_one_row(items: object) -> bool:
 
 
 _structurers: dict[Any, Callable[[Any], Any]] = {}
+_row_models: set[Any] = set()
+"""The row models among ``_structurers``' (their ``data`` may be one row, not a list)."""
 
 
 def _structurer_of(model: Any) -> Callable[[Any], Any]:
     structure = _structurers.get(model)
     if structure is None:
+        if is_row(model):
+            _row_models.add(model)
         structure = _structurers[model] = _make_structurer(model)
     return structure
 

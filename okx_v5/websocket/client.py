@@ -34,6 +34,7 @@ from ..exceptions import (
     excerpt,
 )
 from ..settings import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
+from .book import BookOutOfSync, OrderBook
 from .channels import PATHS
 from .declarations import Channel, WsPath, channel_for, error_message
 from .dispatch import Dispatcher
@@ -46,8 +47,6 @@ if TYPE_CHECKING:
     import ssl
 
     from typing_extensions import Self
-
-    from .book import OrderBook
 
 __all__ = ["Callback", "ErrorCallback", "WsPublic"]
 
@@ -62,6 +61,7 @@ DEFAULT_QUEUE = 100_000
 """Messages that may wait for the iterator's readers before the oldest are dropped."""
 
 _unknown_channels: set[str] = set()
+_PUSH = b'{"arg":'
 
 
 @attrs.define
@@ -72,8 +72,13 @@ class _Route:
     arg: dict[str, Any]
     callback: Callback | None = None
     book: OrderBook | None = None
-    model: str | None = None
+    model: type[Any] | None = None
     resyncing: bool = False
+
+    @property
+    def iterated(self) -> bool:
+        """Whether the pushes go to the iterator (not to a callback or a book)."""
+        return self.callback is None and self.book is None
 
     def matches(self, arg: Mapping[str, Any]) -> bool:
         """Whether a push with ``arg`` belongs here (OKX may add fields, such as ``uid``)."""
@@ -175,10 +180,12 @@ class WsPublic:
         self._dispatcher = Dispatcher(name + " callbacks")
         self._inbox = Inbox(_count("max_queue", max_queue))
         self._links: dict[WsPath, Link] = {}
-        self._to_inbox: list[WsMessage | OkxException] = []
+        self._to_inbox: list[Any] = []
         self._to_callbacks: list[tuple[Callable[[Any], object], object]] = []
+        self._loop_now: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set on start
         self._routes: dict[str, list[_Route]] = {}
         self._exact: dict[tuple[tuple[str, Any], ...], _Route | None] = {}
+        self._raw: dict[bytes, _Route] = {}
         self._waiting: dict[str, _Waiter] = {}
         self._books: dict[tuple[str, str], OrderBook] = {}
         self._ids = itertools.count(1)
@@ -301,8 +308,6 @@ class WsPublic:
         a warning. ``book.wait(timeout)`` blocks until the first snapshot. Asking again for the
         same book returns the same object.
         """
-        from .book import OrderBook
-
         if not isinstance(inst_id, str) or not inst_id.strip():
             raise OkxParamsException(
                 f"order_book: inst_id is {inst_id!r}; an instrument ID such as 'BTC-USDT' is "
@@ -428,6 +433,7 @@ class WsPublic:
         link = self._links.get(path)
         if link is not None and not link.closed:
             return link
+        self._loop_now = asyncio.get_running_loop()
         link = self._new_link(path)
         link.on_message = functools.partial(self._on_message, path)
         link.on_lost = functools.partial(self._on_lost, path)
@@ -574,20 +580,22 @@ class WsPublic:
 
     # -- routing -------------------------------------------------------------------------------
 
-    def _model_of(self, arg: Mapping[str, Any]) -> str | None:
+    def _model_of(self, arg: Mapping[str, Any]) -> type[Any] | None:
         declared = channel_for(str(arg.get("channel", "")))
-        return declared.model_ref if declared is not None else None
+        return declared.model if declared is not None else None
 
     def _add_route(self, route: _Route) -> None:
         self._remove_route(route.arg)
         self._routes.setdefault(str(route.arg["channel"]), []).append(route)
         self._exact.clear()
+        self._raw.clear()
 
     def _remove_route(self, arg: Mapping[str, Any]) -> None:
         routes = self._routes.get(str(arg.get("channel")))
         if routes:
             routes[:] = [route for route in routes if route.arg != arg]
         self._exact.clear()
+        self._raw.clear()
 
     def _route_of(self, arg: Mapping[str, Any]) -> _Route | None:
         key = tuple(arg.items())
@@ -609,8 +617,34 @@ class WsPublic:
     # -- what the connections receive ----------------------------------------------------------
 
     def _on_message(self, path: WsPath, payload: bytes) -> None:
-        """One message OKX sent on ``path``: a push, an answer or an event."""
+        """One message OKX sent on ``path``: a push, an answer or an event.
+
+        A push for the iterator is handed on as it came, its JSON read by the reader that takes
+        it (the hot path: the loop thread only finds where it goes, by the ``arg`` OKX writes
+        first). Everything else is read here.
+        """
+        if payload.startswith(_PUSH):
+            route = self._raw.get(payload[7 : payload.find(b"}", 7) + 1])
+            if route is not None:
+                if not self._to_inbox:
+                    self._loop_now.call_soon(self._flush_inbox)
+                self._to_inbox.append((payload, route.model))
+                return
+        self._on_read(path, payload)
+
+    def _on_read(self, path: WsPath, payload: bytes) -> None:
         message = _load(payload)
+        if message is not None and "data" in message:
+            arg = message.get("arg")
+            if type(arg) is dict:
+                route = self._route_of(arg)
+                if route is not None and route.iterated:
+                    if payload.startswith(_PUSH):  # next time, found without reading the JSON
+                        self._raw[payload[7 : payload.find(b"}", 7) + 1]] = route
+                    self._read(WsMessage.typed(message, route.model))
+                else:
+                    self._on_push(path, message, route)
+                return
         if message is None:
             text = payload.decode("utf-8", "replace")
             self._deliver_error(
@@ -624,10 +658,6 @@ class WsPublic:
                 ),
             )
             return
-        arg = message.get("arg")
-        if "data" in message and isinstance(arg, dict):
-            self._on_push(path, message, arg)
-            return
         event = message.get("event")
         if event is not None:
             self._on_event(path, message, str(event))
@@ -638,22 +668,21 @@ class WsPublic:
         else:
             self._to_readers(path, WsMessage(message))
 
-    def _on_push(self, path: WsPath, message: dict[str, Any], arg: dict[str, Any]) -> None:
-        route = self._route_of(arg)
+    def _on_push(self, path: WsPath, message: dict[str, Any], route: _Route | None) -> None:
         if route is None:
-            logger.debug("%s: a push for %s, which nothing subscribes to", PATHS[path], arg)
+            logger.debug("%s: a push for %s, which nothing subscribes to", PATHS[path], message)
             return
         if route.book is not None:
             self._apply(route, message)
         elif route.callback is not None:
-            self._call(route.callback, WsMessage(message, route.model))
+            self._call(route.callback, WsMessage.typed(message, route.model))
         else:
-            self._read(WsMessage(message, route.model))
+            self._read(WsMessage.typed(message, route.model))
 
-    def _read(self, item: WsMessage | OkxException) -> None:
+    def _read(self, item: Any) -> None:
         """Hand ``item`` to the iterator's readers (in a batch, once per loop turn)."""
         if not self._to_inbox:
-            asyncio.get_running_loop().call_soon(self._flush_inbox)
+            self._loop_now.call_soon(self._flush_inbox)
         self._to_inbox.append(item)
 
     def _flush_inbox(self) -> None:
@@ -663,7 +692,7 @@ class WsPublic:
     def _call(self, callback: Callable[[Any], object], item: object) -> None:
         """Have the callback thread call ``callback(item)`` (in a batch, once per loop turn)."""
         if not self._to_callbacks:
-            asyncio.get_running_loop().call_soon(self._flush_callbacks)
+            self._loop_now.call_soon(self._flush_callbacks)
         self._to_callbacks.append((callback, item))
 
     def _flush_callbacks(self) -> None:
@@ -671,8 +700,6 @@ class WsPublic:
         self._dispatcher.put_many(calls)
 
     def _apply(self, route: _Route, message: dict[str, Any]) -> None:
-        from .book import BookOutOfSync
-
         book = route.book
         assert book is not None
         if route.resyncing:

@@ -134,12 +134,20 @@ class _Listener(WSListener):
         self.transport = transport
 
     def on_ws_frame(self, transport: WSTransport, frame: Any) -> None:
+        link = self.link
+        link._frames += 1  # what the watchdog counts: any frame means the connection lives
         kind = frame.msg_type
         if kind is WSMsgType.TEXT or kind is WSMsgType.BINARY:
-            if frame.fin:
-                self.link._frame(self, frame.get_payload_as_bytes())
-            else:
+            if not frame.fin:
                 self._parts = [frame.get_payload_as_bytes()]
+                return
+            payload = frame.get_payload_as_bytes()
+            deliver = link.on_message
+            # The hot path: a push, on a set-up connection, to an owner that takes it.
+            if deliver is not None and link._setting_up is None and payload.startswith(_PUSH):
+                deliver(payload)
+            else:
+                link._frame(self, payload)
         elif kind is WSMsgType.CONTINUATION:
             self._parts.append(frame.get_payload_as_bytes())
             if frame.fin:
@@ -148,8 +156,6 @@ class _Listener(WSListener):
         elif kind is WSMsgType.CLOSE:
             transport.send_close(frame.get_close_code())
             transport.disconnect()
-        else:  # PING (answered by picows) or PONG: the connection is alive
-            self.link._seen()
 
     def on_ws_disconnected(self, transport: WSTransport) -> None:
         self.link._lose(self)
@@ -225,7 +231,7 @@ class Link:
         self._own: dict[str, list[dict[str, Any]]] = {}
         self._ids = itertools.count(1)
         self._budget = RequestBudget()
-        self._last_seen = 0.0
+        self._frames = 0
         self._lost_at: float | None = None
         self._connected_once = False
         self._failures = 0
@@ -391,7 +397,6 @@ class Link:
             raise ConnectionError("the connection dropped while logging in")
         self._transport = listener.transport
         self._event("_lost").clear()
-        self._last_seen = loop.time()
         self._watchdog = loop.create_task(self._watch(listener))
         self._resubscribe(listener.transport)
         gap = None if self._lost_at is None else loop.time() - self._lost_at
@@ -464,13 +469,9 @@ class Link:
 
     # -- receiving ---------------------------------------------------------------------------
 
-    def _seen(self) -> None:
-        self._last_seen = asyncio.get_running_loop().time()
-
     def _frame(self, listener: _Listener, payload: bytes) -> None:
         """One message of ``listener``'s connection (``pong`` and the link's own answers end
         here; the rest goes to the owner)."""
-        self._last_seen = asyncio.get_running_loop().time()
         if self._setting_up is not None and listener is self._listener:
             self._setting_up.append(payload)
             wake = self._setup_wake
@@ -579,20 +580,28 @@ class Link:
             self.on_lost()
 
     async def _watch(self, listener: _Listener) -> None:
-        """Ping after ``ping_interval`` s of silence; drop the connection if nothing answers."""
+        """Ping after ``ping_interval`` s without a frame; drop the connection if nothing answers.
+
+        Frames are counted, not timed (a clock read per message would cost more than the rest
+        of its way in): the count is looked at ten times per interval, so the ping goes out
+        between 1 and 1.1 intervals after the last frame.
+        """
         loop = asyncio.get_running_loop()
         timers = self.timers
         transport = listener.transport
         assert transport is not None
+        step = timers.ping_interval / 10
+        seen, quiet_since = self._frames, loop.time()
         while True:
-            idle = loop.time() - self._last_seen
-            if idle < timers.ping_interval:
-                await asyncio.sleep(timers.ping_interval - idle)
+            await asyncio.sleep(step)
+            if self._frames != seen:
+                seen, quiet_since = self._frames, loop.time()
                 continue
-            pinged = loop.time()
+            if loop.time() - quiet_since < timers.ping_interval:
+                continue
             transport.send(WSMsgType.TEXT, b"ping")
             await asyncio.sleep(timers.pong_timeout)
-            if self._last_seen < pinged:
+            if self._frames == seen:
                 logger.log(
                     logging.INFO if self._quiet else logging.WARNING,
                     "%s: no answer %.1f s after ping; the connection is dead",
@@ -601,6 +610,7 @@ class Link:
                 )
                 transport.disconnect(graceful=False)
                 return
+            seen, quiet_since = self._frames, loop.time()
 
     # -- sending -----------------------------------------------------------------------------
 

@@ -10,9 +10,11 @@ from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
+import orjson
+
 from ..converter import StructureError, structure_items
 from ..endpoint import resolve
-from ..exceptions import OkxResponseException
+from ..exceptions import OkxResponseException, excerpt
 
 __all__ = ["Inbox", "MessageIterator", "WsMessage"]
 
@@ -29,12 +31,20 @@ class WsMessage(dict[str, Any]):
     "path": ..., "gap": seconds}``) are ``WsMessage`` objects too.
     """
 
+    # No __init__ of its own: a push becomes a WsMessage at dict's speed, the hot path of a
+    # stream; the model is set after (see typed), the items on first access.
     __slots__ = ("_items", "_model")
+    _items: list[Any] | None
+    _model: type[Any] | str | None
 
-    def __init__(self, payload: dict[str, Any], model: Any = None) -> None:
-        super().__init__(payload)
-        self._model = model
-        self._items: list[Any] | None = None
+    @classmethod
+    def typed(cls, payload: dict[str, Any], model: type[Any] | str | None) -> WsMessage:
+        """``payload`` as a message whose ``data`` items are read as ``model`` (a class, or
+        ``"module:Name"``)."""
+        message = cls(payload)
+        message._model = model
+        message._items = None
+        return message
 
     @property
     def arg(self) -> dict[str, Any]:
@@ -62,10 +72,13 @@ class WsMessage(dict[str, Any]):
     @property
     def model(self) -> type[Any] | None:
         """The class of the typed items, or ``None`` when the channel is not typed."""
-        model = self._model
+        try:
+            model = self._model
+        except AttributeError:
+            return None
         if isinstance(model, str):
             model = self._model = _model_of(model)
-        return model  # type: ignore[no-any-return]
+        return model
 
     @property
     def data(self) -> list[Any]:
@@ -74,23 +87,29 @@ class WsMessage(dict[str, Any]):
         Raises [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] naming the
         item and field when an item does not fit its model.
         """
-        if self._items is None:
-            items = self.get("data", [])
-            model = self.model
-            try:
-                if model is None:
-                    if not isinstance(items, list):
-                        raise StructureError(f"data is {type(items).__name__}, not a list")
-                    self._items = items
-                else:
-                    self._items = structure_items(items, model)
-            except StructureError as bad:
-                raise OkxResponseException(
-                    f"malformed push on {self.channel or 'a stream'}: {bad}",
-                    method="WS",
-                    path=self.channel,
-                ) from None
-        return self._items
+        try:
+            items = self._items
+        except AttributeError:  # built without typed() or the stream's reader
+            items = None
+        if items is not None:
+            return items
+        data = self.get("data", [])
+        model = self.model
+        try:
+            if model is None:
+                if not isinstance(data, list):
+                    raise StructureError(f"data is {type(data).__name__}, not a list")
+                items = data
+            else:
+                items = structure_items(data, model)
+        except StructureError as bad:
+            raise OkxResponseException(
+                f"malformed push on {self.channel or 'a stream'}: {bad}",
+                method="WS",
+                path=self.channel,
+            ) from None
+        self._items = items
+        return items
 
     def __repr__(self) -> str:
         return f"WsMessage({dict.__repr__(self)})"
@@ -178,6 +197,33 @@ class Inbox:
                     return _CLOSED
             return self._items.popleft()
 
+    def take(self, into: deque[Any], most: int, timeout: float | None) -> Any:
+        """Like :meth:`get`, and move up to ``most - 1`` more waiting items to ``into`` (the
+        readers' shared buffer): an item already there is handed out first, so that no reader
+        gets a newer one while an older waits."""
+        with self._ready:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                if self._closed:
+                    return _CLOSED
+                if into:
+                    return into.popleft()
+                items = self._items
+                if items:
+                    item = items.popleft()
+                    for _ in range(min(most - 1, len(items))):
+                        into.append(items.popleft())
+                    return item
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return None
+                self._ready.wait(left)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
+
     def close(self) -> None:
         """Wake every reader; nothing more is handed out."""
         with self._ready:
@@ -194,17 +240,45 @@ class MessageIterator(Iterator[WsMessage]):
     one of them). Ends after ``timeout`` seconds without a message (never, for ``None``) or when
     the client is closed; an error OKX pushed is raised from ``next()``."""
 
+    _BATCH = 64
+    """Messages taken from the inbox at once (one lock for all of them)."""
+
     def __init__(self, inbox: Inbox, timeout: float | None) -> None:
         self._inbox = inbox
         self._timeout = timeout
+        self._taken: deque[Any] = deque()
 
     def __iter__(self) -> MessageIterator:
         return self
 
     def __next__(self) -> WsMessage:
-        item = self._inbox.get(self._timeout)
+        try:
+            item = self._taken.popleft()  # atomic: readers on several threads share the deque
+        except IndexError:
+            item = self._inbox.take(self._taken, self._BATCH, self._timeout)
+        else:
+            if self._inbox.closed:
+                self._taken.clear()
+                item = _CLOSED
+        if item.__class__ is tuple:  # a push as it came (bytes, model): read it here
+            return _read(*item)
         if item is None or item is _CLOSED:
             raise StopIteration
         if isinstance(item, BaseException):
             raise item
         return item  # type: ignore[no-any-return]
+
+
+def _read(payload: bytes, model: type[Any] | None) -> WsMessage:
+    """A push's JSON (UTF-8 bytes) as a message typed by ``model``."""
+    try:
+        message = WsMessage(orjson.loads(payload))
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        raise OkxResponseException(
+            f"OKX pushed a message that is not a JSON object: {excerpt(payload)!r}",
+            body=excerpt(payload),
+            method="WS",
+        ) from None
+    message._model = model
+    message._items = None
+    return message

@@ -168,6 +168,21 @@ def test_fail_next_wants_an_op_and_a_code(okx: FakeOKX, op: str, code: Any) -> N
 # -- order book faults -------------------------------------------------------------------------
 
 
+def moved(okx: FakeOKX, ws: Any) -> dict[str, Any]:
+    """The book update of a price move: with the market otherwise still (``still``), made
+    after whatever fault was just asked for."""
+    price = okx.price("BTC-USDT")
+    okx.set_price("BTC-USDT", price + 1 if price < 70000 else price - 1)
+    return ws.push("books")["data"][0]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def still(okx: FakeOKX) -> None:
+    """No market pushes but those a price move makes: each update follows what the test did."""
+    okx.streams.interval = 60
+
+
+@pytest.mark.usefixtures("still")
 def test_corrupt_checksum_breaks_the_next_update_s_checksum(
     okx: FakeOKX, stream: Opener, local_book: Callable[..., Any]
 ) -> None:
@@ -175,13 +190,15 @@ def test_corrupt_checksum_breaks_the_next_update_s_checksum(
     ws.subscribe(BOOKS)
     local = local_book(ws.push("books")["data"][0])
     okx.streams.corrupt_checksum()
-    first, second = ws.push("books")["data"][0], ws.push("books")["data"][0]
+    first = moved(okx, ws)
     local.apply(first)
     assert first["checksum"] not in (0, local.checksum())
+    second = moved(okx, ws)
     local.apply(second)
     assert second["checksum"] == local.checksum()
 
 
+@pytest.mark.usefixtures("still")
 def test_corrupt_checksum_counts_updates(
     okx: FakeOKX, stream: Opener, local_book: Callable[..., Any]
 ) -> None:
@@ -191,12 +208,13 @@ def test_corrupt_checksum_counts_updates(
     okx.streams.corrupt_checksum(count=3)
     matches = []
     for _ in range(4):
-        data = ws.push("books")["data"][0]
+        data = moved(okx, ws)
         local.apply(data)
         matches.append(data["checksum"] == local.checksum())
     assert matches == [False, False, False, True]
 
 
+@pytest.mark.usefixtures("still")
 def test_corrupt_checksum_gives_a_non_zero_one_with_zero_checksums_on(
     okx: FakeOKX, stream: Opener
 ) -> None:
@@ -205,17 +223,18 @@ def test_corrupt_checksum_gives_a_non_zero_one_with_zero_checksums_on(
     ws.subscribe(BOOKS)
     ws.push("books")
     okx.streams.corrupt_checksum()
-    assert ws.push("books")["data"][0]["checksum"] != 0
-    assert ws.push("books")["data"][0]["checksum"] == 0
+    assert moved(okx, ws)["checksum"] != 0
+    assert moved(okx, ws)["checksum"] == 0
 
 
+@pytest.mark.usefixtures("still")
 def test_skip_sequence_leaves_a_gap_before_the_next_update(okx: FakeOKX, stream: Opener) -> None:
     ws = stream()
     ws.subscribe(BOOKS)
     last = ws.push("books")["data"][0]["seqId"]
     okx.streams.skip_sequence()
-    gap = ws.push("books")["data"][0]
-    after = ws.push("books")["data"][0]
+    gap = moved(okx, ws)
+    after = moved(okx, ws)
     assert gap["prevSeqId"] != last
     assert gap["seqId"] > gap["prevSeqId"]
     assert after["prevSeqId"] == gap["seqId"]

@@ -76,7 +76,7 @@ def test_each_reconnect_is_one_message_naming_the_path_and_the_gap(
         assert msg["event"] == "reconnected"
         assert isinstance(msg["gap"], float)
         assert 0 < msg["gap"] < 2
-    assert subscribes(fake, "/ws/v5/public") == 2  # subscribed again, in one request
+    wait_for(lambda: subscribes(fake, "/ws/v5/public") == 2)  # subscribed again, in one request
 
 
 def test_callbacks_hear_of_the_reconnect_of_their_connection(

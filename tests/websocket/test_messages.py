@@ -19,7 +19,7 @@ TICKER = {
 
 
 def test_a_push_reads_as_okx_sent_it_and_as_typed_items() -> None:
-    msg = WsMessage(TICKER, "okx_v5.models.market_data:Ticker")
+    msg = WsMessage.typed(TICKER, "okx_v5.models.market_data:Ticker")
     assert msg["data"][0]["last"] == "9999.99"
     item = msg.data[0]
     assert item.last == Decimal("9999.99")
@@ -40,7 +40,7 @@ def test_a_push_of_an_untyped_channel_keeps_its_items() -> None:
 def test_a_malformed_push_raises_an_okx_exception_naming_the_channel() -> None:
     bad = {"arg": {"channel": "tickers"}, "data": [{"last": "not a number"}]}
     with pytest.raises(OkxResponseException, match="tickers"):
-        WsMessage(bad, "okx_v5.models.market_data:Ticker").data  # noqa: B018
+        WsMessage.typed(bad, "okx_v5.models.market_data:Ticker").data  # noqa: B018
 
 
 def test_each_message_goes_to_exactly_one_of_eight_readers() -> None:
