@@ -464,24 +464,8 @@ def _stream_settings(args: argparse.Namespace, private: bool) -> Iterator[dict[s
         credentials = _credentials(args.title, True) if private else {}
         yield {**common, **credentials, "flag": _flag(args.live), "domain": _domain(args.domain)}
         return
-    if args.live:
-        raise _UsageError("--sandbox has only a demo key; it cannot be combined with --live")
-    if args.domain is not None:
-        raise _UsageError("--sandbox runs its own exchange; it cannot be combined with --domain")
-    from .testing.fake import FakeOKX
-
-    with FakeOKX() as sandbox:
-        key = {
-            "api_key": FakeOKX.DEMO_KEY,
-            "api_secret_key": FakeOKX.DEMO_SECRET,
-            "passphrase": FakeOKX.DEMO_PASSPHRASE,
-        }
-        yield {
-            **common,
-            **(key if private else {}),
-            "flag": consts.DEMO_TRADING,
-            "domain": sandbox.url,
-        }
+    with _sandbox(args) as (domain, key):
+        yield {**common, **(key if private else {}), "flag": consts.DEMO_TRADING, "domain": domain}
 
 
 class _Declined(Exception):
@@ -586,6 +570,13 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
         credentials = _credentials(args.title, signed) if signed else {}
         yield {**common, **credentials, "flag": flag, "domain": domain}
         return
+    with _sandbox(args) as (domain, key):
+        yield {**common, **key, "flag": consts.DEMO_TRADING, "domain": domain}
+
+
+@contextlib.contextmanager
+def _sandbox(args: argparse.Namespace) -> Iterator[tuple[str, dict[str, str]]]:
+    """``--sandbox``: a simulated exchange while the command runs; yield its URL and key."""
     if args.live:
         raise _UsageError("--sandbox has only a demo key; it cannot be combined with --live")
     if args.domain is not None:
@@ -593,14 +584,12 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
     from .testing.fake import FakeOKX  # only now: importing okx_v5.cli starts nothing
 
     with FakeOKX() as sandbox:
-        yield {
-            **common,
+        key = {
             "api_key": FakeOKX.DEMO_KEY,
             "api_secret_key": FakeOKX.DEMO_SECRET,
             "passphrase": FakeOKX.DEMO_PASSPHRASE,
-            "flag": consts.DEMO_TRADING,
-            "domain": sandbox.url,
         }
+        yield sandbox.url, key
 
 
 def _flag(live: bool | None) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "is_plain_loopback_http",
     "is_plain_remote_http",
     "mask_key",
+    "okx_domain",
     "redact_url",
     "redirect_domain",
 ]
@@ -109,10 +110,17 @@ def redirect_domain(domain: str) -> str:
     """``domain`` (already checked), or ``OKX_DOMAIN`` in its place when ``domain`` is OKX's
     default host and the variable is set: the one switch that points every client (and
     ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code."""
+    if domain != consts.API_URL:
+        return domain
+    return okx_domain() or domain
+
+
+def okx_domain() -> str | None:
+    """The base URL ``OKX_DOMAIN`` holds (checked), or ``None`` when it is not set."""
     variable = ENVIRONMENT["domain"]
     value = os.environ.get(variable, "").strip()
-    if domain != consts.API_URL or not value:
-        return domain
+    if not value:
+        return None
     try:
         return check_domain(value)
     except OkxParamsException as problem:

@@ -19,7 +19,7 @@ import logging
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 import orjson
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
-__all__ = ["Callback", "ErrorCallback", "WsPublic"]
+__all__ = ["Callback", "ErrorCallback", "StreamOptions", "WsPublic"]
 
 logger = logging.getLogger("okx_v5.websocket")
 
@@ -59,6 +59,21 @@ ErrorCallback = Callable[[OkxException], object]
 
 DEFAULT_QUEUE = 100_000
 """Messages that may wait for the iterator's readers before the oldest are dropped."""
+
+
+class StreamOptions(TypedDict, total=False):
+    """The keyword options of every stream client (see :class:`WsPublic`)."""
+
+    url: str | None
+    ping_interval: float
+    pong_timeout: float
+    reconnect_backoff: float
+    reconnect_backoff_max: float
+    timeout: float
+    on_error: ErrorCallback | None
+    ssl_context: ssl.SSLContext | None
+    max_queue: int
+
 
 _unknown_channels: set[str] = set()
 _PUSH = b'{"arg":'

@@ -17,12 +17,12 @@ from ..response import OkxResponse
 from ..settings import check_credentials, is_given, mask_key
 from ..utils import sign
 from .channels import PATHS
-from .client import DEFAULT_QUEUE, ErrorCallback, WsPublic, _Waiter
+from .client import StreamOptions, WsPublic, _Waiter
 from .declarations import WsPath, operation_for
 from .link import Link, LoginRefused
 
 if TYPE_CHECKING:
-    import ssl
+    from typing_extensions import Unpack
 
 __all__ = ["LOGIN_PATH", "WsPrivate", "login_request"]
 
@@ -74,33 +74,10 @@ class WsPrivate(WsPublic):
         domain: str = consts.API_URL,
         debug: bool = False,
         proxy: str | None = None,
-        *,
-        url: str | None = None,
-        ping_interval: float = 25.0,
-        pong_timeout: float = 5.0,
-        reconnect_backoff: float = 1.0,
-        reconnect_backoff_max: float = 30.0,
-        timeout: float = 10.0,
-        on_error: ErrorCallback | None = None,
-        ssl_context: ssl.SSLContext | None = None,
-        max_queue: int = DEFAULT_QUEUE,
+        **options: Unpack[StreamOptions],
     ) -> None:
         check_credentials(api_key, api_secret_key, passphrase)
-        super().__init__(
-            flag,
-            domain,
-            debug,
-            proxy,
-            url=url,
-            ping_interval=ping_interval,
-            pong_timeout=pong_timeout,
-            reconnect_backoff=reconnect_backoff,
-            reconnect_backoff_max=reconnect_backoff_max,
-            timeout=timeout,
-            on_error=on_error,
-            ssl_context=ssl_context,
-            max_queue=max_queue,
-        )
+        super().__init__(flag, domain, debug, proxy, **options)
         self.API_KEY = api_key
         self.use_server_time = use_server_time
         self.__secret = api_secret_key

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from .. import consts
 from ..exceptions import OkxParamsException
-from ..settings import ENVIRONMENT, check_domain
+from ..settings import ENVIRONMENT, okx_domain
 from .channels import SITES
 
 __all__ = ["StreamHost", "check_url", "okx_stream_host", "redirect_url", "stream_host"]
@@ -128,19 +128,9 @@ def redirect_url(url: str) -> tuple[str, dict[str, str]]:
     if flag is None:
         given = os.environ.get(ENVIRONMENT["flag"], "").strip()
         return url, {consts.SIMULATED_TRADING: given or consts.DEMO_TRADING}
-    variable = ENVIRONMENT["domain"]
-    domain = os.environ.get(variable, "").strip()
-    if not domain:
+    domain = okx_domain()
+    if domain is None:
         return url, {}
-    try:
-        domain = check_domain(domain)
-    except OkxParamsException as problem:
-        raise OkxParamsException(
-            str(problem).replace("domain is", f"{variable} is", 1),
-            param="domain",
-            value=domain,
-            allowed=problem.allowed,
-        ) from None
     target = stream_host(domain, flag)
     rest = split.path + (f"?{split.query}" if split.query else "")
     return target.base + rest, target.headers
