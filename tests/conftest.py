@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -93,6 +94,21 @@ def tiers_ok(mocked: responses.RequestsMock) -> responses.RequestsMock:
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A real redis-server on a free 127.0.0.1 port, in a temporary directory, no persistence."""
     yield from running_redis(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A self-signed certificate (and its key, in the same file) for 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("tls")
+    pem = folder / "localhost.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    pem.write_text((folder / "cert.pem").read_text() + (folder / "key.pem").read_text())
+    return pem
 
 
 @pytest.fixture

@@ -385,21 +385,6 @@ def test_responses_mocks_answer_and_nothing_is_sent(okx: FakeOKX) -> None:
 # -- TLS -------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A self-signed certificate (and its key, in the same file) for 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("tls")
-    pem = folder / "localhost.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    pem.write_text((folder / "cert.pem").read_text() + (folder / "key.pem").read_text())
-    return pem
-
-
 @pytest.fixture
 def tls_server(certificate: Path) -> Iterator[FakeOKX]:
     """The fake exchange, served over https with ``certificate``."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -61,21 +60,6 @@ def test_rest_is_answered_while_a_stream_is_open(
 ) -> None:
     stream()
     assert session.get(okx.url + "/api/v5/public/time").json()["code"] == "0"
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A self-signed certificate (and its key, in the same file) for 127.0.0.1."""
-    folder = tmp_path_factory.mktemp("wss")
-    pem = folder / "localhost.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-         "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    pem.write_text((folder / "cert.pem").read_text() + (folder / "key.pem").read_text())
-    return pem
 
 
 def test_streams_are_wss_when_served_with_an_ssl_context(certificate: Path) -> None:

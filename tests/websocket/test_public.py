@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 from decimal import Decimal
 from itertools import islice, pairwise
+from pathlib import Path
 
 import pytest
 
-from okx_v5.exceptions import OkxParamsException, OkxWebSocketException
+from okx_v5.exceptions import OkxParamsException, OkxTimeoutException, OkxWebSocketException
 from okx_v5.testing import FakeOKX
 from okx_v5.websocket import WsMessage, WsPublic
 
@@ -237,9 +239,30 @@ def test_a_client_that_never_connected_starts_no_thread() -> None:
 def test_no_connection_within_the_timeout_raises_and_keeps_trying(fake: FakeOKX) -> None:
     fake.streams.refuse(0.3)
     with WsPublic(domain=fake.url, **{**FAST, "timeout": 0.1}) as ws:
-        from okx_v5.exceptions import OkxTimeoutException
-
         with pytest.raises(OkxTimeoutException, match="no connection") as failed:
             ws.subscribe(TICKERS)
         assert failed.value.sent is False
         assert next(ws.messages(timeout=5)).channel == "tickers"  # made when it came back
+
+
+def test_streams_go_over_wss_when_the_domain_is_https(certificate: Path) -> None:
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(certificate)
+    trusted = ssl.create_default_context(cafile=str(certificate))
+    with FakeOKX(ssl_context=server_context) as fake:
+        assert fake.url.startswith("https://")
+        with WsPublic(domain=fake.url, ssl_context=trusted, **FAST) as ws:
+            ws.subscribe(BOOKS5)
+            assert next(ws.messages(timeout=5)).channel == "books5"
+
+
+def test_a_server_certificate_not_trusted_is_refused(certificate: Path) -> None:
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(certificate)
+    with FakeOKX(ssl_context=server_context) as fake:
+        with (
+            WsPublic(domain=fake.url, **{**FAST, "timeout": 0.5}) as ws,
+            pytest.raises(OkxTimeoutException, match="CERTIFICATE_VERIFY_FAILED"),
+        ):
+            ws.subscribe(BOOKS5)
+        assert fake.streams.accepted == 0
