@@ -3,6 +3,9 @@
 - Connection attempts: at most ``CONNECT_LIMIT`` per second per IP (3). Every client in the
   process books its attempts in one :class:`ConnectGate`, so a fleet of streams reconnecting
   at once after a network blip stays inside the limit.
+- Connections per channel: at most ``LIMITS.connections_per_channel`` (30) connections of a
+  sub-account on each of the channels OKX counts (orders, account, positions...);
+  :data:`channel_connections` counts those of the process.
 - Requests: at most ``REQUEST_LIMIT`` (480) subscribe, unsubscribe and login requests per
   connection per hour; :class:`RequestBudget` counts them for one connection.
 """
@@ -16,7 +19,15 @@ from collections.abc import Callable
 
 from .channels import LIMITS
 
-__all__ = ["CONNECT_LIMIT", "REQUEST_LIMIT", "ConnectGate", "RequestBudget", "connect_gate"]
+__all__ = [
+    "CONNECT_LIMIT",
+    "REQUEST_LIMIT",
+    "ChannelConnections",
+    "ConnectGate",
+    "RequestBudget",
+    "channel_connections",
+    "connect_gate",
+]
 
 CONNECT_LIMIT = (LIMITS.connections_per_second, 1.1)
 """OKX: connection requests per second, per IP (3); the window is 10% longer here, so that
@@ -86,3 +97,34 @@ class RequestBudget:
     def spend(self) -> None:
         """Count one request sent now."""
         self._sent.append(self._clock())
+
+
+class ChannelConnections:
+    """The connections of each API key on each channel OKX caps (30 per channel per
+    sub-account): which clients of the process hold one. Thread-safe."""
+
+    def __init__(self, limit: int = LIMITS.connections_per_channel) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._held: dict[tuple[str, str], set[int]] = {}
+
+    def hold(self, key: str, channel: str, holder: object) -> bool:
+        """Count ``holder``'s connection on ``channel``; ``False`` (nothing counted) when the
+        key has ``limit`` connections on it already."""
+        with self._lock:
+            holders = self._held.setdefault((key, channel), set())
+            if id(holder) not in holders and len(holders) >= self.limit:
+                return False
+            holders.add(id(holder))
+            return True
+
+    def release(self, key: str, holder: object, channel: str | None = None) -> None:
+        """Forget ``holder``'s connection on ``channel`` (on every channel when ``None``)."""
+        with self._lock:
+            for (held_key, held_channel), holders in self._held.items():
+                if held_key == key and channel in (None, held_channel):
+                    holders.discard(id(holder))
+
+
+channel_connections = ChannelConnections()
+"""The process-wide count of connections per API key and capped channel."""

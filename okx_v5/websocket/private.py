@@ -12,13 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 from .. import consts
 from ..clock import MAX_AGE, clock_for
-from ..exceptions import OkxException, OkxParamsException, OkxTimeoutException
+from ..exceptions import (
+    OkxException,
+    OkxParamsException,
+    OkxRateLimitException,
+    OkxTimeoutException,
+)
 from ..response import OkxResponse
 from ..settings import check_credentials, is_given, mask_key
 from ..utils import sign
+from . import limits
 from .channels import PATHS
 from .client import StreamOptions, WsPublic, _Waiter
-from .declarations import WsPath, operation_for
+from .declarations import WsPath, channel_for, operation_for
 from .link import Link, LoginRefused
 
 if TYPE_CHECKING:
@@ -199,7 +205,35 @@ class WsPrivate(WsPublic):
         checked = super()._checked_arg(arg, op)
         if op == "subscribe" and self._path_of(checked) != "public":
             self._require_key(f"{op} {checked['channel']}")
+        declared = channel_for(str(checked["channel"]))
+        if op == "subscribe" and declared is not None and declared.conn_limited:
+            self._hold(str(checked["channel"]))
         return checked
+
+    def _hold(self, channel: str) -> None:
+        if not limits.channel_connections.hold(self.API_KEY, channel, self):
+            raise OkxRateLimitException(
+                f"subscribe {channel}: refused before sending: OKX allows "
+                f"{limits.channel_connections.limit} connections per sub-account on {channel}, "
+                "and this process holds them all; subscribe on one of them",
+                method="WS",
+                path=PATHS["private"],
+            )
+
+    def unsubscribe(
+        self, args: Sequence[Mapping[str, Any]] | Mapping[str, Any], *, timeout: float | None = None
+    ) -> None:
+        """Unsubscribe from the channels ``args``; no more of their messages are handed out."""
+        super().unsubscribe(args, timeout=timeout)
+        for arg in [args] if isinstance(args, Mapping) else args:
+            channel = str(arg.get("channel"))
+            if not any(route.path == "private" for route in self._routes.get(channel, ())):
+                limits.channel_connections.release(self.API_KEY, self, channel)
+
+    def close(self) -> None:
+        """Close every connection and end the client's threads (within a second)."""
+        limits.channel_connections.release(self.API_KEY, self)
+        super().close()
 
     def _new_link(self, path: WsPath) -> Link:
         link = super()._new_link(path)

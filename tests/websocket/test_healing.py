@@ -9,7 +9,7 @@ from itertools import islice
 
 import pytest
 
-from okx_v5.exceptions import OkxRateLimitException
+from okx_v5.exceptions import OkxRateLimitException, OkxWebSocketException
 from okx_v5.testing import FakeOKX
 from okx_v5.websocket import WsMessage, WsPublic, limits
 from okx_v5.websocket import link as link_module
@@ -222,3 +222,27 @@ class TestOrderBook:
 
         with pytest.raises(OkxParamsException, match="order book channel"):
             public.order_book("BTC-USDT", channel="tickers")
+
+
+def test_a_refused_resubscription_goes_to_on_error(fake: FakeOKX) -> None:
+    errors: list[Exception] = []
+    with WsPublic(domain=fake.url, on_error=errors.append, **FAST) as ws:
+        ws.subscribe(BOOKS5[:1], callback=lambda msg: None)
+        fake.streams.fail_next("subscribe", code="60012")
+        fake.streams.drop()
+        wait_for(lambda: errors)
+    (error,) = errors
+    assert isinstance(error, OkxWebSocketException)
+    assert error.code == "60012"
+
+
+def test_a_refused_resubscription_is_raised_by_the_iterator(
+    public: WsPublic, fake: FakeOKX
+) -> None:
+    public.subscribe(BOOKS5[:1])
+    messages = public.messages(timeout=5)
+    fake.streams.fail_next("subscribe", code="60012")
+    fake.streams.drop()
+    with pytest.raises(OkxWebSocketException, match="60012"):
+        for _ in messages:
+            pass

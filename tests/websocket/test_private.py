@@ -221,3 +221,27 @@ def test_no_secret_in_any_log_line_repr_or_error_with_debug_on(
     for secret in (*secrets, "wrong-passphrase", *signatures):
         assert secret not in everything
     assert "login" in caplog.text  # the login was logged, redacted
+
+
+def test_okx_cap_of_connections_per_channel_is_kept_before_sending(
+    fake: FakeOKX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okx_v5.exceptions import OkxRateLimitException
+    from okx_v5.websocket import limits
+
+    monkeypatch.setattr(limits, "channel_connections", limits.ChannelConnections(limit=2))
+    clients = [WsPrivate(*DEMO, domain=fake.url, **FAST) for _ in range(3)]
+    try:
+        clients[0].subscribe(ORDERS)
+        clients[1].subscribe([{"channel": "orders", "instType": "ANY"}])
+        clients[1].subscribe([{"channel": "orders", "instType": "SWAP"}])  # the same connection
+        fake.streams.clear()
+        with pytest.raises(OkxRateLimitException, match="2 connections per sub-account on orders"):
+            clients[2].subscribe(ORDERS)
+        assert fake.streams.received == []
+        clients[2].subscribe([{"channel": "account"}])  # another channel: its own count
+        clients[0].close()
+        clients[2].subscribe(ORDERS)  # one was given back
+    finally:
+        for ws in clients:
+            ws.close()

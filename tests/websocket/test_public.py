@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import threading
@@ -266,3 +267,14 @@ def test_a_server_certificate_not_trusted_is_refused(certificate: Path) -> None:
         ):
             ws.subscribe(BOOKS5)
         assert fake.streams.accepted == 0
+
+
+def test_the_client_works_where_an_event_loop_already_runs(fake: FakeOKX) -> None:
+    """As in Jupyter: the calls block on the client's own loop, not on the caller's."""
+
+    async def notebook_cell() -> str:
+        with WsPublic(domain=fake.url, **FAST) as ws:
+            ws.subscribe(BOOKS5)
+            return next(ws.messages(timeout=5)).channel
+
+    assert asyncio.run(notebook_cell()) == "books5"
