@@ -16,9 +16,8 @@ import functools
 import itertools
 import json
 import logging
-import math
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
@@ -36,11 +35,13 @@ from ..exceptions import (
 from ..settings import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
 from .book import BookOutOfSync, OrderBook
 from .channels import PATHS
-from .declarations import Channel, WsPath, channel_for, error_message
+from .checks import check_args, check_callable, check_count, check_seconds, is_number
+from .declarations import WsPath, channel_for, error_message
 from .dispatch import Dispatcher
 from .link import Link, LoginRefused, Timers, arg_key, batches
 from .loop import LoopThread
 from .messages import Inbox, MessageIterator, WsMessage
+from .routes import Route, Routes, raw_arg
 from .urls import check_url, stream_host
 
 if TYPE_CHECKING:
@@ -73,31 +74,6 @@ class StreamOptions(TypedDict, total=False):
     on_error: ErrorCallback | None
     ssl_context: ssl.SSLContext | None
     max_queue: int
-
-
-_unknown_channels: set[str] = set()
-_PUSH = b'{"arg":'
-
-
-@attrs.define
-class _Route:
-    """Where the pushes of one subscription go: a callback, a book, or the iterator."""
-
-    path: WsPath
-    arg: dict[str, Any]
-    callback: Callback | None = None
-    book: OrderBook | None = None
-    model: type[Any] | None = None
-    resyncing: bool = False
-
-    @property
-    def iterated(self) -> bool:
-        """Whether the pushes go to the iterator (not to a callback or a book)."""
-        return self.callback is None and self.book is None
-
-    def matches(self, arg: Mapping[str, Any]) -> bool:
-        """Whether a push with ``arg`` belongs here (OKX may add fields, such as ``uid``)."""
-        return all(arg.get(name) == value for name, value in self.arg.items())
 
 
 @attrs.define
@@ -179,28 +155,26 @@ class WsPublic:
         self.debug = debug
         self.url = None if url is None else check_url(url)
         self.timers = Timers(
-            ping_interval=_seconds("ping_interval", ping_interval),
-            pong_timeout=_seconds("pong_timeout", pong_timeout),
-            reconnect_backoff=_seconds("reconnect_backoff", reconnect_backoff),
-            reconnect_backoff_max=_seconds("reconnect_backoff_max", reconnect_backoff_max),
-            open_timeout=_seconds("timeout", timeout),
-            answer_timeout=_seconds("timeout", timeout),
+            ping_interval=check_seconds("ping_interval", ping_interval),
+            pong_timeout=check_seconds("pong_timeout", pong_timeout),
+            reconnect_backoff=check_seconds("reconnect_backoff", reconnect_backoff),
+            reconnect_backoff_max=check_seconds("reconnect_backoff_max", reconnect_backoff_max),
+            open_timeout=check_seconds("timeout", timeout),
+            answer_timeout=check_seconds("timeout", timeout),
         )
         self.timeout = self.timers.answer_timeout
-        self.on_error = _callable("on_error", on_error)
+        self.on_error = check_callable("on_error", on_error)
         self._host = stream_host(self.domain, self.flag, self.url)
         self._ssl = ssl_context
         name = f"okx_v5 {type(self).__name__}"
         self._loop = LoopThread(name)
         self._dispatcher = Dispatcher(name + " callbacks")
-        self._inbox = Inbox(_count("max_queue", max_queue))
+        self._inbox = Inbox(check_count("max_queue", max_queue))
         self._links: dict[WsPath, Link] = {}
         self._to_inbox: list[Any] = []
         self._to_callbacks: list[tuple[Callable[[Any], object], object]] = []
         self._loop_now: asyncio.AbstractEventLoop = None  # type: ignore[assignment]  # set on start
-        self._routes: dict[str, list[_Route]] = {}
-        self._exact: dict[tuple[tuple[str, Any], ...], _Route | None] = {}
-        self._raw: dict[bytes, _Route] = {}
+        self._routes = Routes()
         self._waiting: dict[str, _Waiter] = {}
         self._books: dict[tuple[str, str], OrderBook] = {}
         self._ids = itertools.count(1)
@@ -286,7 +260,7 @@ class WsPublic:
                 connection comes back.
         """
         items = self._checked_args(args, "subscribe")
-        self._run(self._subscribe(items, _callable("callback", callback), None, timeout))
+        self._run(self._subscribe(items, check_callable("callback", callback), None, timeout))
 
     def unsubscribe(
         self, args: Sequence[Mapping[str, Any]] | Mapping[str, Any], *, timeout: float | None = None
@@ -303,7 +277,7 @@ class WsPublic:
         goes to one of them. An error OKX pushes (or a refused resubscription) is raised
         here as an ``OkxWebSocketException``.
         """
-        if timeout is not None and not (_is_number(timeout) and timeout >= 0):
+        if timeout is not None and not (is_number(timeout) and timeout >= 0):
             raise OkxParamsException(
                 f"timeout is {timeout!r}; a number of seconds >= 0, or None, is required",
                 param="timeout",
@@ -348,77 +322,14 @@ class WsPublic:
         self._run(self._subscribe([arg], None, book, timeout))
         return book
 
-    # -- checking ------------------------------------------------------------------------------
+    # -- on the loop -------------------------------------------------------------------------
 
     def _checked_args(
         self, args: Sequence[Mapping[str, Any]] | Mapping[str, Any], op: str
     ) -> list[dict[str, Any]]:
         if self._closed:
             raise OkxParamsException(f"{op}: the client is closed", method=op)
-        items = [args] if isinstance(args, Mapping) else args
-        if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
-            items = None
-        else:
-            items = list(items)
-        if not items or not all(isinstance(arg, Mapping) for arg in items):
-            raise OkxParamsException(
-                f"{op}: args is {args!r}; a non-empty list of channel dicts such as "
-                "[{'channel': 'tickers', 'instId': 'BTC-USDT'}] is required",
-                method=op,
-                param="args",
-                value=args,
-            )
-        checked = [self._checked_arg(dict(arg), op) for arg in items]
-        return list({arg_key(arg): arg for arg in checked}.values())
-
-    def _checked_arg(self, arg: dict[str, Any], op: str) -> dict[str, Any]:
-        channel = arg.get("channel")
-        if not isinstance(channel, str) or not channel.strip():
-            raise OkxParamsException(
-                f"{op}: {arg!r} has no channel; each arg names its channel, such as "
-                "{'channel': 'tickers', 'instId': 'BTC-USDT'}",
-                method=op,
-                param="channel",
-                value=channel,
-            )
-        try:
-            json.dumps(arg, allow_nan=False)
-        except (TypeError, ValueError):
-            raise OkxParamsException(
-                f"{op}: {arg!r} cannot be sent as JSON", method=op, param="args", value=arg
-            ) from None
-        declared = channel_for(channel)
-        if declared is None:
-            if channel not in _unknown_channels:
-                _unknown_channels.add(channel)
-                logger.warning(
-                    "%s: channel %r is not one okx_v5 knows from OKX's documentation; it is "
-                    "sent to /ws/v5/public as given",
-                    op,
-                    channel,
-                )
-            return arg
-        if op == "subscribe":
-            missing = [a.name for a in declared.args if a.required and not arg.get(a.name)]
-            if declared.one_of and not any(arg.get(name) for name in declared.one_of):
-                missing.append(" or ".join(declared.one_of))
-            if missing:
-                raise OkxParamsException(
-                    f"{op}: channel {channel!r} needs {', '.join(missing)} (OKX requires it); "
-                    f"got {arg!r}",
-                    method=op,
-                    param=missing[0],
-                )
-        if declared.login and not self._has_key:
-            raise OkxParamsException(
-                f"{op}: channel {channel!r} needs a login; use WsPrivate with an API key",
-                method=op,
-                param="channel",
-                value=channel,
-            )
-        return arg
-
-    # -- on the loop -------------------------------------------------------------------------
+        return check_args(args, op, logged_in=self._has_key)
 
     def _run(self, coro: Any) -> Any:
         """Run ``coro`` on the client's loop and return its result in the calling thread."""
@@ -520,7 +431,7 @@ class WsPublic:
         for path, args in groups.items():
             link = self._link(path)
             for arg in args:
-                self._add_route(_Route(path, arg, callback, book, self._model_of(arg)))
+                self._routes.add(Route.to(path, arg, callback, book))
             try:
                 await self._ready(link, path, deadline)
             except OkxTimeoutException:
@@ -535,7 +446,7 @@ class WsPublic:
         deadline = loop.time() + (self.timeout if timeout is None else timeout)
         waiters: list[tuple[str, _Waiter]] = []
         for arg in items:
-            self._remove_route(arg)
+            self._routes.remove(arg)
         for path in {self._path_of(arg) for arg in items}:
             link = self._links.get(path)
             if link is None or link.closed:
@@ -581,7 +492,7 @@ class WsPublic:
                 except OkxWebSocketException:
                     if waiter.op == "subscribe":
                         for arg in waiter.args:  # refused: neither resubscribed nor routed
-                            self._remove_route(arg)
+                            self._routes.remove(arg)
                             link = self._links.get(waiter.path)
                             if link is not None:
                                 link.subscriptions.pop(arg_key(arg), None)
@@ -593,42 +504,6 @@ class WsPublic:
     def _next_id(self) -> str:
         return f"c{next(self._ids)}"
 
-    # -- routing -------------------------------------------------------------------------------
-
-    def _model_of(self, arg: Mapping[str, Any]) -> type[Any] | None:
-        declared = channel_for(str(arg.get("channel", "")))
-        return declared.model if declared is not None else None
-
-    def _add_route(self, route: _Route) -> None:
-        self._remove_route(route.arg)
-        self._routes.setdefault(str(route.arg["channel"]), []).append(route)
-        self._exact.clear()
-        self._raw.clear()
-
-    def _remove_route(self, arg: Mapping[str, Any]) -> None:
-        routes = self._routes.get(str(arg.get("channel")))
-        if routes:
-            routes[:] = [route for route in routes if route.arg != arg]
-        self._exact.clear()
-        self._raw.clear()
-
-    def _route_of(self, arg: Mapping[str, Any]) -> _Route | None:
-        key = tuple(arg.items())
-        try:
-            return self._exact[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable value: look it up the long way
-            key = ()
-        found = None
-        for route in self._routes.get(str(arg.get("channel")), ()):
-            if route.matches(arg):
-                found = route
-                break
-        if key:
-            self._exact[key] = found
-        return found
-
     # -- what the connections receive ----------------------------------------------------------
 
     def _on_message(self, path: WsPath, payload: bytes) -> None:
@@ -638,8 +513,9 @@ class WsPublic:
         it (the hot path: the loop thread only finds where it goes, by the ``arg`` OKX writes
         first). Everything else is read here.
         """
-        if payload.startswith(_PUSH):
-            route = self._raw.get(payload[7 : payload.find(b"}", 7) + 1])
+        raw = raw_arg(payload)
+        if raw is not None:
+            route = self._routes.iterated(raw)
             if route is not None:
                 if not self._to_inbox:
                     self._loop_now.call_soon(self._flush_inbox)
@@ -652,10 +528,8 @@ class WsPublic:
         if message is not None and "data" in message:
             arg = message.get("arg")
             if type(arg) is dict:
-                route = self._route_of(arg)
+                route = self._routes.of(arg, raw_arg(payload))  # next time, found by the raw arg
                 if route is not None and route.iterated:
-                    if payload.startswith(_PUSH):  # next time, found without reading the JSON
-                        self._raw[payload[7 : payload.find(b"}", 7) + 1]] = route
                     self._read(WsMessage.typed(message, route.model))
                 else:
                     self._on_push(path, message, route)
@@ -683,7 +557,7 @@ class WsPublic:
         else:
             self._to_readers(path, WsMessage(message))
 
-    def _on_push(self, path: WsPath, message: dict[str, Any], route: _Route | None) -> None:
+    def _on_push(self, path: WsPath, message: dict[str, Any], route: Route | None) -> None:
         if route is None:
             logger.debug("%s: a push for %s, which nothing subscribes to", PATHS[path], message)
             return
@@ -714,7 +588,7 @@ class WsPublic:
         calls, self._to_callbacks = self._to_callbacks, []
         self._dispatcher.put_many(calls)
 
-    def _apply(self, route: _Route, message: dict[str, Any]) -> None:
+    def _apply(self, route: Route, message: dict[str, Any]) -> None:
         book = route.book
         assert book is not None
         if route.resyncing:
@@ -733,7 +607,7 @@ class WsPublic:
             route.resyncing = True
             asyncio.get_running_loop().create_task(self._resubscribe(route))
 
-    async def _resubscribe(self, route: _Route) -> None:
+    async def _resubscribe(self, route: Route) -> None:
         link = self._links.get(route.path)
         if link is None or link.closed:
             return
@@ -772,7 +646,7 @@ class WsPublic:
         """OKX ended a subscription (too many connections on a channel): stop expecting it."""
         arg = message.get("arg")
         if isinstance(arg, dict):
-            self._remove_route(arg)
+            self._routes.remove(arg)
             link = self._links.get(path)
             if link is not None:
                 link.subscriptions.pop(arg_key(arg), None)
@@ -809,9 +683,7 @@ class WsPublic:
 
     def _to_readers(self, path: WsPath, message: WsMessage) -> None:
         """Hand a message that belongs to no channel to the path's callbacks and iterator."""
-        routes = [
-            route for routes in self._routes.values() for route in routes if route.path == path
-        ]
+        routes = self._routes.on(path)
         callbacks = {id(r.callback): r.callback for r in routes if r.callback is not None}
         for callback in callbacks.values():
             self._call(callback, message)
@@ -826,7 +698,7 @@ class WsPublic:
                 waiter.future.set_result(None)  # the link makes it again when it is back
             else:
                 waiter.future.set_exception(self._lost_error(path, waiter.op))
-        for route in self._routes_on(path):
+        for route in self._routes.on(path):
             if route.book is not None:
                 route.book.reset()
 
@@ -840,9 +712,6 @@ class WsPublic:
             path=PATHS[path],
             sent=True,
         )
-
-    def _routes_on(self, path: WsPath) -> list[_Route]:
-        return [route for routes in self._routes.values() for route in routes if route.path == path]
 
     def _on_reconnected(self, path: WsPath, gap: float) -> None:
         self._to_readers(
@@ -866,45 +735,3 @@ def _load(payload: bytes) -> dict[str, Any] | None:
     except orjson.JSONDecodeError:
         return None
     return message if isinstance(message, dict) else None
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _seconds(name: str, value: object) -> float:
-    if _is_number(value) and value > 0:  # type: ignore[operator]
-        return float(value)  # type: ignore[arg-type]
-    raise OkxParamsException(
-        f"{name} is {value!r}; a positive number of seconds is required",
-        param=name,
-        value=value,
-        allowed="seconds > 0",
-    )
-
-
-def _count(name: str, value: object) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    raise OkxParamsException(
-        f"{name} is {value!r}; a whole number > 0 is required",
-        param=name,
-        value=value,
-        allowed="1, 2, 3, ...",
-    )
-
-
-def _callable(name: str, value: object) -> Any:
-    if value is None or callable(value):
-        return value
-    raise OkxParamsException(
-        f"{name} is a {type(value).__name__}; a function (or None) is required",
-        param=name,
-        allowed="a callable or None",
-    )
-
-
-def channel_path(channel: str) -> str:
-    """The OKX path (``/ws/v5/business``) a channel is streamed on."""
-    declared: Channel | None = channel_for(channel)
-    return PATHS[declared.path if declared is not None else "public"]

@@ -201,13 +201,18 @@ class WsPrivate(WsPublic):
                 method=what,
             )
 
-    def _checked_arg(self, arg: dict[str, Any], op: str) -> dict[str, Any]:
-        checked = super()._checked_arg(arg, op)
-        if op == "subscribe" and self._path_of(checked) != "public":
-            self._require_key(f"{op} {checked['channel']}")
-        declared = channel_for(str(checked["channel"]))
-        if op == "subscribe" and declared is not None and declared.conn_limited:
-            self._hold(str(checked["channel"]))
+    def _checked_args(
+        self, args: Sequence[Mapping[str, Any]] | Mapping[str, Any], op: str
+    ) -> list[dict[str, Any]]:
+        checked = super()._checked_args(args, op)
+        if op == "subscribe":
+            for arg in checked:
+                channel = str(arg["channel"])
+                if self._path_of(arg) != "public":
+                    self._require_key(f"{op} {channel}")
+                declared = channel_for(channel)
+                if declared is not None and declared.conn_limited:
+                    self._hold(channel)
         return checked
 
     def _hold(self, channel: str) -> None:
@@ -227,7 +232,7 @@ class WsPrivate(WsPublic):
         super().unsubscribe(args, timeout=timeout)
         for arg in [args] if isinstance(args, Mapping) else args:
             channel = str(arg.get("channel"))
-            if not any(route.path == "private" for route in self._routes.get(channel, ())):
+            if not self._routes.held(channel, "private"):
                 limits.channel_connections.release(self.API_KEY, self, channel)
 
     def close(self) -> None:
