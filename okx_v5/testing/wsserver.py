@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import secrets
 import select
 import socket
@@ -19,9 +20,9 @@ import ssl
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from http.server import BaseHTTPRequestHandler
-from typing import Protocol
+from typing import Any, Protocol
 
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
@@ -29,6 +30,7 @@ from websockets.protocol import State
 from websockets.server import ServerProtocol
 
 from okx_v5.testing.exchange import origin_form
+from okx_v5.websocket.link import redact
 
 __all__ = ["StreamGateway", "WebSocketConnection", "is_stream", "serve_upgrade"]
 
@@ -239,13 +241,37 @@ class WebSocketConnection:
         return self._protocol.state is not State.CLOSED
 
 
+class _RedactingLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """``websockets``' logger minus login frames: its debug log shows every frame received,
+    and a login holds a passphrase and a signature."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: Any) -> None:
+        """Log as ``websockets`` asked, any login frame among ``args`` replaced."""
+        super().log(level, msg, *map(_redacted, args), **kwargs)
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        """Leave the message as it is."""
+        return msg, kwargs
+
+
+def _redacted(value: object) -> object:
+    data = getattr(value, "data", None)  # a websockets Frame
+    if isinstance(data, (bytes, bytearray)):
+        text = bytes(data).decode("utf-8", "replace")
+        return value if redact(text) == text else "TEXT <login request, redacted>"
+    return value
+
+
+_FRAME_LOGGER = _RedactingLogger(logging.getLogger("websockets.server"), {})
+
+
 def serve_upgrade(handler: BaseHTTPRequestHandler, gateway: StreamGateway) -> None:
     """Answer the WebSocket handshake ``handler`` has read, then serve the connection until it
     ends. The caller closes the socket after."""
     sock: socket.socket = handler.connection
     target = origin_form(handler.path)
     client = str(handler.client_address[0])
-    protocol = ServerProtocol(max_size=_MAX_MESSAGE)
+    protocol = ServerProtocol(max_size=_MAX_MESSAGE, logger=_FRAME_LOGGER)
     # The protocol parses the handshake itself: give it the request http.server has read.
     head = b"".join(
         f"{name}: {value}\r\n".encode("latin-1") for name, value in handler.headers.items()

@@ -220,6 +220,8 @@ def test_no_secret_in_any_log_line_repr_or_error_with_debug_on(
     everything = caplog.text + shown + str(refused.value) + repr(refused.value)
     for secret in (*secrets, "wrong-passphrase", *signatures):
         assert secret not in everything
+    for signature in signatures:
+        assert signature[-10:] not in everything  # not even its end (a log line may elide)
     assert "login" in caplog.text  # the login was logged, redacted
 
 
