@@ -111,8 +111,8 @@ class WsPublic:
             as for the REST clients.
         debug: log every request sent and every connection event on the ``okx_v5`` logger
             (logins redacted).
-        proxy: a proxy URL for the connections (``http://``, or ``socks5://`` with
-            python-socks installed); the environment's proxy when not given.
+        proxy: a proxy URL for the connections (``http://``, ``socks5://``); the
+            environment's (``HTTPS_PROXY``, ``NO_PROXY``) when not given.
         url: the WebSocket base (``wss://host:port``) instead of the one ``domain`` gives.
         ping_interval: seconds of silence before the text ``ping`` (default 25).
         pong_timeout: seconds to wait for an answer to it before the connection counts as
