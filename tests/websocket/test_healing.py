@@ -246,3 +246,22 @@ def test_a_refused_resubscription_is_raised_by_the_iterator(
     with pytest.raises(OkxWebSocketException, match="60012"):
         for _ in messages:
             pass
+
+
+def test_a_server_restart_brings_the_subscriptions_back() -> None:
+    first = FakeOKX(stream_interval=0.02).start()
+    port = first.port
+    try:
+        with WsPublic(domain=first.url, **FAST) as ws:
+            ws.subscribe(BOOKS5)
+            messages = ws.messages(timeout=5)
+            next(messages)
+            first.stop()  # the exchange goes away; the client keeps trying
+            time.sleep(0.3)
+            with FakeOKX(port=port, stream_interval=0.02) as second:
+                assert next(m for m in messages if m.event).event == "reconnected"
+                seen = {m.arg["instId"] for m in islice(messages, 10)}
+                assert seen == {"BTC-USDT", "ETH-USDT"}
+                assert [f.op for f in second.streams.received if f.op] == ["subscribe"]
+    finally:
+        first.stop()
