@@ -41,7 +41,7 @@ from .exceptions import (
 )
 from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .params import UNKNOWN_VALUE_HINT, json_body
-from .response import OkxResponse
+from .response import OkxResponse, describe_failures
 from .settings import ENVIRONMENT, check_domain, check_flag
 
 __all__ = [
@@ -655,6 +655,9 @@ def _fail(args: argparse.Namespace, message: str, exit_code: int) -> int:
 
 
 def _okx_error(result: OkxResponse[Any]) -> str:
+    failures = describe_failures(result)
+    if failures:  # OKX's "1: Operation failed.": the reasons are the items'
+        return f"OKX {failures}"
     advice = hint(result.code)
     for sdk_words, cli_words in _CLI_WORDS.items():
         advice = advice.replace(sdk_words, cli_words)

@@ -10,7 +10,7 @@ import attrs
 
 from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
 
-__all__ = ["OkxResponse"]
+__all__ = ["OkxResponse", "describe_failures", "failed_items"]
 
 T = TypeVar("T")
 
@@ -123,18 +123,39 @@ class OkxResponse(dict[str, Any], Generic[T]):
             self.model, items, code=self.code, msg=self.msg, request=request, problem=problem
         )
 
+    @property
+    def failures(self) -> list[T]:
+        """The typed items OKX refused (their ``sCode`` is not ``"0"``), in order: the orders
+        of a batch that failed, say. Empty when every item went through."""
+        failed = {index for index, _ in failed_items(self)}
+        return [item for index, item in enumerate(self.data) if index in failed]
+
     def raise_for_code(self) -> OkxResponse[T]:
-        """Return ``self`` on OKX success, else raise the matching ``OkxAPIException``."""
+        """Return ``self`` on OKX success, else raise the matching ``OkxAPIException``.
+
+        When OKX answers ``1`` ("Operation failed") or ``2`` ("partially succeeded") with the
+        reasons in the items, the exception is the one of the first failing item's ``sCode``,
+        its ``code`` and ``msg`` are that item's, and its message names every failing item's
+        code and message (with its ``clOrdId``/``ordId``) and which items went through.
+        """
         if self.ok:
             return self
+        failed = failed_items(self)
+        if failed:
+            _, first = failed[0]
+            code, msg = str(first.get("sCode", "")), str(first.get("sMsg", ""))
+            cls = api_exception_class(code, self.status_code)
+            raise self._exception(cls, "OKX error " + describe_failures(self), code=code, msg=msg)
         cls = api_exception_class(self.code, self.status_code)
         raise self._exception(cls, "")
 
-    def _exception(self, cls: type[OkxAPIException], message: str) -> OkxAPIException:
+    def _exception(
+        self, cls: type[OkxAPIException], message: str, *, code: str = "", msg: str = ""
+    ) -> OkxAPIException:
         return cls(
             message,
-            code=self.code,
-            msg=self.msg,
+            code=code or self.code,
+            msg=msg or self.msg,
             status_code=self.status_code,
             body=excerpt(json.dumps(self, default=str)),
             method=self.method,
@@ -159,3 +180,36 @@ def _record(item: object) -> dict[str, Any]:
     if isinstance(item, dict):
         return dict(item)
     return {"value": item}
+
+
+def failed_items(answer: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:
+    """The items of an OKX answer whose ``sCode`` is set and not ``"0"``, with their index."""
+    items = answer.get("data")
+    if not isinstance(items, list):
+        return []
+    return [
+        (index, item)
+        for index, item in enumerate(items)
+        if isinstance(item, Mapping) and str(item.get("sCode") or "0") != "0"
+    ]
+
+
+def describe_failures(answer: Mapping[str, Any]) -> str:
+    """The failing items of an answer in words: ``51008: Order failed. Insufficient USDT
+    balance in account (item 1 of 1, clOrdId b1)``, each of them, then the items that went
+    through; ``""`` when none failed."""
+    items = answer.get("data")
+    failed = failed_items(answer)
+    if not failed or not isinstance(items, list):
+        return ""
+    total = len(items)
+    parts = []
+    for index, item in failed:
+        ids = ", ".join(f"{name} {item[name]}" for name in ("clOrdId", "ordId") if item.get(name))
+        where = f"item {index + 1} of {total}" + (f", {ids}" if ids else "")
+        parts.append(f"{item.get('sCode')}: {item.get('sMsg') or 'no message'} ({where})")
+    text = "; ".join(parts)
+    passed = [str(index + 1) for index in range(total) if index not in {i for i, _ in failed}]
+    if passed:
+        text += f"; item{'s' if len(passed) > 1 else ''} {', '.join(passed)} went through"
+    return text

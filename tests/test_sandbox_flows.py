@@ -127,7 +127,8 @@ def test_insufficient_balance_is_51008(bot: Bot) -> None:
     )
     with pytest.raises(OkxAPIException) as raised:
         result.raise_for_code()
-    assert raised.value.code == "1"
+    assert raised.value.code == "51008"  # the item's reason; OKX's "1" stays in the answer
+    assert raised.value.response.code == "1"
 
 
 def test_batch_orders_are_placed_amended_and_canceled_item_by_item(bot: Bot) -> None:

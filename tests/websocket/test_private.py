@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from okx_v5.exceptions import (
+    OkxAPIException,
     OkxParamsException,
     OkxRequestException,
     OkxTimeoutException,
@@ -137,9 +138,11 @@ class TestOrders:
         assert private.batch_cancel_orders([{"instId": "BTC-USDT", "clOrdId": "rest2"}]).ok
 
     def test_an_order_okx_refuses_comes_back_with_its_scode(self, private: WsPrivate) -> None:
-        answer = private.place_order([{**BUY, "sz": "99999999"}])
+        answer = private.place_order([{**BUY, "sz": "99999999", "clOrdId": "big"}])
         assert not answer.ok
-        assert answer.data[0].s_code != "0"
+        assert answer.failures[0].s_code == "51008"
+        with pytest.raises(OkxAPIException, match=r"51008: .*clOrdId big"):
+            answer.raise_for_code()
 
     def test_mass_cancel_goes_to_the_private_path(self, private: WsPrivate, fake: FakeOKX) -> None:
         answer = private.mass_cancel([{"instType": "SWAP", "instFamily": "BTC-USDT"}])
