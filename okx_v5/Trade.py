@@ -92,7 +92,7 @@ class TradeAPI(OkxClient):
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
             side: required; ``buy``, ``sell``.
             ordType: required; ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``,
-                ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``.
+                ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``, ``elp``.
             sz: required.
             stpMode: ``cancel_maker``, ``cancel_taker``, ``cancel_both``.
             pxAmendType: ``0``, ``1``.

@@ -102,6 +102,7 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
                     "optimal_limit_ioc",
                     "mmp",
                     "mmp_and_post_only",
+                    "elp",
                 )
             ),
             required=True,
