@@ -161,3 +161,14 @@ def test_the_command_line_takes_the_level(
     assert main(argv) == code
     err = capsys.readouterr().err
     assert ("--inst-type is 'SPOT'" in err) == (level == "strict")
+
+
+def test_algo_orders_of_two_types_are_asked_for_at_once(
+    okx: FakeOKX, caplog: pytest.LogCaptureFixture
+) -> None:
+    demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", okx.url)
+    with TradeAPI(*demo) as api, caplog.at_level(logging.WARNING, logger="okx_v5"):
+        answer = api.order_algos_list(ordType="Conditional,OCO")
+    assert "ordType=conditional,oco" in okx.requests[-1].path
+    assert answer.ok
+    assert warnings_of(caplog) == []

@@ -486,7 +486,8 @@ ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
                     "move_order_stop",
                     "iceberg",
                     "twap",
-                )
+                ),
+                multiple=True,
             ),
             required=True,
         ),
@@ -520,7 +521,8 @@ ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosHistory] = Endpoint(
                     "move_order_stop",
                     "iceberg",
                     "twap",
-                )
+                ),
+                multiple=True,
             ),
             required=True,
         ),
