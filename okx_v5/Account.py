@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         SpotBorrowRepayHistory,
         SpotManualBorrowRepay,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["AccountAPI"]
@@ -65,7 +66,7 @@ class AccountAPI(OkxClient):
         self,
         instType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PositionRisk]:
         """Get account and position risk: [`PositionRisk`][okx_v5.models.account.PositionRisk]
         items.
@@ -82,7 +83,7 @@ class AccountAPI(OkxClient):
         self,
         ccy: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountBalance]:
         """Get balance: [`AccountBalance`][okx_v5.models.account.AccountBalance] items.
 
@@ -100,7 +101,7 @@ class AccountAPI(OkxClient):
         instId: Ids | str = "",
         posId: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Positions]:
         """Get positions: [`Positions`][okx_v5.models.account.Positions] items.
 
@@ -124,7 +125,7 @@ class AccountAPI(OkxClient):
         simAsset: Sequence[Mapping[str, Any]] | None = None,
         idxVol: Number | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PositionBuilder]:
         """Position builder (new): [`PositionBuilder`][okx_v5.models.account.PositionBuilder] items.
 
@@ -151,7 +152,7 @@ class AccountAPI(OkxClient):
         begin: Number | str = "",
         end: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountBills]:
         """Get bills details (last 7 days): [`AccountBills`][okx_v5.models.account.AccountBills]
         items.
@@ -180,7 +181,7 @@ class AccountAPI(OkxClient):
         begin: Number | str = "",
         end: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountBillsArchive]:
         """Get bills details (last 1 year):
         [`AccountBillsArchive`][okx_v5.models.account.AccountBillsArchive] items.
@@ -195,7 +196,11 @@ class AccountAPI(OkxClient):
         """
         return self._call(_endpoints.GET_ACCOUNT_BILLS_ARCHIVE, validate, locals())
 
-    def get_account_config(self, *, validate: bool = True) -> OkxResponse[AccountConfig]:
+    def get_account_config(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[AccountConfig]:
         """Get account configuration: [`AccountConfig`][okx_v5.models.account.AccountConfig] items.
 
         ``GET /api/v5/account/config``, signed; 5 requests / 2 s per user ID.
@@ -207,7 +212,7 @@ class AccountAPI(OkxClient):
         self,
         posMode: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetPositionMode]:
         """Set position mode: [`SetPositionMode`][okx_v5.models.account.SetPositionMode] items.
 
@@ -227,7 +232,7 @@ class AccountAPI(OkxClient):
         ccy: str | None = "",
         posSide: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetLeverage]:
         """Set leverage: [`SetLeverage`][okx_v5.models.account.SetLeverage] items.
 
@@ -249,7 +254,7 @@ class AccountAPI(OkxClient):
         px: Number | str = "",
         tradeQuoteCcy: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxOrderSize]:
         """Get maximum order quantity: [`MaxOrderSize`][okx_v5.models.account.MaxOrderSize] items.
 
@@ -272,7 +277,7 @@ class AccountAPI(OkxClient):
         quickMgnType: Any = "",
         tradeQuoteCcy: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxAvailSize]:
         """Get maximum available balance/equity:
         [`MaxAvailSize`][okx_v5.models.account.MaxAvailSize] items.
@@ -294,7 +299,7 @@ class AccountAPI(OkxClient):
         amt: Number,
         loanTrans: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AdjustmentMargin]:
         """Increase/decrease margin: [`AdjustmentMargin`][okx_v5.models.account.AdjustmentMargin]
         items.
@@ -316,7 +321,7 @@ class AccountAPI(OkxClient):
         ccy: Ids | str = "",
         instId: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[LeverageInfo]:
         """Get leverage: [`LeverageInfo`][okx_v5.models.account.LeverageInfo] items.
 
@@ -337,7 +342,7 @@ class AccountAPI(OkxClient):
         instFamily: str | None = "",
         instId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Instruments]:
         """Get instruments: [`Instruments`][okx_v5.models.account.Instruments] items.
 
@@ -356,7 +361,7 @@ class AccountAPI(OkxClient):
         mgnCcy: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxLoan]:
         """Get the maximum loan of instrument: [`MaxLoan`][okx_v5.models.account.MaxLoan] items.
 
@@ -378,7 +383,7 @@ class AccountAPI(OkxClient):
         instFamily: str | None = "",
         groupId: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FeeRates]:
         """Get fee rates: [`FeeRates`][okx_v5.models.account.FeeRates] items.
 
@@ -399,7 +404,7 @@ class AccountAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestAccrued]:
         """Get interest accrued data: [`InterestAccrued`][okx_v5.models.account.InterestAccrued]
         items.
@@ -416,7 +421,7 @@ class AccountAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestRate]:
         """Get interest rate: [`InterestRate`][okx_v5.models.account.InterestRate] items.
 
@@ -429,7 +434,7 @@ class AccountAPI(OkxClient):
         self,
         greeksType: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetGreeks]:
         """Set greeks (PA/BS): [`SetGreeks`][okx_v5.models.account.SetGreeks] items.
 
@@ -446,7 +451,7 @@ class AccountAPI(OkxClient):
         isoMode: str | None,
         type: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetIsolatedMode]:
         """Isolated margin trading settings:
         [`SetIsolatedMode`][okx_v5.models.account.SetIsolatedMode] items.
@@ -464,7 +469,7 @@ class AccountAPI(OkxClient):
         self,
         ccy: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxWithdrawal]:
         """Get maximum withdrawals: [`MaxWithdrawal`][okx_v5.models.account.MaxWithdrawal] items.
 
@@ -483,7 +488,7 @@ class AccountAPI(OkxClient):
         amt: Any = "",
         ordId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get borrow repay.
 
@@ -502,7 +507,7 @@ class AccountAPI(OkxClient):
         before: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get borrow repay history.
 
@@ -519,7 +524,7 @@ class AccountAPI(OkxClient):
         type: str | None = "",
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestLimits]:
         """Get borrow interest and limit: [`InterestLimits`][okx_v5.models.account.InterestLimits]
         items.
@@ -536,7 +541,7 @@ class AccountAPI(OkxClient):
         spotOffsetType: Any = "",
         simPos: Any = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get Simulated Margin.
 
@@ -548,7 +553,12 @@ class AccountAPI(OkxClient):
         """
         return self._call(_endpoints.GET_SIMULATED_MARGIN, validate, locals())
 
-    def get_greeks(self, ccy: str | None = "", *, validate: bool = True) -> OkxResponse[Greeks]:
+    def get_greeks(
+        self,
+        ccy: str | None = "",
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[Greeks]:
         """Get Greeks: [`Greeks`][okx_v5.models.account.Greeks] items.
 
         ``GET /api/v5/account/greeks``, signed; 10 requests / 2 s per user ID.
@@ -559,7 +569,7 @@ class AccountAPI(OkxClient):
     def get_account_position_risk(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountPositionRisk]:
         """Get account risk state:
         [`AccountPositionRisk`][okx_v5.models.account.AccountPositionRisk] items.
@@ -580,7 +590,7 @@ class AccountAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PositionsHistory]:
         """Get positions history: [`PositionsHistory`][okx_v5.models.account.PositionsHistory]
         items.
@@ -601,7 +611,7 @@ class AccountAPI(OkxClient):
         uly: Ids | str = "",
         instFamily: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountPositionTiers]:
         """Get PM position limitation:
         [`AccountPositionTiers`][okx_v5.models.account.AccountPositionTiers] items.
@@ -624,7 +634,7 @@ class AccountAPI(OkxClient):
         before: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP interest accrued data.
 
@@ -644,7 +654,7 @@ class AccountAPI(OkxClient):
         before: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP interest deducted data.
 
@@ -665,7 +675,7 @@ class AccountAPI(OkxClient):
         before: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP loan order list.
 
@@ -685,7 +695,7 @@ class AccountAPI(OkxClient):
         before: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP loan order detail.
 
@@ -701,7 +711,7 @@ class AccountAPI(OkxClient):
         self,
         type: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set risk offset type.
 
@@ -717,7 +727,7 @@ class AccountAPI(OkxClient):
         self,
         type: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set risk offset type. The same as
         [`set_risk_offset_typel`][okx_v5.Account.AccountAPI.set_risk_offset_typel], spelled right.
@@ -734,7 +744,7 @@ class AccountAPI(OkxClient):
         self,
         autoLoan: bool | str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetAutoLoan]:
         """Set auto loan: [`SetAutoLoan`][okx_v5.models.account.SetAutoLoan] items.
 
@@ -747,7 +757,7 @@ class AccountAPI(OkxClient):
         self,
         acctLv: str | int | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetAccountLevel]:
         """Set account mode: [`SetAccountLevel`][okx_v5.models.account.SetAccountLevel] items.
 
@@ -759,7 +769,7 @@ class AccountAPI(OkxClient):
         """
         return self._call(_endpoints.SET_ACCOUNT_LEVEL, validate, locals())
 
-    def activate_option(self, *, validate: bool = True) -> OkxResponse[ActivateOption]:
+    def activate_option(self, *, validate: Validation | None = None) -> OkxResponse[ActivateOption]:
         """Activate option: [`ActivateOption`][okx_v5.models.account.ActivateOption] items.
 
         ``POST /api/v5/account/activate-option``, signed; 5 requests / 2 s per user ID.
@@ -767,7 +777,11 @@ class AccountAPI(OkxClient):
         """
         return self._call(_endpoints.ACTIVATE_OPTION, validate, locals())
 
-    def get_fix_loan_borrowing_limit(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def get_fix_loan_borrowing_limit(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing limit.
 
         ``GET /api/v5/account/fixed-loan/borrowing-limit``, signed when the client has a key; 5
@@ -787,7 +801,7 @@ class AccountAPI(OkxClient):
         term: Any = None,
         ordId: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing quote.
 
@@ -808,7 +822,7 @@ class AccountAPI(OkxClient):
         reborrow: Any = False,
         reborrowRate: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Place fix loan borrowing order.
 
@@ -826,7 +840,7 @@ class AccountAPI(OkxClient):
         reborrow: Any = None,
         renewMaxRate: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Amend fix loan borrowing order.
 
@@ -843,7 +857,7 @@ class AccountAPI(OkxClient):
         ordId: Any = None,
         maxRate: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Fix loan manual reborrow.
 
@@ -859,7 +873,7 @@ class AccountAPI(OkxClient):
         self,
         ordId: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Repay fix loan borrowing order.
 
@@ -880,7 +894,7 @@ class AccountAPI(OkxClient):
         before: Any = None,
         limit: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing orders list.
 
@@ -898,7 +912,7 @@ class AccountAPI(OkxClient):
         side: str | None = None,
         amt: Number | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SpotManualBorrowRepay]:
         """Manual borrow / repay:
         [`SpotManualBorrowRepay`][okx_v5.models.account.SpotManualBorrowRepay] items.
@@ -917,7 +931,7 @@ class AccountAPI(OkxClient):
         self,
         autoRepay: bool | str | None = False,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetAutoRepay]:
         """Set auto repay: [`SetAutoRepay`][okx_v5.models.account.SetAutoRepay] items.
 
@@ -937,7 +951,7 @@ class AccountAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SpotBorrowRepayHistory]:
         """Get borrow/repay history:
         [`SpotBorrowRepayHistory`][okx_v5.models.account.SpotBorrowRepayHistory] items.
@@ -956,7 +970,7 @@ class AccountAPI(OkxClient):
         action: str | None,
         earnType: str | int | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetAutoEarn]:
         """Set auto earn: [`SetAutoEarn`][okx_v5.models.account.SetAutoEarn] items.
 
@@ -975,7 +989,7 @@ class AccountAPI(OkxClient):
         type: Any = "",
         stgyType: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set trading config.
 
@@ -990,7 +1004,7 @@ class AccountAPI(OkxClient):
         self,
         stgyType: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Precheck set delta neutral.
 
@@ -1005,7 +1019,7 @@ class AccountAPI(OkxClient):
         self,
         type: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get bill type.
 
@@ -1022,7 +1036,7 @@ class AccountAPI(OkxClient):
         quarter: str | None = "",
         type: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ApplyBills]:
         """Apply bills details (since 2021): [`ApplyBills`][okx_v5.models.account.ApplyBills] items.
 
@@ -1042,7 +1056,7 @@ class AccountAPI(OkxClient):
         end: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get GLP daily performance history for a program.
 
@@ -1053,7 +1067,11 @@ class AccountAPI(OkxClient):
         """
         return self._call(_endpoints.GET_GLP_HISTORICAL_PERFORMANCE, validate, locals())
 
-    def get_glp_today_performance(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def get_glp_today_performance(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Get glp today performance.
 
         ``GET /api/v5/users/glp/todayperformance``, signed when the client has a key.

@@ -12,6 +12,7 @@ from .endpoints import affiliate as _endpoints
 from .okxclient import OkxClient
 
 if TYPE_CHECKING:
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["AffiliateAPI"]
@@ -29,7 +30,7 @@ class AffiliateAPI(OkxClient):
         self,
         uid: Any,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb invitee detail.
 
@@ -53,7 +54,7 @@ class AffiliateAPI(OkxClient):
         page: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb invitee list.
 
@@ -74,7 +75,7 @@ class AffiliateAPI(OkxClient):
         linkType: Any = "",
         linkStatus: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb link list.
 
@@ -91,7 +92,7 @@ class AffiliateAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb performance summary.
 
@@ -108,7 +109,7 @@ class AffiliateAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb tier breakdown.
 

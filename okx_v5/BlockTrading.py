@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         SetMarkerInstrument,
         Trades,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["BlockTradingAPI"]
@@ -45,7 +46,7 @@ class BlockTradingAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def counterparties(self, *, validate: bool = True) -> OkxResponse[Counterparties]:
+    def counterparties(self, *, validate: Validation | None = None) -> OkxResponse[Counterparties]:
         """Get Counterparties: [`Counterparties`][okx_v5.models.block_trading.Counterparties] items.
 
         ``GET /api/v5/rfq/counterparties``, signed; 5 requests / 2 s per user ID.
@@ -62,7 +63,7 @@ class BlockTradingAPI(OkxClient):
         allowPartialExecution: bool | str | None = "false",
         legs: Sequence[Mapping[str, Any]] | None = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CreateRfq]:
         """Create RFQ: [`CreateRfq`][okx_v5.models.block_trading.CreateRfq] items.
 
@@ -81,7 +82,7 @@ class BlockTradingAPI(OkxClient):
         rfqId: str | None = "",
         clRfqId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelRfq]:
         """Cancel RFQ: [`CancelRfq`][okx_v5.models.block_trading.CancelRfq] items.
 
@@ -95,7 +96,7 @@ class BlockTradingAPI(OkxClient):
         rfqIds: Sequence[str] | str | None = (),
         clRfqIds: Sequence[str] | str | None = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelBatchRfqs]:
         """Cancel multiple RFQs: [`CancelBatchRfqs`][okx_v5.models.block_trading.CancelBatchRfqs]
         items.
@@ -105,7 +106,7 @@ class BlockTradingAPI(OkxClient):
         """
         return self._call(_endpoints.CANCEL_BATCH_RFQS, validate, locals())
 
-    def cancel_all_rfqs(self, *, validate: bool = True) -> OkxResponse[CancelAllRfqs]:
+    def cancel_all_rfqs(self, *, validate: Validation | None = None) -> OkxResponse[CancelAllRfqs]:
         """Cancel all RFQs: [`CancelAllRfqs`][okx_v5.models.block_trading.CancelAllRfqs] items.
 
         ``POST /api/v5/rfq/cancel-all-rfqs``, signed; 2 requests / 2 s per user ID.
@@ -119,7 +120,7 @@ class BlockTradingAPI(OkxClient):
         quoteId: str | None = "",
         legs: Sequence[Mapping[str, Any]] | None = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ExecuteQuote]:
         """Execute Quote: [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote] items.
 
@@ -142,7 +143,7 @@ class BlockTradingAPI(OkxClient):
         anonymous: bool | str | None = False,
         expiresIn: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CreateQuote]:
         """Create Quote: [`CreateQuote`][okx_v5.models.block_trading.CreateQuote] items.
 
@@ -161,7 +162,7 @@ class BlockTradingAPI(OkxClient):
         quoteId: str | None = "",
         clQuoteId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelQuote]:
         """Cancel Quote: [`CancelQuote`][okx_v5.models.block_trading.CancelQuote] items.
 
@@ -175,7 +176,7 @@ class BlockTradingAPI(OkxClient):
         quoteIds: Sequence[str] | str | None = "",
         clQuoteIds: Sequence[str] | str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelBatchQuotes]:
         """Cancel multiple Quotes:
         [`CancelBatchQuotes`][okx_v5.models.block_trading.CancelBatchQuotes] items.
@@ -185,7 +186,11 @@ class BlockTradingAPI(OkxClient):
         """
         return self._call(_endpoints.CANCEL_BATCH_QUOTES, validate, locals())
 
-    def cancel_all_quotes(self, *, validate: bool = True) -> OkxResponse[CancelAllQuotes]:
+    def cancel_all_quotes(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[CancelAllQuotes]:
         """Cancel all Quotes: [`CancelAllQuotes`][okx_v5.models.block_trading.CancelAllQuotes]
         items.
 
@@ -203,7 +208,7 @@ class BlockTradingAPI(OkxClient):
         endId: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Rfqs]:
         """Get rfqs: [`Rfqs`][okx_v5.models.block_trading.Rfqs] items.
 
@@ -223,7 +228,7 @@ class BlockTradingAPI(OkxClient):
         endId: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Quotes]:
         """Get quotes: [`Quotes`][okx_v5.models.block_trading.Quotes] items.
 
@@ -245,7 +250,7 @@ class BlockTradingAPI(OkxClient):
         endTs: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
         """Get trades: [`Trades`][okx_v5.models.block_trading.Trades] items.
 
@@ -260,7 +265,7 @@ class BlockTradingAPI(OkxClient):
         endId: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PublicTrades]:
         """Get public multi-leg transactions of block trades:
         [`PublicTrades`][okx_v5.models.block_trading.PublicTrades] items.
@@ -270,7 +275,7 @@ class BlockTradingAPI(OkxClient):
         """
         return self._call(_endpoints.GET_PUBLIC_TRADES, validate, locals())
 
-    def reset_mmp(self, *, validate: bool = True) -> OkxResponse[ResetMmp]:
+    def reset_mmp(self, *, validate: Validation | None = None) -> OkxResponse[ResetMmp]:
         """Reset MMP status: [`ResetMmp`][okx_v5.models.block_trading.ResetMmp] items.
 
         ``POST /api/v5/rfq/mmp-reset``, signed; 5 requests / 2 s per user ID.
@@ -282,7 +287,7 @@ class BlockTradingAPI(OkxClient):
         self,
         params: Sequence[Mapping[str, Any]] = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetMarkerInstrument]:
         """Set Quote products:
         [`SetMarkerInstrument`][okx_v5.models.block_trading.SetMarkerInstrument] items.
@@ -292,7 +297,11 @@ class BlockTradingAPI(OkxClient):
         """
         return self._call(_endpoints.SET_MARKER_INSTRUMENT, validate, locals())
 
-    def get_quote_products(self, *, validate: bool = True) -> OkxResponse[QuoteProducts]:
+    def get_quote_products(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[QuoteProducts]:
         """Get Quote products: [`QuoteProducts`][okx_v5.models.block_trading.QuoteProducts] items.
 
         ``GET /api/v5/rfq/maker-instrument-settings``, signed; 5 requests / 2 s per user ID.

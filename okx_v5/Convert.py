@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         CurrencyPair,
         EstimateQuote,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["ConvertAPI"]
@@ -31,7 +32,7 @@ class ConvertAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def get_currencies(self, *, validate: bool = True) -> OkxResponse[Currencies]:
+    def get_currencies(self, *, validate: Validation | None = None) -> OkxResponse[Currencies]:
         """Get convert currencies: [`Currencies`][okx_v5.models.convert.Currencies] items.
 
         ``GET /api/v5/asset/convert/currencies``, signed; 6 requests / 1 s per user ID.
@@ -45,7 +46,7 @@ class ConvertAPI(OkxClient):
         toCcy: str | None = "",
         convertMode: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CurrencyPair]:
         """Get convert currency pair: [`CurrencyPair`][okx_v5.models.convert.CurrencyPair] items.
 
@@ -69,7 +70,7 @@ class ConvertAPI(OkxClient):
         tag: str | None = "",
         convertMode: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EstimateQuote]:
         """Estimate quote: [`EstimateQuote`][okx_v5.models.convert.EstimateQuote] items.
 
@@ -98,7 +99,7 @@ class ConvertAPI(OkxClient):
         tag: str | None = "",
         convertMode: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ConvertTrade]:
         """Convert trade: [`ConvertTrade`][okx_v5.models.convert.ConvertTrade] items.
 
@@ -122,7 +123,7 @@ class ConvertAPI(OkxClient):
         limit: Number | str = "",
         tag: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ConvertHistory]:
         """Get convert history: [`ConvertHistory`][okx_v5.models.convert.ConvertHistory] items.
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         TotalProfitSharing,
         UnrealizedProfitSharingDetails,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["CopyTradingAPI"]
@@ -66,7 +67,7 @@ class CopyTradingAPI(OkxClient):
         self,
         instId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ExistingLeadingPositions]:
         """Existing lead positions:
         [`ExistingLeadingPositions`][okx_v5.models.copy_trading.ExistingLeadingPositions] items.
@@ -83,7 +84,7 @@ class CopyTradingAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[LeadingPositionHistory]:
         """Lead position history:
         [`LeadingPositionHistory`][okx_v5.models.copy_trading.LeadingPositionHistory] items.
@@ -101,7 +102,7 @@ class CopyTradingAPI(OkxClient):
         tpTriggerPxType: str | None = "",
         slTriggerPxType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
         """Place lead stop order:
         [`PlaceLeadingStopOrder`][okx_v5.models.copy_trading.PlaceLeadingStopOrder] items.
@@ -120,7 +121,7 @@ class CopyTradingAPI(OkxClient):
         self,
         subPosId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CloseLeadingPosition]:
         """Close lead position:
         [`CloseLeadingPosition`][okx_v5.models.copy_trading.CloseLeadingPosition] items.
@@ -133,7 +134,11 @@ class CopyTradingAPI(OkxClient):
         """
         return self._call(_endpoints.CLOSE_LEADING_POSITION, validate, locals())
 
-    def get_leading_instruments(self, *, validate: bool = True) -> OkxResponse[LeadingInstruments]:
+    def get_leading_instruments(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[LeadingInstruments]:
         """Leading instruments:
         [`LeadingInstruments`][okx_v5.models.copy_trading.LeadingInstruments] items.
 
@@ -146,7 +151,7 @@ class CopyTradingAPI(OkxClient):
         self,
         instId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AmendLeadingInstruments]:
         """Amend leading instruments:
         [`AmendLeadingInstruments`][okx_v5.models.copy_trading.AmendLeadingInstruments] items.
@@ -165,7 +170,7 @@ class CopyTradingAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ProfitSharingDetails]:
         """Profit sharing details:
         [`ProfitSharingDetails`][okx_v5.models.copy_trading.ProfitSharingDetails] items.
@@ -175,7 +180,11 @@ class CopyTradingAPI(OkxClient):
         """
         return self._call(_endpoints.GET_PROFIT_SHARING_DETAILS, validate, locals())
 
-    def get_total_profit_sharing(self, *, validate: bool = True) -> OkxResponse[TotalProfitSharing]:
+    def get_total_profit_sharing(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[TotalProfitSharing]:
         """Total profit sharing:
         [`TotalProfitSharing`][okx_v5.models.copy_trading.TotalProfitSharing] items.
 
@@ -187,7 +196,7 @@ class CopyTradingAPI(OkxClient):
     def get_unrealized_profit_sharing_details(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[UnrealizedProfitSharingDetails]:
         """Unrealized profit sharing details:
         [`UnrealizedProfitSharingDetails`][okx_v5.models.copy_trading.UnrealizedProfitSharingDetails]

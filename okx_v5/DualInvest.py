@@ -12,6 +12,7 @@ from .endpoints import dual_invest as _endpoints
 from .okxclient import OkxClient
 
 if TYPE_CHECKING:
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["DualInvestAPI"]
@@ -25,7 +26,11 @@ class DualInvestAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def get_currency_pairs(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def get_currency_pairs(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Get currency pairs.
 
         ``GET /api/v5/finance/sfp/dcd/currency-pair``, signed when the client has a key.
@@ -41,7 +46,7 @@ class DualInvestAPI(OkxClient):
         quoteCcy: Any = "",
         optType: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get product info.
 
@@ -59,7 +64,7 @@ class DualInvestAPI(OkxClient):
         notionalSz: Any = "",
         notionalCcy: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Request quote.
 
@@ -71,7 +76,12 @@ class DualInvestAPI(OkxClient):
         """
         return self._call(_endpoints.REQUEST_QUOTE, validate, locals())
 
-    def trade(self, quoteId: Any = "", *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def trade(
+        self,
+        quoteId: Any = "",
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Trade.
 
         ``POST /api/v5/finance/sfp/dcd/trade``, signed when the client has a key.
@@ -85,7 +95,7 @@ class DualInvestAPI(OkxClient):
         self,
         ordId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Request redeem quote.
 
@@ -101,7 +111,7 @@ class DualInvestAPI(OkxClient):
         ordId: Any = "",
         quoteId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -116,7 +126,7 @@ class DualInvestAPI(OkxClient):
         self,
         ordId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order state.
 
@@ -139,7 +149,7 @@ class DualInvestAPI(OkxClient):
         end: Any = "",
         limit: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order history.
 

@@ -12,6 +12,7 @@ from .endpoints import fdbroker as _endpoints
 from .okxclient import OkxClient
 
 if TYPE_CHECKING:
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["FDBrokerAPI"]
@@ -30,7 +31,7 @@ class FDBrokerAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Generate rebate details download link.
 
@@ -48,7 +49,7 @@ class FDBrokerAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rebate details download link.
 

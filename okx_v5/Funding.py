@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Withdrawal,
         WithdrawalHistory,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["FundingAPI"]
@@ -43,7 +44,7 @@ class FundingAPI(OkxClient):
         self,
         ccy: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[NonTradableAssets]:
         """Get non-tradable assets: [`NonTradableAssets`][okx_v5.models.funding.NonTradableAssets]
         items.
@@ -60,7 +61,7 @@ class FundingAPI(OkxClient):
         self,
         ccy: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[DepositAddress]:
         """Get deposit address: [`DepositAddress`][okx_v5.models.funding.DepositAddress] items.
 
@@ -77,7 +78,7 @@ class FundingAPI(OkxClient):
         transId: str | None,
         type: str | int | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[TransferState]:
         """Get funds transfer state: [`TransferState`][okx_v5.models.funding.TransferState] items.
 
@@ -89,7 +90,12 @@ class FundingAPI(OkxClient):
         """
         return self._call(_endpoints.TRANSFER_STATE, validate, locals())
 
-    def get_balances(self, ccy: Ids | str = "", *, validate: bool = True) -> OkxResponse[Balances]:
+    def get_balances(
+        self,
+        ccy: Ids | str = "",
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[Balances]:
         """Get balance: [`Balances`][okx_v5.models.funding.Balances] items.
 
         ``GET /api/v5/asset/balances``, signed; 6 requests / 1 s per user ID.
@@ -112,7 +118,7 @@ class FundingAPI(OkxClient):
         toInstId: Any = "",
         loanTrans: bool | str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FundsTransfer]:
         """Funds transfer: [`FundsTransfer`][okx_v5.models.funding.FundsTransfer] items.
 
@@ -139,7 +145,7 @@ class FundingAPI(OkxClient):
         clientId: str | None = "",
         toAddrType: str | int | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Withdrawal]:
         """Withdrawal: [`Withdrawal`][okx_v5.models.funding.Withdrawal] items.
 
@@ -167,7 +173,7 @@ class FundingAPI(OkxClient):
         depId: str | None = "",
         fromWdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[DepositHistory]:
         """Get deposit history: [`DepositHistory`][okx_v5.models.funding.DepositHistory] items.
 
@@ -184,7 +190,7 @@ class FundingAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Currencies]:
         """Get currencies: [`Currencies`][okx_v5.models.funding.Currencies] items.
 
@@ -200,7 +206,7 @@ class FundingAPI(OkxClient):
         side: Any,
         rate: Any,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """PiggyBank Purchase/Redemption.
 
@@ -219,7 +225,7 @@ class FundingAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Bills]:
         """Asset bills details: [`Bills`][okx_v5.models.funding.Bills] items.
 
@@ -234,7 +240,7 @@ class FundingAPI(OkxClient):
         amt: Any,
         to: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get Deposit Lightning.
 
@@ -252,7 +258,7 @@ class FundingAPI(OkxClient):
         invoice: Any,
         memo: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Withdrawal Lightning.
 
@@ -268,7 +274,7 @@ class FundingAPI(OkxClient):
         self,
         wdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelWithdrawal]:
         """Cancel withdrawal: [`CancelWithdrawal`][okx_v5.models.funding.CancelWithdrawal] items.
 
@@ -284,7 +290,7 @@ class FundingAPI(OkxClient):
         self,
         ccy: Any = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Convert dust assets.
 
@@ -300,7 +306,7 @@ class FundingAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AssetValuation]:
         """Get account asset valuation: [`AssetValuation`][okx_v5.models.funding.AssetValuation]
         items.
@@ -318,7 +324,7 @@ class FundingAPI(OkxClient):
         to: str | None = "",
         chain: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[DepositWithdrawStatus]:
         """Get deposit withdraw status:
         [`DepositWithdrawStatus`][okx_v5.models.funding.DepositWithdrawStatus] items.
@@ -341,7 +347,7 @@ class FundingAPI(OkxClient):
         limit: Number | str = "",
         toAddrType: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[WithdrawalHistory]:
         """Get withdrawal history: [`WithdrawalHistory`][okx_v5.models.funding.WithdrawalHistory]
         items.

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         RecurringBuySubOrders,
         StopRecurringBuyOrder,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["GridAPI"]
@@ -65,7 +66,7 @@ class GridAPI(OkxClient):
         basePos: bool | str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Place grid algo order: [`GridOrderAlgo`][okx_v5.models.grid.GridOrderAlgo] items.
 
@@ -91,7 +92,7 @@ class GridAPI(OkxClient):
         slTriggerPx: Number | str = "",
         tpTriggerPx: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridAmendOrderAlgo]:
         """Amend grid algo order: [`GridAmendOrderAlgo`][okx_v5.models.grid.GridAmendOrderAlgo]
         items.
@@ -112,7 +113,7 @@ class GridAPI(OkxClient):
         algoOrdType: str | None = "",
         stopType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridStopOrderAlgo]:
         """Stop grid algo order: [`GridStopOrderAlgo`][okx_v5.models.grid.GridStopOrderAlgo] items.
 
@@ -138,7 +139,7 @@ class GridAPI(OkxClient):
         limit: Number | str = "",
         instFamily: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridOrdersAlgoPending]:
         """Grid algo order list: [`GridOrdersAlgoPending`][okx_v5.models.grid.GridOrdersAlgoPending]
         items.
@@ -163,7 +164,7 @@ class GridAPI(OkxClient):
         limit: Number | str = "",
         instFamily: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridOrdersAlgoHistory]:
         """Grid algo order history:
         [`GridOrdersAlgoHistory`][okx_v5.models.grid.GridOrdersAlgoHistory] items.
@@ -182,7 +183,7 @@ class GridAPI(OkxClient):
         algoOrdType: str | None = "",
         algoId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridOrdersAlgoDetails]:
         """Grid algo order details:
         [`GridOrdersAlgoDetails`][okx_v5.models.grid.GridOrdersAlgoDetails] items.
@@ -206,7 +207,7 @@ class GridAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridSubOrders]:
         """Grid algo sub orders: [`GridSubOrders`][okx_v5.models.grid.GridSubOrders] items.
 
@@ -225,7 +226,7 @@ class GridAPI(OkxClient):
         algoOrdType: str | None = "",
         algoId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridPositions]:
         """Grid algo order positions: [`GridPositions`][okx_v5.models.grid.GridPositions] items.
 
@@ -242,7 +243,7 @@ class GridAPI(OkxClient):
         self,
         algoId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridWithdrawIncome]:
         """Spot grid withdraw income: [`GridWithdrawIncome`][okx_v5.models.grid.GridWithdrawIncome]
         items.
@@ -261,7 +262,7 @@ class GridAPI(OkxClient):
         type: str | None = "",
         amt: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridComputeMarginBalance]:
         """Compute margin balance:
         [`GridComputeMarginBalance`][okx_v5.models.grid.GridComputeMarginBalance] items.
@@ -283,7 +284,7 @@ class GridAPI(OkxClient):
         amt: Number | str = "",
         percent: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridAdjustMarginBalance]:
         """Adjust margin balance:
         [`GridAdjustMarginBalance`][okx_v5.models.grid.GridAdjustMarginBalance] items.
@@ -304,7 +305,7 @@ class GridAPI(OkxClient):
         direction: str | None = "",
         duration: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[GridAiParam]:
         """Grid AI parameter (public): [`GridAiParam`][okx_v5.models.grid.GridAiParam] items.
 
@@ -334,7 +335,7 @@ class GridAPI(OkxClient):
         tag: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceRecurringBuyOrder]:
         """Place recurring buy order:
         [`PlaceRecurringBuyOrder`][okx_v5.models.grid.PlaceRecurringBuyOrder] items.
@@ -359,7 +360,7 @@ class GridAPI(OkxClient):
         algoId: str | None = "",
         stgyName: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AmendRecurringBuyOrder]:
         """Amend recurring buy order:
         [`AmendRecurringBuyOrder`][okx_v5.models.grid.AmendRecurringBuyOrder] items.
@@ -378,7 +379,7 @@ class GridAPI(OkxClient):
         self,
         orders_data: Sequence[Mapping[str, Any]],
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[StopRecurringBuyOrder]:
         """Stop recurring buy order:
         [`StopRecurringBuyOrder`][okx_v5.models.grid.StopRecurringBuyOrder] items.
@@ -396,7 +397,7 @@ class GridAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderList]:
         """Recurring buy order list:
         [`RecurringBuyOrderList`][okx_v5.models.grid.RecurringBuyOrderList] items.
@@ -414,7 +415,7 @@ class GridAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderHistory]:
         """Recurring buy order history:
         [`RecurringBuyOrderHistory`][okx_v5.models.grid.RecurringBuyOrderHistory] items.
@@ -429,7 +430,7 @@ class GridAPI(OkxClient):
         self,
         algoId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderDetails]:
         """Recurring buy order details:
         [`RecurringBuyOrderDetails`][okx_v5.models.grid.RecurringBuyOrderDetails] items.
@@ -451,7 +452,7 @@ class GridAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuySubOrders]:
         """Recurring buy sub orders:
         [`RecurringBuySubOrders`][okx_v5.models.grid.RecurringBuySubOrders] items.

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         Trades,
         Volume,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["MarketAPI"]
@@ -50,7 +51,7 @@ class MarketAPI(OkxClient):
         uly: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Tickers]:
         """Tickers: [`Tickers`][okx_v5.models.market_data.Tickers] items.
 
@@ -62,7 +63,12 @@ class MarketAPI(OkxClient):
         """
         return self._call(_endpoints.GET_TICKERS, validate, locals())
 
-    def get_ticker(self, instId: str | None, *, validate: bool = True) -> OkxResponse[Ticker]:
+    def get_ticker(
+        self,
+        instId: str | None,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[Ticker]:
         """Ticker: [`Ticker`][okx_v5.models.market_data.Ticker] items.
 
         ``GET /api/v5/market/ticker``, public; 20 requests / 2 s per IP.
@@ -78,7 +84,7 @@ class MarketAPI(OkxClient):
         quoteCcy: str | None = "",
         instId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[IndexTickers]:
         """Get index tickers: [`IndexTickers`][okx_v5.models.market_data.IndexTickers] items.
 
@@ -92,7 +98,7 @@ class MarketAPI(OkxClient):
         instId: str | None,
         sz: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Orderbook]:
         """Order book: [`Orderbook`][okx_v5.models.market_data.Orderbook] items.
 
@@ -109,7 +115,7 @@ class MarketAPI(OkxClient):
         instId: Any,
         sz: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get RPI Order Book.
 
@@ -128,7 +134,7 @@ class MarketAPI(OkxClient):
         bar: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Candlesticks]:
         """Candlesticks: [`Candlesticks`][okx_v5.models.market_data.Candlesticks] items.
 
@@ -148,7 +154,7 @@ class MarketAPI(OkxClient):
         bar: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[HistoryCandlesticks]:
         """Candlesticks history:
         [`HistoryCandlesticks`][okx_v5.models.market_data.HistoryCandlesticks] items.
@@ -169,7 +175,7 @@ class MarketAPI(OkxClient):
         bar: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[IndexCandlesticks]:
         """Get index candlesticks:
         [`IndexCandlesticks`][okx_v5.models.market_data.IndexCandlesticks] items.
@@ -190,7 +196,7 @@ class MarketAPI(OkxClient):
         bar: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MarkPriceCandlesticks]:
         """Get mark price candlesticks:
         [`MarkPriceCandlesticks`][okx_v5.models.market_data.MarkPriceCandlesticks] items.
@@ -208,7 +214,7 @@ class MarketAPI(OkxClient):
         instId: str | None,
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
         """Trades: [`Trades`][okx_v5.models.market_data.Trades] items.
 
@@ -220,7 +226,7 @@ class MarketAPI(OkxClient):
         """
         return self._call(_endpoints.GET_TRADES, validate, locals())
 
-    def get_volume(self, *, validate: bool = True) -> OkxResponse[Volume]:
+    def get_volume(self, *, validate: Validation | None = None) -> OkxResponse[Volume]:
         """24H total volume: [`Volume`][okx_v5.models.market_data.Volume] items.
 
         ``GET /api/v5/market/platform-24-volume``, public; 2 requests / 2 s per IP.
@@ -237,7 +243,7 @@ class MarketAPI(OkxClient):
         ccy: str | None = "",
         tier: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Tier]:
         """Get position tiers: [`Tier`][okx_v5.models.market_data.Tier] items.
 
@@ -256,7 +262,7 @@ class MarketAPI(OkxClient):
         self,
         index: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[IndexComponents]:
         """Get index components: [`IndexComponents`][okx_v5.models.market_data.IndexComponents]
         items.
@@ -269,7 +275,7 @@ class MarketAPI(OkxClient):
         """
         return self._call(_endpoints.GET_INDEX_COMPONENTS, validate, locals())
 
-    def get_exchange_rate(self, *, validate: bool = True) -> OkxResponse[ExchangeRate]:
+    def get_exchange_rate(self, *, validate: Validation | None = None) -> OkxResponse[ExchangeRate]:
         """Get exchange rate: [`ExchangeRate`][okx_v5.models.market_data.ExchangeRate] items.
 
         ``GET /api/v5/market/exchange-rate``, public; 1 request / 2 s per IP.
@@ -285,7 +291,7 @@ class MarketAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[HistoryTrades]:
         """Trades history: [`HistoryTrades`][okx_v5.models.market_data.HistoryTrades] items.
 
@@ -302,7 +308,7 @@ class MarketAPI(OkxClient):
         self,
         instId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[BlockTicker]:
         """Get block ticker: [`BlockTicker`][okx_v5.models.market_data.BlockTicker] items.
 
@@ -320,7 +326,7 @@ class MarketAPI(OkxClient):
         uly: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[BlockTickers]:
         """Get block tickers: [`BlockTickers`][okx_v5.models.market_data.BlockTickers] items.
 
@@ -336,7 +342,7 @@ class MarketAPI(OkxClient):
         self,
         instId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get block trades.
 
@@ -351,7 +357,7 @@ class MarketAPI(OkxClient):
         self,
         instId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order lite book.
 
@@ -367,7 +373,7 @@ class MarketAPI(OkxClient):
         self,
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OptionTrades]:
         """Option trades: [`OptionTrades`][okx_v5.models.market_data.OptionTrades] items.
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         PriceLimit,
         ServerTime,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["PublicAPI"]
@@ -53,7 +54,7 @@ class PublicAPI(OkxClient):
         instId: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Instruments]:
         """Get instruments: [`Instruments`][okx_v5.models.public_data.Instruments] items.
 
@@ -74,7 +75,7 @@ class PublicAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[DeliveryExerciseHistory]:
         """Get delivery/exercise history:
         [`DeliveryExerciseHistory`][okx_v5.models.public_data.DeliveryExerciseHistory] items.
@@ -95,7 +96,7 @@ class PublicAPI(OkxClient):
         instId: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OpenInterest]:
         """Get open interest: [`OpenInterest`][okx_v5.models.public_data.OpenInterest] items.
 
@@ -111,7 +112,7 @@ class PublicAPI(OkxClient):
         self,
         instId: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FundingRate]:
         """Get funding rate: [`FundingRate`][okx_v5.models.public_data.FundingRate] items.
 
@@ -130,7 +131,7 @@ class PublicAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FundingRateHistory]:
         """Get funding rate history:
         [`FundingRateHistory`][okx_v5.models.public_data.FundingRateHistory] items.
@@ -147,7 +148,7 @@ class PublicAPI(OkxClient):
         self,
         instId: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PriceLimit]:
         """Get limit price: [`PriceLimit`][okx_v5.models.public_data.PriceLimit] items.
 
@@ -165,7 +166,7 @@ class PublicAPI(OkxClient):
         expTime: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OptSummary]:
         """Get option market data: [`OptSummary`][okx_v5.models.public_data.OptSummary] items.
 
@@ -178,7 +179,7 @@ class PublicAPI(OkxClient):
         self,
         instId: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EstimatedPrice]:
         """Get estimated delivery/exercise price:
         [`EstimatedPrice`][okx_v5.models.public_data.EstimatedPrice] items.
@@ -195,7 +196,7 @@ class PublicAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[DiscountInterestFreeQuota]:
         """Get discount rate and interest-free quota:
         [`DiscountInterestFreeQuota`][okx_v5.models.public_data.DiscountInterestFreeQuota] items.
@@ -205,7 +206,7 @@ class PublicAPI(OkxClient):
         """
         return self._call(_endpoints.DISCOUNT_INTEREST_FREE_QUOTA, validate, locals())
 
-    def get_system_time(self, *, validate: bool = True) -> OkxResponse[ServerTime]:
+    def get_system_time(self, *, validate: Validation | None = None) -> OkxResponse[ServerTime]:
         """Get system time: [`ServerTime`][okx_v5.models.public_data.ServerTime] items.
 
         ``GET /api/v5/public/time``, public; 10 requests / 2 s per IP.
@@ -220,7 +221,7 @@ class PublicAPI(OkxClient):
         instId: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MarkPrice]:
         """Get mark price: [`MarkPrice`][okx_v5.models.public_data.MarkPrice] items.
 
@@ -242,7 +243,7 @@ class PublicAPI(OkxClient):
         tier: Number | str = "",
         instFamily: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PositionTier]:
         """Get position tiers: [`PositionTier`][okx_v5.models.public_data.PositionTier] items.
 
@@ -261,7 +262,7 @@ class PublicAPI(OkxClient):
     def get_interest_rate_loan_quota(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestRateLoanQuota]:
         """Get interest rate and loan quota:
         [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota] items.
@@ -274,7 +275,7 @@ class PublicAPI(OkxClient):
     def get_vip_interest_rate_loan_quota(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get vip interest rate loan quota.
 
@@ -290,7 +291,7 @@ class PublicAPI(OkxClient):
         self,
         instType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[list[str]]:
         """Get underlying: lists of strings.
 
@@ -313,7 +314,7 @@ class PublicAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InsuranceFund]:
         """Get insurance fund: [`InsuranceFund`][okx_v5.models.public_data.InsuranceFund] items.
 
@@ -335,7 +336,7 @@ class PublicAPI(OkxClient):
         px: Number | str = "",
         unit: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ConvertContractCoin]:
         """Unit convert: [`ConvertContractCoin`][okx_v5.models.public_data.ConvertContractCoin]
         items.
@@ -356,7 +357,7 @@ class PublicAPI(OkxClient):
         instType: str | None = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OptionTickBands]:
         """Get option tick bands: [`OptionTickBands`][okx_v5.models.public_data.OptionTickBands]
         items.
@@ -375,7 +376,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         optType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OptionTrades]:
         """Option trades: [`OptionTrades`][okx_v5.models.public_data.OptionTrades] items.
 
@@ -394,7 +395,7 @@ class PublicAPI(OkxClient):
         instIdList: str | None = None,
         instFamilyList: str | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MarketDataHistory]:
         """Get historical market data:
         [`MarketDataHistory`][okx_v5.models.public_data.MarketDataHistory] items.
@@ -416,7 +417,7 @@ class PublicAPI(OkxClient):
         annType: str | None = "",
         page: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Announcements]:
         """Announcements: [`Announcements`][okx_v5.models.public_data.Announcements] items.
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Spreads,
         Trades,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["SpreadTradingAPI"]
@@ -48,7 +49,7 @@ class SpreadTradingAPI(OkxClient):
         sz: Number | str = "",
         px: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceOrder]:
         """Place order: [`PlaceOrder`][okx_v5.models.spread_trading.PlaceOrder] items.
 
@@ -69,7 +70,7 @@ class SpreadTradingAPI(OkxClient):
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelOrder]:
         """Cancel order: [`CancelOrder`][okx_v5.models.spread_trading.CancelOrder] items.
 
@@ -82,7 +83,7 @@ class SpreadTradingAPI(OkxClient):
         self,
         sprdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelAllOrders]:
         """Cancel All orders: [`CancelAllOrders`][okx_v5.models.spread_trading.CancelAllOrders]
         items.
@@ -97,7 +98,7 @@ class SpreadTradingAPI(OkxClient):
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrderDetails]:
         """Get order details: [`OrderDetails`][okx_v5.models.spread_trading.OrderDetails] items.
 
@@ -115,7 +116,7 @@ class SpreadTradingAPI(OkxClient):
         endId: str | None = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ActiveOrders]:
         """Get active orders: [`ActiveOrders`][okx_v5.models.spread_trading.ActiveOrders] items.
 
@@ -139,7 +140,7 @@ class SpreadTradingAPI(OkxClient):
         end: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Orders]:
         """Get orders (last 21 days): [`Orders`][okx_v5.models.spread_trading.Orders] items.
 
@@ -163,7 +164,7 @@ class SpreadTradingAPI(OkxClient):
         end: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
         """Get trades (last 7 days): [`Trades`][okx_v5.models.spread_trading.Trades] items.
 
@@ -179,7 +180,7 @@ class SpreadTradingAPI(OkxClient):
         sprdId: str | None = "",
         state: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Spreads]:
         """Get Spreads (Public): [`Spreads`][okx_v5.models.spread_trading.Spreads] items.
 
@@ -193,7 +194,7 @@ class SpreadTradingAPI(OkxClient):
         sprdId: str | None = "",
         sz: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrderBook]:
         """Get order book (Public): [`OrderBook`][okx_v5.models.spread_trading.OrderBook] items.
 
@@ -205,7 +206,12 @@ class SpreadTradingAPI(OkxClient):
         """
         return self._call(_endpoints.GET_ORDER_BOOK, validate, locals())
 
-    def get_ticker(self, sprdId: Any = "", *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def get_ticker(
+        self,
+        sprdId: Any = "",
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Get ticker.
 
         ``GET /api/v5/sprd/ticker``, signed when the client has a key; 10 requests / 1 s per IP.
@@ -219,7 +225,7 @@ class SpreadTradingAPI(OkxClient):
         self,
         sprdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PublicTrades]:
         """Get public trades (Public): [`PublicTrades`][okx_v5.models.spread_trading.PublicTrades]
         items.

@@ -12,6 +12,7 @@ from .okxclient import OkxClient
 
 if TYPE_CHECKING:
     from .models.status import Status
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["StatusAPI"]
@@ -24,7 +25,12 @@ class StatusAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def status(self, state: str | None = "", *, validate: bool = True) -> OkxResponse[Status]:
+    def status(
+        self,
+        state: str | None = "",
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[Status]:
         """Status: [`Status`][okx_v5.models.status.Status] items.
 
         ``GET /api/v5/system/status``, public; 1 request / 5 s per IP.

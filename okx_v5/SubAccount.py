@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         SubaccountList,
         SubAccountTransfer,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["SubAccountAPI"]
@@ -39,7 +40,7 @@ class SubAccountAPI(OkxClient):
         self,
         subAcct: str | None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AccountBalance]:
         """Get sub-account trading balance:
         [`AccountBalance`][okx_v5.models.sub_account.AccountBalance] items.
@@ -61,7 +62,7 @@ class SubAccountAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Bills]:
         """Get history of sub-account transfer: [`Bills`][okx_v5.models.sub_account.Bills] items.
 
@@ -81,7 +82,7 @@ class SubAccountAPI(OkxClient):
         perm: str | None = "",
         ip: Ids | str = "-1",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ResetSubaccountApikey]:
         """Reset the API Key of a sub-account:
         [`ResetSubaccountApikey`][okx_v5.models.sub_account.ResetSubaccountApikey] items.
@@ -105,7 +106,7 @@ class SubAccountAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SubaccountList]:
         """Get sub-account list: [`SubaccountList`][okx_v5.models.sub_account.SubaccountList] items.
 
@@ -128,7 +129,7 @@ class SubAccountAPI(OkxClient):
         loanTrans: bool | str | None = "false",
         omitPosRisk: str | None = "false",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SubAccountTransfer]:
         """Master accounts manage the transfers between sub-accounts:
         [`SubAccountTransfer`][okx_v5.models.sub_account.SubAccountTransfer] items.
@@ -150,7 +151,7 @@ class SubAccountAPI(OkxClient):
         self,
         subAcct: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EntrustSubaccountList]:
         """Get custody trading sub-account list:
         [`EntrustSubaccountList`][okx_v5.models.sub_account.EntrustSubaccountList] items.
@@ -165,7 +166,7 @@ class SubAccountAPI(OkxClient):
         subAcct: Ids | str = "",
         canTransOut: bool | str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetPermissionTransferOut]:
         """Set permission of transfer out:
         [`SetPermissionTransferOut`][okx_v5.models.sub_account.SetPermissionTransferOut] items.
@@ -183,7 +184,7 @@ class SubAccountAPI(OkxClient):
         subAcct: str | None = "",
         ccy: Ids | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FundingBalance]:
         """Get sub-account funding balance:
         [`FundingBalance`][okx_v5.models.sub_account.FundingBalance] items.
@@ -202,7 +203,7 @@ class SubAccountAPI(OkxClient):
         enable: Any = "",
         alloc: Any = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set sub_accounts VIP loan.
 
@@ -219,7 +220,7 @@ class SubAccountAPI(OkxClient):
         subAcct: Any = "",
         ccy: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get sub_account borrow interest and limit.
 

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         PlaceMultipleOrders,
         PlaceOrder,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["TradeAPI"]
@@ -79,7 +80,7 @@ class TradeAPI(OkxClient):
         isElpTakerAccess: Any = None,
         instIdCode: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceOrder]:
         """Place order: [`PlaceOrder`][okx_v5.models.trade.PlaceOrder] items.
 
@@ -91,7 +92,7 @@ class TradeAPI(OkxClient):
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
             side: required; ``buy``, ``sell``.
             ordType: required; ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``,
-                ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``.
+                ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``, ``elp``.
             sz: required.
             stpMode: ``cancel_maker``, ``cancel_taker``, ``cancel_both``.
             pxAmendType: ``0``, ``1``.
@@ -102,7 +103,7 @@ class TradeAPI(OkxClient):
         self,
         orders_data: Sequence[Mapping[str, Any]],
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceMultipleOrders]:
         """Place multiple orders: [`PlaceMultipleOrders`][okx_v5.models.trade.PlaceMultipleOrders]
         items.
@@ -118,7 +119,7 @@ class TradeAPI(OkxClient):
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelOrder]:
         """Cancel order: [`CancelOrder`][okx_v5.models.trade.CancelOrder] items.
 
@@ -134,7 +135,7 @@ class TradeAPI(OkxClient):
         self,
         orders_data: Sequence[Mapping[str, Any]],
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelMultipleOrders]:
         """Cancel multiple orders:
         [`CancelMultipleOrders`][okx_v5.models.trade.CancelMultipleOrders] items.
@@ -166,7 +167,7 @@ class TradeAPI(OkxClient):
         newTpTriggerRatio: Any = None,
         newSlTriggerRatio: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AmendOrder]:
         """Amend order: [`AmendOrder`][okx_v5.models.trade.AmendOrder] items.
 
@@ -183,7 +184,7 @@ class TradeAPI(OkxClient):
         self,
         orders_data: Sequence[Mapping[str, Any]],
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AmendMultipleOrders]:
         """Amend multiple orders: [`AmendMultipleOrders`][okx_v5.models.trade.AmendMultipleOrders]
         items.
@@ -203,7 +204,7 @@ class TradeAPI(OkxClient):
         clOrdId: str | None = "",
         tag: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ClosePositions]:
         """Close positions: [`ClosePositions`][okx_v5.models.trade.ClosePositions] items.
 
@@ -222,7 +223,7 @@ class TradeAPI(OkxClient):
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Order]:
         """Order details: [`Order`][okx_v5.models.trade.Order] items.
 
@@ -246,7 +247,7 @@ class TradeAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrderList]:
         """Order List: [`OrderList`][okx_v5.models.trade.OrderList] items.
 
@@ -275,7 +276,7 @@ class TradeAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrdersHistory]:
         """Order history (last 7 days): [`OrdersHistory`][okx_v5.models.trade.OrdersHistory] items.
 
@@ -304,7 +305,7 @@ class TradeAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrdersHistoryArchive]:
         """Order history (last 3 months):
         [`OrdersHistoryArchive`][okx_v5.models.trade.OrdersHistoryArchive] items.
@@ -333,7 +334,7 @@ class TradeAPI(OkxClient):
         begin: Number | str = "",
         end: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Fills]:
         """Transaction details (last 3 days): [`Fills`][okx_v5.models.trade.Fills] items.
 
@@ -390,7 +391,7 @@ class TradeAPI(OkxClient):
         tpTriggerRatio: Any = None,
         slTriggerRatio: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PlaceAlgoOrder]:
         """Place algo order: [`PlaceAlgoOrder`][okx_v5.models.trade.PlaceAlgoOrder] items.
 
@@ -418,7 +419,7 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]] | None = None,
         params: Any = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CancelAlgoOrder]:
         """Cancel algo order: [`CancelAlgoOrder`][okx_v5.models.trade.CancelAlgoOrder] items.
 
@@ -437,7 +438,7 @@ class TradeAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrderAlgosList]:
         """Algo order list: [`OrderAlgosList`][okx_v5.models.trade.OrderAlgosList] items.
 
@@ -462,7 +463,7 @@ class TradeAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrderAlgosHistory]:
         """Algo order history: [`OrderAlgosHistory`][okx_v5.models.trade.OrderAlgosHistory] items.
 
@@ -488,7 +489,7 @@ class TradeAPI(OkxClient):
         limit: Number | str = "",
         instFamily: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[FillsHistory]:
         """Transaction details (last 1 year): [`FillsHistory`][okx_v5.models.trade.FillsHistory]
         items.
@@ -504,7 +505,7 @@ class TradeAPI(OkxClient):
     def get_easy_convert_currency_list(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EasyConvertCurrencyList]:
         """Easy convert currency list:
         [`EasyConvertCurrencyList`][okx_v5.models.trade.EasyConvertCurrencyList] items.
@@ -519,7 +520,7 @@ class TradeAPI(OkxClient):
         fromCcy: Sequence[str] | str | None = (),
         toCcy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EasyConvert]:
         """Place easy convert: [`EasyConvert`][okx_v5.models.trade.EasyConvert] items.
 
@@ -538,7 +539,7 @@ class TradeAPI(OkxClient):
         after: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EasyConvertHistory]:
         """Easy convert history: [`EasyConvertHistory`][okx_v5.models.trade.EasyConvertHistory]
         items.
@@ -552,7 +553,7 @@ class TradeAPI(OkxClient):
         self,
         debtType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayList]:
         """One-click repay currency list:
         [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList] items.
@@ -570,7 +571,7 @@ class TradeAPI(OkxClient):
         debtCcy: Sequence[str] | str | None = (),
         repayCcy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepay]:
         """Trade one-click repay: [`OneclickRepay`][okx_v5.models.trade.OneclickRepay] items.
 
@@ -589,7 +590,7 @@ class TradeAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayHistory]:
         """One-click repay history:
         [`OneclickRepayHistory`][okx_v5.models.trade.OneclickRepayHistory] items.
@@ -604,7 +605,7 @@ class TradeAPI(OkxClient):
         algoId: str | None = "",
         algoClOrdId: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AlgoOrderDetails]:
         """Algo order details: [`AlgoOrderDetails`][okx_v5.models.trade.AlgoOrderDetails] items.
 
@@ -630,7 +631,7 @@ class TradeAPI(OkxClient):
         newTpTriggerPxType: str | None = "",
         newSlTriggerPxType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[AmendAlgoOrder]:
         """Amend algo order: [`AmendAlgoOrder`][okx_v5.models.trade.AmendAlgoOrder] items.
 
@@ -647,7 +648,7 @@ class TradeAPI(OkxClient):
     def get_oneclick_repay_list_v2(
         self,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayListV2]:
         """One-click repay currency list (New):
         [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2] items.
@@ -662,7 +663,7 @@ class TradeAPI(OkxClient):
         debtCcy: str | None = "",
         repayCcyList: Sequence[str] | str | None = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayV2]:
         """Trade one-click repay (New): [`OneclickRepayV2`][okx_v5.models.trade.OneclickRepayV2]
         items.
@@ -682,7 +683,7 @@ class TradeAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayHistoryV2]:
         """One-click repay history (New):
         [`OneclickRepayHistoryV2`][okx_v5.models.trade.OneclickRepayHistoryV2] items.

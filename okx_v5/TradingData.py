@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         TakerBlockVolume,
         TakerVolume,
     )
+    from .params import Validation
     from .response import OkxResponse
 
 __all__ = ["TradingDataAPI"]
@@ -38,7 +39,7 @@ class TradingDataAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def get_support_coin(self, *, validate: bool = True) -> OkxResponse[SupportCoin]:
+    def get_support_coin(self, *, validate: Validation | None = None) -> OkxResponse[SupportCoin]:
         """Get support coin: [`SupportCoin`][okx_v5.models.trading_data.SupportCoin] items.
 
         ``GET /api/v5/rubik/stat/trading-data/support-coin``, public; 5 requests / 2 s per IP.
@@ -54,7 +55,7 @@ class TradingDataAPI(OkxClient):
         end: Number | str = "",
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[TakerVolume]:
         """Get taker volume: [`TakerVolume`][okx_v5.models.trading_data.TakerVolume] items.
 
@@ -74,7 +75,7 @@ class TradingDataAPI(OkxClient):
         end: Number | str = "",
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MarginLendingRatio]:
         """Get margin long/short ratio:
         [`MarginLendingRatio`][okx_v5.models.trading_data.MarginLendingRatio] items.
@@ -94,7 +95,7 @@ class TradingDataAPI(OkxClient):
         end: Number | str = "",
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[LongShortRatio]:
         """Get long/short ratio: [`LongShortRatio`][okx_v5.models.trading_data.LongShortRatio]
         items.
@@ -115,7 +116,7 @@ class TradingDataAPI(OkxClient):
         end: Number | str = "",
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ContractsInterestVolume]:
         """Get contracts open interest and volume:
         [`ContractsInterestVolume`][okx_v5.models.trading_data.ContractsInterestVolume] items.
@@ -133,7 +134,7 @@ class TradingDataAPI(OkxClient):
         ccy: str | None,
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OptionsInterestVolume]:
         """Get options open interest and volume:
         [`OptionsInterestVolume`][okx_v5.models.trading_data.OptionsInterestVolume] items.
@@ -151,7 +152,7 @@ class TradingDataAPI(OkxClient):
         ccy: str | None,
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PutCallRatio]:
         """Get put/call ratio: [`PutCallRatio`][okx_v5.models.trading_data.PutCallRatio] items.
 
@@ -169,7 +170,7 @@ class TradingDataAPI(OkxClient):
         ccy: str | None,
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestVolumeExpiry]:
         """Get open interest and volume (expiry):
         [`InterestVolumeExpiry`][okx_v5.models.trading_data.InterestVolumeExpiry] items.
@@ -189,7 +190,7 @@ class TradingDataAPI(OkxClient):
         expTime: str | None,
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestVolumeStrike]:
         """Get open interest and volume (strike):
         [`InterestVolumeStrike`][okx_v5.models.trading_data.InterestVolumeStrike] items.
@@ -209,7 +210,7 @@ class TradingDataAPI(OkxClient):
         ccy: str | None,
         period: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[TakerBlockVolume]:
         """Get taker flow: [`TakerBlockVolume`][okx_v5.models.trading_data.TakerBlockVolume] items.
 
@@ -229,7 +230,7 @@ class TradingDataAPI(OkxClient):
         end: Number | None = None,
         limit: Number | None = None,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OpenInterestHistory]:
         """Get contract open interest history:
         [`OpenInterestHistory`][okx_v5.models.trading_data.OpenInterestHistory] items.

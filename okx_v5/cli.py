@@ -80,6 +80,9 @@ FLAG_VARIABLE = ENVIRONMENT["flag"]
 DOMAIN_VARIABLE = ENVIRONMENT["domain"]
 """Read when ``--domain`` is not given."""
 
+VALIDATION: dict[str, bool | str] = {"on": True, "strict": "strict", "off": False}
+"""``--validate``: the client's ``validate=`` for each of its words."""
+
 TABLE_WIDTH = 100
 """The width a table fits when the terminal's is not known (output to a pipe or a file)."""
 
@@ -178,6 +181,14 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         default=default(None),
         help="retries of a read that failed on the way or with a server-side error "
         "(default 3; 0 turns them off)",
+    )
+    group.add_argument(
+        "--validate",
+        choices=tuple(VALIDATION),
+        default=default(None),
+        help="on (default): refuse before sending only what OKX certainly refuses, and send a "
+        "value OKX does not document with a warning; strict: refuse that value too; off: "
+        "refuse nothing",
     )
     group.add_argument(
         "--debug",
@@ -504,7 +515,8 @@ def _confirm(
     args: argparse.Namespace, command: Command, client: OkxClient, given: dict[str, object]
 ) -> None:
     """Show what a POST will send and ask; raise ``_Declined`` unless the answer is yes."""
-    body = json.loads(json_body(command.payload(given)))  # checked first: a bad value is exit 2
+    # checked first, at the client's level: a bad value is exit 2
+    body = json.loads(json_body(command.payload(given, client.validate)))
     endpoint = command.endpoint
     if not sys.stdin.isatty():
         raise _UsageError(
@@ -561,6 +573,8 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
     common: dict[str, Any] = {"debug": args.debug}
     if args.timeout is not None:
         common["timeout"] = args.timeout
+    if args.validate is not None:
+        common["validate"] = VALIDATION[args.validate]
     if args.max_retries is not None:
         common["max_retries"] = args.max_retries
     if not args.sandbox:

@@ -37,7 +37,7 @@ import attrs
 from . import endpoints, quirks
 from .endpoint import Endpoint
 from .okxclient import OkxClient
-from .params import Choice, IdList, Param
+from .params import Choice, IdList, Param, Validation
 from .response import OkxResponse
 
 __all__ = ["LEGACY", "Command", "Kind", "Option", "command_name", "commands", "flag_name"]
@@ -204,11 +204,13 @@ class Command:
         given = ((option, getattr(args, option.dest, None)) for option in self.options)
         return {option.arg: value for option, value in given if value is not None or option.needed}
 
-    def payload(self, given: Mapping[str, object]) -> Any:
-        """What the method sends for ``given`` (and its defaults), checked as the SDK checks it."""
+    def payload(self, given: Mapping[str, object], validate: Validation = True) -> Any:
+        """What the method sends for ``given`` (and its defaults), checked as the SDK checks it
+        at the level ``validate``."""
         arguments = inspect.signature(getattr(self.api, self.endpoint.name)).bind(None, **given)
         arguments.apply_defaults()
-        return self.endpoint.payload(quirks.apply(self.endpoint.quirk, arguments.arguments))
+        given_all = quirks.apply(self.endpoint.quirk, arguments.arguments)
+        return self.endpoint.payload(given_all, validate=validate)
 
     def call(self, client: OkxClient, given: Mapping[str, object]) -> OkxResponse[Any]:
         """Call the SDK method with the arguments ``given``."""

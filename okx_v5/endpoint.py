@@ -17,7 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 from .exceptions import OkxParamsException
-from .params import AtLeastOne, Param, build
+from .params import AtLeastOne, Param, Validation, build
 
 __all__ = ["DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
 
@@ -92,12 +92,12 @@ class Endpoint(Generic[T]):
         """The endpoint's section in OKX's documentation, or ``""``."""
         return DOCS_URL + self.docs if self.docs else ""
 
-    def payload(self, given: Mapping[str, object], *, validate: bool = True) -> Any:
+    def payload(self, given: Mapping[str, object], *, validate: Validation = True) -> Any:
         """Return what is sent for python-okx's arguments ``given``: the query parameters of a
         ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``)."""
         if self.body == "arg":
             value = given.get(self.body_arg)
-            if validate and not _is_batch(value):
+            if validate is not False and not _is_batch(value):
                 raise OkxParamsException(
                     f"{self.name}: {self.body_arg} is {type(value).__name__}; a list of "
                     "objects (dicts) is required",

@@ -33,7 +33,7 @@ from .exceptions import (
     OkxResponseException,
     excerpt,
 )
-from .params import json_body, query_string, query_value
+from .params import Validation, json_body, query_string, query_value
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
@@ -48,6 +48,7 @@ from .settings import (
     check_retries,
     check_session,
     check_timeout,
+    check_validate,
     is_given,
     is_plain_loopback_http,
     is_plain_remote_http,
@@ -106,6 +107,10 @@ class OkxClient:
             ``OKX_RATE_LIMIT_STORAGE`` from the environment, else in-process only.
         rate_limit_host: the name IP rules are counted under in that storage; clients behind
             one address should give the same name. Default: this machine's name.
+        validate: ``True`` (default) refuses before sending only what OKX certainly refuses
+            and sends a value outside OKX's documented values with one warning;
+            ``"strict"`` refuses that value too; ``False`` refuses nothing. A call's own
+            ``validate=`` wins (``True`` there means the default level).
 
     Raises:
         OkxParamsException: an argument cannot be right (it is named; a credential's value is
@@ -130,8 +135,12 @@ class OkxClient:
         rate_limit: bool = True,
         rate_limit_storage: str | None = None,
         rate_limit_host: str | None = None,
+        validate: Validation = True,
     ) -> None:
         check_credentials(api_key, api_secret_key, passphrase)
+        self.validate: Validation = check_validate(validate)
+        """How much each call checks before sending (see ``okx_v5.params.Validation``); a
+        call's own ``validate=`` wins."""
         self.flag = check_flag(flag)
         self.domain = redirect_domain(check_domain(domain))
         self.proxy = check_proxy(proxy)
@@ -202,13 +211,15 @@ class OkxClient:
     # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
     def _call(
-        self, endpoint: Endpoint[T], validate: bool, given: Mapping[str, object]
+        self, endpoint: Endpoint[T], validate: Validation | None, given: Mapping[str, object]
     ) -> OkxResponse[T]:
         """Check ``given`` (a method's arguments) against ``endpoint``, build python-okx's
-        payload from them and send it; the body of every generated API method."""
+        payload from them and send it; the body of every generated API method. ``validate``
+        is the call's own level, ``None`` for the client's."""
         if endpoint.quirk:
             given = quirks.apply(endpoint.quirk, dict(given))
-        payload = endpoint.payload(given, validate=validate)
+        level = self.validate if validate is None else check_validate(validate)
+        payload = endpoint.payload(given, validate=level)
         if endpoint.signed is True and not self._has_credentials:
             raise OkxParamsException(
                 f"{endpoint.name}: this endpoint needs an API key; pass api_key, "

@@ -14,6 +14,8 @@ and what is allowed; ``build`` adds the method and parameter names and raises
 from __future__ import annotations
 
 import json
+import logging
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
@@ -24,6 +26,7 @@ from .exceptions import OkxParamsException
 
 __all__ = [
     "ALWAYS",
+    "STRICT",
     "TRUTHY",
     "AtLeastOne",
     "Choice",
@@ -34,12 +37,28 @@ __all__ = [
     "Param",
     "Rule",
     "Unless",
+    "Unlisted",
+    "Validation",
     "build",
     "json_body",
     "query_string",
     "query_value",
 ]
 
+
+logger = logging.getLogger("okx_v5")
+
+Validation = bool | Literal["strict"]
+"""How much a call checks before anything is sent:
+
+- ``True`` (the default): what OKX certainly refuses — a required value missing, an
+  "at least one of" rule broken, too many IDs, a value that cannot be sent — raises
+  ``OkxParamsException``; a value outside the values OKX documents is sent as given, with one
+  WARNING per method, parameter and value (OKX adds values faster than any SDK);
+- ``"strict"``: that value is refused too;
+- ``False``: nothing is refused; the values go out as given (lists of IDs still joined).
+"""
+STRICT: Literal["strict"] = "strict"
 
 Ids = str | Iterable[str] | None
 """What a multi-ID parameter accepts: one comma-joined string or an iterable of strings."""
@@ -83,28 +102,41 @@ def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-UNKNOWN_VALUE_HINT = " (validate=False sends a value okx_v5 does not know yet)"
-"""Ends the message about a value outside a ``Choice``: OKX may have added it since."""
+UNKNOWN_VALUE_HINT = (
+    " (validation is strict; without it a value okx_v5 does not know yet is sent, with a warning)"
+)
+"""Ends the message refusing a value outside a ``Choice``: OKX may have added it since."""
+
+
+class Unlisted(Invalid):
+    """A value outside the values OKX documents: refused by strict validation only."""
 
 
 @attrs.frozen
 class Choice:
-    """One of a closed set of values OKX lists; matched case-insensitively, sent in OKX's
-    spelling. A whole number is accepted where the values are numeric codes (``type=1``)."""
+    """One of the values OKX lists; matched case-insensitively, sent in OKX's spelling. A
+    whole number is accepted where the values are numeric codes (``type=1``). With ``multiple``
+    (OKX documents several at once) a comma-joined string of them is one value too."""
 
     values: tuple[str, ...]
+    multiple: bool = False
 
     def describe(self) -> str:
-        return "allowed values are " + ", ".join(self.values) + UNKNOWN_VALUE_HINT
+        several = " (several comma-joined)" if self.multiple else ""
+        return "allowed values are " + ", ".join(self.values) + several
 
     def __call__(self, value: object) -> str:
         text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
         if isinstance(text, str):
-            wanted = text.strip().lower()
-            for choice in self.values:
-                if choice.lower() == wanted:
-                    return choice
-        raise Invalid(f"is {_shown(value)}", self.describe())
+            parts = text.split(",") if self.multiple else [text]
+            found = [self._spelled(part) for part in parts]
+            if all(found):
+                return ",".join(found)  # type: ignore[arg-type]
+        raise Unlisted(f"is {_shown(value)}", self.describe())
+
+    def _spelled(self, text: str) -> str | None:
+        wanted = text.strip().lower()
+        return next((choice for choice in self.values if choice.lower() == wanted), None)
 
 
 @attrs.frozen
@@ -140,6 +172,15 @@ class IdList:
         if len(seen) > self.max_items:
             raise Invalid(f"has {len(seen)} items", f"at most {self.max_items} are allowed")
         return ",".join(seen)
+
+    @staticmethod
+    def joined(value: object) -> object:
+        """``value`` as sent without checks: a list of strings comma-joined, else as given."""
+        if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Mapping)):
+            items = list(value)
+            if all(isinstance(item, str) for item in items):
+                return ",".join(items)
+        return value
 
 
 @attrs.frozen
@@ -204,31 +245,29 @@ def build(
     requires: Sequence[AtLeastOne],
     given: Mapping[str, object],
     *,
-    validate: bool = True,
+    validate: Validation = True,
 ) -> dict[str, Any]:
     """Return the payload python-okx builds for ``given`` (its arguments), in its key order.
 
-    With ``validate`` every rule runs: a required value that is missing, or a value its rule
-    refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"`` as
-    ``cross``, a list of IDs comma-joined). Without it values are sent as given.
+    With ``validate`` (see :data:`Validation`) a required value that is missing, or a value
+    its rule refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"``
+    as ``cross``, a list of IDs comma-joined). A value outside a ``Choice`` is refused only by
+    ``"strict"``; otherwise it is sent as given, with one warning. Without ``validate`` values
+    are sent as given. A value that cannot be sent (a NaN, an object) is always refused.
     """
+    checks = validate is not False
     payload: dict[str, Any] = {}
     for param in params:
         value = given.get(param.arg)
         if not param.included(value):
             continue
-        if validate and _is_empty(value):
+        if checks and _is_empty(value):
             if param.required:
                 raise _error(method, param.key, value, "is required", param.describe())
         else:
-            try:
-                _check_sendable(value)
-                if validate and param.rule is not None:
-                    value = param.rule(value)
-            except Invalid as bad:
-                raise _error(method, param.key, value, bad.problem, bad.allowed) from None
+            value = _sent(method, param, value, validate)
         payload[param.key] = value
-    if validate:
+    if checks:
         for rule in requires:
             missing = rule.problem(payload)
             if missing:
@@ -240,6 +279,43 @@ def build(
                     allowed=" or ".join(rule.names),
                 )
     return payload
+
+
+def _sent(method: str, param: Param, value: object, validate: Validation) -> object:
+    """What goes out for a given (non-empty) ``value`` of ``param``, or raise."""
+    try:
+        _check_sendable(value)
+        if validate is not False and param.rule is not None:
+            return param.rule(value)
+        if isinstance(param.rule, IdList):
+            return param.rule.joined(value)
+    except Unlisted as unlisted:
+        if validate == STRICT:
+            raise _error(
+                method, param.key, value, unlisted.problem, unlisted.allowed, UNKNOWN_VALUE_HINT
+            ) from None
+        _warn_unlisted(method, param.key, value, unlisted.allowed)
+    except Invalid as bad:
+        raise _error(method, param.key, value, bad.problem, bad.allowed) from None
+    return value
+
+
+_warned: set[tuple[str, str, str]] = set()
+
+
+def _warn_unlisted(method: str, key: str, value: object, allowed: str) -> None:
+    """One WARNING per method, parameter and value in a process: sent, but not documented."""
+    seen = (method, key, _shown(value))
+    if seen in _warned:
+        return
+    _warned.add(seen)
+    logger.warning(
+        "%s: %s %s is not a value OKX documents (%s); sent as given, for OKX to accept or refuse",
+        method,
+        key,
+        seen[2],
+        allowed,
+    )
 
 
 def query_value(value: object) -> str:
@@ -283,15 +359,18 @@ def query_string(payload: Mapping[str, object]) -> str:
 
 def json_body(payload: object) -> str:
     """Return the payload as python-okx's ``POST`` body: ``json.dumps`` of the values as given
-    (a float stays a JSON number), with a ``Decimal`` written as OKX's string form."""
+    (a float stays a JSON number), with a ``Decimal`` written as OKX's string form. A NaN or
+    an infinity has no JSON form: it is refused, never sent as ``NaN``."""
     try:
-        return json.dumps(payload, default=_json_default)
+        return json.dumps(payload, default=_json_default, allow_nan=False)
     except (TypeError, ValueError) as bad:
         raise OkxParamsException(f"the request body cannot be written as JSON: {bad}") from None
 
 
 def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
         return format(value, "f")
     if isinstance(value, (tuple, set, frozenset)):
         return list(value)
@@ -315,11 +394,13 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _error(method: str, name: str, value: object, problem: str, allowed: str) -> OkxParamsException:
+def _error(
+    method: str, name: str, value: object, problem: str, allowed: str, hint: str = ""
+) -> OkxParamsException:
     if isinstance(value, int) and not isinstance(value, bool) and _shown(value).startswith("a "):
         value = None  # an int too long to write would fail again in every repr of the error
     return OkxParamsException(
-        f"{method}: {name} {problem}; {allowed}",
+        f"{method}: {name} {problem}; {allowed}{hint}",
         method=method,
         param=name,
         value=value,
@@ -329,7 +410,8 @@ def _error(method: str, name: str, value: object, problem: str, allowed: str) ->
 
 def _check_sendable(value: object) -> None:
     """Refuse what cannot be written for the wire at all, checked or not: text with a lone
-    surrogate, an integer too long to write. Items of a list are looked at too."""
+    surrogate, an integer too long to write, a NaN or an infinity. Items of a list are looked
+    at too."""
     values = value if isinstance(value, (list, tuple)) and not isinstance(value, str) else (value,)
     for item in values:
         if isinstance(item, str):
@@ -342,3 +424,5 @@ def _check_sendable(value: object) -> None:
                 ) from None
         elif isinstance(item, int):
             _text(item)
+        elif isinstance(item, (float, Decimal)) and not math.isfinite(item):
+            raise Invalid(f"is {item}, not a finite number", "a finite number")

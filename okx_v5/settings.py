@@ -11,7 +11,7 @@ import math
 import os
 import socket
 from importlib.util import find_spec
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import SplitResult, urlsplit
 
 from . import consts, ratelimit
@@ -32,6 +32,7 @@ __all__ = [
     "check_retries",
     "check_session",
     "check_timeout",
+    "check_validate",
     "is_given",
     "is_plain_loopback_http",
     "is_plain_remote_http",
@@ -181,6 +182,18 @@ def _credential_problem(value: object) -> str:
     except UnicodeEncodeError:
         return "contains a character that cannot be sent in an HTTP header"
     return ""
+
+
+def check_validate(validate: object) -> bool | Literal["strict"]:
+    """Return ``validate`` if it is ``True``, ``False`` or ``"strict"``, or raise."""
+    if validate is True or validate is False or validate == "strict":
+        return validate
+    raise OkxParamsException(
+        f"validate is {validate!r}; allowed values are True (the default), 'strict' and False",
+        param="validate",
+        value=validate,
+        allowed="True, 'strict', False",
+    )
 
 
 def check_retries(max_retries: object) -> int:

@@ -129,7 +129,7 @@ def test_get_leverage_rejects_bad_input_before_sending(
     message: str,
 ) -> None:
     with pytest.raises(OkxParamsException) as caught:
-        account.get_leverage(**kwargs)  # type: ignore[arg-type]
+        account.get_leverage(**kwargs, validate="strict")  # type: ignore[arg-type]
     assert str(caught.value).startswith(message)
     assert caught.value.method == "get_leverage"
     assert len(mocked.calls) == 0
@@ -137,13 +137,13 @@ def test_get_leverage_rejects_bad_input_before_sending(
 
 def test_rejection_names_the_parameter_value_and_allowed(account: Account.AccountAPI) -> None:
     with pytest.raises(ValueError, match="mgnMode") as caught:
-        account.get_leverage("both", instId="BTC-USDT")
+        account.get_leverage("both", instId="BTC-USDT", validate="strict")
     error = caught.value
     assert isinstance(error, OkxParamsException)
     assert (error.param, error.value, error.allowed) == (
         "mgnMode",
         "both",
-        "allowed values are cross, isolated (validate=False sends a value okx_v5 does not know yet)",
+        "allowed values are cross, isolated",
     )
 
 

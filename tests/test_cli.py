@@ -282,6 +282,9 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.startswith("okx-v5 ")
 
 
+STRICT_TIERS = ["--sandbox", "--validate", "strict", "public-data", "position-tiers"]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -294,11 +297,20 @@ def test_help_and_version_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
             "(every path starts with it): use 'https://www.okx.com'",
         ),
         (
-            ["--sandbox", *TIERS, "--td-mode", "cash", "--inst-family", "BTC-USDT"],
+            [
+                "--sandbox",
+                "--validate",
+                "strict",
+                *TIERS,
+                "--td-mode",
+                "cash",
+                "--inst-family",
+                "X",
+            ],
             "error: position-tiers: --td-mode is 'cash'; allowed values are cross, isolated",
         ),
         (
-            ["--sandbox", "public-data", "position-tiers", "--inst-type", "SPOT", "--td-mode", "x"],
+            [*STRICT_TIERS, "--inst-type", "SPOT", "--td-mode", "x"],
             "error: public-data position-tiers: --inst-type is 'SPOT'; allowed values are MARGIN, "
             "SWAP, FUTURES, OPTION",
         ),
@@ -974,7 +986,7 @@ def test_a_post_with_a_bad_parameter_exits_2_before_asking(
     fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(sys, "stdin", Terminal("y\n"))
-    argv = ["--domain", fake_okx.url, *PLACE_ORDER, "--side", "hold"]
+    argv = ["--domain", fake_okx.url, "--validate", "strict", *PLACE_ORDER, "--side", "hold"]
     assert cli.main(argv) == 2
     line = one_error_line(capsys.readouterr().err)
     assert line.startswith("error: trade place-order: --side is 'hold'")

@@ -141,7 +141,7 @@ def test_invalid_get_leverage_calls_are_refused_before_sending(
     case: tuple[str, object, object, object],
 ) -> None:
     param, mode, inst_id, ccy = case
-    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False, validate="strict")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(LEVERAGE_URL, json=EMPTY)
         with pytest.raises(OkxParamsException) as info:
@@ -183,7 +183,7 @@ def test_invalid_tier_calls_are_refused_before_sending(
 ) -> None:
     param, inst_type, extra = case
     given_family = {"instFamily": "BTC-USDT"} if param in ("tier", "instType") else {}
-    api = PublicAPI(rate_limit=False)
+    api = PublicAPI(rate_limit=False, validate="strict")
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.get(TIERS_URL, json=EMPTY)
         with pytest.raises(OkxParamsException) as info:

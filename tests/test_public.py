@@ -145,7 +145,7 @@ def test_get_position_tiers_rejects_bad_input_before_sending(
     message: str,
 ) -> None:
     with pytest.raises(OkxParamsException) as caught:
-        public.get_position_tiers(*args, **kwargs)  # type: ignore[arg-type]
+        public.get_position_tiers(*args, **kwargs, validate="strict")  # type: ignore[arg-type]
     assert str(caught.value).startswith(message)
     assert len(mocked.calls) == 0
 

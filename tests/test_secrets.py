@@ -134,7 +134,7 @@ def test_no_secret_shows_when_the_server_is_gone(caplog: pytest.LogCaptureFixtur
 def test_no_secret_shows_on_bad_input(okx: FakeOKX, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     with client(okx) as api, pytest.raises(OkxParamsException) as info:
-        api.get_leverage("sideways", instId="BTC-USDT-SWAP")
+        api.get_leverage("sideways", instId="BTC-USDT-SWAP", validate="strict")
     assert okx.requests == []
     assert_nothing_secret([*shown(info.value), caplog.text], okx)
 

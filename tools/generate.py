@@ -285,7 +285,8 @@ def render_param(wire: Mapping[str, Any], param: Mapping[str, Any] | None, inden
     if param:
         if param.get("choices"):
             values = sequence([q(value) for value in param["choices"]], indent + 4, lead=12)
-            arguments.append(f"rule=Choice({values})")
+            several = ", multiple=True" if param.get("multiple") else ""
+            arguments.append(f"rule=Choice({values}{several})")
         elif param.get("ids"):
             arguments.append(f"rule=IdList({param['ids']})")
         if param.get("required"):
@@ -512,7 +513,7 @@ def signature(endpoint: Mapping[str, Any], indent: int) -> list[str]:
         if "default" in arg:
             text += f" = {default(arg['default'])}"
         parts.append(text)
-    parts += ["*", "validate: bool = True"]
+    parts += ["*", "validate: Validation | None = None"]
     pad = " " * (indent + 4)
     returns = f") -> OkxResponse[{result_type(endpoint)}]:"
     flat = f"def {endpoint['name']}({', '.join(parts)}{returns}"
@@ -629,7 +630,8 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     lines += ["", "if TYPE_CHECKING:"]
     if models:
         lines += indent_block(import_line(f"{up}models.{group}", models, 4), 4)
-    lines += [f"    from {up}response import OkxResponse", ""]
+    lines += [f"    from {up}params import Validation", f"    from {up}response import OkxResponse"]
+    lines += [""]
     lines += [f"__all__ = [{q(class_name)}]", "", ""]
     lines += [f"class {class_name}(OkxClient):"]
     typed = any(result_type(endpoint) != "dict[str, Any]" for endpoint in endpoints)

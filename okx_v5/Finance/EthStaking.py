@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         EthProductInfo,
         EthPurchaseRedeemHistory,
     )
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["EthStakingAPI"]
@@ -32,7 +33,11 @@ class EthStakingAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def eth_product_info(self, *, validate: bool = True) -> OkxResponse[EthProductInfo]:
+    def eth_product_info(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[EthProductInfo]:
         """Product info: [`EthProductInfo`][okx_v5.models.finance_eth_staking.EthProductInfo] items.
 
         ``GET /api/v5/finance/staking-defi/eth/product-info``, signed; 3 requests / 1 s per user ID.
@@ -44,7 +49,7 @@ class EthStakingAPI(OkxClient):
         self,
         amt: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Purchase.
 
@@ -60,7 +65,7 @@ class EthStakingAPI(OkxClient):
         self,
         amt: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -76,7 +81,7 @@ class EthStakingAPI(OkxClient):
         self,
         ordId: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Eth cancel redeem.
 
@@ -87,7 +92,7 @@ class EthStakingAPI(OkxClient):
         """
         return self._call(_endpoints.ETH_CANCEL_REDEEM, validate, locals())
 
-    def eth_balance(self, *, validate: bool = True) -> OkxResponse[EthBalance]:
+    def eth_balance(self, *, validate: Validation | None = None) -> OkxResponse[EthBalance]:
         """Balance: [`EthBalance`][okx_v5.models.finance_eth_staking.EthBalance] items.
 
         ``GET /api/v5/finance/staking-defi/eth/balance``, signed; 6 requests / 1 s per user ID.
@@ -103,7 +108,7 @@ class EthStakingAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[EthPurchaseRedeemHistory]:
         """Purchase&Redeem history:
         [`EthPurchaseRedeemHistory`][okx_v5.models.finance_eth_staking.EthPurchaseRedeemHistory]
@@ -119,7 +124,12 @@ class EthStakingAPI(OkxClient):
         """
         return self._call(_endpoints.ETH_PURCHASE_REDEEM_HISTORY, validate, locals())
 
-    def eth_apy_history(self, days: Number, *, validate: bool = True) -> OkxResponse[EthApyHistory]:
+    def eth_apy_history(
+        self,
+        days: Number,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[EthApyHistory]:
         """APY history (Public): [`EthApyHistory`][okx_v5.models.finance_eth_staking.EthApyHistory]
         items.
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         MaxCollateralRedeemAmount,
         MaxLoan,
     )
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["FlexibleLoanAPI"]
@@ -36,7 +37,11 @@ class FlexibleLoanAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def borrow_currencies(self, *, validate: bool = True) -> OkxResponse[BorrowCurrencies]:
+    def borrow_currencies(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[BorrowCurrencies]:
         """Borrowable currencies:
         [`BorrowCurrencies`][okx_v5.models.finance_flexible_loan.BorrowCurrencies] items.
 
@@ -50,7 +55,7 @@ class FlexibleLoanAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[CollateralAssets]:
         """Collateral assets:
         [`CollateralAssets`][okx_v5.models.finance_flexible_loan.CollateralAssets] items.
@@ -66,7 +71,7 @@ class FlexibleLoanAPI(OkxClient):
         borrowCcy: str | None = "",
         supCollateral: Sequence[Mapping[str, Any]] | None = (),
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxLoan]:
         """Maximum loan amount: [`MaxLoan`][okx_v5.models.finance_flexible_loan.MaxLoan] items.
 
@@ -82,7 +87,7 @@ class FlexibleLoanAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[MaxCollateralRedeemAmount]:
         """Maximum collateral redeem amount:
         [`MaxCollateralRedeemAmount`][okx_v5.models.finance_flexible_loan.MaxCollateralRedeemAmount]
@@ -103,7 +108,7 @@ class FlexibleLoanAPI(OkxClient):
         collateralCcy: str | None = "",
         collateralAmt: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Adjust collateral.
 
@@ -118,7 +123,7 @@ class FlexibleLoanAPI(OkxClient):
         """
         return self._call(_endpoints.ADJUST_COLLATERAL, validate, locals())
 
-    def loan_info(self, *, validate: bool = True) -> OkxResponse[LoanInfo]:
+    def loan_info(self, *, validate: Validation | None = None) -> OkxResponse[LoanInfo]:
         """Loan info: [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo] items.
 
         ``GET /api/v5/finance/flexible-loan/loan-info``, signed; 5 requests / 2 s per user ID.
@@ -133,7 +138,7 @@ class FlexibleLoanAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[LoanHistory]:
         """Loan history: [`LoanHistory`][okx_v5.models.finance_flexible_loan.LoanHistory] items.
 
@@ -155,7 +160,7 @@ class FlexibleLoanAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[InterestAccrued]:
         """Accrued interest:
         [`InterestAccrued`][okx_v5.models.finance_flexible_loan.InterestAccrued] items.
@@ -174,7 +179,7 @@ class FlexibleLoanAPI(OkxClient):
         collateralData: Any = None,
         eMode: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Borrow.
 
@@ -192,7 +197,7 @@ class FlexibleLoanAPI(OkxClient):
         amt: Any,
         clOrdId: Any,
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Repay.
 
@@ -203,7 +208,7 @@ class FlexibleLoanAPI(OkxClient):
         """
         return self._call(_endpoints.REPAY, validate, locals())
 
-    def emode_info(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def emode_info(self, *, validate: Validation | None = None) -> OkxResponse[dict[str, Any]]:
         """Emode info.
 
         ``GET /api/v5/finance/flexible-loan/emode-info``, signed when the client has a key.

@@ -12,6 +12,7 @@ from ..endpoints import finance_okusd as _endpoints
 from ..okxclient import OkxClient
 
 if TYPE_CHECKING:
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["OkusdAPI"]
@@ -25,7 +26,7 @@ class OkusdAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def get_account(self, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def get_account(self, *, validate: Validation | None = None) -> OkxResponse[dict[str, Any]]:
         """Get account.
 
         ``GET /api/v5/finance/okusd/account``, signed when the client has a key.
@@ -41,7 +42,7 @@ class OkusdAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rate history.
 
@@ -58,7 +59,7 @@ class OkusdAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get subscribe history.
 
@@ -76,7 +77,7 @@ class OkusdAPI(OkxClient):
         end: Any = "",
         type: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get redeem history.
 
@@ -93,7 +94,7 @@ class OkusdAPI(OkxClient):
         begin: Any = "",
         end: Any = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rewards history.
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         SavingsPurchaseRedemption,
         SetLendingRate,
     )
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["SavingsAPI"]
@@ -37,7 +38,7 @@ class SavingsAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SavingBalance]:
         """Saving balance: [`SavingBalance`][okx_v5.models.finance_savings.SavingBalance] items.
 
@@ -53,7 +54,7 @@ class SavingsAPI(OkxClient):
         side: str | None = "",
         rate: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SavingsPurchaseRedemption]:
         """Savings purchase/redemption:
         [`SavingsPurchaseRedemption`][okx_v5.models.finance_savings.SavingsPurchaseRedemption]
@@ -74,7 +75,7 @@ class SavingsAPI(OkxClient):
         ccy: str | None = "",
         rate: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SetLendingRate]:
         """Set lending rate: [`SetLendingRate`][okx_v5.models.finance_savings.SetLendingRate] items.
 
@@ -94,7 +95,7 @@ class SavingsAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[LendingHistory]:
         """Lending history: [`LendingHistory`][okx_v5.models.finance_savings.LendingHistory] items.
 
@@ -110,7 +111,7 @@ class SavingsAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PublicBorrowHistory]:
         """Public borrow history (public):
         [`PublicBorrowHistory`][okx_v5.models.finance_savings.PublicBorrowHistory] items.
@@ -124,7 +125,7 @@ class SavingsAPI(OkxClient):
         self,
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[PublicBorrowInfo]:
         """Public borrow info (public):
         [`PublicBorrowInfo`][okx_v5.models.finance_savings.PublicBorrowInfo] items.

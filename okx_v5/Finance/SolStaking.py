@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         SolProductInfo,
         SolPurchaseRedeemHistory,
     )
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["SolStakingAPI"]
@@ -32,7 +33,12 @@ class SolStakingAPI(OkxClient):
     [`OkxClient`][okx_v5.okxclient.OkxClient].
     """
 
-    def sol_purchase(self, amt: Number, *, validate: bool = True) -> OkxResponse[dict[str, Any]]:
+    def sol_purchase(
+        self,
+        amt: Number,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Purchase.
 
         ``POST /api/v5/finance/staking-defi/sol/purchase``, signed; 2 requests / 1 s per user ID.
@@ -47,7 +53,7 @@ class SolStakingAPI(OkxClient):
         self,
         amt: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -59,7 +65,7 @@ class SolStakingAPI(OkxClient):
         """
         return self._call(_endpoints.SOL_REDEEM, validate, locals())
 
-    def sol_balance(self, *, validate: bool = True) -> OkxResponse[SolBalance]:
+    def sol_balance(self, *, validate: Validation | None = None) -> OkxResponse[SolBalance]:
         """Balance: [`SolBalance`][okx_v5.models.finance_sol_staking.SolBalance] items.
 
         ``GET /api/v5/finance/staking-defi/sol/balance``, signed; 6 requests / 1 s per user ID.
@@ -75,7 +81,7 @@ class SolStakingAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[SolPurchaseRedeemHistory]:
         """Purchase&Redeem history:
         [`SolPurchaseRedeemHistory`][okx_v5.models.finance_sol_staking.SolPurchaseRedeemHistory]
@@ -91,7 +97,12 @@ class SolStakingAPI(OkxClient):
         """
         return self._call(_endpoints.SOL_PURCHASE_REDEEM_HISTORY, validate, locals())
 
-    def sol_apy_history(self, days: Number, *, validate: bool = True) -> OkxResponse[SolApyHistory]:
+    def sol_apy_history(
+        self,
+        days: Number,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[SolApyHistory]:
         """APY history (Public): [`SolApyHistory`][okx_v5.models.finance_sol_staking.SolApyHistory]
         items.
 
@@ -103,7 +114,11 @@ class SolStakingAPI(OkxClient):
         """
         return self._call(_endpoints.SOL_APY_HISTORY, validate, locals())
 
-    def sol_product_info(self, *, validate: bool = True) -> OkxResponse[SolProductInfo]:
+    def sol_product_info(
+        self,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[SolProductInfo]:
         """Product info: [`SolProductInfo`][okx_v5.models.finance_sol_staking.SolProductInfo] items.
 
         ``GET /api/v5/finance/staking-defi/sol/product-info``, signed; 3 requests / 1 s per user ID.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         Purchase,
         Redeem,
     )
+    from ..params import Validation
     from ..response import OkxResponse
 
 __all__ = ["StakingDefiAPI"]
@@ -41,7 +42,7 @@ class StakingDefiAPI(OkxClient):
         protocolType: str | None = "",
         ccy: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Offers]:
         """Offers: [`Offers`][okx_v5.models.finance_staking_defi.Offers] items.
 
@@ -57,7 +58,7 @@ class StakingDefiAPI(OkxClient):
         term: str | None = "",
         tag: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Purchase]:
         """Purchase: [`Purchase`][okx_v5.models.finance_staking_defi.Purchase] items.
 
@@ -76,7 +77,7 @@ class StakingDefiAPI(OkxClient):
         protocolType: str | None = "",
         allowEarlyRedeem: bool | str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Redeem]:
         """Redeem: [`Redeem`][okx_v5.models.finance_staking_defi.Redeem] items.
 
@@ -94,7 +95,7 @@ class StakingDefiAPI(OkxClient):
         ordId: str | None = "",
         protocolType: str | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[Cancel]:
         """Cancel purchases/redemptions: [`Cancel`][okx_v5.models.finance_staking_defi.Cancel]
         items.
@@ -115,7 +116,7 @@ class StakingDefiAPI(OkxClient):
         ccy: str | None = "",
         state: str | int | None = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[ActivityOrders]:
         """Active orders: [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]
         items.
@@ -137,7 +138,7 @@ class StakingDefiAPI(OkxClient):
         before: Number | str = "",
         limit: Number | str = "",
         *,
-        validate: bool = True,
+        validate: Validation | None = None,
     ) -> OkxResponse[OrdersHistory]:
         """Order history: [`OrdersHistory`][okx_v5.models.finance_staking_defi.OrdersHistory] items.
 

@@ -84,7 +84,7 @@ RESET_SUBACCOUNT_APIKEY: Endpoint[ResetSubaccountApikey] = Endpoint(
         Param("apiKey", required=True),
         Param("ip", rule=IdList(20), send=Unless("-1")),
         Param("label", send=Unless("")),
-        Param("perm", rule=Choice(("read_only", "trade")), send=Unless("")),
+        Param("perm", rule=Choice(("read_only", "trade"), multiple=True), send=Unless("")),
     ),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5.models.sub_account:ResetSubaccountApikey",

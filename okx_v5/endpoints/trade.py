@@ -102,6 +102,7 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
                     "optimal_limit_ioc",
                     "mmp",
                     "mmp_and_post_only",
+                    "elp",
                 )
             ),
             required=True,
@@ -485,7 +486,8 @@ ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
                     "move_order_stop",
                     "iceberg",
                     "twap",
-                )
+                ),
+                multiple=True,
             ),
             required=True,
         ),
@@ -519,7 +521,8 @@ ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosHistory] = Endpoint(
                     "move_order_stop",
                     "iceberg",
                     "twap",
-                )
+                ),
+                multiple=True,
             ),
             required=True,
         ),

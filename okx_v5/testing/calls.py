@@ -182,9 +182,16 @@ def choice(params: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> st
     return value
 
 
+def _listed(rule: Choice, value: str) -> bool:
+    """Whether OKX takes ``value``: one of the values, or several comma-joined where it says."""
+    values = value.split(",") if rule.multiple else [value]
+    return all(part in rule.values for part in values)
+
+
 def check(endpoint: Endpoint[Any], params: Mapping[str, Any]) -> None:
     """Refuse what OKX refuses of ``endpoint``'s declared parameters: 50014 when a required
-    one is missing, 51000 when a value is not one OKX lists or there are too many IDs."""
+    one is missing, 51000 when a value is not one OKX lists (several comma-joined where OKX
+    takes several) or there are too many IDs."""
     for param in endpoint.params:
         value = params.get(param.key)
         if value is None or value == "":
@@ -192,7 +199,7 @@ def check(endpoint: Endpoint[Any], params: Mapping[str, Any]) -> None:
                 raise ParamError("50014", param.key)
             continue
         rule = param.rule
-        if isinstance(rule, Choice) and str(value) not in rule.values:
+        if isinstance(rule, Choice) and not _listed(rule, str(value)):
             raise ParamError("51000", param.key)
         if isinstance(rule, IdList) and len(str(value).split(",")) > rule.max_items:
             raise ParamError("51000", param.key)

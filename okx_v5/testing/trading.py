@@ -13,7 +13,8 @@ Simplified on purpose (see also :mod:`~okx_v5.testing.accounts` and
   SPOT, in the settlement currency for derivatives.
 - Orders on a SPOT pair with ``tdMode`` ``cross`` or ``isolated`` (MARGIN) trade as cash: no
   borrowing. OPTIONs are listed and priced but not traded: their orders answer ``50038``.
-- ``mmp`` order types are not simulated (``51000``); attached TP/SL orders are ignored.
+- ``mmp`` and ``elp`` order types are not simulated (``51000``); attached TP/SL orders are
+  ignored.
 """
 
 from __future__ import annotations
