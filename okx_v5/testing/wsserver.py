@@ -194,8 +194,8 @@ class WebSocketConnection:
             if not self._readable(min(wait, _LOOK_AGAIN)):
                 continue
             try:
-                data = self._sock.recv(_READ_SIZE)
-            except (TimeoutError, ssl.SSLWantReadError):
+                data = self._receive()
+            except (TimeoutError, ssl.SSLWantReadError, ssl.SSLWantWriteError):
                 continue
             except OSError:
                 data = b""
@@ -204,6 +204,19 @@ class WebSocketConnection:
                     self._protocol.receive_eof()
                     self._protocol.data_to_send()
                 return
+
+    def _receive(self) -> bytes:
+        """One read. A TLS socket is read under the send lock and without blocking: an
+        ``ssl`` socket must not read in one thread while another writes to it."""
+        if not isinstance(self._sock, ssl.SSLSocket):
+            return self._sock.recv(_READ_SIZE)
+        with self._send_lock:
+            timeout = self._sock.gettimeout()
+            self._sock.setblocking(False)
+            try:
+                return self._sock.recv(_READ_SIZE)
+            finally:
+                self._sock.settimeout(timeout)
 
     def _wait(self, idle_timeout: float) -> float:
         """Seconds until the closing handshake or the idle timeout is due."""

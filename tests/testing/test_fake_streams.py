@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import ssl
 import threading
 import time
@@ -13,8 +14,12 @@ from typing import Any
 
 import pytest
 import requests
+from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import Frame
+from websockets.http11 import Response
 from websockets.sync.client import connect
+from websockets.uri import parse_uri
 
 from okx_v5.testing import FakeOKX
 
@@ -68,9 +73,37 @@ def test_streams_are_wss_when_served_with_an_ssl_context(certificate: Path) -> N
     client_context = ssl.create_default_context(cafile=str(certificate))
     with FakeOKX(ssl_context=server_context) as okx:
         assert okx.ws_url.startswith("wss://127.0.0.1:")
-        with connect(okx.ws_url + "/ws/v5/public", ssl=client_context, open_timeout=5) as ws:
-            ws.send("ping")
-            assert ws.recv(timeout=2) == "pong"
+        assert answer_over_tls(okx.ws_url + "/ws/v5/public", client_context, "ping") == "pong"
+
+
+def answer_over_tls(url: str, context: ssl.SSLContext, text: str) -> str:
+    """Open ``url`` over TLS, send ``text`` and return the answer, all from this thread:
+    ``websockets.sync`` reads in one thread while it writes in another, which an ``ssl``
+    socket does not take (the handshake is lost now and then, and the client hangs)."""
+    uri = parse_uri(url)
+    protocol = ClientProtocol(uri)
+    events: list[object] = []
+    with (
+        socket.create_connection((uri.host, uri.port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=uri.host) as sock,
+    ):
+
+        def receive() -> object:
+            while not events:
+                for chunk in protocol.data_to_send():
+                    sock.sendall(chunk)
+                protocol.receive_data(sock.recv(65536))
+                events.extend(protocol.events_received())
+            return events.pop(0)
+
+        protocol.send_request(protocol.connect())
+        response = receive()
+        assert isinstance(response, Response)
+        assert response.status_code == 101
+        protocol.send_text(text.encode())
+        frame = receive()
+        assert isinstance(frame, Frame)
+        return bytes(frame.data).decode()
 
 
 # -- ping, malformed requests ------------------------------------------------------------------
