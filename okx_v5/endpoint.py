@@ -31,9 +31,10 @@ Signed = bool | Literal["if_key"]
 documentation says, so the request is signed when the client has credentials, as python-okx
 signs every request then."""
 
-Body = Literal["object", "list", "arg"]
-"""How the payload is formed: the dict of the params, that dict as a one-item list, or one
-argument given as the whole payload (a batch of orders)."""
+Body = Literal["object", "list", "arg", "none"]
+"""How the payload is formed: the dict of the params, that dict as a one-item list, one
+argument given as the whole payload (a batch of orders), or none at all: python-okx calls
+``_request_without_params`` (and sends ``{}``)."""
 
 
 @attrs.frozen
