@@ -294,6 +294,10 @@ class BlockTradingAPI(OkxClient):
 
         ``POST /api/v5/rfq/maker-instrument-settings``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-set-quote-products)
+
+        Args:
+            params: required; the request body: a list of objects (dicts) keyed by OKX's parameter
+                names.
         """
         return self._call(_endpoints.SET_MARKER_INSTRUMENT, validate, locals())
 

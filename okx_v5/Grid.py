@@ -387,6 +387,10 @@ class GridAPI(OkxClient):
         ``POST /api/v5/tradingBot/recurring/stop-order-algo``, signed; 20 requests / 2 s per user
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-recurring-buy-post-stop-recurring-buy-order)
+
+        Args:
+            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
+                parameter names.
         """
         return self._call(_endpoints.STOP_RECURRING_BUY_ORDER, validate, locals())
 

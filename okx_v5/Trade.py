@@ -110,6 +110,10 @@ class TradeAPI(OkxClient):
 
         ``POST /api/v5/trade/batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders)
+
+        Args:
+            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
+                parameter names.
         """
         return self._call(_endpoints.PLACE_MULTIPLE_ORDERS, validate, locals())
 
@@ -142,6 +146,10 @@ class TradeAPI(OkxClient):
 
         ``POST /api/v5/trade/cancel-batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-cancel-multiple-orders)
+
+        Args:
+            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
+                parameter names.
         """
         return self._call(_endpoints.CANCEL_MULTIPLE_ORDERS, validate, locals())
 
@@ -191,6 +199,10 @@ class TradeAPI(OkxClient):
 
         ``POST /api/v5/trade/amend-batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-amend-multiple-orders)
+
+        Args:
+            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
+                parameter names.
         """
         return self._call(_endpoints.AMEND_MULTIPLE_ORDERS, validate, locals())
 
@@ -425,6 +437,10 @@ class TradeAPI(OkxClient):
 
         ``POST /api/v5/trade/cancel-algos``, signed; 20 requests / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-cancel-algo-order)
+
+        Args:
+            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
+                parameter names.
         """
         return self._call(_endpoints.CANCEL_ALGO_ORDER, validate, locals())
 

@@ -17,7 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 from .exceptions import OkxParamsException
-from .params import AtLeastOne, Param, Validation, build
+from .params import AtLeastOne, Param, Validation, as_given, build
 
 __all__ = ["DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
 
@@ -31,9 +31,10 @@ Signed = bool | Literal["if_key"]
 documentation says, so the request is signed when the client has credentials, as python-okx
 signs every request then."""
 
-Body = Literal["object", "list", "arg"]
-"""How the payload is formed: the dict of the params, that dict as a one-item list, or one
-argument given as the whole payload (a batch of orders)."""
+Body = Literal["object", "list", "arg", "none"]
+"""How the payload is formed: the dict of the params, that dict as a one-item list, one
+argument given as the whole payload (a batch of orders), or none at all: python-okx calls
+``_request_without_params`` (and sends ``{}``)."""
 
 
 @attrs.frozen
@@ -96,7 +97,7 @@ class Endpoint(Generic[T]):
         """Return what is sent for python-okx's arguments ``given``: the query parameters of a
         ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``)."""
         if self.body == "arg":
-            value = given.get(self.body_arg)
+            value = as_given(given.get(self.body_arg))
             if validate is not False and not _is_batch(value):
                 raise OkxParamsException(
                     f"{self.name}: {self.body_arg} is {type(value).__name__}; a list of "

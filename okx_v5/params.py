@@ -39,6 +39,7 @@ __all__ = [
     "Unless",
     "Unlisted",
     "Validation",
+    "as_given",
     "build",
     "json_body",
     "query_string",
@@ -258,7 +259,7 @@ def build(
     checks = validate is not False
     payload: dict[str, Any] = {}
     for param in params:
-        value = given.get(param.arg)
+        value = as_given(given.get(param.arg))
         if not param.included(value):
             continue
         if checks and _is_empty(value):
@@ -279,6 +280,12 @@ def build(
                     allowed=" or ".join(rule.names),
                 )
     return payload
+
+
+def as_given(value: object) -> object:
+    """``value`` as python-okx has it: the empty tuple, which the API methods' signatures give
+    where python-okx's default is ``[]`` (a shared mutable default), is a new ``[]``."""
+    return [] if isinstance(value, tuple) and not value else value
 
 
 def _sent(method: str, param: Param, value: object, validate: Validation) -> object:

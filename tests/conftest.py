@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -126,3 +128,35 @@ def okx_offline(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOKX]:
         for name, value in okx.environment().items():
             monkeypatch.setenv(name, value)
         yield okx
+
+
+@pytest.fixture(scope="module")
+def exchange() -> Iterator[FakeOKX]:
+    """A FakeOKX for a whole test module, without rate limits (for the parity tests)."""
+    with FakeOKX(rate_limits=False) as okx:
+        yield okx
+
+
+@pytest.fixture(scope="module")
+def clients(exchange: FakeOKX) -> Iterator[Callable[[str, str], Any]]:
+    """``clients(module, class_name)``: python-okx's or okx_v5's client on ``exchange``, with
+    its demo key. One per package and class, built on first use: building python-okx's
+    ``httpx.Client`` for each of the 279 methods cost a third of the module's time."""
+    built: dict[tuple[str, str], Any] = {}
+
+    def client(module: str, class_name: str) -> Any:
+        if (module, class_name) not in built:
+            api = getattr(importlib.import_module(module), class_name)
+            credentials = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE)
+            kwargs: dict[str, Any] = {"flag": "1", "domain": exchange.url}
+            if module.startswith("okx_v5"):
+                kwargs.update(rate_limit=False, max_retries=0)
+            with warnings.catch_warnings():
+                # python-okx warns that use_server_time is deprecated whenever it is not None
+                warnings.simplefilter("ignore", DeprecationWarning)
+                built[module, class_name] = api(*credentials, **kwargs)
+        return built[module, class_name]
+
+    yield client
+    for each in built.values():
+        each.close()  # python-okx's httpx.Client and okx_v5's client both have close()

@@ -350,7 +350,7 @@ def read_request(
     if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
         raise DraftError(f"{where}: line {node.lineno}: expected return self._request_...()")
     if call.func.attr == "_request_without_params" and payload_var is None:
-        return "object", []
+        return "none", []
     sent = call.args[2] if len(call.args) == 3 else None
     if isinstance(sent, ast.Name) and sent.id == payload_var:
         return body, wires

@@ -568,6 +568,14 @@ def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What OKX documents of each argument, in a few words, for the docstring."""
     params = endpoint.get("params") or {}
     rules = []
+    if isinstance(endpoint["body"], dict):
+        rules.append(
+            (
+                endpoint["body"]["arg"],
+                "required; the request body: a list of objects (dicts) keyed by OKX's "
+                "parameter names.",
+            )
+        )
     for wire in endpoint["wire"]:
         param = params.get(wire["key"])
         if not param:

@@ -37,13 +37,22 @@ def every() -> list[Endpoint[Any]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _index() -> dict[tuple[str, str], Endpoint[Any]]:
-    index: dict[tuple[str, str], Endpoint[Any]] = {}
-    for endpoint in every():
-        index.setdefault((endpoint.method, endpoint.path), endpoint)
+def _index() -> dict[tuple[str, str, str], Endpoint[Any]]:
+    # Keyed by module too: two python-okx modules call the same path with answers of their
+    # own model (MarketAPI.get_tier and PublicAPI.get_position_tiers). The module "" holds
+    # the first declaration of each path, for callers of no module.
+    index: dict[tuple[str, str, str], Endpoint[Any]] = {}
+    for module in groups():
+        for value in vars(module).values():
+            if isinstance(value, Endpoint):
+                index.setdefault((module.MODULE, value.method, value.path), value)
+                index.setdefault(("", value.method, value.path), value)
     return index
 
 
-def find(method: str, path: str) -> Endpoint[Any] | None:
-    """The declaration of ``method`` ``path`` (without a query string), or ``None``."""
-    return _index().get((method.upper(), path))
+def find(method: str, path: str, module: str = "") -> Endpoint[Any] | None:
+    """The declaration of ``method`` ``path`` (without a query string), or ``None``; the one
+    of python-okx's ``module`` (``"PublicData"``, ``"Finance.Savings"``) where it has one."""
+    index = _index()
+    key = (method.upper(), path)
+    return index.get((module, *key)) or index.get(("", *key))

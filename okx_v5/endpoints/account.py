@@ -229,6 +229,7 @@ GET_ACCOUNT_CONFIG: Endpoint[AccountConfig] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.account:AccountConfig",
     summary="Get account configuration",
+    body="none",
     docs="trading-account-rest-api-get-account-configuration",
 )
 
@@ -533,6 +534,7 @@ GET_ACCOUNT_POSITION_RISK: Endpoint[AccountPositionRisk] = Endpoint(
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5.models.account:AccountPositionRisk",
     summary="Get account risk state",
+    body="none",
     docs="trading-account-rest-api-get-account-risk-state",
 )
 
@@ -668,6 +670,7 @@ ACTIVATE_OPTION: Endpoint[ActivateOption] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.account:ActivateOption",
     summary="Activate option",
+    body="none",
     docs="trading-account-rest-api-activate-option",
 )
 
@@ -678,6 +681,7 @@ GET_FIX_LOAN_BORROWING_LIMIT: Endpoint[dict[str, Any]] = Endpoint(
     signed="if_key",
     limits=(RateLimit(5, 2.0, "user"),),
     summary="Get fix loan borrowing limit",
+    body="none",
     documented=False,
 )
 
@@ -901,5 +905,6 @@ GET_GLP_TODAY_PERFORMANCE: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/v5/users/glp/todayperformance",
     signed="if_key",
     summary="Get glp today performance",
+    body="none",
     documented=False,
 )

@@ -278,6 +278,7 @@ RESET_MMP: Endpoint[ResetMmp] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.block_trading:ResetMmp",
     summary="Reset MMP status",
+    body="none",
     docs="block-trading-rest-api-reset-mmp-status",
 )
 
@@ -302,5 +303,6 @@ GET_QUOTE_PRODUCTS: Endpoint[QuoteProducts] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.block_trading:QuoteProducts",
     summary="Get Quote products",
+    body="none",
     docs="block-trading-rest-api-get-quote-products",
 )

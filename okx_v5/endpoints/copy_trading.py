@@ -105,6 +105,7 @@ GET_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.copy_trading:LeadingInstruments",
     summary="Leading instruments",
+    body="none",
     docs="order-book-trading-copy-trading-get-leading-instruments",
 )
 
@@ -140,6 +141,7 @@ GET_TOTAL_PROFIT_SHARING: Endpoint[TotalProfitSharing] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.copy_trading:TotalProfitSharing",
     summary="Total profit sharing",
+    body="none",
     docs="order-book-trading-copy-trading-get-total-profit-sharing",
 )
 
@@ -151,5 +153,6 @@ GET_UNREALIZED_PROFIT_SHARING_DETAILS: Endpoint[UnrealizedProfitSharingDetails] 
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.copy_trading:UnrealizedProfitSharingDetails",
     summary="Unrealized profit sharing details",
+    body="none",
     docs="order-book-trading-copy-trading-get-unrealized-profit-sharing-details",
 )

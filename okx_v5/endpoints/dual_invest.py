@@ -35,6 +35,7 @@ GET_CURRENCY_PAIRS: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/v5/finance/sfp/dcd/currency-pair",
     signed="if_key",
     summary="Get currency pairs",
+    body="none",
     documented=False,
 )
 

@@ -44,6 +44,7 @@ ETH_PRODUCT_INFO: Endpoint[EthProductInfo] = Endpoint(
     limits=(RateLimit(3, 1.0, "user"),),
     model_ref="okx_v5.models.finance_eth_staking:EthProductInfo",
     summary="Product info",
+    body="none",
     docs="financial-product-eth-staking-get-product-info",
 )
 

@@ -51,6 +51,7 @@ BORROW_CURRENCIES: Endpoint[BorrowCurrencies] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.finance_flexible_loan:BorrowCurrencies",
     summary="Borrowable currencies",
+    body="none",
     docs="financial-product-flexible-loan-get-borrowable-currencies",
 )
 
@@ -113,6 +114,7 @@ LOAN_INFO: Endpoint[LoanInfo] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5.models.finance_flexible_loan:LoanInfo",
     summary="Loan info",
+    body="none",
     docs="financial-product-flexible-loan-get-loan-info",
 )
 
@@ -201,5 +203,6 @@ EMODE_INFO: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/v5/finance/flexible-loan/emode-info",
     signed="if_key",
     summary="Emode info",
+    body="none",
     documented=False,
 )

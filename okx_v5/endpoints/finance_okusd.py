@@ -32,6 +32,7 @@ GET_ACCOUNT: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/v5/finance/okusd/account",
     signed="if_key",
     summary="Get account",
+    body="none",
     documented=False,
 )
 

@@ -106,5 +106,6 @@ SOL_PRODUCT_INFO: Endpoint[SolProductInfo] = Endpoint(
     limits=(RateLimit(3, 1.0, "user"),),
     model_ref="okx_v5.models.finance_sol_staking:SolProductInfo",
     summary="Product info",
+    body="none",
     docs="financial-product-sol-staking-get-product-info",
 )

@@ -217,6 +217,7 @@ GET_VOLUME: Endpoint[Volume] = Endpoint(
     limits=(RateLimit(2, 2.0, "ip"),),
     model_ref="okx_v5.models.market_data:Volume",
     summary="24H total volume",
+    body="none",
     docs="order-book-trading-market-data-get-24h-total-volume",
 )
 
@@ -260,6 +261,7 @@ GET_EXCHANGE_RATE: Endpoint[ExchangeRate] = Endpoint(
     limits=(RateLimit(1, 2.0, "ip"),),
     model_ref="okx_v5.models.market_data:ExchangeRate",
     summary="Get exchange rate",
+    body="none",
     docs="public-data-rest-api-get-exchange-rate",
 )
 

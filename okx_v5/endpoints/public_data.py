@@ -206,6 +206,7 @@ GET_SYSTEM_TIME: Endpoint[ServerTime] = Endpoint(
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5.models.public_data:ServerTime",
     summary="Get system time",
+    body="none",
     docs="public-data-rest-api-get-system-time",
 )
 
@@ -261,6 +262,7 @@ GET_INTEREST_RATE_LOAN_QUOTA: Endpoint[InterestRateLoanQuota] = Endpoint(
     limits=(RateLimit(2, 2.0, "ip"),),
     model_ref="okx_v5.models.public_data:InterestRateLoanQuota",
     summary="Get interest rate and loan quota",
+    body="none",
     docs="public-data-rest-api-get-interest-rate-and-loan-quota",
 )
 
@@ -271,6 +273,7 @@ GET_VIP_INTEREST_RATE_LOAN_QUOTA: Endpoint[dict[str, Any]] = Endpoint(
     signed="if_key",
     limits=(RateLimit(1, 1.0, "ip"),),
     summary="Get vip interest rate loan quota",
+    body="none",
     documented=False,
 )
 

@@ -574,6 +574,7 @@ GET_EASY_CONVERT_CURRENCY_LIST: Endpoint[EasyConvertCurrencyList] = Endpoint(
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5.models.trade:EasyConvertCurrencyList",
     summary="Easy convert currency list",
+    body="none",
     docs="order-book-trading-trade-get-easy-convert-currency-list",
 )
 
@@ -686,6 +687,7 @@ GET_ONECLICK_REPAY_LIST_V2: Endpoint[OneclickRepayListV2] = Endpoint(
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5.models.trade:OneclickRepayListV2",
     summary="One-click repay currency list (New)",
+    body="none",
     docs="order-book-trading-trade-get-one-click-repay-currency-list-new",
 )
 

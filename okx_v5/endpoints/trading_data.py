@@ -55,6 +55,7 @@ GET_SUPPORT_COIN: Endpoint[SupportCoin] = Endpoint(
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5.models.trading_data:SupportCoin",
     summary="Get support coin",
+    body="none",
     docs="trading-statistics-rest-api-get-support-coin",
 )
 
