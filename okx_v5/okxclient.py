@@ -479,11 +479,11 @@ class OkxClient:
         if signed:
             timestamp = get_timestamp(self._clock.offset)
             headers[consts.OK_ACCESS_KEY] = self.API_KEY
-            headers[consts.OK_ACCESS_SIGN] = sign(
-                pre_hash(timestamp, method, path, body or ""), self.__secret
-            ).decode()
+            headers[consts.OK_ACCESS_SIGN] = _Hidden(
+                sign(pre_hash(timestamp, method, path, body or ""), self.__secret).decode()
+            )
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
-            headers[consts.OK_ACCESS_PASSPHRASE] = self.__passphrase
+            headers[consts.OK_ACCESS_PASSPHRASE] = _Hidden(self.__passphrase)
         return headers
 
     def _proxies(self) -> dict[str, str]:
@@ -498,6 +498,17 @@ class OkxClient:
         if verify is True and self._environment.ca_bundle:
             return self._environment.ca_bundle
         return True if verify is None else verify
+
+
+class _Hidden(str):
+    """A header value sent as it is but shown as ``'***'`` by ``repr()``: the headers pass
+    through requests' and urllib3's frames, whose arguments a traceback may show (pytest's
+    ``--tb=long``, debuggers, error trackers)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
 
 
 def _python_okx_module(api: type) -> str:

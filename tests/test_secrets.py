@@ -10,8 +10,12 @@ passphrase and every signature that was sent.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -87,6 +91,30 @@ def test_no_secret_shows_when_the_exchange_misbehaves(
     assert okx.requests  # sent (and sent again when retryable): every signature is searched for
     out, err = capsys.readouterr()
     assert_nothing_secret([*shown(info.value), caplog.text, out, err], okx)
+
+
+def test_no_secret_shows_in_pytest_s_long_traceback_of_a_call_that_timed_out(
+    okx: FakeOKX, tmp_path: Path
+) -> None:
+    # pytest's --tb=long shows the arguments of every frame: urllib3's hold the headers.
+    okx.inject("delay", count=1, seconds=1.0)
+    user_test = tmp_path / "test_user.py"
+    user_test.write_text(
+        "from okx_v5 import AccountAPI\n"
+        "def test_leverage():\n"
+        "    api = AccountAPI.from_env(max_retries=0, timeout=0.3)\n"
+        "    api.get_leverage('cross', instId='BTC-USDT-SWAP')\n"
+    )
+    credentials = {"OKX_API_KEY": KEY, "OKX_API_SECRET": SECRET, "OKX_PASSPHRASE": PASSPHRASE}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--tb=long", "-p", "no:cacheprovider", "-p", "no:okx_v5",
+         "-p", "no:randomly", str(user_test)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False,
+        env={**os.environ, **okx.environment(), **credentials},
+    )  # fmt: skip
+    assert "OkxRequestException" in run.stdout  # the call failed, and its traceback is shown
+    assert "'OK-ACCESS-PASSPHRASE': '***'" in run.stdout  # with the frames that hold the headers
+    assert_nothing_secret([run.stdout, run.stderr], okx)
 
 
 @pytest.mark.parametrize(
