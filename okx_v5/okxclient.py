@@ -34,6 +34,7 @@ from .exceptions import (
     excerpt,
 )
 from .params import Validation, json_body, query_string, query_value
+from .redaction import redacted_excerpt, redacted_url
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
@@ -75,6 +76,10 @@ EARLIEST_SERVER_TIME_MS = 1_483_228_800_000
 """2017-01-01 UTC: OKX's V5 API did not exist before; an earlier server time cannot be right."""
 MAX_CLOCK_GAP = 24 * 3600.0
 """Seconds OKX's clock may differ from ours before its answer is taken to be wrong."""
+DEBUG_BODY_CHARS = 4000
+"""Characters of a request's body shown in a DEBUG line (most batches of 20 orders fit)."""
+DEBUG_ANSWER_CHARS = 500
+"""Characters of an answer shown in a DEBUG line."""
 
 
 class OkxClient:
@@ -89,7 +94,8 @@ class OkxClient:
         domain: base URL, ``https://www.okx.com`` by default. When it is that host and
             ``OKX_DOMAIN`` is set, the variable's URL is used instead (a local ``FakeOKX``,
             say).
-        debug: log every request and answer (secrets redacted) on the ``okx_v5`` logger.
+        debug: log every request (with its body) and answer on the ``okx_v5`` logger, secrets
+            redacted (see ``okx_v5.redaction``).
         proxy: one proxy URL for both http and https.
         timeout: seconds, or a ``(connect, read)`` pair; default ``(5, 10)``.
         session: a ``requests.Session`` to send through instead of a new one. Its adapters,
@@ -442,6 +448,13 @@ class OkxClient:
         prepared = build_request(
             self.session, method, self.domain + path, headers, payload, USER_AGENT
         )
+        if body is not None and logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s with body %s",
+                method,
+                redacted_url(self.domain + path),
+                redacted_excerpt(body, DEBUG_BODY_CHARS),
+            )
         started = time.perf_counter()
         try:
             response = self.session.send(
@@ -460,10 +473,10 @@ class OkxClient:
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",
                 method,
-                self.domain + path,
+                redacted_url(self.domain + path),
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
-                excerpt(content, 500),
+                redacted_excerpt(content, DEBUG_ANSWER_CHARS),
             )
         return OkxResponse(
             _decode(method, path, response, content),

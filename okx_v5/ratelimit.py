@@ -9,10 +9,15 @@ Clients get their limiters from [`registry_for`][okx_v5.ratelimit.registry_for]:
 process-wide [`registry`][okx_v5.ratelimit.registry] by default, or, for a ``redis://`` storage
 URL, a registry whose limiters every process and machine using that Redis shares
 (``okx_v5.ratelimit_redis``, imported only then).
+
+A wait longer than [`LOGGED_WAIT`][okx_v5.ratelimit.LOGGED_WAIT] is logged at INFO on the
+``okx_v5`` logger before the limiter sleeps, naming the limit and what keeps it; shorter waits
+are logged at DEBUG.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -21,6 +26,7 @@ from importlib import import_module
 from typing import Generic, Protocol, TypeVar
 
 __all__ = [
+    "LOGGED_WAIT",
     "LONGEST_WAIT",
     "KeyedLimiters",
     "Limiter",
@@ -28,9 +34,12 @@ __all__ = [
     "RateLimiter",
     "Registry",
     "limit_name",
+    "log_wait",
     "registry",
     "registry_for",
 ]
+
+logger = logging.getLogger("okx_v5")
 
 _L = TypeVar("_L")
 
@@ -43,6 +52,19 @@ def limit_name(path: str, requests: int, seconds: float) -> str:
 LONGEST_WAIT = 60.0
 """Rules with a longer window (OKX's daily and monthly quotas) are not enforced here: waiting
 hours for a slot helps no caller, so OKX's own refusal (``50011``) says it instead."""
+
+LOGGED_WAIT = 1.0
+"""Seconds: a longer wait for a limit is logged at INFO (a call that stalls that long should
+say why), a shorter one at DEBUG."""
+
+
+def log_wait(name: str, seconds: float, limit: str, log: logging.Logger = logger) -> None:
+    """Log that ``name`` waits ``seconds`` for ``limit`` (what keeps it, in words): at INFO
+    when longer than [`LOGGED_WAIT`][okx_v5.ratelimit.LOGGED_WAIT], else at DEBUG."""
+    level = logging.INFO if seconds > LOGGED_WAIT else logging.DEBUG
+    if log.isEnabledFor(level):
+        log.log(level, "%s: waiting %.2f s for %s", name, seconds, limit, stacklevel=2)
+
 
 SAFETY_MARGIN = 0.05
 """Each window is widened by this fraction, so that network jitter between our clock and the
@@ -79,6 +101,9 @@ class RateLimiter:
             [`SAFETY_MARGIN`][okx_v5.ratelimit.SAFETY_MARGIN]).
         clock: monotonic clock in seconds (injectable for tests).
         sleep: sleep function (injectable for tests).
+        name: the limit's name in the log line of a wait (see
+            [`limit_name`][okx_v5.ratelimit.limit_name]); default ``"<requests>/<seconds>s"``.
+        note: said after "the in-process limit" in that line, in parentheses.
     """
 
     def __init__(
@@ -89,9 +114,13 @@ class RateLimiter:
         margin: float = SAFETY_MARGIN,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] = time.sleep,
+        name: str = "",
+        note: str = "",
     ) -> None:
         if requests < 1 or seconds <= 0:
             raise ValueError(f"a limit of {requests} per {seconds} s allows nothing")
+        self.name = name or f"{requests}/{seconds:g}s"
+        self.described = "the in-process limit" + (f" ({note})" if note else "")
         self.requests = requests
         self.window = seconds * (1.0 + margin)
         self._clock = clock
@@ -119,6 +148,7 @@ class RateLimiter:
         """Wait (sleep) until ``n`` more requests fit the limit; return the seconds waited."""
         wait = self.reserve(n)
         if wait > 0:
+            log_wait(self.name, wait, self.described)
             self._sleep(wait)
         return wait
 
@@ -157,6 +187,7 @@ class LimiterRegistry(KeyedLimiters[RateLimiter]):
     Args:
         clock: clock given to new limiters.
         sleep: sleep function given to new limiters.
+        note: given to new limiters, for the log line of a wait.
     """
 
     def __init__(
@@ -164,13 +195,18 @@ class LimiterRegistry(KeyedLimiters[RateLimiter]):
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], object] = time.sleep,
+        note: str = "",
     ) -> None:
         super().__init__()
         self._clock = clock
         self._sleep = sleep
+        self._note = note
 
     def _make(self, scope_key: str, path: str, requests: int, seconds: float) -> RateLimiter:
-        return RateLimiter(requests, seconds, clock=self._clock, sleep=self._sleep)
+        # The scope key (it may hold an API key) stays out of the name: it is logged.
+        return RateLimiter(
+            requests, seconds, clock=self._clock, sleep=self._sleep, name=path, note=self._note
+        )
 
 
 registry = LimiterRegistry()

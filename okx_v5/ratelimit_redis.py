@@ -21,6 +21,9 @@ Time is Redis' clock (measured per connection, as an offset to the local one), s
 of a fleet need not agree on the time. Keys are ``okx_v5:rl:`` + a SHA-256 of the scope key
 (which may hold an API key) + ``:`` + the endpoint path; they expire when idle.
 
+A wait longer than ``okx_v5.ratelimit.LOGGED_WAIT`` is logged at INFO, naming the limit and
+the Redis URL (without its password).
+
 When Redis does not answer (not there at start, gone mid-run, wrong password, ...) the limiter
 logs one WARNING, keeps the limit in-process, and tries Redis again every
 ``RETRY_INTERVAL`` seconds; a call to OKX never fails because of Redis.
@@ -40,7 +43,7 @@ from pyrate_limiter import GCRA, Decision, Rate, RedisStateStore
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from .ratelimit import SAFETY_MARGIN, KeyedLimiters, LimiterRegistry, RateLimiter
+from .ratelimit import SAFETY_MARGIN, KeyedLimiters, LimiterRegistry, RateLimiter, log_wait
 from .settings import redact_url
 
 __all__ = ["KEY_PREFIX", "RETRY_INTERVAL", "TIMEOUT", "RedisLimiterRegistry", "SharedLimiter"]
@@ -151,6 +154,7 @@ class SharedLimiter:
         seconds: window length (widened by [`SAFETY_MARGIN`][okx_v5.ratelimit.SAFETY_MARGIN]).
         fallback: the in-process limiter used while Redis does not answer.
         sleep: sleep function (injectable for tests).
+        name: the limit's name in the log line of a wait; default ``key``.
     """
 
     def __init__(
@@ -162,7 +166,9 @@ class SharedLimiter:
         fallback: RateLimiter,
         *,
         sleep: Callable[[float], object] = time.sleep,
+        name: str = "",
     ) -> None:
+        self.name = name or key
         self.requests = requests
         self.interval_ms = max(1, round(seconds * (1.0 + SAFETY_MARGIN) * 1000))
         self.spacing_ms = self.interval_ms / requests
@@ -189,6 +195,7 @@ class SharedLimiter:
                 break
             storage.answered()
             if wait > 0:
+                log_wait(self.name, wait, f"the limit shared through {storage.display_url}")
                 self._sleep(wait)
                 waited += wait
             if booked:
@@ -252,7 +259,9 @@ class RedisLimiterRegistry(KeyedLimiters[SharedLimiter]):
         super().__init__()
         self.storage = RedisStorage(url, retry_interval=retry_interval, timeout=timeout)
         self._sleep = sleep
-        self._fallback = LimiterRegistry(sleep=sleep)
+        self._fallback = LimiterRegistry(
+            sleep=sleep, note=f"{self.storage.display_url} does not answer"
+        )
 
     def _make(self, scope_key: str, path: str, requests: int, seconds: float) -> SharedLimiter:
         return SharedLimiter(
@@ -262,6 +271,7 @@ class RedisLimiterRegistry(KeyedLimiters[SharedLimiter]):
             seconds,
             self._fallback.get(scope_key, path, requests, seconds),
             sleep=self._sleep,
+            name=path,
         )
 
     def __repr__(self) -> str:

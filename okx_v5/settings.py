@@ -7,9 +7,11 @@ argument, the value and what is allowed.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import math
 import os
 import socket
+import threading
 from importlib.util import find_spec
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import SplitResult, urlsplit
@@ -40,7 +42,10 @@ __all__ = [
     "okx_domain",
     "redact_url",
     "redirect_domain",
+    "warn_redirect",
 ]
+
+logger = logging.getLogger("okx_v5")
 
 _NO_KEY = ("", "-1", None)
 ENVIRONMENT = {
@@ -110,10 +115,35 @@ def check_domain(domain: object) -> str:
 def redirect_domain(domain: str) -> str:
     """``domain`` (already checked), or ``OKX_DOMAIN`` in its place when ``domain`` is OKX's
     default host and the variable is set: the one switch that points every client (and
-    ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code."""
+    ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code.
+    The first redirect to each URL logs a WARNING (see :func:`warn_redirect`)."""
     if domain != consts.API_URL:
         return domain
-    return okx_domain() or domain
+    target = okx_domain()
+    if target is None or target == domain:
+        return domain
+    warn_redirect(urlsplit(domain).netloc, target)
+    return target
+
+
+_warned: set[tuple[str, str]] = set()
+_warned_lock = threading.Lock()
+
+
+def warn_redirect(host: str, target: str) -> None:
+    """Log at WARNING, once per process for each ``(host, target)``, that ``OKX_DOMAIN`` sends
+    what was meant for OKX's ``host`` to the URL ``target``: a variable left exported must not
+    send production code to a test server (or the reverse) unnoticed. Thread-safe."""
+    with _warned_lock:
+        if (host, target) in _warned:
+            return
+        _warned.add((host, target))
+    logger.warning(
+        "%s is set: what was meant for %s goes to %s",
+        ENVIRONMENT["domain"],
+        host,
+        redact_url(target),
+    )
 
 
 def okx_domain() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 import pytest
@@ -128,6 +129,40 @@ def test_get_leverage_waits_after_20_calls_in_2_seconds(
     api.get_leverage("cross", instId="BTC-USDT-SWAP")
     assert fake.slept == pytest.approx([2.0 * (1 + ratelimit.SAFETY_MARGIN)])
     assert len(leverage_ok.calls) == 21
+
+
+def infos(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+
+
+def test_a_wait_of_more_than_a_second_is_logged_at_info_with_the_endpoint_and_limit(
+    fake_registry: LimiterRegistry,
+    fake: FakeTime,
+    leverage_ok: responses.RequestsMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    for _ in range(21):
+        api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert infos(caplog) == [
+        "/api/v5/account/leverage-info 20/2s: waiting 2.10 s for the in-process limit"
+    ]
+    assert KEY not in caplog.text
+
+
+def test_a_wait_of_a_second_or_less_is_logged_only_at_debug(
+    fake: FakeTime, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="okx_v5")
+    limiter = RateLimiter(2, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep, name="/p 2/1s")
+    for _ in range(3):
+        limiter.acquire()
+    assert fake.slept == [1.0]
+    assert infos(caplog) == []
+    assert [r.getMessage() for r in caplog.records] == [
+        "/p 2/1s: waiting 1.00 s for the in-process limit"
+    ]
 
 
 def test_clients_with_the_same_api_key_share_the_limit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import re
 import subprocess
 import sys
 import time
@@ -232,6 +233,51 @@ def test_a_password_in_the_url_is_used_and_never_shown(
         assert len(warnings_of(caplog)) == 1
         assert PASSWORD not in caplog.text
         assert "wrong-password" not in caplog.text
+
+
+def infos(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+
+
+def test_a_shared_wait_of_more_than_a_second_is_logged_at_info_naming_redis(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    for server in running_redis(tmp_path, password=PASSWORD):
+        limiter = shared(server.url, requests=1, seconds=2.0, sleep=[].append)
+        assert limiter.acquire() == 0.0
+        assert limiter.acquire() == pytest.approx(2.1, abs=0.05)
+        [line] = infos(caplog)
+        shown = server.url.replace(PASSWORD, "***")
+        assert re.fullmatch(
+            rf"/p: waiting [12]\.\d\d s for the limit shared through {re.escape(shown)}", line
+        )
+        assert PASSWORD not in caplog.text
+
+
+def test_a_shared_wait_of_a_second_or_less_is_not_logged_at_info(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    limiter = shared(redis_server.url, sleep=[].append)  # one request every 63 ms
+    assert sum(limiter.acquire() for _ in range(6)) > 0
+    assert infos(caplog) == []
+
+
+def test_a_wait_while_redis_does_not_answer_names_the_in_process_limit(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    url = f"redis://:{PASSWORD}@127.0.0.1:{free_port()}/0"
+    limiter = shared(url, requests=1, seconds=2.0, sleep=[].append)
+    limiter.acquire()
+    assert limiter.acquire() > 1.0
+    [line] = infos(caplog)
+    assert line.startswith("/p: waiting 2.")
+    assert line.endswith(
+        f"s for the in-process limit (redis://:***@{url.rsplit('@')[1]} does not answer)"
+    )
+    assert PASSWORD not in caplog.text
 
 
 def test_rediss_urls_connect_with_tls_and_hide_their_password() -> None:

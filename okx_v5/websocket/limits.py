@@ -7,16 +7,22 @@
   sub-account on each of the channels OKX counts (orders, account, positions...);
   :data:`channel_connections` counts those of the process.
 - Requests: at most ``REQUEST_LIMIT`` (480) subscribe, unsubscribe and login requests per
-  connection per hour; :class:`RequestBudget` counts them for one connection.
+  connection per hour; :class:`RequestBudget` counts them for one connection (it never
+  waits: a request beyond the budget is refused).
+
+A wait for a connection slot longer than ``okx_v5.ratelimit.LOGGED_WAIT`` is logged at INFO
+on the ``okx_v5.websocket`` logger, as the REST limiters do.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
+from ..ratelimit import log_wait
 from .channels import LIMITS
 
 __all__ = [
@@ -28,6 +34,8 @@ __all__ = [
     "channel_connections",
     "connect_gate",
 ]
+
+logger = logging.getLogger("okx_v5.websocket")
 
 CONNECT_LIMIT = (LIMITS.connections_per_second, 1.1)
 """OKX: connection requests per second, per IP (3); the window is 10% longer here, so that
@@ -55,8 +63,11 @@ class ConnectGate:
         self._lock = threading.Lock()
         self._slots: deque[float] = deque()
 
-    def reserve(self) -> float:
-        """Book one attempt; return the seconds to wait before making it (0 if none)."""
+    def reserve(self, what: str = "connection") -> float:
+        """Book one attempt; return the seconds to wait before making it (0 if none).
+
+        The caller is to wait at once: a wait is logged (INFO when long) as ``what``'s (the
+        OKX path, ``/ws/v5/public``)."""
         with self._lock:
             now = self._clock()
             while self._slots and self._slots[0] <= now - self.window:
@@ -66,7 +77,11 @@ class ConnectGate:
                 # The attempt goes just after the window of the limit-th latest one closes.
                 start = max(now, self._slots[-self.limit] + self.window)
             self._slots.append(start)
-            return start - now
+        wait = start - now
+        if wait > 0:
+            limit = f"the limit of {self.limit} connection requests per {self.window:g} s"
+            log_wait(what, wait, limit, logger)
+        return wait
 
 
 connect_gate = ConnectGate()

@@ -286,7 +286,7 @@ class Link:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timers.open_timeout
         while True:
-            await self._sleep(self._gate.reserve())
+            await self._sleep(self._gate.reserve(self.path))
             try:
                 await self._set_up(await self._open())
             except LoginRefused:
@@ -323,7 +323,7 @@ class Link:
         while not self._closed:
             if self._failures or self._connected_once:
                 await self._sleep(self._backoff())
-            await self._sleep(self._gate.reserve())
+            await self._sleep(self._gate.reserve(self.path))
             if self._closed:
                 break
             try:

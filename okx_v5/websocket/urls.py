@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from .. import consts
 from ..exceptions import OkxParamsException
-from ..settings import ENVIRONMENT, okx_domain
+from ..settings import ENVIRONMENT, okx_domain, warn_redirect
 from .channels import SITES
 
 __all__ = ["StreamHost", "check_url", "okx_stream_host", "redirect_url", "stream_host"]
@@ -132,5 +132,7 @@ def redirect_url(url: str) -> tuple[str, dict[str, str]]:
     if domain is None:
         return url, {}
     target = stream_host(domain, flag)
+    if target.base != f"{split.scheme}://{split.netloc}":
+        warn_redirect(split.netloc, target.base)
     rest = split.path + (f"?{split.query}" if split.query else "")
     return target.base + rest, target.headers

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+
+import pytest
 
 from okx_v5.websocket.limits import ConnectGate, RequestBudget
 
@@ -33,6 +36,30 @@ def test_slots_free_up_once_their_window_has_passed() -> None:
         gate.reserve()
     clock.now += 1.0
     assert gate.reserve() == 0.0
+
+
+def test_a_wait_for_a_connection_slot_over_a_second_is_logged_at_info(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="okx_v5")
+    gate = ConnectGate(3, 1.1, Clock())
+    waits = [gate.reserve("/ws/v5/public") for _ in range(7)]
+    assert waits == pytest.approx([0.0, 0.0, 0.0, 1.1, 1.1, 1.1, 2.2])
+    lines = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
+    info = "/ws/v5/public: waiting %s s for the limit of 3 connection requests per 1.1 s"
+    assert lines == [
+        *[("okx_v5.websocket", logging.INFO, info % "1.10")] * 3,
+        ("okx_v5.websocket", logging.INFO, info % "2.20"),
+    ]
+
+
+def test_a_wait_for_a_connection_slot_of_a_second_or_less_is_not_logged_at_info(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="okx_v5")
+    gate = ConnectGate(3, 1.0, Clock())
+    assert [gate.reserve("/ws/v5/public") for _ in range(4)][-1] == 1.0
+    assert caplog.records == []
 
 
 def test_no_second_ever_holds_more_than_the_limit_across_threads() -> None:
