@@ -395,16 +395,17 @@ class OkxClient:
     ) -> list[tuple[ratelimit.Limiter, int]]:
         """The limiters this call must pass, each with how many slots it takes."""
         taken = []
+        path = endpoint.path.partition("?")[0]  # a query given in the path counts as the path
         for rule in endpoint.limits:
             if rule.seconds > ratelimit.LONGEST_WAIT:
                 continue  # a daily or monthly quota: waiting for it is no answer; OKX says 50011
             for share, count in _shares(rule, payload):
-                key = (endpoint.path, rule, share)
+                key = (path, rule, share)
                 limiter = self._limiter_cache.get(key)
                 if limiter is None:
                     limiter = ratelimit.registry_for(self.__rate_limit_storage).get(
                         self._scope(rule) + share,
-                        ratelimit.limit_name(endpoint.path, rule.requests, rule.seconds),
+                        ratelimit.limit_name(path, rule.requests, rule.seconds),
                         rule.requests,
                         rule.seconds,
                     )

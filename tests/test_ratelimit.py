@@ -222,3 +222,13 @@ def test_a_limit_reads_as_okx_states_it() -> None:
     )
     assert RateLimit(300, 2.0, "user", count="item").describe() == "300 items / 2 s per user ID"
     assert RateLimit(1, 2.0, "ip").describe() == "1 request / 2 s per IP"
+
+
+def test_calls_with_a_query_in_the_path_count_against_the_one_limit_of_the_endpoint(
+    fake_registry: LimiterRegistry, fake: FakeTime, leverage_ok: responses.RequestsMock
+) -> None:
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    for n in range(21):  # python-okx's seam, as a script may call it: each with its own query
+        path = f"/api/v5/account/leverage-info?mgnMode=cross&instId=COIN{n}-USDT-SWAP"
+        api._request_with_params("GET", path, {})
+    assert fake.slept == pytest.approx([2.0 * (1 + ratelimit.SAFETY_MARGIN)])
