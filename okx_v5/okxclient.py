@@ -151,7 +151,7 @@ class OkxClient:
         )
         """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""
         self.API_KEY = api_key
-        self.use_server_time = use_server_time
+        self.use_server_time = bool(use_server_time)  # python-okx's False when not given
         self.debug = debug
         self.rate_limit = rate_limit
         self.__secret = api_secret_key
@@ -189,6 +189,26 @@ class OkxClient:
         }
         settings.update(kwargs)
         return cls(**settings)
+
+    # -- python-okx's secret attributes: read and set what the signer uses ---------------
+
+    @property
+    def API_SECRET_KEY(self) -> str:
+        """python-okx's attribute: the API secret this client signs with."""
+        return self.__secret
+
+    @API_SECRET_KEY.setter
+    def API_SECRET_KEY(self, value: str) -> None:
+        self.__secret = value
+
+    @property
+    def PASSPHRASE(self) -> str:
+        """python-okx's attribute: the API passphrase this client sends."""
+        return self.__passphrase
+
+    @PASSPHRASE.setter
+    def PASSPHRASE(self, value: str) -> None:
+        self.__passphrase = value
 
     # -- lifecycle -----------------------------------------------------------------------
 
