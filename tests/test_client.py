@@ -401,6 +401,38 @@ def attributes_python_okx_sets() -> list[str]:
     return sorted(name for name in added if not name.startswith("_"))
 
 
+@pytest.mark.parametrize(("module", "name"), PYTHON_OKX_CLASSES)
+def test_every_python_okx_class_is_a_top_level_name(module: str, name: str) -> None:
+    home = importlib.import_module("okx_v5" + module[3:])
+    assert getattr(okx_v5, name) is getattr(home, name)
+    assert name in dir(okx_v5)
+    assert name in okx_v5.__all__
+
+
+def test_import_star_gives_every_top_level_name() -> None:
+    names: dict[str, object] = {}
+    exec("from okx_v5 import *", names)
+    assert {name for _, name in PYTHON_OKX_CLASSES} | {"OkxResponse", "__version__"} <= set(names)
+    assert set(okx_v5.__all__) <= set(dir(okx_v5))
+
+
+def test_an_unknown_top_level_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'TradAPI'"):
+        okx_v5.TradAPI  # noqa: B018
+
+
+def test_importing_okx_v5_imports_no_api_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okx_v5; names = dir(okx_v5); "
+        "print(sorted(m for m in sys.modules if m.startswith('okx_v5.')), 'TradeAPI' in names)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] True"
+
+
 def test_python_okx_sets_the_seven_attributes_compared_here() -> None:
     assert attributes_python_okx_sets() == [
         "API_KEY",
