@@ -3,10 +3,10 @@
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
 argument when it is built. A call goes through two layers:
 
-- [`OkxClient.request`][okx_v5.okxclient.OkxClient.request] owns the policy: the rate limiter,
+- ``OkxClient.request`` owns the policy: the rate limiter,
   retries of failed reads, and the one re-sync with OKX's clock after a ``50102`` answer;
 - ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send``
-  and decodes the answer. [`OkxClient.sync_time`][okx_v5.okxclient.OkxClient.sync_time] uses it
+  and decodes the answer. ``OkxClient.sync_time`` uses it
   too.
 """
 
@@ -149,7 +149,7 @@ class OkxClient:
         self.retry_policy: RetryPolicy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
-        """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""
+        """The ``RetryPolicy`` of this client's calls; may be replaced."""
         self.API_KEY = api_key
         self.use_server_time = bool(use_server_time)  # python-okx's False when not given
         self.debug = debug
@@ -281,7 +281,7 @@ class OkxClient:
         written once: the same bytes are signed and sent. Before each attempt the rate
         limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
         more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under [`retry_policy`][okx_v5.okxclient.OkxClient.retry_policy]. When retries
+        are retried under ``retry_policy``. When retries
         run out the last answer is returned (or the last failure raised); ``attempts`` on either
         tells how many were made.
         """
@@ -340,7 +340,7 @@ class OkxClient:
         The server's time is taken to be the middle of the round trip. Every client of the
         domain signs with the new offset; concurrent callers sync once. An answer that cannot
         be right (before 2017, or more than a day from the local clock) raises
-        [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] and changes nothing.
+        ``OkxResponseException`` and changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at
