@@ -3,11 +3,10 @@
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
 argument when it is built. A call goes through two layers:
 
-- ``OkxClient.request`` owns the policy: the rate limiter,
-  retries of failed reads, and the one re-sync with OKX's clock after a ``50102`` answer;
-- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send``
-  and decodes the answer. ``OkxClient.sync_time`` uses it
-  too.
+- ``OkxClient.request`` owns the policy: the rate limiter, retries of failed reads, and the one
+  re-sync with OKX's clock after a ``50102`` answer;
+- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send`` and
+  decodes the answer. ``OkxClient.sync_time`` uses it too.
 """
 
 from __future__ import annotations
@@ -281,9 +280,8 @@ class OkxClient:
         written once: the same bytes are signed and sent. Before each attempt the rate
         limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
         more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under ``retry_policy``. When retries
-        run out the last answer is returned (or the last failure raised); ``attempts`` on either
-        tells how many were made.
+        are retried under ``retry_policy``. When retries run out the last answer is returned
+        (or the last failure raised); ``attempts`` on either tells how many were made.
         """
         method = endpoint.method
         path, body = _wire(endpoint, payload)
@@ -337,10 +335,10 @@ class OkxClient:
     def sync_time(self) -> float:
         """Fetch OKX's clock and store its offset for this domain; return the offset (s).
 
-        The server's time is taken to be the middle of the round trip. Every client of the
-        domain signs with the new offset; concurrent callers sync once. An answer that cannot
-        be right (before 2017, or more than a day from the local clock) raises
-        ``OkxResponseException`` and changes nothing.
+        The server's time is taken to be the middle of the round trip. Every client of the domain
+        signs with the new offset; concurrent callers sync once. An answer that cannot be right
+        (before 2017, or more than a day from the local clock) raises ``OkxResponseException`` and
+        changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at

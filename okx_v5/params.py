@@ -6,9 +6,9 @@ requires it, and the rule OKX documents for it, if any (``Choice``, ``IdList``).
 ``build`` makes the payload python-okx would send, checked and normalised;
 ``query_string`` and ``json_body`` write it for a ``GET`` or a ``POST``.
 
-A rule turns one given value into what is sent, or raises ``Invalid`` with what is wrong
-and what is allowed; ``build`` adds the method and parameter names and raises
-[`OkxParamsException`][okx_v5.exceptions.OkxParamsException]. ``None`` and ``""`` mean "not given".
+A rule turns one given value into what is sent, or raises ``Invalid`` with what is wrong and what is
+allowed; ``build`` adds the method and parameter names and raises ``OkxParamsException``. ``None``
+and ``""`` mean "not given".
 """
 
 from __future__ import annotations
@@ -253,11 +253,11 @@ def build(
 ) -> dict[str, Any]:
     """Return the payload python-okx builds for ``given`` (its arguments), in its key order.
 
-    With ``validate`` (see :data:`Validation`) a required value that is missing, or a value
-    its rule refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"``
-    as ``cross``, a list of IDs comma-joined). A value outside a ``Choice`` is refused only by
-    ``"strict"``; otherwise it is sent as given, with one warning. Without ``validate`` values
-    are sent as given. A value that cannot be sent (a NaN, an object) is always refused.
+    With ``validate`` (see ``Validation``) a required value that is missing, or a value its rule
+    refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"`` as ``cross``, a
+    list of IDs comma-joined). A value outside a ``Choice`` is refused only by ``"strict"``;
+    otherwise it is sent as given, with one warning. Without ``validate`` values are sent as given.
+    A value that cannot be sent (a NaN, an object) is always refused.
     """
     checks = validate is not False
     payload: dict[str, Any] = {}

@@ -1,14 +1,13 @@
 """Client-side rate limiting: wait just long enough to stay inside OKX's documented limits.
 
-Each endpoint declares its limit (``RateLimit``). OKX counts
-requests per API key ("user" rules) or per IP ("ip" rules); every client in the process that
-shares the rule's scope key (the same API key, or the same host and domain) shares one limiter,
-so several clients and threads together stay inside the limit.
+Each endpoint declares its limit (``RateLimit``). OKX counts requests per API key ("user" rules) or
+per IP ("ip" rules); every client in the process that shares the rule's scope key (the same API key,
+or the same host and domain) shares one limiter, so several clients and threads together stay inside
+the limit.
 
-Clients get their limiters from ``registry_for``: the
-process-wide ``registry`` by default, or, for a ``redis://`` storage
-URL, a registry whose limiters every process and machine using that Redis shares
-(``okx_v5.ratelimit_redis``, imported only then).
+Clients get their limiters from ``registry_for``: the process-wide ``registry`` by default, or, for
+a ``redis://`` storage URL, a registry whose limiters every process and machine using that Redis
+shares (``okx_v5.ratelimit_redis``, imported only then).
 """
 
 from __future__ import annotations
@@ -68,15 +67,14 @@ class Registry(Protocol):
 class RateLimiter:
     """A thread-safe sliding-window limiter: at most ``requests`` per ``seconds``.
 
-    ``acquire`` reserves the earliest moment at which one
-    more request stays inside the window and sleeps until then; reservations are made under a
-    lock, sleeping is not, so waiting threads do not block each other.
+    ``acquire`` reserves the earliest moment at which one more request stays inside the window and
+    sleeps until then; reservations are made under a lock, sleeping is not, so waiting threads do
+    not block each other.
 
     Args:
         requests: requests allowed per window.
         seconds: window length.
-        margin: fraction by which the window is widened (see
-            ``SAFETY_MARGIN``).
+        margin: fraction by which the window is widened (see ``SAFETY_MARGIN``).
         clock: monotonic clock in seconds (injectable for tests).
         sleep: sleep function (injectable for tests).
     """
@@ -183,9 +181,9 @@ _shared_lock = threading.Lock()
 def registry_for(storage: str | None) -> Registry:
     """Return the registry for a client's ``rate_limit_storage``.
 
-    ``None`` is the in-process ``registry``; a ``redis://`` or
-    ``rediss://`` URL (already checked by ``okx_v5.settings.check_rate_limit_storage``) gets
-    one ``RedisLimiterRegistry`` per URL and process.
+    ``None`` is the in-process ``registry``; a ``redis://`` or ``rediss://`` URL (already checked by
+    ``okx_v5.settings.check_rate_limit_storage``) gets one ``RedisLimiterRegistry`` per URL and
+    process.
     """
     if storage is None:
         return registry
