@@ -126,7 +126,7 @@ def _member(node: griffe.Object, name: str) -> griffe.Object | None:
     try:
         members = node.all_members if node.is_class else node.members
         member = members.get(name)
-        if member is not None and member.is_alias:
+        if isinstance(member, griffe.Alias):
             member = member.final_target
     except (griffe.AliasResolutionError, griffe.CyclicAliasError):
         return None
