@@ -3,11 +3,10 @@
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
 argument when it is built. A call goes through two layers:
 
-- [`OkxClient.request`][okx_v5.okxclient.OkxClient.request] owns the policy: the rate limiter,
-  retries of failed reads, and the one re-sync with OKX's clock after a ``50102`` answer;
-- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send``
-  and decodes the answer. [`OkxClient.sync_time`][okx_v5.okxclient.OkxClient.sync_time] uses it
-  too.
+- ``OkxClient.request`` owns the policy: the rate limiter, retries of failed reads, and the one
+  re-sync with OKX's clock after a ``50102`` answer;
+- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send`` and
+  decodes the answer. ``OkxClient.sync_time`` uses it too.
 """
 
 from __future__ import annotations
@@ -155,9 +154,9 @@ class OkxClient:
         self.retry_policy: RetryPolicy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
-        """The [`RetryPolicy`][okx_v5.retry.RetryPolicy] of this client's calls; may be replaced."""
+        """The ``RetryPolicy`` of this client's calls; may be replaced."""
         self.API_KEY = api_key
-        self.use_server_time = use_server_time
+        self.use_server_time = bool(use_server_time)  # python-okx's False when not given
         self.debug = debug
         self.rate_limit = rate_limit
         self.__secret = api_secret_key
@@ -195,6 +194,26 @@ class OkxClient:
         }
         settings.update(kwargs)
         return cls(**settings)
+
+    # -- python-okx's secret attributes: read and set what the signer uses ---------------
+
+    @property
+    def API_SECRET_KEY(self) -> str:
+        """python-okx's attribute: the API secret this client signs with."""
+        return self.__secret
+
+    @API_SECRET_KEY.setter
+    def API_SECRET_KEY(self, value: str) -> None:
+        self.__secret = value
+
+    @property
+    def PASSPHRASE(self) -> str:
+        """python-okx's attribute: the API passphrase this client sends."""
+        return self.__passphrase
+
+    @PASSPHRASE.setter
+    def PASSPHRASE(self, value: str) -> None:
+        self.__passphrase = value
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -277,9 +296,8 @@ class OkxClient:
         written once: the same bytes are signed and sent. Before each attempt the rate
         limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
         more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under [`retry_policy`][okx_v5.okxclient.OkxClient.retry_policy]. When retries
-        run out the last answer is returned (or the last failure raised); ``attempts`` on either
-        tells how many were made.
+        are retried under ``retry_policy``. When retries run out the last answer is returned
+        (or the last failure raised); ``attempts`` on either tells how many were made.
         """
         method = endpoint.method
         path, body = _wire(endpoint, payload)
@@ -333,10 +351,10 @@ class OkxClient:
     def sync_time(self) -> float:
         """Fetch OKX's clock and store its offset for this domain; return the offset (s).
 
-        The server's time is taken to be the middle of the round trip. Every client of the
-        domain signs with the new offset; concurrent callers sync once. An answer that cannot
-        be right (before 2017, or more than a day from the local clock) raises
-        [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] and changes nothing.
+        The server's time is taken to be the middle of the round trip. Every client of the domain
+        signs with the new offset; concurrent callers sync once. An answer that cannot be right
+        (before 2017, or more than a day from the local clock) raises ``OkxResponseException`` and
+        changes nothing.
         """
         clock = self._clock
         seen = clock.synced_at

@@ -6,9 +6,9 @@ requires it, and the rule OKX documents for it, if any (``Choice``, ``IdList``).
 ``build`` makes the payload python-okx would send, checked and normalised;
 ``query_string`` and ``json_body`` write it for a ``GET`` or a ``POST``.
 
-A rule turns one given value into what is sent, or raises ``Invalid`` with what is wrong
-and what is allowed; ``build`` adds the method and parameter names and raises
-[`OkxParamsException`][okx_v5.exceptions.OkxParamsException]. ``None`` and ``""`` mean "not given".
+A rule turns one given value into what is sent, or raises ``Invalid`` with what is wrong and what is
+allowed; ``build`` adds the method and parameter names and raises ``OkxParamsException``. ``None``
+and ``""`` mean "not given".
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
+from urllib.parse import quote
 
 import attrs
 
@@ -48,6 +49,9 @@ __all__ = [
 
 
 logger = logging.getLogger("okx_v5")
+
+# Commas stay literal so that multi-ID values read "A,B" on the wire, as python-okx sends them.
+_QUERY_SAFE = ",-_.~"
 
 Validation = bool | Literal["strict"]
 """How much a call checks before anything is sent:
@@ -250,11 +254,11 @@ def build(
 ) -> dict[str, Any]:
     """Return the payload python-okx builds for ``given`` (its arguments), in its key order.
 
-    With ``validate`` (see :data:`Validation`) a required value that is missing, or a value
-    its rule refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"``
-    as ``cross``, a list of IDs comma-joined). A value outside a ``Choice`` is refused only by
-    ``"strict"``; otherwise it is sent as given, with one warning. Without ``validate`` values
-    are sent as given. A value that cannot be sent (a NaN, an object) is always refused.
+    With ``validate`` (see ``Validation``) a required value that is missing, or a value its rule
+    refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"`` as ``cross``, a
+    list of IDs comma-joined). A value outside a ``Choice`` is refused only by ``"strict"``;
+    otherwise it is sent as given, with one warning. Without ``validate`` values are sent as given.
+    A value that cannot be sent (a NaN, an object) is always refused.
     """
     checks = validate is not False
     payload: dict[str, Any] = {}
@@ -348,13 +352,15 @@ def query_string(payload: Mapping[str, object]) -> str:
     Keys whose value is ``None`` or ``""`` are left out, as python-okx does. Values are
     percent-encoded except for commas and unreserved characters, so IDs such as
     ``BTC-USDT,ETH-USDT`` go out unchanged; the result is both signed and sent.
+    (python-okx's ``parse_params_to_str``, kept in ``okx_v5.utils``, does not encode: it
+    signs ``a b`` where the URL carries ``a%20b``.)
     """
-    from .utils import parse_params_to_str  # python-okx's name for this, kept in utils
-
     try:
-        return parse_params_to_str(
-            {key: query_value(value) for key, value in payload.items() if value is not None}
-        )
+        parts = [
+            f"{quote(str(key), safe=_QUERY_SAFE)}={quote(text, safe=_QUERY_SAFE)}"
+            for key, value in payload.items()
+            if value is not None and (text := query_value(value)) != ""
+        ]
     except Invalid as bad:
         raise OkxParamsException(f"{bad.problem}; {bad.allowed}") from None
     except UnicodeEncodeError as bad:
@@ -362,6 +368,7 @@ def query_string(payload: Mapping[str, object]) -> str:
             "a parameter contains a character that cannot be encoded (a lone surrogate at "
             f"position {bad.start}); valid Unicode text is required"
         ) from None
+    return "?" + "&".join(parts) if parts else ""
 
 
 def json_body(payload: object) -> str:

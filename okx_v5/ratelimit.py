@@ -1,18 +1,16 @@
 """Client-side rate limiting: wait just long enough to stay inside OKX's documented limits.
 
-Each endpoint declares its limit ([`RateLimit`][okx_v5.endpoint.RateLimit]). OKX counts
-requests per API key ("user" rules) or per IP ("ip" rules); every client in the process that
-shares the rule's scope key (the same API key, or the same host and domain) shares one limiter,
-so several clients and threads together stay inside the limit.
+Each endpoint declares its limit (``RateLimit``). OKX counts requests per API key ("user" rules) or
+per IP ("ip" rules); every client in the process that shares the rule's scope key (the same API key,
+or the same host and domain) shares one limiter, so several clients and threads together stay inside
+the limit.
 
-Clients get their limiters from [`registry_for`][okx_v5.ratelimit.registry_for]: the
-process-wide [`registry`][okx_v5.ratelimit.registry] by default, or, for a ``redis://`` storage
-URL, a registry whose limiters every process and machine using that Redis shares
-(``okx_v5.ratelimit_redis``, imported only then).
+Clients get their limiters from ``registry_for``: the process-wide ``registry`` by default, or, for
+a ``redis://`` storage URL, a registry whose limiters every process and machine using that Redis
+shares (``okx_v5.ratelimit_redis``, imported only then).
 
-A wait longer than [`LOGGED_WAIT`][okx_v5.ratelimit.LOGGED_WAIT] is logged at INFO on the
-``okx_v5`` logger before the limiter sleeps, naming the limit and what keeps it; shorter waits
-are logged at DEBUG.
+A wait longer than ``LOGGED_WAIT`` is logged at INFO on the ``okx_v5`` logger before the limiter
+sleeps, naming the limit and what keeps it; shorter waits are logged at DEBUG.
 """
 
 from __future__ import annotations
@@ -60,7 +58,7 @@ say why), a shorter one at DEBUG."""
 
 def log_wait(name: str, seconds: float, limit: str, log: logging.Logger = logger) -> None:
     """Log that ``name`` waits ``seconds`` for ``limit`` (what keeps it, in words): at INFO
-    when longer than [`LOGGED_WAIT`][okx_v5.ratelimit.LOGGED_WAIT], else at DEBUG."""
+    when longer than ``LOGGED_WAIT``, else at DEBUG."""
     level = logging.INFO if seconds > LOGGED_WAIT else logging.DEBUG
     if log.isEnabledFor(level):
         log.log(level, "%s: waiting %.2f s for %s", name, seconds, limit, stacklevel=2)
@@ -90,19 +88,18 @@ class Registry(Protocol):
 class RateLimiter:
     """A thread-safe sliding-window limiter: at most ``requests`` per ``seconds``.
 
-    [`acquire`][okx_v5.ratelimit.RateLimiter.acquire] reserves the earliest moment at which one
-    more request stays inside the window and sleeps until then; reservations are made under a
-    lock, sleeping is not, so waiting threads do not block each other.
+    ``acquire`` reserves the earliest moment at which one more request stays inside the window and
+    sleeps until then; reservations are made under a lock, sleeping is not, so waiting threads do
+    not block each other.
 
     Args:
         requests: requests allowed per window.
         seconds: window length.
-        margin: fraction by which the window is widened (see
-            [`SAFETY_MARGIN`][okx_v5.ratelimit.SAFETY_MARGIN]).
+        margin: fraction by which the window is widened (see ``SAFETY_MARGIN``).
         clock: monotonic clock in seconds (injectable for tests).
         sleep: sleep function (injectable for tests).
         name: the limit's name in the log line of a wait (see
-            [`limit_name`][okx_v5.ratelimit.limit_name]); default ``"<requests>/<seconds>s"``.
+            ``limit_name``); default ``"<requests>/<seconds>s"``.
         note: said after "the in-process limit" in that line, in parentheses.
     """
 
@@ -219,9 +216,9 @@ _shared_lock = threading.Lock()
 def registry_for(storage: str | None) -> Registry:
     """Return the registry for a client's ``rate_limit_storage``.
 
-    ``None`` is the in-process [`registry`][okx_v5.ratelimit.registry]; a ``redis://`` or
-    ``rediss://`` URL (already checked by ``okx_v5.settings.check_rate_limit_storage``) gets
-    one ``RedisLimiterRegistry`` per URL and process.
+    ``None`` is the in-process ``registry``; a ``redis://`` or ``rediss://`` URL (already checked by
+    ``okx_v5.settings.check_rate_limit_storage``) gets one ``RedisLimiterRegistry`` per URL and
+    process.
     """
     if storage is None:
         return registry

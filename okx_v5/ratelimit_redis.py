@@ -151,7 +151,7 @@ class SharedLimiter:
         storage: the Redis connection.
         key: the Redis key of the limit (already free of secrets).
         requests: requests allowed per window.
-        seconds: window length (widened by [`SAFETY_MARGIN`][okx_v5.ratelimit.SAFETY_MARGIN]).
+        seconds: window length (widened by ``SAFETY_MARGIN``).
         fallback: the in-process limiter used while Redis does not answer.
         sleep: sleep function (injectable for tests).
         name: the limit's name in the log line of a wait; default ``key``.

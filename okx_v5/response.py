@@ -19,10 +19,9 @@ class OkxResponse(dict[str, Any], Generic[T]):
     """The decoded OKX JSON, exactly as python-okx returns it, with typed attributes.
 
     ``result["data"][0]["lever"]`` and ``json.dumps(result)`` work as with python-okx;
-    ``result.data`` gives the same items as typed attrs objects, ``result.code`` / ``.msg`` the
-    OKX code and message, ``result.ok`` whether the code is ``"0"``, and
-    [`raise_for_code`][okx_v5.response.OkxResponse.raise_for_code] turns an OKX error into an
-    exception.
+    ``result.data`` gives the same items as typed attrs objects, ``result.code`` / ``.msg`` the OKX
+    code and message, ``result.ok`` whether the code is ``"0"``, and ``raise_for_code`` turns an OKX
+    error into an exception.
     """
 
     __slots__ = ("_items", "_model", "attempts", "headers", "method", "path", "status_code")
@@ -70,8 +69,8 @@ class OkxResponse(dict[str, Any], Generic[T]):
     def data(self) -> list[T]:
         """The ``data`` items as typed attrs objects (structured once, on first access).
 
-        Raises [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] naming the item
-        and field when an item does not fit its model.
+        Raises ``OkxResponseException`` naming the item and field when an item does not fit its
+        model.
         """
         if self._items is None:
             # Imported here: cattrs and the models are only needed once typed data is asked for.
@@ -101,9 +100,9 @@ class OkxResponse(dict[str, Any], Generic[T]):
     def to_records(self) -> list[dict[str, Any]]:
         """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name.
 
-        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``. An OKX
-        error without items raises its exception (see :meth:`raise_for_code`) rather than
-        look like an empty answer; a batch's answer keeps its items, each with its own code.
+        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``. An OKX error
+        without items raises its exception (see ``raise_for_code``) rather than look like an empty
+        answer; a batch's answer keeps its items, each with its own code.
         """
         if not self.ok and not self.get("data"):
             self.raise_for_code()

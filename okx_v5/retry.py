@@ -2,11 +2,9 @@
 
 Only reads (``GET``) are retried. Transient outcomes are connection errors, timeouts, HTTP 5xx,
 OKX's server-side codes (50001, 50004, 50013, 50026) and rate-limit answers (HTTP 429, 50011):
-exactly the answers [`api_exception_class`][okx_v5.exceptions.api_exception_class] maps to
-[`OkxServerException`][okx_v5.exceptions.OkxServerException] or
-[`OkxRateLimitException`][okx_v5.exceptions.OkxRateLimitException]. The wait is exponential
-backoff with full jitter, or the server's ``Retry-After`` when it sends one, and the whole call
-stays inside a time budget.
+exactly the answers ``api_exception_class`` maps to ``OkxServerException`` or
+``OkxRateLimitException``. The wait is exponential backoff with full jitter, or the server's
+``Retry-After`` when it sends one, and the whole call stays inside a time budget.
 """
 
 from __future__ import annotations

@@ -116,7 +116,7 @@ def redirect_domain(domain: str) -> str:
     """``domain`` (already checked), or ``OKX_DOMAIN`` in its place when ``domain`` is OKX's
     default host and the variable is set: the one switch that points every client (and
     ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code.
-    The first redirect to each URL logs a WARNING (see :func:`warn_redirect`)."""
+    The first redirect to each URL logs a WARNING (see ``warn_redirect``)."""
     if domain != consts.API_URL:
         return domain
     target = okx_domain()

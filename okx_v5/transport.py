@@ -240,7 +240,7 @@ def read_body(response: requests.Response) -> bytes:
 
 
 def new_session() -> requests.Session:
-    """A session of the client's own: requests' defaults, with :class:`OkxAdapter` mounted."""
+    """A session of the client's own: requests' defaults, with ``OkxAdapter`` mounted."""
     session = requests.Session()
     adapter = OkxAdapter()
     session.mount("https://", adapter)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
+import inspect
 import logging
+import pkgutil
+import warnings
 from typing import Any
 
+import httpx
+import okx
 import pytest
 import requests
 import responses
@@ -358,3 +365,132 @@ def test_importing_an_api_module_loads_no_http_stack_until_a_client_is_built() -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == ["[]", "['requests', 'urllib3']"]
+
+
+# -- python-okx's attributes, compared with the installed python-okx 0.4.4 ------------------
+
+PYTHON_OKX_CLASSES = [
+    (module, name)
+    for module in sorted(
+        info.name
+        for info in pkgutil.walk_packages(okx.__path__, "okx.")
+        if not info.ispkg and info.name.split(".")[1][0].isupper()
+    )
+    for name, value in vars(importlib.import_module(module)).items()
+    if inspect.isclass(value) and value.__module__ == module and name.endswith("API")
+]
+
+
+def python_okx_client(module: str, name: str, *args: object, **kwargs: object) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # its use_server_time warning
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+def okx_v5_client(module: str, name: str, *args: object, **kwargs: object) -> Any:
+    return getattr(importlib.import_module("okx_v5" + module[3:]), name)(*args, **kwargs)
+
+
+@functools.cache
+def attributes_python_okx_sets() -> list[str]:
+    """The public attributes python-okx's OkxClient adds to those of its httpx.Client."""
+    with httpx.Client() as bare:
+        theirs = python_okx_client("okx.Account", "AccountAPI")
+        added = set(vars(theirs)) - set(vars(bare))
+        theirs.close()
+    return sorted(name for name in added if not name.startswith("_"))
+
+
+@pytest.mark.parametrize(("module", "name"), PYTHON_OKX_CLASSES)
+def test_every_python_okx_class_is_a_top_level_name(module: str, name: str) -> None:
+    home = importlib.import_module("okx_v5" + module[3:])
+    assert getattr(okx_v5, name) is getattr(home, name)
+    assert name in dir(okx_v5)
+    assert name in okx_v5.__all__
+
+
+def test_import_star_gives_every_top_level_name() -> None:
+    names: dict[str, object] = {}
+    exec("from okx_v5 import *", names)
+    assert {name for _, name in PYTHON_OKX_CLASSES} | {"OkxResponse", "__version__"} <= set(names)
+    assert set(okx_v5.__all__) <= set(dir(okx_v5))
+
+
+def test_an_unknown_top_level_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="has no attribute 'TradAPI'"):
+        okx_v5.TradAPI  # noqa: B018
+
+
+def test_importing_okx_v5_imports_no_api_module() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, okx_v5; names = dir(okx_v5); "
+        "print(sorted(m for m in sys.modules if m.startswith('okx_v5.')), 'TradeAPI' in names)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[] True"
+
+
+def test_python_okx_sets_the_seven_attributes_compared_here() -> None:
+    assert attributes_python_okx_sets() == [
+        "API_KEY",
+        "API_SECRET_KEY",
+        "PASSPHRASE",
+        "debug",
+        "domain",
+        "flag",
+        "use_server_time",
+    ]
+    assert len(PYTHON_OKX_CLASSES) == 22
+
+
+CONSTRUCTIONS: list[tuple[tuple[object, ...], dict[str, object]]] = [
+    ((), {}),
+    ((KEY, SECRET, PASSPHRASE, False, "0"), {}),
+    ((KEY, SECRET, PASSPHRASE, None, "1", "https://aws.okx.com", True), {}),
+    ((), {"api_key": KEY, "api_secret_key": SECRET, "passphrase": PASSPHRASE, "flag": "0"}),
+    ((), {"domain": "https://eea.okx.com", "debug": False, "proxy": "http://proxy:3128"}),
+]
+
+
+def assert_same_attributes(module: str, name: str, *args: object, **kwargs: object) -> None:
+    theirs = python_okx_client(module, name, *args, **kwargs)
+    mine = okx_v5_client(module, name, *args, **kwargs)
+    try:
+        for attribute in attributes_python_okx_sets():
+            assert getattr(mine, attribute) == getattr(theirs, attribute), attribute
+            assert type(getattr(mine, attribute)) is type(getattr(theirs, attribute)), attribute
+    finally:
+        theirs.close()
+        mine.close()
+
+
+@pytest.mark.parametrize(("args", "kwargs"), CONSTRUCTIONS)
+def test_python_okx_attributes_have_python_okx_values(
+    args: tuple[object, ...], kwargs: dict[str, object]
+) -> None:
+    assert_same_attributes("okx.Account", "AccountAPI", *args, **kwargs)
+
+
+@pytest.mark.parametrize(("module", "name"), PYTHON_OKX_CLASSES)
+def test_every_class_has_python_okx_attributes_and_defaults(module: str, name: str) -> None:
+    assert_same_attributes(module, name)  # CopyTradingAPI's use_server_time defaults to False
+
+
+@pytest.mark.parametrize(("module", "name"), PYTHON_OKX_CLASSES)
+def test_no_class_shows_the_secret_or_passphrase_in_its_repr(module: str, name: str) -> None:
+    with okx_v5_client(module, name, KEY, SECRET, PASSPHRASE, False, "0") as api:
+        assert (api.API_SECRET_KEY, api.PASSPHRASE) == (SECRET, PASSPHRASE)
+        assert SECRET not in repr(api)
+        assert PASSPHRASE not in repr(api)
+
+
+def test_a_secret_set_on_the_attribute_signs_the_next_request(fake_okx: FakeOKX) -> None:
+    with AccountAPI(
+        FakeOKX.DEMO_KEY, "not-the-secret", "not-the-passphrase", domain=fake_okx.url
+    ) as api:
+        api.API_SECRET_KEY = FakeOKX.DEMO_SECRET
+        api.PASSPHRASE = FakeOKX.DEMO_PASSPHRASE
+        assert api.get_leverage("cross", instId="BTC-USDT-SWAP").ok

@@ -34,6 +34,19 @@ def test_a_query_string_leaves_out_none_and_empty_values() -> None:
     assert query_string({"a": "1", "b": None, "c": "", "d": [1, 2]}) == "?a=1&d=1,2"
 
 
+def test_a_query_string_keeps_the_order_and_commas_literal() -> None:
+    query = query_string({"instId": "BTC-USDT,ETH-USDT", "ccy": "", "mgnMode": "cross"})
+    assert query == "?instId=BTC-USDT,ETH-USDT&mgnMode=cross"
+
+
+def test_a_query_string_encodes_what_a_url_cannot_carry_as_is() -> None:
+    assert query_string({"a": "x y&z=1/2"}) == "?a=x%20y%26z%3D1%2F2"
+
+
+def test_the_query_string_of_nothing_is_empty() -> None:
+    assert query_string({}) == ""
+
+
 def test_a_number_too_long_to_write_is_refused() -> None:
     with pytest.raises(OkxParamsException, match="too many digits"):
         query_string({"sz": 10**5000})

@@ -4,7 +4,7 @@
 The facts in ``okx_v5/facts/*.json`` are the single source (see ``okx_v5/facts/README.md``).
 From each module's facts this writes:
 
-- ``okx_v5/endpoints/<group>.py``: one :class:`~okx_v5.endpoint.Endpoint` per method;
+- ``okx_v5/endpoints/<group>.py``: one ``okx_v5.endpoint.Endpoint`` per method;
 - ``okx_v5/models/<group>.py``: the attrs models of the answers;
 - ``okx_v5/<Module>.py`` (``okx_v5/Finance/<Module>.py``): python-okx's class, one thin
   method per endpoint, with python-okx's signature and a docstring from the facts;
@@ -231,7 +231,6 @@ def render_model(
 def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
     """What the model is an item of, then its fields with their OKX names (the reference shows
     them as a table, with the types of the annotations)."""
-    group = group_of(facts["module"])
     users = [
         method_link(facts, endpoint["name"])
         for endpoint in facts["endpoints"]
@@ -245,7 +244,7 @@ def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
             if field["type"] in (name, f"list[{name}]")
         ]
         if fields:
-            parents.append(f"[`{parent}`][okx_v5.models.{group}.{parent}]'s {' and '.join(fields)}")
+            parents.append(f"``{parent}``'s {' and '.join(fields)}")
     where = " and ".join(users or parents)
     if model.get("row"):
         text = f"A row of {where} (an array, read by position)."
@@ -262,8 +261,9 @@ def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
 
 
 def method_link(facts: Facts, method: str) -> str:
-    """A cross-reference to an API method, as mkdocstrings resolves it."""
-    return f"[`{method}`][{api_path(facts)}.{method}]"
+    """An API method as a docstring names it: ``AccountAPI.get_leverage`` (the docs build
+    links it, see ``tools/docs_crossrefs.py``)."""
+    return f"``{facts['class']}.{method}``"
 
 
 def api_path(facts: Facts) -> str:
@@ -534,8 +534,7 @@ def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") ->
     elif result == "list[str]":
         first = f"{summary}: lists of strings."
     else:
-        model = f"okx_v5.models.{group_of(facts['module'])}.{result}"
-        first = f"{summary}: [`{result}`][{model}] items."
+        first = f"{summary}: ``{result}`` items."
     if alias_of:
         first += f" The same as {method_link(facts, alias_of)}, spelled right."
     where = f"``{endpoint['http']} {endpoint['path']}``"
@@ -619,7 +618,7 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)
-    about = f"python-okx's ``okx.{module}``: [`{class_name}`][{api_path(facts)}]"
+    about = f"python-okx's ``okx.{module}``: ``{class_name}``"
     lines = [
         *docstring(f"{about}, all {count} of its methods.\n\n{HEADER.format(source=source)}", 0),
         "",
@@ -647,7 +646,7 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     lines += docstring(
         f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, {answers}."
         "\n\nBuilt with python-okx's arguments, as every client is: see"
-        " [`OkxClient`][okx_v5.okxclient.OkxClient].",
+        " ``OkxClient``.",
         4,
     )
     if facts.get("init_defaults"):

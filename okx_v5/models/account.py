@@ -64,7 +64,7 @@ __all__ = [
 
 @attrs.define
 class PositionRisk:
-    """One ``data`` item of [`get_position_risk`][okx_v5.Account.AccountAPI.get_position_risk].
+    """One ``data`` item of ``AccountAPI.get_position_risk``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -81,7 +81,7 @@ class PositionRisk:
 
 @attrs.define
 class PositionRiskPosData:
-    """An item of [`PositionRisk`][okx_v5.models.account.PositionRisk]'s ``posData``.
+    """An item of ``PositionRisk``'s ``posData``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -114,7 +114,7 @@ class PositionRiskPosData:
 
 @attrs.define
 class PositionRiskBalData:
-    """An item of [`PositionRisk`][okx_v5.models.account.PositionRisk]'s ``balData``.
+    """An item of ``PositionRisk``'s ``balData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -129,7 +129,7 @@ class PositionRiskBalData:
 
 @attrs.define
 class AccountBalance:
-    """One ``data`` item of [`get_account_balance`][okx_v5.Account.AccountAPI.get_account_balance].
+    """One ``data`` item of ``AccountAPI.get_account_balance``.
 
     Attributes:
         u_time: OKX's ``uTime``.
@@ -170,7 +170,7 @@ class AccountBalance:
 
 @attrs.define
 class AccountBalanceDetails:
-    """An item of [`AccountBalance`][okx_v5.models.account.AccountBalance]'s ``details``.
+    """An item of ``AccountBalance``'s ``details``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -263,7 +263,7 @@ class AccountBalanceDetails:
 
 @attrs.define
 class Positions:
-    """One ``data`` item of [`get_positions`][okx_v5.Account.AccountAPI.get_positions].
+    """One ``data`` item of ``AccountAPI.get_positions``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -398,7 +398,7 @@ class Positions:
 
 @attrs.define
 class PositionsCloseOrderAlgo:
-    """An item of [`Positions`][okx_v5.models.account.Positions]'s ``closeOrderAlgo``.
+    """An item of ``Positions``'s ``closeOrderAlgo``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -419,7 +419,7 @@ class PositionsCloseOrderAlgo:
 
 @attrs.define
 class PositionBuilder:
-    """One ``data`` item of [`position_builder`][okx_v5.Account.AccountAPI.position_builder].
+    """One ``data`` item of ``AccountAPI.position_builder``.
 
     Attributes:
         eq: OKX's ``eq``.
@@ -452,7 +452,7 @@ class PositionBuilder:
 
 @attrs.define
 class PositionBuilderPositions:
-    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``positions``.
+    """An item of ``PositionBuilder``'s ``positions``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -485,7 +485,7 @@ class PositionBuilderPositions:
 
 @attrs.define
 class PositionBuilderRiskUnitData:
-    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``riskUnitData``.
+    """An item of ``PositionBuilder``'s ``riskUnitData``.
 
     Attributes:
         risk_unit: OKX's ``riskUnit``.
@@ -566,9 +566,7 @@ class PositionBuilderRiskUnitData:
 
 @attrs.define
 class PositionBuilderRiskUnitDataPortfolios:
-    """An item of
-    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
-    ``portfolios``.
+    """An item of ``PositionBuilderRiskUnitData``'s ``portfolios``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -603,9 +601,7 @@ class PositionBuilderRiskUnitDataPortfolios:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr6FinalResult:
-    """An item of
-    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
-    ``mr6FinalResult``.
+    """An item of ``PositionBuilderRiskUnitData``'s ``mr6FinalResult``.
 
     Attributes:
         pnl: OKX's ``pnl``.
@@ -618,9 +614,7 @@ class PositionBuilderRiskUnitDataMr6FinalResult:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr1FinalResult:
-    """An item of
-    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
-    ``mr1FinalResult``.
+    """An item of ``PositionBuilderRiskUnitData``'s ``mr1FinalResult``.
 
     Attributes:
         pnl: OKX's ``pnl``.
@@ -635,9 +629,7 @@ class PositionBuilderRiskUnitDataMr1FinalResult:
 
 @attrs.define
 class PositionBuilderRiskUnitDataMr1Scenarios:
-    """An item of
-    [`PositionBuilderRiskUnitData`][okx_v5.models.account.PositionBuilderRiskUnitData]'s
-    ``mr1Scenarios``.
+    """An item of ``PositionBuilderRiskUnitData``'s ``mr1Scenarios``.
 
     Attributes:
         vol_shock_down: OKX's ``volShockDown``.
@@ -652,7 +644,7 @@ class PositionBuilderRiskUnitDataMr1Scenarios:
 
 @attrs.define
 class PositionBuilderAssets:
-    """An item of [`PositionBuilder`][okx_v5.models.account.PositionBuilder]'s ``assets``.
+    """An item of ``PositionBuilder``'s ``assets``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -671,7 +663,7 @@ class PositionBuilderAssets:
 
 @attrs.define
 class AccountBills:
-    """One ``data`` item of [`get_account_bills`][okx_v5.Account.AccountAPI.get_account_bills].
+    """One ``data`` item of ``AccountAPI.get_account_bills``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -744,8 +736,7 @@ class AccountBills:
 
 @attrs.define
 class AccountBillsArchive:
-    """One ``data`` item of
-    [`get_account_bills_archive`][okx_v5.Account.AccountAPI.get_account_bills_archive].
+    """One ``data`` item of ``AccountAPI.get_account_bills_archive``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -818,7 +809,7 @@ class AccountBillsArchive:
 
 @attrs.define
 class AccountConfig:
-    """One ``data`` item of [`get_account_config`][okx_v5.Account.AccountAPI.get_account_config].
+    """One ``data`` item of ``AccountAPI.get_account_config``.
 
     Attributes:
         uid: OKX's ``uid``.
@@ -877,7 +868,7 @@ class AccountConfig:
 
 @attrs.define
 class SetPositionMode:
-    """One ``data`` item of [`set_position_mode`][okx_v5.Account.AccountAPI.set_position_mode].
+    """One ``data`` item of ``AccountAPI.set_position_mode``.
 
     Attributes:
         pos_mode: OKX's ``posMode``.
@@ -888,7 +879,7 @@ class SetPositionMode:
 
 @attrs.define
 class SetLeverage:
-    """One ``data`` item of [`set_leverage`][okx_v5.Account.AccountAPI.set_leverage].
+    """One ``data`` item of ``AccountAPI.set_leverage``.
 
     Attributes:
         lever: OKX's ``lever``.
@@ -905,7 +896,7 @@ class SetLeverage:
 
 @attrs.define
 class MaxOrderSize:
-    """One ``data`` item of [`get_max_order_size`][okx_v5.Account.AccountAPI.get_max_order_size].
+    """One ``data`` item of ``AccountAPI.get_max_order_size``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -922,7 +913,7 @@ class MaxOrderSize:
 
 @attrs.define
 class MaxAvailSize:
-    """One ``data`` item of [`get_max_avail_size`][okx_v5.Account.AccountAPI.get_max_avail_size].
+    """One ``data`` item of ``AccountAPI.get_max_avail_size``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -937,7 +928,7 @@ class MaxAvailSize:
 
 @attrs.define
 class AdjustmentMargin:
-    """One ``data`` item of [`adjustment_margin`][okx_v5.Account.AccountAPI.adjustment_margin].
+    """One ``data`` item of ``AccountAPI.adjustment_margin``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -958,7 +949,7 @@ class AdjustmentMargin:
 
 @attrs.define
 class LeverageInfo:
-    """One ``data`` item of [`get_leverage`][okx_v5.Account.AccountAPI.get_leverage].
+    """One ``data`` item of ``AccountAPI.get_leverage``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -977,7 +968,7 @@ class LeverageInfo:
 
 @attrs.define
 class Instruments:
-    """One ``data`` item of [`get_instruments`][okx_v5.Account.AccountAPI.get_instruments].
+    """One ``data`` item of ``AccountAPI.get_instruments``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1048,7 +1039,7 @@ class Instruments:
 
 @attrs.define
 class MaxLoan:
-    """One ``data`` item of [`get_max_loan`][okx_v5.Account.AccountAPI.get_max_loan].
+    """One ``data`` item of ``AccountAPI.get_max_loan``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -1069,7 +1060,7 @@ class MaxLoan:
 
 @attrs.define
 class FeeRates:
-    """One ``data`` item of [`get_fee_rates`][okx_v5.Account.AccountAPI.get_fee_rates].
+    """One ``data`` item of ``AccountAPI.get_fee_rates``.
 
     Attributes:
         level: OKX's ``level``.
@@ -1106,7 +1097,7 @@ class FeeRates:
 
 @attrs.define
 class FeeRatesFiat:
-    """An item of [`FeeRates`][okx_v5.models.account.FeeRates]'s ``fiat``.
+    """An item of ``FeeRates``'s ``fiat``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1121,8 +1112,7 @@ class FeeRatesFiat:
 
 @attrs.define
 class InterestAccrued:
-    """One ``data`` item of
-    [`get_interest_accrued`][okx_v5.Account.AccountAPI.get_interest_accrued].
+    """One ``data`` item of ``AccountAPI.get_interest_accrued``.
 
     Attributes:
         type: OKX's ``type``.
@@ -1147,7 +1137,7 @@ class InterestAccrued:
 
 @attrs.define
 class InterestRate:
-    """One ``data`` item of [`get_interest_rate`][okx_v5.Account.AccountAPI.get_interest_rate].
+    """One ``data`` item of ``AccountAPI.get_interest_rate``.
 
     Attributes:
         interest_rate: OKX's ``interestRate``.
@@ -1160,7 +1150,7 @@ class InterestRate:
 
 @attrs.define
 class SetGreeks:
-    """One ``data`` item of [`set_greeks`][okx_v5.Account.AccountAPI.set_greeks].
+    """One ``data`` item of ``AccountAPI.set_greeks``.
 
     Attributes:
         greeks_type: OKX's ``greeksType``.
@@ -1171,7 +1161,7 @@ class SetGreeks:
 
 @attrs.define
 class SetIsolatedMode:
-    """One ``data`` item of [`set_isolated_mode`][okx_v5.Account.AccountAPI.set_isolated_mode].
+    """One ``data`` item of ``AccountAPI.set_isolated_mode``.
 
     Attributes:
         iso_mode: OKX's ``isoMode``.
@@ -1182,7 +1172,7 @@ class SetIsolatedMode:
 
 @attrs.define
 class MaxWithdrawal:
-    """One ``data`` item of [`get_max_withdrawal`][okx_v5.Account.AccountAPI.get_max_withdrawal].
+    """One ``data`` item of ``AccountAPI.get_max_withdrawal``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1201,7 +1191,7 @@ class MaxWithdrawal:
 
 @attrs.define
 class InterestLimits:
-    """One ``data`` item of [`get_interest_limits`][okx_v5.Account.AccountAPI.get_interest_limits].
+    """One ``data`` item of ``AccountAPI.get_interest_limits``.
 
     Attributes:
         debt: OKX's ``debt``.
@@ -1222,7 +1212,7 @@ class InterestLimits:
 
 @attrs.define
 class InterestLimitsRecords:
-    """An item of [`InterestLimits`][okx_v5.models.account.InterestLimits]'s ``records``.
+    """An item of ``InterestLimits``'s ``records``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1259,8 +1249,7 @@ class InterestLimitsRecords:
 
 @attrs.define
 class InterestLimitsRecordsSurplusLmtDetails:
-    """An item of [`InterestLimitsRecords`][okx_v5.models.account.InterestLimitsRecords]'s
-    ``surplusLmtDetails``.
+    """An item of ``InterestLimitsRecords``'s ``surplusLmtDetails``.
 
     Attributes:
         all_acct_remaining_quota: OKX's ``allAcctRemainingQuota``.
@@ -1275,7 +1264,7 @@ class InterestLimitsRecordsSurplusLmtDetails:
 
 @attrs.define
 class Greeks:
-    """One ``data`` item of [`get_greeks`][okx_v5.Account.AccountAPI.get_greeks].
+    """One ``data`` item of ``AccountAPI.get_greeks``.
 
     Attributes:
         delta_bs: OKX's ``deltaBS``.
@@ -1304,8 +1293,7 @@ class Greeks:
 
 @attrs.define
 class AccountPositionRisk:
-    """One ``data`` item of
-    [`get_account_position_risk`][okx_v5.Account.AccountAPI.get_account_position_risk].
+    """One ``data`` item of ``AccountAPI.get_account_position_risk``.
 
     Attributes:
         at_risk: OKX's ``atRisk``.
@@ -1322,8 +1310,7 @@ class AccountPositionRisk:
 
 @attrs.define
 class PositionsHistory:
-    """One ``data`` item of
-    [`get_positions_history`][okx_v5.Account.AccountAPI.get_positions_history].
+    """One ``data`` item of ``AccountAPI.get_positions_history``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1382,8 +1369,7 @@ class PositionsHistory:
 
 @attrs.define
 class AccountPositionTiers:
-    """One ``data`` item of
-    [`get_account_position_tiers`][okx_v5.Account.AccountAPI.get_account_position_tiers].
+    """One ``data`` item of ``AccountAPI.get_account_position_tiers``.
 
     Attributes:
         uly: OKX's ``uly``.
@@ -1400,7 +1386,7 @@ class AccountPositionTiers:
 
 @attrs.define
 class SetAutoLoan:
-    """One ``data`` item of [`set_auto_loan`][okx_v5.Account.AccountAPI.set_auto_loan].
+    """One ``data`` item of ``AccountAPI.set_auto_loan``.
 
     Attributes:
         auto_loan: OKX's ``autoLoan``.
@@ -1411,7 +1397,7 @@ class SetAutoLoan:
 
 @attrs.define
 class SetAccountLevel:
-    """One ``data`` item of [`set_account_level`][okx_v5.Account.AccountAPI.set_account_level].
+    """One ``data`` item of ``AccountAPI.set_account_level``.
 
     Attributes:
         acct_lv: OKX's ``acctLv``.
@@ -1422,7 +1408,7 @@ class SetAccountLevel:
 
 @attrs.define
 class ActivateOption:
-    """One ``data`` item of [`activate_option`][okx_v5.Account.AccountAPI.activate_option].
+    """One ``data`` item of ``AccountAPI.activate_option``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -1433,8 +1419,7 @@ class ActivateOption:
 
 @attrs.define
 class SpotManualBorrowRepay:
-    """One ``data`` item of
-    [`spot_manual_borrow_repay`][okx_v5.Account.AccountAPI.spot_manual_borrow_repay].
+    """One ``data`` item of ``AccountAPI.spot_manual_borrow_repay``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1449,7 +1434,7 @@ class SpotManualBorrowRepay:
 
 @attrs.define
 class SetAutoRepay:
-    """One ``data`` item of [`set_auto_repay`][okx_v5.Account.AccountAPI.set_auto_repay].
+    """One ``data`` item of ``AccountAPI.set_auto_repay``.
 
     Attributes:
         auto_repay: OKX's ``autoRepay``.
@@ -1460,8 +1445,7 @@ class SetAutoRepay:
 
 @attrs.define
 class SpotBorrowRepayHistory:
-    """One ``data`` item of
-    [`spot_borrow_repay_history`][okx_v5.Account.AccountAPI.spot_borrow_repay_history].
+    """One ``data`` item of ``AccountAPI.spot_borrow_repay_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1480,7 +1464,7 @@ class SpotBorrowRepayHistory:
 
 @attrs.define
 class SetAutoEarn:
-    """One ``data`` item of [`set_auto_earn`][okx_v5.Account.AccountAPI.set_auto_earn].
+    """One ``data`` item of ``AccountAPI.set_auto_earn``.
 
     Attributes:
         earn_type: OKX's ``earnType``.
@@ -1497,7 +1481,7 @@ class SetAutoEarn:
 
 @attrs.define
 class ApplyBills:
-    """One ``data`` item of [`apply_bills`][okx_v5.Account.AccountAPI.apply_bills].
+    """One ``data`` item of ``AccountAPI.apply_bills``.
 
     Attributes:
         result: OKX's ``result``.

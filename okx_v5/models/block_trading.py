@@ -40,7 +40,7 @@ __all__ = [
 
 @attrs.define
 class Counterparties:
-    """One ``data`` item of [`counterparties`][okx_v5.BlockTrading.BlockTradingAPI.counterparties].
+    """One ``data`` item of ``BlockTradingAPI.counterparties``.
 
     Attributes:
         trader_name: OKX's ``traderName``.
@@ -55,7 +55,7 @@ class Counterparties:
 
 @attrs.define
 class CreateRfq:
-    """One ``data`` item of [`create_rfq`][okx_v5.BlockTrading.BlockTradingAPI.create_rfq].
+    """One ``data`` item of ``BlockTradingAPI.create_rfq``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -100,7 +100,7 @@ class CreateRfq:
 
 @attrs.define
 class CreateRfqLegs:
-    """An item of [`CreateRfq`][okx_v5.models.block_trading.CreateRfq]'s ``legs``.
+    """An item of ``CreateRfq``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -123,7 +123,7 @@ class CreateRfqLegs:
 
 @attrs.define
 class CancelRfq:
-    """One ``data`` item of [`cancel_rfq`][okx_v5.BlockTrading.BlockTradingAPI.cancel_rfq].
+    """One ``data`` item of ``BlockTradingAPI.cancel_rfq``.
 
     Attributes:
         rfq_id: OKX's ``rfqId``.
@@ -140,8 +140,7 @@ class CancelRfq:
 
 @attrs.define
 class CancelBatchRfqs:
-    """One ``data`` item of
-    [`cancel_batch_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_rfqs].
+    """One ``data`` item of ``BlockTradingAPI.cancel_batch_rfqs``.
 
     Attributes:
         rfq_id: OKX's ``rfqId``.
@@ -158,8 +157,7 @@ class CancelBatchRfqs:
 
 @attrs.define
 class CancelAllRfqs:
-    """One ``data`` item of
-    [`cancel_all_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_rfqs].
+    """One ``data`` item of ``BlockTradingAPI.cancel_all_rfqs``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -170,7 +168,7 @@ class CancelAllRfqs:
 
 @attrs.define
 class ExecuteQuote:
-    """One ``data`` item of [`execute_quote`][okx_v5.BlockTrading.BlockTradingAPI.execute_quote].
+    """One ``data`` item of ``BlockTradingAPI.execute_quote``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -213,7 +211,7 @@ class ExecuteQuote:
 
 @attrs.define
 class ExecuteQuoteLegs:
-    """An item of [`ExecuteQuote`][okx_v5.models.block_trading.ExecuteQuote]'s ``legs``.
+    """An item of ``ExecuteQuote``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -236,7 +234,7 @@ class ExecuteQuoteLegs:
 
 @attrs.define
 class CreateQuote:
-    """One ``data`` item of [`create_quote`][okx_v5.BlockTrading.BlockTradingAPI.create_quote].
+    """One ``data`` item of ``BlockTradingAPI.create_quote``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -287,7 +285,7 @@ class CreateQuote:
 
 @attrs.define
 class CreateQuoteLegs:
-    """An item of [`CreateQuote`][okx_v5.models.block_trading.CreateQuote]'s ``legs``.
+    """An item of ``CreateQuote``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -312,7 +310,7 @@ class CreateQuoteLegs:
 
 @attrs.define
 class CancelQuote:
-    """One ``data`` item of [`cancel_quote`][okx_v5.BlockTrading.BlockTradingAPI.cancel_quote].
+    """One ``data`` item of ``BlockTradingAPI.cancel_quote``.
 
     Attributes:
         quote_id: OKX's ``quoteId``.
@@ -329,8 +327,7 @@ class CancelQuote:
 
 @attrs.define
 class CancelBatchQuotes:
-    """One ``data`` item of
-    [`cancel_batch_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_batch_quotes].
+    """One ``data`` item of ``BlockTradingAPI.cancel_batch_quotes``.
 
     Attributes:
         quote_id: OKX's ``quoteId``.
@@ -347,8 +344,7 @@ class CancelBatchQuotes:
 
 @attrs.define
 class CancelAllQuotes:
-    """One ``data`` item of
-    [`cancel_all_quotes`][okx_v5.BlockTrading.BlockTradingAPI.cancel_all_quotes].
+    """One ``data`` item of ``BlockTradingAPI.cancel_all_quotes``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -359,7 +355,7 @@ class CancelAllQuotes:
 
 @attrs.define
 class Rfqs:
-    """One ``data`` item of [`get_rfqs`][okx_v5.BlockTrading.BlockTradingAPI.get_rfqs].
+    """One ``data`` item of ``BlockTradingAPI.get_rfqs``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -406,7 +402,7 @@ class Rfqs:
 
 @attrs.define
 class RfqsLegs:
-    """An item of [`Rfqs`][okx_v5.models.block_trading.Rfqs]'s ``legs``.
+    """An item of ``Rfqs``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -429,7 +425,7 @@ class RfqsLegs:
 
 @attrs.define
 class Quotes:
-    """One ``data`` item of [`get_quotes`][okx_v5.BlockTrading.BlockTradingAPI.get_quotes].
+    """One ``data`` item of ``BlockTradingAPI.get_quotes``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -480,7 +476,7 @@ class Quotes:
 
 @attrs.define
 class QuotesLegs:
-    """An item of [`Quotes`][okx_v5.models.block_trading.Quotes]'s ``legs``.
+    """An item of ``Quotes``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -505,7 +501,7 @@ class QuotesLegs:
 
 @attrs.define
 class Trades:
-    """One ``data`` item of [`get_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_trades].
+    """One ``data`` item of ``BlockTradingAPI.get_trades``.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -552,7 +548,7 @@ class Trades:
 
 @attrs.define
 class TradesLegs:
-    """An item of [`Trades`][okx_v5.models.block_trading.Trades]'s ``legs``.
+    """An item of ``Trades``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -575,8 +571,7 @@ class TradesLegs:
 
 @attrs.define
 class PublicTrades:
-    """One ``data`` item of
-    [`get_public_trades`][okx_v5.BlockTrading.BlockTradingAPI.get_public_trades].
+    """One ``data`` item of ``BlockTradingAPI.get_public_trades``.
 
     Attributes:
         strategy: OKX's ``strategy``.
@@ -603,7 +598,7 @@ class PublicTrades:
 
 @attrs.define
 class PublicTradesLegs:
-    """An item of [`PublicTrades`][okx_v5.models.block_trading.PublicTrades]'s ``legs``.
+    """An item of ``PublicTrades``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -622,7 +617,7 @@ class PublicTradesLegs:
 
 @attrs.define
 class ResetMmp:
-    """One ``data`` item of [`reset_mmp`][okx_v5.BlockTrading.BlockTradingAPI.reset_mmp].
+    """One ``data`` item of ``BlockTradingAPI.reset_mmp``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -633,8 +628,7 @@ class ResetMmp:
 
 @attrs.define
 class SetMarkerInstrument:
-    """One ``data`` item of
-    [`set_marker_instrument`][okx_v5.BlockTrading.BlockTradingAPI.set_marker_instrument].
+    """One ``data`` item of ``BlockTradingAPI.set_marker_instrument``.
 
     Attributes:
         result: OKX's ``result``.
@@ -645,8 +639,7 @@ class SetMarkerInstrument:
 
 @attrs.define
 class QuoteProducts:
-    """One ``data`` item of
-    [`get_quote_products`][okx_v5.BlockTrading.BlockTradingAPI.get_quote_products].
+    """One ``data`` item of ``BlockTradingAPI.get_quote_products``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -669,7 +662,7 @@ class QuoteProducts:
 
 @attrs.define
 class QuoteProductsData:
-    """An item of [`QuoteProducts`][okx_v5.models.block_trading.QuoteProducts]'s ``data``.
+    """An item of ``QuoteProducts``'s ``data``.
 
     Attributes:
         inst_family: OKX's ``instFamily``.

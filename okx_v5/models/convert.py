@@ -14,7 +14,7 @@ __all__ = ["ConvertHistory", "ConvertTrade", "Currencies", "CurrencyPair", "Esti
 
 @attrs.define
 class Currencies:
-    """One ``data`` item of [`get_currencies`][okx_v5.Convert.ConvertAPI.get_currencies].
+    """One ``data`` item of ``ConvertAPI.get_currencies``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -29,7 +29,7 @@ class Currencies:
 
 @attrs.define
 class CurrencyPair:
-    """One ``data`` item of [`get_currency_pair`][okx_v5.Convert.ConvertAPI.get_currency_pair].
+    """One ``data`` item of ``ConvertAPI.get_currency_pair``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -52,7 +52,7 @@ class CurrencyPair:
 
 @attrs.define
 class EstimateQuote:
-    """One ``data`` item of [`estimate_quote`][okx_v5.Convert.ConvertAPI.estimate_quote].
+    """One ``data`` item of ``ConvertAPI.estimate_quote``.
 
     Attributes:
         quote_time: OKX's ``quoteTime``.
@@ -87,7 +87,7 @@ class EstimateQuote:
 
 @attrs.define
 class ConvertTrade:
-    """One ``data`` item of [`convert_trade`][okx_v5.Convert.ConvertAPI.convert_trade].
+    """One ``data`` item of ``ConvertAPI.convert_trade``.
 
     Attributes:
         trade_id: OKX's ``tradeId``.
@@ -120,7 +120,7 @@ class ConvertTrade:
 
 @attrs.define
 class ConvertHistory:
-    """One ``data`` item of [`get_convert_history`][okx_v5.Convert.ConvertAPI.get_convert_history].
+    """One ``data`` item of ``ConvertAPI.get_convert_history``.
 
     Attributes:
         trade_id: OKX's ``tradeId``.

@@ -24,8 +24,7 @@ __all__ = [
 
 @attrs.define
 class ExistingLeadingPositions:
-    """One ``data`` item of
-    [`get_existing_leading_positions`][okx_v5.CopyTrading.CopyTradingAPI.get_existing_leading_positions].
+    """One ``data`` item of ``CopyTradingAPI.get_existing_leading_positions``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -78,8 +77,7 @@ class ExistingLeadingPositions:
 
 @attrs.define
 class LeadingPositionHistory:
-    """One ``data`` item of
-    [`get_leading_position_history`][okx_v5.CopyTrading.CopyTradingAPI.get_leading_position_history].
+    """One ``data`` item of ``CopyTradingAPI.get_leading_position_history``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -130,8 +128,7 @@ class LeadingPositionHistory:
 
 @attrs.define
 class PlaceLeadingStopOrder:
-    """One ``data`` item of
-    [`place_leading_stop_order`][okx_v5.CopyTrading.CopyTradingAPI.place_leading_stop_order].
+    """One ``data`` item of ``CopyTradingAPI.place_leading_stop_order``.
 
     Attributes:
         sub_pos_id: OKX's ``subPosId``.
@@ -144,8 +141,7 @@ class PlaceLeadingStopOrder:
 
 @attrs.define
 class CloseLeadingPosition:
-    """One ``data`` item of
-    [`close_leading_position`][okx_v5.CopyTrading.CopyTradingAPI.close_leading_position].
+    """One ``data`` item of ``CopyTradingAPI.close_leading_position``.
 
     Attributes:
         sub_pos_id: OKX's ``subPosId``.
@@ -158,8 +154,7 @@ class CloseLeadingPosition:
 
 @attrs.define
 class LeadingInstruments:
-    """One ``data`` item of
-    [`get_leading_instruments`][okx_v5.CopyTrading.CopyTradingAPI.get_leading_instruments].
+    """One ``data`` item of ``CopyTradingAPI.get_leading_instruments``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -172,8 +167,7 @@ class LeadingInstruments:
 
 @attrs.define
 class AmendLeadingInstruments:
-    """One ``data`` item of
-    [`amend_leading_instruments`][okx_v5.CopyTrading.CopyTradingAPI.amend_leading_instruments].
+    """One ``data`` item of ``CopyTradingAPI.amend_leading_instruments``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -186,8 +180,7 @@ class AmendLeadingInstruments:
 
 @attrs.define
 class ProfitSharingDetails:
-    """One ``data`` item of
-    [`get_profit_sharing_details`][okx_v5.CopyTrading.CopyTradingAPI.get_profit_sharing_details].
+    """One ``data`` item of ``CopyTradingAPI.get_profit_sharing_details``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -210,8 +203,7 @@ class ProfitSharingDetails:
 
 @attrs.define
 class TotalProfitSharing:
-    """One ``data`` item of
-    [`get_total_profit_sharing`][okx_v5.CopyTrading.CopyTradingAPI.get_total_profit_sharing].
+    """One ``data`` item of ``CopyTradingAPI.get_total_profit_sharing``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -226,8 +218,7 @@ class TotalProfitSharing:
 
 @attrs.define
 class UnrealizedProfitSharingDetails:
-    """One ``data`` item of
-    [`get_unrealized_profit_sharing_details`][okx_v5.CopyTrading.CopyTradingAPI.get_unrealized_profit_sharing_details].
+    """One ``data`` item of ``CopyTradingAPI.get_unrealized_profit_sharing_details``.
 
     Attributes:
         ccy: OKX's ``ccy``.

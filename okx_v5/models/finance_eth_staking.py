@@ -14,8 +14,7 @@ __all__ = ["EthApyHistory", "EthBalance", "EthProductInfo", "EthPurchaseRedeemHi
 
 @attrs.define
 class EthProductInfo:
-    """One ``data`` item of
-    [`eth_product_info`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_product_info].
+    """One ``data`` item of ``EthStakingAPI.eth_product_info``.
 
     Attributes:
         fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
@@ -26,7 +25,7 @@ class EthProductInfo:
 
 @attrs.define
 class EthBalance:
-    """One ``data`` item of [`eth_balance`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_balance].
+    """One ``data`` item of ``EthStakingAPI.eth_balance``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -45,8 +44,7 @@ class EthBalance:
 
 @attrs.define
 class EthPurchaseRedeemHistory:
-    """One ``data`` item of
-    [`eth_purchase_redeem_history`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_purchase_redeem_history].
+    """One ``data`` item of ``EthStakingAPI.eth_purchase_redeem_history``.
 
     Attributes:
         type: OKX's ``type``.
@@ -69,8 +67,7 @@ class EthPurchaseRedeemHistory:
 
 @attrs.define
 class EthApyHistory:
-    """One ``data`` item of
-    [`eth_apy_history`][okx_v5.Finance.EthStaking.EthStakingAPI.eth_apy_history].
+    """One ``data`` item of ``EthStakingAPI.eth_apy_history``.
 
     Attributes:
         rate: OKX's ``rate``.

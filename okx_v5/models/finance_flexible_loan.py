@@ -26,8 +26,7 @@ __all__ = [
 
 @attrs.define
 class BorrowCurrencies:
-    """One ``data`` item of
-    [`borrow_currencies`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.borrow_currencies].
+    """One ``data`` item of ``FlexibleLoanAPI.borrow_currencies``.
 
     Attributes:
         borrow_ccy: OKX's ``borrowCcy``.
@@ -38,8 +37,7 @@ class BorrowCurrencies:
 
 @attrs.define
 class CollateralAssets:
-    """One ``data`` item of
-    [`collateral_assets`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.collateral_assets].
+    """One ``data`` item of ``FlexibleLoanAPI.collateral_assets``.
 
     Attributes:
         assets: OKX's ``assets``.
@@ -50,8 +48,7 @@ class CollateralAssets:
 
 @attrs.define
 class CollateralAssetsAssets:
-    """An item of [`CollateralAssets`][okx_v5.models.finance_flexible_loan.CollateralAssets]'s
-    ``assets``.
+    """An item of ``CollateralAssets``'s ``assets``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -66,7 +63,7 @@ class CollateralAssetsAssets:
 
 @attrs.define
 class MaxLoan:
-    """One ``data`` item of [`max_loan`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.max_loan].
+    """One ``data`` item of ``FlexibleLoanAPI.max_loan``.
 
     Attributes:
         borrow_ccy: OKX's ``borrowCcy``.
@@ -83,8 +80,7 @@ class MaxLoan:
 
 @attrs.define
 class MaxCollateralRedeemAmount:
-    """One ``data`` item of
-    [`max_collateral_redeem_amount`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.max_collateral_redeem_amount].
+    """One ``data`` item of ``FlexibleLoanAPI.max_collateral_redeem_amount``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -97,7 +93,7 @@ class MaxCollateralRedeemAmount:
 
 @attrs.define
 class LoanInfo:
-    """One ``data`` item of [`loan_info`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.loan_info].
+    """One ``data`` item of ``FlexibleLoanAPI.loan_info``.
 
     Attributes:
         loan_notional_usd: OKX's ``loanNotionalUsd``.
@@ -122,7 +118,7 @@ class LoanInfo:
 
 @attrs.define
 class LoanInfoRiskWarningData:
-    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``riskWarningData``.
+    """An item of ``LoanInfo``'s ``riskWarningData``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -135,7 +131,7 @@ class LoanInfoRiskWarningData:
 
 @attrs.define
 class LoanInfoCollateralData:
-    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``collateralData``.
+    """An item of ``LoanInfo``'s ``collateralData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -148,7 +144,7 @@ class LoanInfoCollateralData:
 
 @attrs.define
 class LoanInfoLoanData:
-    """An item of [`LoanInfo`][okx_v5.models.finance_flexible_loan.LoanInfo]'s ``loanData``.
+    """An item of ``LoanInfo``'s ``loanData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -161,8 +157,7 @@ class LoanInfoLoanData:
 
 @attrs.define
 class LoanHistory:
-    """One ``data`` item of
-    [`loan_history`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.loan_history].
+    """One ``data`` item of ``FlexibleLoanAPI.loan_history``.
 
     Attributes:
         ref_id: OKX's ``refId``.
@@ -181,8 +176,7 @@ class LoanHistory:
 
 @attrs.define
 class InterestAccrued:
-    """One ``data`` item of
-    [`interest_accrued`][okx_v5.Finance.FlexibleLoan.FlexibleLoanAPI.interest_accrued].
+    """One ``data`` item of ``FlexibleLoanAPI.interest_accrued``.
 
     Attributes:
         ref_id: OKX's ``refId``.

@@ -21,8 +21,7 @@ __all__ = [
 
 @attrs.define
 class SavingBalance:
-    """One ``data`` item of
-    [`get_saving_balance`][okx_v5.Finance.Savings.SavingsAPI.get_saving_balance].
+    """One ``data`` item of ``SavingsAPI.get_saving_balance``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -45,8 +44,7 @@ class SavingBalance:
 
 @attrs.define
 class SavingsPurchaseRedemption:
-    """One ``data`` item of
-    [`savings_purchase_redemption`][okx_v5.Finance.Savings.SavingsAPI.savings_purchase_redemption].
+    """One ``data`` item of ``SavingsAPI.savings_purchase_redemption``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -63,8 +61,7 @@ class SavingsPurchaseRedemption:
 
 @attrs.define
 class SetLendingRate:
-    """One ``data`` item of
-    [`set_lending_rate`][okx_v5.Finance.Savings.SavingsAPI.set_lending_rate].
+    """One ``data`` item of ``SavingsAPI.set_lending_rate``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -77,8 +74,7 @@ class SetLendingRate:
 
 @attrs.define
 class LendingHistory:
-    """One ``data`` item of
-    [`get_lending_history`][okx_v5.Finance.Savings.SavingsAPI.get_lending_history].
+    """One ``data`` item of ``SavingsAPI.get_lending_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -97,8 +93,7 @@ class LendingHistory:
 
 @attrs.define
 class PublicBorrowHistory:
-    """One ``data`` item of
-    [`get_public_borrow_history`][okx_v5.Finance.Savings.SavingsAPI.get_public_borrow_history].
+    """One ``data`` item of ``SavingsAPI.get_public_borrow_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -115,8 +110,7 @@ class PublicBorrowHistory:
 
 @attrs.define
 class PublicBorrowInfo:
-    """One ``data`` item of
-    [`get_public_borrow_info`][okx_v5.Finance.Savings.SavingsAPI.get_public_borrow_info].
+    """One ``data`` item of ``SavingsAPI.get_public_borrow_info``.
 
     Attributes:
         ccy: OKX's ``ccy``.

@@ -14,7 +14,7 @@ __all__ = ["SolApyHistory", "SolBalance", "SolProductInfo", "SolPurchaseRedeemHi
 
 @attrs.define
 class SolBalance:
-    """One ``data`` item of [`sol_balance`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_balance].
+    """One ``data`` item of ``SolStakingAPI.sol_balance``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -31,8 +31,7 @@ class SolBalance:
 
 @attrs.define
 class SolPurchaseRedeemHistory:
-    """One ``data`` item of
-    [`sol_purchase_redeem_history`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_purchase_redeem_history].
+    """One ``data`` item of ``SolStakingAPI.sol_purchase_redeem_history``.
 
     Attributes:
         type: OKX's ``type``.
@@ -55,8 +54,7 @@ class SolPurchaseRedeemHistory:
 
 @attrs.define
 class SolApyHistory:
-    """One ``data`` item of
-    [`sol_apy_history`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_apy_history].
+    """One ``data`` item of ``SolStakingAPI.sol_apy_history``.
 
     Attributes:
         rate: OKX's ``rate``.
@@ -69,8 +67,7 @@ class SolApyHistory:
 
 @attrs.define
 class SolProductInfo:
-    """One ``data`` item of
-    [`sol_product_info`][okx_v5.Finance.SolStaking.SolStakingAPI.sol_product_info].
+    """One ``data`` item of ``SolStakingAPI.sol_product_info``.
 
     Attributes:
         fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.

@@ -28,7 +28,7 @@ __all__ = [
 
 @attrs.define
 class Offers:
-    """One ``data`` item of [`get_offers`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_offers].
+    """One ``data`` item of ``StakingDefiAPI.get_offers``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -61,7 +61,7 @@ class Offers:
 
 @attrs.define
 class OffersEarningData:
-    """An item of [`Offers`][okx_v5.models.finance_staking_defi.Offers]'s ``earningData``.
+    """An item of ``Offers``'s ``earningData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -74,7 +74,7 @@ class OffersEarningData:
 
 @attrs.define
 class OffersInvestData:
-    """An item of [`Offers`][okx_v5.models.finance_staking_defi.Offers]'s ``investData``.
+    """An item of ``Offers``'s ``investData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -91,7 +91,7 @@ class OffersInvestData:
 
 @attrs.define
 class Purchase:
-    """One ``data`` item of [`purchase`][okx_v5.Finance.StakingDefi.StakingDefiAPI.purchase].
+    """One ``data`` item of ``StakingDefiAPI.purchase``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -104,7 +104,7 @@ class Purchase:
 
 @attrs.define
 class Redeem:
-    """One ``data`` item of [`redeem`][okx_v5.Finance.StakingDefi.StakingDefiAPI.redeem].
+    """One ``data`` item of ``StakingDefiAPI.redeem``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -117,7 +117,7 @@ class Redeem:
 
 @attrs.define
 class Cancel:
-    """One ``data`` item of [`cancel`][okx_v5.Finance.StakingDefi.StakingDefiAPI.cancel].
+    """One ``data`` item of ``StakingDefiAPI.cancel``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -130,8 +130,7 @@ class Cancel:
 
 @attrs.define
 class ActivityOrders:
-    """One ``data`` item of
-    [`get_activity_orders`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_activity_orders].
+    """One ``data`` item of ``StakingDefiAPI.get_activity_orders``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -170,8 +169,7 @@ class ActivityOrders:
 
 @attrs.define
 class ActivityOrdersFastRedemptionData:
-    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
-    ``fastRedemptionData``.
+    """An item of ``ActivityOrders``'s ``fastRedemptionData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -184,8 +182,7 @@ class ActivityOrdersFastRedemptionData:
 
 @attrs.define
 class ActivityOrdersEarningData:
-    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
-    ``earningData``.
+    """An item of ``ActivityOrders``'s ``earningData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -200,8 +197,7 @@ class ActivityOrdersEarningData:
 
 @attrs.define
 class ActivityOrdersInvestData:
-    """An item of [`ActivityOrders`][okx_v5.models.finance_staking_defi.ActivityOrders]'s
-    ``investData``.
+    """An item of ``ActivityOrders``'s ``investData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -214,8 +210,7 @@ class ActivityOrdersInvestData:
 
 @attrs.define
 class OrdersHistory:
-    """One ``data`` item of
-    [`get_orders_history`][okx_v5.Finance.StakingDefi.StakingDefiAPI.get_orders_history].
+    """One ``data`` item of ``StakingDefiAPI.get_orders_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -250,8 +245,7 @@ class OrdersHistory:
 
 @attrs.define
 class OrdersHistoryEarningData:
-    """An item of [`OrdersHistory`][okx_v5.models.finance_staking_defi.OrdersHistory]'s
-    ``earningData``.
+    """An item of ``OrdersHistory``'s ``earningData``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -266,8 +260,7 @@ class OrdersHistoryEarningData:
 
 @attrs.define
 class OrdersHistoryInvestData:
-    """An item of [`OrdersHistory`][okx_v5.models.finance_staking_defi.OrdersHistory]'s
-    ``investData``.
+    """An item of ``OrdersHistory``'s ``investData``.
 
     Attributes:
         ccy: OKX's ``ccy``.

@@ -30,8 +30,7 @@ __all__ = [
 
 @attrs.define
 class NonTradableAssets:
-    """One ``data`` item of
-    [`get_non_tradable_assets`][okx_v5.Funding.FundingAPI.get_non_tradable_assets].
+    """One ``data`` item of ``FundingAPI.get_non_tradable_assets``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -68,7 +67,7 @@ class NonTradableAssets:
 
 @attrs.define
 class DepositAddress:
-    """One ``data`` item of [`get_deposit_address`][okx_v5.Funding.FundingAPI.get_deposit_address].
+    """One ``data`` item of ``FundingAPI.get_deposit_address``.
 
     Attributes:
         addr: OKX's ``addr``.
@@ -99,7 +98,7 @@ class DepositAddress:
 
 @attrs.define
 class TransferState:
-    """One ``data`` item of [`transfer_state`][okx_v5.Funding.FundingAPI.transfer_state].
+    """One ``data`` item of ``FundingAPI.transfer_state``.
 
     Attributes:
         trans_id: OKX's ``transId``.
@@ -130,7 +129,7 @@ class TransferState:
 
 @attrs.define
 class Balances:
-    """One ``data`` item of [`get_balances`][okx_v5.Funding.FundingAPI.get_balances].
+    """One ``data`` item of ``FundingAPI.get_balances``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -147,7 +146,7 @@ class Balances:
 
 @attrs.define
 class FundsTransfer:
-    """One ``data`` item of [`funds_transfer`][okx_v5.Funding.FundingAPI.funds_transfer].
+    """One ``data`` item of ``FundingAPI.funds_transfer``.
 
     Attributes:
         trans_id: OKX's ``transId``.
@@ -168,7 +167,7 @@ class FundsTransfer:
 
 @attrs.define
 class Withdrawal:
-    """One ``data`` item of [`withdrawal`][okx_v5.Funding.FundingAPI.withdrawal].
+    """One ``data`` item of ``FundingAPI.withdrawal``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -187,7 +186,7 @@ class Withdrawal:
 
 @attrs.define
 class DepositHistory:
-    """One ``data`` item of [`get_deposit_history`][okx_v5.Funding.FundingAPI.get_deposit_history].
+    """One ``data`` item of ``FundingAPI.get_deposit_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -220,7 +219,7 @@ class DepositHistory:
 
 @attrs.define
 class Currencies:
-    """One ``data`` item of [`get_currencies`][okx_v5.Funding.FundingAPI.get_currencies].
+    """One ``data`` item of ``FundingAPI.get_currencies``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -289,7 +288,7 @@ class Currencies:
 
 @attrs.define
 class Bills:
-    """One ``data`` item of [`get_bills`][okx_v5.Funding.FundingAPI.get_bills].
+    """One ``data`` item of ``FundingAPI.get_bills``.
 
     Attributes:
         bill_id: OKX's ``billId``.
@@ -312,7 +311,7 @@ class Bills:
 
 @attrs.define
 class CancelWithdrawal:
-    """One ``data`` item of [`cancel_withdrawal`][okx_v5.Funding.FundingAPI.cancel_withdrawal].
+    """One ``data`` item of ``FundingAPI.cancel_withdrawal``.
 
     Attributes:
         wd_id: OKX's ``wdId``.
@@ -323,7 +322,7 @@ class CancelWithdrawal:
 
 @attrs.define
 class AssetValuation:
-    """One ``data`` item of [`get_asset_valuation`][okx_v5.Funding.FundingAPI.get_asset_valuation].
+    """One ``data`` item of ``FundingAPI.get_asset_valuation``.
 
     Attributes:
         total_bal: OKX's ``totalBal``.
@@ -338,7 +337,7 @@ class AssetValuation:
 
 @attrs.define
 class AssetValuationDetails:
-    """An item of [`AssetValuation`][okx_v5.models.funding.AssetValuation]'s ``details``.
+    """An item of ``AssetValuation``'s ``details``.
 
     Attributes:
         funding: OKX's ``funding``.
@@ -355,8 +354,7 @@ class AssetValuationDetails:
 
 @attrs.define
 class DepositWithdrawStatus:
-    """One ``data`` item of
-    [`get_deposit_withdraw_status`][okx_v5.Funding.FundingAPI.get_deposit_withdraw_status].
+    """One ``data`` item of ``FundingAPI.get_deposit_withdraw_status``.
 
     Attributes:
         est_complete_time: OKX's ``estCompleteTime``.
@@ -373,8 +371,7 @@ class DepositWithdrawStatus:
 
 @attrs.define
 class WithdrawalHistory:
-    """One ``data`` item of
-    [`get_withdrawal_history`][okx_v5.Funding.FundingAPI.get_withdrawal_history].
+    """One ``data`` item of ``FundingAPI.get_withdrawal_history``.
 
     Attributes:
         ccy: OKX's ``ccy``.

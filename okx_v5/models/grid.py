@@ -43,7 +43,7 @@ __all__ = [
 
 @attrs.define
 class GridOrderAlgo:
-    """One ``data`` item of [`grid_order_algo`][okx_v5.Grid.GridAPI.grid_order_algo].
+    """One ``data`` item of ``GridAPI.grid_order_algo``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -62,7 +62,7 @@ class GridOrderAlgo:
 
 @attrs.define
 class GridAmendOrderAlgo:
-    """One ``data`` item of [`grid_amend_order_algo`][okx_v5.Grid.GridAPI.grid_amend_order_algo].
+    """One ``data`` item of ``GridAPI.grid_amend_order_algo``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -81,7 +81,7 @@ class GridAmendOrderAlgo:
 
 @attrs.define
 class GridStopOrderAlgo:
-    """One ``data`` item of [`grid_stop_order_algo`][okx_v5.Grid.GridAPI.grid_stop_order_algo].
+    """One ``data`` item of ``GridAPI.grid_stop_order_algo``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -100,8 +100,7 @@ class GridStopOrderAlgo:
 
 @attrs.define
 class GridOrdersAlgoPending:
-    """One ``data`` item of
-    [`grid_orders_algo_pending`][okx_v5.Grid.GridAPI.grid_orders_algo_pending].
+    """One ``data`` item of ``GridAPI.grid_orders_algo_pending``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -192,8 +191,7 @@ class GridOrdersAlgoPending:
 
 @attrs.define
 class GridOrdersAlgoPendingTriggerParams:
-    """An item of [`GridOrdersAlgoPending`][okx_v5.models.grid.GridOrdersAlgoPending]'s
-    ``triggerParams``.
+    """An item of ``GridOrdersAlgoPending``'s ``triggerParams``.
 
     Attributes:
         trigger_action: OKX's ``triggerAction``.
@@ -224,8 +222,7 @@ class GridOrdersAlgoPendingTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoPendingRebateTrans:
-    """An item of [`GridOrdersAlgoPending`][okx_v5.models.grid.GridOrdersAlgoPending]'s
-    ``rebateTrans``.
+    """An item of ``GridOrdersAlgoPending``'s ``rebateTrans``.
 
     Attributes:
         rebate: OKX's ``rebate``.
@@ -238,8 +235,7 @@ class GridOrdersAlgoPendingRebateTrans:
 
 @attrs.define
 class GridOrdersAlgoHistory:
-    """One ``data`` item of
-    [`grid_orders_algo_history`][okx_v5.Grid.GridAPI.grid_orders_algo_history].
+    """One ``data`` item of ``GridAPI.grid_orders_algo_history``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -332,8 +328,7 @@ class GridOrdersAlgoHistory:
 
 @attrs.define
 class GridOrdersAlgoHistoryTriggerParams:
-    """An item of [`GridOrdersAlgoHistory`][okx_v5.models.grid.GridOrdersAlgoHistory]'s
-    ``triggerParams``.
+    """An item of ``GridOrdersAlgoHistory``'s ``triggerParams``.
 
     Attributes:
         trigger_action: OKX's ``triggerAction``.
@@ -364,8 +359,7 @@ class GridOrdersAlgoHistoryTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoHistoryRebateTrans:
-    """An item of [`GridOrdersAlgoHistory`][okx_v5.models.grid.GridOrdersAlgoHistory]'s
-    ``rebateTrans``.
+    """An item of ``GridOrdersAlgoHistory``'s ``rebateTrans``.
 
     Attributes:
         rebate: OKX's ``rebate``.
@@ -378,8 +372,7 @@ class GridOrdersAlgoHistoryRebateTrans:
 
 @attrs.define
 class GridOrdersAlgoDetails:
-    """One ``data`` item of
-    [`grid_orders_algo_details`][okx_v5.Grid.GridAPI.grid_orders_algo_details].
+    """One ``data`` item of ``GridAPI.grid_orders_algo_details``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -500,8 +493,7 @@ class GridOrdersAlgoDetails:
 
 @attrs.define
 class GridOrdersAlgoDetailsTriggerParams:
-    """An item of [`GridOrdersAlgoDetails`][okx_v5.models.grid.GridOrdersAlgoDetails]'s
-    ``triggerParams``.
+    """An item of ``GridOrdersAlgoDetails``'s ``triggerParams``.
 
     Attributes:
         trigger_action: OKX's ``triggerAction``.
@@ -532,8 +524,7 @@ class GridOrdersAlgoDetailsTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoDetailsRebateTrans:
-    """An item of [`GridOrdersAlgoDetails`][okx_v5.models.grid.GridOrdersAlgoDetails]'s
-    ``rebateTrans``.
+    """An item of ``GridOrdersAlgoDetails``'s ``rebateTrans``.
 
     Attributes:
         rebate: OKX's ``rebate``.
@@ -546,7 +537,7 @@ class GridOrdersAlgoDetailsRebateTrans:
 
 @attrs.define
 class GridSubOrders:
-    """One ``data`` item of [`grid_sub_orders`][okx_v5.Grid.GridAPI.grid_sub_orders].
+    """One ``data`` item of ``GridAPI.grid_sub_orders``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -609,7 +600,7 @@ class GridSubOrders:
 
 @attrs.define
 class GridPositions:
-    """One ``data`` item of [`grid_positions`][okx_v5.Grid.GridAPI.grid_positions].
+    """One ``data`` item of ``GridAPI.grid_positions``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -662,7 +653,7 @@ class GridPositions:
 
 @attrs.define
 class GridWithdrawIncome:
-    """One ``data`` item of [`grid_withdraw_income`][okx_v5.Grid.GridAPI.grid_withdraw_income].
+    """One ``data`` item of ``GridAPI.grid_withdraw_income``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -677,8 +668,7 @@ class GridWithdrawIncome:
 
 @attrs.define
 class GridComputeMarginBalance:
-    """One ``data`` item of
-    [`grid_compute_margin_balance`][okx_v5.Grid.GridAPI.grid_compute_margin_balance].
+    """One ``data`` item of ``GridAPI.grid_compute_margin_balance``.
 
     Attributes:
         max_amt: OKX's ``maxAmt``.
@@ -691,8 +681,7 @@ class GridComputeMarginBalance:
 
 @attrs.define
 class GridAdjustMarginBalance:
-    """One ``data`` item of
-    [`grid_adjust_margin_balance`][okx_v5.Grid.GridAPI.grid_adjust_margin_balance].
+    """One ``data`` item of ``GridAPI.grid_adjust_margin_balance``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -705,7 +694,7 @@ class GridAdjustMarginBalance:
 
 @attrs.define
 class GridAiParam:
-    """One ``data`` item of [`grid_ai_param`][okx_v5.Grid.GridAPI.grid_ai_param].
+    """One ``data`` item of ``GridAPI.grid_ai_param``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -746,8 +735,7 @@ class GridAiParam:
 
 @attrs.define
 class PlaceRecurringBuyOrder:
-    """One ``data`` item of
-    [`place_recurring_buy_order`][okx_v5.Grid.GridAPI.place_recurring_buy_order].
+    """One ``data`` item of ``GridAPI.place_recurring_buy_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -766,8 +754,7 @@ class PlaceRecurringBuyOrder:
 
 @attrs.define
 class AmendRecurringBuyOrder:
-    """One ``data`` item of
-    [`amend_recurring_buy_order`][okx_v5.Grid.GridAPI.amend_recurring_buy_order].
+    """One ``data`` item of ``GridAPI.amend_recurring_buy_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -784,8 +771,7 @@ class AmendRecurringBuyOrder:
 
 @attrs.define
 class StopRecurringBuyOrder:
-    """One ``data`` item of
-    [`stop_recurring_buy_order`][okx_v5.Grid.GridAPI.stop_recurring_buy_order].
+    """One ``data`` item of ``GridAPI.stop_recurring_buy_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -804,8 +790,7 @@ class StopRecurringBuyOrder:
 
 @attrs.define
 class RecurringBuyOrderList:
-    """One ``data`` item of
-    [`get_recurring_buy_order_list`][okx_v5.Grid.GridAPI.get_recurring_buy_order_list].
+    """One ``data`` item of ``GridAPI.get_recurring_buy_order_list``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -860,8 +845,7 @@ class RecurringBuyOrderList:
 
 @attrs.define
 class RecurringBuyOrderListRecurringList:
-    """An item of [`RecurringBuyOrderList`][okx_v5.models.grid.RecurringBuyOrderList]'s
-    ``recurringList``.
+    """An item of ``RecurringBuyOrderList``'s ``recurringList``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -874,8 +858,7 @@ class RecurringBuyOrderListRecurringList:
 
 @attrs.define
 class RecurringBuyOrderHistory:
-    """One ``data`` item of
-    [`get_recurring_buy_order_history`][okx_v5.Grid.GridAPI.get_recurring_buy_order_history].
+    """One ``data`` item of ``GridAPI.get_recurring_buy_order_history``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -930,8 +913,7 @@ class RecurringBuyOrderHistory:
 
 @attrs.define
 class RecurringBuyOrderHistoryRecurringList:
-    """An item of [`RecurringBuyOrderHistory`][okx_v5.models.grid.RecurringBuyOrderHistory]'s
-    ``recurringList``.
+    """An item of ``RecurringBuyOrderHistory``'s ``recurringList``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -944,8 +926,7 @@ class RecurringBuyOrderHistoryRecurringList:
 
 @attrs.define
 class RecurringBuyOrderDetails:
-    """One ``data`` item of
-    [`get_recurring_buy_order_details`][okx_v5.Grid.GridAPI.get_recurring_buy_order_details].
+    """One ``data`` item of ``GridAPI.get_recurring_buy_order_details``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -1002,8 +983,7 @@ class RecurringBuyOrderDetails:
 
 @attrs.define
 class RecurringBuyOrderDetailsRecurringList:
-    """An item of [`RecurringBuyOrderDetails`][okx_v5.models.grid.RecurringBuyOrderDetails]'s
-    ``recurringList``.
+    """An item of ``RecurringBuyOrderDetails``'s ``recurringList``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1024,8 +1004,7 @@ class RecurringBuyOrderDetailsRecurringList:
 
 @attrs.define
 class RecurringBuySubOrders:
-    """One ``data`` item of
-    [`get_recurring_buy_sub_orders`][okx_v5.Grid.GridAPI.get_recurring_buy_sub_orders].
+    """One ``data`` item of ``GridAPI.get_recurring_buy_sub_orders``.
 
     Attributes:
         algo_id: OKX's ``algoId``.

@@ -36,7 +36,7 @@ __all__ = [
 
 @attrs.define
 class Tickers:
-    """One ``data`` item of [`get_tickers`][okx_v5.MarketData.MarketAPI.get_tickers].
+    """One ``data`` item of ``MarketAPI.get_tickers``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -77,7 +77,7 @@ class Tickers:
 
 @attrs.define
 class Ticker:
-    """One ``data`` item of [`get_ticker`][okx_v5.MarketData.MarketAPI.get_ticker].
+    """One ``data`` item of ``MarketAPI.get_ticker``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -118,7 +118,7 @@ class Ticker:
 
 @attrs.define
 class IndexTickers:
-    """One ``data`` item of [`get_index_tickers`][okx_v5.MarketData.MarketAPI.get_index_tickers].
+    """One ``data`` item of ``MarketAPI.get_index_tickers``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -143,7 +143,7 @@ class IndexTickers:
 
 @attrs.define
 class Orderbook:
-    """One ``data`` item of [`get_orderbook`][okx_v5.MarketData.MarketAPI.get_orderbook].
+    """One ``data`` item of ``MarketAPI.get_orderbook``.
 
     Attributes:
         asks: OKX's ``asks``.
@@ -159,8 +159,7 @@ class Orderbook:
 @row
 @attrs.define
 class BookLevel:
-    """A row of [`Orderbook`][okx_v5.models.market_data.Orderbook]'s ``asks`` and ``bids`` (an
-    array, read by position).
+    """A row of ``Orderbook``'s ``asks`` and ``bids`` (an array, read by position).
 
     Attributes:
         px: Position 0 of the row (``px``).
@@ -178,8 +177,7 @@ class BookLevel:
 @row
 @attrs.define
 class Candlesticks:
-    """A row of [`get_candlesticks`][okx_v5.MarketData.MarketAPI.get_candlesticks] (an array, read
-    by position).
+    """A row of ``MarketAPI.get_candlesticks`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -207,8 +205,7 @@ class Candlesticks:
 @row
 @attrs.define
 class HistoryCandlesticks:
-    """A row of [`get_history_candlesticks`][okx_v5.MarketData.MarketAPI.get_history_candlesticks]
-    (an array, read by position).
+    """A row of ``MarketAPI.get_history_candlesticks`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -236,8 +233,7 @@ class HistoryCandlesticks:
 @row
 @attrs.define
 class IndexCandlesticks:
-    """A row of [`get_index_candlesticks`][okx_v5.MarketData.MarketAPI.get_index_candlesticks] (an
-    array, read by position).
+    """A row of ``MarketAPI.get_index_candlesticks`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -259,9 +255,7 @@ class IndexCandlesticks:
 @row
 @attrs.define
 class MarkPriceCandlesticks:
-    """A row of
-    [`get_mark_price_candlesticks`][okx_v5.MarketData.MarketAPI.get_mark_price_candlesticks] (an
-    array, read by position).
+    """A row of ``MarketAPI.get_mark_price_candlesticks`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -282,7 +276,7 @@ class MarkPriceCandlesticks:
 
 @attrs.define
 class Trades:
-    """One ``data`` item of [`get_trades`][okx_v5.MarketData.MarketAPI.get_trades].
+    """One ``data`` item of ``MarketAPI.get_trades``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -303,7 +297,7 @@ class Trades:
 
 @attrs.define
 class Volume:
-    """One ``data`` item of [`get_volume`][okx_v5.MarketData.MarketAPI.get_volume].
+    """One ``data`` item of ``MarketAPI.get_volume``.
 
     Attributes:
         vol_usd: OKX's ``volUsd``.
@@ -318,7 +312,7 @@ class Volume:
 
 @attrs.define
 class Tier:
-    """One ``data`` item of [`get_tier`][okx_v5.MarketData.MarketAPI.get_tier].
+    """One ``data`` item of ``MarketAPI.get_tier``.
 
     Attributes:
         uly: OKX's ``uly``.
@@ -351,8 +345,7 @@ class Tier:
 
 @attrs.define
 class IndexComponents:
-    """One ``data`` item of
-    [`get_index_components`][okx_v5.MarketData.MarketAPI.get_index_components].
+    """One ``data`` item of ``MarketAPI.get_index_components``.
 
     Attributes:
         index: OKX's ``index``.
@@ -369,7 +362,7 @@ class IndexComponents:
 
 @attrs.define
 class IndexComponentsComponents:
-    """An item of [`IndexComponents`][okx_v5.models.market_data.IndexComponents]'s ``components``.
+    """An item of ``IndexComponents``'s ``components``.
 
     Attributes:
         exch: OKX's ``exch``.
@@ -388,7 +381,7 @@ class IndexComponentsComponents:
 
 @attrs.define
 class ExchangeRate:
-    """One ``data`` item of [`get_exchange_rate`][okx_v5.MarketData.MarketAPI.get_exchange_rate].
+    """One ``data`` item of ``MarketAPI.get_exchange_rate``.
 
     Attributes:
         usd_cny: OKX's ``usdCny``.
@@ -399,7 +392,7 @@ class ExchangeRate:
 
 @attrs.define
 class HistoryTrades:
-    """One ``data`` item of [`get_history_trades`][okx_v5.MarketData.MarketAPI.get_history_trades].
+    """One ``data`` item of ``MarketAPI.get_history_trades``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -420,7 +413,7 @@ class HistoryTrades:
 
 @attrs.define
 class BlockTicker:
-    """One ``data`` item of [`get_block_ticker`][okx_v5.MarketData.MarketAPI.get_block_ticker].
+    """One ``data`` item of ``MarketAPI.get_block_ticker``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -439,7 +432,7 @@ class BlockTicker:
 
 @attrs.define
 class BlockTickers:
-    """One ``data`` item of [`get_block_tickers`][okx_v5.MarketData.MarketAPI.get_block_tickers].
+    """One ``data`` item of ``MarketAPI.get_block_tickers``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -458,7 +451,7 @@ class BlockTickers:
 
 @attrs.define
 class OptionTrades:
-    """One ``data`` item of [`get_option_trades`][okx_v5.MarketData.MarketAPI.get_option_trades].
+    """One ``data`` item of ``MarketAPI.get_option_trades``.
 
     Attributes:
         inst_id: OKX's ``instId``.

@@ -44,7 +44,7 @@ __all__ = [
 
 @attrs.define
 class Instruments:
-    """One ``data`` item of [`get_instruments`][okx_v5.PublicData.PublicAPI.get_instruments].
+    """One ``data`` item of ``PublicAPI.get_instruments``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -119,8 +119,7 @@ class Instruments:
 
 @attrs.define
 class DeliveryExerciseHistory:
-    """One ``data`` item of
-    [`get_delivery_exercise_history`][okx_v5.PublicData.PublicAPI.get_delivery_exercise_history].
+    """One ``data`` item of ``PublicAPI.get_delivery_exercise_history``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -133,8 +132,7 @@ class DeliveryExerciseHistory:
 
 @attrs.define
 class DeliveryExerciseHistoryDetails:
-    """An item of [`DeliveryExerciseHistory`][okx_v5.models.public_data.DeliveryExerciseHistory]'s
-    ``details``.
+    """An item of ``DeliveryExerciseHistory``'s ``details``.
 
     Attributes:
         ins_id: OKX's ``insId``.
@@ -149,7 +147,7 @@ class DeliveryExerciseHistoryDetails:
 
 @attrs.define
 class OpenInterest:
-    """One ``data`` item of [`get_open_interest`][okx_v5.PublicData.PublicAPI.get_open_interest].
+    """One ``data`` item of ``PublicAPI.get_open_interest``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -170,7 +168,7 @@ class OpenInterest:
 
 @attrs.define
 class FundingRate:
-    """One ``data`` item of [`get_funding_rate`][okx_v5.PublicData.PublicAPI.get_funding_rate].
+    """One ``data`` item of ``PublicAPI.get_funding_rate``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -211,8 +209,7 @@ class FundingRate:
 
 @attrs.define
 class FundingRateHistory:
-    """One ``data`` item of
-    [`funding_rate_history`][okx_v5.PublicData.PublicAPI.funding_rate_history].
+    """One ``data`` item of ``PublicAPI.funding_rate_history``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -235,7 +232,7 @@ class FundingRateHistory:
 
 @attrs.define
 class PriceLimit:
-    """One ``data`` item of [`get_price_limit`][okx_v5.PublicData.PublicAPI.get_price_limit].
+    """One ``data`` item of ``PublicAPI.get_price_limit``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -256,7 +253,7 @@ class PriceLimit:
 
 @attrs.define
 class OptSummary:
-    """One ``data`` item of [`get_opt_summary`][okx_v5.PublicData.PublicAPI.get_opt_summary].
+    """One ``data`` item of ``PublicAPI.get_opt_summary``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -303,8 +300,7 @@ class OptSummary:
 
 @attrs.define
 class EstimatedPrice:
-    """One ``data`` item of
-    [`get_estimated_price`][okx_v5.PublicData.PublicAPI.get_estimated_price].
+    """One ``data`` item of ``PublicAPI.get_estimated_price``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -321,8 +317,7 @@ class EstimatedPrice:
 
 @attrs.define
 class DiscountInterestFreeQuota:
-    """One ``data`` item of
-    [`discount_interest_free_quota`][okx_v5.PublicData.PublicAPI.discount_interest_free_quota].
+    """One ``data`` item of ``PublicAPI.discount_interest_free_quota``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -341,9 +336,7 @@ class DiscountInterestFreeQuota:
 
 @attrs.define
 class DiscountInterestFreeQuotaDetails:
-    """An item of
-    [`DiscountInterestFreeQuota`][okx_v5.models.public_data.DiscountInterestFreeQuota]'s
-    ``details``.
+    """An item of ``DiscountInterestFreeQuota``'s ``details``.
 
     Attributes:
         discount_rate: OKX's ``discountRate``.
@@ -364,7 +357,7 @@ class DiscountInterestFreeQuotaDetails:
 
 @attrs.define
 class ServerTime:
-    """One ``data`` item of [`get_system_time`][okx_v5.PublicData.PublicAPI.get_system_time].
+    """One ``data`` item of ``PublicAPI.get_system_time``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -375,7 +368,7 @@ class ServerTime:
 
 @attrs.define
 class MarkPrice:
-    """One ``data`` item of [`get_mark_price`][okx_v5.PublicData.PublicAPI.get_mark_price].
+    """One ``data`` item of ``PublicAPI.get_mark_price``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -392,7 +385,7 @@ class MarkPrice:
 
 @attrs.define
 class PositionTier:
-    """One ``data`` item of [`get_position_tiers`][okx_v5.PublicData.PublicAPI.get_position_tiers].
+    """One ``data`` item of ``PublicAPI.get_position_tiers``.
 
     Attributes:
         uly: OKX's ``uly``.
@@ -425,8 +418,7 @@ class PositionTier:
 
 @attrs.define
 class InterestRateLoanQuota:
-    """One ``data`` item of
-    [`get_interest_rate_loan_quota`][okx_v5.PublicData.PublicAPI.get_interest_rate_loan_quota].
+    """One ``data`` item of ``PublicAPI.get_interest_rate_loan_quota``.
 
     Attributes:
         basic: OKX's ``basic``.
@@ -441,8 +433,7 @@ class InterestRateLoanQuota:
 
 @attrs.define
 class InterestRateLoanQuotaRegular:
-    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
-    ``regular``.
+    """An item of ``InterestRateLoanQuota``'s ``regular``.
 
     Attributes:
         level: OKX's ``level``.
@@ -457,8 +448,7 @@ class InterestRateLoanQuotaRegular:
 
 @attrs.define
 class InterestRateLoanQuotaVip:
-    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
-    ``vip``.
+    """An item of ``InterestRateLoanQuota``'s ``vip``.
 
     Attributes:
         level: OKX's ``level``.
@@ -473,8 +463,7 @@ class InterestRateLoanQuotaVip:
 
 @attrs.define
 class InterestRateLoanQuotaBasic:
-    """An item of [`InterestRateLoanQuota`][okx_v5.models.public_data.InterestRateLoanQuota]'s
-    ``basic``.
+    """An item of ``InterestRateLoanQuota``'s ``basic``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -489,7 +478,7 @@ class InterestRateLoanQuotaBasic:
 
 @attrs.define
 class InsuranceFund:
-    """One ``data`` item of [`get_insurance_fund`][okx_v5.PublicData.PublicAPI.get_insurance_fund].
+    """One ``data`` item of ``PublicAPI.get_insurance_fund``.
 
     Attributes:
         total: OKX's ``total``.
@@ -506,7 +495,7 @@ class InsuranceFund:
 
 @attrs.define
 class InsuranceFundDetails:
-    """An item of [`InsuranceFund`][okx_v5.models.public_data.InsuranceFund]'s ``details``.
+    """An item of ``InsuranceFund``'s ``details``.
 
     Attributes:
         balance: OKX's ``balance``.
@@ -533,8 +522,7 @@ class InsuranceFundDetails:
 
 @attrs.define
 class ConvertContractCoin:
-    """One ``data`` item of
-    [`get_convert_contract_coin`][okx_v5.PublicData.PublicAPI.get_convert_contract_coin].
+    """One ``data`` item of ``PublicAPI.get_convert_contract_coin``.
 
     Attributes:
         type: OKX's ``type``.
@@ -553,8 +541,7 @@ class ConvertContractCoin:
 
 @attrs.define
 class OptionTickBands:
-    """One ``data`` item of
-    [`get_option_tickBands`][okx_v5.PublicData.PublicAPI.get_option_tickBands].
+    """One ``data`` item of ``PublicAPI.get_option_tickBands``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -569,7 +556,7 @@ class OptionTickBands:
 
 @attrs.define
 class OptionTickBandsTickBand:
-    """An item of [`OptionTickBands`][okx_v5.models.public_data.OptionTickBands]'s ``tickBand``.
+    """An item of ``OptionTickBands``'s ``tickBand``.
 
     Attributes:
         min_px: OKX's ``minPx``.
@@ -584,7 +571,7 @@ class OptionTickBandsTickBand:
 
 @attrs.define
 class OptionTrades:
-    """One ``data`` item of [`get_option_trades`][okx_v5.PublicData.PublicAPI.get_option_trades].
+    """One ``data`` item of ``PublicAPI.get_option_trades``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -615,8 +602,7 @@ class OptionTrades:
 
 @attrs.define
 class MarketDataHistory:
-    """One ``data`` item of
-    [`get_market_data_history`][okx_v5.PublicData.PublicAPI.get_market_data_history].
+    """One ``data`` item of ``PublicAPI.get_market_data_history``.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -633,7 +619,7 @@ class MarketDataHistory:
 
 @attrs.define
 class MarketDataHistoryDetails:
-    """An item of [`MarketDataHistory`][okx_v5.models.public_data.MarketDataHistory]'s ``details``.
+    """An item of ``MarketDataHistory``'s ``details``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -654,8 +640,7 @@ class MarketDataHistoryDetails:
 
 @attrs.define
 class MarketDataHistoryDetailsGroupDetails:
-    """An item of [`MarketDataHistoryDetails`][okx_v5.models.public_data.MarketDataHistoryDetails]'s
-    ``groupDetails``.
+    """An item of ``MarketDataHistoryDetails``'s ``groupDetails``.
 
     Attributes:
         filename: OKX's ``filename``.
@@ -672,7 +657,7 @@ class MarketDataHistoryDetailsGroupDetails:
 
 @attrs.define
 class Announcements:
-    """One ``data`` item of [`get_announcements`][okx_v5.PublicData.PublicAPI.get_announcements].
+    """One ``data`` item of ``PublicAPI.get_announcements``.
 
     Attributes:
         total_page: OKX's ``totalPage``.
@@ -685,7 +670,7 @@ class Announcements:
 
 @attrs.define
 class AnnouncementsDetails:
-    """An item of [`Announcements`][okx_v5.models.public_data.Announcements]'s ``details``.
+    """An item of ``Announcements``'s ``details``.
 
     Attributes:
         title: OKX's ``title``.

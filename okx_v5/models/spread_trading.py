@@ -30,7 +30,7 @@ __all__ = [
 
 @attrs.define
 class PlaceOrder:
-    """One ``data`` item of [`place_order`][okx_v5.SpreadTrading.SpreadTradingAPI.place_order].
+    """One ``data`` item of ``SpreadTradingAPI.place_order``.
 
     Attributes:
         cl_ord_id: OKX's ``clOrdId``.
@@ -49,7 +49,7 @@ class PlaceOrder:
 
 @attrs.define
 class CancelOrder:
-    """One ``data`` item of [`cancel_order`][okx_v5.SpreadTrading.SpreadTradingAPI.cancel_order].
+    """One ``data`` item of ``SpreadTradingAPI.cancel_order``.
 
     Attributes:
         cl_ord_id: OKX's ``clOrdId``.
@@ -66,8 +66,7 @@ class CancelOrder:
 
 @attrs.define
 class CancelAllOrders:
-    """One ``data`` item of
-    [`cancel_all_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.cancel_all_orders].
+    """One ``data`` item of ``SpreadTradingAPI.cancel_all_orders``.
 
     Attributes:
         result: OKX's ``result``.
@@ -78,8 +77,7 @@ class CancelAllOrders:
 
 @attrs.define
 class OrderDetails:
-    """One ``data`` item of
-    [`get_order_details`][okx_v5.SpreadTrading.SpreadTradingAPI.get_order_details].
+    """One ``data`` item of ``SpreadTradingAPI.get_order_details``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -128,8 +126,7 @@ class OrderDetails:
 
 @attrs.define
 class ActiveOrders:
-    """One ``data`` item of
-    [`get_active_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.get_active_orders].
+    """One ``data`` item of ``SpreadTradingAPI.get_active_orders``.
 
     Attributes:
         sprd_id: OKX's ``sprdId``.
@@ -178,7 +175,7 @@ class ActiveOrders:
 
 @attrs.define
 class Orders:
-    """One ``data`` item of [`get_orders`][okx_v5.SpreadTrading.SpreadTradingAPI.get_orders].
+    """One ``data`` item of ``SpreadTradingAPI.get_orders``.
 
     Attributes:
         sprd_id: OKX's ``sprdId``.
@@ -227,7 +224,7 @@ class Orders:
 
 @attrs.define
 class Trades:
-    """One ``data`` item of [`get_trades`][okx_v5.SpreadTrading.SpreadTradingAPI.get_trades].
+    """One ``data`` item of ``SpreadTradingAPI.get_trades``.
 
     Attributes:
         sprd_id: OKX's ``sprdId``.
@@ -264,7 +261,7 @@ class Trades:
 
 @attrs.define
 class TradesLegs:
-    """An item of [`Trades`][okx_v5.models.spread_trading.Trades]'s ``legs``.
+    """An item of ``Trades``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -291,7 +288,7 @@ class TradesLegs:
 
 @attrs.define
 class Spreads:
-    """One ``data`` item of [`get_spreads`][okx_v5.SpreadTrading.SpreadTradingAPI.get_spreads].
+    """One ``data`` item of ``SpreadTradingAPI.get_spreads``.
 
     Attributes:
         sprd_id: OKX's ``sprdId``.
@@ -326,7 +323,7 @@ class Spreads:
 
 @attrs.define
 class SpreadsLegs:
-    """An item of [`Spreads`][okx_v5.models.spread_trading.Spreads]'s ``legs``.
+    """An item of ``Spreads``'s ``legs``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -339,8 +336,7 @@ class SpreadsLegs:
 
 @attrs.define
 class OrderBook:
-    """One ``data`` item of
-    [`get_order_book`][okx_v5.SpreadTrading.SpreadTradingAPI.get_order_book].
+    """One ``data`` item of ``SpreadTradingAPI.get_order_book``.
 
     Attributes:
         asks: OKX's ``asks``.
@@ -356,8 +352,7 @@ class OrderBook:
 @row
 @attrs.define
 class BookLevel:
-    """A row of [`OrderBook`][okx_v5.models.spread_trading.OrderBook]'s ``asks`` and ``bids`` (an
-    array, read by position).
+    """A row of ``OrderBook``'s ``asks`` and ``bids`` (an array, read by position).
 
     Attributes:
         px: Position 0 of the row (``px``).
@@ -372,8 +367,7 @@ class BookLevel:
 
 @attrs.define
 class PublicTrades:
-    """One ``data`` item of
-    [`get_public_trades`][okx_v5.SpreadTrading.SpreadTradingAPI.get_public_trades].
+    """One ``data`` item of ``SpreadTradingAPI.get_public_trades``.
 
     Attributes:
         sprd_id: OKX's ``sprdId``.

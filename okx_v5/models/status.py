@@ -12,7 +12,7 @@ __all__ = ["Status"]
 
 @attrs.define
 class Status:
-    """One ``data`` item of [`status`][okx_v5.Status.StatusAPI.status].
+    """One ``data`` item of ``StatusAPI.status``.
 
     Attributes:
         title: OKX's ``title``.

@@ -24,8 +24,7 @@ __all__ = [
 
 @attrs.define
 class AccountBalance:
-    """One ``data`` item of
-    [`get_account_balance`][okx_v5.SubAccount.SubAccountAPI.get_account_balance].
+    """One ``data`` item of ``SubAccountAPI.get_account_balance``.
 
     Attributes:
         u_time: OKX's ``uTime``.
@@ -66,7 +65,7 @@ class AccountBalance:
 
 @attrs.define
 class AccountBalanceDetails:
-    """An item of [`AccountBalance`][okx_v5.models.sub_account.AccountBalance]'s ``details``.
+    """An item of ``AccountBalance``'s ``details``.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -157,7 +156,7 @@ class AccountBalanceDetails:
 
 @attrs.define
 class Bills:
-    """One ``data`` item of [`bills`][okx_v5.SubAccount.SubAccountAPI.bills].
+    """One ``data`` item of ``SubAccountAPI.bills``.
 
     Attributes:
         bill_id: OKX's ``billId``.
@@ -178,8 +177,7 @@ class Bills:
 
 @attrs.define
 class ResetSubaccountApikey:
-    """One ``data`` item of
-    [`reset_subaccount_apikey`][okx_v5.SubAccount.SubAccountAPI.reset_subaccount_apikey].
+    """One ``data`` item of ``SubAccountAPI.reset_subaccount_apikey``.
 
     Attributes:
         sub_acct: OKX's ``subAcct``.
@@ -200,8 +198,7 @@ class ResetSubaccountApikey:
 
 @attrs.define
 class SubaccountList:
-    """One ``data`` item of
-    [`get_subaccount_list`][okx_v5.SubAccount.SubAccountAPI.get_subaccount_list].
+    """One ``data`` item of ``SubAccountAPI.get_subaccount_list``.
 
     Attributes:
         type: OKX's ``type``.
@@ -236,8 +233,7 @@ class SubaccountList:
 
 @attrs.define
 class SubAccountTransfer:
-    """One ``data`` item of
-    [`subAccount_transfer`][okx_v5.SubAccount.SubAccountAPI.subAccount_transfer].
+    """One ``data`` item of ``SubAccountAPI.subAccount_transfer``.
 
     Attributes:
         trans_id: OKX's ``transId``.
@@ -248,8 +244,7 @@ class SubAccountTransfer:
 
 @attrs.define
 class EntrustSubaccountList:
-    """One ``data`` item of
-    [`get_entrust_subaccount_list`][okx_v5.SubAccount.SubAccountAPI.get_entrust_subaccount_list].
+    """One ``data`` item of ``SubAccountAPI.get_entrust_subaccount_list``.
 
     Attributes:
         sub_acct: OKX's ``subAcct``.
@@ -260,8 +255,7 @@ class EntrustSubaccountList:
 
 @attrs.define
 class SetPermissionTransferOut:
-    """One ``data`` item of
-    [`set_permission_transfer_out`][okx_v5.SubAccount.SubAccountAPI.set_permission_transfer_out].
+    """One ``data`` item of ``SubAccountAPI.set_permission_transfer_out``.
 
     Attributes:
         sub_acct: OKX's ``subAcct``.
@@ -274,8 +268,7 @@ class SetPermissionTransferOut:
 
 @attrs.define
 class FundingBalance:
-    """One ``data`` item of
-    [`get_funding_balance`][okx_v5.SubAccount.SubAccountAPI.get_funding_balance].
+    """One ``data`` item of ``SubAccountAPI.get_funding_balance``.
 
     Attributes:
         ccy: OKX's ``ccy``.

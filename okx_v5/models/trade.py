@@ -63,7 +63,7 @@ __all__ = [
 
 @attrs.define
 class PlaceOrder:
-    """One ``data`` item of [`place_order`][okx_v5.Trade.TradeAPI.place_order].
+    """One ``data`` item of ``TradeAPI.place_order``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -84,7 +84,7 @@ class PlaceOrder:
 
 @attrs.define
 class PlaceMultipleOrders:
-    """One ``data`` item of [`place_multiple_orders`][okx_v5.Trade.TradeAPI.place_multiple_orders].
+    """One ``data`` item of ``TradeAPI.place_multiple_orders``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -105,7 +105,7 @@ class PlaceMultipleOrders:
 
 @attrs.define
 class CancelOrder:
-    """One ``data`` item of [`cancel_order`][okx_v5.Trade.TradeAPI.cancel_order].
+    """One ``data`` item of ``TradeAPI.cancel_order``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -124,8 +124,7 @@ class CancelOrder:
 
 @attrs.define
 class CancelMultipleOrders:
-    """One ``data`` item of
-    [`cancel_multiple_orders`][okx_v5.Trade.TradeAPI.cancel_multiple_orders].
+    """One ``data`` item of ``TradeAPI.cancel_multiple_orders``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -144,7 +143,7 @@ class CancelMultipleOrders:
 
 @attrs.define
 class AmendOrder:
-    """One ``data`` item of [`amend_order`][okx_v5.Trade.TradeAPI.amend_order].
+    """One ``data`` item of ``TradeAPI.amend_order``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -165,7 +164,7 @@ class AmendOrder:
 
 @attrs.define
 class AmendMultipleOrders:
-    """One ``data`` item of [`amend_multiple_orders`][okx_v5.Trade.TradeAPI.amend_multiple_orders].
+    """One ``data`` item of ``TradeAPI.amend_multiple_orders``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -186,7 +185,7 @@ class AmendMultipleOrders:
 
 @attrs.define
 class ClosePositions:
-    """One ``data`` item of [`close_positions`][okx_v5.Trade.TradeAPI.close_positions].
+    """One ``data`` item of ``TradeAPI.close_positions``.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -203,7 +202,7 @@ class ClosePositions:
 
 @attrs.define
 class Order:
-    """One ``data`` item of [`get_order`][okx_v5.Trade.TradeAPI.get_order].
+    """One ``data`` item of ``TradeAPI.get_order``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -314,7 +313,7 @@ class Order:
 
 @attrs.define
 class OrderLinkedAlgoOrd:
-    """An item of [`Order`][okx_v5.models.trade.Order]'s ``linkedAlgoOrd``.
+    """An item of ``Order``'s ``linkedAlgoOrd``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -325,7 +324,7 @@ class OrderLinkedAlgoOrd:
 
 @attrs.define
 class OrderAttachAlgoOrds:
-    """An item of [`Order`][okx_v5.models.trade.Order]'s ``attachAlgoOrds``.
+    """An item of ``Order``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_id: OKX's ``attachAlgoId``.
@@ -360,7 +359,7 @@ class OrderAttachAlgoOrds:
 
 @attrs.define
 class OrderList:
-    """One ``data`` item of [`get_order_list`][okx_v5.Trade.TradeAPI.get_order_list].
+    """One ``data`` item of ``TradeAPI.get_order_list``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -471,7 +470,7 @@ class OrderList:
 
 @attrs.define
 class OrderListLinkedAlgoOrd:
-    """An item of [`OrderList`][okx_v5.models.trade.OrderList]'s ``linkedAlgoOrd``.
+    """An item of ``OrderList``'s ``linkedAlgoOrd``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -482,7 +481,7 @@ class OrderListLinkedAlgoOrd:
 
 @attrs.define
 class OrderListAttachAlgoOrds:
-    """An item of [`OrderList`][okx_v5.models.trade.OrderList]'s ``attachAlgoOrds``.
+    """An item of ``OrderList``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_id: OKX's ``attachAlgoId``.
@@ -517,7 +516,7 @@ class OrderListAttachAlgoOrds:
 
 @attrs.define
 class OrdersHistory:
-    """One ``data`` item of [`get_orders_history`][okx_v5.Trade.TradeAPI.get_orders_history].
+    """One ``data`` item of ``TradeAPI.get_orders_history``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -628,7 +627,7 @@ class OrdersHistory:
 
 @attrs.define
 class OrdersHistoryLinkedAlgoOrd:
-    """An item of [`OrdersHistory`][okx_v5.models.trade.OrdersHistory]'s ``linkedAlgoOrd``.
+    """An item of ``OrdersHistory``'s ``linkedAlgoOrd``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -639,7 +638,7 @@ class OrdersHistoryLinkedAlgoOrd:
 
 @attrs.define
 class OrdersHistoryAttachAlgoOrds:
-    """An item of [`OrdersHistory`][okx_v5.models.trade.OrdersHistory]'s ``attachAlgoOrds``.
+    """An item of ``OrdersHistory``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_id: OKX's ``attachAlgoId``.
@@ -674,8 +673,7 @@ class OrdersHistoryAttachAlgoOrds:
 
 @attrs.define
 class OrdersHistoryArchive:
-    """One ``data`` item of
-    [`get_orders_history_archive`][okx_v5.Trade.TradeAPI.get_orders_history_archive].
+    """One ``data`` item of ``TradeAPI.get_orders_history_archive``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -786,8 +784,7 @@ class OrdersHistoryArchive:
 
 @attrs.define
 class OrdersHistoryArchiveLinkedAlgoOrd:
-    """An item of [`OrdersHistoryArchive`][okx_v5.models.trade.OrdersHistoryArchive]'s
-    ``linkedAlgoOrd``.
+    """An item of ``OrdersHistoryArchive``'s ``linkedAlgoOrd``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -798,8 +795,7 @@ class OrdersHistoryArchiveLinkedAlgoOrd:
 
 @attrs.define
 class OrdersHistoryArchiveAttachAlgoOrds:
-    """An item of [`OrdersHistoryArchive`][okx_v5.models.trade.OrdersHistoryArchive]'s
-    ``attachAlgoOrds``.
+    """An item of ``OrdersHistoryArchive``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_id: OKX's ``attachAlgoId``.
@@ -834,7 +830,7 @@ class OrdersHistoryArchiveAttachAlgoOrds:
 
 @attrs.define
 class Fills:
-    """One ``data`` item of [`get_fills`][okx_v5.Trade.TradeAPI.get_fills].
+    """One ``data`` item of ``TradeAPI.get_fills``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -893,7 +889,7 @@ class Fills:
 
 @attrs.define
 class PlaceAlgoOrder:
-    """One ``data`` item of [`place_algo_order`][okx_v5.Trade.TradeAPI.place_algo_order].
+    """One ``data`` item of ``TradeAPI.place_algo_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -914,7 +910,7 @@ class PlaceAlgoOrder:
 
 @attrs.define
 class CancelAlgoOrder:
-    """One ``data`` item of [`cancel_algo_order`][okx_v5.Trade.TradeAPI.cancel_algo_order].
+    """One ``data`` item of ``TradeAPI.cancel_algo_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -935,7 +931,7 @@ class CancelAlgoOrder:
 
 @attrs.define
 class OrderAlgosList:
-    """One ``data`` item of [`order_algos_list`][okx_v5.Trade.TradeAPI.order_algos_list].
+    """One ``data`` item of ``TradeAPI.order_algos_list``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1052,7 +1048,7 @@ class OrderAlgosList:
 
 @attrs.define
 class OrderAlgosListLinkedOrd:
-    """An item of [`OrderAlgosList`][okx_v5.models.trade.OrderAlgosList]'s ``linkedOrd``.
+    """An item of ``OrderAlgosList``'s ``linkedOrd``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -1063,7 +1059,7 @@ class OrderAlgosListLinkedOrd:
 
 @attrs.define
 class OrderAlgosListAttachAlgoOrds:
-    """An item of [`OrderAlgosList`][okx_v5.models.trade.OrderAlgosList]'s ``attachAlgoOrds``.
+    """An item of ``OrderAlgosList``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
@@ -1086,7 +1082,7 @@ class OrderAlgosListAttachAlgoOrds:
 
 @attrs.define
 class OrderAlgosHistory:
-    """One ``data`` item of [`order_algos_history`][okx_v5.Trade.TradeAPI.order_algos_history].
+    """One ``data`` item of ``TradeAPI.order_algos_history``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1203,7 +1199,7 @@ class OrderAlgosHistory:
 
 @attrs.define
 class OrderAlgosHistoryLinkedOrd:
-    """An item of [`OrderAlgosHistory`][okx_v5.models.trade.OrderAlgosHistory]'s ``linkedOrd``.
+    """An item of ``OrderAlgosHistory``'s ``linkedOrd``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -1214,7 +1210,7 @@ class OrderAlgosHistoryLinkedOrd:
 
 @attrs.define
 class OrderAlgosHistoryAttachAlgoOrds:
-    """An item of [`OrderAlgosHistory`][okx_v5.models.trade.OrderAlgosHistory]'s ``attachAlgoOrds``.
+    """An item of ``OrderAlgosHistory``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
@@ -1237,7 +1233,7 @@ class OrderAlgosHistoryAttachAlgoOrds:
 
 @attrs.define
 class FillsHistory:
-    """One ``data`` item of [`get_fills_history`][okx_v5.Trade.TradeAPI.get_fills_history].
+    """One ``data`` item of ``TradeAPI.get_fills_history``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1296,8 +1292,7 @@ class FillsHistory:
 
 @attrs.define
 class EasyConvertCurrencyList:
-    """One ``data`` item of
-    [`get_easy_convert_currency_list`][okx_v5.Trade.TradeAPI.get_easy_convert_currency_list].
+    """One ``data`` item of ``TradeAPI.get_easy_convert_currency_list``.
 
     Attributes:
         from_data: OKX's ``fromData``.
@@ -1310,8 +1305,7 @@ class EasyConvertCurrencyList:
 
 @attrs.define
 class EasyConvertCurrencyListFromData:
-    """An item of [`EasyConvertCurrencyList`][okx_v5.models.trade.EasyConvertCurrencyList]'s
-    ``fromData``.
+    """An item of ``EasyConvertCurrencyList``'s ``fromData``.
 
     Attributes:
         from_ccy: OKX's ``fromCcy``.
@@ -1324,7 +1318,7 @@ class EasyConvertCurrencyListFromData:
 
 @attrs.define
 class EasyConvert:
-    """One ``data`` item of [`easy_convert`][okx_v5.Trade.TradeAPI.easy_convert].
+    """One ``data`` item of ``TradeAPI.easy_convert``.
 
     Attributes:
         status: OKX's ``status``.
@@ -1345,8 +1339,7 @@ class EasyConvert:
 
 @attrs.define
 class EasyConvertHistory:
-    """One ``data`` item of
-    [`get_easy_convert_history`][okx_v5.Trade.TradeAPI.get_easy_convert_history].
+    """One ``data`` item of ``TradeAPI.get_easy_convert_history``.
 
     Attributes:
         from_ccy: OKX's ``fromCcy``.
@@ -1369,8 +1362,7 @@ class EasyConvertHistory:
 
 @attrs.define
 class OneclickRepayList:
-    """One ``data`` item of
-    [`get_oneclick_repay_list`][okx_v5.Trade.TradeAPI.get_oneclick_repay_list].
+    """One ``data`` item of ``TradeAPI.get_oneclick_repay_list``.
 
     Attributes:
         debt_data: OKX's ``debtData``.
@@ -1385,7 +1377,7 @@ class OneclickRepayList:
 
 @attrs.define
 class OneclickRepayListRepayData:
-    """An item of [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList]'s ``repayData``.
+    """An item of ``OneclickRepayList``'s ``repayData``.
 
     Attributes:
         repay_ccy: OKX's ``repayCcy``.
@@ -1398,7 +1390,7 @@ class OneclickRepayListRepayData:
 
 @attrs.define
 class OneclickRepayListDebtData:
-    """An item of [`OneclickRepayList`][okx_v5.models.trade.OneclickRepayList]'s ``debtData``.
+    """An item of ``OneclickRepayList``'s ``debtData``.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1411,7 +1403,7 @@ class OneclickRepayListDebtData:
 
 @attrs.define
 class OneclickRepay:
-    """One ``data`` item of [`oneclick_repay`][okx_v5.Trade.TradeAPI.oneclick_repay].
+    """One ``data`` item of ``TradeAPI.oneclick_repay``.
 
     Attributes:
         status: OKX's ``status``.
@@ -1432,8 +1424,7 @@ class OneclickRepay:
 
 @attrs.define
 class OneclickRepayHistory:
-    """One ``data`` item of
-    [`oneclick_repay_history`][okx_v5.Trade.TradeAPI.oneclick_repay_history].
+    """One ``data`` item of ``TradeAPI.oneclick_repay_history``.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1454,8 +1445,7 @@ class OneclickRepayHistory:
 
 @attrs.define
 class AlgoOrderDetails:
-    """One ``data`` item of
-    [`get_algo_order_details`][okx_v5.Trade.TradeAPI.get_algo_order_details].
+    """One ``data`` item of ``TradeAPI.get_algo_order_details``.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1572,7 +1562,7 @@ class AlgoOrderDetails:
 
 @attrs.define
 class AlgoOrderDetailsLinkedOrd:
-    """An item of [`AlgoOrderDetails`][okx_v5.models.trade.AlgoOrderDetails]'s ``linkedOrd``.
+    """An item of ``AlgoOrderDetails``'s ``linkedOrd``.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -1583,7 +1573,7 @@ class AlgoOrderDetailsLinkedOrd:
 
 @attrs.define
 class AlgoOrderDetailsAttachAlgoOrds:
-    """An item of [`AlgoOrderDetails`][okx_v5.models.trade.AlgoOrderDetails]'s ``attachAlgoOrds``.
+    """An item of ``AlgoOrderDetails``'s ``attachAlgoOrds``.
 
     Attributes:
         attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
@@ -1606,7 +1596,7 @@ class AlgoOrderDetailsAttachAlgoOrds:
 
 @attrs.define
 class AmendAlgoOrder:
-    """One ``data`` item of [`amend_algo_order`][okx_v5.Trade.TradeAPI.amend_algo_order].
+    """One ``data`` item of ``TradeAPI.amend_algo_order``.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -1625,8 +1615,7 @@ class AmendAlgoOrder:
 
 @attrs.define
 class OneclickRepayListV2:
-    """One ``data`` item of
-    [`get_oneclick_repay_list_v2`][okx_v5.Trade.TradeAPI.get_oneclick_repay_list_v2].
+    """One ``data`` item of ``TradeAPI.get_oneclick_repay_list_v2``.
 
     Attributes:
         debt_data: OKX's ``debtData``.
@@ -1639,7 +1628,7 @@ class OneclickRepayListV2:
 
 @attrs.define
 class OneclickRepayListV2RepayData:
-    """An item of [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2]'s ``repayData``.
+    """An item of ``OneclickRepayListV2``'s ``repayData``.
 
     Attributes:
         repay_ccy: OKX's ``repayCcy``.
@@ -1652,7 +1641,7 @@ class OneclickRepayListV2RepayData:
 
 @attrs.define
 class OneclickRepayListV2DebtData:
-    """An item of [`OneclickRepayListV2`][okx_v5.models.trade.OneclickRepayListV2]'s ``debtData``.
+    """An item of ``OneclickRepayListV2``'s ``debtData``.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1665,7 +1654,7 @@ class OneclickRepayListV2DebtData:
 
 @attrs.define
 class OneclickRepayV2:
-    """One ``data`` item of [`oneclick_repay_v2`][okx_v5.Trade.TradeAPI.oneclick_repay_v2].
+    """One ``data`` item of ``TradeAPI.oneclick_repay_v2``.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1680,8 +1669,7 @@ class OneclickRepayV2:
 
 @attrs.define
 class OneclickRepayHistoryV2:
-    """One ``data`` item of
-    [`oneclick_repay_history_v2`][okx_v5.Trade.TradeAPI.oneclick_repay_history_v2].
+    """One ``data`` item of ``TradeAPI.oneclick_repay_history_v2``.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1702,8 +1690,7 @@ class OneclickRepayHistoryV2:
 
 @attrs.define
 class OneclickRepayHistoryV2OrdIdInfo:
-    """An item of [`OneclickRepayHistoryV2`][okx_v5.models.trade.OneclickRepayHistoryV2]'s
-    ``ordIdInfo``.
+    """An item of ``OneclickRepayHistoryV2``'s ``ordIdInfo``.
 
     Attributes:
         ord_id: OKX's ``ordId``.

@@ -28,8 +28,7 @@ __all__ = [
 
 @attrs.define
 class SupportCoin:
-    """One ``data`` item of
-    [`get_support_coin`][okx_v5.TradingData.TradingDataAPI.get_support_coin].
+    """One ``data`` item of ``TradingDataAPI.get_support_coin``.
 
     Attributes:
         contract: OKX's ``contract``.
@@ -45,8 +44,7 @@ class SupportCoin:
 @row
 @attrs.define
 class TakerVolume:
-    """A row of [`get_taker_volume`][okx_v5.TradingData.TradingDataAPI.get_taker_volume] (an array,
-    read by position).
+    """A row of ``TradingDataAPI.get_taker_volume`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -62,9 +60,7 @@ class TakerVolume:
 @row
 @attrs.define
 class MarginLendingRatio:
-    """A row of
-    [`get_margin_lending_ratio`][okx_v5.TradingData.TradingDataAPI.get_margin_lending_ratio] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_margin_lending_ratio`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -78,8 +74,7 @@ class MarginLendingRatio:
 @row
 @attrs.define
 class LongShortRatio:
-    """A row of [`get_long_short_ratio`][okx_v5.TradingData.TradingDataAPI.get_long_short_ratio] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_long_short_ratio`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -93,9 +88,7 @@ class LongShortRatio:
 @row
 @attrs.define
 class ContractsInterestVolume:
-    """A row of
-    [`get_contracts_interest_volume`][okx_v5.TradingData.TradingDataAPI.get_contracts_interest_volume]
-    (an array, read by position).
+    """A row of ``TradingDataAPI.get_contracts_interest_volume`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -111,9 +104,7 @@ class ContractsInterestVolume:
 @row
 @attrs.define
 class OptionsInterestVolume:
-    """A row of
-    [`get_options_interest_volume`][okx_v5.TradingData.TradingDataAPI.get_options_interest_volume]
-    (an array, read by position).
+    """A row of ``TradingDataAPI.get_options_interest_volume`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -129,8 +120,7 @@ class OptionsInterestVolume:
 @row
 @attrs.define
 class PutCallRatio:
-    """A row of [`get_put_call_ratio`][okx_v5.TradingData.TradingDataAPI.get_put_call_ratio] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_put_call_ratio`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -146,9 +136,7 @@ class PutCallRatio:
 @row
 @attrs.define
 class InterestVolumeExpiry:
-    """A row of
-    [`get_interest_volume_expiry`][okx_v5.TradingData.TradingDataAPI.get_interest_volume_expiry] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_interest_volume_expiry`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -170,9 +158,7 @@ class InterestVolumeExpiry:
 @row
 @attrs.define
 class InterestVolumeStrike:
-    """A row of
-    [`get_interest_volume_strike`][okx_v5.TradingData.TradingDataAPI.get_interest_volume_strike] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_interest_volume_strike`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -194,8 +180,7 @@ class InterestVolumeStrike:
 @row
 @attrs.define
 class TakerBlockVolume:
-    """A row of [`get_taker_block_volume`][okx_v5.TradingData.TradingDataAPI.get_taker_block_volume]
-    (an array, read by position).
+    """A row of ``TradingDataAPI.get_taker_block_volume`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -219,9 +204,7 @@ class TakerBlockVolume:
 @row
 @attrs.define
 class OpenInterestHistory:
-    """A row of
-    [`get_open_interest_history`][okx_v5.TradingData.TradingDataAPI.get_open_interest_history] (an
-    array, read by position).
+    """A row of ``TradingDataAPI.get_open_interest_history`` (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).

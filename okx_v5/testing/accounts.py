@@ -2,12 +2,12 @@
 
 Simplified on purpose:
 
-- Balances are cash per currency (:data:`START_BALANCES` for a new account). What is
-  frozen is worked out from the live orders and open positions whenever it is asked for:
-  a SPOT buy holds its quote amount, a SPOT sell its base amount, a derivative order or
-  position the margin of its value at the current leverage (an order that closes a position
-  in long/short mode holds nothing). Isolated margin is frozen like cross margin, not moved
-  out of the cash balance; there is no borrowing, interest, liquidation or funding fee.
+- Balances are cash per currency (``START_BALANCES`` for a new account). What is frozen is worked
+  out from the live orders and open positions whenever it is asked for: a SPOT buy holds its quote
+  amount, a SPOT sell its base amount, a derivative order or position the margin of its value at the
+  current leverage (an order that closes a position in long/short mode holds nothing). Isolated
+  margin is frozen like cross margin, not moved out of the cash balance; there is no borrowing,
+  interest, liquidation or funding fee.
 - Orders fill completely or not at all, at one price; there are no partial fills.
 - Profit and loss are worked out from the instrument's price (the mark price is the price).
 """

@@ -1,17 +1,17 @@
 """The order books the fake exchange streams: OKX's ladder, kept moving, with seqId and checksum.
 
-A :class:`Book` is one instrument's book as the WebSocket channels show it. It starts as the
-ladder of :meth:`~okx_v5.testing.market.Market.levels` (one tick apart around the price) and
-moves: each :meth:`Book.step` changes the size of a few levels near the top (always one of
-the first five on each side), and every fourth step takes one level out for two steps. When
-the price moves the ladder is rebuilt around the new price. Each change takes the next
-``seqId`` (OKX numbers an instrument's book once, for every channel and connection).
+A ``Book`` is one instrument's book as the WebSocket channels show it. It starts as the ladder of
+``Market.levels`` (one tick apart around the price) and moves: each ``Book.step`` changes the size
+of a few levels near the top (always one of the first five on each side), and every fourth step
+takes one level out for two steps. When the price moves the ladder is rebuilt around the new price.
+Each change takes the next ``seqId`` (OKX numbers an instrument's book once, for every channel and
+connection).
 
-A :class:`BookView` is what one subscription was sent: ``books`` (400 levels),
-``books-l2-tbt`` (400) and ``books50-l2-tbt`` (50) get a ``snapshot`` and then ``update``
-messages with only the changed levels (size ``"0"`` for a level gone), each with
-``prevSeqId`` (-1 in a snapshot) and the :func:`checksum` of the book the client then holds;
-``books5`` and ``bbo-tbt`` get their few levels whole whenever they change.
+A ``BookView`` is what one subscription was sent: ``books`` (400 levels), ``books-l2-tbt`` (400) and
+``books50-l2-tbt`` (50) get a ``snapshot`` and then ``update`` messages with only the changed levels
+(size ``"0"`` for a level gone), each with ``prevSeqId`` (-1 in a snapshot) and the ``checksum`` of
+the book the client then holds; ``books5`` and ``bbo-tbt`` get their few levels whole whenever they
+change.
 
 Source: OKX API v5 docs, "Order Book Trading > Market Data > WS / Order book channel"
 (depths, ``action``, ``seqId``/``prevSeqId``, the merge rules and the checksum).
@@ -192,7 +192,7 @@ class BookView:
         return _top(self.asks, self.depth, False), _top(self.bids, self.depth, True)
 
     def checksum(self) -> int:
-        """The :func:`checksum` of the book as the client holds it after the last message."""
+        """The ``checksum`` of the book as the client holds it after the last message."""
         asks, bids = self.levels()
         return checksum(bids[:_CHECKSUM_LEVELS], asks[:_CHECKSUM_LEVELS])
 

@@ -1,8 +1,8 @@
 """What an endpoint's behaviour in the fake exchange gets and gives: a checked call, a reply.
 
-The vocabulary shared by :mod:`okx_v5.testing.exchange` (which authenticates, limits and
-checks each request) and the endpoints' behaviours: the :class:`Call` a handler gets, the
-:class:`Reply` it returns, OKX's error table and the parameter checks endpoints share.
+The vocabulary shared by ``okx_v5.testing.exchange`` (which authenticates, limits and checks each
+request) and the endpoints' behaviours: the ``Call`` a handler gets, the ``Reply`` it returns, OKX's
+error table and the parameter checks endpoints share.
 """
 
 from __future__ import annotations

@@ -1,11 +1,10 @@
 """The WebSocket channels of the fake exchange: where each is served, what it needs, what it pushes.
 
-:data:`CHANNELS` is OKX's table of the channels the fake exchange streams, as data: the URL
-path, the subscription parameters, whether a login is needed and whether a first push
-follows the subscription. The functions below build each channel's ``data`` items from the
-market and the accounts, with the fields of OKX's push examples (the private channels'
-items are the REST rows of the same objects: ``get_order``, ``get_positions``,
-``get_account_balance``).
+``CHANNELS`` is OKX's table of the channels the fake exchange streams, as data: the URL path, the
+subscription parameters, whether a login is needed and whether a first push follows the
+subscription. The functions below build each channel's ``data`` items from the market and the
+accounts, with the fields of OKX's push examples (the private channels' items are the REST rows of
+the same objects: ``get_order``, ``get_positions``, ``get_account_balance``).
 
 Sources: OKX API v5 docs (docs-v5/en), the sections "WS / Tickers channel", "WS / Trades
 channel", "WS / All trades channel", "WS / Order book channel", "WS / Candlesticks channel",

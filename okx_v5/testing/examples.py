@@ -4,8 +4,8 @@ The fake exchange answers an endpoint it has no behaviour of its own for with th
 OKX's documentation (the ``example`` of the endpoint's facts, ``okx_v5/facts/*.json``), or an
 empty list when no documentation describes it. Read once per process, on first use.
 
-The endpoints with behaviour of their own answer with the same fields: :func:`shaped` fills
-the documented fields of an item (:func:`template`) with the exchange's values.
+The endpoints with behaviour of their own answer with the same fields: ``shaped`` fills the
+documented fields of an item (``template``) with the exchange's values.
 """
 
 from __future__ import annotations
@@ -55,13 +55,13 @@ def _blank(value: Any) -> Any:
 
 
 def template(method: str, path: str) -> dict[str, Any]:
-    """The fields of the first documented item of ``method`` ``path``, blanked (:func:`blank`)."""
+    """The fields of the first documented item of ``method`` ``path``, blanked (``blank``)."""
     items = _examples().get((method, path)) or [{}]
     return blank(items[0]) if isinstance(items[0], Mapping) else {}
 
 
 def shaped(fields: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return ``fields`` (a :func:`template`) in their order, with ``values`` where given.
+    """Return ``fields`` (a ``template``) in their order, with ``values`` where given.
 
     Only documented fields are answered: a value for a field OKX does not document is left out.
     """

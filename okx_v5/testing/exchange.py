@@ -205,8 +205,8 @@ class Exchange:
             route(public_data.GET_POSITION_TIERS): self._position_tiers,
             route(public_data.GET_SYSTEM_TIME): self._server_time,
         }
-        """The endpoints with behaviour of their own, by :func:`route`; any other declared
-        endpoint answers OKX's documented example."""
+        """The endpoints with behaviour of their own, by ``route``; any other declared endpoint
+        answers OKX's documented example."""
 
     # -- state the tests control -------------------------------------------------------------
 

@@ -32,14 +32,13 @@ class FakeOKX:
             client = AccountAPI(FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET,
                                 FakeOKX.DEMO_PASSPHRASE, flag="1", domain=okx.url)
 
-    The same host and port serve OKX's WebSocket API at ``okx.ws_url + "/ws/v5/public"``
-    (and ``/business``, ``/private``): login, subscriptions, the market's channels (tickers,
-    trades, order books with ``seqId`` and checksum, candlesticks, mark price, funding rate),
-    the accounts' channels (orders, positions, account, balance and position, fills) pushed as
-    REST or WebSocket orders change them, and the WebSocket order operations. A demo key logs
-    in only on a connection opened with the header ``x-simulated-trading: 1``.
-    [`streams`][okx_v5.testing.fake.FakeOKX.streams] breaks them on purpose (drops, silence,
-    refused handshakes, error answers, bad checksums, sequence gaps) and shows what they
+    The same host and port serve OKX's WebSocket API at ``okx.ws_url + "/ws/v5/public"`` (and
+    ``/business``, ``/private``): login, subscriptions, the market's channels (tickers, trades,
+    order books with ``seqId`` and checksum, candlesticks, mark price, funding rate), the accounts'
+    channels (orders, positions, account, balance and position, fills) pushed as REST or WebSocket
+    orders change them, and the WebSocket order operations. A demo key logs in only on a connection
+    opened with the header ``x-simulated-trading: 1``. ``streams`` breaks them on purpose (drops,
+    silence, refused handshakes, error answers, bad checksums, sequence gaps) and shows what they
     received.
 
     ``rate_window`` shortens the documented 2-second windows (tests; OKX's WebSocket windows
@@ -52,9 +51,9 @@ class FakeOKX:
     DEMO_KEY = "fake-okx-demo-key"
     """API key registered by default, as a demo-trading key."""
     DEMO_SECRET = "fake-okx-demo-secret"
-    """Secret of [`DEMO_KEY`][okx_v5.testing.fake.FakeOKX.DEMO_KEY]."""
+    """Secret of ``DEMO_KEY``."""
     DEMO_PASSPHRASE = "fake-okx-demo-passphrase"
-    """Passphrase of [`DEMO_KEY`][okx_v5.testing.fake.FakeOKX.DEMO_KEY]."""
+    """Passphrase of ``DEMO_KEY``."""
     DEFAULT_LEVER = "10"
     """Leverage answered for any instrument whose leverage was not set."""
 
@@ -246,8 +245,7 @@ class FakeOKX:
     def set_balance(self, key: str, ccy: str, amount: str | int | Decimal) -> None:
         """Set the cash balance of currency ``ccy`` in ``key``'s account (``"0"`` empties it).
 
-        A new account holds :data:`~okx_v5.testing.accounts.START_BALANCES`: 10000 USDT, 1 BTC
-        and 10 ETH.
+        A new account holds ``START_BALANCES``: 10000 USDT, 1 BTC and 10 ETH.
         """
         if not CCY.fullmatch(ccy):
             raise ValueError(f"ccy must be a currency such as 'USDT', not {ccy!r}")
@@ -281,11 +279,10 @@ class FakeOKX:
     ) -> None:
         """Break the answers to the next ``count`` requests (to ``path`` only, if given).
 
-        ``kind`` is a ``Fault`` or its value: ``"http_5xx"`` (``status``, HTML body),
-        ``"50001"`` (HTTP 503, OKX JSON), ``"truncated"``, ``"empty"``, ``"delay"``
-        (``seconds`` before the normal answer) or ``"drop"`` (close without answering).
-        A fault is a ready-made scripted answer: it waits in line with those of
-        [`script`][okx_v5.testing.fake.FakeOKX.script].
+        ``kind`` is a ``Fault`` or its value: ``"http_5xx"`` (``status``, HTML body), ``"50001"``
+        (HTTP 503, OKX JSON), ``"truncated"``, ``"empty"``, ``"delay"`` (``seconds`` before the
+        normal answer) or ``"drop"`` (close without answering). A fault is a ready-made scripted
+        answer: it waits in line with those of ``script``.
         """
         answer = fault_answer(kind, status=status, seconds=seconds)
         self._exchange.script.add(answer, turns=count, path=path, fault=True)

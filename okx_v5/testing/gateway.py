@@ -1,12 +1,11 @@
 """OKX's WebSocket gateway, without the plumbing: logins, subscriptions, order operations, faults.
 
-:class:`Gateway` answers each text message of a connection as OKX does (``ping``, ``login``,
-``subscribe``, ``unsubscribe``, the order operations) and keeps what each connection logged
-in as and subscribed to; :class:`~okx_v5.testing.pushes.Pushes` pushes the channels. It
-checks OKX's limits (3 handshakes a second per IP, 480 ``login``/``subscribe``/
-``unsubscribe`` requests an hour per connection, the order operations' limits shared with
-REST, 30 seconds without data) and injects the faults
-:class:`~okx_v5.testing.streams.Streams` asks for.
+``Gateway`` answers each text message of a connection as OKX does (``ping``, ``login``,
+``subscribe``, ``unsubscribe``, the order operations) and keeps what each connection logged in as
+and subscribed to; ``Pushes`` pushes the channels. It checks OKX's limits (3 handshakes a second per
+IP, 480 ``login``/``subscribe``/``unsubscribe`` requests an hour per connection, the order
+operations' limits shared with REST, 30 seconds without data) and injects the faults ``Streams``
+asks for.
 
 Locks: the venue's lock guards the market, the accounts and everything the connections
 logged in as and subscribed to; the gateway's own lock (taken after it, never before)
@@ -171,7 +170,7 @@ class _Failure:
 
 @dataclass
 class _Faults:
-    """The stream faults waiting; see :class:`~okx_v5.testing.streams.Streams`."""
+    """The stream faults waiting; see ``Streams``."""
 
     silent: bool = False
     refuse_until: float = 0.0

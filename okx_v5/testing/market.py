@@ -5,10 +5,9 @@ Simplified on purpose, and deterministic (two runs answer alike):
 - A handful of instruments, the families of the position-tier fixtures: SPOT and MARGIN
   pairs, USDT-margined (linear) and coin-margined (inverse) SWAP and FUTURES, and a few
   OPTIONs. FUTURES and OPTIONs all expire on one fixed date, so their IDs never change.
-- One price per instrument. A SPOT pair's price is set (:data:`START_PRICES`, or
-  :meth:`Market.set_price`); SWAP and FUTURES follow their family's ``<coin>-USDT`` pair (no
-  basis) and an option is worth its intrinsic value plus a small fixed premium, unless a test
-  sets their own price.
+- One price per instrument. A SPOT pair's price is set (``START_PRICES``, or ``Market.set_price``);
+  SWAP and FUTURES follow their family's ``<coin>-USDT`` pair (no basis) and an option is worth its
+  intrinsic value plus a small fixed premium, unless a test sets their own price.
 - Market data carry the time of the last price change (the market's ``stamp``), not the
   time of the request. Candlesticks are made up around the price: the newest bar, the one
   holding the stamp, closes at the price; older bars wander within 1% of it. Bars of every
@@ -261,7 +260,7 @@ def _options() -> list[Instrument]:
 
 def build_instruments(tiers: Mapping[TierKey, Sequence[Mapping[str, str]]]) -> list[Instrument]:
     """Return the listed instruments: the tier fixtures' pairs and families (``tiers``, from
-    :func:`~okx_v5.testing.fixtures.build_tiers`), their maximum leverage from tier 1."""
+    ``build_tiers``), their maximum leverage from tier 1."""
     return [
         *_pairs(tiers),
         *_contracts(tiers, "SWAP"),
@@ -385,7 +384,7 @@ class Market:
         return asks, bids
 
     def book(self, instrument: Instrument, depth: int) -> dict[str, object]:
-        """The order book ``/market/books`` answers (see :meth:`levels`)."""
+        """The order book ``/market/books`` answers (see ``levels``)."""
         asks, bids = self.levels(instrument, depth)
         return {"asks": asks, "bids": bids, "ts": str(self.stamp)}
 
@@ -438,7 +437,7 @@ class Market:
         return max(on_tick(px * (1 + wiggle), instrument.tick_sz), instrument.tick_sz)
 
     def funding(self, instrument: Instrument) -> dict[str, object]:
-        """A SWAP's funding rate (:data:`FUNDING_RATE`), settled every 8 hours."""
+        """A SWAP's funding rate (``FUNDING_RATE``), settled every 8 hours."""
         funding_time = (self.stamp // _FUNDING_PERIOD + 1) * _FUNDING_PERIOD
         rate = fmt(FUNDING_RATE)
         return {

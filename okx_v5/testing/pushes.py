@@ -1,10 +1,10 @@
 """What the fake exchange's WebSocket channels push, and the thread that pushes the market.
 
-:class:`Pushes` builds each channel's messages: a subscription's first push, the market's
-pushes (every ``interval`` seconds from a thread of its own, at once when a price moves),
-the order books' snapshots and updates (with ``seqId``, ``prevSeqId`` and checksum, and the
-faults asked of them), and the accounts' pushes as the venue tells their changes. It queues
-them on the connections (:class:`Session` is what the gateway keeps of one) and sends them.
+``Pushes`` builds each channel's messages: a subscription's first push, the market's pushes (every
+``interval`` seconds from a thread of its own, at once when a price moves), the order books'
+snapshots and updates (with ``seqId``, ``prevSeqId`` and checksum, and the faults asked of them),
+and the accounts' pushes as the venue tells their changes. It queues them on the connections
+(``Session`` is what the gateway keeps of one) and sends them.
 
 Everything here runs under the venue's lock, which guards the market, the accounts and the
 sessions' subscriptions alike; nothing is written to a socket under it.

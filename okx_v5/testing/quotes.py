@@ -1,9 +1,8 @@
-"""The fake exchange's public market endpoints, answered from its :class:`Market`.
+"""The fake exchange's public market endpoints, answered from its ``Market``.
 
-Instruments (public and ``/account/instruments``), tickers, order book, candlesticks (recent
-and history), funding rate and mark price. Each answer has the fields of OKX's documented
-example; the numbers come from the market (see :mod:`okx_v5.testing.market` for what is
-made up).
+Instruments (public and ``/account/instruments``), tickers, order book, candlesticks (recent and
+history), funding rate and mark price. Each answer has the fields of OKX's documented example; the
+numbers come from the market (see ``okx_v5.testing.market`` for what is made up).
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """HTTP plumbing of the fake exchange: a keep-alive HTTP/1.1 server on a background thread.
 
-The server only moves bytes; every decision about the answer is the ``Exchange``'s. A
-``GET`` under ``/ws/`` is a WebSocket handshake: it goes to
-:func:`~okx_v5.testing.wsserver.serve_upgrade`, and the connection is then served in the
-handler's thread.
+The server only moves bytes; every decision about the answer is the ``Exchange``'s. A ``GET`` under
+``/ws/`` is a WebSocket handshake: it goes to ``serve_upgrade``, and the connection is then served
+in the handler's thread.
 """
 
 from __future__ import annotations

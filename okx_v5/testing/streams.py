@@ -1,10 +1,10 @@
 """``FakeOKX.streams``: what a test controls of the fake exchange's WebSocket side, and sees of it.
 
 The streams are served on FakeOKX's own host and port, at OKX's paths ``/ws/v5/public``,
-``/ws/v5/business`` and ``/ws/v5/private`` (``FakeOKX.ws_url`` is their base). A test breaks
-them the ways networks and OKX do (:meth:`Streams.drop`, :meth:`Streams.silence`,
-:meth:`Streams.refuse`, :meth:`Streams.fail_next`, :meth:`Streams.corrupt_checksum`,
-:meth:`Streams.skip_sequence`) and reads what they received (:attr:`Streams.received`).
+``/ws/v5/business`` and ``/ws/v5/private`` (``FakeOKX.ws_url`` is their base). A test breaks them
+the ways networks and OKX do (``Streams.drop``, ``Streams.silence``, ``Streams.refuse``,
+``Streams.fail_next``, ``Streams.corrupt_checksum``, ``Streams.skip_sequence``) and reads what they
+received (``Streams.received``).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ class Streams:
 
     @property
     def silenced(self) -> bool:
-        """Whether :meth:`silence` is on."""
+        """Whether ``silence`` is on."""
         return self._gateway.silent
 
     def refuse(self, seconds: float) -> None:

@@ -1,7 +1,6 @@
 """How the fake exchange trades: orders placed, amended, canceled and filled; positions closed.
 
-Simplified on purpose (see also :mod:`~okx_v5.testing.accounts` and
-:mod:`~okx_v5.testing.market`):
+Simplified on purpose (see also ``okx_v5.testing.accounts`` and ``okx_v5.testing.market``):
 
 - Liquidity is endless at the instrument's price. A ``market`` (or ``optimal_limit_ioc``)
   order fills at once, in full, at the price. A limit order that is marketable (a buy at or
@@ -9,8 +8,8 @@ Simplified on purpose (see also :mod:`~okx_v5.testing.accounts` and
   canceled instead, and ``fok`` / ``ioc`` that are not marketable are canceled. Any other
   limit order rests until the price reaches it (``FakeOKX.set_price``) and then fills at its
   own price, as a maker.
-- Fees are OKX's regular-user rates (:data:`FEES`): charged in the currency received for
-  SPOT, in the settlement currency for derivatives.
+- Fees are OKX's regular-user rates (``FEES``): charged in the currency received for SPOT, in the
+  settlement currency for derivatives.
 - Orders on a SPOT pair with ``tdMode`` ``cross`` or ``isolated`` (MARGIN) trade as cash: no
   borrowing. OPTIONs are listed and priced but not traded: their orders answer ``50038``.
 - ``mmp`` and ``elp`` order types are not simulated (``51000``); attached TP/SL orders are

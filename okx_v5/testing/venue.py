@@ -1,13 +1,11 @@
 """The fake exchange's trading state, and the signed endpoints that read and change it.
 
-A :class:`Venue` holds the :class:`~okx_v5.testing.market.Market` and one
-:class:`~okx_v5.testing.accounts.Account` per API key, behind one lock (the server is
-threaded). :meth:`Venue.handlers` gives the behaviour of the endpoints bots use: balance,
-positions, leverage, position mode, orders and fills, closing positions, and (through
-:class:`~okx_v5.testing.quotes.Quotes`) the public market data. Answers have the fields of
-OKX's documented examples, with OKX's string values; what is simplified is said in
-:mod:`~okx_v5.testing.market`, :mod:`~okx_v5.testing.accounts` and
-:mod:`~okx_v5.testing.trading`.
+A ``Venue`` holds the ``Market`` and one ``Account`` per API key, behind one lock (the server is
+threaded). ``Venue.handlers`` gives the behaviour of the endpoints bots use: balance, positions,
+leverage, position mode, orders and fills, closing positions, and (through ``Quotes``) the public
+market data. Answers have the fields of OKX's documented examples, with OKX's string values; what is
+simplified is said in ``okx_v5.testing.market``, ``okx_v5.testing.accounts`` and
+``okx_v5.testing.trading``.
 """
 
 from __future__ import annotations
@@ -67,7 +65,7 @@ _MAX_PAGE = 100
 _FINISHED = ("filled", "canceled")
 
 Operation = Callable[[Desk, Mapping[str, Any]], Order]
-"""One order operation of a :class:`~okx_v5.testing.trading.Desk` (place, cancel, amend)."""
+"""One order operation of a ``Desk`` (place, cancel, amend)."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ class AccountEvent:
 
 
 Watcher = Callable[[AccountEvent], None]
-"""What the venue calls with each :class:`AccountEvent` (the WebSocket gateway)."""
+"""What the venue calls with each ``AccountEvent`` (the WebSocket gateway)."""
 
 
 def balance_data(
@@ -221,13 +219,12 @@ class Venue:
         return self._ms()
 
     def watch(self, watcher: Watcher) -> None:
-        """Call ``watcher`` with every change of an account, under :attr:`lock`."""
+        """Call ``watcher`` with every change of an account, under ``lock``."""
         with self._lock:
             self._watchers.append(watcher)
 
     def watch_market(self, watcher: Callable[[], None]) -> None:
-        """Call ``watcher`` after the prices change (``set_price``, ``reset``), under
-        :attr:`lock`."""
+        """Call ``watcher`` after the prices change (``set_price``, ``reset``), under ``lock``."""
         with self._lock:
             self._market_watchers.append(watcher)
 
@@ -242,7 +239,7 @@ class Venue:
                 watcher(event)
 
     def account(self, key: str) -> Account:
-        """``key``'s account; ``ValueError`` for a key without one. Read it under :attr:`lock`."""
+        """``key``'s account; ``ValueError`` for a key without one. Read it under ``lock``."""
         with self._lock:
             return self._account(key)
 

@@ -1,11 +1,11 @@
 """WebSocket plumbing of the fake exchange: the upgrade of an HTTP request, and the connection.
 
-The HTTP server hands a ``GET /ws/...`` it has parsed to :func:`serve_upgrade`, which answers
-the handshake with the ``websockets`` package's sans-I/O ``ServerProtocol`` and then serves
-the connection in the same thread: it reads frames, gives each text message to the
-:class:`StreamGateway`, and writes what the gateway queued. Other threads queue messages too
-(:meth:`WebSocketConnection.enqueue`) and send them with :meth:`WebSocketConnection.flush`.
-Only bytes move here; every decision about them is the gateway's.
+The HTTP server hands a ``GET /ws/...`` it has parsed to ``serve_upgrade``, which answers the
+handshake with the ``websockets`` package's sans-I/O ``ServerProtocol`` and then serves the
+connection in the same thread: it reads frames, gives each text message to the ``StreamGateway``,
+and writes what the gateway queued. Other threads queue messages too
+(``WebSocketConnection.enqueue``) and send them with ``WebSocketConnection.flush``. Only bytes move
+here; every decision about them is the gateway's.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class StreamGateway(Protocol):
 
     @property
     def idle_timeout(self) -> float:
-        """Seconds without a frame either way after which :meth:`idle` is called (0: never)."""
+        """Seconds without a frame either way after which ``idle`` is called (0: never)."""
 
     def admit(self, path: str, client: str) -> tuple[int, str] | None:
         """``None`` to accept a handshake to ``path`` from IP ``client``, else the HTTP status
@@ -82,8 +82,8 @@ def is_stream(target: str) -> bool:
 class WebSocketConnection:
     """One accepted WebSocket connection: a socket, its protocol state, messages to send.
 
-    Thread-safe: any thread may :meth:`enqueue` and :meth:`flush`; one thread (the
-    handler's) reads, in :meth:`serve`.
+    Thread-safe: any thread may ``enqueue`` and ``flush``; one thread (the handler's) reads, in
+    ``serve``.
     """
 
     def __init__(
@@ -125,7 +125,7 @@ class WebSocketConnection:
                 self._sock.sendall(chunk)
 
     def enqueue(self, text: str) -> None:
-        """Queue a text message; :meth:`flush` sends it."""
+        """Queue a text message; ``flush`` sends it."""
         with self._queue_lock:
             self._queue.append(text)
 

@@ -1,9 +1,8 @@
 """python-okx's ``okx.websocket.WebSocketFactory``: opens the connection of its classes.
 
-The connection is an okx_v5 :class:`~okx_v5.websocket.link.Link`: it reads and sends like
-the ``websockets`` connection python-okx gets (``async for message in ws``, ``await
-ws.send(text)``), and on top pings OKX, reconnects after a drop, logs in again and
-resubscribes, logging each reconnect at INFO.
+The connection is an okx_v5 ``Link``: it reads and sends like the ``websockets`` connection
+python-okx gets (``async for message in ws``, ``await ws.send(text)``), and on top pings OKX,
+reconnects after a drop, logs in again and resubscribes, logging each reconnect at INFO.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """python-okx's ``okx.websocket.WsPrivateAsync``, on okx_v5's self-healing engine.
 
-``from okx_v5.websocket.WsPrivateAsync import WsPrivateAsync`` replaces python-okx's import;
-the script keeps working, its subscriptions wait for OKX's login answer instead of sleeping 5
-seconds, and after a drop the connection logs in again and resubscribes. Orders over
-WebSocket are sent once, never again after a drop. See :mod:`okx_v5.websocket.async_client`.
+``from okx_v5.websocket.WsPrivateAsync import WsPrivateAsync`` replaces python-okx's import; the
+script keeps working, its subscriptions wait for OKX's login answer instead of sleeping 5 seconds,
+and after a drop the connection logs in again and resubscribes. Orders over WebSocket are sent once,
+never again after a drop. See ``okx_v5.websocket.async_client``.
 """
 
 from __future__ import annotations

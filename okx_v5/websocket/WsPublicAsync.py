@@ -1,8 +1,8 @@
 """python-okx's ``okx.websocket.WsPublicAsync``, on okx_v5's self-healing engine.
 
-``from okx_v5.websocket.WsPublicAsync import WsPublicAsync`` replaces python-okx's import;
-the script keeps working, and its connection now pings OKX, reconnects after a drop and
-resubscribes its channels. See :mod:`okx_v5.websocket.async_client`.
+``from okx_v5.websocket.WsPublicAsync import WsPublicAsync`` replaces python-okx's import; the
+script keeps working, and its connection now pings OKX, reconnects after a drop and resubscribes its
+channels. See ``okx_v5.websocket.async_client``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class WsPublicAsync(AsyncClient):
     """python-okx's public WebSocket client (asyncio): ``await ws.start()``, then
     ``await ws.subscribe(args, callback)``; the callback gets each message as JSON text.
 
-    ``apiKey``, ``passphrase`` and ``secretKey`` serve :meth:`login` on the business path.
+    ``apiKey``, ``passphrase`` and ``secretKey`` serve ``login`` on the business path.
     """
 
     def __init__(

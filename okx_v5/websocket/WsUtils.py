@@ -48,7 +48,7 @@ def getParamKey(arg: dict[str, Any]) -> str:
 
 
 def initSubscribeSet(arg: dict[str, Any] | None) -> set[str]:
-    """The set of :func:`getParamKey` of ``arg`` (empty for ``None``)."""
+    """The set of ``getParamKey`` of ``arg`` (empty for ``None``)."""
     if arg is None:
         return set()
     if isinstance(arg, dict):

@@ -1,9 +1,8 @@
 """OKX's WebSocket streams: synchronous, self-healing and typed, plus python-okx's classes.
 
-- [`WsPublic`][okx_v5.websocket.client.WsPublic] and
-  [`WsPrivate`][okx_v5.websocket.private.WsPrivate]: subscribe, then iterate
-  (``for msg in ws.messages()``) or call back, from ordinary (non-asyncio) code; the
-  connections ping, reconnect, log in again and resubscribe on their own.
+- ``WsPublic`` and ``WsPrivate``: subscribe, then iterate (``for msg in ws.messages()``) or call
+  back, from ordinary (non-asyncio) code; the connections ping, reconnect, log in again and
+  resubscribe on their own.
 - ``okx_v5.websocket.WsPublicAsync``, ``WsPrivateAsync``, ``WsUtils`` and
   ``WebSocketFactory``: python-okx 0.4.4's modules of the same names, on the same engine.
 

@@ -1,11 +1,10 @@
 """The body python-okx's ``WsPublicAsync`` and ``WsPrivateAsync`` share, on okx_v5's engine.
 
-python-okx's classes are asyncio clients: ``await ws.start()`` connects and starts the task
-that hands every message, as JSON text, to the callback of the last ``subscribe``. Here the
-connection is an okx_v5 :class:`~okx_v5.websocket.link.Link` made by ``WebSocketFactory``, so
-the same script gets OKX's ping, reconnects, a login again and its channels back after a
-drop (logged at INFO, nothing injected into the callback), and a login answered instead of a
-5-second sleep.
+python-okx's classes are asyncio clients: ``await ws.start()`` connects and starts the task that
+hands every message, as JSON text, to the callback of the last ``subscribe``. Here the connection is
+an okx_v5 ``Link`` made by ``WebSocketFactory``, so the same script gets OKX's ping, reconnects, a
+login again and its channels back after a drop (logged at INFO, nothing injected into the callback),
+and a login answered instead of a 5-second sleep.
 
 python-okx's seams stay where its tests reach them: each class looks ``WebSocketFactory``,
 ``WsUtils`` and ``logger`` up in its own module (so ``patch("...WsPublicAsync.WsUtils")``

@@ -1,8 +1,8 @@
 """A local order book kept from the pushes of OKX's order book channels.
 
-The WebSocket engine calls [`OrderBook.apply`][okx_v5.websocket.book.OrderBook.apply] with each
-decoded push, on its own thread; any other thread reads the book (``top()``, ``bids``,
-``best_bid``...) and always sees it as it was between two pushes. No networking here.
+The WebSocket engine calls ``OrderBook.apply`` with each decoded push, on its own thread; any other
+thread reads the book (``top()``, ``bids``, ``best_bid``...) and always sees it as it was between
+two pushes. No networking here.
 
 OKX's rules, from its docs ("WS / Order book channel": *Sequence ID* and *Checksum*; the same
 text is in the Spread Trading "Order book channel" section):

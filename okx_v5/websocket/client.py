@@ -1,11 +1,9 @@
 """The synchronous stream client: OKX's WebSocket channels for code that is not asyncio.
 
-A client keeps one :class:`~okx_v5.websocket.link.Link` per OKX path it needs (public,
-business, private), all on one event loop on the client's own thread
-(:class:`~okx_v5.websocket.loop.LoopThread`). The user's threads call :meth:`WsPublic.subscribe`
-and read :meth:`WsPublic.messages`; callbacks run on a second thread of the client
-(:class:`~okx_v5.websocket.dispatch.Dispatcher`), so a slow callback never delays a ping or a
-reconnect.
+A client keeps one ``Link`` per OKX path it needs (public, business, private), all on one event loop
+on the client's own thread (``LoopThread``). The user's threads call ``WsPublic.subscribe`` and read
+``WsPublic.messages``; callbacks run on a second thread of the client (``Dispatcher``), so a slow
+callback never delays a ping or a reconnect.
 """
 
 from __future__ import annotations
@@ -63,7 +61,7 @@ DEFAULT_QUEUE = 100_000
 
 
 class StreamOptions(TypedDict, total=False):
-    """The keyword options of every stream client (see :class:`WsPublic`)."""
+    """The keyword options of every stream client (see ``WsPublic``)."""
 
     url: str | None
     ping_interval: float
@@ -231,7 +229,7 @@ class WsPublic:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
+        """Whether ``close`` was called."""
         return self._closed
 
     # -- the user's calls --------------------------------------------------------------------
@@ -246,10 +244,9 @@ class WsPublic:
         """Subscribe to the channels ``args`` (OKX's list, e.g. ``[{"channel": "tickers",
         "instId": "BTC-USDT"}]``) and return once OKX acknowledged each of them.
 
-        Their messages go to ``callback`` (run on the client's callback thread) when given,
-        else to :meth:`messages`. Each channel goes to the path OKX documents for it, as few
-        requests as OKX's 64 KB limit allows. Subscribing to a channel again replaces where
-        its messages go.
+        Their messages go to ``callback`` (run on the client's callback thread) when given, else to
+        ``messages``. Each channel goes to the path OKX documents for it, as few requests as OKX's
+        64 KB limit allows. Subscribing to a channel again replaces where its messages go.
 
         Raises:
             OkxParamsException: ``args`` are not channel dicts, or lack an argument OKX

@@ -1,17 +1,17 @@
 """OKX's WebSocket limits, kept on this side so that OKX never has to enforce them.
 
-- Connection attempts: at most ``CONNECT_LIMIT`` per second per IP (3). Every client in the
-  process books its attempts in one :class:`ConnectGate`, so a fleet of streams reconnecting
-  at once after a network blip stays inside the limit.
+- Connection attempts: at most ``CONNECT_LIMIT`` per second per IP (3). Every client in the process
+  books its attempts in one ``ConnectGate``, so a fleet of streams reconnecting at once after a
+  network blip stays inside the limit.
 - Connections per channel: at most ``LIMITS.connections_per_channel`` (30) connections of a
   sub-account on each of the channels OKX counts (orders, account, positions...);
-  :data:`channel_connections` counts those of the process.
-- Requests: at most ``REQUEST_LIMIT`` (480) subscribe, unsubscribe and login requests per
-  connection per hour; :class:`RequestBudget` counts them for one connection (it never
-  waits: a request beyond the budget is refused).
+  ``channel_connections`` counts those of the process.
+- Requests: at most ``REQUEST_LIMIT`` (480) subscribe, unsubscribe and login requests per connection
+  per hour; ``RequestBudget`` counts them for one connection (it never waits: a request beyond
+  the budget is refused).
 
-A wait for a connection slot longer than ``okx_v5.ratelimit.LOGGED_WAIT`` is logged at INFO
-on the ``okx_v5.websocket`` logger, as the REST limiters do.
+A wait for a connection slot longer than ``okx_v5.ratelimit.LOGGED_WAIT`` is logged at INFO on the
+``okx_v5.websocket`` logger, as the REST limiters do.
 """
 
 from __future__ import annotations

@@ -1,20 +1,19 @@
 """The engine of every stream: one WebSocket connection to one OKX path, kept alive.
 
-A :class:`Link` is what the synchronous clients and python-okx's async classes read and write
-through. Each text message OKX sends goes to :attr:`Link.on_message` as bytes, on the loop's
-thread (or, without one, waits for :meth:`Link.receive`); behind it the link
+A ``Link`` is what the synchronous clients and python-okx's async classes read and write through.
+Each text message OKX sends goes to ``Link.on_message`` as bytes, on the loop's thread (or, without
+one, waits for ``Link.receive``); behind it the link
 
-- connects through the process-wide :data:`~okx_v5.websocket.limits.connect_gate` (OKX allows
-  3 connection attempts per second per IP), with a jittered backoff growing up to a cap after
-  each failure;
-- logs in when it has been asked to (:attr:`Link.login_wanted`), with a fresh signature each
-  time, and waits for OKX's answer instead of sleeping;
+- connects through the process-wide ``connect_gate`` (OKX allows 3 connection attempts per second
+  per IP), with a jittered backoff growing up to a cap after each failure;
+- logs in when it has been asked to (``Link.login_wanted``), with a fresh signature each time, and
+  waits for OKX's answer instead of sleeping;
 - after a reconnect, subscribes again to every channel still subscribed, in batches, and
   consumes OKX's acknowledgements of those requests itself;
 - sends OKX's text ``ping`` after ``ping_interval`` seconds without a message, and takes the
   connection for dead when nothing comes back within ``pong_timeout``;
-- on any drop (reset, close, silence) reconnects, and tells its owner through
-  :attr:`Link.on_lost` and :attr:`Link.on_reconnected`.
+- on any drop (reset, close, silence) reconnects, and tells its owner through ``Link.on_lost`` and
+  ``Link.on_reconnected``.
 
 It never sends anything again on its own except logins and subscriptions: a request that was
 on the wire when the connection dropped (an order) is its owner's to report, never resent.
@@ -172,9 +171,8 @@ class Link:
         timers: ping, backoff and timeout settings.
         proxy: a proxy URL, ``None`` for a direct connection, ``True`` for the environment's.
         ssl: the TLS context of a ``wss://`` URL (``None``: the default one).
-        login: builds a signed login request; needed for :attr:`login_wanted`.
-        gate: where connection attempts are booked (default: the process-wide
-            :data:`~okx_v5.websocket.limits.connect_gate`).
+        login: builds a signed login request; needed for ``login_wanted``.
+        gate: where connection attempts are booked (default: the process-wide ``connect_gate``).
         quiet: log reconnects at INFO instead of WARNING (python-okx's classes).
     """
 
@@ -195,14 +193,14 @@ class Link:
         self.path = path
         self.timers = timers or Timers()
         self.subscriptions: dict[str, dict[str, Any]] = {}
-        """Every channel subscribed and not unsubscribed, by :func:`arg_key`, in order."""
+        """Every channel subscribed and not unsubscribed, by ``arg_key``, in order."""
         self.login = login
-        """Builds each connection's login request (see :attr:`login_wanted`)."""
+        """Builds each connection's login request (see ``login_wanted``)."""
         self.login_wanted = False
         """Whether each connection logs in first (set by sending a login through the link)."""
         self.on_message: Callable[[bytes], None] | None = None
-        """Receives each message OKX sends (UTF-8 bytes), on the loop's thread; without it
-        messages wait for :meth:`receive`."""
+        """Receives each message OKX sends (UTF-8 bytes), on the loop's thread; without it messages
+        wait for ``receive``."""
         self.on_lost: Callable[[], None] | None = None
         """Called when an established connection is lost (before reconnecting)."""
         self.on_reconnected: Callable[[float], None] | None = None
@@ -212,7 +210,7 @@ class Link:
         self.failure: BaseException | None = None
         """Why the last attempt failed, or why the link gave up (a refused first login)."""
         self.task: asyncio.Task[None] | None = None
-        """The task keeping the link connected (started by :meth:`start`)."""
+        """The task keeping the link connected (started by ``start``)."""
         self._headers = {"User-Agent": _user_agent(), **(headers or {})}
         self._proxy = proxy
         self._ssl = ssl
@@ -251,7 +249,7 @@ class Link:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called, or the link gave up."""
+        """Whether ``close`` was called, or the link gave up."""
         return self._closed
 
     @property
@@ -318,8 +316,8 @@ class Link:
             self._wake_reader()
 
     async def _establish(self) -> None:
-        """Connect, log in and resubscribe, retrying with backoff until it works or the link
-        is closed (:class:`LinkClosed`) or gives up (:class:`LoginRefused` on a first login)."""
+        """Connect, log in and resubscribe, retrying with backoff until it works or the link is
+        closed (``LinkClosed``) or gives up (``LoginRefused`` on a first login)."""
         while not self._closed:
             if self._failures or self._connected_once:
                 await self._sleep(self._backoff())
@@ -500,8 +498,8 @@ class Link:
             reader.set_result(None)
 
     async def receive(self) -> str:
-        """OKX's next message as text, for an owner without :attr:`on_message`; raises
-        :class:`LinkClosed` once the link is closed, :class:`LoginRefused` when it gave up."""
+        """OKX's next message as text, for an owner without ``on_message``; raises ``LinkClosed``
+        once the link is closed, ``LoginRefused`` when it gave up."""
         while True:
             if self._inbox:
                 return self._inbox.popleft().decode("utf-8", "replace")
@@ -662,7 +660,7 @@ class Link:
     # -- closing -----------------------------------------------------------------------------
 
     async def close(self) -> None:
-        """Close the connection and stop reconnecting; :meth:`receive` raises ``LinkClosed``."""
+        """Close the connection and stop reconnecting; ``receive`` raises ``LinkClosed``."""
         self._closed = True
         self._event("_closing").set()
         self._event("_lost").set()

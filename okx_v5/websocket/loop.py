@@ -1,9 +1,8 @@
 """The thread a synchronous stream client runs its connections on: one asyncio loop per client.
 
-The loop is private to the client, so the user's code needs no ``asyncio`` and works where a
-loop already runs in the main thread (Jupyter). Every connection of the client lives on this
-loop; user threads hand it work with :meth:`LoopThread.submit` and wait on the returned
-``_futures.Future``.
+The loop is private to the client, so the user's code needs no ``asyncio`` and works where a loop
+already runs in the main thread (Jupyter). Every connection of the client lives on this loop; user
+threads hand it work with ``LoopThread.submit`` and wait on the returned ``_futures.Future``.
 """
 
 from __future__ import annotations

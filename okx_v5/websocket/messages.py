@@ -84,8 +84,8 @@ class WsMessage(dict[str, Any]):
     def data(self) -> list[Any]:
         """The ``data`` items, typed (structured once, on first access).
 
-        Raises [`OkxResponseException`][okx_v5.exceptions.OkxResponseException] naming the
-        item and field when an item does not fit its model.
+        Raises ``OkxResponseException`` naming the item and field when an item does not fit its
+        model.
         """
         try:
             items = self._items
@@ -198,9 +198,9 @@ class Inbox:
             return self._items.popleft()
 
     def take(self, into: deque[Any], most: int, timeout: float | None) -> Any:
-        """Like :meth:`get`, and move up to ``most - 1`` more waiting items to ``into`` (the
-        readers' shared buffer): an item already there is handed out first, so that no reader
-        gets a newer one while an older waits."""
+        """Like ``get``, and move up to ``most - 1`` more waiting items to ``into`` (the readers'
+        shared buffer): an item already there is handed out first, so that no reader gets a newer
+        one while an older waits."""
         with self._ready:
             deadline = None if timeout is None else time.monotonic() + timeout
             while True:
@@ -221,7 +221,7 @@ class Inbox:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
+        """Whether ``close`` was called."""
         return self._closed
 
     def close(self) -> None:

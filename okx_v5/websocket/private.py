@@ -101,8 +101,8 @@ class WsPrivate(WsPublic):
     def place_order(
         self, args: Sequence[Mapping[str, Any]], *, timeout: float | None = None
     ) -> OkxResponse[Any]:
-        """Place an order (OKX's ``order`` operation; ``args`` is a list of one order dict)
-        and return OKX's answer. See :meth:`batch_orders` for what is raised."""
+        """Place an order (OKX's ``order`` operation; ``args`` is a list of one order dict) and
+        return OKX's answer. See ``batch_orders`` for what is raised."""
         return self._operate("order", args, timeout)
 
     def batch_orders(

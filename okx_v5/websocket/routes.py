@@ -1,10 +1,10 @@
 """Where each push of a stream goes: the subscriptions of a client and their destinations.
 
-A :class:`Route` is one subscription: its ``arg``, and whether its pushes go to a callback, to
-a local order book or to the iterator. :class:`Routes` finds the route of a push by its
-``arg``: the same dict as subscribed, or one OKX added fields to (the ``uid`` of a private
-channel). What it found is remembered, by the ``arg`` and by the raw text OKX writes it as, so
-that the next push of a subscription is routed without reading its JSON.
+A ``Route`` is one subscription: its ``arg``, and whether its pushes go to a callback, to a local
+order book or to the iterator. ``Routes`` finds the route of a push by its ``arg``: the same dict as
+subscribed, or one OKX added fields to (the ``uid`` of a private channel). What it found is
+remembered, by the ``arg`` and by the raw text OKX writes it as, so that the next push of a
+subscription is routed without reading its JSON.
 """
 
 from __future__ import annotations

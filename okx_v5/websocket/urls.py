@@ -69,8 +69,8 @@ def _is_okx_stream_host(host: str) -> str | None:
 
 
 def stream_host(domain: str, flag: str, url: str | None = None) -> StreamHost:
-    """Where a client of REST ``domain`` (checked, ``OKX_DOMAIN`` applied) with ``flag``
-    streams from; ``url`` (checked by :func:`check_url`) wins when given."""
+    """Where a client of REST ``domain`` (checked, ``OKX_DOMAIN`` applied) with ``flag`` streams
+    from; ``url`` (checked by ``check_url``) wins when given."""
     if url is not None:
         host = urlsplit(url).hostname or ""
         known = _is_okx_stream_host(host)
