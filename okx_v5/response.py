@@ -136,8 +136,6 @@ class OkxResponse(dict[str, Any], Generic[T]):
         than look like an empty answer; a batch's answer keeps its items, each with its own
         code.
         """
-        if nested is not None:
-            nested_name(self.model, self.get("data") or [], nested)  # a typo before an error
         if not self.ok and not self.get("data"):
             self.raise_for_code()
         return records(self.data, self.model, nested)

@@ -412,3 +412,11 @@ def test_fitting_counts_the_leading_columns_that_fit(
     widths: list[int], width: int, count: int
 ) -> None:
     assert display.fitting(widths, width) == count
+
+
+def test_to_records_of_nested_items_of_an_error_raises_the_okx_error(
+    account: Account.AccountAPI, mocked: responses.RequestsMock
+) -> None:
+    mocked.get(LEVERAGE_URL, json={"code": "51000", "msg": "Parameter instId error", "data": []})
+    with pytest.raises(OkxAPIException, match="51000"):
+        account.get_leverage("cross", instId="BTC-USDT-SWAP").to_records("anything")
