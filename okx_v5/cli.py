@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import json
 import os
 import re
@@ -41,7 +42,7 @@ from .exceptions import (
 )
 from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .params import UNKNOWN_VALUE_HINT, json_body
-from .response import OkxResponse, describe_failures
+from .response import OkxResponse, describe_failures, nested_fields, nested_name, record_fields
 from .settings import ENVIRONMENT, check_domain, check_flag
 
 __all__ = [
@@ -205,6 +206,14 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         "value in some row, as many as fit the terminal)",
     )
     group.add_argument(
+        "--rows",
+        metavar="NESTED",
+        default=default(None),
+        help="one row per nested item of the field NESTED of each item (a balance's details, "
+        "a position's close-order-algo), led by the parent's key columns; the parent's fields "
+        "are prefixed parent_",
+    )
+    group.add_argument(
         "-y",
         "--yes",
         action="store_true",
@@ -300,11 +309,63 @@ def _add_watch(top: Subcommands[Any]) -> None:
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse ``argv`` in two steps: find the group without building any group's commands,
-    then parse with the parser of that group's commands."""
+    then parse with the parser of that group's commands. An unknown option is a usage error
+    of the command, suggesting the option meant (``--instId``: did you mean ``--inst-id``)."""
     first = build_parser(groups=())
     group = first.parse_known_args(argv)[0].group
     parser = first if group in LEGACY or group == WATCH else build_parser(groups=(group,))
-    return parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command = _leaf(parser, args)
+        meant = _meant(command, args, unknown)
+        command.error(f"unrecognized arguments: {' '.join(unknown)}{meant}")
+    return args
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    return next(
+        (dict(action.choices) for action in parser._actions if isinstance(action, Subcommands)),
+        {},
+    )
+
+
+def _leaf(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the command ``args`` were parsed for (its usage and options)."""
+    leaf = _subcommands(parser).get(args.group, parser)
+    command: Command | None = getattr(args, "command", None)
+    if command is not None and args.group not in LEGACY:
+        leaf = _subcommands(leaf).get(command.name, leaf)
+    return leaf
+
+
+def _squash(name: str) -> str:
+    """An option in any spelling, for matching: ``--instId``, ``--inst_id`` → ``instid``."""
+    return name.lstrip("-").replace("-", "").replace("_", "").lower()
+
+
+def _meant(parser: argparse.ArgumentParser, args: argparse.Namespace, unknown: list[str]) -> str:
+    """``"; did you mean --inst-id?"`` for the unknown options that are another spelling of an
+    option (OKX's ``instId``, python-okx's argument ``ugly``) or close to one; else ``""``."""
+    flags = [flag for flag in parser._option_string_actions if flag.startswith("--")]
+    spelled = {_squash(flag): flag for flag in flags}
+    command: Command | None = getattr(args, "command", None)
+    for option in command.options if command is not None else ():
+        spelled.setdefault(_squash(option.arg), option.flag)
+    meant: dict[str, str] = {}
+    for word in unknown:
+        name = word.partition("=")[0]
+        if not name.startswith("-") or name in meant:
+            continue
+        close = difflib.get_close_matches(name, flags, n=1, cutoff=0.8)
+        guess = spelled.get(_squash(name)) or (close[0] if close else None)
+        if guess is not None:
+            meant[name] = guess
+    if not meant:
+        return ""
+    if len(meant) == 1:
+        return f"; did you mean {next(iter(meant.values()))}?"
+    pairs = ", ".join(f"{flag} (for {name})" for name, flag in meant.items())
+    return f"; did you mean {pairs}?"
 
 
 def _count_of(count: int, noun: str) -> str:
@@ -453,6 +514,7 @@ def _watch(args: argparse.Namespace) -> int:
                     columns=args.columns,
                     width=width,
                     write=lambda line: print(line, flush=True),
+                    rows=args.rows,
                 )
     except KeyboardInterrupt:
         return EXIT_OK
@@ -490,8 +552,10 @@ def _run(command: Command, args: argparse.Namespace) -> int:
     started = time.monotonic()
     try:
         given = command.arguments(args)
-        if args.columns and not args.json:
-            _columns(args.columns, command.endpoint.model, [])  # a typo is caught before sending
+        model = command.endpoint.model
+        if (args.columns or args.rows) and not args.json and model and _is_model(model):
+            nested = _nested(model, [], args.rows) if args.rows else None  # a typo is caught
+            _columns(args.columns, record_fields(model, nested), typed=True)  # before sending
         with _settings(command, args) as settings, command.api(**settings) as client:
             domain, timeout = client.domain, client.timeout
             if command.sends and not args.yes:
@@ -538,24 +602,59 @@ def _show(args: argparse.Namespace, result: OkxResponse[Any]) -> int:
     if not result.ok:
         return _fail(args, _okx_error(result), EXIT_FAILURE)
     if not args.json:
-        items = result.data
-        columns = _columns(args.columns, result.model, items)
+        model = result.model
+        notes: list[str] = []
+        if args.rows:
+            nested = _nested(model, result.get("data") or [], args.rows)
+            items: Sequence[object] = result.to_records(nested)
+            names = record_fields(model, nested) if model and _is_model(model) else None
+            model = None
+        else:
+            items = result.data
+            names = None
+            inner = [
+                name
+                for name in nested_fields(model, items)
+                if any(_filled(display.value_of(item, name)) for item in items)
+            ]
+            if inner:
+                notes.append(f"nested items: {', '.join(inner)} (see --rows)")
+        names = names or display.columns(model, items)
+        columns = _columns(args.columns, names, typed=_is_model(result.model))
         width = shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
-        print(render_table(items, result.model, columns=columns, width=width))
+        print(render_table(items, model, columns=columns, width=width, notes=notes))
     return EXIT_OK
 
 
+def _filled(value: object) -> bool:
+    """Whether a nested value holds something to show as rows: an item, or a field set."""
+    if isinstance(value, list):
+        return bool(value)
+    if attrs.has(type(value)):
+        value = attrs.asdict(value, recurse=False)  # type: ignore[arg-type]
+    return isinstance(value, dict) and any(field not in (None, "", []) for field in value.values())
+
+
+def _nested(model: type | None, items: Sequence[object], wanted: str) -> str:
+    """The nested field ``--rows`` names, in any spelling; a usage error naming those there
+    are when it names none."""
+    try:
+        return nested_name(model, items, wanted)
+    except OkxParamsException as problem:
+        raise _UsageError(f"--rows: {problem}") from None
+
+
 def _columns(
-    wanted: Sequence[str] | None, model: type | None, items: Sequence[object]
+    wanted: Sequence[str] | None, names: Sequence[str], *, typed: bool
 ) -> list[str] | None:
     """The table's columns named by ``--columns``, in any spelling of a name (``inst_id``,
-    ``instId``, ``inst-id``). A typed table knows its columns: an unknown name is a usage
-    error. An untyped one has the keys OKX sent: an unknown name is an empty column."""
+    ``instId``, ``inst-id``). A typed table knows its columns ``names``: an unknown name is a
+    usage error. An untyped one has the keys OKX sent: an unknown name is an empty column."""
     if not wanted:
         return None
-    known = {kebab(name): name for name in display.columns(model, items)}
+    known = {kebab(name): name for name in names}
     unknown = [name for name in wanted if kebab(name) not in known]
-    if unknown and _is_model(model):
+    if unknown and typed:
         raise _UsageError(
             f"no column {', '.join(map(repr, unknown))} in this table; its columns are "
             + ", ".join(known.values())
@@ -640,7 +739,13 @@ def _in_options(title: str, command: Command, problem: OkxParamsException) -> st
     text = str(problem).replace(UNKNOWN_VALUE_HINT, "")
     if problem.method and text.startswith(problem.method + ": "):
         text = f"{title}: " + text.removeprefix(problem.method + ": ")
-    words = re.compile(r"'[^']*'|\b(" + "|".join(map(re.escape, flags)) + r")\b")
+    # Values are never names: a quoted value, what is allowed ("allowed values are market,
+    # limit, ..." where --limit is an option too), and the value after "is" stay as they are.
+    values = [r"'[^']*'", r"(?<=\bis )[^\s;,']+"]
+    if problem.allowed:
+        values.insert(0, re.escape(problem.allowed))
+    names = r"\b(" + "|".join(map(re.escape, flags)) + r")\b"
+    words = re.compile("|".join([*values, names]))
     return words.sub(lambda word: flags.get(word[1], word[0]) if word[1] else word[0], text)
 
 
@@ -716,63 +821,54 @@ def render_table(
     *,
     columns: Sequence[str] | None = None,
     width: int | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """Return ``items`` (typed items of ``model``, or untyped dicts) as an aligned text table.
 
-    One column per field, headed by its name; ``None`` is shown empty and numbers are
-    right-aligned. ``columns`` picks the columns; otherwise every column that has a value in
-    some row is shown, as many as fit in ``width`` characters. The last line counts the rows
-    (``2 rows``, ``1 row`` or ``no rows``) and names the columns left out.
+    One column per field, headed by its name; ``None`` is shown empty, numbers are
+    right-aligned and times (``ts``, ``cTime``, ...) are UTC ISO-8601 (see
+    ``okx_v5.display.text``). ``columns`` picks the columns; otherwise the columns with a value
+    in some row, those that matter most first (``okx_v5.display.ranked``), as many as fit in
+    ``width`` characters. The last line counts the rows (``2 rows``, ``1 row`` or
+    ``no rows``), names the columns left out and adds ``notes``, wrapped to ``width``.
     """
     if not items:
         return "no rows"
-    names = list(columns) if columns else _filled(display.columns(model, items), items)
-    rows = [[_cell(display.value_of(item, name)) for name in names] for item in items]
+    names = list(columns) if columns else display.ranked(display.columns(model, items), items)
+    rows = [[display.text(name, display.value_of(item, name)) for name in names] for item in items]
     right = [_numeric(items, name) for name in names]
     widths = [
         max(len(name), *(len(row[index]) for row in rows)) for index, name in enumerate(names)
     ]
-    shown = len(names) if columns or width is None else _fitting(widths, width)
+    shown = range(len(names))
+    if not columns and width is not None:
+        shown = range(display.fitting(widths, width))
     lines = [
         "  ".join(
-            cell.rjust(size) if align_right else cell.ljust(size)
-            for cell, size, align_right in zip(row[:shown], widths, right, strict=False)
+            row[index].rjust(widths[index]) if right[index] else row[index].ljust(widths[index])
+            for index in shown
         ).rstrip()
         for row in [names, *rows]
     ]
-    footer = f"{len(items)} row" + ("" if len(items) == 1 else "s")
-    if shown < len(names):
-        footer += f"; not shown (see --columns): {', '.join(names[shown:])}"
+    parts = [f"{len(items)} row" + ("" if len(items) == 1 else "s")]
+    hidden = [name for index, name in enumerate(names) if index not in shown]
+    if hidden:
+        parts.append(f"not shown (see --columns): {', '.join(hidden)}")
+    footer = "; ".join([*parts, *notes])
+    if width is not None:
+        footer = textwrap.fill(footer, width, break_long_words=False, break_on_hyphens=False)
     lines.append(footer)
     return "\n".join(lines)
 
 
 def _numeric(items: Sequence[object], name: str) -> bool:
-    """Whether column ``name`` holds numbers (and nothing else but empty cells)."""
+    """Whether column ``name`` holds numbers (and nothing else but empty cells); a time is
+    not a number."""
     present = [value for item in items if (value := display.value_of(item, name)) is not None]
-    return bool(present) and all(
-        isinstance(value, (int, Decimal)) and not isinstance(value, bool) for value in present
+    return (
+        bool(present)
+        and not display.is_time(name)
+        and all(
+            isinstance(value, (int, Decimal)) and not isinstance(value, bool) for value in present
+        )
     )
-
-
-def _filled(names: Sequence[str], items: Sequence[object]) -> list[str]:
-    """The columns with a value in at least one row."""
-    return [
-        name
-        for name in names
-        if any(display.value_of(item, name) not in (None, "", []) for item in items)
-    ]
-
-
-def _fitting(widths: Sequence[int], width: int) -> int:
-    """How many columns, from the left, fit in ``width`` characters (at least one)."""
-    used = 0
-    for count, size in enumerate(widths):
-        used += size + (2 if count else 0)
-        if used > width:
-            return max(count, 1)
-    return len(widths)
-
-
-def _cell(value: object) -> str:
-    return "" if value is None else display.plain(value)

@@ -14,7 +14,8 @@ Names are derived, never written by hand, so a python-okx user can guess them:
   keeps its own name (``--orders-data``).
 
 What an option accepts comes from the method's annotations: objects and lists of objects are
-JSON, lists of strings are comma-separated, booleans are ``true`` or ``false``. Its help comes
+JSON, lists of strings are comma-separated, booleans are ``true`` or ``false`` (in any case;
+nothing else, as OKX takes nothing else). Its help comes
 from the declaration: required, the allowed values, how many IDs. ``commands`` imports
 every declaration and API class, never a model.
 """
@@ -43,7 +44,8 @@ from .response import OkxResponse
 __all__ = ["LEGACY", "Command", "Kind", "Option", "command_name", "commands", "flag_name"]
 
 Kind = Literal["text", "bool", "list", "json", "any"]
-"""How an option's text becomes the argument: as it is; ``true``/``false`` as a bool; a
+"""How an option's text becomes the argument: as it is; ``true``/``false`` as a bool (any
+other text is a usage error); a
 comma-separated list (or a JSON array); JSON; or, where nothing is documented, JSON when the
 text is a JSON array or object, and the text otherwise."""
 
@@ -100,7 +102,7 @@ def _rule_words(param: Param | None) -> list[str]:
 
 
 _KIND_WORDS = {
-    "bool": "true or false",
+    "bool": "true or false (in any case)",
     "list": "comma-separated, or a JSON array",
     "any": "",
     "text": "",
@@ -150,12 +152,19 @@ class Option:
 
     @property
     def metavar(self) -> str:
+        if self.kind == "bool":
+            return "{" + ",".join(_BOOLEANS) + "}"
         return "JSON" if self.kind == "json" else self.flag[2:].replace("-", "_").upper()
 
     def value(self, text: str) -> object:
         """The argument given as ``text`` on the command line (``argparse``'s ``type``)."""
         if self.kind == "bool":
-            return _BOOLEANS.get(text.strip().lower(), text)
+            try:
+                return _BOOLEANS[text.strip().lower()]
+            except KeyError:
+                raise argparse.ArgumentTypeError(
+                    f"{text!r} is not true or false (in any case)"
+                ) from None
         if self.kind == "list":
             return _json(text) if text.lstrip().startswith("[") else text.split(",")
         if self.kind == "json":

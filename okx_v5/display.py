@@ -1,22 +1,105 @@
-"""How a result looks in Jupyter: one compact HTML table of the typed items.
+"""How a result looks: the columns of a table of its items and their text.
 
-Used by ``okx_v5.response.OkxResponse._repr_html_``; the plain ``repr`` stays the dict's,
-as python-okx users know it. Every value is escaped; nothing here touches the network.
+An HTML table for Jupyter (``okx_v5.response.OkxResponse._repr_html_``; the plain ``repr``
+stays the dict's, as python-okx users know it; every value is escaped), and what the text
+tables of ``okx-v5`` and ``okx-v5 watch`` share: which columns come first when the terminal is
+narrow (``PRIORITY``, ``ranked``, ``fitting``) and how a cell is written (``text``: times in
+UTC). Nothing here touches the network.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from html import escape
 from typing import cast
 
 import attrs
 
-__all__ = ["MAX_ROWS", "columns", "html_table", "plain", "value_of"]
+from .response import PARENT
+
+__all__ = [
+    "KEYS",
+    "MAX_ROWS",
+    "PRIORITY",
+    "SHOWN_KEYS",
+    "TIME_NAMES",
+    "columns",
+    "fitting",
+    "html_table",
+    "is_time",
+    "plain",
+    "ranked",
+    "text",
+    "utc",
+    "value_of",
+]
 
 MAX_ROWS = 300
 """Rows shown before the table is cut short (the longest tier ladders have about 130)."""
+
+PRIORITY: tuple[str, ...] = (
+    # what the row is about
+    "instId",
+    "sprdId",
+    "ccy",
+    # an order, a fill, a position
+    "side",
+    "ordType",
+    "px",
+    "sz",
+    "pos",
+    "fillPx",
+    "fillSz",
+    "accFillSz",
+    "avgPx",
+    "state",
+    "ordId",
+    "mgnMode",
+    "posSide",
+    "tdMode",
+    # a balance
+    "eq",
+    "cashBal",
+    "availBal",
+    "frozenBal",
+    "eqUsd",
+    "totalEq",
+    "adjEq",
+    # prices and risk
+    "last",
+    "markPx",
+    "upl",
+    "lever",
+    "liqPx",
+    # more IDs
+    "algoId",
+    "clOrdId",
+)
+"""The OKX fields a text table shows first, in this order, when not every column fits.
+
+One list for every model: OKX names a field the same in every answer that has it (``instId``,
+``px``, ``state``), so an order, a fill, a position or a balance each find theirs here. The
+other columns follow in the model's order, then those that are zero, ``false`` or nested
+items in every row (an unrealised ``pnl`` of ``0`` is the last thing a narrow table needs)."""
+
+KEYS: tuple[str, ...] = ("instId", "sprdId", "posSide", "ordId", "algoId", "ccy")
+"""The parent's fields that say which parent a row of its nested items belongs to
+(``okx-v5 --rows``): the first ``SHOWN_KEYS`` of these the parent has lead each row, the
+parent's other fields follow the nested item's own (a position's ``instId`` and ``posSide``
+before its ``closeOrderAlgo``'s fields; a balance has none: its ``details`` name their ``ccy``).
+"""
+
+SHOWN_KEYS = 2
+
+TIME_NAMES = frozenset({"ts", "begin", "end", "valid_until", "date_range_start", "date_range_end"})
+"""The fields that hold a time besides those whose name ends in ``Time`` or ``Ts`` (``cTime``,
+``fillTime``, ``maxBalTs``), in snake_case: ``ts``, the maintenance window's ``begin`` and
+``end``, an RFQ's ``validUntil``, a data set's ``dateRangeStart`` and ``dateRangeEnd``. OKX
+documents every one of them as milliseconds since the epoch; the models type them ``int``,
+like counts (``tier``, ``ordCnt``), so the name is what tells a time."""
 
 _TABLE = 'style="border-collapse: collapse; font-size: 0.9em"'
 _CELL = 'style="padding: 2px 8px; text-align: left"'
@@ -34,6 +117,106 @@ def columns(model: type | None, items: Sequence[object]) -> list[str]:
     for item in items:
         names.update(dict.fromkeys(item if isinstance(item, dict) else ["value"]))
     return list(names)
+
+
+def _words(name: str) -> list[str]:
+    """``parent_fillTime`` → ``["fill", "time"]``: a column's name in lower-case words."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower().removeprefix(PARENT)
+    return [word for word in re.split(r"[_-]", snake) if word]
+
+
+def is_time(name: str) -> bool:
+    """Whether column ``name`` (OKX's ``cTime``, the model's ``c_time``) holds a time: it is
+    ``ts``, ends in ``Time`` or ``Ts``, or is one of ``TIME_NAMES``."""
+    words = _words(name)
+    return bool(words) and (words[-1] in ("time", "ts") or "_".join(words) in TIME_NAMES)
+
+
+def utc(milliseconds: int) -> str:
+    """Milliseconds since the epoch as UTC ISO-8601: ``2024-01-01T00:00:00.123Z``."""
+    moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=milliseconds)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{milliseconds % 1000:03d}Z"
+
+
+def text(name: str, value: object) -> str:
+    """The text of a value in column ``name`` of a text table: empty for ``None``, a time as
+    UTC ISO-8601 (a whole positive number of milliseconds in a time column: an ``int``, or the
+    digits OKX sends where the field is untyped), anything else as ``plain`` writes it."""
+    if value is None:
+        return ""
+    if is_time(name) and not isinstance(value, bool):
+        digits = value if isinstance(value, int) else None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            digits = int(value)
+        if digits is not None and digits > 0:
+            try:
+                return utc(digits)
+            except OverflowError:  # past the year 9999: not a time after all
+                pass
+    return plain(value)
+
+
+def _index(name: str, fields: Sequence[str]) -> int | None:
+    """Where ``name``, in any spelling (``inst_id``, ``instId``), is among OKX's ``fields``."""
+    joined = "".join(_words(name))
+    return next((index for index, field in enumerate(fields) if field.lower() == joined), None)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, (str, list)) and not value)
+
+
+def _nothing(value: object) -> bool:
+    """Empty, zero, ``false`` or nested items: what a narrow table leaves out first."""
+    if _blank(value) or isinstance(value, dict) or attrs.has(type(value)):
+        return True
+    if isinstance(value, list):  # nested items; a list of strings (IDs, say) is a value
+        return not all(isinstance(each, str) for each in value)
+    if isinstance(value, (bool, int, Decimal)):
+        return not value
+    return isinstance(value, str) and value.strip().lower() in ("0", "false")
+
+
+def ranked(names: Sequence[str], items: Sequence[object]) -> list[str]:
+    """The columns ``names`` that have a value in some item, most wanted first: on the rows
+    of nested items the first ``SHOWN_KEYS`` of the parent's ``KEYS``, then those of
+    ``PRIORITY`` in its order, the rest in their order, then the parent's other fields, and
+    last the columns with nothing but zero, ``false`` or nested items."""
+    filled = [name for name in names if any(not _blank(value_of(i, name)) for i in items)]
+    keys = {
+        name: index
+        for name in filled
+        if name.startswith(PARENT) and (index := _index(name, KEYS)) is not None
+    }
+    first = sorted(keys, key=keys.__getitem__)[:SHOWN_KEYS]
+    leading = {name: rank for rank, name in enumerate(first)}
+
+    def rank(position: int) -> tuple[int, int]:
+        name = filled[position]
+        parent = name.startswith(PARENT)
+        if name in leading:
+            return 0, leading[name]
+        if all(_nothing(value_of(item, name)) for item in items):
+            return 4, position
+        if parent:
+            return 3, position
+        priority = _index(name, PRIORITY)
+        return (1, priority) if priority is not None else (2, position)
+
+    return [filled[position] for position in sorted(range(len(filled)), key=rank)]
+
+
+def fitting(widths: Sequence[int], width: int) -> int:
+    """How many columns of these ``widths``, from the first, fit side by side (two spaces
+    apart) in ``width`` characters; at least one. The columns come most wanted first (see
+    ``ranked``), so a narrow table keeps those and leaves out the rest, never the other way
+    round."""
+    used = -2
+    for count, size in enumerate(widths):
+        used += 2 + size
+        if used > width:
+            return max(count, 1)
+    return len(widths)
 
 
 def value_of(item: object, name: str) -> object:

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Mapping
+import typing
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .exceptions import OkxAPIException, OkxResponseException, api_exception_class, excerpt
+from .exceptions import (
+    OkxAPIException,
+    OkxParamsException,
+    OkxResponseException,
+    api_exception_class,
+    excerpt,
+)
 
-__all__ = ["OkxResponse", "describe_failures", "failed_items"]
+__all__ = [
+    "PARENT",
+    "OkxResponse",
+    "describe_failures",
+    "failed_items",
+    "nested_fields",
+    "nested_name",
+    "record_fields",
+    "records",
+]
+
+PARENT = "parent_"
+"""Prefix of the parent's fields in the records of its nested items: ``parent_u_time``."""
 
 T = TypeVar("T")
 
@@ -97,16 +117,27 @@ class OkxResponse(dict[str, Any], Generic[T]):
             model = self._model = resolve(model)
         return model
 
-    def to_records(self) -> list[dict[str, Any]]:
-        """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name.
+    def to_records(self, nested: str | None = None) -> list[dict[str, Any]]:
+        """Return the ``data`` items as plain dicts of typed values, keyed by snake_case name;
+        with ``nested``, one dict per item of that nested list of each item instead.
 
-        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``. An OKX error
-        without items raises its exception (see ``raise_for_code``) rather than look like an empty
-        answer; a batch's answer keeps its items, each with its own code.
+        Ready for ``pandas.DataFrame(result.to_records())``; numbers stay ``Decimal``. Nested
+        items are plain dicts too (lists of dicts), never model objects.
+        ``to_records("details")`` of a balance gives one record per currency: the fields of
+        the nested item, then its parent's fields prefixed ``parent_`` (``parent_total_eq``),
+        leaving out the parent's nested items; a nested object (not a list) counts as one
+        item, and a parent without any gives no record. ``nested`` may be spelt as the
+        attribute (``close_order_algo``) or as OKX does (``closeOrderAlgo``); a name that is
+        not nested items of the model raises ``OkxParamsException`` (a ``ValueError``) naming
+        those that are.
+
+        An OKX error without items raises its exception (see ``raise_for_code``) rather
+        than look like an empty answer; a batch's answer keeps its items, each with its own
+        code.
         """
         if not self.ok and not self.get("data"):
             self.raise_for_code()
-        return [_record(item) for item in self.data]
+        return records(self.data, self.model, nested)
 
     def _repr_html_(self) -> str:
         """Jupyter's view: an HTML table of the typed items under the OKX code and message."""
@@ -175,10 +206,100 @@ def _untyped(items: object) -> list[Any]:
 
 def _record(item: object) -> dict[str, Any]:
     if attrs.has(type(item)):
-        return attrs.asdict(item, recurse=False)  # type: ignore[arg-type]
+        return attrs.asdict(item, recurse=True)  # type: ignore[arg-type]
     if isinstance(item, dict):
-        return dict(item)
+        return copy.deepcopy(item)  # the answer's own lists and dicts stay the answer's
     return {"value": item}
+
+
+def _squash(name: str) -> str:
+    """A field's name in any spelling, for matching: ``close_order_algo`` → ``closeorderalgo``."""
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def nested_fields(model: type | None, items: Sequence[object] = ()) -> list[str]:
+    """The fields of ``model`` that hold nested items: a list of objects (``details``) or one
+    object (``linkedAlgoOrd``). For an untyped answer (``model`` is ``None``), the keys of
+    ``items`` whose value is an object or a list of objects in some item."""
+    if model is not None and attrs.has(model):
+        return [
+            field.name
+            for field in attrs.fields(attrs.resolve_types(model))
+            if _nested_model(field.type) is not None
+        ]
+    names: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, Mapping):
+            names.update((key, None) for key, value in item.items() if _objects(value))
+    return list(names)
+
+
+def _nested_model(annotation: object) -> type | None:
+    """The model of a field typed ``X | None`` or ``list[X] | None`` where X is a model."""
+    for part in typing.get_args(annotation) or (annotation,):
+        if typing.get_origin(part) is list:
+            part = (typing.get_args(part) or (None,))[0]
+        if isinstance(part, type) and attrs.has(part):
+            return part
+    return None
+
+
+def _objects(value: object) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(isinstance(each, Mapping) for each in value)
+    return isinstance(value, Mapping)
+
+
+def nested_name(model: type | None, items: Sequence[object], nested: str) -> str:
+    """The field of ``model`` (or key of untyped ``items``) that ``nested`` names, in any
+    spelling; raise ``OkxParamsException`` naming the nested fields when it names none."""
+    names = nested_fields(model, items)
+    found = next((name for name in names if _squash(name) == _squash(nested)), None)
+    if found is not None:
+        return found
+    owner = model.__name__ if model is not None else "this answer"
+    which = f"its nested items are {', '.join(names)}" if names else "it has no nested items"
+    raise OkxParamsException(
+        f"{owner} has no nested items {nested!r}; {which}",
+        param="nested",
+        value=nested,
+        allowed=", ".join(names),
+    )
+
+
+def record_fields(model: type, nested: str | None = None) -> list[str]:
+    """The keys of the records of ``model``'s items (an attrs model), in order; with
+    ``nested``, of the records of its nested items (see ``records``)."""
+    fields = attrs.fields(attrs.resolve_types(model))
+    if nested is None:
+        return [field.name for field in fields]
+    name = nested_name(model, (), nested)
+    inner = next(_nested_model(field.type) for field in fields if field.name == name)
+    assert inner is not None  # nested_name found it among the nested fields
+    parent = [PARENT + field.name for field in fields if _nested_model(field.type) is None]
+    return [field.name for field in attrs.fields(inner)] + parent
+
+
+def records(
+    items: Sequence[object], model: type | None, nested: str | None = None
+) -> list[dict[str, Any]]:
+    """``items`` (of ``model``, or untyped dicts) as plain dicts, as
+    ``OkxResponse.to_records`` gives them: one per item, or with
+    ``nested`` one per nested item, its parent's other fields prefixed ``parent_``."""
+    if nested is None:
+        return [_record(item) for item in items]
+    name = nested_name(model, items, nested)
+    inner = set(nested_fields(model, items))
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        parent = _record(item)
+        children = parent.get(name)
+        if children is None:
+            continue
+        shared = {PARENT + key: value for key, value in parent.items() if key not in inner}
+        for child in children if isinstance(children, list) else [children]:
+            rows.append({**(child if isinstance(child, dict) else {"value": child}), **shared})
+    return rows
 
 
 def failed_items(answer: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:

@@ -28,10 +28,11 @@ import attrs
 import pytest
 
 from okx_v5 import PublicAPI, cli, endpoints, okxclient
-from okx_v5.exceptions import OkxTimeoutException
+from okx_v5.exceptions import OkxParamsException, OkxTimeoutException
 from okx_v5.params import Choice, Param, json_body
 from okx_v5.retry import RetryPolicy
 from okx_v5.testing import Answer, FakeOKX
+from okx_v5.testing.examples import example
 
 TIERS = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
 BTC_TIERS = [*TIERS, "--inst-family", "BTC-USDT"]
@@ -554,6 +555,8 @@ def sample(option: cli.Option, param: Param | None) -> str:
         return '[{"instId": "BTC-USDT"}]'
     if param is not None and isinstance(param.rule, Choice):
         return param.rule.values[0]
+    if option.kind == "bool":
+        return "true"
     return "BTC-USDT"
 
 
@@ -659,7 +662,7 @@ def test_option_help_says_required_choices_id_limits_and_json() -> None:
     helps = {option.flag: option.help for option in command("trade place-order").options}
     assert helps["--td-mode"] == "required; one of cross, isolated, cash, spot_isolated"
     assert helps["--attach-algo-ords"] == "JSON: an array of objects"
-    assert helps["--reduce-only"] == "true or false"
+    assert helps["--reduce-only"] == "true or false (in any case)"
     leverage = {option.flag: option.help for option in command("account leverage").options}
     assert leverage["--inst-id"] == "up to 20, comma-separated"
     uly = next(o for o in command("account instruments").options if o.flag == "--uly")
@@ -770,7 +773,8 @@ def test_sandbox_answers_the_group_form_of_the_legacy_commands(
 def test_sandbox_answers_the_server_time(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--sandbox", "public-data", "system-time"]) == 0
     header, value, footer = capsys.readouterr().out.splitlines()
-    assert (header.strip(), value.strip().isdigit(), footer) == ("ts", True, "1 row")
+    assert (header.strip(), footer) == ("ts", "1 row")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", value.strip()), value
 
 
 def test_sandbox_ticker_reaches_the_simulated_exchange(capsys: pytest.CaptureFixture[str]) -> None:
@@ -820,10 +824,11 @@ def test_a_wide_table_is_cut_to_the_terminal_and_names_the_columns_left_out(
     fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
     assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert max(map(len, lines[:-1])) <= 100
-    assert lines[0].split()[:3] == ["inst_type", "inst_id", "last"]
-    assert lines[-1].startswith("1 row; not shown (see --columns): ")
-    assert lines[-1].endswith(", ts")
+    assert max(map(len, lines)) <= 100
+    assert lines[0].split()[:3] == ["inst_id", "last", "inst_type"]
+    footer = " ".join(lines[2:])  # the header, one row, then the footer
+    assert footer.startswith("1 row; not shown (see --columns): ")
+    assert footer.endswith(", ts")
 
 
 def test_the_table_fits_a_narrower_terminal(
@@ -833,7 +838,7 @@ def test_the_table_fits_a_narrower_terminal(
     fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
     assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["inst_type", "inst_id"]
+    assert lines[0].split() == ["inst_id", "last"]
 
 
 def test_columns_picks_and_orders_the_columns_in_any_spelling(
@@ -843,8 +848,8 @@ def test_columns_picks_and_orders_the_columns_in_any_spelling(
     argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
     assert cli.main([*argv, "--columns", "ts,instId,bid-px"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "           ts  inst_id        bid_px",
-        "1597026383085  BTC-USD-SWAP  8888.88",
+        "ts                        inst_id        bid_px",
+        "2020-08-10T02:26:23.085Z  BTC-USD-SWAP  8888.88",
         "1 row",
     ]
 
@@ -924,10 +929,26 @@ def test_list_options_split_on_commas_or_take_a_json_array() -> None:
     assert parsed("trade", "easy-convert", "--from-ccy", '["ADA"]')["fromCcy"] == ["ADA"]
 
 
-def test_boolean_options_take_true_or_false() -> None:
+def test_boolean_options_take_true_or_false_in_any_case() -> None:
     assert parsed(*PLACE_ORDER, "--reduce-only", "TRUE")["reduceOnly"] is True
-    assert parsed(*PLACE_ORDER, "--reduce-only", "false")["reduceOnly"] is False
-    assert parsed(*PLACE_ORDER, "--reduce-only", "yes")["reduceOnly"] == "yes"  # the SDK decides
+    assert parsed(*PLACE_ORDER, "--reduce-only", " False")["reduceOnly"] is False
+
+
+@pytest.mark.parametrize("value", ["yes", "1", "0", "t", ""])
+def test_a_boolean_option_refuses_anything_but_true_or_false_before_sending(
+    value: str, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--domain", fake_okx.url, *PLACE_ORDER, "--reduce-only", value, "--yes"]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"argument --reduce-only: {value!r} is not true or false (in any case)" in err
+    assert fake_okx.requests == []
+
+
+def test_help_shows_a_boolean_option_as_true_or_false(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["trade", "place-order", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--reduce-only {true,false} true or false (in any case)" in out
 
 
 def test_undocumented_options_take_a_json_array_or_object_and_text_otherwise() -> None:
@@ -1069,6 +1090,266 @@ def test_okx_domain_is_the_default_domain(
     assert cli.main(BTC_TIERS) == 2
     assert one_error_line(capsys.readouterr().err).startswith(
         f"error: OKX_DOMAIN is '{fake_okx.url}/api/v5'; the base URL goes without /api/v5"
+    )
+
+
+# -- options as a python-okx user writes them -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (
+            ["market-data", "ticker", "--instId", "BTC-USDT"],
+            "--instId BTC-USDT; did you mean --inst-id?",
+        ),
+        (
+            ["market-data", "ticker", "--instId=BTC-USDT"],
+            "--instId=BTC-USDT; did you mean --inst-id?",
+        ),
+        (["market-data", "ticker", "--inst_id", "X"], "--inst_id X; did you mean --inst-id?"),
+        (["market-data", "ticker", "--inst-idd", "X"], "--inst-idd X; did you mean --inst-id?"),
+        (["account", "instruments", "--ugly", "BTC-USD"], "--ugly BTC-USD; did you mean --uly?"),
+        (
+            ["market-data", "ticker", "--maxRetries", "1"],
+            "--maxRetries 1; did you mean --max-retries?",
+        ),
+        (["leverage", "--mgnMode", "cross"], "--mgnMode cross; did you mean --mgn-mode?"),
+        (["watch", "tickers", "--instId", "X"], "--instId X; did you mean --inst-id?"),
+    ],
+)
+def test_an_option_in_another_spelling_is_a_usage_error_naming_the_option_meant(
+    argv: list[str], meant: str, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--domain", fake_okx.url, *argv]) == 2
+    err = capsys.readouterr().err
+    assert f"error: unrecognized arguments: {meant}\n" in err
+    assert err.startswith("usage: okx-v5 ")
+    assert fake_okx.requests == []
+
+
+def test_the_usage_of_an_unknown_option_is_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["market-data", "ticker", "--instId", "BTC-USDT"]) == 2
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        "usage: okx-v5 market-data ticker [options]",
+        "okx-v5 market-data ticker: error: unrecognized arguments: --instId BTC-USDT; did you "
+        "mean --inst-id?",
+    ]
+
+
+def test_several_unknown_options_each_name_the_option_meant(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["trade", "order-list", "--instType", "SPOT", "--ordType", "limit", "--bogus"]
+    assert cli.main(argv) == 2
+    assert (
+        capsys.readouterr()
+        .err.splitlines()[-1]
+        .endswith(
+            "unrecognized arguments: --instType SPOT --ordType limit --bogus; did you mean "
+            "--inst-type (for --instType), --ord-type (for --ordType)?"
+        )
+    )
+
+
+def test_an_unknown_option_like_none_says_nothing_more(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["market-data", "ticker", "--bogus", "1"]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("unrecognized arguments: --bogus 1")
+
+
+def test_allowed_values_equal_to_an_option_stay_values_in_the_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--sandbox", "--validate", "strict", "trade", "order-list", "--ord-type", "limt"]
+    assert "--limit" in {option.flag for option in command("trade order-list").options}
+    assert cli.main(argv) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "error: trade order-list: --ord-type is 'limt'; allowed values are market, limit, "
+        "post_only, fok, ioc, optimal_limit_ioc, mmp, mmp_and_post_only, op_fok"
+    )
+
+
+def test_a_value_after_is_stays_a_value_in_the_error() -> None:
+    problem = OkxParamsException(
+        "get_order_list: one of instId, limit is required when instType is limit",
+        method="get_order_list",
+        param="instId",
+        allowed="instId or limit",
+    )
+    assert cli._in_options("trade order-list", command("trade order-list"), problem) == (
+        "trade order-list: one of --inst-id, --limit is required when --inst-type is limit"
+    )
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_a_value_equal_to_an_option_name_is_sent_as_that_value(fake_okx: FakeOKX) -> None:
+    fake_okx.script(Answer(body=OK_NO_ROWS))
+    argv = ["--domain", fake_okx.url, "trade", "order-list", "--ord-type", "limit"]
+    assert cli.main([*argv, "--inst-id", "limit"]) == 0
+    assert fake_okx.requests[-1].path == "/api/v5/trade/orders-pending?instId=limit&ordType=limit"
+
+
+# -- tables: the columns that matter, times, nested items ------------------------------------
+
+ORDERS = "/api/v5/trade/orders-pending"
+POSITIONS = "/api/v5/account/positions"
+CLOSE_ALGOS = [
+    {"algoId": "123", "slTriggerPx": "60000", "slTriggerPxType": "mark", "closeFraction": "1"},
+    {"algoId": "124", "tpTriggerPx": "70000", "tpTriggerPxType": "last", "closeFraction": "1"},
+]
+
+
+def documented(method: str, path: str, **changes: object) -> dict[str, object]:
+    """OKX's documented example answer of ``method`` ``path``, its first item changed."""
+    data = example(method, path)
+    data[0].update(changes)
+    return {"code": "0", "msg": "", "data": data}
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_an_order_table_in_80_columns_keeps_the_columns_that_matter(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    fake_okx.script(Answer(body=documented("GET", ORDERS)), path=ORDERS)
+    assert cli.main(["--domain", fake_okx.url, "trade", "order-list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:7] == ["inst_id", "side", "ord_type", "px", "sz", "state", "ord_id"]
+    assert lines[1].split()[:7] == [
+        "BTC-USDT", "buy", "post_only", "13013.5", "0.001", "live", "1752588852617379840"
+    ]  # fmt: skip
+    assert max(map(len, lines)) <= 80
+    footer = " ".join(lines[2:])
+    assert footer.startswith("1 row; not shown (see --columns): ")
+    assert " pnl," in footer  # always 0 here: it goes last
+
+
+def test_the_footer_wraps_to_the_terminal_naming_every_column_left_out(
+    fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    assert cli.main(["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]) == 0
+    header, _, *footer = capsys.readouterr().out.splitlines()
+    assert header.split() == ["inst_id", "last", "inst_type"]
+    assert len(footer) > 1
+    assert max(map(len, footer)) <= 40
+    hidden = " ".join(footer).removeprefix("1 row; not shown (see --columns): ").split(", ")
+    assert hidden[0] == "last_sz"
+    assert hidden[-1] == "ts"
+    assert len(hidden) == 13
+
+
+def test_times_in_a_table_are_utc_iso_8601(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    argv = ["--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "ts,vol24h"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "2020-08-10T02:26:23.085Z    2222"
+
+
+def test_json_keeps_okx_s_times_as_sent(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [TICKER]}))
+    argv = ["--json", "--domain", fake_okx.url, "market-data", "ticker", "--inst-id", "X"]
+    assert cli.main([*argv, "--columns", "ts", "--rows", "x"]) == 0  # both only shape tables
+    assert json.loads(capsys.readouterr().out) == {"code": "0", "msg": "", "data": [TICKER]}
+
+
+def test_rows_details_prints_one_row_per_currency_of_the_balance(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["--sandbox", "account", "account-balance", "--rows", "details"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["ccy", "eq", "cash_bal"]
+    assert [row.split()[0] for row in lines[1:4]] == ["BTC", "ETH", "USDT"]
+    assert lines[4].startswith("3 rows; not shown (see --columns): ")
+
+
+def test_a_balance_table_names_its_nested_items_in_the_footer(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["--sandbox", "account", "account-balance"]) == 0
+    footer = " ".join(capsys.readouterr().out.splitlines()[2:])
+    assert footer.endswith("; nested items: details (see --rows)")
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_rows_of_a_position_s_algos_lead_with_the_position_s_keys(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = documented("GET", POSITIONS, closeOrderAlgo=CLOSE_ALGOS)
+    fake_okx.script(Answer(body=answer), path=POSITIONS)
+    argv = ["--domain", fake_okx.url, "account", "positions", "--rows", "closeOrderAlgo"]
+    assert cli.main(argv) == 0
+    header, first, second, *_ = capsys.readouterr().out.splitlines()
+    assert header.split()[:4] == ["parent_inst_id", "parent_pos_side", "algo_id", "sl_trigger_px"]
+    assert first.split()[:4] == ["BTC-USDT", "net", "123", "60000"]
+    assert second.split()[:3] == ["BTC-USDT", "net", "124"]
+
+
+@pytest.mark.usefixtures("demo_key")
+def test_rows_and_columns_pick_among_the_nested_and_the_parent_s_fields(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer = documented("GET", POSITIONS, closeOrderAlgo=CLOSE_ALGOS)
+    fake_okx.script(Answer(body=answer), path=POSITIONS)
+    argv = ["--domain", fake_okx.url, "account", "positions", "--rows", "close-order-algo"]
+    assert cli.main([*argv, "--columns", "algoId,parent_cTime"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "algo_id  parent_c_time",
+        "123      2024-08-27T06:30:25.685Z",
+        "124      2024-08-27T06:30:25.685Z",
+        "2 rows",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["account", "positions", "--rows", "details"],
+            "error: --rows: Positions has no nested items 'details'; its nested items are "
+            "close_order_algo",
+        ),
+        (
+            ["account", "positions", "--rows", "closeOrderAlgo", "--columns", "algo_id,nope"],
+            "error: no column 'nope' in this table; its columns are algo_id, sl_trigger_px, ",
+        ),
+        (
+            ["account", "leverage", "--mgn-mode", "cross", "--ccy", "BTC", "--rows", "x"],
+            "error: --rows: LeverageInfo has no nested items 'x'; it has no nested items",
+        ),
+    ],
+)
+@pytest.mark.usefixtures("demo_key")
+def test_rows_of_what_is_not_nested_is_a_usage_error_before_sending(
+    argv: list[str], message: str, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["--domain", fake_okx.url, *argv]) == 2
+    assert one_error_line(capsys.readouterr().err).startswith(message)
+    assert fake_okx.requests == []
+
+
+def test_rows_of_an_untyped_answer_is_checked_against_its_keys(
+    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
+) -> None:
+    item = {"sprdId": "X", "legs": [{"instId": "A"}, {"instId": "B"}]}
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [item]}))
+    argv = ["--domain", fake_okx.url, "spread-trading", "ticker", "--sprd-id", "X"]
+    assert cli.main([*argv, "--rows", "legs"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "parent_sprdId  instId",
+        "X              A",
+        "X              B",
+        "2 rows",
+    ]
+    fake_okx.script(Answer(body={"code": "0", "msg": "", "data": [item]}))
+    assert cli.main([*argv, "--rows", "leg"]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        "error: --rows: this answer has no nested items 'leg'; its nested items are legs"
     )
 
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import display
+from ..exceptions import OkxParamsException
+from ..response import records
 from .client import WsPublic
 from .messages import WsMessage
 
@@ -16,11 +18,15 @@ __all__ = ["StreamTable", "watch"]
 
 class StreamTable:
     """Rows of a table printed as messages come: the header and the column widths are those
-    of the first message's items, later rows keep them (a wider value widens its row only)."""
+    of the first message's items, later rows keep them (a wider value widens its row only).
+    With ``rows``, one row per item of that nested list of each item (``--rows asks``)."""
 
-    def __init__(self, columns: Sequence[str] | None = None, width: int = 100) -> None:
+    def __init__(
+        self, columns: Sequence[str] | None = None, width: int = 100, rows: str | None = None
+    ) -> None:
         self._wanted = list(columns) if columns else None
         self._width = width
+        self._rows = rows
         self._names: list[str] | None = None
         self._widths: list[int] = []
         self._right: list[bool] = []
@@ -29,15 +35,21 @@ class StreamTable:
         """The lines to print for ``message``: the header first, once, then one row per item."""
         if message.event is not None:
             return [f"# {message.event}: " + json.dumps(dict(message), default=str)]
-        items = message.data
+        items: Sequence[object] = message.data
+        model = message.model
+        if self._rows:
+            try:
+                items, model = records(items, model, self._rows), None
+            except OkxParamsException as problem:
+                raise OkxParamsException(f"--rows: {problem}") from None
         if not items:
             return []
         out: list[str] = []
         if self._names is None:
-            out.append(self._start(message.model, items))
+            out.append(self._start(model, items))
         assert self._names is not None
         for item in items:
-            cells = [_cell(display.value_of(item, name)) for name in self._names]
+            cells = [display.text(name, display.value_of(item, name)) for name in self._names]
             out.append(
                 "  ".join(
                     cell.rjust(size) if right else cell.ljust(size)
@@ -47,26 +59,20 @@ class StreamTable:
         return out
 
     def _start(self, model: type | None, items: Sequence[object]) -> str:
-        names = self._wanted or [
-            name
-            for name in display.columns(model, items)
-            if any(display.value_of(item, name) not in (None, "", []) for item in items)
-        ]
+        names = self._wanted or display.ranked(display.columns(model, items), items)
         widths = [
-            max(len(name), *(len(_cell(display.value_of(item, name))) for item in items))
+            max(
+                len(name),
+                *(len(display.text(name, display.value_of(item, name))) for item in items),
+            )
             for name in names
         ]
-        shown = len(widths)
-        used = 0
-        for index, size in enumerate(widths):
-            used += size + (2 if index else 0)
-            if used > self._width and not self._wanted:
-                shown = max(index, 1)
-                break
+        shown = len(widths) if self._wanted else display.fitting(widths, self._width)
         self._names = names[:shown]
         self._widths = widths[:shown]
         self._right = [
-            all(
+            not display.is_time(name)
+            and all(
                 isinstance(value, (int, Decimal)) and not isinstance(value, bool)
                 for item in items
                 if (value := display.value_of(item, name)) is not None
@@ -88,11 +94,13 @@ def watch(
     columns: Sequence[str] | None,
     width: int,
     write: Callable[[str], object],
+    rows: str | None = None,
 ) -> int:
-    """Subscribe ``client`` to ``args`` and write each message until ``count`` were written;
-    return how many were."""
+    """Subscribe ``client`` to ``args`` and write each message until ``count`` were written
+    (as table rows, one per item or with ``rows`` per nested item, or as JSON); return how
+    many were."""
     client.subscribe(args)
-    table = StreamTable(columns, width)
+    table = StreamTable(columns, width, rows)
     written = 0
     for message in client.messages(timeout=None):
         lines = [json.dumps(message)] if as_json else table.lines(message)
@@ -103,7 +111,3 @@ def watch(
             if count is not None and written >= count:
                 break
     return written
-
-
-def _cell(value: object) -> str:
-    return "" if value is None else display.plain(value)

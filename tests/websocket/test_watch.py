@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -14,7 +15,27 @@ def test_watch_prints_a_header_and_one_row_per_message(capsys: pytest.CaptureFix
     out = capsys.readouterr().out.splitlines()
     assert code == EXIT_OK
     assert len(out) == 4
-    assert out[0].split()[:2] == ["asks", "bids"]
+    assert out[0].split() == ["ts", "asks", "bids"]  # nested lists last: see --rows
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT[\d:.]{12}Z", out[1].split()[0]), out[1]
+
+
+def test_watch_rows_prints_one_row_per_nested_item(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--sandbox", "watch", "books5", "--inst-id", "BTC-USDT", "--rows", "asks"]
+    assert main([*argv, "--count", "2"]) == EXIT_OK
+    header, *rows = capsys.readouterr().out.splitlines()
+    assert header.split()[:4] == ["px", "sz", "ord_cnt", "parent_ts"]
+    assert len(rows) == 10  # five levels of two messages
+    assert rows[0].split()[3] == rows[4].split()[3]  # the levels of one book share its time
+
+
+def test_watch_rows_of_a_name_that_is_no_nested_list_is_exit_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["--sandbox", "watch", "books5", "--inst-id", "BTC-USDT", "--rows", "px"]
+    assert main([*argv, "--count", "1"]) == EXIT_USAGE
+    assert capsys.readouterr().err == (
+        "error: --rows: Orderbook has no nested items 'px'; its nested items are asks, bids\n"
+    )
 
 
 def test_watch_json_prints_okx_messages(capsys: pytest.CaptureFixture[str]) -> None:
