@@ -1,8 +1,12 @@
-"""How okx_v5 is installed: the commands the docs and the errors give work without PyPI."""
+"""How okx_v5 is installed: the commands the docs and the errors give work without PyPI, and
+type checkers see the package in the environment the tests run in."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +64,31 @@ def test_no_message_or_page_installs_okx_v5_from_pypi() -> None:
         if PYPI_INSTALL.search(line)
     ]
     assert found == [], "okx_v5 is not on PyPI: install it from a checkout's path"
+
+
+def test_mypy_sees_the_installed_package_and_its_types(tmp_path: Path) -> None:
+    # mypy runs as the Python running these tests, from a folder outside the project, with no
+    # PYTHONPATH or MYPYPATH: it finds okx_v5 only as that environment has it installed (an
+    # editable install through an import hook, which mypy cannot follow, fails here).
+    script = tmp_path / "bot.py"
+    script.write_text(
+        "import okx_v5.PublicData as PublicData\n"
+        "\n"
+        'api = PublicData.PublicAPI(flag="0")\n'
+        'tiers = api.get_position_tiers(instType="SWAP", tdMode="cross", instFamily="BTC-USDT")\n'
+        "reveal_type(tiers.data[0].max_lever)\n"
+    )
+    (tmp_path / "mypy.ini").write_text("[mypy]\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--python-executable", sys.executable]
+    done = subprocess.run(
+        [*mypy, "--config-file", "mypy.ini", "--cache-dir", str(tmp_path / "cache"), script.name],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'Revealed type is "decimal.Decimal | None"' in done.stdout
