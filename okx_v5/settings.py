@@ -362,7 +362,8 @@ def check_rate_limit_storage(storage: object) -> str | None:
     if find_spec("redis") is None or find_spec("pyrate_limiter") is None:
         raise OkxParamsException(
             f"{name} is {shown!r}, but sharing rate limits through Redis needs the redis "
-            "extra: pip install 'okx-v5[redis]'",
+            "extra, installed from your checkout of okx_v5 (it is not on PyPI): "
+            "pip install '/path/to/okx_v5[redis]'",
             param=name,
             value=shown,
             allowed=_STORAGE_ALLOWED,

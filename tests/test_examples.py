@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,8 +25,29 @@ def run_example(
     return int(exited.value.code or 0), capsys.readouterr().out
 
 
+def run_script(name: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python examples/<name> args...`` as a user does, in a process of its own, with
+    warnings shown (an unclosed socket would print one) and no ``OKX_*`` variables."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("OKX_")}
+    return subprocess.run(
+        [sys.executable, "-W", "default", str(EXAMPLES / name), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_every_example_is_tested() -> None:
-    tested = {"leverage.py", "position_tier.py", "environments.py"}
+    tested = {
+        "leverage.py",
+        "position_tier.py",
+        "environments.py",
+        "orders.py",
+        "order_history.py",
+    }
     assert {path.name for path in EXAMPLES.glob("*.py")} == tested
 
 
@@ -122,3 +146,32 @@ def test_environments_explains_a_key_of_the_other_environment(
     assert out.splitlines()[0] == "OKX_FLAG=0: production"
     assert "OKX error 50101" in out
     assert "a demo-trading key needs flag='1'" in out
+
+
+def test_orders_places_amends_cancels_and_reads_the_fills_in_the_sandbox(tmp_path: Path) -> None:
+    done = run_script("orders.py", "--sandbox", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines() == [
+        "BTC-USDT last 65000 (tick 0.1, minimum size 0.00001)",
+        "placed   limit buy 0.00001 at 32500: ordId 600000000000000001, live",
+        "amended  price 32500 -> 26000: live",
+        "canceled ordId 600000000000000001: canceled",
+        "bought   10 USDT at market: ordId 600000000000000002, filled",
+        "fill     0.00015384 BTC at 65000, fee -0.00000015384 BTC (taker), "
+        "tradeId 600000000000000003",
+    ]
+
+
+def test_order_history_walks_every_page_in_the_sandbox(tmp_path: Path) -> None:
+    done = run_script("order_history.py", "--sandbox", "--limit", "5", cwd=tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    lines = done.stdout.splitlines()
+    pages = [line for line in lines if line.startswith("page ")]
+    assert pages == ["page 1: 5 orders", "page 2: 5 orders", "page 3: 2 orders"]
+    ord_ids = [line.split()[0] for line in lines if line.startswith("  ")]
+    assert len(set(ord_ids)) == 12  # each order on one page only
+    assert ord_ids == sorted(ord_ids, reverse=True)  # newest first, across pages
+    assert (
+        "  600000000000000001  BTC-USDT       buy  market filled   sz 100    price 65000" in lines
+    )
+    assert lines[-1] == "12 orders in 3 pages"

@@ -357,7 +357,7 @@ def test_a_storage_url_without_the_redis_extra_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(settings, "find_spec", lambda name: None)
-    with pytest.raises(OkxParamsException, match=r"pip install 'okx-v5\[redis\]'"):
+    with pytest.raises(OkxParamsException, match=r"pip install '/path/to/okx_v5\[redis\]'"):
         PublicAPI(rate_limit_storage=f"redis://:{PASSWORD}@127.0.0.1:6379/0")
 
 
