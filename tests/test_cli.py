@@ -1165,7 +1165,8 @@ def test_allowed_values_equal_to_an_option_stay_values_in_the_error(
     assert cli.main(argv) == 2
     assert one_error_line(capsys.readouterr().err) == (
         "error: trade order-list: --ord-type is 'limt'; allowed values are market, limit, "
-        "post_only, fok, ioc, optimal_limit_ioc, mmp, mmp_and_post_only, op_fok"
+        "post_only, fok, ioc, optimal_limit_ioc, mmp, mmp_and_post_only, op_fok (several "
+        "comma-joined)"
     )
 
 

@@ -27,6 +27,9 @@ ADDED = {
 MULTIPLE = [
     ("Trade", "order_algos_list", "ordType"),
     ("Trade", "order_algos_history", "ordType"),
+    ("Trade", "get_order_list", "ordType"),
+    ("Trade", "get_orders_history", "ordType"),
+    ("Trade", "get_orders_history_archive", "ordType"),
     ("SubAccount", "reset_subaccount_apikey", "perm"),
 ]
 

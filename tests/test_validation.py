@@ -172,3 +172,14 @@ def test_algo_orders_of_two_types_are_asked_for_at_once(
     assert "ordType=conditional,oco" in okx.requests[-1].path
     assert answer.ok
     assert warnings_of(caplog) == []
+
+
+def test_orders_of_several_types_are_asked_for_at_once_as_okx_s_own_example_does(
+    okx: FakeOKX, caplog: pytest.LogCaptureFixture
+) -> None:
+    demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", okx.url)
+    with TradeAPI(*demo) as api, caplog.at_level(logging.WARNING, logger="okx_v5"):
+        answer = api.get_order_list(ordType="limit,market")
+    assert "ordType=limit,market" in okx.requests[-1].path
+    assert answer.ok
+    assert warnings_of(caplog) == []

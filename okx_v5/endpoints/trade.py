@@ -271,7 +271,8 @@ GET_ORDER_LIST: Endpoint[OrderList] = Endpoint(
                     "mmp",
                     "mmp_and_post_only",
                     "op_fok",
-                )
+                ),
+                multiple=True,
             ),
         ),
         Param("state", rule=Choice(("live", "partially_filled"))),
@@ -312,7 +313,8 @@ GET_ORDERS_HISTORY: Endpoint[OrdersHistory] = Endpoint(
                     "mmp",
                     "mmp_and_post_only",
                     "op_fok",
-                )
+                ),
+                multiple=True,
             ),
         ),
         Param("state", rule=Choice(("canceled", "filled", "mmp_canceled"))),
@@ -355,7 +357,8 @@ GET_ORDERS_HISTORY_ARCHIVE: Endpoint[OrdersHistoryArchive] = Endpoint(
                     "mmp",
                     "mmp_and_post_only",
                     "op_fok",
-                )
+                ),
+                multiple=True,
             ),
         ),
         Param("state", rule=Choice(("canceled", "filled", "mmp_canceled"))),
