@@ -163,23 +163,20 @@ def test_the_command_line_takes_the_level(
     assert ("--inst-type is 'SPOT'" in err) == (level == "strict")
 
 
-def test_algo_orders_of_two_types_are_asked_for_at_once(
-    okx: FakeOKX, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize(
+    ("method", "given", "sent"),
+    [
+        pytest.param("order_algos_list", "Conditional,OCO", "conditional,oco", id="algo-orders"),
+        # OKX's own request example: GET /api/v5/trade/orders-pending?ordType=post_only,fok,ioc
+        pytest.param("get_order_list", "limit,market", "limit,market", id="orders"),
+    ],
+)
+def test_orders_of_several_types_are_asked_for_at_once(
+    method: str, given: str, sent: str, okx: FakeOKX, caplog: pytest.LogCaptureFixture
 ) -> None:
     demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", okx.url)
     with TradeAPI(*demo) as api, caplog.at_level(logging.WARNING, logger="okx_v5"):
-        answer = api.order_algos_list(ordType="Conditional,OCO")
-    assert "ordType=conditional,oco" in okx.requests[-1].path
-    assert answer.ok
-    assert warnings_of(caplog) == []
-
-
-def test_orders_of_several_types_are_asked_for_at_once_as_okx_s_own_example_does(
-    okx: FakeOKX, caplog: pytest.LogCaptureFixture
-) -> None:
-    demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", okx.url)
-    with TradeAPI(*demo) as api, caplog.at_level(logging.WARNING, logger="okx_v5"):
-        answer = api.get_order_list(ordType="limit,market")
-    assert "ordType=limit,market" in okx.requests[-1].path
+        answer = getattr(api, method)(ordType=given)
+    assert f"ordType={sent}" in okx.requests[-1].path
     assert answer.ok
     assert warnings_of(caplog) == []
