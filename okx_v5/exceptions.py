@@ -84,7 +84,12 @@ class OkxParamsException(OkxException, ValueError):
 
 
 class _RequestContext(OkxException):
-    """Fields shared by the exceptions that concern one HTTP request."""
+    """Fields shared by the exceptions that concern one HTTP request.
+
+    ``sent`` is ``False`` when the request provably never left this machine (no connection
+    could be made, or the rate limiter refused to wait past the call's deadline), ``True``
+    when it may have reached OKX (an order may have been placed).
+    """
 
     def __init__(
         self,
@@ -93,12 +98,14 @@ class _RequestContext(OkxException):
         method: str = "",
         path: str = "",
         attempts: int = 1,
+        sent: bool = True,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.method = method
         self.path = path
         self.attempts = attempts
+        self.sent = sent
 
     def _where(self) -> str:
         where = f"{self.method} {self.path}".strip()
@@ -126,8 +133,7 @@ class OkxRequestException(_RequestContext):
         attempts: int = 1,
         sent: bool = True,
     ) -> None:
-        super().__init__(message, method=method, path=path, attempts=attempts)
-        self.sent = sent
+        super().__init__(message, method=method, path=path, attempts=attempts, sent=sent)
 
 
 class OkxTimeoutException(OkxRequestException):
@@ -154,6 +160,7 @@ class OkxAPIException(_RequestContext):
         attempts: int = 1,
         response: Any = None,
         headers: Mapping[str, str] | None = None,
+        sent: bool = True,
     ) -> None:
         self.headers = headers
         self.code = code
@@ -162,7 +169,11 @@ class OkxAPIException(_RequestContext):
         self.body = body
         self.response = response
         super().__init__(
-            message or self._default_message(), method=method, path=path, attempts=attempts
+            message or self._default_message(),
+            method=method,
+            path=path,
+            attempts=attempts,
+            sent=sent,
         )
 
     def _default_message(self) -> str:
