@@ -118,9 +118,8 @@ def sent_client_order_id(endpoint: Endpoint[Any], payload: object) -> ClOrdId:
         return None
     if endpoint.body != "arg":
         return _id_of(payload[0] if isinstance(payload, list) and payload else payload, key)
-    if not isinstance(payload, (list, tuple)):
-        return None
-    ids = tuple(_id_of(item, key) for item in payload)
+    items = payload if isinstance(payload, (list, tuple)) else ()  # sent as given: no batch
+    ids = tuple(_id_of(item, key) for item in items)
     return ids if any(ids) else None
 
 

@@ -175,6 +175,12 @@ def test_on_an_empty_id_keeps_its_place_in_a_batch_item(okx: FakeOKX, auto: Trad
     assert next(iter(body(okx)[0])) == "clOrdId"
 
 
+def test_on_a_batch_that_is_not_a_list_is_refused_as_before(okx: FakeOKX, auto: TradeAPI) -> None:
+    with pytest.raises(OkxParamsException, match="a list of objects"):
+        auto.place_multiple_orders({**ORDER, "px": "1000"})  # type: ignore[arg-type]
+    assert okx.requests == []
+
+
 def test_on_a_call_that_places_nothing_keeps_its_empty_client_order_id(
     okx: FakeOKX, auto: TradeAPI
 ) -> None:
@@ -304,6 +310,13 @@ def test_an_algo_order_s_failure_carries_its_algo_client_order_id(
             "BTC-USDT", "cash", "sell", "conditional", "0.01", slTriggerPx="900", slOrdPx="-1"
         )
     assert info.value.cl_ord_id == body(okx)["algoClOrdId"]
+
+
+def test_a_failed_call_that_places_nothing_has_cl_ord_id_none(okx: FakeOKX) -> None:
+    okx.inject("drop", path="/api/v5/trade/cancel-order")
+    with trade_on(okx) as api, pytest.raises(OkxRequestException) as info:
+        api.cancel_order("BTC-USDT", clOrdId="mine6")
+    assert info.value.cl_ord_id is None
 
 
 def test_a_request_that_never_left_carries_the_id_too() -> None:
