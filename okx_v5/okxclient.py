@@ -120,10 +120,10 @@ class OkxClient:
             ``"strict"`` refuses that value too; ``False`` refuses nothing. A call's own
             ``validate=`` wins (``True`` there means the default level).
         auto_client_order_id: give every order a client order ID: a call that places one
-            (``place_order``, ``place_multiple_orders``, ``place_algo_order``,
-            ``close_positions``, the spread ``place_order``, ``place_recurring_buy_order``)
-            and is given no ``clOrdId``/``algoClOrdId`` (``None`` or ``""``; each item of a
-            batch alike) sends a new one (see ``okx_v5.client_order_id``). Whenever a call
+            (``place_order``, ``place_multiple_orders``, ``place_algo_order`` and the others
+            whose docstring says so) and is given no ``clOrdId``/``algoClOrdId`` (``None`` or
+            ``""``; each item of a batch alike) sends a new one (see
+            ``okx_v5.client_order_id``). Whenever a call
             carrying one fails, the exception's ``cl_ord_id`` has it, so after
             ``OkxTimeoutException`` with ``sent=True`` ``get_order(instId=..., clOrdId=...)``
             tells whether the order exists. Default off: requests are python-okx's.
