@@ -343,6 +343,8 @@ class GridAPI(OkxClient):
             amt: required.
             investmentCcy: required.
             tdMode: required; ``cross``, ``cash``.
+            algoClOrdId: filled in with a new ID when none is given, on a client built with
+                ``auto_client_order_id=True``.
         """
         return self._call(_endpoints.PLACE_RECURRING_BUY_ORDER, validate, locals())
 

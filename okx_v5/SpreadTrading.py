@@ -56,6 +56,8 @@ class SpreadTradingAPI(OkxClient):
 
         Args:
             sprdId: required.
+            clOrdId: filled in with a new ID when none is given, on a client built with
+                ``auto_client_order_id=True``.
             side: required; ``buy``, ``sell``.
             ordType: required; ``market``, ``limit``, ``post_only``, ``ioc``.
             sz: required.

@@ -93,6 +93,8 @@ class TradeAPI(OkxClient):
             ordType: required; ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``,
                 ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``, ``elp``.
             sz: required.
+            clOrdId: filled in with a new ID when none is given, on a client built with
+                ``auto_client_order_id=True``.
             stpMode: ``cancel_maker``, ``cancel_taker``, ``cancel_both``.
             pxAmendType: ``0``, ``1``.
         """
@@ -111,7 +113,8 @@ class TradeAPI(OkxClient):
 
         Args:
             orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+                parameter names. Each item without ``clOrdId`` gets a new one on a client built with
+                ``auto_client_order_id=True``.
         """
         return self._call(_endpoints.PLACE_MULTIPLE_ORDERS, validate, locals())
 
@@ -222,6 +225,8 @@ class TradeAPI(OkxClient):
         Args:
             instId: required.
             mgnMode: required; ``cross``, ``isolated``.
+            clOrdId: filled in with a new ID when none is given, on a client built with
+                ``auto_client_order_id=True``.
         """
         return self._call(_endpoints.CLOSE_POSITIONS, validate, locals())
 
@@ -415,6 +420,8 @@ class TradeAPI(OkxClient):
             slTriggerPxType: ``last``, ``index``, ``mark``.
             triggerPxType: ``last``, ``index``, ``mark``.
             quickMgnType: ``manual``, ``auto_borrow``, ``auto_repay``.
+            algoClOrdId: filled in with a new ID when none is given, on a client built with
+                ``auto_client_order_id=True``.
             tpOrdKind: ``condition``, ``limit``.
             chaseType: ``distance``, ``ratio``.
             maxChaseType: ``distance``, ``ratio``.

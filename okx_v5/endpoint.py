@@ -4,7 +4,8 @@ The declarations themselves live in ``okx_v5.endpoints``, generated from the fac
 ``okx_v5/facts``; this module is the shape they share. A declaration says the HTTP method and
 path, whether the call is signed, OKX's documented rate limits, the payload python-okx builds
 (``Param``) and how the body is formed, any "at least one of" conditions,
-the model of the ``data`` items, and where OKX documents it.
+the model of the ``data`` items, where OKX documents it, and which parameter is the client's
+ID of what the call places (``client_order_id``).
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ class Endpoint(Generic[T]):
     ``model`` is where the typed model of the ``data`` items is (``"module:Name"``), imported
     the first time typed data is asked for; ``None`` when no documentation describes the
     answer (``.data`` then gives the items as they came).
+
+    ``client_order_id`` is the parameter OKX takes as the client's own ID of the order the call
+    places (``clOrdId``, ``algoClOrdId``), in each item of a batch; ``""`` when the call places
+    nothing or takes no such ID. A client built with ``auto_client_order_id=True`` fills it in.
     """
 
     name: str
@@ -82,6 +87,7 @@ class Endpoint(Generic[T]):
     docs: str = ""
     quirk: str = ""
     documented: bool = True
+    client_order_id: str = ""
 
     @property
     def model(self) -> type[T] | None:

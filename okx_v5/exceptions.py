@@ -88,7 +88,8 @@ class _RequestContext(OkxException):
 
     ``sent`` is ``False`` when the request provably never left this machine (no connection
     could be made, or the rate limiter refused to wait past the call's deadline), ``True``
-    when it may have reached OKX (an order may have been placed).
+    when it may have reached OKX (an order may have been placed). ``cl_ord_id`` is the client
+    order ID the request carried, to look the order up by.
     """
 
     def __init__(
@@ -106,6 +107,12 @@ class _RequestContext(OkxException):
         self.path = path
         self.attempts = attempts
         self.sent = sent
+        self.cl_ord_id: str | tuple[str | None, ...] | None = None
+        """The client order ID (``clOrdId``, ``algoClOrdId``) of the order the request placed,
+        the caller's or the one a client built with ``auto_client_order_id=True`` filled in: with
+        ``sent=True``, ``get_order(instId=..., clOrdId=...)`` says whether the order exists.
+        A batch's is a tuple with one per item (``None`` for an item without one); ``None`` when
+        the request carried none or places no order."""
 
     def _where(self) -> str:
         where = f"{self.method} {self.path}".strip()

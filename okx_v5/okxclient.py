@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from . import consts, quirks, ratelimit
+from .client_order_id import fill_in, sent_client_order_id
 from .clock import MAX_AGE, clock_for
 from .endpoint import Endpoint, RateLimit
 from .endpoints import find
 from .endpoints.public_data import GET_SYSTEM_TIME
 from .exceptions import (
+    OkxAPIException,
     OkxException,
     OkxParamsException,
     OkxRequestException,
@@ -38,6 +40,7 @@ from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
     ENVIRONMENT,
+    check_auto_client_order_id,
     check_budget,
     check_credentials,
     check_domain,
@@ -116,6 +119,14 @@ class OkxClient:
             and sends a value outside OKX's documented values with one warning;
             ``"strict"`` refuses that value too; ``False`` refuses nothing. A call's own
             ``validate=`` wins (``True`` there means the default level).
+        auto_client_order_id: give every order a client order ID: a call that places one
+            (``place_order``, ``place_multiple_orders``, ``place_algo_order`` and the others
+            whose docstring says so) and is given no ``clOrdId``/``algoClOrdId`` (``None`` or
+            ``""``; each item of a batch alike) sends a new one (see
+            ``okx_v5.client_order_id``). Whenever a call
+            carrying one fails, the exception's ``cl_ord_id`` has it, so after
+            ``OkxTimeoutException`` with ``sent=True`` ``get_order(instId=..., clOrdId=...)``
+            tells whether the order exists. Default off: requests are python-okx's.
 
     Raises:
         OkxParamsException: an argument cannot be right (it is named; a credential's value is
@@ -141,11 +152,14 @@ class OkxClient:
         rate_limit_storage: str | None = None,
         rate_limit_host: str | None = None,
         validate: Validation = True,
+        auto_client_order_id: bool = False,
     ) -> None:
         check_credentials(api_key, api_secret_key, passphrase)
         self.validate: Validation = check_validate(validate)
         """How much each call checks before sending (see ``okx_v5.params.Validation``); a
         call's own ``validate=`` wins."""
+        self.auto_client_order_id = check_auto_client_order_id(auto_client_order_id)
+        """Whether a call that places an order without a client order ID sends a new one."""
         self.flag = check_flag(flag)
         self.domain = redirect_domain(check_domain(domain))
         self.proxy = check_proxy(proxy)
@@ -245,9 +259,15 @@ class OkxClient:
         What is sent goes through python-okx's seam, as python-okx's method would:
         ``_request_with_params(method, path, payload)``, or ``_request_without_params(method,
         path)`` where python-okx calls that. A test that patches either on an API class sees
-        python-okx's call, and nothing is sent."""
+        python-okx's call, and nothing is sent.
+
+        With ``auto_client_order_id`` a missing client order ID is filled in before the
+        arguments are checked, so a new one is checked and sent as a caller's would be; a
+        failure of the request carries what was sent as ``cl_ord_id``."""
         if endpoint.quirk:
             given = quirks.apply(endpoint.quirk, dict(given))
+        if self.auto_client_order_id:
+            given = fill_in(endpoint, given)
         level = self.validate if validate is None else check_validate(validate)
         payload = endpoint.payload(given, validate=level)
         if endpoint.signed is True and not self._has_credentials:
@@ -257,9 +277,14 @@ class OkxClient:
                 "OKX_PASSPHRASE and use from_env())",
                 method=endpoint.name,
             )
-        if endpoint.body == "none":
-            return self._request_without_params(endpoint.method, endpoint.path)
-        return self._request_with_params(endpoint.method, endpoint.path, payload)
+        try:
+            if endpoint.body == "none":
+                return self._request_without_params(endpoint.method, endpoint.path)
+            return self._request_with_params(endpoint.method, endpoint.path, payload)
+        except (OkxRequestException, OkxAPIException) as failure:
+            if failure.path.partition("?")[0] == endpoint.path.partition("?")[0]:
+                failure.cl_ord_id = sent_client_order_id(endpoint, payload)  # not a clock sync's
+            raise
 
     # python-okx's three request methods, layered as python-okx layers them, so that a mock of
     # any one of them sees what python-okx's would.

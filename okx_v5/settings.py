@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ENVIRONMENT",
+    "check_auto_client_order_id",
     "check_budget",
     "check_credentials",
     "check_domain",
@@ -223,6 +224,18 @@ def check_validate(validate: object) -> bool | Literal["strict"]:
         param="validate",
         value=validate,
         allowed="True, 'strict', False",
+    )
+
+
+def check_auto_client_order_id(auto_client_order_id: object) -> bool:
+    """Return ``auto_client_order_id`` if it is ``True`` or ``False``, or raise."""
+    if auto_client_order_id is True or auto_client_order_id is False:
+        return auto_client_order_id
+    raise OkxParamsException(
+        f"auto_client_order_id is {auto_client_order_id!r}; allowed values are True and False",
+        param="auto_client_order_id",
+        value=auto_client_order_id,
+        allowed="True, False",
     )
 
 

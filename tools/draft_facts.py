@@ -1673,8 +1673,9 @@ ENTRY_KEYS = [
 ]
 
 
-# Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint.
-OPTIONAL_KEYS = ("aliases",)
+# Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint, and
+# the parameter that is the client's ID of the order an endpoint places.
+OPTIONAL_KEYS = ("aliases", "client_order_id")
 
 
 def dump(data: JSON) -> str:

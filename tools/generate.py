@@ -382,6 +382,8 @@ def optional_arguments(endpoint: Mapping[str, Any], group: str) -> list[str]:
         arguments.append(f"quirk={q(endpoint['quirk'])}")
     if not endpoint.get("source"):
         arguments.append("documented=False")
+    if endpoint.get("client_order_id"):
+        arguments.append(f"client_order_id={q(endpoint['client_order_id']['param'])}")
     return arguments
 
 
@@ -563,23 +565,36 @@ def limit_text(limit: Mapping[str, Any]) -> str:
     return f"{limit['requests']} {unit} / {seconds:g} s per {who}{per}"
 
 
+# What a client built with auto_client_order_id=True does with the client order ID parameter.
+AUTO_ID = (
+    "filled in with a new ID when none is given, on a client built with "
+    "``auto_client_order_id=True``"
+)
+AUTO_ID_ITEMS = (
+    "Each item without ``{key}`` gets a new one on a client built with "
+    "``auto_client_order_id=True``"
+)
+
+
 def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What OKX documents of each argument, in a few words, for the docstring."""
     params = endpoint.get("params") or {}
+    client_id = (endpoint.get("client_order_id") or {}).get("param", "")
     rules = []
     if isinstance(endpoint["body"], dict):
         rules.append(
             (
                 endpoint["body"]["arg"],
                 "required; the request body: a list of objects (dicts) keyed by OKX's "
-                "parameter names.",
+                "parameter names."
+                + (f" {AUTO_ID_ITEMS.format(key=client_id)}." if client_id else ""),
             )
         )
     for wire in endpoint["wire"]:
         param = params.get(wire["key"])
         if not param:
             continue
-        words = []
+        words = [AUTO_ID] if wire["key"] == client_id else []
         if param.get("required"):
             words.append("required")
         if param.get("choices"):

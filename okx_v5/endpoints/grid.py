@@ -303,6 +303,7 @@ PLACE_RECURRING_BUY_ORDER: Endpoint[PlaceRecurringBuyOrder] = Endpoint(
     model_ref="okx_v5.models.grid:PlaceRecurringBuyOrder",
     summary="Place recurring buy order",
     docs="order-book-trading-recurring-buy-post-place-recurring-buy-order",
+    client_order_id="algoClOrdId",
 )
 
 AMEND_RECURRING_BUY_ORDER: Endpoint[AmendRecurringBuyOrder] = Endpoint(

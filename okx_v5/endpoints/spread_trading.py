@@ -64,6 +64,7 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
     model_ref="okx_v5.models.spread_trading:PlaceOrder",
     summary="Place order",
     docs="spread-trading-rest-api-place-order",
+    client_order_id="clOrdId",
 )
 
 CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(

@@ -129,6 +129,7 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
     model_ref="okx_v5.models.trade:PlaceOrder",
     summary="Place order",
     docs="order-book-trading-trade-post-place-order",
+    client_order_id="clOrdId",
 )
 
 PLACE_MULTIPLE_ORDERS: Endpoint[PlaceMultipleOrders] = Endpoint(
@@ -142,6 +143,7 @@ PLACE_MULTIPLE_ORDERS: Endpoint[PlaceMultipleOrders] = Endpoint(
     body="arg",
     body_arg="orders_data",
     docs="order-book-trading-trade-post-place-multiple-orders",
+    client_order_id="clOrdId",
 )
 
 CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
@@ -234,6 +236,7 @@ CLOSE_POSITIONS: Endpoint[ClosePositions] = Endpoint(
     model_ref="okx_v5.models.trade:ClosePositions",
     summary="Close positions",
     docs="order-book-trading-trade-post-close-positions",
+    client_order_id="clOrdId",
 )
 
 GET_ORDER: Endpoint[Order] = Endpoint(
@@ -456,6 +459,7 @@ PLACE_ALGO_ORDER: Endpoint[PlaceAlgoOrder] = Endpoint(
     summary="Place algo order",
     requires=(AtLeastOne(("sz", "closeFraction")),),
     docs="order-book-trading-algo-trading-post-place-algo-order",
+    client_order_id="algoClOrdId",
 )
 
 CANCEL_ALGO_ORDER: Endpoint[CancelAlgoOrder] = Endpoint(
