@@ -31,6 +31,7 @@ __all__ = [
     "ids",
     "json_bytes",
     "ok",
+    "read_json",
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
@@ -40,6 +41,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "50011": (429, "Too Many Requests"),
     "50002": (400, "Json data format error"),
     "50014": (400, "Parameter {0} can not be empty."),
+    "50026": (500, "System error. Try again later"),
     "50038": (200, "This feature is unavailable in demo trading"),
     "50101": (401, "APIKey does not match current environment."),
     "50102": (401, "Timestamp request expired."),
@@ -145,6 +147,22 @@ class ParamError(Exception):
 def json_bytes(payload: object) -> bytes:
     """Return ``payload`` as compact JSON, as OKX writes it."""
     return json.dumps(payload, separators=(",", ":")).encode()
+
+
+def read_json(data: str | bytes) -> Any:
+    """Return the JSON value ``data`` holds; ``ValueError`` if it holds none.
+
+    Stricter than ``json.loads``, as OKX is: ``NaN`` and ``Infinity`` are not JSON, and
+    nesting too deep for the parser is refused rather than raising ``RecursionError``.
+    """
+    try:
+        return json.loads(data, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def error_message(code: str, *args: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from okx_v5.testing.accounts import Account, Fill, Ids, Order, Position, available, pnl
@@ -39,6 +39,13 @@ MARKET_TYPES = ("market", "optimal_limit_ioc")
 """Order types that take the price, whatever their ``px``."""
 _LIMIT_TYPES = ("limit", "post_only", "fok", "ioc")
 _ZERO = Decimal(0)
+# The fake's bounds on a size or price (OKX documents none; it refuses absurd ones with 51000):
+# below 10**18, with at most 18 decimals, so that the arithmetic below stays exact.
+_MAX_NUMBER = Decimal(10) ** 18
+_MAX_DECIMALS = 18
+# Digits for the arithmetic on such numbers (a quote size over a tiny price, to the lot size):
+# Decimal's default 28 would make quantize raise InvalidOperation.
+_PRECISION = 80
 
 
 class Rejected(Exception):
@@ -59,9 +66,15 @@ def _number(params: Mapping[str, Any], name: str) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise Rejected("51000", name) from None
-    if not number.is_finite() or number <= 0:
+    if not number.is_finite() or not 0 < number < _MAX_NUMBER or _decimals(number) > _MAX_DECIMALS:
         raise Rejected("51000", name)
     return number
+
+
+def _decimals(number: Decimal) -> int:
+    """How many decimal places ``number`` is written with, trailing zeros aside."""
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _flag(params: Mapping[str, Any], name: str) -> bool:
@@ -193,7 +206,9 @@ class Desk:
         instrument = order.instrument
         if instrument.derivative or order.tgt_ccy != "quote_ccy":
             return order.sz
-        return (order.sz / px).quantize(instrument.lot_sz, ROUND_DOWN)
+        with localcontext() as context:
+            context.prec = _PRECISION
+            return (order.sz / px).quantize(instrument.lot_sz, ROUND_DOWN)
 
     def _check_size(self, order: Order, px: Decimal) -> None:
         instrument = order.instrument
