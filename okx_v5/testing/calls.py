@@ -60,6 +60,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "51016": (200, "Client order ID already exists."),
     "51020": (200, "Your order should meet or exceed the minimum order amount."),
     "51023": (200, "Position doesn't exist."),
+    "51065": (200, "algoClOrdId already exists."),
     "51111": (200, "Maximum {0} orders can be placed in bulk."),
     "51112": (200, "Close order size exceeds available size for this position."),
     "51121": (200, "Order quantity must be a multiple of the lot size."),
@@ -177,9 +178,11 @@ def error_reply(code: str, *args: str) -> Reply:
     return Reply(status, json_bytes(body))
 
 
-def ok(data: Sequence[object], code: str = "0", msg: str = "") -> Reply:
-    """Return an HTTP 200 answer with ``data``; ``code`` 1 or 2 when order items failed."""
-    return Reply(200, json_bytes({"code": code, "msg": msg, "data": list(data)}))
+def ok(data: Sequence[object] | Mapping[str, object], code: str = "0", msg: str = "") -> Reply:
+    """Return an HTTP 200 answer with ``data`` (a list of items, or the object some endpoints
+    answer); ``code`` 1 or 2 when order items failed."""
+    shaped = dict(data) if isinstance(data, Mapping) else list(data)
+    return Reply(200, json_bytes({"code": code, "msg": msg, "data": shaped}))
 
 
 def ids(params: Mapping[str, str], name: str, limit: int, pattern: re.Pattern[str]) -> list[str]:
