@@ -174,6 +174,9 @@ class Account:
     positions: dict[tuple[str, str, str], Position] = field(default_factory=dict)
     """Open positions by (instId, margin mode, position side)."""
     fills: list[Fill] = field(default_factory=list)
+    algos: dict[str, str] = field(default_factory=dict)
+    """The live algo orders: their ``algoClOrdId`` by ``algoId`` (nothing else of them is kept:
+    they never trigger here)."""
     u_time: int = 0
 
     def lever(self, inst_id: str, mgn_mode: str, side: str, default: str) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "ids",
     "json_bytes",
     "ok",
+    "read_json",
 ]
 
 ERRORS: dict[str, tuple[int, str]] = {
@@ -40,6 +41,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "50011": (429, "Too Many Requests"),
     "50002": (400, "Json data format error"),
     "50014": (400, "Parameter {0} can not be empty."),
+    "50026": (500, "System error. Try again later"),
     "50038": (200, "This feature is unavailable in demo trading"),
     "50101": (401, "APIKey does not match current environment."),
     "50102": (401, "Timestamp request expired."),
@@ -58,6 +60,7 @@ ERRORS: dict[str, tuple[int, str]] = {
     "51016": (200, "Client order ID already exists."),
     "51020": (200, "Your order should meet or exceed the minimum order amount."),
     "51023": (200, "Position doesn't exist."),
+    "51065": (200, "algoClOrdId already exists."),
     "51111": (200, "Maximum {0} orders can be placed in bulk."),
     "51112": (200, "Close order size exceeds available size for this position."),
     "51121": (200, "Order quantity must be a multiple of the lot size."),
@@ -147,6 +150,22 @@ def json_bytes(payload: object) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
+def read_json(data: str | bytes) -> Any:
+    """Return the JSON value ``data`` holds; ``ValueError`` if it holds none.
+
+    Stricter than ``json.loads``, as OKX is: ``NaN`` and ``Infinity`` are not JSON, and
+    nesting too deep for the parser is refused rather than raising ``RecursionError``.
+    """
+    try:
+        return json.loads(data, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
 def error_message(code: str, *args: str) -> str:
     """Return OKX's message for error ``code`` (or ``code_sub``), filled with ``args``."""
     return ERRORS[code][1].format(*args)
@@ -159,9 +178,11 @@ def error_reply(code: str, *args: str) -> Reply:
     return Reply(status, json_bytes(body))
 
 
-def ok(data: Sequence[object], code: str = "0", msg: str = "") -> Reply:
-    """Return an HTTP 200 answer with ``data``; ``code`` 1 or 2 when order items failed."""
-    return Reply(200, json_bytes({"code": code, "msg": msg, "data": list(data)}))
+def ok(data: Sequence[object] | Mapping[str, object], code: str = "0", msg: str = "") -> Reply:
+    """Return an HTTP 200 answer with ``data`` (a list of items, or the object some endpoints
+    answer); ``code`` 1 or 2 when order items failed."""
+    shaped = dict(data) if isinstance(data, Mapping) else list(data)
+    return Reply(200, json_bytes({"code": code, "msg": msg, "data": shaped}))
 
 
 def ids(params: Mapping[str, str], name: str, limit: int, pattern: re.Pattern[str]) -> list[str]:

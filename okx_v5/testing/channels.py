@@ -318,7 +318,7 @@ def fill_item(fill: Fill) -> dict[str, object]:
     64-bit integer, else ``"0"``, as OKX documents."""
     order = fill.order
     cl_ord_id = order.cl_ord_id
-    if not (cl_ord_id.isdecimal() and 0 < int(cl_ord_id) <= _INT64_MAX):
+    if not (cl_ord_id.isascii() and cl_ord_id.isdecimal() and 0 < int(cl_ord_id) <= _INT64_MAX):
         cl_ord_id = "0"
     return {
         "instId": order.instrument.inst_id,

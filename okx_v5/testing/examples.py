@@ -2,7 +2,10 @@
 
 The fake exchange answers an endpoint it has no behaviour of its own for with the example of
 OKX's documentation (the ``example`` of the endpoint's facts, ``okx_v5/facts/*.json``), or an
-empty list when no documentation describes it. Read once per process, on first use.
+empty list when no documentation describes it. Read once per process, on first use. The example
+keeps its documented shape: a list of items, or one object for the few endpoints whose ``data``
+OKX documents as an object (``/api/v5/market/index-components``,
+``/api/v5/rubik/stat/trading-data/support-coin``).
 
 The endpoints with behaviour of their own answer with the same fields: ``shaped`` fills the
 documented fields of an item (``template``) with the exchange's values.
@@ -21,8 +24,8 @@ __all__ = ["blank", "example", "shaped", "template"]
 
 
 @functools.cache
-def _examples() -> dict[tuple[str, str], list[Any]]:
-    found: dict[tuple[str, str], list[Any]] = {}
+def _examples() -> dict[tuple[str, str], list[Any] | dict[str, Any]]:
+    found: dict[tuple[str, str], list[Any] | dict[str, Any]] = {}
     for entry in resources.files("okx_v5").joinpath("facts").iterdir():
         if not entry.name.endswith(".json"):
             continue
@@ -33,8 +36,9 @@ def _examples() -> dict[tuple[str, str], list[Any]]:
     return found
 
 
-def example(method: str, path: str) -> list[Any]:
-    """The documented ``data`` of an answer of ``method`` ``path`` (a copy), or ``[]``."""
+def example(method: str, path: str) -> Any:
+    """The documented ``data`` of an answer of ``method`` ``path`` (a copy), or ``[]``: a list
+    of items, or an object where OKX documents one."""
     return copy.deepcopy(_examples().get((method, path), []))
 
 
@@ -57,7 +61,8 @@ def _blank(value: Any) -> Any:
 def template(method: str, path: str) -> dict[str, Any]:
     """The fields of the first documented item of ``method`` ``path``, blanked (``blank``)."""
     items = _examples().get((method, path)) or [{}]
-    return blank(items[0]) if isinstance(items[0], Mapping) else {}
+    first = items[0] if isinstance(items, list) else items
+    return blank(first) if isinstance(first, Mapping) else {}
 
 
 def shaped(fields: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ import base64
 import datetime as _dt
 import functools
 import hmac
-import json
 import re
 import threading
 import time
@@ -42,6 +41,7 @@ from okx_v5.testing.calls import (
     ids,
     json_bytes,
     ok,
+    read_json,
 )
 from okx_v5.testing.examples import example
 from okx_v5.testing.fixtures import DERIVATIVE_TYPES, INST_TYPES, TD_MODES, TierKey, build_tiers
@@ -409,7 +409,7 @@ class Exchange:
         inst_type = choice(params, "instType", INST_TYPES)
         td_mode = choice(params, "tdMode", TD_MODES)
         tier = params.get("tier", "")
-        if tier and not (tier.isdecimal() and int(tier) > 0):
+        if tier and not (tier.isascii() and tier.isdecimal() and len(tier) < 10 and int(tier) > 0):
             raise ParamError("51000", "tier")
         keys = self._tier_keys(params, inst_type, td_mode)
         rows = [
@@ -447,8 +447,8 @@ def _call(
         params = {name: values[0] for name, values in parse_qs(query).items()}
         return Call(endpoint, params, (), key, client)
     try:
-        payload = json.loads(body) if body.strip() else {}
-    except ValueError:
+        payload = read_json(body) if body.strip() else {}
+    except ValueError:  # not JSON, not UTF-8, too deep, a 5,000-digit int
         raise ParamError("50002", "") from None
     if isinstance(payload, list):
         items = tuple(item for item in payload if isinstance(item, Mapping))

@@ -41,6 +41,13 @@ class FakeOKX:
     silence, refused handshakes, error answers, bad checksums, sequence gaps) and shows what they
     received.
 
+    A malformed request never costs other connections anything: it is answered in OKX's shape,
+    ``{"code", "msg", "data": []}``, with OKX's code where OKX has one (50002 for a body that is
+    not a JSON object, 51000 for a parameter out of range, 51000/51016/51065 for client order
+    IDs) and else the HTTP status (400 for a request that is not HTTP, 413 for a body over
+    ``okx_v5.testing.server.MAX_BODY``, 431 for a huge header block); a WebSocket frame that is
+    not a request is answered 60012.
+
     ``rate_window`` shortens the documented 2-second windows (tests; OKX's WebSocket windows
     scale alike); ``clock_offset`` moves the exchange's clock against the local one, in
     seconds; ``early_hints`` sends a ``103 Early Hints`` before every answer; ``ssl_context``

@@ -18,8 +18,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import math
+import re
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -29,7 +29,7 @@ from typing import Any
 from okx_v5 import consts as c
 from okx_v5.endpoint import Endpoint
 from okx_v5.endpoints import trade
-from okx_v5.testing.calls import Call, ParamError, check, error_message
+from okx_v5.testing.calls import Call, ParamError, check, error_message, read_json
 from okx_v5.testing.channels import (
     BUSINESS,
     CHANNELS,
@@ -94,6 +94,7 @@ _IDLE_CLOSE = (4004, "No data received in 30s")
 _GOING_AWAY = 1001
 _LOGIN_PATH = "/users/self/verify"
 _MAX_BATCH = 20
+_ID = re.compile(r"[A-Za-z0-9]{0,32}")
 # The fields of each operation's answer items, as OKX's "Response Parameters" list them.
 _ANSWER_FIELDS = {
     "place": ("clOrdId", "ordId", "tag", "ts", "sCode", "sMsg"),
@@ -154,6 +155,17 @@ def _message(code: str, *args: object) -> str:
         except (KeyError, IndexError):
             return ""
     return template.format(*args, "", "")
+
+
+def _echoable(ident: object) -> bool:
+    """Whether a request's ``id`` is one to answer with: absent, or OKX's documented form ("a
+    combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+    characters"); a 64-bit integer is echoed as sent too, as python-okx lets callers pass one."""
+    if ident is None:
+        return True
+    if isinstance(ident, str):
+        return _ID.fullmatch(ident) is not None
+    return type(ident) is int and abs(ident) < 2**63
 
 
 def _micros() -> str:
@@ -355,10 +367,14 @@ class Gateway:
             connection.enqueue("pong")
             return
         try:
-            message = json.loads(text)
+            message = read_json(text)
         except ValueError:
             message = None
-        if not isinstance(message, dict) or not isinstance(message.get("op"), str):
+        if (
+            not isinstance(message, dict)
+            or not isinstance(message.get("op"), str)
+            or not _echoable(message.get("id"))
+        ):
             self._error(session, None, "60012", text)
             return
         with self._venue.lock:

@@ -25,6 +25,8 @@ _CANDLE_LIMITS = {
     market_data.GET_HISTORY_CANDLESTICKS.path: 100,
 }
 _DEFAULT_LIMIT = 100
+# The most digits of a whole-number parameter: OKX's IDs and millisecond times are 64-bit.
+_MAX_DIGITS = 19
 _MAX_BOOK_DEPTH = 400
 
 
@@ -33,7 +35,7 @@ def whole_number(params: Mapping[str, Any], name: str, default: int | None) -> i
     value = str(params.get(name) or "")
     if not value:
         return default
-    if not value.isdecimal():
+    if not (value.isascii() and value.isdecimal()) or len(value) > _MAX_DIGITS:
         raise ParamError("51000", name)
     return int(value)
 

@@ -3,23 +3,37 @@
 The server only moves bytes; every decision about the answer is the ``Exchange``'s. A ``GET`` under
 ``/ws/`` is a WebSocket handshake: it goes to ``serve_upgrade``, and the connection is then served
 in the handler's thread.
+
+A request the server cannot read as HTTP (a bad request line or header, a ``Content-Length`` that
+is not a number, a broken chunked body) is answered HTTP 400, a body over ``MAX_BODY`` HTTP 413,
+a header block over http.server's limits HTTP 431, an unknown method HTTP 501: each in OKX's
+shape, ``{"code": "<status>", "msg": "<reason>", "data": []}`` as the exchange answers an unknown
+path (404), and the connection is then closed; the server goes on serving the others.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import ssl
 import struct
 import sys
 import threading
+import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from okx_v5.testing.calls import error_reply, json_bytes
 from okx_v5.testing.exchange import Exchange, Reply
 from okx_v5.testing.wsserver import StreamGateway, is_stream, serve_upgrade
 
-__all__ = ["HTTPServerThread"]
+__all__ = ["MAX_BODY", "HTTPServerThread"]
+
+MAX_BODY = 1 << 20
+"""The largest request body served, in bytes (a batch of 20 orders is a few kilobytes); a larger
+one is answered HTTP 413 without being read."""
 
 # How often serve_forever looks for a shutdown; stop() waits up to this long (seconds).
 _POLL_INTERVAL = 0.02
@@ -27,6 +41,34 @@ _POLL_INTERVAL = 0.02
 _LINGER_ZERO = struct.pack("ii", 1, 0)
 # What a 103 Early Hints suggests preloading; any Link will do, clients must just skip it.
 _EARLY_HINT_LINK = "</static/okx.css>; rel=preload; as=style"
+# RFC 9110's token: what a method may be made of.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+# A Content-Length: digits only (int() would take " 12", "+12", "1_2" and 5,000 digits).
+_LENGTH = re.compile(r"[0-9]{1,19}")
+# A chunk-size line, hex digits then optional extensions; and how long such a line may be.
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r?\n")
+_CHUNK_LINE = 1024
+# Trailer lines after a chunked body, at most (http.server allows 100 header lines).
+_MAX_TRAILERS = 100
+# RFC 9110's reason phrases for the errors the server answers (Python's change across versions).
+_REASONS = {
+    400: "Bad Request",
+    413: "Content Too Large",
+    414: "URI Too Long",
+    431: "Request Header Fields Too Large",
+    501: "Not Implemented",
+    505: "HTTP Version Not Supported",
+}
+# Seconds an error answer waits for the client to stop sending before the connection closes.
+_LINGER = 0.2
+
+
+class _BadRequest(Exception):
+    """The request cannot be read: answer HTTP ``status`` and close the connection."""
+
+    def __init__(self, status: HTTPStatus) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class _Server(ThreadingHTTPServer):
@@ -98,6 +140,52 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests and benchmarks don't want a line on stderr per request."""
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer an HTTP-level error in OKX's shape (http.server's is an HTML page), then
+        close the connection: what follows on it cannot be trusted to start a request."""
+        if self.request_version in ("", "HTTP/0.9"):
+            self.request_version = "HTTP/1.1"  # an answer with a status line and headers
+        reason = _REASONS.get(code) or HTTPStatus(code).phrase
+        body = json_bytes({"code": str(code), "msg": reason, "data": []})
+        self.close_connection = True
+        self.send_response(code, reason)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(body)
+        self._linger()
+
+    def _linger(self) -> None:
+        """Read, briefly, what the client still sends (a body not read, the rest of a header
+        block) before the connection closes: closing with unread bytes sends a TCP RST, which
+        can destroy the answer before the client reads it."""
+        with contextlib.suppress(OSError):
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + _LINGER
+            drained = 0
+            while drained <= MAX_BODY and (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    break
+                drained += len(chunk)
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers; answer HTTP 400 to what http.server lets pass but
+        a careful server refuses: HTTP/0.9, a method that is not a token, a header line
+        without a colon (the headers after it would be lost)."""
+        if not super().parse_request():
+            return False
+        if self.request_version == "HTTP/0.9" or not _TOKEN.fullmatch(self.command):
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        if self.headers.defects or self.headers.get_payload():
+            self.send_error(HTTPStatus.BAD_REQUEST)
+            return False
+        return True
+
     def do_GET(self) -> None:
         """Answer a GET, or serve the WebSocket connection it opens."""
         if self.server.gateway is not None and is_stream(self.path):
@@ -119,11 +207,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch()
 
     def _dispatch(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
-        reply = self.server.exchange.handle(
-            self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
-        )
+        try:
+            body = self._body()
+        except _BadRequest as bad:
+            self.send_error(bad.status)
+            return
+        try:
+            reply = self.server.exchange.handle(
+                self.command, self.path, dict(self.headers.items()), body, self.client_address[0]
+            )
+        except Exception:  # pragma: no cover - a bug in the fake
+            # Report it on stderr, but answer as OKX does when it fails instead of hanging up.
+            self.server.handle_error(self.connection, self.client_address)
+            reply = error_reply("50026")
         if reply.early_hints:
             self.send_response_only(103)
             self.send_header("Link", _EARLY_HINT_LINK)
@@ -140,6 +236,48 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_chunked(reply.body)
         else:
             self.wfile.write(reply.body)
+
+    def _body(self) -> bytes:
+        """The request body, by its ``Content-Length`` or chunked; ``_BadRequest`` when it cannot
+        be read or is over ``MAX_BODY``."""
+        encoding = self.headers.get_all("Transfer-Encoding") or []
+        lengths = self.headers.get_all("Content-Length") or []
+        if encoding:
+            # Both, or a coding other than chunked: the body's end is ambiguous (smuggling).
+            if lengths or [value.strip().lower() for value in encoding] != ["chunked"]:
+                raise _BadRequest(HTTPStatus.BAD_REQUEST)
+            return self._chunked_body()
+        if not lengths:
+            return b""
+        values = {value.strip() for value in lengths}
+        if len(values) != 1 or not _LENGTH.fullmatch(next(iter(values))):
+            raise _BadRequest(HTTPStatus.BAD_REQUEST)
+        length = int(values.pop())
+        if length > MAX_BODY:
+            raise _BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client stopped sending: nothing to answer
+            raise ConnectionAbortedError("the request body ended early")
+        return body
+
+    def _chunked_body(self) -> bytes:
+        body = bytearray()
+        while True:
+            match = _CHUNK_SIZE.fullmatch(self.rfile.readline(_CHUNK_LINE))
+            if match is None:
+                raise _BadRequest(HTTPStatus.BAD_REQUEST)
+            size = int(match.group(1), 16)
+            if len(body) + size > MAX_BODY:
+                raise _BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            if size == 0:
+                break
+            body += self.rfile.read(size)
+            if self.rfile.readline(3) not in (b"\r\n", b"\n"):
+                raise _BadRequest(HTTPStatus.BAD_REQUEST)
+        for _ in range(_MAX_TRAILERS):
+            if self.rfile.readline(_CHUNK_LINE) in (b"\r\n", b"\n", b""):
+                return bytes(body)
+        raise _BadRequest(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE)
 
     def _send_head(self, reply: Reply) -> None:
         self.send_response(reply.status)

@@ -18,16 +18,17 @@ Simplified on purpose (see also ``okx_v5.testing.accounts`` and ``okx_v5.testing
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from okx_v5.testing.accounts import Account, Fill, Ids, Order, Position, available, pnl
 from okx_v5.testing.calls import error_message
 from okx_v5.testing.market import Instrument, Market
 
-__all__ = ["FEES", "MARKET_TYPES", "Changes", "Desk", "Rejected"]
+__all__ = ["CLIENT_ID", "FEES", "MARKET_TYPES", "Changes", "Desk", "Rejected", "client_id"]
 
 FEES: Mapping[bool, tuple[Decimal, Decimal]] = {
     False: (Decimal("0.0008"), Decimal("0.001")),
@@ -39,6 +40,15 @@ MARKET_TYPES = ("market", "optimal_limit_ioc")
 """Order types that take the price, whatever their ``px``."""
 _LIMIT_TYPES = ("limit", "post_only", "fok", "ioc")
 _ZERO = Decimal(0)
+CLIENT_ID = re.compile(r"[A-Za-z0-9]{1,32}")
+"""A client-supplied order ID as OKX documents it (``clOrdId``, ``algoClOrdId``)."""
+# The fake's bounds on a size or price (OKX documents none; it refuses absurd ones with 51000):
+# below 10**18, with at most 18 decimals, so that the arithmetic below stays exact.
+_MAX_NUMBER = Decimal(10) ** 18
+_MAX_DECIMALS = 18
+# Digits for the arithmetic on such numbers (a quote size over a tiny price, to the lot size):
+# Decimal's default 28 would make quantize raise InvalidOperation.
+_PRECISION = 80
 
 
 class Rejected(Exception):
@@ -46,6 +56,8 @@ class Rejected(Exception):
 
     def __init__(self, code: str, *args: str) -> None:
         self.code = code.partition("_")[0]
+        self.about = args
+        """What the message is filled with (the parameter's name for 51000)."""
         self.msg = error_message(code, *args)
         super().__init__(self.code, self.msg)
 
@@ -59,9 +71,27 @@ def _number(params: Mapping[str, Any], name: str) -> Decimal | None:
         number = Decimal(str(value))
     except InvalidOperation:
         raise Rejected("51000", name) from None
-    if not number.is_finite() or number <= 0:
+    if not number.is_finite() or not 0 < number < _MAX_NUMBER or _decimals(number) > _MAX_DECIMALS:
         raise Rejected("51000", name)
     return number
+
+
+def _decimals(number: Decimal) -> int:
+    """How many decimal places ``number`` is written with, trailing zeros aside."""
+    exponent = number.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def client_id(params: Mapping[str, Any], name: str) -> str:
+    """The client-supplied ID ``name`` (``clOrdId``, ``algoClOrdId``), ``""`` if not given;
+    51000 unless it is as OKX documents it: "a combination of case-sensitive alphanumerics,
+    all numbers, or all letters of up to 32 characters"."""
+    value = params.get(name)
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or not CLIENT_ID.fullmatch(value):
+        raise Rejected("51000", name)
+    return value
 
 
 def _flag(params: Mapping[str, Any], name: str) -> bool:
@@ -163,7 +193,7 @@ class Desk:
             px,
             pos_side,
             self.now,
-            cl_ord_id=_text(params, "clOrdId"),
+            cl_ord_id=client_id(params, "clOrdId"),
             tag=_text(params, "tag"),
             tgt_ccy=_tgt_ccy(instrument, ord_type, side, _text(params, "tgtCcy")),
             reduce_only=_flag(params, "reduceOnly"),
@@ -193,7 +223,9 @@ class Desk:
         instrument = order.instrument
         if instrument.derivative or order.tgt_ccy != "quote_ccy":
             return order.sz
-        return (order.sz / px).quantize(instrument.lot_sz, ROUND_DOWN)
+        with localcontext() as context:
+            context.prec = _PRECISION
+            return (order.sz / px).quantize(instrument.lot_sz, ROUND_DOWN)
 
     def _check_size(self, order: Order, px: Decimal) -> None:
         instrument = order.instrument
@@ -424,6 +456,7 @@ class Desk:
         the instrument). 51023 when there is no such position.
         """
         instrument = self.instrument(params)
+        cl_ord_id = client_id(params, "clOrdId")
         key = (instrument.inst_id, _text(params, "mgnMode"), pos_side)
         position = self.account.positions.get(key)
         if position is None:
@@ -443,7 +476,7 @@ class Desk:
             None,
             pos_side,
             self.now,
-            cl_ord_id=_text(params, "clOrdId"),
+            cl_ord_id=cl_ord_id,
             tag=_text(params, "tag"),
             reduce_only=True,
             lever=self.account.lever(instrument.inst_id, key[1], pos_side, self.default_lever),

@@ -47,7 +47,7 @@ from okx_v5.testing.examples import blank, example, shaped, template
 from okx_v5.testing.fixtures import TD_MODES, TierKey, fmt
 from okx_v5.testing.market import Market, build_instruments
 from okx_v5.testing.quotes import Quotes, listed, whole_number
-from okx_v5.testing.trading import Changes, Desk, Rejected
+from okx_v5.testing.trading import Changes, Desk, Rejected, client_id
 
 __all__ = ["POS_MODES", "AccountEvent", "Operation", "Venue", "Watcher", "balance_data"]
 
@@ -354,6 +354,8 @@ class Venue:
             trade.AMEND_ORDER: self._orders(trade.AMEND_ORDER, Desk.amend),
             trade.AMEND_MULTIPLE_ORDERS: self._orders(trade.AMEND_ORDER, Desk.amend, "51501"),
             trade.CLOSE_POSITIONS: self._close,
+            trade.PLACE_ALGO_ORDER: self._place_algo,
+            trade.CANCEL_ALGO_ORDER: self._cancel_algos,
             trade.GET_ORDER: self._order,
             trade.GET_ORDER_LIST: self._pending,
             trade.GET_ORDERS_HISTORY: self._history,
@@ -504,11 +506,47 @@ class Venue:
             try:
                 order = desk.close(params, pos_side or "net")
             except Rejected as refused:
-                return error_reply(refused.code)
+                return error_reply(refused.code, *refused.about)
             self._publish(call.key, desk.changes)
         row = {"instId": order.instrument.inst_id, "posSide": order.pos_side}
         row |= {"clOrdId": order.cl_ord_id, "tag": order.tag}
         return ok([shaped(template(call.endpoint.method, call.endpoint.path), row)])
+
+    def _place_algo(self, call: Call) -> Reply:
+        """Take an algo order: answered as OKX's example, refused (``sCode``) when its
+        ``algoClOrdId`` is ill-formed or that of a live algo order (51065)."""
+        params = call.params
+        row = {"clOrdId": str(params.get("clOrdId") or ""), "tag": str(params.get("tag") or "")}
+        with self._lock:
+            account = self._accounts[call.key]
+            try:
+                algo_cl_ord_id = client_id(params, "algoClOrdId")
+                if algo_cl_ord_id and algo_cl_ord_id in account.algos.values():
+                    raise Rejected("51065")
+            except Rejected as refused:
+                row |= {"algoClOrdId": str(params.get("algoClOrdId") or "")}
+                row |= {"sCode": refused.code, "sMsg": refused.msg}
+            else:
+                algo_id = self._ids.next()
+                account.algos[algo_id] = algo_cl_ord_id
+                row |= {"algoId": algo_id, "algoClOrdId": algo_cl_ord_id, "sCode": "0"}
+        fields = template(call.endpoint.method, call.endpoint.path)
+        return _answers([shaped(fields, row)])
+
+    def _cancel_algos(self, call: Call) -> Reply:
+        """Cancel algo orders by ``algoId``: each stops being live (its ``algoClOrdId`` free
+        again); answered as OKX's example, for each item."""
+        items = call.items or [call.params]
+        fields = template(call.endpoint.method, call.endpoint.path)
+        with self._lock:
+            algos = self._accounts[call.key].algos
+            for item in items:
+                algos.pop(str(item.get("algoId") or ""), None)
+        rows = [
+            shaped(fields, {"algoId": str(item.get("algoId") or ""), "sCode": "0"})
+            for item in items
+        ]
+        return ok(rows)
 
     def _order(self, call: Call) -> Reply:
         params = call.params
