@@ -120,12 +120,12 @@ def test_the_order_examples_get_okx_answers_through_the_callback(offline: FakeOK
         ws = WsPrivateAsync(url=PRIVATE_URL, **DEMO)
         await ws.start()
         await ws.login()
-        order = {"instId": "BTC-USDT", "tdMode": "cash", "clOrdId": "client_order_001",
+        order = {"instId": "BTC-USDT", "tdMode": "cash", "clOrdId": "clientorder001",
                  "side": "buy", "ordType": "limit", "sz": "0.001", "px": "30000"}  # fmt: skip
         await ws.place_order([order], callback=received, id="order001")
         await received.until(lambda m: m.get("id") == "order001")
         await ws.cancel_order(
-            [{"instId": "BTC-USDT", "clOrdId": "client_order_001"}],
+            [{"instId": "BTC-USDT", "clOrdId": "clientorder001"}],
             callback=received,
             id="cancel001",
         )
