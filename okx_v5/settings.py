@@ -285,7 +285,6 @@ def check_proxy(proxy: object) -> str | None:
     raise OkxParamsException(
         f"proxy is {shown!r}; a proxy URL such as http://host:port is required",
         param="proxy",
-        value=shown,
         allowed="a URL with scheme " + ", ".join(_PROXY_SCHEMES),
     )
 

@@ -20,7 +20,7 @@ import functools
 import http.client
 import os
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
@@ -103,14 +103,17 @@ class _HeaderBlock(bytes):
 
 
 def _send_header_block(
-    connection: weakref.ref[Any], message_body: Any = None, encode_chunked: bool = False
+    connection: weakref.ref[Any],
+    send_output: Callable[..., None],
+    message_body: Any = None,
+    encode_chunked: bool = False,
 ) -> None:
     # http.client's _send_output joins the headers into plain bytes and sends them; urllib3
     # sends the body itself, so only the header block comes here (anything else goes on to
     # http.client's own). A weak reference: the connection holds this function.
     conn: Any = connection()  # alive: it is the one sending
     if message_body is not None or encode_chunked:
-        http.client.HTTPConnection._send_output(conn, message_body, encode_chunked)  # type: ignore[attr-defined]
+        send_output(conn, message_body, encode_chunked)
         return
     block = _HeaderBlock(b"\r\n".join([*conn._buffer, b"", b""]))
     del conn._buffer[:]
@@ -119,9 +122,18 @@ def _send_header_block(
 
 def _hidden_header_block(conn: C) -> C:
     """Send ``conn``'s header block as a ``_HeaderBlock``, where the connection is urllib3's
-    own (a tool's replacement connection is left as it is)."""
-    if getattr(type(conn), "_send_output", None) is http.client.HTTPConnection._send_output:  # type: ignore[attr-defined]
-        conn._send_output = functools.partial(_send_header_block, weakref.ref(conn))  # type: ignore[attr-defined]
+    own and sends through http.client's ``_send_output`` (a tool's replacement connection, a
+    vcrpy cassette's say, is left as it is)."""
+    if not type(conn).__module__.startswith("urllib3."):
+        return conn
+    for cls in type(conn).__mro__:
+        if "_send_output" in vars(cls):
+            if cls.__module__ == "http.client":
+                send_output = vars(cls)["_send_output"]
+                conn._send_output = functools.partial(  # type: ignore[attr-defined]
+                    _send_header_block, weakref.ref(conn), send_output
+                )
+            break
     return conn
 
 
