@@ -19,11 +19,12 @@ from typing import Any
 import pytest
 
 import okx_v5.okxclient
-from okx_v5 import AccountAPI, OkxException, OkxParamsException, ratelimit
+from okx_v5 import AccountAPI, OkxException, OkxParamsException, cli, ratelimit
 from okx_v5.okxclient import OkxClient
 from okx_v5.redaction import Secret, redact_url
 from okx_v5.testing import FakeOKX
 from okx_v5.transport import OkxAdapter
+from okx_v5.websocket.urls import check_url, stream_host
 
 from .redisserver import free_port
 
@@ -352,3 +353,23 @@ def test_a_refused_storage_url_is_named_without_its_password(url: str) -> None:
     with pytest.raises(OkxParamsException) as info:
         OkxClient(rate_limit_storage=url)
     assert "pw-9" not in str(info.value) + repr(vars(info.value))
+
+
+def test_the_cli_names_an_unreachable_domain_without_its_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    domain = f"http://bob:pw-9@127.0.0.1:{free_port()}"
+    tiers = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
+    assert cli.main(["--max-retries", "0", "--domain", domain, *tiers, "--inst-family", "X"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot reach http://bob:***@127.0.0.1" in err
+    assert "pw-9" not in err
+
+
+def test_a_stream_url_is_named_without_its_password() -> None:
+    with pytest.raises(OkxParamsException) as info:
+        check_url("wss://bob:pw-9@ws.example/ws/v5/public")
+    assert "bob:***@ws.example" in str(info.value)
+    assert "pw-9" not in str(info.value) + repr(vars(info.value))
+    host = stream_host("https://www.okx.com", "1", "wss://bob:pw-9@ws.example")
+    assert repr(host) == "StreamHost('wss://bob:***@ws.example')"
