@@ -21,7 +21,7 @@ import pytest
 import okx_v5.okxclient
 from okx_v5 import AccountAPI, OkxException, OkxParamsException, cli, ratelimit
 from okx_v5.okxclient import OkxClient
-from okx_v5.redaction import Secret, redact_url
+from okx_v5.redaction import Secret, redact_text, redact_url
 from okx_v5.testing import FakeOKX
 from okx_v5.transport import OkxAdapter
 from okx_v5.websocket.urls import check_url, stream_host
@@ -373,3 +373,14 @@ def test_a_stream_url_is_named_without_its_password() -> None:
     assert "pw-9" not in str(info.value) + repr(vars(info.value))
     host = stream_host("https://www.okx.com", "1", "wss://bob:pw-9@ws.example")
     assert repr(host) == "StreamHost('wss://bob:***@ws.example')"
+
+
+def test_text_is_scrubbed_of_every_url_password_and_secret_field() -> None:
+    text = (
+        "proxies={'https': 'http://bob:pw-9@proxy:3128'} storage='redis://pw-9@h/0?password=pw-9'"
+        ' body=\'{"passphrase":"pw-9","sign":"pw-9"}\' path=/x?sign=pw-9&a=1'
+    )
+    scrubbed = redact_text(text)
+    assert "pw-9" not in scrubbed
+    assert "http://bob:***@proxy:3128" in scrubbed
+    assert "&a=1" in scrubbed
