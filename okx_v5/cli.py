@@ -42,6 +42,7 @@ from .exceptions import (
 )
 from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .params import UNKNOWN_VALUE_HINT, json_body
+from .redaction import redact_url
 from .response import OkxResponse, describe_failures, nested_fields, nested_name, record_fields
 from .settings import ENVIRONMENT, check_domain, check_flag
 
@@ -588,7 +589,9 @@ def _confirm(
             "ask on: pass --yes to send it"
         )
     where = "production" if client.flag == consts.LIVE_TRADING else "demo trading"
-    print(f"{endpoint.method} {client.domain}{endpoint.path} ({where})", file=sys.stderr)
+    print(
+        f"{endpoint.method} {redact_url(client.domain)}{endpoint.path} ({where})", file=sys.stderr
+    )
     print(json.dumps(body, indent=2), file=sys.stderr)
     print("Send it? [y/N] ", end="", file=sys.stderr, flush=True)
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -788,6 +791,7 @@ def _network_error(
     failure: OkxRequestException, domain: str, timeout: Timeout, waited: float
 ) -> str:
     tries = f"after {failure.attempts} attempts in {waited:.1f} s" if failure.attempts > 1 else ""
+    domain = redact_url(domain)
     if isinstance(failure, OkxTimeoutException):
         connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
         return (

@@ -35,7 +35,7 @@ from .exceptions import (
     excerpt,
 )
 from .params import Validation, json_body, query_string, query_value
-from .redaction import redacted_excerpt, redacted_url
+from .redaction import Secret, redact_url, redacted_excerpt
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
@@ -154,7 +154,11 @@ class OkxClient:
         validate: Validation = True,
         auto_client_order_id: bool = False,
     ) -> None:
-        check_credentials(api_key, api_secret_key, passphrase)
+        # Held as Secret from the first line on: a traceback that shows this frame's locals
+        # (a constructor that raises) shows Secret('***') for both.
+        secret, phrase = Secret(api_secret_key), Secret(passphrase)
+        del api_secret_key, passphrase
+        check_credentials(api_key, secret, phrase)
         self.validate: Validation = check_validate(validate)
         """How much each call checks before sending (see ``okx_v5.params.Validation``); a
         call's own ``validate=`` wins."""
@@ -173,9 +177,9 @@ class OkxClient:
         self.use_server_time = bool(use_server_time)  # python-okx's False when not given
         self.debug = debug
         self.rate_limit = rate_limit
-        self.__secret = api_secret_key
-        self.__passphrase = passphrase
-        self._has_credentials = all(map(is_given, (api_key, api_secret_key, passphrase)))
+        self.__secret = secret
+        self.__passphrase = phrase
+        self._has_credentials = all(map(is_given, (api_key, secret, phrase)))
         self._owns_session = given_session is None
         from .transport import EnvironmentSettings, new_session  # requests comes with it
 
@@ -206,6 +210,8 @@ class OkxClient:
             for arg, variable in ENVIRONMENT.items()
             if arg != "domain"  # read by every client: see okx_v5.settings.redirect_domain
         }
+        for arg in _SECRET_ARGS:  # this frame's locals show no secret if the constructor raises
+            settings[arg] = Secret(settings[arg])
         settings.update(kwargs)
         return cls(**settings)
 
@@ -213,21 +219,29 @@ class OkxClient:
 
     @property
     def API_SECRET_KEY(self) -> str:
-        """python-okx's attribute: the API secret this client signs with."""
-        return self.__secret
+        """python-okx's attribute: the API secret this client signs with (set: checked as
+        the constructor checks it)."""
+        return str(self.__secret.reveal())
 
     @API_SECRET_KEY.setter
     def API_SECRET_KEY(self, value: str) -> None:
-        self.__secret = value
+        secret = Secret(value)
+        del value
+        check_credentials(None, secret, None)
+        self.__secret = secret
 
     @property
     def PASSPHRASE(self) -> str:
-        """python-okx's attribute: the API passphrase this client sends."""
-        return self.__passphrase
+        """python-okx's attribute: the API passphrase this client sends (set: checked as the
+        constructor checks it)."""
+        return str(self.__passphrase.reveal())
 
     @PASSPHRASE.setter
     def PASSPHRASE(self, value: str) -> None:
-        self.__passphrase = value
+        passphrase = Secret(value)
+        del value
+        check_credentials(None, None, passphrase)
+        self.__passphrase = passphrase
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -244,8 +258,17 @@ class OkxClient:
         self.close()
 
     def __repr__(self) -> str:
-        key = mask_key(self.API_KEY) if self._has_credentials else None
-        return f"{type(self).__name__}(domain={self.domain!r}, flag={self.flag!r}, api_key={key!r})"
+        # Works on a client whose constructor failed part way (a debugger, a traceback with
+        # locals): what is not set yet shows as None.
+        domain = getattr(self, "domain", None)
+        shown = redact_url(domain) if isinstance(domain, str) else None
+        key = getattr(self, "API_KEY", None)
+        if not (getattr(self, "_has_credentials", False) and isinstance(key, str)):
+            key = None
+        return (
+            f"{type(self).__name__}(domain={shown!r}, flag={getattr(self, 'flag', None)!r}, "
+            f"api_key={None if key is None else mask_key(key)!r})"
+        )
 
     # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
@@ -397,7 +420,7 @@ class OkxClient:
             server_ms = answer.data[0].ts if answer.data else None
             _check_server_time(answer, server_ms, (sent + received) / 2.0)
             offset = clock.record(server_ms, sent, received)  # type: ignore[arg-type]
-        logger.debug("clock offset for %s is now %.3f s", self.domain, offset)
+        logger.debug("clock offset for %s is now %.3f s", redact_url(self.domain), offset)
         return offset
 
     def _resync(self, answer: OkxResponse[Any]) -> bool:
@@ -461,15 +484,16 @@ class OkxClient:
         # address (one per machine, and per domain so a local test exchange counts apart).
         if rule.scope == "user":
             return "user:" + self.API_KEY
-        return f"ip:{self._rate_limit_host}@{self.domain}"
+        return f"ip:{self._rate_limit_host}@{redact_url(self.domain)}"  # no password in Redis
 
     def _check_signed_allowed(self, method: str, path: str) -> None:
         if self._plain_http:
             raise OkxParamsException(
                 f"{method} {path}: refusing to send a signed request over plain http:// to "
-                f"{self.domain}; use https:// (plain http is allowed for loopback hosts only)",
+                f"{redact_url(self.domain)}; use https:// (plain http is allowed for loopback "
+                "hosts only)",
                 param="domain",
-                value=self.domain,
+                value=redact_url(self.domain),
                 allowed="https:// URL, or http:// to a loopback host",
             )
 
@@ -496,7 +520,7 @@ class OkxClient:
             logger.debug(
                 "%s %s with body %s",
                 method,
-                redacted_url(self.domain + path),
+                redact_url(self.domain + path),
                 redacted_excerpt(body, DEBUG_BODY_CHARS),
             )
         started = time.perf_counter()
@@ -517,7 +541,7 @@ class OkxClient:
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",
                 method,
-                redacted_url(self.domain + path),
+                redact_url(self.domain + path),
                 response.status_code,
                 (time.perf_counter() - started) * 1000,
                 redacted_excerpt(content, DEBUG_ANSWER_CHARS),
@@ -536,11 +560,12 @@ class OkxClient:
         if signed:
             timestamp = get_timestamp(self._clock.offset)
             headers[consts.OK_ACCESS_KEY] = self.API_KEY
+            # Revealed and signed as arguments, never bound to a local of this frame.
             headers[consts.OK_ACCESS_SIGN] = _Hidden(
-                sign(pre_hash(timestamp, method, path, body or ""), self.__secret).decode()
+                sign(pre_hash(timestamp, method, path, body or ""), self.__secret.reveal()).decode()
             )
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
-            headers[consts.OK_ACCESS_PASSPHRASE] = _Hidden(self.__passphrase)
+            headers[consts.OK_ACCESS_PASSPHRASE] = _Hidden(self.__passphrase.reveal())
         return headers
 
     def _proxies(self) -> dict[str, str]:
@@ -555,6 +580,9 @@ class OkxClient:
         if verify is True and self._environment.ca_bundle:
             return self._environment.ca_bundle
         return True if verify is None else verify
+
+
+_SECRET_ARGS = ("api_secret_key", "passphrase")
 
 
 class _Hidden(str):

@@ -14,15 +14,30 @@ string), whatever the endpoint, declared or sent with ``_request_with_params``:
 ``apiKey`` (a sub-account's key, the WebSocket login's) is shortened as ``repr`` shows the
 client's own (``mask_key``). Sources: OKX's docs, "Sub-account" and "WebSocket login" sections
 (``docs/okx/sub_account.md`` and ``overview.md`` of ``rosssaunders/coincise``).
+
+Two more things are never shown: a URL's password (``redact_url``, the one rule for every URL
+okx_v5 shows: domain, proxy, Redis storage, WebSocket host), and the client's own credentials,
+held as ``Secret`` so that ``repr()`` of any frame's locals (a traceback formatted with locals,
+as Sentry, ``rich`` and ``pytest -l`` format them) shows ``Secret('***')`` instead.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from .settings import mask_key, redact_url
-
-__all__ = ["KEY_FIELDS", "SECRET_FIELDS", "redact", "redacted_excerpt", "redacted_url"]
+__all__ = [
+    "KEY_FIELDS",
+    "SECRET_FIELDS",
+    "URL_SECRET_WORDS",
+    "Secret",
+    "mask_key",
+    "redact",
+    "redact_text",
+    "redact_url",
+    "redacted_excerpt",
+    "reveal",
+]
 
 SECRET_FIELDS = frozenset({"passphrase", "secretKey", "sign", "pwd"})
 """OKX's fields whose value is never shown (names compared without regard to case)."""
@@ -36,6 +51,22 @@ _KEYS = {name.lower() for name in KEY_FIELDS}
 # an excerpt is replaced too.
 _JSON_MEMBER = re.compile(rf'"({_NAMES})"(\s*:\s*)"((?:[^"\\]|\\.)*)"?', re.IGNORECASE)
 _QUERY_ITEM = re.compile(rf"([?&])({_NAMES})=([^&#]*)", re.IGNORECASE)
+
+
+URL_SECRET_WORDS = ("pass", "pwd", "secret", "token", "auth", "credential", "sign")
+"""A URL query parameter whose name contains one of these (``password``, ``ssl_password``,
+``access_token``...) has its value redacted, as Redis URLs carry ``?password=``."""
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_USERINFO_IN_TEXT = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@'\"]*)@")
+_URL_SECRET_ITEM = re.compile(
+    rf"([?&;])([^=&;#]*(?:{'|'.join(URL_SECRET_WORDS)})[^=&;#]*)=([^&;#]*)", re.IGNORECASE
+)
+
+
+def mask_key(key: str) -> str:
+    """Return ``key`` as ``abcd…wxyz`` for display (``****`` when too short to show any)."""
+    return key[:4] + "…" + key[-4:] if len(key) > 12 else "****"
 
 
 def _shown(name: str, value: str) -> str:
@@ -63,6 +94,60 @@ def redacted_excerpt(body: str | bytes | None, limit: int) -> str:
     return text[:limit] + "…" if len(text) > limit or len(body) > len(head) else text
 
 
-def redacted_url(url: str) -> str:
-    """``url`` without its password and with its query's secrets redacted."""
-    return redact(redact_url(url))
+def redact_url(url: str) -> str:
+    """Return ``url`` as it may be shown: its password ``***``, its query's secrets redacted.
+
+    The user info is everything between ``scheme://`` (or the start) and the last ``@``
+    before the query; ``user:pw@`` is shown as ``user:***@``, ``:pw@`` as ``:***@`` and a lone
+    ``pw@`` as ``***@`` (redis-py and many tools take it as a password or a token). The URL is
+    read as text, not parsed, so no URL is too malformed to be shown redacted:
+    ``redis://:pw@h``, ``rediss://user:pw@h/0``, ``unix://:pw@/path?db=0``,
+    ``unix:///path?password=pw``, ``https://bob:pw@proxy:3128``, or ``bob:pw@proxy``.
+    """
+    start = found.end() if (found := _SCHEME.match(url)) else 0
+    end = min((i for mark in "?#" if (i := url.find(mark, start)) != -1), default=len(url))
+    at = url.rfind("@", start, end)
+    if at != -1:
+        user, colon, _ = url[start:at].partition(":")
+        url = url[:start] + (user + ":***" if colon else "***") + url[at:]
+    url = _URL_SECRET_ITEM.sub(lambda m: f"{m[1]}{m[2]}={REDACTED}", url)
+    return redact(url)
+
+
+def redact_text(text: str) -> str:
+    """``text`` (a message, a log line, an error reporter's copy of a frame's locals) with
+    every URL's password and every secret field ``redact`` knows redacted: the rule to apply
+    to what okx_v5 does not show itself (see ``Secret``)."""
+    text = _USERINFO_IN_TEXT.sub(
+        lambda m: m[1] + (m[2].partition(":")[0] + ":***" if ":" in m[2] else "***") + "@", text
+    )
+    return redact(_URL_SECRET_ITEM.sub(lambda m: f"{m[1]}{m[2]}={REDACTED}", text))
+
+
+class Secret:
+    """A credential whose ``repr()`` and ``str()`` are ``'***'``: only ``reveal()`` gives it.
+
+    The client keeps its API secret and passphrase in these, so a traceback formatted with
+    every frame's locals (Sentry, ``rich``'s ``show_locals``, ``pytest -l``) shows none of
+    them. ``Secret(Secret(x))`` holds ``x``.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: Any) -> None:
+        self._value: Any = value._value if isinstance(value, Secret) else value
+
+    def reveal(self) -> Any:
+        """Return the value itself, for the moment it is used."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    def __str__(self) -> str:
+        return "***"
+
+
+def reveal(value: Any) -> Any:
+    """Return the value a ``Secret`` holds, or ``value`` itself when it is not one."""
+    return value.reveal() if isinstance(value, Secret) else value

@@ -18,6 +18,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from . import consts, ratelimit
 from .exceptions import OkxParamsException
+from .redaction import mask_key, redact_url, reveal
 
 if TYPE_CHECKING:
     import requests
@@ -39,9 +40,9 @@ __all__ = [
     "is_given",
     "is_plain_loopback_http",
     "is_plain_remote_http",
-    "mask_key",
+    "mask_key",  # re-exported from okx_v5.redaction
     "okx_domain",
-    "redact_url",
+    "redact_url",  # re-exported: the rule lives in okx_v5.redaction
     "redirect_domain",
     "warn_redirect",
 ]
@@ -66,14 +67,9 @@ _API_PREFIX = "/api/v5"
 _FLAGS = {"0": consts.LIVE_TRADING, "1": consts.DEMO_TRADING}
 
 
-def is_given(credential: str | None) -> bool:
+def is_given(credential: object) -> bool:
     """Whether a credential was passed (python-okx uses ``'-1'`` for "none")."""
-    return credential not in _NO_KEY
-
-
-def mask_key(key: str) -> str:
-    """Return ``key`` as ``abcd…wxyz`` for display (``****`` when too short to show any)."""
-    return key[:4] + "…" + key[-4:] if len(key) > 12 else "****"
+    return reveal(credential) not in _NO_KEY
 
 
 def check_flag(flag: object) -> str:
@@ -92,23 +88,25 @@ def check_domain(domain: object) -> str:
     """Return ``domain`` without a trailing slash if it is an http(s) base URL, or raise.
 
     A URL ending in ``/api/v5`` is refused with the URL to use: every path already starts
-    with it, so each request would go to ``/api/v5/api/v5/...`` and answer 404.
+    with it, so each request would go to ``/api/v5/api/v5/...`` and answer 404. The error
+    shows the URL without its password.
     """
     base = domain.strip().rstrip("/") if isinstance(domain, str) else ""
+    shown = redact_url(domain) if isinstance(domain, str) else domain
     if base.endswith(_API_PREFIX) and _is_url(base, ("http", "https")):
         raise OkxParamsException(
-            f"domain is {domain!r}; the base URL goes without {_API_PREFIX} (every path starts "
-            f"with it): use {base.removesuffix(_API_PREFIX)!r}",
+            f"domain is {shown!r}; the base URL goes without {_API_PREFIX} (every path starts "
+            f"with it): use {redact_url(base.removesuffix(_API_PREFIX))!r}",
             param="domain",
-            value=domain,
+            value=shown,
             allowed=f"http:// or https:// URL without {_API_PREFIX}",
         )
     if base and _is_url(base, ("http", "https")):
         return base
     raise OkxParamsException(
-        f"domain is {domain!r}; an http:// or https:// base URL is required",
+        f"domain is {shown!r}; an http:// or https:// base URL is required",
         param="domain",
-        value=domain,
+        value=shown,
         allowed="http:// or https:// URL",
     )
 
@@ -159,7 +157,7 @@ def okx_domain() -> str | None:
         raise OkxParamsException(
             str(problem).replace("domain is", f"{variable} is", 1),
             param="domain",
-            value=value,
+            value=redact_url(value),
             allowed=problem.allowed,
         ) from None
 
@@ -190,7 +188,7 @@ def check_credentials(api_key: object, api_secret_key: object, passphrase: objec
     as it is, it fails with a confusing OKX error (or a header error that quotes it).
     """
     for name, value in zip(_CREDENTIALS, (api_key, api_secret_key, passphrase), strict=True):
-        if not is_given(value):  # type: ignore[arg-type]
+        if not is_given(value):
             continue
         problem = _credential_problem(value)
         if problem:
@@ -202,6 +200,7 @@ def check_credentials(api_key: object, api_secret_key: object, passphrase: objec
 
 
 def _credential_problem(value: object) -> str:
+    value = reveal(value)  # this frame has returned before anything is raised
     if not isinstance(value, str):
         return f"is a {type(value).__name__}, not a string"
     if value != value.strip():
@@ -295,9 +294,9 @@ def check_proxy(proxy: object) -> str | None:
         return None
     if isinstance(proxy, str) and _is_url(proxy, _PROXY_SCHEMES):
         return proxy
-    shown = repr(redact_url(proxy) if isinstance(proxy, str) else proxy)
+    shown = redact_url(proxy) if isinstance(proxy, str) else proxy
     raise OkxParamsException(
-        f"proxy is {shown}; a proxy URL such as http://host:port is required",
+        f"proxy is {shown!r}; a proxy URL such as http://host:port is required",
         param="proxy",
         allowed="a URL with scheme " + ", ".join(_PROXY_SCHEMES),
     )
@@ -335,20 +334,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def redact_url(url: str) -> str:
-    """Return ``url`` with its password, if any, replaced by ``***``."""
-    try:
-        split = urlsplit(url)
-        password = split.password
-    except ValueError:
-        return "<unparsable URL>"
-    if not password:
-        return url
-    userinfo, _, hostinfo = split.netloc.rpartition("@")
-    user = userinfo.split(":", 1)[0]
-    return split._replace(netloc=f"{user}:***@{hostinfo}").geturl()
 
 
 def check_rate_limit_storage(storage: object) -> str | None:

@@ -16,9 +16,11 @@ past, not taken as the answer.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import os
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import requests
@@ -87,14 +89,70 @@ def _final_answers(conn: C) -> C:
     return conn
 
 
+class _HeaderBlock(bytes):
+    """The request line and headers as sent, shown by ``repr()`` as their size only: the
+    block holds the passphrase and the signature, and a traceback formatted with locals
+    (Sentry, ``rich``, ``pytest -l``) shows the frames that send it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<request header block, {len(self)} bytes>"
+
+    __str__ = __repr__
+
+
+def _send_header_block(
+    connection: weakref.ref[Any],
+    send_output: Callable[..., None],
+    message_body: Any = None,
+    encode_chunked: bool = False,
+) -> None:
+    # http.client's _send_output joins the headers into plain bytes and sends them; urllib3
+    # sends the body itself, so only the header block comes here (anything else goes on to
+    # http.client's own). A weak reference: the connection holds this function.
+    conn: Any = connection()  # alive: it is the one sending
+    if message_body is not None or encode_chunked:
+        send_output(conn, message_body, encode_chunked)
+        return
+    block = _HeaderBlock(b"\r\n".join([*conn._buffer, b"", b""]))
+    del conn._buffer[:]
+    conn.send(block)
+
+
+def _hidden_header_block(conn: C) -> C:
+    """Send ``conn``'s header block as a ``_HeaderBlock``, where the connection is urllib3's
+    own and sends through http.client's ``_send_output`` (a tool's replacement connection, a
+    vcrpy cassette's say, is left as it is)."""
+    if not type(conn).__module__.startswith("urllib3."):
+        return conn
+    for cls in type(conn).__mro__:
+        if "_send_output" in vars(cls):
+            if cls.__module__ == "http.client":
+                send_output = vars(cls)["_send_output"]
+                conn._send_output = functools.partial(  # type: ignore[attr-defined]
+                    _send_header_block, weakref.ref(conn), send_output
+                )
+            break
+    return conn
+
+
 class _HTTPPool(HTTPConnectionPool):
     def _new_conn(self) -> BaseHTTPConnection:
-        return _final_answers(super()._new_conn())
+        return _hidden_header_block(_final_answers(super()._new_conn()))
+
+    def _validate_conn(self, conn: BaseHTTPConnection) -> None:
+        # Connect before the header block exists, as urllib3 does for https: http.client
+        # connects from inside send(), with the block (passphrase and signature) in the
+        # frames a failed connect's traceback shows.
+        super()._validate_conn(conn)
+        if conn.is_closed:
+            conn.connect()
 
 
 class _HTTPSPool(HTTPSConnectionPool):
     def _new_conn(self) -> BaseHTTPSConnection:
-        return _final_answers(super()._new_conn())
+        return _hidden_header_block(_final_answers(super()._new_conn()))
 
 
 _POOLS = {"http": _HTTPPool, "https": _HTTPSPool}

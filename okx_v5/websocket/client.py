@@ -30,6 +30,7 @@ from ..exceptions import (
     OkxWebSocketException,
     excerpt,
 )
+from ..redaction import redact_url
 from ..settings import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
 from .book import BookOutOfSync, OrderBook
 from .channels import PATHS
@@ -225,7 +226,9 @@ class WsPublic:
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
-        return f"{type(self).__name__}({self._host.base!r}, flag={self.flag!r}, {state})"
+        return (
+            f"{type(self).__name__}({redact_url(self._host.base)!r}, flag={self.flag!r}, {state})"
+        )
 
     @property
     def closed(self) -> bool:
@@ -405,8 +408,8 @@ class WsPublic:
             raise self._error(path, _load(link.failure.text.encode()) or {}, "login")
         reason = f": {link.failure}" if link.failure is not None else ""
         raise OkxTimeoutException(
-            f"no connection to {link.url} within {self.timeout:g} s{reason}; it is retried in "
-            "the background",
+            f"no connection to {redact_url(link.url)} within {self.timeout:g} s{reason}; it is "
+            "retried in the background",
             method="WS",
             path=link.path,
             sent=False,

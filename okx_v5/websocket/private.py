@@ -18,6 +18,7 @@ from ..exceptions import (
     OkxRateLimitException,
     OkxTimeoutException,
 )
+from ..redaction import redact_url
 from ..response import OkxResponse
 from ..settings import check_credentials, is_given, mask_key
 from ..utils import sign
@@ -94,7 +95,8 @@ class WsPrivate(WsPublic):
     def __repr__(self) -> str:
         key = mask_key(self.API_KEY) if self._credentials else None
         state = "closed" if self.closed else "open"
-        return f"WsPrivate({self._host.base!r}, flag={self.flag!r}, api_key={key!r}, {state})"
+        base = redact_url(self._host.base)
+        return f"WsPrivate({base!r}, flag={self.flag!r}, api_key={key!r}, {state})"
 
     # -- orders over WebSocket ---------------------------------------------------------------
 

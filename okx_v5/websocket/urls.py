@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from .. import consts
 from ..exceptions import OkxParamsException
+from ..redaction import redact_url
 from ..settings import ENVIRONMENT, okx_domain, warn_redirect
 from .channels import SITES
 
@@ -36,7 +37,7 @@ class StreamHost:
         return self.base + path
 
     def __repr__(self) -> str:
-        return f"StreamHost({self.base!r})"
+        return f"StreamHost({redact_url(self.base)!r})"
 
 
 def okx_stream_host(host: str, flag: str) -> str | None:
@@ -86,6 +87,7 @@ def stream_host(domain: str, flag: str, url: str | None = None) -> StreamHost:
 def check_url(url: object) -> str:
     """Return ``url`` (a ``ws://`` or ``wss://`` base URL) without a trailing slash, or raise."""
     base = url.strip().rstrip("/") if isinstance(url, str) else ""
+    shown = redact_url(url) if isinstance(url, str) else url
     try:
         split = urlsplit(base)
         split.port  # noqa: B018 - raises ValueError for a port that is not a number
@@ -99,17 +101,18 @@ def check_url(url: object) -> str:
     )
     if good and _PATH_PREFIX in split.path:  # type: ignore[union-attr]
         raise OkxParamsException(
-            f"url is {url!r}; give the base URL without the {_PATH_PREFIX}/... path (each "
-            f"channel's path is added to it): use {base.split(_PATH_PREFIX)[0]!r}",
+            f"url is {shown!r}; give the base URL without the {_PATH_PREFIX}/... path (each "
+            f"channel's path is added to it): use {redact_url(base.split(_PATH_PREFIX)[0])!r}",
             param="url",
-            value=url,
+            value=shown,
             allowed="ws:// or wss:// base URL",
         )
     if not good:
         raise OkxParamsException(
-            f"url is {url!r}; a ws:// or wss:// base URL such as wss://ws.okx.com:8443 is required",
+            f"url is {shown!r}; a ws:// or wss:// base URL such as wss://ws.okx.com:8443 is "
+            "required",
             param="url",
-            value=url,
+            value=shown,
             allowed="ws:// or wss:// base URL",
         )
     return base
