@@ -60,7 +60,9 @@ URL_SECRET_WORDS = ("pass", "pwd", "secret", "token", "auth", "credential", "sig
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _USERINFO_IN_TEXT = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)([^\s/?#@'\"]*)@")
 _URL_SECRET_ITEM = re.compile(
-    rf"([?&;])([^=&;#]*(?:{'|'.join(URL_SECRET_WORDS)})[^=&;#]*)=([^&;#]*)", re.IGNORECASE
+    # a value ends where the URL does, in free text too: at a space or a quote
+    rf"([?&;])([^=&;#\s]*(?:{'|'.join(URL_SECRET_WORDS)})[^=&;#\s]*)=([^&;#\s'\"]*)",
+    re.IGNORECASE,
 )
 
 

@@ -384,3 +384,10 @@ def test_text_is_scrubbed_of_every_url_password_and_secret_field() -> None:
     assert "pw-9" not in scrubbed
     assert "http://bob:***@proxy:3128" in scrubbed
     assert "&a=1" in scrubbed
+
+
+def test_scrubbing_a_url_keeps_the_text_after_it() -> None:
+    text = 'GET https://h/x?password=pw-9 failed: {"passphrase": "pw-9", "sz": "1"} at 12:00'
+    assert redact_text(text) == (
+        'GET https://h/x?password=<redacted> failed: {"passphrase": "<redacted>", "sz": "1"} at 12:00'
+    )
