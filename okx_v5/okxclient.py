@@ -35,7 +35,7 @@ from .exceptions import (
     excerpt,
 )
 from .params import Validation, json_body, query_string, query_value
-from .redaction import Secret, redact_url, redacted_excerpt
+from .redaction import Secret, SecretText, redact_url, redacted_excerpt
 from .response import OkxResponse
 from .retry import RetryPolicy, is_transient, retry_after
 from .settings import (
@@ -561,11 +561,11 @@ class OkxClient:
             timestamp = get_timestamp(self._clock.offset)
             headers[consts.OK_ACCESS_KEY] = self.API_KEY
             # Revealed and signed as arguments, never bound to a local of this frame.
-            headers[consts.OK_ACCESS_SIGN] = _Hidden(
+            headers[consts.OK_ACCESS_SIGN] = SecretText(
                 sign(pre_hash(timestamp, method, path, body or ""), self.__secret.reveal()).decode()
             )
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
-            headers[consts.OK_ACCESS_PASSPHRASE] = _Hidden(self.__passphrase.reveal())
+            headers[consts.OK_ACCESS_PASSPHRASE] = SecretText(self.__passphrase.reveal())
         return headers
 
     def _proxies(self) -> dict[str, str]:
@@ -583,17 +583,6 @@ class OkxClient:
 
 
 _SECRET_ARGS = ("api_secret_key", "passphrase")
-
-
-class _Hidden(str):
-    """A header value sent as it is but shown as ``'***'`` by ``repr()``: the headers pass
-    through requests' and urllib3's frames, whose arguments a traceback may show (pytest's
-    ``--tb=long``, debuggers, error trackers)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "'***'"
 
 
 def _python_okx_module(api: type) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "SECRET_FIELDS",
     "URL_SECRET_WORDS",
     "Secret",
+    "SecretText",
     "mask_key",
     "redact",
     "redact_text",
@@ -148,6 +149,17 @@ class Secret:
 
     def __str__(self) -> str:
         return "***"
+
+
+class SecretText(str):
+    """Text that holds a secret and is sent as it is (a signed header value, a WebSocket login
+    request), but that ``repr()`` shows as ``'***'``: such text passes through requests',
+    urllib3's and the stream's frames, whose locals a traceback may show."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
 
 
 def reveal(value: Any) -> Any:

@@ -391,3 +391,21 @@ def test_scrubbing_a_url_keeps_the_text_after_it() -> None:
     assert redact_text(text) == (
         'GET https://h/x?password=<redacted> failed: {"passphrase": "<redacted>", "sz": "1"} at 12:00'
     )
+
+
+def test_a_failing_stream_constructor_shows_no_secret_in_locals() -> None:
+    from okx_v5.websocket import WsPrivate
+
+    with pytest.raises(OkxParamsException) as info:
+        WsPrivate(KEY, SECRET, PASSPHRASE, False, "7")
+    assert "Secret('***')" in with_locals(info.value)
+    assert_no_secret(with_locals(info.value), [])
+
+
+def test_a_stream_login_request_is_masked_when_shown() -> None:
+    from okx_v5.websocket.private import login_request
+
+    text = login_request(KEY, Secret(PASSPHRASE), Secret(SECRET), "1700000000")
+    assert PASSPHRASE in text
+    assert repr(text) == "'***'"
+    assert PASSPHRASE not in repr({"frame": text})

@@ -225,10 +225,14 @@ class WsPublic:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return (
-            f"{type(self).__name__}({redact_url(self._host.base)!r}, flag={self.flag!r}, {state})"
-        )
+        state = "closed" if getattr(self, "_closed", True) else "open"
+        return f"{type(self).__name__}({', '.join([*self._repr_fields(), state])})"
+
+    def _repr_fields(self) -> list[str]:
+        # getattr throughout: a client whose constructor raised is shown too
+        host = getattr(self, "_host", None)
+        base = None if host is None else redact_url(host.base)
+        return [repr(base), f"flag={getattr(self, 'flag', None)!r}"]
 
     @property
     def closed(self) -> bool:

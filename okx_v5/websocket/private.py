@@ -18,7 +18,7 @@ from ..exceptions import (
     OkxRateLimitException,
     OkxTimeoutException,
 )
-from ..redaction import redact_url
+from ..redaction import Secret, SecretText, reveal
 from ..response import OkxResponse
 from ..settings import check_credentials, is_given, mask_key
 from ..utils import sign
@@ -41,12 +41,27 @@ _TIMESTAMP_CODES = ("60004", "60006")
 """Login refusals that mean "your clock is off": the clock is synced and the login retried."""
 
 
-def login_request(api_key: str, passphrase: str, secret: str, timestamp: str) -> str:
+def login_request(
+    api_key: str, passphrase: str | Secret, secret: str | Secret, timestamp: str
+) -> SecretText:
     """OKX's login request, signed: ``{"op": "login", "args": [{apiKey, passphrase,
-    timestamp, sign}]}`` as JSON text (it holds secrets: never log it)."""
-    signature = sign(timestamp + "GET" + LOGIN_PATH, secret).decode()
-    arg = {"apiKey": api_key, "passphrase": passphrase, "timestamp": timestamp, "sign": signature}
-    return json.dumps({"op": "login", "args": [arg]})
+    timestamp, sign}]}`` as JSON text (it holds secrets: never log it; ``repr()`` shows
+    ``'***'``). The secrets are revealed as arguments only, never bound to a local."""
+    return SecretText(
+        json.dumps(
+            {
+                "op": "login",
+                "args": [
+                    {
+                        "apiKey": api_key,
+                        "passphrase": reveal(passphrase),
+                        "timestamp": timestamp,
+                        "sign": sign(timestamp + "GET" + LOGIN_PATH, reveal(secret)).decode(),
+                    }
+                ],
+            }
+        )
+    )
 
 
 class WsPrivate(WsPublic):
@@ -83,20 +98,21 @@ class WsPrivate(WsPublic):
         proxy: str | None = None,
         **options: Unpack[StreamOptions],
     ) -> None:
-        check_credentials(api_key, api_secret_key, passphrase)
+        # Held as Secrets from the first line: a failing constructor's frame shows none.
+        secret, phrase = Secret(api_secret_key), Secret(passphrase)
+        del api_secret_key, passphrase
+        check_credentials(api_key, secret, phrase)
         super().__init__(flag, domain, debug, proxy, **options)
         self.API_KEY = api_key
         self.use_server_time = use_server_time
-        self.__secret = api_secret_key
-        self.__passphrase = passphrase
-        self._credentials = all(map(is_given, (api_key, api_secret_key, passphrase)))
+        self.__secret = secret
+        self.__passphrase = phrase
+        self._credentials = all(map(is_given, (api_key, secret, phrase)))
         self._clock = clock_for(self.domain)
 
-    def __repr__(self) -> str:
-        key = mask_key(self.API_KEY) if self._credentials else None
-        state = "closed" if self.closed else "open"
-        base = redact_url(self._host.base)
-        return f"WsPrivate({base!r}, flag={self.flag!r}, api_key={key!r}, {state})"
+    def _repr_fields(self) -> list[str]:
+        key = mask_key(self.API_KEY) if getattr(self, "_credentials", False) else None
+        return [*super()._repr_fields(), f"api_key={key!r}"]
 
     # -- orders over WebSocket ---------------------------------------------------------------
 
