@@ -4,6 +4,7 @@ Run by hand from the repository root (needs ``pip install -e '.[redis]'`` and a
 ``redis-server``: Debian's, or the one ``pip install -e '.[test]'`` brings; or ``--redis URL``):
 
     python benchmarks/fleet.py [--processes 8] [--seconds 10] [--redis URL] [--only key|host]
+    python benchmarks/fleet.py --fault outage|restart|both [--processes 1] [--seconds 16]
 
 A local FakeOKX (okx_v5.testing, on 127.0.0.1) enforces OKX's documented limits: leverage-info
 20 / 2 s per API key, position-tiers 10 / 2 s per IP. For each scenario, N processes call the
@@ -15,6 +16,15 @@ rule allows in that time (20 / 2 s x 10 s = 100 on one key, 50 on one host), the
 answers (50011) the server sent, and the calls that failed.
 
 Target with Redis: 0 rate-limit answers, 0 failed calls, at least 90% of the allowed calls.
+
+``--fault outage|restart|both`` runs the API-key scenario through a redis-server this script
+starts, and breaks it in the middle of the run: ``outage`` kills Redis at 25% of the run and
+starts it again at 45% (the limits are kept in-process meanwhile); ``restart`` kills it at 70%
+and starts it again at once (a restart between two calls, which loses the shared state without
+any call failing); ``both`` does both.
+Reported as above, plus how long Redis was down. Target: 0 rate-limit answers with one process.
+(With several processes on one key, each keeps the whole limit to itself while Redis is down:
+that outage costs rate-limit answers by design.)
 """
 
 from __future__ import annotations
@@ -73,8 +83,40 @@ def worker(scenario: str, domain: str, storage: str) -> None:
     print(json.dumps(counts), flush=True)
 
 
-def run(scenario: str, storage: str, processes: int, seconds: float, okx: Any) -> dict[str, Any]:
-    """Start the fleet, let it run for ``seconds``, and add up what it saw."""
+FAULTS = {
+    # name: (moment, as a fraction of the run; what happens to redis-server), ...
+    "outage": ((0.25, "kill"), (0.45, "start")),
+    "restart": ((0.70, "restart"),),
+}
+FAULTS["both"] = FAULTS["outage"] + FAULTS["restart"]
+
+
+def break_redis(server: Any, faults: Any, started: float, seconds: float) -> float:
+    """Kill and restart ``server`` at the moments ``faults`` says, in a run that started at
+    ``started`` (``time.time()``); return the seconds it was down."""
+    down, killed = 0.0, 0.0
+    for fraction, action in faults:
+        time.sleep(max(0.0, started + fraction * seconds - time.time()))
+        if action in ("kill", "restart"):
+            killed = time.time()
+            server.stop()
+        if action in ("start", "restart"):
+            server.start()
+            down += time.time() - killed
+    return down
+
+
+def run(
+    scenario: str,
+    storage: str,
+    processes: int,
+    seconds: float,
+    okx: Any,
+    redis_server: Any = None,
+    faults: Any = (),
+) -> dict[str, Any]:
+    """Start the fleet, let it run for ``seconds``, and add up what it saw; meanwhile kill
+    and restart ``redis_server`` as ``faults`` says."""
     okx.reset()  # empty rate windows and no recorded requests
     command = [sys.executable, __file__, "--worker", scenario, okx.url, storage]
     fleet = [
@@ -90,15 +132,13 @@ def run(scenario: str, storage: str, processes: int, seconds: float, okx: Any) -
         assert process.stdin is not None
         process.stdin.write(f"go {deadline}\n")
         process.stdin.flush()
+    down = break_redis(redis_server, faults, deadline - seconds, seconds) if faults else 0.0
     totals = {"calls": 0, "ok": 0, "ok_in_time": 0, "failed": 0}
     for process in fleet:
         counts = json.loads(process.communicate(timeout=seconds + 60)[0])
         for name in totals:
             totals[name] += counts[name]
-    # Without faults the fake answers either the data or 50011: every request it received
-    # that did not end a successful call was refused.
-    received = len(okx.requests)
-    return {**totals, "refused": received - totals["ok"], "received": received}
+    return {**totals, "refused": okx.rate_limited, "received": len(okx.requests), "down": down}
 
 
 def main() -> None:
@@ -107,6 +147,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--redis", help="use this Redis instead of starting redis-server")
     parser.add_argument("--only", choices=sorted(SCENARIOS))
+    parser.add_argument(
+        "--fault", choices=sorted(FAULTS), help="kill and restart Redis mid-run (key scenario)"
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -118,10 +161,16 @@ def main() -> None:
 
     with ExitStack() as stack:
         okx = stack.enter_context(FakeOKX())  # OKX's limits, 2-second windows
-        url = args.redis
+        url, server = args.redis, None
+        if args.fault and url is not None:
+            parser.error("--fault needs a redis-server of its own: leave out --redis")
         if url is None:
             directory = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            url = stack.enter_context(contextmanager(running_redis)(directory)).url
+            server = stack.enter_context(contextmanager(running_redis)(directory))
+            url = server.url
+        if args.fault:
+            fault(FAULTS[args.fault], args.processes, args.seconds, okx, url, server)
+            return
         print(
             f"{args.processes} processes x {args.seconds:.0f} s against FakeOKX on {okx.url}; "
             f"Redis at {url}"
@@ -144,6 +193,27 @@ def main() -> None:
                     f"{result['refused']:>6} {result['failed']:>6}",
                     flush=True,
                 )
+
+
+def fault(faults: Any, processes: int, seconds: float, okx: Any, url: str, server: Any) -> None:
+    """The API-key scenario through Redis, with Redis killed and restarted mid-run."""
+    title, requests, window = SCENARIOS["key"]
+    allowed = requests / window * seconds
+    moments = ", ".join(f"{action} at {fraction * seconds:.1f} s" for fraction, action in faults)
+    print(f"faults: {moments}")
+    header = (
+        f"{'scenario':<30} {'processes':>9} {'calls':>6} {'ok in time':>10} {'allowed':>7} "
+        f"{'achieved':>8} {'50011':>6} {'failed':>6} {'down':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    result = run("key", url, processes, seconds, okx, server, faults)
+    print(
+        f"{title:<30} {processes:>9} {result['calls']:>6} {result['ok_in_time']:>10} "
+        f"{allowed:>7.0f} {result['ok_in_time'] / allowed:>8.1%} {result['refused']:>6} "
+        f"{result['failed']:>6} {result['down']:>5.1f}s",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from .exceptions import (
     OkxAPIException,
     OkxException,
     OkxParamsException,
+    OkxRateLimitException,
     OkxRequestException,
     OkxResponseException,
     excerpt,
@@ -342,9 +343,11 @@ class OkxClient:
 
         A ``GET`` sends the payload as its query string, a ``POST`` as its JSON body, each
         written once: the same bytes are signed and sent. Before each attempt the rate
-        limiters may wait; a ``50102`` answer re-syncs the clock and is re-signed and sent once
-        more; transient failures of a ``GET``, and failures of any request that never left,
-        are retried under ``retry_policy``. When retries run out the last answer is returned
+        limiters may wait, but not past ``retry_budget`` from the start of the call: a longer
+        wait raises ``OkxRateLimitException`` with ``sent=False`` at once. A ``50102`` answer
+        re-syncs the clock and is re-signed and sent once more; transient failures of a
+        ``GET``, and failures of any request that never left, are retried under
+        ``retry_policy``. When retries run out the last answer is returned
         (or the last failure raised); ``attempts`` on either tells how many were made.
         """
         method = endpoint.method
@@ -359,8 +362,7 @@ class OkxClient:
         attempts = 0
         while True:
             attempts += 1
-            for limiter, count in limiters:
-                limiter.acquire(count)
+            self._acquire(limiters, started + policy.budget, method, path, attempts)
             try:
                 result = self._send_once(endpoint, path, body, signed)
             except (OkxRequestException, OkxResponseException) as failure:
@@ -456,16 +458,45 @@ class OkxClient:
             policy.sleep(pause)
         return True
 
+    @staticmethod
+    def _acquire(
+        limiters: list[tuple[ratelimit.Limiter, int]],
+        deadline: float,
+        method: str,
+        path: str,
+        attempts: int,
+    ) -> None:
+        """Wait for every limiter; a wait that would pass ``deadline`` raises
+        ``OkxRateLimitException`` (``sent=False``) at once instead."""
+        for limiter, count in limiters:
+            try:
+                limiter.acquire(count, deadline)
+            except OkxRateLimitException as refused:
+                refused.method, refused.path, refused.attempts = method, path, attempts
+                raise
+
     def _limiters(
         self, endpoint: Endpoint[Any], payload: Any
     ) -> list[tuple[ratelimit.Limiter, int]]:
-        """The limiters this call must pass, each with how many slots it takes."""
+        """The limiters this call must pass, each with how many slots it takes.
+
+        A call that takes more slots than a rule's window holds is refused with
+        ``OkxParamsException``: no wait would ever admit it.
+        """
         taken = []
         path = endpoint.path.partition("?")[0]  # a query given in the path counts as the path
         for rule in endpoint.limits:
             if rule.seconds > ratelimit.LONGEST_WAIT:
                 continue  # a daily or monthly quota: waiting for it is no answer; OKX says 50011
             for share, count in _shares(rule, payload):
+                if count > rule.requests:
+                    raise OkxParamsException(
+                        f"{endpoint.method} {path}: {count} {rule.count}s in one call, but its "
+                        f"rate limit admits at most {rule.describe()}; split the batch",
+                        method=endpoint.name,
+                        value=count,
+                        allowed=f"at most {rule.requests}",
+                    )
                 key = (path, rule, share)
                 limiter = self._limiter_cache.get(key)
                 if limiter is None:

@@ -11,10 +11,16 @@ shares (``okx_v5.ratelimit_redis``, imported only then).
 
 A wait longer than ``LOGGED_WAIT`` is logged at INFO on the ``okx_v5`` logger before the limiter
 sleeps, naming the limit and what keeps it; shorter waits are logged at DEBUG.
+
+A caller may give ``acquire`` a deadline (``OkxClient.request`` gives the end of the call's
+``retry_budget``): when the wait for a slot would end after it, nothing is reserved and
+``OkxRateLimitException`` with ``sent=False`` is raised at once, so callers queued behind it are
+not delayed by a request that never goes.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import time
@@ -22,6 +28,8 @@ from collections import deque
 from collections.abc import Callable
 from importlib import import_module
 from typing import Generic, Protocol, TypeVar
+
+from .exceptions import OkxRateLimitException
 
 __all__ = [
     "LOGGED_WAIT",
@@ -33,6 +41,7 @@ __all__ = [
     "Registry",
     "limit_name",
     "log_wait",
+    "past_deadline",
     "registry",
     "registry_for",
 ]
@@ -64,6 +73,16 @@ def log_wait(name: str, seconds: float, limit: str, log: logging.Logger = logger
         log.log(level, "%s: waiting %.2f s for %s", name, seconds, limit, stacklevel=2)
 
 
+def past_deadline(name: str, wait: float, limit: str, left: float) -> OkxRateLimitException:
+    """The refusal of a request whose wait of ``wait`` s for ``limit`` (what keeps it, in
+    words) would end ``left`` s from now, after its deadline; nothing was sent."""
+    return OkxRateLimitException(
+        f"{name}: the wait for {limit} would be {wait:.2f} s, longer than the "
+        f"{max(left, 0.0):.2f} s left before the call's deadline; not sent",
+        sent=False,
+    )
+
+
 SAFETY_MARGIN = 0.05
 """Each window is widened by this fraction, so that network jitter between our clock and the
 moment OKX counts the request cannot push a request into the previous window."""
@@ -72,8 +91,12 @@ moment OKX counts the request cannot push a request into the previous window."""
 class Limiter(Protocol):
     """What a client needs of a limiter."""
 
-    def acquire(self, n: int = 1) -> float:
-        """Wait until ``n`` more requests fit the limit; return the seconds waited."""
+    def acquire(self, n: int = 1, deadline: float | None = None) -> float:
+        """Wait until ``n`` more requests fit the limit; return the seconds waited.
+
+        ``deadline`` is a ``time.monotonic()`` instant: when the wait would end after it,
+        nothing is reserved and ``OkxRateLimitException`` (``sent=False``) is raised at once.
+        """
         ...  # pragma: no cover - a protocol
 
 
@@ -125,25 +148,59 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._reserved: deque[float] = deque()  # reserved send times, ascending
 
-    def reserve(self, n: int = 1) -> float:
-        """Reserve ``n`` slots and return how many seconds the caller must wait for them."""
+    def reserve(self, n: int = 1, deadline: float | None = None) -> float:
+        """Reserve ``n`` slots and return how many seconds the caller must wait for them.
+
+        ``deadline`` is an instant of the limiter's clock: when the wait would end after it,
+        nothing is reserved and ``OkxRateLimitException`` (``sent=False``) is raised.
+        """
         if not 1 <= n <= self.requests:
+            # Callers check first (OkxClient refuses such a batch with OkxParamsException).
             raise ValueError(f"{n} requests never fit a limit of {self.requests}")
         with self._lock:
             now = self._clock()
-            reserved = self._reserved
-            while reserved and reserved[0] <= now - self.window:
-                reserved.popleft()
+            reserved = self._forget_before(now)
             at = now
             keep = self.requests - n  # reservations that may share a window with these n
             if len(reserved) > keep:
                 at = max(now, reserved[-keep - 1] + self.window)
-            reserved.extend([at] * n)
+            if deadline is not None and at > deadline:
+                raise past_deadline(self.name, at - now, self.described, deadline - now)
+            for _ in range(n):
+                # Slots recorded from elsewhere (``record``) may lie beyond this one.
+                bisect.insort(reserved, at)
         return at - now
 
-    def acquire(self, n: int = 1) -> float:
-        """Wait (sleep) until ``n`` more requests fit the limit; return the seconds waited."""
-        wait = self.reserve(n)
+    def record(self, n: int = 1, after: float = 0.0) -> None:
+        """Count ``n`` requests sent ``after`` seconds from now that were booked elsewhere
+        (a shared limit), so that the window they fall in stays full here too."""
+        with self._lock:
+            now = self._clock()
+            reserved = self._forget_before(now)
+            for _ in range(n):
+                bisect.insort(reserved, now + after)
+
+    def busy_for(self) -> float:
+        """Seconds from now until the latest slot reserved or recorded (0 if none is ahead)."""
+        with self._lock:
+            now = self._clock()
+            reserved = self._forget_before(now)
+            return max(0.0, reserved[-1] - now) if reserved else 0.0
+
+    def _forget_before(self, now: float) -> deque[float]:
+        reserved = self._reserved
+        while reserved and reserved[0] <= now - self.window:
+            reserved.popleft()
+        return reserved
+
+    def acquire(self, n: int = 1, deadline: float | None = None) -> float:
+        """Wait (sleep) until ``n`` more requests fit the limit; return the seconds waited.
+
+        ``deadline`` is an instant of the limiter's clock (``time.monotonic()`` unless one was
+        injected): when the wait would end after it, nothing is reserved and
+        ``OkxRateLimitException`` (``sent=False``) is raised at once.
+        """
+        wait = self.reserve(n, deadline)
         if wait > 0:
             log_wait(self.name, wait, self.described)
             self._sleep(wait)

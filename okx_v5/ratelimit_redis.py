@@ -26,7 +26,27 @@ the Redis URL (without its password).
 
 When Redis does not answer (not there at start, gone mid-run, wrong password, ...) the limiter
 logs one WARNING, keeps the limit in-process, and tries Redis again every
-``RETRY_INTERVAL`` seconds; a call to OKX never fails because of Redis.
+``RETRY_INTERVAL`` seconds; a call to OKX never fails because of Redis. When it answers again it
+logs one INFO.
+
+Failover keeps the limit, within what one process can know:
+
+- While Redis answers, every slot this process books through it is also counted by the
+  in-process fallback limiter. When Redis is lost, the fallback continues from the same window:
+  it grants only what those slots leave free, never a fresh burst right after a full window.
+- When Redis answers again after an outage, or after a restart that lost the state, the first
+  window of each limit (counted from now, or from the last slot the fallback reserved if that
+  is later) is counted as full in Redis: nothing is booked through Redis before it ends, so the
+  requests sent in-process meanwhile (by any process of the fleet) and those booked through
+  Redis never share a window. The price is one window without requests per limit, once.
+- A restart is detected by Redis' ``run_id`` (``INFO server``), read once on every new
+  connection: a restart always drops the connections, so every process reconnects and sees it,
+  with no extra round trip per request; it also catches a restart that reloaded an old snapshot
+  (bookings made since it was taken are lost though the keys exist). A marker key could not: it
+  survives such a reload, and checking it would cost a round trip per booking. Not detected:
+  ``FLUSHALL``/``FLUSHDB`` and keys evicted under ``maxmemory`` (use ``noeviction``).
+- During an outage each process keeps the limit by itself: N processes on one API key may send
+  up to N times a "user" limit until Redis answers again.
 """
 
 from __future__ import annotations
@@ -35,6 +55,7 @@ import hashlib
 import logging
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -43,7 +64,15 @@ from pyrate_limiter import GCRA, Decision, Rate, RedisStateStore
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from .ratelimit import SAFETY_MARGIN, KeyedLimiters, LimiterRegistry, RateLimiter, log_wait
+from .exceptions import OkxRateLimitException
+from .ratelimit import (
+    SAFETY_MARGIN,
+    KeyedLimiters,
+    LimiterRegistry,
+    RateLimiter,
+    log_wait,
+    past_deadline,
+)
 from .settings import redact_url
 
 __all__ = ["KEY_PREFIX", "RETRY_INTERVAL", "TIMEOUT", "RedisLimiterRegistry", "SharedLimiter"]
@@ -60,6 +89,18 @@ HORIZON = 60.0
 """Seconds ahead a caller may book a slot; a longer queue is joined in steps of this."""
 _CLOCK_SAMPLES = 3
 _GCRA = GCRA()
+
+# pyrate-limiter's GCRA keeps the next free moment of a limit (Redis time, integer
+# microseconds) in the hash field tat1; a booking is admitted from that moment on.
+_FULL_WINDOW_LUA = """
+local stored = tonumber(redis.call('HGET', KEYS[1], 'tat1') or '0') or 0
+local floor = tonumber(ARGV[1])
+if floor > stored then
+    redis.call('HSET', KEYS[1], 'tat1', string.format('%.0f', floor))
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 0
+"""
 
 _REDIS_DOWN = Exception
 """What sends a limiter back to in-process limits: anything, from a refused connection to an
@@ -85,10 +126,17 @@ class RedisStorage:
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),  # falling back beats retrying while a call waits
+            # Through a weak reference: a cycle storage -> client -> connection -> storage
+            # would leave the sockets for the garbage collector to find, unclosed.
+            redis_connect_func=_connect_hook(weakref.WeakMethod(self._connected)),
         )
         self.retry_interval = retry_interval
         self.generation = 0
-        """Bumped at every outage: buckets load their script again, the clock is re-measured."""
+        """Bumped at every outage and restart: buckets load their script again, the clock is
+        re-measured, and each limit counts its next window as full."""
+        self.run_id: str | None = None
+        """The ``run_id`` of the Redis server last connected to (``None``: not known)."""
+        self.full_window = self.client.register_script(_FULL_WINDOW_LUA)
         self._lock = threading.Lock()
         self._down_until: float | None = None  # time.monotonic() of the next attempt
         self._offset_ms = 0
@@ -113,6 +161,38 @@ class RedisStorage:
                 self.display_url,
                 type(exc).__name__,
                 exc,
+            )
+
+    def _connected(self, connection: Any) -> None:
+        # redis-py's hook for a new connection: do what it would do (AUTH, SELECT, ...), then
+        # learn which server run this is. A restart drops every connection, so each process
+        # sees a new run_id on its next command.
+        connection.on_connect()
+        connection.send_command("INFO", "server")
+        try:
+            info = connection.read_response()
+        except redis.ResponseError:  # INFO renamed away: restarts go unseen
+            return
+        text = info.decode() if isinstance(info, bytes) else str(info)
+        run_id = next(
+            (line[7:].strip() for line in text.splitlines() if line.startswith("run_id:")), None
+        )
+        if run_id is not None:
+            self._seen(run_id)
+
+    def _seen(self, run_id: str) -> None:
+        """Note the server's ``run_id``; a new one means a restart and lost limits."""
+        with self._lock:
+            restarted = self.run_id is not None and run_id != self.run_id
+            self.run_id = run_id
+            if restarted:
+                self.generation += 1
+            silent = restarted and self._down_until is None
+        if silent:  # after an outage, its WARNING and INFO say enough
+            logger.warning(
+                "rate-limit storage %s restarted and lost the shared limits; each limit counts "
+                "its next window as full",
+                self.display_url,
             )
 
     def answered(self) -> None:
@@ -142,6 +222,19 @@ class RedisStorage:
             received = time.time()
             samples.append((received - sent, seconds + micros / 1e6 - (sent + received) / 2))
         return round(min(samples)[1] * 1000)
+
+
+def _connect_hook(
+    connected: weakref.WeakMethod[Callable[[Any], None]],
+) -> Callable[[Any], None]:
+    def hook(connection: Any) -> None:
+        method = connected()
+        if method is None:
+            connection.on_connect()
+        else:
+            method(connection)
+
+    return hook
 
 
 class SharedLimiter:
@@ -178,57 +271,100 @@ class SharedLimiter:
         self._fallback = fallback
         self._sleep = sleep
         self._horizon_ms = round(HORIZON * 1000)
+        self._ttl_ms = self._horizon_ms + 3 * self.interval_ms
         self._store: RedisStateStore | None = None
         self._store_generation = -1
+        # The storage's generation when this limit last booked through Redis; None after it
+        # fell back. Any other value means the next window must first be counted as full.
+        self._generation: int | None = storage.generation
 
-    def acquire(self, n: int = 1) -> float:
-        """Wait until ``n`` more requests fit the shared limit; return the seconds waited."""
+    def acquire(self, n: int = 1, deadline: float | None = None) -> float:
+        """Wait until ``n`` more requests fit the shared limit; return the seconds waited.
+
+        ``deadline`` is a ``time.monotonic()`` instant: when the wait would end after it,
+        nothing is booked and ``OkxRateLimitException`` (``sent=False``) is raised at once.
+        """
         if not 1 <= n <= self.requests:
+            # Callers check first (OkxClient refuses such a batch with OkxParamsException).
             raise ValueError(f"{n} requests never fit a limit of {self.requests}")
         storage = self._storage
         waited = 0.0
         while storage.usable():
             try:
-                booked, wait = self._book(n)
+                booked, wait = self._book(n, deadline)
+            except OkxRateLimitException:
+                storage.answered()
+                raise
             except _REDIS_DOWN as exc:
                 storage.failed(exc)
+                self._generation = None
                 break
             storage.answered()
+            if booked:
+                self._fallback.record(n, wait)
             if wait > 0:
                 log_wait(self.name, wait, f"the limit shared through {storage.display_url}")
                 self._sleep(wait)
                 waited += wait
             if booked:
                 return waited
-        return waited + self._fallback.acquire(n)
+        self._generation = None
+        return waited + self._fallback.acquire(n, deadline)
 
-    def _book(self, n: int) -> tuple[bool, float]:
-        """Book the first free slot for ``n`` requests within ``HORIZON``.
+    def _book(self, n: int, deadline: float | None) -> tuple[bool, float]:
+        """Book the first free slot for ``n`` requests within ``HORIZON``, after counting the
+        window as full if Redis was lost or restarted since the last booking.
 
         Returns whether a slot was booked and the seconds to sleep: until the slot, or, when
         the queue reaches beyond the horizon, until it is time to ask again.
         """
+        storage = self._storage
+        while True:
+            generation = storage.generation
+            if generation != self._generation:
+                self._count_window_full()
+                if storage.generation != generation:
+                    continue  # it reconnected and met a restarted Redis: count from now
+            result = self._book_slot(n, deadline)
+            if storage.generation == generation:  # no restart seen meanwhile
+                self._generation = generation
+                return result
+            # A new connection met a restarted Redis while booking: that slot was booked on
+            # lost state. It stays booked (harmless); count the window as full and book again.
+
+    def _book_slot(self, n: int, deadline: float | None) -> tuple[bool, float]:
         # n requests sent together take the middle of 2n - 1 consecutive slots: any stretch
         # of one window that holds them then holds n of those slots as well.
         weight = 2 * n - 1
         rate = Rate(self.requests, self.interval_ms, burst=weight)
         check = cast(Callable[..., Decision], self._store_for_now().check)
         now = self._storage.now_ms()
+        started = time.monotonic()
         at = now
         while True:
+            send = (at - now + (n - 1) * self.spacing_ms) / 1000
+            if deadline is not None and started + send > deadline:
+                shared = f"the limit shared through {self._storage.display_url}"
+                raise past_deadline(self.name, send, shared, deadline - started)
             decision = check(_GCRA, [rate], at, weight)
             if decision.allowed:
-                return True, (at - now + (n - 1) * self.spacing_ms) / 1000
+                return True, send
             at += max(1, decision.retry_after_ms or 0)
             if at - now > self._horizon_ms:
                 return False, (at - now - self._horizon_ms) / 1000
+
+    def _count_window_full(self) -> None:
+        """Count the limit's next window as full in Redis: from now, or from the last slot the
+        fallback reserved if that is later (see the module's docstring)."""
+        storage = self._storage
+        floor_ms = storage.now_ms() + self._fallback.busy_for() * 1000 + self.interval_ms
+        storage.full_window(keys=[self.key], args=[round(floor_ms * 1000), self._ttl_ms])
 
     def _store_for_now(self) -> RedisStateStore:
         store = self._store
         if store is None or self._store_generation != self._storage.generation:
             # The key outlives the furthest booking by two windows, then goes.
-            ttl_ms = self._horizon_ms + 3 * self.interval_ms
-            store = RedisStateStore(self._storage.client, self.key, ttl_ms=ttl_ms)
+            store = RedisStateStore(self._storage.client, self.key, ttl_ms=self._ttl_ms)
             self._store = store
             self._store_generation = self._storage.generation
         return store

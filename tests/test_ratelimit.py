@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
+import attrs
 import pytest
 import responses
 
-from okx_v5 import AccountAPI, PublicAPI, ratelimit
-from okx_v5.endpoint import RateLimit
+from okx_v5 import AccountAPI, PublicAPI, TradeAPI, ratelimit
+from okx_v5.endpoint import Endpoint, RateLimit
+from okx_v5.exceptions import OkxParamsException, OkxRateLimitException
 from okx_v5.ratelimit import LimiterRegistry, RateLimiter
 
-from .helpers import KEY, PASSPHRASE, SECRET
+from .helpers import DOMAIN, KEY, PASSPHRASE, SECRET
 
 
 class FakeTime:
@@ -232,3 +235,81 @@ def test_calls_with_a_query_in_the_path_count_against_the_one_limit_of_the_endpo
         path = f"/api/v5/account/leverage-info?mgnMode=cross&instId=COIN{n}-USDT-SWAP"
         api._request_with_params("GET", path, {})
     assert fake.slept == pytest.approx([2.0 * (1 + ratelimit.SAFETY_MARGIN)])
+
+
+def test_a_wait_past_the_deadline_is_refused_at_once_and_reserves_nothing(
+    fake: FakeTime,
+) -> None:
+    limiter = RateLimiter(1, 2.0, margin=0.0, clock=fake.clock, sleep=fake.sleep, name="/p 1/2s")
+    limiter.acquire()
+    with pytest.raises(OkxRateLimitException, match=r"^/p 1/2s: .* 2\.00 s, .* 1\.50 s") as e:
+        limiter.acquire(deadline=fake.now + 1.5)
+    assert e.value.sent is False
+    assert fake.slept == []
+    assert limiter.acquire() == pytest.approx(2.0)  # not 4.0: the refused call took no slot
+
+
+def test_a_wait_that_ends_by_the_deadline_is_taken(fake: FakeTime) -> None:
+    limiter = RateLimiter(1, 2.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    limiter.acquire()
+    assert limiter.acquire(deadline=fake.now + 2.0) == pytest.approx(2.0)
+
+
+def test_slots_booked_elsewhere_fill_the_window(fake: FakeTime) -> None:
+    limiter = RateLimiter(3, 1.0, margin=0.0, clock=fake.clock, sleep=fake.sleep)
+    limiter.record(3, after=0.5)  # three requests a shared limit lets go at 100.5
+    assert limiter.busy_for() == pytest.approx(0.5)
+    assert limiter.acquire() == pytest.approx(1.5)  # the window they open is full
+
+
+def test_a_call_whose_limit_wait_would_pass_its_budget_is_refused_unsent(
+    fake_registry: LimiterRegistry, fake: FakeTime, leverage_ok: responses.RequestsMock
+) -> None:
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", retry_budget=1.0)
+    api.retry_policy = attrs.evolve(api.retry_policy, clock=fake.clock)
+    for _ in range(20):
+        api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    with pytest.raises(OkxRateLimitException, match="leverage-info") as refused:
+        api.get_leverage("cross", instId="BTC-USDT-SWAP")
+    assert (refused.value.sent, refused.value.method, refused.value.attempts) == (False, "GET", 1)
+    assert refused.value.path.startswith("/api/v5/account/leverage-info?")
+    assert fake.slept == []
+    assert len(leverage_ok.calls) == 20
+
+
+BATCH = Endpoint[Any](
+    name="place_batch",
+    method="POST",
+    path="/api/v5/test/batch",
+    signed=True,
+    limits=(RateLimit(5, 2.0, "user", count="item"),),
+    body="list",
+)
+
+
+def test_a_batch_no_window_admits_is_refused_before_anything_is_queued(
+    fake_registry: LimiterRegistry, fake: FakeTime, mocked: responses.RequestsMock
+) -> None:
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", validate=False)
+    with pytest.raises(OkxParamsException, match=r"POST /api/v5/test/batch: 6 items .* 5 items"):
+        api.request(BATCH, [{"n": n} for n in range(6)])
+    assert len(mocked.calls) == 0
+
+
+def test_an_order_batch_over_its_rate_limit_is_an_okx_exception_even_unvalidated(
+    mocked: responses.RequestsMock,
+) -> None:
+    api = TradeAPI(KEY, SECRET, PASSPHRASE, False, "1")
+    order = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1"}
+    with pytest.raises(OkxParamsException):
+        api.place_multiple_orders([order] * 301, validate=False)
+    assert len(mocked.calls) == 0
+
+
+def test_with_rate_limit_false_a_batch_over_the_limit_is_left_to_okx(
+    mocked: responses.RequestsMock,
+) -> None:
+    mocked.post(DOMAIN + BATCH.path, json={"code": "0", "msg": "", "data": []})
+    api = AccountAPI(KEY, SECRET, PASSPHRASE, False, "1", rate_limit=False)
+    assert api.request(BATCH, [{"n": n} for n in range(6)]).code == "0"
+    assert len(mocked.calls) == 1
