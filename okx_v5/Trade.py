@@ -110,8 +110,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.PLACE_MULTIPLE_ORDERS, validate, locals())
 
@@ -145,8 +145,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-cancel-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.CANCEL_MULTIPLE_ORDERS, validate, locals())
 
@@ -197,8 +197,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-amend-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.AMEND_MULTIPLE_ORDERS, validate, locals())
 
@@ -434,8 +434,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-cancel-algo-order)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 10 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.CANCEL_ALGO_ORDER, validate, locals())
 
@@ -537,7 +537,7 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-easy-convert)
 
         Args:
-            fromCcy: required.
+            fromCcy: required; a list of at most 5 items.
             toCcy: required.
         """
         return self._call(_endpoints.EASY_CONVERT, validate, locals())
@@ -586,7 +586,7 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-trade-one-click-repay)
 
         Args:
-            debtCcy: required.
+            debtCcy: required; a list of at most 5 items.
             repayCcy: required.
         """
         return self._call(_endpoints.ONECLICK_REPAY, validate, locals())

@@ -17,7 +17,7 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 from .exceptions import OkxParamsException
-from .params import AtLeastOne, Param, Validation, as_given, build
+from .params import AtLeastOne, Param, Validation, as_given, build, check_body, check_count
 
 __all__ = ["DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
 
@@ -65,7 +65,8 @@ class Endpoint(Generic[T]):
 
     ``model`` is where the typed model of the ``data`` items is (``"module:Name"``), imported
     the first time typed data is asked for; ``None`` when no documentation describes the
-    answer (``.data`` then gives the items as they came).
+    answer (``.data`` then gives the items as they came). ``max_items`` is the most items OKX
+    documents for a batch body (``body="arg"`` or ``"list"``), ``0`` when it documents none.
     """
 
     name: str
@@ -82,6 +83,7 @@ class Endpoint(Generic[T]):
     docs: str = ""
     quirk: str = ""
     documented: bool = True
+    max_items: int = 0
 
     @property
     def model(self) -> type[T] | None:
@@ -95,7 +97,11 @@ class Endpoint(Generic[T]):
 
     def payload(self, given: Mapping[str, object], *, validate: Validation = True) -> Any:
         """Return what is sent for python-okx's arguments ``given``: the query parameters of a
-        ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``)."""
+        ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``).
+
+        At every validation level, ``validate=False`` included, a batch of more than
+        ``max_items`` items and a value that cannot be written for the wire raise
+        ``OkxParamsException``: OKX refuses the one, the other cannot be sent at all."""
         if self.body == "arg":
             value = as_given(given.get(self.body_arg))
             if validate is not False and not _is_batch(value):
@@ -106,8 +112,13 @@ class Endpoint(Generic[T]):
                     param=self.body_arg,
                     allowed="a list of dicts",
                 )
+            check_count(self.name, self.body_arg, value, self.max_items)
+            check_body(self.name, self.body_arg, value)
             return value
-        payload = build(self.name, self.params, self.requires, given, validate=validate)
+        as_json = self.method != "GET"
+        payload = build(
+            self.name, self.params, self.requires, given, validate=validate, as_json=as_json
+        )
         return [payload] if self.body == "list" else payload
 
 
