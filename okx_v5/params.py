@@ -554,7 +554,7 @@ def _check_number(value: int | float | Decimal, where: str) -> None:
             raise Invalid(
                 "is a number with too many digits", "a number that fits a request", where
             ) from None
-    elif not math.isfinite(value):
+    elif not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
         shown = float.__repr__(value) if isinstance(value, float) else str(value)
         raise Invalid(f"is {shown}, not a finite number", "a finite number", where)
     elif isinstance(value, Decimal) and _fixed_digits(value) > MAX_DIGITS:
@@ -629,7 +629,16 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-_REPR = reprlib.Repr()
+class _Short(reprlib.Repr):
+    """``reprlib``'s short repr, except that a ``repr`` that raises raises (``reprlib`` would
+    show it as text), so that such a value is known as one that cannot be shown."""
+
+    def repr_instance(self, x: object, level: int) -> str:
+        text = repr(x)
+        return text if len(text) <= self.maxother else text[: self.maxother - 3] + "..."
+
+
+_REPR = _Short()
 _REPR.maxstring = _REPR.maxother = 80
 _REPR.maxlevel = 3
 
