@@ -133,6 +133,8 @@ class AccountAPI(OkxClient):
         Args:
             acctLv: ``3``, ``4``.
             greeksType: ``BS``, ``PA``, ``CASH``.
+            simPos: a list of at most 200 items.
+            simAsset: a list of at most 200 items.
         """
         return self._call(_endpoints.POSITION_BUILDER, validate, locals())
 

@@ -71,7 +71,7 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             counterparties: required.
-            legs: required.
+            legs: required; a list of at most 15 items.
         """
         return self._call(_endpoints.CREATE_RFQ, validate, locals())
 
@@ -100,6 +100,10 @@ class BlockTradingAPI(OkxClient):
 
         ``POST /api/v5/rfq/cancel-batch-rfqs``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-multiple-rfqs)
+
+        Args:
+            rfqIds: a list of at most 100 items.
+            clRfqIds: a list of at most 100 items.
         """
         return self._call(_endpoints.CANCEL_BATCH_RFQS, validate, locals())
 
@@ -179,6 +183,10 @@ class BlockTradingAPI(OkxClient):
 
         ``POST /api/v5/rfq/cancel-batch-quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-multiple-quotes)
+
+        Args:
+            quoteIds: a list of at most 100 items.
+            clQuoteIds: a list of at most 100 items.
         """
         return self._call(_endpoints.CANCEL_BATCH_QUOTES, validate, locals())
 

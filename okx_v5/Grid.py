@@ -380,8 +380,8 @@ class GridAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-recurring-buy-post-stop-recurring-buy-order)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 10 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.STOP_RECURRING_BUY_ORDER, validate, locals())
 

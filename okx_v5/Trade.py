@@ -112,9 +112,9 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names. Each item without ``clOrdId`` gets a new one on a client built with
-                ``auto_client_order_id=True``.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names. Each item without ``clOrdId`` gets a new one on a client
+                built with ``auto_client_order_id=True``.
         """
         return self._call(_endpoints.PLACE_MULTIPLE_ORDERS, validate, locals())
 
@@ -148,8 +148,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-cancel-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.CANCEL_MULTIPLE_ORDERS, validate, locals())
 
@@ -200,8 +200,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-amend-multiple-orders)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.AMEND_MULTIPLE_ORDERS, validate, locals())
 
@@ -441,8 +441,8 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-cancel-algo-order)
 
         Args:
-            orders_data: required; the request body: a list of objects (dicts) keyed by OKX's
-                parameter names.
+            orders_data: required; the request body: a list of at most 10 objects (dicts) keyed by
+                OKX's parameter names.
         """
         return self._call(_endpoints.CANCEL_ALGO_ORDER, validate, locals())
 
@@ -544,7 +544,7 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-easy-convert)
 
         Args:
-            fromCcy: required.
+            fromCcy: required; a list of at most 5 items.
             toCcy: required.
         """
         return self._call(_endpoints.EASY_CONVERT, validate, locals())
@@ -593,7 +593,7 @@ class TradeAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-trade-one-click-repay)
 
         Args:
-            debtCcy: required.
+            debtCcy: required; a list of at most 5 items.
             repayCcy: required.
         """
         return self._call(_endpoints.ONECLICK_REPAY, validate, locals())

@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import difflib
 import json
+import math
 import os
 import re
 import shutil
@@ -32,7 +33,7 @@ from typing import Any
 import attrs
 
 from . import __version__, consts, display
-from .commands import LEGACY, Command, Option, commands, flag_name, kebab
+from .commands import LEGACY, Command, Option, commands, cut, flag_name, kebab
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -52,6 +53,7 @@ __all__ = [
     "EXIT_INTERRUPTED",
     "EXIT_OK",
     "EXIT_USAGE",
+    "MAX_TIMEOUT",
     "TABLE_WIDTH",
     "Command",
     "Option",
@@ -107,13 +109,25 @@ class _UsageError(Exception):
     """A command line that cannot run as given (exit code 2)."""
 
 
+MAX_TIMEOUT = 300.0
+"""The longest ``--timeout``, in seconds. OKX answers in well under a second and the SDK's
+default is 10 s; a command that waits five minutes for one attempt is already broken, and
+far larger values overflow the clocks underneath (``1e308`` fails deep inside the socket
+layer instead of timing out)."""
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
         value = 0.0
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    if not value > 0 or not math.isfinite(value):  # NaN fails value > 0
+        raise argparse.ArgumentTypeError(f"{cut(text)!r} is not a positive number of seconds")
+    if value > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"{cut(text)} seconds is too long: at most {MAX_TIMEOUT:g} s (OKX answers in well "
+            "under a second)"
+        )
     return value
 
 
@@ -482,7 +496,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as failure:  # a bug: said in one line; --debug shows the traceback
+        return _fail(args, _unexpected(failure), EXIT_FAILURE)
     return exit_code
+
+
+def _unexpected(failure: Exception) -> str:
+    try:
+        text = cut(str(failure), 200)
+    except Exception:  # its own __str__ raised
+        text = ""
+    return (
+        f"unexpected {type(failure).__name__}{': ' + text if text else ''} (a bug in okx_v5: "
+        "--debug shows the traceback)"
+    )
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -743,8 +770,9 @@ def _in_options(title: str, command: Command, problem: OkxParamsException) -> st
     if problem.method and text.startswith(problem.method + ": "):
         text = f"{title}: " + text.removeprefix(problem.method + ": ")
     # Values are never names: a quoted value, what is allowed ("allowed values are market,
-    # limit, ..." where --limit is an option too), and the value after "is" stay as they are.
-    values = [r"'[^']*'", r"(?<=\bis )[^\s;,']+"]
+    # limit, ..." where --limit is an option too), the value after "is", and a path or URL
+    # (a word with a slash: "/api/v5/...?instId=..." is what was to be sent) stay as they are.
+    values = [r"'[^']*'", r"(?<=\bis )[^\s;,']+", r"[^\s;']*/[^\s;']*"]
     if problem.allowed:
         values.insert(0, re.escape(problem.allowed))
     names = r"\b(" + "|".join(map(re.escape, flags)) + r")\b"

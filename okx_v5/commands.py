@@ -27,6 +27,7 @@ import contextlib
 import functools
 import inspect
 import json
+import math
 import re
 from collections.abc import Mapping
 from importlib import import_module
@@ -98,6 +99,8 @@ def _rule_words(param: Param | None) -> list[str]:
         words.append("one of " + ", ".join(param.rule.values))
     elif isinstance(param.rule, IdList):
         words.append(f"up to {param.rule.max_items}, comma-separated")
+    if param.max_items:
+        words.append(f"at most {param.max_items} items")
     return words
 
 
@@ -127,11 +130,15 @@ class Option:
     """The method has no default for it: when not given it is passed as ``None``."""
 
     @classmethod
-    def of(cls, parameter: inspect.Parameter, param: Param | None, *, body: bool = False) -> Option:
+    def of(
+        cls, parameter: inspect.Parameter, param: Param | None, *, body: bool = False, most: int = 0
+    ) -> Option:
         """The option of one argument of a method: ``param`` is its declaration, if it sends
-        one; ``body`` says the argument is the whole body."""
+        one; ``body`` says the argument is the whole body, of at most ``most`` items (``0``:
+        OKX documents no maximum)."""
         kind = _kind(parameter.annotation)
         words = ["the whole request body"] if body else []
+        words += [f"at most {most} items"] if body and most else []
         words += _rule_words(param)
         words += filter(None, [_kind_words(kind, parameter.annotation)])
         flag = flag_name(parameter.name, param)
@@ -176,10 +183,34 @@ class Option:
 
 
 def _json(text: str) -> object:
+    """The JSON value of ``text``; what OKX cannot take (``NaN``, ``Infinity``, ``1e400``) or
+    Python cannot read (a number of 5,000 digits, arrays nested thousands deep) is a usage
+    error, quoted short."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_a_number, parse_float=_finite)
+    except argparse.ArgumentTypeError:
+        raise
+    except RecursionError:
+        problem = "nested too deeply"
     except ValueError as bad:
-        raise argparse.ArgumentTypeError(f"not JSON ({bad}): {text!r}") from None
+        problem = "a number with too many digits" if "digits" in str(bad) else str(bad)
+    raise argparse.ArgumentTypeError(f"not JSON ({problem}): {cut(text)!r}")
+
+
+def _not_a_number(word: str) -> object:
+    raise argparse.ArgumentTypeError(f"{word} is not a number OKX takes (JSON has no {word})")
+
+
+def _finite(word: str) -> float:
+    value = float(word)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{cut(word)} is too large a number")
+    return value
+
+
+def cut(text: str, width: int = 60) -> str:
+    """``text`` cut short for a message, so a long argument does not flood the terminal."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @attrs.frozen
@@ -231,7 +262,9 @@ def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...
     params = {param.arg: param for param in endpoint.params}
     signature = inspect.signature(getattr(api, endpoint.name))
     return tuple(
-        Option.of(parameter, params.get(name), body=name == endpoint.body_arg)
+        Option.of(
+            parameter, params.get(name), body=name == endpoint.body_arg, most=endpoint.max_items
+        )
         for name, parameter in signature.parameters.items()
         if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and name != "self"
     )

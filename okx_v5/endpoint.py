@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 from .exceptions import OkxParamsException
-from .params import AtLeastOne, Param, Validation, as_given, build
+from .params import AtLeastOne, Param, Validation, as_given, build, check_body, check_count
 
 __all__ = ["DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
 
@@ -66,7 +66,8 @@ class Endpoint(Generic[T]):
 
     ``model`` is where the typed model of the ``data`` items is (``"module:Name"``), imported
     the first time typed data is asked for; ``None`` when no documentation describes the
-    answer (``.data`` then gives the items as they came).
+    answer (``.data`` then gives the items as they came). ``max_items`` is the most items OKX
+    documents for a batch body (``body="arg"`` or ``"list"``), ``0`` when it documents none.
 
     ``client_order_id`` is the parameter OKX takes as the client's own ID of the order the call
     places (``clOrdId``, ``algoClOrdId``), in each item of a batch; ``""`` when the call places
@@ -88,6 +89,7 @@ class Endpoint(Generic[T]):
     quirk: str = ""
     documented: bool = True
     client_order_id: str = ""
+    max_items: int = 0
 
     @property
     def model(self) -> type[T] | None:
@@ -101,7 +103,11 @@ class Endpoint(Generic[T]):
 
     def payload(self, given: Mapping[str, object], *, validate: Validation = True) -> Any:
         """Return what is sent for python-okx's arguments ``given``: the query parameters of a
-        ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``)."""
+        ``GET``, the JSON value of a ``POST`` (see ``okx_v5.params.build``).
+
+        At every validation level, ``validate=False`` included, a batch of more than
+        ``max_items`` items and a value that cannot be written for the wire raise
+        ``OkxParamsException``: OKX refuses the one, the other cannot be sent at all."""
         if self.body == "arg":
             value = as_given(given.get(self.body_arg))
             if validate is not False and not _is_batch(value):
@@ -112,8 +118,13 @@ class Endpoint(Generic[T]):
                     param=self.body_arg,
                     allowed="a list of dicts",
                 )
+            check_count(self.name, self.body_arg, value, self.max_items)
+            check_body(self.name, self.body_arg, value)
             return value
-        payload = build(self.name, self.params, self.requires, given, validate=validate)
+        as_json = self.method != "GET"
+        payload = build(
+            self.name, self.params, self.requires, given, validate=validate, as_json=as_json
+        )
         return [payload] if self.body == "list" else payload
 
 

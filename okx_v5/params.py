@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import reprlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
@@ -85,12 +86,14 @@ class Unless:
 
 
 class Invalid(Exception):
-    """Raised by a rule: ``problem`` says what is wrong, ``allowed`` what would be accepted."""
+    """Raised by a rule: ``problem`` says what is wrong, ``allowed`` what would be accepted;
+    ``where`` is the place inside the value (``[0]['sz']``), ``""`` for the value itself."""
 
-    def __init__(self, problem: str, allowed: str) -> None:
+    def __init__(self, problem: str, allowed: str, where: str = "") -> None:
         super().__init__(problem)
         self.problem = problem
         self.allowed = allowed
+        self.where = where
 
 
 class Rule(Protocol):
@@ -199,6 +202,8 @@ class Param:
         required: OKX requires it: a missing value is refused before sending.
         send: when python-okx includes the key: ``ALWAYS``, ``TRUTHY`` or
             ``Unless``.
+        max_items: for a value OKX takes as a JSON array, the most items it documents (a
+            longer list is refused at every validation level); ``0`` when it documents none.
     """
 
     key: str
@@ -206,6 +211,7 @@ class Param:
     rule: Rule | None = None
     required: bool = False
     send: Literal["always", "truthy"] | Unless = ALWAYS
+    max_items: int = 0
 
     def __attrs_post_init__(self) -> None:
         if not self.arg:
@@ -221,7 +227,7 @@ class Param:
             return True
         if self.send == TRUTHY:
             return bool(value)
-        return value != self.send.value
+        return bool(value != self.send.value)
 
 
 @attrs.frozen
@@ -236,9 +242,10 @@ class AtLeastOne:
         condition = ""
         if self.when is not None:
             param, triggers = self.when
-            if values.get(param) not in triggers:
+            value = values.get(param)
+            if not isinstance(value, str) or value not in triggers:
                 return None
-            condition = f" when {param} is {values[param]}"
+            condition = f" when {param} is {value}"
         if any(not _is_empty(values.get(name)) for name in self.names):
             return None
         return f"one of {', '.join(self.names)} is required{condition}"
@@ -251,6 +258,7 @@ def build(
     given: Mapping[str, object],
     *,
     validate: Validation = True,
+    as_json: bool = True,
 ) -> dict[str, Any]:
     """Return the payload python-okx builds for ``given`` (its arguments), in its key order.
 
@@ -258,19 +266,31 @@ def build(
     refuses, raises ``OkxParamsException``; values are sent normalised (``"CROSS"`` as ``cross``, a
     list of IDs comma-joined). A value outside a ``Choice`` is refused only by ``"strict"``;
     otherwise it is sent as given, with one warning. Without ``validate`` values are sent as given.
-    A value that cannot be sent (a NaN, an object) is always refused.
+    At every level a value that cannot be written for the wire (see ``check_sendable``; the
+    JSON body when ``as_json``, else the query string) and a list longer than OKX's documented
+    maximum are refused.
     """
     checks = validate is not False
     payload: dict[str, Any] = {}
     for param in params:
         value = as_given(given.get(param.arg))
-        if not param.included(value):
+        try:
+            included = param.included(value)
+        except Exception as failed:  # a value whose __bool__ or __ne__ raises
+            raise _error(
+                method,
+                param.key,
+                value,
+                _raised("cannot be tested as python-okx does", failed),
+                "text, a number, a bool, a list or an object",
+            ) from None
+        if not included:
             continue
         if checks and _is_empty(value):
             if param.required:
                 raise _error(method, param.key, value, "is required", param.describe())
         else:
-            value = _sent(method, param, value, validate)
+            value = _sent(method, param, value, validate, as_json)
         payload[param.key] = value
     if checks:
         for rule in requires:
@@ -292,10 +312,36 @@ def as_given(value: object) -> object:
     return [] if isinstance(value, tuple) and not value else value
 
 
-def _sent(method: str, param: Param, value: object, validate: Validation) -> object:
+def check_count(method: str, name: str, value: object, max_items: int) -> None:
+    """Refuse a list (or tuple) ``value`` of more than ``max_items`` items, the most OKX
+    documents for ``name`` of ``method``, at every validation level: OKX refuses it whole
+    (51000, 51111), and no rate-limit window need be spent on it. ``0``: no maximum."""
+    if max_items and isinstance(value, (list, tuple)) and len(value) > max_items:
+        raise OkxParamsException(
+            f"{method}: {name} has {len(value)} items; OKX takes at most {max_items} per request",
+            method=method,
+            param=name,
+            value=len(value),
+            allowed=f"at most {max_items} items",
+        )
+
+
+def check_body(method: str, name: str, value: object) -> None:
+    """Refuse, as ``OkxParamsException`` naming ``name`` of ``method``, a JSON body value that
+    cannot be written (see ``check_sendable``)."""
+    try:
+        check_sendable(value, as_json=True)
+    except Invalid as bad:
+        raise _error(method, name, value, bad.problem, bad.allowed, where=bad.where) from None
+
+
+def _sent(method: str, param: Param, value: object, validate: Validation, as_json: bool) -> object:
     """What goes out for a given (non-empty) ``value`` of ``param``, or raise."""
     try:
-        _check_sendable(value)
+        if not as_json:
+            value = _materialised(value)
+        check_sendable(value, as_json=as_json)
+        check_count(method, param.key, value, param.max_items)
         if validate is not False and param.rule is not None:
             return param.rule(value)
         if isinstance(param.rule, IdList):
@@ -307,8 +353,21 @@ def _sent(method: str, param: Param, value: object, validate: Validation) -> obj
             ) from None
         _warn_unlisted(method, param.key, value, unlisted.allowed)
     except Invalid as bad:
-        raise _error(method, param.key, value, bad.problem, bad.allowed) from None
+        raise _error(method, param.key, value, bad.problem, bad.allowed, where=bad.where) from None
     return value
+
+
+def _materialised(value: object) -> object:
+    """A one-shot iterator (a generator) of a query value as a list, so that checking it
+    does not use it up; any other value as it is."""
+    if not isinstance(value, Iterator):
+        return value
+    try:
+        return list(value)
+    except Exception as failed:
+        raise Invalid(
+            _raised("cannot be iterated", failed), "text, a number or a list of them"
+        ) from None
 
 
 _warned: set[tuple[str, str, str]] = set()
@@ -340,7 +399,7 @@ def query_value(value: object) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, float):
-        return format(Decimal(repr(value)), "f")
+        return format(Decimal(float.__repr__(value)), "f")
     if isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
         return ",".join(map(query_value, value))
     return _text(value)
@@ -353,32 +412,53 @@ def query_string(payload: Mapping[str, object]) -> str:
     percent-encoded except for commas and unreserved characters, so IDs such as
     ``BTC-USDT,ETH-USDT`` go out unchanged; the result is both signed and sent.
     (python-okx's ``parse_params_to_str``, kept in ``okx_v5.utils``, does not encode: it
-    signs ``a b`` where the URL carries ``a%20b``.)
+    signs ``a b`` where the URL carries ``a%20b``.) A value that cannot be written (see
+    ``check_sendable``) raises ``OkxParamsException`` naming its key.
     """
-    try:
-        parts = [
-            f"{quote(str(key), safe=_QUERY_SAFE)}={quote(text, safe=_QUERY_SAFE)}"
-            for key, value in payload.items()
-            if value is not None and (text := query_value(value)) != ""
-        ]
-    except Invalid as bad:
-        raise OkxParamsException(f"{bad.problem}; {bad.allowed}") from None
-    except UnicodeEncodeError as bad:
-        raise OkxParamsException(
-            "a parameter contains a character that cannot be encoded (a lone surrogate at "
-            f"position {bad.start}); valid Unicode text is required"
-        ) from None
+    parts = []
+    for key, given in payload.items():
+        value = given
+        try:
+            value = _materialised(given)
+            check_sendable(key, as_json=False)
+            check_sendable(value, as_json=False)
+            if value is None or (text := query_value(value)) == "":
+                continue
+            parts.append(f"{quote(str(key), safe=_QUERY_SAFE)}={quote(text, safe=_QUERY_SAFE)}")
+        except Invalid as bad:
+            raise _error("", _key(key), value, bad.problem, bad.allowed, where=bad.where) from None
+        except Exception as failed:  # what the checks above cannot foresee: never sent
+            raise _error(
+                "",
+                _key(key),
+                value,
+                _raised("cannot be written into a query string", failed),
+                "text, a number or a list of them",
+            ) from None
     return "?" + "&".join(parts) if parts else ""
 
 
 def json_body(payload: object) -> str:
     """Return the payload as python-okx's ``POST`` body: ``json.dumps`` of the values as given
-    (a float stays a JSON number), with a ``Decimal`` written as OKX's string form. A NaN or
-    an infinity has no JSON form: it is refused, never sent as ``NaN``."""
+    (a float stays a JSON number), with a ``Decimal`` written as OKX's string form. A value
+    that cannot be written (see ``check_sendable``: a NaN or an infinity, which has no JSON
+    form, included) raises ``OkxParamsException`` naming its key, never sent as ``NaN``."""
+    items = payload.items() if isinstance(payload, Mapping) else [("body", payload)]
+    for key, value in items:
+        try:
+            check_sendable(value, as_json=True)
+        except Invalid as bad:
+            raise _error("", _key(key), value, bad.problem, bad.allowed, where=bad.where) from None
     try:
         return json.dumps(payload, default=_json_default, allow_nan=False)
-    except (TypeError, ValueError) as bad:
-        raise OkxParamsException(f"the request body cannot be written as JSON: {bad}") from None
+    except Exception as failed:  # what check_sendable cannot foresee: never sent
+        raise OkxParamsException(
+            _raised("the request body cannot be written as JSON", failed)
+        ) from None
+
+
+def _key(key: object) -> str:
+    return key if isinstance(key, str) else _shown(key)
 
 
 def _json_default(value: object) -> object:
@@ -392,51 +472,199 @@ def _json_default(value: object) -> object:
 
 
 def _text(value: object) -> str:
-    """``str(value)``, or ``Invalid`` for an int too long to write (over 4300 digits)."""
+    """``str(value)``, or ``Invalid`` for an int too long to write (over 4300 digits) or a
+    value whose ``__str__`` raises."""
     try:
         return str(value)
     except ValueError:
-        raise Invalid("is a number with too many digits", "a number that fits a request") from None
+        if isinstance(value, int):
+            raise Invalid(
+                "is a number with too many digits", "a number that fits a request"
+            ) from None
+        raise Invalid(_raised("cannot be written as text", ValueError()), _SCALARS) from None
+    except Exception as failed:
+        raise Invalid(_raised("cannot be written as text", failed), _SCALARS) from None
+
+
+_SCALARS = "text, a number or a bool"
+
+MAX_DIGITS = 4300
+"""The most digits a number may have to be sent: Python's own limit for writing an int
+(``sys.get_int_max_str_digits``' default), applied to a ``Decimal`` too, whose fixed-point
+form would otherwise be as long as its exponent is large (``Decimal("1E+999999999")``)."""
+
+MAX_DEPTH = 32
+"""How deeply lists and objects may nest in one value: OKX's deepest documented request is
+three levels (a batch of orders with their attached TP/SL); far deeper values only exhaust
+Python's recursion limit on the way to the wire."""
+
+
+def check_sendable(value: object, *, as_json: bool) -> None:
+    """Raise ``Invalid`` for what cannot be written for the wire, checked or not: text with a
+    lone surrogate, a number with more than ``MAX_DIGITS`` digits, a NaN or an infinity, a
+    list or object that contains itself or nests deeper than ``MAX_DEPTH``, and what the
+    writer has no form for. ``as_json``: the JSON body (a value must be text, a number, a
+    bool, ``None``, a list, tuple or set, or an object with text keys); else the query string
+    (anything ``str`` can write). ``Invalid.where`` says where inside ``value``."""
+    _check(value, as_json, "", 0, ())
+
+
+def _check(value: object, as_json: bool, where: str, depth: int, inside: tuple[int, ...]) -> None:
+    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
+        _check_container(value, as_json, where, depth, inside)
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)) and not as_json:
+        if not isinstance(value, Iterator):  # a one-shot iterator inside a value is left as is
+            _check_container(value, as_json, where, depth, inside)
+    else:
+        _check_scalar(value, as_json, where)
+
+
+def _check_scalar(value: object, as_json: bool, where: str) -> None:
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError as wrong:
+            raise Invalid(
+                "contains a character that cannot be encoded (a lone surrogate at position "
+                f"{wrong.start})",
+                "valid Unicode text",
+                where,
+            ) from None
+    elif isinstance(value, (int, float, Decimal)):
+        _check_number(value, where)
+        if not as_json and isinstance(value, int):
+            _text_of(value, where)  # python-okx writes str(value): a subclass's own __str__
+    elif as_json:
+        raise Invalid(
+            f"is of type {type(value).__name__}, which cannot be written as JSON",
+            "text, a number, a bool, a list or an object",
+            where,
+        )
+    else:
+        _text_of(value, where)
+
+
+def _check_number(value: int | float | Decimal, where: str) -> None:
+    if isinstance(value, int):
+        try:
+            int.__repr__(value)
+        except ValueError:
+            raise Invalid(
+                "is a number with too many digits", "a number that fits a request", where
+            ) from None
+    elif not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+        shown = float.__repr__(value) if isinstance(value, float) else str(value)
+        raise Invalid(f"is {shown}, not a finite number", "a finite number", where)
+    elif isinstance(value, Decimal) and _fixed_digits(value) > MAX_DIGITS:
+        raise Invalid("is a number with too many digits", "a number that fits a request", where)
+
+
+def _check_container(
+    value: Iterable[object], as_json: bool, where: str, depth: int, inside: tuple[int, ...]
+) -> None:
+    if id(value) in inside:
+        raise Invalid("contains itself", "a list or object that does not contain itself", where)
+    if depth >= MAX_DEPTH:
+        raise Invalid(f"nests deeper than {MAX_DEPTH} levels", f"at most {MAX_DEPTH}", where)
+    inside = (*inside, id(value))
+    try:
+        if isinstance(value, Mapping):
+            if not as_json:  # python-okx writes str(value) into the query
+                _text_of(value, where)
+            for key, item in value.items():
+                _check_key(key, as_json, where)
+                _check(item, as_json, f"{where}[{_shown(key)}]", depth + 1, inside)
+        else:
+            for index, item in enumerate(value):
+                _check(item, as_json, f"{where}[{index}]", depth + 1, inside)
+    except Invalid:
+        raise
+    except Exception as failed:  # a container whose items() or __iter__ raises
+        raise Invalid(_raised("cannot be iterated", failed), "a list or an object", where) from None
+
+
+def _check_key(key: object, as_json: bool, where: str) -> None:
+    """A key of an object: JSON writes text, numbers, bools and ``None`` as text keys."""
+    if isinstance(key, (str, int, float, bool)) or key is None:
+        _check(key, as_json, where, 0, ())
+        return
+    if as_json:
+        raise Invalid(
+            f"has a key of type {type(key).__name__}, which cannot be written as JSON",
+            "text keys",
+            where,
+        )
+
+
+def _text_of(value: object, where: str) -> None:
+    """Raise ``Invalid`` when ``str(value)`` raises (python-okx writes ``str`` into a query)."""
+    try:
+        str(value)
+    except Exception as failed:
+        raise Invalid(_raised("cannot be written as text", failed), _SCALARS, where) from None
+
+
+def _fixed_digits(value: Decimal) -> int:
+    """How many digits ``format(value, "f")`` writes, without writing it."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # a finite Decimal's
+    return max(len(digits) + exponent, 1) + max(-exponent, 0)
+
+
+def _raised(problem: str, failed: BaseException) -> str:
+    """``problem`` and the kind of error that showed it, never the error's own text (which
+    may come from the caller's ``__str__``, and raise again)."""
+    return f"{problem} ({type(failed).__name__} raised)"
 
 
 def _shown(value: object) -> str:
-    """``repr(value)`` for a message, cut short when long."""
+    """A short ``repr(value)`` for a message: cut short when long, and never raising (a value
+    whose ``repr`` raises, or an int too long to write, is described by its type)."""
     try:
-        text = repr(value)
-    except ValueError:  # an int too long to write
-        return "a number with too many digits"
+        text = _REPR.repr(value)
+    except Exception:
+        return f"a {type(value).__name__} that cannot be shown"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+class _Short(reprlib.Repr):
+    """``reprlib``'s short repr, except that a ``repr`` that raises raises (``reprlib`` would
+    show it as text), so that such a value is known as one that cannot be shown."""
+
+    def repr_instance(self, x: object, level: int) -> str:
+        text = repr(x)
+        return text if len(text) <= self.maxother else text[: self.maxother - 3] + "..."
+
+
+_REPR = _Short()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel = 3
+
+
+def _showable(value: object) -> bool:
+    return not _shown(value).endswith(" that cannot be shown")
+
+
 def _error(
-    method: str, name: str, value: object, problem: str, allowed: str, hint: str = ""
+    method: str,
+    name: str,
+    value: object,
+    problem: str,
+    allowed: str,
+    hint: str = "",
+    *,
+    where: str = "",
 ) -> OkxParamsException:
-    if isinstance(value, int) and not isinstance(value, bool) and _shown(value).startswith("a "):
-        value = None  # an int too long to write would fail again in every repr of the error
+    lead = f"{method}: " if method else ""
+    if len(where) > 40:  # [0][0][0]... of a value nested too deeply
+        where = where[:37] + "..."
     return OkxParamsException(
-        f"{method}: {name} {problem}; {allowed}{hint}",
+        f"{lead}{name}{where} {problem}; {allowed}{hint}",
         method=method,
         param=name,
-        value=value,
+        # a value whose repr raises would fail again in every repr of the error
+        value=value if _showable(value) else None,
         allowed=allowed,
     )
-
-
-def _check_sendable(value: object) -> None:
-    """Refuse what cannot be written for the wire at all, checked or not: text with a lone
-    surrogate, an integer too long to write, a NaN or an infinity. Items of a list are looked
-    at too."""
-    values = value if isinstance(value, (list, tuple)) and not isinstance(value, str) else (value,)
-    for item in values:
-        if isinstance(item, str):
-            try:
-                item.encode()
-            except UnicodeEncodeError:
-                raise Invalid(
-                    "contains a character that cannot be encoded (a lone surrogate)",
-                    "valid Unicode text",
-                ) from None
-        elif isinstance(item, int):
-            _text(item)
-        elif isinstance(item, (float, Decimal)) and not math.isfinite(item):
-            raise Invalid(f"is {item}, not a finite number", "a finite number")

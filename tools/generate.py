@@ -296,6 +296,8 @@ def render_param(wire: Mapping[str, Any], param: Mapping[str, Any] | None, inden
         arguments.append("send=TRUTHY")
     elif isinstance(send, dict):
         arguments.append(f"send=Unless({json_literal(send['unless'])})")
+    if param and param.get("max_items"):
+        arguments.append(f"max_items={param['max_items']}")
     return call("Param", arguments, indent)
 
 
@@ -384,6 +386,8 @@ def optional_arguments(endpoint: Mapping[str, Any], group: str) -> list[str]:
         arguments.append("documented=False")
     if endpoint.get("client_order_id"):
         arguments.append(f"client_order_id={q(endpoint['client_order_id']['param'])}")
+    if endpoint.get("batch"):
+        arguments.append(f"max_items={endpoint['batch']['max_items']}")
     return arguments
 
 
@@ -582,10 +586,12 @@ def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
     client_id = (endpoint.get("client_order_id") or {}).get("param", "")
     rules = []
     if isinstance(endpoint["body"], dict):
+        batch = endpoint.get("batch")
+        most = f"at most {batch['max_items']} " if batch else ""
         rules.append(
             (
                 endpoint["body"]["arg"],
-                "required; the request body: a list of objects (dicts) keyed by OKX's "
+                f"required; the request body: a list of {most}objects (dicts) keyed by OKX's "
                 "parameter names."
                 + (f" {AUTO_ID_ITEMS.format(key=client_id)}." if client_id else ""),
             )
@@ -601,6 +607,8 @@ def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
             words.append(", ".join(f"``{choice}``" for choice in param["choices"]))
         if param.get("ids"):
             words.append(f"up to {param['ids']} IDs, comma-separated or a list")
+        if param.get("max_items"):
+            words.append(f"a list of at most {param['max_items']} items")
         if words:
             name = wire["arg"]
             if name != wire["key"]:

@@ -126,6 +126,7 @@ GRID_STOP_ORDER_ALGO: Endpoint[GridStopOrderAlgo] = Endpoint(
     summary="Stop grid algo order",
     body="list",
     docs="order-book-trading-grid-trading-post-stop-grid-algo-order",
+    max_items=10,
 )
 
 GRID_ORDERS_ALGO_PENDING: Endpoint[GridOrdersAlgoPending] = Endpoint(
@@ -329,6 +330,7 @@ STOP_RECURRING_BUY_ORDER: Endpoint[StopRecurringBuyOrder] = Endpoint(
     body="arg",
     body_arg="orders_data",
     docs="order-book-trading-recurring-buy-post-stop-recurring-buy-order",
+    max_items=10,
 )
 
 GET_RECURRING_BUY_ORDER_LIST: Endpoint[RecurringBuyOrderList] = Endpoint(

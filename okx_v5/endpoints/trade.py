@@ -144,6 +144,7 @@ PLACE_MULTIPLE_ORDERS: Endpoint[PlaceMultipleOrders] = Endpoint(
     body_arg="orders_data",
     docs="order-book-trading-trade-post-place-multiple-orders",
     client_order_id="clOrdId",
+    max_items=20,
 )
 
 CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
@@ -170,6 +171,7 @@ CANCEL_MULTIPLE_ORDERS: Endpoint[CancelMultipleOrders] = Endpoint(
     body="arg",
     body_arg="orders_data",
     docs="order-book-trading-trade-post-cancel-multiple-orders",
+    max_items=20,
 )
 
 AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
@@ -216,6 +218,7 @@ AMEND_MULTIPLE_ORDERS: Endpoint[AmendMultipleOrders] = Endpoint(
     body="arg",
     body_arg="orders_data",
     docs="order-book-trading-trade-post-amend-multiple-orders",
+    max_items=20,
 )
 
 CLOSE_POSITIONS: Endpoint[ClosePositions] = Endpoint(
@@ -474,6 +477,7 @@ CANCEL_ALGO_ORDER: Endpoint[CancelAlgoOrder] = Endpoint(
     body_arg="orders_data",
     docs="order-book-trading-algo-trading-post-cancel-algo-order",
     quirk="orders_data_alias",
+    max_items=10,
 )
 
 ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
@@ -590,7 +594,7 @@ EASY_CONVERT: Endpoint[EasyConvert] = Endpoint(
     method="POST",
     path="/api/v5/trade/easy-convert",
     signed=True,
-    params=(Param("fromCcy", required=True), Param("toCcy", required=True)),
+    params=(Param("fromCcy", required=True, max_items=5), Param("toCcy", required=True)),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5.models.trade:EasyConvert",
     summary="Place easy convert",
@@ -626,7 +630,7 @@ ONECLICK_REPAY: Endpoint[OneclickRepay] = Endpoint(
     method="POST",
     path="/api/v5/trade/one-click-repay",
     signed=True,
-    params=(Param("debtCcy", required=True), Param("repayCcy", required=True)),
+    params=(Param("debtCcy", required=True, max_items=5), Param("repayCcy", required=True)),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5.models.trade:OneclickRepay",
     summary="Trade one-click repay",
