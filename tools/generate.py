@@ -378,10 +378,7 @@ def optional_arguments(endpoint: Mapping[str, Any], group: str) -> list[str]:
     if endpoint.get("requires"):
         rules = [render_requires(rule, 8) for rule in endpoint["requires"]]
         arguments.append("requires=" + sequence(rules, 4, lead=len("requires=") + 1))
-    if endpoint.get("docs"):
-        arguments.append(f"docs={q(endpoint['docs'])}")
-    if endpoint.get("quirk"):
-        arguments.append(f"quirk={q(endpoint['quirk'])}")
+    arguments += [f"{key}={q(endpoint[key])}" for key in ("docs", "quirk") if endpoint.get(key)]
     if not endpoint.get("source"):
         arguments.append("documented=False")
     if endpoint.get("client_order_id"):
