@@ -23,6 +23,7 @@ from typing import Any
 
 from websockets.exceptions import ConnectionClosedError
 
+from ..exceptions import OkxParamsException
 from .link import Link, redact
 
 __all__ = ["AsyncClient"]
@@ -136,7 +137,14 @@ class AsyncClient:
         payload: dict[str, Any] = {"op": op, "args": args}
         if id is not None:
             payload["id"] = id
-        text = json.dumps(payload)
+        try:
+            text = json.dumps(payload, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as exc:  # NaN, a set, a circle, ...
+            raise OkxParamsException(
+                f"{op}: the args cannot be sent as JSON ({type(exc).__name__}: {exc})",
+                method=op,
+                param="args",
+            ) from None
         log = self._seams()[2]
         if self.debug:
             log.debug("%s: %s", what, text)

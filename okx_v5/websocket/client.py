@@ -468,7 +468,7 @@ class WsPublic:
         future = asyncio.get_running_loop().create_future()
         waiter = _Waiter(path, op, future, remaining=len(args), args=args)
         self._waiting[request_id] = waiter
-        frame = json.dumps({"id": request_id, "op": op, "args": args})
+        frame = json.dumps({"id": request_id, "op": op, "args": args}, allow_nan=False)
         try:
             sent = await link.send(frame)
         except BaseException:
@@ -618,7 +618,9 @@ class WsPublic:
         for op in ("unsubscribe", "subscribe"):
             request_id = self._next_id()
             with _Suppressed():
-                await link.send(json.dumps({"id": request_id, "op": op, "args": [route.arg]}))
+                await link.send(
+                    json.dumps({"id": request_id, "op": op, "args": [route.arg]}, allow_nan=False)
+                )
 
     def _on_event(self, path: WsPath, message: dict[str, Any], event: str) -> None:
         if event in ("subscribe", "unsubscribe"):

@@ -461,7 +461,9 @@ class Link:
         for batch in batches(list(self.subscriptions.values())):
             request_id = f"{_OWN_ID_PREFIX}{next(self._ids)}"
             self._own[request_id] = batch
-            frame = json.dumps({"id": request_id, "op": "subscribe", "args": batch})
+            frame = json.dumps(
+                {"id": request_id, "op": "subscribe", "args": batch}, allow_nan=False
+            )
             transport.send(WSMsgType.TEXT, frame.encode())
             self._budget.spend()
 

@@ -190,7 +190,9 @@ class WsPrivate(WsPublic):
         self._waiting[request_id] = _Waiter(path, op, future)
         try:
             try:
-                await link.send(json.dumps({"id": request_id, "op": op, "args": items}))
+                await link.send(
+                    json.dumps({"id": request_id, "op": op, "args": items}, allow_nan=False)
+                )
             except ConnectionError as exc:
                 raise self._lost_error(path, op) from exc
             try:

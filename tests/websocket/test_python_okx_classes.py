@@ -230,3 +230,19 @@ def test_stop_sync_stops_a_client_from_plain_code(offline: FakeOKX) -> None:
         assert ws.factory.websocket is None
     finally:
         loop.close()
+
+
+def test_args_that_cannot_be_json_are_refused_before_anything_is_sent(offline: FakeOKX) -> None:
+    from okx_v5.exceptions import OkxParamsException
+
+    async def main() -> None:
+        ws = WsPublicAsync(url=PUBLIC_URL)
+        await ws.start()
+        try:
+            with pytest.raises(OkxParamsException, match="cannot be sent as JSON"):
+                await ws.subscribe([{"channel": "tickers", "instId": float("nan")}], print)
+        finally:
+            await ws.stop()
+
+    asyncio.run(main())
+    assert not any("NaN" in frame for frame in offline.streams.received)
