@@ -35,6 +35,7 @@ import io
 import os
 import socket
 import time
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -434,10 +435,11 @@ def read_body(
     does, unread beyond that, and its connection closed; a plain body whose ``Content-Length``
     says so is refused before it is read. A urllib3 answer of known length is read in one
     piece (requests' ``.content`` joins 10 kB chunks, which holds a large body twice in
-    memory); any other in pieces of at most 1 MiB decoded (urllib3 >= 2.6 decodes no more than
-    it is asked for, so a compressed bomb costs no more than the cap), with ``deadline``
-    checked between them. A body already read (by a hook or a cache) is returned as it is;
-    an answer made by an adapter of its own is read the way requests reads it.
+    memory); any other in pieces of at most 1 MiB decoded, with ``deadline`` checked between
+    them, so a compressed bomb costs a few times the cap at most (gzip and deflate are decoded
+    here, see ``_inflated``; urllib3 >= 2.6 decodes the others no further than it is asked).
+    A body already read (by a hook or a cache) is returned as it is; an answer made by an
+    adapter of its own is read the way requests reads it.
     """
     if not isinstance(response.raw, BaseHTTPResponse):
         content = response.content or b""
@@ -451,9 +453,14 @@ def read_body(
             raise _too_large(response, next(response.iter_content(256), b""), limit)
         if length is not None:
             return b"".join(response.iter_content(chunk_size=None))
+        piece_size = min(_PIECE, limit + 1)
+        if encoding in _INFLATE:
+            stream = _inflated(response.raw, encoding, piece_size)
+        else:
+            stream = response.iter_content(chunk_size=piece_size)
         pieces: list[bytes] = []
         size = 0
-        for piece in response.iter_content(chunk_size=min(_PIECE, limit + 1)):
+        for piece in stream:
             size += len(piece)
             if size > limit:
                 raise _too_large(response, pieces[0] if pieces else piece, limit)
@@ -465,6 +472,55 @@ def read_body(
         return b"".join(pieces)
     finally:
         response.close()
+
+
+_INFLATE = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+"""The encodings ``_inflated`` decodes, with zlib's ``wbits`` for each."""
+_RAW_PIECE = 64 * 1024
+
+
+def _inflated(raw: BaseHTTPResponse, encoding: str, size: int) -> Iterator[bytes]:
+    """The decoded body of a gzip or deflate answer, at most ``size`` bytes at a time.
+
+    urllib3 decodes these itself, in bounded pieces too, but its gzip decoder (2.8) appends its
+    pending input to itself whenever a gzip member ends exactly where a read stops: a body of
+    many small members doubles that copy on every read until memory runs out. As urllib3
+    does: gzip members are read one after the other and garbage after the first is ignored; a
+    deflate body may be zlib-wrapped or raw.
+    """
+    wbits = _INFLATE[encoding]
+    decoder = zlib.decompressobj(wbits)
+    first, later_member = True, False
+    try:
+        for data in raw.stream(_RAW_PIECE, decode_content=False):
+            while data:
+                try:
+                    decoded = decoder.decompress(data, size)
+                except zlib.error:
+                    if first and encoding == "deflate":  # raw deflate, as some servers send it
+                        decoder, first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                        continue
+                    if later_member:
+                        return
+                    raise
+                first = False
+                if decoded:
+                    yield decoded
+                data = decoder.unconsumed_tail
+                if decoder.eof:
+                    if encoding == "deflate" or not decoder.unused_data:
+                        break
+                    data, later_member = decoder.unused_data, True
+                    decoder = zlib.decompressobj(wbits)
+        yield decoder.flush()
+    except zlib.error as exc:
+        raise requests.exceptions.ContentDecodingError(
+            f"failed to decode the {encoding} body: {exc}"
+        ) from exc
+    except urllib3.exceptions.ProtocolError as exc:  # as requests' iter_content tells them
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except urllib3.exceptions.SSLError as exc:
+        raise requests.exceptions.SSLError(exc) from exc
 
 
 def _too_large(response: requests.Response, start: bytes, limit: int) -> Refused:
