@@ -488,31 +488,8 @@ def _inflated(raw: BaseHTTPResponse, encoding: str, size: int) -> Iterator[bytes
     does: gzip members are read one after the other and garbage after the first is ignored; a
     deflate body may be zlib-wrapped or raw.
     """
-    wbits = _INFLATE[encoding]
-    decoder = zlib.decompressobj(wbits)
-    first, later_member = True, False
     try:
-        for data in raw.stream(_RAW_PIECE, decode_content=False):
-            while data:
-                try:
-                    decoded = decoder.decompress(data, size)
-                except zlib.error:
-                    if first and encoding == "deflate":  # raw deflate, as some servers send it
-                        decoder, first = zlib.decompressobj(-zlib.MAX_WBITS), False
-                        continue
-                    if later_member:
-                        return
-                    raise
-                first = False
-                if decoded:
-                    yield decoded
-                data = decoder.unconsumed_tail
-                if decoder.eof:
-                    if encoding == "deflate" or not decoder.unused_data:
-                        break
-                    data, later_member = decoder.unused_data, True
-                    decoder = zlib.decompressobj(wbits)
-        yield decoder.flush()
+        yield from _inflate(raw.stream(_RAW_PIECE, decode_content=False), encoding, size)
     except zlib.error as exc:
         raise requests.exceptions.ContentDecodingError(
             f"failed to decode the {encoding} body: {exc}"
@@ -521,6 +498,34 @@ def _inflated(raw: BaseHTTPResponse, encoding: str, size: int) -> Iterator[bytes
         raise requests.exceptions.ChunkedEncodingError(exc) from exc
     except urllib3.exceptions.SSLError as exc:
         raise requests.exceptions.SSLError(exc) from exc
+
+
+def _inflate(chunks: Iterator[bytes], encoding: str, size: int) -> Iterator[bytes]:
+    wbits = _INFLATE[encoding]
+    decoder = zlib.decompressobj(wbits)
+    first, later_member = True, False
+    for chunk in chunks:
+        data = chunk
+        while data:
+            try:
+                decoded = decoder.decompress(data, size)
+            except zlib.error:
+                if first and encoding == "deflate":  # raw deflate, as some servers send it
+                    decoder, first = zlib.decompressobj(-zlib.MAX_WBITS), False
+                    continue
+                if later_member:
+                    return
+                raise
+            first = False
+            if decoded:
+                yield decoded
+            data = decoder.unconsumed_tail
+            if decoder.eof:
+                if encoding == "deflate" or not decoder.unused_data:
+                    break
+                data, later_member = decoder.unused_data, True
+                decoder = zlib.decompressobj(wbits)
+    yield decoder.flush()
 
 
 def _too_large(response: requests.Response, start: bytes, limit: int) -> Refused:

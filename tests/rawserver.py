@@ -75,6 +75,9 @@ class Peer:
             self.pause(1.0)
 
     def _recv(self) -> bytes:
+        while not select.select([self._sock], [], [], _POLL)[0]:
+            if self._stopping.is_set():  # a connection the client keeps open ends with the server
+                raise ClientGone
         try:
             data = self._sock.recv(65536)
         except OSError as exc:
