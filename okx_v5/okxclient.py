@@ -33,6 +33,7 @@ from .exceptions import (
     OkxRateLimitException,
     OkxRequestException,
     OkxResponseException,
+    OkxTimeoutException,
     excerpt,
 )
 from .params import Validation, json_body, query_string, query_value
@@ -46,6 +47,7 @@ from .settings import (
     check_credentials,
     check_domain,
     check_flag,
+    check_max_answer_bytes,
     check_proxy,
     check_rate_limit_host,
     check_rate_limit_storage,
@@ -74,6 +76,8 @@ Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
+DEFAULT_MAX_ANSWER_BYTES = 64 * 2**20
+"""The default ``max_answer_bytes``: far above any OKX answer (a full order book is < 1 MiB)."""
 
 EARLIEST_SERVER_TIME_MS = 1_483_228_800_000
 """2017-01-01 UTC: OKX's V5 API did not exist before; an earlier server time cannot be right."""
@@ -107,7 +111,15 @@ class OkxClient:
         max_retries: retries of a failed ``GET`` (transport error, 5xx, rate limit, OKX
             server-side code), and of any request that provably never left (no connection);
             ``0`` disables retrying. Default 3.
-        retry_budget: seconds a call may take in all, retry waits included. Default 10.
+        retry_budget: seconds a call may take in all, from its first attempt: retry waits,
+            connecting, sending and reading every answer whole included. Default 10. A call
+            that still has no complete answer when it runs out raises
+            ``OkxTimeoutException``: each read of the answer (status line, headers, ``1xx``
+            answers, body) waits at most the read timeout and never past the deadline, a new
+            connection's connect timeout is cut to the time left, no attempt is sent once the
+            deadline has passed (``sent=False``) and no retry wait ends after it. On a
+            ``session`` of your own, whose connections okx_v5 does not make, only the body is
+            cut off at the deadline (between pieces of it).
         rate_limit: wait before sending so as to stay inside each endpoint's documented
             limit, shared with every client of the same API key, or of the same host and
             domain. Default on.
@@ -128,6 +140,10 @@ class OkxClient:
             carrying one fails, the exception's ``cl_ord_id`` has it, so after
             ``OkxTimeoutException`` with ``sent=True`` ``get_order(instId=..., clOrdId=...)``
             tells whether the order exists. Default off: requests are python-okx's.
+        max_answer_bytes: the largest answer body accepted, in bytes once decoded (a
+            compressed body counts as it expands); a larger one raises
+            ``OkxResponseException`` as soon as it passes the cap, is not read further and
+            its connection is closed. Default 64 MiB.
 
     Raises:
         OkxParamsException: an argument cannot be right (it is named; a credential's value is
@@ -154,6 +170,7 @@ class OkxClient:
         rate_limit_host: str | None = None,
         validate: Validation = True,
         auto_client_order_id: bool = False,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         # Held as Secret from the first line on: a traceback that shows this frame's locals
         # (a constructor that raises) shows Secret('***') for both.
@@ -170,6 +187,8 @@ class OkxClient:
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
         given_session = check_session(session)
+        self.max_answer_bytes = check_max_answer_bytes(max_answer_bytes)
+        """The largest decoded answer body a call accepts, in bytes."""
         self.retry_policy: RetryPolicy = RetryPolicy(
             max_retries=check_retries(max_retries), budget=check_budget(retry_budget)
         )
@@ -349,6 +368,15 @@ class OkxClient:
         ``GET``, and failures of any request that never left, are retried under
         ``retry_policy``. When retries run out the last answer is returned
         (or the last failure raised); ``attempts`` on either tells how many were made.
+
+        The call's deadline is ``retry_policy.budget`` seconds after its first attempt began
+        (on ``retry_policy.clock``). No retry wait ends after it and no attempt is sent after
+        it (``OkxTimeoutException``, ``sent=False``). An attempt in flight connects with its
+        connect timeout cut to the time left and reads its whole answer by the deadline: each
+        read waits at most ``min(read timeout, time left)``; the answer not complete by then
+        raises ``OkxTimeoutException`` (``sent=True``) and its connection is closed. Sending
+        is bounded by the socket timeout of each write, so an attempt ends by the deadline
+        plus at most one such timeout.
         """
         method = endpoint.method
         path, body = _wire(endpoint, payload)
@@ -359,12 +387,13 @@ class OkxClient:
                 self.sync_time()
         limiters = self._limiters(endpoint, payload) if self.rate_limit else []
         policy, started, resynced = self.retry_policy, self.retry_policy.clock(), False
+        deadline = started + policy.budget
         attempts = 0
         while True:
             attempts += 1
-            self._acquire(limiters, started + policy.budget, method, path, attempts)
+            self._acquire(limiters, deadline, method, path, attempts)
             try:
-                result = self._send_once(endpoint, path, body, signed)
+                result = self._send_once(endpoint, path, body, signed, deadline=deadline)
             except (OkxRequestException, OkxResponseException) as failure:
                 failure.attempts = attempts
                 if self._retryable(method, failure) and self._may_retry(
@@ -414,9 +443,10 @@ class OkxClient:
             if self.rate_limit:
                 for limiter, count in self._limiters(GET_SYSTEM_TIME, {}):
                     limiter.acquire(count)
+            deadline = self.retry_policy.clock() + self.retry_policy.budget
             sent = time.time()
             answer = self._send_once(
-                GET_SYSTEM_TIME, GET_SYSTEM_TIME.path, None, False
+                GET_SYSTEM_TIME, GET_SYSTEM_TIME.path, None, False, deadline=deadline
             ).raise_for_code()
             received = time.time()
             server_ms = answer.data[0].ts if answer.data else None
@@ -531,17 +561,41 @@ class OkxClient:
     # -- one attempt: sign, send, decode ---------------------------------------------------
 
     def _send_once(
-        self, endpoint: Endpoint[T], path: str, body: str | None, signed: bool
+        self,
+        endpoint: Endpoint[T],
+        path: str,
+        body: str | None,
+        signed: bool,
+        *,
+        deadline: float | None = None,
     ) -> OkxResponse[T]:
-        """Sign ``path`` and ``body`` (when ``signed``), send them once, decode the answer.
+        """Sign ``path`` and ``body`` (when ``signed``), send them once, decode the answer;
+        connect and read by ``deadline`` (on ``retry_policy.clock``) when one is given.
 
-        Raises ``OkxRequestException`` when no answer came and ``OkxResponseException`` when the
-        answer is not OKX's JSON.
+        Raises ``OkxRequestException`` when no answer came (``OkxTimeoutException`` when none
+        came in time, or the deadline passed before sending) and ``OkxResponseException`` when
+        the answer is not OKX's JSON, redirects, or is larger than ``max_answer_bytes``.
         """
         # requests is imported with the first client, not with okx_v5 (see transport)
-        from .transport import USER_AGENT, build_request, failure, read_body
+        from .transport import (
+            USER_AGENT,
+            Deadline,
+            build_request,
+            call_deadline,
+            failure,
+            read_body,
+        )
 
         method = endpoint.method
+        due = None if deadline is None else Deadline(deadline, self.retry_policy.clock)
+        if due is not None and due.left() <= 0:
+            raise OkxTimeoutException(
+                f"the call's retry_budget of {self.retry_policy.budget} s ran out before this "
+                "attempt was sent",
+                method=method,
+                path=path,
+                sent=False,
+            )
         headers = self._headers(method, path, body, signed=signed)
         payload = None if body is None else body.encode()
         prepared = build_request(
@@ -556,18 +610,19 @@ class OkxClient:
             )
         started = time.perf_counter()
         try:
-            response = self.session.send(
-                prepared,
-                stream=True,
-                timeout=self.timeout,
-                verify=self._verify(),
-                cert=self.session.cert,
-                proxies={} if signed and self._loopback_http else self._proxies(),
-                allow_redirects=False,
-            )
-            content = read_body(response)
+            with call_deadline(due):
+                response = self.session.send(
+                    prepared,
+                    stream=True,
+                    timeout=self.timeout,
+                    verify=self._verify(),
+                    cert=self.session.cert,
+                    proxies={} if signed and self._loopback_http else self._proxies(),
+                    allow_redirects=False,
+                )
+                content = read_body(response, self.max_answer_bytes, due)
         except Exception as exc:  # whatever the session raised, in one hierarchy
-            raise failure(exc, method, path, self.timeout) from exc
+            raise failure(exc, method, path, self.timeout, due, self.retry_policy.budget) from exc
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",

@@ -30,6 +30,7 @@ __all__ = [
     "check_credentials",
     "check_domain",
     "check_flag",
+    "check_max_answer_bytes",
     "check_proxy",
     "check_rate_limit_host",
     "check_rate_limit_storage",
@@ -282,6 +283,27 @@ def check_budget(retry_budget: object) -> float:
         param="retry_budget",
         value=retry_budget,
         allowed="seconds >= 0",
+    )
+
+
+MIN_ANSWER_BYTES = 1024
+"""The smallest ``max_answer_bytes``: below it even OKX's error answers could be refused."""
+
+
+def check_max_answer_bytes(max_answer_bytes: object) -> int:
+    """Return ``max_answer_bytes`` if it is a whole number of bytes >= 1024, or raise."""
+    if (
+        isinstance(max_answer_bytes, int)
+        and not isinstance(max_answer_bytes, bool)
+        and max_answer_bytes >= MIN_ANSWER_BYTES
+    ):
+        return max_answer_bytes
+    raise OkxParamsException(
+        f"max_answer_bytes is {max_answer_bytes!r}; a whole number of bytes >= "
+        f"{MIN_ANSWER_BYTES} is required",
+        param="max_answer_bytes",
+        value=max_answer_bytes,
+        allowed=f"{MIN_ANSWER_BYTES}, 1025, ... (bytes)",
     )
 
 
