@@ -275,14 +275,17 @@ def _is_seconds(value: object) -> bool:
 
 
 def check_budget(retry_budget: object) -> float:
-    """Return ``retry_budget`` if it is a finite number of seconds >= 0, or raise."""
-    if _is_seconds(retry_budget) or (_is_number(retry_budget) and retry_budget == 0):
+    """Return ``retry_budget`` if it is a finite number of seconds > 0, or raise: it is the
+    call's deadline, and a call with no time at all could never be sent (``max_retries=0``
+    is the way to turn retries off)."""
+    if _is_seconds(retry_budget):
         return float(retry_budget)  # type: ignore[arg-type]
     raise OkxParamsException(
-        f"retry_budget is {retry_budget!r}; a number of seconds >= 0 is required",
+        f"retry_budget is {retry_budget!r}; a number of seconds > 0 is required (it is each "
+        "call's deadline; max_retries=0 turns retries off)",
         param="retry_budget",
         value=retry_budget,
-        allowed="seconds >= 0",
+        allowed="seconds > 0",
     )
 
 

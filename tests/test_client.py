@@ -123,6 +123,7 @@ def test_domain_with_the_api_prefix_is_refused_with_the_url_to_use(domain: str, 
         ("max_retries", 1.5, "max_retries"),
         ("max_retries", "3", "max_retries"),
         ("retry_budget", -1, "retry_budget"),
+        ("retry_budget", 0, "retry_budget"),
         ("retry_budget", float("nan"), "retry_budget"),
         ("retry_budget", "10", "retry_budget"),
         ("retry_budget", None, "retry_budget"),
@@ -149,8 +150,8 @@ def test_good_timeouts_are_kept_as_seconds(timeout: object, kept: object) -> Non
     assert PublicAPI(timeout=timeout).timeout == kept  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("budget", [0, 0.0, 2, 30.5])
-def test_a_retry_budget_of_zero_or_more_seconds_is_accepted(budget: float) -> None:
+@pytest.mark.parametrize("budget", [0.001, 2, 30.5])
+def test_a_retry_budget_of_more_than_zero_seconds_is_accepted(budget: float) -> None:
     assert PublicAPI(retry_budget=budget).retry_policy.budget == budget
 
 
