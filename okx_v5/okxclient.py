@@ -440,10 +440,10 @@ class OkxClient:
         with clock.lock:
             if clock.synced_at != seen:  # another thread synced while we waited
                 return clock.offset
-            if self.rate_limit:
-                for limiter, count in self._limiters(GET_SYSTEM_TIME, {}):
-                    limiter.acquire(count)
             deadline = self.retry_policy.clock() + self.retry_policy.budget
+            if self.rate_limit:
+                limiters = self._limiters(GET_SYSTEM_TIME, {})
+                self._acquire(limiters, deadline, consts.GET, GET_SYSTEM_TIME.path, 1)
             sent = time.time()
             answer = self._send_once(
                 GET_SYSTEM_TIME, GET_SYSTEM_TIME.path, None, False, deadline=deadline

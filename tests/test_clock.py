@@ -201,3 +201,17 @@ def test_a_server_time_a_few_hours_off_is_believed(
 ) -> None:
     mocked.get(TIME_URL, json=_server_time(-5 * 3600.0))
     assert public.sync_time() == pytest.approx(-5 * 3600, abs=5)
+
+
+def test_a_clock_sync_never_waits_for_a_rate_limit_past_its_budget() -> None:
+    from okx_v5.exceptions import OkxRateLimitException
+    from okx_v5.ratelimit import RateLimiter
+
+    api = PublicAPI(domain="http://127.0.0.1:9", retry_budget=0.5)  # never reached
+    taken = RateLimiter(1, 60.0)
+    taken.reserve()
+    api._limiters = lambda endpoint, payload: [(taken, 1)]  # type: ignore[method-assign]
+    with pytest.raises(OkxRateLimitException) as info:
+        api.sync_time()
+    assert info.value.sent is False
+    assert info.value.path == "/api/v5/public/time"
