@@ -388,19 +388,22 @@ class OkxClient:
         limiters = self._limiters(endpoint, payload) if self.rate_limit else []
         policy, started, resynced = self.retry_policy, self.retry_policy.clock(), False
         deadline = started + policy.budget
-        attempts = 0
+        attempts, sent_before = 0, False  # whether an earlier attempt may have reached OKX
         while True:
             attempts += 1
-            self._acquire(limiters, deadline, method, path, attempts)
             try:
+                self._acquire(limiters, deadline, method, path, attempts)
                 result = self._send_once(endpoint, path, body, signed, deadline=deadline)
-            except (OkxRequestException, OkxResponseException) as failure:
+            except (OkxRequestException, OkxResponseException, OkxRateLimitException) as failure:
                 failure.attempts = attempts
                 if self._retryable(method, failure) and self._may_retry(
                     policy, attempts, started, failure
                 ):
+                    sent_before = sent_before or failure.sent
                     continue
+                failure.sent = failure.sent or sent_before  # the call's, not the last attempt's
                 raise
+            sent_before = True
             result.attempts = attempts
             if result.code == "50102" and signed and not resynced:
                 resynced = True

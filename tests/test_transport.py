@@ -270,6 +270,30 @@ def test_a_connect_timeout_was_never_sent(okx: FakeOKX, monkeypatch: pytest.Monk
     assert not info.value.sent
 
 
+def test_a_call_whose_first_attempt_may_have_arrived_says_sent_whatever_its_last_did(
+    okx: FakeOKX, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = urllib3.util.connection.create_connection
+    connections: list[object] = []
+
+    def first_only(*args: Any, **kwargs: Any) -> socket.socket:
+        connections.append(args)
+        if len(connections) > 1:
+            raise TimeoutError("timed out")
+        return real(*args, **kwargs)
+
+    okx.inject("delay", seconds=1.0)
+    monkeypatch.setattr(urllib3.util.connection, "create_connection", first_only)
+    with (
+        PublicAPI(domain=okx.url, timeout=0.2, max_retries=1) as api,
+        pytest.raises(OkxTimeoutException) as info,
+    ):
+        tiers(api)
+    assert len(connections) == 2  # the second attempt never left
+    assert info.value.attempts == 2
+    assert info.value.sent  # but the first may have reached the server
+
+
 def test_an_exception_from_a_hook_is_an_okx_exception(okx: FakeOKX) -> None:
     def broken(answer: requests.Response, **kwargs: Any) -> None:
         answer.close()  # requests leaves a response whose hook raised to its hook to close
