@@ -142,6 +142,9 @@ class RateLimiter:
         self.name = name or f"{requests}/{seconds:g}s"
         self.described = "the in-process limit" + (f" ({note})" if note else "")
         self.requests = requests
+        self.allowed = requests
+        """Requests allowed per window now: the whole limit, or this process's share of a
+        limit it shares with others (see ``allow``)."""
         self.window = seconds * (1.0 + margin)
         self._clock = clock
         self._sleep = sleep
@@ -161,7 +164,9 @@ class RateLimiter:
             now = self._clock()
             reserved = self._forget_before(now)
             at = now
-            keep = self.requests - n  # reservations that may share a window with these n
+            # Reservations that may share a window with these n; a batch larger than the
+            # share waits for an empty window.
+            keep = max(self.allowed - n, 0)
             if len(reserved) > keep:
                 at = max(now, reserved[-keep - 1] + self.window)
             if deadline is not None and at > deadline:
@@ -170,6 +175,11 @@ class RateLimiter:
                 # Slots recorded from elsewhere (``record``) may lie beyond this one.
                 bisect.insort(reserved, at)
         return at - now
+
+    def allow(self, requests: int) -> None:
+        """From now on allow ``requests`` per window (at least 1, at most the limit): this
+        process's share of a limit it shares with others."""
+        self.allowed = min(max(requests, 1), self.requests)
 
     def record(self, n: int = 1, after: float = 0.0) -> None:
         """Count ``n`` requests sent ``after`` seconds from now that were booked elsewhere

@@ -45,18 +45,51 @@ Failover keeps the limit, within what one process can know:
   (bookings made since it was taken are lost though the keys exist). A marker key could not: it
   survives such a reload, and checking it would cost a round trip per booking. Not detected:
   ``FLUSHALL``/``FLUSHDB`` and keys evicted under ``maxmemory`` (use ``noeviction``).
-- During an outage each process keeps the limit by itself: N processes on one API key may send
-  up to N times a "user" limit until Redis answers again.
+- During an outage each process keeps to its share of each limit, so that a fleet keeps the
+  limit too. While Redis answers, a process notes the slots it books in the shared schedule
+  (the GCRA's: one slot every ``seconds * (1 + SAFETY_MARGIN) / requests``). Between two of
+  its bookings the schedule advanced by the slots everyone booked, its own included, plus any
+  time nobody used; so its share is the slots its requests took among all the slots of the
+  schedule in the last ``SHARE_WINDOWS`` windows before it noticed the outage, learnt from
+  the bookings it already makes (no extra round trip). When it falls back, the fallback
+  allows ``floor(share * requests)`` per window, at least 1, until Redis answers; the share
+  is learnt again from the bookings made after that, and kept (for the next outage) until
+  then. A process alone at the limit has a share of 1 and keeps the whole limit; N processes
+  that shared the schedule evenly get ``floor(requests / N)`` each.
+
+  What this guarantees, and what not:
+
+  - The shares of a fleet add up to at most 1 when its processes measure them over the same
+    stretch of the schedule: every process notices the outage at its next call, and these
+    moments differ by at most the time between two calls. Time nobody used counts in
+    everyone's share as unused, never as anyone's, and shares are rounded down: a fleet in
+    an outage sends at most the limit, and usually less (8 processes that share 20 requests
+    evenly send 16 per window). A share that shifted within the last windows (a process
+    that just stopped or started calling) is measured as its average over them.
+  - The share is a process's recent use, not what it may want: a process below the limit
+    during the outage keeps its own recent rate even if the rest of the fleet is idle (it
+    cannot know that it is alone), and a limit it did not use in the last windows allows 1
+    request per window (so does one booking with nothing known of the schedule after it).
+    Shares that shift during the outage are not followed.
+  - The minimum of 1 request per window per process means that more processes than the
+    limit allows per window can exceed it; so can a batch of more requests than a share,
+    which waits for a window without this process's requests and then goes at once.
+  - A process that Redis never answered (it started, or joined the fleet, during the outage)
+    has no share to go by and keeps the whole limit to itself, as without Redis: N such
+    processes on one API key may send up to N times a "user" limit until Redis answers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 import time
 import weakref
+from collections import deque
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any, cast
 
 import redis
@@ -87,6 +120,8 @@ TIMEOUT = 0.5
 """Seconds to connect to Redis or wait for its answer before falling back."""
 HORIZON = 60.0
 """Seconds ahead a caller may book a slot; a longer queue is joined in steps of this."""
+SHARE_WINDOWS = 3
+"""Windows of the shared schedule over which a process measures its share of a limit."""
 _CLOCK_SAMPLES = 3
 _GCRA = GCRA()
 
@@ -137,6 +172,8 @@ class RedisStorage:
         self.run_id: str | None = None
         """The ``run_id`` of the Redis server last connected to (``None``: not known)."""
         self.full_window = self.client.register_script(_FULL_WINDOW_LUA)
+        self.ever_answered = False
+        """Whether Redis has answered this process at least once."""
         self._lock = threading.Lock()
         self._down_until: float | None = None  # time.monotonic() of the next attempt
         self._offset_ms = 0
@@ -197,6 +234,7 @@ class RedisStorage:
 
     def answered(self) -> None:
         """Note that Redis answered; logs once when it comes back after an outage."""
+        self.ever_answered = True
         if self._down_until is not None:
             with self._lock:
                 back = self._down_until is not None
@@ -209,6 +247,11 @@ class RedisStorage:
         if self._offset_generation != self.generation:
             self._offset_ms = self._measure_offset_ms()
             self._offset_generation = self.generation
+        return time.time_ns() // 1_000_000 + self._offset_ms
+
+    def last_known_ms(self) -> int:
+        """Redis' clock in milliseconds by the last offset measured, without asking Redis
+        (it may not answer)."""
         return time.time_ns() // 1_000_000 + self._offset_ms
 
     def _measure_offset_ms(self) -> int:
@@ -277,6 +320,15 @@ class SharedLimiter:
         # The storage's generation when this limit last booked through Redis; None after it
         # fell back. Any other value means the next window must first be counted as full.
         self._generation: int | None = storage.generation
+        self._lock = threading.Lock()
+        # This process's bookings since it last fell back, as (slot, requests, weight): the
+        # slot in Redis ms, the weight in slots of the shared schedule. Only the last
+        # SHARE_WINDOWS windows are kept; _pruned says that older ones were dropped.
+        self._booked: deque[tuple[int, int, int]] = deque()
+        self._pruned = False
+        self.share: float | None = None
+        """This process's share of the limit, learnt from its bookings when it last fell back
+        (``None``: never learnt; see the module's docstring)."""
 
     def acquire(self, n: int = 1, deadline: float | None = None) -> float:
         """Wait until ``n`` more requests fit the shared limit; return the seconds waited.
@@ -309,7 +361,53 @@ class SharedLimiter:
             if booked:
                 return waited
         self._generation = None
+        self._fall_back()
         return waited + self._fallback.acquire(n, deadline)
+
+    def _fall_back(self) -> None:
+        """Let the fallback allow only this process's share of the limit: learnt from the
+        bookings made since it last fell back, if any (see the module's docstring)."""
+        with self._lock:
+            if self._booked:
+                self.share = self._measure_share(self._storage.last_known_ms())
+                self._booked.clear()
+                self._pruned = False
+            elif self.share is None and self._storage.ever_answered:
+                self.share = 0.0  # part of a fleet, and none of its recent use was this limit's
+            else:
+                return
+            allowed = math.floor(self.share * self.requests + 1e-9)
+        self._fallback.allow(allowed)
+
+    def _measure_share(self, now_ms: int) -> float:
+        """The fraction of the shared schedule's slots in the last ``SHARE_WINDOWS`` windows
+        (up to ``now_ms``, Redis ms) that this process's requests took."""
+        spacing = self.spacing_ms
+        start = now_ms - SHARE_WINDOWS * self.interval_ms
+        recent = [booking for booking in self._booked if booking[0] > start]
+        if not recent:
+            return 0.0
+        # Between two of its bookings the schedule advanced by the slots everyone booked (its
+        # own included) and any idle time, never less: a share measured so errs low.
+        sent = 0
+        slots = (recent[0][0] - start) // spacing if self._pruned else 0
+        for (at, n, weight), (later, _, _) in pairwise(recent):
+            sent += n
+            slots += max(weight, (later - at) // spacing)
+        at, n, weight = recent[-1]
+        if now_ms >= at + weight * spacing:  # else the schedule after it is not known yet
+            sent += n
+            slots += (now_ms - at) // spacing
+        return min(sent / slots, 1.0) if slots else 0.0  # one booking, nothing after it
+
+    def _note_booking(self, at: int, n: int, weight: int) -> None:
+        with self._lock:
+            booked = self._booked
+            booked.append((at, n, weight))
+            start = at - (SHARE_WINDOWS + 1) * self.interval_ms
+            while booked[0][0] < start:
+                booked.popleft()
+                self._pruned = True
 
     def _book(self, n: int, deadline: float | None) -> tuple[bool, float]:
         """Book the first free slot for ``n`` requests within ``HORIZON``, after counting the
@@ -348,6 +446,7 @@ class SharedLimiter:
                 raise past_deadline(self.name, send, shared, deadline - started)
             decision = check(_GCRA, [rate], at, weight)
             if decision.allowed:
+                self._note_booking(at, n, weight)
                 return True, send
             at += max(1, decision.retry_after_ms or 0)
             if at - now > self._horizon_ms:

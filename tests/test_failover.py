@@ -45,11 +45,17 @@ class Sent:
             wait = self.limiter.acquire()
             self.moments.append((before + time.monotonic()) / 2 + wait)
 
-    def refused(self) -> int:
-        """How many of the requests OKX would refuse (50011): more than ``REQUESTS`` in a
-        window of ``SECONDS``."""
-        window = SlidingWindow(REQUESTS, SECONDS)
-        return sum(not window.allow(KEY, at) for at in sorted(self.moments))
+    def refused(self, requests: int = REQUESTS, since: int = 0) -> int:
+        """How many of the requests (from the ``since``-th on) OKX would refuse (50011) under
+        a limit of ``requests`` per ``SECONDS``."""
+        return refused(self.moments[since:], requests)
+
+
+def refused(moments: list[float], requests: int = REQUESTS) -> int:
+    """How many requests sent at ``moments`` OKX would refuse (50011) under a limit of
+    ``requests`` per ``SECONDS``."""
+    window = SlidingWindow(requests, SECONDS)
+    return sum(not window.allow(KEY, at) for at in sorted(moments))
 
 
 def logged(caplog: pytest.LogCaptureFixture, level: int) -> list[str]:
@@ -132,3 +138,77 @@ def test_a_wait_past_the_deadline_while_redis_does_not_answer_is_refused_too() -
         limiter.acquire(deadline=time.monotonic() + 0.5)
     assert refused.value.sent is False
     assert limiter.acquire() == pytest.approx(2.1, abs=0.05)
+
+
+def book_in_turns(fleet: list[Sent], turns: list[int], rounds: int) -> None:
+    """Book through Redis in rounds: in each, the i-th process takes ``turns[i]`` slots."""
+    for _ in range(rounds):
+        for sent, count in zip(fleet, turns, strict=True):
+            sent.take(count)
+
+
+def test_while_redis_is_down_a_fleet_keeps_the_limit_each_process_to_its_share(
+    redis_server: RedisServer,
+) -> None:
+    # 8 per window, taken 3 : 1 through Redis: shares of 6 and 2 while it is down
+    fleet = [Sent(shared(redis_server.url, requests=8)) for _ in range(2)]
+    book_in_turns(fleet, [3, 1], rounds=6)
+    redis_server.stop()
+    outage = [len(sent.moments) for sent in fleet]
+    a, b = fleet
+    a.take(18)  # in-process from here on
+    b.take(6)
+    assert refused(a.moments + b.moments, 8) == 0
+    # each within its share, and given all of it: one request fewer and some are refused
+    assert a.refused(6, since=outage[0]) == 0 < a.refused(5, since=outage[0])
+    assert b.refused(2, since=outage[1]) == 0 < b.refused(1, since=outage[1])
+
+
+def test_shares_are_learnt_again_after_redis_answers_again(redis_server: RedisServer) -> None:
+    fleet = [Sent(shared(redis_server.url, requests=8)) for _ in range(2)]
+    a, b = fleet
+    book_in_turns(fleet, [3, 1], rounds=6)
+    redis_server.stop()
+    a.take(1)
+    b.take(1)
+    redis_server.start()
+    time.sleep(0.06)  # the retry interval
+    book_in_turns(fleet, [1, 3], rounds=6)  # the other way round now
+    redis_server.stop()
+    outage = [len(sent.moments) for sent in fleet]
+    a.take(6)
+    b.take(18)
+    assert refused(a.moments + b.moments, 8) == 0
+    # A is held to its new, smaller share; B gets more than its old one (2)
+    assert a.refused(2, since=outage[0]) == 0
+    assert b.refused(6, since=outage[1]) == 0 < b.refused(2, since=outage[1])
+
+
+def test_a_lone_process_keeps_the_whole_limit_while_redis_is_down(
+    redis_server: RedisServer,
+) -> None:
+    sent = Sent(shared(redis_server.url))
+    sent.take(3 * REQUESTS)
+    redis_server.stop()
+    outage = len(sent.moments)
+    sent.take(3 * REQUESTS)
+    assert sent.refused() == 0
+    assert sent.refused(REQUESTS - 1, since=outage) > 0
+
+
+def test_a_limit_the_process_did_not_use_through_redis_allows_one_request_per_window(
+    redis_server: RedisServer,
+) -> None:
+    registry = RedisLimiterRegistry(redis_server.url, retry_interval=0.05, sleep=[].append)
+    Sent(registry.get("user:" + KEY, "/other", REQUESTS, SECONDS)).take(2)  # Redis answered
+    redis_server.stop()
+    sent = Sent(registry.get("user:" + KEY, "/p", REQUESTS, SECONDS))
+    sent.take(3)
+    assert (sent.refused(1), sent.refused(REQUESTS - 1)) == (0, 0)
+    assert sent.limiter.share == 0.0
+
+
+def test_a_process_redis_never_answered_keeps_the_whole_limit() -> None:
+    sent = Sent(shared(f"redis://127.0.0.1:{free_port()}/0"))
+    sent.take(REQUESTS)
+    assert (sent.refused(), sent.refused(REQUESTS - 1)) == (0, 1)
