@@ -193,8 +193,8 @@ class RedisStorage:
                 self.generation += 1
         if first:
             logger.warning(
-                "rate-limit storage %s is unavailable (%s: %s); each process keeps to its own "
-                "limits until it answers again",
+                "rate-limit storage %s is unavailable (%s: %s); each process keeps to its "
+                "share of the limits until it answers again",
                 self.display_url,
                 type(exc).__name__,
                 exc,
