@@ -197,3 +197,25 @@ def call(client: Any, method: str, given: dict[str, Any]) -> Any:
         # httpx warns that python-okx posts its body as data=
         warnings.simplefilter("ignore", DeprecationWarning)
         return getattr(client, method)(**given)
+
+
+def self_referencing_list() -> list[object]:
+    """A list that contains itself."""
+    value: list[object] = []
+    value.append(value)
+    return value
+
+
+def self_referencing_dict() -> dict[str, object]:
+    """A dict that contains itself."""
+    value: dict[str, object] = {}
+    value["a"] = value
+    return value
+
+
+def nested(depth: int) -> list[object]:
+    """An empty list inside ``depth`` lists."""
+    value: list[object] = []
+    for _ in range(depth):
+        value = [value]
+    return value

@@ -23,6 +23,8 @@ from okx_v5.endpoints import groups
 from okx_v5.okxclient import OkxClient
 from okx_v5.params import MAX_DEPTH, json_body, query_string
 
+from .helpers import nested, self_referencing_list
+
 LEVELS = [True, "strict", False]
 ORDER = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1"}
 FACTS = Path(__file__).parent.parent / "okx_v5" / "facts"
@@ -52,19 +54,6 @@ def trade(level: object) -> Trade.TradeAPI:
 
 def client(api: type[C], level: object) -> C:
     return api(*KEY, validate=level)  # type: ignore[arg-type]
-
-
-def self_referencing_list() -> list[object]:
-    value: list[object] = []
-    value.append(value)
-    return value
-
-
-def nested(depth: int) -> list[object]:
-    value: list[object] = []
-    for _ in range(depth):
-        value = [value]
-    return value
 
 
 # -- batch maximums ----------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from okx_v5 import OkxException
 from okx_v5.endpoints import groups
 from okx_v5.okxclient import OkxClient
 
+from .helpers import nested, self_referencing_dict, self_referencing_list
+
 KEY = ("key", "secret", "passphrase", False, "1")
 ANSWER = {"code": "0", "msg": "", "data": []}
 
@@ -35,25 +37,6 @@ class Unprintable:
         raise RuntimeError("no text")
 
     __repr__ = __str__
-
-
-def self_referencing_list() -> list[object]:
-    value: list[object] = []
-    value.append(value)
-    return value
-
-
-def self_referencing_dict() -> dict[str, object]:
-    value: dict[str, object] = {}
-    value["a"] = value
-    return value
-
-
-def nested(depth: int) -> list[object]:
-    value: list[object] = []
-    for _ in range(depth):
-        value = [value]
-    return value
 
 
 ORDER = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "market", "sz": "1"}
