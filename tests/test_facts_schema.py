@@ -1,0 +1,171 @@
+"""The facts files follow their JSON Schemas, and the schemas catch a wrong fact.
+
+``tools/check_facts.py`` is the check CI runs; these tests prove each file passes and that a
+typo'd key, a value of the wrong type, a missing key or a dangling reference is refused.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTS = ROOT / "okx_v5" / "facts"
+
+
+def load_checker() -> ModuleType:
+    """``tools/check_facts.py`` as a module (``tools`` is no package)."""
+    spec = importlib.util.spec_from_file_location("check_facts", ROOT / "tools" / "check_facts.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_facts = load_checker()
+FILES = check_facts.facts_files()
+TRADE = FACTS / "Trade.json"
+
+
+def trade() -> Any:
+    """A fresh copy of ``Trade.json``'s facts, to spoil."""
+    return copy.deepcopy(json.loads(TRADE.read_text(encoding="utf-8")))
+
+
+def endpoint(facts: Any, name: str) -> Any:
+    return next(entry for entry in facts["endpoints"] if entry["name"] == name)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
+def test_the_facts_file_follows_its_schema(path: Path) -> None:
+    assert check_facts.problems(path) == []
+
+
+def test_every_facts_file_has_a_schema_that_is_a_valid_draft_2020_12_schema() -> None:
+    schemas = {check_facts.schema_for(path) for path in FILES}
+    assert len(schemas) == 4  # the modules', consts', uncovered's and websocket's
+    for schema in schemas:
+        check_facts.validator(schema)  # raises SchemaError on an invalid schema
+
+
+def test_the_check_covers_the_module_files_and_the_three_others() -> None:
+    names = {path.name for path in FILES}
+    assert {"Account.json", "Finance.Savings.json", "consts.json", "uncovered.json"} <= names
+    assert not any(name.endswith(".schema.json") for name in names)
+
+
+def test_a_misspelt_endpoint_key_is_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "place_order")
+    entry["client_order_ids"] = entry.pop("client_order_id")
+    found = check_facts.problems(TRADE, facts)
+    assert any("'client_order_ids' was unexpected" in problem for problem in found)
+
+
+def test_a_misspelt_parameter_fact_is_refused() -> None:
+    facts = trade()
+    endpoint(facts, "place_order")["params"]["side"]["choice"] = ["buy", "sell"]
+    assert any("/params/side" in problem for problem in check_facts.problems(TRADE, facts))
+
+
+def test_a_batch_limit_of_the_wrong_type_is_refused() -> None:
+    facts = trade()
+    endpoint(facts, "place_multiple_orders")["batch"]["max_items"] = "20"
+    found = check_facts.problems(TRADE, facts)
+    assert any("/batch/max_items: '20' is not of type 'integer'" in p for p in found)
+
+
+def test_a_parameter_max_items_of_the_wrong_type_is_refused() -> None:
+    facts = trade()
+    param = next(p for e in facts["endpoints"] for p in e["params"].values() if "max_items" in p)
+    param["max_items"] = 2.5
+    assert check_facts.problems(TRADE, facts)
+
+
+def test_a_client_order_id_without_its_source_is_refused() -> None:
+    facts = trade()
+    del endpoint(facts, "place_order")["client_order_id"]["source"]
+    found = check_facts.problems(TRADE, facts)
+    assert any("'source' is a required property" in problem for problem in found)
+
+
+def test_an_endpoint_without_a_required_key_is_refused() -> None:
+    facts = trade()
+    del endpoint(facts, "get_order")["rate_limits"]
+    found = check_facts.problems(TRADE, facts)
+    assert any("'rate_limits' is a required property" in problem for problem in found)
+
+
+def test_a_parameter_marked_not_required_is_refused_as_the_readme_omits_it() -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["params"]["instId"]["required"] = False
+    assert check_facts.problems(TRADE, facts)
+
+
+def test_an_unknown_send_rule_is_refused() -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["wire"][0]["send"] = "if_given"
+    assert any("/wire/0/send" in problem for problem in check_facts.problems(TRADE, facts))
+
+
+def test_a_model_field_of_an_unknown_type_is_refused() -> None:
+    facts = trade()
+    next(iter(facts["models"].values()))["fields"][0]["type"] = "float"
+    assert check_facts.problems(TRADE, facts)
+
+
+def test_a_source_not_listed_in_sources_is_refused() -> None:
+    facts = trade()
+    number = facts["endpoints"].index(endpoint(facts, "get_order"))
+    facts["endpoints"][number]["rate_limits"][0]["source"] = "okx-docs-2031"
+    assert check_facts.problems(TRADE, facts) == [
+        f"Trade.json: /endpoints/{number}/rate_limits/0/source: source 'okx-docs-2031' is not"
+        " in sources"
+    ]
+
+
+def test_a_response_model_that_is_not_defined_is_refused() -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["response"]["model"] = "Orderr"
+    found = check_facts.problems(TRADE, facts)
+    assert any("model 'Orderr' is not in models" in problem for problem in found)
+
+
+def test_a_parameter_fact_for_a_key_the_endpoint_does_not_send_is_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["params"]["instID"] = entry["params"].pop("instId")
+    found = check_facts.problems(TRADE, facts)
+    assert any("/params/instID: not a key of wire" in problem for problem in found)
+
+
+def test_a_misspelt_key_in_consts_json_is_refused() -> None:
+    path = FACTS / "consts.json"
+    facts = json.loads(path.read_text(encoding="utf-8"))
+    facts["consts"][0]["valeu"] = facts["consts"][0].pop("value")
+    assert check_facts.problems(path, facts)
+
+
+def test_the_command_line_names_the_file_and_the_place_of_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["http"] = "get"
+    spoilt = tmp_path / "Trade.json"
+    spoilt.write_text(json.dumps(facts), encoding="utf-8")
+    assert check_facts.main([str(spoilt)]) == 1
+    assert "Trade.json: /endpoints/" in capsys.readouterr().err
+
+
+def test_the_command_line_passes_a_file_that_follows_its_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert check_facts.main([str(TRADE)]) == 0
+    assert "1 facts files follow their schemas" in capsys.readouterr().out
