@@ -25,7 +25,7 @@ from the facts files already in ``--out``::
 The drafter stops with an error on any python-okx method body it does not understand; such a
 method needs an entry in ``OVERRIDES``. Output is deterministic.
 
-Needs PyYAML (``pip install pyyaml``).
+Needs PyYAML: ``pip install -e '.[facts]'``.
 """
 
 from __future__ import annotations
@@ -253,7 +253,9 @@ def read_payload(fn: ast.FunctionDef, where: str) -> tuple[JSON, list[dict[str, 
     arg_names = {arg.arg for arg in fn.args.args[1:]}
     statements = [node for node in fn.body if not is_docstring(node)]
     *building, last = statements
-    payload_var, body, wires = None, "object", []
+    payload_var: str | None = None
+    body: JSON = "object"
+    wires: list[dict[str, JSON]] = []
     for node in building:
         if payload_var is None:
             payload_var, body, wires = read_initial_payload(node, arg_names, where)
@@ -284,7 +286,10 @@ def read_initial_payload(
     wires = []
     for key, item in zip(value.keys, value.values, strict=True):
         if not (
-            isinstance(key, ast.Constant) and isinstance(item, ast.Name) and item.id in arg_names
+            isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+            and isinstance(item, ast.Name)
+            and item.id in arg_names
         ):
             raise DraftError(f"{where}: line {node.lineno}: dict entry is not 'key': argument")
         wires.append(wire(key.value, item.id))
@@ -312,6 +317,7 @@ def read_key_assignment(
         and isinstance(target.value, ast.Name)
         and target.value.id == payload_var
         and isinstance(target.slice, ast.Constant)
+        and isinstance(target.slice.value, str)
         and isinstance(node.value, ast.Name)
         and node.value.id in arg_names
     ):
@@ -685,9 +691,8 @@ def nest_rows(rows: Iterable[tuple[str, str, str]]) -> list[DocField]:
     top: list[DocField] = []
     stack: list[list[DocField]] = [top]
     for name_cell, kind, text in rows:
-        depth = len(
-            re.match(r"^(\s*\\?>\s*)*", name_cell).group(0).replace("\\", "").replace(" ", "")
-        )
+        marks = re.match(r"^(\s*\\?>\s*)*", name_cell)  # always matches, maybe empty
+        depth = len(marks.group(0).replace("\\", "").replace(" ", "")) if marks else 0
         name = name_cell.replace("\\>", ">").lstrip("> ").strip()
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             continue
@@ -959,7 +964,7 @@ def requires_of(
     `SWAP`,`FUTURES`,`OPTION`" into a `when` on the remaining values. When the descriptions of
     the two parameters say it differently, the least strict reading wins.
     """
-    found: dict[tuple[str, ...], list[dict[str, JSON] | None]] = {}
+    found: dict[tuple[str, str], list[dict[str, JSON] | None]] = {}
     for param in params.values():
         for line in paragraphs(param.text):
             match = REQUIRES.search(line)
@@ -981,8 +986,9 @@ def requires_of(
                 " not send them all, so it is not a rule"
             )
         else:
-            conditional = [rule for rule in readings if rule and "when" in rule]
-            rules.append({**(conditional[0] if conditional else readings[0]), "source": source})
+            stated = [rule for rule in readings if rule is not None]  # None: see above
+            conditional = [rule for rule in stated if "when" in rule]
+            rules.append({**(conditional[0] if conditional else stated[0]), "source": source})
     return rules, notes
 
 
@@ -1306,9 +1312,10 @@ def merge_fields(
     merged = []
     for name in names:
         ours, theirs = spec_by_name.get(name), table_by_name.get(name)
-        if ours is None and theirs is None:
+        described = ours or theirs
+        if described is None:
             continue
-        kind = ours.kind if ours else theirs.kind
+        kind = described.kind
         if theirs and kind == "string" and theirs.kind != "string":
             kind = theirs.kind
         children_items = [
@@ -1321,7 +1328,7 @@ def merge_fields(
             order_children,
             children_items,
         )
-        merged.append(DocField(name, kind, (ours or theirs).text, children))
+        merged.append(DocField(name, kind, described.text, children))
     return merged
 
 
@@ -1604,7 +1611,7 @@ def draft_response(
         (doc.example for doc in (primary, page) if doc and doc.example is not None), None
     )
     answer = next((doc for doc in (primary, page, newer) if doc and doc.fields is not None), None)
-    if answer is None:
+    if answer is None or answer.fields is None:  # the second test, for the type checker
         return None, example
     builder.source = answer.source
     items = example if isinstance(example, list) else [example] if example else []
@@ -1673,9 +1680,9 @@ ENTRY_KEYS = [
 ]
 
 
-# Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint, and
-# the parameter that is the client's ID of the order an endpoint places.
-OPTIONAL_KEYS = ("aliases", "client_order_id")
+# Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint, the
+# parameter that is the client's ID of the order an endpoint places, and a batch's size limit.
+OPTIONAL_KEYS = ("aliases", "client_order_id", "batch")
 
 
 def dump(data: JSON) -> str:
@@ -1723,7 +1730,9 @@ def merge_module(
     """Existing entries (and their models) win unless forced; new endpoints are added."""
     old_entries = {e["name"]: e for e in existing["endpoints"]} if existing else {}
     old_models = existing["models"] if existing else {}
-    entries, models, kept = [], {}, []
+    entries: list[JSON] = []
+    models: dict[str, JSON] = {}
+    kept: list[str] = []
     for draft in drafts:
         name = draft.entry["name"]
         if name in old_entries and name not in forced:
