@@ -1,0 +1,482 @@
+"""The drafter's readers, on small pieces of python-okx's code and of OKX's documentation.
+
+``tools/draft_facts.py`` drafts ``okx_v5/facts`` from python-okx and documentation snapshots
+(``tools/facts_sources.py`` reads them, ``tools/facts_rules.py`` reads OKX's descriptions).
+Each test gives one reader a few lines of the kind it reads; none needs a repository or the
+network. A drafted entry follows the facts' schema.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import textwrap
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "tools"
+sys.path.insert(0, str(TOOLS))  # the tools import each other as scripts do
+
+import draft_facts  # noqa: E402
+import facts_rules  # noqa: E402
+import facts_sources  # noqa: E402
+from facts_sources import DocField, DocParam, DraftError, Method  # noqa: E402
+
+
+def load_checker() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("check_facts", TOOLS / "check_facts.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def python_okx_module(tmp_path: Path, body: str) -> list[Method]:
+    """The methods the drafter reads from a python-okx-like module of one class."""
+    source = "class TradeAPI(OkxClient):\n" + textwrap.indent(textwrap.dedent(body), "    ")
+    path = tmp_path / "Trade.py"
+    path.write_text(source, encoding="utf-8")
+    _, methods = facts_sources.read_methods("Trade", path, {"ORDER": "/api/v5/trade/order"})
+    return methods
+
+
+# -- python-okx's code -------------------------------------------------------------------------
+
+
+def test_a_payload_dict_gives_the_wire_keys_in_order_sent_always(tmp_path: Path) -> None:
+    (method,) = python_okx_module(
+        tmp_path,
+        """
+        def get_order(self, instId, ordId='', clOrdId=''):
+            params = {'instId': instId, 'ordId': ordId, 'clOrdId': clOrdId}
+            return self._request_with_params(GET, ORDER, params)
+        """,
+    )
+    assert (method.http, method.const, method.path) == ("GET", "ORDER", "/api/v5/trade/order")
+    assert method.args == [
+        {"name": "instId"},
+        {"name": "ordId", "default": ""},
+        {"name": "clOrdId", "default": ""},
+    ]
+    assert method.body == "object"
+    assert [(w["key"], w["send"]) for w in method.wire] == [
+        ("instId", "always"),
+        ("ordId", "always"),
+        ("clOrdId", "always"),
+    ]
+
+
+def test_the_conditions_of_python_okx_become_send_rules(tmp_path: Path) -> None:
+    (method,) = python_okx_module(
+        tmp_path,
+        """
+        def place_order(self, instId, tag='', px=None, sz=''):
+            params = {'instId': instId}
+            if tag:
+                params['tag'] = tag
+            if px is not None:
+                params['px'] = px
+            if sz != '':
+                params['sz'] = sz
+            return self._request_with_params(POST, ORDER, params)
+        """,
+    )
+    assert [w["send"] for w in method.wire] == [
+        "always",
+        "truthy",
+        {"unless": None},
+        {"unless": ""},
+    ]
+
+
+def test_an_argument_sent_as_the_payload_is_the_body(tmp_path: Path) -> None:
+    (method,) = python_okx_module(
+        tmp_path,
+        """
+        def place_multiple_orders(self, orders_data):
+            return self._request_with_params(POST, ORDER, orders_data)
+        """,
+    )
+    assert (method.body, method.wire) == ({"arg": "orders_data"}, [])
+
+
+def test_a_method_body_the_drafter_does_not_understand_stops_it(tmp_path: Path) -> None:
+    with pytest.raises(DraftError, match="expected params\\['key'\\] = argument"):
+        python_okx_module(
+            tmp_path,
+            """
+            def get_order(self, instId):
+                params = {'instId': instId}
+                params['instId'] = instId.upper()
+                return self._request_with_params(GET, ORDER, params)
+            """,
+        )
+
+
+# -- openxapi's OpenAPI spec ---------------------------------------------------------------------
+
+OPENXAPI_OP = {
+    "summary": "POST / Set leverage",
+    "tags": ["Trading Account"],
+    "security": [{"APIKey": []}],
+    "description": "Set leverage.\n\n#### Rate Limit: 20 requests per 2 seconds\n\n"
+    "#### Rate limit rule: User ID\n",
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["lever"],
+                    "properties": {
+                        "lever": {"type": "string", "description": "Leverage"},
+                        "mgnMode": {
+                            "type": "string",
+                            "description": "Margin mode\n\n`isolated`\n\n`cross`",
+                        },
+                    },
+                }
+            }
+        }
+    },
+    "responses": {
+        "200": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "data": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {"lever": {"type": "string"}},
+                                },
+                            }
+                        },
+                        "example": '{"code": "0", "data": [{"lever": "5"}]}',
+                    }
+                }
+            }
+        }
+    },
+}
+
+
+def test_an_openxapi_operation_gives_title_signing_limits_params_fields_and_example() -> None:
+    doc = facts_sources.openxapi_op(OPENXAPI_OP, {})
+    assert (doc.title, doc.tag, doc.signed) == ("Set leverage", "Trading Account", True)
+    assert doc.limit_lines == ["Rate Limit: 20 requests per 2 seconds", "Rate limit rule: User ID"]
+    assert {name: (p.kind, p.required) for name, p in doc.params.items()} == {
+        "lever": ("string", True),
+        "mgnMode": ("string", False),
+    }
+    assert doc.params["mgnMode"].text == "Margin mode\n`isolated`\n`cross`"
+    assert [f.name for f in doc.fields or []] == ["lever"]
+    assert doc.example == [{"lever": "5"}]
+
+
+# -- OKX's docs pages (HTML) ---------------------------------------------------------------------
+
+DOCS_PAGE = """
+<h2 id='trading-account-rest-api-get-leverage'>Get leverage</h2>
+<p><code>GET /api/v5/account/leverage-info</code></p>
+<h4 id='rate-limit'>Rate Limit: 20 requests per 2 seconds</h4>
+<h4 id='rate-limit-rule'>Rate limit rule: User ID</h4>
+<h4 id='request-parameters'>Request Parameters</h4>
+<table><thead><tr><th>Parameter</th></tr></thead><tbody>
+<tr><td>instId</td><td>String</td><td>Yes</td><td>Instrument ID<br>Up to 20, separated with comma</td></tr>
+<tr><td>mgnMode</td><td>String</td><td>Yes</td><td>Margin mode<br><code>cross</code></td></tr>
+</tbody></table>
+<h4 id='response-parameters'>Response Parameters</h4>
+<table><thead><tr><th>Parameter</th></tr></thead><tbody>
+<tr><td>lever</td><td>String</td><td>Leverage</td></tr>
+<tr><td>details</td><td>Array of objects</td><td>Details</td></tr>
+<tr><td>&gt; ccy</td><td>String</td><td>Currency</td></tr>
+</tbody></table>
+<h2 id='next'>Next</h2>
+"""
+
+
+def test_a_docs_page_section_is_found_by_its_request_line() -> None:
+    ((key, doc),) = list(facts_sources.docs_sections(DOCS_PAGE))
+    assert key == ("GET", "/api/v5/account/leverage-info")
+    assert (doc.anchor, doc.title) == ("trading-account-rest-api-get-leverage", "Get leverage")
+    assert doc.limit_lines == [
+        "Rate Limit: 20 requests per 2 seconds",
+        "Rate limit rule: User ID",
+    ]
+    assert doc.params["instId"].text == "Instrument ID\nUp to 20, separated with comma"
+    assert doc.params["mgnMode"].text == "Margin mode\n`cross`"
+
+
+def test_a_docs_response_table_nests_the_rows_marked_with_a_quote_sign() -> None:
+    ((_, doc),) = list(facts_sources.docs_sections(DOCS_PAGE))
+    fields = doc.fields or []
+    assert [(f.name, f.kind) for f in fields] == [("lever", "string"), ("details", "array:object")]
+    assert [child.name for child in fields[1].children] == ["ccy"]
+
+
+# -- coincise's markdown -------------------------------------------------------------------------
+
+
+def test_a_markdown_table_rewrapped_as_prose_still_gives_its_rows() -> None:
+    section = (
+        "| Parameter | Type | Required | Description |\n|---|---|---|---|\n"
+        "| instId | String | Yes | Instrument ID,\ne.g. `BTC-USDT` |\n"
+        "| sz | String | No | Quantity |\n"
+    )
+    rows = list(facts_sources.markdown_rows(section, columns=4))
+    assert rows == [
+        ["instId", "String", "Yes", "Instrument ID, e.g. `BTC-USDT`"],
+        ["sz", "String", "No", "Quantity"],
+    ]
+
+
+def test_a_coincise_page_gives_its_anchor_signing_and_parameters() -> None:
+    page = textwrap.dedent(
+        """\
+        ### Get leverage
+        [docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-leverage)
+        `GET /api/v5/account/leverage-info`
+        #### Rate Limit: 20 requests per 2 seconds
+        #### Request Parameters
+        | Parameter | Type | Required | Description |
+        |---|---|---|---|
+        | instId | String | Yes | Instrument ID |
+        """
+    )
+    doc = facts_sources.coincise_op("docs/okx/endpoints/private/leverage.md", page)
+    assert (doc.anchor, doc.title, doc.signed) == (
+        "trading-account-rest-api-get-leverage",
+        "Get leverage",
+        True,
+    )
+    assert doc.limit_lines == ["Rate Limit: 20 requests per 2 seconds"]
+    assert [(p.name, p.required) for p in doc.params.values()] == [("instId", True)]
+
+
+# -- ccxt ------------------------------------------------------------------------------------------
+
+
+def test_ccxt_costs_are_read_per_method_and_path(tmp_path: Path) -> None:
+    table = tmp_path / "okx.ts"
+    table.write_text(
+        "'api': {\n 'private': {\n  'get': {\n   'account/balance': 2,\n"
+        "   'asset/bills': 5 / 3, // comment\n  },\n },\n},\n'fees': {\n",
+        encoding="utf-8",
+    )
+    assert facts_sources.read_ccxt(table) == {
+        ("GET", "/api/v5/account/balance"): ("private", 2.0),
+        ("GET", "/api/v5/asset/bills"): ("private", 5 / 3),
+    }
+
+
+def test_a_ccxt_cost_becomes_requests_per_two_seconds() -> None:
+    assert draft_facts.ccxt_limit("private", 4) == {
+        "requests": 5,
+        "seconds": 2,
+        "scope": "user",
+        "source": "ccxt",
+    }
+
+
+# -- OKX's descriptions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Margin mode\n`cross`: Cross\n`isolated`: Isolated", ["cross", "isolated"]),
+        ("Order side, `buy` `sell`", ["buy", "sell"]),
+        ("Bar size, e.g. `1m` `5m`", None),  # an open set: e.g.
+        ("Only `cross`", None),  # one value is no choice
+    ],
+)
+def test_choices_are_only_the_closed_sets_okx_lists(text: str, values: list[str] | None) -> None:
+    assert facts_rules.choices_of(text, set()) == values
+
+
+def test_ids_are_the_count_okx_allows_comma_separated() -> None:
+    text = "Instrument ID\nSingle or multiple, no more than 20, separated with comma"
+    assert facts_rules.ids_of(text) == 20
+    assert facts_rules.ids_of("Instrument ID, no more than 20") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "text", "type_"),
+    [
+        ("px", "string", "Order price", "number"),
+        ("after", "string", "Pagination", "number"),
+        ("instId", "string", "Instrument ID", "str"),
+        ("reduceOnly", "boolean", "", "bool"),
+        ("ccy", "array:string", "", "list[str]"),
+        ("attachAlgoOrds", "array:object", "", "list[object]"),
+    ],
+)
+def test_a_parameter_type_comes_from_its_kind_and_name(
+    name: str, kind: str, text: str, type_: str
+) -> None:
+    assert facts_rules.param_type(name, kind, text) == type_
+
+
+def test_a_rate_limit_and_its_rule_become_one_limit() -> None:
+    lines = ["Rate Limit: 60 requests per 2 seconds", "Rate limit rule: User ID + Instrument ID"]
+    limits, notes = facts_rules.rate_limits_of(lines, batch=False, source="openxapi")
+    assert limits == [
+        {"requests": 60, "seconds": 2, "scope": "user", "per": ["instId"], "source": "openxapi"}
+    ]
+    assert notes == []
+
+
+def test_a_batch_limit_in_orders_counts_items() -> None:
+    lines = ["Rate Limit: 300 orders per 2 seconds", "Rate limit rule: User ID"]
+    limits, _ = facts_rules.rate_limits_of(lines, batch=True, source="openxapi")
+    assert limits[0]["count"] == "item"
+
+
+def test_a_rate_limit_rule_the_drafter_does_not_know_stops_it() -> None:
+    with pytest.raises(DraftError, match="not understood"):
+        facts_rules.parse_rule("User ID + Moon phase")
+
+
+def test_either_of_two_parameters_required_is_a_requires_rule() -> None:
+    params = {
+        "instId": DocParam("instId", "string", False, "Either `instId` or `ccy` is required."),
+        "ccy": DocParam("ccy", "string", False, "Currency"),
+    }
+    rules, notes = facts_rules.requires_of(params, ["instId", "ccy"], {}, "openxapi")
+    assert rules == [{"one_of": ["instId", "ccy"], "source": "openxapi"}]
+    assert notes == []
+
+
+# -- models and entries ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "values", "type_"),
+    [
+        ("uTime", "Update time, Unix timestamp format in milliseconds", ["1597026383085"], "int"),
+        ("availBal", "Available balance", ["10.5"], "decimal"),
+        ("ccy", "Currency", ["BTC"], "str"),
+        ("state", "State\n`live`: live", ["live"], "str"),
+    ],
+)
+def test_a_response_field_type_comes_from_its_name_text_and_example(
+    name: str, text: str, values: list[str], type_: str
+) -> None:
+    assert draft_facts.scalar_type(name, text, list(values)) == type_
+
+
+def test_an_array_of_objects_in_the_answer_becomes_a_nested_model() -> None:
+    builder = draft_facts.ModelBuilder("openxapi", "/api/v5/account/balance")
+    fields = [
+        DocField("totalEq", "string", "Total equity"),
+        DocField("details", "array:object", "", [DocField("ccy", "string", "Currency")]),
+    ]
+    builder.add("AccountBalance", fields, [{"totalEq": "1.5", "details": [{"ccy": "BTC"}]}])
+    assert builder.models == {
+        "AccountBalance": {
+            "source": "openxapi",
+            "row": False,
+            "fields": [
+                {"name": "totalEq", "type": "decimal"},
+                {"name": "details", "type": "list[AccountBalanceDetails]"},
+            ],
+        },
+        "AccountBalanceDetails": {
+            "source": "openxapi",
+            "row": False,
+            "fields": [{"name": "ccy", "type": "str"}],
+        },
+    }
+
+
+def drafted_leverage() -> draft_facts.Draft:
+    method = Method(
+        module="Account",
+        name="get_leverage",
+        comment=None,
+        http="GET",
+        const="GET_LEVERAGE",
+        path="/api/v5/account/leverage-info",
+        args=[{"name": "instId"}, {"name": "mgnMode"}],
+        body="object",
+        wire=[facts_sources.wire("instId", "instId"), facts_sources.wire("mgnMode", "mgnMode")],
+    )
+    ((_, page),) = list(facts_sources.docs_sections(DOCS_PAGE))
+    docs = draft_facts.Docs({}, {(method.http, method.path): page}, {}, {}, "2025-11-30")
+    return draft_facts.draft_endpoint(method, docs)
+
+
+def test_an_endpoint_okx_limits_per_user_id_is_drafted_signed_with_its_documented_facts() -> None:
+    entry = drafted_leverage().entry
+    assert (entry["signed"], entry["source"], entry["docs"]) == (
+        True,
+        "okx-docs",
+        "trading-account-rest-api-get-leverage",
+    )
+    assert entry["params"]["instId"] == {
+        "type": "str",
+        "required": True,
+        "ids": 20,
+        "source": "okx-docs",
+    }
+    assert entry["rate_limits"] == [
+        {"requests": 20, "seconds": 2, "scope": "user", "source": "okx-docs"}
+    ]
+    assert entry["response"] == {"model": "LeverageInfo", "source": "okx-docs"}
+
+
+def test_a_drafted_entry_follows_the_facts_schema() -> None:
+    draft = drafted_leverage()
+    facts = {
+        "module": "Account",
+        "class": "AccountAPI",
+        "sources": {
+            "python-okx": {"package": "python-okx", "version": "0.4.4", "path": "okx/Account.py"},
+            "okx-docs": {
+                "repository": "openxapi/openxapi",
+                "commit": "0" * 40,
+                "path": "samples/okx/rest",
+            },
+        },
+        "endpoints": [draft.entry],
+        "models": draft.models,
+    }
+    assert load_checker().problems(Path("Account.json"), facts) == []
+
+
+def test_an_existing_entry_is_kept_unless_forced() -> None:
+    draft = drafted_leverage()
+    existing = {"endpoints": [{**draft.entry, "notes": ["corrected by hand"]}], "models": {}}
+    existing["models"] = draft.models
+    entries, _, kept = draft_facts.merge_module([draft], existing, forced=set())
+    assert (entries[0]["notes"], kept) == (["corrected by hand"], ["get_leverage"])
+    entries, _, kept = draft_facts.merge_module([draft], existing, forced={"get_leverage"})
+    assert (entries[0]["notes"], kept) == (draft.entry["notes"], [])
+
+
+def test_an_endpoint_no_snapshot_documents_is_signed_if_a_key_is_given() -> None:
+    method = Method(
+        "Trade", "get_thing", "# Get thing", "GET", "THING", "/api/v5/x", [], "none", []
+    )
+    docs = draft_facts.Docs({}, {}, {}, {}, "2025-11-30")
+    entry = draft_facts.draft_endpoint(method, docs).entry
+    assert (entry["signed"], entry["source"], entry["summary"]) == ("if_key", None, "Get thing")
+
+
+def test_an_uncovered_operation_goes_to_the_module_most_of_its_tag_goes_to() -> None:
+    assert draft_facts.majority(["Trade", "Account", "Trade"]) == "Trade"
+    assert draft_facts.majority([]) is None
+    assert draft_facts.first_segment("/api/v5/market/books-full") == "market"
+
+
+def test_the_command_line_says_what_it_needs(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        draft_facts.main(["--openxapi", "x"])
+    assert exit_.value.code == 2
+    assert "--python-okx and --coincise are required" in capsys.readouterr().err
