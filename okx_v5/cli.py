@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from . import __version__, consts, display
+from .checks import ENVIRONMENT, check_domain, check_flag
 from .commands import LEGACY, Command, Option, commands, cut, flag_name, kebab
 from .exceptions import (
     OkxException,
@@ -45,7 +46,6 @@ from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .params import UNKNOWN_VALUE_HINT, json_body
 from .redaction import redact_url
 from .response import OkxResponse, describe_failures, nested_fields, nested_name, record_fields
-from .settings import ENVIRONMENT, check_domain, check_flag
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
