@@ -35,6 +35,7 @@ import attrs
 from . import __version__, consts, display
 from .checks import ENVIRONMENT, check_domain, check_flag
 from .commands import LEGACY, Command, Option, commands, cut, flag_name, kebab
+from .endpoint import ACCESS
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -442,20 +443,13 @@ def _add_command(
     sub.set_defaults(command=command, title=name if legacy else command.title)
 
 
-_ACCESS: dict[object, str] = {
-    True: "Signed: needs an API key.",
-    False: "Public: no API key needed.",
-    "if_key": "Signed when an API key is set (OKX's documentation does not say).",
-}
-
-
 def _description(command: Command, *, legacy: bool) -> str:
     """What ``okx-v5 ... COMMAND --help`` says above the options, from the declaration."""
     endpoint = command.endpoint
     limits = "".join(f" At most {limit.describe()}." for limit in endpoint.limits)
     paragraphs = [
         f"{endpoint.summary}: {command.method}, {endpoint.method} {endpoint.path}.",
-        _ACCESS[endpoint.signed] + limits,
+        ACCESS[endpoint.signed].capitalize() + "." + limits,
         *(_requirement(rule.names, rule.when) for rule in endpoint.requires),
     ]
     if command.sends:

@@ -707,7 +707,7 @@ def test_command_help_says_endpoint_access_limit_and_rules(
     assert cli.main(["public-data", "position-tiers", "--help"]) == 0
     out = capsys.readouterr().out
     assert "PublicAPI.get_position_tiers, GET /api/v5/public/position-tiers." in out
-    assert "Public: no API key needed. At most 10 requests / 2 s per IP." in out
+    assert "Public. At most 10 requests / 2 s per IP." in out
     assert "Needs --uly or --inst-family when --inst-type is FUTURES or OPTION or SWAP." in out
 
 
