@@ -12,7 +12,7 @@ import responses
 from okx_v5 import AccountAPI, PublicAPI, consts
 from okx_v5.endpoint import Endpoint, RateLimit
 from okx_v5.exceptions import OkxParamsException, OkxRequestException, OkxResponseException
-from okx_v5.models import LeverageInfo
+from okx_v5.models.account import LeverageInfo
 from okx_v5.retry import RetryPolicy, is_transient, retry_after
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
