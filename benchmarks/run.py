@@ -328,7 +328,7 @@ def print_per_call(result: dict[str, Any]) -> None:
 
 def structuring(count: int = 10_000, repeats: int = 15) -> dict[str, Any]:
     from okx_v5.converter import structure_items
-    from okx_v5.models import PositionTier
+    from okx_v5.models.public_data import PositionTier
 
     result: dict[str, Any] = {"items": count}
     for case, distinct in (("repeating", False), ("distinct", True)):

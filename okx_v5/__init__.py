@@ -6,12 +6,11 @@ Results are python-okx's dicts with typed attributes on top. The names below are
 first use, so importing okx_v5 loads none of the API modules.
 """
 
-from __future__ import annotations
-
-from importlib import import_module
-from typing import TYPE_CHECKING
-
 __version__ = "0.1.0"
+
+# Neither typing.TYPE_CHECKING nor ``from __future__ import annotations`` (nothing here needs
+# it): importing okx_v5, to read __version__ say, imports no other module.
+TYPE_CHECKING = False
 
 if TYPE_CHECKING:
     from .Account import AccountAPI
@@ -36,7 +35,8 @@ if TYPE_CHECKING:
     from .Funding import FundingAPI
     from .Grid import GridAPI
     from .MarketData import MarketAPI
-    from .models import LeverageInfo, PositionTier
+    from .models.account import LeverageInfo
+    from .models.public_data import PositionTier
     from .PublicData import PublicAPI
     from .response import OkxResponse
     from .SpreadTrading import SpreadTradingAPI
@@ -69,8 +69,8 @@ _HOMES = {
     "SavingsAPI": ".Finance.Savings",
     "SolStakingAPI": ".Finance.SolStaking",
     "StakingDefiAPI": ".Finance.StakingDefi",
-    "LeverageInfo": ".models",
-    "PositionTier": ".models",
+    "LeverageInfo": ".models.account",
+    "PositionTier": ".models.public_data",
     "OkxResponse": ".response",
     "OkxAPIException": ".exceptions",
     "OkxException": ".exceptions",
@@ -115,6 +115,8 @@ __all__ = [
 def __getattr__(name: str) -> object:
     """Import the package's top-level names from their modules on first use."""
     if name in _HOMES:
+        from importlib import import_module
+
         value = getattr(import_module(_HOMES[name], __name__), name)
         globals()[name] = value  # later look-ups skip this function
         return value

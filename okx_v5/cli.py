@@ -27,13 +27,14 @@ import textwrap
 import time
 import traceback
 from collections.abc import Collection, Iterator, Sequence
-from decimal import Decimal
 from typing import Any
 
 import attrs
 
 from . import __version__, consts, display
+from .checks import ENVIRONMENT, check_domain, check_flag
 from .commands import LEGACY, Command, Option, commands, cut, flag_name, kebab
+from .endpoint import ACCESS
 from .exceptions import (
     OkxException,
     OkxParamsException,
@@ -45,7 +46,6 @@ from .okxclient import DEFAULT_TIMEOUT, OkxClient, Timeout
 from .params import UNKNOWN_VALUE_HINT, json_body
 from .redaction import redact_url
 from .response import OkxResponse, describe_failures, nested_fields, nested_name, record_fields
-from .settings import ENVIRONMENT, check_domain, check_flag
 
 __all__ = [
     "CREDENTIAL_VARIABLES",
@@ -60,7 +60,6 @@ __all__ = [
     "build_parser",
     "commands",
     "main",
-    "render_table",
 ]
 
 PROG = "okx-v5"
@@ -442,20 +441,13 @@ def _add_command(
     sub.set_defaults(command=command, title=name if legacy else command.title)
 
 
-_ACCESS: dict[object, str] = {
-    True: "Signed: needs an API key.",
-    False: "Public: no API key needed.",
-    "if_key": "Signed when an API key is set (OKX's documentation does not say).",
-}
-
-
 def _description(command: Command, *, legacy: bool) -> str:
     """What ``okx-v5 ... COMMAND --help`` says above the options, from the declaration."""
     endpoint = command.endpoint
     limits = "".join(f" At most {limit.describe()}." for limit in endpoint.limits)
     paragraphs = [
         f"{endpoint.summary}: {command.method}, {endpoint.method} {endpoint.path}.",
-        _ACCESS[endpoint.signed] + limits,
+        ACCESS[endpoint.signed].capitalize() + "." + limits,
         *(_requirement(rule.names, rule.when) for rule in endpoint.requires),
     ]
     if command.sends:
@@ -652,7 +644,7 @@ def _show(args: argparse.Namespace, result: OkxResponse[Any]) -> int:
         names = names or display.columns(model, items)
         columns = _columns(args.columns, names, typed=_is_model(result.model))
         width = shutil.get_terminal_size((TABLE_WIDTH, 24)).columns
-        print(render_table(items, model, columns=columns, width=width, notes=notes))
+        print(display.text_table(items, model, picked=columns, width=width, notes=notes))
     return EXIT_OK
 
 
@@ -845,62 +837,3 @@ def _root_cause(failure: BaseException) -> str:
     if isinstance(current, OSError) and current.strerror:
         return current.strerror
     return str(current) or type(current).__name__
-
-
-def render_table(
-    items: Sequence[object],
-    model: type | None,
-    *,
-    columns: Sequence[str] | None = None,
-    width: int | None = None,
-    notes: Sequence[str] = (),
-) -> str:
-    """Return ``items`` (typed items of ``model``, or untyped dicts) as an aligned text table.
-
-    One column per field, headed by its name; ``None`` is shown empty, numbers are
-    right-aligned and times (``ts``, ``cTime``, ...) are UTC ISO-8601 (see
-    ``okx_v5.display.text``). ``columns`` picks the columns; otherwise the columns with a value
-    in some row, those that matter most first (``okx_v5.display.ranked``), as many as fit in
-    ``width`` characters. The last line counts the rows (``2 rows``, ``1 row`` or
-    ``no rows``), names the columns left out and adds ``notes``, wrapped to ``width``.
-    """
-    if not items:
-        return "no rows"
-    names = list(columns) if columns else display.ranked(display.columns(model, items), items)
-    rows = [[display.text(name, display.value_of(item, name)) for name in names] for item in items]
-    right = [_numeric(items, name) for name in names]
-    widths = [
-        max(len(name), *(len(row[index]) for row in rows)) for index, name in enumerate(names)
-    ]
-    shown = range(len(names))
-    if not columns and width is not None:
-        shown = range(display.fitting(widths, width))
-    lines = [
-        "  ".join(
-            row[index].rjust(widths[index]) if right[index] else row[index].ljust(widths[index])
-            for index in shown
-        ).rstrip()
-        for row in [names, *rows]
-    ]
-    parts = [f"{len(items)} row" + ("" if len(items) == 1 else "s")]
-    hidden = [name for index, name in enumerate(names) if index not in shown]
-    if hidden:
-        parts.append(f"not shown (see --columns): {', '.join(hidden)}")
-    footer = "; ".join([*parts, *notes])
-    if width is not None:
-        footer = textwrap.fill(footer, width, break_long_words=False, break_on_hyphens=False)
-    lines.append(footer)
-    return "\n".join(lines)
-
-
-def _numeric(items: Sequence[object], name: str) -> bool:
-    """Whether column ``name`` holds numbers (and nothing else but empty cells); a time is
-    not a number."""
-    present = [value for item in items if (value := display.value_of(item, name)) is not None]
-    return (
-        bool(present)
-        and not display.is_time(name)
-        and all(
-            isinstance(value, (int, Decimal)) and not isinstance(value, bool) for value in present
-        )
-    )

@@ -1,8 +1,9 @@
-"""How a result looks: the columns of a table of its items and their text.
+"""How a result looks: the tables of its items, the columns and their text.
 
-An HTML table for Jupyter (``okx_v5.response.OkxResponse._repr_html_``; the plain ``repr``
-stays the dict's, as python-okx users know it; every value is escaped), and what the text
-tables of ``okx-v5`` and ``okx-v5 watch`` share: which columns come first when the terminal is
+The text table ``okx-v5`` prints (``text_table``), the HTML table for Jupyter (``html_table``,
+for ``okx_v5.response.OkxResponse._repr_html_``; the plain ``repr`` stays the dict's, as
+python-okx users know it; every value is escaped), and what the text tables of ``okx-v5`` and
+``okx-v5 watch`` share: which columns come first when the terminal is
 narrow (``PRIORITY``, ``ranked``, ``fitting``) and how a cell is written (``text``: times in
 UTC). Nothing here touches the network.
 """
@@ -10,6 +11,7 @@ UTC). Nothing here touches the network.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -33,6 +35,7 @@ __all__ = [
     "plain",
     "ranked",
     "text",
+    "text_table",
     "utc",
     "value_of",
 ]
@@ -313,3 +316,62 @@ def _cell(value: object) -> str:
         return f"<td {_CELL}><span {_MUTED}>None</span></td>"
     style = _NUMBER if isinstance(value, (int, Decimal)) else _CELL
     return f"<td {style}>{escape(plain(value))}</td>"
+
+
+def text_table(
+    items: Sequence[object],
+    model: type | None,
+    *,
+    picked: Sequence[str] | None = None,
+    width: int | None = None,
+    notes: Sequence[str] = (),
+) -> str:
+    """Return ``items`` (typed items of ``model``, or untyped dicts) as an aligned text table.
+
+    One column per field, headed by its name; ``None`` is shown empty, numbers are
+    right-aligned and times (``ts``, ``cTime``, ...) are UTC ISO-8601 (see ``text``).
+    ``picked`` are the columns shown (``--columns``); otherwise the columns with a value in some
+    row, those that matter most first (``ranked``), as many as fit in
+    ``width`` characters. The last line counts the rows (``2 rows``, ``1 row`` or
+    ``no rows``), names the columns left out and adds ``notes``, wrapped to ``width``.
+    """
+    if not items:
+        return "no rows"
+    names = list(picked) if picked else ranked(columns(model, items), items)
+    rows = [[text(name, value_of(item, name)) for name in names] for item in items]
+    right = [_numeric(items, name) for name in names]
+    widths = [
+        max(len(name), *(len(row[index]) for row in rows)) for index, name in enumerate(names)
+    ]
+    shown = range(len(names))
+    if not picked and width is not None:
+        shown = range(fitting(widths, width))
+    lines = [
+        "  ".join(
+            row[index].rjust(widths[index]) if right[index] else row[index].ljust(widths[index])
+            for index in shown
+        ).rstrip()
+        for row in [names, *rows]
+    ]
+    parts = [f"{len(items)} row" + ("" if len(items) == 1 else "s")]
+    hidden = [name for index, name in enumerate(names) if index not in shown]
+    if hidden:
+        parts.append(f"not shown (see --columns): {', '.join(hidden)}")
+    footer = "; ".join([*parts, *notes])
+    if width is not None:
+        footer = textwrap.fill(footer, width, break_long_words=False, break_on_hyphens=False)
+    lines.append(footer)
+    return "\n".join(lines)
+
+
+def _numeric(items: Sequence[object], name: str) -> bool:
+    """Whether column ``name`` holds numbers (and nothing else but empty cells); a time is
+    not a number."""
+    present = [value for item in items if (value := value_of(item, name)) is not None]
+    return (
+        bool(present)
+        and not is_time(name)
+        and all(
+            isinstance(value, (int, Decimal)) and not isinstance(value, bool) for value in present
+        )
+    )

@@ -20,7 +20,7 @@ import attrs
 from .exceptions import OkxParamsException
 from .params import AtLeastOne, Param, Validation, as_given, build, check_body, check_count
 
-__all__ = ["DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
+__all__ = ["ACCESS", "DOCS_URL", "Body", "Endpoint", "RateLimit", "Signed", "resolve"]
 
 T = TypeVar("T")
 
@@ -31,6 +31,13 @@ Signed = bool | Literal["if_key"]
 """``True`` (OKX documents the endpoint as private), ``False`` (public), or ``"if_key"``: no
 documentation says, so the request is signed when the client has credentials, as python-okx
 signs every request then."""
+
+ACCESS: Mapping[Signed, str] = {
+    True: "signed",
+    False: "public",
+    "if_key": "signed when the client has a key",
+}
+"""How an endpoint is called, in the words of its docstring, the docs' tables and ``--help``."""
 
 Body = Literal["object", "list", "arg", "none"]
 """How the payload is formed: the dict of the params, that dict as a one-item list, one

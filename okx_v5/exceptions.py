@@ -9,20 +9,23 @@ OkxException
     ├── OkxResponseException               not OKX JSON, or an item that does not fit its model
     ├── OkxAuthException                   501xx
     │   └── OkxTimestampException          50102
-    ├── OkxRateLimitException              HTTP 429, 50011
+    ├── OkxRateLimitException              HTTP 429, 50011, 50061
     ├── OkxServerException                 HTTP 5xx, 50001, 50004, 50013, 50026
     └── OkxWebSocketException              an ``event: error`` answer on a WebSocket stream
 ```
 
+``ERROR_CODES`` says which class each OKX code raises and whether it is worth retrying.
 Messages never contain the API secret, the passphrase or a signature.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = [
+    "ERROR_CODES",
+    "ErrorCode",
     "OkxAPIException",
     "OkxAuthException",
     "OkxException",
@@ -203,7 +206,7 @@ class OkxTimestampException(OkxAuthException):
 
 
 class OkxRateLimitException(OkxAPIException):
-    """Too many requests (HTTP 429, OKX code 50011)."""
+    """Too many requests (HTTP 429, OKX codes 50011 and 50061)."""
 
 
 class OkxServerException(OkxAPIException):
@@ -241,37 +244,83 @@ def _arg_text(arg: Mapping[str, Any] | None) -> str:
     return ",".join(f"{name}={value}" for name, value in arg.items()) if arg else ""
 
 
-_BY_CODE: dict[str, type[OkxAPIException]] = {
-    "50011": OkxRateLimitException,
-    "50061": OkxRateLimitException,
-    "50102": OkxTimestampException,
-    "50001": OkxServerException,
-    "50004": OkxServerException,
-    "50013": OkxServerException,
-    "50026": OkxServerException,
-}
+class ErrorCode(NamedTuple):
+    """What okx_v5 does with one OKX error code."""
 
-_HINTS: dict[str, str] = {
-    "50101": (
-        " — the API key belongs to the other environment: a demo-trading key needs"
-        " flag='1', a production key needs flag='0'"
+    status: int
+    """The HTTP status OKX documents with the code."""
+    raised_as: type[OkxAPIException]
+    """The class ``raise_for_code()`` raises for it, whatever the HTTP status."""
+    transient: bool
+    """Whether a read (``GET``) answered with it is worth sending again after a pause."""
+    hint: str = ""
+    """Advice appended to the exception's message (``" — ..."``)."""
+
+
+# OKX's documentation, "Error Code" > "REST API" > "Public" (docs/okx/error_code.md of
+# rosssaunders/coincise): the codes okx_v5 treats in a way of their own, or documents. A code
+# not here is an authentication error when it starts with 501, else its HTTP status decides.
+ERROR_CODES: Mapping[str, ErrorCode] = {
+    "50001": ErrorCode(503, OkxServerException, transient=True),
+    "50004": ErrorCode(400, OkxServerException, transient=True),
+    "50011": ErrorCode(429, OkxRateLimitException, transient=True),
+    "50013": ErrorCode(429, OkxServerException, transient=True),
+    "50014": ErrorCode(400, OkxAPIException, transient=False),
+    "50026": ErrorCode(500, OkxServerException, transient=True),
+    "50061": ErrorCode(200, OkxRateLimitException, transient=True),
+    "50101": ErrorCode(
+        401,
+        OkxAuthException,
+        transient=False,
+        hint=" — the API key belongs to the other environment: a demo-trading key needs"
+        " flag='1', a production key needs flag='0'",
     ),
-    "50102": " — the local clock is off; use_server_time=True keeps it in step with OKX",
-    "50111": " — the API key is not known to OKX (check for typos and the environment)",
-    "50113": " — the signature was rejected: check the API secret",
-    "50105": " — the passphrase does not match the API key",
+    "50102": ErrorCode(
+        401,
+        OkxTimestampException,
+        transient=False,
+        hint=" — the local clock is off; use_server_time=True keeps it in step with OKX",
+    ),
+    "50103": ErrorCode(401, OkxAuthException, transient=False),
+    "50104": ErrorCode(401, OkxAuthException, transient=False),
+    "50105": ErrorCode(
+        401,
+        OkxAuthException,
+        transient=False,
+        hint=" — the passphrase does not match the API key",
+    ),
+    "50106": ErrorCode(401, OkxAuthException, transient=False),
+    "50107": ErrorCode(401, OkxAuthException, transient=False),
+    "50111": ErrorCode(
+        401,
+        OkxAuthException,
+        transient=False,
+        hint=" — the API key is not known to OKX (check for typos and the environment)",
+    ),
+    "50112": ErrorCode(401, OkxAuthException, transient=False),
+    "50113": ErrorCode(
+        401,
+        OkxAuthException,
+        transient=False,
+        hint=" — the signature was rejected: check the API secret",
+    ),
+    "51000": ErrorCode(400, OkxAPIException, transient=False),
 }
+"""OKX error code → what okx_v5 does with it: the one table ``api_exception_class``, the retry
+policy (``okx_v5.retry.is_transient``), the hints and the code tables of the docs follow."""
 
 
 def hint(code: str) -> str:
     """Return advice on OKX error ``code`` (``" — ..."``), or ``""`` when there is none."""
-    return _HINTS.get(code, "")
+    known = ERROR_CODES.get(code)
+    return known.hint if known is not None else ""
 
 
 def api_exception_class(code: str, status_code: int | None = None) -> type[OkxAPIException]:
     """Return the most specific exception class for an OKX ``code`` and HTTP status."""
-    if code in _BY_CODE:
-        return _BY_CODE[code]
+    known = ERROR_CODES.get(code)
+    if known is not None:
+        return known.raised_as
     if code.startswith("501"):
         return OkxAuthException
     if status_code == 429:

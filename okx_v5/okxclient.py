@@ -21,26 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from . import consts, quirks, ratelimit
-from .client_order_id import fill_in, sent_client_order_id
-from .clock import MAX_AGE, clock_for
-from .endpoint import Endpoint, RateLimit
-from .endpoints import find
-from .endpoints.public_data import GET_SYSTEM_TIME
-from .exceptions import (
-    OkxAPIException,
-    OkxException,
-    OkxParamsException,
-    OkxRateLimitException,
-    OkxRequestException,
-    OkxResponseException,
-    OkxTimeoutException,
-    excerpt,
-)
-from .params import Validation, json_body, query_string, query_value
-from .redaction import Secret, SecretText, redact_url, redacted_excerpt
-from .response import OkxResponse
-from .retry import RetryPolicy, is_transient, retry_after
-from .settings import (
+from .checks import (
     ENVIRONMENT,
     check_auto_client_order_id,
     check_budget,
@@ -58,9 +39,27 @@ from .settings import (
     is_given,
     is_plain_loopback_http,
     is_plain_remote_http,
-    mask_key,
     redirect_domain,
 )
+from .client_order_id import fill_in, sent_client_order_id
+from .clock import MAX_AGE, clock_for
+from .endpoint import Endpoint, RateLimit
+from .endpoints import find
+from .endpoints.public_data import GET_SYSTEM_TIME
+from .exceptions import (
+    OkxAPIException,
+    OkxException,
+    OkxParamsException,
+    OkxRateLimitException,
+    OkxRequestException,
+    OkxResponseException,
+    OkxTimeoutException,
+    excerpt,
+)
+from .params import Validation, json_body, query_string, query_value
+from .redaction import Secret, SecretText, mask_key, redact_url, redacted_excerpt
+from .response import OkxResponse
+from .retry import RetryPolicy, is_transient, retry_after
 from .utils import get_timestamp, pre_hash, sign
 
 if TYPE_CHECKING:
@@ -228,7 +227,7 @@ class OkxClient:
         settings: dict[str, Any] = {
             arg: os.environ.get(variable) or (consts.DEMO_TRADING if arg == "flag" else "-1")
             for arg, variable in ENVIRONMENT.items()
-            if arg != "domain"  # read by every client: see okx_v5.settings.redirect_domain
+            if arg != "domain"  # read by every client: see okx_v5.checks.redirect_domain
         }
         for arg in _SECRET_ARGS:  # this frame's locals show no secret if the constructor raises
             settings[arg] = Secret(settings[arg])

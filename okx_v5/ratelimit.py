@@ -284,7 +284,7 @@ def registry_for(storage: str | None) -> Registry:
     """Return the registry for a client's ``rate_limit_storage``.
 
     ``None`` is the in-process ``registry``; a ``redis://`` or ``rediss://`` URL (already checked by
-    ``okx_v5.settings.check_rate_limit_storage``) gets one ``RedisLimiterRegistry`` per URL and
+    ``okx_v5.checks.check_rate_limit_storage``) gets one ``RedisLimiterRegistry`` per URL and
     process.
     """
     if storage is None:

@@ -106,7 +106,7 @@ from .ratelimit import (
     log_wait,
     past_deadline,
 )
-from .settings import redact_url
+from .redaction import redact_url
 
 __all__ = ["KEY_PREFIX", "RETRY_INTERVAL", "TIMEOUT", "RedisLimiterRegistry", "SharedLimiter"]
 

@@ -1,10 +1,11 @@
 """The retry policy: which outcomes are worth another attempt, and how long to wait first.
 
-Only reads (``GET``) are retried. Transient outcomes are connection errors, timeouts, HTTP 5xx,
-OKX's server-side codes (50001, 50004, 50013, 50026) and rate-limit answers (HTTP 429, 50011):
-exactly the answers ``api_exception_class`` maps to ``OkxServerException`` or
-``OkxRateLimitException``. The wait is exponential backoff with full jitter, or the server's
-``Retry-After`` when it sends one, and the whole call stays inside a time budget.
+Only reads (``GET``) are retried. Transient outcomes are connection errors, timeouts, and the
+answers ``okx_v5.exceptions.ERROR_CODES`` marks transient (OKX's server-side and rate-limit
+codes); an answer with a code not in that table is transient when ``api_exception_class`` maps
+it to ``OkxServerException`` or ``OkxRateLimitException`` (HTTP 5xx, HTTP 429). The wait is
+exponential backoff with full jitter, or the server's ``Retry-After`` when it sends one, and the
+whole call stays inside a time budget.
 """
 
 from __future__ import annotations
@@ -16,15 +17,23 @@ from collections.abc import Callable, Mapping
 
 import attrs
 
-from .exceptions import OkxRateLimitException, OkxServerException, api_exception_class
+from .exceptions import (
+    ERROR_CODES,
+    OkxRateLimitException,
+    OkxServerException,
+    api_exception_class,
+)
 
-__all__ = ["NO_RETRY", "RetryPolicy", "is_transient", "retry_after"]
+__all__ = ["RetryPolicy", "is_transient", "retry_after"]
 
 
 def is_transient(code: str, status_code: int | None) -> bool:
     """Whether an answer with this OKX ``code`` and HTTP status is worth retrying."""
     if code == "0" and (status_code is None or status_code < 400):
         return False
+    known = ERROR_CODES.get(code)
+    if known is not None:
+        return known.transient
     return issubclass(
         api_exception_class(code, status_code), (OkxServerException, OkxRateLimitException)
     )
@@ -88,7 +97,3 @@ class RetryPolicy:
         if self.clock() - started + pause > self.budget:
             return None
         return pause
-
-
-NO_RETRY = RetryPolicy(max_retries=0)
-"""The policy for requests that are never retried (anything but ``GET``)."""

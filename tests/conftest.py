@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, settings
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
 from okx_v5 import clock, ratelimit
+from okx_v5.checks import ENVIRONMENT, STORAGE_ENV
 from okx_v5.okxclient import OkxClient
-from okx_v5.settings import ENVIRONMENT, STORAGE_ENV
 from okx_v5.testing import FakeOKX
 
 # The fake_okx fixture, imported here rather than through the pytest11 entry point (disabled

@@ -21,10 +21,8 @@ import subprocess
 import sys
 import sysconfig
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
-import attrs
 import pytest
 
 from okx_v5 import PublicAPI, cli, endpoints, okxclient
@@ -247,22 +245,6 @@ def test_okx_error_without_a_message(fake_okx: FakeOKX, capsys: pytest.CaptureFi
     assert cli.main(["--domain", fake_okx.url, *BTC_TIERS]) == 1
     line = one_error_line(capsys.readouterr().err)
     assert line.startswith("error: OKX 50001: Service temporarily unavailable")
-
-
-def test_render_table_writes_numbers_as_okx_does() -> None:
-    @attrs.frozen
-    class Item:
-        name: str | None
-        size: Decimal | None
-        count: int
-
-    table = cli.render_table([Item("a", Decimal("1E-8"), 7), Item(None, None, 10)], Item)
-    assert table.splitlines() == [
-        "name        size  count",
-        "a     0.00000001      7",
-        "                     10",
-        "2 rows",
-    ]
 
 
 # -- main() in-process: errors ---------------------------------------------------------------
@@ -707,7 +689,7 @@ def test_command_help_says_endpoint_access_limit_and_rules(
     assert cli.main(["public-data", "position-tiers", "--help"]) == 0
     out = capsys.readouterr().out
     assert "PublicAPI.get_position_tiers, GET /api/v5/public/position-tiers." in out
-    assert "Public: no API key needed. At most 10 requests / 2 s per IP." in out
+    assert "Public. At most 10 requests / 2 s per IP." in out
     assert "Needs --uly or --inst-family when --inst-type is FUTURES or OPTION or SWAP." in out
 
 

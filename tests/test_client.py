@@ -7,6 +7,8 @@ import importlib
 import inspect
 import logging
 import pkgutil
+import subprocess
+import sys
 import warnings
 from typing import Any
 
@@ -32,6 +34,20 @@ def test_top_level_names_and_version() -> None:
     assert PublicAPI is PublicData.PublicAPI
     assert isinstance(okx_v5.__version__, str)
     assert issubclass(AccountAPI, OkxClient)
+
+
+def test_reading_the_version_imports_no_other_module() -> None:
+    code = (
+        "import sys; before = set(sys.modules); import okx_v5; okx_v5.__version__; "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['okx_v5']"
+
+
+def test_the_models_of_the_top_level_are_those_of_their_modules() -> None:
+    assert okx_v5.LeverageInfo is importlib.import_module("okx_v5.models.account").LeverageInfo
+    assert okx_v5.PositionTier is importlib.import_module("okx_v5.models.public_data").PositionTier
 
 
 def test_python_okx_positional_order() -> None:

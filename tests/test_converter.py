@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from okx_v5 import converter as conv
 from okx_v5.converter import StructureError, converter, structure_items
-from okx_v5.models import LeverageInfo, PositionTier
-from okx_v5.models.account import AccountBalance, AccountBalanceDetails
+from okx_v5.models.account import AccountBalance, AccountBalanceDetails, LeverageInfo
 from okx_v5.models.market_data import Orderbook
+from okx_v5.models.public_data import PositionTier
 
 wire_values = st.one_of(
     st.none(),

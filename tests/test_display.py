@@ -420,3 +420,19 @@ def test_to_records_of_nested_items_of_an_error_raises_the_okx_error(
     mocked.get(LEVERAGE_URL, json={"code": "51000", "msg": "Parameter instId error", "data": []})
     with pytest.raises(OkxAPIException, match="51000"):
         account.get_leverage("cross", instId="BTC-USDT-SWAP").to_records("anything")
+
+
+def test_text_table_writes_numbers_as_okx_does() -> None:
+    @attrs.frozen
+    class Item:
+        name: str | None
+        size: Decimal | None
+        count: int
+
+    table = display.text_table([Item("a", Decimal("1E-8"), 7), Item(None, None, 10)], Item)
+    assert table.splitlines() == [
+        "name        size  count",
+        "a     0.00000001      7",
+        "                     10",
+        "2 rows",
+    ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from okx_v5 import AccountAPI, PublicAPI, ratelimit, ratelimit_redis, settings
+from okx_v5 import AccountAPI, PublicAPI, checks, ratelimit, ratelimit_redis, redaction
 from okx_v5.endpoints.account import GET_LEVERAGE as LEVERAGE_INFO
 from okx_v5.endpoints.public_data import GET_POSITION_TIERS as POSITION_TIERS
 from okx_v5.exceptions import OkxParamsException
@@ -135,7 +135,7 @@ def test_clients_count_ip_rules_under_their_host_and_user_rules_under_their_key(
 
     assert limiter(rate_limit_host="a") == limiter(rate_limit_host="a")
     assert limiter(rate_limit_host="a") != limiter(rate_limit_host="b")
-    assert limiter() == limiter(rate_limit_host=settings.check_rate_limit_host(None))
+    assert limiter() == limiter(rate_limit_host=checks.check_rate_limit_host(None))
     account = AccountAPI(KEY, SECRET, PASSPHRASE, rate_limit_storage=redis_server.url)
     other_host = AccountAPI(
         KEY, SECRET, PASSPHRASE, rate_limit_storage=redis_server.url, rate_limit_host="b"
@@ -358,7 +358,7 @@ def test_the_storage_comes_from_the_environment_unless_given(
 def test_a_storage_url_without_the_redis_extra_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(settings, "find_spec", lambda name: None)
+    monkeypatch.setattr(checks, "find_spec", lambda name: None)
     with pytest.raises(OkxParamsException, match=r"pip install '/path/to/okx_v5\[redis\]'"):
         PublicAPI(rate_limit_storage=f"redis://:{PASSWORD}@127.0.0.1:6379/0")
 
@@ -379,7 +379,7 @@ def test_a_rate_limit_host_must_be_a_name() -> None:
     ],
 )
 def test_urls_are_shown_without_their_password(url: str, shown: str) -> None:
-    assert settings.redact_url(url) == shown
+    assert redaction.redact_url(url) == shown
 
 
 def test_importing_okx_v5_imports_neither_redis_nor_pyrate_limiter() -> None:

@@ -12,8 +12,8 @@ import responses
 from okx_v5 import AccountAPI, PublicAPI, consts
 from okx_v5.endpoint import Endpoint, RateLimit
 from okx_v5.exceptions import OkxParamsException, OkxRequestException, OkxResponseException
-from okx_v5.models import LeverageInfo
-from okx_v5.retry import NO_RETRY, RetryPolicy, is_transient, retry_after
+from okx_v5.models.account import LeverageInfo
+from okx_v5.retry import RetryPolicy, is_transient, retry_after
 
 from .helpers import KEY, LEVERAGE_ANSWER, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_ANSWER, TIERS_URL
 
@@ -43,7 +43,7 @@ def test_retry_after_is_honoured_instead_of_backoff() -> None:
 def test_retries_stop_after_max_retries() -> None:
     policy = RetryPolicy(max_retries=2, random=lambda: 0.0, clock=lambda: 0.0)
     assert [policy.next_delay(n, 0.0) for n in (1, 2, 3)] == [0.0, 0.0, None]
-    assert NO_RETRY.next_delay(1, 0.0) is None
+    assert RetryPolicy(max_retries=0).next_delay(1, 0.0) is None
 
 
 def test_no_retry_starts_whose_wait_would_end_after_the_budget() -> None:
@@ -77,6 +77,7 @@ def test_retry_after_date_defaults_to_the_current_time() -> None:
         ("50013", 200),
         ("50026", 503),
         ("50011", 429),
+        ("50061", 200),
         ("", 429),
         ("", 500),
         ("", 502),

@@ -9,27 +9,7 @@ names are the OKX wire names in snake_case (``instId`` → ``inst_id``); the sha
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from okx_v5.models.account import LeverageInfo
-    from okx_v5.models.public_data import PositionTier, ServerTime
-
-__all__ = ["LeverageInfo", "PositionTier", "ServerTime", "StringList"]
+__all__ = ["StringList"]
 
 StringList = list[str]
 """The item of an answer whose ``data`` is a list of lists of strings (``get_underlying``)."""
-
-_HOMES = {
-    "LeverageInfo": "account",
-    "PositionTier": "public_data",
-    "ServerTime": "public_data",
-}
-
-
-def __getattr__(name: str) -> object:
-    """Import the models okx_v5 has always exported here from their modules, on first use."""
-    if name in _HOMES:
-        return getattr(import_module(f"{__name__}.{_HOMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

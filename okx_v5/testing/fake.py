@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from types import TracebackType
 
 from okx_v5 import consts
-from okx_v5.settings import ENVIRONMENT
+from okx_v5.checks import ENVIRONMENT
 from okx_v5.testing.calls import CCY
 from okx_v5.testing.exchange import Exchange, RecordedRequest
 from okx_v5.testing.faults import Fault, fault_answer

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from ..settings import is_plain_loopback_http
+from ..checks import is_plain_loopback_http
 from .link import Link
 from .urls import redirect_url
 

@@ -10,8 +10,8 @@ import time
 from typing import Any
 
 from .. import consts
+from ..checks import redirect_domain
 from ..clock import clock_for
-from ..settings import redirect_domain
 from .private import login_request
 
 __all__ = [

@@ -22,6 +22,7 @@ import attrs
 import orjson
 
 from .. import consts
+from ..checks import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
 from ..exceptions import (
     OkxException,
     OkxParamsException,
@@ -31,7 +32,6 @@ from ..exceptions import (
     excerpt,
 )
 from ..redaction import redact_url
-from ..settings import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
 from .book import BookOutOfSync, OrderBook
 from .channels import PATHS
 from .checks import check_args, check_callable, check_count, check_seconds, is_number
@@ -385,7 +385,7 @@ class WsPublic:
     def _proxy_for(self) -> str | bool | None:
         if self.proxy:
             return self.proxy
-        from ..settings import is_plain_loopback_http
+        from ..checks import is_plain_loopback_http
 
         # A local server (FakeOKX) is never reached through the environment's proxy.
         http_base = self._host.base.replace("ws", "http", 1)

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import consts
+from ..checks import check_credentials, is_given
 from ..clock import MAX_AGE, clock_for
 from ..exceptions import (
     OkxException,
@@ -18,9 +19,8 @@ from ..exceptions import (
     OkxRateLimitException,
     OkxTimeoutException,
 )
-from ..redaction import Secret, SecretText, reveal
+from ..redaction import Secret, SecretText, mask_key, reveal
 from ..response import OkxResponse
-from ..settings import check_credentials, is_given, mask_key
 from ..utils import sign
 from . import limits
 from .channels import PATHS

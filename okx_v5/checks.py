@@ -1,4 +1,5 @@
-"""Checks of the client's constructor arguments, run once when a client is built.
+"""Checks of the client's constructor arguments, run once when a client is built (REST and
+WebSocket), and the environment variables ``from_env()`` reads them from.
 
 Each check returns the value the client keeps, or raises ``OkxParamsException`` naming the
 argument, the value and what is allowed.
@@ -16,9 +17,9 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from . import consts, ratelimit
+from . import consts
 from .exceptions import OkxParamsException
-from .redaction import mask_key, redact_url, reveal
+from .redaction import redact_url, reveal
 
 if TYPE_CHECKING:
     import requests
@@ -41,9 +42,7 @@ __all__ = [
     "is_given",
     "is_plain_loopback_http",
     "is_plain_remote_http",
-    "mask_key",  # re-exported from okx_v5.redaction
     "okx_domain",
-    "redact_url",  # re-exported: the rule lives in okx_v5.redaction
     "redirect_domain",
     "warn_redirect",
 ]
@@ -392,10 +391,13 @@ def check_rate_limit_storage(storage: object) -> str | None:
             allowed=_STORAGE_ALLOWED,
         )
     assert isinstance(storage, str)
+    import redis  # the extra is installed (checked above); only a shared limit needs it
+
     try:
-        # redis-py reads the URL's query options (timeouts, TLS files...) itself; building the
-        # registry now (it connects on first use) reports a bad one here, not mid-trade.
-        ratelimit.registry_for(storage)
+        # redis-py reads the URL's query options (timeouts, TLS files...) itself; a pool built
+        # from the URL (it connects on first use, and is dropped here) reports a bad one now,
+        # not mid-trade.
+        redis.ConnectionPool.from_url(storage)
     except ValueError as exc:
         password = urlsplit(storage).password
         reason = str(exc).replace(password, "***") if password else str(exc)
