@@ -122,13 +122,6 @@ def test_a_nan_is_never_sent(okx: FakeOKX, level: object) -> None:
     assert okx.requests == []
 
 
-@pytest.mark.parametrize("level", ["on", 1, None, "STRICT"])
-def test_a_client_level_that_is_not_one_of_the_three_is_refused(level: object) -> None:
-    with pytest.raises(OkxParamsException, match="allowed values are True") as refused:
-        client(validate=level)
-    assert refused.value.param == "validate"
-
-
 def test_several_documented_values_comma_joined_where_okx_takes_several() -> None:
     several = Param("ordType", rule=Choice(("limit", "market", "post_only"), multiple=True))
     one = Param("ordType", rule=Choice(("limit", "market", "post_only")))
