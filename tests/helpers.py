@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 import warnings
 from collections.abc import Iterator
@@ -219,3 +220,8 @@ def nested(depth: int) -> list[object]:
     for _ in range(depth):
         value = [value]
     return value
+
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The messages of the warnings logged during the test."""
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

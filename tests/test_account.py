@@ -1,4 +1,5 @@
-"""AccountAPI.get_leverage: the documented call, signing, the wire, and every parameter rule."""
+"""AccountAPI: get_leverage (the documented call, signing, the wire, and every parameter rule)
+and the module's quirks."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import responses
 
 import okx_v5.Account as Account
 from okx_v5 import LeverageInfo, OkxParamsException
+from okx_v5.testing import FakeOKX
 
 from .helpers import KEY, LEVERAGE_ANSWER, PASSPHRASE, SECRET, independent_sign
 
@@ -159,3 +161,16 @@ def test_validate_false_sends_the_parameters_as_given(
 ) -> None:
     account.get_leverage("portfolio", instId=["X", "X"], validate=False)
     assert leverage_ok.calls[0].request.url.endswith("?instId=X,X&mgnMode=portfolio")
+
+
+# -- python-okx's quirks -----------------------------------------------------------------------
+
+DEMO = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE)
+
+
+def test_set_risk_offset_type_is_the_right_spelling_of_the_same_call(okx: FakeOKX) -> None:
+    with Account.AccountAPI(*DEMO, False, "1", okx.url) as api:
+        api.set_risk_offset_typel("1")
+        api.set_risk_offset_type("1")
+    typo, right = okx.requests
+    assert (typo.path, typo.body) == (right.path, right.body)

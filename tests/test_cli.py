@@ -2,12 +2,12 @@
 
 The subprocess tests run what a user runs (the console script, or ``python -m okx_v5``); they
 are not measured by coverage, so every path is also exercised through ``main()`` in-process.
+Here is the machinery: argument parsing, output formats, errors and exit codes; each command
+derived from a declaration is tested in ``test_commands.py``.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import io
 import json
 import logging
@@ -20,23 +20,36 @@ import socket
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from okx_v5 import PublicAPI, cli, endpoints, okxclient
+from okx_v5 import PublicAPI, cli
 from okx_v5.exceptions import OkxParamsException, OkxTimeoutException
-from okx_v5.params import Choice, Param, json_body
-from okx_v5.retry import RetryPolicy
 from okx_v5.testing import Answer, FakeOKX
 from okx_v5.testing.examples import example
 
-TIERS = ["position-tiers", "--inst-type", "SWAP", "--td-mode", "cross"]
-BTC_TIERS = [*TIERS, "--inst-family", "BTC-USDT"]
-LEVERAGE = ["leverage", "--mgn-mode", "cross", "--inst-id", "BTC-USDT-SWAP"]
-LIVE_KEY = {"OKX_API_KEY": "live-key", "OKX_API_SECRET": "live-secret", "OKX_PASSPHRASE": "pass"}
-
+# The fixture_* names are fixtures, imported so that pytest finds them here (autouse too).
+from .cli_helpers import (  # noqa: F401
+    BTC_TIERS,
+    LEVERAGE,
+    LIVE_KEY,
+    OK_NO_ROWS,
+    TIERS,
+    Terminal,
+    child_env,
+    command,
+    fixture_demo_key,
+    fixture_fake_okx,
+    fixture_live_key,
+    fixture_no_credentials,
+    fixture_no_retry_sleeps,
+    fixture_no_terminal,
+    fixture_shared_okx,
+    fixture_terminal_width,
+    one_error_line,
+    parsed,
+)
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -47,17 +60,6 @@ def console_script() -> str:
     script = shutil.which("okx-v5", path=search)
     assert script is not None, "the okx-v5 console script is not installed (pip install -e .)"
     return script
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    """This environment without OKX credentials, proxies or coverage hooks, plus ``extra``."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("OKX_", "COV_CORE_")) and "proxy" not in name.lower()
-    }
-    env.update(extra)
-    return env
 
 
 def run(*args: str, script: bool = False, **env: str) -> subprocess.CompletedProcess[str]:
@@ -71,54 +73,6 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-@pytest.fixture(autouse=True)
-def no_retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The commands' clients record their retry waits instead of sleeping through them."""
-    waits: list[float] = []
-    monkeypatch.setattr(
-        okxclient, "RetryPolicy", functools.partial(RetryPolicy, sleep=waits.append)
-    )
-    return waits
-
-
-@pytest.fixture(scope="module")
-def shared_okx() -> Iterator[FakeOKX]:
-    with FakeOKX() as okx:
-        yield okx
-
-
-@pytest.fixture
-def fake_okx(shared_okx: FakeOKX) -> FakeOKX:
-    """One FakeOKX for the module, fresh for each test: starting one per test cost a third of
-    the module's time over its hundreds of commands. The keys some tests add stay registered."""
-    shared_okx.reset()
-    shared_okx.rate_limits, shared_okx.early_hints = True, False
-    return shared_okx
-
-
-@pytest.fixture
-def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in cli.CREDENTIAL_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture
-def live_key(fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A production key registered on ``fake_okx`` and exported in the environment."""
-    fake_okx.add_key(LIVE_KEY["OKX_API_KEY"], "live-secret", "pass", demo=False)
-    for name, value in LIVE_KEY.items():
-        monkeypatch.setenv(name, value)
-    return LIVE_KEY
-
-
-def one_error_line(stderr: str) -> str:
-    assert "Traceback" not in stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("error: ")
-    return lines[0]
 
 
 # -- the installed command, in subprocesses --------------------------------------------------
@@ -462,15 +416,8 @@ def test_python_dash_m_runs_main(monkeypatch: pytest.MonkeyPatch) -> None:
     assert done.value.code == 0
 
 
-# -- the commands, derived from the declarations ---------------------------------------------
+# -- tables of an answer: the terminal's width, --columns, untyped answers --------------------
 
-COMMANDS = cli.commands()
-GETS = [command for command in COMMANDS if not command.sends]
-POSTS = [command for command in COMMANDS if command.sends]
-GLOBAL_FLAGS = {
-    flag for action in cli.build_parser(groups=())._actions for flag in action.option_strings
-}
-OK_NO_ROWS = {"code": "0", "msg": "", "data": []}
 TICKER = {
     "instType": "SWAP",
     "instId": "BTC-USD-SWAP",
@@ -506,289 +453,6 @@ PLACE_ORDER = [
     "--px",
     "20000",
 ]
-
-
-def command(title: str) -> cli.Command:
-    return next(command for command in COMMANDS if command.title == title)
-
-
-def title_of(command: cli.Command) -> str:
-    return command.title
-
-
-def enough_options(command: cli.Command) -> list[str]:
-    """Options that pass the SDK's checks: every required argument, the whole-body argument,
-    and the first name of each "one of" rule, with a value its rule accepts."""
-    params = {param.arg: param for param in command.endpoint.params}
-    one_of = {rule.names[0] for rule in command.endpoint.requires}
-    argv: list[str] = []
-    for option in command.options:
-        param = params.get(option.arg)
-        wanted = option.needed or option.arg == command.endpoint.body_arg
-        if param is not None and (param.required or param.key in one_of):
-            wanted = True
-        if wanted:
-            argv += [option.flag, sample(option, param)]
-    return argv
-
-
-def sample(option: cli.Option, param: Param | None) -> str:
-    if option.kind == "json":
-        return '[{"instId": "BTC-USDT"}]'
-    if param is not None and isinstance(param.rule, Choice):
-        return param.rule.values[0]
-    if option.kind == "bool":
-        return "true"
-    return "BTC-USDT"
-
-
-class Terminal(io.StringIO):
-    """Standard input typed at a terminal: the answers given to a prompt."""
-
-    def isatty(self) -> bool:
-        return True
-
-
-@pytest.fixture(autouse=True)
-def terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tables fit 100 columns, whatever terminal runs the tests."""
-    monkeypatch.setenv("COLUMNS", "100")
-
-
-@pytest.fixture
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-
-
-@pytest.fixture
-def demo_key(fake_okx: FakeOKX, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``fake_okx``'s demo key in the ``OKX_*`` variables."""
-    monkeypatch.setenv("OKX_API_KEY", FakeOKX.DEMO_KEY)
-    monkeypatch.setenv("OKX_API_SECRET", FakeOKX.DEMO_SECRET)
-    monkeypatch.setenv("OKX_PASSPHRASE", FakeOKX.DEMO_PASSPHRASE)
-
-
-def test_every_endpoint_has_a_command() -> None:
-    assert len(COMMANDS) == len(endpoints.every()) == 279
-    assert len({command.title for command in COMMANDS}) == 279
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=title_of)
-def test_each_command_has_an_option_for_every_method_argument_in_order(
-    command: cli.Command,
-) -> None:
-    method = getattr(command.api, command.endpoint.name)
-    arguments = [name for name in inspect.signature(method).parameters if name != "self"]
-    assert [option.arg for option in command.options] == arguments[:-1]  # not validate
-    declared = {param.arg for param in command.endpoint.params} | {command.endpoint.body_arg}
-    assert declared - {""} <= set(arguments)
-
-
-@pytest.mark.parametrize("command", COMMANDS, ids=title_of)
-def test_option_flags_are_distinct_and_apart_from_the_global_options(
-    command: cli.Command,
-) -> None:
-    flags = [option.flag for option in command.options]
-    assert len(set(flags)) == len(flags)
-    assert not GLOBAL_FLAGS & set(flags)
-
-
-def test_groups_are_the_declaration_modules_in_kebab_case() -> None:
-    groups = {command.group for command in COMMANDS}
-    assert len(groups) == 22
-    assert {"account", "market-data", "public-data", "finance-savings", "fdbroker"} <= groups
-
-
-def test_same_named_methods_of_two_modules_are_two_commands() -> None:
-    assert command("market-data ticker").method == "MarketAPI.get_ticker"
-    assert command("spread-trading ticker").method == "SpreadTradingAPI.get_ticker"
-    assert command("account instruments").method == "AccountAPI.get_instruments"
-    assert command("public-data instruments").method == "PublicAPI.get_instruments"
-
-
-def test_command_names_drop_get_and_split_camel_case() -> None:
-    assert command("sub-account sub-account-transfer").method == "SubAccountAPI.subAccount_transfer"
-    assert command("public-data option-tick-bands").method == "PublicAPI.get_option_tickBands"
-    assert command("trade place-order").method == "TradeAPI.place_order"
-
-
-def test_python_okx_odd_argument_names_get_the_okx_parameter_as_flag() -> None:
-    def flag(title: str, arg: str) -> str:
-        return next(option.flag for option in command(title).options if option.arg == arg)
-
-    assert flag("account instruments", "ugly") == "--uly"
-    assert flag("funding funds-transfer", "from_") == "--from"
-    assert flag("sub-account sub-account-transfer", "froms") == "--from"
-    assert flag("trade place-multiple-orders", "orders_data") == "--orders-data"
-    assert flag("account leverage", "mgnMode") == "--mgn-mode"
-
-
-def test_legacy_commands_keep_their_names_and_options() -> None:
-    def flags(name: str) -> set[str]:
-        group, title = cli.LEGACY[name]
-        return {option.flag for option in command(f"{group} {title}").options}
-
-    assert flags("leverage") == {"--mgn-mode", "--inst-id", "--ccy"}
-    assert flags("position-tiers") == {
-        "--inst-type",
-        "--td-mode",
-        "--inst-family",
-        "--uly",
-        "--inst-id",
-        "--ccy",
-        "--tier",
-    }
-
-
-def test_option_help_says_required_choices_id_limits_and_json() -> None:
-    helps = {option.flag: option.help for option in command("trade place-order").options}
-    assert helps["--td-mode"] == "required; one of cross, isolated, cash, spot_isolated"
-    assert helps["--attach-algo-ords"] == "JSON: an array of objects"
-    assert helps["--reduce-only"] == "true or false (in any case)"
-    leverage = {option.flag: option.help for option in command("account leverage").options}
-    assert leverage["--inst-id"] == "up to 20, comma-separated"
-    uly = next(o for o in command("account instruments").options if o.flag == "--uly")
-    assert uly.help == "python-okx's ugly"
-
-
-def test_help_imports_the_declarations_but_no_model() -> None:
-    code = (
-        "import sys, contextlib, io\n"
-        "from okx_v5 import cli\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    assert cli.main(['--help']) == 0\n"
-        "print(sorted(name for name in sys.modules if name.startswith('okx_v5.')))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=30
-    )
-    loaded = json.loads(done.stdout.replace("'", '"'))
-    assert "okx_v5.endpoints.trade" in loaded
-    assert [name for name in loaded if name.startswith("okx_v5.models.")] == []
-
-
-def test_help_lists_the_groups_and_the_legacy_commands(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["--help"]) == 0
-    out = capsys.readouterr().out
-    assert "okx.MarketData, MarketAPI: 20 commands" in out
-    assert "okx.Trade, TradeAPI: 28 commands, 13 POST" in out
-    assert "position-tiers" in out
-    assert "leverage" in out
-
-
-def test_group_help_lists_its_commands_and_marks_posts(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["trade", "--help"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert any(line.split() == ["place-order", "Place", "order", "[POST]"] for line in lines)
-    assert any(line.split() == ["order-list", "Order", "List"] for line in lines)
-
-
-def test_command_help_says_endpoint_access_limit_and_rules(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert cli.main(["public-data", "position-tiers", "--help"]) == 0
-    out = capsys.readouterr().out
-    assert "PublicAPI.get_position_tiers, GET /api/v5/public/position-tiers." in out
-    assert "Public. At most 10 requests / 2 s per IP." in out
-    assert "Needs --uly or --inst-family when --inst-type is FUTURES or OPTION or SWAP." in out
-
-
-def test_a_group_without_a_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["market-data"]) == 2
-    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
-
-
-# -- the commands at work ----------------------------------------------------------------------
-
-
-@pytest.mark.usefixtures("demo_key")
-@pytest.mark.parametrize("command", GETS, ids=title_of)
-def test_every_get_command_calls_its_endpoint(
-    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake_okx.script(Answer(body=OK_NO_ROWS), path=command.endpoint.path)
-    argv = ["--domain", fake_okx.url, command.group, command.name, *enough_options(command)]
-    assert cli.main(argv) == 0
-    assert capsys.readouterr().out == "no rows\n"
-    (request,) = fake_okx.requests
-    assert (request.method, request.path.partition("?")[0]) == ("GET", command.endpoint.path)
-
-
-@pytest.mark.usefixtures("demo_key", "no_terminal")
-@pytest.mark.parametrize("command", POSTS, ids=title_of)
-def test_every_post_command_without_yes_and_terminal_sends_nothing_and_exits_2(
-    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
-) -> None:
-    argv = ["--domain", fake_okx.url, command.group, command.name, *enough_options(command)]
-    assert cli.main(argv) == 2
-    assert one_error_line(capsys.readouterr().err) == (
-        f"error: {command.title} sends POST {command.endpoint.path} and there is no terminal "
-        "to ask on: pass --yes to send it"
-    )
-    assert fake_okx.requests == []
-
-
-@pytest.mark.usefixtures("demo_key")
-@pytest.mark.parametrize("command", POSTS, ids=title_of)
-def test_every_post_command_with_yes_sends_its_body(
-    command: cli.Command, fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake_okx.script(Answer(body=OK_NO_ROWS), path=command.endpoint.path)
-    argv = [command.group, command.name, *enough_options(command), "--domain", fake_okx.url]
-    assert cli.main([*argv, "--yes"]) == 0
-    assert capsys.readouterr().out == "no rows\n"
-    (request,) = fake_okx.requests
-    assert (request.method, request.path) == ("POST", command.endpoint.path)
-    given = parsed(*argv)
-    assert json.loads(request.body) == json.loads(json_body(command.payload(given)))
-
-
-def test_sandbox_answers_the_group_form_of_the_legacy_commands(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert cli.main(["--sandbox", "public-data", *BTC_TIERS, "--tier", "3"]) == 0
-    assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["BTC-USDT", "BTC-USDT", "3"]
-    assert cli.main(["--sandbox", "account", *LEVERAGE]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "2 rows"
-
-
-def test_sandbox_answers_the_server_time(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["--sandbox", "public-data", "system-time"]) == 0
-    header, value, footer = capsys.readouterr().out.splitlines()
-    assert (header.strip(), footer) == ("ts", "1 row")
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", value.strip()), value
-
-
-def test_sandbox_ticker_reaches_the_simulated_exchange(capsys: pytest.CaptureFixture[str]) -> None:
-    code = cli.main(["--sandbox", "market-data", "ticker", "--inst-id", "BTC-USDT"])
-    out, err = capsys.readouterr()
-    assert (code, out.splitlines()[-1].split(";")[0], err) == (0, "1 row", "")
-
-
-def test_missing_credentials_of_a_group_command_name_it(
-    capsys: pytest.CaptureFixture[str], no_credentials: None
-) -> None:
-    assert cli.main(["account", "account-balance"]) == 2
-    assert one_error_line(capsys.readouterr().err).startswith(
-        "error: account account-balance needs an API key"
-    )
-
-
-@pytest.mark.usefixtures("no_credentials")
-def test_an_if_key_command_without_a_key_is_sent_unsigned(
-    fake_okx: FakeOKX, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fake_okx.script(Answer(body=OK_NO_ROWS))
-    assert command("account bill-type").endpoint.signed == "if_key"
-    assert cli.main(["--domain", fake_okx.url, "account", "bill-type"]) == 0
-    assert fake_okx.requests[0].header("OK-ACCESS-KEY") is None
-
-
-@pytest.mark.usefixtures("demo_key")
-def test_an_if_key_command_with_a_key_is_signed(fake_okx: FakeOKX) -> None:
-    fake_okx.script(Answer(body=OK_NO_ROWS))
-    assert cli.main(["--domain", fake_okx.url, "account", "bill-type"]) == 0
-    assert fake_okx.requests[0].header("OK-ACCESS-KEY") == FakeOKX.DEMO_KEY
 
 
 def test_an_untyped_answer_is_a_table_of_its_keys(
@@ -875,12 +539,6 @@ def test_empty_columns_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
 
 
 # -- option values ------------------------------------------------------------------------------
-
-
-def parsed(*argv: str) -> dict[str, object]:
-    args = cli.build_parser(groups=argv[:1]).parse_args(argv)
-    arguments: dict[str, object] = args.command.arguments(args)
-    return arguments
 
 
 def test_options_not_given_are_left_to_the_method_defaults() -> None:

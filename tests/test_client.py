@@ -1,4 +1,6 @@
-"""Client construction, settings, lifecycle, repr and logging — python-okx's constructor."""
+"""Client construction, lifecycle, repr and logging — python-okx's constructor and attributes.
+
+The checks of each constructor argument are in ``test_constructor_checks.py``."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import responses
 import okx_v5
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
-from okx_v5 import AccountAPI, OkxParamsException, PublicAPI, consts
+from okx_v5 import AccountAPI, OkxParamsException, PublicAPI
 from okx_v5.endpoint import RateLimit
 from okx_v5.okxclient import OkxClient
 from okx_v5.testing import FakeOKX
@@ -69,129 +71,6 @@ def test_python_okx_positional_order() -> None:
         "http": "http://proxy:3128",
         "https": "http://proxy:3128",
     }
-
-
-@pytest.mark.parametrize(("flag", "sent"), [("0", "0"), ("1", "1"), (0, "0"), (1, "1")])
-def test_flag_accepts_strings_and_ints(
-    flag: str | int, sent: str, tiers_ok: responses.RequestsMock
-) -> None:
-    PublicAPI(flag=flag).get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
-    assert tiers_ok.calls[0].request.headers[consts.SIMULATED_TRADING] == sent
-
-
-@pytest.mark.parametrize("flag", ["2", 2, "demo", True, None, 1.0])
-def test_flag_rejects_anything_else_at_construction(flag: object) -> None:
-    with pytest.raises(
-        OkxParamsException,
-        match=r"flag is .*; allowed values are '0' \(production\) and '1' \(demo trading\)",
-    ):
-        PublicAPI(flag=flag)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    "domain",
-    [
-        "www.okx.com",
-        "ftp://okx.com",
-        "https://",
-        "",
-        None,
-        "https://www.okx.com/?x=1",
-        "https://www.okx.com:port",
-        "https://www.okx .com",
-        "https://www.okx.com/\n/api",
-    ],
-)
-def test_domain_must_be_an_http_url(domain: object) -> None:
-    with pytest.raises(OkxParamsException, match="domain is"):
-        PublicAPI(domain=domain)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("domain", "use"),
-    [
-        ("https://www.okx.com/api/v5", "https://www.okx.com"),
-        ("https://www.okx.com/api/v5/", "https://www.okx.com"),
-        ("http://127.0.0.1:8080/okx/api/v5", "http://127.0.0.1:8080/okx"),
-    ],
-)
-def test_domain_with_the_api_prefix_is_refused_with_the_url_to_use(domain: str, use: str) -> None:
-    with pytest.raises(OkxParamsException, match="domain is") as raised:
-        PublicAPI(domain=domain)
-    assert str(raised.value).endswith(f"use {use!r}")
-    assert raised.value.param == "domain"
-
-
-@pytest.mark.parametrize(
-    ("argument", "value", "named"),
-    [
-        ("timeout", 0, "timeout"),
-        ("timeout", -1.5, "timeout"),
-        ("timeout", "5", "timeout"),
-        ("timeout", None, "timeout"),
-        ("timeout", True, "timeout"),
-        ("timeout", float("nan"), "timeout"),
-        ("timeout", float("inf"), "timeout"),
-        ("timeout", (5, 0), "timeout"),
-        ("timeout", (5,), "timeout"),
-        ("timeout", (1, 2, 3), "timeout"),
-        ("max_retries", -1, "max_retries"),
-        ("max_retries", 1.5, "max_retries"),
-        ("max_retries", "3", "max_retries"),
-        ("retry_budget", -1, "retry_budget"),
-        ("retry_budget", 0, "retry_budget"),
-        ("retry_budget", float("nan"), "retry_budget"),
-        ("retry_budget", "10", "retry_budget"),
-        ("retry_budget", None, "retry_budget"),
-        ("proxy", "proxy:3128", "proxy"),
-        ("proxy", "ftp://proxy:3128", "proxy"),
-        ("proxy", 3128, "proxy"),
-        ("proxy", "http://", "proxy"),
-        ("session", "not a session", "session"),
-        ("session", object(), "session"),
-    ],
-)
-def test_bad_constructor_arguments_raise_at_construction(
-    argument: str, value: object, named: str
-) -> None:
-    with pytest.raises(OkxParamsException, match=f"^{named} ") as info:
-        PublicAPI(**{argument: value})
-    assert info.value.param == named
-
-
-@pytest.mark.parametrize(
-    ("timeout", "kept"), [(3, 3.0), (0.5, 0.5), ((1, 2), (1.0, 2.0)), ((0.1, 30.0), (0.1, 30.0))]
-)
-def test_good_timeouts_are_kept_as_seconds(timeout: object, kept: object) -> None:
-    assert PublicAPI(timeout=timeout).timeout == kept  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("budget", [0.001, 2, 30.5])
-def test_a_retry_budget_of_more_than_zero_seconds_is_accepted(budget: float) -> None:
-    assert PublicAPI(retry_budget=budget).retry_policy.budget == budget
-
-
-@pytest.mark.parametrize("proxy", [None, "", "http://proxy:3128", "socks5h://user:pw@proxy:1080"])
-def test_no_proxy_or_a_proxy_url_is_accepted(proxy: str | None) -> None:
-    assert PublicAPI(proxy=proxy).proxy == (proxy or None)
-
-
-def test_a_bad_proxy_url_is_named_without_its_password() -> None:
-    with pytest.raises(OkxParamsException, match="proxy is") as info:
-        PublicAPI(proxy="http://user:hunter2@proxy:port")
-    assert "hunter2" not in str(info.value)
-    assert "user:***@proxy:port" in str(info.value)
-    assert info.value.value is None
-
-
-def test_domain_trailing_slash_is_tolerated(mocked: responses.RequestsMock) -> None:
-    mocked.get(
-        "http://127.0.0.1:8080/api/v5/public/position-tiers",
-        json={"code": "0", "msg": "", "data": []},
-    )
-    api = PublicAPI(domain="http://127.0.0.1:8080/")
-    api.get_position_tiers("SWAP", "cross", instFamily="BTC-USDT")
-    assert mocked.calls[0].request.url.startswith("http://127.0.0.1:8080/api/v5/")
 
 
 def test_one_session_is_reused_and_closed_by_the_context_manager(

@@ -195,12 +195,6 @@ def test_on_the_spread_order_gets_one_too(okx: FakeOKX) -> None:
     assert ids.PATTERN.fullmatch(body(okx)["clOrdId"])
 
 
-def test_auto_client_order_id_must_be_true_or_false() -> None:
-    with pytest.raises(OkxParamsException, match="auto_client_order_id is 1") as info:
-        TradeAPI(auto_client_order_id=1)  # type: ignore[arg-type]
-    assert info.value.param == "auto_client_order_id"
-
-
 def test_from_env_passes_auto_client_order_id(okx_offline: FakeOKX) -> None:
     with TradeAPI.from_env(auto_client_order_id=True) as api:
         assert api.auto_client_order_id is True

@@ -11,7 +11,7 @@ import responses
 
 from okx_v5 import AccountAPI, PublicAPI, consts
 from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.exceptions import OkxParamsException, OkxRequestException, OkxResponseException
+from okx_v5.exceptions import OkxRequestException, OkxResponseException
 from okx_v5.models.account import LeverageInfo
 from okx_v5.retry import RetryPolicy, is_transient, retry_after
 
@@ -225,12 +225,6 @@ def test_max_retries_zero_disables_retrying(mocked: responses.RequestsMock) -> N
     mocked.get(TIERS_URL, json=_error("50001"))
     assert _tiers(PublicAPI(max_retries=0)).attempts == 1  # type: ignore[attr-defined]
     assert len(mocked.calls) == 1
-
-
-@pytest.mark.parametrize("value", [-1, 1.5, "3", True, None])
-def test_max_retries_must_be_a_whole_number(value: object) -> None:
-    with pytest.raises(OkxParamsException, match="max_retries"):
-        PublicAPI(max_retries=value)  # type: ignore[arg-type]
 
 
 def test_the_budget_stops_retries_early(mocked: responses.RequestsMock) -> None:

@@ -63,20 +63,6 @@ def test_a_post_body_is_python_okx_json_and_its_signature_covers_it(
     assert sent.header("OK-ACCESS-SIGN") == expected
 
 
-def test_a_batch_body_is_the_list_given(okx: FakeOKX, trade: Trade.TradeAPI) -> None:
-    trade.place_multiple_orders([ORDER, {**ORDER, "instId": "ETH-USDT"}])
-    assert json.loads(okx.requests[0].body) == [ORDER, {**ORDER, "instId": "ETH-USDT"}]
-
-
-@pytest.mark.parametrize("bad", [None, [], {"instId": "BTC-USDT"}, ["order"]])
-def test_a_batch_that_is_not_a_list_of_orders_is_refused_unsent(
-    bad: object, okx: FakeOKX, trade: Trade.TradeAPI
-) -> None:
-    with pytest.raises(OkxParamsException, match=r"orders_data is .*a list of objects"):
-        trade.place_multiple_orders(bad)  # type: ignore[arg-type]
-    assert okx.requests == []
-
-
 def test_a_post_that_may_have_arrived_is_never_sent_again(
     okx: FakeOKX, trade: Trade.TradeAPI, sleeps: list[float]
 ) -> None:
@@ -224,28 +210,6 @@ def test_request_without_params_and_a_path_with_a_query(okx: FakeOKX) -> None:
         api._request_with_params("GET", "/api/v5/account/bills?type=1", {"ccy": "BTC"})
     assert okx.requests[1].path == "/api/v5/account/bills?type=1&ccy=BTC"
     assert find("GET", "/api/v5/account/bills") is not None
-
-
-# -- quirks ----------------------------------------------------------------------------------
-
-
-def test_cancel_algo_order_takes_its_old_argument_name_too(
-    okx: FakeOKX, trade: Trade.TradeAPI
-) -> None:
-    orders = [{"instId": "BTC-USDT", "algoId": "1"}]
-    trade.cancel_algo_order(params=orders)
-    trade.cancel_algo_order(orders)
-    assert [json.loads(r.body) for r in okx.requests] == [orders, orders]
-    with pytest.raises(OkxParamsException, match="orders_data is required"):
-        trade.cancel_algo_order()
-
-
-def test_set_risk_offset_type_is_the_right_spelling_of_the_same_call(okx: FakeOKX) -> None:
-    with Account.AccountAPI(*DEMO, False, "1", okx.url) as api:
-        api.set_risk_offset_typel("1")
-        api.set_risk_offset_type("1")
-    typo, right = okx.requests
-    assert (typo.path, typo.body) == (right.path, right.body)
 
 
 # -- untyped answers -------------------------------------------------------------------------

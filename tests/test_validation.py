@@ -18,17 +18,13 @@ from okx_v5.testing import FakeOKX
 from okx_v5.Trade import TradeAPI
 from okx_v5.TradingData import TradingDataAPI
 
-from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET
+from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, warnings_of
 
 EMPTY = {"code": "0", "msg": "", "data": []}
 
 
 def sent(mocked: responses.RequestsMock) -> dict[str, list[str]]:
     return parse_qs(urlsplit(mocked.calls[-1].request.url).query)
-
-
-def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
 
 @pytest.fixture
@@ -122,13 +118,6 @@ def test_a_nan_is_never_sent(okx: FakeOKX, level: object) -> None:
     assert okx.requests == []
 
 
-@pytest.mark.parametrize("level", ["on", 1, None, "STRICT"])
-def test_a_client_level_that_is_not_one_of_the_three_is_refused(level: object) -> None:
-    with pytest.raises(OkxParamsException, match="allowed values are True") as refused:
-        client(validate=level)
-    assert refused.value.param == "validate"
-
-
 def test_several_documented_values_comma_joined_where_okx_takes_several() -> None:
     several = Param("ordType", rule=Choice(("limit", "market", "post_only"), multiple=True))
     one = Param("ordType", rule=Choice(("limit", "market", "post_only")))
@@ -161,22 +150,3 @@ def test_the_command_line_takes_the_level(
     assert main(argv) == code
     err = capsys.readouterr().err
     assert ("--inst-type is 'SPOT'" in err) == (level == "strict")
-
-
-@pytest.mark.parametrize(
-    ("method", "given", "sent"),
-    [
-        pytest.param("order_algos_list", "Conditional,OCO", "conditional,oco", id="algo-orders"),
-        # OKX's own request example: GET /api/v5/trade/orders-pending?ordType=post_only,fok,ioc
-        pytest.param("get_order_list", "limit,market", "limit,market", id="orders"),
-    ],
-)
-def test_orders_of_several_types_are_asked_for_at_once(
-    method: str, given: str, sent: str, okx: FakeOKX, caplog: pytest.LogCaptureFixture
-) -> None:
-    demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1", okx.url)
-    with TradeAPI(*demo) as api, caplog.at_level(logging.WARNING, logger="okx_v5"):
-        answer = getattr(api, method)(ordType=given)
-    assert f"ordType={sent}" in okx.requests[-1].path
-    assert answer.ok
-    assert warnings_of(caplog) == []
