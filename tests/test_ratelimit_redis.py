@@ -317,12 +317,15 @@ def test_a_queue_longer_than_the_horizon_is_joined_in_steps(
         time.sleep(seconds)
 
     first = shared(redis_server.url, sleep=[].append)
+    started = time.monotonic()
     for _ in range(3):  # books 0, 63 and 126 ms from now
         first.acquire()
     second = shared(redis_server.url, sleep=sleep)
     # the next free slot, 189 ms away, is 39 beyond the horizon: wait that, then book it
-    assert second.acquire() == pytest.approx(0.189, abs=0.03)
+    second.acquire()
     assert len(sleeps) == 2
+    # not before that slot (however long the machine took to get here: no upper bound)
+    assert time.monotonic() - started >= 0.189 - 0.01
 
 
 def test_the_storage_comes_from_the_environment_unless_given(
