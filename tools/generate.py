@@ -12,7 +12,9 @@ From each module's facts this writes:
 and ``okx_v5/consts.py`` from ``consts.json``, and ``okx_v5/websocket/channels.py`` (OKX's
 WebSocket sites, limits, operations and channels) from ``websocket.json``. The Python output
 goes through ``ruff format`` (the formatter CI checks every file with), so it is exactly what
-``ruff format --check`` accepts.
+``ruff format --check`` accepts. Each Python file's first line is ``MARKER``, the conventional
+"Code generated ... DO NOT EDIT." line that tools recognise; ``.gitattributes`` lists the same
+files as ``linguist-generated``.
 
 The docs pages of the whole surface come from the same facts: ``docs/reference/<Module>.md``
 (the module's class and models, rendered by mkdocstrings) and ``docs/coverage.md`` (every
