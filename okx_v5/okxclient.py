@@ -292,11 +292,11 @@ class OkxClient:
     # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
     def _call(
-        self, endpoint: Endpoint[T], validate: Validation | None, given: Mapping[str, object]
+        self, endpoint: Endpoint[T], given: Mapping[str, object], validate: Validation | None
     ) -> OkxResponse[T]:
-        """Check ``given`` (a method's arguments) against ``endpoint``, build python-okx's
-        payload from them and send it; the body of every generated API method. ``validate``
-        is the call's own level, ``None`` for the client's.
+        """Check ``given`` (a method's arguments by python-okx's names) against ``endpoint``,
+        build python-okx's payload from them and send it; the body of every generated API
+        method. ``validate`` is the call's own level, ``None`` for the client's.
 
         What is sent goes through python-okx's seam, as python-okx's method would:
         ``_request_with_params(method, path, payload)``, or ``_request_without_params(method,

@@ -91,3 +91,28 @@ def test_okx_v5_adds_only_keyword_only_arguments(name: str) -> None:
                 if p.kind is inspect.Parameter.KEYWORD_ONLY
             ]
             assert extra == ["validate"], method
+
+
+class _Recorder:
+    """Stands in for a client: records what an API method hands to ``_call``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, dict[str, object], object]] = []
+
+    def _call(self, endpoint: object, given: dict[str, object], validate: object) -> None:
+        self.calls.append((endpoint, dict(given), validate))
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_method_passes_each_argument_under_its_python_okx_name(name: str) -> None:
+    for class_name, cls in api_classes(importlib.import_module(name)).items():
+        counterpart = getattr(ours(name), class_name)
+        for method in public_methods(cls):
+            function = getattr(counterpart, method)
+            names = list(inspect.signature(function).parameters)[1:-1]  # not self, validate
+            values = {arg: object() for arg in names}
+            recorder = _Recorder()
+            level = object()
+            function(recorder, **values, validate=level)
+            ((_, given, validate),) = recorder.calls
+            assert (given, validate) == (values, level), method
