@@ -1,4 +1,4 @@
-"""The package's one cattrs converter, configured once.
+"""The package's one cattrs converter, configured once, and its one rule for every model.
 
 One generic rule covers every attrs model: each snake_case attribute is read from its OKX
 camelCase wire name (or the name in its ``wire`` metadata, where the two do not map: ``from``).
@@ -6,6 +6,15 @@ A model marked ``row`` is read from an array by position instead (candlesticks, 
 levels). OKX sends numbers as strings and uses ``""`` for "not applicable", so the scalar hooks
 turn ``""`` into ``None``, number strings into ``Decimal`` or ``int``, ``"true"``
 into ``True``, and refuse floats' silent precision loss by reading them through ``repr``.
+
+The rule is one hook factory registered for every attrs model (as lsprotocol registers its
+one): for each model it writes a function reading its fields by name or position, with the
+scalar hooks' common case (a non-empty string) inline and anything else handed to the hook.
+cattrs' own ``make_dict_structure_fn`` would call a hook per field behind a membership test and
+a keyword dict: about 2.5 times the cost per item (``benchmarks/run.py``, structuring), which
+is most of what typed ``.data`` adds to a call. ``structure_items`` and
+``converter.structure(item, Model)`` both go through it; cattrs dispatches everything else
+(the scalar types, ``list[str]``, ``Any``, a nested model that is not in a list).
 """
 
 from __future__ import annotations
@@ -18,7 +27,6 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 
 __all__ = [
     "StructureError",
@@ -127,22 +135,11 @@ def _make_converter() -> cattrs.Converter:
     for type_, hook in _SCALARS.items():
         conv.register_structure_hook_func(_is(type_), hook)
 
-    def attrs_hook(cls: type[Any]) -> Callable[[Mapping[str, Any], Any], Any]:
-        renames = {a.name: override(rename=field_wire_name(a)) for a in attrs.fields(cls)}
-        return make_dict_structure_fn(cls, conv, **renames)  # type: ignore[arg-type]
+    def model_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
+        structure = _structurer_of(cls)
+        return lambda value, _: structure(value)
 
-    def row_hook(cls: type[Any]) -> Callable[[Sequence[Any], Any], Any]:
-        fields = attrs.fields(attrs.resolve_types(cls))
-
-        def structure(value: Sequence[Any], _: object) -> Any:
-            if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
-                raise TypeError(f"{type(value).__name__} is not an array")
-            return cls(*(conv.structure(v, f.type) for v, f in zip(value, fields, strict=False)))
-
-        return structure
-
-    conv.register_structure_hook_factory(attrs.has, attrs_hook)
-    conv.register_structure_hook_factory(is_row, row_hook)  # registered later: checked first
+    conv.register_structure_hook_factory(attrs.has, model_hook)
     return conv
 
 
@@ -239,54 +236,92 @@ def _new_decimal(value: object, _: object) -> Decimal | None:
 def _make_structurer(model: Any) -> Callable[[Any], Any]:
     """Return a function structuring one wire item into ``model``, generated from its fields.
 
-    It does what the converter's generic rules do (same wire names or positions, same scalar
-    hooks, nested lists of models by their own such function, positional construction) minus
-    cattrs' per-field dispatch. Models with anything else (a nested model that is not in a
-    list, a default other than ``None``, an attribute that is not an ``__init__`` argument) use
-    the converter itself.
+    Each field is read by its wire name (``item.get(name)``: a missing key reads as ``None``)
+    or, for a row model, by its position; a scalar field's common case is inline and anything
+    else goes to its hook, a list of models to their own such function. A field with a default
+    other than ``None`` keeps it when the item lacks the field; one without a default must be
+    there. Anything that is not an attrs model goes to the converter.
     """
     if not attrs.has(model):
         return lambda item: converter.structure(item, model)
     fields = attrs.fields(attrs.resolve_types(model))  # string annotations to types, as cattrs
-    if not all(
-        (f.type in _SCALARS or _nested(f.type) is not None)
-        and f.default is None
-        and f.init
-        and f.alias == f.name
-        for f in fields
-    ):
-        return lambda item: converter.structure(item, model)
     namespace: dict[str, Any] = {
         "_model": model,
         "_decimals_get": _decimals_get,
         "_MISSING": _MISSING,
+        "_array": _array,
     }
-    if is_row(model):
-        lines = ["def structure(o):", "    n = len(o)"]
-        read = "o[{index}] if n > {index} else None"
+    row_model = is_row(model)
+    if row_model:
+        lines = ["def structure(o):", "    if o.__class__ is not list:", "        o = _array(o)"]
+        lines.append("    n = len(o)")
     else:
         lines = ["def structure(o):", "    get = o.get"]
-        read = "get({name!r})"
-    arguments = []
+    arguments: list[str] = []
+    keywords: list[str] = []
     for index, field in enumerate(fields):
+        if not field.init:
+            continue
         value, hook = f"v{index}", f"_h{index}"
-        lines.append(f"    {value} = " + read.format(index=index, name=field_wire_name(field)))
+        default = _default(field, index, namespace)
+        if row_model:
+            absent = "None" if default is None else "_MISSING"
+            read = f"o[{index}] if n > {index} else {absent}" if default != "" else f"o[{index}]"
+        else:
+            wire = field_wire_name(field)
+            read = f"get({wire!r})" if default is None else f"get({wire!r}, _MISSING)"
+            read = f"o[{wire!r}]" if default == "" else read
+        lines.append(f"    {value} = {read}")
         inner = _nested(field.type)
-        if inner is not None:
+        if field.type in _SCALARS:
+            namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
+            argument = _INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)")
+        elif inner is not None:
             namespace[f"_m{index}"] = _structurer_of(inner)
             namespace[hook] = functools.partial(_structure_as, field.type)
-            arguments.append(
+            argument = (
                 f"[_m{index}(x) for x in {value}] if {value}.__class__ is list "
                 f"else {hook}({value}, None)"
             )
-            continue
-        namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
-        arguments.append(_INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)"))
+        else:
+            namespace[hook] = functools.partial(_structure_as, field.type)
+            argument = f"{hook}({value}, None)"
+        if default:  # kept when the item lacks the field
+            argument = f"{default} if {value} is _MISSING else ({argument})"
+        if field.kw_only:
+            keywords.append(f"{field.alias}={argument}")
+        else:
+            arguments.append(argument)
     lines.append("    return _model(")
-    lines.extend(f"        {argument}," for argument in arguments)
+    lines.extend(f"        {argument}," for argument in arguments + keywords)
     lines.append("    )")
     exec("\n".join(lines), namespace)  # the code is generated from the model's fields
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _default(field: attrs.Attribute[Any], index: int, namespace: dict[str, Any]) -> str | None:
+    """How the generated code writes ``field``'s default: ``None`` for ``None`` (a missing
+    field reads as ``None`` and its hook keeps it), ``""`` for none (the field must be there),
+    else the expression of the default (a value, or a factory called)."""
+    default = field.default
+    if default is None:
+        return None
+    if default is attrs.NOTHING:
+        return ""
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        if default.takes_self:
+            raise TypeError(f"{field.name}: a default taking self cannot be read from the wire")
+        namespace[f"_d{index}"] = default.factory
+        return f"_d{index}()"
+    namespace[f"_d{index}"] = default
+    return f"_d{index}"
+
+
+def _array(value: object) -> Sequence[Any]:
+    """A row's values: any array but a list (which the generated code reads as it is)."""
+    if not isinstance(value, Sequence) or isinstance(value, (str, bytes)):
+        raise TypeError(f"{type(value).__name__} is not an array")
+    return value
 
 
 def _structure_as(field_type: Any, value: object, _: object) -> Any:

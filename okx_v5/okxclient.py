@@ -1,12 +1,13 @@
-"""The client core: settings, the ``requests.Session``, and the way one call is made.
+"""The client core: settings, credentials, and the policy of one call.
 
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
-argument when it is built. A call goes through two layers:
+argument when it is built. A call goes through two layers of policy over one transport:
 
 - ``OkxClient.request`` owns the policy: the rate limiter, retries of failed reads, and the one
   re-sync with OKX's clock after a ``50102`` answer;
-- ``OkxClient._send_once`` sends once: it signs, sends through the session's ``Session.send`` and
-  decodes the answer. ``OkxClient.sync_time`` uses it too.
+- ``OkxClient._send_once`` makes one attempt: it signs, asks the client's ``Transport``
+  (``okx_v5.transport``: ``Session.send``, proxies, the body read, requests' errors) for one
+  exchange, and decodes the answer. ``OkxClient.sync_time`` uses it too.
 """
 
 from __future__ import annotations
@@ -53,7 +54,6 @@ from .exceptions import (
     OkxRateLimitException,
     OkxRequestException,
     OkxResponseException,
-    OkxTimeoutException,
     excerpt,
 )
 from .params import Validation, json_body, query_string, query_value
@@ -65,6 +65,8 @@ from .utils import get_timestamp, pre_hash, sign
 if TYPE_CHECKING:
     import requests
     from typing_extensions import Self
+
+    from .transport import Exchange
 
 __all__ = ["OkxClient", "Timeout"]
 
@@ -199,11 +201,9 @@ class OkxClient:
         self.__secret = secret
         self.__passphrase = phrase
         self._has_credentials = all(map(is_given, (api_key, secret, phrase)))
-        self._owns_session = given_session is None
-        from .transport import EnvironmentSettings, new_session  # requests comes with it
+        from .transport import Transport  # requests comes with it
 
-        self.session = given_session if given_session is not None else new_session()
-        self._environment = EnvironmentSettings(self.session, self.domain, self.proxy)
+        self._transport = Transport(self.domain, self.proxy, given_session)
         self._base_headers = {
             consts.CONTENT_TYPE: consts.APPLICATION_JSON,
             consts.ACCEPT: consts.APPLICATION_JSON,
@@ -264,11 +264,17 @@ class OkxClient:
 
     # -- lifecycle -----------------------------------------------------------------------
 
+    @property
+    def session(self) -> requests.Session:
+        """The ``requests.Session`` every call is sent through: the one given, or the
+        client's own. What is set on it (headers, hooks, auth, adapters, proxies) applies to
+        the calls that follow."""
+        return self._transport.session
+
     def close(self) -> None:
         """Close the HTTP session if this client created it: every idle connection now, and
         the connection of each call still in flight as soon as that call has its answer."""
-        if self._owns_session:
-            self.session.close()
+        self._transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -578,31 +584,14 @@ class OkxClient:
         came in time, or the deadline passed before sending) and ``OkxResponseException`` when
         the answer is not OKX's JSON, redirects, or is larger than ``max_answer_bytes``.
         """
-        # requests is imported with the first client, not with okx_v5 (see transport)
-        from .transport import (
-            USER_AGENT,
-            Deadline,
-            build_request,
-            call_deadline,
-            failure,
-            read_body,
-        )
+        from .transport import Deadline  # imported with the first client (see transport)
 
         method = endpoint.method
-        due = None if deadline is None else Deadline(deadline, self.retry_policy.clock)
-        if due is not None and due.left() <= 0:
-            raise OkxTimeoutException(
-                f"the call's retry_budget of {self.retry_policy.budget} s ran out before this "
-                "attempt was sent",
-                method=method,
-                path=path,
-                sent=False,
-            )
+        due = None
+        if deadline is not None:
+            policy = self.retry_policy
+            due = Deadline(deadline, policy.clock, policy.budget)
         headers = self._headers(method, path, body, signed=signed)
-        payload = None if body is None else body.encode()
-        prepared = build_request(
-            self.session, method, self.domain + path, headers, payload, USER_AGENT
-        )
         if body is not None and logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s with body %s",
@@ -611,36 +600,34 @@ class OkxClient:
                 redacted_excerpt(body, DEBUG_BODY_CHARS),
             )
         started = time.perf_counter()
-        try:
-            with call_deadline(due):
-                response = self.session.send(
-                    prepared,
-                    stream=True,
-                    timeout=self.timeout,
-                    verify=self._verify(),
-                    cert=self.session.cert,
-                    proxies={} if signed and self._loopback_http else self._proxies(),
-                    allow_redirects=False,
-                )
-                content = read_body(response, self.max_answer_bytes, due)
-        except Exception as exc:  # whatever the session raised, in one hierarchy
-            raise failure(exc, method, path, self.timeout, due, self.retry_policy.budget) from exc
+        answer = self._transport.exchange(
+            method,
+            path,
+            headers,
+            None if body is None else body.encode(),
+            timeout=self.timeout,
+            deadline=due,
+            max_answer_bytes=self.max_answer_bytes,
+            # A signed request to a local test server never goes through a proxy: HTTP_PROXY
+            # would carry the credentials in clear to a host that is not the exchange.
+            direct=signed and self._loopback_http,
+        )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(
                 "%s %s -> HTTP %s in %.1f ms: %s",
                 method,
                 redact_url(self.domain + path),
-                response.status_code,
+                answer.status,
                 (time.perf_counter() - started) * 1000,
-                redacted_excerpt(content, DEBUG_ANSWER_CHARS),
+                redacted_excerpt(answer.content, DEBUG_ANSWER_CHARS),
             )
         return OkxResponse(
-            _decode(method, path, response, content),
+            _decode(method, path, answer),
             endpoint.model_ref,
-            status_code=response.status_code,
+            status_code=answer.status,
             method=method,
             path=path,
-            headers=response.headers,
+            headers=answer.headers,
         )
 
     def _headers(self, method: str, path: str, body: str | None, *, signed: bool) -> dict[str, str]:
@@ -655,19 +642,6 @@ class OkxClient:
             headers[consts.OK_ACCESS_TIMESTAMP] = timestamp
             headers[consts.OK_ACCESS_PASSPHRASE] = SecretText(self.__passphrase.reveal())
         return headers
-
-    def _proxies(self) -> dict[str, str]:
-        # As Session.request merges them: the explicit and environment proxies over the
-        # session's own, read now so that proxies set on the session later apply.
-        proxies = dict(self.session.proxies)
-        proxies.update(self._environment.proxies)
-        return proxies
-
-    def _verify(self) -> bool | str:
-        verify = self.session.verify
-        if verify is True and self._environment.ca_bundle:
-            return self._environment.ca_bundle
-        return True if verify is None else verify
 
 
 _SECRET_ARGS = ("api_secret_key", "passphrase")
@@ -712,8 +686,9 @@ def _shares(rule: RateLimit, payload: Any) -> list[tuple[str, int]]:
     return list(shares.items())
 
 
-def _decode(method: str, path: str, response: Any, content: bytes) -> dict[str, Any]:
-    """Return OKX's JSON object from ``content``, or raise ``OkxResponseException``."""
+def _decode(method: str, path: str, answer: Exchange) -> dict[str, Any]:
+    """Return OKX's JSON object from ``answer``'s body, or raise ``OkxResponseException``."""
+    content = answer.content
     # OKX always answers a JSON object: anything else is refused before it is decoded, so a
     # huge HTML page or binary body is never copied into a string.
     if content[:256].lstrip()[:1] in (b"{", b"["):
@@ -728,9 +703,9 @@ def _decode(method: str, path: str, response: Any, content: bytes) -> dict[str, 
     else:
         problem = "an empty body" if not content else "a body that is not JSON"
     raise OkxResponseException(
-        f"OKX answered HTTP {response.status_code} with {problem}: {excerpt(content)!r}",
-        status_code=response.status_code,
-        headers=response.headers,
+        f"OKX answered HTTP {answer.status} with {problem}: {excerpt(content)!r}",
+        status_code=answer.status,
+        headers=answer.headers,
         body=excerpt(content),
         method=method,
         path=path,

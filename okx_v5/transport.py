@@ -1,14 +1,19 @@
-"""Sending one request through ``requests``: the prepared request, the adapter, the body.
+"""One HTTP exchange with OKX through ``requests``: ``Transport``.
+
+A client holds one ``Transport`` and keeps the policy (signing, rate limits, retries, decoding);
+the transport sends one signed request and brings back its whole answer, or one okx_v5
+exception (``failure``). It owns everything between the two: the prepared request, the
+environment's proxies and CA bundle, ``Session.send``, the adapter, the body read.
 
 Every request goes through the client's ``Session.send``, so everything requests promises about
 a Session holds: its adapters, hooks, auth, headers, cookies, proxies and TLS settings as they
 are at call time, and mocks that patch ``Session.send``, ``Session.get_adapter`` or
 ``HTTPAdapter.send`` (``responses``, ``requests-mock``, ``vcrpy``, ``requests-cache``) see every
 request. What requests would work out again on every call from the environment (proxy and CA
-bundle variables) is read once, when the client is built.
+bundle variables) is read once, when the transport is built.
 
 This is the one module of okx_v5 that imports requests; the client imports it when the first
-client is built, so that importing an API module stays light. A session the client creates
+client is built, so that importing an API module stays light. A session the transport creates
 itself gets ``OkxAdapter``, which differs from requests' own ``HTTPAdapter`` in two respects:
 an informational ``1xx`` answer (``103 Early Hints``) is read past, not taken as the answer (at
 most ``MAX_INFORMATIONAL`` in a row), and its connections keep the call's deadline.
@@ -21,7 +26,7 @@ that waits at most ``min(read timeout, time left)`` for each piece and fails onc
 has passed. A server that trickles its answer or never ends it is cut off at the deadline, not
 after each ``recv`` has had its full read timeout.
 
-Whatever the session, an answer is refused (``Refused``, which the client raises as
+Whatever the session, an answer is refused (``Refused``, which ``failure`` turns into
 ``OkxResponseException``) when it redirects (okx_v5 never follows one: a signed request must go
 to the host it was signed for) or when its decoded body grows past the client's cap.
 """
@@ -39,7 +44,7 @@ import time
 import weakref
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -68,10 +73,10 @@ __all__ = [
     "REDIRECTS",
     "USER_AGENT",
     "Deadline",
-    "EnvironmentSettings",
+    "Exchange",
     "OkxAdapter",
     "Refused",
-    "build_request",
+    "Transport",
     "call_deadline",
     "failure",
     "new_session",
@@ -104,13 +109,17 @@ def origin(url: str) -> str:
 
 
 class Deadline:
-    """The moment a call must have its whole answer by: ``at`` on ``clock`` (seconds)."""
+    """The moment a call must have its whole answer by: ``at`` on ``clock`` (seconds), the
+    end of its ``budget`` (seconds from its first attempt, named when it runs out)."""
 
-    __slots__ = ("at", "clock")
+    __slots__ = ("at", "budget", "clock")
 
-    def __init__(self, at: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, at: float, clock: Callable[[], float] = time.monotonic, budget: object = None
+    ) -> None:
         self.at = at
         self.clock = clock
+        self.budget = budget
 
     def left(self) -> float:
         """Seconds left before the deadline (negative once it has passed)."""
@@ -399,62 +408,146 @@ class OkxAdapter(HTTPAdapter):
         return manager
 
 
-class EnvironmentSettings:
-    """What requests reads from the environment for a URL: proxies and the CA bundle.
+class Exchange(NamedTuple):
+    """One answer, read whole: its HTTP status, its headers and its decoded body."""
 
-    ``Session.request`` reads these on every call, and so does ``Session.send`` for proxies
-    when none are passed; both scan the whole environment each time, which costs more than
-    the rest of a call. They are read here once, for the client's domain.
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+
+class Transport:
+    """One client's exchanges with its OKX host (``domain``) through ``session``.
+
+    ``exchange`` sends one request and returns its whole answer (an ``Exchange``) or raises one
+    okx_v5 exception; what to send, how often and what the answer means is the client's. The
+    environment's proxies and CA bundle are read once, here: ``Session.request`` reads them on
+    every call (and ``Session.send`` the proxies, when none are passed), scanning the whole
+    environment each time, which costs more than the rest of a call. The session's own
+    settings are read at each call, so that what is set on it later applies.
     """
 
-    __slots__ = ("ca_bundle", "proxies")
+    __slots__ = ("_ca_bundle", "_proxies", "domain", "owns_session", "session")
 
-    def __init__(self, session: requests.Session, domain: str, proxy: str | None) -> None:
+    def __init__(
+        self, domain: str, proxy: str | None = None, session: requests.Session | None = None
+    ) -> None:
+        self.domain = domain
+        """The ``scheme://host[:port]`` every path is sent to."""
+        self.owns_session = session is None
+        """Whether the session is the transport's own (``close`` closes it)."""
+        self.session: requests.Session = new_session() if session is None else session
         # As Session.request: the explicit proxy first, then the environment's, then (at call
         # time) the session's own proxies beneath both.
         proxies: dict[str, str] = {"http": proxy, "https": proxy} if proxy else {}
-        self.ca_bundle: str | None = None
-        if session.trust_env:
+        self._ca_bundle: str | None = None
+        if self.session.trust_env:
             for scheme, url in get_environ_proxies(domain).items():
                 proxies.setdefault(scheme, url)
-            self.ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
+            self._ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get(
                 "CURL_CA_BUNDLE"
             )
-        self.proxies = proxies
+        self._proxies = proxies
 
+    def exchange(
+        self,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        *,
+        timeout: float | tuple[float, float],
+        deadline: Deadline | None = None,
+        max_answer_bytes: int = 64 * 2**20,
+        direct: bool = False,
+    ) -> Exchange:
+        """Send ``method`` ``path`` (signed: sent byte for byte as given) with ``headers`` and
+        ``body`` once, and return the whole answer.
 
-def build_request(
-    session: requests.Session,
-    method: str,
-    url: str,
-    headers: Mapping[str, str],
-    body: bytes | None,
-    user_agent: str,
-) -> requests.PreparedRequest:
-    """Return the request to send: ``url`` exactly as given (it was signed), the session's
-    headers beneath ``headers``, and the session's auth, cookies and hooks as they are now.
+        ``timeout`` is requests' (seconds, or ``(connect, read)``); the answer must be complete
+        by ``deadline`` and no larger than ``max_answer_bytes`` decoded. ``direct`` sends past
+        any proxy. Raises what ``failure`` gives: ``OkxTimeoutException`` (``sent=False``
+        when the deadline passed before sending), ``OkxRequestException``, or
+        ``OkxResponseException`` for an answer refused (a redirect, too large).
+        """
+        if deadline is not None and deadline.left() <= 0:
+            raise OkxTimeoutException(
+                f"the call's retry_budget of {deadline.budget} s ran out before this attempt "
+                "was sent",
+                method=method,
+                path=path,
+                sent=False,
+            )
+        prepared = self.prepare(method, self.domain + path, headers, body)
+        try:
+            with call_deadline(deadline):
+                response = self.session.send(
+                    prepared,
+                    stream=True,
+                    timeout=timeout,
+                    verify=self.verify(),
+                    cert=self.session.cert,
+                    proxies={} if direct else self.proxies(),
+                    allow_redirects=False,
+                )
+                content = read_body(response, max_answer_bytes, deadline)
+        except Exception as exc:  # whatever the session raised, in one hierarchy
+            raise failure(exc, method, path, timeout, deadline) from exc
+        return Exchange(response.status_code, response.headers, content)
 
-    ``user_agent`` replaces requests' default one, not one the session was given. After the
-    session's own response hooks, ``refuse_redirect`` refuses a redirect.
-    """
-    prepared = requests.PreparedRequest()
-    prepared.method = method
-    prepared.url = url
-    merged: CaseInsensitiveDict[str] = CaseInsensitiveDict(session.headers)  # type: ignore[arg-type]
-    if merged.get("User-Agent", _REQUESTS_USER_AGENT) == _REQUESTS_USER_AGENT:
-        merged["User-Agent"] = user_agent
-    merged.update(headers)
-    prepared.headers = merged
-    prepared.body = body
-    if body is not None:
-        merged["Content-Length"] = str(len(body))
-    prepared.hooks = {event: list(hooks) for event, hooks in session.hooks.items()}
-    prepared.hooks.setdefault("response", []).append(refuse_redirect)
-    if session.cookies:
-        prepared.prepare_cookies(session.cookies)
-    if session.auth is not None:
-        prepared.prepare_auth(session.auth)
-    return prepared
+    def prepare(
+        self, method: str, url: str, headers: Mapping[str, str], body: bytes | None
+    ) -> requests.PreparedRequest:
+        """Return the request to send, prepared as ``Session.prepare_request`` prepares it
+        (the session's headers beneath ``headers``, its cookies, auth and hooks as they are
+        now), but with ``url`` kept exactly as given and without re-checking the headers.
+
+        ``prepare_url`` would re-encode a URL that was signed as it is (``%2c`` becomes
+        ``%2C``, ``/a/../b`` becomes ``/b``, a trailing ``?`` goes), and OKX would refuse the
+        signature; ``prepare_headers`` checks each header again, which costs more than the rest
+        together and which ``http.client`` does once more when it sends them. Requests'
+        default User-Agent is replaced by okx_v5's, not one the session was given. After the
+        session's own response hooks, ``refuse_redirect`` refuses a redirect.
+        """
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method(method)
+        prepared.url = url
+        merged: CaseInsensitiveDict[str] = CaseInsensitiveDict(self.session.headers)  # type: ignore[arg-type]
+        if merged.get("User-Agent", _REQUESTS_USER_AGENT) == _REQUESTS_USER_AGENT:
+            merged["User-Agent"] = USER_AGENT
+        merged.update(headers)
+        prepared.headers = merged
+        # An empty cookie jar or no auth leaves the request as it is: skipped, as they cost.
+        if self.session.cookies:
+            prepared.prepare_cookies(self.session.cookies)
+        prepared.prepare_body(body, None)
+        if self.session.auth is not None:
+            prepared.prepare_auth(self.session.auth)
+        hooks = {event: list(hooks) for event, hooks in self.session.hooks.items()}
+        hooks.setdefault("response", []).append(refuse_redirect)
+        prepared.prepare_hooks(hooks)
+        return prepared
+
+    def proxies(self) -> dict[str, str]:
+        """The proxies of a call now: the explicit and environment proxies over the
+        session's own, read at each call so that proxies set on the session later apply."""
+        proxies = dict(self.session.proxies)
+        proxies.update(self._proxies)
+        return proxies
+
+    def verify(self) -> bool | str:
+        """requests' ``verify`` of a call now: the session's, or the environment's CA
+        bundle where the session verifies with requests' default."""
+        verify = self.session.verify
+        if verify is True and self._ca_bundle:
+            return self._ca_bundle
+        return True if verify is None else verify
+
+    def close(self) -> None:
+        """Close the session if it is the transport's own: every idle connection now, and
+        the connection of each exchange still in flight as soon as it has its answer."""
+        if self.owns_session:
+            self.session.close()
 
 
 def refuse_redirect(response: requests.Response, **kwargs: Any) -> None:
@@ -606,15 +699,10 @@ def new_session() -> requests.Session:
 
 
 def failure(
-    exc: Exception,
-    method: str,
-    path: str,
-    timeout: object,
-    deadline: Deadline | None = None,
-    budget: object = None,
+    exc: Exception, method: str, path: str, timeout: object, deadline: Deadline | None = None
 ) -> OkxException:
     """The okx_v5 exception for what went wrong while sending or reading; a timeout once
-    ``deadline`` has passed is told as the call's ``budget`` running out."""
+    ``deadline`` has passed is told as the call's budget running out."""
     if isinstance(exc, OkxException):
         return exc
     if isinstance(exc, Refused):
@@ -628,7 +716,7 @@ def failure(
         )
     if isinstance(exc, requests.Timeout) or _caused_by(exc, urllib3.exceptions.ReadTimeoutError):
         if deadline is not None and deadline.left() <= 0:
-            what = f"no complete answer within the call's retry_budget of {budget} s"
+            what = f"no complete answer within the call's retry_budget of {deadline.budget} s"
         else:
             what = f"no answer within {timeout} s"
         return OkxTimeoutException(

@@ -1,4 +1,5 @@
-"""The generated structuring path gives exactly what the converter's generic rule gives."""
+"""The one structuring rule: each model's generated function gives exactly what reading its
+fields one by one through the scalar hooks gives."""
 
 from __future__ import annotations
 
@@ -29,10 +30,30 @@ TIER_NAMES = [conv.wire_name(f.name) for f in attrs.fields(PositionTier)]
 tier_items = st.dictionaries(st.sampled_from(TIER_NAMES), wire_values)
 
 
+def by_hooks(value: Any, model: type[Any]) -> Any:
+    """``value`` read as ``model`` the slow way: each field by its wire name (or position)
+    through the converter's hook for its type, lists of models item by item."""
+    fields = attrs.fields(model)
+    if conv.is_row(model):
+        if not isinstance(value, list):
+            raise TypeError("not an array")
+        values = [value[i] if i < len(value) else None for i in range(len(fields))]
+    else:
+        values = [value.get(conv.field_wire_name(field)) for field in fields]
+    read = []
+    for wire_value, field in zip(values, fields, strict=True):
+        inner = conv._nested(field.type)
+        if inner is not None and isinstance(wire_value, list):
+            read.append([by_hooks(each, inner) for each in wire_value])
+        else:
+            read.append(converter.structure(wire_value, field.type))
+    return model(*read)
+
+
 def generic(items: list[Any], model: type[Any]) -> list[Any]:
-    """The converter's generic attrs rule, item by item, with structure_items' error."""
+    """The rule field by field, item by item, with structure_items' error."""
     try:
-        return [converter.structure(item, model) for item in items]
+        return [by_hooks(item, model) for item in items]
     except Exception:
         raise StructureError(conv._diagnose(items, model)) from None
 
@@ -45,7 +66,7 @@ def outcome(fn: Any, items: list[Any], model: type[Any]) -> object:
 
 
 @given(st.lists(tier_items, max_size=4))
-def test_generated_path_matches_the_generic_rule_for_any_item(items: list[Any]) -> None:
+def test_structuring_reads_each_field_as_its_hook_does(items: list[Any]) -> None:
     assert outcome(structure_items, items, PositionTier) == outcome(generic, items, PositionTier)
 
 
@@ -63,7 +84,7 @@ balance_items = st.fixed_dictionaries(
 
 
 @given(st.lists(balance_items, max_size=3))
-def test_generated_path_matches_the_generic_rule_for_nested_lists(items: list[Any]) -> None:
+def test_structuring_reads_nested_lists_of_models_as_the_hooks_do(items: list[Any]) -> None:
     assert outcome(structure_items, items, AccountBalance) == outcome(
         generic, items, AccountBalance
     )
@@ -73,7 +94,7 @@ BOOK_LEVEL = st.lists(wire_values, max_size=5)
 
 
 @given(st.lists(st.fixed_dictionaries({"asks": st.lists(BOOK_LEVEL), "ts": wire_values})))
-def test_generated_path_matches_the_generic_rule_for_nested_rows(items: list[Any]) -> None:
+def test_structuring_reads_nested_rows_as_the_hooks_do(items: list[Any]) -> None:
     assert outcome(structure_items, items, Orderbook) == outcome(generic, items, Orderbook)
 
 
@@ -98,13 +119,32 @@ def test_the_number_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 class Unusual:
     ts: int = 0
     when: list[str] | None = None
+    tags: list[str] = attrs.Factory(list)
+    seen: int = attrs.field(init=False, default=1)
+    note: str | None = attrs.field(default=None, kw_only=True)
 
 
-def test_models_outside_the_scalar_rules_use_the_converter() -> None:
-    assert structure_items([{"ts": "5", "when": ["a"]}, {}], Unusual) == [
-        Unusual(5, ["a"]),
+def test_fields_outside_the_scalar_rules_are_read_by_their_types_hook_with_their_defaults() -> None:
+    assert structure_items([{"ts": "5", "when": ["a"], "note": "n"}, {}], Unusual) == [
+        Unusual(5, ["a"], note="n"),
         Unusual(),
     ]
+
+
+@attrs.frozen
+class Required:
+    ts: int
+
+
+def test_a_field_without_a_default_must_be_there() -> None:
+    assert structure_items([{"ts": "5"}], Required) == [Required(5)]
+    with pytest.raises(StructureError):
+        structure_items([{}], Required)
+
+
+def test_the_converter_structures_a_model_through_the_same_function() -> None:
+    item = {"instId": "BTC-USDT-SWAP", "lever": "10"}
+    assert converter.structure(item, LeverageInfo) == structure_items([item], LeverageInfo)[0]
 
 
 def test_non_attrs_models_use_the_converter() -> None:

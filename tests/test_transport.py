@@ -107,6 +107,24 @@ def test_our_headers_win_over_the_sessions_but_its_user_agent_is_kept(okx: FakeO
     assert second.header("User-Agent") == "my-bot/2"
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v5/account/leverage-info?mgnMode=cross&instId=BTC-USDT-SWAP%7E",
+        "/api/v5/account/../account/leverage-info?mgnMode=cross&instId=BTC-USDT-SWAP",
+    ],
+)
+def test_a_signed_path_is_sent_as_signed_where_requests_would_rewrite_it(
+    okx: FakeOKX, path: str
+) -> None:
+    # requests' prepare_url would send ~ and drop the dot segments: a signature OKX refuses.
+    with account(okx.url) as api:
+        answer = api._request_with_params("GET", path, {})
+    (sent,) = okx.requests
+    assert sent.path == path
+    assert answer.code != "50113"  # the exchange checked the signature of what it received
+
+
 def test_cookies_set_by_the_exchange_are_sent_back(okx: FakeOKX) -> None:
     okx.script(Answer(headers={"Set-Cookie": "locale=en_US; Path=/"}))
     with PublicAPI(domain=okx.url) as api:
