@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import account as _endpoints
 from .okxclient import OkxClient
@@ -61,7 +61,7 @@ class AccountAPI(OkxClient):
 
     def get_position_risk(
         self,
-        instType: str | None = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PositionRisk]:
@@ -77,7 +77,7 @@ class AccountAPI(OkxClient):
 
     def get_account_balance(
         self,
-        ccy: Ids | str = "",
+        ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AccountBalance]:
@@ -93,9 +93,9 @@ class AccountAPI(OkxClient):
 
     def get_positions(
         self,
-        instType: str | None = "",
-        instId: Ids | str = "",
-        posId: Ids | str = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
+        instId: Ids | None = "",
+        posId: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Positions]:
@@ -117,10 +117,10 @@ class AccountAPI(OkxClient):
 
     def position_builder(
         self,
-        acctLv: str | int | None = None,
+        acctLv: Literal["3", "4"] | str | int | None = None,
         inclRealPosAndEq: bool | str | None = None,
         lever: Number | None = None,
-        greeksType: str | None = None,
+        greeksType: Literal["BS", "PA", "CASH"] | str | None = None,
         simPos: Sequence[Mapping[str, Any]] | None = None,
         simAsset: Sequence[Mapping[str, Any]] | None = None,
         idxVol: Number | None = None,
@@ -154,17 +154,17 @@ class AccountAPI(OkxClient):
 
     def get_account_bills(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         ccy: str | None = "",
-        mgnMode: str | None = "",
-        ctType: str | None = "",
+        mgnMode: Literal["isolated", "cross"] | str | None = "",
+        ctType: Literal["linear", "inverse"] | str | None = "",
         type: str | None = "",
         subType: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
-        begin: Number | str = "",
-        end: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
+        begin: Number | None = "",
+        end: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AccountBills]:
@@ -198,17 +198,17 @@ class AccountAPI(OkxClient):
 
     def get_account_bills_archive(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         ccy: str | None = "",
-        mgnMode: str | None = "",
-        ctType: str | None = "",
+        mgnMode: Literal["isolated", "cross"] | str | None = "",
+        ctType: Literal["linear", "inverse"] | str | None = "",
         type: str | None = "",
         subType: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
-        begin: Number | str = "",
-        end: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
+        begin: Number | None = "",
+        end: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AccountBillsArchive]:
@@ -254,7 +254,7 @@ class AccountAPI(OkxClient):
 
     def set_position_mode(
         self,
-        posMode: str | None,
+        posMode: Literal["long_short_mode", "net_mode"] | str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetPositionMode]:
@@ -271,10 +271,10 @@ class AccountAPI(OkxClient):
     def set_leverage(
         self,
         lever: Number,
-        mgnMode: str | None,
+        mgnMode: Literal["isolated", "cross"] | str,
         instId: str | None = "",
         ccy: str | None = "",
-        posSide: str | None = "",
+        posSide: Literal["long", "short"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetLeverage]:
@@ -297,9 +297,9 @@ class AccountAPI(OkxClient):
     def get_max_order_size(
         self,
         instId: Ids,
-        tdMode: str | None,
+        tdMode: Literal["cross", "isolated", "cash", "spot_isolated"] | str,
         ccy: str | None = "",
-        px: Number | str = "",
+        px: Number | None = "",
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
@@ -328,7 +328,7 @@ class AccountAPI(OkxClient):
     def get_max_avail_size(
         self,
         instId: Ids,
-        tdMode: str | None,
+        tdMode: Literal["cross", "isolated", "cash", "spot_isolated"] | str,
         ccy: str | None = "",
         reduceOnly: bool | str | None = "",
         unSpotOffset: Any = "",
@@ -362,9 +362,9 @@ class AccountAPI(OkxClient):
 
     def adjustment_margin(
         self,
-        instId: str | None,
-        posSide: str | None,
-        type: str | None,
+        instId: str,
+        posSide: Literal["long", "short", "net"] | str,
+        type: Literal["add", "reduce"] | str,
         amt: Number,
         loanTrans: Any = "",
         *,
@@ -395,9 +395,9 @@ class AccountAPI(OkxClient):
 
     def get_leverage(
         self,
-        mgnMode: str | None,
-        ccy: Ids | str = "",
-        instId: Ids | str = "",
+        mgnMode: Literal["cross", "isolated"] | str,
+        ccy: Ids | None = "",
+        instId: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[LeverageInfo]:
@@ -417,7 +417,7 @@ class AccountAPI(OkxClient):
 
     def get_instruments(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str = "",
         ugly: str | None = "",
         instFamily: str | None = "",
         instId: str | None = "",
@@ -440,8 +440,8 @@ class AccountAPI(OkxClient):
 
     def get_max_loan(
         self,
-        instId: Ids,
-        mgnMode: str | None,
+        instId: Ids | None,
+        mgnMode: Literal["isolated", "cross"] | str,
         mgnCcy: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
@@ -469,7 +469,7 @@ class AccountAPI(OkxClient):
 
     def get_fee_rates(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         instId: str | None = "",
         uly: str | None = "",
         category: Any = "",
@@ -503,10 +503,10 @@ class AccountAPI(OkxClient):
         self,
         instId: str | None = "",
         ccy: str | None = "",
-        mgnMode: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        mgnMode: Literal["cross", "isolated"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[InterestAccrued]:
@@ -546,7 +546,7 @@ class AccountAPI(OkxClient):
 
     def set_greeks(
         self,
-        greeksType: str | None,
+        greeksType: Literal["PA", "BS"] | str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetGreeks]:
@@ -562,8 +562,8 @@ class AccountAPI(OkxClient):
 
     def set_isolated_mode(
         self,
-        isoMode: str | None,
-        type: str | None,
+        isoMode: Literal["auto_transfers_ccy", "automatic"] | str,
+        type: Literal["MARGIN", "CONTRACTS"] | str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetIsolatedMode]:
@@ -582,7 +582,7 @@ class AccountAPI(OkxClient):
 
     def get_max_withdrawal(
         self,
-        ccy: Ids | str = "",
+        ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[MaxWithdrawal]:
@@ -711,14 +711,14 @@ class AccountAPI(OkxClient):
 
     def get_positions_history(
         self,
-        instType: str | None = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         instId: str | None = "",
-        mgnMode: str | None = "",
-        type: str | int | None = "",
+        mgnMode: Literal["cross", "isolated"] | str | None = "",
+        type: Literal["1", "2", "3", "4", "5", "6"] | str | int | None = "",
         posId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PositionsHistory]:
@@ -749,9 +749,9 @@ class AccountAPI(OkxClient):
 
     def get_account_position_tiers(
         self,
-        instType: str | None = "",
-        uly: Ids | str = "",
-        instFamily: Ids | str = "",
+        instType: Literal["SWAP", "FUTURES", "OPTION"] | str = "",
+        uly: Ids | None = "",
+        instFamily: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AccountPositionTiers]:
@@ -922,7 +922,7 @@ class AccountAPI(OkxClient):
 
     def set_account_level(
         self,
-        acctLv: str | int | None,
+        acctLv: Literal["1", "2", "3", "4"] | str | int,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetAccountLevel]:
@@ -1115,7 +1115,7 @@ class AccountAPI(OkxClient):
     def spot_manual_borrow_repay(
         self,
         ccy: str | None = None,
-        side: str | None = None,
+        side: Literal["borrow", "repay"] | str | None = None,
         amt: Number | None = None,
         *,
         validate: Validation | None = None,
@@ -1136,7 +1136,7 @@ class AccountAPI(OkxClient):
 
     def set_auto_repay(
         self,
-        autoRepay: bool | str | None = False,
+        autoRepay: bool | str = False,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetAutoRepay]:
@@ -1153,10 +1153,12 @@ class AccountAPI(OkxClient):
     def spot_borrow_repay_history(
         self,
         ccy: str | None = "",
-        type: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        type: Literal["auto_borrow", "auto_repay", "manual_borrow", "manual_repay"]
+        | str
+        | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SpotBorrowRepayHistory]:
@@ -1176,9 +1178,9 @@ class AccountAPI(OkxClient):
 
     def set_auto_earn(
         self,
-        ccy: str | None,
-        action: str | None,
-        earnType: str | int | None = None,
+        ccy: str,
+        action: Literal["turn_on", "turn_off", "amend"] | str,
+        earnType: Literal["0", "1"] | str | int | None = None,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetAutoEarn]:
@@ -1246,8 +1248,8 @@ class AccountAPI(OkxClient):
 
     def apply_bills(
         self,
-        year: Number | str = "",
-        quarter: str | None = "",
+        year: Number = "",
+        quarter: str = "",
         type: Any = "",
         *,
         validate: Validation | None = None,

@@ -52,12 +52,12 @@ class BlockTradingAPI(OkxClient):
 
     def create_rfq(
         self,
-        counterparties: Sequence[str] | str | None = (),
+        counterparties: Sequence[str] | str = (),
         anonymous: bool | str | None = "false",
         clRfqId: str | None = "",
         tag: str | None = "",
         allowPartialExecution: bool | str | None = "false",
-        legs: Sequence[Mapping[str, Any]] | None = (),
+        legs: Sequence[Mapping[str, Any]] = (),
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[CreateRfq]:
@@ -128,8 +128,8 @@ class BlockTradingAPI(OkxClient):
 
     def execute_quote(
         self,
-        rfqId: str | None = "",
-        quoteId: str | None = "",
+        rfqId: str = "",
+        quoteId: str = "",
         legs: Sequence[Mapping[str, Any]] | None = (),
         *,
         validate: Validation | None = None,
@@ -149,13 +149,13 @@ class BlockTradingAPI(OkxClient):
 
     def create_quote(
         self,
-        rfqId: str | None = "",
+        rfqId: str = "",
         clQuoteId: str | None = "",
         tag: str | None = "",
-        quoteSide: str | None = "",
-        legs: Sequence[Mapping[str, Any]] | None = (),
+        quoteSide: str = "",
+        legs: Sequence[Mapping[str, Any]] = (),
         anonymous: bool | str | None = False,
-        expiresIn: Number | str = "",
+        expiresIn: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[CreateQuote]:
@@ -240,7 +240,7 @@ class BlockTradingAPI(OkxClient):
         state: str | None = "",
         beginId: str | None = "",
         endId: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Rfqs]:
@@ -271,7 +271,7 @@ class BlockTradingAPI(OkxClient):
         state: str | None = "",
         beginId: str | None = "",
         endId: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Quotes]:
@@ -304,9 +304,9 @@ class BlockTradingAPI(OkxClient):
         state: Any = "",
         beginId: str | None = "",
         endId: str | None = "",
-        beginTs: Number | str = "",
-        endTs: Number | str = "",
-        limit: Number | str = "",
+        beginTs: Number | None = "",
+        endTs: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
@@ -336,7 +336,7 @@ class BlockTradingAPI(OkxClient):
         self,
         beginId: str | None = "",
         endId: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PublicTrades]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import convert as _endpoints
 from .okxclient import OkxClient
@@ -39,8 +39,8 @@ class ConvertAPI(OkxClient):
 
     def get_currency_pair(
         self,
-        fromCcy: str | None = "",
-        toCcy: str | None = "",
+        fromCcy: str = "",
+        toCcy: str = "",
         convertMode: Any = None,
         *,
         validate: Validation | None = None,
@@ -62,11 +62,11 @@ class ConvertAPI(OkxClient):
 
     def estimate_quote(
         self,
-        baseCcy: str | None = "",
-        quoteCcy: str | None = "",
-        side: str | None = "",
-        rfqSz: Number | str = "",
-        rfqSzCcy: str | None = "",
+        baseCcy: str = "",
+        quoteCcy: str = "",
+        side: Literal["buy", "sell"] | str = "",
+        rfqSz: Number = "",
+        rfqSzCcy: str = "",
         clQReqId: str | None = "",
         tag: str | None = "",
         convertMode: Any = None,
@@ -103,12 +103,12 @@ class ConvertAPI(OkxClient):
 
     def convert_trade(
         self,
-        quoteId: str | None = "",
-        baseCcy: str | None = "",
-        quoteCcy: str | None = "",
-        side: str | None = "",
-        sz: Number | str = "",
-        szCcy: str | None = "",
+        quoteId: str = "",
+        baseCcy: str = "",
+        quoteCcy: str = "",
+        side: Literal["buy", "sell"] | str = "",
+        sz: Number = "",
+        szCcy: str = "",
         clTReqId: str | None = "",
         tag: str | None = "",
         convertMode: Any = None,
@@ -146,9 +146,9 @@ class ConvertAPI(OkxClient):
 
     def get_convert_history(
         self,
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         tag: str | None = "",
         *,
         validate: Validation | None = None,

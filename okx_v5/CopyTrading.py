@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import consts
 from .endpoints import copy_trading as _endpoints
@@ -75,9 +75,9 @@ class CopyTradingAPI(OkxClient):
     def get_leading_position_history(
         self,
         instId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[LeadingPositionHistory]:
@@ -94,11 +94,11 @@ class CopyTradingAPI(OkxClient):
 
     def place_leading_stop_order(
         self,
-        subPosId: str | None = "",
-        tpTriggerPx: Number | str = "",
-        slTriggerPx: Number | str = "",
-        tpTriggerPxType: str | None = "",
-        slTriggerPxType: str | None = "",
+        subPosId: str = "",
+        tpTriggerPx: Number | None = "",
+        slTriggerPx: Number | None = "",
+        tpTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
+        slTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
@@ -126,7 +126,7 @@ class CopyTradingAPI(OkxClient):
 
     def close_leading_position(
         self,
-        subPosId: str | None = "",
+        subPosId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[CloseLeadingPosition]:
@@ -154,7 +154,7 @@ class CopyTradingAPI(OkxClient):
 
     def amend_leading_instruments(
         self,
-        instId: str | None = "",
+        instId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AmendLeadingInstruments]:
@@ -170,9 +170,9 @@ class CopyTradingAPI(OkxClient):
 
     def get_profit_sharing_details(
         self,
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[ProfitSharingDetails]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import funding as _endpoints
 from .okxclient import OkxClient
@@ -39,7 +39,7 @@ class FundingAPI(OkxClient):
 
     def get_non_tradable_assets(
         self,
-        ccy: Ids | str = "",
+        ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[NonTradableAssets]:
@@ -55,7 +55,7 @@ class FundingAPI(OkxClient):
 
     def get_deposit_address(
         self,
-        ccy: str | None,
+        ccy: str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[DepositAddress]:
@@ -72,7 +72,7 @@ class FundingAPI(OkxClient):
     def transfer_state(
         self,
         transId: str | None,
-        type: str | int | None = "",
+        type: Literal["0", "1", "2", "3", "4"] | str | int | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[TransferState]:
@@ -88,7 +88,7 @@ class FundingAPI(OkxClient):
 
     def get_balances(
         self,
-        ccy: Ids | str = "",
+        ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Balances]:
@@ -104,11 +104,11 @@ class FundingAPI(OkxClient):
 
     def funds_transfer(
         self,
-        ccy: str | None,
+        ccy: str,
         amt: Number,
-        from_: str | None,
-        to: str | None,
-        type: str | int | None = "0",
+        from_: str,
+        to: str,
+        type: Literal["0", "1", "2", "3", "4"] | str | int | None = "0",
         subAcct: str | None = "",
         instId: Any = "",
         toInstId: Any = "",
@@ -146,14 +146,14 @@ class FundingAPI(OkxClient):
 
     def withdrawal(
         self,
-        ccy: str | None,
+        ccy: str,
         amt: Number,
-        dest: str | int | None,
-        toAddr: str | None,
+        dest: Literal["3", "4"] | str | int,
+        toAddr: str,
         chain: str | None = "",
         areaCode: str | None = "",
         clientId: str | None = "",
-        toAddrType: str | int | None = None,
+        toAddrType: Literal["1", "2"] | str | int | None = None,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Withdrawal]:
@@ -187,11 +187,11 @@ class FundingAPI(OkxClient):
     def get_deposit_history(
         self,
         ccy: str | None = "",
-        type: str | int | None = "",
-        state: str | int | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        type: Literal["3", "4"] | str | int | None = "",
+        state: Literal["0", "1", "2", "8", "11", "12", "13", "14", "17"] | str | int | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         txId: str | None = "",
         depId: str | None = "",
         fromWdId: str | None = "",
@@ -262,9 +262,9 @@ class FundingAPI(OkxClient):
         self,
         ccy: str | None = "",
         type: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Bills]:
@@ -323,7 +323,7 @@ class FundingAPI(OkxClient):
 
     def cancel_withdrawal(
         self,
-        wdId: str | None = "",
+        wdId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[CancelWithdrawal]:
@@ -393,11 +393,11 @@ class FundingAPI(OkxClient):
         wdId: str | None = "",
         clientId: str | None = "",
         txId: str | None = "",
-        type: str | int | None = "",
+        type: Literal["3", "4"] | str | int | None = "",
         state: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         toAddrType: Any = None,
         *,
         validate: Validation | None = None,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import grid as _endpoints
 from .okxclient import OkxClient
@@ -46,20 +46,20 @@ class GridAPI(OkxClient):
 
     def grid_order_algo(
         self,
-        instId: str | None = "",
-        algoOrdType: str | None = "",
-        maxPx: Number | str = "",
-        minPx: Number | str = "",
-        gridNum: Number | str = "",
-        runType: str | int | None = "",
-        tpTriggerPx: Number | str = "",
-        slTriggerPx: Number | str = "",
+        instId: str = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
+        maxPx: Number = "",
+        minPx: Number = "",
+        gridNum: Number = "",
+        runType: Literal["1", "2"] | str | int | None = "",
+        tpTriggerPx: Number | None = "",
+        slTriggerPx: Number | None = "",
         tag: str | None = "",
-        quoteSz: Number | str = "",
-        baseSz: Number | str = "",
-        sz: Number | str = "",
-        direction: str | None = "",
-        lever: Number | str = "",
+        quoteSz: Number | None = "",
+        baseSz: Number | None = "",
+        sz: Number | None = "",
+        direction: Literal["long", "short", "neutral"] | str | None = "",
+        lever: Number | None = "",
         basePos: bool | str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
@@ -105,10 +105,10 @@ class GridAPI(OkxClient):
 
     def grid_amend_order_algo(
         self,
-        algoId: str | None = "",
-        instId: str | None = "",
-        slTriggerPx: Number | str = "",
-        tpTriggerPx: Number | str = "",
+        algoId: str = "",
+        instId: str = "",
+        slTriggerPx: Number | None = "",
+        tpTriggerPx: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridAmendOrderAlgo]:
@@ -134,10 +134,10 @@ class GridAPI(OkxClient):
 
     def grid_stop_order_algo(
         self,
-        algoId: str | None = "",
-        instId: str | None = "",
-        algoOrdType: str | None = "",
-        stopType: str | None = "",
+        algoId: str = "",
+        instId: str = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
+        stopType: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridStopOrderAlgo]:
@@ -160,13 +160,13 @@ class GridAPI(OkxClient):
 
     def grid_orders_algo_pending(
         self,
-        algoOrdType: str | None = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
         algoId: str | None = "",
         instId: str | None = "",
-        instType: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        instType: Literal["SPOT", "MARGIN", "FUTURES", "SWAP"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: Any = "",
         *,
         validate: Validation | None = None,
@@ -197,13 +197,13 @@ class GridAPI(OkxClient):
 
     def grid_orders_algo_history(
         self,
-        algoOrdType: str | None = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
         algoId: str | None = "",
         instId: str | None = "",
-        instType: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        instType: Literal["SPOT", "MARGIN", "FUTURES", "SWAP"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: Any = "",
         *,
         validate: Validation | None = None,
@@ -234,8 +234,8 @@ class GridAPI(OkxClient):
 
     def grid_orders_algo_details(
         self,
-        algoOrdType: str | None = "",
-        algoId: str | None = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
+        algoId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridOrdersAlgoDetails]:
@@ -256,13 +256,13 @@ class GridAPI(OkxClient):
 
     def grid_sub_orders(
         self,
-        algoId: str | None = "",
-        algoOrdType: str | None = "",
-        type: str | None = "",
+        algoId: str = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
+        type: Literal["live", "filled"] | str = "",
         groupId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridSubOrders]:
@@ -292,8 +292,8 @@ class GridAPI(OkxClient):
 
     def grid_positions(
         self,
-        algoOrdType: str | None = "",
-        algoId: str | None = "",
+        algoOrdType: str = "",
+        algoId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridPositions]:
@@ -312,7 +312,7 @@ class GridAPI(OkxClient):
 
     def grid_withdraw_income(
         self,
-        algoId: str | None = "",
+        algoId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridWithdrawIncome]:
@@ -328,9 +328,9 @@ class GridAPI(OkxClient):
 
     def grid_compute_margin_balance(
         self,
-        algoId: str | None = "",
-        type: str | None = "",
-        amt: Number | str = "",
+        algoId: str = "",
+        type: Literal["add", "reduce"] | str = "",
+        amt: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridComputeMarginBalance]:
@@ -352,10 +352,10 @@ class GridAPI(OkxClient):
 
     def grid_adjust_margin_balance(
         self,
-        algoId: str | None = "",
-        type: str | None = "",
-        amt: Number | str = "",
-        percent: Number | str = "",
+        algoId: str = "",
+        type: Literal["add", "reduce"] | str = "",
+        amt: Number | None = "",
+        percent: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridAdjustMarginBalance]:
@@ -376,10 +376,10 @@ class GridAPI(OkxClient):
 
     def grid_ai_param(
         self,
-        algoOrdType: str | None = "",
-        instId: str | None = "",
-        direction: str | None = "",
-        duration: str | None = "",
+        algoOrdType: Literal["grid", "contract_grid"] | str = "",
+        instId: str = "",
+        direction: Literal["long", "short", "neutral"] | str | None = "",
+        duration: Literal["7D", "30D", "180D"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[GridAiParam]:
@@ -407,15 +407,15 @@ class GridAPI(OkxClient):
 
     def place_recurring_buy_order(
         self,
-        stgyName: str | None = "",
-        recurringList: Sequence[Mapping[str, Any]] | None = (),
-        period: str | None = "",
+        stgyName: str = "",
+        recurringList: Sequence[Mapping[str, Any]] = (),
+        period: Literal["monthly", "weekly", "daily", "hourly"] | str = "",
         recurringDay: str | None = "",
-        recurringTime: Number | str = "",
-        timeZone: Number | str = "",
-        amt: Number | str = "",
-        investmentCcy: str | None = "",
-        tdMode: str | None = "",
+        recurringTime: Number = "",
+        timeZone: Number = "",
+        amt: Number = "",
+        investmentCcy: str = "",
+        tdMode: Literal["cross", "cash"] | str = "",
         algoClOrdId: str | None = "",
         tag: str | None = "",
         tradeQuoteCcy: str | None = None,
@@ -460,8 +460,8 @@ class GridAPI(OkxClient):
 
     def amend_recurring_buy_order(
         self,
-        algoId: str | None = "",
-        stgyName: str | None = "",
+        algoId: str = "",
+        stgyName: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AmendRecurringBuyOrder]:
@@ -502,9 +502,9 @@ class GridAPI(OkxClient):
     def get_recurring_buy_order_list(
         self,
         algoId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderList]:
@@ -523,9 +523,9 @@ class GridAPI(OkxClient):
     def get_recurring_buy_order_history(
         self,
         algoId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderHistory]:
@@ -543,7 +543,7 @@ class GridAPI(OkxClient):
 
     def get_recurring_buy_order_details(
         self,
-        algoId: str | None = "",
+        algoId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuyOrderDetails]:
@@ -560,11 +560,11 @@ class GridAPI(OkxClient):
 
     def get_recurring_buy_sub_orders(
         self,
-        algoId: str | None = "",
+        algoId: str = "",
         ordId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[RecurringBuySubOrders]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import market_data as _endpoints
 from .okxclient import OkxClient
@@ -43,7 +43,7 @@ class MarketAPI(OkxClient):
 
     def get_tickers(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instFamily: str | None = "",
         *,
@@ -63,12 +63,7 @@ class MarketAPI(OkxClient):
             validate,
         )
 
-    def get_ticker(
-        self,
-        instId: str | None,
-        *,
-        validate: Validation | None = None,
-    ) -> OkxResponse[Ticker]:
+    def get_ticker(self, instId: str, *, validate: Validation | None = None) -> OkxResponse[Ticker]:
         """Ticker: ``Ticker`` items.
 
         ``GET /api/v5/market/ticker``, public; 20 requests / 2 s per IP.
@@ -97,8 +92,8 @@ class MarketAPI(OkxClient):
 
     def get_orderbook(
         self,
-        instId: str | None,
-        sz: Number | str = "",
+        instId: str,
+        sz: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Orderbook]:
@@ -130,11 +125,11 @@ class MarketAPI(OkxClient):
 
     def get_candlesticks(
         self,
-        instId: str | None,
-        after: Number | str = "",
-        before: Number | str = "",
+        instId: str,
+        after: Number | None = "",
+        before: Number | None = "",
         bar: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Candlesticks]:
@@ -154,11 +149,11 @@ class MarketAPI(OkxClient):
 
     def get_history_candlesticks(
         self,
-        instId: str | None,
-        after: Number | str = "",
-        before: Number | str = "",
+        instId: str,
+        after: Number | None = "",
+        before: Number | None = "",
         bar: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[HistoryCandlesticks]:
@@ -178,11 +173,11 @@ class MarketAPI(OkxClient):
 
     def get_index_candlesticks(
         self,
-        instId: str | None,
-        after: Number | str = "",
-        before: Number | str = "",
+        instId: str,
+        after: Number | None = "",
+        before: Number | None = "",
         bar: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[IndexCandlesticks]:
@@ -202,11 +197,11 @@ class MarketAPI(OkxClient):
 
     def get_mark_price_candlesticks(
         self,
-        instId: str | None,
-        after: Number | str = "",
-        before: Number | str = "",
+        instId: str,
+        after: Number | None = "",
+        before: Number | None = "",
         bar: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[MarkPriceCandlesticks]:
@@ -226,8 +221,8 @@ class MarketAPI(OkxClient):
 
     def get_trades(
         self,
-        instId: str | None,
-        limit: Number | str = "",
+        instId: str,
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
@@ -251,12 +246,12 @@ class MarketAPI(OkxClient):
 
     def get_tier(
         self,
-        instType: str | None = "",
-        tdMode: str | None = "",
-        uly: Ids | str = "",
-        instId: Ids | str = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str = "",
+        tdMode: Literal["cross", "isolated"] | str = "",
+        uly: Ids | None = "",
+        instId: Ids | None = "",
         ccy: str | None = "",
-        tier: Number | str = "",
+        tier: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Tier]:
@@ -286,7 +281,7 @@ class MarketAPI(OkxClient):
 
     def get_index_components(
         self,
-        index: str | None = "",
+        index: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[IndexComponents]:
@@ -310,11 +305,11 @@ class MarketAPI(OkxClient):
 
     def get_history_trades(
         self,
-        instId: str | None = "",
-        type: str | int | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        instId: str = "",
+        type: Literal["1", "2"] | str | int | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[HistoryTrades]:
@@ -335,7 +330,7 @@ class MarketAPI(OkxClient):
 
     def get_block_ticker(
         self,
-        instId: str | None = "",
+        instId: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[BlockTicker]:
@@ -351,7 +346,7 @@ class MarketAPI(OkxClient):
 
     def get_block_tickers(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "SWAP", "FUTURES", "OPTION"] | str = "",
         uly: str | None = "",
         instFamily: str | None = "",
         *,

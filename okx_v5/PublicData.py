@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import public_data as _endpoints
 from .okxclient import OkxClient
@@ -45,7 +45,7 @@ class PublicAPI(OkxClient):
 
     def get_instruments(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
         instFamily: str | None = "",
@@ -68,11 +68,11 @@ class PublicAPI(OkxClient):
 
     def get_delivery_exercise_history(
         self,
-        instType: str | None,
+        instType: Literal["FUTURES", "OPTION"] | str,
         uly: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -101,7 +101,7 @@ class PublicAPI(OkxClient):
 
     def get_open_interest(
         self,
-        instType: str | None,
+        instType: Literal["SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
         instFamily: str | None = "",
@@ -124,7 +124,7 @@ class PublicAPI(OkxClient):
 
     def get_funding_rate(
         self,
-        instId: str | None,
+        instId: str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[FundingRate]:
@@ -140,10 +140,10 @@ class PublicAPI(OkxClient):
 
     def funding_rate_history(
         self,
-        instId: str | None,
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        instId: str,
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[FundingRateHistory]:
@@ -163,7 +163,7 @@ class PublicAPI(OkxClient):
 
     def get_price_limit(
         self,
-        instId: str | None,
+        instId: str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PriceLimit]:
@@ -198,7 +198,7 @@ class PublicAPI(OkxClient):
 
     def get_estimated_price(
         self,
-        instId: str | None,
+        instId: str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[EstimatedPrice]:
@@ -235,7 +235,7 @@ class PublicAPI(OkxClient):
 
     def get_mark_price(
         self,
-        instType: str | None,
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
         instFamily: str | None = "",
@@ -258,13 +258,13 @@ class PublicAPI(OkxClient):
 
     def get_position_tiers(
         self,
-        instType: str | None,
-        tdMode: str | None,
-        uly: Ids | str = "",
-        instId: Ids | str = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
+        tdMode: Literal["cross", "isolated"] | str,
+        uly: Ids | None = "",
+        instId: Ids | None = "",
         ccy: str | None = "",
-        tier: Number | str = "",
-        instFamily: Ids | str = "",
+        tier: Number | None = "",
+        instFamily: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PositionTier]:
@@ -323,7 +323,7 @@ class PublicAPI(OkxClient):
 
     def get_underlying(
         self,
-        instType: str | None = "",
+        instType: Literal["SWAP", "FUTURES", "OPTION"] | str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[list[str]]:
@@ -339,13 +339,21 @@ class PublicAPI(OkxClient):
 
     def get_insurance_fund(
         self,
-        instType: str | None = "",
-        type: str | None = "",
+        instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str = "",
+        type: Literal[
+            "regular_update",
+            "liquidation_balance_deposit",
+            "bankruptcy_loss",
+            "platform_revenue",
+            "adl",
+        ]
+        | str
+        | None = "",
         uly: str | None = "",
         ccy: str | None = "",
-        before: Number | str = "",
-        after: Number | str = "",
-        limit: Number | str = "",
+        before: Number | None = "",
+        after: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -377,11 +385,11 @@ class PublicAPI(OkxClient):
 
     def get_convert_contract_coin(
         self,
-        type: str | int | None = "",
-        instId: str | None = "",
-        sz: Number | str = "",
-        px: Number | str = "",
-        unit: str | None = "",
+        type: Literal["1", "2"] | str | int | None = "",
+        instId: str = "",
+        sz: Number = "",
+        px: Number | None = "",
+        unit: Literal["coin", "usds"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[ConvertContractCoin]:
@@ -404,7 +412,7 @@ class PublicAPI(OkxClient):
 
     def get_option_tickBands(
         self,
-        instType: str | None = "",
+        instType: str = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -444,9 +452,9 @@ class PublicAPI(OkxClient):
 
     def get_market_data_history(
         self,
-        module: str | int | None,
-        instType: str | None,
-        dateAggrType: str | None,
+        module: Literal["1", "2", "3", "6"] | str | int,
+        instType: Literal["SPOT", "FUTURES", "SWAP", "OPTION"] | str,
+        dateAggrType: Literal["daily", "monthly"] | str,
         begin: Number,
         end: Number,
         instIdList: str | None = None,
@@ -483,7 +491,7 @@ class PublicAPI(OkxClient):
     def get_announcements(
         self,
         annType: str | None = "",
-        page: Number | str = "",
+        page: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Announcements]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import spread_trading as _endpoints
 from .okxclient import OkxClient
@@ -37,13 +37,13 @@ class SpreadTradingAPI(OkxClient):
 
     def place_order(
         self,
-        sprdId: str | None = "",
+        sprdId: str = "",
         clOrdId: str | None = "",
         tag: str | None = "",
-        side: str | None = "",
-        ordType: str | None = "",
-        sz: Number | str = "",
-        px: Number | str = "",
+        side: Literal["buy", "sell"] | str = "",
+        ordType: Literal["market", "limit", "post_only", "ioc"] | str = "",
+        sz: Number = "",
+        px: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PlaceOrder]:
@@ -121,11 +121,11 @@ class SpreadTradingAPI(OkxClient):
     def get_active_orders(
         self,
         sprdId: str | None = "",
-        ordType: str | None = "",
-        state: str | None = "",
+        ordType: Literal["market", "limit", "post_only", "ioc"] | str | None = "",
+        state: Literal["live", "partially_filled"] | str | None = "",
         beginId: str | None = "",
         endId: str | None = "",
-        limit: Number | str = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[ActiveOrders]:
@@ -154,13 +154,13 @@ class SpreadTradingAPI(OkxClient):
     def get_orders(
         self,
         sprdId: str | None = "",
-        ordType: str | None = "",
-        state: str | None = "",
+        ordType: Literal["market", "limit", "post_only", "ioc"] | str | None = "",
+        state: Literal["canceled", "filled"] | str | None = "",
         beginId: str | None = "",
         endId: str | None = "",
-        begin: Number | str = "",
-        end: Number | str = "",
-        limit: Number | str = "",
+        begin: Number | None = "",
+        end: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Orders]:
@@ -195,9 +195,9 @@ class SpreadTradingAPI(OkxClient):
         ordId: str | None = "",
         beginId: str | None = "",
         endId: str | None = "",
-        begin: Number | str = "",
-        end: Number | str = "",
-        limit: Number | str = "",
+        begin: Number | None = "",
+        end: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Trades]:
@@ -243,8 +243,8 @@ class SpreadTradingAPI(OkxClient):
 
     def get_order_book(
         self,
-        sprdId: str | None = "",
-        sz: Number | str = "",
+        sprdId: str = "",
+        sz: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OrderBook]:

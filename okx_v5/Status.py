@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .endpoints import status as _endpoints
 from .okxclient import OkxClient
@@ -24,7 +24,9 @@ class StatusAPI(OkxClient):
 
     def status(
         self,
-        state: str | None = "",
+        state: Literal["scheduled", "ongoing", "pre_open", "completed", "canceled"]
+        | str
+        | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Status]:

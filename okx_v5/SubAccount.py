@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import sub_account as _endpoints
 from .okxclient import OkxClient
@@ -34,7 +34,7 @@ class SubAccountAPI(OkxClient):
 
     def get_account_balance(
         self,
-        subAcct: str | None,
+        subAcct: str,
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AccountBalance]:
@@ -51,11 +51,11 @@ class SubAccountAPI(OkxClient):
     def bills(
         self,
         ccy: str | None = "",
-        type: str | int | None = "",
+        type: Literal["0", "1"] | str | int | None = "",
         subAcct: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Bills]:
@@ -82,11 +82,11 @@ class SubAccountAPI(OkxClient):
 
     def reset_subaccount_apikey(
         self,
-        subAcct: str | None,
-        apiKey: str | None,
+        subAcct: str,
+        apiKey: str,
         label: str | None = "",
-        perm: str | None = "",
-        ip: Ids | str = "-1",
+        perm: Literal["read_only", "trade"] | str | None = "",
+        ip: Ids | None = "-1",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[ResetSubaccountApikey]:
@@ -109,11 +109,11 @@ class SubAccountAPI(OkxClient):
 
     def get_subaccount_list(
         self,
-        enable: str | None = "",
+        enable: Literal["true", "false"] | str | None = "",
         subAcct: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SubaccountList]:
@@ -139,12 +139,12 @@ class SubAccountAPI(OkxClient):
 
     def subAccount_transfer(
         self,
-        ccy: str | None,
+        ccy: str,
         amt: Number,
-        froms: str | None,
-        to: str | None,
-        fromSubAccount: str | None,
-        toSubAccount: str | None,
+        froms: str,
+        to: str,
+        fromSubAccount: str,
+        toSubAccount: str,
         loanTrans: bool | str | None = "false",
         omitPosRisk: str | None = "false",
         *,
@@ -193,7 +193,7 @@ class SubAccountAPI(OkxClient):
 
     def set_permission_transfer_out(
         self,
-        subAcct: Ids | str = "",
+        subAcct: Ids = "",
         canTransOut: bool | str | None = "",
         *,
         validate: Validation | None = None,
@@ -214,8 +214,8 @@ class SubAccountAPI(OkxClient):
 
     def get_funding_balance(
         self,
-        subAcct: str | None = "",
-        ccy: Ids | str = "",
+        subAcct: str = "",
+        ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[FundingBalance]:

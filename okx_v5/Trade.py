@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .endpoints import trade as _endpoints
 from .okxclient import OkxClient
@@ -55,25 +55,36 @@ class TradeAPI(OkxClient):
 
     def place_order(
         self,
-        instId: str | None,
-        tdMode: str | None,
-        side: str | None,
-        ordType: str | None,
+        instId: str,
+        tdMode: Literal["cross", "isolated", "cash", "spot_isolated"] | str,
+        side: Literal["buy", "sell"] | str,
+        ordType: Literal[
+            "market",
+            "limit",
+            "post_only",
+            "fok",
+            "ioc",
+            "optimal_limit_ioc",
+            "mmp",
+            "mmp_and_post_only",
+            "elp",
+        ]
+        | str,
         sz: Number,
         ccy: str | None = "",
         clOrdId: str | None = "",
         tag: str | None = "",
         posSide: str | None = "",
-        px: Number | str = "",
+        px: Number | None = "",
         reduceOnly: bool | str | None = "",
         tgtCcy: str | None = "",
-        stpMode: str | None = "",
+        stpMode: Literal["cancel_maker", "cancel_taker", "cancel_both"] | str | None = "",
         attachAlgoOrds: Sequence[Mapping[str, Any]] | None = None,
-        pxUsd: Number | str = "",
-        pxVol: Number | str = "",
+        pxUsd: Number | None = "",
+        pxVol: Number | None = "",
         banAmend: bool | str | None = "",
         tradeQuoteCcy: str | None = None,
-        pxAmendType: str | int | None = None,
+        pxAmendType: Literal["0", "1"] | str | int | None = None,
         isElpTakerAccess: Any = None,
         instIdCode: Any = None,
         *,
@@ -144,7 +155,7 @@ class TradeAPI(OkxClient):
 
     def cancel_order(
         self,
-        instId: str | None,
+        instId: str,
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
@@ -183,13 +194,13 @@ class TradeAPI(OkxClient):
 
     def amend_order(
         self,
-        instId: str | None,
+        instId: str,
         cxlOnFail: bool | str | None = "",
         ordId: str | None = "",
         clOrdId: str | None = "",
         reqId: str | None = "",
-        newSz: Number | str = "",
-        newPx: Number | str = "",
+        newSz: Number | None = "",
+        newPx: Number | None = "",
         newTpTriggerPx: Any = "",
         newTpOrdPx: Any = "",
         newSlTriggerPx: Any = "",
@@ -199,7 +210,7 @@ class TradeAPI(OkxClient):
         attachAlgoOrds: Sequence[Mapping[str, Any]] | str | None = "",
         newTriggerPx: Any = "",
         newOrdPx: Any = "",
-        pxAmendType: str | int | None = None,
+        pxAmendType: Literal["0", "1"] | str | int | None = None,
         newTpTriggerRatio: Any = None,
         newSlTriggerRatio: Any = None,
         *,
@@ -259,8 +270,8 @@ class TradeAPI(OkxClient):
 
     def close_positions(
         self,
-        instId: str | None,
-        mgnMode: str | None,
+        instId: str,
+        mgnMode: Literal["cross", "isolated"] | str,
         posSide: str | None = "",
         ccy: str | None = "",
         autoCxl: bool | str | None = "",
@@ -296,7 +307,7 @@ class TradeAPI(OkxClient):
 
     def get_order(
         self,
-        instId: str | None,
+        instId: str,
         ordId: str | None = "",
         clOrdId: str | None = "",
         *,
@@ -316,14 +327,26 @@ class TradeAPI(OkxClient):
 
     def get_order_list(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         uly: str | None = "",
         instId: str | None = "",
-        ordType: str | None = "",
-        state: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        ordType: Literal[
+            "market",
+            "limit",
+            "post_only",
+            "fok",
+            "ioc",
+            "optimal_limit_ioc",
+            "mmp",
+            "mmp_and_post_only",
+            "op_fok",
+        ]
+        | str
+        | None = "",
+        state: Literal["live", "partially_filled"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -357,16 +380,28 @@ class TradeAPI(OkxClient):
 
     def get_orders_history(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
-        ordType: str | None = "",
-        state: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        begin: Number | str = "",
-        end: Number | str = "",
-        limit: Number | str = "",
+        ordType: Literal[
+            "market",
+            "limit",
+            "post_only",
+            "fok",
+            "ioc",
+            "optimal_limit_ioc",
+            "mmp",
+            "mmp_and_post_only",
+            "op_fok",
+        ]
+        | str
+        | None = "",
+        state: Literal["canceled", "filled", "mmp_canceled"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        begin: Number | None = "",
+        end: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -402,16 +437,28 @@ class TradeAPI(OkxClient):
 
     def get_orders_history_archive(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
-        ordType: str | None = "",
-        state: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        begin: Number | str = "",
-        end: Number | str = "",
-        limit: Number | str = "",
+        ordType: Literal[
+            "market",
+            "limit",
+            "post_only",
+            "fok",
+            "ioc",
+            "optimal_limit_ioc",
+            "mmp",
+            "mmp_and_post_only",
+            "op_fok",
+        ]
+        | str
+        | None = "",
+        state: Literal["canceled", "filled", "mmp_canceled"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        begin: Number | None = "",
+        end: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -447,16 +494,16 @@ class TradeAPI(OkxClient):
 
     def get_fills(
         self,
-        instType: str | None = "",
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         uly: str | None = "",
         instId: str | None = "",
         ordId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
-        begin: Number | str = "",
-        end: Number | str = "",
+        begin: Number | None = "",
+        end: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Fills]:
@@ -487,43 +534,44 @@ class TradeAPI(OkxClient):
 
     def place_algo_order(
         self,
-        instId: str | None = "",
-        tdMode: str | None = "",
-        side: str | None = "",
-        ordType: str | None = "",
-        sz: Number | str = "",
+        instId: str = "",
+        tdMode: Literal["cross", "isolated", "cash", "spot_isolated"] | str = "",
+        side: Literal["buy", "sell"] | str = "",
+        ordType: Literal["conditional", "oco", "chase", "trigger", "move_order_stop", "twap"]
+        | str = "",
+        sz: Number | None = "",
         ccy: str | None = "",
         posSide: str | None = "",
         reduceOnly: bool | str | None = "",
-        tpTriggerPx: Number | str = "",
-        tpOrdPx: Number | str = "",
-        slTriggerPx: Number | str = "",
-        slOrdPx: Number | str = "",
-        triggerPx: Number | str = "",
-        orderPx: Number | str = "",
+        tpTriggerPx: Number | None = "",
+        tpOrdPx: Number | None = "",
+        slTriggerPx: Number | None = "",
+        slOrdPx: Number | None = "",
+        triggerPx: Number | None = "",
+        orderPx: Number | None = "",
         tgtCcy: str | None = "",
-        pxVar: Number | str = "",
-        pxSpread: Number | str = "",
-        szLimit: Number | str = "",
-        pxLimit: Number | str = "",
-        timeInterval: Number | str = "",
-        tpTriggerPxType: str | None = "",
-        slTriggerPxType: str | None = "",
-        callbackRatio: Number | str = "",
-        callbackSpread: Number | str = "",
-        activePx: Number | str = "",
+        pxVar: Number | None = "",
+        pxSpread: Number | None = "",
+        szLimit: Number | None = "",
+        pxLimit: Number | None = "",
+        timeInterval: Number | None = "",
+        tpTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
+        slTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
+        callbackRatio: Number | None = "",
+        callbackSpread: Number | None = "",
+        activePx: Number | None = "",
         tag: str | None = "",
-        triggerPxType: str | None = "",
-        closeFraction: Number | str = "",
-        quickMgnType: str | None = "",
+        triggerPxType: Literal["last", "index", "mark"] | str | None = "",
+        closeFraction: Number | None = "",
+        quickMgnType: Literal["manual", "auto_borrow", "auto_repay"] | str | None = "",
         algoClOrdId: str | None = "",
         tradeQuoteCcy: str | None = None,
-        tpOrdKind: str | None = "",
+        tpOrdKind: Literal["condition", "limit"] | str | None = "",
         cxlOnClosePos: bool | str | None = "",
-        chaseType: str | None = "",
-        chaseVal: Number | str = "",
-        maxChaseType: str | None = "",
-        maxChaseVal: Number | str = "",
+        chaseType: Literal["distance", "ratio"] | str | None = "",
+        chaseVal: Number | None = "",
+        maxChaseType: Literal["distance", "ratio"] | str | None = "",
+        maxChaseVal: Number | None = "",
         attachAlgoOrds: Sequence[Mapping[str, Any]] | None = (),
         pxAmendType: Any = None,
         advanceOrdType: Any = None,
@@ -624,13 +672,16 @@ class TradeAPI(OkxClient):
 
     def order_algos_list(
         self,
-        ordType: str | None = "",
+        ordType: Literal[
+            "conditional", "oco", "chase", "trigger", "move_order_stop", "iceberg", "twap"
+        ]
+        | str = "",
         algoId: str | None = "",
-        instType: str | None = "",
+        instType: Literal["SPOT", "SWAP", "FUTURES", "MARGIN"] | str | None = "",
         instId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OrderAlgosList]:
@@ -660,14 +711,17 @@ class TradeAPI(OkxClient):
 
     def order_algos_history(
         self,
-        ordType: str | None,
-        state: str | None = "",
+        ordType: Literal[
+            "conditional", "oco", "chase", "trigger", "move_order_stop", "iceberg", "twap"
+        ]
+        | str,
+        state: Literal["effective", "canceled", "order_failed"] | str | None = "",
         algoId: str | None = "",
-        instType: str | None = "",
+        instType: Literal["SPOT", "SWAP", "FUTURES", "MARGIN"] | str | None = "",
         instId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OrderAlgosHistory]:
@@ -699,13 +753,13 @@ class TradeAPI(OkxClient):
 
     def get_fills_history(
         self,
-        instType: str | None,
+        instType: Literal["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"] | str,
         uly: str | None = "",
         instId: str | None = "",
         ordId: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
@@ -747,8 +801,8 @@ class TradeAPI(OkxClient):
 
     def easy_convert(
         self,
-        fromCcy: Sequence[str] | str | None = (),
-        toCcy: str | None = "",
+        fromCcy: Sequence[str] | str = (),
+        toCcy: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[EasyConvert]:
@@ -765,9 +819,9 @@ class TradeAPI(OkxClient):
 
     def get_easy_convert_history(
         self,
-        before: Number | str = "",
-        after: Number | str = "",
-        limit: Number | str = "",
+        before: Number | None = "",
+        after: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[EasyConvertHistory]:
@@ -784,7 +838,7 @@ class TradeAPI(OkxClient):
 
     def get_oneclick_repay_list(
         self,
-        debtType: str | None = "",
+        debtType: Literal["cross", "isolated"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayList]:
@@ -800,8 +854,8 @@ class TradeAPI(OkxClient):
 
     def oneclick_repay(
         self,
-        debtCcy: Sequence[str] | str | None = (),
-        repayCcy: str | None = "",
+        debtCcy: Sequence[str] | str = (),
+        repayCcy: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepay]:
@@ -820,9 +874,9 @@ class TradeAPI(OkxClient):
 
     def oneclick_repay_history(
         self,
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayHistory]:
@@ -857,20 +911,20 @@ class TradeAPI(OkxClient):
 
     def amend_algo_order(
         self,
-        instId: str | None = "",
+        instId: str = "",
         algoId: str | None = "",
         algoClOrdId: str | None = "",
         cxlOnFail: bool | str | None = "",
         reqId: str | None = "",
-        newSz: Number | str = "",
-        newTriggerPx: Number | str = "",
-        newOrdPx: Number | str = "",
-        newTpTriggerPx: Number | str = "",
-        newTpOrdPx: Number | str = "",
-        newSlTriggerPx: Number | str = "",
-        newSlOrdPx: Number | str = "",
-        newTpTriggerPxType: str | None = "",
-        newSlTriggerPxType: str | None = "",
+        newSz: Number | None = "",
+        newTriggerPx: Number | None = "",
+        newOrdPx: Number | None = "",
+        newTpTriggerPx: Number | None = "",
+        newTpOrdPx: Number | None = "",
+        newSlTriggerPx: Number | None = "",
+        newSlOrdPx: Number | None = "",
+        newTpTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
+        newSlTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[AmendAlgoOrder]:
@@ -919,8 +973,8 @@ class TradeAPI(OkxClient):
 
     def oneclick_repay_v2(
         self,
-        debtCcy: str | None = "",
-        repayCcyList: Sequence[str] | str | None = (),
+        debtCcy: str = "",
+        repayCcyList: Sequence[str] | str = (),
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayV2]:
@@ -941,9 +995,9 @@ class TradeAPI(OkxClient):
 
     def oneclick_repay_history_v2(
         self,
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OneclickRepayHistoryV2]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .endpoints import trading_data as _endpoints
 from .okxclient import OkxClient
@@ -45,10 +45,10 @@ class TradingDataAPI(OkxClient):
 
     def get_taker_volume(
         self,
-        ccy: str | None,
-        instType: str | None,
-        begin: Number | str = "",
-        end: Number | str = "",
+        ccy: str,
+        instType: Literal["SPOT", "CONTRACTS"] | str,
+        begin: Number | None = "",
+        end: Number | None = "",
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -70,9 +70,9 @@ class TradingDataAPI(OkxClient):
 
     def get_margin_lending_ratio(
         self,
-        ccy: str | None,
-        begin: Number | str = "",
-        end: Number | str = "",
+        ccy: str,
+        begin: Number | None = "",
+        end: Number | None = "",
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -93,9 +93,9 @@ class TradingDataAPI(OkxClient):
 
     def get_long_short_ratio(
         self,
-        ccy: str | None,
-        begin: Number | str = "",
-        end: Number | str = "",
+        ccy: str,
+        begin: Number | None = "",
+        end: Number | None = "",
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -117,9 +117,9 @@ class TradingDataAPI(OkxClient):
 
     def get_contracts_interest_volume(
         self,
-        ccy: str | None,
-        begin: Number | str = "",
-        end: Number | str = "",
+        ccy: str,
+        begin: Number | None = "",
+        end: Number | None = "",
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -140,7 +140,7 @@ class TradingDataAPI(OkxClient):
 
     def get_options_interest_volume(
         self,
-        ccy: str | None,
+        ccy: str,
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -159,7 +159,7 @@ class TradingDataAPI(OkxClient):
 
     def get_put_call_ratio(
         self,
-        ccy: str | None,
+        ccy: str,
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -177,7 +177,7 @@ class TradingDataAPI(OkxClient):
 
     def get_interest_volume_expiry(
         self,
-        ccy: str | None,
+        ccy: str,
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -197,8 +197,8 @@ class TradingDataAPI(OkxClient):
 
     def get_interest_volume_strike(
         self,
-        ccy: str | None,
-        expTime: str | None,
+        ccy: str,
+        expTime: str,
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -221,7 +221,7 @@ class TradingDataAPI(OkxClient):
 
     def get_taker_block_volume(
         self,
-        ccy: str | None,
+        ccy: str,
         period: str | None = "",
         *,
         validate: Validation | None = None,
@@ -240,7 +240,7 @@ class TradingDataAPI(OkxClient):
 
     def get_open_interest_history(
         self,
-        instId: str | None,
+        instId: str,
         period: str | None = None,
         begin: Number | None = None,
         end: Number | None = None,

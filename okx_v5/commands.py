@@ -13,10 +13,10 @@ Names are derived, never written by hand, so a python-okx user can guess them:
   ``uly`` and ``from``: ``--uly``, ``--from``); an argument that is the whole body (``orders_data``)
   keeps its own name (``--orders-data``).
 
-What an option accepts comes from the method's annotations: objects and lists of objects are
-JSON, lists of strings are comma-separated, booleans are ``true`` or ``false`` (in any case;
-nothing else, as OKX takes nothing else). Its help comes
-from the declaration: required, the allowed values, how many IDs. ``commands`` imports
+What an option accepts comes from the declaration (``Param.kind``), never from the method's
+annotations: objects and lists of objects are JSON, lists of strings are comma-separated,
+booleans are ``true`` or ``false`` (in any case; nothing else, as OKX takes nothing else). Its
+help comes from the declaration: required, the allowed values, how many IDs. ``commands`` imports
 every declaration and API class, never a model.
 """
 
@@ -80,15 +80,20 @@ def flag_name(arg: str, param: Param | None) -> str:
     return "--" + kebab(param.key if param is not None else arg)
 
 
-def _kind(annotation: object) -> Kind:
-    text = str(annotation)
-    if "Mapping[" in text:
+_KINDS: Mapping[str, Kind] = {
+    "bool": "bool",
+    "list[str]": "list",
+    "object": "json",
+    "list[object]": "json",
+    "any": "any",
+}
+"""How each kind of value OKX documents (``Param.kind``) is read; the rest is text."""
+
+
+def _kind(param: Param | None, body: bool) -> Kind:
+    if body:
         return "json"
-    if text.startswith("Sequence[str]"):
-        return "list"
-    if text.startswith("bool"):
-        return "bool"
-    return "any" if text == "Any" else "text"
+    return _KINDS.get(param.kind, "text") if param is not None else "any"
 
 
 def _rule_words(param: Param | None) -> list[str]:
@@ -112,9 +117,10 @@ _KIND_WORDS = {
 }
 
 
-def _kind_words(kind: Kind, annotation: object) -> str:
+def _kind_words(kind: Kind, param: Param | None, body: bool) -> str:
     if kind == "json":
-        return "JSON: " + ("an array of objects" if "Sequence[" in str(annotation) else "an object")
+        array = body or (param is not None and param.kind == "list[object]")
+        return "JSON: " + ("an array of objects" if array else "an object")
     return _KIND_WORDS[kind]
 
 
@@ -131,26 +137,26 @@ class Option:
 
     @classmethod
     def of(
-        cls, parameter: inspect.Parameter, param: Param | None, *, body: bool = False, most: int = 0
+        cls,
+        arg: str,
+        param: Param | None,
+        *,
+        body: bool = False,
+        most: int = 0,
+        needed: bool = False,
     ) -> Option:
-        """The option of one argument of a method: ``param`` is its declaration, if it sends
-        one; ``body`` says the argument is the whole body, of at most ``most`` items (``0``:
-        OKX documents no maximum)."""
-        kind = _kind(parameter.annotation)
+        """The option of the method's argument ``arg``: ``param`` is its declaration, if it
+        sends one; ``body`` says the argument is the whole body, of at most ``most`` items
+        (``0``: OKX documents no maximum); ``needed``, that the method has no default for it."""
+        kind = _kind(param, body)
         words = ["the whole request body"] if body else []
         words += [f"at most {most} items"] if body and most else []
         words += _rule_words(param)
-        words += filter(None, [_kind_words(kind, parameter.annotation)])
-        flag = flag_name(parameter.name, param)
-        if flag != "--" + kebab(parameter.name):
-            words.append(f"python-okx's {parameter.name}")
-        return cls(
-            flag,
-            parameter.name,
-            "; ".join(words),
-            kind,
-            needed=parameter.default is inspect.Parameter.empty,
-        )
+        words += filter(None, [_kind_words(kind, param, body)])
+        flag = flag_name(arg, param)
+        if flag != "--" + kebab(arg):
+            words.append(f"python-okx's {arg}")
+        return cls(flag, arg, "; ".join(words), kind, needed=needed)
 
     @property
     def dest(self) -> str:
@@ -259,11 +265,17 @@ class Command:
 
 
 def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...]:
+    # The method gives the arguments' names and which have no default (python-okx's
+    # signature); what each accepts comes from its declaration, never from an annotation.
     params = {param.arg: param for param in endpoint.params}
     signature = inspect.signature(getattr(api, endpoint.name))
     return tuple(
         Option.of(
-            parameter, params.get(name), body=name == endpoint.body_arg, most=endpoint.max_items
+            name,
+            params.get(name),
+            body=name == endpoint.body_arg,
+            most=endpoint.max_items,
+            needed=parameter.default is inspect.Parameter.empty,
         )
         for name, parameter in signature.parameters.items()
         if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and name != "self"

@@ -35,6 +35,7 @@ __all__ = [
     "IdList",
     "Ids",
     "Invalid",
+    "Kind",
     "Number",
     "Param",
     "Rule",
@@ -66,11 +67,18 @@ Validation = bool | Literal["strict"]
 """
 STRICT: Literal["strict"] = "strict"
 
-Ids = str | Iterable[str] | None
-"""What a multi-ID parameter accepts: one comma-joined string or an iterable of strings."""
+Ids = str | Iterable[str]
+"""What a multi-ID parameter accepts: one comma-joined string or an iterable of strings (an
+optional one also takes ``None``: not given)."""
 
-Number = str | int | float | Decimal | None
-"""What a numeric parameter accepts: OKX's string, or a number (sent as python-okx sends it)."""
+Number = str | int | float | Decimal
+"""What a numeric parameter accepts: OKX's string, or a number (sent as python-okx sends it;
+an optional one also takes ``None``: not given)."""
+
+Kind = Literal["str", "number", "bool", "list[str]", "object", "list[object]", "any"]
+"""What OKX documents a parameter's value to be (the facts' ``type``): text, a number (OKX's
+numeric string, or a number), a boolean, a list of strings, a JSON object, a list of JSON
+objects; ``"any"`` where OKX documents nothing of it."""
 
 ALWAYS: Literal["always"] = "always"
 """python-okx puts the key in every payload (a ``GET`` still leaves out empty values)."""
@@ -204,6 +212,8 @@ class Param:
             ``Unless``.
         max_items: for a value OKX takes as a JSON array, the most items it documents (a
             longer list is refused at every validation level); ``0`` when it documents none.
+        kind: what OKX documents the value to be (``Kind``): the method's annotation and the
+            CLI's reading of an option both come from it.
     """
 
     key: str
@@ -212,10 +222,16 @@ class Param:
     required: bool = False
     send: Literal["always", "truthy"] | Unless = ALWAYS
     max_items: int = 0
+    kind: Kind = "str"
 
     def __attrs_post_init__(self) -> None:
         if not self.arg:
             object.__setattr__(self, "arg", self.key)
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The values OKX lists for it (``Choice``), or ``()`` when it lists none."""
+        return self.rule.values if isinstance(self.rule, Choice) else ()
 
     def describe(self) -> str:
         """What the value may be, for error messages."""

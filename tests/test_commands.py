@@ -13,7 +13,8 @@ import sys
 import pytest
 
 from okx_v5 import cli, endpoints
-from okx_v5.params import Choice, Param, json_body
+from okx_v5.commands import Option
+from okx_v5.params import Choice, Kind, Param, json_body
 from okx_v5.testing import Answer, FakeOKX
 
 # The fixture_* names are fixtures, imported so that pytest finds them here (autouse too).
@@ -150,6 +151,34 @@ def test_option_help_says_required_choices_id_limits_and_json() -> None:
     assert leverage["--inst-id"] == "up to 20, comma-separated"
     uly = next(o for o in command("account instruments").options if o.flag == "--uly")
     assert uly.help == "python-okx's ugly"
+
+
+@pytest.mark.parametrize(
+    ("kind", "read_as", "words"),
+    [
+        ("str", "text", ""),
+        ("number", "text", ""),
+        ("bool", "bool", "true or false (in any case)"),
+        ("list[str]", "list", "comma-separated, or a JSON array"),
+        ("object", "json", "JSON: an object"),
+        ("list[object]", "json", "JSON: an array of objects"),
+        ("any", "any", ""),
+    ],
+)
+def test_an_option_reads_its_value_as_the_declaration_says(
+    kind: Kind, read_as: str, words: str
+) -> None:
+    option = Option.of("x", Param("x", kind=kind))
+    assert (option.kind, option.help) == (read_as, words)
+
+
+def test_an_option_sending_no_declared_parameter_reads_json_or_text() -> None:
+    assert Option.of("params", None).kind == "any"
+    body = Option.of("orders_data", None, body=True, most=20)
+    assert (body.kind, body.help) == (
+        "json",
+        "the whole request body; at most 20 items; JSON: an array of objects",
+    )
 
 
 def test_help_imports_the_declarations_but_no_model() -> None:

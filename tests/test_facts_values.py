@@ -3,6 +3,7 @@
 For every parameter whose facts list ``choices``, the declaration generated from them (found in
 ``okx_v5.endpoints`` by its module and method name) must take each listed value and send it as
 OKX writes it. The values and marks added from OKX's newer documentation are checked by name.
+Every documented parameter's declaration carries the type the facts give it (``Param.kind``).
 """
 
 from __future__ import annotations
@@ -109,3 +110,19 @@ def test_only_parameters_with_listed_values_are_marked_multiple() -> None:
     marked = [where for where, param in PARAMS.items() if "multiple" in param]
     assert marked
     assert all(PARAMS[where].get("choices") for where in marked)
+
+
+def test_every_documented_parameter_is_declared_with_the_type_okx_documents() -> None:
+    kinds = {where: declared(*where).kind for where in PARAMS}
+    assert kinds == {where: param["type"] for where, param in PARAMS.items()}
+
+
+def test_a_parameter_okx_documents_nothing_of_is_declared_of_any_kind() -> None:
+    # place_order's instIdCode is python-okx's argument; no OKX snapshot documents it.
+    assert ("Trade", "place_order", "instIdCode") not in PARAMS
+    assert declared("Trade", "place_order", "instIdCode").kind == "any"
+
+
+def test_a_declaration_gives_the_values_okx_lists_and_none_where_it_lists_none() -> None:
+    assert declared("Trade", "place_order", "side").values == ("buy", "sell")
+    assert declared("Trade", "place_order", "instId").values == ()

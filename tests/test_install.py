@@ -66,23 +66,18 @@ def test_no_message_or_page_installs_okx_v5_from_pypi() -> None:
     assert found == [], "okx_v5 is not on PyPI: install it from a checkout's path"
 
 
-def test_mypy_sees_the_installed_package_and_its_types(tmp_path: Path) -> None:
-    # mypy runs as the Python running these tests, from a folder outside the project, with no
-    # PYTHONPATH or MYPYPATH: it finds okx_v5 only as that environment has it installed (an
-    # editable install through an import hook, which mypy cannot follow, fails here).
-    script = tmp_path / "bot.py"
-    script.write_text(
-        "import okx_v5.PublicData as PublicData\n"
-        "\n"
-        'api = PublicData.PublicAPI(flag="0")\n'
-        'tiers = api.get_position_tiers(instType="SWAP", tdMode="cross", instFamily="BTC-USDT")\n'
-        "reveal_type(tiers.data[0].max_lever)\n"
-    )
+def type_check(tmp_path: Path, script: str) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` of ``script``, as a user's project runs it against the installed okx_v5.
+
+    mypy runs as the Python running these tests, from a folder outside the project, with no
+    PYTHONPATH or MYPYPATH: it finds okx_v5 only as that environment has it installed (an
+    editable install through an import hook, which mypy cannot follow, fails here)."""
+    (tmp_path / "bot.py").write_text(script)
     (tmp_path / "mypy.ini").write_text("[mypy]\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
     mypy = [sys.executable, "-m", "mypy", "--strict", "--python-executable", sys.executable]
-    done = subprocess.run(
-        [*mypy, "--config-file", "mypy.ini", "--cache-dir", str(tmp_path / "cache"), script.name],
+    return subprocess.run(
+        [*mypy, "--config-file", "mypy.ini", "--cache-dir", str(tmp_path / "cache"), "bot.py"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -90,5 +85,47 @@ def test_mypy_sees_the_installed_package_and_its_types(tmp_path: Path) -> None:
         timeout=110,
         check=False,
     )
+
+
+def test_mypy_sees_the_installed_package_and_its_types(tmp_path: Path) -> None:
+    done = type_check(
+        tmp_path,
+        "import okx_v5.PublicData as PublicData\n"
+        "\n"
+        'api = PublicData.PublicAPI(flag="0")\n'
+        'tiers = api.get_position_tiers(instType="SWAP", tdMode="cross", instFamily="BTC-USDT")\n'
+        "reveal_type(tiers.data[0].max_lever)\n",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'Revealed type is "decimal.Decimal | None"' in done.stdout
+
+
+def test_mypy_offers_the_documented_values_and_takes_any_text(tmp_path: Path) -> None:
+    # ordType="limit" is one of the values OKX documents; order_type is any str (a value OKX
+    # added since, sent with a warning): both type-check, and the signature names the values.
+    done = type_check(
+        tmp_path,
+        "from okx_v5.Trade import TradeAPI\n"
+        "\n"
+        'api = TradeAPI(flag="0")\n'
+        'api.place_order(instId="BTC-USDT", tdMode="cash", side="buy", ordType="limit", sz="1")\n'
+        'order_type: str = "limit"\n'
+        'api.place_order("BTC-USDT", "cash", "buy", order_type, 1, px=30000)\n'
+        "reveal_type(TradeAPI.place_order)\n",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ordType: Literal['market'] | Literal['limit'] | " in done.stdout
+    assert "Literal['elp'] | str, sz: str | int | float | decimal.Decimal," in done.stdout
+
+
+def test_mypy_refuses_none_for_an_argument_okx_requires(tmp_path: Path) -> None:
+    done = type_check(
+        tmp_path,
+        "from okx_v5.Trade import TradeAPI\n"
+        "\n"
+        'api = TradeAPI(flag="0")\n'
+        'api.place_order(instId=None, tdMode="cash", side="buy", ordType="limit", sz="1")\n',
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    refused = 'Argument "instId" to "place_order" of "TradeAPI" has incompatible type "None"'
+    assert f'{refused}; expected "str"' in done.stdout

@@ -303,6 +303,9 @@ def render_param(wire: Mapping[str, Any], param: Mapping[str, Any] | None, inden
         arguments.append(f"send=Unless({json_literal(send['unless'])})")
     if param and param.get("max_items"):
         arguments.append(f"max_items={param['max_items']}")
+    kind = param["type"] if param else "any"
+    if kind != "str":
+        arguments.append(f"kind={q(kind)}")
     return call("Param", arguments, indent)
 
 
@@ -464,31 +467,71 @@ def indent_block(lines: Iterable[str], indent: int) -> list[str]:
 # -- okx_v5/<Module>.py ----------------------------------------------------------------------
 
 ANNOTATIONS = {
-    "str": "str | None",
+    "str": "str",
     "number": "Number",
-    "bool": "bool | str | None",
-    "list[str]": "Sequence[str] | str | None",
-    "object": "Mapping[str, Any] | None",
-    "list[object]": "Sequence[Mapping[str, Any]] | None",
+    "bool": "bool | str",
+    "list[str]": "Sequence[str] | str",
+    "object": "Mapping[str, Any]",
+    "list[object]": "Sequence[Mapping[str, Any]]",
 }
+"""The type of a value OKX documents (the facts' ``type``), without ``None``."""
+
+# What each name of a type admits of python-okx's defaults ('' and False; None is added apart).
+ADMITS = {"Number": {"str", "int", "float"}, "Ids": {"str"}}
 
 
-def annotation(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
-    """The annotation of one of python-okx's arguments, from what OKX documents of it."""
+def documented(endpoint: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    """OKX's facts of the parameter the argument ``name`` sends, or ``None``."""
+    keys = [wire["key"] for wire in endpoint["wire"] if wire["arg"] == name]
+    return (endpoint.get("params") or {}).get(keys[0]) if keys else None
+
+
+def value_type(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
+    """The type of one of python-okx's arguments, from what OKX documents of it, ``None`` aside:
+    a list of values OKX documents is ``Literal[...] | str`` (offered by an IDE, yet any value
+    is taken: okx_v5 sends a value it does not know with a warning); ``Any`` when OKX documents
+    nothing of the argument."""
     name = arg["name"]
     body = endpoint["body"]
     if isinstance(body, dict) and body["arg"] == name:
-        return "Sequence[Mapping[str, Any]]" + (" | None" if arg.get("default", 0) is None else "")
-    keys = [wire["key"] for wire in endpoint["wire"] if wire["arg"] == name]
-    param = (endpoint.get("params") or {}).get(keys[0]) if keys else None
+        return "Sequence[Mapping[str, Any]]"
+    param = documented(endpoint, name)
     if not param:
         return "Any"
     if param.get("ids"):
         return "Ids"
     choices = param.get("choices") or []
-    if choices and all(choice.isdigit() for choice in choices):
-        return "str | int | None"
+    if choices:
+        codes = " | int" if all(choice.isdigit() for choice in choices) else ""
+        return f"Literal[{', '.join(q(choice) for choice in choices)}] | str{codes}"
     return ANNOTATIONS.get(param["type"], "Any")
+
+
+def nullable(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> bool:
+    """Whether the argument takes ``None``: python-okx's default is ``None``, or the argument is
+    not one OKX requires (``None`` is "not given"). A required argument never takes it, as
+    OKX refuses a request without it: only python-okx's own default must stay valid."""
+    if "default" in arg and arg["default"] is None:
+        return True
+    if isinstance(endpoint["body"], dict) and endpoint["body"]["arg"] == arg["name"]:
+        return False
+    param = documented(endpoint, arg["name"])
+    return not (param and param.get("required"))
+
+
+def annotation(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
+    """The annotation of one of python-okx's arguments: its type, widened where needed so that
+    python-okx's own default is a valid value, and ``| None`` when it takes ``None``."""
+    text = value_type(endpoint, arg)
+    if text == "Any":
+        return text
+    members = [member.strip() for member in text.split(" | ")]
+    admitted = set(members).union(*(ADMITS.get(member, set()) for member in members))
+    value = arg.get("default")
+    kind = {str: "str", bool: "bool", int: "int", float: "float"}.get(type(value))
+    if "default" in arg and kind and kind not in admitted:
+        text += f" | {kind}"
+    return text + " | None" if nullable(endpoint, arg) else text
 
 
 def default(value: object) -> str:
@@ -497,25 +540,10 @@ def default(value: object) -> str:
     return json_literal(value)
 
 
-def admitting_default(text: str, arg: Mapping[str, Any]) -> str:
-    """``text`` widened, where needed, so that python-okx's own default is a valid value."""
-    if "default" not in arg or text == "Any":
-        return text
-    value = arg["default"]
-    kind = {str: "str", bool: "bool", int: "int", float: "float"}.get(type(value))
-    if value is None and "None" not in text:
-        return text + " | None"
-    if kind and kind not in text.replace("Mapping[str", ""):
-        if text.endswith(" | None"):
-            return text.removesuffix(" | None") + f" | {kind} | None"  # None stays last
-        return text + f" | {kind}"
-    return text
-
-
 def signature(endpoint: Mapping[str, Any], indent: int) -> list[str]:
     parts = ["self"]
     for arg in endpoint["args"]:
-        text = f"{arg['name']}: {admitting_default(annotation(endpoint, arg), arg)}"
+        text = f"{arg['name']}: {annotation(endpoint, arg)}"
         if "default" in arg:
             text += f" = {default(arg['default'])}"
         parts.append(text)
@@ -645,7 +673,13 @@ def render_api(facts: Facts, source: str, depth: int) -> str:
     results = " ".join(result_type(endpoint) for endpoint in endpoints)
     models = sorted({str((e.get("response") or {}).get("model")) for e in endpoints} - {"None"})
     init = bool(facts.get("init_defaults"))
-    typing = used([("TYPE_CHECKING", True), ("Any", init or "Any" in annotations + results)])
+    typing = used(
+        [
+            ("TYPE_CHECKING", True),
+            ("Any", init or "Any" in annotations + results),
+            ("Literal", "Literal[" in annotations),
+        ]
+    )
     abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)

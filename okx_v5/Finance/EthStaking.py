@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..endpoints import finance_eth_staking as _endpoints
 from ..okxclient import OkxClient
@@ -43,7 +43,7 @@ class EthStakingAPI(OkxClient):
 
     def eth_purchase(
         self,
-        amt: Number | str = "",
+        amt: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
@@ -59,7 +59,7 @@ class EthStakingAPI(OkxClient):
 
     def eth_redeem(
         self,
-        amt: Number | str = "",
+        amt: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
@@ -98,11 +98,11 @@ class EthStakingAPI(OkxClient):
 
     def eth_purchase_redeem_history(
         self,
-        type: str | None = "",
-        status: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        type: Literal["purchase", "redeem"] | str | None = "",
+        status: Literal["pending", "success", "failed"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[EthPurchaseRedeemHistory]:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..endpoints import finance_flexible_loan as _endpoints
 from ..okxclient import OkxClient
@@ -62,7 +62,7 @@ class FlexibleLoanAPI(OkxClient):
 
     def max_loan(
         self,
-        borrowCcy: str | None = "",
+        borrowCcy: str = "",
         supCollateral: Sequence[Mapping[str, Any]] | None = (),
         *,
         validate: Validation | None = None,
@@ -81,7 +81,7 @@ class FlexibleLoanAPI(OkxClient):
 
     def max_collateral_redeem_amount(
         self,
-        ccy: str | None = "",
+        ccy: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[MaxCollateralRedeemAmount]:
@@ -98,9 +98,9 @@ class FlexibleLoanAPI(OkxClient):
 
     def adjust_collateral(
         self,
-        type: str | None = "",
-        collateralCcy: str | None = "",
-        collateralAmt: Number | str = "",
+        type: Literal["add", "reduce"] | str = "",
+        collateralCcy: str = "",
+        collateralAmt: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
@@ -131,10 +131,25 @@ class FlexibleLoanAPI(OkxClient):
 
     def loan_history(
         self,
-        type: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        type: Literal[
+            "borrowed",
+            "repaid",
+            "collateral_locked",
+            "collateral_released",
+            "forced_repayment_buy",
+            "forced_repayment_sell",
+            "forced_liquidation",
+            "partial_liquidation",
+            "sell_collateral",
+            "buy_transition_coin",
+            "sell_transition_coin",
+            "buy_borrowed_coin",
+        ]
+        | str
+        | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[LoanHistory]:
@@ -158,9 +173,9 @@ class FlexibleLoanAPI(OkxClient):
     def interest_accrued(
         self,
         ccy: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[InterestAccrued]:

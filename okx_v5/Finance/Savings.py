@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..endpoints import finance_savings as _endpoints
 from ..okxclient import OkxClient
@@ -45,10 +45,10 @@ class SavingsAPI(OkxClient):
 
     def savings_purchase_redemption(
         self,
-        ccy: str | None = "",
-        amt: Number | str = "",
-        side: str | None = "",
-        rate: Number | str = "",
+        ccy: str = "",
+        amt: Number = "",
+        side: Literal["purchase", "redempt"] | str = "",
+        rate: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SavingsPurchaseRedemption]:
@@ -70,8 +70,8 @@ class SavingsAPI(OkxClient):
 
     def set_lending_rate(
         self,
-        ccy: str | None = "",
-        rate: Number | str = "",
+        ccy: str = "",
+        rate: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SetLendingRate]:
@@ -89,9 +89,9 @@ class SavingsAPI(OkxClient):
     def get_lending_history(
         self,
         ccy: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[LendingHistory]:
@@ -109,9 +109,9 @@ class SavingsAPI(OkxClient):
     def get_public_borrow_history(
         self,
         ccy: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[PublicBorrowHistory]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..endpoints import finance_sol_staking as _endpoints
 from ..okxclient import OkxClient
@@ -47,7 +47,7 @@ class SolStakingAPI(OkxClient):
 
     def sol_redeem(
         self,
-        amt: Number | str = "",
+        amt: Number = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[dict[str, Any]]:
@@ -71,11 +71,11 @@ class SolStakingAPI(OkxClient):
 
     def sol_purchase_redeem_history(
         self,
-        type: str | None = "",
-        status: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        type: Literal["purchase", "redeem"] | str | None = "",
+        status: Literal["pending", "success", "failed"] | str | None = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[SolPurchaseRedeemHistory]:

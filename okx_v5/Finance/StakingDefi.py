@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..endpoints import finance_staking_defi as _endpoints
 from ..okxclient import OkxClient
@@ -53,8 +53,8 @@ class StakingDefiAPI(OkxClient):
 
     def purchase(
         self,
-        productId: str | None = "",
-        investData: Sequence[Mapping[str, Any]] | None = (),
+        productId: str = "",
+        investData: Sequence[Mapping[str, Any]] = (),
         term: str | None = "",
         tag: str | None = "",
         *,
@@ -77,8 +77,8 @@ class StakingDefiAPI(OkxClient):
 
     def redeem(
         self,
-        ordId: str | None = "",
-        protocolType: str | None = "",
+        ordId: str = "",
+        protocolType: str = "",
         allowEarlyRedeem: bool | str | None = "",
         *,
         validate: Validation | None = None,
@@ -100,8 +100,8 @@ class StakingDefiAPI(OkxClient):
 
     def cancel(
         self,
-        ordId: str | None = "",
-        protocolType: str | None = "",
+        ordId: str = "",
+        protocolType: str = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[Cancel]:
@@ -123,7 +123,7 @@ class StakingDefiAPI(OkxClient):
         productId: str | None = "",
         protocolType: str | None = "",
         ccy: str | None = "",
-        state: str | int | None = "",
+        state: Literal["8", "13", "9", "1", "2"] | str | int | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[ActivityOrders]:
@@ -146,9 +146,9 @@ class StakingDefiAPI(OkxClient):
         productId: str | None = "",
         protocolType: str | None = "",
         ccy: str | None = "",
-        after: Number | str = "",
-        before: Number | str = "",
-        limit: Number | str = "",
+        after: Number | None = "",
+        before: Number | None = "",
+        limit: Number | None = "",
         *,
         validate: Validation | None = None,
     ) -> OkxResponse[OrdersHistory]:
