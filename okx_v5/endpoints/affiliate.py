@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from okx_v5.endpoint import Endpoint
-from okx_v5.params import Param, Unless
+from okx_v5._generated.endpoints.affiliate import (
+    API,
+    GET_TVB_INVITEE_DETAIL,
+    GET_TVB_INVITEE_LIST,
+    GET_TVB_LINK_LIST,
+    GET_TVB_PERFORMANCE_SUMMARY,
+    GET_TVB_TIER_BREAKDOWN,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -17,86 +22,3 @@ __all__ = [
     "GET_TVB_TIER_BREAKDOWN",
     "MODULE",
 ]
-
-MODULE = "Affiliate"
-"""The python-okx module these endpoints are the methods of."""
-API = "AffiliateAPI"
-"""The name of its class."""
-
-
-GET_TVB_INVITEE_DETAIL: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_invitee_detail",
-    method="GET",
-    path="/api/v5/affiliate/tvb/invitee/detail",
-    signed="if_key",
-    params=(Param("uid"),),
-    summary="Get tvb invitee detail",
-    documented=False,
-)
-
-GET_TVB_INVITEE_LIST: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_invitee_list",
-    method="GET",
-    path="/api/v5/affiliate/tvb/invitee/list",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless("")),
-        Param("begin", send=Unless("")),
-        Param("end", send=Unless("")),
-        Param("feeTier", send=Unless(None)),
-        Param("tradeType", send=Unless("")),
-        Param("keyword", send=Unless("")),
-        Param("orderBy", send=Unless("")),
-        Param("orderDir", send=Unless("")),
-        Param("page", send=Unless("")),
-        Param("limit", send=Unless("")),
-    ),
-    summary="Get tvb invitee list",
-    documented=False,
-)
-
-GET_TVB_LINK_LIST: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_link_list",
-    method="GET",
-    path="/api/v5/affiliate/tvb/link/list",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless("")),
-        Param("begin", send=Unless("")),
-        Param("end", send=Unless("")),
-        Param("page", send=Unless("")),
-        Param("limit", send=Unless("")),
-        Param("linkType", send=Unless("")),
-        Param("linkStatus", send=Unless("")),
-    ),
-    summary="Get tvb link list",
-    documented=False,
-)
-
-GET_TVB_PERFORMANCE_SUMMARY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_performance_summary",
-    method="GET",
-    path="/api/v5/affiliate/tvb/performance/summary",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless("")),
-        Param("begin", send=Unless("")),
-        Param("end", send=Unless("")),
-    ),
-    summary="Get tvb performance summary",
-    documented=False,
-)
-
-GET_TVB_TIER_BREAKDOWN: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_tier_breakdown",
-    method="GET",
-    path="/api/v5/affiliate/tvb/tier-breakdown",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless("")),
-        Param("begin", send=Unless("")),
-        Param("end", send=Unless("")),
-    ),
-    summary="Get tvb tier breakdown",
-    documented=False,
-)

@@ -3,31 +3,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import AtLeastOne, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.block_trading import (
-        CancelAllQuotes,
-        CancelAllRfqs,
-        CancelBatchQuotes,
-        CancelBatchRfqs,
-        CancelQuote,
-        CancelRfq,
-        Counterparties,
-        CreateQuote,
-        CreateRfq,
-        ExecuteQuote,
-        PublicTrades,
-        QuoteProducts,
-        Quotes,
-        ResetMmp,
-        Rfqs,
-        SetMarkerInstrument,
-        Trades,
-    )
+from okx_v5._generated.endpoints.block_trading import (
+    API,
+    CANCEL_ALL_QUOTES,
+    CANCEL_ALL_RFQS,
+    CANCEL_BATCH_QUOTES,
+    CANCEL_BATCH_RFQS,
+    CANCEL_QUOTE,
+    CANCEL_RFQ,
+    COUNTERPARTIES,
+    CREATE_QUOTE,
+    CREATE_RFQ,
+    EXECUTE_QUOTE,
+    GET_PUBLIC_TRADES,
+    GET_QUOTE_PRODUCTS,
+    GET_QUOTES,
+    GET_RFQS,
+    GET_TRADES,
+    MODULE,
+    RESET_MMP,
+    SET_MARKER_INSTRUMENT,
+)
 
 __all__ = [
     "API",
@@ -50,257 +46,3 @@ __all__ = [
     "RESET_MMP",
     "SET_MARKER_INSTRUMENT",
 ]
-
-MODULE = "BlockTrading"
-"""The python-okx module these endpoints are the methods of."""
-API = "BlockTradingAPI"
-"""The name of its class."""
-
-
-COUNTERPARTIES: Endpoint[Counterparties] = Endpoint(
-    name="counterparties",
-    method="GET",
-    path="/api/v5/rfq/counterparties",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:Counterparties",
-    summary="Get Counterparties",
-    docs="block-trading-rest-api-get-counterparties",
-)
-
-CREATE_RFQ: Endpoint[CreateRfq] = Endpoint(
-    name="create_rfq",
-    method="POST",
-    path="/api/v5/rfq/create-rfq",
-    signed=True,
-    params=(
-        Param("counterparties", required=True),
-        Param("anonymous"),
-        Param("clRfqId"),
-        Param("tag"),
-        Param("allowPartialExecution"),
-        Param("legs", required=True, max_items=15),
-    ),
-    limits=(RateLimit(5, 2.0, "user"), RateLimit(80, 43200.0, "user")),
-    model_ref="okx_v5.models.block_trading:CreateRfq",
-    summary="Create RFQ",
-    docs="block-trading-rest-api-create-rfq",
-)
-
-CANCEL_RFQ: Endpoint[CancelRfq] = Endpoint(
-    name="cancel_rfq",
-    method="POST",
-    path="/api/v5/rfq/cancel-rfq",
-    signed=True,
-    params=(Param("rfqId"), Param("clRfqId")),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelRfq",
-    summary="Cancel RFQ",
-    requires=(AtLeastOne(("rfqId", "clRfqId")),),
-    docs="block-trading-rest-api-cancel-rfq",
-)
-
-CANCEL_BATCH_RFQS: Endpoint[CancelBatchRfqs] = Endpoint(
-    name="cancel_batch_rfqs",
-    method="POST",
-    path="/api/v5/rfq/cancel-batch-rfqs",
-    signed=True,
-    params=(Param("rfqIds", max_items=100), Param("clRfqIds", max_items=100)),
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelBatchRfqs",
-    summary="Cancel multiple RFQs",
-    requires=(AtLeastOne(("rfqIds", "clRfqIds")),),
-    docs="block-trading-rest-api-cancel-multiple-rfqs",
-)
-
-CANCEL_ALL_RFQS: Endpoint[CancelAllRfqs] = Endpoint(
-    name="cancel_all_rfqs",
-    method="POST",
-    path="/api/v5/rfq/cancel-all-rfqs",
-    signed=True,
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelAllRfqs",
-    summary="Cancel all RFQs",
-    docs="block-trading-rest-api-cancel-all-rfqs",
-)
-
-EXECUTE_QUOTE: Endpoint[ExecuteQuote] = Endpoint(
-    name="execute_quote",
-    method="POST",
-    path="/api/v5/rfq/execute-quote",
-    signed=True,
-    params=(Param("rfqId", required=True), Param("quoteId", required=True), Param("legs")),
-    limits=(RateLimit(2, 3.0, "user"),),
-    model_ref="okx_v5.models.block_trading:ExecuteQuote",
-    summary="Execute Quote",
-    docs="block-trading-rest-api-execute-quote",
-)
-
-CREATE_QUOTE: Endpoint[CreateQuote] = Endpoint(
-    name="create_quote",
-    method="POST",
-    path="/api/v5/rfq/create-quote",
-    signed=True,
-    params=(
-        Param("rfqId", required=True),
-        Param("clQuoteId"),
-        Param("tag"),
-        Param("quoteSide", required=True),
-        Param("legs", required=True),
-        Param("anonymous"),
-        Param("expiresIn"),
-    ),
-    limits=(RateLimit(50, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CreateQuote",
-    summary="Create Quote",
-    docs="block-trading-rest-api-create-quote",
-)
-
-CANCEL_QUOTE: Endpoint[CancelQuote] = Endpoint(
-    name="cancel_quote",
-    method="POST",
-    path="/api/v5/rfq/cancel-quote",
-    signed=True,
-    params=(Param("quoteId"), Param("clQuoteId")),
-    limits=(RateLimit(50, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelQuote",
-    summary="Cancel Quote",
-    requires=(AtLeastOne(("quoteId", "clQuoteId")),),
-    docs="block-trading-rest-api-cancel-quote",
-)
-
-CANCEL_BATCH_QUOTES: Endpoint[CancelBatchQuotes] = Endpoint(
-    name="cancel_batch_quotes",
-    method="POST",
-    path="/api/v5/rfq/cancel-batch-quotes",
-    signed=True,
-    params=(Param("quoteIds", max_items=100), Param("clQuoteIds", max_items=100)),
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelBatchQuotes",
-    summary="Cancel multiple Quotes",
-    requires=(AtLeastOne(("quoteIds", "clQuoteIds")),),
-    docs="block-trading-rest-api-cancel-multiple-quotes",
-)
-
-CANCEL_ALL_QUOTES: Endpoint[CancelAllQuotes] = Endpoint(
-    name="cancel_all_quotes",
-    method="POST",
-    path="/api/v5/rfq/cancel-all-quotes",
-    signed=True,
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:CancelAllQuotes",
-    summary="Cancel all Quotes",
-    docs="block-trading-rest-api-cancel-all-quotes",
-)
-
-GET_RFQS: Endpoint[Rfqs] = Endpoint(
-    name="get_rfqs",
-    method="GET",
-    path="/api/v5/rfq/rfqs",
-    signed=True,
-    params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("state"),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit"),
-    ),
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:Rfqs",
-    summary="Get rfqs",
-    docs="block-trading-rest-api-get-rfqs",
-)
-
-GET_QUOTES: Endpoint[Quotes] = Endpoint(
-    name="get_quotes",
-    method="GET",
-    path="/api/v5/rfq/quotes",
-    signed=True,
-    params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("quoteId"),
-        Param("clQuoteId"),
-        Param("state"),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit"),
-    ),
-    limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:Quotes",
-    summary="Get quotes",
-    docs="block-trading-rest-api-get-quotes",
-)
-
-GET_TRADES: Endpoint[Trades] = Endpoint(
-    name="get_trades",
-    method="GET",
-    path="/api/v5/rfq/trades",
-    signed=True,
-    params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("quoteId"),
-        Param("clQuoteId"),
-        Param("state"),
-        Param("beginId"),
-        Param("endId"),
-        Param("beginTs"),
-        Param("endTs"),
-        Param("limit"),
-    ),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:Trades",
-    summary="Get trades",
-    docs="block-trading-rest-api-get-trades",
-)
-
-GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
-    name="get_public_trades",
-    method="GET",
-    path="/api/v5/rfq/public-trades",
-    signed=False,
-    params=(Param("beginId"), Param("endId"), Param("limit")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.block_trading:PublicTrades",
-    summary="Get public multi-leg transactions of block trades",
-    docs="block-trading-rest-api-get-public-multi-leg-transactions-of-block-trades",
-)
-
-RESET_MMP: Endpoint[ResetMmp] = Endpoint(
-    name="reset_mmp",
-    method="POST",
-    path="/api/v5/rfq/mmp-reset",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:ResetMmp",
-    summary="Reset MMP status",
-    body="none",
-    docs="block-trading-rest-api-reset-mmp-status",
-)
-
-SET_MARKER_INSTRUMENT: Endpoint[SetMarkerInstrument] = Endpoint(
-    name="set_marker_instrument",
-    method="POST",
-    path="/api/v5/rfq/maker-instrument-settings",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:SetMarkerInstrument",
-    summary="Set Quote products",
-    body="arg",
-    body_arg="params",
-    docs="block-trading-rest-api-set-quote-products",
-)
-
-GET_QUOTE_PRODUCTS: Endpoint[QuoteProducts] = Endpoint(
-    name="get_quote_products",
-    method="GET",
-    path="/api/v5/rfq/maker-instrument-settings",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.block_trading:QuoteProducts",
-    summary="Get Quote products",
-    body="none",
-    docs="block-trading-rest-api-get-quote-products",
-)
