@@ -193,7 +193,7 @@ def model_type(type_: str, models: Mapping[str, Any]) -> str:
     raise SystemExit(f"unknown type {type_!r}")
 
 
-# -- okx_v5/models/<group>.py ----------------------------------------------------------------
+# -- okx_v5/_generated/models/<group>.py -----------------------------------------------------
 
 
 def render_models(facts: Facts, source: str) -> str:
@@ -283,7 +283,7 @@ def api_path(facts: Facts) -> str:
     return f"okx_v5.{facts['module']}.{facts['class']}"
 
 
-# -- okx_v5/endpoints/<group>.py -------------------------------------------------------------
+# -- okx_v5/_generated/endpoints/<group>.py --------------------------------------------------
 
 
 def constant(endpoint: Mapping[str, Any]) -> str:
@@ -468,7 +468,7 @@ def indent_block(lines: Iterable[str], indent: int) -> list[str]:
     return [" " * indent + line if line else "" for line in lines]
 
 
-# -- okx_v5/<Module>.py ----------------------------------------------------------------------
+# -- okx_v5/_generated/api/<group>.py ----------------------------------------------------------
 
 ANNOTATIONS = {
     "str": "str | None",
