@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from . import consts, quirks, ratelimit
+from ._generated.endpoints.public_data import GET_SYSTEM_TIME
 from .checks import (
     ENVIRONMENT,
     check_auto_client_order_id,
@@ -46,7 +47,6 @@ from .client_order_id import fill_in, sent_client_order_id
 from .clock import MAX_AGE, clock_for
 from .endpoint import Endpoint, RateLimit
 from .endpoints import find
-from .endpoints.public_data import GET_SYSTEM_TIME
 from .exceptions import (
     OkxAPIException,
     OkxException,

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from okx_v5._generated.channels import CHANNELS, PATHS
 from okx_v5.endpoint import Endpoint
 from okx_v5.endpoints import groups
-from okx_v5.websocket.channels import CHANNELS, PATHS
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
@@ -40,6 +40,14 @@ def section(title: str) -> str:
 def summary() -> dict[str, tuple[int, ...]]:
     rows = (SUMMARY_ROW.match(line) for line in PAGE.splitlines())
     return {row[1]: tuple(int(number) for number in row.groups()[1:]) for row in rows if row}
+
+
+GENERATED_MODELS = "okx_v5._generated.models."
+
+
+def public_model(model_ref: str) -> str:
+    """The docs' path of a model: where users import it (``okx_v5.models.trade.Order``)."""
+    return model_ref.replace(GENERATED_MODELS, "okx_v5.models.").replace(":", ".")
 
 
 def test_the_summary_counts_each_modules_declarations() -> None:
@@ -76,9 +84,9 @@ def test_each_method_has_its_row_with_http_line_and_rate_limit(name: str) -> Non
         assert f"][{api_path(name)}.{endpoint.name}]" in row
         assert f"| `{endpoint.method} {endpoint.path}` |" in row
         assert f"| {limits} |" in row
-        if endpoint.model_ref and endpoint.model_ref.startswith("okx_v5.models."):
+        if endpoint.model_ref and endpoint.model_ref.startswith(GENERATED_MODELS):
             model = endpoint.model_ref.partition(":")[2]
-            assert f"[`{model}`][{endpoint.model_ref.replace(':', '.')}]" in row
+            assert f"[`{model}`][{public_model(endpoint.model_ref)}]" in row
 
 
 def test_the_undocumented_endpoints_are_listed_one_by_one() -> None:
@@ -107,7 +115,7 @@ def test_every_websocket_channel_has_its_row_with_path_login_and_model() -> None
         items = "dict"
         if channel.model_ref:
             model = channel.model_ref.partition(":")[2]
-            items = f"[`{model}`][{channel.model_ref.replace(':', '.')}]"
+            items = f"[`{model}`][{public_model(channel.model_ref)}]"
         login = "yes" if channel.login else "no"
         expected.append(
             f"| [{name}]({channel.docs_url}) | `{PATHS[channel.path]}` | {login} | {items} |"

@@ -86,7 +86,7 @@ def members(path: str, cls: type) -> Iterator[tuple[str, Any]]:
 def test_the_walk_reaches_the_generated_and_the_hand_written_docstrings() -> None:
     paths = {path for module in modules() for path, _ in documented(module)}
     assert "okx_v5.Trade.TradeAPI.place_order" in paths
-    assert "okx_v5.models.trade.PlaceOrder" in paths
+    assert "okx_v5._generated.models.trade.PlaceOrder" in paths
     assert "okx_v5.okxclient.OkxClient.API_SECRET_KEY" in paths
     assert "okx_v5.websocket.link.Link.receive" in paths
     assert len(paths) > 2000

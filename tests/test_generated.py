@@ -3,6 +3,7 @@ the generated-code marker, and ``.gitattributes`` marks each ``linguist-generate
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 from pathlib import Path
@@ -43,11 +44,53 @@ def test_the_generated_files_are_the_api_modules_declarations_models_and_tables(
               if MARKER.match(first_line(path))}  # fmt: skip
     assert {
         "okx_v5/consts.py",
-        "okx_v5/websocket/channels.py",
+        "okx_v5/_generated/channels.py",
+        "okx_v5/_generated/api/account.py",
         "okx_v5/Finance/__init__.py",
     } <= marked
     assert "okx_v5/Account.py" in marked
     assert "okx_v5/okxclient.py" not in marked
+
+
+def test_every_file_of_the_generated_package_is_generated() -> None:
+    files = sorted((ROOT / "okx_v5" / "_generated").rglob("*.py"))
+    assert len(files) > 60
+    assert [path.name for path in files if not MARKER.match(first_line(path))] == []
+
+
+def test_a_generated_module_outside_the_generated_package_only_imports_from_it() -> None:
+    # The fence: python-okx's Account.py, models/trade.py, endpoints/trade.py... are one import
+    # of okx_v5._generated each; consts.py (data) and Finance/__init__.py (a docstring) aside.
+    apart = {"okx_v5/consts.py", "okx_v5/Finance/__init__.py"}
+    found = {}
+    for path in package_files():
+        name = path.relative_to(ROOT).as_posix()
+        if name.startswith("okx_v5/_generated/") or name in apart:
+            continue
+        if MARKER.match(first_line(path)):
+            found[name] = statements(path)
+    assert len(found) > 60
+    thin = ["docstring", "from __future__", "from okx_v5._generated", "__all__"]
+    assert {name: kinds for name, kinds in found.items() if kinds != thin} == {}
+
+
+def statements(path: Path) -> list[str]:
+    """What each top-level statement of the module at ``path`` is."""
+    kinds = []
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            kinds.append("docstring")
+        elif isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            kinds.append("from __future__")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "okx_v5._generated."
+        ):
+            kinds.append("from okx_v5._generated")
+        elif isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__":
+            kinds.append("__all__")
+        else:
+            kinds.append(ast.unparse(node).split("\n")[0])
+    return kinds
 
 
 def test_a_file_is_linguist_generated_exactly_when_its_first_line_says_it_is_generated() -> None:

@@ -11,7 +11,9 @@ A name is looked up as Python looks a name up from where the docstring is (the o
 its class with inherited members, its module with its imports, the package), then as a full
 ``okx_v5.`` path, then as the one public class of that name in the package. A module is linked
 only by its full path (a bare ``params`` is more often an argument). A trailing ``()`` is
-allowed (``sync_time()``). Code in fenced blocks is left alone.
+allowed (``sync_time()``). Code in fenced blocks is left alone. An object of the generated
+code (``okx_v5._generated``) is linked where the site shows it: under the public module that
+imports it (``okx_v5.Account.AccountAPI``, ``okx_v5.models.trade.Order``).
 
 mkdocs.yml loads it as a file (``plugins: mkdocstrings: handlers: python: options:
 extensions``); ``find_links`` lets a test see what it links without building the site.
@@ -58,6 +60,8 @@ class Resolver:
                 found.setdefault(obj.name, []).append(obj)
         self.classes = {name: objs[0] for name, objs in found.items() if len(objs) == 1}
         """Each public class name that only one class of the package has."""
+        self.public = public_names(package)
+        """The public path of each object of a private module that a public module imports."""
 
     def resolve(self, scope: griffe.Object, name: str) -> str | None:
         """The path of the public okx_v5 object ``name`` stands for in ``scope``'s docstring,
@@ -80,10 +84,21 @@ class Resolver:
             return None
         if found.is_module and head != PACKAGE:
             return None
-        parts = found.path.split(".")
+        path = self.public_path(found.path)
+        parts = path.split(".")
         if parts[0] != PACKAGE or any(part.startswith("_") for part in parts):
             return None
-        return found.path
+        return path
+
+    def public_path(self, path: str) -> str:
+        """``path``, or where a public module shows it: ``okx_v5._generated.api.account.
+        AccountAPI.get_leverage`` is ``okx_v5.Account.AccountAPI.get_leverage``."""
+        parts = path.split(".")
+        for end in range(len(parts), 1, -1):
+            public = self.public.get(".".join(parts[:end]))
+            if public is not None:
+                return ".".join([public, *parts[end:]])
+        return path
 
     def link(self, scope: griffe.Object, text: str) -> str:
         """``text`` with each name in backticks that resolves wrapped in an optional autoref."""
@@ -111,6 +126,21 @@ def find_links(package: griffe.Module) -> dict[str, set[str]]:
             linked = resolver.link(obj, obj.docstring.value)
             links[obj.path] = set(re.findall(r'<autoref identifier="([^"]+)"', linked))
     return links
+
+
+def public_names(package: griffe.Module) -> dict[str, str]:
+    """Each object of a private module (``okx_v5._generated...``) imported by a public module,
+    with its path there (the first such import, modules in name order)."""
+    names: dict[str, str] = {}
+    for module in walk(package):
+        if not module.is_module or any(part.startswith("_") for part in module.path.split(".")):
+            continue
+        for name, member in sorted(module.members.items()):
+            if isinstance(member, griffe.Alias) and not name.startswith("_"):
+                target = member.target_path
+                if target.startswith(PACKAGE + ".") and "._" in target:
+                    names.setdefault(target, member.path)
+    return names
 
 
 def walk(obj: griffe.Object) -> Iterator[griffe.Object]:

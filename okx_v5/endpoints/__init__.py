@@ -1,9 +1,10 @@
 """The endpoint declarations: one module per python-okx module, generated from ``okx_v5/facts``.
 
 ``okx_v5.endpoints.account`` declares ``okx.Account``'s endpoints (``GET_LEVERAGE``, ...), and so
-on. Each module names its python-okx module and class in ``MODULE`` and ``API``. Importing this
-package imports none of them: ``groups`` and ``every`` do, for the command line, the
-docs and ``FakeOKX``; ``find`` looks one up by HTTP method and path.
+on: each is an import of its generated module, ``okx_v5._generated.endpoints.account``. Each
+module names its python-okx module and class in ``MODULE`` and ``API``. Importing this package
+imports none of them: ``groups`` and ``every`` do (the generated modules), for the command line,
+the docs and ``FakeOKX``; ``find`` looks one up by HTTP method and path.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from okx_v5._generated import endpoints as _generated
 from okx_v5.endpoint import Endpoint
 
 __all__ = ["every", "find", "groups"]
@@ -21,9 +23,10 @@ __all__ = ["every", "find", "groups"]
 
 @functools.lru_cache(maxsize=1)
 def groups() -> tuple[ModuleType, ...]:
-    """Every declarations module, in name order (imported on first call)."""
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__))
-    return tuple(import_module(f"{__name__}.{name}") for name in names)
+    """Every declarations module (the generated ones), in name order (imported on first
+    call)."""
+    names = sorted(info.name for info in pkgutil.iter_modules(_generated.__path__))
+    return tuple(import_module(f"{_generated.__name__}.{name}") for name in names)
 
 
 def every() -> list[Endpoint[Any]]:

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from okx_v5.endpoint import Endpoint
-from okx_v5.params import Param, Unless
+from okx_v5._generated.endpoints.affiliate import (
+    API,
+    GET_TVB_INVITEE_DETAIL,
+    GET_TVB_INVITEE_LIST,
+    GET_TVB_LINK_LIST,
+    GET_TVB_PERFORMANCE_SUMMARY,
+    GET_TVB_TIER_BREAKDOWN,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -17,86 +22,3 @@ __all__ = [
     "GET_TVB_TIER_BREAKDOWN",
     "MODULE",
 ]
-
-MODULE = "Affiliate"
-"""The python-okx module these endpoints are the methods of."""
-API = "AffiliateAPI"
-"""The name of its class."""
-
-
-GET_TVB_INVITEE_DETAIL: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_invitee_detail",
-    method="GET",
-    path="/api/v5/affiliate/tvb/invitee/detail",
-    signed="if_key",
-    params=(Param("uid", kind="any"),),
-    summary="Get tvb invitee detail",
-    documented=False,
-)
-
-GET_TVB_INVITEE_LIST: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_invitee_list",
-    method="GET",
-    path="/api/v5/affiliate/tvb/invitee/list",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-        Param("feeTier", send=Unless(None), kind="any"),
-        Param("tradeType", send=Unless(""), kind="any"),
-        Param("keyword", send=Unless(""), kind="any"),
-        Param("orderBy", send=Unless(""), kind="any"),
-        Param("orderDir", send=Unless(""), kind="any"),
-        Param("page", send=Unless(""), kind="any"),
-        Param("limit", send=Unless(""), kind="any"),
-    ),
-    summary="Get tvb invitee list",
-    documented=False,
-)
-
-GET_TVB_LINK_LIST: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_link_list",
-    method="GET",
-    path="/api/v5/affiliate/tvb/link/list",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-        Param("page", send=Unless(""), kind="any"),
-        Param("limit", send=Unless(""), kind="any"),
-        Param("linkType", send=Unless(""), kind="any"),
-        Param("linkStatus", send=Unless(""), kind="any"),
-    ),
-    summary="Get tvb link list",
-    documented=False,
-)
-
-GET_TVB_PERFORMANCE_SUMMARY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_performance_summary",
-    method="GET",
-    path="/api/v5/affiliate/tvb/performance/summary",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-    ),
-    summary="Get tvb performance summary",
-    documented=False,
-)
-
-GET_TVB_TIER_BREAKDOWN: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_tvb_tier_breakdown",
-    method="GET",
-    path="/api/v5/affiliate/tvb/tier-breakdown",
-    signed="if_key",
-    params=(
-        Param("periodType", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-    ),
-    summary="Get tvb tier breakdown",
-    documented=False,
-)

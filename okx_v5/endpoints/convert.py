@@ -3,19 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.convert import (
-        ConvertHistory,
-        ConvertTrade,
-        Currencies,
-        CurrencyPair,
-        EstimateQuote,
-    )
+from okx_v5._generated.endpoints.convert import (
+    API,
+    CONVERT_TRADE,
+    ESTIMATE_QUOTE,
+    GET_CONVERT_HISTORY,
+    GET_CURRENCIES,
+    GET_CURRENCY_PAIR,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -26,96 +22,3 @@ __all__ = [
     "GET_CURRENCY_PAIR",
     "MODULE",
 ]
-
-MODULE = "Convert"
-"""The python-okx module these endpoints are the methods of."""
-API = "ConvertAPI"
-"""The name of its class."""
-
-
-GET_CURRENCIES: Endpoint[Currencies] = Endpoint(
-    name="get_currencies",
-    method="GET",
-    path="/api/v5/asset/convert/currencies",
-    signed=True,
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.convert:Currencies",
-    summary="Get convert currencies",
-    docs="funding-account-rest-api-get-convert-currencies",
-)
-
-GET_CURRENCY_PAIR: Endpoint[CurrencyPair] = Endpoint(
-    name="get_currency_pair",
-    method="GET",
-    path="/api/v5/asset/convert/currency-pair",
-    signed=True,
-    params=(
-        Param("fromCcy", required=True),
-        Param("toCcy", required=True),
-        Param("convertMode", send=Unless(None), kind="any"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.convert:CurrencyPair",
-    summary="Get convert currency pair",
-    docs="funding-account-rest-api-get-convert-currency-pair",
-)
-
-ESTIMATE_QUOTE: Endpoint[EstimateQuote] = Endpoint(
-    name="estimate_quote",
-    method="POST",
-    path="/api/v5/asset/convert/estimate-quote",
-    signed=True,
-    params=(
-        Param("baseCcy", required=True),
-        Param("quoteCcy", required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("rfqSz", required=True, kind="number"),
-        Param("rfqSzCcy", required=True),
-        Param("clQReqId"),
-        Param("tag"),
-        Param("convertMode", send=Unless(None), kind="any"),
-    ),
-    limits=(RateLimit(10, 1.0, "user"), RateLimit(1, 5.0, "user")),
-    model_ref="okx_v5.models.convert:EstimateQuote",
-    summary="Estimate quote",
-    docs="funding-account-rest-api-estimate-quote",
-)
-
-CONVERT_TRADE: Endpoint[ConvertTrade] = Endpoint(
-    name="convert_trade",
-    method="POST",
-    path="/api/v5/asset/convert/trade",
-    signed=True,
-    params=(
-        Param("quoteId", required=True),
-        Param("baseCcy", required=True),
-        Param("quoteCcy", required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("sz", required=True, kind="number"),
-        Param("szCcy", required=True),
-        Param("clTReqId"),
-        Param("tag"),
-        Param("convertMode", send=Unless(None), kind="any"),
-    ),
-    limits=(RateLimit(10, 1.0, "user"),),
-    model_ref="okx_v5.models.convert:ConvertTrade",
-    summary="Convert trade",
-    docs="funding-account-rest-api-convert-trade",
-)
-
-GET_CONVERT_HISTORY: Endpoint[ConvertHistory] = Endpoint(
-    name="get_convert_history",
-    method="GET",
-    path="/api/v5/asset/convert/history",
-    signed=True,
-    params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("tag"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.convert:ConvertHistory",
-    summary="Get convert history",
-    docs="funding-account-rest-api-get-convert-history",
-)

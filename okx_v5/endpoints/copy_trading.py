@@ -3,23 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.copy_trading import (
-        AmendLeadingInstruments,
-        CloseLeadingPosition,
-        ExistingLeadingPositions,
-        LeadingInstruments,
-        LeadingPositionHistory,
-        PlaceLeadingStopOrder,
-        ProfitSharingDetails,
-        TotalProfitSharing,
-        UnrealizedProfitSharingDetails,
-    )
+from okx_v5._generated.endpoints.copy_trading import (
+    AMEND_LEADING_INSTRUMENTS,
+    API,
+    CLOSE_LEADING_POSITION,
+    GET_EXISTING_LEADING_POSITIONS,
+    GET_LEADING_INSTRUMENTS,
+    GET_LEADING_POSITION_HISTORY,
+    GET_PROFIT_SHARING_DETAILS,
+    GET_TOTAL_PROFIT_SHARING,
+    GET_UNREALIZED_PROFIT_SHARING_DETAILS,
+    MODULE,
+    PLACE_LEADING_STOP_ORDER,
+)
 
 __all__ = [
     "AMEND_LEADING_INSTRUMENTS",
@@ -34,132 +30,3 @@ __all__ = [
     "MODULE",
     "PLACE_LEADING_STOP_ORDER",
 ]
-
-MODULE = "CopyTrading"
-"""The python-okx module these endpoints are the methods of."""
-API = "CopyTradingAPI"
-"""The name of its class."""
-
-
-GET_EXISTING_LEADING_POSITIONS: Endpoint[ExistingLeadingPositions] = Endpoint(
-    name="get_existing_leading_positions",
-    method="GET",
-    path="/api/v5/copytrading/current-subpositions",
-    signed=True,
-    params=(Param("instId"),),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:ExistingLeadingPositions",
-    summary="Existing lead positions",
-    docs="order-book-trading-copy-trading-get-existing-lead-positions",
-)
-
-GET_LEADING_POSITION_HISTORY: Endpoint[LeadingPositionHistory] = Endpoint(
-    name="get_leading_position_history",
-    method="GET",
-    path="/api/v5/copytrading/subpositions-history",
-    signed=True,
-    params=(
-        Param("instId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:LeadingPositionHistory",
-    summary="Lead position history",
-    docs="order-book-trading-copy-trading-get-lead-position-history",
-)
-
-PLACE_LEADING_STOP_ORDER: Endpoint[PlaceLeadingStopOrder] = Endpoint(
-    name="place_leading_stop_order",
-    method="POST",
-    path="/api/v5/copytrading/algo-order",
-    signed=True,
-    params=(
-        Param("subPosId", required=True),
-        Param("tpTriggerPx", kind="number"),
-        Param("slTriggerPx", kind="number"),
-        Param("tpTriggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("slTriggerPxType", rule=Choice(("last", "index", "mark"))),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:PlaceLeadingStopOrder",
-    summary="Place lead stop order",
-    docs="order-book-trading-copy-trading-post-place-lead-stop-order",
-)
-
-CLOSE_LEADING_POSITION: Endpoint[CloseLeadingPosition] = Endpoint(
-    name="close_leading_position",
-    method="POST",
-    path="/api/v5/copytrading/close-subposition",
-    signed=True,
-    params=(Param("subPosId", required=True),),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:CloseLeadingPosition",
-    summary="Close lead position",
-    docs="order-book-trading-copy-trading-post-close-lead-position",
-)
-
-GET_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
-    name="get_leading_instruments",
-    method="GET",
-    path="/api/v5/copytrading/instruments",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:LeadingInstruments",
-    summary="Leading instruments",
-    body="none",
-    docs="order-book-trading-copy-trading-get-leading-instruments",
-)
-
-AMEND_LEADING_INSTRUMENTS: Endpoint[AmendLeadingInstruments] = Endpoint(
-    name="amend_leading_instruments",
-    method="POST",
-    path="/api/v5/copytrading/set-instruments",
-    signed=True,
-    params=(Param("instId", required=True),),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:AmendLeadingInstruments",
-    summary="Amend leading instruments",
-    docs="order-book-trading-copy-trading-post-amend-leading-instruments",
-)
-
-GET_PROFIT_SHARING_DETAILS: Endpoint[ProfitSharingDetails] = Endpoint(
-    name="get_profit_sharing_details",
-    method="GET",
-    path="/api/v5/copytrading/profit-sharing-details",
-    signed=True,
-    params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:ProfitSharingDetails",
-    summary="Profit sharing details",
-    docs="order-book-trading-copy-trading-get-profit-sharing-details",
-)
-
-GET_TOTAL_PROFIT_SHARING: Endpoint[TotalProfitSharing] = Endpoint(
-    name="get_total_profit_sharing",
-    method="GET",
-    path="/api/v5/copytrading/total-profit-sharing",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:TotalProfitSharing",
-    summary="Total profit sharing",
-    body="none",
-    docs="order-book-trading-copy-trading-get-total-profit-sharing",
-)
-
-GET_UNREALIZED_PROFIT_SHARING_DETAILS: Endpoint[UnrealizedProfitSharingDetails] = Endpoint(
-    name="get_unrealized_profit_sharing_details",
-    method="GET",
-    path="/api/v5/copytrading/unrealized-profit-sharing-details",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.copy_trading:UnrealizedProfitSharingDetails",
-    summary="Unrealized profit sharing details",
-    body="none",
-    docs="order-book-trading-copy-trading-get-unrealized-profit-sharing-details",
-)

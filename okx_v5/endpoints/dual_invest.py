@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Param
+from okx_v5._generated.endpoints.dual_invest import (
+    API,
+    GET_CURRENCY_PAIRS,
+    GET_ORDER_HISTORY,
+    GET_ORDER_STATE,
+    GET_PRODUCT_INFO,
+    MODULE,
+    REDEEM,
+    REQUEST_QUOTE,
+    REQUEST_REDEEM_QUOTE,
+    TRADE,
+)
 
 __all__ = [
     "API",
@@ -20,109 +28,3 @@ __all__ = [
     "REQUEST_REDEEM_QUOTE",
     "TRADE",
 ]
-
-MODULE = "DualInvest"
-"""The python-okx module these endpoints are the methods of."""
-API = "DualInvestAPI"
-"""The name of its class."""
-
-
-GET_CURRENCY_PAIRS: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_currency_pairs",
-    method="GET",
-    path="/api/v5/finance/sfp/dcd/currency-pair",
-    signed="if_key",
-    summary="Get currency pairs",
-    body="none",
-    documented=False,
-)
-
-GET_PRODUCT_INFO: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_product_info",
-    method="GET",
-    path="/api/v5/finance/sfp/dcd/products",
-    signed="if_key",
-    params=(
-        Param("baseCcy", kind="any"),
-        Param("quoteCcy", kind="any"),
-        Param("optType", kind="any"),
-    ),
-    limits=(RateLimit(15, 1.0, "ip"),),
-    summary="Get product info",
-    documented=False,
-)
-
-REQUEST_QUOTE: Endpoint[dict[str, Any]] = Endpoint(
-    name="request_quote",
-    method="POST",
-    path="/api/v5/finance/sfp/dcd/quote",
-    signed="if_key",
-    params=(
-        Param("productId", kind="any"),
-        Param("notionalSz", kind="any"),
-        Param("notionalCcy", kind="any"),
-    ),
-    limits=(RateLimit(1, 1.0, "user"),),
-    summary="Request quote",
-    documented=False,
-)
-
-TRADE: Endpoint[dict[str, Any]] = Endpoint(
-    name="trade",
-    method="POST",
-    path="/api/v5/finance/sfp/dcd/trade",
-    signed="if_key",
-    params=(Param("quoteId", kind="any"),),
-    summary="Trade",
-    documented=False,
-)
-
-REQUEST_REDEEM_QUOTE: Endpoint[dict[str, Any]] = Endpoint(
-    name="request_redeem_quote",
-    method="POST",
-    path="/api/v5/finance/sfp/dcd/redeem-quote",
-    signed="if_key",
-    params=(Param("ordId", kind="any"),),
-    summary="Request redeem quote",
-    documented=False,
-)
-
-REDEEM: Endpoint[dict[str, Any]] = Endpoint(
-    name="redeem",
-    method="POST",
-    path="/api/v5/finance/sfp/dcd/redeem",
-    signed="if_key",
-    params=(Param("ordId", kind="any"), Param("quoteId", kind="any")),
-    summary="Redeem",
-    documented=False,
-)
-
-GET_ORDER_STATE: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_order_state",
-    method="GET",
-    path="/api/v5/finance/sfp/dcd/order-status",
-    signed="if_key",
-    params=(Param("ordId", kind="any"),),
-    summary="Get order state",
-    documented=False,
-)
-
-GET_ORDER_HISTORY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_order_history",
-    method="GET",
-    path="/api/v5/finance/sfp/dcd/order-history",
-    signed="if_key",
-    params=(
-        Param("ordId", kind="any"),
-        Param("productId", kind="any"),
-        Param("uly", kind="any"),
-        Param("state", kind="any"),
-        Param("beginId", kind="any"),
-        Param("endId", kind="any"),
-        Param("begin", kind="any"),
-        Param("end", kind="any"),
-        Param("limit", kind="any"),
-    ),
-    summary="Get order history",
-    documented=False,
-)

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Param
+from okx_v5._generated.endpoints.fdbroker import (
+    API,
+    GENERATE_REBATE_DETAILS_DOWNLOAD_LINK,
+    GET_REBATE_DETAILS_DOWNLOAD_LINK,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -14,31 +16,3 @@ __all__ = [
     "GET_REBATE_DETAILS_DOWNLOAD_LINK",
     "MODULE",
 ]
-
-MODULE = "FDBroker"
-"""The python-okx module these endpoints are the methods of."""
-API = "FDBrokerAPI"
-"""The name of its class."""
-
-
-GENERATE_REBATE_DETAILS_DOWNLOAD_LINK: Endpoint[dict[str, Any]] = Endpoint(
-    name="generate_rebate_details_download_link",
-    method="POST",
-    path="/api/v5/broker/fd/rebate-per-orders",
-    signed="if_key",
-    params=(Param("begin", kind="any"), Param("end", kind="any")),
-    limits=(RateLimit(1, 3600.0, "user"),),
-    summary="Generate rebate details download link",
-    documented=False,
-)
-
-GET_REBATE_DETAILS_DOWNLOAD_LINK: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_rebate_details_download_link",
-    method="GET",
-    path="/api/v5/broker/fd/rebate-per-orders",
-    signed="if_key",
-    params=(Param("type", kind="any"), Param("begin", kind="any"), Param("end", kind="any")),
-    limits=(RateLimit(1, 30.0, "user"),),
-    summary="Get rebate details download link",
-    documented=False,
-)

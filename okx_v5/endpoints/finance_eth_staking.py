@@ -3,18 +3,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.finance_eth_staking import (
-        EthApyHistory,
-        EthBalance,
-        EthProductInfo,
-        EthPurchaseRedeemHistory,
-    )
+from okx_v5._generated.endpoints.finance_eth_staking import (
+    API,
+    ETH_APY_HISTORY,
+    ETH_BALANCE,
+    ETH_CANCEL_REDEEM,
+    ETH_PRODUCT_INFO,
+    ETH_PURCHASE,
+    ETH_PURCHASE_REDEEM_HISTORY,
+    ETH_REDEEM,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -27,94 +26,3 @@ __all__ = [
     "ETH_REDEEM",
     "MODULE",
 ]
-
-MODULE = "Finance.EthStaking"
-"""The python-okx module these endpoints are the methods of."""
-API = "EthStakingAPI"
-"""The name of its class."""
-
-
-ETH_PRODUCT_INFO: Endpoint[EthProductInfo] = Endpoint(
-    name="eth_product_info",
-    method="GET",
-    path="/api/v5/finance/staking-defi/eth/product-info",
-    signed=True,
-    limits=(RateLimit(3, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_eth_staking:EthProductInfo",
-    summary="Product info",
-    body="none",
-    docs="financial-product-eth-staking-get-product-info",
-)
-
-ETH_PURCHASE: Endpoint[dict[str, Any]] = Endpoint(
-    name="eth_purchase",
-    method="POST",
-    path="/api/v5/finance/staking-defi/eth/purchase",
-    signed=True,
-    params=(Param("amt", required=True, kind="number"),),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Purchase",
-    docs="financial-product-eth-staking-post-purchase",
-)
-
-ETH_REDEEM: Endpoint[dict[str, Any]] = Endpoint(
-    name="eth_redeem",
-    method="POST",
-    path="/api/v5/finance/staking-defi/eth/redeem",
-    signed=True,
-    params=(Param("amt", required=True, kind="number"),),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Redeem",
-    docs="financial-product-eth-staking-post-redeem",
-)
-
-ETH_CANCEL_REDEEM: Endpoint[dict[str, Any]] = Endpoint(
-    name="eth_cancel_redeem",
-    method="POST",
-    path="/api/v5/finance/staking-defi/eth/cancel-redeem",
-    signed="if_key",
-    params=(Param("ordId", kind="any"),),
-    summary="Eth cancel redeem",
-    documented=False,
-)
-
-ETH_BALANCE: Endpoint[EthBalance] = Endpoint(
-    name="eth_balance",
-    method="GET",
-    path="/api/v5/finance/staking-defi/eth/balance",
-    signed=True,
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_eth_staking:EthBalance",
-    summary="Balance",
-    docs="financial-product-eth-staking-get-balance",
-)
-
-ETH_PURCHASE_REDEEM_HISTORY: Endpoint[EthPurchaseRedeemHistory] = Endpoint(
-    name="eth_purchase_redeem_history",
-    method="GET",
-    path="/api/v5/finance/staking-defi/eth/purchase-redeem-history",
-    signed=True,
-    params=(
-        Param("type", rule=Choice(("purchase", "redeem")), send=Unless("")),
-        Param("status", rule=Choice(("pending", "success", "failed")), send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_eth_staking:EthPurchaseRedeemHistory",
-    summary="Purchase&Redeem history",
-    docs="financial-product-eth-staking-get-purchase-amp-redeem-history",
-)
-
-ETH_APY_HISTORY: Endpoint[EthApyHistory] = Endpoint(
-    name="eth_apy_history",
-    method="GET",
-    path="/api/v5/finance/staking-defi/eth/apy-history",
-    signed=False,
-    params=(Param("days", required=True, kind="number"),),
-    limits=(RateLimit(6, 1.0, "ip"),),
-    model_ref="okx_v5.models.finance_eth_staking:EthApyHistory",
-    summary="APY history (Public)",
-    docs="financial-product-eth-staking-get-apy-history-public",
-)

@@ -3,21 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.finance_flexible_loan import (
-        BorrowCurrencies,
-        CollateralAssets,
-        InterestAccrued,
-        LoanHistory,
-        LoanInfo,
-        MaxCollateralRedeemAmount,
-        MaxLoan,
-    )
+from okx_v5._generated.endpoints.finance_flexible_loan import (
+    ADJUST_COLLATERAL,
+    API,
+    BORROW,
+    BORROW_CURRENCIES,
+    COLLATERAL_ASSETS,
+    EMODE_INFO,
+    INTEREST_ACCRUED,
+    LOAN_HISTORY,
+    LOAN_INFO,
+    MAX_COLLATERAL_REDEEM_AMOUNT,
+    MAX_LOAN,
+    MODULE,
+    REPAY,
+)
 
 __all__ = [
     "ADJUST_COLLATERAL",
@@ -34,178 +34,3 @@ __all__ = [
     "MODULE",
     "REPAY",
 ]
-
-MODULE = "Finance.FlexibleLoan"
-"""The python-okx module these endpoints are the methods of."""
-API = "FlexibleLoanAPI"
-"""The name of its class."""
-
-
-BORROW_CURRENCIES: Endpoint[BorrowCurrencies] = Endpoint(
-    name="borrow_currencies",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/borrow-currencies",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:BorrowCurrencies",
-    summary="Borrowable currencies",
-    body="none",
-    docs="financial-product-flexible-loan-get-borrowable-currencies",
-)
-
-COLLATERAL_ASSETS: Endpoint[CollateralAssets] = Endpoint(
-    name="collateral_assets",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/collateral-assets",
-    signed=True,
-    params=(Param("ccy", send=Unless("")),),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:CollateralAssets",
-    summary="Collateral assets",
-    docs="financial-product-flexible-loan-get-collateral-assets",
-)
-
-MAX_LOAN: Endpoint[MaxLoan] = Endpoint(
-    name="max_loan",
-    method="POST",
-    path="/api/v5/finance/flexible-loan/max-loan",
-    signed=True,
-    params=(Param("borrowCcy", required=True), Param("supCollateral", kind="list[object]")),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:MaxLoan",
-    summary="Maximum loan amount",
-    docs="financial-product-flexible-loan-post-maximum-loan-amount",
-)
-
-MAX_COLLATERAL_REDEEM_AMOUNT: Endpoint[MaxCollateralRedeemAmount] = Endpoint(
-    name="max_collateral_redeem_amount",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/max-collateral-redeem-amount",
-    signed=True,
-    params=(Param("ccy", required=True, send=Unless("")),),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:MaxCollateralRedeemAmount",
-    summary="Maximum collateral redeem amount",
-    docs="financial-product-flexible-loan-get-maximum-collateral-redeem-amount",
-)
-
-ADJUST_COLLATERAL: Endpoint[dict[str, Any]] = Endpoint(
-    name="adjust_collateral",
-    method="POST",
-    path="/api/v5/finance/flexible-loan/adjust-collateral",
-    signed=True,
-    params=(
-        Param("type", rule=Choice(("add", "reduce")), required=True),
-        Param("collateralCcy", required=True),
-        Param("collateralAmt", required=True, kind="number"),
-    ),
-    limits=(RateLimit(5, 2.0, "user"),),
-    summary="Adjust collateral",
-    docs="financial-product-flexible-loan-post-adjust-collateral",
-)
-
-LOAN_INFO: Endpoint[LoanInfo] = Endpoint(
-    name="loan_info",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/loan-info",
-    signed=True,
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:LoanInfo",
-    summary="Loan info",
-    body="none",
-    docs="financial-product-flexible-loan-get-loan-info",
-)
-
-LOAN_HISTORY: Endpoint[LoanHistory] = Endpoint(
-    name="loan_history",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/loan-history",
-    signed=True,
-    params=(
-        Param(
-            "type",
-            rule=Choice(
-                (
-                    "borrowed",
-                    "repaid",
-                    "collateral_locked",
-                    "collateral_released",
-                    "forced_repayment_buy",
-                    "forced_repayment_sell",
-                    "forced_liquidation",
-                    "partial_liquidation",
-                    "sell_collateral",
-                    "buy_transition_coin",
-                    "sell_transition_coin",
-                    "buy_borrowed_coin",
-                )
-            ),
-            send=Unless(""),
-        ),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
-    ),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:LoanHistory",
-    summary="Loan history",
-    docs="financial-product-flexible-loan-get-loan-history",
-)
-
-INTEREST_ACCRUED: Endpoint[InterestAccrued] = Endpoint(
-    name="interest_accrued",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/interest-accrued",
-    signed=True,
-    params=(
-        Param("ccy", send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
-    ),
-    limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5.models.finance_flexible_loan:InterestAccrued",
-    summary="Accrued interest",
-    docs="financial-product-flexible-loan-get-accrued-interest",
-)
-
-BORROW: Endpoint[dict[str, Any]] = Endpoint(
-    name="borrow",
-    method="POST",
-    path="/api/v5/finance/flexible-loan/borrow",
-    signed="if_key",
-    params=(
-        Param("loanData", kind="any"),
-        Param("clOrdId", kind="any"),
-        Param("ordId", send=Unless(""), kind="any"),
-        Param("collateralData", send=Unless(None), kind="any"),
-        Param("eMode", send=Unless(""), kind="any"),
-    ),
-    summary="Borrow",
-    documented=False,
-)
-
-REPAY: Endpoint[dict[str, Any]] = Endpoint(
-    name="repay",
-    method="POST",
-    path="/api/v5/finance/flexible-loan/repay",
-    signed="if_key",
-    params=(
-        Param("ordId", kind="any"),
-        Param("ccy", kind="any"),
-        Param("amt", kind="any"),
-        Param("clOrdId", kind="any"),
-    ),
-    summary="Repay",
-    documented=False,
-)
-
-EMODE_INFO: Endpoint[dict[str, Any]] = Endpoint(
-    name="emode_info",
-    method="GET",
-    path="/api/v5/finance/flexible-loan/emode-info",
-    signed="if_key",
-    summary="Emode info",
-    body="none",
-    documented=False,
-)

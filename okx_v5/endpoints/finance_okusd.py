@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from okx_v5.endpoint import Endpoint
-from okx_v5.params import Param, Unless
+from okx_v5._generated.endpoints.finance_okusd import (
+    API,
+    GET_ACCOUNT,
+    GET_RATE_HISTORY,
+    GET_REDEEM_HISTORY,
+    GET_REWARDS_HISTORY,
+    GET_SUBSCRIBE_HISTORY,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -17,76 +22,3 @@ __all__ = [
     "GET_SUBSCRIBE_HISTORY",
     "MODULE",
 ]
-
-MODULE = "Finance.Okusd"
-"""The python-okx module these endpoints are the methods of."""
-API = "OkusdAPI"
-"""The name of its class."""
-
-
-GET_ACCOUNT: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_account",
-    method="GET",
-    path="/api/v5/finance/okusd/account",
-    signed="if_key",
-    summary="Get account",
-    body="none",
-    documented=False,
-)
-
-GET_RATE_HISTORY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_rate_history",
-    method="GET",
-    path="/api/v5/finance/okusd/rate/history",
-    signed="if_key",
-    params=(
-        Param("limit", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-    ),
-    summary="Get rate history",
-    documented=False,
-)
-
-GET_SUBSCRIBE_HISTORY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_subscribe_history",
-    method="GET",
-    path="/api/v5/finance/okusd/subscribe/history",
-    signed="if_key",
-    params=(
-        Param("limit", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-    ),
-    summary="Get subscribe history",
-    documented=False,
-)
-
-GET_REDEEM_HISTORY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_redeem_history",
-    method="GET",
-    path="/api/v5/finance/okusd/redeem/history",
-    signed="if_key",
-    params=(
-        Param("limit", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-        Param("type", send=Unless(""), kind="any"),
-    ),
-    summary="Get redeem history",
-    documented=False,
-)
-
-GET_REWARDS_HISTORY: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_rewards_history",
-    method="GET",
-    path="/api/v5/finance/okusd/rewards/history",
-    signed="if_key",
-    params=(
-        Param("limit", send=Unless(""), kind="any"),
-        Param("begin", send=Unless(""), kind="any"),
-        Param("end", send=Unless(""), kind="any"),
-    ),
-    summary="Get rewards history",
-    documented=False,
-)

@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.finance_savings import (
-        LendingHistory,
-        PublicBorrowHistory,
-        PublicBorrowInfo,
-        SavingBalance,
-        SavingsPurchaseRedemption,
-        SetLendingRate,
-    )
+from okx_v5._generated.endpoints.finance_savings import (
+    API,
+    GET_LENDING_HISTORY,
+    GET_PUBLIC_BORROW_HISTORY,
+    GET_PUBLIC_BORROW_INFO,
+    GET_SAVING_BALANCE,
+    MODULE,
+    SAVINGS_PURCHASE_REDEMPTION,
+    SET_LENDING_RATE,
+)
 
 __all__ = [
     "API",
@@ -28,96 +24,3 @@ __all__ = [
     "SAVINGS_PURCHASE_REDEMPTION",
     "SET_LENDING_RATE",
 ]
-
-MODULE = "Finance.Savings"
-"""The python-okx module these endpoints are the methods of."""
-API = "SavingsAPI"
-"""The name of its class."""
-
-
-GET_SAVING_BALANCE: Endpoint[SavingBalance] = Endpoint(
-    name="get_saving_balance",
-    method="GET",
-    path="/api/v5/finance/savings/balance",
-    signed=True,
-    params=(Param("ccy"),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_savings:SavingBalance",
-    summary="Saving balance",
-    docs="financial-product-simple-earn-flexible-get-saving-balance",
-)
-
-SAVINGS_PURCHASE_REDEMPTION: Endpoint[SavingsPurchaseRedemption] = Endpoint(
-    name="savings_purchase_redemption",
-    method="POST",
-    path="/api/v5/finance/savings/purchase-redempt",
-    signed=True,
-    params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("side", rule=Choice(("purchase", "redempt")), required=True),
-        Param("rate", kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_savings:SavingsPurchaseRedemption",
-    summary="Savings purchase/redemption",
-    docs="financial-product-simple-earn-flexible-post-savings-purchase-redemption",
-)
-
-SET_LENDING_RATE: Endpoint[SetLendingRate] = Endpoint(
-    name="set_lending_rate",
-    method="POST",
-    path="/api/v5/finance/savings/set-lending-rate",
-    signed=True,
-    params=(Param("ccy", required=True), Param("rate", required=True, kind="number")),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_savings:SetLendingRate",
-    summary="Set lending rate",
-    docs="financial-product-simple-earn-flexible-post-set-lending-rate",
-)
-
-GET_LENDING_HISTORY: Endpoint[LendingHistory] = Endpoint(
-    name="get_lending_history",
-    method="GET",
-    path="/api/v5/finance/savings/lending-history",
-    signed=True,
-    params=(
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_savings:LendingHistory",
-    summary="Lending history",
-    docs="financial-product-simple-earn-flexible-get-lending-history",
-)
-
-GET_PUBLIC_BORROW_HISTORY: Endpoint[PublicBorrowHistory] = Endpoint(
-    name="get_public_borrow_history",
-    method="GET",
-    path="/api/v5/finance/savings/lending-rate-history",
-    signed=False,
-    params=(
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "ip"),),
-    model_ref="okx_v5.models.finance_savings:PublicBorrowHistory",
-    summary="Public borrow history (public)",
-    docs="financial-product-simple-earn-flexible-get-public-borrow-history-public",
-)
-
-GET_PUBLIC_BORROW_INFO: Endpoint[PublicBorrowInfo] = Endpoint(
-    name="get_public_borrow_info",
-    method="GET",
-    path="/api/v5/finance/savings/lending-rate-summary",
-    signed=False,
-    params=(Param("ccy"),),
-    limits=(RateLimit(6, 1.0, "ip"),),
-    model_ref="okx_v5.models.finance_savings:PublicBorrowInfo",
-    summary="Public borrow info (public)",
-    docs="financial-product-simple-earn-flexible-get-public-borrow-info-public",
-)

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.finance_sol_staking import (
-        SolApyHistory,
-        SolBalance,
-        SolProductInfo,
-        SolPurchaseRedeemHistory,
-    )
+from okx_v5._generated.endpoints.finance_sol_staking import (
+    API,
+    MODULE,
+    SOL_APY_HISTORY,
+    SOL_BALANCE,
+    SOL_PRODUCT_INFO,
+    SOL_PURCHASE,
+    SOL_PURCHASE_REDEEM_HISTORY,
+    SOL_REDEEM,
+)
 
 __all__ = [
     "API",
@@ -26,84 +24,3 @@ __all__ = [
     "SOL_PURCHASE_REDEEM_HISTORY",
     "SOL_REDEEM",
 ]
-
-MODULE = "Finance.SolStaking"
-"""The python-okx module these endpoints are the methods of."""
-API = "SolStakingAPI"
-"""The name of its class."""
-
-
-SOL_PURCHASE: Endpoint[dict[str, Any]] = Endpoint(
-    name="sol_purchase",
-    method="POST",
-    path="/api/v5/finance/staking-defi/sol/purchase",
-    signed=True,
-    params=(Param("amt", required=True, kind="number"),),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Purchase",
-    docs="financial-product-sol-staking-post-purchase",
-)
-
-SOL_REDEEM: Endpoint[dict[str, Any]] = Endpoint(
-    name="sol_redeem",
-    method="POST",
-    path="/api/v5/finance/staking-defi/sol/redeem",
-    signed=True,
-    params=(Param("amt", required=True, kind="number"),),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Redeem",
-    docs="financial-product-sol-staking-post-redeem",
-)
-
-SOL_BALANCE: Endpoint[SolBalance] = Endpoint(
-    name="sol_balance",
-    method="GET",
-    path="/api/v5/finance/staking-defi/sol/balance",
-    signed=True,
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_sol_staking:SolBalance",
-    summary="Balance",
-    docs="financial-product-sol-staking-get-balance",
-)
-
-SOL_PURCHASE_REDEEM_HISTORY: Endpoint[SolPurchaseRedeemHistory] = Endpoint(
-    name="sol_purchase_redeem_history",
-    method="GET",
-    path="/api/v5/finance/staking-defi/sol/purchase-redeem-history",
-    signed=True,
-    params=(
-        Param("type", rule=Choice(("purchase", "redeem")), send=Unless("")),
-        Param("status", rule=Choice(("pending", "success", "failed")), send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_sol_staking:SolPurchaseRedeemHistory",
-    summary="Purchase&Redeem history",
-    docs="financial-product-sol-staking-get-purchase-amp-redeem-history",
-)
-
-SOL_APY_HISTORY: Endpoint[SolApyHistory] = Endpoint(
-    name="sol_apy_history",
-    method="GET",
-    path="/api/v5/finance/staking-defi/sol/apy-history",
-    signed=False,
-    params=(Param("days", required=True, kind="number"),),
-    limits=(RateLimit(6, 1.0, "ip"),),
-    model_ref="okx_v5.models.finance_sol_staking:SolApyHistory",
-    summary="APY history (Public)",
-    docs="financial-product-sol-staking-get-apy-history-public",
-)
-
-SOL_PRODUCT_INFO: Endpoint[SolProductInfo] = Endpoint(
-    name="sol_product_info",
-    method="GET",
-    path="/api/v5/finance/staking-defi/sol/product-info",
-    signed=True,
-    limits=(RateLimit(3, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_sol_staking:SolProductInfo",
-    summary="Product info",
-    body="none",
-    docs="financial-product-sol-staking-get-product-info",
-)

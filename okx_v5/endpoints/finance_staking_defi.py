@@ -3,20 +3,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.finance_staking_defi import (
-        ActivityOrders,
-        Cancel,
-        Offers,
-        OrdersHistory,
-        Purchase,
-        Redeem,
-    )
+from okx_v5._generated.endpoints.finance_staking_defi import (
+    API,
+    CANCEL,
+    GET_ACTIVITY_ORDERS,
+    GET_OFFERS,
+    GET_ORDERS_HISTORY,
+    MODULE,
+    PURCHASE,
+    REDEEM,
+)
 
 __all__ = [
     "API",
@@ -28,102 +24,3 @@ __all__ = [
     "PURCHASE",
     "REDEEM",
 ]
-
-MODULE = "Finance.StakingDefi"
-"""The python-okx module these endpoints are the methods of."""
-API = "StakingDefiAPI"
-"""The name of its class."""
-
-
-GET_OFFERS: Endpoint[Offers] = Endpoint(
-    name="get_offers",
-    method="GET",
-    path="/api/v5/finance/staking-defi/offers",
-    signed=True,
-    params=(Param("productId"), Param("protocolType"), Param("ccy")),
-    limits=(RateLimit(3, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:Offers",
-    summary="Offers",
-    docs="financial-product-on-chain-earn-get-offers",
-)
-
-PURCHASE: Endpoint[Purchase] = Endpoint(
-    name="purchase",
-    method="POST",
-    path="/api/v5/finance/staking-defi/purchase",
-    signed=True,
-    params=(
-        Param("productId", required=True),
-        Param("investData", required=True, kind="list[object]"),
-        Param("term", send=Unless("")),
-        Param("tag", send=Unless("")),
-    ),
-    limits=(RateLimit(2, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:Purchase",
-    summary="Purchase",
-    docs="financial-product-on-chain-earn-post-purchase",
-)
-
-REDEEM: Endpoint[Redeem] = Endpoint(
-    name="redeem",
-    method="POST",
-    path="/api/v5/finance/staking-defi/redeem",
-    signed=True,
-    params=(
-        Param("ordId", required=True),
-        Param("protocolType", required=True),
-        Param("allowEarlyRedeem", kind="bool"),
-    ),
-    limits=(RateLimit(2, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:Redeem",
-    summary="Redeem",
-    docs="financial-product-on-chain-earn-post-redeem",
-)
-
-CANCEL: Endpoint[Cancel] = Endpoint(
-    name="cancel",
-    method="POST",
-    path="/api/v5/finance/staking-defi/cancel",
-    signed=True,
-    params=(Param("ordId", required=True), Param("protocolType", required=True)),
-    limits=(RateLimit(2, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:Cancel",
-    summary="Cancel purchases/redemptions",
-    docs="financial-product-on-chain-earn-post-cancel-purchases-redemptions",
-)
-
-GET_ACTIVITY_ORDERS: Endpoint[ActivityOrders] = Endpoint(
-    name="get_activity_orders",
-    method="GET",
-    path="/api/v5/finance/staking-defi/orders-active",
-    signed=True,
-    params=(
-        Param("productId"),
-        Param("protocolType"),
-        Param("ccy"),
-        Param("state", rule=Choice(("8", "13", "9", "1", "2"))),
-    ),
-    limits=(RateLimit(3, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:ActivityOrders",
-    summary="Active orders",
-    docs="financial-product-on-chain-earn-get-active-orders",
-)
-
-GET_ORDERS_HISTORY: Endpoint[OrdersHistory] = Endpoint(
-    name="get_orders_history",
-    method="GET",
-    path="/api/v5/finance/staking-defi/orders-history",
-    signed=True,
-    params=(
-        Param("productId"),
-        Param("protocolType"),
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(3, 1.0, "user"),),
-    model_ref="okx_v5.models.finance_staking_defi:OrdersHistory",
-    summary="Order history",
-    docs="financial-product-on-chain-earn-get-order-history",
-)

@@ -3,27 +3,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import TRUTHY, Choice, IdList, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.funding import (
-        AssetValuation,
-        Balances,
-        Bills,
-        CancelWithdrawal,
-        Currencies,
-        DepositAddress,
-        DepositHistory,
-        DepositWithdrawStatus,
-        FundsTransfer,
-        NonTradableAssets,
-        TransferState,
-        Withdrawal,
-        WithdrawalHistory,
-    )
+from okx_v5._generated.endpoints.funding import (
+    API,
+    CANCEL_WITHDRAWAL,
+    CONVERT_DUST_ASSETS,
+    FUNDS_TRANSFER,
+    GET_ASSET_VALUATION,
+    GET_BALANCES,
+    GET_BILLS,
+    GET_CURRENCIES,
+    GET_DEPOSIT_ADDRESS,
+    GET_DEPOSIT_HISTORY,
+    GET_DEPOSIT_LIGHTNING,
+    GET_DEPOSIT_WITHDRAW_STATUS,
+    GET_NON_TRADABLE_ASSETS,
+    GET_WITHDRAWAL_HISTORY,
+    MODULE,
+    PURCHASE_REDEMPT,
+    TRANSFER_STATE,
+    WITHDRAWAL,
+    WITHDRAWAL_LIGHTNING,
+)
 
 __all__ = [
     "API",
@@ -46,263 +46,3 @@ __all__ = [
     "WITHDRAWAL",
     "WITHDRAWAL_LIGHTNING",
 ]
-
-MODULE = "Funding"
-"""The python-okx module these endpoints are the methods of."""
-API = "FundingAPI"
-"""The name of its class."""
-
-
-GET_NON_TRADABLE_ASSETS: Endpoint[NonTradableAssets] = Endpoint(
-    name="get_non_tradable_assets",
-    method="GET",
-    path="/api/v5/asset/non-tradable-assets",
-    signed=True,
-    params=(Param("ccy", rule=IdList(20)),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:NonTradableAssets",
-    summary="Get non-tradable assets",
-    docs="funding-account-rest-api-get-non-tradable-assets",
-)
-
-GET_DEPOSIT_ADDRESS: Endpoint[DepositAddress] = Endpoint(
-    name="get_deposit_address",
-    method="GET",
-    path="/api/v5/asset/deposit-address",
-    signed=True,
-    params=(Param("ccy", required=True),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:DepositAddress",
-    summary="Get deposit address",
-    docs="funding-account-rest-api-get-deposit-address",
-)
-
-TRANSFER_STATE: Endpoint[TransferState] = Endpoint(
-    name="transfer_state",
-    method="GET",
-    path="/api/v5/asset/transfer-state",
-    signed=True,
-    params=(Param("transId"), Param("type", rule=Choice(("0", "1", "2", "3", "4")))),
-    limits=(RateLimit(10, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:TransferState",
-    summary="Get funds transfer state",
-    docs="funding-account-rest-api-get-funds-transfer-state",
-)
-
-GET_BALANCES: Endpoint[Balances] = Endpoint(
-    name="get_balances",
-    method="GET",
-    path="/api/v5/asset/balances",
-    signed=True,
-    params=(Param("ccy", rule=IdList(20)),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:Balances",
-    summary="Get balance",
-    docs="funding-account-rest-api-get-balance",
-)
-
-FUNDS_TRANSFER: Endpoint[FundsTransfer] = Endpoint(
-    name="funds_transfer",
-    method="POST",
-    path="/api/v5/asset/transfer",
-    signed=True,
-    params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("from", arg="from_", required=True),
-        Param("to", required=True),
-        Param("type", rule=Choice(("0", "1", "2", "3", "4"))),
-        Param("subAcct"),
-        Param("instId", kind="any"),
-        Param("toInstId", kind="any"),
-        Param("loanTrans", kind="bool"),
-    ),
-    limits=(RateLimit(2, 1.0, "user", per=("ccy",)),),
-    model_ref="okx_v5.models.funding:FundsTransfer",
-    summary="Funds transfer",
-    docs="funding-account-rest-api-funds-transfer",
-)
-
-WITHDRAWAL: Endpoint[Withdrawal] = Endpoint(
-    name="withdrawal",
-    method="POST",
-    path="/api/v5/asset/withdrawal",
-    signed=True,
-    params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("dest", rule=Choice(("3", "4")), required=True),
-        Param("toAddr", required=True),
-        Param("chain"),
-        Param("areaCode"),
-        Param("clientId"),
-        Param("toAddrType", rule=Choice(("1", "2")), send=Unless(None)),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:Withdrawal",
-    summary="Withdrawal",
-    docs="funding-account-rest-api-withdrawal",
-)
-
-GET_DEPOSIT_HISTORY: Endpoint[DepositHistory] = Endpoint(
-    name="get_deposit_history",
-    method="GET",
-    path="/api/v5/asset/deposit-history",
-    signed=True,
-    params=(
-        Param("ccy"),
-        Param("type", rule=Choice(("3", "4"))),
-        Param("state", rule=Choice(("0", "1", "2", "8", "11", "12", "13", "14", "17"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("txId"),
-        Param("depId"),
-        Param("fromWdId"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:DepositHistory",
-    summary="Get deposit history",
-    docs="funding-account-rest-api-get-deposit-history",
-)
-
-GET_CURRENCIES: Endpoint[Currencies] = Endpoint(
-    name="get_currencies",
-    method="GET",
-    path="/api/v5/asset/currencies",
-    signed=True,
-    params=(Param("ccy"),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:Currencies",
-    summary="Get currencies",
-    docs="funding-account-rest-api-get-currencies",
-)
-
-PURCHASE_REDEMPT: Endpoint[dict[str, Any]] = Endpoint(
-    name="purchase_redempt",
-    method="POST",
-    path="/api/v5/asset/purchase_redempt",
-    signed="if_key",
-    params=(
-        Param("ccy", kind="any"),
-        Param("amt", kind="any"),
-        Param("side", kind="any"),
-        Param("rate", kind="any"),
-    ),
-    summary="PiggyBank Purchase/Redemption",
-    documented=False,
-)
-
-GET_BILLS: Endpoint[Bills] = Endpoint(
-    name="get_bills",
-    method="GET",
-    path="/api/v5/asset/bills",
-    signed=True,
-    params=(
-        Param("ccy"),
-        Param("type"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:Bills",
-    summary="Asset bills details",
-    docs="funding-account-rest-api-asset-bills-details",
-)
-
-GET_DEPOSIT_LIGHTNING: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_deposit_lightning",
-    method="GET",
-    path="/api/v5/asset/deposit-lightning",
-    signed="if_key",
-    params=(
-        Param("ccy", kind="any"),
-        Param("amt", kind="any"),
-        Param("to", send=TRUTHY, kind="any"),
-    ),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Get Deposit Lightning",
-    documented=False,
-)
-
-WITHDRAWAL_LIGHTNING: Endpoint[dict[str, Any]] = Endpoint(
-    name="withdrawal_lightning",
-    method="POST",
-    path="/api/v5/asset/withdrawal-lightning",
-    signed="if_key",
-    params=(Param("ccy", kind="any"), Param("invoice", kind="any"), Param("memo", kind="any")),
-    limits=(RateLimit(2, 1.0, "user"),),
-    summary="Withdrawal Lightning",
-    documented=False,
-)
-
-CANCEL_WITHDRAWAL: Endpoint[CancelWithdrawal] = Endpoint(
-    name="cancel_withdrawal",
-    method="POST",
-    path="/api/v5/asset/cancel-withdrawal",
-    signed=True,
-    params=(Param("wdId", required=True),),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:CancelWithdrawal",
-    summary="Cancel withdrawal",
-    docs="funding-account-rest-api-cancel-withdrawal",
-)
-
-CONVERT_DUST_ASSETS: Endpoint[dict[str, Any]] = Endpoint(
-    name="convert_dust_assets",
-    method="POST",
-    path="/api/v5/asset/convert-dust-assets",
-    signed="if_key",
-    params=(Param("ccy", kind="any"),),
-    limits=(RateLimit(1, 1.0, "user"),),
-    summary="Convert dust assets",
-    documented=False,
-)
-
-GET_ASSET_VALUATION: Endpoint[AssetValuation] = Endpoint(
-    name="get_asset_valuation",
-    method="GET",
-    path="/api/v5/asset/asset-valuation",
-    signed=True,
-    params=(Param("ccy"),),
-    limits=(RateLimit(1, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:AssetValuation",
-    summary="Get account asset valuation",
-    docs="funding-account-rest-api-get-account-asset-valuation",
-)
-
-GET_DEPOSIT_WITHDRAW_STATUS: Endpoint[DepositWithdrawStatus] = Endpoint(
-    name="get_deposit_withdraw_status",
-    method="GET",
-    path="/api/v5/asset/deposit-withdraw-status",
-    signed=True,
-    params=(Param("wdId"), Param("txId"), Param("ccy"), Param("to"), Param("chain")),
-    limits=(RateLimit(1, 2.0, "user"),),
-    model_ref="okx_v5.models.funding:DepositWithdrawStatus",
-    summary="Get deposit withdraw status",
-    docs="funding-account-rest-api-get-deposit-withdraw-status",
-)
-
-GET_WITHDRAWAL_HISTORY: Endpoint[WithdrawalHistory] = Endpoint(
-    name="get_withdrawal_history",
-    method="GET",
-    path="/api/v5/asset/withdrawal-history",
-    signed=True,
-    params=(
-        Param("ccy"),
-        Param("wdId"),
-        Param("clientId"),
-        Param("txId"),
-        Param("type", rule=Choice(("3", "4"))),
-        Param("state"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("toAddrType", send=Unless(None), kind="any"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.funding:WithdrawalHistory",
-    summary="Get withdrawal history",
-    docs="funding-account-rest-api-get-withdrawal-history",
-)

@@ -3,31 +3,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import TRUTHY, AtLeastOne, Choice, IdList, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.market_data import (
-        BlockTicker,
-        BlockTickers,
-        Candlesticks,
-        ExchangeRate,
-        HistoryCandlesticks,
-        HistoryTrades,
-        IndexCandlesticks,
-        IndexComponents,
-        IndexTickers,
-        MarkPriceCandlesticks,
-        OptionTrades,
-        Orderbook,
-        Ticker,
-        Tickers,
-        Tier,
-        Trades,
-        Volume,
-    )
+from okx_v5._generated.endpoints.market_data import (
+    API,
+    GET_BLOCK_TICKER,
+    GET_BLOCK_TICKERS,
+    GET_BLOCK_TRADES,
+    GET_CANDLESTICKS,
+    GET_EXCHANGE_RATE,
+    GET_HISTORY_CANDLESTICKS,
+    GET_HISTORY_TRADES,
+    GET_INDEX_CANDLESTICKS,
+    GET_INDEX_COMPONENTS,
+    GET_INDEX_TICKERS,
+    GET_MARK_PRICE_CANDLESTICKS,
+    GET_OPTION_TRADES,
+    GET_ORDER_LITE_BOOK,
+    GET_ORDERBOOK,
+    GET_RPI_ORDERBOOK,
+    GET_TICKER,
+    GET_TICKERS,
+    GET_TIER,
+    GET_TRADES,
+    GET_VOLUME,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -53,291 +52,3 @@ __all__ = [
     "GET_VOLUME",
     "MODULE",
 ]
-
-MODULE = "MarketData"
-"""The python-okx module these endpoints are the methods of."""
-API = "MarketAPI"
-"""The name of its class."""
-
-
-GET_TICKERS: Endpoint[Tickers] = Endpoint(
-    name="get_tickers",
-    method="GET",
-    path="/api/v5/market/tickers",
-    signed=False,
-    params=(
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly", send=TRUTHY),
-        Param("instFamily"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Tickers",
-    summary="Tickers",
-    docs="order-book-trading-market-data-get-tickers",
-)
-
-GET_TICKER: Endpoint[Ticker] = Endpoint(
-    name="get_ticker",
-    method="GET",
-    path="/api/v5/market/ticker",
-    signed=False,
-    params=(Param("instId", required=True),),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Ticker",
-    summary="Ticker",
-    docs="order-book-trading-market-data-get-ticker",
-)
-
-GET_INDEX_TICKERS: Endpoint[IndexTickers] = Endpoint(
-    name="get_index_tickers",
-    method="GET",
-    path="/api/v5/market/index-tickers",
-    signed=False,
-    params=(Param("quoteCcy"), Param("instId")),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:IndexTickers",
-    summary="Get index tickers",
-    requires=(AtLeastOne(("quoteCcy", "instId")),),
-    docs="public-data-rest-api-get-index-tickers",
-)
-
-GET_ORDERBOOK: Endpoint[Orderbook] = Endpoint(
-    name="get_orderbook",
-    method="GET",
-    path="/api/v5/market/books",
-    signed=False,
-    params=(Param("instId", required=True), Param("sz", kind="number")),
-    limits=(RateLimit(40, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Orderbook",
-    summary="Order book",
-    docs="order-book-trading-market-data-get-order-book",
-)
-
-GET_RPI_ORDERBOOK: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_rpi_orderbook",
-    method="GET",
-    path="/api/v5/market/books-rpi",
-    signed="if_key",
-    params=(Param("instId", kind="any"), Param("sz", kind="any")),
-    summary="Get RPI Order Book",
-    documented=False,
-)
-
-GET_CANDLESTICKS: Endpoint[Candlesticks] = Endpoint(
-    name="get_candlesticks",
-    method="GET",
-    path="/api/v5/market/candles",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(40, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Candlesticks",
-    summary="Candlesticks",
-    docs="order-book-trading-market-data-get-candlesticks",
-)
-
-GET_HISTORY_CANDLESTICKS: Endpoint[HistoryCandlesticks] = Endpoint(
-    name="get_history_candlesticks",
-    method="GET",
-    path="/api/v5/market/history-candles",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:HistoryCandlesticks",
-    summary="Candlesticks history",
-    docs="order-book-trading-market-data-get-candlesticks-history",
-)
-
-GET_INDEX_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
-    name="get_index_candlesticks",
-    method="GET",
-    path="/api/v5/market/index-candles",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:IndexCandlesticks",
-    summary="Get index candlesticks",
-    docs="public-data-rest-api-get-index-candlesticks",
-)
-
-GET_MARK_PRICE_CANDLESTICKS: Endpoint[MarkPriceCandlesticks] = Endpoint(
-    name="get_mark_price_candlesticks",
-    method="GET",
-    path="/api/v5/market/mark-price-candles",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:MarkPriceCandlesticks",
-    summary="Get mark price candlesticks",
-    docs="public-data-rest-api-get-mark-price-candlesticks",
-)
-
-GET_TRADES: Endpoint[Trades] = Endpoint(
-    name="get_trades",
-    method="GET",
-    path="/api/v5/market/trades",
-    signed=False,
-    params=(Param("instId", required=True), Param("limit", kind="number")),
-    limits=(RateLimit(100, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Trades",
-    summary="Trades",
-    docs="order-book-trading-market-data-get-trades",
-)
-
-GET_VOLUME: Endpoint[Volume] = Endpoint(
-    name="get_volume",
-    method="GET",
-    path="/api/v5/market/platform-24-volume",
-    signed=False,
-    limits=(RateLimit(2, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Volume",
-    summary="24H total volume",
-    body="none",
-    docs="order-book-trading-market-data-get-24h-total-volume",
-)
-
-GET_TIER: Endpoint[Tier] = Endpoint(
-    name="get_tier",
-    method="GET",
-    path="/api/v5/public/position-tiers",
-    signed=False,
-    params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated")), required=True),
-        Param("uly", rule=IdList(3)),
-        Param("instId", rule=IdList(5)),
-        Param("ccy"),
-        Param("tier", kind="number"),
-    ),
-    limits=(RateLimit(10, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:Tier",
-    summary="Get position tiers",
-    requires=(AtLeastOne(("instId", "ccy"), when=("instType", frozenset({"MARGIN"}))),),
-    docs="public-data-rest-api-get-position-tiers",
-)
-
-GET_INDEX_COMPONENTS: Endpoint[IndexComponents] = Endpoint(
-    name="get_index_components",
-    method="GET",
-    path="/api/v5/market/index-components",
-    signed=False,
-    params=(Param("index", required=True),),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:IndexComponents",
-    summary="Get index components",
-    docs="public-data-rest-api-get-index-components",
-)
-
-GET_EXCHANGE_RATE: Endpoint[ExchangeRate] = Endpoint(
-    name="get_exchange_rate",
-    method="GET",
-    path="/api/v5/market/exchange-rate",
-    signed=False,
-    limits=(RateLimit(1, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:ExchangeRate",
-    summary="Get exchange rate",
-    body="none",
-    docs="public-data-rest-api-get-exchange-rate",
-)
-
-GET_HISTORY_TRADES: Endpoint[HistoryTrades] = Endpoint(
-    name="get_history_trades",
-    method="GET",
-    path="/api/v5/market/history-trades",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("type", rule=Choice(("1", "2"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:HistoryTrades",
-    summary="Trades history",
-    docs="order-book-trading-market-data-get-trades-history",
-)
-
-GET_BLOCK_TICKER: Endpoint[BlockTicker] = Endpoint(
-    name="get_block_ticker",
-    method="GET",
-    path="/api/v5/market/block-ticker",
-    signed=False,
-    params=(Param("instId", required=True),),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:BlockTicker",
-    summary="Get block ticker",
-    docs="block-trading-rest-api-get-block-ticker",
-)
-
-GET_BLOCK_TICKERS: Endpoint[BlockTickers] = Endpoint(
-    name="get_block_tickers",
-    method="GET",
-    path="/api/v5/market/block-tickers",
-    signed=False,
-    params=(
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly"),
-        Param("instFamily"),
-    ),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:BlockTickers",
-    summary="Get block tickers",
-    docs="block-trading-rest-api-get-block-tickers",
-)
-
-GET_BLOCK_TRADES: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_block_trades",
-    method="GET",
-    path="/api/v5/market/block-trades",
-    signed="if_key",
-    params=(Param("instId", kind="any"),),
-    summary="Get block trades",
-    documented=False,
-)
-
-GET_ORDER_LITE_BOOK: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_order_lite_book",
-    method="GET",
-    path="/api/v5/market/books-lite",
-    signed="if_key",
-    params=(Param("instId", kind="any"),),
-    limits=(RateLimit(6, 1.0, "ip"),),
-    summary="Get order lite book",
-    documented=False,
-)
-
-GET_OPTION_TRADES: Endpoint[OptionTrades] = Endpoint(
-    name="get_option_trades",
-    method="GET",
-    path="/api/v5/public/option-trades",
-    signed=False,
-    params=(Param("instFamily"),),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.market_data:OptionTrades",
-    summary="Option trades",
-    docs="order-book-trading-market-data-get-option-trades",
-)

@@ -3,24 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import AtLeastOne, Choice, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.spread_trading import (
-        ActiveOrders,
-        CancelAllOrders,
-        CancelOrder,
-        OrderBook,
-        OrderDetails,
-        Orders,
-        PlaceOrder,
-        PublicTrades,
-        Spreads,
-        Trades,
-    )
+from okx_v5._generated.endpoints.spread_trading import (
+    API,
+    CANCEL_ALL_ORDERS,
+    CANCEL_ORDER,
+    GET_ACTIVE_ORDERS,
+    GET_ORDER_BOOK,
+    GET_ORDER_DETAILS,
+    GET_ORDERS,
+    GET_PUBLIC_TRADES,
+    GET_SPREADS,
+    GET_TICKER,
+    GET_TRADES,
+    MODULE,
+    PLACE_ORDER,
+)
 
 __all__ = [
     "API",
@@ -37,176 +34,3 @@ __all__ = [
     "MODULE",
     "PLACE_ORDER",
 ]
-
-MODULE = "SpreadTrading"
-"""The python-okx module these endpoints are the methods of."""
-API = "SpreadTradingAPI"
-"""The name of its class."""
-
-
-PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
-    name="place_order",
-    method="POST",
-    path="/api/v5/sprd/order",
-    signed=True,
-    params=(
-        Param("sprdId", required=True),
-        Param("clOrdId"),
-        Param("tag"),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc")), required=True),
-        Param("sz", required=True, kind="number"),
-        Param("px", required=True, kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:PlaceOrder",
-    summary="Place order",
-    docs="spread-trading-rest-api-place-order",
-    client_order_id="clOrdId",
-)
-
-CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
-    name="cancel_order",
-    method="POST",
-    path="/api/v5/sprd/cancel-order",
-    signed=True,
-    params=(Param("ordId"), Param("clOrdId")),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:CancelOrder",
-    summary="Cancel order",
-    requires=(AtLeastOne(("ordId", "clOrdId")),),
-    docs="spread-trading-rest-api-cancel-order",
-)
-
-CANCEL_ALL_ORDERS: Endpoint[CancelAllOrders] = Endpoint(
-    name="cancel_all_orders",
-    method="POST",
-    path="/api/v5/sprd/mass-cancel",
-    signed=True,
-    params=(Param("sprdId"),),
-    limits=(RateLimit(10, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:CancelAllOrders",
-    summary="Cancel All orders",
-    docs="spread-trading-rest-api-cancel-all-orders",
-)
-
-GET_ORDER_DETAILS: Endpoint[OrderDetails] = Endpoint(
-    name="get_order_details",
-    method="GET",
-    path="/api/v5/sprd/order",
-    signed=True,
-    params=(Param("ordId"), Param("clOrdId")),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:OrderDetails",
-    summary="Get order details",
-    requires=(AtLeastOne(("ordId", "clOrdId")),),
-    docs="spread-trading-rest-api-get-order-details",
-)
-
-GET_ACTIVE_ORDERS: Endpoint[ActiveOrders] = Endpoint(
-    name="get_active_orders",
-    method="GET",
-    path="/api/v5/sprd/orders-pending",
-    signed=True,
-    params=(
-        Param("sprdId"),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc"))),
-        Param("state", rule=Choice(("live", "partially_filled"))),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(10, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:ActiveOrders",
-    summary="Get active orders",
-    docs="spread-trading-rest-api-get-active-orders",
-)
-
-GET_ORDERS: Endpoint[Orders] = Endpoint(
-    name="get_orders",
-    method="GET",
-    path="/api/v5/sprd/orders-history",
-    signed=True,
-    params=(
-        Param("sprdId"),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc"))),
-        Param("state", rule=Choice(("canceled", "filled"))),
-        Param("beginId"),
-        Param("endId"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:Orders",
-    summary="Get orders (last 21 days)",
-    docs="spread-trading-rest-api-get-orders-last-21-days",
-)
-
-GET_TRADES: Endpoint[Trades] = Endpoint(
-    name="get_trades",
-    method="GET",
-    path="/api/v5/sprd/trades",
-    signed=True,
-    params=(
-        Param("sprdId"),
-        Param("tradeId"),
-        Param("ordId"),
-        Param("beginId"),
-        Param("endId"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.spread_trading:Trades",
-    summary="Get trades (last 7 days)",
-    docs="spread-trading-rest-api-get-trades-last-7-days",
-)
-
-GET_SPREADS: Endpoint[Spreads] = Endpoint(
-    name="get_spreads",
-    method="GET",
-    path="/api/v5/sprd/spreads",
-    signed=False,
-    params=(Param("baseCcy"), Param("instId"), Param("sprdId"), Param("state")),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.spread_trading:Spreads",
-    summary="Get Spreads (Public)",
-    docs="spread-trading-rest-api-get-spreads-public",
-)
-
-GET_ORDER_BOOK: Endpoint[OrderBook] = Endpoint(
-    name="get_order_book",
-    method="GET",
-    path="/api/v5/sprd/books",
-    signed=False,
-    params=(Param("sprdId", required=True), Param("sz", kind="number")),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.spread_trading:OrderBook",
-    summary="Get order book (Public)",
-    docs="spread-trading-rest-api-get-order-book-public",
-)
-
-GET_TICKER: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_ticker",
-    method="GET",
-    path="/api/v5/sprd/ticker",
-    signed="if_key",
-    params=(Param("sprdId", kind="any"),),
-    limits=(RateLimit(10, 1.0, "ip"),),
-    summary="Get ticker",
-    documented=False,
-)
-
-GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
-    name="get_public_trades",
-    method="GET",
-    path="/api/v5/sprd/public-trades",
-    signed=False,
-    params=(Param("sprdId"),),
-    limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5.models.spread_trading:PublicTrades",
-    summary="Get public trades (Public)",
-    docs="spread-trading-rest-api-get-public-trades-public",
-)

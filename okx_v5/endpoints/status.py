@@ -3,32 +3,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param
-
-if TYPE_CHECKING:
-    from okx_v5.models.status import Status
+from okx_v5._generated.endpoints.status import API, MODULE, STATUS
 
 __all__ = ["API", "MODULE", "STATUS"]
-
-MODULE = "Status"
-"""The python-okx module these endpoints are the methods of."""
-API = "StatusAPI"
-"""The name of its class."""
-
-
-STATUS: Endpoint[Status] = Endpoint(
-    name="status",
-    method="GET",
-    path="/api/v5/system/status",
-    signed=False,
-    params=(
-        Param("state", rule=Choice(("scheduled", "ongoing", "pre_open", "completed", "canceled"))),
-    ),
-    limits=(RateLimit(1, 5.0, "ip"),),
-    model_ref="okx_v5.models.status:Status",
-    summary="Status",
-    docs="status-get-status",
-)

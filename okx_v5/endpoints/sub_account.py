@@ -3,22 +3,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, IdList, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.sub_account import (
-        AccountBalance,
-        Bills,
-        EntrustSubaccountList,
-        FundingBalance,
-        ResetSubaccountApikey,
-        SetPermissionTransferOut,
-        SubaccountList,
-        SubAccountTransfer,
-    )
+from okx_v5._generated.endpoints.sub_account import (
+    API,
+    BILLS,
+    GET_ACCOUNT_BALANCE,
+    GET_ENTRUST_SUBACCOUNT_LIST,
+    GET_FUNDING_BALANCE,
+    GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT,
+    GET_SUBACCOUNT_LIST,
+    MODULE,
+    RESET_SUBACCOUNT_APIKEY,
+    SET_PERMISSION_TRANSFER_OUT,
+    SET_SUB_ACCOUNTS_VIP_LOAN,
+    SUBACCOUNT_TRANSFER,
+)
 
 __all__ = [
     "API",
@@ -34,155 +32,3 @@ __all__ = [
     "SET_SUB_ACCOUNTS_VIP_LOAN",
     "SUBACCOUNT_TRANSFER",
 ]
-
-MODULE = "SubAccount"
-"""The python-okx module these endpoints are the methods of."""
-API = "SubAccountAPI"
-"""The name of its class."""
-
-
-GET_ACCOUNT_BALANCE: Endpoint[AccountBalance] = Endpoint(
-    name="get_account_balance",
-    method="GET",
-    path="/api/v5/account/subaccount/balances",
-    signed=True,
-    params=(Param("subAcct", required=True),),
-    limits=(RateLimit(6, 2.0, "user"),),
-    model_ref="okx_v5.models.sub_account:AccountBalance",
-    summary="Get sub-account trading balance",
-    docs="sub-account-rest-api-get-sub-account-trading-balance",
-)
-
-BILLS: Endpoint[Bills] = Endpoint(
-    name="bills",
-    method="GET",
-    path="/api/v5/asset/subaccount/bills",
-    signed=True,
-    params=(
-        Param("ccy"),
-        Param("type", rule=Choice(("0", "1"))),
-        Param("subAcct"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(6, 1.0, "user"),),
-    model_ref="okx_v5.models.sub_account:Bills",
-    summary="Get history of sub-account transfer",
-    docs="sub-account-rest-api-get-history-of-sub-account-transfer",
-)
-
-RESET_SUBACCOUNT_APIKEY: Endpoint[ResetSubaccountApikey] = Endpoint(
-    name="reset_subaccount_apikey",
-    method="POST",
-    path="/api/v5/users/subaccount/modify-apikey",
-    signed=True,
-    params=(
-        Param("subAcct", required=True),
-        Param("apiKey", required=True),
-        Param("ip", rule=IdList(20), send=Unless("-1")),
-        Param("label", send=Unless("")),
-        Param("perm", rule=Choice(("read_only", "trade"), multiple=True), send=Unless("")),
-    ),
-    limits=(RateLimit(1, 1.0, "user"),),
-    model_ref="okx_v5.models.sub_account:ResetSubaccountApikey",
-    summary="Reset the API Key of a sub-account",
-    docs="sub-account-rest-api-reset-the-api-key-of-a-sub-account",
-)
-
-GET_SUBACCOUNT_LIST: Endpoint[SubaccountList] = Endpoint(
-    name="get_subaccount_list",
-    method="GET",
-    path="/api/v5/users/subaccount/list",
-    signed=True,
-    params=(
-        Param("enable", rule=Choice(("true", "false"))),
-        Param("subAcct"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-    ),
-    limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5.models.sub_account:SubaccountList",
-    summary="Get sub-account list",
-    docs="sub-account-rest-api-get-sub-account-list",
-)
-
-SUBACCOUNT_TRANSFER: Endpoint[SubAccountTransfer] = Endpoint(
-    name="subAccount_transfer",
-    method="POST",
-    path="/api/v5/asset/subaccount/transfer",
-    signed=True,
-    params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("from", arg="froms", required=True),
-        Param("to", required=True),
-        Param("fromSubAccount", required=True),
-        Param("toSubAccount", required=True),
-        Param("loanTrans", kind="bool"),
-        Param("omitPosRisk"),
-    ),
-    limits=(RateLimit(1, 1.0, "user"),),
-    model_ref="okx_v5.models.sub_account:SubAccountTransfer",
-    summary="Master accounts manage the transfers between sub-accounts",
-    docs="sub-account-rest-api-master-accounts-manage-the-transfers-between-sub-accounts",
-)
-
-GET_ENTRUST_SUBACCOUNT_LIST: Endpoint[EntrustSubaccountList] = Endpoint(
-    name="get_entrust_subaccount_list",
-    method="GET",
-    path="/api/v5/users/entrust-subaccount-list",
-    signed=True,
-    params=(Param("subAcct"),),
-    limits=(RateLimit(1, 1.0, "user"),),
-    model_ref="okx_v5.models.sub_account:EntrustSubaccountList",
-    summary="Get custody trading sub-account list",
-    docs="sub-account-rest-api-get-custody-trading-sub-account-list",
-)
-
-SET_PERMISSION_TRANSFER_OUT: Endpoint[SetPermissionTransferOut] = Endpoint(
-    name="set_permission_transfer_out",
-    method="POST",
-    path="/api/v5/users/subaccount/set-transfer-out",
-    signed=True,
-    params=(Param("subAcct", rule=IdList(20), required=True), Param("canTransOut", kind="bool")),
-    limits=(RateLimit(1, 1.0, "user"),),
-    model_ref="okx_v5.models.sub_account:SetPermissionTransferOut",
-    summary="Set permission of transfer out",
-    docs="sub-account-rest-api-set-permission-of-transfer-out",
-)
-
-GET_FUNDING_BALANCE: Endpoint[FundingBalance] = Endpoint(
-    name="get_funding_balance",
-    method="GET",
-    path="/api/v5/asset/subaccount/balances",
-    signed=True,
-    params=(Param("subAcct", required=True), Param("ccy", rule=IdList(20))),
-    limits=(RateLimit(6, 2.0, "user"),),
-    model_ref="okx_v5.models.sub_account:FundingBalance",
-    summary="Get sub-account funding balance",
-    docs="sub-account-rest-api-get-sub-account-funding-balance",
-)
-
-SET_SUB_ACCOUNTS_VIP_LOAN: Endpoint[dict[str, Any]] = Endpoint(
-    name="set_sub_accounts_VIP_loan",
-    method="POST",
-    path="/api/v5/account/subaccount/set-loan-allocation",
-    signed="if_key",
-    params=(Param("enable", kind="any"), Param("alloc", kind="any")),
-    limits=(RateLimit(5, 2.0, "user"),),
-    summary="Set sub_accounts VIP loan",
-    documented=False,
-)
-
-GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT: Endpoint[dict[str, Any]] = Endpoint(
-    name="get_sub_account_borrow_interest_and_limit",
-    method="GET",
-    path="/api/v5/account/subaccount/interest-limits",
-    signed="if_key",
-    params=(Param("subAcct", kind="any"), Param("ccy", kind="any")),
-    limits=(RateLimit(5, 2.0, "user"),),
-    summary="Get sub_account borrow interest and limit",
-    documented=False,
-)

@@ -3,25 +3,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import Choice, Param, Unless
-
-if TYPE_CHECKING:
-    from okx_v5.models.trading_data import (
-        ContractsInterestVolume,
-        InterestVolumeExpiry,
-        InterestVolumeStrike,
-        LongShortRatio,
-        MarginLendingRatio,
-        OpenInterestHistory,
-        OptionsInterestVolume,
-        PutCallRatio,
-        SupportCoin,
-        TakerBlockVolume,
-        TakerVolume,
-    )
+from okx_v5._generated.endpoints.trading_data import (
+    API,
+    GET_CONTRACTS_INTEREST_VOLUME,
+    GET_INTEREST_VOLUME_EXPIRY,
+    GET_INTEREST_VOLUME_STRIKE,
+    GET_LONG_SHORT_RATIO,
+    GET_MARGIN_LENDING_RATIO,
+    GET_OPEN_INTEREST_HISTORY,
+    GET_OPTIONS_INTEREST_VOLUME,
+    GET_PUT_CALL_RATIO,
+    GET_SUPPORT_COIN,
+    GET_TAKER_BLOCK_VOLUME,
+    GET_TAKER_VOLUME,
+    MODULE,
+)
 
 __all__ = [
     "API",
@@ -38,168 +34,3 @@ __all__ = [
     "GET_TAKER_VOLUME",
     "MODULE",
 ]
-
-MODULE = "TradingData"
-"""The python-okx module these endpoints are the methods of."""
-API = "TradingDataAPI"
-"""The name of its class."""
-
-
-GET_SUPPORT_COIN: Endpoint[SupportCoin] = Endpoint(
-    name="get_support_coin",
-    method="GET",
-    path="/api/v5/rubik/stat/trading-data/support-coin",
-    signed=False,
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:SupportCoin",
-    summary="Get support coin",
-    body="none",
-    docs="trading-statistics-rest-api-get-support-coin",
-)
-
-GET_TAKER_VOLUME: Endpoint[TakerVolume] = Endpoint(
-    name="get_taker_volume",
-    method="GET",
-    path="/api/v5/rubik/stat/taker-volume",
-    signed=False,
-    params=(
-        Param("ccy", required=True),
-        Param("instType", rule=Choice(("SPOT", "CONTRACTS")), required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
-    ),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:TakerVolume",
-    summary="Get taker volume",
-    docs="trading-statistics-rest-api-get-taker-volume",
-)
-
-GET_MARGIN_LENDING_RATIO: Endpoint[MarginLendingRatio] = Endpoint(
-    name="get_margin_lending_ratio",
-    method="GET",
-    path="/api/v5/rubik/stat/margin/loan-ratio",
-    signed=False,
-    params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
-    ),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:MarginLendingRatio",
-    summary="Get margin long/short ratio",
-    docs="trading-statistics-rest-api-get-margin-long-short-ratio",
-)
-
-GET_LONG_SHORT_RATIO: Endpoint[LongShortRatio] = Endpoint(
-    name="get_long_short_ratio",
-    method="GET",
-    path="/api/v5/rubik/stat/contracts/long-short-account-ratio",
-    signed=False,
-    params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
-    ),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:LongShortRatio",
-    summary="Get long/short ratio",
-    docs="trading-statistics-rest-api-get-long-short-ratio",
-)
-
-GET_CONTRACTS_INTEREST_VOLUME: Endpoint[ContractsInterestVolume] = Endpoint(
-    name="get_contracts_interest_volume",
-    method="GET",
-    path="/api/v5/rubik/stat/contracts/open-interest-volume",
-    signed=False,
-    params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
-    ),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:ContractsInterestVolume",
-    summary="Get contracts open interest and volume",
-    docs="trading-statistics-rest-api-get-contracts-open-interest-and-volume",
-)
-
-GET_OPTIONS_INTEREST_VOLUME: Endpoint[OptionsInterestVolume] = Endpoint(
-    name="get_options_interest_volume",
-    method="GET",
-    path="/api/v5/rubik/stat/option/open-interest-volume",
-    signed=False,
-    params=(Param("ccy", required=True), Param("period")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:OptionsInterestVolume",
-    summary="Get options open interest and volume",
-    docs="trading-statistics-rest-api-get-options-open-interest-and-volume",
-)
-
-GET_PUT_CALL_RATIO: Endpoint[PutCallRatio] = Endpoint(
-    name="get_put_call_ratio",
-    method="GET",
-    path="/api/v5/rubik/stat/option/open-interest-volume-ratio",
-    signed=False,
-    params=(Param("ccy", required=True), Param("period")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:PutCallRatio",
-    summary="Get put/call ratio",
-    docs="trading-statistics-rest-api-get-put-call-ratio",
-)
-
-GET_INTEREST_VOLUME_EXPIRY: Endpoint[InterestVolumeExpiry] = Endpoint(
-    name="get_interest_volume_expiry",
-    method="GET",
-    path="/api/v5/rubik/stat/option/open-interest-volume-expiry",
-    signed=False,
-    params=(Param("ccy", required=True), Param("period")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:InterestVolumeExpiry",
-    summary="Get open interest and volume (expiry)",
-    docs="trading-statistics-rest-api-get-open-interest-and-volume-expiry",
-)
-
-GET_INTEREST_VOLUME_STRIKE: Endpoint[InterestVolumeStrike] = Endpoint(
-    name="get_interest_volume_strike",
-    method="GET",
-    path="/api/v5/rubik/stat/option/open-interest-volume-strike",
-    signed=False,
-    params=(Param("ccy", required=True), Param("expTime", required=True), Param("period")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:InterestVolumeStrike",
-    summary="Get open interest and volume (strike)",
-    docs="trading-statistics-rest-api-get-open-interest-and-volume-strike",
-)
-
-GET_TAKER_BLOCK_VOLUME: Endpoint[TakerBlockVolume] = Endpoint(
-    name="get_taker_block_volume",
-    method="GET",
-    path="/api/v5/rubik/stat/option/taker-block-volume",
-    signed=False,
-    params=(Param("ccy", required=True), Param("period")),
-    limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5.models.trading_data:TakerBlockVolume",
-    summary="Get taker flow",
-    docs="trading-statistics-rest-api-get-taker-flow",
-)
-
-GET_OPEN_INTEREST_HISTORY: Endpoint[OpenInterestHistory] = Endpoint(
-    name="get_open_interest_history",
-    method="GET",
-    path="/api/v5/rubik/stat/contracts/open-interest-history",
-    signed=False,
-    params=(
-        Param("instId", required=True),
-        Param("period", send=Unless(None)),
-        Param("begin", send=Unless(None), kind="number"),
-        Param("end", send=Unless(None), kind="number"),
-        Param("limit", send=Unless(None), kind="number"),
-    ),
-    limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
-    model_ref="okx_v5.models.trading_data:OpenInterestHistory",
-    summary="Get contract open interest history",
-    docs="trading-statistics-rest-api-get-contract-open-interest-history",
-)

@@ -3,74 +3,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import attrs
+from okx_v5._generated.models.finance_eth_staking import (
+    EthApyHistory,
+    EthBalance,
+    EthProductInfo,
+    EthPurchaseRedeemHistory,
+)
 
 __all__ = ["EthApyHistory", "EthBalance", "EthProductInfo", "EthPurchaseRedeemHistory"]
-
-
-@attrs.define
-class EthProductInfo:
-    """One ``data`` item of ``EthStakingAPI.eth_product_info``.
-
-    Attributes:
-        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
-    """
-
-    fast_redemption_daily_limit: Decimal | None = None
-
-
-@attrs.define
-class EthBalance:
-    """One ``data`` item of ``EthStakingAPI.eth_balance``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        latest_interest_accrual: OKX's ``latestInterestAccrual``.
-        total_interest_accrual: OKX's ``totalInterestAccrual``.
-        ts: OKX's ``ts``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    latest_interest_accrual: Decimal | None = None
-    total_interest_accrual: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class EthPurchaseRedeemHistory:
-    """One ``data`` item of ``EthStakingAPI.eth_purchase_redeem_history``.
-
-    Attributes:
-        type: OKX's ``type``.
-        amt: OKX's ``amt``.
-        redeeming_amt: OKX's ``redeemingAmt``.
-        status: OKX's ``status``.
-        request_time: OKX's ``requestTime``.
-        completed_time: OKX's ``completedTime``.
-        est_completed_time: OKX's ``estCompletedTime``.
-    """
-
-    type: str | None = None
-    amt: Decimal | None = None
-    redeeming_amt: Decimal | None = None
-    status: str | None = None
-    request_time: int | None = None
-    completed_time: int | None = None
-    est_completed_time: int | None = None
-
-
-@attrs.define
-class EthApyHistory:
-    """One ``data`` item of ``EthStakingAPI.eth_apy_history``.
-
-    Attributes:
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
-    """
-
-    rate: Decimal | None = None
-    ts: int | None = None

@@ -3,9 +3,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import attrs
+from okx_v5._generated.models.finance_flexible_loan import (
+    BorrowCurrencies,
+    CollateralAssets,
+    CollateralAssetsAssets,
+    InterestAccrued,
+    LoanHistory,
+    LoanInfo,
+    LoanInfoCollateralData,
+    LoanInfoLoanData,
+    LoanInfoRiskWarningData,
+    MaxCollateralRedeemAmount,
+    MaxLoan,
+)
 
 __all__ = [
     "BorrowCurrencies",
@@ -20,174 +30,3 @@ __all__ = [
     "MaxCollateralRedeemAmount",
     "MaxLoan",
 ]
-
-
-@attrs.define
-class BorrowCurrencies:
-    """One ``data`` item of ``FlexibleLoanAPI.borrow_currencies``.
-
-    Attributes:
-        borrow_ccy: OKX's ``borrowCcy``.
-    """
-
-    borrow_ccy: str | None = None
-
-
-@attrs.define
-class CollateralAssets:
-    """One ``data`` item of ``FlexibleLoanAPI.collateral_assets``.
-
-    Attributes:
-        assets: OKX's ``assets``.
-    """
-
-    assets: list[CollateralAssetsAssets] | None = None
-
-
-@attrs.define
-class CollateralAssetsAssets:
-    """An item of ``CollateralAssets``'s ``assets``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        notional_usd: OKX's ``notionalUsd``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    notional_usd: Decimal | None = None
-
-
-@attrs.define
-class MaxLoan:
-    """One ``data`` item of ``FlexibleLoanAPI.max_loan``.
-
-    Attributes:
-        borrow_ccy: OKX's ``borrowCcy``.
-        max_loan: OKX's ``maxLoan``.
-        notional_usd: OKX's ``notionalUsd``.
-        remaining_quota: OKX's ``remainingQuota``.
-    """
-
-    borrow_ccy: str | None = None
-    max_loan: Decimal | None = None
-    notional_usd: Decimal | None = None
-    remaining_quota: Decimal | None = None
-
-
-@attrs.define
-class MaxCollateralRedeemAmount:
-    """One ``data`` item of ``FlexibleLoanAPI.max_collateral_redeem_amount``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        max_redeem_amt: OKX's ``maxRedeemAmt``.
-    """
-
-    ccy: str | None = None
-    max_redeem_amt: Decimal | None = None
-
-
-@attrs.define
-class LoanInfo:
-    """One ``data`` item of ``FlexibleLoanAPI.loan_info``.
-
-    Attributes:
-        loan_notional_usd: OKX's ``loanNotionalUsd``.
-        loan_data: OKX's ``loanData``.
-        collateral_notional_usd: OKX's ``collateralNotionalUsd``.
-        collateral_data: OKX's ``collateralData``.
-        risk_warning_data: OKX's ``riskWarningData``.
-        cur_ltv: OKX's ``curLTV``.
-        margin_call_ltv: OKX's ``marginCallLTV``.
-        liq_ltv: OKX's ``liqLTV``.
-    """
-
-    loan_notional_usd: Decimal | None = None
-    loan_data: list[LoanInfoLoanData] | None = None
-    collateral_notional_usd: Decimal | None = None
-    collateral_data: list[LoanInfoCollateralData] | None = None
-    risk_warning_data: LoanInfoRiskWarningData | None = None
-    cur_ltv: Decimal | None = attrs.field(default=None, metadata={"wire": "curLTV"})
-    margin_call_ltv: Decimal | None = attrs.field(default=None, metadata={"wire": "marginCallLTV"})
-    liq_ltv: Decimal | None = attrs.field(default=None, metadata={"wire": "liqLTV"})
-
-
-@attrs.define
-class LoanInfoRiskWarningData:
-    """An item of ``LoanInfo``'s ``riskWarningData``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        liq_px: OKX's ``liqPx``.
-    """
-
-    inst_id: str | None = None
-    liq_px: Decimal | None = None
-
-
-@attrs.define
-class LoanInfoCollateralData:
-    """An item of ``LoanInfo``'s ``collateralData``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-
-
-@attrs.define
-class LoanInfoLoanData:
-    """An item of ``LoanInfo``'s ``loanData``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-
-
-@attrs.define
-class LoanHistory:
-    """One ``data`` item of ``FlexibleLoanAPI.loan_history``.
-
-    Attributes:
-        ref_id: OKX's ``refId``.
-        type: OKX's ``type``.
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        ts: OKX's ``ts``.
-    """
-
-    ref_id: str | None = None
-    type: str | None = None
-    ccy: str | None = None
-    amt: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class InterestAccrued:
-    """One ``data`` item of ``FlexibleLoanAPI.interest_accrued``.
-
-    Attributes:
-        ref_id: OKX's ``refId``.
-        ccy: OKX's ``ccy``.
-        loan: OKX's ``loan``.
-        interest: OKX's ``interest``.
-        interest_rate: OKX's ``interestRate``.
-        ts: OKX's ``ts``.
-    """
-
-    ref_id: str | None = None
-    ccy: str | None = None
-    loan: Decimal | None = None
-    interest: Decimal | None = None
-    interest_rate: Decimal | None = None
-    ts: int | None = None

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import attrs
+from okx_v5._generated.models.finance_savings import (
+    LendingHistory,
+    PublicBorrowHistory,
+    PublicBorrowInfo,
+    SavingBalance,
+    SavingsPurchaseRedemption,
+    SetLendingRate,
+)
 
 __all__ = [
     "LendingHistory",
@@ -15,113 +20,3 @@ __all__ = [
     "SavingsPurchaseRedemption",
     "SetLendingRate",
 ]
-
-
-@attrs.define
-class SavingBalance:
-    """One ``data`` item of ``SavingsAPI.get_saving_balance``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        earnings: OKX's ``earnings``.
-        rate: OKX's ``rate``.
-        loan_amt: OKX's ``loanAmt``.
-        pending_amt: OKX's ``pendingAmt``.
-        redempt_amt: OKX's ``redemptAmt``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    earnings: Decimal | None = None
-    rate: Decimal | None = None
-    loan_amt: Decimal | None = None
-    pending_amt: Decimal | None = None
-    redempt_amt: Decimal | None = None
-
-
-@attrs.define
-class SavingsPurchaseRedemption:
-    """One ``data`` item of ``SavingsAPI.savings_purchase_redemption``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        side: OKX's ``side``.
-        rate: OKX's ``rate``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    side: str | None = None
-    rate: Decimal | None = None
-
-
-@attrs.define
-class SetLendingRate:
-    """One ``data`` item of ``SavingsAPI.set_lending_rate``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        rate: OKX's ``rate``.
-    """
-
-    ccy: str | None = None
-    rate: Decimal | None = None
-
-
-@attrs.define
-class LendingHistory:
-    """One ``data`` item of ``SavingsAPI.get_lending_history``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        earnings: OKX's ``earnings``.
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    earnings: Decimal | None = None
-    rate: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class PublicBorrowHistory:
-    """One ``data`` item of ``SavingsAPI.get_public_borrow_history``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-    rate: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class PublicBorrowInfo:
-    """One ``data`` item of ``SavingsAPI.get_public_borrow_info``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        avg_amt: OKX's ``avgAmt``.
-        avg_amt_usd: OKX's ``avgAmtUsd``.
-        avg_rate: OKX's ``avgRate``.
-        pre_rate: OKX's ``preRate``.
-        est_rate: OKX's ``estRate``.
-    """
-
-    ccy: str | None = None
-    avg_amt: Decimal | None = None
-    avg_amt_usd: Decimal | None = None
-    avg_rate: Decimal | None = None
-    pre_rate: Decimal | None = None
-    est_rate: Decimal | None = None

@@ -3,37 +3,6 @@
 
 from __future__ import annotations
 
-import attrs
+from okx_v5._generated.models.status import Status
 
 __all__ = ["Status"]
-
-
-@attrs.define
-class Status:
-    """One ``data`` item of ``StatusAPI.status``.
-
-    Attributes:
-        title: OKX's ``title``.
-        state: OKX's ``state``.
-        begin: OKX's ``begin``.
-        end: OKX's ``end``.
-        pre_open_begin: OKX's ``preOpenBegin``.
-        href: OKX's ``href``.
-        service_type: OKX's ``serviceType``.
-        system: OKX's ``system``.
-        sche_desc: OKX's ``scheDesc``.
-        maint_type: OKX's ``maintType``.
-        env: OKX's ``env``.
-    """
-
-    title: str | None = None
-    state: str | None = None
-    begin: int | None = None
-    end: int | None = None
-    pre_open_begin: str | None = None
-    href: str | None = None
-    service_type: str | None = None
-    system: str | None = None
-    sche_desc: str | None = None
-    maint_type: str | None = None
-    env: str | None = None

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import attrs
-
-from okx_v5.converter import row
+from okx_v5._generated.models.trading_data import (
+    ContractsInterestVolume,
+    InterestVolumeExpiry,
+    InterestVolumeStrike,
+    LongShortRatio,
+    MarginLendingRatio,
+    OpenInterestHistory,
+    OptionsInterestVolume,
+    PutCallRatio,
+    SupportCoin,
+    TakerBlockVolume,
+    TakerVolume,
+)
 
 __all__ = [
     "ContractsInterestVolume",
@@ -22,196 +30,3 @@ __all__ = [
     "TakerBlockVolume",
     "TakerVolume",
 ]
-
-
-@attrs.define
-class SupportCoin:
-    """One ``data`` item of ``TradingDataAPI.get_support_coin``.
-
-    Attributes:
-        contract: OKX's ``contract``.
-        option: OKX's ``option``.
-        spot: OKX's ``spot``.
-    """
-
-    contract: list[str] | None = None
-    option: list[str] | None = None
-    spot: list[str] | None = None
-
-
-@row
-@attrs.define
-class TakerVolume:
-    """A row of ``TradingDataAPI.get_taker_volume`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        sell_vol: Position 1 of the row (``sellVol``).
-        buy_vol: Position 2 of the row (``buyVol``).
-    """
-
-    ts: int | None = None
-    sell_vol: Decimal | None = None
-    buy_vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class MarginLendingRatio:
-    """A row of ``TradingDataAPI.get_margin_lending_ratio`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        ratio: Position 1 of the row (``ratio``).
-    """
-
-    ts: int | None = None
-    ratio: Decimal | None = None
-
-
-@row
-@attrs.define
-class LongShortRatio:
-    """A row of ``TradingDataAPI.get_long_short_ratio`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        ratio: Position 1 of the row (``ratio``).
-    """
-
-    ts: int | None = None
-    ratio: Decimal | None = None
-
-
-@row
-@attrs.define
-class ContractsInterestVolume:
-    """A row of ``TradingDataAPI.get_contracts_interest_volume`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        oi: Position 1 of the row (``oi``).
-        vol: Position 2 of the row (``vol``).
-    """
-
-    ts: int | None = None
-    oi: Decimal | None = None
-    vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class OptionsInterestVolume:
-    """A row of ``TradingDataAPI.get_options_interest_volume`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        oi: Position 1 of the row (``oi``).
-        vol: Position 2 of the row (``vol``).
-    """
-
-    ts: int | None = None
-    oi: Decimal | None = None
-    vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class PutCallRatio:
-    """A row of ``TradingDataAPI.get_put_call_ratio`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        oi_ratio: Position 1 of the row (``oiRatio``).
-        vol_ratio: Position 2 of the row (``volRatio``).
-    """
-
-    ts: int | None = None
-    oi_ratio: Decimal | None = None
-    vol_ratio: Decimal | None = None
-
-
-@row
-@attrs.define
-class InterestVolumeExpiry:
-    """A row of ``TradingDataAPI.get_interest_volume_expiry`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        exp_time: Position 1 of the row (``expTime``).
-        call_oi: Position 2 of the row (``callOI``).
-        put_oi: Position 3 of the row (``putOI``).
-        call_vol: Position 4 of the row (``callVol``).
-        put_vol: Position 5 of the row (``putVol``).
-    """
-
-    ts: int | None = None
-    exp_time: str | None = None
-    call_oi: Decimal | None = attrs.field(default=None, metadata={"wire": "callOI"})
-    put_oi: Decimal | None = attrs.field(default=None, metadata={"wire": "putOI"})
-    call_vol: Decimal | None = None
-    put_vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class InterestVolumeStrike:
-    """A row of ``TradingDataAPI.get_interest_volume_strike`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        strike: Position 1 of the row (``strike``).
-        call_oi: Position 2 of the row (``callOI``).
-        put_oi: Position 3 of the row (``putOI``).
-        call_vol: Position 4 of the row (``callVol``).
-        put_vol: Position 5 of the row (``putVol``).
-    """
-
-    ts: int | None = None
-    strike: Decimal | None = None
-    call_oi: Decimal | None = attrs.field(default=None, metadata={"wire": "callOI"})
-    put_oi: Decimal | None = attrs.field(default=None, metadata={"wire": "putOI"})
-    call_vol: Decimal | None = None
-    put_vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class TakerBlockVolume:
-    """A row of ``TradingDataAPI.get_taker_block_volume`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        call_buy_vol: Position 1 of the row (``callBuyVol``).
-        call_sell_vol: Position 2 of the row (``callSellVol``).
-        put_buy_vol: Position 3 of the row (``putBuyVol``).
-        put_sell_vol: Position 4 of the row (``putSellVol``).
-        call_block_vol: Position 5 of the row (``callBlockVol``).
-        put_block_vol: Position 6 of the row (``putBlockVol``).
-    """
-
-    ts: int | None = None
-    call_buy_vol: Decimal | None = None
-    call_sell_vol: Decimal | None = None
-    put_buy_vol: Decimal | None = None
-    put_sell_vol: Decimal | None = None
-    call_block_vol: Decimal | None = None
-    put_block_vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class OpenInterestHistory:
-    """A row of ``TradingDataAPI.get_open_interest_history`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        oi: Position 1 of the row (``oi``).
-        oi_ccy: Position 2 of the row (``oiCcy``).
-        oi_usd: Position 3 of the row (``oiUsd``).
-    """
-
-    ts: int | None = None
-    oi: Decimal | None = None
-    oi_ccy: Decimal | None = None
-    oi_usd: Decimal | None = None

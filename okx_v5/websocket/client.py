@@ -22,6 +22,7 @@ import attrs
 import orjson
 
 from .. import consts
+from .._generated.channels import PATHS
 from ..checks import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
 from ..exceptions import (
     OkxException,
@@ -33,7 +34,6 @@ from ..exceptions import (
 )
 from ..redaction import redact_url
 from .book import BookOutOfSync, OrderBook
-from .channels import PATHS
 from .checks import check_args, check_callable, check_count, check_seconds, is_number
 from .declarations import WsPath, channel_for, error_message
 from .dispatch import Dispatcher

@@ -1,6 +1,6 @@
 """What OKX's WebSocket declarations are: hosts, limits, operations and channels.
 
-The declarations themselves are in ``okx_v5.websocket.channels``, generated from the facts in
+The declarations themselves are in ``okx_v5._generated.channels``, generated from the facts in
 ``okx_v5/facts/websocket.json``; this module is the shape they share and the look-ups the
 clients use: which channel a subscription argument names (``channel_for``), which operation an
 ``op`` is (``operation_for``), which site a REST domain belongs to (``site_for``), and what an
@@ -33,7 +33,7 @@ __all__ = [
 
 WsPath = Literal["public", "private", "business"]
 """The three WebSocket services: ``/ws/v5/public``, ``/ws/v5/private``, ``/ws/v5/business``
-(``okx_v5.websocket.channels.PATHS`` maps each to its path)."""
+(``okx_v5._generated.channels.PATHS`` maps each to its path)."""
 
 Book = Literal["incremental", "full"]
 """How an order-book channel pushes: a snapshot then updates checked by ``seqId``/``prevSeqId``
@@ -132,7 +132,7 @@ class Site:
         Raises:
             ValueError: ``demo`` is asked of a site without a demo host.
         """
-        from okx_v5.websocket.channels import PATHS  # generated from the facts; it imports us
+        from okx_v5._generated.channels import PATHS  # generated from the facts; it imports us
 
         host = self.demo if demo else self.live
         if host is None:
@@ -142,7 +142,7 @@ class Site:
 
 @attrs.frozen
 class WsLimits:
-    """OKX's limits on WebSocket connections (``okx_v5.websocket.channels.LIMITS``).
+    """OKX's limits on WebSocket connections (``okx_v5._generated.channels.LIMITS``).
 
     ``connections_per_second`` are new connections per IP; ``requests_per_hour`` counts the
     ``subscribe``, ``unsubscribe`` and ``login`` requests of one connection; a subscribe
@@ -186,7 +186,7 @@ def channel_for(name: str) -> Channel | None:
 
 def operation_for(op: str) -> Operation | None:
     """Return the declaration of the operation ``op`` (``batch-orders``), or ``None``."""
-    from okx_v5.websocket.channels import OPERATIONS  # generated from the facts; it imports us
+    from okx_v5._generated.channels import OPERATIONS  # generated from the facts; it imports us
 
     return next((operation for operation in OPERATIONS if operation.op == op), None)
 
@@ -194,7 +194,7 @@ def operation_for(op: str) -> Operation | None:
 def site_for(domain: str) -> Site | None:
     """Return the site whose REST domain is ``domain`` (python-okx's ``domain`` argument,
     ``https://www.okx.com``; a trailing ``/`` is ignored), or ``None``."""
-    from okx_v5.websocket.channels import SITES  # generated from the facts; it imports us
+    from okx_v5._generated.channels import SITES  # generated from the facts; it imports us
 
     wanted = domain.rstrip("/").lower()
     return next((site for site in SITES if site.rest == wanted), None)
@@ -203,7 +203,7 @@ def site_for(domain: str) -> Site | None:
 def error_message(code: str | int) -> str:
     """Return OKX's message for a WebSocket error code (``60012`` → ``"Invalid request"``), or
     ``""`` for a code OKX does not document as a WebSocket error."""
-    from okx_v5.websocket.channels import ERRORS  # generated from the facts; it imports us
+    from okx_v5._generated.channels import ERRORS  # generated from the facts; it imports us
 
     return ERRORS.get(str(code), "")
 
@@ -211,7 +211,7 @@ def error_message(code: str | int) -> str:
 def close_reason(code: int) -> str:
     """Return OKX's reason for a close frame's status code (``4004`` → ``"No data received in
     30s"``), or ``""`` for a code OKX does not document."""
-    from okx_v5.websocket.channels import CLOSE_CODES  # generated from the facts; it imports us
+    from okx_v5._generated.channels import CLOSE_CODES  # generated from the facts; it imports us
 
     return CLOSE_CODES.get(code, "")
 
@@ -219,7 +219,7 @@ def close_reason(code: int) -> str:
 @functools.cache
 def _channel_index() -> tuple[dict[str, Channel], tuple[Channel, ...]]:
     """The plain channels by name, and the families longest prefix first."""
-    from okx_v5.websocket.channels import CHANNELS  # generated from the facts; it imports us
+    from okx_v5._generated.channels import CHANNELS  # generated from the facts; it imports us
 
     plain = {channel.name: channel for channel in CHANNELS if not channel.family}
     families = sorted(

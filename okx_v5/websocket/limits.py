@@ -22,8 +22,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from .._generated.channels import LIMITS
 from ..ratelimit import log_wait
-from .channels import LIMITS
 
 __all__ = [
     "CONNECT_LIMIT",

@@ -41,9 +41,9 @@ import attrs
 import orjson
 from picows import WSListener, WSMsgType, WSTransport, ws_connect
 
+from .._generated.channels import LIMITS
 from ..exceptions import OkxRateLimitException
 from . import limits
-from .channels import LIMITS
 from .limits import ConnectGate, RequestBudget
 
 __all__ = [

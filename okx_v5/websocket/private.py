@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import consts
+from .._generated.channels import PATHS
 from ..checks import check_credentials, is_given
 from ..clock import MAX_AGE, clock_for
 from ..exceptions import (
@@ -23,7 +24,6 @@ from ..redaction import Secret, SecretText, mask_key, reveal
 from ..response import OkxResponse
 from ..utils import sign
 from . import limits
-from .channels import PATHS
 from .client import StreamOptions, WsPublic, _Waiter
 from .declarations import WsPath, channel_for, operation_for
 from .link import Link, LoginRefused

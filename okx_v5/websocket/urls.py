@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from .. import consts
+from .._generated.channels import SITES
 from ..checks import ENVIRONMENT, okx_domain, warn_redirect
 from ..exceptions import OkxParamsException
 from ..redaction import redact_url
-from .channels import SITES
 
 __all__ = ["StreamHost", "check_url", "okx_stream_host", "redirect_url", "stream_host"]
 

@@ -1,7 +1,7 @@
 """OKX's WebSocket facts, and the declarations generated from them.
 
 ``okx_v5/facts/websocket.json`` follows its JSON Schema and names its sources;
-``okx_v5.websocket.channels`` is what ``tools/generate.py`` makes of it; the look-ups of
+``okx_v5._generated.channels`` is what ``tools/generate.py`` makes of it; the look-ups of
 ``okx_v5.websocket.declarations`` find channels, operations, sites and codes; and each channel's
 model is a REST model that really lacks the fields the facts say it lacks.
 """
@@ -21,10 +21,10 @@ import attrs
 import jsonschema
 import pytest
 
+from okx_v5._generated import channels as generated
+from okx_v5._generated.channels import CHANNELS, LIMITS, OPERATIONS, PATHS, SITES
 from okx_v5.converter import field_wire_name
-from okx_v5.websocket import channels as generated
 from okx_v5.websocket import declarations
-from okx_v5.websocket.channels import CHANNELS, LIMITS, OPERATIONS, PATHS, SITES
 from okx_v5.websocket.declarations import (
     Channel,
     Operation,
@@ -195,7 +195,7 @@ def test_every_private_channel_needs_a_login() -> None:
 @pytest.mark.parametrize("channel", TYPED, ids=lambda channel: channel.name)
 def test_every_model_ref_resolves_to_an_attrs_class(channel: Channel) -> None:
     assert channel.model_ref is not None
-    assert channel.model_ref.startswith("okx_v5.models.")
+    assert channel.model_ref.startswith("okx_v5._generated.models.")
     assert attrs.has(channel.model)
 
 
