@@ -309,7 +309,7 @@ def test_to_records_of_a_name_that_is_not_nested_raises_naming_those_that_are() 
         result.to_records("px")
     assert isinstance(raised.value, ValueError)
     assert str(raised.value) == (
-        "OrderList has no nested items 'px'; its nested items are attach_algo_ords, linked_algo_ord"
+        "Order has no nested items 'px'; its nested items are attach_algo_ords, linked_algo_ord"
     )
     assert (raised.value.param, raised.value.value) == ("nested", "px")
 

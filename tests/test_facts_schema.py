@@ -169,3 +169,10 @@ def test_the_command_line_passes_a_file_that_follows_its_schema(
 ) -> None:
     assert check_facts.main([str(TRADE)]) == 0
     assert "1 facts files follow their schemas" in capsys.readouterr().out
+
+
+def test_an_alias_that_names_a_model_is_refused() -> None:
+    facts = trade()
+    facts["models"]["Order"]["aliases"].append("Fills")
+    found = check_facts.problems(TRADE, facts)
+    assert any("/models/Order/aliases: 'Fills' already names a model" in p for p in found)

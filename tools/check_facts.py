@@ -106,8 +106,14 @@ def module_errors(data: Any) -> Iterator[str]:
 
 
 def model_errors(models: dict[str, Any]) -> Iterator[str]:
-    """Each model a field's type names that is not among ``models``."""
+    """Each model a field's type names that is not among ``models``, and each alias that is a
+    model's name or another model's alias (one name, one class)."""
+    aliased: dict[str, str] = {}
     for name, model in models.items():
+        for alias in model.get("aliases", []):
+            if alias in models or alias in aliased:
+                yield f"/models/{name}/aliases: {alias!r} already names a model"
+            aliased[alias] = name
         for number, field in enumerate(model["fields"]):
             for ref in re.findall(r"[A-Za-z_]\w*", field["type"]):
                 if ref not in SCALARS and ref not in models:

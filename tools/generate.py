@@ -216,10 +216,21 @@ def render_models(facts: Facts, source: str) -> str:
         lines += ["import attrs", ""]
     if any(model.get("row") for model in models.values()):
         lines += ["from okx_v5.converter import row", ""]
-    lines += ["__all__ = " + sequence([q(name) for name in sorted(models)], 0, "[", "]"), ""]
+    names = sorted([*models, *aliases_of(models)])
+    lines += ["__all__ = " + sequence([q(name) for name in names], 0, "[", "]"), ""]
     for name, model in models.items():
         lines += ["", *render_model(name, model, models, facts)]
+    if aliases_of(models):
+        # One class per shape; the per-endpoint names it replaced stay importable.
+        lines += ["", ""]
+        lines += [f"{alias} = {name}" for alias, name in aliases_of(models).items()]
     return "\n".join(lines) + "\n"
+
+
+def aliases_of(models: Mapping[str, Any]) -> dict[str, str]:
+    """Each model's other names (``aliases``: the per-endpoint names of a shared shape), as
+    alias → model, in the order of the facts."""
+    return {alias: name for name, model in models.items() for alias in model.get("aliases", [])}
 
 
 def render_model(
@@ -264,6 +275,9 @@ def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
         text = f"One ``data`` item of {where}."
     else:
         text = f"An item of {where}." if parents else f"{name}."
+    if model.get("aliases"):
+        others = ", ".join(f"``{alias}``" for alias in model["aliases"])
+        text += f" Also importable as {others}, other names of this class."
     rows = []
     for position, field in enumerate(model["fields"]):
         wire = f"``{field['name']}``"
@@ -1391,7 +1405,7 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
                     source,
                     f"Typed items of the answers of python-okx's ``okx.{module}`` endpoints.",
                     f"okx_v5._generated.models.{group}",
-                    list(facts["models"]),
+                    [*facts["models"], *aliases_of(facts["models"])],
                 ),
             )
         parts = module.split(".")

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from okx_v5._generated.models.account import (
         AccountBalance,
         AccountBills,
-        AccountBillsArchive,
         AccountConfig,
         AccountPositionRisk,
         AccountPositionTiers,
@@ -213,8 +212,8 @@ class AccountAPI(OkxClient):
         end: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[AccountBillsArchive]:
-        """Get bills details (last 1 year): ``AccountBillsArchive`` items.
+    ) -> OkxResponse[AccountBills]:
+        """Get bills details (last 1 year): ``AccountBills`` items.
 
         ``GET /api/v5/account/bills-archive``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-bills-details-last-1-year)

@@ -12,10 +12,7 @@ from okx_v5.params import Number
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.block_trading import (
-        CancelAllQuotes,
         CancelAllRfqs,
-        CancelBatchQuotes,
-        CancelBatchRfqs,
         CancelQuote,
         CancelRfq,
         Counterparties,
@@ -24,8 +21,6 @@ if TYPE_CHECKING:
         ExecuteQuote,
         PublicTrades,
         QuoteProducts,
-        Quotes,
-        ResetMmp,
         Rfqs,
         SetMarkerInstrument,
         Trades,
@@ -106,8 +101,8 @@ class BlockTradingAPI(OkxClient):
         clRfqIds: Sequence[str] | str | None = (),
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CancelBatchRfqs]:
-        """Cancel multiple RFQs: ``CancelBatchRfqs`` items.
+    ) -> OkxResponse[CancelRfq]:
+        """Cancel multiple RFQs: ``CancelRfq`` items.
 
         ``POST /api/v5/rfq/cancel-batch-rfqs``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-multiple-rfqs)
@@ -207,8 +202,8 @@ class BlockTradingAPI(OkxClient):
         clQuoteIds: Sequence[str] | str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CancelBatchQuotes]:
-        """Cancel multiple Quotes: ``CancelBatchQuotes`` items.
+    ) -> OkxResponse[CancelQuote]:
+        """Cancel multiple Quotes: ``CancelQuote`` items.
 
         ``POST /api/v5/rfq/cancel-batch-quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-multiple-quotes)
@@ -227,8 +222,8 @@ class BlockTradingAPI(OkxClient):
         self,
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CancelAllQuotes]:
-        """Cancel all Quotes: ``CancelAllQuotes`` items.
+    ) -> OkxResponse[CancelAllRfqs]:
+        """Cancel all Quotes: ``CancelAllRfqs`` items.
 
         ``POST /api/v5/rfq/cancel-all-quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-all-quotes)
@@ -276,8 +271,8 @@ class BlockTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[Quotes]:
-        """Get quotes: ``Quotes`` items.
+    ) -> OkxResponse[CreateQuote]:
+        """Get quotes: ``CreateQuote`` items.
 
         ``GET /api/v5/rfq/quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-quotes)
@@ -353,8 +348,8 @@ class BlockTradingAPI(OkxClient):
             validate,
         )
 
-    def reset_mmp(self, *, validate: Validation | None = None) -> OkxResponse[ResetMmp]:
-        """Reset MMP status: ``ResetMmp`` items.
+    def reset_mmp(self, *, validate: Validation | None = None) -> OkxResponse[CancelAllRfqs]:
+        """Reset MMP status: ``CancelAllRfqs`` items.
 
         ``POST /api/v5/rfq/mmp-reset``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-reset-mmp-status)

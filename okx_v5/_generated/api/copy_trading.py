@@ -12,8 +12,6 @@ from okx_v5.params import Number
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.copy_trading import (
-        AmendLeadingInstruments,
-        CloseLeadingPosition,
         ExistingLeadingPositions,
         LeadingInstruments,
         LeadingPositionHistory,
@@ -131,8 +129,8 @@ class CopyTradingAPI(OkxClient):
         subPosId: str = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CloseLeadingPosition]:
-        """Close lead position: ``CloseLeadingPosition`` items.
+    ) -> OkxResponse[PlaceLeadingStopOrder]:
+        """Close lead position: ``PlaceLeadingStopOrder`` items.
 
         ``POST /api/v5/copytrading/close-subposition``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-post-close-lead-position)
@@ -159,8 +157,8 @@ class CopyTradingAPI(OkxClient):
         instId: str = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[AmendLeadingInstruments]:
-        """Amend leading instruments: ``AmendLeadingInstruments`` items.
+    ) -> OkxResponse[LeadingInstruments]:
+        """Amend leading instruments: ``LeadingInstruments`` items.
 
         ``POST /api/v5/copytrading/set-instruments``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-post-amend-leading-instruments)

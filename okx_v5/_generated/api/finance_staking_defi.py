@@ -13,11 +13,9 @@ from okx_v5.params import Number
 if TYPE_CHECKING:
     from okx_v5._generated.models.finance_staking_defi import (
         ActivityOrders,
-        Cancel,
         Offers,
         OrdersHistory,
         Purchase,
-        Redeem,
     )
     from okx_v5.params import Validation
     from okx_v5.response import OkxResponse
@@ -84,8 +82,8 @@ class StakingDefiAPI(OkxClient):
         allowEarlyRedeem: bool | str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[Redeem]:
-        """Redeem: ``Redeem`` items.
+    ) -> OkxResponse[Purchase]:
+        """Redeem: ``Purchase`` items.
 
         ``POST /api/v5/finance/staking-defi/redeem``, signed; 2 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-on-chain-earn-post-redeem)
@@ -106,8 +104,8 @@ class StakingDefiAPI(OkxClient):
         protocolType: str = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[Cancel]:
-        """Cancel purchases/redemptions: ``Cancel`` items.
+    ) -> OkxResponse[Purchase]:
+        """Cancel purchases/redemptions: ``Purchase`` items.
 
         ``POST /api/v5/finance/staking-defi/cancel``, signed; 2 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-on-chain-earn-post-cancel-purchases-redemptions)

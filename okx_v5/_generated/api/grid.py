@@ -15,22 +15,17 @@ if TYPE_CHECKING:
         AmendRecurringBuyOrder,
         GridAdjustMarginBalance,
         GridAiParam,
-        GridAmendOrderAlgo,
         GridComputeMarginBalance,
         GridOrderAlgo,
         GridOrdersAlgoDetails,
         GridOrdersAlgoHistory,
         GridOrdersAlgoPending,
         GridPositions,
-        GridStopOrderAlgo,
         GridSubOrders,
         GridWithdrawIncome,
-        PlaceRecurringBuyOrder,
         RecurringBuyOrderDetails,
-        RecurringBuyOrderHistory,
         RecurringBuyOrderList,
         RecurringBuySubOrders,
-        StopRecurringBuyOrder,
     )
     from okx_v5.params import Validation
     from okx_v5.response import OkxResponse
@@ -113,8 +108,8 @@ class GridAPI(OkxClient):
         tpTriggerPx: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[GridAmendOrderAlgo]:
-        """Amend grid algo order: ``GridAmendOrderAlgo`` items.
+    ) -> OkxResponse[GridOrderAlgo]:
+        """Amend grid algo order: ``GridOrderAlgo`` items.
 
         ``POST /api/v5/tradingBot/grid/amend-order-algo``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-grid-trading-post-amend-grid-algo-order)
@@ -142,8 +137,8 @@ class GridAPI(OkxClient):
         stopType: str = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[GridStopOrderAlgo]:
-        """Stop grid algo order: ``GridStopOrderAlgo`` items.
+    ) -> OkxResponse[GridOrderAlgo]:
+        """Stop grid algo order: ``GridOrderAlgo`` items.
 
         ``POST /api/v5/tradingBot/grid/stop-order-algo``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-grid-trading-post-stop-grid-algo-order)
@@ -423,8 +418,8 @@ class GridAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[PlaceRecurringBuyOrder]:
-        """Place recurring buy order: ``PlaceRecurringBuyOrder`` items.
+    ) -> OkxResponse[GridOrderAlgo]:
+        """Place recurring buy order: ``GridOrderAlgo`` items.
 
         ``POST /api/v5/tradingBot/recurring/order-algo``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-recurring-buy-post-place-recurring-buy-order)
@@ -486,8 +481,8 @@ class GridAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[StopRecurringBuyOrder]:
-        """Stop recurring buy order: ``StopRecurringBuyOrder`` items.
+    ) -> OkxResponse[GridOrderAlgo]:
+        """Stop recurring buy order: ``GridOrderAlgo`` items.
 
         ``POST /api/v5/tradingBot/recurring/stop-order-algo``, signed; 20 requests / 2 s per user
         ID.
@@ -530,8 +525,8 @@ class GridAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[RecurringBuyOrderHistory]:
-        """Recurring buy order history: ``RecurringBuyOrderHistory`` items.
+    ) -> OkxResponse[RecurringBuyOrderList]:
+        """Recurring buy order history: ``RecurringBuyOrderList`` items.
 
         ``GET /api/v5/tradingBot/recurring/orders-algo-history``, signed; 20 requests / 2 s per user
         ID.

@@ -12,18 +12,13 @@ from okx_v5.params import Ids, Number
 if TYPE_CHECKING:
     from okx_v5._generated.models.market_data import (
         BlockTicker,
-        BlockTickers,
         Candlesticks,
         ExchangeRate,
-        HistoryCandlesticks,
-        HistoryTrades,
         IndexCandlesticks,
         IndexComponents,
         IndexTickers,
-        MarkPriceCandlesticks,
         OptionTrades,
         Orderbook,
-        Ticker,
         Tickers,
         Tier,
         Trades,
@@ -65,8 +60,13 @@ class MarketAPI(OkxClient):
             validate,
         )
 
-    def get_ticker(self, instId: str, *, validate: Validation | None = None) -> OkxResponse[Ticker]:
-        """Ticker: ``Ticker`` items.
+    def get_ticker(
+        self,
+        instId: str,
+        *,
+        validate: Validation | None = None,
+    ) -> OkxResponse[Tickers]:
+        """Ticker: ``Tickers`` items.
 
         ``GET /api/v5/market/ticker``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-ticker)
@@ -158,8 +158,8 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[HistoryCandlesticks]:
-        """Candlesticks history: ``HistoryCandlesticks`` items.
+    ) -> OkxResponse[Candlesticks]:
+        """Candlesticks history: ``Candlesticks`` items.
 
         ``GET /api/v5/market/history-candles``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-candlesticks-history)
@@ -206,8 +206,8 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[MarkPriceCandlesticks]:
-        """Get mark price candlesticks: ``MarkPriceCandlesticks`` items.
+    ) -> OkxResponse[IndexCandlesticks]:
+        """Get mark price candlesticks: ``IndexCandlesticks`` items.
 
         ``GET /api/v5/market/mark-price-candles``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-mark-price-candlesticks)
@@ -314,8 +314,8 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[HistoryTrades]:
-        """Trades history: ``HistoryTrades`` items.
+    ) -> OkxResponse[Trades]:
+        """Trades history: ``Trades`` items.
 
         ``GET /api/v5/market/history-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-trades-history)
@@ -353,8 +353,8 @@ class MarketAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[BlockTickers]:
-        """Get block tickers: ``BlockTickers`` items.
+    ) -> OkxResponse[BlockTicker]:
+        """Get block tickers: ``BlockTicker`` items.
 
         ``GET /api/v5/market/block-tickers``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-block-tickers)

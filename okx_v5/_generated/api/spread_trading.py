@@ -11,12 +11,10 @@ from okx_v5.params import Number
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.spread_trading import (
-        ActiveOrders,
         CancelAllOrders,
         CancelOrder,
         OrderBook,
         OrderDetails,
-        Orders,
         PlaceOrder,
         PublicTrades,
         Spreads,
@@ -130,8 +128,8 @@ class SpreadTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[ActiveOrders]:
-        """Get active orders: ``ActiveOrders`` items.
+    ) -> OkxResponse[OrderDetails]:
+        """Get active orders: ``OrderDetails`` items.
 
         ``GET /api/v5/sprd/orders-pending``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-active-orders)
@@ -165,8 +163,8 @@ class SpreadTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[Orders]:
-        """Get orders (last 21 days): ``Orders`` items.
+    ) -> OkxResponse[OrderDetails]:
+        """Get orders (last 21 days): ``OrderDetails`` items.
 
         ``GET /api/v5/sprd/orders-history``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-orders-last-21-days)

@@ -12,33 +12,22 @@ from okx_v5.params import Number
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.trade import (
-        AlgoOrderDetails,
         AmendAlgoOrder,
-        AmendMultipleOrders,
         AmendOrder,
-        CancelAlgoOrder,
-        CancelMultipleOrders,
         CancelOrder,
         ClosePositions,
         EasyConvert,
         EasyConvertCurrencyList,
         EasyConvertHistory,
         Fills,
-        FillsHistory,
         OneclickRepay,
-        OneclickRepayHistory,
         OneclickRepayHistoryV2,
         OneclickRepayList,
         OneclickRepayListV2,
         OneclickRepayV2,
         Order,
-        OrderAlgosHistory,
         OrderAlgosList,
-        OrderList,
-        OrdersHistory,
-        OrdersHistoryArchive,
         PlaceAlgoOrder,
-        PlaceMultipleOrders,
         PlaceOrder,
     )
     from okx_v5.params import Validation
@@ -142,8 +131,8 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[PlaceMultipleOrders]:
-        """Place multiple orders: ``PlaceMultipleOrders`` items.
+    ) -> OkxResponse[PlaceOrder]:
+        """Place multiple orders: ``PlaceOrder`` items.
 
         ``POST /api/v5/trade/batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-place-multiple-orders)
@@ -182,8 +171,8 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CancelMultipleOrders]:
-        """Cancel multiple orders: ``CancelMultipleOrders`` items.
+    ) -> OkxResponse[CancelOrder]:
+        """Cancel multiple orders: ``CancelOrder`` items.
 
         ``POST /api/v5/trade/cancel-batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-cancel-multiple-orders)
@@ -258,8 +247,8 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[AmendMultipleOrders]:
-        """Amend multiple orders: ``AmendMultipleOrders`` items.
+    ) -> OkxResponse[AmendOrder]:
+        """Amend multiple orders: ``AmendOrder`` items.
 
         ``POST /api/v5/trade/amend-batch-orders``, signed; 300 items / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-post-amend-multiple-orders)
@@ -352,8 +341,8 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OrderList]:
-        """Order List: ``OrderList`` items.
+    ) -> OkxResponse[Order]:
+        """Order List: ``Order`` items.
 
         ``GET /api/v5/trade/orders-pending``, signed; 60 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-order-list)
@@ -407,8 +396,8 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OrdersHistory]:
-        """Order history (last 7 days): ``OrdersHistory`` items.
+    ) -> OkxResponse[Order]:
+        """Order history (last 7 days): ``Order`` items.
 
         ``GET /api/v5/trade/orders-history``, signed; 40 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-order-history-last-7-days)
@@ -464,8 +453,8 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OrdersHistoryArchive]:
-        """Order history (last 3 months): ``OrdersHistoryArchive`` items.
+    ) -> OkxResponse[Order]:
+        """Order history (last 3 months): ``Order`` items.
 
         ``GET /api/v5/trade/orders-history-archive``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-order-history-last-3-months)
@@ -658,8 +647,8 @@ class TradeAPI(OkxClient):
         params: Any = None,
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[CancelAlgoOrder]:
-        """Cancel algo order: ``CancelAlgoOrder`` items.
+    ) -> OkxResponse[PlaceAlgoOrder]:
+        """Cancel algo order: ``PlaceAlgoOrder`` items.
 
         ``POST /api/v5/trade/cancel-algos``, signed; 20 requests / 2 s per user ID and instId.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-post-cancel-algo-order)
@@ -726,8 +715,8 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OrderAlgosHistory]:
-        """Algo order history: ``OrderAlgosHistory`` items.
+    ) -> OkxResponse[OrderAlgosList]:
+        """Algo order history: ``OrderAlgosList`` items.
 
         ``GET /api/v5/trade/orders-algo-history``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-get-algo-order-history)
@@ -765,8 +754,8 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[FillsHistory]:
-        """Transaction details (last 1 year): ``FillsHistory`` items.
+    ) -> OkxResponse[Fills]:
+        """Transaction details (last 1 year): ``Fills`` items.
 
         ``GET /api/v5/trade/fills-history``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-transaction-details-last-1-year)
@@ -881,8 +870,8 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OneclickRepayHistory]:
-        """One-click repay history: ``OneclickRepayHistory`` items.
+    ) -> OkxResponse[OneclickRepay]:
+        """One-click repay history: ``OneclickRepay`` items.
 
         ``GET /api/v5/trade/one-click-repay-history``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-history)
@@ -899,8 +888,8 @@ class TradeAPI(OkxClient):
         algoClOrdId: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[AlgoOrderDetails]:
-        """Algo order details: ``AlgoOrderDetails`` items.
+    ) -> OkxResponse[OrderAlgosList]:
+        """Algo order details: ``OrderAlgosList`` items.
 
         ``GET /api/v5/trade/order-algo``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-get-algo-order-details)

@@ -14,10 +14,8 @@ if TYPE_CHECKING:
         ContractsInterestVolume,
         InterestVolumeExpiry,
         InterestVolumeStrike,
-        LongShortRatio,
         MarginLendingRatio,
         OpenInterestHistory,
-        OptionsInterestVolume,
         PutCallRatio,
         SupportCoin,
         TakerBlockVolume,
@@ -101,8 +99,8 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[LongShortRatio]:
-        """Get long/short ratio: ``LongShortRatio`` items.
+    ) -> OkxResponse[MarginLendingRatio]:
+        """Get long/short ratio: ``MarginLendingRatio`` items.
 
         ``GET /api/v5/rubik/stat/contracts/long-short-account-ratio``, public; 5 requests / 2 s per
         IP.
@@ -146,8 +144,8 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
-    ) -> OkxResponse[OptionsInterestVolume]:
-        """Get options open interest and volume: ``OptionsInterestVolume`` items.
+    ) -> OkxResponse[ContractsInterestVolume]:
+        """Get options open interest and volume: ``ContractsInterestVolume`` items.
 
         ``GET /api/v5/rubik/stat/option/open-interest-volume``, public; 5 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-statistics-rest-api-get-options-open-interest-and-volume)

@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from okx_v5._generated.models.account import (
         AccountBalance,
         AccountBills,
-        AccountBillsArchive,
         AccountConfig,
         AccountPositionRisk,
         AccountPositionTiers,
@@ -195,7 +194,7 @@ GET_ACCOUNT_BILLS: Endpoint[AccountBills] = Endpoint(
     docs="trading-account-rest-api-get-bills-details-last-7-days",
 )
 
-GET_ACCOUNT_BILLS_ARCHIVE: Endpoint[AccountBillsArchive] = Endpoint(
+GET_ACCOUNT_BILLS_ARCHIVE: Endpoint[AccountBills] = Endpoint(
     name="get_account_bills_archive",
     method="GET",
     path="/api/v5/account/bills-archive",
@@ -214,7 +213,7 @@ GET_ACCOUNT_BILLS_ARCHIVE: Endpoint[AccountBillsArchive] = Endpoint(
         Param("end", kind="number"),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.account:AccountBillsArchive",
+    model_ref="okx_v5._generated.models.account:AccountBills",
     summary="Get bills details (last 1 year)",
     docs="trading-account-rest-api-get-bills-details-last-1-year",
 )

@@ -10,10 +10,7 @@ from okx_v5.params import AtLeastOne, Param
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.block_trading import (
-        CancelAllQuotes,
         CancelAllRfqs,
-        CancelBatchQuotes,
-        CancelBatchRfqs,
         CancelQuote,
         CancelRfq,
         Counterparties,
@@ -22,8 +19,6 @@ if TYPE_CHECKING:
         ExecuteQuote,
         PublicTrades,
         QuoteProducts,
-        Quotes,
-        ResetMmp,
         Rfqs,
         SetMarkerInstrument,
         Trades,
@@ -100,7 +95,7 @@ CANCEL_RFQ: Endpoint[CancelRfq] = Endpoint(
     docs="block-trading-rest-api-cancel-rfq",
 )
 
-CANCEL_BATCH_RFQS: Endpoint[CancelBatchRfqs] = Endpoint(
+CANCEL_BATCH_RFQS: Endpoint[CancelRfq] = Endpoint(
     name="cancel_batch_rfqs",
     method="POST",
     path="/api/v5/rfq/cancel-batch-rfqs",
@@ -110,7 +105,7 @@ CANCEL_BATCH_RFQS: Endpoint[CancelBatchRfqs] = Endpoint(
         Param("clRfqIds", max_items=100, kind="list[str]"),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.block_trading:CancelBatchRfqs",
+    model_ref="okx_v5._generated.models.block_trading:CancelRfq",
     summary="Cancel multiple RFQs",
     requires=(AtLeastOne(("rfqIds", "clRfqIds")),),
     docs="block-trading-rest-api-cancel-multiple-rfqs",
@@ -176,7 +171,7 @@ CANCEL_QUOTE: Endpoint[CancelQuote] = Endpoint(
     docs="block-trading-rest-api-cancel-quote",
 )
 
-CANCEL_BATCH_QUOTES: Endpoint[CancelBatchQuotes] = Endpoint(
+CANCEL_BATCH_QUOTES: Endpoint[CancelQuote] = Endpoint(
     name="cancel_batch_quotes",
     method="POST",
     path="/api/v5/rfq/cancel-batch-quotes",
@@ -186,19 +181,19 @@ CANCEL_BATCH_QUOTES: Endpoint[CancelBatchQuotes] = Endpoint(
         Param("clQuoteIds", max_items=100, kind="list[str]"),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.block_trading:CancelBatchQuotes",
+    model_ref="okx_v5._generated.models.block_trading:CancelQuote",
     summary="Cancel multiple Quotes",
     requires=(AtLeastOne(("quoteIds", "clQuoteIds")),),
     docs="block-trading-rest-api-cancel-multiple-quotes",
 )
 
-CANCEL_ALL_QUOTES: Endpoint[CancelAllQuotes] = Endpoint(
+CANCEL_ALL_QUOTES: Endpoint[CancelAllRfqs] = Endpoint(
     name="cancel_all_quotes",
     method="POST",
     path="/api/v5/rfq/cancel-all-quotes",
     signed=True,
     limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.block_trading:CancelAllQuotes",
+    model_ref="okx_v5._generated.models.block_trading:CancelAllRfqs",
     summary="Cancel all Quotes",
     docs="block-trading-rest-api-cancel-all-quotes",
 )
@@ -222,7 +217,7 @@ GET_RFQS: Endpoint[Rfqs] = Endpoint(
     docs="block-trading-rest-api-get-rfqs",
 )
 
-GET_QUOTES: Endpoint[Quotes] = Endpoint(
+GET_QUOTES: Endpoint[CreateQuote] = Endpoint(
     name="get_quotes",
     method="GET",
     path="/api/v5/rfq/quotes",
@@ -238,7 +233,7 @@ GET_QUOTES: Endpoint[Quotes] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.block_trading:Quotes",
+    model_ref="okx_v5._generated.models.block_trading:CreateQuote",
     summary="Get quotes",
     docs="block-trading-rest-api-get-quotes",
 )
@@ -278,13 +273,13 @@ GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
     docs="block-trading-rest-api-get-public-multi-leg-transactions-of-block-trades",
 )
 
-RESET_MMP: Endpoint[ResetMmp] = Endpoint(
+RESET_MMP: Endpoint[CancelAllRfqs] = Endpoint(
     name="reset_mmp",
     method="POST",
     path="/api/v5/rfq/mmp-reset",
     signed=True,
     limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.block_trading:ResetMmp",
+    model_ref="okx_v5._generated.models.block_trading:CancelAllRfqs",
     summary="Reset MMP status",
     body="none",
     docs="block-trading-rest-api-reset-mmp-status",

@@ -10,8 +10,6 @@ from okx_v5.params import Choice, Param
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.copy_trading import (
-        AmendLeadingInstruments,
-        CloseLeadingPosition,
         ExistingLeadingPositions,
         LeadingInstruments,
         LeadingPositionHistory,
@@ -88,14 +86,14 @@ PLACE_LEADING_STOP_ORDER: Endpoint[PlaceLeadingStopOrder] = Endpoint(
     docs="order-book-trading-copy-trading-post-place-lead-stop-order",
 )
 
-CLOSE_LEADING_POSITION: Endpoint[CloseLeadingPosition] = Endpoint(
+CLOSE_LEADING_POSITION: Endpoint[PlaceLeadingStopOrder] = Endpoint(
     name="close_leading_position",
     method="POST",
     path="/api/v5/copytrading/close-subposition",
     signed=True,
     params=(Param("subPosId", required=True),),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.copy_trading:CloseLeadingPosition",
+    model_ref="okx_v5._generated.models.copy_trading:PlaceLeadingStopOrder",
     summary="Close lead position",
     docs="order-book-trading-copy-trading-post-close-lead-position",
 )
@@ -112,14 +110,14 @@ GET_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
     docs="order-book-trading-copy-trading-get-leading-instruments",
 )
 
-AMEND_LEADING_INSTRUMENTS: Endpoint[AmendLeadingInstruments] = Endpoint(
+AMEND_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
     name="amend_leading_instruments",
     method="POST",
     path="/api/v5/copytrading/set-instruments",
     signed=True,
     params=(Param("instId", required=True),),
     limits=(RateLimit(5, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.copy_trading:AmendLeadingInstruments",
+    model_ref="okx_v5._generated.models.copy_trading:LeadingInstruments",
     summary="Amend leading instruments",
     docs="order-book-trading-copy-trading-post-amend-leading-instruments",
 )

@@ -11,11 +11,9 @@ from okx_v5.params import Choice, Param, Unless
 if TYPE_CHECKING:
     from okx_v5._generated.models.finance_staking_defi import (
         ActivityOrders,
-        Cancel,
         Offers,
         OrdersHistory,
         Purchase,
-        Redeem,
     )
 
 __all__ = [
@@ -64,7 +62,7 @@ PURCHASE: Endpoint[Purchase] = Endpoint(
     docs="financial-product-on-chain-earn-post-purchase",
 )
 
-REDEEM: Endpoint[Redeem] = Endpoint(
+REDEEM: Endpoint[Purchase] = Endpoint(
     name="redeem",
     method="POST",
     path="/api/v5/finance/staking-defi/redeem",
@@ -75,19 +73,19 @@ REDEEM: Endpoint[Redeem] = Endpoint(
         Param("allowEarlyRedeem", kind="bool"),
     ),
     limits=(RateLimit(2, 1.0, "user"),),
-    model_ref="okx_v5._generated.models.finance_staking_defi:Redeem",
+    model_ref="okx_v5._generated.models.finance_staking_defi:Purchase",
     summary="Redeem",
     docs="financial-product-on-chain-earn-post-redeem",
 )
 
-CANCEL: Endpoint[Cancel] = Endpoint(
+CANCEL: Endpoint[Purchase] = Endpoint(
     name="cancel",
     method="POST",
     path="/api/v5/finance/staking-defi/cancel",
     signed=True,
     params=(Param("ordId", required=True), Param("protocolType", required=True)),
     limits=(RateLimit(2, 1.0, "user"),),
-    model_ref="okx_v5._generated.models.finance_staking_defi:Cancel",
+    model_ref="okx_v5._generated.models.finance_staking_defi:Purchase",
     summary="Cancel purchases/redemptions",
     docs="financial-product-on-chain-earn-post-cancel-purchases-redemptions",
 )

@@ -13,22 +13,17 @@ if TYPE_CHECKING:
         AmendRecurringBuyOrder,
         GridAdjustMarginBalance,
         GridAiParam,
-        GridAmendOrderAlgo,
         GridComputeMarginBalance,
         GridOrderAlgo,
         GridOrdersAlgoDetails,
         GridOrdersAlgoHistory,
         GridOrdersAlgoPending,
         GridPositions,
-        GridStopOrderAlgo,
         GridSubOrders,
         GridWithdrawIncome,
-        PlaceRecurringBuyOrder,
         RecurringBuyOrderDetails,
-        RecurringBuyOrderHistory,
         RecurringBuyOrderList,
         RecurringBuySubOrders,
-        StopRecurringBuyOrder,
     )
 
 __all__ = [
@@ -90,7 +85,7 @@ GRID_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     docs="order-book-trading-grid-trading-post-place-grid-algo-order",
 )
 
-GRID_AMEND_ORDER_ALGO: Endpoint[GridAmendOrderAlgo] = Endpoint(
+GRID_AMEND_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     name="grid_amend_order_algo",
     method="POST",
     path="/api/v5/tradingBot/grid/amend-order-algo",
@@ -102,13 +97,13 @@ GRID_AMEND_ORDER_ALGO: Endpoint[GridAmendOrderAlgo] = Endpoint(
         Param("tpTriggerPx", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.grid:GridAmendOrderAlgo",
+    model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
     summary="Amend grid algo order",
     requires=(AtLeastOne(("slTriggerPx", "tpTriggerPx")),),
     docs="order-book-trading-grid-trading-post-amend-grid-algo-order",
 )
 
-GRID_STOP_ORDER_ALGO: Endpoint[GridStopOrderAlgo] = Endpoint(
+GRID_STOP_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     name="grid_stop_order_algo",
     method="POST",
     path="/api/v5/tradingBot/grid/stop-order-algo",
@@ -120,7 +115,7 @@ GRID_STOP_ORDER_ALGO: Endpoint[GridStopOrderAlgo] = Endpoint(
         Param("stopType", required=True),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.grid:GridStopOrderAlgo",
+    model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
     summary="Stop grid algo order",
     body="list",
     docs="order-book-trading-grid-trading-post-stop-grid-algo-order",
@@ -279,7 +274,7 @@ GRID_AI_PARAM: Endpoint[GridAiParam] = Endpoint(
     docs="order-book-trading-grid-trading-get-grid-ai-parameter-public",
 )
 
-PLACE_RECURRING_BUY_ORDER: Endpoint[PlaceRecurringBuyOrder] = Endpoint(
+PLACE_RECURRING_BUY_ORDER: Endpoint[GridOrderAlgo] = Endpoint(
     name="place_recurring_buy_order",
     method="POST",
     path="/api/v5/tradingBot/recurring/order-algo",
@@ -299,7 +294,7 @@ PLACE_RECURRING_BUY_ORDER: Endpoint[PlaceRecurringBuyOrder] = Endpoint(
         Param("tradeQuoteCcy", send=Unless(None)),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.grid:PlaceRecurringBuyOrder",
+    model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
     summary="Place recurring buy order",
     docs="order-book-trading-recurring-buy-post-place-recurring-buy-order",
     client_order_id="algoClOrdId",
@@ -317,13 +312,13 @@ AMEND_RECURRING_BUY_ORDER: Endpoint[AmendRecurringBuyOrder] = Endpoint(
     docs="order-book-trading-recurring-buy-post-amend-recurring-buy-order",
 )
 
-STOP_RECURRING_BUY_ORDER: Endpoint[StopRecurringBuyOrder] = Endpoint(
+STOP_RECURRING_BUY_ORDER: Endpoint[GridOrderAlgo] = Endpoint(
     name="stop_recurring_buy_order",
     method="POST",
     path="/api/v5/tradingBot/recurring/stop-order-algo",
     signed=True,
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.grid:StopRecurringBuyOrder",
+    model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
     summary="Stop recurring buy order",
     body="arg",
     body_arg="orders_data",
@@ -348,7 +343,7 @@ GET_RECURRING_BUY_ORDER_LIST: Endpoint[RecurringBuyOrderList] = Endpoint(
     docs="order-book-trading-recurring-buy-get-recurring-buy-order-list",
 )
 
-GET_RECURRING_BUY_ORDER_HISTORY: Endpoint[RecurringBuyOrderHistory] = Endpoint(
+GET_RECURRING_BUY_ORDER_HISTORY: Endpoint[RecurringBuyOrderList] = Endpoint(
     name="get_recurring_buy_order_history",
     method="GET",
     path="/api/v5/tradingBot/recurring/orders-algo-history",
@@ -360,7 +355,7 @@ GET_RECURRING_BUY_ORDER_HISTORY: Endpoint[RecurringBuyOrderHistory] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.grid:RecurringBuyOrderHistory",
+    model_ref="okx_v5._generated.models.grid:RecurringBuyOrderList",
     summary="Recurring buy order history",
     docs="order-book-trading-recurring-buy-get-recurring-buy-order-history",
 )

@@ -11,18 +11,13 @@ from okx_v5.params import TRUTHY, AtLeastOne, Choice, IdList, Param
 if TYPE_CHECKING:
     from okx_v5._generated.models.market_data import (
         BlockTicker,
-        BlockTickers,
         Candlesticks,
         ExchangeRate,
-        HistoryCandlesticks,
-        HistoryTrades,
         IndexCandlesticks,
         IndexComponents,
         IndexTickers,
-        MarkPriceCandlesticks,
         OptionTrades,
         Orderbook,
-        Ticker,
         Tickers,
         Tier,
         Trades,
@@ -76,14 +71,14 @@ GET_TICKERS: Endpoint[Tickers] = Endpoint(
     docs="order-book-trading-market-data-get-tickers",
 )
 
-GET_TICKER: Endpoint[Ticker] = Endpoint(
+GET_TICKER: Endpoint[Tickers] = Endpoint(
     name="get_ticker",
     method="GET",
     path="/api/v5/market/ticker",
     signed=False,
     params=(Param("instId", required=True),),
     limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.market_data:Ticker",
+    model_ref="okx_v5._generated.models.market_data:Tickers",
     summary="Ticker",
     docs="order-book-trading-market-data-get-ticker",
 )
@@ -141,7 +136,7 @@ GET_CANDLESTICKS: Endpoint[Candlesticks] = Endpoint(
     docs="order-book-trading-market-data-get-candlesticks",
 )
 
-GET_HISTORY_CANDLESTICKS: Endpoint[HistoryCandlesticks] = Endpoint(
+GET_HISTORY_CANDLESTICKS: Endpoint[Candlesticks] = Endpoint(
     name="get_history_candlesticks",
     method="GET",
     path="/api/v5/market/history-candles",
@@ -154,7 +149,7 @@ GET_HISTORY_CANDLESTICKS: Endpoint[HistoryCandlesticks] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.market_data:HistoryCandlesticks",
+    model_ref="okx_v5._generated.models.market_data:Candlesticks",
     summary="Candlesticks history",
     docs="order-book-trading-market-data-get-candlesticks-history",
 )
@@ -177,7 +172,7 @@ GET_INDEX_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
     docs="public-data-rest-api-get-index-candlesticks",
 )
 
-GET_MARK_PRICE_CANDLESTICKS: Endpoint[MarkPriceCandlesticks] = Endpoint(
+GET_MARK_PRICE_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
     name="get_mark_price_candlesticks",
     method="GET",
     path="/api/v5/market/mark-price-candles",
@@ -190,7 +185,7 @@ GET_MARK_PRICE_CANDLESTICKS: Endpoint[MarkPriceCandlesticks] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.market_data:MarkPriceCandlesticks",
+    model_ref="okx_v5._generated.models.market_data:IndexCandlesticks",
     summary="Get mark price candlesticks",
     docs="public-data-rest-api-get-mark-price-candlesticks",
 )
@@ -263,7 +258,7 @@ GET_EXCHANGE_RATE: Endpoint[ExchangeRate] = Endpoint(
     docs="public-data-rest-api-get-exchange-rate",
 )
 
-GET_HISTORY_TRADES: Endpoint[HistoryTrades] = Endpoint(
+GET_HISTORY_TRADES: Endpoint[Trades] = Endpoint(
     name="get_history_trades",
     method="GET",
     path="/api/v5/market/history-trades",
@@ -276,7 +271,7 @@ GET_HISTORY_TRADES: Endpoint[HistoryTrades] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.market_data:HistoryTrades",
+    model_ref="okx_v5._generated.models.market_data:Trades",
     summary="Trades history",
     docs="order-book-trading-market-data-get-trades-history",
 )
@@ -293,7 +288,7 @@ GET_BLOCK_TICKER: Endpoint[BlockTicker] = Endpoint(
     docs="block-trading-rest-api-get-block-ticker",
 )
 
-GET_BLOCK_TICKERS: Endpoint[BlockTickers] = Endpoint(
+GET_BLOCK_TICKERS: Endpoint[BlockTicker] = Endpoint(
     name="get_block_tickers",
     method="GET",
     path="/api/v5/market/block-tickers",
@@ -304,7 +299,7 @@ GET_BLOCK_TICKERS: Endpoint[BlockTickers] = Endpoint(
         Param("instFamily"),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.market_data:BlockTickers",
+    model_ref="okx_v5._generated.models.market_data:BlockTicker",
     summary="Get block tickers",
     docs="block-trading-rest-api-get-block-tickers",
 )

@@ -10,12 +10,10 @@ from okx_v5.params import AtLeastOne, Choice, Param
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.spread_trading import (
-        ActiveOrders,
         CancelAllOrders,
         CancelOrder,
         OrderBook,
         OrderDetails,
-        Orders,
         PlaceOrder,
         PublicTrades,
         Spreads,
@@ -103,7 +101,7 @@ GET_ORDER_DETAILS: Endpoint[OrderDetails] = Endpoint(
     docs="spread-trading-rest-api-get-order-details",
 )
 
-GET_ACTIVE_ORDERS: Endpoint[ActiveOrders] = Endpoint(
+GET_ACTIVE_ORDERS: Endpoint[OrderDetails] = Endpoint(
     name="get_active_orders",
     method="GET",
     path="/api/v5/sprd/orders-pending",
@@ -117,12 +115,12 @@ GET_ACTIVE_ORDERS: Endpoint[ActiveOrders] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.spread_trading:ActiveOrders",
+    model_ref="okx_v5._generated.models.spread_trading:OrderDetails",
     summary="Get active orders",
     docs="spread-trading-rest-api-get-active-orders",
 )
 
-GET_ORDERS: Endpoint[Orders] = Endpoint(
+GET_ORDERS: Endpoint[OrderDetails] = Endpoint(
     name="get_orders",
     method="GET",
     path="/api/v5/sprd/orders-history",
@@ -138,7 +136,7 @@ GET_ORDERS: Endpoint[Orders] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.spread_trading:Orders",
+    model_ref="okx_v5._generated.models.spread_trading:OrderDetails",
     summary="Get orders (last 21 days)",
     docs="spread-trading-rest-api-get-orders-last-21-days",
 )

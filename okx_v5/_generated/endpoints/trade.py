@@ -10,33 +10,22 @@ from okx_v5.params import AtLeastOne, Choice, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.trade import (
-        AlgoOrderDetails,
         AmendAlgoOrder,
-        AmendMultipleOrders,
         AmendOrder,
-        CancelAlgoOrder,
-        CancelMultipleOrders,
         CancelOrder,
         ClosePositions,
         EasyConvert,
         EasyConvertCurrencyList,
         EasyConvertHistory,
         Fills,
-        FillsHistory,
         OneclickRepay,
-        OneclickRepayHistory,
         OneclickRepayHistoryV2,
         OneclickRepayList,
         OneclickRepayListV2,
         OneclickRepayV2,
         Order,
-        OrderAlgosHistory,
         OrderAlgosList,
-        OrderList,
-        OrdersHistory,
-        OrdersHistoryArchive,
         PlaceAlgoOrder,
-        PlaceMultipleOrders,
         PlaceOrder,
     )
 
@@ -130,13 +119,13 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
     client_order_id="clOrdId",
 )
 
-PLACE_MULTIPLE_ORDERS: Endpoint[PlaceMultipleOrders] = Endpoint(
+PLACE_MULTIPLE_ORDERS: Endpoint[PlaceOrder] = Endpoint(
     name="place_multiple_orders",
     method="POST",
     path="/api/v5/trade/batch-orders",
     signed=True,
     limits=(RateLimit(300, 2.0, "user", per=("instId",), count="item"),),
-    model_ref="okx_v5._generated.models.trade:PlaceMultipleOrders",
+    model_ref="okx_v5._generated.models.trade:PlaceOrder",
     summary="Place multiple orders",
     body="arg",
     body_arg="orders_data",
@@ -158,13 +147,13 @@ CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
     docs="order-book-trading-trade-post-cancel-order",
 )
 
-CANCEL_MULTIPLE_ORDERS: Endpoint[CancelMultipleOrders] = Endpoint(
+CANCEL_MULTIPLE_ORDERS: Endpoint[CancelOrder] = Endpoint(
     name="cancel_multiple_orders",
     method="POST",
     path="/api/v5/trade/cancel-batch-orders",
     signed=True,
     limits=(RateLimit(300, 2.0, "user", per=("instId",), count="item"),),
-    model_ref="okx_v5._generated.models.trade:CancelMultipleOrders",
+    model_ref="okx_v5._generated.models.trade:CancelOrder",
     summary="Cancel multiple orders",
     body="arg",
     body_arg="orders_data",
@@ -205,13 +194,13 @@ AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
     docs="order-book-trading-trade-post-amend-order",
 )
 
-AMEND_MULTIPLE_ORDERS: Endpoint[AmendMultipleOrders] = Endpoint(
+AMEND_MULTIPLE_ORDERS: Endpoint[AmendOrder] = Endpoint(
     name="amend_multiple_orders",
     method="POST",
     path="/api/v5/trade/amend-batch-orders",
     signed=True,
     limits=(RateLimit(300, 2.0, "user", per=("instId",), count="item"),),
-    model_ref="okx_v5._generated.models.trade:AmendMultipleOrders",
+    model_ref="okx_v5._generated.models.trade:AmendOrder",
     summary="Amend multiple orders",
     body="arg",
     body_arg="orders_data",
@@ -253,7 +242,7 @@ GET_ORDER: Endpoint[Order] = Endpoint(
     docs="order-book-trading-trade-get-order-details",
 )
 
-GET_ORDER_LIST: Endpoint[OrderList] = Endpoint(
+GET_ORDER_LIST: Endpoint[Order] = Endpoint(
     name="get_order_list",
     method="GET",
     path="/api/v5/trade/orders-pending",
@@ -286,12 +275,12 @@ GET_ORDER_LIST: Endpoint[OrderList] = Endpoint(
         Param("instFamily"),
     ),
     limits=(RateLimit(60, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:OrderList",
+    model_ref="okx_v5._generated.models.trade:Order",
     summary="Order List",
     docs="order-book-trading-trade-get-order-list",
 )
 
-GET_ORDERS_HISTORY: Endpoint[OrdersHistory] = Endpoint(
+GET_ORDERS_HISTORY: Endpoint[Order] = Endpoint(
     name="get_orders_history",
     method="GET",
     path="/api/v5/trade/orders-history",
@@ -330,12 +319,12 @@ GET_ORDERS_HISTORY: Endpoint[OrdersHistory] = Endpoint(
         Param("instFamily"),
     ),
     limits=(RateLimit(40, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:OrdersHistory",
+    model_ref="okx_v5._generated.models.trade:Order",
     summary="Order history (last 7 days)",
     docs="order-book-trading-trade-get-order-history-last-7-days",
 )
 
-GET_ORDERS_HISTORY_ARCHIVE: Endpoint[OrdersHistoryArchive] = Endpoint(
+GET_ORDERS_HISTORY_ARCHIVE: Endpoint[Order] = Endpoint(
     name="get_orders_history_archive",
     method="GET",
     path="/api/v5/trade/orders-history-archive",
@@ -374,7 +363,7 @@ GET_ORDERS_HISTORY_ARCHIVE: Endpoint[OrdersHistoryArchive] = Endpoint(
         Param("instFamily"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:OrdersHistoryArchive",
+    model_ref="okx_v5._generated.models.trade:Order",
     summary="Order history (last 3 months)",
     docs="order-book-trading-trade-get-order-history-last-3-months",
 )
@@ -463,13 +452,13 @@ PLACE_ALGO_ORDER: Endpoint[PlaceAlgoOrder] = Endpoint(
     client_order_id="algoClOrdId",
 )
 
-CANCEL_ALGO_ORDER: Endpoint[CancelAlgoOrder] = Endpoint(
+CANCEL_ALGO_ORDER: Endpoint[PlaceAlgoOrder] = Endpoint(
     name="cancel_algo_order",
     method="POST",
     path="/api/v5/trade/cancel-algos",
     signed=True,
     limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
-    model_ref="okx_v5._generated.models.trade:CancelAlgoOrder",
+    model_ref="okx_v5._generated.models.trade:PlaceAlgoOrder",
     summary="Cancel algo order",
     body="arg",
     body_arg="orders_data",
@@ -513,7 +502,7 @@ ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
     docs="order-book-trading-algo-trading-get-algo-order-list",
 )
 
-ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosHistory] = Endpoint(
+ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosList] = Endpoint(
     name="order_algos_history",
     method="GET",
     path="/api/v5/trade/orders-algo-history",
@@ -544,13 +533,13 @@ ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosHistory] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:OrderAlgosHistory",
+    model_ref="okx_v5._generated.models.trade:OrderAlgosList",
     summary="Algo order history",
     requires=(AtLeastOne(("state", "algoId")),),
     docs="order-book-trading-algo-trading-get-algo-order-history",
 )
 
-GET_FILLS_HISTORY: Endpoint[FillsHistory] = Endpoint(
+GET_FILLS_HISTORY: Endpoint[Fills] = Endpoint(
     name="get_fills_history",
     method="GET",
     path="/api/v5/trade/fills-history",
@@ -570,7 +559,7 @@ GET_FILLS_HISTORY: Endpoint[FillsHistory] = Endpoint(
         Param("instFamily"),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:FillsHistory",
+    model_ref="okx_v5._generated.models.trade:Fills",
     summary="Transaction details (last 1 year)",
     docs="order-book-trading-trade-get-transaction-details-last-1-year",
 )
@@ -645,7 +634,7 @@ ONECLICK_REPAY: Endpoint[OneclickRepay] = Endpoint(
     docs="order-book-trading-trade-post-trade-one-click-repay",
 )
 
-ONECLICK_REPAY_HISTORY: Endpoint[OneclickRepayHistory] = Endpoint(
+ONECLICK_REPAY_HISTORY: Endpoint[OneclickRepay] = Endpoint(
     name="oneclick_repay_history",
     method="GET",
     path="/api/v5/trade/one-click-repay-history",
@@ -656,19 +645,19 @@ ONECLICK_REPAY_HISTORY: Endpoint[OneclickRepayHistory] = Endpoint(
         Param("limit", kind="number"),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:OneclickRepayHistory",
+    model_ref="okx_v5._generated.models.trade:OneclickRepay",
     summary="One-click repay history",
     docs="order-book-trading-trade-get-one-click-repay-history",
 )
 
-GET_ALGO_ORDER_DETAILS: Endpoint[AlgoOrderDetails] = Endpoint(
+GET_ALGO_ORDER_DETAILS: Endpoint[OrderAlgosList] = Endpoint(
     name="get_algo_order_details",
     method="GET",
     path="/api/v5/trade/order-algo",
     signed=True,
     params=(Param("algoId"), Param("algoClOrdId")),
     limits=(RateLimit(20, 2.0, "user"),),
-    model_ref="okx_v5._generated.models.trade:AlgoOrderDetails",
+    model_ref="okx_v5._generated.models.trade:OrderAlgosList",
     summary="Algo order details",
     requires=(AtLeastOne(("algoId", "algoClOrdId")),),
     docs="order-book-trading-algo-trading-get-algo-order-details",

@@ -13,10 +13,8 @@ if TYPE_CHECKING:
         ContractsInterestVolume,
         InterestVolumeExpiry,
         InterestVolumeStrike,
-        LongShortRatio,
         MarginLendingRatio,
         OpenInterestHistory,
-        OptionsInterestVolume,
         PutCallRatio,
         SupportCoin,
         TakerBlockVolume,
@@ -92,7 +90,7 @@ GET_MARGIN_LENDING_RATIO: Endpoint[MarginLendingRatio] = Endpoint(
     docs="trading-statistics-rest-api-get-margin-long-short-ratio",
 )
 
-GET_LONG_SHORT_RATIO: Endpoint[LongShortRatio] = Endpoint(
+GET_LONG_SHORT_RATIO: Endpoint[MarginLendingRatio] = Endpoint(
     name="get_long_short_ratio",
     method="GET",
     path="/api/v5/rubik/stat/contracts/long-short-account-ratio",
@@ -104,7 +102,7 @@ GET_LONG_SHORT_RATIO: Endpoint[LongShortRatio] = Endpoint(
         Param("period"),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.trading_data:LongShortRatio",
+    model_ref="okx_v5._generated.models.trading_data:MarginLendingRatio",
     summary="Get long/short ratio",
     docs="trading-statistics-rest-api-get-long-short-ratio",
 )
@@ -126,14 +124,14 @@ GET_CONTRACTS_INTEREST_VOLUME: Endpoint[ContractsInterestVolume] = Endpoint(
     docs="trading-statistics-rest-api-get-contracts-open-interest-and-volume",
 )
 
-GET_OPTIONS_INTEREST_VOLUME: Endpoint[OptionsInterestVolume] = Endpoint(
+GET_OPTIONS_INTEREST_VOLUME: Endpoint[ContractsInterestVolume] = Endpoint(
     name="get_options_interest_volume",
     method="GET",
     path="/api/v5/rubik/stat/option/open-interest-volume",
     signed=False,
     params=(Param("ccy", required=True), Param("period")),
     limits=(RateLimit(5, 2.0, "ip"),),
-    model_ref="okx_v5._generated.models.trading_data:OptionsInterestVolume",
+    model_ref="okx_v5._generated.models.trading_data:ContractsInterestVolume",
     summary="Get options open interest and volume",
     docs="trading-statistics-rest-api-get-options-open-interest-and-volume",
 )

@@ -661,80 +661,9 @@ class PositionBuilderAssets:
 
 @attrs.define
 class AccountBills:
-    """One ``data`` item of ``AccountAPI.get_account_bills``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        bill_id: OKX's ``billId``.
-        type: OKX's ``type``.
-        sub_type: OKX's ``subType``.
-        ts: OKX's ``ts``.
-        bal_chg: OKX's ``balChg``.
-        pos_bal_chg: OKX's ``posBalChg``.
-        bal: OKX's ``bal``.
-        pos_bal: OKX's ``posBal``.
-        sz: OKX's ``sz``.
-        px: OKX's ``px``.
-        ccy: OKX's ``ccy``.
-        pnl: OKX's ``pnl``.
-        fee: OKX's ``fee``.
-        mgn_mode: OKX's ``mgnMode``.
-        inst_id: OKX's ``instId``.
-        ord_id: OKX's ``ordId``.
-        exec_type: OKX's ``execType``.
-        from_: OKX's ``from``.
-        to: OKX's ``to``.
-        notes: OKX's ``notes``.
-        interest: OKX's ``interest``.
-        tag: OKX's ``tag``.
-        fill_time: OKX's ``fillTime``.
-        trade_id: OKX's ``tradeId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        fill_idx_px: OKX's ``fillIdxPx``.
-        fill_mark_px: OKX's ``fillMarkPx``.
-        fill_px_vol: OKX's ``fillPxVol``.
-        fill_px_usd: OKX's ``fillPxUsd``.
-        fill_mark_vol: OKX's ``fillMarkVol``.
-        fill_fwd_px: OKX's ``fillFwdPx``.
-    """
-
-    inst_type: str | None = None
-    bill_id: str | None = None
-    type: str | None = None
-    sub_type: str | None = None
-    ts: int | None = None
-    bal_chg: Decimal | None = None
-    pos_bal_chg: Decimal | None = None
-    bal: Decimal | None = None
-    pos_bal: Decimal | None = None
-    sz: Decimal | None = None
-    px: Decimal | None = None
-    ccy: str | None = None
-    pnl: Decimal | None = None
-    fee: Decimal | None = None
-    mgn_mode: str | None = None
-    inst_id: str | None = None
-    ord_id: str | None = None
-    exec_type: str | None = None
-    from_: str | None = None
-    to: str | None = None
-    notes: str | None = None
-    interest: Decimal | None = None
-    tag: str | None = None
-    fill_time: int | None = None
-    trade_id: str | None = None
-    cl_ord_id: str | None = None
-    fill_idx_px: Decimal | None = None
-    fill_mark_px: Decimal | None = None
-    fill_px_vol: Decimal | None = None
-    fill_px_usd: Decimal | None = None
-    fill_mark_vol: Decimal | None = None
-    fill_fwd_px: Decimal | None = None
-
-
-@attrs.define
-class AccountBillsArchive:
-    """One ``data`` item of ``AccountAPI.get_account_bills_archive``.
+    """One ``data`` item of ``AccountAPI.get_account_bills`` and
+    ``AccountAPI.get_account_bills_archive``. Also importable as ``AccountBillsArchive``, other
+    names of this class.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1488,3 +1417,6 @@ class ApplyBills:
 
     result: str | None = None
     ts: int | None = None
+
+
+AccountBillsArchive = AccountBills

@@ -98,7 +98,8 @@ class CreateRfq:
 
 @attrs.define
 class CreateRfqLegs:
-    """An item of ``CreateRfq``'s ``legs``.
+    """An item of ``CreateRfq``'s ``legs`` and ``Rfqs``'s ``legs``. Also importable as ``RfqsLegs``,
+    other names of this class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -121,24 +122,9 @@ class CreateRfqLegs:
 
 @attrs.define
 class CancelRfq:
-    """One ``data`` item of ``BlockTradingAPI.cancel_rfq``.
-
-    Attributes:
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelBatchRfqs:
-    """One ``data`` item of ``BlockTradingAPI.cancel_batch_rfqs``.
+    """One ``data`` item of ``BlockTradingAPI.cancel_rfq`` and
+    ``BlockTradingAPI.cancel_batch_rfqs``. Also importable as ``CancelBatchRfqs``, other names of
+    this class.
 
     Attributes:
         rfq_id: OKX's ``rfqId``.
@@ -155,7 +141,9 @@ class CancelBatchRfqs:
 
 @attrs.define
 class CancelAllRfqs:
-    """One ``data`` item of ``BlockTradingAPI.cancel_all_rfqs``.
+    """One ``data`` item of ``BlockTradingAPI.cancel_all_rfqs`` and
+    ``BlockTradingAPI.cancel_all_quotes`` and ``BlockTradingAPI.reset_mmp``. Also importable as
+    ``CancelAllQuotes``, ``ResetMmp``, other names of this class.
 
     Attributes:
         ts: OKX's ``ts``.
@@ -209,7 +197,8 @@ class ExecuteQuote:
 
 @attrs.define
 class ExecuteQuoteLegs:
-    """An item of ``ExecuteQuote``'s ``legs``.
+    """An item of ``ExecuteQuote``'s ``legs`` and ``Trades``'s ``legs``. Also importable as
+    ``TradesLegs``, other names of this class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -232,7 +221,8 @@ class ExecuteQuoteLegs:
 
 @attrs.define
 class CreateQuote:
-    """One ``data`` item of ``BlockTradingAPI.create_quote``.
+    """One ``data`` item of ``BlockTradingAPI.create_quote`` and ``BlockTradingAPI.get_quotes``.
+    Also importable as ``Quotes``, other names of this class.
 
     Attributes:
         c_time: OKX's ``cTime``.
@@ -283,7 +273,8 @@ class CreateQuote:
 
 @attrs.define
 class CreateQuoteLegs:
-    """An item of ``CreateQuote``'s ``legs``.
+    """An item of ``CreateQuote``'s ``legs``. Also importable as ``QuotesLegs``, other names of this
+    class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -308,7 +299,9 @@ class CreateQuoteLegs:
 
 @attrs.define
 class CancelQuote:
-    """One ``data`` item of ``BlockTradingAPI.cancel_quote``.
+    """One ``data`` item of ``BlockTradingAPI.cancel_quote`` and
+    ``BlockTradingAPI.cancel_batch_quotes``. Also importable as ``CancelBatchQuotes``, other names
+    of this class.
 
     Attributes:
         quote_id: OKX's ``quoteId``.
@@ -321,34 +314,6 @@ class CancelQuote:
     cl_quote_id: str | None = None
     s_code: str | None = None
     s_msg: str | None = None
-
-
-@attrs.define
-class CancelBatchQuotes:
-    """One ``data`` item of ``BlockTradingAPI.cancel_batch_quotes``.
-
-    Attributes:
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelAllQuotes:
-    """One ``data`` item of ``BlockTradingAPI.cancel_all_quotes``.
-
-    Attributes:
-        ts: OKX's ``ts``.
-    """
-
-    ts: int | None = None
 
 
 @attrs.define
@@ -388,112 +353,13 @@ class Rfqs:
     trader_code: str | None = None
     rfq_id: str | None = None
     allow_partial_execution: bool | None = None
-    legs: list[RfqsLegs] | None = None
+    legs: list[CreateRfqLegs] | None = None
     ccy: str | None = None
     inst_id: str | None = None
     pos_side: str | None = None
     side: str | None = None
     sz: Decimal | None = None
     td_mode: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class RfqsLegs:
-    """An item of ``Rfqs``'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    sz: Decimal | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class Quotes:
-    """One ``data`` item of ``BlockTradingAPI.get_quotes``.
-
-    Attributes:
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        state: OKX's ``state``.
-        reason: OKX's ``reason``.
-        valid_until: OKX's ``validUntil``.
-        rfq_id: OKX's ``rfqId``.
-        cl_rfq_id: OKX's ``clRfqId``.
-        quote_id: OKX's ``quoteId``.
-        cl_quote_id: OKX's ``clQuoteId``.
-        tag: OKX's ``tag``.
-        trader_code: OKX's ``traderCode``.
-        quote_side: OKX's ``quoteSide``.
-        legs: OKX's ``legs``.
-        ccy: OKX's ``ccy``.
-        inst_id: OKX's ``instId``.
-        pos_side: OKX's ``posSide``.
-        px: OKX's ``px``.
-        side: OKX's ``side``.
-        sz: OKX's ``sz``.
-        td_mode: OKX's ``tdMode``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    c_time: int | None = None
-    u_time: int | None = None
-    state: str | None = None
-    reason: str | None = None
-    valid_until: int | None = None
-    rfq_id: str | None = None
-    cl_rfq_id: str | None = None
-    quote_id: str | None = None
-    cl_quote_id: str | None = None
-    tag: str | None = None
-    trader_code: str | None = None
-    quote_side: str | None = None
-    legs: list[QuotesLegs] | None = None
-    ccy: str | None = None
-    inst_id: str | None = None
-    pos_side: str | None = None
-    px: Decimal | None = None
-    side: str | None = None
-    sz: Decimal | None = None
-    td_mode: str | None = None
-    tgt_ccy: str | None = None
-
-
-@attrs.define
-class QuotesLegs:
-    """An item of ``Quotes``'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        sz: OKX's ``sz``.
-        px: OKX's ``px``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        tgt_ccy: OKX's ``tgtCcy``.
-    """
-
-    inst_id: str | None = None
-    td_mode: str | None = None
-    ccy: str | None = None
-    sz: Decimal | None = None
-    px: Decimal | None = None
-    side: str | None = None
-    pos_side: str | None = None
     tgt_ccy: str | None = None
 
 
@@ -534,36 +400,13 @@ class Trades:
     m_trader_code: str | None = None
     is_successful: bool | None = None
     error_code: str | None = None
-    legs: list[TradesLegs] | None = None
+    legs: list[ExecuteQuoteLegs] | None = None
     fee: Decimal | None = None
     fee_ccy: str | None = None
     inst_id: str | None = None
     px: Decimal | None = None
     side: str | None = None
     sz: Decimal | None = None
-    trade_id: str | None = None
-
-
-@attrs.define
-class TradesLegs:
-    """An item of ``Trades``'s ``legs``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        trade_id: OKX's ``tradeId``.
-    """
-
-    inst_id: str | None = None
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    side: str | None = None
-    fee: Decimal | None = None
-    fee_ccy: str | None = None
     trade_id: str | None = None
 
 
@@ -611,17 +454,6 @@ class PublicTradesLegs:
     sz: Decimal | None = None
     side: str | None = None
     trade_id: str | None = None
-
-
-@attrs.define
-class ResetMmp:
-    """One ``data`` item of ``BlockTradingAPI.reset_mmp``.
-
-    Attributes:
-        ts: OKX's ``ts``.
-    """
-
-    ts: int | None = None
 
 
 @attrs.define
@@ -673,3 +505,13 @@ class QuoteProductsData:
     inst_id: str | None = None
     max_block_sz: Decimal | None = None
     maker_px_band: Decimal | None = None
+
+
+RfqsLegs = CreateRfqLegs
+CancelBatchRfqs = CancelRfq
+CancelAllQuotes = CancelAllRfqs
+ResetMmp = CancelAllRfqs
+TradesLegs = ExecuteQuoteLegs
+Quotes = CreateQuote
+QuotesLegs = CreateQuoteLegs
+CancelBatchQuotes = CancelQuote

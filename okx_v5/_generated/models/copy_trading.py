@@ -126,20 +126,9 @@ class LeadingPositionHistory:
 
 @attrs.define
 class PlaceLeadingStopOrder:
-    """One ``data`` item of ``CopyTradingAPI.place_leading_stop_order``.
-
-    Attributes:
-        sub_pos_id: OKX's ``subPosId``.
-        tag: OKX's ``tag``.
-    """
-
-    sub_pos_id: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class CloseLeadingPosition:
-    """One ``data`` item of ``CopyTradingAPI.close_leading_position``.
+    """One ``data`` item of ``CopyTradingAPI.place_leading_stop_order`` and
+    ``CopyTradingAPI.close_leading_position``. Also importable as ``CloseLeadingPosition``, other
+    names of this class.
 
     Attributes:
         sub_pos_id: OKX's ``subPosId``.
@@ -152,20 +141,9 @@ class CloseLeadingPosition:
 
 @attrs.define
 class LeadingInstruments:
-    """One ``data`` item of ``CopyTradingAPI.get_leading_instruments``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        enabled: OKX's ``enabled``.
-    """
-
-    inst_id: str | None = None
-    enabled: bool | None = None
-
-
-@attrs.define
-class AmendLeadingInstruments:
-    """One ``data`` item of ``CopyTradingAPI.amend_leading_instruments``.
+    """One ``data`` item of ``CopyTradingAPI.get_leading_instruments`` and
+    ``CopyTradingAPI.amend_leading_instruments``. Also importable as ``AmendLeadingInstruments``,
+    other names of this class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -233,3 +211,7 @@ class UnrealizedProfitSharingDetails:
     inst_type: str | None = None
     port_link: str | None = None
     ts: int | None = None
+
+
+CloseLeadingPosition = PlaceLeadingStopOrder
+AmendLeadingInstruments = LeadingInstruments

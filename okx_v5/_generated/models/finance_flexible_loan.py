@@ -105,7 +105,7 @@ class LoanInfo:
     """
 
     loan_notional_usd: Decimal | None = None
-    loan_data: list[LoanInfoLoanData] | None = None
+    loan_data: list[LoanInfoCollateralData] | None = None
     collateral_notional_usd: Decimal | None = None
     collateral_data: list[LoanInfoCollateralData] | None = None
     risk_warning_data: LoanInfoRiskWarningData | None = None
@@ -129,20 +129,8 @@ class LoanInfoRiskWarningData:
 
 @attrs.define
 class LoanInfoCollateralData:
-    """An item of ``LoanInfo``'s ``collateralData``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
-
-
-@attrs.define
-class LoanInfoLoanData:
-    """An item of ``LoanInfo``'s ``loanData``.
+    """An item of ``LoanInfo``'s ``loanData`` and ``collateralData``. Also importable as
+    ``LoanInfoLoanData``, other names of this class.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -191,3 +179,6 @@ class InterestAccrued:
     interest: Decimal | None = None
     interest_rate: Decimal | None = None
     ts: int | None = None
+
+
+LoanInfoLoanData = LoanInfoCollateralData

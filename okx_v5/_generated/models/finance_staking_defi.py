@@ -89,33 +89,8 @@ class OffersInvestData:
 
 @attrs.define
 class Purchase:
-    """One ``data`` item of ``StakingDefiAPI.purchase``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
-    """
-
-    ord_id: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class Redeem:
-    """One ``data`` item of ``StakingDefiAPI.redeem``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
-    """
-
-    ord_id: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class Cancel:
-    """One ``data`` item of ``StakingDefiAPI.cancel``.
+    """One ``data`` item of ``StakingDefiAPI.purchase`` and ``StakingDefiAPI.redeem`` and
+    ``StakingDefiAPI.cancel``. Also importable as ``Cancel``, ``Redeem``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -195,7 +170,8 @@ class ActivityOrdersEarningData:
 
 @attrs.define
 class ActivityOrdersInvestData:
-    """An item of ``ActivityOrders``'s ``investData``.
+    """An item of ``ActivityOrders``'s ``investData`` and ``OrdersHistory``'s ``investData``. Also
+    importable as ``OrdersHistoryInvestData``, other names of this class.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -234,7 +210,7 @@ class OrdersHistory:
     protocol_type: str | None = None
     term: Decimal | None = None
     apy: Decimal | None = None
-    invest_data: list[OrdersHistoryInvestData] | None = None
+    invest_data: list[ActivityOrdersInvestData] | None = None
     earning_data: list[OrdersHistoryEarningData] | None = None
     purchased_time: int | None = None
     redeemed_time: int | None = None
@@ -256,14 +232,6 @@ class OrdersHistoryEarningData:
     realized_earnings: Decimal | None = None
 
 
-@attrs.define
-class OrdersHistoryInvestData:
-    """An item of ``OrdersHistory``'s ``investData``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-    """
-
-    ccy: str | None = None
-    amt: Decimal | None = None
+Cancel = Purchase
+Redeem = Purchase
+OrdersHistoryInvestData = ActivityOrdersInvestData

@@ -41,45 +41,11 @@ __all__ = [
 
 @attrs.define
 class GridOrderAlgo:
-    """One ``data`` item of ``GridAPI.grid_order_algo``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    algo_cl_ord_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class GridAmendOrderAlgo:
-    """One ``data`` item of ``GridAPI.grid_amend_order_algo``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    algo_cl_ord_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class GridStopOrderAlgo:
-    """One ``data`` item of ``GridAPI.grid_stop_order_algo``.
+    """One ``data`` item of ``GridAPI.grid_order_algo`` and ``GridAPI.grid_amend_order_algo`` and
+    ``GridAPI.grid_stop_order_algo`` and ``GridAPI.place_recurring_buy_order`` and
+    ``GridAPI.stop_recurring_buy_order``. Also importable as ``GridAmendOrderAlgo``,
+    ``GridStopOrderAlgo``, ``PlaceRecurringBuyOrder``, ``StopRecurringBuyOrder``, other names of
+    this class.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -189,7 +155,10 @@ class GridOrdersAlgoPending:
 
 @attrs.define
 class GridOrdersAlgoPendingTriggerParams:
-    """An item of ``GridOrdersAlgoPending``'s ``triggerParams``.
+    """An item of ``GridOrdersAlgoPending``'s ``triggerParams`` and ``GridOrdersAlgoHistory``'s
+    ``triggerParams`` and ``GridOrdersAlgoDetails``'s ``triggerParams``. Also importable as
+    ``GridOrdersAlgoDetailsTriggerParams``, ``GridOrdersAlgoHistoryTriggerParams``, other names of
+    this class.
 
     Attributes:
         trigger_action: OKX's ``triggerAction``.
@@ -220,7 +189,10 @@ class GridOrdersAlgoPendingTriggerParams:
 
 @attrs.define
 class GridOrdersAlgoPendingRebateTrans:
-    """An item of ``GridOrdersAlgoPending``'s ``rebateTrans``.
+    """An item of ``GridOrdersAlgoPending``'s ``rebateTrans`` and ``GridOrdersAlgoHistory``'s
+    ``rebateTrans`` and ``GridOrdersAlgoDetails``'s ``rebateTrans``. Also importable as
+    ``GridOrdersAlgoDetailsRebateTrans``, ``GridOrdersAlgoHistoryRebateTrans``, other names of this
+    class.
 
     Attributes:
         rebate: OKX's ``rebate``.
@@ -288,8 +260,8 @@ class GridOrdersAlgoHistory:
     u_time: int | None = None
     algo_ord_type: str | None = None
     state: str | None = None
-    rebate_trans: list[GridOrdersAlgoHistoryRebateTrans] | None = None
-    trigger_params: list[GridOrdersAlgoHistoryTriggerParams] | None = None
+    rebate_trans: list[GridOrdersAlgoPendingRebateTrans] | None = None
+    trigger_params: list[GridOrdersAlgoPendingTriggerParams] | None = None
     max_px: Decimal | None = None
     min_px: Decimal | None = None
     grid_num: Decimal | None = None
@@ -322,50 +294,6 @@ class GridOrdersAlgoHistory:
     fee: Decimal | None = None
     funding_fee: Decimal | None = None
     stop_result: str | None = None
-
-
-@attrs.define
-class GridOrdersAlgoHistoryTriggerParams:
-    """An item of ``GridOrdersAlgoHistory``'s ``triggerParams``.
-
-    Attributes:
-        trigger_action: OKX's ``triggerAction``.
-        trigger_strategy: OKX's ``triggerStrategy``.
-        delay_seconds: OKX's ``delaySeconds``.
-        trigger_time: OKX's ``triggerTime``.
-        trigger_type: OKX's ``triggerType``.
-        timeframe: OKX's ``timeframe``.
-        thold: OKX's ``thold``.
-        trigger_cond: OKX's ``triggerCond``.
-        time_period: OKX's ``timePeriod``.
-        trigger_px: OKX's ``triggerPx``.
-        stop_type: OKX's ``stopType``.
-    """
-
-    trigger_action: str | None = None
-    trigger_strategy: str | None = None
-    delay_seconds: Decimal | None = None
-    trigger_time: int | None = None
-    trigger_type: str | None = None
-    timeframe: str | None = None
-    thold: str | None = None
-    trigger_cond: str | None = None
-    time_period: str | None = None
-    trigger_px: Decimal | None = None
-    stop_type: str | None = None
-
-
-@attrs.define
-class GridOrdersAlgoHistoryRebateTrans:
-    """An item of ``GridOrdersAlgoHistory``'s ``rebateTrans``.
-
-    Attributes:
-        rebate: OKX's ``rebate``.
-        rebate_ccy: OKX's ``rebateCcy``.
-    """
-
-    rebate: Decimal | None = None
-    rebate_ccy: str | None = None
 
 
 @attrs.define
@@ -439,8 +367,8 @@ class GridOrdersAlgoDetails:
     u_time: int | None = None
     algo_ord_type: str | None = None
     state: str | None = None
-    rebate_trans: list[GridOrdersAlgoDetailsRebateTrans] | None = None
-    trigger_params: list[GridOrdersAlgoDetailsTriggerParams] | None = None
+    rebate_trans: list[GridOrdersAlgoPendingRebateTrans] | None = None
+    trigger_params: list[GridOrdersAlgoPendingTriggerParams] | None = None
     max_px: Decimal | None = None
     min_px: Decimal | None = None
     grid_num: Decimal | None = None
@@ -487,50 +415,6 @@ class GridOrdersAlgoDetails:
     sl_ratio: Decimal | None = None
     fee: Decimal | None = None
     funding_fee: Decimal | None = None
-
-
-@attrs.define
-class GridOrdersAlgoDetailsTriggerParams:
-    """An item of ``GridOrdersAlgoDetails``'s ``triggerParams``.
-
-    Attributes:
-        trigger_action: OKX's ``triggerAction``.
-        trigger_strategy: OKX's ``triggerStrategy``.
-        delay_seconds: OKX's ``delaySeconds``.
-        trigger_time: OKX's ``triggerTime``.
-        trigger_type: OKX's ``triggerType``.
-        timeframe: OKX's ``timeframe``.
-        thold: OKX's ``thold``.
-        trigger_cond: OKX's ``triggerCond``.
-        time_period: OKX's ``timePeriod``.
-        trigger_px: OKX's ``triggerPx``.
-        stop_type: OKX's ``stopType``.
-    """
-
-    trigger_action: str | None = None
-    trigger_strategy: str | None = None
-    delay_seconds: Decimal | None = None
-    trigger_time: int | None = None
-    trigger_type: str | None = None
-    timeframe: str | None = None
-    thold: str | None = None
-    trigger_cond: str | None = None
-    time_period: str | None = None
-    trigger_px: Decimal | None = None
-    stop_type: str | None = None
-
-
-@attrs.define
-class GridOrdersAlgoDetailsRebateTrans:
-    """An item of ``GridOrdersAlgoDetails``'s ``rebateTrans``.
-
-    Attributes:
-        rebate: OKX's ``rebate``.
-        rebate_ccy: OKX's ``rebateCcy``.
-    """
-
-    rebate: Decimal | None = None
-    rebate_ccy: str | None = None
 
 
 @attrs.define
@@ -732,25 +616,6 @@ class GridAiParam:
 
 
 @attrs.define
-class PlaceRecurringBuyOrder:
-    """One ``data`` item of ``GridAPI.place_recurring_buy_order``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    algo_cl_ord_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
 class AmendRecurringBuyOrder:
     """One ``data`` item of ``GridAPI.amend_recurring_buy_order``.
 
@@ -768,27 +633,10 @@ class AmendRecurringBuyOrder:
 
 
 @attrs.define
-class StopRecurringBuyOrder:
-    """One ``data`` item of ``GridAPI.stop_recurring_buy_order``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    algo_cl_ord_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
 class RecurringBuyOrderList:
-    """One ``data`` item of ``GridAPI.get_recurring_buy_order_list``.
+    """One ``data`` item of ``GridAPI.get_recurring_buy_order_list`` and
+    ``GridAPI.get_recurring_buy_order_history``. Also importable as ``RecurringBuyOrderHistory``,
+    other names of this class.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -843,75 +691,8 @@ class RecurringBuyOrderList:
 
 @attrs.define
 class RecurringBuyOrderListRecurringList:
-    """An item of ``RecurringBuyOrderList``'s ``recurringList``.
-
-    Attributes:
-        ccy: OKX's ``ccy``.
-        ratio: OKX's ``ratio``.
-    """
-
-    ccy: str | None = None
-    ratio: Decimal | None = None
-
-
-@attrs.define
-class RecurringBuyOrderHistory:
-    """One ``data`` item of ``GridAPI.get_recurring_buy_order_history``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        stgy_name: OKX's ``stgyName``.
-        recurring_list: OKX's ``recurringList``.
-        period: OKX's ``period``.
-        recurring_day: OKX's ``recurringDay``.
-        recurring_hour: OKX's ``recurringHour``.
-        recurring_time: OKX's ``recurringTime``.
-        time_zone: OKX's ``timeZone``.
-        amt: OKX's ``amt``.
-        investment_amt: OKX's ``investmentAmt``.
-        investment_ccy: OKX's ``investmentCcy``.
-        total_pnl: OKX's ``totalPnl``.
-        total_ann_rate: OKX's ``totalAnnRate``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        mkt_cap: OKX's ``mktCap``.
-        cycles: OKX's ``cycles``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    algo_cl_ord_id: str | None = None
-    inst_type: str | None = None
-    c_time: int | None = None
-    u_time: int | None = None
-    algo_ord_type: str | None = None
-    state: str | None = None
-    stgy_name: str | None = None
-    recurring_list: list[RecurringBuyOrderHistoryRecurringList] | None = None
-    period: str | None = None
-    recurring_day: str | None = None
-    recurring_hour: Decimal | None = None
-    recurring_time: Decimal | None = None
-    time_zone: Decimal | None = None
-    amt: Decimal | None = None
-    investment_amt: Decimal | None = None
-    investment_ccy: str | None = None
-    total_pnl: Decimal | None = None
-    total_ann_rate: Decimal | None = None
-    pnl_ratio: Decimal | None = None
-    mkt_cap: Decimal | None = None
-    cycles: Decimal | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class RecurringBuyOrderHistoryRecurringList:
-    """An item of ``RecurringBuyOrderHistory``'s ``recurringList``.
+    """An item of ``RecurringBuyOrderList``'s ``recurringList``. Also importable as
+    ``RecurringBuyOrderHistoryRecurringList``, other names of this class.
 
     Attributes:
         ccy: OKX's ``ccy``.
@@ -1045,3 +826,15 @@ class RecurringBuySubOrders:
     acc_fill_sz: Decimal | None = None
     tag: str | None = None
     algo_cl_ord_id: str | None = None
+
+
+GridAmendOrderAlgo = GridOrderAlgo
+GridStopOrderAlgo = GridOrderAlgo
+PlaceRecurringBuyOrder = GridOrderAlgo
+StopRecurringBuyOrder = GridOrderAlgo
+GridOrdersAlgoDetailsTriggerParams = GridOrdersAlgoPendingTriggerParams
+GridOrdersAlgoHistoryTriggerParams = GridOrdersAlgoPendingTriggerParams
+GridOrdersAlgoDetailsRebateTrans = GridOrdersAlgoPendingRebateTrans
+GridOrdersAlgoHistoryRebateTrans = GridOrdersAlgoPendingRebateTrans
+RecurringBuyOrderHistory = RecurringBuyOrderList
+RecurringBuyOrderHistoryRecurringList = RecurringBuyOrderListRecurringList

@@ -34,48 +34,8 @@ __all__ = [
 
 @attrs.define
 class Tickers:
-    """One ``data`` item of ``MarketAPI.get_tickers``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        last: OKX's ``last``.
-        last_sz: OKX's ``lastSz``.
-        ask_px: OKX's ``askPx``.
-        ask_sz: OKX's ``askSz``.
-        bid_px: OKX's ``bidPx``.
-        bid_sz: OKX's ``bidSz``.
-        open24h: OKX's ``open24h``.
-        high24h: OKX's ``high24h``.
-        low24h: OKX's ``low24h``.
-        vol_ccy24h: OKX's ``volCcy24h``.
-        vol24h: OKX's ``vol24h``.
-        sod_utc0: OKX's ``sodUtc0``.
-        sod_utc8: OKX's ``sodUtc8``.
-        ts: OKX's ``ts``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    last: Decimal | None = None
-    last_sz: Decimal | None = None
-    ask_px: Decimal | None = None
-    ask_sz: Decimal | None = None
-    bid_px: Decimal | None = None
-    bid_sz: Decimal | None = None
-    open24h: Decimal | None = None
-    high24h: Decimal | None = None
-    low24h: Decimal | None = None
-    vol_ccy24h: Decimal | None = None
-    vol24h: Decimal | None = None
-    sod_utc0: Decimal | None = None
-    sod_utc8: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class Ticker:
-    """One ``data`` item of ``MarketAPI.get_ticker``.
+    """One ``data`` item of ``MarketAPI.get_tickers`` and ``MarketAPI.get_ticker``. Also importable
+    as ``Ticker``, other names of this class.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -175,35 +135,8 @@ class BookLevel:
 @row
 @attrs.define
 class Candlesticks:
-    """A row of ``MarketAPI.get_candlesticks`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        o: Position 1 of the row (``o``).
-        h: Position 2 of the row (``h``).
-        l: Position 3 of the row (``l``).
-        c: Position 4 of the row (``c``).
-        vol: Position 5 of the row (``vol``).
-        vol_ccy: Position 6 of the row (``volCcy``).
-        vol_ccy_quote: Position 7 of the row (``volCcyQuote``).
-        confirm: Position 8 of the row (``confirm``).
-    """
-
-    ts: int | None = None
-    o: Decimal | None = None
-    h: Decimal | None = None
-    l: Decimal | None = None
-    c: Decimal | None = None
-    vol: Decimal | None = None
-    vol_ccy: Decimal | None = None
-    vol_ccy_quote: Decimal | None = None
-    confirm: str | None = None
-
-
-@row
-@attrs.define
-class HistoryCandlesticks:
-    """A row of ``MarketAPI.get_history_candlesticks`` (an array, read by position).
+    """A row of ``MarketAPI.get_candlesticks`` and ``MarketAPI.get_history_candlesticks`` (an array,
+    read by position). Also importable as ``HistoryCandlesticks``, other names of this class.
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -231,29 +164,9 @@ class HistoryCandlesticks:
 @row
 @attrs.define
 class IndexCandlesticks:
-    """A row of ``MarketAPI.get_index_candlesticks`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        o: Position 1 of the row (``o``).
-        h: Position 2 of the row (``h``).
-        l: Position 3 of the row (``l``).
-        c: Position 4 of the row (``c``).
-        confirm: Position 5 of the row (``confirm``).
-    """
-
-    ts: int | None = None
-    o: Decimal | None = None
-    h: Decimal | None = None
-    l: Decimal | None = None
-    c: Decimal | None = None
-    confirm: str | None = None
-
-
-@row
-@attrs.define
-class MarkPriceCandlesticks:
-    """A row of ``MarketAPI.get_mark_price_candlesticks`` (an array, read by position).
+    """A row of ``MarketAPI.get_index_candlesticks`` and ``MarketAPI.get_mark_price_candlesticks``
+    (an array, read by position). Also importable as ``MarkPriceCandlesticks``, other names of this
+    class.
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -274,7 +187,8 @@ class MarkPriceCandlesticks:
 
 @attrs.define
 class Trades:
-    """One ``data`` item of ``MarketAPI.get_trades``.
+    """One ``data`` item of ``MarketAPI.get_trades`` and ``MarketAPI.get_history_trades``. Also
+    importable as ``HistoryTrades``, other names of this class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -389,48 +303,9 @@ class ExchangeRate:
 
 
 @attrs.define
-class HistoryTrades:
-    """One ``data`` item of ``MarketAPI.get_history_trades``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        trade_id: OKX's ``tradeId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        ts: OKX's ``ts``.
-    """
-
-    inst_id: str | None = None
-    trade_id: str | None = None
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    side: str | None = None
-    ts: int | None = None
-
-
-@attrs.define
 class BlockTicker:
-    """One ``data`` item of ``MarketAPI.get_block_ticker``.
-
-    Attributes:
-        inst_id: OKX's ``instId``.
-        inst_type: OKX's ``instType``.
-        vol_ccy24h: OKX's ``volCcy24h``.
-        vol24h: OKX's ``vol24h``.
-        ts: OKX's ``ts``.
-    """
-
-    inst_id: str | None = None
-    inst_type: str | None = None
-    vol_ccy24h: Decimal | None = None
-    vol24h: Decimal | None = None
-    ts: int | None = None
-
-
-@attrs.define
-class BlockTickers:
-    """One ``data`` item of ``MarketAPI.get_block_tickers``.
+    """One ``data`` item of ``MarketAPI.get_block_ticker`` and ``MarketAPI.get_block_tickers``. Also
+    importable as ``BlockTickers``, other names of this class.
 
     Attributes:
         inst_id: OKX's ``instId``.
@@ -476,3 +351,10 @@ class OptionTrades:
     idx_px: Decimal | None = None
     mark_px: Decimal | None = None
     ts: int | None = None
+
+
+Ticker = Tickers
+HistoryCandlesticks = Candlesticks
+MarkPriceCandlesticks = IndexCandlesticks
+HistoryTrades = Trades
+BlockTickers = BlockTicker

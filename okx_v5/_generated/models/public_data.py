@@ -425,28 +425,14 @@ class InterestRateLoanQuota:
     """
 
     basic: list[InterestRateLoanQuotaBasic] | None = None
-    vip: list[InterestRateLoanQuotaVip] | None = None
+    vip: list[InterestRateLoanQuotaRegular] | None = None
     regular: list[InterestRateLoanQuotaRegular] | None = None
 
 
 @attrs.define
 class InterestRateLoanQuotaRegular:
-    """An item of ``InterestRateLoanQuota``'s ``regular``.
-
-    Attributes:
-        level: OKX's ``level``.
-        loan_quota_coef: OKX's ``loanQuotaCoef``.
-        ir_discount: OKX's ``irDiscount``.
-    """
-
-    level: str | None = None
-    loan_quota_coef: Decimal | None = None
-    ir_discount: str | None = None
-
-
-@attrs.define
-class InterestRateLoanQuotaVip:
-    """An item of ``InterestRateLoanQuota``'s ``vip``.
+    """An item of ``InterestRateLoanQuota``'s ``vip`` and ``regular``. Also importable as
+    ``InterestRateLoanQuotaVip``, other names of this class.
 
     Attributes:
         level: OKX's ``level``.
@@ -683,3 +669,6 @@ class AnnouncementsDetails:
     p_time: int | None = None
     url: str | None = None
     business_ptime: int | None = attrs.field(default=None, metadata={"wire": "businessPTime"})
+
+
+InterestRateLoanQuotaVip = InterestRateLoanQuotaRegular

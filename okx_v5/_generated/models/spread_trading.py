@@ -75,7 +75,9 @@ class CancelAllOrders:
 
 @attrs.define
 class OrderDetails:
-    """One ``data`` item of ``SpreadTradingAPI.get_order_details``.
+    """One ``data`` item of ``SpreadTradingAPI.get_order_details`` and
+    ``SpreadTradingAPI.get_active_orders`` and ``SpreadTradingAPI.get_orders``. Also importable as
+    ``ActiveOrders``, ``Orders``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -120,104 +122,6 @@ class OrderDetails:
     u_time: int | None = None
     c_time: int | None = None
     sprd_id: str | None = None
-
-
-@attrs.define
-class ActiveOrders:
-    """One ``data`` item of ``SpreadTradingAPI.get_active_orders``.
-
-    Attributes:
-        sprd_id: OKX's ``sprdId``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        fill_sz: OKX's ``fillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        pending_fill_sz: OKX's ``pendingFillSz``.
-        pending_settle_sz: OKX's ``pendingSettleSz``.
-        canceled_sz: OKX's ``canceledSz``.
-        state: OKX's ``state``.
-        avg_px: OKX's ``avgPx``.
-        cancel_source: OKX's ``cancelSource``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-    """
-
-    sprd_id: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    fill_sz: Decimal | None = None
-    fill_px: Decimal | None = None
-    trade_id: str | None = None
-    acc_fill_sz: Decimal | None = None
-    pending_fill_sz: Decimal | None = None
-    pending_settle_sz: Decimal | None = None
-    canceled_sz: Decimal | None = None
-    state: str | None = None
-    avg_px: Decimal | None = None
-    cancel_source: str | None = None
-    u_time: int | None = None
-    c_time: int | None = None
-
-
-@attrs.define
-class Orders:
-    """One ``data`` item of ``SpreadTradingAPI.get_orders``.
-
-    Attributes:
-        sprd_id: OKX's ``sprdId``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        fill_sz: OKX's ``fillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        pending_fill_sz: OKX's ``pendingFillSz``.
-        pending_settle_sz: OKX's ``pendingSettleSz``.
-        canceled_sz: OKX's ``canceledSz``.
-        state: OKX's ``state``.
-        avg_px: OKX's ``avgPx``.
-        cancel_source: OKX's ``cancelSource``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-    """
-
-    sprd_id: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    px: Decimal | None = None
-    sz: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    fill_sz: Decimal | None = None
-    fill_px: Decimal | None = None
-    trade_id: str | None = None
-    acc_fill_sz: Decimal | None = None
-    pending_fill_sz: Decimal | None = None
-    pending_settle_sz: Decimal | None = None
-    canceled_sz: Decimal | None = None
-    state: str | None = None
-    avg_px: Decimal | None = None
-    cancel_source: str | None = None
-    u_time: int | None = None
-    c_time: int | None = None
 
 
 @attrs.define
@@ -382,3 +286,7 @@ class PublicTrades:
     sz: Decimal | None = None
     side: str | None = None
     ts: int | None = None
+
+
+ActiveOrders = OrderDetails
+Orders = OrderDetails

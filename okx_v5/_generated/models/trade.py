@@ -61,28 +61,8 @@ __all__ = [
 
 @attrs.define
 class PlaceOrder:
-    """One ``data`` item of ``TradeAPI.place_order``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class PlaceMultipleOrders:
-    """One ``data`` item of ``TradeAPI.place_multiple_orders``.
+    """One ``data`` item of ``TradeAPI.place_order`` and ``TradeAPI.place_multiple_orders``. Also
+    importable as ``PlaceMultipleOrders``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -103,26 +83,8 @@ class PlaceMultipleOrders:
 
 @attrs.define
 class CancelOrder:
-    """One ``data`` item of ``TradeAPI.cancel_order``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    ts: int | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class CancelMultipleOrders:
-    """One ``data`` item of ``TradeAPI.cancel_multiple_orders``.
+    """One ``data`` item of ``TradeAPI.cancel_order`` and ``TradeAPI.cancel_multiple_orders``. Also
+    importable as ``CancelMultipleOrders``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -141,28 +103,8 @@ class CancelMultipleOrders:
 
 @attrs.define
 class AmendOrder:
-    """One ``data`` item of ``TradeAPI.amend_order``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ts: OKX's ``ts``.
-        req_id: OKX's ``reqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-    """
-
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    ts: int | None = None
-    req_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-
-
-@attrs.define
-class AmendMultipleOrders:
-    """One ``data`` item of ``TradeAPI.amend_multiple_orders``.
+    """One ``data`` item of ``TradeAPI.amend_order`` and ``TradeAPI.amend_multiple_orders``. Also
+    importable as ``AmendMultipleOrders``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -200,7 +142,9 @@ class ClosePositions:
 
 @attrs.define
 class Order:
-    """One ``data`` item of ``TradeAPI.get_order``.
+    """One ``data`` item of ``TradeAPI.get_order`` and ``TradeAPI.get_order_list`` and
+    ``TradeAPI.get_orders_history`` and ``TradeAPI.get_orders_history_archive``. Also importable as
+    ``OrderList``, ``OrdersHistory``, ``OrdersHistoryArchive``, other names of this class.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -311,7 +255,9 @@ class Order:
 
 @attrs.define
 class OrderLinkedAlgoOrd:
-    """An item of ``Order``'s ``linkedAlgoOrd``.
+    """An item of ``Order``'s ``linkedAlgoOrd``. Also importable as ``OrderListLinkedAlgoOrd``,
+    ``OrdersHistoryArchiveLinkedAlgoOrd``, ``OrdersHistoryLinkedAlgoOrd``, other names of this
+    class.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -322,478 +268,9 @@ class OrderLinkedAlgoOrd:
 
 @attrs.define
 class OrderAttachAlgoOrds:
-    """An item of ``Order``'s ``attachAlgoOrds``.
-
-    Attributes:
-        attach_algo_id: OKX's ``attachAlgoId``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_ord_kind: OKX's ``tpOrdKind``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        sz: OKX's ``sz``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        fail_code: OKX's ``failCode``.
-        fail_reason: OKX's ``failReason``.
-    """
-
-    attach_algo_id: str | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_ord_kind: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    sz: Decimal | None = None
-    amend_px_on_trigger_type: str | None = None
-    fail_code: str | None = None
-    fail_reason: str | None = None
-
-
-@attrs.define
-class OrderList:
-    """One ``data`` item of ``TradeAPI.get_order_list``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        px_usd: OKX's ``pxUsd``.
-        px_vol: OKX's ``pxVol``.
-        px_type: OKX's ``pxType``.
-        sz: OKX's ``sz``.
-        pnl: OKX's ``pnl``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        fill_sz: OKX's ``fillSz``.
-        fill_time: OKX's ``fillTime``.
-        avg_px: OKX's ``avgPx``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_algo_ord: OKX's ``linkedAlgoOrd``.
-        stp_id: OKX's ``stpId``.
-        stp_mode: OKX's ``stpMode``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        rebate_ccy: OKX's ``rebateCcy``.
-        source: OKX's ``source``.
-        rebate: OKX's ``rebate``.
-        category: OKX's ``category``.
-        reduce_only: OKX's ``reduceOnly``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        algo_id: OKX's ``algoId``.
-        is_tp_limit: OKX's ``isTpLimit``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-        cancel_source: OKX's ``cancelSource``.
-        cancel_source_reason: OKX's ``cancelSourceReason``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    tgt_ccy: str | None = None
-    ccy: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    px: Decimal | None = None
-    px_usd: Decimal | None = None
-    px_vol: Decimal | None = None
-    px_type: str | None = None
-    sz: Decimal | None = None
-    pnl: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    td_mode: str | None = None
-    acc_fill_sz: Decimal | None = None
-    fill_px: Decimal | None = None
-    trade_id: str | None = None
-    fill_sz: Decimal | None = None
-    fill_time: str | None = None
-    avg_px: Decimal | None = None
-    state: str | None = None
-    lever: Decimal | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    attach_algo_ords: list[OrderListAttachAlgoOrds] | None = None
-    linked_algo_ord: OrderListLinkedAlgoOrd | None = None
-    stp_id: str | None = None
-    stp_mode: str | None = None
-    fee_ccy: str | None = None
-    fee: Decimal | None = None
-    rebate_ccy: str | None = None
-    source: str | None = None
-    rebate: Decimal | None = None
-    category: str | None = None
-    reduce_only: str | None = None
-    quick_mgn_type: str | None = None
-    algo_cl_ord_id: str | None = None
-    algo_id: str | None = None
-    is_tp_limit: str | None = None
-    u_time: int | None = None
-    c_time: int | None = None
-    cancel_source: str | None = None
-    cancel_source_reason: str | None = None
-
-
-@attrs.define
-class OrderListLinkedAlgoOrd:
-    """An item of ``OrderList``'s ``linkedAlgoOrd``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-    """
-
-    algo_id: str | None = None
-
-
-@attrs.define
-class OrderListAttachAlgoOrds:
-    """An item of ``OrderList``'s ``attachAlgoOrds``.
-
-    Attributes:
-        attach_algo_id: OKX's ``attachAlgoId``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_ord_kind: OKX's ``tpOrdKind``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        sz: OKX's ``sz``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        fail_code: OKX's ``failCode``.
-        fail_reason: OKX's ``failReason``.
-    """
-
-    attach_algo_id: str | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_ord_kind: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    sz: Decimal | None = None
-    amend_px_on_trigger_type: str | None = None
-    fail_code: str | None = None
-    fail_reason: str | None = None
-
-
-@attrs.define
-class OrdersHistory:
-    """One ``data`` item of ``TradeAPI.get_orders_history``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        px_usd: OKX's ``pxUsd``.
-        px_vol: OKX's ``pxVol``.
-        px_type: OKX's ``pxType``.
-        sz: OKX's ``sz``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        fill_sz: OKX's ``fillSz``.
-        fill_time: OKX's ``fillTime``.
-        avg_px: OKX's ``avgPx``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_algo_ord: OKX's ``linkedAlgoOrd``.
-        stp_id: OKX's ``stpId``.
-        stp_mode: OKX's ``stpMode``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        rebate_ccy: OKX's ``rebateCcy``.
-        source: OKX's ``source``.
-        rebate: OKX's ``rebate``.
-        pnl: OKX's ``pnl``.
-        category: OKX's ``category``.
-        reduce_only: OKX's ``reduceOnly``.
-        cancel_source: OKX's ``cancelSource``.
-        cancel_source_reason: OKX's ``cancelSourceReason``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        algo_id: OKX's ``algoId``.
-        is_tp_limit: OKX's ``isTpLimit``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    tgt_ccy: str | None = None
-    ccy: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    px: Decimal | None = None
-    px_usd: Decimal | None = None
-    px_vol: Decimal | None = None
-    px_type: str | None = None
-    sz: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    td_mode: str | None = None
-    acc_fill_sz: Decimal | None = None
-    fill_px: Decimal | None = None
-    trade_id: str | None = None
-    fill_sz: Decimal | None = None
-    fill_time: int | None = None
-    avg_px: Decimal | None = None
-    state: str | None = None
-    lever: Decimal | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    attach_algo_ords: list[OrdersHistoryAttachAlgoOrds] | None = None
-    linked_algo_ord: OrdersHistoryLinkedAlgoOrd | None = None
-    stp_id: str | None = None
-    stp_mode: str | None = None
-    fee_ccy: str | None = None
-    fee: Decimal | None = None
-    rebate_ccy: str | None = None
-    source: str | None = None
-    rebate: Decimal | None = None
-    pnl: Decimal | None = None
-    category: str | None = None
-    reduce_only: str | None = None
-    cancel_source: str | None = None
-    cancel_source_reason: str | None = None
-    algo_cl_ord_id: str | None = None
-    algo_id: str | None = None
-    is_tp_limit: str | None = None
-    u_time: int | None = None
-    c_time: int | None = None
-    quick_mgn_type: str | None = None
-
-
-@attrs.define
-class OrdersHistoryLinkedAlgoOrd:
-    """An item of ``OrdersHistory``'s ``linkedAlgoOrd``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-    """
-
-    algo_id: str | None = None
-
-
-@attrs.define
-class OrdersHistoryAttachAlgoOrds:
-    """An item of ``OrdersHistory``'s ``attachAlgoOrds``.
-
-    Attributes:
-        attach_algo_id: OKX's ``attachAlgoId``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_ord_kind: OKX's ``tpOrdKind``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        sz: OKX's ``sz``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        fail_code: OKX's ``failCode``.
-        fail_reason: OKX's ``failReason``.
-    """
-
-    attach_algo_id: str | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_ord_kind: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    sz: Decimal | None = None
-    amend_px_on_trigger_type: str | None = None
-    fail_code: str | None = None
-    fail_reason: str | None = None
-
-
-@attrs.define
-class OrdersHistoryArchive:
-    """One ``data`` item of ``TradeAPI.get_orders_history_archive``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        px_usd: OKX's ``pxUsd``.
-        px_vol: OKX's ``pxVol``.
-        px_type: OKX's ``pxType``.
-        sz: OKX's ``sz``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        fill_sz: OKX's ``fillSz``.
-        fill_time: OKX's ``fillTime``.
-        avg_px: OKX's ``avgPx``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_algo_ord: OKX's ``linkedAlgoOrd``.
-        stp_id: OKX's ``stpId``.
-        stp_mode: OKX's ``stpMode``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        source: OKX's ``source``.
-        rebate_ccy: OKX's ``rebateCcy``.
-        rebate: OKX's ``rebate``.
-        pnl: OKX's ``pnl``.
-        category: OKX's ``category``.
-        reduce_only: OKX's ``reduceOnly``.
-        cancel_source: OKX's ``cancelSource``.
-        cancel_source_reason: OKX's ``cancelSourceReason``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        algo_id: OKX's ``algoId``.
-        is_tp_limit: OKX's ``isTpLimit``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    tgt_ccy: str | None = None
-    ccy: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    tag: str | None = None
-    px: Decimal | None = None
-    px_usd: Decimal | None = None
-    px_vol: Decimal | None = None
-    px_type: str | None = None
-    sz: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    td_mode: str | None = None
-    acc_fill_sz: Decimal | None = None
-    fill_px: Decimal | None = None
-    trade_id: str | None = None
-    fill_sz: Decimal | None = None
-    fill_time: int | None = None
-    avg_px: Decimal | None = None
-    state: str | None = None
-    lever: Decimal | None = None
-    attach_algo_cl_ord_id: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    attach_algo_ords: list[OrdersHistoryArchiveAttachAlgoOrds] | None = None
-    linked_algo_ord: OrdersHistoryArchiveLinkedAlgoOrd | None = None
-    stp_id: str | None = None
-    stp_mode: str | None = None
-    fee_ccy: str | None = None
-    fee: Decimal | None = None
-    source: str | None = None
-    rebate_ccy: str | None = None
-    rebate: Decimal | None = None
-    pnl: Decimal | None = None
-    category: str | None = None
-    reduce_only: str | None = None
-    cancel_source: str | None = None
-    cancel_source_reason: str | None = None
-    algo_cl_ord_id: str | None = None
-    algo_id: str | None = None
-    is_tp_limit: str | None = None
-    u_time: int | None = None
-    c_time: int | None = None
-    quick_mgn_type: str | None = None
-
-
-@attrs.define
-class OrdersHistoryArchiveLinkedAlgoOrd:
-    """An item of ``OrdersHistoryArchive``'s ``linkedAlgoOrd``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-    """
-
-    algo_id: str | None = None
-
-
-@attrs.define
-class OrdersHistoryArchiveAttachAlgoOrds:
-    """An item of ``OrdersHistoryArchive``'s ``attachAlgoOrds``.
+    """An item of ``Order``'s ``attachAlgoOrds``. Also importable as ``OrderListAttachAlgoOrds``,
+    ``OrdersHistoryArchiveAttachAlgoOrds``, ``OrdersHistoryAttachAlgoOrds``, other names of this
+    class.
 
     Attributes:
         attach_algo_id: OKX's ``attachAlgoId``.
@@ -828,7 +305,8 @@ class OrdersHistoryArchiveAttachAlgoOrds:
 
 @attrs.define
 class Fills:
-    """One ``data`` item of ``TradeAPI.get_fills``.
+    """One ``data`` item of ``TradeAPI.get_fills`` and ``TradeAPI.get_fills_history``. Also
+    importable as ``FillsHistory``, other names of this class.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -887,7 +365,8 @@ class Fills:
 
 @attrs.define
 class PlaceAlgoOrder:
-    """One ``data`` item of ``TradeAPI.place_algo_order``.
+    """One ``data`` item of ``TradeAPI.place_algo_order`` and ``TradeAPI.cancel_algo_order``. Also
+    importable as ``CancelAlgoOrder``, other names of this class.
 
     Attributes:
         algo_id: OKX's ``algoId``.
@@ -903,33 +382,14 @@ class PlaceAlgoOrder:
     algo_cl_ord_id: str | None = None
     s_code: str | None = None
     s_msg: str | None = None
-    tag: str | None = None
-
-
-@attrs.define
-class CancelAlgoOrder:
-    """One ``data`` item of ``TradeAPI.cancel_algo_order``.
-
-    Attributes:
-        algo_id: OKX's ``algoId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        cl_ord_id: OKX's ``clOrdId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        tag: OKX's ``tag``.
-    """
-
-    algo_id: str | None = None
-    s_code: str | None = None
-    s_msg: str | None = None
-    cl_ord_id: str | None = None
-    algo_cl_ord_id: str | None = None
     tag: str | None = None
 
 
 @attrs.define
 class OrderAlgosList:
-    """One ``data`` item of ``TradeAPI.order_algos_list``.
+    """One ``data`` item of ``TradeAPI.order_algos_list`` and ``TradeAPI.order_algos_history`` and
+    ``TradeAPI.get_algo_order_details``. Also importable as ``AlgoOrderDetails``,
+    ``OrderAlgosHistory``, other names of this class.
 
     Attributes:
         inst_type: OKX's ``instType``.
@@ -1046,7 +506,8 @@ class OrderAlgosList:
 
 @attrs.define
 class OrderAlgosListLinkedOrd:
-    """An item of ``OrderAlgosList``'s ``linkedOrd``.
+    """An item of ``OrderAlgosList``'s ``linkedOrd``. Also importable as
+    ``AlgoOrderDetailsLinkedOrd``, ``OrderAlgosHistoryLinkedOrd``, other names of this class.
 
     Attributes:
         ord_id: OKX's ``ordId``.
@@ -1057,7 +518,9 @@ class OrderAlgosListLinkedOrd:
 
 @attrs.define
 class OrderAlgosListAttachAlgoOrds:
-    """An item of ``OrderAlgosList``'s ``attachAlgoOrds``.
+    """An item of ``OrderAlgosList``'s ``attachAlgoOrds``. Also importable as
+    ``AlgoOrderDetailsAttachAlgoOrds``, ``OrderAlgosHistoryAttachAlgoOrds``, other names of this
+    class.
 
     Attributes:
         attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
@@ -1076,216 +539,6 @@ class OrderAlgosListAttachAlgoOrds:
     sl_trigger_px: Decimal | None = None
     sl_trigger_px_type: str | None = None
     sl_ord_px: Decimal | None = None
-
-
-@attrs.define
-class OrderAlgosHistory:
-    """One ``data`` item of ``TradeAPI.order_algos_history``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        ord_id_list: OKX's ``ordIdList``.
-        algo_id: OKX's ``algoId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        sz: OKX's ``sz``.
-        close_fraction: OKX's ``closeFraction``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        trigger_px: OKX's ``triggerPx``.
-        trigger_px_type: OKX's ``triggerPxType``.
-        ord_px: OKX's ``ordPx``.
-        actual_sz: OKX's ``actualSz``.
-        actual_px: OKX's ``actualPx``.
-        tag: OKX's ``tag``.
-        actual_side: OKX's ``actualSide``.
-        trigger_time: OKX's ``triggerTime``.
-        px_var: OKX's ``pxVar``.
-        px_spread: OKX's ``pxSpread``.
-        sz_limit: OKX's ``szLimit``.
-        px_limit: OKX's ``pxLimit``.
-        time_interval: OKX's ``timeInterval``.
-        callback_ratio: OKX's ``callbackRatio``.
-        callback_spread: OKX's ``callbackSpread``.
-        active_px: OKX's ``activePx``.
-        move_trigger_px: OKX's ``moveTriggerPx``.
-        reduce_only: OKX's ``reduceOnly``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-        last: OKX's ``last``.
-        fail_code: OKX's ``failCode``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_ord: OKX's ``linkedOrd``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
-        chase_type: OKX's ``chaseType``.
-        chase_val: OKX's ``chaseVal``.
-        max_chase_type: OKX's ``maxChaseType``.
-        max_chase_val: OKX's ``maxChaseVal``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    ccy: str | None = None
-    ord_id: str | None = None
-    ord_id_list: list[str] | None = None
-    algo_id: str | None = None
-    cl_ord_id: str | None = None
-    sz: Decimal | None = None
-    close_fraction: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    td_mode: str | None = None
-    tgt_ccy: str | None = None
-    state: str | None = None
-    lever: Decimal | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    trigger_px: Decimal | None = None
-    trigger_px_type: str | None = None
-    ord_px: Decimal | None = None
-    actual_sz: Decimal | None = None
-    actual_px: Decimal | None = None
-    tag: str | None = None
-    actual_side: str | None = None
-    trigger_time: int | None = None
-    px_var: Decimal | None = None
-    px_spread: Decimal | None = None
-    sz_limit: Decimal | None = None
-    px_limit: Decimal | None = None
-    time_interval: str | None = None
-    callback_ratio: Decimal | None = None
-    callback_spread: Decimal | None = None
-    active_px: Decimal | None = None
-    move_trigger_px: Decimal | None = None
-    reduce_only: str | None = None
-    quick_mgn_type: str | None = None
-    last: Decimal | None = None
-    fail_code: str | None = None
-    algo_cl_ord_id: str | None = None
-    amend_px_on_trigger_type: str | None = None
-    attach_algo_ords: list[OrderAlgosHistoryAttachAlgoOrds] | None = None
-    linked_ord: OrderAlgosHistoryLinkedOrd | None = None
-    c_time: int | None = None
-    u_time: int | None = None
-    is_trade_borrow_mode: str | None = None
-    chase_type: str | None = None
-    chase_val: Decimal | None = None
-    max_chase_type: str | None = None
-    max_chase_val: Decimal | None = None
-
-
-@attrs.define
-class OrderAlgosHistoryLinkedOrd:
-    """An item of ``OrderAlgosHistory``'s ``linkedOrd``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-    """
-
-    ord_id: str | None = None
-
-
-@attrs.define
-class OrderAlgosHistoryAttachAlgoOrds:
-    """An item of ``OrderAlgosHistory``'s ``attachAlgoOrds``.
-
-    Attributes:
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-    """
-
-    attach_algo_cl_ord_id: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-
-
-@attrs.define
-class FillsHistory:
-    """One ``data`` item of ``TradeAPI.get_fills_history``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        trade_id: OKX's ``tradeId``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        bill_id: OKX's ``billId``.
-        sub_type: OKX's ``subType``.
-        tag: OKX's ``tag``.
-        fill_px: OKX's ``fillPx``.
-        fill_sz: OKX's ``fillSz``.
-        fill_idx_px: OKX's ``fillIdxPx``.
-        fill_pnl: OKX's ``fillPnl``.
-        fill_px_vol: OKX's ``fillPxVol``.
-        fill_px_usd: OKX's ``fillPxUsd``.
-        fill_mark_vol: OKX's ``fillMarkVol``.
-        fill_fwd_px: OKX's ``fillFwdPx``.
-        fill_mark_px: OKX's ``fillMarkPx``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        exec_type: OKX's ``execType``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        ts: OKX's ``ts``.
-        fill_time: OKX's ``fillTime``.
-        fee_rate: OKX's ``feeRate``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    trade_id: str | None = None
-    ord_id: str | None = None
-    cl_ord_id: str | None = None
-    bill_id: str | None = None
-    sub_type: str | None = None
-    tag: str | None = None
-    fill_px: Decimal | None = None
-    fill_sz: Decimal | None = None
-    fill_idx_px: Decimal | None = None
-    fill_pnl: Decimal | None = None
-    fill_px_vol: Decimal | None = None
-    fill_px_usd: Decimal | None = None
-    fill_mark_vol: Decimal | None = None
-    fill_fwd_px: Decimal | None = None
-    fill_mark_px: Decimal | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    exec_type: str | None = None
-    fee_ccy: str | None = None
-    fee: Decimal | None = None
-    ts: int | None = None
-    fill_time: int | None = None
-    fee_rate: Decimal | None = None
 
 
 @attrs.define
@@ -1375,7 +628,8 @@ class OneclickRepayList:
 
 @attrs.define
 class OneclickRepayListRepayData:
-    """An item of ``OneclickRepayList``'s ``repayData``.
+    """An item of ``OneclickRepayList``'s ``repayData`` and ``OneclickRepayListV2``'s ``repayData``.
+    Also importable as ``OneclickRepayListV2RepayData``, other names of this class.
 
     Attributes:
         repay_ccy: OKX's ``repayCcy``.
@@ -1388,7 +642,8 @@ class OneclickRepayListRepayData:
 
 @attrs.define
 class OneclickRepayListDebtData:
-    """An item of ``OneclickRepayList``'s ``debtData``.
+    """An item of ``OneclickRepayList``'s ``debtData`` and ``OneclickRepayListV2``'s ``debtData``.
+    Also importable as ``OneclickRepayListV2DebtData``, other names of this class.
 
     Attributes:
         debt_ccy: OKX's ``debtCcy``.
@@ -1401,7 +656,8 @@ class OneclickRepayListDebtData:
 
 @attrs.define
 class OneclickRepay:
-    """One ``data`` item of ``TradeAPI.oneclick_repay``.
+    """One ``data`` item of ``TradeAPI.oneclick_repay`` and ``TradeAPI.oneclick_repay_history``.
+    Also importable as ``OneclickRepayHistory``, other names of this class.
 
     Attributes:
         status: OKX's ``status``.
@@ -1418,178 +674,6 @@ class OneclickRepay:
     fill_debt_sz: Decimal | None = None
     fill_repay_sz: Decimal | None = None
     u_time: int | None = None
-
-
-@attrs.define
-class OneclickRepayHistory:
-    """One ``data`` item of ``TradeAPI.oneclick_repay_history``.
-
-    Attributes:
-        debt_ccy: OKX's ``debtCcy``.
-        fill_debt_sz: OKX's ``fillDebtSz``.
-        repay_ccy: OKX's ``repayCcy``.
-        fill_repay_sz: OKX's ``fillRepaySz``.
-        status: OKX's ``status``.
-        u_time: OKX's ``uTime``.
-    """
-
-    debt_ccy: str | None = None
-    fill_debt_sz: Decimal | None = None
-    repay_ccy: str | None = None
-    fill_repay_sz: Decimal | None = None
-    status: str | None = None
-    u_time: int | None = None
-
-
-@attrs.define
-class AlgoOrderDetails:
-    """One ``data`` item of ``TradeAPI.get_algo_order_details``.
-
-    Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        ord_id_list: OKX's ``ordIdList``.
-        algo_id: OKX's ``algoId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        sz: OKX's ``sz``.
-        close_fraction: OKX's ``closeFraction``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        trigger_px: OKX's ``triggerPx``.
-        trigger_px_type: OKX's ``triggerPxType``.
-        ord_px: OKX's ``ordPx``.
-        actual_sz: OKX's ``actualSz``.
-        actual_px: OKX's ``actualPx``.
-        tag: OKX's ``tag``.
-        actual_side: OKX's ``actualSide``.
-        trigger_time: OKX's ``triggerTime``.
-        px_var: OKX's ``pxVar``.
-        px_spread: OKX's ``pxSpread``.
-        sz_limit: OKX's ``szLimit``.
-        px_limit: OKX's ``pxLimit``.
-        time_interval: OKX's ``timeInterval``.
-        callback_ratio: OKX's ``callbackRatio``.
-        callback_spread: OKX's ``callbackSpread``.
-        active_px: OKX's ``activePx``.
-        move_trigger_px: OKX's ``moveTriggerPx``.
-        reduce_only: OKX's ``reduceOnly``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-        last: OKX's ``last``.
-        fail_code: OKX's ``failCode``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_ord: OKX's ``linkedOrd``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
-        chase_type: OKX's ``chaseType``.
-        chase_val: OKX's ``chaseVal``.
-        max_chase_type: OKX's ``maxChaseType``.
-        max_chase_val: OKX's ``maxChaseVal``.
-    """
-
-    inst_type: str | None = None
-    inst_id: str | None = None
-    ccy: str | None = None
-    ord_id: str | None = None
-    ord_id_list: list[str] | None = None
-    algo_id: str | None = None
-    cl_ord_id: str | None = None
-    sz: Decimal | None = None
-    close_fraction: Decimal | None = None
-    ord_type: str | None = None
-    side: str | None = None
-    pos_side: str | None = None
-    td_mode: str | None = None
-    tgt_ccy: str | None = None
-    state: str | None = None
-    lever: Decimal | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
-    trigger_px: Decimal | None = None
-    trigger_px_type: str | None = None
-    ord_px: Decimal | None = None
-    actual_sz: Decimal | None = None
-    actual_px: Decimal | None = None
-    tag: str | None = None
-    actual_side: str | None = None
-    trigger_time: int | None = None
-    px_var: Decimal | None = None
-    px_spread: Decimal | None = None
-    sz_limit: Decimal | None = None
-    px_limit: Decimal | None = None
-    time_interval: str | None = None
-    callback_ratio: Decimal | None = None
-    callback_spread: Decimal | None = None
-    active_px: Decimal | None = None
-    move_trigger_px: Decimal | None = None
-    reduce_only: str | None = None
-    quick_mgn_type: str | None = None
-    last: Decimal | None = None
-    fail_code: str | None = None
-    algo_cl_ord_id: str | None = None
-    amend_px_on_trigger_type: str | None = None
-    attach_algo_ords: list[AlgoOrderDetailsAttachAlgoOrds] | None = None
-    linked_ord: AlgoOrderDetailsLinkedOrd | None = None
-    c_time: int | None = None
-    u_time: int | None = None
-    is_trade_borrow_mode: str | None = None
-    chase_type: str | None = None
-    chase_val: Decimal | None = None
-    max_chase_type: str | None = None
-    max_chase_val: Decimal | None = None
-
-
-@attrs.define
-class AlgoOrderDetailsLinkedOrd:
-    """An item of ``AlgoOrderDetails``'s ``linkedOrd``.
-
-    Attributes:
-        ord_id: OKX's ``ordId``.
-    """
-
-    ord_id: str | None = None
-
-
-@attrs.define
-class AlgoOrderDetailsAttachAlgoOrds:
-    """An item of ``AlgoOrderDetails``'s ``attachAlgoOrds``.
-
-    Attributes:
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-    """
-
-    attach_algo_cl_ord_id: str | None = None
-    tp_trigger_px: Decimal | None = None
-    tp_trigger_px_type: str | None = None
-    tp_ord_px: Decimal | None = None
-    sl_trigger_px: Decimal | None = None
-    sl_trigger_px_type: str | None = None
-    sl_ord_px: Decimal | None = None
 
 
 @attrs.define
@@ -1620,34 +704,8 @@ class OneclickRepayListV2:
         repay_data: OKX's ``repayData``.
     """
 
-    debt_data: list[OneclickRepayListV2DebtData] | None = None
-    repay_data: list[OneclickRepayListV2RepayData] | None = None
-
-
-@attrs.define
-class OneclickRepayListV2RepayData:
-    """An item of ``OneclickRepayListV2``'s ``repayData``.
-
-    Attributes:
-        repay_ccy: OKX's ``repayCcy``.
-        repay_amt: OKX's ``repayAmt``.
-    """
-
-    repay_ccy: str | None = None
-    repay_amt: Decimal | None = None
-
-
-@attrs.define
-class OneclickRepayListV2DebtData:
-    """An item of ``OneclickRepayListV2``'s ``debtData``.
-
-    Attributes:
-        debt_ccy: OKX's ``debtCcy``.
-        debt_amt: OKX's ``debtAmt``.
-    """
-
-    debt_ccy: str | None = None
-    debt_amt: Decimal | None = None
+    debt_data: list[OneclickRepayListDebtData] | None = None
+    repay_data: list[OneclickRepayListRepayData] | None = None
 
 
 @attrs.define
@@ -1713,3 +771,28 @@ class OneclickRepayHistoryV2OrdIdInfo:
     fill_sz: Decimal | None = None
     state: str | None = None
     c_time: int | None = None
+
+
+PlaceMultipleOrders = PlaceOrder
+CancelMultipleOrders = CancelOrder
+AmendMultipleOrders = AmendOrder
+OrderList = Order
+OrdersHistory = Order
+OrdersHistoryArchive = Order
+OrderListLinkedAlgoOrd = OrderLinkedAlgoOrd
+OrdersHistoryArchiveLinkedAlgoOrd = OrderLinkedAlgoOrd
+OrdersHistoryLinkedAlgoOrd = OrderLinkedAlgoOrd
+OrderListAttachAlgoOrds = OrderAttachAlgoOrds
+OrdersHistoryArchiveAttachAlgoOrds = OrderAttachAlgoOrds
+OrdersHistoryAttachAlgoOrds = OrderAttachAlgoOrds
+FillsHistory = Fills
+CancelAlgoOrder = PlaceAlgoOrder
+AlgoOrderDetails = OrderAlgosList
+OrderAlgosHistory = OrderAlgosList
+AlgoOrderDetailsLinkedOrd = OrderAlgosListLinkedOrd
+OrderAlgosHistoryLinkedOrd = OrderAlgosListLinkedOrd
+AlgoOrderDetailsAttachAlgoOrds = OrderAlgosListAttachAlgoOrds
+OrderAlgosHistoryAttachAlgoOrds = OrderAlgosListAttachAlgoOrds
+OneclickRepayListV2RepayData = OneclickRepayListRepayData
+OneclickRepayListV2DebtData = OneclickRepayListDebtData
+OneclickRepayHistory = OneclickRepay

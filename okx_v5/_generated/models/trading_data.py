@@ -58,21 +58,9 @@ class TakerVolume:
 @row
 @attrs.define
 class MarginLendingRatio:
-    """A row of ``TradingDataAPI.get_margin_lending_ratio`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        ratio: Position 1 of the row (``ratio``).
-    """
-
-    ts: int | None = None
-    ratio: Decimal | None = None
-
-
-@row
-@attrs.define
-class LongShortRatio:
-    """A row of ``TradingDataAPI.get_long_short_ratio`` (an array, read by position).
+    """A row of ``TradingDataAPI.get_margin_lending_ratio`` and
+    ``TradingDataAPI.get_long_short_ratio`` (an array, read by position). Also importable as
+    ``LongShortRatio``, other names of this class.
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -86,23 +74,9 @@ class LongShortRatio:
 @row
 @attrs.define
 class ContractsInterestVolume:
-    """A row of ``TradingDataAPI.get_contracts_interest_volume`` (an array, read by position).
-
-    Attributes:
-        ts: Position 0 of the row (``ts``).
-        oi: Position 1 of the row (``oi``).
-        vol: Position 2 of the row (``vol``).
-    """
-
-    ts: int | None = None
-    oi: Decimal | None = None
-    vol: Decimal | None = None
-
-
-@row
-@attrs.define
-class OptionsInterestVolume:
-    """A row of ``TradingDataAPI.get_options_interest_volume`` (an array, read by position).
+    """A row of ``TradingDataAPI.get_contracts_interest_volume`` and
+    ``TradingDataAPI.get_options_interest_volume`` (an array, read by position). Also importable as
+    ``OptionsInterestVolume``, other names of this class.
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -215,3 +189,7 @@ class OpenInterestHistory:
     oi: Decimal | None = None
     oi_ccy: Decimal | None = None
     oi_usd: Decimal | None = None
+
+
+LongShortRatio = MarginLendingRatio
+OptionsInterestVolume = ContractsInterestVolume
