@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 
 import okx_v5.Account as Account
 import okx_v5.PublicData as PublicData
+import okx_v5.Trade as Trade
 from okx_v5 import clock, ratelimit
 from okx_v5.checks import ENVIRONMENT, STORAGE_ENV
 from okx_v5.okxclient import OkxClient
@@ -118,6 +119,15 @@ def okx() -> Iterator[FakeOKX]:
     """A FakeOKX of the test's own (``fake_okx`` is the plugin's, for users' tests)."""
     with FakeOKX() as server:
         yield server
+
+
+@pytest.fixture
+def trade(okx: FakeOKX, sleeps: list[float]) -> Iterator[Trade.TradeAPI]:
+    """A TradeAPI with FakeOKX's demo key on the test's ``okx`` (a test module may give its
+    own), without client-side limits, its retry waits recorded instead of slept."""
+    demo = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE)
+    with Trade.TradeAPI(*demo, False, "1", okx.url, rate_limit=False) as api:
+        yield without_sleeping(api, sleeps)
 
 
 @pytest.fixture

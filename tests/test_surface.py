@@ -23,7 +23,6 @@ from okx_v5.endpoints.trade import PLACE_MULTIPLE_ORDERS, PLACE_ORDER
 from okx_v5.exceptions import OkxRequestException
 from okx_v5.testing import Answer, FakeOKX
 
-from .conftest import without_sleeping
 from .helpers import independent_sign
 
 DEMO = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE)
@@ -34,12 +33,6 @@ ORDER = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "mark
 def okx() -> Iterator[FakeOKX]:
     with FakeOKX(rate_limits=False) as server:
         yield server
-
-
-@pytest.fixture
-def trade(okx: FakeOKX, sleeps: list[float]) -> Iterator[Trade.TradeAPI]:
-    with Trade.TradeAPI(*DEMO, False, "1", okx.url, rate_limit=False) as api:
-        yield without_sleeping(api, sleeps)
 
 
 # -- POST ------------------------------------------------------------------------------------

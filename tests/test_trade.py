@@ -18,7 +18,6 @@ from okx_v5 import OkxParamsException
 from okx_v5.testing import FakeOKX
 from okx_v5.Trade import TradeAPI
 
-from .conftest import without_sleeping
 from .helpers import warnings_of
 
 DEMO = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE)
@@ -29,12 +28,6 @@ ORDER = {"instId": "BTC-USDT", "tdMode": "cash", "side": "buy", "ordType": "mark
 def okx() -> Iterator[FakeOKX]:
     with FakeOKX(rate_limits=False) as server:
         yield server
-
-
-@pytest.fixture
-def trade(okx: FakeOKX, sleeps: list[float]) -> Iterator[Trade.TradeAPI]:
-    with Trade.TradeAPI(*DEMO, False, "1", okx.url, rate_limit=False) as api:
-        yield without_sleeping(api, sleeps)
 
 
 # -- batches -----------------------------------------------------------------------------------
