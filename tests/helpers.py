@@ -176,19 +176,15 @@ def sample(param: str, facts: dict[str, Any] | None) -> Any:
 
 def arguments(endpoint: dict[str, Any]) -> dict[str, Any]:
     """python-okx's arguments for a call OKX's documented rules accept."""
-    params = endpoint["params"] or {}
-    by_arg = {wire["arg"]: wire["key"] for wire in endpoint["wire"]}
-    needed = {key for key, facts in params.items() if facts.get("required")} | {
-        rule["one_of"][0] for rule in endpoint.get("requires", [])
-    }
+    needed = {rule["one_of"][0] for rule in endpoint.get("requires", [])}
     given: dict[str, Any] = {}
-    for arg in endpoint["args"]:
-        name = arg["name"]
-        key = by_arg.get(name, name)
+    for param in endpoint["params"]:
+        name = param["name"]
+        key = param.get("key", name)
         if isinstance(endpoint["body"], dict) and endpoint["body"]["arg"] == name:
             given[name] = BATCH
-        elif "default" not in arg or key in needed:
-            given[name] = sample(key, params.get(key))
+        elif "default" not in param or param.get("required") or key in needed:
+            given[name] = sample(key, param if "type" in param else None)
     return given
 
 

@@ -140,10 +140,12 @@ def test_every_declared_maximum_is_a_fact_with_its_source() -> None:
             if endpoint.get("batch"):
                 assert endpoint["batch"]["source"] in ("openxapi", "coincise", "okx-docs")
                 facts[endpoint["name"]] = endpoint["batch"]["max_items"]
-            for key, param in endpoint["params"].items():
+            for param in endpoint["params"]:
                 if param.get("max_items"):
                     assert param["source"]
-                    facts[f"{endpoint['name']}.{key}"] = param["max_items"]
+                    facts[f"{endpoint['name']}.{param.get('key', param['name'])}"] = param[
+                        "max_items"
+                    ]
     assert declared == facts
     assert declared["place_multiple_orders"] == 20
     assert declared["cancel_batch_rfqs.rfqIds"] == 100

@@ -419,7 +419,8 @@ def test_an_endpoint_okx_limits_per_user_id_is_drafted_signed_with_its_documente
         "okx-docs",
         "trading-account-rest-api-get-leverage",
     )
-    assert entry["params"]["instId"] == {
+    assert entry["params"][0] == {
+        "name": "instId",
         "type": "str",
         "required": True,
         "ids": 20,
@@ -429,6 +430,34 @@ def test_an_endpoint_okx_limits_per_user_id_is_drafted_signed_with_its_documente
         {"requests": 20, "seconds": 2, "scope": "user", "source": "okx-docs"}
     ]
     assert entry["response"] == {"model": "LeverageInfo", "source": "okx-docs"}
+
+
+def test_arguments_are_written_once_with_only_what_differs_from_the_common_case() -> None:
+    method = Method(
+        module="Funding",
+        name="funds_transfer",
+        comment=None,
+        http="POST",
+        const="FUNDS_TRANSFER",
+        path="/api/v5/asset/transfer",
+        args=[{"name": "ccy"}, {"name": "from_"}, {"name": "to", "default": None}],
+        body="object",
+        wire=[
+            facts_sources.wire("to", "to", {"unless": None}),
+            facts_sources.wire("ccy", "ccy"),
+            facts_sources.wire("from", "from_"),
+        ],
+    )
+    written = draft_facts.written_params(method, {"ccy": {"type": "str", "source": "openxapi"}})
+    assert written == {
+        "params": [
+            {"name": "ccy", "type": "str", "source": "openxapi"},
+            {"name": "from_", "key": "from"},
+            {"name": "to", "default": None, "send": {"unless": None}},
+        ],
+        "order": ["to", "ccy", "from_"],
+    }
+    assert draft_facts.read_params(written) == (method.args, method.wire)
 
 
 def test_a_drafted_entry_follows_the_facts_schema() -> None:

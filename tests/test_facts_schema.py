@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import importlib.util
 import json
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "okx_v5" / "facts"
+sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
 
 
 def load_checker() -> ModuleType:
@@ -30,6 +32,8 @@ def load_checker() -> ModuleType:
 
 
 check_facts = load_checker()
+import facts_model  # noqa: E402  (after the path: a sibling of check_facts)
+
 FILES = check_facts.facts_files()
 TRADE = FACTS / "Trade.json"
 
@@ -41,6 +45,10 @@ def trade() -> Any:
 
 def endpoint(facts: Any, name: str) -> Any:
     return next(entry for entry in facts["endpoints"] if entry["name"] == name)
+
+
+def param(entry: Any, name: str) -> Any:
+    return next(param for param in entry["params"] if param["name"] == name)
 
 
 @pytest.mark.parametrize("path", FILES, ids=[path.name for path in FILES])
@@ -71,8 +79,9 @@ def test_a_misspelt_endpoint_key_is_refused() -> None:
 
 def test_a_misspelt_parameter_fact_is_refused() -> None:
     facts = trade()
-    endpoint(facts, "place_order")["params"]["side"]["choice"] = ["buy", "sell"]
-    assert any("/params/side" in problem for problem in check_facts.problems(TRADE, facts))
+    param(endpoint(facts, "place_order"), "side")["choice"] = ["buy", "sell"]
+    found = check_facts.problems(TRADE, facts)
+    assert any("/params/2: Additional properties" in problem for problem in found)
 
 
 def test_a_batch_limit_of_the_wrong_type_is_refused() -> None:
@@ -84,8 +93,8 @@ def test_a_batch_limit_of_the_wrong_type_is_refused() -> None:
 
 def test_a_parameter_max_items_of_the_wrong_type_is_refused() -> None:
     facts = trade()
-    param = next(p for e in facts["endpoints"] for p in e["params"].values() if "max_items" in p)
-    param["max_items"] = 2.5
+    limited = next(p for e in facts["endpoints"] for p in e["params"] if "max_items" in p)
+    limited["max_items"] = 2.5
     assert check_facts.problems(TRADE, facts)
 
 
@@ -105,14 +114,20 @@ def test_an_endpoint_without_a_required_key_is_refused() -> None:
 
 def test_a_parameter_marked_not_required_is_refused_as_the_readme_omits_it() -> None:
     facts = trade()
-    endpoint(facts, "get_order")["params"]["instId"]["required"] = False
+    param(endpoint(facts, "get_order"), "instId")["required"] = False
     assert check_facts.problems(TRADE, facts)
 
 
 def test_an_unknown_send_rule_is_refused() -> None:
     facts = trade()
-    endpoint(facts, "get_order")["wire"][0]["send"] = "if_given"
-    assert any("/wire/0/send" in problem for problem in check_facts.problems(TRADE, facts))
+    endpoint(facts, "get_order")["params"][0]["send"] = "if_given"
+    assert any("/params/0/send" in problem for problem in check_facts.problems(TRADE, facts))
+
+
+def test_the_common_send_rule_written_out_is_refused_as_it_is_the_default() -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["params"][0]["send"] = "always"
+    assert any("/params/0/send" in problem for problem in check_facts.problems(TRADE, facts))
 
 
 def test_a_model_field_of_an_unknown_type_is_refused() -> None:
@@ -138,12 +153,86 @@ def test_a_response_model_that_is_not_defined_is_refused() -> None:
     assert any("model 'Orderr' is not in models" in problem for problem in found)
 
 
-def test_a_parameter_fact_for_a_key_the_endpoint_does_not_send_is_refused() -> None:
+def test_a_key_written_where_it_is_the_arguments_name_is_refused() -> None:
     facts = trade()
     entry = endpoint(facts, "get_order")
-    entry["params"]["instID"] = entry["params"].pop("instId")
+    entry["params"][0]["key"] = entry["params"][0]["name"]
     found = check_facts.problems(TRADE, facts)
-    assert any("/params/instID: not a key of wire" in problem for problem in found)
+    assert any("/params/0/key: 'instId' is the argument's name" in p for p in found)
+
+
+def test_an_argument_named_twice_is_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["params"].append(copy.deepcopy(entry["params"][0]))
+    found = check_facts.problems(TRADE, facts)
+    assert any("argument 'instId' is named twice" in problem for problem in found)
+
+
+def test_two_arguments_sending_one_key_are_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["params"][1]["key"] = entry["params"][0]["name"]
+    found = check_facts.problems(TRADE, facts)
+    assert any("a key is sent twice" in problem for problem in found)
+
+
+def test_an_order_that_is_not_the_sent_arguments_is_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["order"] = [entry["params"][0]["name"], "nothing"]
+    found = check_facts.problems(TRADE, facts)
+    assert any("/order: not the sent arguments" in problem for problem in found)
+
+
+def test_an_order_that_is_the_signatures_is_refused_as_it_is_the_default() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["order"] = [param["name"] for param in entry["params"]]
+    found = check_facts.problems(TRADE, facts)
+    assert any("/order: the signature's order: leave it out" in p for p in found)
+
+
+def test_an_argument_never_sent_outside_a_batch_body_or_a_quirk_is_refused() -> None:
+    facts = trade()
+    endpoint(facts, "get_order")["params"][0]["send"] = "never"
+    found = check_facts.problems(TRADE, facts)
+    assert any("only the body's argument or a quirk's is never sent" in p for p in found)
+
+
+def test_a_requires_rule_about_a_key_the_endpoint_does_not_send_is_refused() -> None:
+    facts = trade()
+    entry = next(entry for entry in facts["endpoints"] if entry["requires"])
+    entry["requires"][0]["one_of"][0] = "instID"
+    found = check_facts.problems(TRADE, facts)
+    assert any("'instID' is not a key the endpoint sends" in problem for problem in found)
+
+
+def test_the_typed_loader_refuses_a_misspelt_fact_naming_its_place(tmp_path: Path) -> None:
+    facts = trade()
+    param(endpoint(facts, "place_order"), "side")["choice"] = ["buy", "sell"]
+    spoiled = tmp_path / "Trade.json"
+    spoiled.write_text(json.dumps(facts), encoding="utf-8")
+    number = facts["endpoints"].index(endpoint(facts, "place_order"))
+    with pytest.raises(SystemExit, match=rf"unknown keys \['choice'\] @ \$\.endpoints\[{number}\]"):
+        facts_model.load_module(spoiled)
+
+
+def test_the_typed_loader_fills_in_what_the_facts_leave_out() -> None:
+    module = facts_model.load_module(FACTS / "Funding.json")
+    transfer = next(entry for entry in module.endpoints if entry.name == "funds_transfer")
+    sent = {param.name: param for param in transfer.wire}
+    assert (sent["from_"].key, sent["ccy"].key, sent["ccy"].send) == ("from", "ccy", "always")
+    assert sent["ccy"].positional
+    assert not next(p for p in transfer.params if p.name == "type").positional
+
+
+def test_the_typed_loader_sends_in_the_order_the_facts_give() -> None:
+    module = facts_model.load_module(TRADE)
+    place = next(entry for entry in module.endpoints if entry.name == "place_order")
+    assert place.order[-1] == "attachAlgoOrds"
+    assert [param.name for param in place.wire] == list(place.order)
+    assert [param.name for param in place.params].index("attachAlgoOrds") < len(place.order) - 1
 
 
 def test_a_misspelt_key_in_consts_json_is_refused() -> None:

@@ -43,8 +43,10 @@ def facts_params() -> dict[tuple[str, str, str], dict[str, Any]]:
         if "endpoints" not in facts:  # consts.json, uncovered.json
             continue
         for entry in facts["endpoints"]:
-            for key, param in (entry["params"] or {}).items():
-                found[(facts["module"], entry["name"], key)] = param
+            for param in entry["params"]:
+                if "type" in param:  # what OKX documents of the key it sends
+                    key = param.get("key", param["name"])
+                    found[(facts["module"], entry["name"], key)] = param
     return found
 
 

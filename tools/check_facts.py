@@ -6,8 +6,9 @@ the python-okx modules (``Account.json``, ``Finance.Savings.json``, ...),
 ``schema/consts.schema.json`` and ``schema/uncovered.schema.json`` for those two files, and
 ``websocket.schema.json`` for ``websocket.json``. The schemas close every object whose shape is
 known, so a misspelt key, a value of the wrong type or a missing key is an error. Beyond the
-schema, a module's facts must cite only the sources they list and refer only to models they
-define. Run from anywhere::
+schema, a module's facts must cite only the sources they list, refer only to models they
+define, write each parameter once, and load into the generator's typed classes
+(``tools/facts_model.py``). Run from anywhere::
 
     python tools/check_facts.py          # exit 1, naming each error, if any file is wrong
 """
@@ -23,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from facts_model import CONVERTER, Module, messages
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -84,8 +86,8 @@ def schema_errors(data: Any, schema: Path) -> Iterator[str]:
 
 def module_errors(data: Any) -> Iterator[str]:
     """What a module's schema-valid facts say that no schema can check: each source they cite
-    is one they list, each model they name is one they define, each parameter fact is about
-    a key the endpoint sends."""
+    is one they list, each model they name is one they define, each parameter is written once
+    and only where it differs from the common case (``param_errors``)."""
     listed = set(data["sources"])
     for where, source in cited_sources(data, ""):
         if source not in listed:
@@ -96,13 +98,52 @@ def module_errors(data: Any) -> Iterator[str]:
         model = (endpoint["response"] or {}).get("model")
         if model is not None and model not in models:
             yield f"{where}/response: model {model!r} is not in models"
-        keys = {wire["key"] for wire in endpoint["wire"]}
+        yield from param_errors(endpoint, where)
+    yield from model_errors(models)
+
+
+def param_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
+    """Each parameter named once, written only where it differs from the common case, and
+    each rule about a key one the endpoint sends."""
+    params = endpoint["params"]
+    names = [param["name"] for param in params]
+    yield from argument_errors(endpoint, where)
+    sent = [param for param in params if param.get("send") != "never"]
+    keys = [param.get("key", param["name"]) for param in sent]
+    if len(set(keys)) < len(keys):
+        yield f"{where}/params: a key is sent twice"
+    body = endpoint["body"]
+    if isinstance(body, dict) and body["arg"] not in names:
+        yield f"{where}/body: {body['arg']!r} is not an argument"
+    order = endpoint.get("order")
+    if order is not None:
+        in_signature = [param["name"] for param in sent]
+        if sorted(order) != sorted(in_signature):
+            yield f"{where}/order: not the sent arguments {in_signature}"
+        elif order == in_signature:
+            yield f"{where}/order: the signature's order: leave it out"
+    for number, rule in enumerate(endpoint["requires"]):
+        named = [*rule["one_of"], *([rule["when"]["param"]] if rule.get("when") else [])]
         yield from (
-            f"{where}/params/{key}: not a key of wire"
-            for key in endpoint["params"]
+            f"{where}/requires/{number}: {key!r} is not a key the endpoint sends"
+            for key in named
             if key not in keys
         )
-    yield from model_errors(models)
+
+
+def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
+    """Each argument named once, its key written only where it is not its name, and never sent
+    only where the body or a quirk takes it."""
+    names = [param["name"] for param in endpoint["params"]]
+    for number, param in enumerate(endpoint["params"]):
+        at = f"{where}/params/{number}"
+        if names.count(param["name"]) > 1:
+            yield f"{at}: argument {param['name']!r} is named twice"
+        if param.get("key") == param["name"]:
+            yield f"{at}/key: {param['key']!r} is the argument's name: leave it out"
+        unsent = param.get("send") == "never"
+        if unsent and endpoint["body"] != {"arg": param["name"]} and not endpoint["quirk"]:
+            yield f"{at}/send: only the body's argument or a quirk's is never sent"
 
 
 def model_errors(models: dict[str, Any]) -> Iterator[str]:
@@ -140,7 +181,18 @@ def problems(path: Path, data: Any = None) -> list[str]:
     found = list(schema_errors(data, schema))
     if not found and schema == MODULE_SCHEMA:
         found += module_errors(data)
+    if not found and schema == MODULE_SCHEMA:
+        found += typed_errors(data)
     return [f"{path.name}: {message}" for message in found]
+
+
+def typed_errors(data: Any) -> list[str]:
+    """What stops the facts loading into ``facts_model.Module``, as the generator loads them."""
+    try:
+        CONVERTER.structure(data, Module)
+    except Exception as exc:  # every failure is a finding, said with its path
+        return list(messages(exc))
+    return []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

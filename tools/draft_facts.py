@@ -326,10 +326,8 @@ def draft_endpoint(method: Method, docs: Docs) -> Draft:
         "signed": signed,
         "docs": (page and page.anchor) or (newer and newer.anchor) or None,
         "source": primary.source,
-        "args": method.args,
+        **written_params(method, params),
         "body": method.body,
-        "wire": method.wire,
-        "params": params,
         "requires": requires,
         "rate_limits": limits,
         "response": response,
@@ -338,6 +336,51 @@ def draft_endpoint(method: Method, docs: Docs) -> Draft:
         "notes": list(dict.fromkeys(notes)),
     }
     return Draft(entry, builder.models)
+
+
+def written_params(method: Method, documented: dict[str, JSON]) -> dict[str, JSON]:
+    """``params`` (and ``order``) of an entry: python-okx's arguments in signature order, each
+    once, with its key, default and send rule written only where they differ from the common
+    case, and what OKX documents of its key (``documented``, by key)."""
+    by_arg = {wire["arg"]: wire for wire in method.wire}
+    params: list[JSON] = []
+    for arg in method.args:
+        param: dict[str, JSON] = {"name": arg["name"]}
+        wire = by_arg.get(arg["name"])
+        if wire and wire["key"] != arg["name"]:
+            param["key"] = wire["key"]
+        if "default" in arg:
+            param["default"] = arg["default"]
+        if wire is None:
+            param["send"] = "never"
+        elif wire["send"] != "always":
+            param["send"] = wire["send"]
+        if wire:
+            param.update(documented.get(str(wire["key"]), {}))
+        params.append(param)
+    sent = [wire["arg"] for wire in method.wire]
+    in_signature = [arg["name"] for arg in method.args if arg["name"] in by_arg]
+    return {"params": params} | ({"order": sent} if sent != in_signature else {})
+
+
+def read_params(entry: JSON) -> tuple[list[JSON], list[JSON]]:
+    """python-okx's arguments (``Method.args``) and what they send (``Method.wire``), as an
+    entry's ``params`` and ``order`` say them: the inverse of ``written_params``."""
+    args: list[JSON] = []
+    wire: dict[str, JSON] = {}
+    for param in entry["params"]:
+        args.append(
+            {"name": param["name"]} | ({"default": param["default"]} if "default" in param else {})
+        )
+        send = param.get("send", "always")
+        if send != "never":
+            wire[param["name"]] = {
+                "key": param.get("key", param["name"]),
+                "arg": param["name"],
+                "send": send,
+            }
+    order = entry.get("order") or list(wire)
+    return args, [wire[name] for name in order]
 
 
 def undocumented_entry(method: Method, ccxt_cost: tuple[str, float] | None) -> dict[str, JSON]:
@@ -358,10 +401,8 @@ def undocumented_entry(method: Method, ccxt_cost: tuple[str, float] | None) -> d
         "signed": "if_key",
         "docs": None,
         "source": None,
-        "args": method.args,
+        **written_params(method, {}),
         "body": method.body,
-        "wire": method.wire,
-        "params": {},
         "requires": [],
         "rate_limits": limits,
         "response": None,
@@ -605,10 +646,8 @@ ENTRY_KEYS = [
     "signed",
     "docs",
     "source",
-    "args",
-    "body",
-    "wire",
     "params",
+    "body",
     "requires",
     "rate_limits",
     "response",
@@ -619,8 +658,9 @@ ENTRY_KEYS = [
 
 
 # Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint, the
-# parameter that is the client's ID of the order an endpoint places, and a batch's size limit.
-OPTIONAL_KEYS = ("aliases", "client_order_id", "batch")
+# parameter that is the client's ID of the order an endpoint places, and a batch's size limit;
+# and ``order``, drafted only where the keys are not sent in the signature's order.
+OPTIONAL_KEYS = ("aliases", "client_order_id", "batch", "order")
 
 
 def dump(data: JSON) -> str:
@@ -841,26 +881,17 @@ def check_module(
             problems.append(f"{where}: keys are not in the README's order")
         if method is None:
             continue
-        if entry["args"] != method.args:
-            problems.append(f"{where}: args differ from python-okx's signature")
+        args, wire = read_params(entry)
+        if args != method.args:
+            problems.append(f"{where}: params differ from python-okx's signature")
+        if wire != method.wire:
+            problems.append(f"{where}: params differ from what python-okx sends")
         if (entry["http"], entry["path"], entry["const"]) != (
             method.http,
             consts[method.const],
             method.const,
         ):
             problems.append(f"{where}: http, path or const differ from python-okx")
-        arg_names = {arg["name"] for arg in entry["args"]}
-        sent = [w["arg"] for w in entry["wire"]]
-        if isinstance(entry["body"], dict):
-            sent.append(entry["body"]["arg"])
-        problems += [
-            f"{where}: wire argument {a} is not an argument" for a in sent if a not in arg_names
-        ]
-        problems += [
-            f"{where}: param {k} is not a wire key"
-            for k in entry["params"]
-            if k not in {w["key"] for w in entry["wire"]}
-        ]
         model = response_model(entry)
         if model is not None and model not in data["models"]:
             problems.append(f"{where}: model {model} is missing")
@@ -905,7 +936,7 @@ def count_module(data: JSON, totals: dict[str, int]) -> None:
     for entry in data["endpoints"]:
         totals["endpoints"] += 1
         totals["documented" if entry["source"] else "undocumented"] += 1
-        params = entry["params"].values()
+        params = entry["params"]
         totals["with choices"] += any("choices" in p for p in params)
         totals["with ids"] += any("ids" in p for p in params)
         totals["with requires"] += bool(entry["requires"])

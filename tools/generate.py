@@ -54,6 +54,19 @@ sys.path.insert(0, str(ROOT))
 from okx_v5.converter import wire_name  # noqa: E402
 from okx_v5.endpoint import ACCESS, DOCS_URL, RateLimit  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
+from facts_model import (  # noqa: E402
+    BodyArg,
+    Endpoint,
+    Model,
+    Module,
+    Param,
+    Requires,
+    Unless,
+    load_module,
+)
+from facts_model import RateLimit as Limit  # noqa: E402
+
 FACTS = ROOT / "okx_v5" / "facts"
 PACKAGE = ROOT / "okx_v5"
 GENERATED = PACKAGE / "_generated"
@@ -74,7 +87,10 @@ OWN_CONSTS = {
     "DEMO_TRADING": ("1", "The flag of demo trading."),
 }
 
-Facts = dict[str, Any]
+Facts = Module
+"""A module's facts (``okx_v5/facts/<Module>.json``), typed."""
+Raw = dict[str, Any]
+"""The other facts files (consts, uncovered operations, WebSocket), as JSON."""
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -167,8 +183,8 @@ def _wrapped(text: str, width: int) -> list[str]:
 # -- reading the facts -----------------------------------------------------------------------
 
 
-def load(path: Path) -> Facts:
-    facts: Facts = json.loads(path.read_text(encoding="utf-8"))
+def load(path: Path) -> Raw:
+    facts: Raw = json.loads(path.read_text(encoding="utf-8"))
     return facts
 
 
@@ -177,11 +193,13 @@ NOT_MODULES = {"consts.json", "uncovered.json", "websocket.json", "websocket.sch
 
 def module_facts() -> list[tuple[Path, Facts]]:
     return [
-        (path, load(path)) for path in sorted(FACTS.glob("*.json")) if path.name not in NOT_MODULES
+        (path, load_module(path))
+        for path in sorted(FACTS.glob("*.json"))
+        if path.name not in NOT_MODULES
     ]
 
 
-def model_type(type_: str, models: Mapping[str, Any]) -> str:
+def model_type(type_: str, models: Mapping[str, Model]) -> str:
     """The Python annotation of a field type of the facts."""
     scalar = {"str": "str", "decimal": "Decimal", "int": "int", "bool": "bool", "any": "Any"}
     if type_ in scalar:
@@ -197,15 +215,15 @@ def model_type(type_: str, models: Mapping[str, Any]) -> str:
 
 
 def render_models(facts: Facts, source: str) -> str:
-    models: Mapping[str, Any] = facts["models"]
+    models = facts.models
     lines = [
         MARKER.format(source=source),
-        f'"""Typed items of the answers of python-okx\'s ``okx.{facts["module"]}`` endpoints."""',
+        f'"""Typed items of the answers of python-okx\'s ``okx.{facts.module}`` endpoints."""',
         "",
         "from __future__ import annotations",
         "",
     ]
-    used = " ".join(field["type"] for model in models.values() for field in model["fields"])
+    used = " ".join(field.type for model in models.values() for field in model.fields)
     imports = []
     if "decimal" in used:
         imports.append("from decimal import Decimal")
@@ -214,7 +232,7 @@ def render_models(facts: Facts, source: str) -> str:
     lines += [*imports, ""]
     if models:
         lines += ["import attrs", ""]
-    if any(model.get("row") for model in models.values()):
+    if any(model.row for model in models.values()):
         lines += ["from okx_v5.converter import row", ""]
     names = sorted([*models, *aliases_of(models)])
     lines += ["__all__ = " + sequence([q(name) for name in names], 0, "[", "]"), ""]
@@ -227,21 +245,19 @@ def render_models(facts: Facts, source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def aliases_of(models: Mapping[str, Any]) -> dict[str, str]:
+def aliases_of(models: Mapping[str, Model]) -> dict[str, str]:
     """Each model's other names (``aliases``: the per-endpoint names of a shared shape), as
     alias → model, in the order of the facts."""
-    return {alias: name for name, model in models.items() for alias in model.get("aliases", [])}
+    return {alias: name for name, model in models.items() for alias in model.aliases}
 
 
-def render_model(
-    name: str, model: Mapping[str, Any], models: Mapping[str, Any], facts: Facts
-) -> list[str]:
-    lines = ["@row"] if model.get("row") else []
+def render_model(name: str, model: Model, models: Mapping[str, Model], facts: Facts) -> list[str]:
+    lines = ["@row"] if model.row else []
     lines += ["@attrs.define", f"class {name}:", *docstring(model_doc(name, model, facts), 4), ""]
-    for field in model["fields"]:
-        wire = field["name"]
+    for field in model.fields:
+        wire = field.name
         attr = attribute(wire)
-        annotation = model_type(field["type"], models)
+        annotation = model_type(field.type, models)
         annotation = annotation if annotation == "Any" else annotation + " | None"
         if wire_name(attr) == wire:
             lines.append(f"    {attr}: {annotation} = None")
@@ -251,80 +267,76 @@ def render_model(
     return lines
 
 
-def model_doc(name: str, model: Mapping[str, Any], facts: Facts) -> str:
+def model_doc(name: str, model: Model, facts: Facts) -> str:
     """What the model is an item of, then its fields with their OKX names (the reference shows
     them as a table, with the types of the annotations)."""
     users = [
-        method_link(facts, endpoint["name"])
-        for endpoint in facts["endpoints"]
-        if (endpoint.get("response") or {}).get("model") == name
+        method_link(facts, endpoint.name)
+        for endpoint in facts.endpoints
+        if endpoint.response and endpoint.response.model == name
     ]
     parents = []
-    for parent, other in facts["models"].items():
+    for parent, other in facts.models.items():
         fields = [
-            f"``{field['name']}``"
-            for field in other["fields"]
-            if field["type"] in (name, f"list[{name}]")
+            f"``{field.name}``" for field in other.fields if field.type in (name, f"list[{name}]")
         ]
         if fields:
             parents.append(f"``{parent}``'s {' and '.join(fields)}")
     where = " and ".join(users or parents)
-    if model.get("row"):
+    if model.row:
         text = f"A row of {where} (an array, read by position)."
     elif users:
         text = f"One ``data`` item of {where}."
     else:
         text = f"An item of {where}." if parents else f"{name}."
-    if model.get("aliases"):
-        others = ", ".join(f"``{alias}``" for alias in model["aliases"])
+    if model.aliases:
+        others = ", ".join(f"``{alias}``" for alias in model.aliases)
         text += f" Also importable as {others}, other names of this class."
     rows = []
-    for position, field in enumerate(model["fields"]):
-        wire = f"``{field['name']}``"
-        said = f"Position {position} of the row ({wire})." if model.get("row") else f"OKX's {wire}."
-        rows.append(f"    {attribute(field['name'])}: {said}")
+    for position, field in enumerate(model.fields):
+        wire = f"``{field.name}``"
+        said = f"Position {position} of the row ({wire})." if model.row else f"OKX's {wire}."
+        rows.append(f"    {attribute(field.name)}: {said}")
     return text + ("\n\nAttributes:\n" + "\n".join(rows) if rows else "")
 
 
 def method_link(facts: Facts, method: str) -> str:
     """An API method as a docstring names it: ``AccountAPI.get_leverage`` (the docs build
     links it, see ``tools/docs_crossrefs.py``)."""
-    return f"``{facts['class']}.{method}``"
+    return f"``{facts.class_}.{method}``"
 
 
 def api_path(facts: Facts) -> str:
     """``okx_v5.Account.AccountAPI``; ``okx_v5.Finance.Savings.SavingsAPI``."""
-    return f"okx_v5.{facts['module']}.{facts['class']}"
+    return f"okx_v5.{facts.module}.{facts.class_}"
 
 
 # -- okx_v5/_generated/endpoints/<group>.py --------------------------------------------------
 
 
-def constant(endpoint: Mapping[str, Any]) -> str:
-    return endpoint["name"].upper()
+def constant(endpoint: Endpoint) -> str:
+    return endpoint.name.upper()
 
 
-def render_param(wire: Mapping[str, Any], param: Mapping[str, Any] | None, indent: int) -> str:
-    arguments = [q(wire["key"])]
-    if wire["arg"] != wire["key"]:
-        arguments.append(f"arg={q(wire['arg'])}")
-    if param:
-        if param.get("choices"):
-            values = sequence([q(value) for value in param["choices"]], indent + 4, lead=12)
-            several = ", multiple=True" if param.get("multiple") else ""
-            arguments.append(f"rule=Choice({values}{several})")
-        elif param.get("ids"):
-            arguments.append(f"rule=IdList({param['ids']})")
-        if param.get("required"):
-            arguments.append("required=True")
-    send = wire["send"]
-    if send == "truthy":
+def render_param(param: Param, indent: int) -> str:
+    arguments = [q(param.key)]
+    if param.name != param.key:
+        arguments.append(f"arg={q(param.name)}")
+    if param.choices:
+        values = sequence([q(value) for value in param.choices], indent + 4, lead=12)
+        several = ", multiple=True" if param.multiple else ""
+        arguments.append(f"rule=Choice({values}{several})")
+    elif param.ids:
+        arguments.append(f"rule=IdList({param.ids})")
+    if param.required:
+        arguments.append("required=True")
+    if param.send == "truthy":
         arguments.append("send=TRUTHY")
-    elif isinstance(send, dict):
-        arguments.append(f"send=Unless({json_literal(send['unless'])})")
-    if param and param.get("max_items"):
-        arguments.append(f"max_items={param['max_items']}")
-    kind = param["type"] if param else "any"
+    elif isinstance(param.send, Unless):
+        arguments.append(f"send=Unless({json_literal(param.send.unless)})")
+    if param.max_items:
+        arguments.append(f"max_items={param.max_items}")
+    kind = param.type or "any"
     if kind != "str":
         arguments.append(f"kind={q(kind)}")
     return call("Param", arguments, indent)
@@ -342,78 +354,84 @@ def json_literal(value: object) -> str:
     return repr(value)
 
 
-def render_limit(limit: Mapping[str, Any]) -> str:
-    arguments = [str(limit["requests"]), repr(float(limit["seconds"])), q(limit["scope"])]
-    if limit.get("per"):
-        arguments.append("per=" + sequence([q(name) for name in limit["per"]], 8))
-    if limit.get("count", "request") != "request":
-        arguments.append(f"count={q(limit['count'])}")
+def render_limit(limit: Limit) -> str:
+    arguments = [str(limit.requests), repr(float(limit.seconds)), q(limit.scope)]
+    if limit.per:
+        arguments.append("per=" + sequence([q(name) for name in limit.per], 8))
+    if limit.count != "request":
+        arguments.append(f"count={q(limit.count)}")
     return call("RateLimit", arguments, 8)
 
 
-def render_requires(rule: Mapping[str, Any], indent: int) -> str:
-    arguments = [sequence([q(name) for name in rule["one_of"]], indent + 4)]
-    when = rule.get("when")
-    if when:
-        values = ", ".join(q(value) for value in when["in"])
-        arguments.append(f"when=({q(when['param'])}, frozenset({{{values}}}))")
+def render_requires(rule: Requires, indent: int) -> str:
+    arguments = [sequence([q(name) for name in rule.one_of], indent + 4)]
+    if rule.when:
+        values = ", ".join(q(value) for value in rule.when.in_)
+        arguments.append(f"when=({q(rule.when.param)}, frozenset({{{values}}}))")
     return call("AtLeastOne", arguments, indent)
 
 
-def result_type(endpoint: Mapping[str, Any]) -> str:
+def result_type(endpoint: Endpoint) -> str:
     """The type ``T`` of the endpoint's ``OkxResponse[T]``."""
-    response = endpoint.get("response") or {}
-    if response.get("model"):
-        return str(response["model"])
-    if response.get("type") == "list[str]":
+    response = endpoint.response
+    if response and response.model:
+        return response.model
+    if response and response.type == "list[str]":
         return "list[str]"
     return "dict[str, Any]"
 
 
-def render_endpoint(endpoint: Mapping[str, Any], group: str) -> list[str]:
-    params = endpoint.get("params") or {}
-    signed = endpoint["signed"]
+def render_endpoint(endpoint: Endpoint, group: str) -> list[str]:
+    signed = endpoint.signed
     arguments = [
-        f"name={q(endpoint['name'])}",
-        f"method={q(endpoint['http'])}",
-        f"path={q(endpoint['path'])}",
+        f"name={q(endpoint.name)}",
+        f"method={q(endpoint.http)}",
+        f"path={q(endpoint.path)}",
         f"signed={q(signed) if isinstance(signed, str) else signed}",
     ]
-    if endpoint["wire"]:
-        items = [render_param(wire, params.get(wire["key"]), 8) for wire in endpoint["wire"]]
+    if endpoint.wire:
+        items = [render_param(param, 8) for param in endpoint.wire]
         arguments.append("params=" + sequence(items, 4, lead=len("params=") + 1))
-    if endpoint["rate_limits"]:
-        limits = [render_limit(limit) for limit in endpoint["rate_limits"]]
+    if endpoint.rate_limits:
+        limits = [render_limit(limit) for limit in endpoint.rate_limits]
         arguments.append("limits=" + sequence(limits, 4, lead=len("limits=") + 1))
     arguments += optional_arguments(endpoint, group)
     head = f"{constant(endpoint)}: Endpoint[{result_type(endpoint)}] = "
     return [head + call("Endpoint", arguments, 0, lead=WIDTH)]
 
 
-def optional_arguments(endpoint: Mapping[str, Any], group: str) -> list[str]:
+def model_ref(endpoint: Endpoint, group: str) -> list[str]:
+    """The declaration's ``model_ref`` argument, if its answer is typed."""
+    response = endpoint.response
+    if response and response.model:
+        return [f"model_ref={q(f'okx_v5._generated.models.{group}:' + response.model)}"]
+    if response and response.type == "list[str]":
+        return ['model_ref="okx_v5.models:StringList"']
+    return []
+
+
+def optional_arguments(endpoint: Endpoint, group: str) -> list[str]:
     """The declaration's keyword arguments that only some endpoints need."""
-    arguments = []
-    response = endpoint.get("response") or {}
-    if response.get("model"):
-        arguments.append(f"model_ref={q(f'okx_v5._generated.models.{group}:' + response['model'])}")
-    elif response.get("type") == "list[str]":
-        arguments.append('model_ref="okx_v5.models:StringList"')
-    arguments.append(f"summary={q(endpoint['summary'])}")
-    body = endpoint["body"]
-    if isinstance(body, dict):
-        arguments += ['body="arg"', f"body_arg={q(body['arg'])}"]
+    arguments = model_ref(endpoint, group)
+    arguments.append(f"summary={q(endpoint.summary)}")
+    body = endpoint.body
+    if isinstance(body, BodyArg):
+        arguments += ['body="arg"', f"body_arg={q(body.arg)}"]
     elif body != "object":
         arguments.append(f"body={q(body)}")
-    if endpoint.get("requires"):
-        rules = [render_requires(rule, 8) for rule in endpoint["requires"]]
+    if endpoint.requires:
+        rules = [render_requires(rule, 8) for rule in endpoint.requires]
         arguments.append("requires=" + sequence(rules, 4, lead=len("requires=") + 1))
-    arguments += [f"{key}={q(endpoint[key])}" for key in ("docs", "quirk") if endpoint.get(key)]
-    if not endpoint.get("source"):
+    if endpoint.docs:
+        arguments.append(f"docs={q(endpoint.docs)}")
+    if endpoint.quirk:
+        arguments.append(f"quirk={q(endpoint.quirk)}")
+    if not endpoint.source:
         arguments.append("documented=False")
-    if endpoint.get("client_order_id"):
-        arguments.append(f"client_order_id={q(endpoint['client_order_id']['param'])}")
-    if endpoint.get("batch"):
-        arguments.append(f"max_items={endpoint['batch']['max_items']}")
+    if endpoint.client_order_id:
+        arguments.append(f"client_order_id={q(endpoint.client_order_id.param)}")
+    if endpoint.batch:
+        arguments.append(f"max_items={endpoint.batch.max_items}")
     return arguments
 
 
@@ -422,25 +440,25 @@ def used(names: Iterable[tuple[str, bool]]) -> list[str]:
 
 
 def render_endpoints(facts: Facts, source: str) -> str:
-    group = group_of(facts["module"])
-    endpoints = facts["endpoints"]
-    flat = json.dumps(endpoints)
+    group = group_of(facts.module)
+    endpoints = facts.endpoints
+    sent = [param for endpoint in endpoints for param in endpoint.wire]
     rules = used(
         [
-            ("Param", '"wire": [{' in flat),
-            ("AtLeastOne", '"one_of"' in flat),
-            ("Choice", '"choices"' in flat),
-            ("IdList", '"ids"' in flat),
-            ("TRUTHY", '"send": "truthy"' in flat),
-            ("Unless", '"unless"' in flat),
+            ("Param", bool(sent)),
+            ("AtLeastOne", any(endpoint.requires for endpoint in endpoints)),
+            ("Choice", any(param.choices for param in sent)),
+            ("IdList", any(param.ids for param in sent)),
+            ("TRUTHY", any(param.send == "truthy" for param in sent)),
+            ("Unless", any(isinstance(param.send, Unless) for param in sent)),
         ]
     )
-    models = sorted({str((e.get("response") or {}).get("model")) for e in endpoints} - {"None"})
+    models = response_models(facts)
     untyped = any(result_type(endpoint) == "dict[str, Any]" for endpoint in endpoints)
     typing = used([("TYPE_CHECKING", bool(models)), ("Any", untyped)])
     lines = [
         MARKER.format(source=source),
-        f'"""Declarations of python-okx\'s ``okx.{facts["module"]}`` endpoints."""',
+        f'"""Declarations of python-okx\'s ``okx.{facts.module}`` endpoints."""',
         "",
         "from __future__ import annotations",
         "",
@@ -449,7 +467,7 @@ def render_endpoints(facts: Facts, source: str) -> str:
         lines += [f"from typing import {', '.join(typing)}", ""]
     lines.append(
         "from okx_v5.endpoint import Endpoint"
-        + (", RateLimit" if 'rate_limits": [{' in flat else "")
+        + (", RateLimit" if any(endpoint.rate_limits for endpoint in endpoints) else "")
     )
     if rules:
         lines.append(f"from okx_v5.params import {', '.join(rules)}")
@@ -463,15 +481,21 @@ def render_endpoints(facts: Facts, source: str) -> str:
     names = [constant(endpoint) for endpoint in endpoints] + ["API", "MODULE"]
     lines += ["__all__ = " + sequence([q(name) for name in sorted(names)], 0, "[", "]"), ""]
     lines += [
-        f"MODULE = {q(facts['module'])}",
+        f"MODULE = {q(facts.module)}",
         '"""The python-okx module these endpoints are the methods of."""',
-        f"API = {q(facts['class'])}",
+        f"API = {q(facts.class_)}",
         '"""The name of its class."""',
         "",
     ]
     for endpoint in endpoints:
         lines += ["", *render_endpoint(endpoint, group)]
     return "\n".join(lines) + "\n"
+
+
+def response_models(facts: Facts) -> list[str]:
+    """The models the module's endpoints answer with, sorted."""
+    names = {e.response.model for e in facts.endpoints if e.response and e.response.model}
+    return sorted(names)
 
 
 def import_line(module: str, names: Sequence[str], indent: int = 0) -> list[str]:
@@ -501,46 +525,35 @@ ANNOTATIONS = {
 ADMITS = {"Number": {"str", "int", "float"}, "Ids": {"str"}}
 
 
-def documented(endpoint: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
-    """OKX's facts of the parameter the argument ``name`` sends, or ``None``."""
-    keys = [wire["key"] for wire in endpoint["wire"] if wire["arg"] == name]
-    return (endpoint.get("params") or {}).get(keys[0]) if keys else None
-
-
-def value_type(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
+def value_type(endpoint: Endpoint, arg: Param) -> str:
     """The type of one of python-okx's arguments, from what OKX documents of it, ``None`` aside:
     a list of values OKX documents is ``Literal[...] | str`` (offered by an IDE, yet any value
     is taken: okx_v5 sends a value it does not know with a warning); ``Any`` when OKX documents
     nothing of the argument."""
-    name = arg["name"]
-    body = endpoint["body"]
-    if isinstance(body, dict) and body["arg"] == name:
+    if endpoint.body_arg == arg.name:
         return "Sequence[Mapping[str, Any]]"
-    param = documented(endpoint, name)
-    if not param:
+    if not (arg.sent and arg.type):
         return "Any"
-    if param.get("ids"):
+    if arg.ids:
         return "Ids"
-    choices = param.get("choices") or []
-    if choices:
-        codes = " | int" if all(choice.isdigit() for choice in choices) else ""
-        return f"Literal[{', '.join(q(choice) for choice in choices)}] | str{codes}"
-    return ANNOTATIONS.get(param["type"], "Any")
+    if arg.choices:
+        codes = " | int" if all(choice.isdigit() for choice in arg.choices) else ""
+        return f"Literal[{', '.join(q(choice) for choice in arg.choices)}] | str{codes}"
+    return ANNOTATIONS[arg.type]
 
 
-def nullable(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> bool:
+def nullable(endpoint: Endpoint, arg: Param) -> bool:
     """Whether the argument takes ``None``: python-okx's default is ``None``, or the argument is
     not one OKX requires (``None`` is "not given"). A required argument never takes it, as
     OKX refuses a request without it: only python-okx's own default must stay valid."""
-    if "default" in arg and arg["default"] is None:
+    if arg.default is None:
         return True
-    if isinstance(endpoint["body"], dict) and endpoint["body"]["arg"] == arg["name"]:
+    if endpoint.body_arg == arg.name:
         return False
-    param = documented(endpoint, arg["name"])
-    return not (param and param.get("required"))
+    return not (arg.sent and arg.required)
 
 
-def annotation(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
+def annotation(endpoint: Endpoint, arg: Param) -> str:
     """The annotation of one of python-okx's arguments: its type, widened where needed so that
     python-okx's own default is a valid value, and ``| None`` when it takes ``None``."""
     text = value_type(endpoint, arg)
@@ -548,9 +561,8 @@ def annotation(endpoint: Mapping[str, Any], arg: Mapping[str, Any]) -> str:
         return text
     members = [member.strip() for member in text.split(" | ")]
     admitted = set(members).union(*(ADMITS.get(member, set()) for member in members))
-    value = arg.get("default")
-    kind = {str: "str", bool: "bool", int: "int", float: "float"}.get(type(value))
-    if "default" in arg and kind and kind not in admitted:
+    kind = {str: "str", bool: "bool", int: "int", float: "float"}.get(type(arg.default))
+    if kind and kind not in admitted:
         text += f" | {kind}"
     return text + " | None" if nullable(endpoint, arg) else text
 
@@ -561,28 +573,28 @@ def default(value: object) -> str:
     return json_literal(value)
 
 
-def signature(endpoint: Mapping[str, Any], indent: int) -> list[str]:
+def signature(endpoint: Endpoint, name: str, indent: int) -> list[str]:
     parts = ["self"]
-    for arg in endpoint["args"]:
-        text = f"{arg['name']}: {annotation(endpoint, arg)}"
-        if "default" in arg:
-            text += f" = {default(arg['default'])}"
+    for arg in endpoint.params:
+        text = f"{arg.name}: {annotation(endpoint, arg)}"
+        if not arg.positional:
+            text += f" = {default(arg.default)}"
         parts.append(text)
     parts += ["*", "validate: Validation | None = None"]
     pad = " " * (indent + 4)
     returns = f") -> OkxResponse[{result_type(endpoint)}]:"
-    flat = f"def {endpoint['name']}({', '.join(parts)}{returns}"
+    flat = f"def {name}({', '.join(parts)}{returns}"
     if indent + len(flat) <= WIDTH:
         return [" " * indent + flat]
     return [
-        " " * indent + f"def {endpoint['name']}(",
+        " " * indent + f"def {name}(",
         *(f"{pad}{part}," for part in parts),
         " " * indent + returns,
     ]
 
 
-def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") -> str:
-    summary = endpoint["summary"].rstrip(".")
+def method_doc(endpoint: Endpoint, facts: Facts, alias_of: str = "") -> str:
+    summary = endpoint.summary.rstrip(".")
     result = result_type(endpoint)
     if result == "dict[str, Any]":
         first = f"{summary}."
@@ -592,13 +604,13 @@ def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") ->
         first = f"{summary}: ``{result}`` items."
     if alias_of:
         first += f" The same as {method_link(facts, alias_of)}, spelled right."
-    where = f"``{endpoint['http']} {endpoint['path']}``"
-    how = [ACCESS[endpoint["signed"]]]
-    how += [limit_text(limit) for limit in endpoint["rate_limits"]]
+    where = f"``{endpoint.http} {endpoint.path}``"
+    how = [ACCESS[endpoint.signed]]
+    how += [limit_text(limit) for limit in endpoint.rate_limits]
     text = f"{first}\n\n{where}, {'; '.join(how)}."
-    if endpoint.get("docs"):
-        text += f"\n[OKX docs]({DOCS_URL}{endpoint['docs']})"
-    if not endpoint.get("source"):
+    if endpoint.docs:
+        text += f"\n[OKX docs]({DOCS_URL}{endpoint.docs})"
+    if not endpoint.source:
         text += (
             "\n\nNo OKX documentation snapshot describes this endpoint: it is sent exactly as "
             "python-okx sends it, and its answer is not typed."
@@ -609,14 +621,14 @@ def method_doc(endpoint: Mapping[str, Any], facts: Facts, alias_of: str = "") ->
     return text
 
 
-def limit_text(limit: Mapping[str, Any]) -> str:
+def limit_text(limit: Limit) -> str:
     """A limit of the facts in words, as ``RateLimit.describe`` says it."""
     return RateLimit(
-        requests=limit["requests"],
-        seconds=float(limit["seconds"]),
-        scope=limit["scope"],
-        per=tuple(limit.get("per", ())),
-        count=limit.get("count", "request"),
+        requests=limit.requests,
+        seconds=float(limit.seconds),
+        scope=limit.scope,
+        per=limit.per,
+        count=limit.count,
     ).describe()
 
 
@@ -631,68 +643,65 @@ AUTO_ID_ITEMS = (
 )
 
 
-def arg_rules(endpoint: Mapping[str, Any]) -> list[tuple[str, str]]:
+def arg_rules(endpoint: Endpoint) -> list[tuple[str, str]]:
     """What OKX documents of each argument, in a few words, for the docstring."""
-    params = endpoint.get("params") or {}
-    client_id = (endpoint.get("client_order_id") or {}).get("param", "")
+    client_id = endpoint.client_order_id.param if endpoint.client_order_id else ""
     rules = []
-    if isinstance(endpoint["body"], dict):
-        batch = endpoint.get("batch")
-        most = f"at most {batch['max_items']} " if batch else ""
+    if endpoint.body_arg:
+        batch = endpoint.batch
+        most = f"at most {batch.max_items} " if batch else ""
         rules.append(
             (
-                endpoint["body"]["arg"],
+                endpoint.body_arg,
                 f"required; the request body: a list of {most}objects (dicts) keyed by OKX's "
                 "parameter names."
                 + (f" {AUTO_ID_ITEMS.format(key=client_id)}." if client_id else ""),
             )
         )
-    for wire in endpoint["wire"]:
-        param = params.get(wire["key"])
-        if not param:
+    for param in endpoint.wire:
+        if not param.type:
             continue
-        words = [AUTO_ID] if wire["key"] == client_id else []
-        if param.get("required"):
+        words = [AUTO_ID] if param.key == client_id else []
+        if param.required:
             words.append("required")
-        if param.get("choices"):
-            words.append(", ".join(f"``{choice}``" for choice in param["choices"]))
-        if param.get("ids"):
-            words.append(f"up to {param['ids']} IDs, comma-separated or a list")
-        if param.get("max_items"):
-            words.append(f"a list of at most {param['max_items']} items")
+        if param.choices:
+            words.append(", ".join(f"``{choice}``" for choice in param.choices))
+        if param.ids:
+            words.append(f"up to {param.ids} IDs, comma-separated or a list")
+        if param.max_items:
+            words.append(f"a list of at most {param.max_items} items")
         if words:
-            name = wire["arg"]
-            if name != wire["key"]:
-                name += f" (``{wire['key']}``)"
+            name = param.name
+            if name != param.key:
+                name += f" (``{param.key}``)"
             rules.append((name, "; ".join(words) + "."))
     return rules
 
 
 def render_method(
-    endpoint: Mapping[str, Any], facts: Facts, name: str = "", alias_of: str = ""
+    endpoint: Endpoint, facts: Facts, name: str = "", alias_of: str = ""
 ) -> list[str]:
-    named = dict(endpoint, name=name or endpoint["name"])
     return [
-        *signature(named, 4),
+        *signature(endpoint, name or endpoint.name, 4),
         *docstring(method_doc(endpoint, facts, alias_of), 8),
         f"        return self._call(_endpoints.{constant(endpoint)}, {given(endpoint)}, validate)",
     ]
 
 
-def given(endpoint: Mapping[str, Any]) -> str:
+def given(endpoint: Endpoint) -> str:
     """The method's arguments as the mapping it passes on, keyed by python-okx's names: what is
     sent depends on the names in the facts, never on the names of the method's locals."""
-    return "{" + ", ".join(f"{q(arg['name'])}: {arg['name']}" for arg in endpoint["args"]) + "}"
+    return "{" + ", ".join(f"{q(arg.name)}: {arg.name}" for arg in endpoint.params) + "}"
 
 
 def render_api(facts: Facts, source: str) -> str:
-    module, class_name = facts["module"], facts["class"]
+    module, class_name = facts.module, facts.class_
     group = group_of(module)
-    endpoints = facts["endpoints"]
-    annotations = " ".join(annotation(e, a) for e in endpoints for a in e["args"])
+    endpoints = facts.endpoints
+    annotations = " ".join(annotation(e, a) for e in endpoints for a in e.params)
     results = " ".join(result_type(endpoint) for endpoint in endpoints)
-    models = sorted({str((e.get("response") or {}).get("model")) for e in endpoints} - {"None"})
-    init = bool(facts.get("init_defaults"))
+    models = response_models(facts)
+    init = bool(facts.init_defaults)
     typing = used(
         [
             ("TYPE_CHECKING", True),
@@ -715,7 +724,7 @@ def render_api(facts: Facts, source: str) -> str:
         lines.append(f"from collections.abc import {', '.join(abc)}")
     lines += [f"from typing import {', '.join(typing)}", ""]
     lines.append(f"from okx_v5._generated.endpoints import {group} as _endpoints")
-    if facts.get("init_defaults"):
+    if init:
         lines.append("from okx_v5 import consts")
     lines.append("from okx_v5.okxclient import OkxClient")
     if params:
@@ -739,18 +748,18 @@ def render_api(facts: Facts, source: str) -> str:
     # Its public module, where users import it: python-okx's name in reprs, in pickles, and
     # for ``OkxClient``, which reads the python-okx module of a class from it.
     lines += ["", f"    __module__ = {q(public_module(facts))}"]
-    if facts.get("init_defaults"):
-        lines += ["", *render_init(facts["init_defaults"])]
+    if init:
+        lines += ["", *render_init(facts.init_defaults)]
     for endpoint in endpoints:
         lines += ["", *render_method(endpoint, facts)]
-        for alias in endpoint.get("aliases", []):
-            lines += ["", *render_method(endpoint, facts, alias, endpoint["name"])]
+        for alias in endpoint.aliases:
+            lines += ["", *render_method(endpoint, facts, alias, endpoint.name)]
     return "\n".join(lines) + "\n"
 
 
 def public_module(facts: Facts) -> str:
     """python-okx's module name in okx_v5: ``okx_v5.Account``, ``okx_v5.Finance.Savings``."""
-    return f"okx_v5.{facts['module']}"
+    return f"okx_v5.{facts.module}"
 
 
 def render_reexport(source: str, doc: str, module: str, names: Sequence[str]) -> str:
@@ -805,7 +814,7 @@ def render_init(defaults: Mapping[str, Any]) -> list[str]:
 # -- okx_v5/consts.py ------------------------------------------------------------------------
 
 
-def render_consts(facts: Facts) -> str:
+def render_consts(facts: Raw) -> str:
     lines = [
         MARKER.format(source="consts.json"),
         '"""Constants: python-okx\'s ``okx.consts`` names (hosts, headers, endpoint paths), then',
@@ -866,8 +875,16 @@ def strings(values: Sequence[str]) -> str:
 
 def render_rate_limit(limit: Mapping[str, Any]) -> str:
     """A ``RateLimit`` of the facts, from the fields a REST limit has."""
-    fields = ("requests", "seconds", "scope", "per", "count")
-    return render_limit({key: limit[key] for key in fields if key in limit})
+    return render_limit(
+        Limit(
+            requests=limit["requests"],
+            seconds=limit["seconds"],
+            scope=limit["scope"],
+            source=limit.get("source", ""),
+            per=tuple(limit.get("per", ())),
+            count=limit.get("count", "request"),
+        )
+    )
 
 
 def render_channel_arg(arg: Mapping[str, Any]) -> str:
@@ -934,7 +951,7 @@ def render_table(name: str, annotation: str, items: Iterable[str], doc: str) -> 
     return [f"{name}: {annotation} = {open_}{', '.join(items)}{close}", f'"""{doc}"""', ""]
 
 
-def render_websocket(facts: Facts) -> str:
+def render_websocket(facts: Raw) -> str:
     """``okx_v5/_generated/channels.py``: the declarations of ``websocket.json``."""
     date = facts["sources"]["okx-docs"]["date"][:10]
     about = (
@@ -1006,7 +1023,7 @@ DOCS_HEADER = "<!-- Generated by tools/generate.py from okx_v5/facts; do not edi
 
 def reference_page(facts: Facts) -> Path:
     """``docs/reference/Account.md``; ``docs/reference/Finance/Savings.md``."""
-    return DOCS.joinpath("reference", *facts["module"].split(".")).with_suffix(".md")
+    return DOCS.joinpath("reference", *facts.module.split(".")).with_suffix(".md")
 
 
 def page_link(facts: Facts, start: Path) -> str:
@@ -1019,8 +1036,8 @@ def page_link(facts: Facts, start: Path) -> str:
 def counts(facts: Facts) -> tuple[int, int, int]:
     """Methods (python-okx's), documented by OKX, typed: what the declarations say as
     ``documented`` and ``model_ref``."""
-    endpoints = facts["endpoints"]
-    documented = sum(1 for endpoint in endpoints if endpoint.get("source"))
+    endpoints = facts.endpoints
+    documented = sum(1 for endpoint in endpoints if endpoint.source)
     typed = sum(1 for endpoint in endpoints if result_type(endpoint) != "dict[str, Any]")
     return len(endpoints), documented, typed
 
@@ -1045,7 +1062,7 @@ def markdown(lines: list[str]) -> str:
 
 
 def render_reference(facts: Facts) -> str:
-    module, class_name = facts["module"], facts["class"]
+    module, class_name = facts.module, facts.class_
     group = group_of(module)
     methods, documented, typed = counts(facts)
     page = reference_page(facts)
@@ -1071,7 +1088,7 @@ def render_reference(facts: Facts) -> str:
         "## Models",
         "",
     ]
-    if facts["models"]:
+    if facts.models:
         lines += [
             f"The items of `.data` in the answers of `{class_name}`'s methods, from OKX's"
             " documented response fields: numbers are `Decimal`, millisecond timestamps `int`, and"
@@ -1092,7 +1109,7 @@ def render_reference(facts: Facts) -> str:
     return markdown(lines)
 
 
-def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket: Facts) -> str:
+def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: Raw) -> str:
     page = DOCS / "coverage.md"
     operations = uncovered["operations"]
     spec = uncovered["sources"]["openxapi"]
@@ -1101,14 +1118,12 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket
     for _, facts in every:
         numbers = [
             *counts(facts),
-            sum(1 for op in operations if op["module"] == facts["module"]),
+            sum(1 for op in operations if op["module"] == facts.module),
         ]
         total = [a + b for a, b in zip(total, numbers, strict=True)]
-        link = f"[{facts['module']}]({page_link(facts, page)})"
+        link = f"[{facts.module}]({page_link(facts, page)})"
         rows.append(f"| {link} | " + " | ".join(map(str, numbers)) + " |")
-    aliases = sum(
-        len(endpoint.get("aliases", [])) for _, facts in every for endpoint in facts["endpoints"]
-    )
+    aliases = sum(len(endpoint.aliases) for _, facts in every for endpoint in facts.endpoints)
     elsewhere = [op for op in operations if op["module"] is None]
     lines = [
         "---",
@@ -1157,10 +1172,10 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket
     undocumented = [
         (facts, endpoint)
         for _, facts in every
-        for endpoint in facts["endpoints"]
-        if not endpoint.get("source")
+        for endpoint in facts.endpoints
+        if not endpoint.source
     ]
-    limited = sum(1 for _, endpoint in undocumented if endpoint["rate_limits"])
+    limited = sum(1 for _, endpoint in undocumented if endpoint.rate_limits)
     lines += [
         f"No documentation snapshot describes these {len(undocumented)} endpoints. okx_v5"
         " mirrors them from python-okx: it sends what python-okx sends (signed when the client"
@@ -1172,9 +1187,9 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket
         "| --- | --- | --- |",
     ]
     for facts, endpoint in undocumented:
-        method = f"[`{facts['class']}.{endpoint['name']}`][{api_path(facts)}.{endpoint['name']}]"
-        limits = "; ".join(limit_text(limit) for limit in endpoint["rate_limits"]) or "—"
-        lines.append(f"| {method} | `{endpoint['http']} {endpoint['path']}` | {limits} |")
+        method = f"[`{facts.class_}.{endpoint.name}`][{api_path(facts)}.{endpoint.name}]"
+        limits = "; ".join(limit_text(limit) for limit in endpoint.rate_limits) or "—"
+        lines.append(f"| {method} | `{endpoint.http} {endpoint.path}` | {limits} |")
     tags = sorted({op["tag"] or "" for op in elsewhere})
     lines += [
         "",
@@ -1190,7 +1205,7 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Facts, websocket
     return markdown(lines)
 
 
-def coverage_websocket(facts: Facts) -> list[str]:
+def coverage_websocket(facts: Raw) -> list[str]:
     """The ``WebSocket channels`` section: each channel of ``websocket.json``, its service,
     whether it needs a login, and the model of its pushed items."""
     channels = facts["channels"]
@@ -1227,8 +1242,8 @@ def coverage_websocket(facts: Facts) -> list[str]:
     return lines
 
 
-def coverage_section(facts: Facts, operations: list[Facts], page: Path) -> list[str]:
-    module, class_name = facts["module"], facts["class"]
+def coverage_section(facts: Facts, operations: list[Raw], page: Path) -> list[str]:
+    module, class_name = facts.module, facts.class_
     group = group_of(module)
     methods, documented, typed = counts(facts)
     lines = [
@@ -1240,23 +1255,21 @@ def coverage_section(facts: Facts, operations: list[Facts], page: Path) -> list[
         "| Method | HTTP | Signed | Rate limit | `.data` items |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for endpoint in facts["endpoints"]:
-        names = [(endpoint["name"], "")]
-        names += [
-            (alias, f" (spelling of `{endpoint['name']}`)") for alias in endpoint.get("aliases", [])
-        ]
+    for endpoint in facts.endpoints:
+        names = [(endpoint.name, "")]
+        names += [(alias, f" (spelling of `{endpoint.name}`)") for alias in endpoint.aliases]
         for name, note in names:
             method = f"[`{name}`][{api_path(facts)}.{name}]{note}"
-            limits = "; ".join(limit_text(limit) for limit in endpoint["rate_limits"]) or "—"
+            limits = "; ".join(limit_text(limit) for limit in endpoint.rate_limits) or "—"
             result = result_type(endpoint)
             if result == "dict[str, Any]":
-                items = "untyped" if endpoint.get("source") else "untyped (undocumented)"
+                items = "untyped" if endpoint.source else "untyped (undocumented)"
             elif result == "list[str]":
                 items = "lists of strings"
             else:
                 items = f"[`{result}`][okx_v5.models.{group}.{result}]"
-            http = f"`{endpoint['http']} {endpoint['path']}`"
-            signed = ACCESS[endpoint["signed"]]
+            http = f"`{endpoint.http} {endpoint.path}`"
+            signed = ACCESS[endpoint.signed]
             lines.append(f"| {method} | {http} | {signed} | {limits} | {items} |")
     missing = [op for op in operations if op["module"] == module]
     if missing:
@@ -1270,7 +1283,7 @@ def coverage_section(facts: Facts, operations: list[Facts], page: Path) -> list[
     return lines
 
 
-def operations_table(operations: list[Facts]) -> list[str]:
+def operations_table(operations: list[Raw]) -> list[str]:
     lines = ["| OKX operation | HTTP |", "| --- | --- |"]
     for op in operations:
         title = op["summary"] or op["path"]
@@ -1373,9 +1386,9 @@ def generated_package(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, s
     for kind, doc in kinds.items():
         yield GENERATED / kind / "__init__.py", render_package("*.json", doc)
     for path, facts in every:
-        source, group = path.name, group_of(facts["module"])
+        source, group = path.name, group_of(facts.module)
         yield GENERATED / "endpoints" / f"{group}.py", render_endpoints(facts, source)
-        if facts["models"]:
+        if facts.models:
             yield GENERATED / "models" / f"{group}.py", render_models(facts, source)
         yield GENERATED / "api" / f"{group}.py", render_api(facts, source)
 
@@ -1386,9 +1399,9 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
     ``okx_v5/models/<group>.py``."""
     finance = []
     for path, facts in every:
-        module, source = facts["module"], path.name
+        module, source = facts.module, path.name
         group = group_of(module)
-        names = [constant(endpoint) for endpoint in facts["endpoints"]] + ["API", "MODULE"]
+        names = [constant(endpoint) for endpoint in facts.endpoints] + ["API", "MODULE"]
         yield (
             PACKAGE / "endpoints" / f"{group}.py",
             render_reexport(
@@ -1398,14 +1411,14 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
                 names,
             ),
         )
-        if facts["models"]:
+        if facts.models:
             yield (
                 PACKAGE / "models" / f"{group}.py",
                 render_reexport(
                     source,
                     f"Typed items of the answers of python-okx's ``okx.{module}`` endpoints.",
                     f"okx_v5._generated.models.{group}",
-                    [*facts["models"], *aliases_of(facts["models"])],
+                    [*facts.models, *aliases_of(facts.models)],
                 ),
             )
         parts = module.split(".")
@@ -1413,17 +1426,17 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
             PACKAGE.joinpath(*parts[:-1], parts[-1] + ".py"),
             render_reexport(
                 source,
-                f"python-okx's ``okx.{module}``: ``{facts['class']}``.",
+                f"python-okx's ``okx.{module}``: ``{facts.class_}``.",
                 f"okx_v5._generated.api.{group}",
-                [facts["class"]],
+                [facts.class_],
             ),
         )
         if len(parts) > 1:
             finance.append(parts[-1])
     if finance:
-        names = ", ".join(f"``{name}``" for name in finance)
+        listed = ", ".join(f"``{name}``" for name in finance)
         text = (
-            f"python-okx's ``okx.Finance``: {names}.\n\nImport a module of it, as with "
+            f"python-okx's ``okx.Finance``: {listed}.\n\nImport a module of it, as with "
             "python-okx: ``import okx_v5.Finance.Savings as Savings``."
         )
         lines = [MARKER.format(source="Finance.*.json"), *docstring(text, 0)]
