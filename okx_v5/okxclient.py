@@ -584,7 +584,7 @@ class OkxClient:
         came in time, or the deadline passed before sending) and ``OkxResponseException`` when
         the answer is not OKX's JSON, redirects, or is larger than ``max_answer_bytes``.
         """
-        from .transport import Deadline  # imported with the first client (see transport)
+        from .adapter import Deadline  # imported with the first client (see transport)
 
         method = endpoint.method
         due = None
