@@ -32,6 +32,7 @@ from requests.utils import default_user_agent, get_environ_proxies
 from . import __version__
 from .adapter import Deadline, OkxAdapter, Refused, call_deadline
 from .body import read_body
+from .checks import is_plain_loopback_http
 from .exceptions import (
     OkxException,
     OkxRequestException,
@@ -70,7 +71,7 @@ class Transport:
     settings are read at each call, so that what is set on it later applies.
     """
 
-    __slots__ = ("_ca_bundle", "_proxies", "domain", "owns_session", "session")
+    __slots__ = ("_ca_bundle", "_proxies", "_signed_direct", "domain", "owns_session", "session")
 
     def __init__(
         self, domain: str, proxy: str | None = None, session: requests.Session | None = None
@@ -91,6 +92,9 @@ class Transport:
                 "CURL_CA_BUNDLE"
             )
         self._proxies = proxies
+        # A signed request to a local test server never goes through a proxy: HTTP_PROXY
+        # would carry the credentials in clear to a host that is not the exchange.
+        self._signed_direct = is_plain_loopback_http(domain)
 
     def exchange(
         self,
@@ -102,16 +106,17 @@ class Transport:
         timeout: float | tuple[float, float],
         deadline: Deadline | None = None,
         max_answer_bytes: int = 64 * 2**20,
-        direct: bool = False,
+        signed: bool = False,
     ) -> Exchange:
         """Send ``method`` ``path`` (signed: sent byte for byte as given) with ``headers`` and
         ``body`` once, and return the whole answer.
 
         ``timeout`` is requests' (seconds, or ``(connect, read)``); the answer must be complete
-        by ``deadline`` and no larger than ``max_answer_bytes`` decoded. ``direct`` sends past
-        any proxy. Raises what ``failure`` gives: ``OkxTimeoutException`` (``sent=False``
-        when the deadline passed before sending), ``OkxRequestException``, or
-        ``OkxResponseException`` for an answer refused (a redirect, too large).
+        by ``deadline`` and no larger than ``max_answer_bytes`` decoded. A ``signed`` request
+        (its headers carry the credentials) to a plain-http loopback host goes past any proxy.
+        Raises what ``failure`` gives: ``OkxTimeoutException`` (``sent=False`` when the
+        deadline passed before sending), ``OkxRequestException``, or ``OkxResponseException``
+        for an answer refused (a redirect, too large).
         """
         if deadline is not None and deadline.left() <= 0:
             raise OkxTimeoutException(
@@ -130,7 +135,7 @@ class Transport:
                     timeout=timeout,
                     verify=self.verify(),
                     cert=self.session.cert,
-                    proxies={} if direct else self.proxies(),
+                    proxies={} if signed and self._signed_direct else self.proxies(),
                     allow_redirects=False,
                 )
                 content = read_body(response, max_answer_bytes, deadline)
