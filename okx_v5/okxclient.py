@@ -39,7 +39,6 @@ from .checks import (
     check_timeout,
     check_validate,
     is_given,
-    is_plain_loopback_http,
     is_plain_remote_http,
     redirect_domain,
 )
@@ -214,7 +213,6 @@ class OkxClient:
         self._limiter_cache: dict[tuple[str, RateLimit, str], ratelimit.Limiter] = {}
         self._clock = clock_for(self.domain)
         self._plain_http = is_plain_remote_http(self.domain)
-        self._loopback_http = is_plain_loopback_http(self.domain)
         if debug:
             _ensure_debug_output()
 
@@ -584,7 +582,7 @@ class OkxClient:
         came in time, or the deadline passed before sending) and ``OkxResponseException`` when
         the answer is not OKX's JSON, redirects, or is larger than ``max_answer_bytes``.
         """
-        from .transport import Deadline  # imported with the first client (see transport)
+        from .adapter import Deadline  # imported with the first client (see transport)
 
         method = endpoint.method
         due = None
@@ -608,9 +606,7 @@ class OkxClient:
             timeout=self.timeout,
             deadline=due,
             max_answer_bytes=self.max_answer_bytes,
-            # A signed request to a local test server never goes through a proxy: HTTP_PROXY
-            # would carry the credentials in clear to a host that is not the exchange.
-            direct=signed and self._loopback_http,
+            signed=signed,
         )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug(

@@ -20,10 +20,10 @@ import pytest
 
 import okx_v5.okxclient
 from okx_v5 import AccountAPI, OkxException, OkxParamsException, cli, ratelimit
+from okx_v5.adapter import OkxAdapter
 from okx_v5.okxclient import OkxClient
 from okx_v5.redaction import Secret, redact_text, redact_url
 from okx_v5.testing import FakeOKX
-from okx_v5.transport import OkxAdapter
 from okx_v5.websocket.urls import check_url, stream_host
 
 from .redisserver import free_port

@@ -28,9 +28,9 @@ import urllib3
 import zstandard
 
 from okx_v5 import PublicAPI
+from okx_v5.adapter import OkxAdapter, origin
 from okx_v5.exceptions import OkxRequestException, OkxResponseException, OkxTimeoutException
 from okx_v5.testing import Answer, FakeOKX
-from okx_v5.transport import OkxAdapter, origin
 
 from .helpers import TIERS_ANSWER, CannedAdapter, account, leverage, tiers
 
