@@ -97,9 +97,9 @@ DEFAULT_LIMIT = RateLimit(5, 2.0, "user")
 """The rate limit ``OkxClient.request`` keeps to on a path okx_v5 declares no limit for: 5
 requests / 2 s for each path, counted per API key when the request is signed and per IP when
 it is not, as OKX counts. Of OKX's documented limits it is the most common after 20 / 2 s, and
-within the limit of three quarters of the declared endpoints (20 / 2 s only of a third); the
-rest (1 to 3 requests / s: account settings, transfers) would answer ``50011``, which a
-``GET`` retries."""
+within the limits of three quarters of the declared endpoints that document one (20 / 2 s is
+within a third's); on a path OKX limits harder (a few requests a second, or a daily quota) OKX
+answers ``50011``, which a ``GET`` retries. ``request(..., limit=)`` gives the path's own."""
 
 
 class OkxClient:
@@ -424,8 +424,8 @@ class OkxClient:
         requests / 2 s per path, per API key when signed, per IP when not). A ``GET`` is
         retried on a transient failure under ``retry_policy``, a ``POST`` only when it
         provably never left; the call's deadline, clock re-sync and exceptions are those of
-        every call. An OKX error
-        code is returned, as python-okx returns it: ``raise_for_code()`` raises it.
+        every call. An OKX error code is returned, as python-okx returns it:
+        ``raise_for_code()`` raises it.
 
         ``request(endpoint, payload)`` sends ``payload`` to an ``Endpoint`` declaration
         unchecked, under that declaration's limits.
