@@ -1,9 +1,10 @@
 """The client core: settings, credentials, and the policy of one call.
 
 ``OkxClient`` keeps python-okx's constructor (positional order included) and checks every
-argument when it is built. A call goes through two layers of policy over one transport:
+argument when it is built. Every call, a declared method's or ``OkxClient.request``'s for any
+path, goes through two layers of policy over one transport:
 
-- ``OkxClient.request`` owns the policy: the rate limiter, retries of failed reads, and the one
+- ``OkxClient._send`` owns the policy: the rate limiter, retries of failed reads, and the one
   re-sync with OKX's clock after a ``50102`` answer;
 - ``OkxClient._send_once`` makes one attempt: it signs, asks the client's ``Transport``
   (``okx_v5.transport``: ``Session.send``, proxies, the body read, requests' errors) for one
@@ -16,8 +17,8 @@ import json
 import logging
 import os
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -44,7 +45,7 @@ from .checks import (
 )
 from .client_order_id import fill_in, sent_client_order_id
 from .clock import MAX_AGE, clock_for
-from .endpoint import Endpoint, RateLimit
+from .endpoint import Endpoint, RateLimit, Signed
 from .endpoints import find
 from .exceptions import (
     OkxAPIException,
@@ -67,13 +68,15 @@ if TYPE_CHECKING:
 
     from .transport import Exchange
 
-__all__ = ["OkxClient", "Timeout"]
+__all__ = ["DEFAULT_LIMIT", "OkxClient", "Timeout"]
 
 logger = logging.getLogger("okx_v5")
 
 T = TypeVar("T")
 Timeout = float | tuple[float, float]
 """Seconds: one number for both, or a ``(connect, read)`` pair."""
+Params = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+"""What ``OkxClient.request`` sends: a mapping, or for a ``POST`` a list of them."""
 
 DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
 DEFAULT_MAX_ANSWER_BYTES = 64 * 2**20
@@ -87,6 +90,15 @@ DEBUG_BODY_CHARS = 4000
 """Characters of a request's body shown in a DEBUG line (most batches of 20 orders fit)."""
 DEBUG_ANSWER_CHARS = 500
 """Characters of an answer shown in a DEBUG line."""
+API_PREFIX = "/api/v5/"
+"""How every path of OKX's REST API starts."""
+DEFAULT_LIMIT = RateLimit(5, 2.0, "user")
+"""The rate limit ``OkxClient.request`` keeps to on a path okx_v5 declares no limit for: 5
+requests / 2 s for each path, counted per API key when the request is signed and per IP when
+it is not, as OKX counts. Of OKX's documented limits it is the most common after 20 / 2 s, and
+within the limits of three quarters of the declared endpoints that document one (20 / 2 s is
+within a third's); on a path OKX limits harder (a few requests a second, or a daily quota) OKX
+answers ``50011``, which a ``GET`` retries. ``request(..., limit=)`` gives the path's own."""
 
 
 class OkxClient:
@@ -296,7 +308,12 @@ class OkxClient:
     # -- the policy: limits, retries, clock re-sync ----------------------------------------
 
     def _call(
-        self, endpoint: Endpoint[T], given: Mapping[str, object], validate: Validation | None
+        self,
+        endpoint: Endpoint[T],
+        given: Mapping[str, object],
+        validate: Validation | None,
+        *,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[T]:
         """Check ``given`` (a method's arguments by python-okx's names) against ``endpoint``,
         build python-okx's payload from them and send it; the body of every generated API
@@ -309,13 +326,19 @@ class OkxClient:
 
         With ``auto_client_order_id`` a missing client order ID is filled in before the
         arguments are checked, so a new one is checked and sent as a caller's would be; a
-        failure of the request carries what was sent as ``cl_ord_id``."""
+        failure of the request carries what was sent as ``cl_ord_id``.
+
+        ``extra`` is the caller's ``extra=``: parameters OKX takes that the declaration does
+        not know yet, added unchecked after the known ones, to the query string of a ``GET`` or
+        the JSON object of a ``POST`` (see ``_with_extra``), and signed and sent as given."""
         if endpoint.quirk:
             given = quirks.apply(endpoint.quirk, dict(given))
         if self.auto_client_order_id:
             given = fill_in(endpoint, given)
         level = self.validate if validate is None else check_validate(validate)
         payload = endpoint.payload(given, validate=level)
+        if extra is not None:
+            payload = _with_extra(endpoint, payload, extra)
         if endpoint.signed is True and not self._has_credentials:
             raise OkxParamsException(
                 f"{endpoint.name}: this endpoint needs an API key; pass api_key, "
@@ -324,7 +347,7 @@ class OkxClient:
                 method=endpoint.name,
             )
         try:
-            if endpoint.body == "none":
+            if endpoint.body == "none" and not extra:
                 return self._request_without_params(endpoint.method, endpoint.path)
             return self._request_with_params(endpoint.method, endpoint.path, payload)
         except (OkxRequestException, OkxAPIException) as failure:
@@ -358,9 +381,126 @@ class OkxClient:
             signed="if_key",
             documented=False,
         )
-        return self.request(endpoint, params)
+        return self._send(endpoint, params)
 
-    def request(self, endpoint: Endpoint[T], payload: Any) -> OkxResponse[T]:
+    @overload
+    def request(self, endpoint: Endpoint[T], payload: Any, /) -> OkxResponse[T]: ...
+
+    @overload
+    def request(
+        self,
+        method: Literal["GET", "POST"],
+        path: str,
+        params: Params | None = None,
+        *,
+        signed: bool | None = None,
+        limit: RateLimit | None = None,
+    ) -> OkxResponse[Any]: ...
+
+    def request(
+        self,
+        method: Literal["GET", "POST"] | Endpoint[Any],
+        path: Any = None,
+        params: Params | None = None,
+        *,
+        signed: bool | None = None,
+        limit: RateLimit | None = None,
+    ) -> OkxResponse[Any]:
+        """Call any OKX REST path, declared or not, and return OKX's answer as an
+        ``OkxResponse``: the escape hatch for what okx_v5 has no method for yet.
+
+        ``method`` is ``"GET"`` or ``"POST"``; ``path`` starts with ``/api/v5/``. ``params``
+        are sent as given, unchecked: a mapping, as the query string of a ``GET`` (keys whose
+        value is ``None`` or ``""`` left out, as everywhere), or as the JSON body of a
+        ``POST``, which may also be a list of objects (a batch). What is sent is what is
+        signed. ``signed``: ``True`` signs (a client without a key refuses before sending),
+        ``False`` does not; by default a declared path is called as declared and any other
+        signed when the client has a key, as python-okx does.
+
+        Everything else is a declared method's: a path okx_v5 declares keeps its rate limits
+        and typed ``.data``; any other waits for ``limit``, by default ``DEFAULT_LIMIT`` (5
+        requests / 2 s per path, per API key when signed, per IP when not). A ``GET`` is
+        retried on a transient failure under ``retry_policy``, a ``POST`` only when it
+        provably never left; the call's deadline, clock re-sync and exceptions are those of
+        every call. An OKX error code is returned, as python-okx returns it:
+        ``raise_for_code()`` raises it.
+
+        ``request(endpoint, payload)`` sends ``payload`` to an ``Endpoint`` declaration
+        unchecked, under that declaration's limits.
+
+        Raises:
+            OkxParamsException: a method other than ``GET``/``POST``, a path outside
+                ``/api/v5/``, ``params`` that cannot be sent (nothing is sent).
+        """
+        if isinstance(method, Endpoint):
+            if params is not None or signed is not None or limit is not None:
+                raise OkxParamsException(
+                    f"request({method.name}, payload): params, signed and limit are for a "
+                    "request by method and path; a declaration says them itself",
+                    method=method.name,
+                )
+            return self._send(method, path)
+        return self._send(*self._ad_hoc(method, path, params, signed, limit))
+
+    def _ad_hoc(
+        self,
+        method: object,
+        path: object,
+        params: object,
+        signed: bool | None,
+        limit: RateLimit | None,
+    ) -> tuple[Endpoint[Any], Any]:
+        """The declaration ``request`` calls ``path`` with, and its payload; checked first."""
+        verb = _checked_method(method)
+        where = _checked_path(verb, path)
+        payload = _checked_params(verb, where, params)
+        if signed not in (None, True, False):
+            raise OkxParamsException(
+                f"{verb} {where}: signed is {signed!r}; True, False or None (the default)",
+                method=f"{verb} {where}",
+                param="signed",
+                value=signed,
+                allowed="True, False or None",
+            )
+        if limit is not None and not isinstance(limit, RateLimit):
+            raise OkxParamsException(
+                f"{verb} {where}: limit is {type(limit).__name__}; an okx_v5.endpoint.RateLimit",
+                method=f"{verb} {where}",
+                param="limit",
+                allowed="a RateLimit",
+            )
+        declared = find(verb, where.partition("?")[0], _python_okx_module(type(self)))
+        if signed is None:
+            wanted: Signed = declared.signed if declared is not None else "if_key"
+        else:
+            wanted = signed
+        signs = self._has_credentials if wanted == "if_key" else bool(wanted)
+        if signs and not self._has_credentials:
+            raise OkxParamsException(
+                f"{verb} {where}: a signed request needs an API key; pass api_key, "
+                "api_secret_key and passphrase (or set OKX_API_KEY, OKX_API_SECRET and "
+                "OKX_PASSPHRASE and use from_env())",
+                method=f"{verb} {where}",
+                param="signed",
+            )
+        if limit is not None:
+            limits: tuple[RateLimit, ...] = (limit,)
+        elif declared is not None:
+            limits = declared.limits
+        else:  # OKX counts a private endpoint per user, a public one per IP
+            limits = (attrs.evolve(DEFAULT_LIMIT, scope="user" if signs else "ip"),)
+        endpoint = Endpoint[Any](
+            name=declared.name if declared is not None else f"{verb} {where}",
+            method=verb,
+            path=where,
+            signed=signs,
+            limits=limits,
+            model_ref=declared.model_ref if declared is not None else None,
+            documented=declared is not None and declared.documented,
+        )
+        return endpoint, payload
+
+    def _send(self, endpoint: Endpoint[T], payload: Any) -> OkxResponse[T]:
         """Send ``payload`` to ``endpoint`` and return the decoded answer.
 
         A ``GET`` sends the payload as its query string, a ``POST`` as its JSON body, each
@@ -664,6 +804,102 @@ def _wire(endpoint: Endpoint[Any], payload: Any) -> tuple[str, str | None]:
 def _with_query(path: str, query: str) -> str:
     """``path`` with ``query`` (``"?a=1"`` or ``""``) added, even to a path that has one."""
     return path + "&" + query[1:] if query and "?" in path else path + query
+
+
+def _with_extra(endpoint: Endpoint[Any], payload: Any, extra: Mapping[str, Any]) -> Any:
+    """``payload`` with the caller's ``extra`` parameters after its own, unchecked: in the
+    object of a ``GET``'s query or a ``POST``'s body, or in the one object of a ``"list"``
+    body. Refused (``OkxParamsException``): ``extra`` that is not a mapping of names, a name
+    the declaration already has (its argument is the way to send it), and ``extra`` for a
+    batch of items the caller builds (``body="arg"``), which can hold any key already."""
+    if not isinstance(extra, Mapping):
+        raise OkxParamsException(
+            f"{endpoint.name}: extra is {type(extra).__name__}; a dict of OKX parameter names",
+            method=endpoint.name,
+            param="extra",
+            allowed="a dict",
+        )
+    if not extra:
+        return payload
+    if endpoint.body == "arg":
+        raise OkxParamsException(
+            f"{endpoint.name}: extra cannot be added to a batch; put the keys in each item of "
+            f"{endpoint.body_arg}, which are sent as given",
+            method=endpoint.name,
+            param="extra",
+            allowed="no extra",
+        )
+    target = payload[0] if endpoint.body == "list" else payload
+    known = {param.key: param.arg for param in endpoint.params}
+    for key in extra:
+        if not isinstance(key, str) or not key:
+            raise OkxParamsException(
+                f"{endpoint.name}: extra has the key {key!r}; OKX's parameter names are text",
+                method=endpoint.name,
+                param="extra",
+                value=key,
+                allowed="non-empty str keys",
+            )
+        if key in known or key in target:
+            argument = known.get(key, key)
+            raise OkxParamsException(
+                f"{endpoint.name}: extra has {key!r}, which is already a parameter of this "
+                f"call; pass it as {argument}= instead",
+                method=endpoint.name,
+                param=key,
+                allowed=f"a key other than {key!r}",
+            )
+    merged = {**target, **extra}
+    return [merged] if endpoint.body == "list" else merged
+
+
+def _checked_method(method: object) -> Literal["GET", "POST"]:
+    verb = method.upper() if isinstance(method, str) else None
+    if verb == consts.GET or verb == consts.POST:
+        return "GET" if verb == consts.GET else "POST"
+    raise OkxParamsException(
+        f"request: method is {method!r}; OKX's REST API takes 'GET' or 'POST'",
+        method="request",
+        param="method",
+        value=method,
+        allowed="'GET' or 'POST'",
+    )
+
+
+def _checked_path(method: str, path: object) -> str:
+    if (
+        not isinstance(path, str)
+        or not path.startswith(API_PREFIX)
+        or len(path) == len(API_PREFIX)
+        or any(char.isspace() or not char.isprintable() or char == "#" for char in path)
+    ):
+        raise OkxParamsException(
+            f"request: path is {path!r}; an OKX REST path such as '/api/v5/public/time' "
+            "(no host, no spaces, no '#')",
+            method=f"{method} {path}",
+            param="path",
+            value=path,
+            allowed="a path starting with /api/v5/",
+        )
+    return path
+
+
+def _checked_params(method: str, path: str, params: object) -> Any:
+    if params is None or isinstance(params, Mapping):
+        return {} if params is None else params
+    if (
+        method == consts.POST
+        and isinstance(params, (list, tuple))
+        and all(isinstance(item, Mapping) for item in params)
+    ):
+        return list(params)
+    allowed = "a dict" if method == consts.GET else "a dict or a list of dicts"
+    raise OkxParamsException(
+        f"{method} {path}: params is {type(params).__name__}; a {method} takes {allowed}",
+        method=f"{method} {path}",
+        param="params",
+        allowed=allowed,
+    )
 
 
 def _shares(rule: RateLimit, payload: Any) -> list[tuple[str, int]]:
