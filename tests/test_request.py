@@ -28,6 +28,7 @@ from okx_v5.exceptions import (
 )
 from okx_v5.okxclient import DEFAULT_LIMIT, OkxClient
 from okx_v5.testing import FakeOKX
+from okx_v5.Trade import TradeAPI
 
 from .conftest import without_sleeping
 from .helpers import DOMAIN, KEY, PASSPHRASE, SECRET, independent_sign
@@ -468,18 +469,23 @@ def test_extra_empty_changes_nothing(client: OkxClient, mocked: responses.Reques
     assert mocked.calls[0].request.path_url == GET_ACCOUNT_CONFIG.path
 
 
-def test_extra_on_a_subclass_method_is_sent_as_the_generated_ones_will_send_it(
+def test_extra_on_a_generated_method_is_sent_after_its_keys_and_signed(
     mocked: responses.RequestsMock,
 ) -> None:
-    class Future(AccountAPI):
-        def get_leverage_with(self, mgnMode: str, instId: str, *, extra: dict[str, Any]) -> Any:
-            given = {"mgnMode": mgnMode, "instId": instId}
-            return self._call(GET_LEVERAGE, given, None, extra=extra)
-
     mocked.get(DOMAIN + GET_LEVERAGE.path, json=OK)
-    with Future(KEY, SECRET, PASSPHRASE, False, "0") as api:
-        api.get_leverage_with("cross", "BTC-USDT", extra={"newKey": "v"})
-    assert mocked.calls[0].request.path_url.endswith("?instId=BTC-USDT&mgnMode=cross&newKey=v")
+    with AccountAPI(KEY, SECRET, PASSPHRASE, False, "0") as api:
+        api.get_leverage(mgnMode="cross", instId="BTC-USDT", extra={"newKey": "v"})
+    sent = mocked.calls[0].request
+    assert sent.path_url.endswith("?instId=BTC-USDT&mgnMode=cross&newKey=v")
+    assert signature_is_independently_right(sent)
+
+
+def test_extra_on_a_generated_post_method_reaches_an_exchange_that_checks_signatures(
+    trade: TradeAPI, okx: FakeOKX
+) -> None:
+    answer = trade.place_order(**ORDER, extra={"newFlag": "1"})
+    assert answer.ok, answer.msg
+    assert json.loads(okx.requests[-1].body)["newFlag"] == "1"
 
 
 def test_request_takes_the_method_in_lower_case_too(

@@ -90,17 +90,19 @@ def test_okx_v5_adds_only_keyword_only_arguments(name: str) -> None:
                 for p in inspect.signature(getattr(counterpart, method)).parameters.values()
                 if p.kind is inspect.Parameter.KEYWORD_ONLY
             ]
-            assert extra == ["validate"], method
+            assert extra == ["validate", "extra"], method
 
 
 class _Recorder:
     """Stands in for a client: records what an API method hands to ``_call``."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[object, dict[str, object], object]] = []
+        self.calls: list[tuple[object, dict[str, object], object, object]] = []
 
-    def _call(self, endpoint: object, given: dict[str, object], validate: object) -> None:
-        self.calls.append((endpoint, dict(given), validate))
+    def _call(
+        self, endpoint: object, given: dict[str, object], validate: object, *, extra: object
+    ) -> None:
+        self.calls.append((endpoint, dict(given), validate, extra))
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -109,10 +111,10 @@ def test_every_method_passes_each_argument_under_its_python_okx_name(name: str) 
         counterpart = getattr(ours(name), class_name)
         for method in public_methods(cls):
             function = getattr(counterpart, method)
-            names = list(inspect.signature(function).parameters)[1:-1]  # not self, validate
+            names = list(inspect.signature(function).parameters)[1:-2]  # not self, the options
             values = {arg: object() for arg in names}
             recorder = _Recorder()
-            level = object()
-            function(recorder, **values, validate=level)
-            ((_, given, validate),) = recorder.calls
-            assert (given, validate) == (values, level), method
+            level, extra = object(), object()
+            function(recorder, **values, validate=level, extra=extra)
+            ((_, given, validate, passed),) = recorder.calls
+            assert (given, validate, passed) == (values, level, extra), method

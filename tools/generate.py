@@ -580,7 +580,7 @@ def signature(endpoint: Endpoint, name: str, indent: int) -> list[str]:
         if not arg.positional:
             text += f" = {default(arg.default)}"
         parts.append(text)
-    parts += ["*", "validate: Validation | None = None"]
+    parts += ["*", "validate: Validation | None = None", "extra: Mapping[str, Any] | None = None"]
     pad = " " * (indent + 4)
     returns = f") -> OkxResponse[{result_type(endpoint)}]:"
     flat = f"def {name}({', '.join(parts)}{returns}"
@@ -684,7 +684,8 @@ def render_method(
     return [
         *signature(endpoint, name or endpoint.name, 4),
         *docstring(method_doc(endpoint, facts, alias_of), 8),
-        f"        return self._call(_endpoints.{constant(endpoint)}, {given(endpoint)}, validate)",
+        f"        return self._call(_endpoints.{constant(endpoint)}, {given(endpoint)}, validate,"
+        " extra=extra)",
     ]
 
 
@@ -699,17 +700,16 @@ def render_api(facts: Facts, source: str) -> str:
     group = group_of(module)
     endpoints = facts.endpoints
     annotations = " ".join(annotation(e, a) for e in endpoints for a in e.params)
-    results = " ".join(result_type(endpoint) for endpoint in endpoints)
     models = response_models(facts)
     init = bool(facts.init_defaults)
     typing = used(
         [
             ("TYPE_CHECKING", True),
-            ("Any", init or "Any" in annotations + results),
+            ("Any", True),  # every method's extra=
             ("Literal", "Literal[" in annotations),
         ]
     )
-    abc = used([("Mapping", "Mapping[" in annotations), ("Sequence", "Sequence[" in annotations)])
+    abc = used([("Mapping", True), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
     count = len(endpoints)
     about = f"python-okx's ``okx.{module}``: ``{class_name}``"
@@ -742,7 +742,10 @@ def render_api(facts: Facts, source: str) -> str:
     lines += docstring(
         f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, {answers}."
         "\n\nBuilt with python-okx's arguments, as every client is: see"
-        " ``OkxClient``.",
+        " ``OkxClient``. Each method also takes, keyword-only, ``validate=`` (how much to"
+        " check before sending, ``None`` for the client's level) and ``extra=`` (parameters"
+        " OKX takes that okx_v5 does not know yet, sent and signed unchecked after the known"
+        " ones).",
         4,
     )
     # Its public module, where users import it: python-okx's name in reprs, in pickles, and

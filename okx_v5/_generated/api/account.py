@@ -55,7 +55,10 @@ __all__ = ["AccountAPI"]
 class AccountAPI(OkxClient):
     """python-okx's ``AccountAPI``: the endpoints of ``okx.Account``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Account"
@@ -65,6 +68,7 @@ class AccountAPI(OkxClient):
         instType: Literal["MARGIN", "SWAP", "FUTURES", "OPTION"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PositionRisk]:
         """Get account and position risk: ``PositionRisk`` items.
 
@@ -74,13 +78,16 @@ class AccountAPI(OkxClient):
         Args:
             instType: ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
         """
-        return self._call(_endpoints.GET_POSITION_RISK, {"instType": instType}, validate)
+        return self._call(
+            _endpoints.GET_POSITION_RISK, {"instType": instType}, validate, extra=extra
+        )
 
     def get_account_balance(
         self,
         ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBalance]:
         """Get balance: ``AccountBalance`` items.
 
@@ -90,7 +97,7 @@ class AccountAPI(OkxClient):
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
         """
-        return self._call(_endpoints.GET_ACCOUNT_BALANCE, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_ACCOUNT_BALANCE, {"ccy": ccy}, validate, extra=extra)
 
     def get_positions(
         self,
@@ -99,6 +106,7 @@ class AccountAPI(OkxClient):
         posId: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Positions]:
         """Get positions: ``Positions`` items.
 
@@ -114,6 +122,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_POSITIONS,
             {"instType": instType, "instId": instId, "posId": posId},
             validate,
+            extra=extra,
         )
 
     def position_builder(
@@ -127,6 +136,7 @@ class AccountAPI(OkxClient):
         idxVol: Number | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PositionBuilder]:
         """Position builder (new): ``PositionBuilder`` items.
 
@@ -151,6 +161,7 @@ class AccountAPI(OkxClient):
                 "idxVol": idxVol,
             },
             validate,
+            extra=extra,
         )
 
     def get_account_bills(
@@ -168,6 +179,7 @@ class AccountAPI(OkxClient):
         end: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
         """Get bills details (last 7 days): ``AccountBills`` items.
 
@@ -195,6 +207,7 @@ class AccountAPI(OkxClient):
                 "end": end,
             },
             validate,
+            extra=extra,
         )
 
     def get_account_bills_archive(
@@ -212,6 +225,7 @@ class AccountAPI(OkxClient):
         end: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
         """Get bills details (last 1 year): ``AccountBills`` items.
 
@@ -239,25 +253,28 @@ class AccountAPI(OkxClient):
                 "end": end,
             },
             validate,
+            extra=extra,
         )
 
     def get_account_config(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountConfig]:
         """Get account configuration: ``AccountConfig`` items.
 
         ``GET /api/v5/account/config``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-configuration)
         """
-        return self._call(_endpoints.GET_ACCOUNT_CONFIG, {}, validate)
+        return self._call(_endpoints.GET_ACCOUNT_CONFIG, {}, validate, extra=extra)
 
     def set_position_mode(
         self,
         posMode: Literal["long_short_mode", "net_mode"] | str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetPositionMode]:
         """Set position mode: ``SetPositionMode`` items.
 
@@ -267,7 +284,7 @@ class AccountAPI(OkxClient):
         Args:
             posMode: required; ``long_short_mode``, ``net_mode``.
         """
-        return self._call(_endpoints.SET_POSITION_MODE, {"posMode": posMode}, validate)
+        return self._call(_endpoints.SET_POSITION_MODE, {"posMode": posMode}, validate, extra=extra)
 
     def set_leverage(
         self,
@@ -278,6 +295,7 @@ class AccountAPI(OkxClient):
         posSide: Literal["long", "short"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetLeverage]:
         """Set leverage: ``SetLeverage`` items.
 
@@ -293,6 +311,7 @@ class AccountAPI(OkxClient):
             _endpoints.SET_LEVERAGE,
             {"lever": lever, "mgnMode": mgnMode, "instId": instId, "ccy": ccy, "posSide": posSide},
             validate,
+            extra=extra,
         )
 
     def get_max_order_size(
@@ -304,6 +323,7 @@ class AccountAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxOrderSize]:
         """Get maximum order quantity: ``MaxOrderSize`` items.
 
@@ -324,6 +344,7 @@ class AccountAPI(OkxClient):
                 "tradeQuoteCcy": tradeQuoteCcy,
             },
             validate,
+            extra=extra,
         )
 
     def get_max_avail_size(
@@ -337,6 +358,7 @@ class AccountAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxAvailSize]:
         """Get maximum available balance/equity: ``MaxAvailSize`` items.
 
@@ -359,6 +381,7 @@ class AccountAPI(OkxClient):
                 "tradeQuoteCcy": tradeQuoteCcy,
             },
             validate,
+            extra=extra,
         )
 
     def adjustment_margin(
@@ -370,6 +393,7 @@ class AccountAPI(OkxClient):
         loanTrans: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AdjustmentMargin]:
         """Increase/decrease margin: ``AdjustmentMargin`` items.
 
@@ -392,6 +416,7 @@ class AccountAPI(OkxClient):
                 "loanTrans": loanTrans,
             },
             validate,
+            extra=extra,
         )
 
     def get_leverage(
@@ -401,6 +426,7 @@ class AccountAPI(OkxClient):
         instId: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeverageInfo]:
         """Get leverage: ``LeverageInfo`` items.
 
@@ -413,7 +439,10 @@ class AccountAPI(OkxClient):
             ccy: up to 20 IDs, comma-separated or a list.
         """
         return self._call(
-            _endpoints.GET_LEVERAGE, {"mgnMode": mgnMode, "ccy": ccy, "instId": instId}, validate
+            _endpoints.GET_LEVERAGE,
+            {"mgnMode": mgnMode, "ccy": ccy, "instId": instId},
+            validate,
+            extra=extra,
         )
 
     def get_instruments(
@@ -424,6 +453,7 @@ class AccountAPI(OkxClient):
         instId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Instruments]:
         """Get instruments: ``Instruments`` items.
 
@@ -437,6 +467,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_INSTRUMENTS,
             {"instType": instType, "ugly": ugly, "instFamily": instFamily, "instId": instId},
             validate,
+            extra=extra,
         )
 
     def get_max_loan(
@@ -447,6 +478,7 @@ class AccountAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxLoan]:
         """Get the maximum loan of instrument: ``MaxLoan`` items.
 
@@ -466,6 +498,7 @@ class AccountAPI(OkxClient):
                 "tradeQuoteCcy": tradeQuoteCcy,
             },
             validate,
+            extra=extra,
         )
 
     def get_fee_rates(
@@ -478,6 +511,7 @@ class AccountAPI(OkxClient):
         groupId: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FeeRates]:
         """Get fee rates: ``FeeRates`` items.
 
@@ -498,6 +532,7 @@ class AccountAPI(OkxClient):
                 "groupId": groupId,
             },
             validate,
+            extra=extra,
         )
 
     def get_interest_accrued(
@@ -510,6 +545,7 @@ class AccountAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestAccrued]:
         """Get interest accrued data: ``InterestAccrued`` items.
 
@@ -530,6 +566,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_interest_rate(
@@ -537,19 +574,21 @@ class AccountAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestRate]:
         """Get interest rate: ``InterestRate`` items.
 
         ``GET /api/v5/account/interest-rate``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-interest-rate)
         """
-        return self._call(_endpoints.GET_INTEREST_RATE, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_INTEREST_RATE, {"ccy": ccy}, validate, extra=extra)
 
     def set_greeks(
         self,
         greeksType: Literal["PA", "BS"] | str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetGreeks]:
         """Set greeks (PA/BS): ``SetGreeks`` items.
 
@@ -559,7 +598,7 @@ class AccountAPI(OkxClient):
         Args:
             greeksType: required; ``PA``, ``BS``.
         """
-        return self._call(_endpoints.SET_GREEKS, {"greeksType": greeksType}, validate)
+        return self._call(_endpoints.SET_GREEKS, {"greeksType": greeksType}, validate, extra=extra)
 
     def set_isolated_mode(
         self,
@@ -567,6 +606,7 @@ class AccountAPI(OkxClient):
         type: Literal["MARGIN", "CONTRACTS"] | str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetIsolatedMode]:
         """Isolated margin trading settings: ``SetIsolatedMode`` items.
 
@@ -578,7 +618,7 @@ class AccountAPI(OkxClient):
             type: required; ``MARGIN``, ``CONTRACTS``.
         """
         return self._call(
-            _endpoints.SET_ISOLATED_MODE, {"isoMode": isoMode, "type": type}, validate
+            _endpoints.SET_ISOLATED_MODE, {"isoMode": isoMode, "type": type}, validate, extra=extra
         )
 
     def get_max_withdrawal(
@@ -586,6 +626,7 @@ class AccountAPI(OkxClient):
         ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxWithdrawal]:
         """Get maximum withdrawals: ``MaxWithdrawal`` items.
 
@@ -595,7 +636,7 @@ class AccountAPI(OkxClient):
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
         """
-        return self._call(_endpoints.GET_MAX_WITHDRAWAL, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_MAX_WITHDRAWAL, {"ccy": ccy}, validate, extra=extra)
 
     def borrow_repay(
         self,
@@ -605,6 +646,7 @@ class AccountAPI(OkxClient):
         ordId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get borrow repay.
 
@@ -618,6 +660,7 @@ class AccountAPI(OkxClient):
             _endpoints.BORROW_REPAY,
             {"ccy": ccy, "side": side, "amt": amt, "ordId": ordId},
             validate,
+            extra=extra,
         )
 
     def get_borrow_repay_history(
@@ -628,6 +671,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get borrow repay history.
 
@@ -641,6 +685,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_BORROW_REPAY_HISTORY,
             {"ccy": ccy, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_interest_limits(
@@ -649,13 +694,16 @@ class AccountAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestLimits]:
         """Get borrow interest and limit: ``InterestLimits`` items.
 
         ``GET /api/v5/account/interest-limits``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-borrow-interest-and-limit)
         """
-        return self._call(_endpoints.GET_INTEREST_LIMITS, {"type": type, "ccy": ccy}, validate)
+        return self._call(
+            _endpoints.GET_INTEREST_LIMITS, {"type": type, "ccy": ccy}, validate, extra=extra
+        )
 
     def get_simulated_margin(
         self,
@@ -665,6 +713,7 @@ class AccountAPI(OkxClient):
         simPos: Any = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get Simulated Margin.
 
@@ -683,6 +732,7 @@ class AccountAPI(OkxClient):
                 "simPos": simPos,
             },
             validate,
+            extra=extra,
         )
 
     def get_greeks(
@@ -690,25 +740,27 @@ class AccountAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Greeks]:
         """Get Greeks: ``Greeks`` items.
 
         ``GET /api/v5/account/greeks``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-greeks)
         """
-        return self._call(_endpoints.GET_GREEKS, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_GREEKS, {"ccy": ccy}, validate, extra=extra)
 
     def get_account_position_risk(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountPositionRisk]:
         """Get account risk state: ``AccountPositionRisk`` items.
 
         ``GET /api/v5/account/risk-state``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-account-risk-state)
         """
-        return self._call(_endpoints.GET_ACCOUNT_POSITION_RISK, {}, validate)
+        return self._call(_endpoints.GET_ACCOUNT_POSITION_RISK, {}, validate, extra=extra)
 
     def get_positions_history(
         self,
@@ -722,6 +774,7 @@ class AccountAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PositionsHistory]:
         """Get positions history: ``PositionsHistory`` items.
 
@@ -746,6 +799,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_account_position_tiers(
@@ -755,6 +809,7 @@ class AccountAPI(OkxClient):
         instFamily: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountPositionTiers]:
         """Get PM position limitation: ``AccountPositionTiers`` items.
 
@@ -770,6 +825,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_ACCOUNT_POSITION_TIERS,
             {"instType": instType, "uly": uly, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_VIP_interest_accrued_data(
@@ -781,6 +837,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP interest accrued data.
 
@@ -794,6 +851,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_VIP_INTEREST_ACCRUED_DATA,
             {"ccy": ccy, "ordId": ordId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_VIP_interest_deducted_data(
@@ -805,6 +863,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP interest deducted data.
 
@@ -818,6 +877,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_VIP_INTEREST_DEDUCTED_DATA,
             {"ccy": ccy, "ordId": ordId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_VIP_loan_order_list(
@@ -830,6 +890,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP loan order list.
 
@@ -850,6 +911,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_VIP_loan_order_detail(
@@ -861,6 +923,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get VIP loan order detail.
 
@@ -874,6 +937,7 @@ class AccountAPI(OkxClient):
             _endpoints.GET_VIP_LOAN_ORDER_DETAIL,
             {"ccy": ccy, "ordId": ordId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def set_risk_offset_typel(
@@ -881,6 +945,7 @@ class AccountAPI(OkxClient):
         type: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set risk offset type.
 
@@ -890,13 +955,14 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.SET_RISK_OFFSET_TYPEL, {"type": type}, validate)
+        return self._call(_endpoints.SET_RISK_OFFSET_TYPEL, {"type": type}, validate, extra=extra)
 
     def set_risk_offset_type(
         self,
         type: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set risk offset type. The same as ``AccountAPI.set_risk_offset_typel``, spelled right.
 
@@ -906,26 +972,28 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.SET_RISK_OFFSET_TYPEL, {"type": type}, validate)
+        return self._call(_endpoints.SET_RISK_OFFSET_TYPEL, {"type": type}, validate, extra=extra)
 
     def set_auto_loan(
         self,
         autoLoan: bool | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetAutoLoan]:
         """Set auto loan: ``SetAutoLoan`` items.
 
         ``POST /api/v5/account/set-auto-loan``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-set-auto-loan)
         """
-        return self._call(_endpoints.SET_AUTO_LOAN, {"autoLoan": autoLoan}, validate)
+        return self._call(_endpoints.SET_AUTO_LOAN, {"autoLoan": autoLoan}, validate, extra=extra)
 
     def set_account_level(
         self,
         acctLv: Literal["1", "2", "3", "4"] | str | int,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetAccountLevel]:
         """Set account mode: ``SetAccountLevel`` items.
 
@@ -935,20 +1003,26 @@ class AccountAPI(OkxClient):
         Args:
             acctLv: required; ``1``, ``2``, ``3``, ``4``.
         """
-        return self._call(_endpoints.SET_ACCOUNT_LEVEL, {"acctLv": acctLv}, validate)
+        return self._call(_endpoints.SET_ACCOUNT_LEVEL, {"acctLv": acctLv}, validate, extra=extra)
 
-    def activate_option(self, *, validate: Validation | None = None) -> OkxResponse[ActivateOption]:
+    def activate_option(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[ActivateOption]:
         """Activate option: ``ActivateOption`` items.
 
         ``POST /api/v5/account/activate-option``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-activate-option)
         """
-        return self._call(_endpoints.ACTIVATE_OPTION, {}, validate)
+        return self._call(_endpoints.ACTIVATE_OPTION, {}, validate, extra=extra)
 
     def get_fix_loan_borrowing_limit(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing limit.
 
@@ -958,7 +1032,7 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_FIX_LOAN_BORROWING_LIMIT, {}, validate)
+        return self._call(_endpoints.GET_FIX_LOAN_BORROWING_LIMIT, {}, validate, extra=extra)
 
     def get_fix_loan_borrowing_quote(
         self,
@@ -970,6 +1044,7 @@ class AccountAPI(OkxClient):
         ordId: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing quote.
 
@@ -990,6 +1065,7 @@ class AccountAPI(OkxClient):
                 "ordId": ordId,
             },
             validate,
+            extra=extra,
         )
 
     def place_fix_loan_borrowing_order(
@@ -1002,6 +1078,7 @@ class AccountAPI(OkxClient):
         reborrowRate: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Place fix loan borrowing order.
 
@@ -1022,6 +1099,7 @@ class AccountAPI(OkxClient):
                 "reborrowRate": reborrowRate,
             },
             validate,
+            extra=extra,
         )
 
     def amend_fix_loan_borrowing_order(
@@ -1031,6 +1109,7 @@ class AccountAPI(OkxClient):
         renewMaxRate: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Amend fix loan borrowing order.
 
@@ -1044,6 +1123,7 @@ class AccountAPI(OkxClient):
             _endpoints.AMEND_FIX_LOAN_BORROWING_ORDER,
             {"ordId": ordId, "reborrow": reborrow, "renewMaxRate": renewMaxRate},
             validate,
+            extra=extra,
         )
 
     def fix_loan_manual_reborrow(
@@ -1052,6 +1132,7 @@ class AccountAPI(OkxClient):
         maxRate: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Fix loan manual reborrow.
 
@@ -1062,7 +1143,10 @@ class AccountAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.FIX_LOAN_MANUAL_REBORROW, {"ordId": ordId, "maxRate": maxRate}, validate
+            _endpoints.FIX_LOAN_MANUAL_REBORROW,
+            {"ordId": ordId, "maxRate": maxRate},
+            validate,
+            extra=extra,
         )
 
     def repay_fix_loan_borrowing_order(
@@ -1070,6 +1154,7 @@ class AccountAPI(OkxClient):
         ordId: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Repay fix loan borrowing order.
 
@@ -1079,7 +1164,9 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.REPAY_FIX_LOAN_BORROWING_ORDER, {"ordId": ordId}, validate)
+        return self._call(
+            _endpoints.REPAY_FIX_LOAN_BORROWING_ORDER, {"ordId": ordId}, validate, extra=extra
+        )
 
     def get_fix_loan_borrowing_orders_list(
         self,
@@ -1091,6 +1178,7 @@ class AccountAPI(OkxClient):
         limit: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get fix loan borrowing orders list.
 
@@ -1111,6 +1199,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def spot_manual_borrow_repay(
@@ -1120,6 +1209,7 @@ class AccountAPI(OkxClient):
         amt: Number | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SpotManualBorrowRepay]:
         """Manual borrow / repay: ``SpotManualBorrowRepay`` items.
 
@@ -1132,7 +1222,10 @@ class AccountAPI(OkxClient):
             amt: required.
         """
         return self._call(
-            _endpoints.SPOT_MANUAL_BORROW_REPAY, {"ccy": ccy, "side": side, "amt": amt}, validate
+            _endpoints.SPOT_MANUAL_BORROW_REPAY,
+            {"ccy": ccy, "side": side, "amt": amt},
+            validate,
+            extra=extra,
         )
 
     def set_auto_repay(
@@ -1140,6 +1233,7 @@ class AccountAPI(OkxClient):
         autoRepay: bool | str = False,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetAutoRepay]:
         """Set auto repay: ``SetAutoRepay`` items.
 
@@ -1149,7 +1243,9 @@ class AccountAPI(OkxClient):
         Args:
             autoRepay: required.
         """
-        return self._call(_endpoints.SET_AUTO_REPAY, {"autoRepay": autoRepay}, validate)
+        return self._call(
+            _endpoints.SET_AUTO_REPAY, {"autoRepay": autoRepay}, validate, extra=extra
+        )
 
     def spot_borrow_repay_history(
         self,
@@ -1162,6 +1258,7 @@ class AccountAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SpotBorrowRepayHistory]:
         """Get borrow/repay history: ``SpotBorrowRepayHistory`` items.
 
@@ -1175,6 +1272,7 @@ class AccountAPI(OkxClient):
             _endpoints.SPOT_BORROW_REPAY_HISTORY,
             {"ccy": ccy, "type": type, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def set_auto_earn(
@@ -1184,6 +1282,7 @@ class AccountAPI(OkxClient):
         earnType: Literal["0", "1"] | str | int | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetAutoEarn]:
         """Set auto earn: ``SetAutoEarn`` items.
 
@@ -1196,7 +1295,10 @@ class AccountAPI(OkxClient):
             earnType: ``0``, ``1``.
         """
         return self._call(
-            _endpoints.SET_AUTO_EARN, {"ccy": ccy, "action": action, "earnType": earnType}, validate
+            _endpoints.SET_AUTO_EARN,
+            {"ccy": ccy, "action": action, "earnType": earnType},
+            validate,
+            extra=extra,
         )
 
     def set_trading_config(
@@ -1205,6 +1307,7 @@ class AccountAPI(OkxClient):
         stgyType: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set trading config.
 
@@ -1214,7 +1317,10 @@ class AccountAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.SET_TRADING_CONFIG, {"type": type, "stgyType": stgyType}, validate
+            _endpoints.SET_TRADING_CONFIG,
+            {"type": type, "stgyType": stgyType},
+            validate,
+            extra=extra,
         )
 
     def precheck_set_delta_neutral(
@@ -1222,6 +1328,7 @@ class AccountAPI(OkxClient):
         stgyType: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Precheck set delta neutral.
 
@@ -1230,13 +1337,16 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.PRECHECK_SET_DELTA_NEUTRAL, {"stgyType": stgyType}, validate)
+        return self._call(
+            _endpoints.PRECHECK_SET_DELTA_NEUTRAL, {"stgyType": stgyType}, validate, extra=extra
+        )
 
     def get_bill_type(
         self,
         type: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get bill type.
 
@@ -1245,7 +1355,7 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_BILL_TYPE, {"type": type}, validate)
+        return self._call(_endpoints.GET_BILL_TYPE, {"type": type}, validate, extra=extra)
 
     def apply_bills(
         self,
@@ -1254,6 +1364,7 @@ class AccountAPI(OkxClient):
         type: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ApplyBills]:
         """Apply bills details (since 2021): ``ApplyBills`` items.
 
@@ -1265,7 +1376,10 @@ class AccountAPI(OkxClient):
             quarter: required.
         """
         return self._call(
-            _endpoints.APPLY_BILLS, {"year": year, "quarter": quarter, "type": type}, validate
+            _endpoints.APPLY_BILLS,
+            {"year": year, "quarter": quarter, "type": type},
+            validate,
+            extra=extra,
         )
 
     def get_glp_historical_performance(
@@ -1276,6 +1390,7 @@ class AccountAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get GLP daily performance history for a program.
 
@@ -1288,12 +1403,14 @@ class AccountAPI(OkxClient):
             _endpoints.GET_GLP_HISTORICAL_PERFORMANCE,
             {"program": program, "begin": begin, "end": end, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_glp_today_performance(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get glp today performance.
 
@@ -1302,4 +1419,4 @@ class AccountAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_GLP_TODAY_PERFORMANCE, {}, validate)
+        return self._call(_endpoints.GET_GLP_TODAY_PERFORMANCE, {}, validate, extra=extra)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from okx_v5._generated.endpoints import affiliate as _endpoints
@@ -19,7 +20,10 @@ class AffiliateAPI(OkxClient):
     """python-okx's ``AffiliateAPI``: the endpoints of ``okx.Affiliate``, answered as python-okx
     answers (none documented).
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Affiliate"
@@ -29,6 +33,7 @@ class AffiliateAPI(OkxClient):
         uid: Any,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb invitee detail.
 
@@ -37,7 +42,7 @@ class AffiliateAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_TVB_INVITEE_DETAIL, {"uid": uid}, validate)
+        return self._call(_endpoints.GET_TVB_INVITEE_DETAIL, {"uid": uid}, validate, extra=extra)
 
     def get_tvb_invitee_list(
         self,
@@ -53,6 +58,7 @@ class AffiliateAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb invitee list.
 
@@ -76,6 +82,7 @@ class AffiliateAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_tvb_link_list(
@@ -89,6 +96,7 @@ class AffiliateAPI(OkxClient):
         linkStatus: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb link list.
 
@@ -109,6 +117,7 @@ class AffiliateAPI(OkxClient):
                 "linkStatus": linkStatus,
             },
             validate,
+            extra=extra,
         )
 
     def get_tvb_performance_summary(
@@ -118,6 +127,7 @@ class AffiliateAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb performance summary.
 
@@ -130,6 +140,7 @@ class AffiliateAPI(OkxClient):
             _endpoints.GET_TVB_PERFORMANCE_SUMMARY,
             {"periodType": periodType, "begin": begin, "end": end},
             validate,
+            extra=extra,
         )
 
     def get_tvb_tier_breakdown(
@@ -139,6 +150,7 @@ class AffiliateAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get tvb tier breakdown.
 
@@ -151,4 +163,5 @@ class AffiliateAPI(OkxClient):
             _endpoints.GET_TVB_TIER_BREAKDOWN,
             {"periodType": periodType, "begin": begin, "end": end},
             validate,
+            extra=extra,
         )

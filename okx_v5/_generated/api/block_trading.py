@@ -34,18 +34,26 @@ __all__ = ["BlockTradingAPI"]
 class BlockTradingAPI(OkxClient):
     """python-okx's ``BlockTradingAPI``: the endpoints of ``okx.BlockTrading``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.BlockTrading"
 
-    def counterparties(self, *, validate: Validation | None = None) -> OkxResponse[Counterparties]:
+    def counterparties(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[Counterparties]:
         """Get Counterparties: ``Counterparties`` items.
 
         ``GET /api/v5/rfq/counterparties``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-counterparties)
         """
-        return self._call(_endpoints.COUNTERPARTIES, {}, validate)
+        return self._call(_endpoints.COUNTERPARTIES, {}, validate, extra=extra)
 
     def create_rfq(
         self,
@@ -57,6 +65,7 @@ class BlockTradingAPI(OkxClient):
         legs: Sequence[Mapping[str, Any]] = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CreateRfq]:
         """Create RFQ: ``CreateRfq`` items.
 
@@ -79,6 +88,7 @@ class BlockTradingAPI(OkxClient):
                 "legs": legs,
             },
             validate,
+            extra=extra,
         )
 
     def cancel_rfq(
@@ -87,13 +97,16 @@ class BlockTradingAPI(OkxClient):
         clRfqId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelRfq]:
         """Cancel RFQ: ``CancelRfq`` items.
 
         ``POST /api/v5/rfq/cancel-rfq``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-rfq)
         """
-        return self._call(_endpoints.CANCEL_RFQ, {"rfqId": rfqId, "clRfqId": clRfqId}, validate)
+        return self._call(
+            _endpoints.CANCEL_RFQ, {"rfqId": rfqId, "clRfqId": clRfqId}, validate, extra=extra
+        )
 
     def cancel_batch_rfqs(
         self,
@@ -101,6 +114,7 @@ class BlockTradingAPI(OkxClient):
         clRfqIds: Sequence[str] | str | None = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelRfq]:
         """Cancel multiple RFQs: ``CancelRfq`` items.
 
@@ -112,16 +126,24 @@ class BlockTradingAPI(OkxClient):
             clRfqIds: a list of at most 100 items.
         """
         return self._call(
-            _endpoints.CANCEL_BATCH_RFQS, {"rfqIds": rfqIds, "clRfqIds": clRfqIds}, validate
+            _endpoints.CANCEL_BATCH_RFQS,
+            {"rfqIds": rfqIds, "clRfqIds": clRfqIds},
+            validate,
+            extra=extra,
         )
 
-    def cancel_all_rfqs(self, *, validate: Validation | None = None) -> OkxResponse[CancelAllRfqs]:
+    def cancel_all_rfqs(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[CancelAllRfqs]:
         """Cancel all RFQs: ``CancelAllRfqs`` items.
 
         ``POST /api/v5/rfq/cancel-all-rfqs``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-all-rfqs)
         """
-        return self._call(_endpoints.CANCEL_ALL_RFQS, {}, validate)
+        return self._call(_endpoints.CANCEL_ALL_RFQS, {}, validate, extra=extra)
 
     def execute_quote(
         self,
@@ -130,6 +152,7 @@ class BlockTradingAPI(OkxClient):
         legs: Sequence[Mapping[str, Any]] | None = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ExecuteQuote]:
         """Execute Quote: ``ExecuteQuote`` items.
 
@@ -141,7 +164,10 @@ class BlockTradingAPI(OkxClient):
             quoteId: required.
         """
         return self._call(
-            _endpoints.EXECUTE_QUOTE, {"rfqId": rfqId, "quoteId": quoteId, "legs": legs}, validate
+            _endpoints.EXECUTE_QUOTE,
+            {"rfqId": rfqId, "quoteId": quoteId, "legs": legs},
+            validate,
+            extra=extra,
         )
 
     def create_quote(
@@ -155,6 +181,7 @@ class BlockTradingAPI(OkxClient):
         expiresIn: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CreateQuote]:
         """Create Quote: ``CreateQuote`` items.
 
@@ -178,6 +205,7 @@ class BlockTradingAPI(OkxClient):
                 "expiresIn": expiresIn,
             },
             validate,
+            extra=extra,
         )
 
     def cancel_quote(
@@ -186,6 +214,7 @@ class BlockTradingAPI(OkxClient):
         clQuoteId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelQuote]:
         """Cancel Quote: ``CancelQuote`` items.
 
@@ -193,7 +222,10 @@ class BlockTradingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-quote)
         """
         return self._call(
-            _endpoints.CANCEL_QUOTE, {"quoteId": quoteId, "clQuoteId": clQuoteId}, validate
+            _endpoints.CANCEL_QUOTE,
+            {"quoteId": quoteId, "clQuoteId": clQuoteId},
+            validate,
+            extra=extra,
         )
 
     def cancel_batch_quotes(
@@ -202,6 +234,7 @@ class BlockTradingAPI(OkxClient):
         clQuoteIds: Sequence[str] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelQuote]:
         """Cancel multiple Quotes: ``CancelQuote`` items.
 
@@ -216,19 +249,21 @@ class BlockTradingAPI(OkxClient):
             _endpoints.CANCEL_BATCH_QUOTES,
             {"quoteIds": quoteIds, "clQuoteIds": clQuoteIds},
             validate,
+            extra=extra,
         )
 
     def cancel_all_quotes(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelAllRfqs]:
         """Cancel all Quotes: ``CancelAllRfqs`` items.
 
         ``POST /api/v5/rfq/cancel-all-quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-all-quotes)
         """
-        return self._call(_endpoints.CANCEL_ALL_QUOTES, {}, validate)
+        return self._call(_endpoints.CANCEL_ALL_QUOTES, {}, validate, extra=extra)
 
     def get_rfqs(
         self,
@@ -240,6 +275,7 @@ class BlockTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Rfqs]:
         """Get rfqs: ``Rfqs`` items.
 
@@ -257,6 +293,7 @@ class BlockTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_quotes(
@@ -271,6 +308,7 @@ class BlockTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CreateQuote]:
         """Get quotes: ``CreateQuote`` items.
 
@@ -290,6 +328,7 @@ class BlockTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_trades(
@@ -306,6 +345,7 @@ class BlockTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Trades]:
         """Get trades: ``Trades`` items.
 
@@ -327,6 +367,7 @@ class BlockTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_public_trades(
@@ -336,6 +377,7 @@ class BlockTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PublicTrades]:
         """Get public multi-leg transactions of block trades: ``PublicTrades`` items.
 
@@ -346,21 +388,28 @@ class BlockTradingAPI(OkxClient):
             _endpoints.GET_PUBLIC_TRADES,
             {"beginId": beginId, "endId": endId, "limit": limit},
             validate,
+            extra=extra,
         )
 
-    def reset_mmp(self, *, validate: Validation | None = None) -> OkxResponse[CancelAllRfqs]:
+    def reset_mmp(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[CancelAllRfqs]:
         """Reset MMP status: ``CancelAllRfqs`` items.
 
         ``POST /api/v5/rfq/mmp-reset``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-reset-mmp-status)
         """
-        return self._call(_endpoints.RESET_MMP, {}, validate)
+        return self._call(_endpoints.RESET_MMP, {}, validate, extra=extra)
 
     def set_marker_instrument(
         self,
         params: Sequence[Mapping[str, Any]] = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetMarkerInstrument]:
         """Set Quote products: ``SetMarkerInstrument`` items.
 
@@ -371,16 +420,19 @@ class BlockTradingAPI(OkxClient):
             params: required; the request body: a list of objects (dicts) keyed by OKX's parameter
                 names.
         """
-        return self._call(_endpoints.SET_MARKER_INSTRUMENT, {"params": params}, validate)
+        return self._call(
+            _endpoints.SET_MARKER_INSTRUMENT, {"params": params}, validate, extra=extra
+        )
 
     def get_quote_products(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[QuoteProducts]:
         """Get Quote products: ``QuoteProducts`` items.
 
         ``GET /api/v5/rfq/maker-instrument-settings``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-quote-products)
         """
-        return self._call(_endpoints.GET_QUOTE_PRODUCTS, {}, validate)
+        return self._call(_endpoints.GET_QUOTE_PRODUCTS, {}, validate, extra=extra)

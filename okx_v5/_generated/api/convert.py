@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import convert as _endpoints
@@ -26,18 +27,26 @@ __all__ = ["ConvertAPI"]
 class ConvertAPI(OkxClient):
     """python-okx's ``ConvertAPI``: the endpoints of ``okx.Convert``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Convert"
 
-    def get_currencies(self, *, validate: Validation | None = None) -> OkxResponse[Currencies]:
+    def get_currencies(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[Currencies]:
         """Get convert currencies: ``Currencies`` items.
 
         ``GET /api/v5/asset/convert/currencies``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-convert-currencies)
         """
-        return self._call(_endpoints.GET_CURRENCIES, {}, validate)
+        return self._call(_endpoints.GET_CURRENCIES, {}, validate, extra=extra)
 
     def get_currency_pair(
         self,
@@ -46,6 +55,7 @@ class ConvertAPI(OkxClient):
         convertMode: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CurrencyPair]:
         """Get convert currency pair: ``CurrencyPair`` items.
 
@@ -60,6 +70,7 @@ class ConvertAPI(OkxClient):
             _endpoints.GET_CURRENCY_PAIR,
             {"fromCcy": fromCcy, "toCcy": toCcy, "convertMode": convertMode},
             validate,
+            extra=extra,
         )
 
     def estimate_quote(
@@ -74,6 +85,7 @@ class ConvertAPI(OkxClient):
         convertMode: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EstimateQuote]:
         """Estimate quote: ``EstimateQuote`` items.
 
@@ -101,6 +113,7 @@ class ConvertAPI(OkxClient):
                 "convertMode": convertMode,
             },
             validate,
+            extra=extra,
         )
 
     def convert_trade(
@@ -116,6 +129,7 @@ class ConvertAPI(OkxClient):
         convertMode: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ConvertTrade]:
         """Convert trade: ``ConvertTrade`` items.
 
@@ -144,6 +158,7 @@ class ConvertAPI(OkxClient):
                 "convertMode": convertMode,
             },
             validate,
+            extra=extra,
         )
 
     def get_convert_history(
@@ -154,6 +169,7 @@ class ConvertAPI(OkxClient):
         tag: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ConvertHistory]:
         """Get convert history: ``ConvertHistory`` items.
 
@@ -164,4 +180,5 @@ class ConvertAPI(OkxClient):
             _endpoints.GET_CONVERT_HISTORY,
             {"after": after, "before": before, "limit": limit, "tag": tag},
             validate,
+            extra=extra,
         )

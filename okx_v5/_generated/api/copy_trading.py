@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5 import consts
@@ -29,7 +30,10 @@ __all__ = ["CopyTradingAPI"]
 class CopyTradingAPI(OkxClient):
     """python-okx's ``CopyTradingAPI``: the endpoints of ``okx.CopyTrading``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.CopyTrading"
@@ -64,13 +68,16 @@ class CopyTradingAPI(OkxClient):
         instId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ExistingLeadingPositions]:
         """Existing lead positions: ``ExistingLeadingPositions`` items.
 
         ``GET /api/v5/copytrading/current-subpositions``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-existing-lead-positions)
         """
-        return self._call(_endpoints.GET_EXISTING_LEADING_POSITIONS, {"instId": instId}, validate)
+        return self._call(
+            _endpoints.GET_EXISTING_LEADING_POSITIONS, {"instId": instId}, validate, extra=extra
+        )
 
     def get_leading_position_history(
         self,
@@ -80,6 +87,7 @@ class CopyTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingPositionHistory]:
         """Lead position history: ``LeadingPositionHistory`` items.
 
@@ -90,6 +98,7 @@ class CopyTradingAPI(OkxClient):
             _endpoints.GET_LEADING_POSITION_HISTORY,
             {"instId": instId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def place_leading_stop_order(
@@ -101,6 +110,7 @@ class CopyTradingAPI(OkxClient):
         slTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
         """Place lead stop order: ``PlaceLeadingStopOrder`` items.
 
@@ -122,6 +132,7 @@ class CopyTradingAPI(OkxClient):
                 "slTriggerPxType": slTriggerPxType,
             },
             validate,
+            extra=extra,
         )
 
     def close_leading_position(
@@ -129,6 +140,7 @@ class CopyTradingAPI(OkxClient):
         subPosId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
         """Close lead position: ``PlaceLeadingStopOrder`` items.
 
@@ -138,25 +150,29 @@ class CopyTradingAPI(OkxClient):
         Args:
             subPosId: required.
         """
-        return self._call(_endpoints.CLOSE_LEADING_POSITION, {"subPosId": subPosId}, validate)
+        return self._call(
+            _endpoints.CLOSE_LEADING_POSITION, {"subPosId": subPosId}, validate, extra=extra
+        )
 
     def get_leading_instruments(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingInstruments]:
         """Leading instruments: ``LeadingInstruments`` items.
 
         ``GET /api/v5/copytrading/instruments``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-leading-instruments)
         """
-        return self._call(_endpoints.GET_LEADING_INSTRUMENTS, {}, validate)
+        return self._call(_endpoints.GET_LEADING_INSTRUMENTS, {}, validate, extra=extra)
 
     def amend_leading_instruments(
         self,
         instId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingInstruments]:
         """Amend leading instruments: ``LeadingInstruments`` items.
 
@@ -166,7 +182,9 @@ class CopyTradingAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.AMEND_LEADING_INSTRUMENTS, {"instId": instId}, validate)
+        return self._call(
+            _endpoints.AMEND_LEADING_INSTRUMENTS, {"instId": instId}, validate, extra=extra
+        )
 
     def get_profit_sharing_details(
         self,
@@ -175,6 +193,7 @@ class CopyTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ProfitSharingDetails]:
         """Profit sharing details: ``ProfitSharingDetails`` items.
 
@@ -185,24 +204,27 @@ class CopyTradingAPI(OkxClient):
             _endpoints.GET_PROFIT_SHARING_DETAILS,
             {"after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_total_profit_sharing(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TotalProfitSharing]:
         """Total profit sharing: ``TotalProfitSharing`` items.
 
         ``GET /api/v5/copytrading/total-profit-sharing``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-total-profit-sharing)
         """
-        return self._call(_endpoints.GET_TOTAL_PROFIT_SHARING, {}, validate)
+        return self._call(_endpoints.GET_TOTAL_PROFIT_SHARING, {}, validate, extra=extra)
 
     def get_unrealized_profit_sharing_details(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[UnrealizedProfitSharingDetails]:
         """Unrealized profit sharing details: ``UnrealizedProfitSharingDetails`` items.
 
@@ -210,4 +232,6 @@ class CopyTradingAPI(OkxClient):
         user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-unrealized-profit-sharing-details)
         """
-        return self._call(_endpoints.GET_UNREALIZED_PROFIT_SHARING_DETAILS, {}, validate)
+        return self._call(
+            _endpoints.GET_UNREALIZED_PROFIT_SHARING_DETAILS, {}, validate, extra=extra
+        )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from okx_v5._generated.endpoints import dual_invest as _endpoints
@@ -19,7 +20,10 @@ class DualInvestAPI(OkxClient):
     """python-okx's ``DualInvestAPI``: the endpoints of ``okx.DualInvest``, answered as python-okx
     answers (none documented).
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.DualInvest"
@@ -28,6 +32,7 @@ class DualInvestAPI(OkxClient):
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get currency pairs.
 
@@ -36,7 +41,7 @@ class DualInvestAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_CURRENCY_PAIRS, {}, validate)
+        return self._call(_endpoints.GET_CURRENCY_PAIRS, {}, validate, extra=extra)
 
     def get_product_info(
         self,
@@ -45,6 +50,7 @@ class DualInvestAPI(OkxClient):
         optType: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get product info.
 
@@ -58,6 +64,7 @@ class DualInvestAPI(OkxClient):
             _endpoints.GET_PRODUCT_INFO,
             {"baseCcy": baseCcy, "quoteCcy": quoteCcy, "optType": optType},
             validate,
+            extra=extra,
         )
 
     def request_quote(
@@ -67,6 +74,7 @@ class DualInvestAPI(OkxClient):
         notionalCcy: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Request quote.
 
@@ -80,6 +88,7 @@ class DualInvestAPI(OkxClient):
             _endpoints.REQUEST_QUOTE,
             {"productId": productId, "notionalSz": notionalSz, "notionalCcy": notionalCcy},
             validate,
+            extra=extra,
         )
 
     def trade(
@@ -87,6 +96,7 @@ class DualInvestAPI(OkxClient):
         quoteId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Trade.
 
@@ -95,13 +105,14 @@ class DualInvestAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.TRADE, {"quoteId": quoteId}, validate)
+        return self._call(_endpoints.TRADE, {"quoteId": quoteId}, validate, extra=extra)
 
     def request_redeem_quote(
         self,
         ordId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Request redeem quote.
 
@@ -110,7 +121,7 @@ class DualInvestAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.REQUEST_REDEEM_QUOTE, {"ordId": ordId}, validate)
+        return self._call(_endpoints.REQUEST_REDEEM_QUOTE, {"ordId": ordId}, validate, extra=extra)
 
     def redeem(
         self,
@@ -118,6 +129,7 @@ class DualInvestAPI(OkxClient):
         quoteId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -126,13 +138,16 @@ class DualInvestAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.REDEEM, {"ordId": ordId, "quoteId": quoteId}, validate)
+        return self._call(
+            _endpoints.REDEEM, {"ordId": ordId, "quoteId": quoteId}, validate, extra=extra
+        )
 
     def get_order_state(
         self,
         ordId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order state.
 
@@ -141,7 +156,7 @@ class DualInvestAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_ORDER_STATE, {"ordId": ordId}, validate)
+        return self._call(_endpoints.GET_ORDER_STATE, {"ordId": ordId}, validate, extra=extra)
 
     def get_order_history(
         self,
@@ -156,6 +171,7 @@ class DualInvestAPI(OkxClient):
         limit: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order history.
 
@@ -178,4 +194,5 @@ class DualInvestAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )

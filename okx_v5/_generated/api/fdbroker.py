@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from okx_v5._generated.endpoints import fdbroker as _endpoints
@@ -19,7 +20,10 @@ class FDBrokerAPI(OkxClient):
     """python-okx's ``FDBrokerAPI``: the endpoints of ``okx.FDBroker``, answered as python-okx
     answers (none documented).
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.FDBroker"
@@ -30,6 +34,7 @@ class FDBrokerAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Generate rebate details download link.
 
@@ -40,7 +45,10 @@ class FDBrokerAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.GENERATE_REBATE_DETAILS_DOWNLOAD_LINK, {"begin": begin, "end": end}, validate
+            _endpoints.GENERATE_REBATE_DETAILS_DOWNLOAD_LINK,
+            {"begin": begin, "end": end},
+            validate,
+            extra=extra,
         )
 
     def get_rebate_details_download_link(
@@ -50,6 +58,7 @@ class FDBrokerAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rebate details download link.
 
@@ -63,4 +72,5 @@ class FDBrokerAPI(OkxClient):
             _endpoints.GET_REBATE_DETAILS_DOWNLOAD_LINK,
             {"type": type, "begin": begin, "end": end},
             validate,
+            extra=extra,
         )

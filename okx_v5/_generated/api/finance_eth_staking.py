@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import finance_eth_staking as _endpoints
@@ -26,7 +27,10 @@ class EthStakingAPI(OkxClient):
     """python-okx's ``EthStakingAPI``: the endpoints of ``okx.Finance.EthStaking``, with typed
     answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.EthStaking"
@@ -35,19 +39,21 @@ class EthStakingAPI(OkxClient):
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EthProductInfo]:
         """Product info: ``EthProductInfo`` items.
 
         ``GET /api/v5/finance/staking-defi/eth/product-info``, signed; 3 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-eth-staking-get-product-info)
         """
-        return self._call(_endpoints.ETH_PRODUCT_INFO, {}, validate)
+        return self._call(_endpoints.ETH_PRODUCT_INFO, {}, validate, extra=extra)
 
     def eth_purchase(
         self,
         amt: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Purchase.
 
@@ -57,13 +63,14 @@ class EthStakingAPI(OkxClient):
         Args:
             amt: required.
         """
-        return self._call(_endpoints.ETH_PURCHASE, {"amt": amt}, validate)
+        return self._call(_endpoints.ETH_PURCHASE, {"amt": amt}, validate, extra=extra)
 
     def eth_redeem(
         self,
         amt: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -73,13 +80,14 @@ class EthStakingAPI(OkxClient):
         Args:
             amt: required.
         """
-        return self._call(_endpoints.ETH_REDEEM, {"amt": amt}, validate)
+        return self._call(_endpoints.ETH_REDEEM, {"amt": amt}, validate, extra=extra)
 
     def eth_cancel_redeem(
         self,
         ordId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Eth cancel redeem.
 
@@ -88,15 +96,20 @@ class EthStakingAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.ETH_CANCEL_REDEEM, {"ordId": ordId}, validate)
+        return self._call(_endpoints.ETH_CANCEL_REDEEM, {"ordId": ordId}, validate, extra=extra)
 
-    def eth_balance(self, *, validate: Validation | None = None) -> OkxResponse[EthBalance]:
+    def eth_balance(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[EthBalance]:
         """Balance: ``EthBalance`` items.
 
         ``GET /api/v5/finance/staking-defi/eth/balance``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-eth-staking-get-balance)
         """
-        return self._call(_endpoints.ETH_BALANCE, {}, validate)
+        return self._call(_endpoints.ETH_BALANCE, {}, validate, extra=extra)
 
     def eth_purchase_redeem_history(
         self,
@@ -107,6 +120,7 @@ class EthStakingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EthPurchaseRedeemHistory]:
         """Purchase&Redeem history: ``EthPurchaseRedeemHistory`` items.
 
@@ -122,6 +136,7 @@ class EthStakingAPI(OkxClient):
             _endpoints.ETH_PURCHASE_REDEEM_HISTORY,
             {"type": type, "status": status, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def eth_apy_history(
@@ -129,6 +144,7 @@ class EthStakingAPI(OkxClient):
         days: Number,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EthApyHistory]:
         """APY history (Public): ``EthApyHistory`` items.
 
@@ -138,4 +154,4 @@ class EthStakingAPI(OkxClient):
         Args:
             days: required.
         """
-        return self._call(_endpoints.ETH_APY_HISTORY, {"days": days}, validate)
+        return self._call(_endpoints.ETH_APY_HISTORY, {"days": days}, validate, extra=extra)

@@ -30,7 +30,10 @@ class FlexibleLoanAPI(OkxClient):
     """python-okx's ``FlexibleLoanAPI``: the endpoints of ``okx.Finance.FlexibleLoan``, with typed
     answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.FlexibleLoan"
@@ -39,6 +42,7 @@ class FlexibleLoanAPI(OkxClient):
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[BorrowCurrencies]:
         """Borrowable currencies: ``BorrowCurrencies`` items.
 
@@ -46,13 +50,14 @@ class FlexibleLoanAPI(OkxClient):
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-flexible-loan-get-borrowable-currencies)
         """
-        return self._call(_endpoints.BORROW_CURRENCIES, {}, validate)
+        return self._call(_endpoints.BORROW_CURRENCIES, {}, validate, extra=extra)
 
     def collateral_assets(
         self,
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CollateralAssets]:
         """Collateral assets: ``CollateralAssets`` items.
 
@@ -60,7 +65,7 @@ class FlexibleLoanAPI(OkxClient):
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-flexible-loan-get-collateral-assets)
         """
-        return self._call(_endpoints.COLLATERAL_ASSETS, {"ccy": ccy}, validate)
+        return self._call(_endpoints.COLLATERAL_ASSETS, {"ccy": ccy}, validate, extra=extra)
 
     def max_loan(
         self,
@@ -68,6 +73,7 @@ class FlexibleLoanAPI(OkxClient):
         supCollateral: Sequence[Mapping[str, Any]] | None = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxLoan]:
         """Maximum loan amount: ``MaxLoan`` items.
 
@@ -78,7 +84,10 @@ class FlexibleLoanAPI(OkxClient):
             borrowCcy: required.
         """
         return self._call(
-            _endpoints.MAX_LOAN, {"borrowCcy": borrowCcy, "supCollateral": supCollateral}, validate
+            _endpoints.MAX_LOAN,
+            {"borrowCcy": borrowCcy, "supCollateral": supCollateral},
+            validate,
+            extra=extra,
         )
 
     def max_collateral_redeem_amount(
@@ -86,6 +95,7 @@ class FlexibleLoanAPI(OkxClient):
         ccy: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxCollateralRedeemAmount]:
         """Maximum collateral redeem amount: ``MaxCollateralRedeemAmount`` items.
 
@@ -96,7 +106,9 @@ class FlexibleLoanAPI(OkxClient):
         Args:
             ccy: required.
         """
-        return self._call(_endpoints.MAX_COLLATERAL_REDEEM_AMOUNT, {"ccy": ccy}, validate)
+        return self._call(
+            _endpoints.MAX_COLLATERAL_REDEEM_AMOUNT, {"ccy": ccy}, validate, extra=extra
+        )
 
     def adjust_collateral(
         self,
@@ -105,6 +117,7 @@ class FlexibleLoanAPI(OkxClient):
         collateralAmt: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Adjust collateral.
 
@@ -121,15 +134,21 @@ class FlexibleLoanAPI(OkxClient):
             _endpoints.ADJUST_COLLATERAL,
             {"type": type, "collateralCcy": collateralCcy, "collateralAmt": collateralAmt},
             validate,
+            extra=extra,
         )
 
-    def loan_info(self, *, validate: Validation | None = None) -> OkxResponse[LoanInfo]:
+    def loan_info(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[LoanInfo]:
         """Loan info: ``LoanInfo`` items.
 
         ``GET /api/v5/finance/flexible-loan/loan-info``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-flexible-loan-get-loan-info)
         """
-        return self._call(_endpoints.LOAN_INFO, {}, validate)
+        return self._call(_endpoints.LOAN_INFO, {}, validate, extra=extra)
 
     def loan_history(
         self,
@@ -154,6 +173,7 @@ class FlexibleLoanAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LoanHistory]:
         """Loan history: ``LoanHistory`` items.
 
@@ -170,6 +190,7 @@ class FlexibleLoanAPI(OkxClient):
             _endpoints.LOAN_HISTORY,
             {"type": type, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def interest_accrued(
@@ -180,6 +201,7 @@ class FlexibleLoanAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestAccrued]:
         """Accrued interest: ``InterestAccrued`` items.
 
@@ -191,6 +213,7 @@ class FlexibleLoanAPI(OkxClient):
             _endpoints.INTEREST_ACCRUED,
             {"ccy": ccy, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def borrow(
@@ -202,6 +225,7 @@ class FlexibleLoanAPI(OkxClient):
         eMode: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Borrow.
 
@@ -220,6 +244,7 @@ class FlexibleLoanAPI(OkxClient):
                 "eMode": eMode,
             },
             validate,
+            extra=extra,
         )
 
     def repay(
@@ -230,6 +255,7 @@ class FlexibleLoanAPI(OkxClient):
         clOrdId: Any,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Repay.
 
@@ -239,10 +265,18 @@ class FlexibleLoanAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.REPAY, {"ordId": ordId, "ccy": ccy, "amt": amt, "clOrdId": clOrdId}, validate
+            _endpoints.REPAY,
+            {"ordId": ordId, "ccy": ccy, "amt": amt, "clOrdId": clOrdId},
+            validate,
+            extra=extra,
         )
 
-    def emode_info(self, *, validate: Validation | None = None) -> OkxResponse[dict[str, Any]]:
+    def emode_info(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Emode info.
 
         ``GET /api/v5/finance/flexible-loan/emode-info``, signed when the client has a key.
@@ -250,4 +284,4 @@ class FlexibleLoanAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.EMODE_INFO, {}, validate)
+        return self._call(_endpoints.EMODE_INFO, {}, validate, extra=extra)

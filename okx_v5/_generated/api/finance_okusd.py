@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from okx_v5._generated.endpoints import finance_okusd as _endpoints
@@ -19,12 +20,20 @@ class OkusdAPI(OkxClient):
     """python-okx's ``OkusdAPI``: the endpoints of ``okx.Finance.Okusd``, answered as python-okx
     answers (none documented).
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.Okusd"
 
-    def get_account(self, *, validate: Validation | None = None) -> OkxResponse[dict[str, Any]]:
+    def get_account(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[dict[str, Any]]:
         """Get account.
 
         ``GET /api/v5/finance/okusd/account``, signed when the client has a key.
@@ -32,7 +41,7 @@ class OkusdAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_ACCOUNT, {}, validate)
+        return self._call(_endpoints.GET_ACCOUNT, {}, validate, extra=extra)
 
     def get_rate_history(
         self,
@@ -41,6 +50,7 @@ class OkusdAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rate history.
 
@@ -50,7 +60,10 @@ class OkusdAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.GET_RATE_HISTORY, {"limit": limit, "begin": begin, "end": end}, validate
+            _endpoints.GET_RATE_HISTORY,
+            {"limit": limit, "begin": begin, "end": end},
+            validate,
+            extra=extra,
         )
 
     def get_subscribe_history(
@@ -60,6 +73,7 @@ class OkusdAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get subscribe history.
 
@@ -69,7 +83,10 @@ class OkusdAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.GET_SUBSCRIBE_HISTORY, {"limit": limit, "begin": begin, "end": end}, validate
+            _endpoints.GET_SUBSCRIBE_HISTORY,
+            {"limit": limit, "begin": begin, "end": end},
+            validate,
+            extra=extra,
         )
 
     def get_redeem_history(
@@ -80,6 +97,7 @@ class OkusdAPI(OkxClient):
         type: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get redeem history.
 
@@ -92,6 +110,7 @@ class OkusdAPI(OkxClient):
             _endpoints.GET_REDEEM_HISTORY,
             {"limit": limit, "begin": begin, "end": end, "type": type},
             validate,
+            extra=extra,
         )
 
     def get_rewards_history(
@@ -101,6 +120,7 @@ class OkusdAPI(OkxClient):
         end: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get rewards history.
 
@@ -110,5 +130,8 @@ class OkusdAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.GET_REWARDS_HISTORY, {"limit": limit, "begin": begin, "end": end}, validate
+            _endpoints.GET_REWARDS_HISTORY,
+            {"limit": limit, "begin": begin, "end": end},
+            validate,
+            extra=extra,
         )

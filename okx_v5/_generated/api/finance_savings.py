@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import finance_savings as _endpoints
 from okx_v5.okxclient import OkxClient
@@ -27,7 +28,10 @@ __all__ = ["SavingsAPI"]
 class SavingsAPI(OkxClient):
     """python-okx's ``SavingsAPI``: the endpoints of ``okx.Finance.Savings``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.Savings"
@@ -37,13 +41,14 @@ class SavingsAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SavingBalance]:
         """Saving balance: ``SavingBalance`` items.
 
         ``GET /api/v5/finance/savings/balance``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-saving-balance)
         """
-        return self._call(_endpoints.GET_SAVING_BALANCE, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_SAVING_BALANCE, {"ccy": ccy}, validate, extra=extra)
 
     def savings_purchase_redemption(
         self,
@@ -53,6 +58,7 @@ class SavingsAPI(OkxClient):
         rate: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SavingsPurchaseRedemption]:
         """Savings purchase/redemption: ``SavingsPurchaseRedemption`` items.
 
@@ -68,6 +74,7 @@ class SavingsAPI(OkxClient):
             _endpoints.SAVINGS_PURCHASE_REDEMPTION,
             {"ccy": ccy, "amt": amt, "side": side, "rate": rate},
             validate,
+            extra=extra,
         )
 
     def set_lending_rate(
@@ -76,6 +83,7 @@ class SavingsAPI(OkxClient):
         rate: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetLendingRate]:
         """Set lending rate: ``SetLendingRate`` items.
 
@@ -86,7 +94,9 @@ class SavingsAPI(OkxClient):
             ccy: required.
             rate: required.
         """
-        return self._call(_endpoints.SET_LENDING_RATE, {"ccy": ccy, "rate": rate}, validate)
+        return self._call(
+            _endpoints.SET_LENDING_RATE, {"ccy": ccy, "rate": rate}, validate, extra=extra
+        )
 
     def get_lending_history(
         self,
@@ -96,6 +106,7 @@ class SavingsAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LendingHistory]:
         """Lending history: ``LendingHistory`` items.
 
@@ -106,6 +117,7 @@ class SavingsAPI(OkxClient):
             _endpoints.GET_LENDING_HISTORY,
             {"ccy": ccy, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_public_borrow_history(
@@ -116,6 +128,7 @@ class SavingsAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PublicBorrowHistory]:
         """Public borrow history (public): ``PublicBorrowHistory`` items.
 
@@ -126,6 +139,7 @@ class SavingsAPI(OkxClient):
             _endpoints.GET_PUBLIC_BORROW_HISTORY,
             {"ccy": ccy, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_public_borrow_info(
@@ -133,10 +147,11 @@ class SavingsAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PublicBorrowInfo]:
         """Public borrow info (public): ``PublicBorrowInfo`` items.
 
         ``GET /api/v5/finance/savings/lending-rate-summary``, public; 6 requests / 1 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-public-borrow-info-public)
         """
-        return self._call(_endpoints.GET_PUBLIC_BORROW_INFO, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_PUBLIC_BORROW_INFO, {"ccy": ccy}, validate, extra=extra)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import finance_sol_staking as _endpoints
@@ -26,7 +27,10 @@ class SolStakingAPI(OkxClient):
     """python-okx's ``SolStakingAPI``: the endpoints of ``okx.Finance.SolStaking``, with typed
     answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.SolStaking"
@@ -36,6 +40,7 @@ class SolStakingAPI(OkxClient):
         amt: Number,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Purchase.
 
@@ -45,13 +50,14 @@ class SolStakingAPI(OkxClient):
         Args:
             amt: required.
         """
-        return self._call(_endpoints.SOL_PURCHASE, {"amt": amt}, validate)
+        return self._call(_endpoints.SOL_PURCHASE, {"amt": amt}, validate, extra=extra)
 
     def sol_redeem(
         self,
         amt: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Redeem.
 
@@ -61,15 +67,20 @@ class SolStakingAPI(OkxClient):
         Args:
             amt: required.
         """
-        return self._call(_endpoints.SOL_REDEEM, {"amt": amt}, validate)
+        return self._call(_endpoints.SOL_REDEEM, {"amt": amt}, validate, extra=extra)
 
-    def sol_balance(self, *, validate: Validation | None = None) -> OkxResponse[SolBalance]:
+    def sol_balance(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[SolBalance]:
         """Balance: ``SolBalance`` items.
 
         ``GET /api/v5/finance/staking-defi/sol/balance``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-sol-staking-get-balance)
         """
-        return self._call(_endpoints.SOL_BALANCE, {}, validate)
+        return self._call(_endpoints.SOL_BALANCE, {}, validate, extra=extra)
 
     def sol_purchase_redeem_history(
         self,
@@ -80,6 +91,7 @@ class SolStakingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SolPurchaseRedeemHistory]:
         """Purchase&Redeem history: ``SolPurchaseRedeemHistory`` items.
 
@@ -95,6 +107,7 @@ class SolStakingAPI(OkxClient):
             _endpoints.SOL_PURCHASE_REDEEM_HISTORY,
             {"type": type, "status": status, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def sol_apy_history(
@@ -102,6 +115,7 @@ class SolStakingAPI(OkxClient):
         days: Number,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SolApyHistory]:
         """APY history (Public): ``SolApyHistory`` items.
 
@@ -111,16 +125,17 @@ class SolStakingAPI(OkxClient):
         Args:
             days: required.
         """
-        return self._call(_endpoints.SOL_APY_HISTORY, {"days": days}, validate)
+        return self._call(_endpoints.SOL_APY_HISTORY, {"days": days}, validate, extra=extra)
 
     def sol_product_info(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SolProductInfo]:
         """Product info: ``SolProductInfo`` items.
 
         ``GET /api/v5/finance/staking-defi/sol/product-info``, signed; 3 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-sol-staking-get-product-info)
         """
-        return self._call(_endpoints.SOL_PRODUCT_INFO, {}, validate)
+        return self._call(_endpoints.SOL_PRODUCT_INFO, {}, validate, extra=extra)

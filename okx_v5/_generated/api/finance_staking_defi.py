@@ -27,7 +27,10 @@ class StakingDefiAPI(OkxClient):
     """python-okx's ``StakingDefiAPI``: the endpoints of ``okx.Finance.StakingDefi``, with typed
     answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Finance.StakingDefi"
@@ -39,6 +42,7 @@ class StakingDefiAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Offers]:
         """Offers: ``Offers`` items.
 
@@ -49,6 +53,7 @@ class StakingDefiAPI(OkxClient):
             _endpoints.GET_OFFERS,
             {"productId": productId, "protocolType": protocolType, "ccy": ccy},
             validate,
+            extra=extra,
         )
 
     def purchase(
@@ -59,6 +64,7 @@ class StakingDefiAPI(OkxClient):
         tag: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Purchase]:
         """Purchase: ``Purchase`` items.
 
@@ -73,6 +79,7 @@ class StakingDefiAPI(OkxClient):
             _endpoints.PURCHASE,
             {"productId": productId, "investData": investData, "term": term, "tag": tag},
             validate,
+            extra=extra,
         )
 
     def redeem(
@@ -82,6 +89,7 @@ class StakingDefiAPI(OkxClient):
         allowEarlyRedeem: bool | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Purchase]:
         """Redeem: ``Purchase`` items.
 
@@ -96,6 +104,7 @@ class StakingDefiAPI(OkxClient):
             _endpoints.REDEEM,
             {"ordId": ordId, "protocolType": protocolType, "allowEarlyRedeem": allowEarlyRedeem},
             validate,
+            extra=extra,
         )
 
     def cancel(
@@ -104,6 +113,7 @@ class StakingDefiAPI(OkxClient):
         protocolType: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Purchase]:
         """Cancel purchases/redemptions: ``Purchase`` items.
 
@@ -115,7 +125,7 @@ class StakingDefiAPI(OkxClient):
             protocolType: required.
         """
         return self._call(
-            _endpoints.CANCEL, {"ordId": ordId, "protocolType": protocolType}, validate
+            _endpoints.CANCEL, {"ordId": ordId, "protocolType": protocolType}, validate, extra=extra
         )
 
     def get_activity_orders(
@@ -126,6 +136,7 @@ class StakingDefiAPI(OkxClient):
         state: Literal["8", "13", "9", "1", "2"] | str | int | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ActivityOrders]:
         """Active orders: ``ActivityOrders`` items.
 
@@ -139,6 +150,7 @@ class StakingDefiAPI(OkxClient):
             _endpoints.GET_ACTIVITY_ORDERS,
             {"productId": productId, "protocolType": protocolType, "ccy": ccy, "state": state},
             validate,
+            extra=extra,
         )
 
     def get_orders_history(
@@ -151,6 +163,7 @@ class StakingDefiAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrdersHistory]:
         """Order history: ``OrdersHistory`` items.
 
@@ -168,4 +181,5 @@ class StakingDefiAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import funding as _endpoints
@@ -34,7 +35,10 @@ __all__ = ["FundingAPI"]
 class FundingAPI(OkxClient):
     """python-okx's ``FundingAPI``: the endpoints of ``okx.Funding``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Funding"
@@ -44,6 +48,7 @@ class FundingAPI(OkxClient):
         ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[NonTradableAssets]:
         """Get non-tradable assets: ``NonTradableAssets`` items.
 
@@ -53,13 +58,14 @@ class FundingAPI(OkxClient):
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
         """
-        return self._call(_endpoints.GET_NON_TRADABLE_ASSETS, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_NON_TRADABLE_ASSETS, {"ccy": ccy}, validate, extra=extra)
 
     def get_deposit_address(
         self,
         ccy: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[DepositAddress]:
         """Get deposit address: ``DepositAddress`` items.
 
@@ -69,7 +75,7 @@ class FundingAPI(OkxClient):
         Args:
             ccy: required.
         """
-        return self._call(_endpoints.GET_DEPOSIT_ADDRESS, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_DEPOSIT_ADDRESS, {"ccy": ccy}, validate, extra=extra)
 
     def transfer_state(
         self,
@@ -77,6 +83,7 @@ class FundingAPI(OkxClient):
         type: Literal["0", "1", "2", "3", "4"] | str | int | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TransferState]:
         """Get funds transfer state: ``TransferState`` items.
 
@@ -86,13 +93,16 @@ class FundingAPI(OkxClient):
         Args:
             type: ``0``, ``1``, ``2``, ``3``, ``4``.
         """
-        return self._call(_endpoints.TRANSFER_STATE, {"transId": transId, "type": type}, validate)
+        return self._call(
+            _endpoints.TRANSFER_STATE, {"transId": transId, "type": type}, validate, extra=extra
+        )
 
     def get_balances(
         self,
         ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Balances]:
         """Get balance: ``Balances`` items.
 
@@ -102,7 +112,7 @@ class FundingAPI(OkxClient):
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
         """
-        return self._call(_endpoints.GET_BALANCES, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_BALANCES, {"ccy": ccy}, validate, extra=extra)
 
     def funds_transfer(
         self,
@@ -117,6 +127,7 @@ class FundingAPI(OkxClient):
         loanTrans: bool | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FundsTransfer]:
         """Funds transfer: ``FundsTransfer`` items.
 
@@ -144,6 +155,7 @@ class FundingAPI(OkxClient):
                 "loanTrans": loanTrans,
             },
             validate,
+            extra=extra,
         )
 
     def withdrawal(
@@ -158,6 +170,7 @@ class FundingAPI(OkxClient):
         toAddrType: Literal["1", "2"] | str | int | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Withdrawal]:
         """Withdrawal: ``Withdrawal`` items.
 
@@ -184,6 +197,7 @@ class FundingAPI(OkxClient):
                 "toAddrType": toAddrType,
             },
             validate,
+            extra=extra,
         )
 
     def get_deposit_history(
@@ -199,6 +213,7 @@ class FundingAPI(OkxClient):
         fromWdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[DepositHistory]:
         """Get deposit history: ``DepositHistory`` items.
 
@@ -223,6 +238,7 @@ class FundingAPI(OkxClient):
                 "fromWdId": fromWdId,
             },
             validate,
+            extra=extra,
         )
 
     def get_currencies(
@@ -230,13 +246,14 @@ class FundingAPI(OkxClient):
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Currencies]:
         """Get currencies: ``Currencies`` items.
 
         ``GET /api/v5/asset/currencies``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-currencies)
         """
-        return self._call(_endpoints.GET_CURRENCIES, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_CURRENCIES, {"ccy": ccy}, validate, extra=extra)
 
     def purchase_redempt(
         self,
@@ -246,6 +263,7 @@ class FundingAPI(OkxClient):
         rate: Any,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """PiggyBank Purchase/Redemption.
 
@@ -258,6 +276,7 @@ class FundingAPI(OkxClient):
             _endpoints.PURCHASE_REDEMPT,
             {"ccy": ccy, "amt": amt, "side": side, "rate": rate},
             validate,
+            extra=extra,
         )
 
     def get_bills(
@@ -269,6 +288,7 @@ class FundingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Bills]:
         """Asset bills details: ``Bills`` items.
 
@@ -279,6 +299,7 @@ class FundingAPI(OkxClient):
             _endpoints.GET_BILLS,
             {"ccy": ccy, "type": type, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_deposit_lightning(
@@ -288,6 +309,7 @@ class FundingAPI(OkxClient):
         to: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get Deposit Lightning.
 
@@ -298,7 +320,10 @@ class FundingAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.GET_DEPOSIT_LIGHTNING, {"ccy": ccy, "amt": amt, "to": to}, validate
+            _endpoints.GET_DEPOSIT_LIGHTNING,
+            {"ccy": ccy, "amt": amt, "to": to},
+            validate,
+            extra=extra,
         )
 
     def withdrawal_lightning(
@@ -308,6 +333,7 @@ class FundingAPI(OkxClient):
         memo: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Withdrawal Lightning.
 
@@ -321,6 +347,7 @@ class FundingAPI(OkxClient):
             _endpoints.WITHDRAWAL_LIGHTNING,
             {"ccy": ccy, "invoice": invoice, "memo": memo},
             validate,
+            extra=extra,
         )
 
     def cancel_withdrawal(
@@ -328,6 +355,7 @@ class FundingAPI(OkxClient):
         wdId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelWithdrawal]:
         """Cancel withdrawal: ``CancelWithdrawal`` items.
 
@@ -337,13 +365,14 @@ class FundingAPI(OkxClient):
         Args:
             wdId: required.
         """
-        return self._call(_endpoints.CANCEL_WITHDRAWAL, {"wdId": wdId}, validate)
+        return self._call(_endpoints.CANCEL_WITHDRAWAL, {"wdId": wdId}, validate, extra=extra)
 
     def convert_dust_assets(
         self,
         ccy: Any = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Convert dust assets.
 
@@ -353,20 +382,21 @@ class FundingAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.CONVERT_DUST_ASSETS, {"ccy": ccy}, validate)
+        return self._call(_endpoints.CONVERT_DUST_ASSETS, {"ccy": ccy}, validate, extra=extra)
 
     def get_asset_valuation(
         self,
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AssetValuation]:
         """Get account asset valuation: ``AssetValuation`` items.
 
         ``GET /api/v5/asset/asset-valuation``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-account-asset-valuation)
         """
-        return self._call(_endpoints.GET_ASSET_VALUATION, {"ccy": ccy}, validate)
+        return self._call(_endpoints.GET_ASSET_VALUATION, {"ccy": ccy}, validate, extra=extra)
 
     def get_deposit_withdraw_status(
         self,
@@ -377,6 +407,7 @@ class FundingAPI(OkxClient):
         chain: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[DepositWithdrawStatus]:
         """Get deposit withdraw status: ``DepositWithdrawStatus`` items.
 
@@ -387,6 +418,7 @@ class FundingAPI(OkxClient):
             _endpoints.GET_DEPOSIT_WITHDRAW_STATUS,
             {"wdId": wdId, "txId": txId, "ccy": ccy, "to": to, "chain": chain},
             validate,
+            extra=extra,
         )
 
     def get_withdrawal_history(
@@ -403,6 +435,7 @@ class FundingAPI(OkxClient):
         toAddrType: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[WithdrawalHistory]:
         """Get withdrawal history: ``WithdrawalHistory`` items.
 
@@ -427,4 +460,5 @@ class FundingAPI(OkxClient):
                 "toAddrType": toAddrType,
             },
             validate,
+            extra=extra,
         )

@@ -36,7 +36,10 @@ __all__ = ["GridAPI"]
 class GridAPI(OkxClient):
     """python-okx's ``GridAPI``: the endpoints of ``okx.Grid``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Grid"
@@ -61,6 +64,7 @@ class GridAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Place grid algo order: ``GridOrderAlgo`` items.
 
@@ -98,6 +102,7 @@ class GridAPI(OkxClient):
                 "tradeQuoteCcy": tradeQuoteCcy,
             },
             validate,
+            extra=extra,
         )
 
     def grid_amend_order_algo(
@@ -108,6 +113,7 @@ class GridAPI(OkxClient):
         tpTriggerPx: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Amend grid algo order: ``GridOrderAlgo`` items.
 
@@ -127,6 +133,7 @@ class GridAPI(OkxClient):
                 "tpTriggerPx": tpTriggerPx,
             },
             validate,
+            extra=extra,
         )
 
     def grid_stop_order_algo(
@@ -137,6 +144,7 @@ class GridAPI(OkxClient):
         stopType: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Stop grid algo order: ``GridOrderAlgo`` items.
 
@@ -153,6 +161,7 @@ class GridAPI(OkxClient):
             _endpoints.GRID_STOP_ORDER_ALGO,
             {"algoId": algoId, "instId": instId, "algoOrdType": algoOrdType, "stopType": stopType},
             validate,
+            extra=extra,
         )
 
     def grid_orders_algo_pending(
@@ -167,6 +176,7 @@ class GridAPI(OkxClient):
         instFamily: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrdersAlgoPending]:
         """Grid algo order list: ``GridOrdersAlgoPending`` items.
 
@@ -190,6 +200,7 @@ class GridAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def grid_orders_algo_history(
@@ -204,6 +215,7 @@ class GridAPI(OkxClient):
         instFamily: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrdersAlgoHistory]:
         """Grid algo order history: ``GridOrdersAlgoHistory`` items.
 
@@ -227,6 +239,7 @@ class GridAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def grid_orders_algo_details(
@@ -235,6 +248,7 @@ class GridAPI(OkxClient):
         algoId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrdersAlgoDetails]:
         """Grid algo order details: ``GridOrdersAlgoDetails`` items.
 
@@ -249,6 +263,7 @@ class GridAPI(OkxClient):
             _endpoints.GRID_ORDERS_ALGO_DETAILS,
             {"algoOrdType": algoOrdType, "algoId": algoId},
             validate,
+            extra=extra,
         )
 
     def grid_sub_orders(
@@ -262,6 +277,7 @@ class GridAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridSubOrders]:
         """Grid algo sub orders: ``GridSubOrders`` items.
 
@@ -285,6 +301,7 @@ class GridAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def grid_positions(
@@ -293,6 +310,7 @@ class GridAPI(OkxClient):
         algoId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridPositions]:
         """Grid algo order positions: ``GridPositions`` items.
 
@@ -304,7 +322,10 @@ class GridAPI(OkxClient):
             algoId: required.
         """
         return self._call(
-            _endpoints.GRID_POSITIONS, {"algoOrdType": algoOrdType, "algoId": algoId}, validate
+            _endpoints.GRID_POSITIONS,
+            {"algoOrdType": algoOrdType, "algoId": algoId},
+            validate,
+            extra=extra,
         )
 
     def grid_withdraw_income(
@@ -312,6 +333,7 @@ class GridAPI(OkxClient):
         algoId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridWithdrawIncome]:
         """Spot grid withdraw income: ``GridWithdrawIncome`` items.
 
@@ -321,7 +343,9 @@ class GridAPI(OkxClient):
         Args:
             algoId: required.
         """
-        return self._call(_endpoints.GRID_WITHDRAW_INCOME, {"algoId": algoId}, validate)
+        return self._call(
+            _endpoints.GRID_WITHDRAW_INCOME, {"algoId": algoId}, validate, extra=extra
+        )
 
     def grid_compute_margin_balance(
         self,
@@ -330,6 +354,7 @@ class GridAPI(OkxClient):
         amt: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridComputeMarginBalance]:
         """Compute margin balance: ``GridComputeMarginBalance`` items.
 
@@ -345,6 +370,7 @@ class GridAPI(OkxClient):
             _endpoints.GRID_COMPUTE_MARGIN_BALANCE,
             {"algoId": algoId, "type": type, "amt": amt},
             validate,
+            extra=extra,
         )
 
     def grid_adjust_margin_balance(
@@ -355,6 +381,7 @@ class GridAPI(OkxClient):
         percent: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridAdjustMarginBalance]:
         """Adjust margin balance: ``GridAdjustMarginBalance`` items.
 
@@ -369,6 +396,7 @@ class GridAPI(OkxClient):
             _endpoints.GRID_ADJUST_MARGIN_BALANCE,
             {"algoId": algoId, "type": type, "amt": amt, "percent": percent},
             validate,
+            extra=extra,
         )
 
     def grid_ai_param(
@@ -379,6 +407,7 @@ class GridAPI(OkxClient):
         duration: Literal["7D", "30D", "180D"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridAiParam]:
         """Grid AI parameter (public): ``GridAiParam`` items.
 
@@ -400,6 +429,7 @@ class GridAPI(OkxClient):
                 "duration": duration,
             },
             validate,
+            extra=extra,
         )
 
     def place_recurring_buy_order(
@@ -418,6 +448,7 @@ class GridAPI(OkxClient):
         tradeQuoteCcy: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Place recurring buy order: ``GridOrderAlgo`` items.
 
@@ -453,6 +484,7 @@ class GridAPI(OkxClient):
                 "tradeQuoteCcy": tradeQuoteCcy,
             },
             validate,
+            extra=extra,
         )
 
     def amend_recurring_buy_order(
@@ -461,6 +493,7 @@ class GridAPI(OkxClient):
         stgyName: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendRecurringBuyOrder]:
         """Amend recurring buy order: ``AmendRecurringBuyOrder`` items.
 
@@ -473,7 +506,10 @@ class GridAPI(OkxClient):
             stgyName: required.
         """
         return self._call(
-            _endpoints.AMEND_RECURRING_BUY_ORDER, {"algoId": algoId, "stgyName": stgyName}, validate
+            _endpoints.AMEND_RECURRING_BUY_ORDER,
+            {"algoId": algoId, "stgyName": stgyName},
+            validate,
+            extra=extra,
         )
 
     def stop_recurring_buy_order(
@@ -481,6 +517,7 @@ class GridAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
         """Stop recurring buy order: ``GridOrderAlgo`` items.
 
@@ -493,7 +530,7 @@ class GridAPI(OkxClient):
                 OKX's parameter names.
         """
         return self._call(
-            _endpoints.STOP_RECURRING_BUY_ORDER, {"orders_data": orders_data}, validate
+            _endpoints.STOP_RECURRING_BUY_ORDER, {"orders_data": orders_data}, validate, extra=extra
         )
 
     def get_recurring_buy_order_list(
@@ -504,6 +541,7 @@ class GridAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[RecurringBuyOrderList]:
         """Recurring buy order list: ``RecurringBuyOrderList`` items.
 
@@ -515,6 +553,7 @@ class GridAPI(OkxClient):
             _endpoints.GET_RECURRING_BUY_ORDER_LIST,
             {"algoId": algoId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_recurring_buy_order_history(
@@ -525,6 +564,7 @@ class GridAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[RecurringBuyOrderList]:
         """Recurring buy order history: ``RecurringBuyOrderList`` items.
 
@@ -536,6 +576,7 @@ class GridAPI(OkxClient):
             _endpoints.GET_RECURRING_BUY_ORDER_HISTORY,
             {"algoId": algoId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_recurring_buy_order_details(
@@ -543,6 +584,7 @@ class GridAPI(OkxClient):
         algoId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[RecurringBuyOrderDetails]:
         """Recurring buy order details: ``RecurringBuyOrderDetails`` items.
 
@@ -553,7 +595,9 @@ class GridAPI(OkxClient):
         Args:
             algoId: required.
         """
-        return self._call(_endpoints.GET_RECURRING_BUY_ORDER_DETAILS, {"algoId": algoId}, validate)
+        return self._call(
+            _endpoints.GET_RECURRING_BUY_ORDER_DETAILS, {"algoId": algoId}, validate, extra=extra
+        )
 
     def get_recurring_buy_sub_orders(
         self,
@@ -564,6 +608,7 @@ class GridAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[RecurringBuySubOrders]:
         """Recurring buy sub orders: ``RecurringBuySubOrders`` items.
 
@@ -577,4 +622,5 @@ class GridAPI(OkxClient):
             _endpoints.GET_RECURRING_BUY_SUB_ORDERS,
             {"algoId": algoId, "ordId": ordId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )

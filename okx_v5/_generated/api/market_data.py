@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import market_data as _endpoints
@@ -33,7 +34,10 @@ __all__ = ["MarketAPI"]
 class MarketAPI(OkxClient):
     """python-okx's ``MarketAPI``: the endpoints of ``okx.MarketData``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.MarketData"
@@ -45,6 +49,7 @@ class MarketAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Tickers]:
         """Tickers: ``Tickers`` items.
 
@@ -58,6 +63,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_TICKERS,
             {"instType": instType, "uly": uly, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_ticker(
@@ -65,6 +71,7 @@ class MarketAPI(OkxClient):
         instId: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Tickers]:
         """Ticker: ``Tickers`` items.
 
@@ -74,7 +81,7 @@ class MarketAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_TICKER, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_TICKER, {"instId": instId}, validate, extra=extra)
 
     def get_index_tickers(
         self,
@@ -82,6 +89,7 @@ class MarketAPI(OkxClient):
         instId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[IndexTickers]:
         """Get index tickers: ``IndexTickers`` items.
 
@@ -89,7 +97,10 @@ class MarketAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-index-tickers)
         """
         return self._call(
-            _endpoints.GET_INDEX_TICKERS, {"quoteCcy": quoteCcy, "instId": instId}, validate
+            _endpoints.GET_INDEX_TICKERS,
+            {"quoteCcy": quoteCcy, "instId": instId},
+            validate,
+            extra=extra,
         )
 
     def get_orderbook(
@@ -98,6 +109,7 @@ class MarketAPI(OkxClient):
         sz: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Orderbook]:
         """Order book: ``Orderbook`` items.
 
@@ -107,7 +119,9 @@ class MarketAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_ORDERBOOK, {"instId": instId, "sz": sz}, validate)
+        return self._call(
+            _endpoints.GET_ORDERBOOK, {"instId": instId, "sz": sz}, validate, extra=extra
+        )
 
     def get_rpi_orderbook(
         self,
@@ -115,6 +129,7 @@ class MarketAPI(OkxClient):
         sz: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get RPI Order Book.
 
@@ -123,7 +138,9 @@ class MarketAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_RPI_ORDERBOOK, {"instId": instId, "sz": sz}, validate)
+        return self._call(
+            _endpoints.GET_RPI_ORDERBOOK, {"instId": instId, "sz": sz}, validate, extra=extra
+        )
 
     def get_candlesticks(
         self,
@@ -134,6 +151,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Candlesticks]:
         """Candlesticks: ``Candlesticks`` items.
 
@@ -147,6 +165,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_CANDLESTICKS,
             {"instId": instId, "after": after, "before": before, "bar": bar, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_history_candlesticks(
@@ -158,6 +177,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Candlesticks]:
         """Candlesticks history: ``Candlesticks`` items.
 
@@ -171,6 +191,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_HISTORY_CANDLESTICKS,
             {"instId": instId, "after": after, "before": before, "bar": bar, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_index_candlesticks(
@@ -182,6 +203,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[IndexCandlesticks]:
         """Get index candlesticks: ``IndexCandlesticks`` items.
 
@@ -195,6 +217,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_INDEX_CANDLESTICKS,
             {"instId": instId, "after": after, "before": before, "bar": bar, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_mark_price_candlesticks(
@@ -206,6 +229,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[IndexCandlesticks]:
         """Get mark price candlesticks: ``IndexCandlesticks`` items.
 
@@ -219,6 +243,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_MARK_PRICE_CANDLESTICKS,
             {"instId": instId, "after": after, "before": before, "bar": bar, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_trades(
@@ -227,6 +252,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Trades]:
         """Trades: ``Trades`` items.
 
@@ -236,15 +262,22 @@ class MarketAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_TRADES, {"instId": instId, "limit": limit}, validate)
+        return self._call(
+            _endpoints.GET_TRADES, {"instId": instId, "limit": limit}, validate, extra=extra
+        )
 
-    def get_volume(self, *, validate: Validation | None = None) -> OkxResponse[Volume]:
+    def get_volume(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[Volume]:
         """24H total volume: ``Volume`` items.
 
         ``GET /api/v5/market/platform-24-volume``, public; 2 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-24h-total-volume)
         """
-        return self._call(_endpoints.GET_VOLUME, {}, validate)
+        return self._call(_endpoints.GET_VOLUME, {}, validate, extra=extra)
 
     def get_tier(
         self,
@@ -256,6 +289,7 @@ class MarketAPI(OkxClient):
         tier: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Tier]:
         """Get position tiers: ``Tier`` items.
 
@@ -279,6 +313,7 @@ class MarketAPI(OkxClient):
                 "tier": tier,
             },
             validate,
+            extra=extra,
         )
 
     def get_index_components(
@@ -286,6 +321,7 @@ class MarketAPI(OkxClient):
         index: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[IndexComponents]:
         """Get index components: ``IndexComponents`` items.
 
@@ -295,15 +331,20 @@ class MarketAPI(OkxClient):
         Args:
             index: required.
         """
-        return self._call(_endpoints.GET_INDEX_COMPONENTS, {"index": index}, validate)
+        return self._call(_endpoints.GET_INDEX_COMPONENTS, {"index": index}, validate, extra=extra)
 
-    def get_exchange_rate(self, *, validate: Validation | None = None) -> OkxResponse[ExchangeRate]:
+    def get_exchange_rate(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[ExchangeRate]:
         """Get exchange rate: ``ExchangeRate`` items.
 
         ``GET /api/v5/market/exchange-rate``, public; 1 request / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-exchange-rate)
         """
-        return self._call(_endpoints.GET_EXCHANGE_RATE, {}, validate)
+        return self._call(_endpoints.GET_EXCHANGE_RATE, {}, validate, extra=extra)
 
     def get_history_trades(
         self,
@@ -314,6 +355,7 @@ class MarketAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Trades]:
         """Trades history: ``Trades`` items.
 
@@ -328,6 +370,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_HISTORY_TRADES,
             {"instId": instId, "type": type, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_block_ticker(
@@ -335,6 +378,7 @@ class MarketAPI(OkxClient):
         instId: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[BlockTicker]:
         """Get block ticker: ``BlockTicker`` items.
 
@@ -344,7 +388,7 @@ class MarketAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_BLOCK_TICKER, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_BLOCK_TICKER, {"instId": instId}, validate, extra=extra)
 
     def get_block_tickers(
         self,
@@ -353,6 +397,7 @@ class MarketAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[BlockTicker]:
         """Get block tickers: ``BlockTicker`` items.
 
@@ -366,6 +411,7 @@ class MarketAPI(OkxClient):
             _endpoints.GET_BLOCK_TICKERS,
             {"instType": instType, "uly": uly, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_block_trades(
@@ -373,6 +419,7 @@ class MarketAPI(OkxClient):
         instId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get block trades.
 
@@ -381,13 +428,14 @@ class MarketAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_BLOCK_TRADES, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_BLOCK_TRADES, {"instId": instId}, validate, extra=extra)
 
     def get_order_lite_book(
         self,
         instId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get order lite book.
 
@@ -397,17 +445,20 @@ class MarketAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_ORDER_LITE_BOOK, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_ORDER_LITE_BOOK, {"instId": instId}, validate, extra=extra)
 
     def get_option_trades(
         self,
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OptionTrades]:
         """Option trades: ``OptionTrades`` items.
 
         ``GET /api/v5/public/option-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-option-trades)
         """
-        return self._call(_endpoints.GET_OPTION_TRADES, {"instFamily": instFamily}, validate)
+        return self._call(
+            _endpoints.GET_OPTION_TRADES, {"instFamily": instFamily}, validate, extra=extra
+        )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import public_data as _endpoints
@@ -40,7 +41,10 @@ __all__ = ["PublicAPI"]
 class PublicAPI(OkxClient):
     """python-okx's ``PublicAPI``: the endpoints of ``okx.PublicData``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.PublicData"
@@ -53,6 +57,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Instruments]:
         """Get instruments: ``Instruments`` items.
 
@@ -66,6 +71,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_INSTRUMENTS,
             {"instType": instType, "uly": uly, "instId": instId, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_delivery_exercise_history(
@@ -78,6 +84,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[DeliveryExerciseHistory]:
         """Get delivery/exercise history: ``DeliveryExerciseHistory`` items.
 
@@ -99,6 +106,7 @@ class PublicAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_open_interest(
@@ -109,6 +117,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OpenInterest]:
         """Get open interest: ``OpenInterest`` items.
 
@@ -122,6 +131,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_OPEN_INTEREST,
             {"instType": instType, "uly": uly, "instId": instId, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_funding_rate(
@@ -129,6 +139,7 @@ class PublicAPI(OkxClient):
         instId: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FundingRate]:
         """Get funding rate: ``FundingRate`` items.
 
@@ -138,7 +149,7 @@ class PublicAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_FUNDING_RATE, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_FUNDING_RATE, {"instId": instId}, validate, extra=extra)
 
     def funding_rate_history(
         self,
@@ -148,6 +159,7 @@ class PublicAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FundingRateHistory]:
         """Get funding rate history: ``FundingRateHistory`` items.
 
@@ -161,6 +173,7 @@ class PublicAPI(OkxClient):
             _endpoints.FUNDING_RATE_HISTORY,
             {"instId": instId, "after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_price_limit(
@@ -168,6 +181,7 @@ class PublicAPI(OkxClient):
         instId: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PriceLimit]:
         """Get limit price: ``PriceLimit`` items.
 
@@ -177,7 +191,7 @@ class PublicAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_PRICE_LIMIT, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_PRICE_LIMIT, {"instId": instId}, validate, extra=extra)
 
     def get_opt_summary(
         self,
@@ -186,6 +200,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OptSummary]:
         """Get option market data: ``OptSummary`` items.
 
@@ -196,6 +211,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_OPT_SUMMARY,
             {"uly": uly, "expTime": expTime, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_estimated_price(
@@ -203,6 +219,7 @@ class PublicAPI(OkxClient):
         instId: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EstimatedPrice]:
         """Get estimated delivery/exercise price: ``EstimatedPrice`` items.
 
@@ -212,28 +229,36 @@ class PublicAPI(OkxClient):
         Args:
             instId: required.
         """
-        return self._call(_endpoints.GET_ESTIMATED_PRICE, {"instId": instId}, validate)
+        return self._call(_endpoints.GET_ESTIMATED_PRICE, {"instId": instId}, validate, extra=extra)
 
     def discount_interest_free_quota(
         self,
         ccy: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[DiscountInterestFreeQuota]:
         """Get discount rate and interest-free quota: ``DiscountInterestFreeQuota`` items.
 
         ``GET /api/v5/public/discount-rate-interest-free-quota``, public; 2 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-discount-rate-and-interest-free-quota)
         """
-        return self._call(_endpoints.DISCOUNT_INTEREST_FREE_QUOTA, {"ccy": ccy}, validate)
+        return self._call(
+            _endpoints.DISCOUNT_INTEREST_FREE_QUOTA, {"ccy": ccy}, validate, extra=extra
+        )
 
-    def get_system_time(self, *, validate: Validation | None = None) -> OkxResponse[ServerTime]:
+    def get_system_time(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[ServerTime]:
         """Get system time: ``ServerTime`` items.
 
         ``GET /api/v5/public/time``, public; 10 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-system-time)
         """
-        return self._call(_endpoints.GET_SYSTEM_TIME, {}, validate)
+        return self._call(_endpoints.GET_SYSTEM_TIME, {}, validate, extra=extra)
 
     def get_mark_price(
         self,
@@ -243,6 +268,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MarkPrice]:
         """Get mark price: ``MarkPrice`` items.
 
@@ -256,6 +282,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_MARK_PRICE,
             {"instType": instType, "uly": uly, "instId": instId, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_position_tiers(
@@ -269,6 +296,7 @@ class PublicAPI(OkxClient):
         instFamily: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PositionTier]:
         """Get position tiers: ``PositionTier`` items.
 
@@ -294,24 +322,27 @@ class PublicAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_interest_rate_loan_quota(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestRateLoanQuota]:
         """Get interest rate and loan quota: ``InterestRateLoanQuota`` items.
 
         ``GET /api/v5/public/interest-rate-loan-quota``, public; 2 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-interest-rate-and-loan-quota)
         """
-        return self._call(_endpoints.GET_INTEREST_RATE_LOAN_QUOTA, {}, validate)
+        return self._call(_endpoints.GET_INTEREST_RATE_LOAN_QUOTA, {}, validate, extra=extra)
 
     def get_vip_interest_rate_loan_quota(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get vip interest rate loan quota.
 
@@ -321,13 +352,14 @@ class PublicAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_VIP_INTEREST_RATE_LOAN_QUOTA, {}, validate)
+        return self._call(_endpoints.GET_VIP_INTEREST_RATE_LOAN_QUOTA, {}, validate, extra=extra)
 
     def get_underlying(
         self,
         instType: Literal["SWAP", "FUTURES", "OPTION"] | str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[list[str]]:
         """Get underlying: lists of strings.
 
@@ -337,7 +369,7 @@ class PublicAPI(OkxClient):
         Args:
             instType: required; ``SWAP``, ``FUTURES``, ``OPTION``.
         """
-        return self._call(_endpoints.GET_UNDERLYING, {"instType": instType}, validate)
+        return self._call(_endpoints.GET_UNDERLYING, {"instType": instType}, validate, extra=extra)
 
     def get_insurance_fund(
         self,
@@ -359,6 +391,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InsuranceFund]:
         """Get insurance fund: ``InsuranceFund`` items.
 
@@ -383,6 +416,7 @@ class PublicAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_convert_contract_coin(
@@ -394,6 +428,7 @@ class PublicAPI(OkxClient):
         unit: Literal["coin", "usds"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ConvertContractCoin]:
         """Unit convert: ``ConvertContractCoin`` items.
 
@@ -410,6 +445,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_CONVERT_CONTRACT_COIN,
             {"type": type, "instId": instId, "sz": sz, "px": px, "unit": unit},
             validate,
+            extra=extra,
         )
 
     def get_option_tickBands(
@@ -418,6 +454,7 @@ class PublicAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OptionTickBands]:
         """Get option tick bands: ``OptionTickBands`` items.
 
@@ -431,6 +468,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_OPTION_TICKBANDS,
             {"instType": instType, "instFamily": instFamily},
             validate,
+            extra=extra,
         )
 
     def get_option_trades(
@@ -440,6 +478,7 @@ class PublicAPI(OkxClient):
         optType: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OptionTrades]:
         """Option trades: ``OptionTrades`` items.
 
@@ -450,6 +489,7 @@ class PublicAPI(OkxClient):
             _endpoints.GET_OPTION_TRADES,
             {"instId": instId, "instFamily": instFamily, "optType": optType},
             validate,
+            extra=extra,
         )
 
     def get_market_data_history(
@@ -463,6 +503,7 @@ class PublicAPI(OkxClient):
         instFamilyList: str | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MarketDataHistory]:
         """Get historical market data: ``MarketDataHistory`` items.
 
@@ -488,6 +529,7 @@ class PublicAPI(OkxClient):
                 "instFamilyList": instFamilyList,
             },
             validate,
+            extra=extra,
         )
 
     def get_announcements(
@@ -496,6 +538,7 @@ class PublicAPI(OkxClient):
         page: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Announcements]:
         """Announcements: ``Announcements`` items.
 
@@ -504,5 +547,5 @@ class PublicAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#announcement-get-announcements)
         """
         return self._call(
-            _endpoints.GET_ANNOUNCEMENTS, {"annType": annType, "page": page}, validate
+            _endpoints.GET_ANNOUNCEMENTS, {"annType": annType, "page": page}, validate, extra=extra
         )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import spread_trading as _endpoints
@@ -30,7 +31,10 @@ class SpreadTradingAPI(OkxClient):
     """python-okx's ``SpreadTradingAPI``: the endpoints of ``okx.SpreadTrading``, with typed
     answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.SpreadTrading"
@@ -46,6 +50,7 @@ class SpreadTradingAPI(OkxClient):
         px: Number = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceOrder]:
         """Place order: ``PlaceOrder`` items.
 
@@ -73,6 +78,7 @@ class SpreadTradingAPI(OkxClient):
                 "px": px,
             },
             validate,
+            extra=extra,
         )
 
     def cancel_order(
@@ -81,26 +87,30 @@ class SpreadTradingAPI(OkxClient):
         clOrdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelOrder]:
         """Cancel order: ``CancelOrder`` items.
 
         ``POST /api/v5/sprd/cancel-order``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-cancel-order)
         """
-        return self._call(_endpoints.CANCEL_ORDER, {"ordId": ordId, "clOrdId": clOrdId}, validate)
+        return self._call(
+            _endpoints.CANCEL_ORDER, {"ordId": ordId, "clOrdId": clOrdId}, validate, extra=extra
+        )
 
     def cancel_all_orders(
         self,
         sprdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelAllOrders]:
         """Cancel All orders: ``CancelAllOrders`` items.
 
         ``POST /api/v5/sprd/mass-cancel``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-cancel-all-orders)
         """
-        return self._call(_endpoints.CANCEL_ALL_ORDERS, {"sprdId": sprdId}, validate)
+        return self._call(_endpoints.CANCEL_ALL_ORDERS, {"sprdId": sprdId}, validate, extra=extra)
 
     def get_order_details(
         self,
@@ -108,6 +118,7 @@ class SpreadTradingAPI(OkxClient):
         clOrdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderDetails]:
         """Get order details: ``OrderDetails`` items.
 
@@ -115,7 +126,10 @@ class SpreadTradingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-order-details)
         """
         return self._call(
-            _endpoints.GET_ORDER_DETAILS, {"ordId": ordId, "clOrdId": clOrdId}, validate
+            _endpoints.GET_ORDER_DETAILS,
+            {"ordId": ordId, "clOrdId": clOrdId},
+            validate,
+            extra=extra,
         )
 
     def get_active_orders(
@@ -128,6 +142,7 @@ class SpreadTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderDetails]:
         """Get active orders: ``OrderDetails`` items.
 
@@ -149,6 +164,7 @@ class SpreadTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_orders(
@@ -163,6 +179,7 @@ class SpreadTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderDetails]:
         """Get orders (last 21 days): ``OrderDetails`` items.
 
@@ -186,6 +203,7 @@ class SpreadTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_trades(
@@ -200,6 +218,7 @@ class SpreadTradingAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Trades]:
         """Get trades (last 7 days): ``Trades`` items.
 
@@ -219,6 +238,7 @@ class SpreadTradingAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_spreads(
@@ -229,6 +249,7 @@ class SpreadTradingAPI(OkxClient):
         state: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Spreads]:
         """Get Spreads (Public): ``Spreads`` items.
 
@@ -239,6 +260,7 @@ class SpreadTradingAPI(OkxClient):
             _endpoints.GET_SPREADS,
             {"baseCcy": baseCcy, "instId": instId, "sprdId": sprdId, "state": state},
             validate,
+            extra=extra,
         )
 
     def get_order_book(
@@ -247,6 +269,7 @@ class SpreadTradingAPI(OkxClient):
         sz: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderBook]:
         """Get order book (Public): ``OrderBook`` items.
 
@@ -256,13 +279,16 @@ class SpreadTradingAPI(OkxClient):
         Args:
             sprdId: required.
         """
-        return self._call(_endpoints.GET_ORDER_BOOK, {"sprdId": sprdId, "sz": sz}, validate)
+        return self._call(
+            _endpoints.GET_ORDER_BOOK, {"sprdId": sprdId, "sz": sz}, validate, extra=extra
+        )
 
     def get_ticker(
         self,
         sprdId: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get ticker.
 
@@ -271,17 +297,18 @@ class SpreadTradingAPI(OkxClient):
         No OKX documentation snapshot describes this endpoint: it is sent exactly as python-okx
         sends it, and its answer is not typed.
         """
-        return self._call(_endpoints.GET_TICKER, {"sprdId": sprdId}, validate)
+        return self._call(_endpoints.GET_TICKER, {"sprdId": sprdId}, validate, extra=extra)
 
     def get_public_trades(
         self,
         sprdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PublicTrades]:
         """Get public trades (Public): ``PublicTrades`` items.
 
         ``GET /api/v5/sprd/public-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-public-trades-public)
         """
-        return self._call(_endpoints.GET_PUBLIC_TRADES, {"sprdId": sprdId}, validate)
+        return self._call(_endpoints.GET_PUBLIC_TRADES, {"sprdId": sprdId}, validate, extra=extra)

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import status as _endpoints
 from okx_v5.okxclient import OkxClient
@@ -19,7 +20,10 @@ __all__ = ["StatusAPI"]
 class StatusAPI(OkxClient):
     """python-okx's ``StatusAPI``: the endpoints of ``okx.Status``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Status"
@@ -31,6 +35,7 @@ class StatusAPI(OkxClient):
         | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Status]:
         """Status: ``Status`` items.
 
@@ -40,4 +45,4 @@ class StatusAPI(OkxClient):
         Args:
             state: ``scheduled``, ``ongoing``, ``pre_open``, ``completed``, ``canceled``.
         """
-        return self._call(_endpoints.STATUS, {"state": state}, validate)
+        return self._call(_endpoints.STATUS, {"state": state}, validate, extra=extra)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import sub_account as _endpoints
@@ -29,7 +30,10 @@ __all__ = ["SubAccountAPI"]
 class SubAccountAPI(OkxClient):
     """python-okx's ``SubAccountAPI``: the endpoints of ``okx.SubAccount``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.SubAccount"
@@ -39,6 +43,7 @@ class SubAccountAPI(OkxClient):
         subAcct: str,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBalance]:
         """Get sub-account trading balance: ``AccountBalance`` items.
 
@@ -48,7 +53,9 @@ class SubAccountAPI(OkxClient):
         Args:
             subAcct: required.
         """
-        return self._call(_endpoints.GET_ACCOUNT_BALANCE, {"subAcct": subAcct}, validate)
+        return self._call(
+            _endpoints.GET_ACCOUNT_BALANCE, {"subAcct": subAcct}, validate, extra=extra
+        )
 
     def bills(
         self,
@@ -60,6 +67,7 @@ class SubAccountAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Bills]:
         """Get history of sub-account transfer: ``Bills`` items.
 
@@ -80,6 +88,7 @@ class SubAccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def reset_subaccount_apikey(
@@ -91,6 +100,7 @@ class SubAccountAPI(OkxClient):
         ip: Ids | None = "-1",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ResetSubaccountApikey]:
         """Reset the API Key of a sub-account: ``ResetSubaccountApikey`` items.
 
@@ -107,6 +117,7 @@ class SubAccountAPI(OkxClient):
             _endpoints.RESET_SUBACCOUNT_APIKEY,
             {"subAcct": subAcct, "apiKey": apiKey, "label": label, "perm": perm, "ip": ip},
             validate,
+            extra=extra,
         )
 
     def get_subaccount_list(
@@ -118,6 +129,7 @@ class SubAccountAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SubaccountList]:
         """Get sub-account list: ``SubaccountList`` items.
 
@@ -137,6 +149,7 @@ class SubAccountAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def subAccount_transfer(
@@ -151,6 +164,7 @@ class SubAccountAPI(OkxClient):
         omitPosRisk: str | None = "false",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SubAccountTransfer]:
         """Master accounts manage the transfers between sub-accounts: ``SubAccountTransfer`` items.
 
@@ -178,6 +192,7 @@ class SubAccountAPI(OkxClient):
                 "omitPosRisk": omitPosRisk,
             },
             validate,
+            extra=extra,
         )
 
     def get_entrust_subaccount_list(
@@ -185,13 +200,16 @@ class SubAccountAPI(OkxClient):
         subAcct: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EntrustSubaccountList]:
         """Get custody trading sub-account list: ``EntrustSubaccountList`` items.
 
         ``GET /api/v5/users/entrust-subaccount-list``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-get-custody-trading-sub-account-list)
         """
-        return self._call(_endpoints.GET_ENTRUST_SUBACCOUNT_LIST, {"subAcct": subAcct}, validate)
+        return self._call(
+            _endpoints.GET_ENTRUST_SUBACCOUNT_LIST, {"subAcct": subAcct}, validate, extra=extra
+        )
 
     def set_permission_transfer_out(
         self,
@@ -199,6 +217,7 @@ class SubAccountAPI(OkxClient):
         canTransOut: bool | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[SetPermissionTransferOut]:
         """Set permission of transfer out: ``SetPermissionTransferOut`` items.
 
@@ -212,6 +231,7 @@ class SubAccountAPI(OkxClient):
             _endpoints.SET_PERMISSION_TRANSFER_OUT,
             {"subAcct": subAcct, "canTransOut": canTransOut},
             validate,
+            extra=extra,
         )
 
     def get_funding_balance(
@@ -220,6 +240,7 @@ class SubAccountAPI(OkxClient):
         ccy: Ids | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FundingBalance]:
         """Get sub-account funding balance: ``FundingBalance`` items.
 
@@ -231,7 +252,7 @@ class SubAccountAPI(OkxClient):
             ccy: up to 20 IDs, comma-separated or a list.
         """
         return self._call(
-            _endpoints.GET_FUNDING_BALANCE, {"subAcct": subAcct, "ccy": ccy}, validate
+            _endpoints.GET_FUNDING_BALANCE, {"subAcct": subAcct, "ccy": ccy}, validate, extra=extra
         )
 
     def set_sub_accounts_VIP_loan(
@@ -240,6 +261,7 @@ class SubAccountAPI(OkxClient):
         alloc: Any = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Set sub_accounts VIP loan.
 
@@ -250,7 +272,10 @@ class SubAccountAPI(OkxClient):
         sends it, and its answer is not typed.
         """
         return self._call(
-            _endpoints.SET_SUB_ACCOUNTS_VIP_LOAN, {"enable": enable, "alloc": alloc}, validate
+            _endpoints.SET_SUB_ACCOUNTS_VIP_LOAN,
+            {"enable": enable, "alloc": alloc},
+            validate,
+            extra=extra,
         )
 
     def get_sub_account_borrow_interest_and_limit(
@@ -259,6 +284,7 @@ class SubAccountAPI(OkxClient):
         ccy: Any = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[dict[str, Any]]:
         """Get sub_account borrow interest and limit.
 
@@ -272,4 +298,5 @@ class SubAccountAPI(OkxClient):
             _endpoints.GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT,
             {"subAcct": subAcct, "ccy": ccy},
             validate,
+            extra=extra,
         )

@@ -39,7 +39,10 @@ __all__ = ["TradeAPI"]
 class TradeAPI(OkxClient):
     """python-okx's ``TradeAPI``: the endpoints of ``okx.Trade``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.Trade"
@@ -80,6 +83,7 @@ class TradeAPI(OkxClient):
         instIdCode: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceOrder]:
         """Place order: ``PlaceOrder`` items.
 
@@ -124,6 +128,7 @@ class TradeAPI(OkxClient):
                 "instIdCode": instIdCode,
             },
             validate,
+            extra=extra,
         )
 
     def place_multiple_orders(
@@ -131,6 +136,7 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceOrder]:
         """Place multiple orders: ``PlaceOrder`` items.
 
@@ -142,7 +148,9 @@ class TradeAPI(OkxClient):
                 OKX's parameter names. Each item without ``clOrdId`` gets a new one on a client
                 built with ``auto_client_order_id=True``.
         """
-        return self._call(_endpoints.PLACE_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate)
+        return self._call(
+            _endpoints.PLACE_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate, extra=extra
+        )
 
     def cancel_order(
         self,
@@ -151,6 +159,7 @@ class TradeAPI(OkxClient):
         clOrdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelOrder]:
         """Cancel order: ``CancelOrder`` items.
 
@@ -164,6 +173,7 @@ class TradeAPI(OkxClient):
             _endpoints.CANCEL_ORDER,
             {"instId": instId, "ordId": ordId, "clOrdId": clOrdId},
             validate,
+            extra=extra,
         )
 
     def cancel_multiple_orders(
@@ -171,6 +181,7 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelOrder]:
         """Cancel multiple orders: ``CancelOrder`` items.
 
@@ -181,7 +192,9 @@ class TradeAPI(OkxClient):
             orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
                 OKX's parameter names.
         """
-        return self._call(_endpoints.CANCEL_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate)
+        return self._call(
+            _endpoints.CANCEL_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate, extra=extra
+        )
 
     def amend_order(
         self,
@@ -206,6 +219,7 @@ class TradeAPI(OkxClient):
         newSlTriggerRatio: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendOrder]:
         """Amend order: ``AmendOrder`` items.
 
@@ -240,6 +254,7 @@ class TradeAPI(OkxClient):
                 "newSlTriggerRatio": newSlTriggerRatio,
             },
             validate,
+            extra=extra,
         )
 
     def amend_multiple_orders(
@@ -247,6 +262,7 @@ class TradeAPI(OkxClient):
         orders_data: Sequence[Mapping[str, Any]],
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendOrder]:
         """Amend multiple orders: ``AmendOrder`` items.
 
@@ -257,7 +273,9 @@ class TradeAPI(OkxClient):
             orders_data: required; the request body: a list of at most 20 objects (dicts) keyed by
                 OKX's parameter names.
         """
-        return self._call(_endpoints.AMEND_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate)
+        return self._call(
+            _endpoints.AMEND_MULTIPLE_ORDERS, {"orders_data": orders_data}, validate, extra=extra
+        )
 
     def close_positions(
         self,
@@ -270,6 +288,7 @@ class TradeAPI(OkxClient):
         tag: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ClosePositions]:
         """Close positions: ``ClosePositions`` items.
 
@@ -294,6 +313,7 @@ class TradeAPI(OkxClient):
                 "tag": tag,
             },
             validate,
+            extra=extra,
         )
 
     def get_order(
@@ -303,6 +323,7 @@ class TradeAPI(OkxClient):
         clOrdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
         """Order details: ``Order`` items.
 
@@ -313,7 +334,10 @@ class TradeAPI(OkxClient):
             instId: required.
         """
         return self._call(
-            _endpoints.GET_ORDER, {"instId": instId, "ordId": ordId, "clOrdId": clOrdId}, validate
+            _endpoints.GET_ORDER,
+            {"instId": instId, "ordId": ordId, "clOrdId": clOrdId},
+            validate,
+            extra=extra,
         )
 
     def get_order_list(
@@ -341,6 +365,7 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
         """Order List: ``Order`` items.
 
@@ -367,6 +392,7 @@ class TradeAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_orders_history(
@@ -396,6 +422,7 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
         """Order history (last 7 days): ``Order`` items.
 
@@ -424,6 +451,7 @@ class TradeAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_orders_history_archive(
@@ -453,6 +481,7 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
         """Order history (last 3 months): ``Order`` items.
 
@@ -481,6 +510,7 @@ class TradeAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_fills(
@@ -497,6 +527,7 @@ class TradeAPI(OkxClient):
         end: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Fills]:
         """Transaction details (last 3 days): ``Fills`` items.
 
@@ -521,6 +552,7 @@ class TradeAPI(OkxClient):
                 "end": end,
             },
             validate,
+            extra=extra,
         )
 
     def place_algo_order(
@@ -570,6 +602,7 @@ class TradeAPI(OkxClient):
         slTriggerRatio: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceAlgoOrder]:
         """Place algo order: ``PlaceAlgoOrder`` items.
 
@@ -639,6 +672,7 @@ class TradeAPI(OkxClient):
                 "slTriggerRatio": slTriggerRatio,
             },
             validate,
+            extra=extra,
         )
 
     def cancel_algo_order(
@@ -647,6 +681,7 @@ class TradeAPI(OkxClient):
         params: Any = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceAlgoOrder]:
         """Cancel algo order: ``PlaceAlgoOrder`` items.
 
@@ -658,7 +693,10 @@ class TradeAPI(OkxClient):
                 OKX's parameter names.
         """
         return self._call(
-            _endpoints.CANCEL_ALGO_ORDER, {"orders_data": orders_data, "params": params}, validate
+            _endpoints.CANCEL_ALGO_ORDER,
+            {"orders_data": orders_data, "params": params},
+            validate,
+            extra=extra,
         )
 
     def order_algos_list(
@@ -675,6 +713,7 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderAlgosList]:
         """Algo order list: ``OrderAlgosList`` items.
 
@@ -698,6 +737,7 @@ class TradeAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def order_algos_history(
@@ -715,6 +755,7 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderAlgosList]:
         """Algo order history: ``OrderAlgosList`` items.
 
@@ -740,6 +781,7 @@ class TradeAPI(OkxClient):
                 "limit": limit,
             },
             validate,
+            extra=extra,
         )
 
     def get_fills_history(
@@ -754,6 +796,7 @@ class TradeAPI(OkxClient):
         instFamily: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Fills]:
         """Transaction details (last 1 year): ``Fills`` items.
 
@@ -776,19 +819,21 @@ class TradeAPI(OkxClient):
                 "instFamily": instFamily,
             },
             validate,
+            extra=extra,
         )
 
     def get_easy_convert_currency_list(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EasyConvertCurrencyList]:
         """Easy convert currency list: ``EasyConvertCurrencyList`` items.
 
         ``GET /api/v5/trade/easy-convert-currency-list``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-easy-convert-currency-list)
         """
-        return self._call(_endpoints.GET_EASY_CONVERT_CURRENCY_LIST, {}, validate)
+        return self._call(_endpoints.GET_EASY_CONVERT_CURRENCY_LIST, {}, validate, extra=extra)
 
     def easy_convert(
         self,
@@ -796,6 +841,7 @@ class TradeAPI(OkxClient):
         toCcy: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EasyConvert]:
         """Place easy convert: ``EasyConvert`` items.
 
@@ -806,7 +852,9 @@ class TradeAPI(OkxClient):
             fromCcy: required; a list of at most 5 items.
             toCcy: required.
         """
-        return self._call(_endpoints.EASY_CONVERT, {"fromCcy": fromCcy, "toCcy": toCcy}, validate)
+        return self._call(
+            _endpoints.EASY_CONVERT, {"fromCcy": fromCcy, "toCcy": toCcy}, validate, extra=extra
+        )
 
     def get_easy_convert_history(
         self,
@@ -815,6 +863,7 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EasyConvertHistory]:
         """Easy convert history: ``EasyConvertHistory`` items.
 
@@ -825,6 +874,7 @@ class TradeAPI(OkxClient):
             _endpoints.GET_EASY_CONVERT_HISTORY,
             {"before": before, "after": after, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_oneclick_repay_list(
@@ -832,6 +882,7 @@ class TradeAPI(OkxClient):
         debtType: Literal["cross", "isolated"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepayList]:
         """One-click repay currency list: ``OneclickRepayList`` items.
 
@@ -841,7 +892,9 @@ class TradeAPI(OkxClient):
         Args:
             debtType: ``cross``, ``isolated``.
         """
-        return self._call(_endpoints.GET_ONECLICK_REPAY_LIST, {"debtType": debtType}, validate)
+        return self._call(
+            _endpoints.GET_ONECLICK_REPAY_LIST, {"debtType": debtType}, validate, extra=extra
+        )
 
     def oneclick_repay(
         self,
@@ -849,6 +902,7 @@ class TradeAPI(OkxClient):
         repayCcy: str = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepay]:
         """Trade one-click repay: ``OneclickRepay`` items.
 
@@ -860,7 +914,10 @@ class TradeAPI(OkxClient):
             repayCcy: required.
         """
         return self._call(
-            _endpoints.ONECLICK_REPAY, {"debtCcy": debtCcy, "repayCcy": repayCcy}, validate
+            _endpoints.ONECLICK_REPAY,
+            {"debtCcy": debtCcy, "repayCcy": repayCcy},
+            validate,
+            extra=extra,
         )
 
     def oneclick_repay_history(
@@ -870,6 +927,7 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepay]:
         """One-click repay history: ``OneclickRepay`` items.
 
@@ -880,6 +938,7 @@ class TradeAPI(OkxClient):
             _endpoints.ONECLICK_REPAY_HISTORY,
             {"after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )
 
     def get_algo_order_details(
@@ -888,6 +947,7 @@ class TradeAPI(OkxClient):
         algoClOrdId: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderAlgosList]:
         """Algo order details: ``OrderAlgosList`` items.
 
@@ -898,6 +958,7 @@ class TradeAPI(OkxClient):
             _endpoints.GET_ALGO_ORDER_DETAILS,
             {"algoId": algoId, "algoClOrdId": algoClOrdId},
             validate,
+            extra=extra,
         )
 
     def amend_algo_order(
@@ -918,6 +979,7 @@ class TradeAPI(OkxClient):
         newSlTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendAlgoOrder]:
         """Amend algo order: ``AmendAlgoOrder`` items.
 
@@ -948,19 +1010,21 @@ class TradeAPI(OkxClient):
                 "newSlTriggerPxType": newSlTriggerPxType,
             },
             validate,
+            extra=extra,
         )
 
     def get_oneclick_repay_list_v2(
         self,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepayListV2]:
         """One-click repay currency list (New): ``OneclickRepayListV2`` items.
 
         ``GET /api/v5/trade/one-click-repay-currency-list-v2``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-currency-list-new)
         """
-        return self._call(_endpoints.GET_ONECLICK_REPAY_LIST_V2, {}, validate)
+        return self._call(_endpoints.GET_ONECLICK_REPAY_LIST_V2, {}, validate, extra=extra)
 
     def oneclick_repay_v2(
         self,
@@ -968,6 +1032,7 @@ class TradeAPI(OkxClient):
         repayCcyList: Sequence[str] | str = (),
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepayV2]:
         """Trade one-click repay (New): ``OneclickRepayV2`` items.
 
@@ -982,6 +1047,7 @@ class TradeAPI(OkxClient):
             _endpoints.ONECLICK_REPAY_V2,
             {"debtCcy": debtCcy, "repayCcyList": repayCcyList},
             validate,
+            extra=extra,
         )
 
     def oneclick_repay_history_v2(
@@ -991,6 +1057,7 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OneclickRepayHistoryV2]:
         """One-click repay history (New): ``OneclickRepayHistoryV2`` items.
 
@@ -1001,4 +1068,5 @@ class TradeAPI(OkxClient):
             _endpoints.ONECLICK_REPAY_HISTORY_V2,
             {"after": after, "before": before, "limit": limit},
             validate,
+            extra=extra,
         )

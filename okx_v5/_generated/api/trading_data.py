@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from okx_v5._generated.endpoints import trading_data as _endpoints
 from okx_v5.okxclient import OkxClient
@@ -30,18 +31,26 @@ __all__ = ["TradingDataAPI"]
 class TradingDataAPI(OkxClient):
     """python-okx's ``TradingDataAPI``: the endpoints of ``okx.TradingData``, with typed answers.
 
-    Built with python-okx's arguments, as every client is: see ``OkxClient``.
+    Built with python-okx's arguments, as every client is: see ``OkxClient``. Each method also
+    takes, keyword-only, ``validate=`` (how much to check before sending, ``None`` for the client's
+    level) and ``extra=`` (parameters OKX takes that okx_v5 does not know yet, sent and signed
+    unchecked after the known ones).
     """
 
     __module__ = "okx_v5.TradingData"
 
-    def get_support_coin(self, *, validate: Validation | None = None) -> OkxResponse[SupportCoin]:
+    def get_support_coin(
+        self,
+        *,
+        validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> OkxResponse[SupportCoin]:
         """Get support coin: ``SupportCoin`` items.
 
         ``GET /api/v5/rubik/stat/trading-data/support-coin``, public; 5 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-statistics-rest-api-get-support-coin)
         """
-        return self._call(_endpoints.GET_SUPPORT_COIN, {}, validate)
+        return self._call(_endpoints.GET_SUPPORT_COIN, {}, validate, extra=extra)
 
     def get_taker_volume(
         self,
@@ -52,6 +61,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TakerVolume]:
         """Get taker volume: ``TakerVolume`` items.
 
@@ -66,6 +76,7 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_TAKER_VOLUME,
             {"ccy": ccy, "instType": instType, "begin": begin, "end": end, "period": period},
             validate,
+            extra=extra,
         )
 
     def get_margin_lending_ratio(
@@ -76,6 +87,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MarginLendingRatio]:
         """Get margin long/short ratio: ``MarginLendingRatio`` items.
 
@@ -89,6 +101,7 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_MARGIN_LENDING_RATIO,
             {"ccy": ccy, "begin": begin, "end": end, "period": period},
             validate,
+            extra=extra,
         )
 
     def get_long_short_ratio(
@@ -99,6 +112,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MarginLendingRatio]:
         """Get long/short ratio: ``MarginLendingRatio`` items.
 
@@ -113,6 +127,7 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_LONG_SHORT_RATIO,
             {"ccy": ccy, "begin": begin, "end": end, "period": period},
             validate,
+            extra=extra,
         )
 
     def get_contracts_interest_volume(
@@ -123,6 +138,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ContractsInterestVolume]:
         """Get contracts open interest and volume: ``ContractsInterestVolume`` items.
 
@@ -136,6 +152,7 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_CONTRACTS_INTEREST_VOLUME,
             {"ccy": ccy, "begin": begin, "end": end, "period": period},
             validate,
+            extra=extra,
         )
 
     def get_options_interest_volume(
@@ -144,6 +161,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ContractsInterestVolume]:
         """Get options open interest and volume: ``ContractsInterestVolume`` items.
 
@@ -154,7 +172,10 @@ class TradingDataAPI(OkxClient):
             ccy: required.
         """
         return self._call(
-            _endpoints.GET_OPTIONS_INTEREST_VOLUME, {"ccy": ccy, "period": period}, validate
+            _endpoints.GET_OPTIONS_INTEREST_VOLUME,
+            {"ccy": ccy, "period": period},
+            validate,
+            extra=extra,
         )
 
     def get_put_call_ratio(
@@ -163,6 +184,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PutCallRatio]:
         """Get put/call ratio: ``PutCallRatio`` items.
 
@@ -173,7 +195,9 @@ class TradingDataAPI(OkxClient):
         Args:
             ccy: required.
         """
-        return self._call(_endpoints.GET_PUT_CALL_RATIO, {"ccy": ccy, "period": period}, validate)
+        return self._call(
+            _endpoints.GET_PUT_CALL_RATIO, {"ccy": ccy, "period": period}, validate, extra=extra
+        )
 
     def get_interest_volume_expiry(
         self,
@@ -181,6 +205,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestVolumeExpiry]:
         """Get open interest and volume (expiry): ``InterestVolumeExpiry`` items.
 
@@ -192,7 +217,10 @@ class TradingDataAPI(OkxClient):
             ccy: required.
         """
         return self._call(
-            _endpoints.GET_INTEREST_VOLUME_EXPIRY, {"ccy": ccy, "period": period}, validate
+            _endpoints.GET_INTEREST_VOLUME_EXPIRY,
+            {"ccy": ccy, "period": period},
+            validate,
+            extra=extra,
         )
 
     def get_interest_volume_strike(
@@ -202,6 +230,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestVolumeStrike]:
         """Get open interest and volume (strike): ``InterestVolumeStrike`` items.
 
@@ -217,6 +246,7 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_INTEREST_VOLUME_STRIKE,
             {"ccy": ccy, "expTime": expTime, "period": period},
             validate,
+            extra=extra,
         )
 
     def get_taker_block_volume(
@@ -225,6 +255,7 @@ class TradingDataAPI(OkxClient):
         period: str | None = "",
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TakerBlockVolume]:
         """Get taker flow: ``TakerBlockVolume`` items.
 
@@ -235,7 +266,7 @@ class TradingDataAPI(OkxClient):
             ccy: required.
         """
         return self._call(
-            _endpoints.GET_TAKER_BLOCK_VOLUME, {"ccy": ccy, "period": period}, validate
+            _endpoints.GET_TAKER_BLOCK_VOLUME, {"ccy": ccy, "period": period}, validate, extra=extra
         )
 
     def get_open_interest_history(
@@ -247,6 +278,7 @@ class TradingDataAPI(OkxClient):
         limit: Number | None = None,
         *,
         validate: Validation | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OpenInterestHistory]:
         """Get contract open interest history: ``OpenInterestHistory`` items.
 
@@ -261,4 +293,5 @@ class TradingDataAPI(OkxClient):
             _endpoints.GET_OPEN_INTEREST_HISTORY,
             {"instId": instId, "period": period, "begin": begin, "end": end, "limit": limit},
             validate,
+            extra=extra,
         )
