@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 from urllib.parse import SplitResult, urlsplit
 
 from . import consts
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     import requests
 
 __all__ = [
+    "DEFAULT_REGION",
     "ENVIRONMENT",
+    "REGIONS",
+    "Region",
     "check_auto_client_order_id",
     "check_budget",
     "check_credentials",
@@ -35,15 +38,18 @@ __all__ = [
     "check_proxy",
     "check_rate_limit_host",
     "check_rate_limit_storage",
+    "check_region",
     "check_retries",
     "check_session",
     "check_timeout",
     "check_validate",
+    "env_region",
     "is_given",
     "is_plain_loopback_http",
     "is_plain_remote_http",
     "okx_domain",
     "redirect_domain",
+    "region_domain",
     "warn_redirect",
 ]
 
@@ -56,6 +62,7 @@ ENVIRONMENT = {
     "passphrase": "OKX_PASSPHRASE",
     "flag": "OKX_FLAG",
     "domain": "OKX_DOMAIN",
+    "region": "OKX_REGION",
 }
 """The environment variable ``from_env()`` (and ``okx-v5``) reads for each client argument."""
 STORAGE_ENV = "OKX_RATE_LIMIT_STORAGE"
@@ -111,17 +118,76 @@ def check_domain(domain: object) -> str:
     )
 
 
-def redirect_domain(domain: str) -> str:
-    """``domain`` (already checked), or ``OKX_DOMAIN`` in its place when ``domain`` is OKX's
-    default host and the variable is set: the one switch that points every client (and
-    ``okx-v5``) at another server, such as a local ``FakeOKX``, without changing the code.
-    The first redirect to each URL logs a WARNING (see ``warn_redirect``)."""
+Region = Literal["global", "eea", "us"]
+"""OKX's sites an API key belongs to: ``"global"`` (``www.okx.com``), ``"eea"`` (the European
+Economic Area's) and ``"us"`` (the United States'). A key is known on its own site only."""
+REGIONS: tuple[Region, ...] = get_args(Region)
+"""The values ``region=`` takes, in that order."""
+DEFAULT_REGION: Region = "global"
+"""python-okx's site: its ``domain`` default, ``https://www.okx.com``."""
+
+
+def check_region(region: object) -> Region:
+    """Return ``region`` (``"global"``, ``"eea"`` or ``"us"``, in any case) in lower case, or
+    raise."""
+    name = region.strip().lower() if isinstance(region, str) else ""
+    for known in REGIONS:
+        if name == known:
+            return known
+    raise OkxParamsException(
+        f"region is {region!r}; allowed values are 'global' (OKX's www.okx.com, the default), "
+        "'eea' (OKX's site for the European Economic Area) and 'us' (OKX's US site): the site "
+        "the API key was created on",
+        param="region",
+        value=region,
+        allowed=", ".join(map(repr, REGIONS)),
+    )
+
+
+def env_region() -> Region | None:
+    """The region ``OKX_REGION`` names (checked), or ``None`` when it is not set."""
+    variable = ENVIRONMENT["region"]
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return None
+    try:
+        return check_region(value)
+    except OkxParamsException as problem:
+        raise OkxParamsException(
+            str(problem).replace("region is", f"{variable} is", 1),
+            param="region",
+            value=value,
+            allowed=problem.allowed,
+        ) from None
+
+
+def region_domain(region: Region) -> str:
+    """The REST base URL of OKX's ``region`` (checked): the ``rest`` of its site in OKX's
+    WebSocket facts (``okx_v5/facts/websocket.json``), where each site's hosts are kept with
+    their sources. Demo trading uses the same URL (with the ``x-simulated-trading`` header)."""
+    if region == DEFAULT_REGION:
+        return consts.API_URL  # no need to load the WebSocket facts for python-okx's host
+    from ._generated.channels import SITES  # generated from the facts; loaded on first use
+
+    return next(site.rest for site in SITES if site.name == region)
+
+
+def redirect_domain(domain: str, region: Region = DEFAULT_REGION) -> str:
+    """The base URL a client given ``domain`` (already checked) and ``region`` talks to.
+
+    A ``domain`` other than python-okx's default, ``https://www.okx.com``, is used as given:
+    it wins over ``region`` and over ``OKX_DOMAIN``. Otherwise the URL is ``region``'s
+    (``https://www.okx.com`` for ``"global"``), or ``OKX_DOMAIN`` in its place when the
+    variable is set: the one switch that points every client (and ``okx-v5``) at another
+    server, such as a local ``FakeOKX``, without changing the code. The first redirect to each
+    URL logs a WARNING (see ``warn_redirect``)."""
     if domain != consts.API_URL:
         return domain
+    default = region_domain(region)
     target = okx_domain()
-    if target is None or target == domain:
-        return domain
-    warn_redirect(urlsplit(domain).netloc, target)
+    if target is None or target == default:
+        return default
+    warn_redirect(urlsplit(default).netloc, target)
     return target
 
 

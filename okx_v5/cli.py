@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from . import __version__, consts, display
-from .checks import ENVIRONMENT, check_domain, check_flag
+from .checks import ENVIRONMENT, REGIONS, check_domain, check_flag, env_region
 from .commands import LEGACY, Command, Option, commands, cut, flag_name, kebab
 from .endpoint import ACCESS
 from .exceptions import (
@@ -82,6 +82,8 @@ FLAG_VARIABLE = ENVIRONMENT["flag"]
 """Read when neither ``--demo`` nor ``--live`` is given: ``0`` production, ``1`` demo trading."""
 DOMAIN_VARIABLE = ENVIRONMENT["domain"]
 """Read when ``--domain`` is not given."""
+REGION_VARIABLE = ENVIRONMENT["region"]
+"""Read when ``--region`` is not given: ``global``, ``eea`` or ``us``."""
 
 VALIDATION: dict[str, bool | str] = {"on": True, "strict": "strict", "off": False}
 """``--validate``: the client's ``validate=`` for each of its words."""
@@ -89,12 +91,17 @@ VALIDATION: dict[str, bool | str] = {"on": True, "strict": "strict", "off": Fals
 TABLE_WIDTH = 100
 """The width a table fits when the terminal's is not known (output to a pipe or a file)."""
 
-# The SDK's hints speak of the flag argument; on the command line the flag is an option.
-_CLI_WORDS = {"flag='1'": "--demo", "flag='0'": "--live"}
+# The SDK's hints speak of the flag and region arguments; on the command line they are options.
+_CLI_WORDS = {
+    "flag='1'": "--demo",
+    "flag='0'": "--live",
+    **{f"region={region!r}": f"--region {region}" for region in REGIONS},
+}
 
 _EPILOG = f"""\
 credentials of signed commands: {", ".join(CREDENTIAL_VARIABLES)}
-environment when no --demo/--live or --domain is given: {FLAG_VARIABLE}, {DOMAIN_VARIABLE}
+environment when no --demo/--live, --region or --domain is given: {FLAG_VARIABLE}, \
+{REGION_VARIABLE}, {DOMAIN_VARIABLE}
 exit codes: {EXIT_OK} ok, {EXIT_FAILURE} OKX error / bad answer / network / declined, \
 {EXIT_USAGE} usage or parameter error, {EXIT_INTERRUPTED} interrupted
 examples:
@@ -165,6 +172,15 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
         action="store_true",
         default=default(None),
         help=f"production, flag '0'; the last of --demo and --live wins over {FLAG_VARIABLE}",
+    )
+    group.add_argument(
+        "--region",
+        choices=REGIONS,
+        type=str.lower,
+        default=default(None),
+        help="the OKX site the API key was created on, whose host is used: global "
+        f"(www.okx.com), eea (the European Economic Area's site) or us (the US site); default: "
+        f"{REGION_VARIABLE}, else global; --domain wins",
     )
     group.add_argument(
         "--domain",
@@ -555,7 +571,8 @@ def _stream_settings(args: argparse.Namespace, private: bool) -> Iterator[dict[s
         common["timeout"] = args.timeout
     if not args.sandbox:
         credentials = _credentials(args.title, True) if private else {}
-        yield {**common, **credentials, "flag": _flag(args.live), "domain": _domain(args.domain)}
+        where = {"domain": _domain(args.domain), "region": _region(args.region)}
+        yield {**common, **credentials, "flag": _flag(args.live), **where}
         return
     with _sandbox(args) as (domain, key):
         yield {**common, **(key if private else {}), "flag": consts.DEMO_TRADING, "domain": domain}
@@ -700,10 +717,10 @@ def _settings(command: Command, args: argparse.Namespace) -> Iterator[dict[str, 
         common["max_retries"] = args.max_retries
     if not args.sandbox:
         flag = _flag(args.live)
-        domain = _domain(args.domain)
+        where = {"domain": _domain(args.domain), "region": _region(args.region)}
         signed = command.endpoint.signed
         credentials = _credentials(args.title, signed) if signed else {}
-        yield {**common, **credentials, "flag": flag, "domain": domain}
+        yield {**common, **credentials, "flag": flag, **where}
         return
     with _sandbox(args) as (domain, key):
         yield {**common, **key, "flag": consts.DEMO_TRADING, "domain": domain}
@@ -716,6 +733,8 @@ def _sandbox(args: argparse.Namespace) -> Iterator[tuple[str, dict[str, str]]]:
         raise _UsageError("--sandbox has only a demo key; it cannot be combined with --live")
     if args.domain is not None:
         raise _UsageError("--sandbox runs its own exchange; it cannot be combined with --domain")
+    if args.region is not None:
+        raise _UsageError("--sandbox runs its own exchange; it cannot be combined with --region")
     from .testing.fake import FakeOKX  # only now: importing okx_v5.cli starts nothing
 
     with FakeOKX() as sandbox:
@@ -750,6 +769,17 @@ def _domain(given: str | None) -> str:
         return check_domain(given)
     except OkxParamsException as problem:
         raise _UsageError(str(problem).replace("domain is", "--domain is", 1)) from None
+
+
+def _region(given: str | None) -> str:
+    """The region of ``--region`` (argparse checked it), else of ``OKX_REGION``, else global."""
+    if given is not None:
+        return given
+    try:
+        region = env_region()
+    except OkxParamsException as problem:
+        raise _UsageError(f"{problem}, or pass --region") from None
+    return region or "global"
 
 
 def _in_options(title: str, command: Command, problem: OkxParamsException) -> str:

@@ -304,6 +304,14 @@ ERROR_CODES: Mapping[str, ErrorCode] = {
         transient=False,
         hint=" — the signature was rejected: check the API secret",
     ),
+    "50119": ErrorCode(
+        200,
+        OkxAuthException,
+        transient=False,
+        hint=" — OKX does not know the API key on this site: a key created on OKX's EEA site"
+        " needs region='eea', one created on its US site region='us' (and one of www.okx.com"
+        " region='global')",
+    ),
     "51000": ErrorCode(400, OkxAPIException, transient=False),
 }
 """OKX error code → what okx_v5 does with it: the one table ``api_exception_class``, the retry

@@ -25,7 +25,9 @@ import attrs
 from . import consts, quirks, ratelimit
 from ._generated.endpoints.public_data import GET_SYSTEM_TIME
 from .checks import (
+    DEFAULT_REGION,
     ENVIRONMENT,
+    Region,
     check_auto_client_order_id,
     check_budget,
     check_credentials,
@@ -35,10 +37,12 @@ from .checks import (
     check_proxy,
     check_rate_limit_host,
     check_rate_limit_storage,
+    check_region,
     check_retries,
     check_session,
     check_timeout,
     check_validate,
+    env_region,
     is_given,
     is_plain_remote_http,
     redirect_domain,
@@ -110,9 +114,9 @@ class OkxClient:
         passphrase: API passphrase; never logged or shown.
         use_server_time: keep the request timestamps in step with OKX's clock.
         flag: ``'0'`` production, ``'1'`` demo trading (sent as ``x-simulated-trading``).
-        domain: base URL, ``https://www.okx.com`` by default. When it is that host and
-            ``OKX_DOMAIN`` is set, the variable's URL is used instead (a local ``FakeOKX``,
-            say).
+        domain: base URL, ``https://www.okx.com`` by default. Any other URL is used as given
+            (it wins over ``region``); python-okx's default means ``region``'s host, or, when
+            ``OKX_DOMAIN`` is set, the variable's URL instead (a local ``FakeOKX``, say).
         debug: log every request (with its body) and answer on the ``okx_v5`` logger, secrets
             redacted (see ``okx_v5.redaction``).
         proxy: one proxy URL for both http and https.
@@ -156,6 +160,11 @@ class OkxClient:
             compressed body counts as it expands); a larger one raises
             ``OkxResponseException`` as soon as it passes the cap, is not read further and
             its connection is closed. Default 64 MiB.
+        region: the OKX site the API key was created on, whose host the client talks to:
+            ``"global"`` (``https://www.okx.com``, the default), ``"eea"`` (OKX's site for the
+            European Economic Area) or ``"us"`` (OKX's US site); a key is known on its own
+            site only (OKX answers ``50119`` elsewhere). Demo trading uses the same host. A
+            ``domain`` given wins.
 
     Raises:
         OkxParamsException: an argument cannot be right (it is named; a credential's value is
@@ -183,6 +192,7 @@ class OkxClient:
         validate: Validation = True,
         auto_client_order_id: bool = False,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        region: Region = DEFAULT_REGION,
     ) -> None:
         # Held as Secret from the first line on: a traceback that shows this frame's locals
         # (a constructor that raises) shows Secret('***') for both.
@@ -195,7 +205,9 @@ class OkxClient:
         self.auto_client_order_id = check_auto_client_order_id(auto_client_order_id)
         """Whether a call that places an order without a client order ID sends a new one."""
         self.flag = check_flag(flag)
-        self.domain = redirect_domain(check_domain(domain))
+        self.region: Region = check_region(region)
+        """The OKX site asked for (``domain`` says the host used: a ``domain`` given wins)."""
+        self.domain = redirect_domain(check_domain(domain), self.region)
         self.proxy = check_proxy(proxy)
         self.timeout = check_timeout(timeout)
         given_session = check_session(session)
@@ -231,14 +243,18 @@ class OkxClient:
     @classmethod
     def from_env(cls, **kwargs: Any) -> Self:
         """Return a client configured from ``OKX_API_KEY``, ``OKX_API_SECRET``,
-        ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset) and ``OKX_DOMAIN`` (OKX's
-        host when unset: point it at a ``FakeOKX`` to run a script offline); ``kwargs``
-        override them."""
+        ``OKX_PASSPHRASE``, ``OKX_FLAG`` (demo ``'1'`` when unset), ``OKX_REGION`` (``global``
+        when unset) and ``OKX_DOMAIN`` (the region's host when unset: point it at a
+        ``FakeOKX`` to run a script offline); ``kwargs`` override them."""
         settings: dict[str, Any] = {
             arg: os.environ.get(variable) or (consts.DEMO_TRADING if arg == "flag" else "-1")
             for arg, variable in ENVIRONMENT.items()
-            if arg != "domain"  # read by every client: see okx_v5.checks.redirect_domain
+            # domain is read by every client: see okx_v5.checks.redirect_domain
+            if arg not in ("domain", "region")
         }
+        region = env_region()
+        if region is not None:
+            settings["region"] = region
         for arg in _SECRET_ARGS:  # this frame's locals show no secret if the constructor raises
             settings[arg] = Secret(settings[arg])
         settings.update(kwargs)

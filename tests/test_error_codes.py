@@ -120,5 +120,6 @@ def test_the_hints_come_from_the_table() -> None:
         "50105",
         "50111",
         "50113",
+        "50119",
     }
     assert hint("50102") == ERROR_CODES["50102"].hint

@@ -6,8 +6,8 @@ the python-okx modules (``Account.json``, ``Finance.Savings.json``, ...),
 ``schema/consts.schema.json`` and ``schema/uncovered.schema.json`` for those two files, and
 ``websocket.schema.json`` for ``websocket.json``. The schemas close every object whose shape is
 known, so a misspelt key, a value of the wrong type or a missing key is an error. Beyond the
-schema, a module's facts must cite only the sources they list, refer only to models they
-define, write each parameter once, and load into the generator's typed classes
+schema, a file's facts must cite only the sources it lists, and a module's refer only to models
+they define, write each parameter once, and load into the generator's typed classes
 (``tools/facts_model.py``). Run from anywhere::
 
     python tools/check_facts.py          # exit 1, naming each error, if any file is wrong
@@ -88,10 +88,7 @@ def module_errors(data: Any) -> Iterator[str]:
     """What a module's schema-valid facts say that no schema can check: each source they cite
     is one they list, each model they name is one they define, each parameter is written once
     and only where it differs from the common case (``param_errors``)."""
-    listed = set(data["sources"])
-    for where, source in cited_sources(data, ""):
-        if source not in listed:
-            yield f"{where}: source {source!r} is not in sources"
+    yield from unlisted_sources(data)
     models = data["models"]
     for number, endpoint in enumerate(data["endpoints"]):
         where = f"/endpoints/{number}"
@@ -146,6 +143,14 @@ def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
             yield f"{at}/send: only the body's argument or a quirk's is never sent"
 
 
+def unlisted_sources(data: Any) -> Iterator[str]:
+    """Each source the facts cite (``websocket.json``'s sites, say) that they do not list."""
+    listed = set(data["sources"])
+    for where, source in cited_sources(data, ""):
+        if source not in listed:
+            yield f"{where}: source {source!r} is not in sources"
+
+
 def model_errors(models: dict[str, Any]) -> Iterator[str]:
     """Each model a field's type names that is not among ``models``, and each alias that is a
     model's name or another model's alias (one name, one class)."""
@@ -181,6 +186,8 @@ def problems(path: Path, data: Any = None) -> list[str]:
     found = list(schema_errors(data, schema))
     if not found and schema == MODULE_SCHEMA:
         found += module_errors(data)
+    elif not found and isinstance(data.get("sources"), dict):
+        found += unlisted_sources(data)
     if not found and schema == MODULE_SCHEMA:
         found += typed_errors(data)
     return [f"{path.name}: {message}" for message in found]

@@ -23,7 +23,17 @@ import orjson
 
 from .. import consts
 from .._generated.channels import PATHS
-from ..checks import ENVIRONMENT, check_domain, check_flag, check_proxy, redirect_domain
+from ..checks import (
+    DEFAULT_REGION,
+    ENVIRONMENT,
+    Region,
+    check_domain,
+    check_flag,
+    check_proxy,
+    check_region,
+    env_region,
+    redirect_domain,
+)
 from ..exceptions import (
     OkxException,
     OkxParamsException,
@@ -73,6 +83,7 @@ class StreamOptions(TypedDict, total=False):
     on_error: ErrorCallback | None
     ssl_context: ssl.SSLContext | None
     max_queue: int
+    region: Region
 
 
 @attrs.define
@@ -106,8 +117,8 @@ class WsPublic:
         flag: ``'0'`` production, ``'1'`` demo trading.
         domain: the REST base URL the streams belong to: OKX's hosts map to OKX's WebSocket
             hosts (production or demo by ``flag``); any other host (a local ``FakeOKX``, a
-            proxy) to ``ws://``/``wss://`` on the same host and port. ``OKX_DOMAIN`` applies
-            as for the REST clients.
+            proxy) to ``ws://``/``wss://`` on the same host and port. ``region`` and
+            ``OKX_DOMAIN`` apply as for the REST clients.
         debug: log every request sent and every connection event on the ``okx_v5`` logger
             (logins redacted).
         proxy: a proxy URL for the connections (``http://``, ``socks5://``); the
@@ -124,6 +135,9 @@ class WsPublic:
             to a call (an ``OkxException``); without it such errors are raised by the iterator.
         ssl_context: the TLS context of ``wss://`` connections (default: certifi's CAs).
         max_queue: messages that may wait for the iterator before the oldest are dropped.
+        region: the OKX site the API key was created on, as for the REST clients:
+            ``"global"`` (default), ``"eea"`` or ``"us"``; its WebSocket hosts, production or
+            demo by ``flag``, are used. A ``domain`` or ``url`` given wins.
 
     Raises:
         OkxParamsException: an argument cannot be right.
@@ -147,9 +161,11 @@ class WsPublic:
         on_error: ErrorCallback | None = None,
         ssl_context: ssl.SSLContext | None = None,
         max_queue: int = DEFAULT_QUEUE,
+        region: Region = DEFAULT_REGION,
     ) -> None:
         self.flag = check_flag(flag)
-        self.domain = redirect_domain(check_domain(domain))
+        self.region: Region = check_region(region)
+        self.domain = redirect_domain(check_domain(domain), self.region)
         self.proxy = check_proxy(proxy)
         self.debug = debug
         self.url = None if url is None else check_url(url)
@@ -185,14 +201,17 @@ class WsPublic:
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> Self:
-        """Return a client configured from ``OKX_FLAG`` (demo when unset) and ``OKX_DOMAIN``
-        (and, for ``WsPrivate``, ``OKX_API_KEY``, ``OKX_API_SECRET``, ``OKX_PASSPHRASE``);
-        ``kwargs`` override them."""
+        """Return a client configured from ``OKX_FLAG`` (demo when unset), ``OKX_REGION``
+        (``global`` when unset) and ``OKX_DOMAIN`` (and, for ``WsPrivate``, ``OKX_API_KEY``,
+        ``OKX_API_SECRET``, ``OKX_PASSPHRASE``); ``kwargs`` override them."""
         settings: dict[str, Any] = {
             arg: os.environ.get(variable) or (consts.DEMO_TRADING if arg == "flag" else "-1")
             for arg, variable in ENVIRONMENT.items()
-            if arg != "domain" and (cls._has_key or arg == "flag")
+            if arg not in ("domain", "region") and (cls._has_key or arg == "flag")
         }
+        region = env_region()
+        if region is not None:
+            settings["region"] = region
         settings.update(kwargs)
         return cls(**settings)
 
