@@ -80,8 +80,9 @@ def test_each_command_has_an_option_for_every_method_argument_in_order(
     command: cli.Command,
 ) -> None:
     method = getattr(command.api, command.endpoint.name)
-    arguments = [name for name in inspect.signature(method).parameters if name != "self"]
-    assert [option.arg for option in command.options] == arguments[:-1]  # not validate
+    parameters = inspect.signature(method).parameters.values()
+    arguments = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD][1:]  # not self
+    assert [option.arg for option in command.options] == arguments  # validate=, extra= aside
     declared = {param.arg for param in command.endpoint.params} | {command.endpoint.body_arg}
     assert declared - {""} <= set(arguments)
 
