@@ -451,7 +451,7 @@ def _add_command(
             dest=option.dest,
             metavar=option.metavar,
             type=option.value,
-            help=option.help or None,
+            help=option.help.replace("%", "%%") or None,  # argparse formats help with %
         )
     _add_global_options(sub, suppress=True)
     sub.set_defaults(command=command, title=name if legacy else command.title)

@@ -156,7 +156,10 @@ class Option:
         flag = flag_name(arg, param)
         if flag != "--" + kebab(arg):
             words.append(f"python-okx's {arg}")
-        return cls(flag, arg, "; ".join(words), kind, needed=needed)
+        said = "; ".join(words)
+        if param is not None and param.doc:  # OKX's description, after the SDK's rules
+            said = f"{said}. {param.doc}" if said else param.doc
+        return cls(flag, arg, said, kind, needed=needed)
 
     @property
     def dest(self) -> str:

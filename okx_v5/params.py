@@ -214,6 +214,8 @@ class Param:
             longer list is refused at every validation level); ``0`` when it documents none.
         kind: what OKX documents the value to be (``Kind``): the method's annotation and the
             CLI's reading of an option both come from it.
+        doc: OKX's description of the key, one line (the CLI's ``--help`` shows it); ``""``
+            where OKX documents none.
     """
 
     key: str
@@ -223,6 +225,7 @@ class Param:
     send: Literal["always", "truthy"] | Unless = ALWAYS
     max_items: int = 0
     kind: Kind = "str"
+    doc: str = attrs.field(default="", repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         if not self.arg:

@@ -145,13 +145,24 @@ def test_legacy_commands_keep_their_names_and_options() -> None:
 
 def test_option_help_says_required_choices_id_limits_and_json() -> None:
     helps = {option.flag: option.help for option in command("trade place-order").options}
-    assert helps["--td-mode"] == "required; one of cross, isolated, cash, spot_isolated"
-    assert helps["--attach-algo-ords"] == "JSON: an array of objects"
-    assert helps["--reduce-only"] == "true or false (in any case)"
+    # the SDK's rules first, then OKX's description (test_option_help_ends_with_okx_s_words)
+    assert helps["--td-mode"].startswith("required; one of cross, isolated, cash, spot_isolated. ")
+    assert helps["--attach-algo-ords"].startswith("JSON: an array of objects. ")
+    assert helps["--reduce-only"].startswith("true or false (in any case). ")
     leverage = {option.flag: option.help for option in command("account leverage").options}
-    assert leverage["--inst-id"] == "up to 20, comma-separated"
+    assert leverage["--inst-id"].startswith("up to 20, comma-separated. ")
     uly = next(o for o in command("account instruments").options if o.flag == "--uly")
-    assert uly.help == "python-okx's ugly"
+    assert uly.help.startswith("python-okx's ugly. ")
+
+
+def test_option_help_ends_with_okx_s_words() -> None:
+    helps = {option.flag: option.help for option in command("trade place-order").options}
+    assert helps["--td-mode"].endswith(
+        ". Trade mode. Margin mode ``cross`` ``isolated``. "
+        "Non-Margin mode ``cash``. ``spot_isolated`` (only applicable to SPOT lead trading, "
+        "``tdMode`` should be ``spot_isolated`` for ``SPOT`` lead trading.)."
+    )
+    assert helps["--sz"] == "required. Quantity to buy or sell."
 
 
 @pytest.mark.parametrize(

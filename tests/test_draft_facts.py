@@ -425,6 +425,7 @@ def test_an_endpoint_okx_limits_per_user_id_is_drafted_signed_with_its_documente
         "required": True,
         "ids": 20,
         "source": "okx-docs",
+        "doc": "Instrument ID\nUp to 20, separated with comma",
     }
     assert entry["rate_limits"] == [
         {"requests": 20, "seconds": 2, "scope": "user", "source": "okx-docs"}
@@ -509,3 +510,122 @@ def test_the_command_line_says_what_it_needs(capsys: pytest.CaptureFixture[str])
         draft_facts.main(["--openxapi", "x"])
     assert exit_.value.code == 2
     assert "--python-okx and --coincise are required" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- OKX's words
+
+
+def test_words_keep_okx_s_text_as_plain_lines_with_code_in_double_backticks() -> None:
+    text = "Order type<br>`market`: Market order\n<code>limit</code>: Limit order &amp; more"
+    assert facts_sources.words(text) == (
+        "Order type\n``market``: Market order\n``limit``: Limit order & more"
+    )
+
+
+def test_words_make_links_absolute_and_drop_markdown_escapes_and_bold_marks() -> None:
+    text = "**Rule**: see [fees](/en/fees) and [books](#order-book)\n1\\. Range is [0, 100]"
+    assert facts_sources.words(text) == (
+        "Rule: see [fees](https://www.okx.com/en/fees) and"
+        " [books](https://www.okx.com/docs-v5/en/#order-book)\n1. Range is [0, 100]"
+    )
+
+
+def test_words_separate_two_code_spans_okx_wrote_side_by_side() -> None:
+    assert facts_sources.words("`MARGIN``SWAP`") == "``MARGIN`` ``SWAP``"
+
+
+def test_words_leave_out_what_a_cell_reader_took_past_the_cell() -> None:
+    text = "Page\nThe default is 1\n> Response Example Copy to Clipboard {}\nmore"
+    assert facts_sources.words(text) == "Page\nThe default is 1"
+    assert facts_sources.words("Quote currency\nParameter\nType\nRequired") == "Quote currency"
+    assert facts_sources.words("Minimum lending APR\n---") == "Minimum lending APR"
+
+
+def test_words_turn_chinese_punctuation_and_curly_quotes_into_ascii() -> None:
+    assert facts_sources.words("`0`\uff1a General user\uff1b it\u2019s") == (
+        "``0``: General user; it's"
+    )
+
+
+def documented_op(source: str, text: str, field_text: str) -> facts_sources.DocOp:
+    op = facts_sources.DocOp(source=source)
+    op.params["instId"] = DocParam("instId", "string", True, text)
+    op.fields = [DocField("lever", "string", field_text)]
+    return op
+
+
+def test_words_fill_each_parameter_and_field_from_its_own_source_first() -> None:
+    entry = {
+        "http": "GET",
+        "path": "/api/v5/x",
+        "params": [{"name": "instId", "type": "str", "source": "okx-docs"}],
+        "response": {"model": "X", "source": "okx-docs"},
+    }
+    models = {
+        "X": {"source": "okx-docs", "row": False, "fields": [{"name": "lever", "type": "str"}]}
+    }
+    key = ("GET", "/api/v5/x")
+    docs = draft_facts.Docs(
+        {key: documented_op("openxapi", "spec's words", "")},
+        {key: documented_op("okx-docs", "page's `words`", "")},
+        {},
+        {},
+        "2025-11-30",
+    )
+    docs.openxapi[key].fields = [DocField("lever", "string", "Leverage")]
+    draft_facts.fill_words(entry, models, docs)
+    assert entry["params"][0]["doc"] == "page's ``words``"
+    assert "doc_source" not in entry["params"][0]
+    assert models["X"]["fields"][0] == {
+        "name": "lever",
+        "type": "str",
+        "doc": "Leverage",
+        "source": "openxapi",
+    }
+
+
+def test_words_never_replace_a_description_already_in_the_facts() -> None:
+    entry = {
+        "http": "GET",
+        "path": "/api/v5/x",
+        "params": [{"name": "instId", "type": "str", "source": "openxapi", "doc": "by hand"}],
+        "response": None,
+    }
+    key = ("GET", "/api/v5/x")
+    docs = draft_facts.Docs({key: documented_op("openxapi", "OKX", "")}, {}, {}, {}, "")
+    draft_facts.fill_words(entry, {}, docs)
+    assert entry["params"][0]["doc"] == "by hand"
+
+
+def test_the_checker_refuses_a_description_source_written_where_it_is_the_key_s() -> None:
+    draft = drafted_leverage()
+    draft.entry["params"][0]["doc_source"] = "okx-docs"
+    facts = {
+        "module": "Account",
+        "class": "AccountAPI",
+        "sources": {
+            "python-okx": {"package": "python-okx", "version": "0.4.4", "path": "okx/Account.py"},
+            "okx-docs": {"repository": "openxapi/openxapi", "commit": "0" * 40, "path": "x"},
+        },
+        "endpoints": [draft.entry],
+        "models": draft.models,
+    }
+    (problem,) = load_checker().problems(Path("Account.json"), facts)
+    assert "doc_source: 'okx-docs' is the key's source: leave it out" in problem
+
+
+def test_the_schema_refuses_html_and_single_backticks_in_a_description() -> None:
+    draft = drafted_leverage()
+    facts = {
+        "module": "Account",
+        "class": "AccountAPI",
+        "sources": {
+            "python-okx": {"package": "python-okx", "version": "0.4.4", "path": "okx/Account.py"},
+            "okx-docs": {"repository": "openxapi/openxapi", "commit": "0" * 40, "path": "x"},
+        },
+        "endpoints": [draft.entry],
+        "models": draft.models,
+    }
+    for text in ("Instrument<br>ID", "Instrument `ID`"):
+        draft.entry["params"][0]["doc"] = text
+        assert load_checker().problems(Path("Account.json"), facts) != []

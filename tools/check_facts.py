@@ -129,8 +129,9 @@ def param_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
 
 
 def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
-    """Each argument named once, its key written only where it is not its name, and never sent
-    only where the body or a quirk takes it."""
+    """Each argument named once, its key written only where it is not its name, its
+    description's source only where it is not its own, and never sent only where the body or
+    a quirk takes it."""
     names = [param["name"] for param in endpoint["params"]]
     for number, param in enumerate(endpoint["params"]):
         at = f"{where}/params/{number}"
@@ -138,6 +139,8 @@ def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
             yield f"{at}: argument {param['name']!r} is named twice"
         if param.get("key") == param["name"]:
             yield f"{at}/key: {param['key']!r} is the argument's name: leave it out"
+        if "doc_source" in param and param["doc_source"] == param.get("source"):
+            yield f"{at}/doc_source: {param['doc_source']!r} is the key's source: leave it out"
         unsent = param.get("send") == "never"
         if unsent and endpoint["body"] != {"arg": param["name"]} and not endpoint["quirk"]:
             yield f"{at}/send: only the body's argument or a quirk's is never sent"
@@ -152,8 +155,9 @@ def unlisted_sources(data: Any) -> Iterator[str]:
 
 
 def model_errors(models: dict[str, Any]) -> Iterator[str]:
-    """Each model a field's type names that is not among ``models``, and each alias that is a
-    model's name or another model's alias (one name, one class)."""
+    """Each model a field's type names that is not among ``models``, each alias that is a
+    model's name or another model's alias (one name, one class), and each field's ``source``
+    written where it is the model's."""
     aliased: dict[str, str] = {}
     for name, model in models.items():
         for alias in model.get("aliases", []):
@@ -161,6 +165,11 @@ def model_errors(models: dict[str, Any]) -> Iterator[str]:
                 yield f"/models/{name}/aliases: {alias!r} already names a model"
             aliased[alias] = name
         for number, field in enumerate(model["fields"]):
+            if field.get("source") == model["source"]:
+                yield (
+                    f"/models/{name}/fields/{number}/source: {field['source']!r} is the"
+                    " model's source: leave it out"
+                )
             for ref in re.findall(r"[A-Za-z_]\w*", field["type"]):
                 if ref not in SCALARS and ref not in models:
                     yield f"/models/{name}/fields/{number}: model {ref!r} is not in models"
@@ -170,8 +179,8 @@ def cited_sources(value: Any, where: str) -> Iterator[tuple[str, str]]:
     """Every ``source`` key in the facts, however deep, with where it is."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "source" and isinstance(item, str):
-                yield f"{where}/source", item
+            if key in ("source", "doc_source") and isinstance(item, str):
+                yield f"{where}/{key}", item
             elif key not in ("sources", "example"):  # an example is OKX's answer, verbatim
                 yield from cited_sources(item, f"{where}/{key}")
     elif isinstance(value, list):

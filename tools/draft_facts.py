@@ -16,6 +16,11 @@ are added. ``--force NAME`` redrafts the endpoint ``NAME`` (a method name, or
 ``Module.method``). ``--check`` verifies the written files against python-okx instead (and
 against ``inspect.signature`` when python-okx is installed) and prints counts.
 
+``--words`` fills OKX's description of each parameter and each response field (``doc``) into
+the facts files in ``--out`` where they have none, and changes nothing else::
+
+    python tools/draft_facts.py --openxapi REPO --coincise REPO --words
+
 A run also writes ``uncovered.json``: the operations openxapi documents that no python-okx
 method calls, each with the python-okx module it belongs with. To rewrite only that file,
 from the facts files already in ``--out``::
@@ -73,6 +78,7 @@ from facts_sources import (
     read_okx_docs,
     read_openxapi,
     read_python_okx,
+    words,
 )
 
 # Model names that okx_v5 already uses; every other model is named after its method.
@@ -94,6 +100,17 @@ BOOK_LEVELS = {
         ("ordCnt", "int"),
     ],
     "/api/v5/sprd/books": [("px", "decimal"), ("sz", "decimal"), ("ordCnt", "int")],
+}
+# What OKX says of each position of a level, in prose under the table (okx-docs): "An example
+# of the array of asks and bids values: ["411.8", "10", "0", "4"] - "411.8" is the depth price..."
+BOOK_LEVEL_WORDS = {
+    "px": "The depth price",
+    "sz": (
+        "The quantity at the price (number of contracts for derivatives, quantity in base"
+        " currency for Spot and Spot Margin)"
+    ),
+    "deprecated": 'Part of a deprecated feature and it is always "0"',
+    "ordCnt": "The number of orders at the price",
 }
 NUMERIC = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 COUNT_TEXT = re.compile(r"^(the )?(number|count) of", re.I)
@@ -335,6 +352,7 @@ def draft_endpoint(method: Method, docs: Docs) -> Draft:
         "quirk": method.quirk,
         "notes": list(dict.fromkeys(notes)),
     }
+    fill_words(entry, builder.models, docs)
     return Draft(entry, builder.models)
 
 
@@ -635,6 +653,119 @@ def without_envelope(fields: list[DocField] | None) -> list[DocField] | None:
     return [*data.children, *(f for f in fields if f.name not in ENVELOPE)]
 
 
+# --------------------------------------------------------------------------- OKX's words
+
+WORD_SOURCES = ("openxapi", "okx-docs", "coincise")
+"""The snapshots whose descriptions the facts keep, in the order they are preferred."""
+
+
+def snapshots_of(entry: JSON, docs: Docs) -> dict[str, DocOp]:
+    """What each snapshot says of the entry's operation, by source key."""
+    key = (entry["http"], entry["path"])
+    found = {
+        "openxapi": docs.openxapi.get(key),
+        "okx-docs": docs.okx_docs.get(key),
+        "coincise": docs.coincise.get(key),
+    }
+    return {source: doc for source, doc in found.items() if doc is not None}
+
+
+def fill_words(entry: JSON, models: dict[str, JSON], docs: Docs) -> None:
+    """Give each parameter and each field of the entry's answer OKX's description (``doc``),
+    where it has none yet: from the parameter's (the model's) own source, else from the first
+    snapshot that describes it, then named in ``doc_source`` (a field's ``source``). Nothing
+    else of the entry or the models changes."""
+    found = snapshots_of(entry, docs)
+    for param in entry["params"]:
+        if "doc" in param or param.get("send") == "never":
+            continue
+        key = param.get("key", param["name"])
+        for source in preferred(param.get("source"), found):
+            doc = found[source].params.get(key)
+            text = words(doc.text) if doc else ""
+            if text:
+                param["doc"] = text
+                if source != param.get("source"):
+                    param["doc_source"] = source
+                break
+    model = response_model(entry)
+    if model in models:
+        source = models[model]["source"]
+        trees = [
+            (name, without_envelope(found[name].fields) or [])
+            for name in preferred(source, found)
+            if found[name].fields
+        ]
+        fill_fields(model, models, trees, set())
+
+
+def preferred(source: str | None, found: dict[str, DocOp]) -> list[str]:
+    """The snapshots of ``found``, ``source`` first."""
+    ordered = [source] if source in found else []
+    return ordered + [name for name in WORD_SOURCES if name in found and name != source]
+
+
+def fill_fields(
+    name: str, models: dict[str, JSON], trees: list[tuple[str, list[DocField]]], seen: set[str]
+) -> None:
+    """Describe the fields of model ``name`` (and of the models they hold) from the documented
+    field tables ``trees`` (source, fields), by OKX's field names."""
+    if name in seen:
+        return
+    seen.add(name)
+    model = models[name]
+    for model_field in model["fields"]:
+        hits = [
+            (source, doc)
+            for source, fields in trees
+            for doc in fields
+            if doc.name == model_field["name"]
+        ]
+        if "doc" not in model_field:
+            if name == "BookLevel":  # positions OKX explains in prose, not in a table
+                hits_words = [("okx-docs", BOOK_LEVEL_WORDS[model_field["name"]])]
+            else:
+                hits_words = [(source, words(doc.text)) for source, doc in hits]
+            source, text = next(((s, t) for s, t in hits_words if t), (None, ""))
+            if text:
+                model_field["doc"] = text
+                if source != model["source"]:
+                    model_field["source"] = source
+        for ref in model_refs(model_field["type"]):
+            if ref in models:
+                fill_fields(ref, models, [(source, doc.children) for source, doc in hits], seen)
+
+
+def words_all(args: argparse.Namespace) -> int:
+    """Fill OKX's descriptions into the facts files in ``--out`` (``--words``)."""
+    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
+    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
+    docs = Docs(
+        read_openxapi(spec_repo),
+        read_okx_docs(spec_repo),
+        read_coincise(newer_repo),
+        {},
+        newer_repo.date,
+    )
+    sources = {
+        "openxapi": spec_repo.source(OPENXAPI_SPECS),
+        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
+        "coincise": newer_repo.source(COINCISE_DOCS),
+    }
+    for target in sorted(args.out.glob("*.json")):
+        if target.name in {UNCOVERED_FILE, "consts.json", *WEBSOCKET_FILES}:
+            continue
+        data = load(target)
+        for entry in data["endpoints"]:
+            fill_words(entry, data["models"], docs)
+        cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
+        for key in sorted(cited - set(data["sources"])):
+            data["sources"][key] = sources[key]  # a snapshot only a description cites
+        changed = write_if_changed(target, dump(data))
+        print(f"{data['module']:22} {'written' if changed else 'unchanged'}")
+    return 0
+
+
 # --------------------------------------------------------------------------- files
 
 ENTRY_KEYS = [
@@ -735,7 +866,7 @@ def module_sources(
 ) -> dict[str, JSON]:
     """The sources the entries cite: this run's, else the existing file's (``kept``), so that a
     source added by hand, or one this run was not given (``--ccxt``), is not lost."""
-    used = set(re.findall(r'"source": "([^"]+)"', json.dumps([entries, models])))
+    used = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps([entries, models])))
     used |= {e["source"] for e in entries if e.get("source")}
     known = {**(kept or {}), **sources}
     return {"python-okx": python_okx} | {key: known[key] for key in known if key in used}
@@ -1060,15 +1191,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="check the files, draft nothing")
     parser.add_argument(
+        "--words",
+        action="store_true",
+        help="only fill OKX's descriptions (doc) into the facts files in --out, from --openxapi"
+        " and --coincise",
+    )
+    parser.add_argument(
         "--uncovered",
         action="store_true",
         help=f"only write {UNCOVERED_FILE}, from --openxapi and the facts files in --out",
     )
     args = parser.parse_args(argv)
     drafting = not (args.uncovered or args.check)
-    if not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
+    if args.words:
+        if args.coincise is None:
+            parser.error("--words needs --openxapi and --coincise")
+    elif not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
         parser.error("--python-okx and --coincise are required (--check needs --python-okx only)")
     try:
+        if args.words:
+            return words_all(args)
         if args.uncovered:
             write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
             return 0

@@ -70,7 +70,9 @@ unless it is a given value."""
 
 @attrs.frozen
 class Param:
-    """One of python-okx's arguments, and what OKX documents of the key it sends."""
+    """One of python-okx's arguments, and what OKX documents of the key it sends: its rules
+    (from ``source``) and its description (``doc``, from ``doc_source`` where it is not
+    ``source``)."""
 
     name: str
     key: str
@@ -83,6 +85,8 @@ class Param:
     ids: int | None = None
     max_items: int | None = None
     source: str | None = None
+    doc: str = ""
+    doc_source: str | None = None
 
     @property
     def positional(self) -> bool:
@@ -194,8 +198,13 @@ class Endpoint:
 
 @attrs.frozen
 class Field:
+    """One documented field of an answer's items: OKX's name, its type, OKX's description
+    (``doc``, from ``source`` where it is not the model's)."""
+
     name: str
     type: str
+    doc: str = ""
+    source: str | None = None
 
 
 @attrs.frozen

@@ -470,6 +470,60 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+DOCS_SITE = "https://www.okx.com"
+DOCS_PAGE = f"{DOCS_SITE}/docs-v5/en/"
+
+# Punctuation of OKX's Chinese input method and typographic quotes, as plain ASCII: the text
+# goes into docstrings, where ruff refuses characters that look like others (RUF001/RUF002).
+ASCII_PUNCTUATION = str.maketrans(
+    {
+        "\uff1a": ": ",  # fullwidth colon
+        "\uff1b": "; ",
+        "\uff0c": ", ",
+        "\u3002": ". ",
+        "\uff08": " (",
+        "\uff09": ") ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2022": "-",
+        "\u00a0": " ",
+    }
+)
+
+
+def words(text: str) -> str:
+    """OKX's description as the facts keep it (``doc``): plain text, one paragraph per line,
+    ``code`` in double backticks (reST and Markdown both read it), links absolute, no HTML,
+    no Markdown escapes or bold marks, ASCII punctuation; the words themselves as OKX wrote
+    them. ``""`` when OKX wrote nothing."""
+    text = re.sub(r"<br\s*/?>|</p>|</li>", "\n", text)
+    text = re.sub(r"</?code>", "`", text)
+    text = html.unescape(re.sub(r"</?[A-Za-z][^>]*>", "", text))
+    text = text.translate(ASCII_PUNCTUATION).replace("**", "")
+    text = re.sub(r"\\([^\w\s])", r"\1", text)  # Markdown escapes: 1\. → 1.
+    text = re.sub(r"\]\(#", f"]({DOCS_PAGE}#", text)
+    text = re.sub(r"\]\(/", f"]({DOCS_SITE}/", text)
+    text = re.sub(r"`([^`\n]+)`", r"``\1``", text)
+    text = text.replace("````", "`` ``")  # two spans side by side: `MARGIN``SWAP`
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    kept: list[str] = []
+    for number, line in enumerate(lines):
+        # What a reader of a table cell took past the cell's end: the page's next example or
+        # next table (its header row, a row of dashes).
+        if re.match(r">?\s*(Response|Request) Example", line) or lines[number : number + 2] == [
+            "Parameter",
+            "Type",
+        ]:
+            break
+        if not re.fullmatch(r"[-|: ]+", line):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 # openxapi: one OpenAPI file per operation
 
 

@@ -268,8 +268,8 @@ def render_model(name: str, model: Model, models: Mapping[str, Model], facts: Fa
 
 
 def model_doc(name: str, model: Model, facts: Facts) -> str:
-    """What the model is an item of, then its fields with their OKX names (the reference shows
-    them as a table, with the types of the annotations)."""
+    """What the model is an item of, then its fields with their OKX names and OKX's
+    descriptions (the reference shows them as a table, with the types of the annotations)."""
     users = [
         method_link(facts, endpoint.name)
         for endpoint in facts.endpoints
@@ -295,8 +295,13 @@ def model_doc(name: str, model: Model, facts: Facts) -> str:
     rows = []
     for position, field in enumerate(model.fields):
         wire = f"``{field.name}``"
-        said = f"Position {position} of the row ({wire})." if model.row else f"OKX's {wire}."
-        rows.append(f"    {attribute(field.name)}: {said}")
+        if model.row:
+            said = [f"Position {position} of the row ({wire}).", *described(field.doc)]
+        elif field.doc:
+            said = described(f"{wire}: {field.doc}")
+        else:
+            said = [f"OKX's {wire}."]
+        rows.append(f"    {attribute(field.name)}: " + "\n        ".join(said))
     return text + ("\n\nAttributes:\n" + "\n".join(rows) if rows else "")
 
 
@@ -339,6 +344,9 @@ def render_param(param: Param, indent: int) -> str:
     kind = param.type or "any"
     if kind != "str":
         arguments.append(f"kind={q(kind)}")
+    if param.doc:
+        # one line: the CLI's help and error messages show it whole
+        arguments.append("doc=" + string(" ".join(described(param.doc)), indent + 4, lead=4))
     return call("Param", arguments, indent)
 
 
@@ -644,7 +652,8 @@ AUTO_ID_ITEMS = (
 
 
 def arg_rules(endpoint: Endpoint) -> list[tuple[str, str]]:
-    """What OKX documents of each argument, in a few words, for the docstring."""
+    """What OKX documents of each argument, for the docstring: its rules in a few words, then
+    OKX's description, a paragraph a line."""
     client_id = endpoint.client_order_id.param if endpoint.client_order_id else ""
     rules = []
     if endpoint.body_arg:
@@ -659,7 +668,7 @@ def arg_rules(endpoint: Endpoint) -> list[tuple[str, str]]:
             )
         )
     for param in endpoint.wire:
-        if not param.type:
+        if not (param.type or param.doc):
             continue
         words = [AUTO_ID] if param.key == client_id else []
         if param.required:
@@ -670,12 +679,20 @@ def arg_rules(endpoint: Endpoint) -> list[tuple[str, str]]:
             words.append(f"up to {param.ids} IDs, comma-separated or a list")
         if param.max_items:
             words.append(f"a list of at most {param.max_items} items")
-        if words:
+        said = ["; ".join(words) + "."] if words else []
+        said += described(param.doc)
+        if said:
             name = param.name
             if name != param.key:
                 name += f" (``{param.key}``)"
-            rules.append((name, "; ".join(words) + "."))
+            rules.append((name, "\n        ".join(said)))
     return rules
+
+
+def described(doc: str) -> list[str]:
+    """OKX's description as docstring lines, one paragraph each, each ending as a sentence so
+    that they read well where a renderer joins them (the reference site)."""
+    return [line if line[-1] in ".:;!?" else line + "." for line in doc.splitlines()]
 
 
 def render_method(
@@ -858,7 +875,7 @@ def string(text: str, indent: int, lead: int = 0) -> str:
     parts, words = [], text.split(" ")
     line = words.pop(0)
     for word in words:
-        if indent + 4 + len(q(line + " " + word)) > WIDTH:
+        if indent + 4 + len(q(line + " " + word + " ")) > WIDTH:  # a part keeps its space
             parts.append(line + " ")
             line = word
         else:

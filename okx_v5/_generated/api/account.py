@@ -77,6 +77,11 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
         """
         return self._call(
             _endpoints.GET_POSITION_RISK, {"instType": instType}, validate, extra=extra
@@ -96,6 +101,8 @@ class AccountAPI(OkxClient):
 
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
+                Single currency or multiple currencies (no more than 20) separated with comma, e.g.
+                    ``BTC`` or ``BTC,ETH``.
         """
         return self._call(_endpoints.GET_ACCOUNT_BALANCE, {"ccy": ccy}, validate, extra=extra)
 
@@ -115,8 +122,19 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+                ``instId`` will be checked against ``instType`` when both parameters are passed.
             instId: up to 10 IDs, comma-separated or a list.
+                Instrument ID, e.g. ``BTC-USDT-SWAP``. Single instrument ID or multiple instrument
+                    IDs (no more than 10) separated with comma.
             posId: up to 20 IDs, comma-separated or a list.
+                Single position ID or multiple position IDs (no more than 20) separated with comma.
+                There is attribute expiration, the posId and position information will be cleared if
+                    it is more than 30 days after the last full close position.
         """
         return self._call(
             _endpoints.GET_POSITIONS,
@@ -145,9 +163,30 @@ class AccountAPI(OkxClient):
 
         Args:
             acctLv: ``3``, ``4``.
+                Switch to account mode.
+                ``3``: Multi-currency margin.
+                ``4``: Portfolio margin.
+                The default is ``4``.
+            inclRealPosAndEq: Whether import existing positions and assets.
+                The default is ``true``.
+            lever: Cross margin leverage in Multi-currency margin mode, the default is ``1``.
+                If the allowed leverage is exceeded, set according to the maximum leverage.
+                Only applicable to ``Multi-currency margin``.
             greeksType: ``BS``, ``PA``, ``CASH``.
+                Greeks type.
+                ``BS``: Black-Scholes Model Greeks.
+                ``PA``: Crypto Greeks.
+                ``CASH``: Empirical Greeks.
+                The default is ``BS``.
             simPos: a list of at most 200 items.
+                List of simulated positions.
             simAsset: a list of at most 200 items.
+                List of simulated assets.
+                When ``inclRealPosAndEq`` is ``true``, only real assets are considered and virtual
+                    assets are ignored.
+            idxVol: Price volatility percentage, indicating what this price change means towards
+                each of the values. In decimal form, range -0.99 ~ 1, in 0.01 increment.
+                Default 0.
         """
         return self._call(
             _endpoints.POSITION_BUILDER,
@@ -188,8 +227,165 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            ccy: Bill currency.
             mgnMode: ``isolated``, ``cross``.
+                Margin mode.
+                ``isolated``.
+                ``cross``.
             ctType: ``linear``, ``inverse``.
+                Contract type.
+                ``linear``.
+                ``inverse``.
+                Only applicable to ``FUTURES``/``SWAP``.
+            type: Bill type.
+                ``1``: Transfer.
+                ``2``: Trade.
+                ``3``: Delivery.
+                ``4``: Forced repayment.
+                ``5``: Liquidation.
+                ``6``: Margin transfer.
+                ``7``: Interest deduction.
+                ``8``: Funding fee.
+                ``9``: ADL.
+                ``10``: Clawback.
+                ``11``: System token conversion.
+                ``12``: Strategy transfer.
+                ``13``: DDH.
+                ``14``: Block trade.
+                ``15``: Quick Margin.
+                ``16``: Borrowing.
+                ``22``: Repay.
+                ``24``: Spread trading.
+                ``26``: Structured products.
+                ``27``: Convert.
+                ``28``: Easy convert.
+                ``29``: One-click repay.
+                ``30``: Simple trade.
+                ``33``: Loans.
+                ``34``: Settlement.
+                ``250``: Copy trader profit sharing expenses.
+                ``251``: Copy trader profit sharing refund.
+            subType: Bill subtype.
+                ``1``: Buy.
+                ``2``: Sell.
+                ``3``: Open long.
+                ``4``: Open short.
+                ``5``: Close long.
+                ``6``: Close short.
+                ``9``: Interest deduction for Market loans.
+                ``11``: Transfer in.
+                ``12``: Transfer out.
+                ``14``: Interest deduction for VIP loans.
+                ``160``: Manual margin increase.
+                ``161``: Manual margin decrease.
+                ``162``: Auto margin increase.
+                ``114``: Forced repayment buy.
+                ``115``: Forced repayment sell.
+                ``118``: System token conversion transfer in.
+                ``119``: System token conversion transfer out.
+                ``100``: Partial liquidation close long.
+                ``101``: Partial liquidation close short.
+                ``102``: Partial liquidation buy.
+                ``103``: Partial liquidation sell.
+                ``104``: Liquidation long.
+                ``105``: Liquidation short.
+                ``106``: Liquidation buy.
+                ``107``: Liquidation sell.
+                ``108``: Clawback.
+                ``110``: Liquidation transfer in.
+                ``111``: Liquidation transfer out.
+                ``125``: ADL close long.
+                ``126``: ADL close short.
+                ``127``: ADL buy.
+                ``128``: ADL sell.
+                ``131``: ddh buy.
+                ``132``: ddh sell.
+                ``170``: Exercised(ITM buy side).
+                ``171``: Counterparty exercised(ITM sell side).
+                ``172``: Expired(Non-ITM buy and sell side).
+                ``112``: Delivery long.
+                ``113``: Delivery short.
+                ``117``: Delivery/Exercise clawback.
+                ``173``: Funding fee expense.
+                ``174``: Funding fee income.
+                ``200``:System transfer in.
+                ``201``: Manually transfer in.
+                ``202``: System transfer out.
+                ``203``: Manually transfer out.
+                ``204``: block trade buy.
+                ``205``: block trade sell.
+                ``206``: block trade open long.
+                ``207``: block trade open short.
+                ``208``: block trade close long.
+                ``209``: block trade close short.
+                ``210``: Manual Borrowing of quick margin.
+                ``211``: Manual Repayment of quick margin.
+                ``212``: Auto borrow of quick margin.
+                ``213``: Auto repay of quick margin.
+                ``220``: Transfer in when using USDT to buy OPTION.
+                ``221``: Transfer out when using USDT to buy OPTION.
+                ``16``: Repay forcibly.
+                ``17``: Repay interest by borrowing forcibly.
+                ``224``: Repayment transfer in.
+                ``225``: Repayment transfer out.
+                ``236``: Easy convert in.
+                ``237``: Easy convert out.
+                ``250``: Profit sharing expenses.
+                ``251``: Profit sharing refund.
+                ``280``: SPOT profit sharing expenses.
+                ``281``: SPOT profit sharing refund.
+                ``270``: Spread trading buy.
+                ``271``: Spread trading sell.
+                ``272``: Spread trading open long.
+                ``273``: Spread trading open short.
+                ``274``: Spread trading close long.
+                ``275``: Spread trading close short.
+                ``280``: SPOT profit sharing expenses.
+                ``281``: SPOT profit sharing refund.
+                ``284``: Copy trade automatic transfer in.
+                ``285``: Copy trade manual transfer in.
+                ``286``: Copy trade automatic transfer out.
+                ``287``: Copy trade manual transfer out.
+                ``290``: Crypto dust auto-transfer out.
+                ``293``: Fixed loan interest deduction.
+                ``294``: Fixed loan interest refund.
+                ``295``: Fixed loan overdue penalty.
+                ``296``: From structured order placements.
+                ``297``: To structured order placements.
+                ``298``: From structured settlements.
+                ``299``: To structured settlements.
+                ``306``: Manual borrow.
+                ``307``: Auto borrow.
+                ``308``: Manual repay.
+                ``309``: Auto repay.
+                ``312``: Auto offset.
+                ``318``: Convert in.
+                ``319``: Convert out.
+                ``320``: Simple buy.
+                ``321``: Simple sell.
+                ``332``: Margin transfer in isolated margin position.
+                ``333``: Margin transfer out isolated margin position.
+                ``334``: Margin loss when closing isolated margin position.
+                ``348``: [Credit line] Forced repayment.
+                ``350``: [Credit line] Forced repayment refund.
+                ``352``: [Credit line] Forced repayment penalty fee deduction.
+                ``353``: [Credit line] Forced repayment penalty fee (pending deduction).
+                ``356``: [Credit line] Auto conversion (pending deduction).
+                ``357``: [Credit line] Auto Conversion Transfer to Funding.
+                ``355``: Settlement PnL.
+            after: Pagination of data to return records earlier than the requested bill ID.
+            before: Pagination of data to return records newer than the requested bill ID.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            begin: Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS,
@@ -234,8 +430,165 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            ccy: Bill currency.
             mgnMode: ``isolated``, ``cross``.
+                Margin mode.
+                ``isolated``.
+                ``cross``.
             ctType: ``linear``, ``inverse``.
+                Contract type.
+                ``linear``.
+                ``inverse``.
+                Only applicable to ``FUTURES``/``SWAP``.
+            type: Bill type.
+                ``1``: Transfer.
+                ``2``: Trade.
+                ``3``: Delivery.
+                ``4``: Forced repayment.
+                ``5``: Liquidation.
+                ``6``: Margin transfer.
+                ``7``: Interest deduction.
+                ``8``: Funding fee.
+                ``9``: ADL.
+                ``10``: Clawback.
+                ``11``: System token conversion.
+                ``12``: Strategy transfer.
+                ``13``: DDH.
+                ``14``: Block trade.
+                ``15``: Quick Margin.
+                ``16``: Borrowing.
+                ``22``: Repay.
+                ``24``: Spread trading.
+                ``26``: Structured products.
+                ``27``: Convert.
+                ``28``: Easy convert.
+                ``29``: One-click repay.
+                ``30``: Simple trade.
+                ``33``: Loans.
+                ``34``: Settlement.
+                ``250``: Copy trader profit sharing expenses.
+                ``251``: Copy trader profit sharing refund.
+            subType: Bill subtype.
+                ``1``: Buy.
+                ``2``: Sell.
+                ``3``: Open long.
+                ``4``: Open short.
+                ``5``: Close long.
+                ``6``: Close short.
+                ``9``: Interest deduction for Market loans.
+                ``11``: Transfer in.
+                ``12``: Transfer out.
+                ``14``: Interest deduction for VIP loans.
+                ``160``: Manual margin increase.
+                ``161``: Manual margin decrease.
+                ``162``: Auto margin increase.
+                ``114``: Forced repayment buy.
+                ``115``: Forced repayment sell.
+                ``118``: System token conversion transfer in.
+                ``119``: System token conversion transfer out.
+                ``100``: Partial liquidation close long.
+                ``101``: Partial liquidation close short.
+                ``102``: Partial liquidation buy.
+                ``103``: Partial liquidation sell.
+                ``104``: Liquidation long.
+                ``105``: Liquidation short.
+                ``106``: Liquidation buy.
+                ``107``: Liquidation sell.
+                ``108``: Clawback.
+                ``110``: Liquidation transfer in.
+                ``111``: Liquidation transfer out.
+                ``125``: ADL close long.
+                ``126``: ADL close short.
+                ``127``: ADL buy.
+                ``128``: ADL sell.
+                ``131``: ddh buy.
+                ``132``: ddh sell.
+                ``170``: Exercised(ITM buy side).
+                ``171``: Counterparty exercised(ITM sell side).
+                ``172``: Expired(Non-ITM buy and sell side).
+                ``112``: Delivery long.
+                ``113``: Delivery short.
+                ``117``: Delivery/Exercise clawback.
+                ``173``: Funding fee expense.
+                ``174``: Funding fee income.
+                ``200``:System transfer in.
+                ``201``: Manually transfer in.
+                ``202``: System transfer out.
+                ``203``: Manually transfer out.
+                ``204``: block trade buy.
+                ``205``: block trade sell.
+                ``206``: block trade open long.
+                ``207``: block trade open short.
+                ``208``: block trade close long.
+                ``209``: block trade close short.
+                ``210``: Manual Borrowing of quick margin.
+                ``211``: Manual Repayment of quick margin.
+                ``212``: Auto borrow of quick margin.
+                ``213``: Auto repay of quick margin.
+                ``220``: Transfer in when using USDT to buy OPTION.
+                ``221``: Transfer out when using USDT to buy OPTION.
+                ``16``: Repay forcibly.
+                ``17``: Repay interest by borrowing forcibly.
+                ``224``: Repayment transfer in.
+                ``225``: Repayment transfer out.
+                ``236``: Easy convert in.
+                ``237``: Easy convert out.
+                ``250``: Profit sharing expenses.
+                ``251``: Profit sharing refund.
+                ``280``: SPOT profit sharing expenses.
+                ``281``: SPOT profit sharing refund.
+                ``270``: Spread trading buy.
+                ``271``: Spread trading sell.
+                ``272``: Spread trading open long.
+                ``273``: Spread trading open short.
+                ``274``: Spread trading close long.
+                ``275``: Spread trading close short.
+                ``280``: SPOT profit sharing expenses.
+                ``281``: SPOT profit sharing refund.
+                ``284``: Copy trade automatic transfer in.
+                ``285``: Copy trade manual transfer in.
+                ``286``: Copy trade automatic transfer out.
+                ``287``: Copy trade manual transfer out.
+                ``290``: Crypto dust auto-transfer out.
+                ``293``: Fixed loan interest deduction.
+                ``294``: Fixed loan interest refund.
+                ``295``: Fixed loan overdue penalty.
+                ``296``: From structured order placements.
+                ``297``: To structured order placements.
+                ``298``: From structured settlements.
+                ``299``: To structured settlements.
+                ``306``: Manual borrow.
+                ``307``: Auto borrow.
+                ``308``: Manual repay.
+                ``309``: Auto repay.
+                ``312``: Auto offset.
+                ``318``: Convert in.
+                ``319``: Convert out.
+                ``320``: Simple buy.
+                ``321``: Simple sell.
+                ``332``: Margin transfer in isolated margin position.
+                ``333``: Margin transfer out isolated margin position.
+                ``334``: Margin loss when closing isolated margin position.
+                ``348``: [Credit line] Forced repayment.
+                ``350``: [Credit line] Forced repayment refund.
+                ``352``: [Credit line] Forced repayment penalty fee deduction.
+                ``353``: [Credit line] Forced repayment penalty fee (pending deduction).
+                ``356``: [Credit line] Auto conversion (pending deduction).
+                ``357``: [Credit line] Auto Conversion Transfer to Funding.
+                ``355``: Settlement PnL.
+            after: Pagination of data to return records earlier than the requested bill ID.
+            before: Pagination of data to return records newer than the requested bill ID.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            begin: Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS_ARCHIVE,
@@ -283,6 +636,9 @@ class AccountAPI(OkxClient):
 
         Args:
             posMode: required; ``long_short_mode``, ``net_mode``.
+                Position mode.
+                ``long_short_mode``: long/short, only applicable to ``FUTURES``/``SWAP``.
+                ``net_mode``: net.
         """
         return self._call(_endpoints.SET_POSITION_MODE, {"posMode": posMode}, validate, extra=extra)
 
@@ -304,8 +660,24 @@ class AccountAPI(OkxClient):
 
         Args:
             lever: required.
+                Leverage.
             mgnMode: required; ``isolated``, ``cross``.
+                Margin mode.
+                ``isolated`` ``cross``.
+                Can only be ``cross`` if ``ccy`` is passed.
+            instId: Instrument ID.
+                Under cross mode, either ``instId`` or ``ccy`` is required; if both are passed,
+                    ``instId`` will be used by default.
+            ccy: Currency used for margin, used for the leverage setting for the currency in auto
+                borrow.
+                Only applicable to ``cross`` ``MARGIN`` of ``Spot mode``/``Multi-currency
+                    margin``/``Portfolio margin``.
+                Required when setting the leverage for automatically borrowing coin.
             posSide: ``long``, ``short``.
+                Position side.
+                ``long`` ``short``.
+                Only required when margin mode is ``isolated`` in ``long/short`` mode for
+                    ``FUTURES``/``SWAP``.
         """
         return self._call(
             _endpoints.SET_LEVERAGE,
@@ -332,7 +704,25 @@ class AccountAPI(OkxClient):
 
         Args:
             instId: required; up to 5 IDs, comma-separated or a list.
+                Single instrument or multiple instruments (no more than 5) in the smae instrument
+                    type separated with comma, e.g. ``BTC-USDT,ETH-USDT``.
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
+                Trade mode.
+                ``cross``.
+                ``isolated``.
+                ``cash``.
+                ``spot_isolated``.
+            ccy: Currency used for margin.
+                Applicable to ``isolated`` ``MARGIN`` and ``cross`` ``MARGIN`` orders in ``Spot and
+                    futures mode``.
+            px: Price.
+                When the price is not specified, it will be calculated according to the current
+                    limit price for ``FUTURES`` and ``SWAP``, the last traded price for other
+                    instrument types.
+                The parameter will be ignored when multiple instruments are specified.
+            tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
+                The default value is the quote currency of the ``instId``, for example: for
+                    ``BTC-USD``, the default is ``USD``.
         """
         return self._call(
             _endpoints.GET_MAX_ORDER_SIZE,
@@ -367,7 +757,22 @@ class AccountAPI(OkxClient):
 
         Args:
             instId: required; up to 5 IDs, comma-separated or a list.
+                Single instrument or multiple instruments (no more than 5) separated with comma,
+                    e.g. ``BTC-USDT,ETH-USDT``.
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
+                Trade mode.
+                ``cross``.
+                ``isolated``.
+                ``cash``.
+                ``spot_isolated``.
+            ccy: Currency used for margin.
+                Applicable to ``isolated`` ``MARGIN`` and ``cross`` ``MARGIN`` in ``Spot and futures
+                    mode``.
+            reduceOnly: Whether to reduce position only.
+                Only applicable to ``MARGIN``.
+            tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
+                The default value is the quote currency of the ``instId``, for example: for
+                    ``BTC-USD``, the default is ``USD``.
         """
         return self._call(
             _endpoints.GET_MAX_AVAIL_SIZE,
@@ -402,9 +807,17 @@ class AccountAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID.
             posSide: required; ``long``, ``short``, ``net``.
+                Position side, the default is ``net``.
+                ``long``.
+                ``short``.
+                ``net``.
             type: required; ``add``, ``reduce``.
+                ``add``: add margin.
+                ``reduce``: reduce margin.
             amt: required.
+                Amount to be increased or decreased.
         """
         return self._call(
             _endpoints.ADJUSTMENT_MARGIN,
@@ -435,8 +848,18 @@ class AccountAPI(OkxClient):
 
         Args:
             instId: up to 20 IDs, comma-separated or a list.
+                Instrument ID.
+                Single instrument ID or multiple instrument IDs (no more than 20) separated with
+                    comma.
             mgnMode: required; ``cross``, ``isolated``.
+                Margin mode.
+                ``cross`` ``isolated``.
             ccy: up to 20 IDs, comma-separated or a list.
+                Currency, used for getting leverage of currency level.
+                Applicable to ``cross`` ``MARGIN`` of ``Spot mode``/``Multi-currency
+                    margin``/``Portfolio margin``.
+                Supported single currency or multiple currencies (no more than 20) separated with
+                    comma.
         """
         return self._call(
             _endpoints.GET_LEVERAGE,
@@ -462,6 +885,19 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``: Spot.
+                ``MARGIN``: Margin.
+                ``SWAP``: Perpetual Futures.
+                ``FUTURES``: Expiry Futures.
+                ``OPTION``: Option.
+            ugly (``uly``): Underlying.
+                Only applicable to ``FUTURES``/``SWAP``/``OPTION``.If instType is ``OPTION``, either
+                    ``uly`` or ``instFamily`` is required.
+            instFamily: Instrument family.
+                Only applicable to ``FUTURES``/``SWAP``/``OPTION``. If instType is ``OPTION``,
+                    either ``uly`` or ``instFamily`` is required.
+            instId: Instrument ID.
         """
         return self._call(
             _endpoints.GET_INSTRUMENTS,
@@ -487,7 +923,16 @@ class AccountAPI(OkxClient):
 
         Args:
             instId: up to 5 IDs, comma-separated or a list.
+                Single instrument or multiple instruments (no more than 5) separated with comma,
+                    e.g. ``BTC-USDT,ETH-USDT``.
             mgnMode: required; ``isolated``, ``cross``.
+                Margin mode.
+                ``isolated`` ``cross``.
+            mgnCcy: Margin currency.
+                Applicable to ``isolated`` ``MARGIN`` and ``cross`` ``MARGIN`` in ``Spot and futures
+                    mode``.
+            tradeQuoteCcy: The quote currency for trading. Only applicable to ``SPOT``.
+                The default value is the quote currency of ``instId``, e.g. ``USD`` for ``BTC-USD``.
         """
         return self._call(
             _endpoints.GET_MAX_LOAN,
@@ -520,6 +965,18 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+                Applicable to ``SPOT``/``MARGIN``.
+            uly: Underlying, e.g. ``BTC-USD``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instFamily: Instrument family, e.g. ``BTC-USD``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_FEE_RATES,
@@ -553,7 +1010,21 @@ class AccountAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-interest-accrued-data)
 
         Args:
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+                Only applicable to ``Market loans``.
+            ccy: Loan currency, e.g. ``BTC``.
+                Only applicable to ``Market loans``.
+                Only applicable to``MARGIN``.
             mgnMode: ``cross``, ``isolated``.
+                Margin mode.
+                ``cross``.
+                ``isolated``.
+                Only applicable to ``Market loans``.
+            after: Pagination of data to return records earlier than the requested timestamp, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested, Unix timestamp
+                format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_INTEREST_ACCRUED,
@@ -580,6 +1051,9 @@ class AccountAPI(OkxClient):
 
         ``GET /api/v5/account/interest-rate``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-interest-rate)
+
+        Args:
+            ccy: Currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.GET_INTEREST_RATE, {"ccy": ccy}, validate, extra=extra)
 
@@ -597,6 +1071,9 @@ class AccountAPI(OkxClient):
 
         Args:
             greeksType: required; ``PA``, ``BS``.
+                Display type of Greeks.
+                ``PA``: Greeks in coins.
+                ``BS``: Black-Scholes Greeks in dollars.
         """
         return self._call(_endpoints.SET_GREEKS, {"greeksType": greeksType}, validate, extra=extra)
 
@@ -615,7 +1092,14 @@ class AccountAPI(OkxClient):
 
         Args:
             isoMode: required; ``auto_transfers_ccy``, ``automatic``.
+                Isolated margin trading settings.
+                ``auto_transfers_ccy``: New auto transfers, enabling both base and quote currency as
+                    the margin for isolated margin trading. Only applicable to ``MARGIN``.
+                ``automatic``: Auto transfers.
             type: required; ``MARGIN``, ``CONTRACTS``.
+                Instrument type.
+                ``MARGIN``.
+                ``CONTRACTS``.
         """
         return self._call(
             _endpoints.SET_ISOLATED_MODE, {"isoMode": isoMode, "type": type}, validate, extra=extra
@@ -635,6 +1119,8 @@ class AccountAPI(OkxClient):
 
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
+                Single currency or multiple currencies (no more than 20) separated with comma, e.g.
+                    ``BTC`` or ``BTC,ETH``.
         """
         return self._call(_endpoints.GET_MAX_WITHDRAWAL, {"ccy": ccy}, validate, extra=extra)
 
@@ -700,6 +1186,12 @@ class AccountAPI(OkxClient):
 
         ``GET /api/v5/account/interest-limits``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-borrow-interest-and-limit)
+
+        Args:
+            type: Loan type.
+                ``2``: Market loans.
+                Default is ``2``.
+            ccy: Loan currency, e.g. ``BTC``.
         """
         return self._call(
             _endpoints.GET_INTEREST_LIMITS, {"type": type, "ccy": ccy}, validate, extra=extra
@@ -746,6 +1238,9 @@ class AccountAPI(OkxClient):
 
         ``GET /api/v5/account/greeks``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-greeks)
+
+        Args:
+            ccy: Single currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.GET_GREEKS, {"ccy": ccy}, validate, extra=extra)
 
@@ -783,8 +1278,29 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USD-SWAP``.
             mgnMode: ``cross``, ``isolated``.
+                Margin mode.
+                ``cross`` ``isolated``.
             type: ``1``, ``2``, ``3``, ``4``, ``5``, ``6``.
+                The type of latest close position.
+                ``1``: Close position partially;``2``: Close all;``3``: Liquidation;``4``: Partial
+                    liquidation; ``5``: ADL;
+                It is the latest type if there are several types for the same position.
+            posId: Position ID. There is attribute expiration. The posId will be expired if it is
+                more than 30 days after the last full close position, then position will use new
+                posId.
+            after: Pagination of data to return records earlier than the requested ``uTime``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``uTime``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100. All
+                records that have the same ``uTime`` will be returned at the current request.
         """
         return self._call(
             _endpoints.GET_POSITIONS_HISTORY,
@@ -818,8 +1334,19 @@ class AccountAPI(OkxClient):
 
         Args:
             instType: required; ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
             uly: up to 3 IDs, comma-separated or a list.
+                Single underlying or multiple underlyings (no more than 3) separated with comma.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
             instFamily: up to 5 IDs, comma-separated or a list.
+                Single instrument family or instrument families (no more than 5) separated with
+                    comma.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_POSITION_TIERS,
@@ -985,6 +1512,11 @@ class AccountAPI(OkxClient):
 
         ``POST /api/v5/account/set-auto-loan``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-set-auto-loan)
+
+        Args:
+            autoLoan: Whether to automatically make loans.
+                Valid values are ``true``, ``false``.
+                The default is ``true``.
         """
         return self._call(_endpoints.SET_AUTO_LOAN, {"autoLoan": autoLoan}, validate, extra=extra)
 
@@ -1002,6 +1534,11 @@ class AccountAPI(OkxClient):
 
         Args:
             acctLv: required; ``1``, ``2``, ``3``, ``4``.
+                Account mode.
+                ``1``: Spot mode.
+                ``2``: Spot and futures mode.
+                ``3``: Multi-currency margin code.
+                ``4``: Portfolio margin mode.
         """
         return self._call(_endpoints.SET_ACCOUNT_LEVEL, {"acctLv": acctLv}, validate, extra=extra)
 
@@ -1218,8 +1755,13 @@ class AccountAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency, e.g. ``BTC``.
             side: required; ``borrow``, ``repay``.
+                Side.
+                ``borrow``.
+                ``repay``.
             amt: required.
+                Amount.
         """
         return self._call(
             _endpoints.SPOT_MANUAL_BORROW_REPAY,
@@ -1242,6 +1784,9 @@ class AccountAPI(OkxClient):
 
         Args:
             autoRepay: required.
+                Whether auto repay is allowed or not under ``Spot mode``.
+                ``true``: Enable auto repay.
+                ``false``: Disable auto repay.
         """
         return self._call(
             _endpoints.SET_AUTO_REPAY, {"autoRepay": autoRepay}, validate, extra=extra
@@ -1266,7 +1811,18 @@ class AccountAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#trading-account-rest-api-get-borrow-repay-history)
 
         Args:
+            ccy: Currency, e.g. ``BTC``.
             type: ``auto_borrow``, ``auto_repay``, ``manual_borrow``, ``manual_repay``.
+                Event type.
+                ``auto_borrow``.
+                ``auto_repay``.
+                ``manual_borrow``.
+                ``manual_repay``.
+            after: Pagination of data to return records earlier than the requested ``ts``
+                (included), Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``ts``(included),
+                Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.SPOT_BORROW_REPAY_HISTORY,
@@ -1291,8 +1847,17 @@ class AccountAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
             action: required; ``turn_on``, ``turn_off``, ``amend``.
+                Auto earn operation action.
+                ``turn_on``: turn on auto earn.
+                ``turn_off``: turn off auto earn.
+                ``amend``: amend minimum lending APR, applicable onlyto earnType ``0`` (deprecated).
             earnType: ``0``, ``1``.
+                Auto earn type.
+                ``0``: auto earn (auto lend, auto staking).
+                ``1``: auto earn (USDG earn).
+                The default value is ``0``.
         """
         return self._call(
             _endpoints.SET_AUTO_EARN,
@@ -1373,7 +1938,9 @@ class AccountAPI(OkxClient):
 
         Args:
             year: required.
+                4 digits year.
             quarter: required.
+                Quarter, valid value is ``Q1``, ``Q2``, ``Q3``, ``Q4``.
         """
         return self._call(
             _endpoints.APPLY_BILLS,

@@ -75,7 +75,26 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             counterparties: required.
+                The trader code(s) of the counterparties who receive the RFQ. Can be found via
+                    /api/v5/rfq/counterparties/.
+            anonymous: Submit RFQ on a disclosed or anonymous basis. Valid values are ``true`` or
+                ``false``.
+                If not specified, the default value is ``false``.
+                When anonymous = true, the taker's identify is not disclosed to maker even after
+                    trade execution.
+            clRfqId: Client-supplied RFQ ID.
+                A combination of case-sensitive alpha-numeric, all numbers, or all letters of up to
+                    32 characters.
+            tag: RFQ tag.
+                The block trade associated with the RFQ will have the same tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
+            allowPartialExecution: Whether the RFQ can be partially filled provided that the shape
+                of legs stays the same. Valid values are ``true`` or ``false``.
+                ``false`` by default.
             legs: required; a list of at most 15 items.
+                An Array of objects containing each leg of the RFQ. Maximum 15 legs can be placed
+                    per request.
         """
         return self._call(
             _endpoints.CREATE_RFQ,
@@ -103,6 +122,13 @@ class BlockTradingAPI(OkxClient):
 
         ``POST /api/v5/rfq/cancel-rfq``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-rfq)
+
+        Args:
+            rfqId: RFQ ID created .
+            clRfqId: Client-supplied RFQ ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+                Either rfqId or clRfqId is required. If both are passed, rfqId will be used.
         """
         return self._call(
             _endpoints.CANCEL_RFQ, {"rfqId": rfqId, "clRfqId": clRfqId}, validate, extra=extra
@@ -123,7 +149,11 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             rfqIds: a list of at most 100 items.
+                RFQ IDs .
             clRfqIds: a list of at most 100 items.
+                Client-supplied RFQ IDs.
+                Either ``rfqIds`` or ``clRfqIds`` is required.
+                If both attributes are sent, ``rfqIds`` will be used as primary identifier.
         """
         return self._call(
             _endpoints.CANCEL_BATCH_RFQS,
@@ -161,7 +191,13 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             rfqId: required.
+                RFQ ID .
             quoteId: required.
+                Quote ID.
+            legs: An Array of objects containing the execution size of each leg of the RFQ.
+                The ratio of the leg sizes needs to be the same as the RFQ.
+                *Note: ``tgtCcy`` and ``side`` of each leg will be same as ones in the RFQ. ``px``
+                    will be the same as the ones in the Quote.
         """
         return self._call(
             _endpoints.EXECUTE_QUOTE,
@@ -190,8 +226,24 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             rfqId: required.
+                RFQ ID .
+            clQuoteId: Client-supplied Quote ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Quote tag.
+                The block trade associated with the Quote will have the same tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
             quoteSide: required.
+                The trading direction of the Quote. Its value can be ``buy`` or ``sell``.
+                For example, if quoteSide is ``buy``, all the legs are executed in their leg sides;
+                    otherwise, all the legs are executed in the opposite of their leg sides.
             legs: required.
+                The legs of the Quote.
+            anonymous: Submit Quote on a disclosed or anonymous basis.
+                Valid value is ``true`` or ``false``. ``false`` by default.
+            expiresIn: Seconds that a quote expires in.
+                Must be an integer between 10-120. Default is 60.
         """
         return self._call(
             _endpoints.CREATE_QUOTE,
@@ -220,6 +272,12 @@ class BlockTradingAPI(OkxClient):
 
         ``POST /api/v5/rfq/cancel-quote``, signed; 50 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-cancel-quote)
+
+        Args:
+            quoteId: Quote ID.
+            clQuoteId: Client-supplied Quote ID. Either ``quoteId`` or ``clQuoteId`` is required. If
+                both ``clQuoteId`` and ``quoteId`` are passed, ``quoteId`` will be treated as
+                primary identifier.
         """
         return self._call(
             _endpoints.CANCEL_QUOTE,
@@ -243,7 +301,10 @@ class BlockTradingAPI(OkxClient):
 
         Args:
             quoteIds: a list of at most 100 items.
+                Quote IDs .
             clQuoteIds: a list of at most 100 items.
+                Client-supplied Quote IDs. Either ``quoteIds`` or ``clQuoteIds`` is required.If both
+                    attributes are sent, ``quoteIds`` will be used as primary identifier.
         """
         return self._call(
             _endpoints.CANCEL_BATCH_QUOTES,
@@ -281,6 +342,21 @@ class BlockTradingAPI(OkxClient):
 
         ``GET /api/v5/rfq/rfqs``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-rfqs)
+
+        Args:
+            rfqId: RFQ ID .
+            clRfqId: Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId``
+                will be treated as primary identifier.
+            state: The status of the RFQ.
+                Valid values can be ``active`` ``canceled`` ``pending_fill`` ``filled`` ``expired``
+                    ``failed`` ``traded_away``.
+                ``traded_away`` only applies to Maker.
+            beginId: Start rfq id the request to begin with. Pagination of data to return records
+                newer than the requested rfqId, not including beginId.
+            endId: End rfq id the request to end with. Pagination of data to return records earlier
+                than the requested rfqId, not including endId.
+            limit: Number of results per request. The maximum is 100 which is also the default
+                value.
         """
         return self._call(
             _endpoints.GET_RFQS,
@@ -314,6 +390,22 @@ class BlockTradingAPI(OkxClient):
 
         ``GET /api/v5/rfq/quotes``, signed; 2 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-quotes)
+
+        Args:
+            rfqId: RFQ ID .
+            clRfqId: Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId``
+                will be be treated as primary identifier.
+            quoteId: Quote ID.
+            clQuoteId: Client-supplied Quote ID. If both clQuoteId and quoteId are passed, quoteId
+                will be treated as primary identifier.
+            state: The status of the quote. Valid values can be ``active`` ``canceled``
+                ``pending_fill`` ``filled`` ``expired`` or ``failed``.
+            beginId: Start quote id the request to begin with. Pagination of data to return records
+                newer than the requested quoteId, not including beginId.
+            endId: End quote id the request to end with. Pagination of data to return records
+                earlier than the requested quoteId, not including endId.
+            limit: Number of results per request. The maximum is 100 which is also the default
+                value.
         """
         return self._call(
             _endpoints.GET_QUOTES,
@@ -351,6 +443,26 @@ class BlockTradingAPI(OkxClient):
 
         ``GET /api/v5/rfq/trades``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-trades)
+
+        Args:
+            rfqId: RFQ ID .
+            clRfqId: Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId``
+                will be treated as primary identifier.
+            quoteId: Quote ID.
+            clQuoteId: Client-supplied Quote ID. If both ``clQuoteId`` and ``quoteId`` are passed,
+                ``quoteId`` will be treated as primary identifier.
+            beginId: The starting rfq id the request to begin with. Pagination of data to return
+                records newer than the requested blockTdId, not including beginId.
+            endId: The last rfq id the request to end withPagination of data to return records
+                earlier than the requested blockTdId, not including endId.
+            beginTs: Filter trade execution time with a begin timestamp (UTC timezone). Unix
+                timestamp format in milliseconds, e.g. 1597026383085.
+            endTs: Filter trade execution time with an end timestamp (UTC timezone). Unix timestamp
+                format in milliseconds, e.g. 1597026383085.
+            limit: Number of results per request. The maximum is 100 which is also the default
+                value.
+                If the number of trades in the requested range is bigger than 100, the latest 100
+                    trades in the range will be returned.
         """
         return self._call(
             _endpoints.GET_TRADES,
@@ -383,6 +495,14 @@ class BlockTradingAPI(OkxClient):
 
         ``GET /api/v5/rfq/public-trades``, public; 5 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#block-trading-rest-api-get-public-multi-leg-transactions-of-block-trades)
+
+        Args:
+            beginId: The starting blockTdId the request to begin with. Pagination of data to return
+                records newer than the requested ``blockTdId``, not including beginId.
+            endId: The last blockTdId the request to end with. Pagination of data to return records
+                earlier than the requested ``blockTdId``, not including endId.
+            limit: Number of results per request. The maximum is 100 which is also the default
+                value.
         """
         return self._call(
             _endpoints.GET_PUBLIC_TRADES,

@@ -64,7 +64,9 @@ class ConvertAPI(OkxClient):
 
         Args:
             fromCcy: required.
+                Currency to convert from, e.g. ``USDT``.
             toCcy: required.
+                Currency to convert to, e.g. ``BTC``.
         """
         return self._call(
             _endpoints.GET_CURRENCY_PAIR,
@@ -95,10 +97,21 @@ class ConvertAPI(OkxClient):
 
         Args:
             baseCcy: required.
+                Base currency, e.g. ``BTC`` in ``BTC-USDT``.
             quoteCcy: required.
+                Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
             side: required; ``buy``, ``sell``.
+                Trade side based on ``baseCcy``.
+                ``buy`` ``sell``.
             rfqSz: required.
+                RFQ amount.
             rfqSzCcy: required.
+                RFQ currency.
+            clQReqId: Client Order ID as assigned by the client.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Order tag.
+                Applicable to broker user.
         """
         return self._call(
             _endpoints.ESTIMATE_QUOTE,
@@ -138,11 +151,24 @@ class ConvertAPI(OkxClient):
 
         Args:
             quoteId: required.
+                Quote ID.
             baseCcy: required.
+                Base currency, e.g. ``BTC`` in ``BTC-USDT``.
             quoteCcy: required.
+                Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
             side: required; ``buy``, ``sell``.
+                Trade side based on ``baseCcy``.
+                ``buy`` ``sell``.
             sz: required.
+                Quote amount.
+                The quote amount should no more then RFQ amount.
             szCcy: required.
+                Quote currency.
+            clTReqId: Client Order ID as assigned by the client.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Order tag.
+                Applicable to broker user.
         """
         return self._call(
             _endpoints.CONVERT_TRADE,
@@ -175,6 +201,16 @@ class ConvertAPI(OkxClient):
 
         ``GET /api/v5/asset/convert/history``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-convert-history)
+
+        Args:
+            after: Pagination of data to return records earlier than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            tag: Order tag.
+                Applicable to broker user.
+                If the convert trading used ``tag``, this parameter is also required.
         """
         return self._call(
             _endpoints.GET_CONVERT_HISTORY,

@@ -74,6 +74,9 @@ class CopyTradingAPI(OkxClient):
 
         ``GET /api/v5/copytrading/current-subpositions``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-existing-lead-positions)
+
+        Args:
+            instId: Instrument ID, e.g. BTC-USDT-SWAP.
         """
         return self._call(
             _endpoints.GET_EXISTING_LEADING_POSITIONS, {"instId": instId}, validate, extra=extra
@@ -93,6 +96,12 @@ class CopyTradingAPI(OkxClient):
 
         ``GET /api/v5/copytrading/subpositions-history``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-lead-position-history)
+
+        Args:
+            instId: Instrument ID, e.g. BTC-USDT-SWAP.
+            after: Pagination of data to return records earlier than the requested ``subPosId``.
+            before: Pagination of data to return records newer than the requested ``subPosId``.
+            limit: Number of results per request. Maximum is 100. Default is 100.
         """
         return self._call(
             _endpoints.GET_LEADING_POSITION_HISTORY,
@@ -119,8 +128,24 @@ class CopyTradingAPI(OkxClient):
 
         Args:
             subPosId: required.
+                Lead position ID.
+            tpTriggerPx: Take-profit trigger price. Take-profit order price will be the market price
+                after triggering. At least one of tpTriggerPx and slTriggerPx must be filled.
+                The take profit order will be deleted if it is 0.
+            slTriggerPx: Stop-loss trigger price. Stop-loss order price will be the market price
+                after triggering. The stop loss order will be deleted if it is 0.
             tpTriggerPxType: ``last``, ``index``, ``mark``.
+                Take-profit trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                Default is ``last``.
             slTriggerPxType: ``last``, ``index``, ``mark``.
+                Stop-loss trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                Default is last.
         """
         return self._call(
             _endpoints.PLACE_LEADING_STOP_ORDER,
@@ -149,6 +174,7 @@ class CopyTradingAPI(OkxClient):
 
         Args:
             subPosId: required.
+                Lead position ID.
         """
         return self._call(
             _endpoints.CLOSE_LEADING_POSITION, {"subPosId": subPosId}, validate, extra=extra
@@ -181,6 +207,8 @@ class CopyTradingAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. BTC-USDT-SWAP. If there are multiple instruments, separate them
+                    with commas.
         """
         return self._call(
             _endpoints.AMEND_LEADING_INSTRUMENTS, {"instId": instId}, validate, extra=extra
@@ -199,6 +227,13 @@ class CopyTradingAPI(OkxClient):
 
         ``GET /api/v5/copytrading/profit-sharing-details``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-profit-sharing-details)
+
+        Args:
+            after: Pagination of data to return records earlier than the requested
+                ``profitSharingId``.
+            before: Pagination of data to return records newer than the requested
+                ``profitSharingId``.
+            limit: Number of results per request. Maximum is 100. Default is 100.
         """
         return self._call(
             _endpoints.GET_PROFIT_SHARING_DETAILS,

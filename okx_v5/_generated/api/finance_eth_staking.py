@@ -62,6 +62,7 @@ class EthStakingAPI(OkxClient):
 
         Args:
             amt: required.
+                Investment amount.
         """
         return self._call(_endpoints.ETH_PURCHASE, {"amt": amt}, validate, extra=extra)
 
@@ -79,6 +80,7 @@ class EthStakingAPI(OkxClient):
 
         Args:
             amt: required.
+                Redeeming amount.
         """
         return self._call(_endpoints.ETH_REDEEM, {"amt": amt}, validate, extra=extra)
 
@@ -130,7 +132,19 @@ class EthStakingAPI(OkxClient):
 
         Args:
             type: ``purchase``, ``redeem``.
+                Type.
+                ``purchase``.
+                ``redeem``.
             status: ``pending``, ``success``, ``failed``.
+                Status.
+                ``pending``.
+                ``success``.
+                ``failed``.
+            after: Pagination of data to return records earlier than the ``requestTime``. The value
+                passed is the corresponding ``timestamp``.
+            before: Pagination of data to return records newer than the ``requestTime``. The value
+                passed is the corresponding ``timestamp``.
+            limit: Number of results per request. The default is ``100``. The maximum is ``100``.
         """
         return self._call(
             _endpoints.ETH_PURCHASE_REDEEM_HISTORY,
@@ -153,5 +167,7 @@ class EthStakingAPI(OkxClient):
 
         Args:
             days: required.
+                Get the days of APY(Annual percentage yield) history record in the past.
+                No more than 365 days.
         """
         return self._call(_endpoints.ETH_APY_HISTORY, {"days": days}, validate, extra=extra)

@@ -64,6 +64,9 @@ class FlexibleLoanAPI(OkxClient):
         ``GET /api/v5/finance/flexible-loan/collateral-assets``, signed; 5 requests / 2 s per user
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-flexible-loan-get-collateral-assets)
+
+        Args:
+            ccy: Collateral currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.COLLATERAL_ASSETS, {"ccy": ccy}, validate, extra=extra)
 
@@ -82,6 +85,8 @@ class FlexibleLoanAPI(OkxClient):
 
         Args:
             borrowCcy: required.
+                Currency to borrow, e.g. ``USDT``.
+            supCollateral: Supplementary collateral assets.
         """
         return self._call(
             _endpoints.MAX_LOAN,
@@ -105,6 +110,7 @@ class FlexibleLoanAPI(OkxClient):
 
         Args:
             ccy: required.
+                Collateral currency, e.g. ``USDT``.
         """
         return self._call(
             _endpoints.MAX_COLLATERAL_REDEEM_AMOUNT, {"ccy": ccy}, validate, extra=extra
@@ -127,8 +133,13 @@ class FlexibleLoanAPI(OkxClient):
 
         Args:
             type: required; ``add``, ``reduce``.
+                Operation type.
+                ``add``: Add collateral.
+                ``reduce``: Reduce collateral.
             collateralCcy: required.
+                Collateral currency, e.g. ``BTC``.
             collateralAmt: required.
+                Collateral amount.
         """
         return self._call(
             _endpoints.ADJUST_COLLATERAL,
@@ -185,6 +196,20 @@ class FlexibleLoanAPI(OkxClient):
                 ``forced_repayment_buy``, ``forced_repayment_sell``, ``forced_liquidation``,
                 ``partial_liquidation``, ``sell_collateral``, ``buy_transition_coin``,
                 ``sell_transition_coin``, ``buy_borrowed_coin``.
+                Action type.
+                ``borrowed``.
+                ``repaid``.
+                ``collateral_locked``.
+                ``collateral_released``.
+                ``forced_repayment_buy``.
+                ``forced_repayment_sell``.
+                ``forced_liquidation``.
+                ``partial_liquidation``.
+            after: Pagination of data to return records earlier than the requested ``refId``(not
+                include).
+            before: Pagination of data to return records newer than the requested ``refId``(not
+                include).
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.LOAN_HISTORY,
@@ -208,6 +233,14 @@ class FlexibleLoanAPI(OkxClient):
         ``GET /api/v5/finance/flexible-loan/interest-accrued``, signed; 5 requests / 2 s per user
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-flexible-loan-get-accrued-interest)
+
+        Args:
+            ccy: Loan currency, e.g. ``BTC``.
+            after: Pagination of data to return records earlier than the requested ``refId``(not
+                include).
+            before: Pagination of data to return records newer than the requested ``refId``(not
+                include).
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.INTEREST_ACCRUED,

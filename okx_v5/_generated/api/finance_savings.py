@@ -47,6 +47,9 @@ class SavingsAPI(OkxClient):
 
         ``GET /api/v5/finance/savings/balance``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-saving-balance)
+
+        Args:
+            ccy: Currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.GET_SAVING_BALANCE, {"ccy": ccy}, validate, extra=extra)
 
@@ -67,8 +70,18 @@ class SavingsAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency, e.g. ``BTC``.
             amt: required.
+                Purchase/redemption amount.
             side: required; ``purchase``, ``redempt``.
+                Action type.
+                ``purchase``: purchase saving shares.
+                ``redempt``: redeem saving shares.
+            rate: Annual purchase rate, e.g. ``0.1`` represents ``10%``.
+                Only applicable to purchase saving shares.
+                The interest rate of the new subscription will cover the interest rate of the last
+                    subscription.
+                The rate value range is between 1% and 365%.
         """
         return self._call(
             _endpoints.SAVINGS_PURCHASE_REDEMPTION,
@@ -92,7 +105,10 @@ class SavingsAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency, e.g. ``BTC``.
             rate: required.
+                Annual lending rate.
+                The rate value range is between 1% and 365%.
         """
         return self._call(
             _endpoints.SET_LENDING_RATE, {"ccy": ccy, "rate": rate}, validate, extra=extra
@@ -112,6 +128,14 @@ class SavingsAPI(OkxClient):
 
         ``GET /api/v5/finance/savings/lending-history``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-lending-history)
+
+        Args:
+            ccy: Currency, e.g. ``BTC``.
+            after: Pagination of data to return records earlier than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_LENDING_HISTORY,
@@ -134,6 +158,16 @@ class SavingsAPI(OkxClient):
 
         ``GET /api/v5/finance/savings/lending-rate-history``, public; 6 requests / 1 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-public-borrow-history-public)
+
+        Args:
+            ccy: Currency, e.g. ``BTC``.
+            after: Pagination of data to return records earlier than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+                If ``ccy`` is not specified, all data under the same ``ts`` will be returned, not
+                    limited by ``limit``.
         """
         return self._call(
             _endpoints.GET_PUBLIC_BORROW_HISTORY,
@@ -153,5 +187,8 @@ class SavingsAPI(OkxClient):
 
         ``GET /api/v5/finance/savings/lending-rate-summary``, public; 6 requests / 1 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-simple-earn-flexible-get-public-borrow-info-public)
+
+        Args:
+            ccy: Currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.GET_PUBLIC_BORROW_INFO, {"ccy": ccy}, validate, extra=extra)

@@ -49,6 +49,7 @@ class SolStakingAPI(OkxClient):
 
         Args:
             amt: required.
+                Investment amount.
         """
         return self._call(_endpoints.SOL_PURCHASE, {"amt": amt}, validate, extra=extra)
 
@@ -66,6 +67,7 @@ class SolStakingAPI(OkxClient):
 
         Args:
             amt: required.
+                Redeeming amount.
         """
         return self._call(_endpoints.SOL_REDEEM, {"amt": amt}, validate, extra=extra)
 
@@ -101,7 +103,19 @@ class SolStakingAPI(OkxClient):
 
         Args:
             type: ``purchase``, ``redeem``.
+                Type.
+                ``purchase``.
+                ``redeem``.
             status: ``pending``, ``success``, ``failed``.
+                Status.
+                ``pending``.
+                ``success``.
+                ``failed``.
+            after: Pagination of data to return records earlier than the ``requestTime``. The value
+                passed is the corresponding ``timestamp``.
+            before: Pagination of data to return records newer than the ``requestTime``. The value
+                passed is the corresponding ``timestamp``.
+            limit: Number of results per request. The default is ``100``. The maximum is ``100``.
         """
         return self._call(
             _endpoints.SOL_PURCHASE_REDEEM_HISTORY,
@@ -124,6 +138,8 @@ class SolStakingAPI(OkxClient):
 
         Args:
             days: required.
+                Get the days of APY(Annual percentage yield) history record in the past.
+                No more than 365 days.
         """
         return self._call(_endpoints.SOL_APY_HISTORY, {"days": days}, validate, extra=extra)
 

@@ -48,6 +48,12 @@ class StakingDefiAPI(OkxClient):
 
         ``GET /api/v5/finance/staking-defi/offers``, signed; 3 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-on-chain-earn-get-offers)
+
+        Args:
+            productId: Product ID.
+            protocolType: Protocol type.
+                ``defi``: on-chain earn.
+            ccy: Investment currency, e.g. ``BTC``.
         """
         return self._call(
             _endpoints.GET_OFFERS,
@@ -73,7 +79,14 @@ class StakingDefiAPI(OkxClient):
 
         Args:
             productId: required.
+                Product ID.
             investData: required.
+                Investment data.
+            term: Investment term.
+                Investment term must be specified for fixed-term product.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
         """
         return self._call(
             _endpoints.PURCHASE,
@@ -98,7 +111,12 @@ class StakingDefiAPI(OkxClient):
 
         Args:
             ordId: required.
+                Order ID.
             protocolType: required.
+                Protocol type.
+                ``defi``: on-chain earn.
+            allowEarlyRedeem: Whether allows early redemption.
+                Default is ``false``.
         """
         return self._call(
             _endpoints.REDEEM,
@@ -122,7 +140,10 @@ class StakingDefiAPI(OkxClient):
 
         Args:
             ordId: required.
+                Order ID.
             protocolType: required.
+                Protocol type.
+                ``defi``: on-chain earn.
         """
         return self._call(
             _endpoints.CANCEL, {"ordId": ordId, "protocolType": protocolType}, validate, extra=extra
@@ -144,7 +165,17 @@ class StakingDefiAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-on-chain-earn-get-active-orders)
 
         Args:
+            productId: Product ID.
+            protocolType: Protocol type.
+                ``defi``: on-chain earn.
+            ccy: Investment currency, e.g. ``BTC``.
             state: ``8``, ``13``, ``9``, ``1``, ``2``.
+                Order state.
+                ``8``: Pending.
+                ``13``: Cancelling.
+                ``9``: Onchain.
+                ``1``: Earning.
+                ``2``: Redeeming.
         """
         return self._call(
             _endpoints.GET_ACTIVITY_ORDERS,
@@ -169,6 +200,17 @@ class StakingDefiAPI(OkxClient):
 
         ``GET /api/v5/finance/staking-defi/orders-history``, signed; 3 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#financial-product-on-chain-earn-get-order-history)
+
+        Args:
+            productId: Product ID.
+            protocolType: Protocol type.
+                ``defi``: on-chain earn.
+            ccy: Investment currency, e.g. ``BTC``.
+            after: Pagination of data to return records earlier than the requested ID. The value
+                passed is the corresponding ``ordId``.
+            before: Pagination of data to return records newer than the requested ID. The value
+                passed is the corresponding ``ordId``.
+            limit: Number of results per request. The default is ``100``. The maximum is ``100``.
         """
         return self._call(
             _endpoints.GET_ORDERS_HISTORY,

@@ -57,6 +57,8 @@ class FundingAPI(OkxClient):
 
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
+                Single currency or multiple currencies (no more than 20) separated with comma, e.g.
+                    ``BTC`` or ``BTC,ETH``.
         """
         return self._call(_endpoints.GET_NON_TRADABLE_ASSETS, {"ccy": ccy}, validate, extra=extra)
 
@@ -74,6 +76,7 @@ class FundingAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency, e.g. ``BTC``.
         """
         return self._call(_endpoints.GET_DEPOSIT_ADDRESS, {"ccy": ccy}, validate, extra=extra)
 
@@ -91,7 +94,21 @@ class FundingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-funds-transfer-state)
 
         Args:
+            transId: Transfer ID.
+                Either transId or clientId is required. If both are passed, transId will be used.
             type: ``0``, ``1``, ``2``, ``3``, ``4``.
+                Transfer type.
+                ``0``: transfer within account.
+                ``1``: master account to sub-account (Only applicable to API Key from master
+                    account).
+                ``2``: sub-account to master account (Only applicable to API Key from master
+                    account).
+                ``3``: sub-account to master account (Only applicable to APIKey from sub-account).
+                ``4``: sub-account to sub-account (Only applicable to APIKey from sub-account, and
+                    target account needs to be another sub-account which belongs to same master
+                    account).
+                The default is ``0``.
+                For Custody accounts, can choose not to pass this parameter or pass ``0``.
         """
         return self._call(
             _endpoints.TRANSFER_STATE, {"transId": transId, "type": type}, validate, extra=extra
@@ -111,6 +128,8 @@ class FundingAPI(OkxClient):
 
         Args:
             ccy: up to 20 IDs, comma-separated or a list.
+                Single currency or multiple currencies (no more than 20) separated with comma, e.g.
+                    ``BTC`` or ``BTC,ETH``.
         """
         return self._call(_endpoints.GET_BALANCES, {"ccy": ccy}, validate, extra=extra)
 
@@ -136,10 +155,39 @@ class FundingAPI(OkxClient):
 
         Args:
             ccy: required.
+                Transfer currency, e.g. ``USDT``.
             amt: required.
+                Amount to be transferred.
             from_ (``from``): required.
+                The remitting account.
+                ``6``: Funding account.
+                ``18``: Trading account.
             to: required.
+                The beneficiary account.
+                ``6``: Funding account.
+                ``18``: Trading account.
             type: ``0``, ``1``, ``2``, ``3``, ``4``.
+                Transfer type.
+                ``0``: transfer within account.
+                ``1``: master account to sub-account (Only applicable to API Key from master
+                    account).
+                ``2``: sub-account to master account (Only applicable to API Key from master
+                    account).
+                ``3``: sub-account to master account (Only applicable to APIKey from sub-account).
+                ``4``: sub-account to sub-account (Only applicable to APIKey from sub-account, and
+                    target account needs to be another sub-account which belongs to same master
+                    account. Sub-account directly transfer out permission is disabled by default,
+                    set permission please refer to ).
+                The default is ``0``.
+                If you want to make transfer between sub-accounts by master account API key, refer
+                    to.
+            subAcct: Name of the sub-account.
+                When ``type`` is ``1``/``2``/``4``, this parameter is required.
+            loanTrans: Whether or not borrowed coins can be transferred out under ``Spot
+                mode``/``Multi-currency margin``/``Portfolio margin``.
+                ``true``: borrowed coins can be transferred out.
+                ``false``: borrowed coins cannot be transferred out.
+                the default is ``false``.
         """
         return self._call(
             _endpoints.FUNDS_TRANSFER,
@@ -179,10 +227,41 @@ class FundingAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency, e.g. ``USDT``.
             amt: required.
+                Withdrawal amount.
+                Withdrawal fee is not included in withdrawal amount. Please reserve sufficient
+                    transaction fees when withdrawing.
+                You can get fee amount by .
+                For ``internal transfer``, transaction fee is always ``0``.
             dest: required; ``3``, ``4``.
+                Withdrawal method.
+                ``3``: internal transfer.
+                ``4``: on-chain withdrawal.
             toAddr: required.
+                ``toAddr`` should be a trusted address/account.
+                If your ``dest`` is ``4``, some crypto currency addresses are formatted as
+                    ``'address:tag'``, e.g. ``'ARDOR-7JF3-8F2E-QUWZ-CAN7F:123456'``.
+                If your ``dest`` is ``3``,``toAddr`` should be a recipient address which can be
+                    email, phone or login account name (account name is only for sub-account).
+            chain: Chain name.
+                There are multiple chains under some currencies, such as ``USDT`` has
+                    ``USDT-ERC20``, ``USDT-TRC20``.
+                If the parameter is not filled in, the default will be the main chain.
+                When you withdrawal the non-tradable asset, if the parameter is not filled in, the
+                    default will be the unique withdrawal chain.
+                Apply to ``on-chain withdrawal``.
+                You can get supported chain name by the endpoint of .
+            areaCode: Area code for the phone number, e.g. ``86``.
+                If ``toAddr`` is a phone number, this parameter is required.
+                Apply to ``internal transfer``.
+            clientId: Client-supplied ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
             toAddrType: ``1``, ``2``.
+                Address type.
+                ``1``: wallet address, email, phone, or login account name.
+                ``2``: UID (only for whitelisted users; applicable only when dest=``3``).
         """
         return self._call(
             _endpoints.WITHDRAWAL,
@@ -221,8 +300,31 @@ class FundingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-deposit-history)
 
         Args:
+            ccy: Currency, e.g. ``BTC``.
             type: ``3``, ``4``.
+                Deposit Type.
+                ``3``: internal transfer.
+                ``4``: deposit from chain.
             state: ``0``, ``1``, ``2``, ``8``, ``11``, ``12``, ``13``, ``14``, ``17``.
+                Status of deposit.
+                ``0``: waiting for confirmation.
+                ``1``: deposit credited.
+                ``2``: deposit successful.
+                ``8``: pending due to temporary deposit suspension on this crypto currency.
+                ``11``: match the address blacklist.
+                ``12``: account or deposit is frozen.
+                ``13``: sub-account deposit interception.
+                ``14``: KYC limit.
+            after: Pagination of data to return records earlier than the requested ts, Unix
+                timestamp format in milliseconds, e.g. ``1654041600000``.
+            before: Pagination of data to return records newer than the requested ts, Unix timestamp
+                format in milliseconds, e.g. ``1656633600000``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            txId: Hash record of the deposit.
+            depId: Deposit ID.
+            fromWdId: Internal transfer initiator's withdrawal ID.
+                If the deposit comes from internal transfer, this field displays the withdrawal ID
+                    of the internal transfer initiator.
         """
         return self._call(
             _endpoints.GET_DEPOSIT_HISTORY,
@@ -252,6 +354,10 @@ class FundingAPI(OkxClient):
 
         ``GET /api/v5/asset/currencies``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-currencies)
+
+        Args:
+            ccy: Single currency or multiple currencies separated with comma, e.g. ``BTC`` or
+                ``BTC,ETH``.
         """
         return self._call(_endpoints.GET_CURRENCIES, {"ccy": ccy}, validate, extra=extra)
 
@@ -294,6 +400,147 @@ class FundingAPI(OkxClient):
 
         ``GET /api/v5/asset/bills``, signed; 6 requests / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-asset-bills-details)
+
+        Args:
+            ccy: Currency.
+            type: Bill type.
+                ``1``: Deposit.
+                ``2``: Withdrawal.
+                ``13``: Canceled withdrawal.
+                ``20``: Transfer to sub account (for master account).
+                ``21``: Transfer from sub account (for master account).
+                ``22``: Transfer out from sub to master account (for sub-account).
+                ``23``: Transfer in from master to sub account (for sub-account).
+                ``28``: Manually claimed Airdrop.
+                ``47``: System reversal.
+                ``48``: Event Reward.
+                ``49``: Event Giveaway.
+                ``68``: Fee rebate (by rebate card).
+                ``72``: Token received.
+                ``73``: Token given away.
+                ``74``: Token refunded.
+                ``75``: [Simple earn flexible] Subscription.
+                ``76``: [Simple earn flexible] Redemption.
+                ``77``: Jumpstart distribute.
+                ``78``: Jumpstart lock up.
+                ``80``: DEFI/Staking subscription.
+                ``82``: DEFI/Staking redemption.
+                ``83``: Staking yield.
+                ``84``: Violation fee.
+                ``89``: Deposit yield.
+                ``116``: [Fiat] Place an order.
+                ``117``: [Fiat] Fulfill an order.
+                ``118``: [Fiat] Cancel an order.
+                ``124``: Jumpstart unlocking.
+                ``130``: Transferred from Trading account.
+                ``131``: Transferred to Trading account.
+                ``132``: [P2P] Frozen by customer service.
+                ``133``: [P2P] Unfrozen by customer service.
+                ``134``: [P2P] Transferred by customer service.
+                ``135``: Cross chain exchange.
+                ``137``: [ETH Staking] Subscription.
+                ``138``: [ETH Staking] Swapping.
+                ``139``: [ETH Staking] Earnings.
+                ``146``: Customer feedback.
+                ``150``: Affiliate commission.
+                ``151``: Referral reward.
+                ``152``: Broker reward.
+                ``160``: Dual Investment subscribe.
+                ``161``: Dual Investment collection.
+                ``162``: Dual Investment profit.
+                ``163``: Dual Investment refund.
+                ``172``: [Affiliate] Sub-affiliate commission.
+                ``173``: [Affiliate] Fee rebate (by trading fee).
+                ``174``: Jumpstart Pay.
+                ``175``: Locked collateral.
+                ``176``: Loan.
+                ``177``: Added collateral.
+                ``178``: Returned collateral.
+                ``179``: Repayment.
+                ``180``: Unlocked collateral.
+                ``181``: Airdrop payment.
+                ``185``: [Broker] Convert reward.
+                ``187``: [Broker] Convert transfer.
+                ``189``: Mystery box bonus.
+                ``195``: Untradable asset withdrawal.
+                ``196``: Untradable asset withdrawal revoked.
+                ``197``: Untradable asset deposit.
+                ``198``: Untradable asset collection reduce.
+                ``199``: Untradable asset collection increase.
+                ``200``: Buy.
+                ``202``: Price Lock Subscribe.
+                ``203``: Price Lock Collection.
+                ``204``: Price Lock Profit.
+                ``205``: Price Lock Refund.
+                ``207``: Dual Investment Lite Subscribe.
+                ``208``: Dual Investment Lite Collection.
+                ``209``: Dual Investment Lite Profit.
+                ``210``: Dual Investment Lite Refund.
+                ``212``: [Flexible loan] Multi-collateral loan collateral locked.
+                ``215``: [Flexible loan] Multi-collateral loan collateral released.
+                ``217``: [Flexible loan] Multi-collateral loan borrowed.
+                ``218``: [Flexible loan] Multi-collateral loan repaid.
+                ``232``: [Flexible loan] Subsidized interest received.
+                ``220``: Delisted crypto.
+                ``221``: Blockchain's withdrawal fee.
+                ``222``: Withdrawal fee refund.
+                ``223``: SWAP lead trading profit share.
+                ``225``: Shark Fin subscribe.
+                ``226``: Shark Fin collection.
+                ``227``: Shark Fin profit.
+                ``228``: Shark Fin refund.
+                ``229``: Airdrop.
+                ``232``: Subsidized interest received.
+                ``233``: Broker rebate compensation.
+                ``240``: Snowball subscribe.
+                ``241``: Snowball refund.
+                ``242``: Snowball profit.
+                ``243``: Snowball trading failed.
+                ``249``: Seagull subscribe.
+                ``250``: Seagull collection.
+                ``251``: Seagull profit.
+                ``252``: Seagull refund.
+                ``263``: Strategy bots profit share.
+                ``265``: Signal revenue.
+                ``266``: SPOT lead trading profit share.
+                ``270``: DCD broker transfer.
+                ``271``: DCD broker rebate.
+                ``272``: [Convert] Buy Crypto/Fiat.
+                ``273``: [Convert] Sell Crypto/Fiat.
+                ``284``: [Custody] Transfer out trading sub-account.
+                ``285``: [Custody] Transfer in trading sub-account.
+                ``286``: [Custody] Transfer out custody funding account.
+                ``287``: [Custody] Transfer in custody funding account.
+                ``288``: [Custody] Fund delegation.
+                ``289``: [Custody] Fund undelegation.
+                ``299``: Affiliate recommendation commission.
+                ``300``: Fee discount rebate.
+                ``303``: Snowball market maker transfer.
+                ``304``: [Simple Earn Fixed] Order submission.
+                ``305``: [Simple Earn Fixed] Order redemption.
+                ``306``: [Simple Earn Fixed] Principal distribution.
+                ``307``: [Simple Earn Fixed] Interest distribution (early termination compensation).
+                ``308``: [Simple Earn Fixed] Interest distribution.
+                ``309``: [Simple Earn Fixed] Interest distribution (extension compensation).
+                ``311``: Crypto dust auto-transfer in.
+                ``313``: Sent by gift.
+                ``314``: Received from gift.
+                ``315``: Refunded from gift.
+                ``328``: [SOL staking] Send Liquidity Staking Token reward.
+                ``329``: [SOL staking] Subscribe Liquidity Staking Token staking.
+                ``330``: [SOL staking] Mint Liquidity Staking Token.
+                ``331``: [SOL staking] Redeem Liquidity Staking Token order.
+                ``332``: [SOL staking] Settle Liquidity Staking Token order.
+                ``333``: Trial fund reward.
+                ``336``: [Credit line] Loan Forced Repayment.
+                ``338``: [Credit line] Forced Repayment Refund.
+                ``354``: Copy and bot rewards.
+                ``361``: Deposit from closed sub-account.
+            after: Pagination of data to return records earlier than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than the requested ``ts``, Unix
+                timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_BILLS,
@@ -364,6 +611,7 @@ class FundingAPI(OkxClient):
 
         Args:
             wdId: required.
+                Withdrawal ID.
         """
         return self._call(_endpoints.CANCEL_WITHDRAWAL, {"wdId": wdId}, validate, extra=extra)
 
@@ -395,6 +643,14 @@ class FundingAPI(OkxClient):
 
         ``GET /api/v5/asset/asset-valuation``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-account-asset-valuation)
+
+        Args:
+            ccy: Asset valuation calculation unit.
+                BTC, USDT.
+                USD, CNY, JP, KRW, RUB, EUR.
+                VND, IDR, INR, PHP, THB, TRY.
+                AUD, SGD, ARS, SAR, AED, IQD.
+                The default is the valuation in BTC.
         """
         return self._call(_endpoints.GET_ASSET_VALUATION, {"ccy": ccy}, validate, extra=extra)
 
@@ -413,6 +669,18 @@ class FundingAPI(OkxClient):
 
         ``GET /api/v5/asset/deposit-withdraw-status``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-deposit-withdraw-status)
+
+        Args:
+            wdId: Withdrawal ID, use to retrieve withdrawal status.
+                Required to input one and only one of ``wdId`` and ``txId``.
+            txId: Hash record of the deposit, use to retrieve deposit status.
+                Required to input one and only one of ``wdId`` and ``txId``.
+            ccy: Currency type, e.g. ``USDT``.
+                Required when retrieving deposit status with ``txId``.
+            to: To address, the destination address in deposit.
+                Required when retrieving deposit status with ``txId``.
+            chain: Currency chain information, e.g. USDT-ERC20.
+                Required when retrieving deposit status with ``txId``.
         """
         return self._call(
             _endpoints.GET_DEPOSIT_WITHDRAW_STATUS,
@@ -443,7 +711,35 @@ class FundingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#funding-account-rest-api-get-withdrawal-history)
 
         Args:
+            ccy: Currency, e.g. ``BTC``.
+            wdId: Withdrawal ID.
+            clientId: Client-supplied ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            txId: Hash record of the deposit.
             type: ``3``, ``4``.
+                Withdrawal type.
+                ``3``: Internal transfer.
+                ``4``: On-chain withdrawal.
+            state: Status of withdrawal.
+                ``17``: Pending response from Travel Rule vendor.
+                ``10``: Waiting transfer.
+                ``0``: Waiting withdrawal.
+                ``4``/``5``/``6``/``8``/``9``/``12``: Waiting manual review.
+                ``7``: Approved.
+                ``1``: Broadcasting your transaction to chain.
+                ``15``: Pending transaction validation.
+                ``16``: Due to local laws and regulations, your withdrawal may take up to 24 hours
+                    to arrive.
+                ``-3``: Canceling.
+                ``-2``: Canceled.
+                ``-1``: Failed.
+                ``2``: Success.
+            after: Pagination of data to return records earlier than the requested ts, Unix
+                timestamp format in milliseconds, e.g. ``1654041600000``.
+            before: Pagination of data to return records newer than the requested ts, Unix timestamp
+                format in milliseconds, e.g. ``1656633600000``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
         """
         return self._call(
             _endpoints.GET_WITHDRAWAL_HISTORY,

@@ -74,12 +74,40 @@ class GridAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT-SWAP``.
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
             maxPx: required.
+                Upper price of price range.
             minPx: required.
+                Lower price of price range.
             gridNum: required.
+                Grid quantity.
             runType: ``1``, ``2``.
+                Grid type.
+                ``1``: Arithmetic, ``2``: Geometric.
+                Default is Arithmetic.
+            tpTriggerPx: TP tigger price.
+                Applicable to ``Spot grid``/``Contract grid``.
+            slTriggerPx: SL tigger price.
+                Applicable to ``Spot grid``/``Contract grid``.
+            tag: Order tag.
+            quoteSz: Invest amount for quote currency.
+                Either ``quoteSz`` or ``baseSz`` is required.
+            baseSz: Invest amount for base currency.
+                Either ``quoteSz`` or ``baseSz`` is required.
+            sz: Used margin based on ``USDT``.
             direction: ``long``, ``short``, ``neutral``.
+                Contract grid type.
+                ``long``,``short``,``neutral``.
+            lever: Leverage.
+            basePos: Whether or not open a position when the strategy activates.
+                Default is ``false``.
+                Neutral contract grid should omit the parameter.
+            tradeQuoteCcy: The quote currency for trading. Only applicable to SPOT.
+                The default value is the quote currency of instId, e.g. USD for BTC-USD.
         """
         return self._call(
             _endpoints.GRID_ORDER_ALGO,
@@ -122,7 +150,14 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT-SWAP``.
+            slTriggerPx: New stop-loss trigger price.
+                if slTriggerPx is set "" means stop-loss trigger price is canceled.
+                Either ``slTriggerPx`` or ``tpTriggerPx`` is required.
+            tpTriggerPx: New take-profit trigger price.
+                if tpTriggerPx is set "" means take-profit trigger price is canceled.
         """
         return self._call(
             _endpoints.GRID_AMEND_ORDER_ALGO,
@@ -153,9 +188,17 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
             stopType: required.
+                Stop type.
+                Spot grid ``1``: Sell base currency ``2``: Keep base currency.
+                Contract grid ``1``: Market Close All positions ``2``: Keep positions.
         """
         return self._call(
             _endpoints.GRID_STOP_ORDER_ALGO,
@@ -185,7 +228,20 @@ class GridAPI(OkxClient):
 
         Args:
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
+            algoId: Algo ID.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
             instType: ``SPOT``, ``MARGIN``, ``FUTURES``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``FUTURES``.
+                ``SWAP``.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GRID_ORDERS_ALGO_PENDING,
@@ -224,7 +280,20 @@ class GridAPI(OkxClient):
 
         Args:
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
+            algoId: Algo ID.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
             instType: ``SPOT``, ``MARGIN``, ``FUTURES``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``FUTURES``.
+                ``SWAP``.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GRID_ORDERS_ALGO_HISTORY,
@@ -257,7 +326,11 @@ class GridAPI(OkxClient):
 
         Args:
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
             algoId: required.
+                Algo ID.
         """
         return self._call(
             _endpoints.GRID_ORDERS_ALGO_DETAILS,
@@ -286,8 +359,19 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
             type: required; ``live``, ``filled``.
+                Sub order state.
+                ``live``.
+                ``filled``.
+            groupId: Group ID.
+            after: Pagination of data to return records earlier than the requested ``ordId``.
+            before: Pagination of data to return records newer than the requested ``ordId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GRID_SUB_ORDERS,
@@ -319,7 +403,10 @@ class GridAPI(OkxClient):
 
         Args:
             algoOrdType: required.
+                Algo order type.
+                ``contract_grid``: Contract grid.
             algoId: required.
+                Algo ID.
         """
         return self._call(
             _endpoints.GRID_POSITIONS,
@@ -342,6 +429,7 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
         """
         return self._call(
             _endpoints.GRID_WITHDRAW_INCOME, {"algoId": algoId}, validate, extra=extra
@@ -364,7 +452,12 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             type: required; ``add``, ``reduce``.
+                Adjust margin balance type.
+                ``add`` ``reduce``.
+            amt: Adjust margin balance amount.
+                Default is zero.
         """
         return self._call(
             _endpoints.GRID_COMPUTE_MARGIN_BALANCE,
@@ -390,7 +483,13 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             type: required; ``add``, ``reduce``.
+                Adjust margin balance type.
+                ``add`` ``reduce``.
+            amt: Adjust margin balance amount.
+                Either ``amt`` or ``percent`` is required.
+            percent: Adjust margin balance percentage.
         """
         return self._call(
             _endpoints.GRID_ADJUST_MARGIN_BALANCE,
@@ -416,9 +515,20 @@ class GridAPI(OkxClient):
 
         Args:
             algoOrdType: required; ``grid``, ``contract_grid``.
+                Algo order type.
+                ``grid``: Spot grid.
+                ``contract_grid``: Contract grid.
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
             direction: ``long``, ``short``, ``neutral``.
+                Contract grid type.
+                ``long``,``short``,``neutral``.
+                Required in the case of ``contract_grid``.
             duration: ``7D``, ``30D``, ``180D``.
+                Back testing duration.
+                ``7D``: 7 Days, ``30D``: 30 Days, ``180D``: 180 Days.
+                The default is ``7D`` for ``Spot grid``.
+                Only ``7D`` is available for ``Contract grid``.
         """
         return self._call(
             _endpoints.GRID_AI_PARAM,
@@ -457,15 +567,45 @@ class GridAPI(OkxClient):
 
         Args:
             stgyName: required.
+                Custom name for trading bot, no more than 40 characters.
             recurringList: required.
+                Recurring buy info.
             period: required; ``monthly``, ``weekly``, ``daily``, ``hourly``.
+                Period.
+                ``monthly``.
+                ``weekly``.
+                ``daily``.
+                ``hourly``.
+            recurringDay: Recurring buy date.
+                When the period is ``monthly``, the value range is an integer of [1,28].
+                When the period is ``weekly``, the value range is an integer of [1,7].
+                When the period is ``daily``/``hourly``, the parameter is not required.
             recurringTime: required.
+                Recurring buy time, the value range is an integer of [0,23].
+                When the period is ``hourly``, the parameter is the time of the first investment
+                    occurs.
             timeZone: required.
+                UTC time zone, the value range is an integer of [-12,14].
+                e.g. "8" representing UTC+8 (East 8 District), Beijing Time.
             amt: required.
+                Quantity invested per cycle.
             investmentCcy: required.
+                The invested quantity unit, can only be ``USDT``/``USDC``.
             tdMode: required; ``cross``, ``cash``.
+                Trading mode.
+                Margin mode: ``cross``.
+                Non-Margin mode: ``cash``.
             algoClOrdId: filled in with a new ID when none is given, on a client built with
                 ``auto_client_order_id=True``.
+                Client-supplied Algo ID.
+                There will be a value when algo order attaching algoClOrdId is triggered, or it will
+                    be "".
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
+            tradeQuoteCcy: The quote currency for trading.
         """
         return self._call(
             _endpoints.PLACE_RECURRING_BUY_ORDER,
@@ -503,7 +643,9 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
             stgyName: required.
+                New custom name for trading bot after adjustment, no more than 40 characters.
         """
         return self._call(
             _endpoints.AMEND_RECURRING_BUY_ORDER,
@@ -548,6 +690,12 @@ class GridAPI(OkxClient):
         ``GET /api/v5/tradingBot/recurring/orders-algo-pending``, signed; 20 requests / 2 s per user
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-recurring-buy-get-recurring-buy-order-list)
+
+        Args:
+            algoId: Algo ID.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_RECURRING_BUY_ORDER_LIST,
@@ -571,6 +719,12 @@ class GridAPI(OkxClient):
         ``GET /api/v5/tradingBot/recurring/orders-algo-history``, signed; 20 requests / 2 s per user
         ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-recurring-buy-get-recurring-buy-order-history)
+
+        Args:
+            algoId: Algo ID.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_RECURRING_BUY_ORDER_HISTORY,
@@ -594,6 +748,7 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
         """
         return self._call(
             _endpoints.GET_RECURRING_BUY_ORDER_DETAILS, {"algoId": algoId}, validate, extra=extra
@@ -617,6 +772,11 @@ class GridAPI(OkxClient):
 
         Args:
             algoId: required.
+                Algo ID.
+            ordId: Sub order ID.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_RECURRING_BUY_SUB_ORDERS,

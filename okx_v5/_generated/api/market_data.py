@@ -58,6 +58,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying, e.g. ``BTC-USD``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_TICKERS,
@@ -80,6 +89,7 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-SWAP``.
         """
         return self._call(_endpoints.GET_TICKER, {"instId": instId}, validate, extra=extra)
 
@@ -95,6 +105,12 @@ class MarketAPI(OkxClient):
 
         ``GET /api/v5/market/index-tickers``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-index-tickers)
+
+        Args:
+            quoteCcy: Quote currency.
+                Currently there is only an index with ``USD/USDT/BTC/USDC`` as the quote currency.
+            instId: Index, e.g. ``BTC-USD``.
+                Either ``quoteCcy`` or ``instId`` is required.
         """
         return self._call(
             _endpoints.GET_INDEX_TICKERS,
@@ -118,6 +134,9 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+            sz: Order book depth per side. Maximum 400, e.g. 400 bids + 400 asks.
+                Default returns to ``1`` depth data.
         """
         return self._call(
             _endpoints.GET_ORDERBOOK, {"instId": instId, "sz": sz}, validate, extra=extra
@@ -160,6 +179,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            before: Pagination of data to return records newer than the requested ``ts``. The latest
+                data will be returned when using ``before`` individually.
+            bar: Bar size, the default is ``1m``.
+                e.g. [1m/3m/5m/15m/30m/1H/2H/4H].
+                Hong Kong time opening price k-line: [6H/12H/1D/2D/3D/1W/1M/3M].
+                UTC time opening price k-line: [/6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc].
+            limit: Number of results per request. The maximum is ``300``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_CANDLESTICKS,
@@ -186,6 +214,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            before: Pagination of data to return records newer than the requested ``ts``. The latest
+                data will be returned when using ``before`` individually.
+            bar: Bar size, the default is ``1m``.
+                e.g. [1s/1m/3m/5m/15m/30m/1H/2H/4H].
+                Hong Kong time opening price k-line: [6H/12H/1D/2D/3D/1W/1M/3M].
+                UTC time opening price k-line: [6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc].
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_HISTORY_CANDLESTICKS,
@@ -212,6 +249,16 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Index, e.g. ``BTC-USD``.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            before: Pagination of data to return records newer than the requested ``ts``. The latest
+                data will be returned when using ``before`` individually.
+            bar: Bar size, the default is ``1m``.
+                e.g. [``1m``/``3m``/``5m``/``15m``/``30m``/``1H``/``2H``/``4H``].
+                Hong Kong time opening price k-line: [``6H``/``12H``/``1D``/``1W``/``1M``/``3M``].
+                UTC time opening price k-line:
+                    [``6Hutc``/``12Hutc``/``1Dutc``/``1Wutc``/``1Mutc``/``3Mutc``].
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_INDEX_CANDLESTICKS,
@@ -238,6 +285,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-SWAP``.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            before: Pagination of data to return records newer than the requested ``ts``. The latest
+                data will be returned when using ``before`` individually.
+            bar: Bar size, the default is ``1m``.
+                e.g. [1m/3m/5m/15m/30m/1H/2H/4H].
+                Hong Kong time opening price k-line: [6H/12H/1D/1W/1M/3M].
+                UTC time opening price k-line: [6Hutc/12Hutc/1Dutc/1Wutc/1Mutc/3Mutc].
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
         """
         return self._call(
             _endpoints.GET_MARK_PRICE_CANDLESTICKS,
@@ -261,6 +317,8 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+            limit: Number of results per request. The maximum is ``500``; The default is ``100``.
         """
         return self._call(
             _endpoints.GET_TRADES, {"instId": instId, "limit": limit}, validate, extra=extra
@@ -298,9 +356,27 @@ class MarketAPI(OkxClient):
 
         Args:
             instType: required; ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
             tdMode: required; ``cross``, ``isolated``.
+                Trade mode.
+                Margin mode ``cross`` ``isolated``.
             uly: up to 3 IDs, comma-separated or a list.
+                Single underlying or multiple underlyings (no more than 3) separated with comma.
+                If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is
+                    required.
+                If both are passed, ``instFamily`` will be used.
             instId: up to 5 IDs, comma-separated or a list.
+                Single instrument or multiple instruments (no more than 5) separated with comma.
+                Either instId or ccy is required, if both are passed, instId will be used, ignore
+                    when instType is one of ``SWAP``,``FUTURES``,``OPTION``.
+            ccy: Margin currency.
+                Only applicable to cross MARGIN. It will return borrowing amount for
+                    ``Multi-currency margin`` and ``Portfolio margin`` when ``ccy`` takes effect.
+            tier: Tiers.
         """
         return self._call(
             _endpoints.GET_TIER,
@@ -330,6 +406,7 @@ class MarketAPI(OkxClient):
 
         Args:
             index: required.
+                index, e.g ``BTC-USDT``.
         """
         return self._call(_endpoints.GET_INDEX_COMPONENTS, {"index": index}, validate, extra=extra)
 
@@ -364,7 +441,16 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
             type: ``1``, ``2``.
+                Pagination Type.
+                ``1``: tradeId ``2``: timestamp.
+                The default is ``1``.
+            after: Pagination of data to return records earlier than the requested tradeId or ts.
+            before: Pagination of data to return records newer than the requested tradeId.
+                Do not support timestamp for pagination. The latest data will be returned when using
+                    ``before`` individually.
+            limit: Number of results per request. The maximum and default both are ``100``.
         """
         return self._call(
             _endpoints.GET_HISTORY_TRADES,
@@ -387,6 +473,7 @@ class MarketAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-SWAP``.
         """
         return self._call(_endpoints.GET_BLOCK_TICKER, {"instId": instId}, validate, extra=extra)
 
@@ -406,6 +493,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying, e.g. ``BTC-USD``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instFamily: Instrument family, e.g. ``BTC-USD``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_BLOCK_TICKERS,
@@ -458,6 +554,9 @@ class MarketAPI(OkxClient):
 
         ``GET /api/v5/public/option-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-option-trades)
+
+        Args:
+            instFamily: Instrument family, e.g. BTC-USD.
         """
         return self._call(
             _endpoints.GET_OPTION_TRADES, {"instFamily": instFamily}, validate, extra=extra

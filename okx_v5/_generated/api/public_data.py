@@ -66,6 +66,19 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``: Spot.
+                ``MARGIN``: Margin.
+                ``SWAP``: Perpetual Futures.
+                ``FUTURES``: Expiry Futures.
+                ``OPTION``: Option.
+            uly: Underlying.
+                Only applicable to ``FUTURES``/``SWAP``/``OPTION``.If instType is ``OPTION``, either
+                    ``uly`` or ``instFamily`` is required.
+            instId: Instrument ID.
+            instFamily: Instrument family.
+                Only applicable to ``FUTURES``/``SWAP``/``OPTION``. If instType is ``OPTION``,
+                    either ``uly`` or ``instFamily`` is required.
         """
         return self._call(
             _endpoints.GET_INSTRUMENTS,
@@ -94,6 +107,18 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying, only applicable to ``FUTURES``/``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            before: Pagination of data to return records newer than the requested ``ts``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family, only applicable to ``FUTURES``/``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
         """
         return self._call(
             _endpoints.GET_DELIVERY_EXERCISE_HISTORY,
@@ -126,6 +151,18 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+                If instType is ``OPTION``, either ``uly`` or ``instFamily`` is required.
+            instId: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+                If instType is ``OPTION``, either ``uly`` or ``instFamily`` is required.
         """
         return self._call(
             _endpoints.GET_OPEN_INTEREST,
@@ -148,6 +185,8 @@ class PublicAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-SWAP``.
+                only applicable to ``SWAP``.
         """
         return self._call(_endpoints.GET_FUNDING_RATE, {"instId": instId}, validate, extra=extra)
 
@@ -168,6 +207,11 @@ class PublicAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-SWAP``.
+                only applicable to ``SWAP``.
+            after: Pagination of data to return records earlier than the requested ``fundingTime``.
+            before: Pagination of data to return records newer than the requested ``fundingTime``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
         """
         return self._call(
             _endpoints.FUNDING_RATE_HISTORY,
@@ -190,6 +234,7 @@ class PublicAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT-SWAP``.
         """
         return self._call(_endpoints.GET_PRICE_LIMIT, {"instId": instId}, validate, extra=extra)
 
@@ -206,6 +251,15 @@ class PublicAPI(OkxClient):
 
         ``GET /api/v5/public/opt-summary``, public; 20 requests / 2 s per IP and instFamily.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-option-market-data)
+
+        Args:
+            uly: Underlying, only applicable to ``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
+            expTime: Contract expiry date, the format is "YYMMDD", e.g. "200527".
+            instFamily: Instrument family, only applicable to ``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
         """
         return self._call(
             _endpoints.GET_OPT_SUMMARY,
@@ -228,6 +282,8 @@ class PublicAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USD-200214``.
+                only applicable to ``FUTURES``/``OPTION``.
         """
         return self._call(_endpoints.GET_ESTIMATED_PRICE, {"instId": instId}, validate, extra=extra)
 
@@ -242,6 +298,9 @@ class PublicAPI(OkxClient):
 
         ``GET /api/v5/public/discount-rate-interest-free-quota``, public; 2 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#public-data-rest-api-get-discount-rate-and-interest-free-quota)
+
+        Args:
+            ccy: Currency.
         """
         return self._call(
             _endpoints.DISCOUNT_INTEREST_FREE_QUOTA, {"ccy": ccy}, validate, extra=extra
@@ -277,6 +336,16 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USD-SWAP``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_MARK_PRICE,
@@ -305,10 +374,33 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
             tdMode: required; ``cross``, ``isolated``.
+                Trade mode.
+                Margin mode ``cross`` ``isolated``.
             uly: up to 3 IDs, comma-separated or a list.
+                Single underlying or multiple underlyings (no more than 3) separated with comma.
+                If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is
+                    required.
+                If both are passed, ``instFamily`` will be used.
             instId: up to 5 IDs, comma-separated or a list.
+                Single instrument or multiple instruments (no more than 5) separated with comma.
+                Either instId or ccy is required, if both are passed, instId will be used, ignore
+                    when instType is one of ``SWAP``,``FUTURES``,``OPTION``.
+            ccy: Margin currency.
+                Only applicable to cross MARGIN. It will return borrowing amount for
+                    ``Multi-currency margin`` and ``Portfolio margin`` when ``ccy`` takes effect.
+            tier: Tiers.
             instFamily: up to 5 IDs, comma-separated or a list.
+                Single instrument familiy or multiple instrument families (no more than 5) separated
+                    with comma.
+                If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is
+                    required.
+                If both are passed, ``instFamily`` will be used.
         """
         return self._call(
             _endpoints.GET_POSITION_TIERS,
@@ -368,6 +460,10 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
         """
         return self._call(_endpoints.GET_UNDERLYING, {"instType": instType}, validate, extra=extra)
 
@@ -400,8 +496,32 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required; ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
             type: ``regular_update``, ``liquidation_balance_deposit``, ``bankruptcy_loss``,
                 ``platform_revenue``, ``adl``.
+                Type.
+                ``regular_update``.
+                ``liquidation_balance_deposit``.
+                ``bankruptcy_loss``.
+                ``platform_revenue``.
+                ``adl``: ADL historical data.
+                The default is ``all type``.
+            uly: Underlying.
+                Required for ``FUTURES``/``SWAP``/``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
+            ccy: Currency, only applicable to ``MARGIN``.
+            before: Pagination of data to return records newer than the requested ``ts``.
+            after: Pagination of data to return records earlier than the requested ``ts``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Required for ``FUTURES``/``SWAP``/``OPTION``.
+                Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily``
+                    will be used.
         """
         return self._call(
             _endpoints.GET_INSURANCE_FUND,
@@ -437,9 +557,28 @@ class PublicAPI(OkxClient):
 
         Args:
             type: ``1``, ``2``.
+                Convert type.
+                ``1``: Convert currency to contract.
+                ``2``: Convert contract to currency.
+                The default is ``1``.
             instId: required.
+                Instrument ID.
+                only applicable to ``FUTURES``/``SWAP``/``OPTION``.
             sz: required.
+                Quantity to buy or sell.
+                It is quantity of currency while converting currency to contract;
+                It is quantity of contract while converting contract to currency.
+            px: Order price.
+                For crypto-margined contracts, it is necessary while converting.
+                For USDT-margined contracts, it is necessary while converting between usdt and
+                    contract.
+                It is optional while converting between coin and contract.
+                For OPTION, it is optional.
             unit: ``coin``, ``usds``.
+                The unit of currency.
+                ``coin``.
+                ``usds``: USDT/USDC.
+                only applicable to USDⓈ-margined contracts from ``FUTURES``/``SWAP``.
         """
         return self._call(
             _endpoints.GET_CONVERT_CONTRACT_COIN,
@@ -463,6 +602,10 @@ class PublicAPI(OkxClient):
 
         Args:
             instType: required.
+                Instrument type.
+                ``OPTION``.
+            instFamily: Instrument family.
+                Only applicable to OPTION.
         """
         return self._call(
             _endpoints.GET_OPTION_TICKBANDS,
@@ -484,6 +627,12 @@ class PublicAPI(OkxClient):
 
         ``GET /api/v5/public/option-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-market-data-get-option-trades)
+
+        Args:
+            instId: Instrument ID, e.g. BTC-USD-221230-4000-C, Either ``instId`` or ``instFamily``
+                is required. If both are passed, ``instId`` will be used.
+            instFamily: Instrument family, e.g. BTC-USD.
+            optType: Option type, ``C``: Call ``P``: put.
         """
         return self._call(
             _endpoints.GET_OPTION_TRADES,
@@ -512,10 +661,41 @@ class PublicAPI(OkxClient):
 
         Args:
             module: required; ``1``, ``2``, ``3``, ``6``.
+                Data module type.
+                ``1``: Trade history.
+                ``2``: 1-minute candlestick.
+                ``3``: Funding rate.
+                ``6``: 50-level orderbook.
             instType: required; ``SPOT``, ``FUTURES``, ``SWAP``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``FUTURES``.
+                ``SWAP``.
+                ``OPTION``.
             dateAggrType: required; ``daily``, ``monthly``.
+                Date aggregation type.
+                ``daily`` (not supported for module = ``3`` & instFamilyList ≠ ``ANY``).
+                ``monthly`` (not supported for module = ``6``).
             begin: required.
+                Begin timestamp. Unix timestamp format in milliseconds (inclusive).
+                Maximum range: 20 days for daily, 20 months for monthly.
             end: required.
+                End timestamp. Unix timestamp format in milliseconds (inclusive).
+                When module = ``6`` & instType = ``OPTION``, only returns data for the day specified
+                    by ``end``.
+            instIdList: List of instrument IDs, e.g. ``BTC-USDT``, or ``ANY`` for all instruments
+                (``ANY`` is only supported for module = ``1``, ``2``, ``3`` & dateAggrType =
+                ``daily``).
+                Multiple instrument IDs should be separated by commas, e.g. ``BTC-USDT,ETH-USDT``.
+                Maximum length = 10.
+                Only applicable when instType = ``SPOT``.
+            instFamilyList: List of instrument families, e.g. ``BTC-USDT``, or ``ANY`` for all
+                instruments (``ANY`` is only supported for module = ``1``, ``2``, ``3`` &
+                dateAggrType = ``daily``).
+                Multiple instrument families should be separated by commas, e.g.
+                    ``BTC-USDT,ETH-USDT``.
+                Maximum length = 10 (= 1when module = ``6`` & instType = ``OPTION``).
+                Only applicable when instType ≠ ``SPOT``.
         """
         return self._call(
             _endpoints.GET_MARKET_DATA_HISTORY,
@@ -545,6 +725,12 @@ class PublicAPI(OkxClient):
         ``GET /api/v5/support/announcements``, signed when the client has a key; 5 requests / 2 s
         per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#announcement-get-announcements)
+
+        Args:
+            annType: Announcement type. Delivering the ``annType`` from "GET / Announcement types".
+                Returning all when it is not posted.
+            page: Page for pagination.
+                The default is 1.
         """
         return self._call(
             _endpoints.GET_ANNOUNCEMENTS, {"annType": annType, "page": page}, validate, extra=extra

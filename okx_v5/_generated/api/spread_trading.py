@@ -59,12 +59,28 @@ class SpreadTradingAPI(OkxClient):
 
         Args:
             sprdId: required.
+                spread ID, e.g. BTC-USDT_BTC-USD-SWAP.
             clOrdId: filled in with a new ID when none is given, on a client built with
                 ``auto_client_order_id=True``.
+                Client Order ID as assigned by the client.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
             side: required; ``buy``, ``sell``.
+                Order side, ``buy`` ``sell``.
             ordType: required; ``market``, ``limit``, ``post_only``, ``ioc``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: Limit order.
+                ``post_only``: Post-only order.
+                ``ioc``: Immediate-or-cancel order.
             sz: required.
+                Quantity to buy or sell. The unit is USD for inverse spreads, and the corresponding
+                    baseCcy for linear and hybrid spreads.
             px: required.
+                Order price. Only applicable to ``limit``, ``post_only``, ``ioc``.
         """
         return self._call(
             _endpoints.PLACE_ORDER,
@@ -93,6 +109,12 @@ class SpreadTradingAPI(OkxClient):
 
         ``POST /api/v5/sprd/cancel-order``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-cancel-order)
+
+        Args:
+            ordId: Order ID.
+                Either ``ordId`` or ``clOrdId`` is required. If both are passed, ``ordId`` will be
+                    used.
+            clOrdId: Client Order ID as assigned by the client.
         """
         return self._call(
             _endpoints.CANCEL_ORDER, {"ordId": ordId, "clOrdId": clOrdId}, validate, extra=extra
@@ -109,6 +131,9 @@ class SpreadTradingAPI(OkxClient):
 
         ``POST /api/v5/sprd/mass-cancel``, signed; 10 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-cancel-all-orders)
+
+        Args:
+            sprdId: spread ID.
         """
         return self._call(_endpoints.CANCEL_ALL_ORDERS, {"sprdId": sprdId}, validate, extra=extra)
 
@@ -124,6 +149,12 @@ class SpreadTradingAPI(OkxClient):
 
         ``GET /api/v5/sprd/order``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-order-details)
+
+        Args:
+            ordId: Order ID.
+                Either ``ordId`` or ``clOrdId`` is required, if both are passed, ``ordId`` will be
+                    used.
+            clOrdId: Client Order ID as assigned by the client. The latest order will be returned.
         """
         return self._call(
             _endpoints.GET_ORDER_DETAILS,
@@ -150,8 +181,22 @@ class SpreadTradingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-active-orders)
 
         Args:
+            sprdId: spread ID, e.g.
             ordType: ``market``, ``limit``, ``post_only``, ``ioc``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: Limit order.
+                ``post_only``: Post-only order.
+                ``ioc``: Immediate-or-cancel order.
             state: ``live``, ``partially_filled``.
+                State.
+                ``live``.
+                ``partially_filled``.
+            beginId: Start order ID the request to begin with. Pagination of data to return records
+                newer than the requested order Id, not including beginId.
+            endId: End order ID the request to end with. Pagination of data to return records
+                earlier than the requested order Id, not including endId.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_ACTIVE_ORDERS,
@@ -187,8 +232,26 @@ class SpreadTradingAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-orders-last-21-days)
 
         Args:
+            sprdId: spread ID, e.g.
             ordType: ``market``, ``limit``, ``post_only``, ``ioc``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: limit order.
+                ``post_only``: Post-only order.
+                ``ioc``: Immediate-or-cancel order.
             state: ``canceled``, ``filled``.
+                State.
+                ``canceled``.
+                ``filled``.
+            beginId: Start order ID the request to begin with. Pagination of data to return records
+                newer than the requested order Id, not including beginId.
+            endId: End order ID the request to end with. Pagination of data to return records
+                earlier than the requested order Id, not including endId.
+            begin: Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``. Date older than 7 days will be truncated.
+            end: Filter with an end timestamp. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_ORDERS,
@@ -224,6 +287,20 @@ class SpreadTradingAPI(OkxClient):
 
         ``GET /api/v5/sprd/trades``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-trades-last-7-days)
+
+        Args:
+            sprdId: spread ID, e.g.
+            tradeId: Trade ID.
+            ordId: Order ID.
+            beginId: Start trade ID the request to begin with. Pagination of data to return records
+                newer than the requested tradeId, not including beginId.
+            endId: End trade ID the request to end with. Pagination of data to return records
+                earlier than the requested tradeId, not including endId.
+            begin: Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            end: Filter with an end timestamp. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_TRADES,
@@ -255,6 +332,13 @@ class SpreadTradingAPI(OkxClient):
 
         ``GET /api/v5/sprd/spreads``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-spreads-public)
+
+        Args:
+            baseCcy: Currency instrument is based in, e.g. BTC, ETH.
+            instId: The instrument ID to be included in the spread.
+            sprdId: The spread ID.
+            state: Spreads which are available to trade, suspened or expired. Valid values include
+                ``live``, ``suspend`` and ``expired``.
         """
         return self._call(
             _endpoints.GET_SPREADS,
@@ -278,6 +362,8 @@ class SpreadTradingAPI(OkxClient):
 
         Args:
             sprdId: required.
+                spread ID, e.g. BTC-USDT_BTC-USDT-SWAP.
+            sz: Order book depth per side. Maximum value is 400. Default value is 5.
         """
         return self._call(
             _endpoints.GET_ORDER_BOOK, {"sprdId": sprdId, "sz": sz}, validate, extra=extra
@@ -310,5 +396,8 @@ class SpreadTradingAPI(OkxClient):
 
         ``GET /api/v5/sprd/public-trades``, public; 20 requests / 2 s per IP.
         [OKX docs](https://www.okx.com/docs-v5/en/#spread-trading-rest-api-get-public-trades-public)
+
+        Args:
+            sprdId: Spread ID, e.g. BTC-USDT_BTC-USDT-SWAP.
         """
         return self._call(_endpoints.GET_PUBLIC_TRADES, {"sprdId": sprdId}, validate, extra=extra)

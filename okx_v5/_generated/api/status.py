@@ -44,5 +44,15 @@ class StatusAPI(OkxClient):
 
         Args:
             state: ``scheduled``, ``ongoing``, ``pre_open``, ``completed``, ``canceled``.
+                System maintenance status.
+                ``scheduled``: waiting.
+                ``ongoing``: processing.
+                ``pre_open``: pre_open.
+                ``completed``: completed.
+                ``canceled``: canceled.
+                Generally, ``pre_open`` last about 10 minutes. There will be ``pre_open`` when the
+                    time of upgrade is too long.
+                If this parameter is not filled, the data with status ``scheduled``, ``ongoing`` and
+                    ``pre_open`` will be returned by default.
         """
         return self._call(_endpoints.STATUS, {"state": state}, validate, extra=extra)

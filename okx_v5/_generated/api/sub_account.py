@@ -52,6 +52,7 @@ class SubAccountAPI(OkxClient):
 
         Args:
             subAcct: required.
+                Sub-account name.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BALANCE, {"subAcct": subAcct}, validate, extra=extra
@@ -75,7 +76,17 @@ class SubAccountAPI(OkxClient):
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-get-history-of-sub-account-transfer)
 
         Args:
+            ccy: Currency, such as BTC.
             type: ``0``, ``1``.
+                Transfer type.
+                ``0``: Transfers from master account to sub-account.
+                ``1`` : Transfers from sub-account to master account.
+            subAcct: Sub-account name.
+            after: Query the data prior to the requested bill ID creation time (exclude), the value
+                should be a Unix timestamp in millisecond format. e.g. ``1597026383085``.
+            before: Query the data after the requested bill ID creation time (exclude), the value
+                should be a Unix timestamp in millisecond format. e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.BILLS,
@@ -109,9 +120,21 @@ class SubAccountAPI(OkxClient):
 
         Args:
             subAcct: required.
+                Sub-account name.
             apiKey: required.
+                Sub-account APIKey.
             ip: up to 20 IDs, comma-separated or a list.
+                Sub-account API Key linked IP addresses, separate with commas if more than one.
+                    Support up to 20 IP addresses.
+                The IP will be reset if this is passed through.
+                If ``ip`` is set to "", then no IP addresses is linked to the APIKey.
+            label: Sub-account API Key label. The label will be reset if this is passed through.
             perm: ``read_only``, ``trade``.
+                Sub-account API Key permissions.
+                ``read_only``: Read.
+                ``trade``: Trade.
+                Separate with commas if more than one.
+                The permission will be reset if this is passed through.
         """
         return self._call(
             _endpoints.RESET_SUBACCOUNT_APIKEY,
@@ -138,6 +161,14 @@ class SubAccountAPI(OkxClient):
 
         Args:
             enable: ``true``, ``false``.
+                Sub-account status.
+                ``true``: Normal ``false``: Frozen.
+            subAcct: Sub-account name.
+            after: Query the data earlier than the requested subaccount creation timestamp, the
+                value should be a Unix timestamp in millisecond format. e.g. ``1597026383085``.
+            before: Query the data newer than the requested subaccount creation timestamp, the value
+                should be a Unix timestamp in millisecond format. e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_SUBACCOUNT_LIST,
@@ -173,11 +204,27 @@ class SubAccountAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
             amt: required.
+                Transfer amount.
             froms (``from``): required.
+                Account type of transfer from sub-account.
+                ``6``: Funding Account.
+                ``18``: Trading account.
             to: required.
+                Account type of transfer to sub-account.
+                ``6``: Funding Account.
+                ``18``: Trading account.
             fromSubAccount: required.
+                Sub-account name of the account that transfers funds out.
             toSubAccount: required.
+                Sub-account name of the account that transfers funds in.
+            loanTrans: Whether or not borrowed coins can be transferred out under ``Multi-currency
+                margin``/``Portfolio margin``.
+                The default is ``false``.
+            omitPosRisk: Ignore position risk.
+                Default is ``false``.
+                Applicable to ``Portfolio margin``.
         """
         return self._call(
             _endpoints.SUBACCOUNT_TRANSFER,
@@ -206,6 +253,9 @@ class SubAccountAPI(OkxClient):
 
         ``GET /api/v5/users/entrust-subaccount-list``, signed; 1 request / 1 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#sub-account-rest-api-get-custody-trading-sub-account-list)
+
+        Args:
+            subAcct: Sub-account name.
         """
         return self._call(
             _endpoints.GET_ENTRUST_SUBACCOUNT_LIST, {"subAcct": subAcct}, validate, extra=extra
@@ -226,6 +276,12 @@ class SubAccountAPI(OkxClient):
 
         Args:
             subAcct: required; up to 20 IDs, comma-separated or a list.
+                Name of the sub-account. Single sub-account or multiple sub-account (no more than
+                    20) separated with comma.
+            canTransOut: Whether the sub-account has the right to transfer out. The default is
+                ``true``.
+                ``false``: cannot transfer out.
+                ``true``: can transfer out.
         """
         return self._call(
             _endpoints.SET_PERMISSION_TRANSFER_OUT,
@@ -249,7 +305,10 @@ class SubAccountAPI(OkxClient):
 
         Args:
             subAcct: required.
+                Sub-account name.
             ccy: up to 20 IDs, comma-separated or a list.
+                Single currency or multiple currencies (no more than 20) separated with comma, e.g.
+                    ``BTC`` or ``BTC,ETH``.
         """
         return self._call(
             _endpoints.GET_FUNDING_BALANCE, {"subAcct": subAcct, "ccy": ccy}, validate, extra=extra

@@ -92,15 +92,98 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
+                Trade mode.
+                Margin mode ``cross`` ``isolated``.
+                Non-Margin mode ``cash``.
+                ``spot_isolated`` (only applicable to SPOT lead trading, ``tdMode`` should be
+                    ``spot_isolated`` for ``SPOT`` lead trading.).
             side: required; ``buy``, ``sell``.
+                Order side, ``buy`` ``sell``.
             ordType: required; ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``,
                 ``optimal_limit_ioc``, ``mmp``, ``mmp_and_post_only``, ``elp``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: Limit order.
+                ``post_only``: Post-only order.
+                ``fok``: Fill-or-kill order.
+                ``ioc``: Immediate-or-cancel order.
+                ``optimal_limit_ioc``: Market order with immediate-or-cancel order (applicable only
+                    to Expiry Futures and Perpetual Futures).
+                ``mmp``: Market Maker Protection (only applicable to Option in Portfolio Margin
+                    mode).
+                ``mmp_and_post_only``: Market Maker Protection and Post-only order(only applicable
+                    to Option in Portfolio Margin mode).
             sz: required.
+                Quantity to buy or sell.
+            ccy: Margin currency.
+                Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` ``MARGIN`` orders in
+                    ``Spot and futures mode``.
             clOrdId: filled in with a new ID when none is given, on a client built with
                 ``auto_client_order_id=True``.
+                Client Order ID as assigned by the client.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+                Only applicable to general order. It will not be posted to algoId when placing TP/SL
+                    order after the general order is filled completely.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
+            posSide: Position side.
+                The default is ``net`` in the ``net`` mode.
+                It is required in the ``long/short`` mode, and can only be ``long`` or ``short``.
+                Only applicable to ``FUTURES``/``SWAP``.
+            px: Order price. Only applicable to
+                ``limit``,``post_only``,``fok``,``ioc``,``mmp``,``mmp_and_post_only`` order.
+                When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one
+                    can be filled in.
+            reduceOnly: Whether orders can only reduce in position size.
+                Valid options: ``true`` or ``false``. The default value is ``false``.
+                Only applicable to ``MARGIN`` orders, and ``FUTURES``/``SWAP`` orders in ``net``
+                    mode.
+                Only applicable to ``Spot and futures mode`` and ``Multi-currency margin``.
+            tgtCcy: Whether the target currency uses the quote or base currency.
+                ``base_ccy``: Base currency ,``quote_ccy``: Quote currency.
+                Only applicable to ``SPOT`` Market Orders.
+                Default is ``quote_ccy`` for buy, ``base_ccy`` for sell.
             stpMode: ``cancel_maker``, ``cancel_taker``, ``cancel_both``.
+                Self trade prevention mode.
+                Default to cancel maker.
+                ``cancel_maker``,``cancel_taker``, ``cancel_both``.
+                Cancel both does not support FOK.
+            pxUsd: Place options orders in ``USD``.
+                Only applicable to options.
+                When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one
+                    can be filled in.
+            pxVol: Place options orders based on implied volatility, where 1 represents 100%.
+                Only applicable to options.
+                When placing an option order, one of px/pxUsd/pxVol must be filled in, and only one
+                    can be filled in.
+            banAmend: Whether to disallow the system from amending the size of the SPOT Market
+                Order.
+                Valid options: ``true`` or ``false``. The default value is ``false``.
+                If ``true``, system will not amend and reject the market order if user does not have
+                    sufficient funds.
+                Only applicable to SPOT Market Orders.
+            tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
+                The default value is the quote currency of the ``instId``, for example: for
+                    ``BTC-USD``, the default is ``USD``.
             pxAmendType: ``0``, ``1``.
+                The price amendment type for orders.
+                ``0``: Do not allow the system to amend to order price if ``px`` exceeds the price
+                    limit.
+                ``1``: Allow the system to amend the price to the best available value within the
+                    price limit if ``px`` exceeds the price limit.
+                The default value is ``0``.
+            isElpTakerAccess: Set to ``true`` to take ELP (OKX Enhanced Liquidity Program)
+                liquidity. ``isElpTakerAccess`` applies to all order types (previously ``ioc``
+                only). When ``true``, a speedbump applies to all order types except ``post_only``.
+            instIdCode: Instrument ID code.
+                For simple binary encoding, you must use ``instIdCode`` instead of ``instId``.
+                For the same ``instId``, it's value may be different between production and demo
+                    trading.
+            attachAlgoOrds: TP/SL information attached when placing order.
         """
         return self._call(
             _endpoints.PLACE_ORDER,
@@ -168,6 +251,10 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+            ordId: Order ID.
+                Either ``ordId`` or ``clOrdId`` is required. If both are passed, ordId will be used.
+            clOrdId: Client Order ID as assigned by the client.
         """
         return self._call(
             _endpoints.CANCEL_ORDER,
@@ -228,7 +315,35 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID.
+            cxlOnFail: Whether the order needs to be automatically canceled when the order amendment
+                fails.
+                Valid options: ``false`` or ``true``, the default is ``false``.
+            ordId: Order ID.
+                Either ``ordId`` or ``clOrdId`` is required. If both are passed, ``ordId`` will be
+                    used.
+            clOrdId: Client Order ID as assigned by the client.
+            reqId: Client Request ID as assigned by the client for order amendment.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+                The response will include the corresponding ``reqId`` to help you identify the
+                    request if you provide it in the request.
+            newSz: New quantity after amendment and it has to be larger than 0. When amending a
+                partially-filled order, the ``newSz`` should include the amount that has been
+                filled.
+            newPx: New price after amendment.
+                When modifying options orders, users can only fill in one of the following: newPx,
+                    newPxUsd, or newPxVol. It must be consistent with parameters when placing
+                    orders. For example, if users placed the order using px, they should use newPx
+                    when modifying the order.
             pxAmendType: ``0``, ``1``.
+                The price amendment type for orders.
+                ``0``: Do not allow the system to amend to order price if ``newPx`` exceeds the
+                    price limit.
+                ``1``: Allow the system to amend the price to the best available value within the
+                    price limit if ``newPx`` exceeds the price limit.
+                The default value is ``0``.
+            attachAlgoOrds: TP/SL information attached when placing order.
         """
         return self._call(
             _endpoints.AMEND_ORDER,
@@ -297,9 +412,28 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID.
             mgnMode: required; ``cross``, ``isolated``.
+                Margin mode.
+                ``cross`` ``isolated``.
+            posSide: Position side.
+                This parameter can be omitted in ``net`` mode, and the default value is ``net``. You
+                    can only fill with ``net``.
+                This parameter must be filled in under the ``long/short`` mode. Fill in ``long`` for
+                    close-long and ``short`` for close-short.
+            ccy: Margin currency, required in the case of closing ``cross`` ``MARGIN`` position for
+                ``Spot and futures mode``.
+            autoCxl: Whether any pending orders for closing out needs to be automatically canceled
+                when close position via a market order.
+                ``false`` or ``true``, the default is ``false``.
             clOrdId: filled in with a new ID when none is given, on a client built with
                 ``auto_client_order_id=True``.
+                Client-supplied ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
         """
         return self._call(
             _endpoints.CLOSE_POSITIONS,
@@ -332,6 +466,14 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
+                Only applicable to live instruments.
+            ordId: Order ID.
+                Either ``ordId`` or ``clOrdId`` is required, if both are passed, ``ordId`` will be
+                    used.
+            clOrdId: Client Order ID as assigned by the client.
+                If the ``clOrdId`` is associated with multiple orders, only the latest one will be
+                    returned.
         """
         return self._call(
             _endpoints.GET_ORDER,
@@ -374,9 +516,38 @@ class TradeAPI(OkxClient):
 
         Args:
             instType: ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USD-200927``.
             ordType: ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``, ``optimal_limit_ioc``,
                 ``mmp``, ``mmp_and_post_only``, ``op_fok``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: Limit order.
+                ``post_only``: Post-only order.
+                ``fok``: Fill-or-kill order.
+                ``ioc``: Immediate-or-cancel order.
+                ``optimal_limit_ioc``: Market order with immediate-or-cancel order.
+                ``mmp``: Market Maker Protection (only applicable to Option in Portfolio Margin
+                    mode).
+                ``mmp_and_post_only``: Market Maker Protection and Post-only order(only applicable
+                    to Option in Portfolio Margin mode).
+                ``op_fok``: Simple options (fok).
             state: ``live``, ``partially_filled``.
+                State.
+                ``live``.
+                ``partially_filled``.
+            after: Pagination of data to return records earlier than the requested ``ordId``.
+            before: Pagination of data to return records newer than the requested ``ordId``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_ORDER_LIST,
@@ -431,9 +602,43 @@ class TradeAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
             ordType: ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``, ``optimal_limit_ioc``,
                 ``mmp``, ``mmp_and_post_only``, ``op_fok``.
+                Order type.
+                ``market``: market order.
+                ``limit``: limit order.
+                ``post_only``: Post-only order.
+                ``fok``: Fill-or-kill order.
+                ``ioc``: Immediate-or-cancel order.
+                ``optimal_limit_ioc``: Market order with immediate-or-cancel order.
+                ``mmp``: Market Maker Protection (only applicable to Option in Portfolio Margin
+                    mode).
+                ``mmp_and_post_only``: Market Maker Protection and Post-only order(only applicable
+                    to Option in Portfolio Margin mode).
+                ``op_fok``: Simple options (fok).
             state: ``canceled``, ``filled``, ``mmp_canceled``.
+                State.
+                ``canceled``.
+                ``filled``.
+                ``mmp_canceled``: Order canceled automatically due to Market Maker Protection.
+            after: Pagination of data to return records earlier than the requested ``ordId``.
+            before: Pagination of data to return records newer than the requested ``ordId``.
+            begin: Filter with a begin timestamp ``cTime``. Unix timestamp format in milliseconds,
+                e.g. 1597026383085.
+            end: Filter with an end timestamp ``cTime``. Unix timestamp format in milliseconds, e.g.
+                1597026383085.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_ORDERS_HISTORY,
@@ -490,9 +695,43 @@ class TradeAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USD-200927``.
             ordType: ``market``, ``limit``, ``post_only``, ``fok``, ``ioc``, ``optimal_limit_ioc``,
                 ``mmp``, ``mmp_and_post_only``, ``op_fok``.
+                Order type.
+                ``market``: Market order.
+                ``limit``: Limit order.
+                ``post_only``: Post-only order.
+                ``fok``: Fill-or-kill order.
+                ``ioc``: Immediate-or-cancel order.
+                ``optimal_limit_ioc``: Market order with immediate-or-cancel order.
+                ``mmp``: Market Maker Protection (only applicable to Option in Portfolio Margin
+                    mode).
+                ``mmp_and_post_only``: Market Maker Protection and Post-only order(only applicable
+                    to Option in Portfolio Margin mode).
+                ``op_fok``: Simple options (fok).
             state: ``canceled``, ``filled``, ``mmp_canceled``.
+                State.
+                ``canceled``.
+                ``filled``.
+                ``mmp_canceled``: Order canceled automatically due to Market Maker Protection.
+            after: Pagination of data to return records earlier than the requested ``ordId``.
+            before: Pagination of data to return records newer than the requested ``ordId``.
+            begin: Filter with a begin timestamp ``cTime``. Unix timestamp format in milliseconds,
+                e.g. 1597026383085.
+            end: Filter with an end timestamp ``cTime``. Unix timestamp format in milliseconds, e.g.
+                1597026383085.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_ORDERS_HISTORY_ARCHIVE,
@@ -536,6 +775,25 @@ class TradeAPI(OkxClient):
 
         Args:
             instType: ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+            ordId: Order ID.
+            after: Pagination of data to return records earlier than the requested ``billId``.
+            before: Pagination of data to return records newer than the requested ``billId``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            begin: Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         """
         return self._call(
             _endpoints.GET_FILLS,
@@ -611,19 +869,162 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, e.g. ``BTC-USDT``.
             tdMode: required; ``cross``, ``isolated``, ``cash``, ``spot_isolated``.
+                Trade mode.
+                Margin mode ``cross`` ``isolated``.
+                Non-Margin mode ``cash``.
+                ``spot_isolated`` (only applicable to SPOT lead trading).
             side: required; ``buy``, ``sell``.
+                Order side, ``buy`` ``sell``.
             ordType: required; ``conditional``, ``oco``, ``chase``, ``trigger``,
                 ``move_order_stop``, ``twap``.
+                Order type.
+                ``conditional``: One-way stop order.
+                ``oco``: One-cancels-the-other order.
+                ``chase``: chase order, only applicable to FUTURES and SWAP.
+                ``trigger``: Trigger order.
+                ``move_order_stop``: Trailing order.
+                ``twap``: TWAP order.
+            sz: Quantity to buy or sell.
+                Either ``sz`` or ``closeFraction`` is required.
+            ccy: Margin currency.
+                Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` ``MARGIN`` orders in
+                    ``Spot and futures mode``.
+            posSide: Position side.
+                Required in ``long/short`` mode and only be ``long`` or ``short``.
+            reduceOnly: Whether the order can only reduce the position size.
+                Valid options: ``true`` or ``false``. The default value is ``false``.
+            tpTriggerPx: Take-profit trigger price.
+                If you fill in this parameter, you should fill in the take-profit order price as
+                    well.
+            tpOrdPx: Take-profit order price.
+                If you fill in this parameter, you should fill in the take-profit trigger price as
+                    well.
+                If the price is ``-1``, take-profit will be executed at the market price.
+            slTriggerPx: Stop-loss trigger price.
+                If you fill in this parameter, you should fill in the stop-loss order price.
+            slOrdPx: Stop-loss order price.
+                If you fill in this parameter, you should fill in the stop-loss trigger price.
+                If the price is ``-1``, stop-loss will be executed at the market price.
+            triggerPx: Trigger price.
+            orderPx: Order Price.
+                If the price is ``-1``, the order will be executed at the market price.
+            tgtCcy: Order quantity unit setting for ``sz``.
+                ``base_ccy``: Base currency ,``quote_ccy``: Quote currency.
+                Only applicable to ``SPOT`` traded with Market buy ``conditional`` order.
+                Default is ``quote_ccy`` for buy, ``base_ccy`` for sell.
+            pxVar: Price variance by percentage, range between [0.0001 ~ 0.01], e.g. ``0.01``
+                represents ``1%``.
+                Take buy orders as an example. When the market price is lower than the limit price,
+                    small buy orders will be placed above the best bid price within a certain range.
+                    This parameter determines the range by percentage.
+                Either ``pxVar`` or ``pxSpread`` is allowed to be passed.
+            szLimit: Average amount.
+                Take buy orders as an example. When the market price is lower than the limit price,
+                    a certain amount of buy orders will be placed above the best bid price within a
+                    certain range. This parameter determines the amount.
+            pxLimit: Price Limit, should be no less then 0 (no upper limit).
+                Take buy orders as an example. When the market price is lower than the limit price,
+                    small buy orders will be placed above the best bid price within a certain range.
+                    This parameter represents the limit price.
+            timeInterval: Time interval in unit of ``second``.
+                ake buy orders as an example. When the market price is lower than the limit price,
+                    small buy orders will be placed above the best bid price within a certain range
+                    based on the time cycle. This parameter represents the time cycle.
+            pxSpread: Price variance by constant, should be no less then 0 (no upper limit).
+                Take buy orders as an example. When the market price is lower than the limit price,
+                    small buy orders will be placed above the best bid price within a certain range.
+                    This parameter determines the range by constant.
             tpTriggerPxType: ``last``, ``index``, ``mark``.
+                Take-profit trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                The default is ``last``.
             slTriggerPxType: ``last``, ``index``, ``mark``.
+                Stop-loss trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                The default is ``last``.
+            callbackRatio: Callback price ratio, e.g. ``0.01`` represents ``1%``.
+                Either ``callbackRatio`` or ``callbackSpread`` is allowed to be passed.
+            callbackSpread: Callback price variance.
+            activePx: Active price.
+                The system will only start tracking the market and calculating your trigger price
+                    after the activation price is reached. If you don't set a price, your order will
+                    be activated as soon as it's placed.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
             triggerPxType: ``last``, ``index``, ``mark``.
+                Trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                The default is ``last``.
+            closeFraction: Fraction of position to be closed when the algo order is triggered.
+                Currently the system supports fully closing the position only so the only accepted
+                    value is ``1``. For the same position, only one TPSL pending order for fully
+                    closing the position is supported.
+                This is only applicable to ``FUTURES`` or ``SWAP`` instruments.
+                If ``posSide`` is ``net``, ``reduceOnly`` must be ``true``.
+                This is only applicable if ``ordType`` is ``conditional`` or ``oco``.
+                This is only applicable if the stop loss and take profit order is executed as market
+                    order.
+                This is not supported in Portfolio Margin mode.
+                Either ``sz`` or ``closeFraction`` is required.
             quickMgnType: ``manual``, ``auto_borrow``, ``auto_repay``.
+                Quick Margin type.
+                Only applicable to Quick Margin Mode of isolated margin.
+                ``manual``, ``auto_borrow``, ``auto_repay``.
+                The default value is ``manual``(Deprecated).
             algoClOrdId: filled in with a new ID when none is given, on a client built with
                 ``auto_client_order_id=True``.
+                Client-supplied Algo ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
             tpOrdKind: ``condition``, ``limit``.
+                TP order kind.
+                ``condition``.
+                ``limit``.
+                The default is ``condition``.
+            cxlOnClosePos: Whether the TP/SL order placed by the user is associated with the
+                corresponding position of the instrument. If it is associated, the TP/SL order will
+                be canceled when the position is fully closed; if it is not, the TP/SL order will
+                not be affected when the position is fully closed.
+                Valid values:
+                ``true``: Place a TP/SL order associated with the position.
+                ``false``: Place a TP/SL order that is not associated with the position.
+                The default value is ``false``. If ``true`` is passed in, users must pass reduceOnly
+                    = true as well, indicating that when placing a TP/SL order associated with a
+                    position, it must be a reduceOnly order.
+                Only applicable to ``Spot and futures mode`` and ``Multi-currency margin``.
             chaseType: ``distance``, ``ratio``.
+                Chase type.
+                ``distance``: distance from best bid/ask price, the default value.
+                ``ratio``: ratio.
+            chaseVal: Chase value.
+                It represents distance from best bid/ask price when ``chaseType`` is distance.
+                For USDT-margined contract, the unit is USDT.
+                For USDC-margined contract, the unit is USDC.
+                For Crypto-margined contract, the unit is USD.
+                It represents ratio when ``chaseType`` is ratio. 0.1 represents 10%.
+                The default value is 0.
             maxChaseType: ``distance``, ``ratio``.
+                Maximum chase type.
+                ``distance``: maximum distance from best bid/ask price.
+                ``ratio``: the ratio.
+                maxChaseTyep and maxChaseVal need to be used together or none of them.
+            maxChaseVal: Maximum chase value.
+                It represents maximum distance when ``maxChaseType`` is distance.
+                It represents ratio when ``maxChaseType`` is ratio. 0.1 represents 10%.
+            attachAlgoOrds: Attached SL/TP orders info.
+                Applicable to ``Spot and futures mode/Multi-currency margin/Portfolio margin``.
+            tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
+                The default value is the quote currency of the ``instId``, for example: for
+                    ``BTC-USD``, the default is ``USD``.
         """
         return self._call(
             _endpoints.PLACE_ALGO_ORDER,
@@ -723,7 +1124,27 @@ class TradeAPI(OkxClient):
         Args:
             ordType: required; ``conditional``, ``oco``, ``chase``, ``trigger``,
                 ``move_order_stop``, ``iceberg``, ``twap``.
+                Order type.
+                ``conditional``: One-way stop order.
+                ``oco``: One-cancels-the-other order.
+                ``chase``: chase order, only applicable to FUTURES and SWAP.
+                ``trigger``: Trigger order.
+                ``move_order_stop``: Trailing order.
+                ``iceberg``: Iceberg order.
+                ``twap``: TWAP order.
+                For every request, unlike other ordType which only can use one type, ``conditional``
+                    and ``oco`` both can be used and separated with comma.
+            algoId: Algo ID.
             instType: ``SPOT``, ``SWAP``, ``FUTURES``, ``MARGIN``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``MARGIN``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records newer than the requested ``algoId``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.ORDER_ALGOS_LIST,
@@ -765,8 +1186,34 @@ class TradeAPI(OkxClient):
         Args:
             ordType: required; ``conditional``, ``oco``, ``chase``, ``trigger``,
                 ``move_order_stop``, ``iceberg``, ``twap``.
+                Order type.
+                ``conditional``: One-way stop order.
+                ``oco``: One-cancels-the-other order.
+                ``chase``: chase order, only applicable to FUTURES and SWAP.
+                ``trigger``: Trigger order.
+                ``move_order_stop``: Trailing order.
+                ``iceberg``: Iceberg order.
+                ``twap``: TWAP order.
+                For every request, unlike other ordType which only can use one type, ``conditional``
+                    and ``oco`` both can be used and separated with comma.
             state: ``effective``, ``canceled``, ``order_failed``.
+                State.
+                ``effective``.
+                ``canceled``.
+                ``order_failed``.
+                Either ``state`` or ``algoId`` is required.
+            algoId: Algo ID.
+                Either ``state`` or ``algoId`` is required.
             instType: ``SPOT``, ``SWAP``, ``FUTURES``, ``MARGIN``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``MARGIN``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+            after: Pagination of data to return records earlier than the requested ``algoId``.
+            before: Pagination of data to return records new than the requested ``algoId``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.ORDER_ALGOS_HISTORY,
@@ -805,6 +1252,21 @@ class TradeAPI(OkxClient):
 
         Args:
             instType: required; ``SPOT``, ``MARGIN``, ``SWAP``, ``FUTURES``, ``OPTION``.
+                Instrument type.
+                ``SPOT``.
+                ``MARGIN``.
+                ``SWAP``.
+                ``FUTURES``.
+                ``OPTION``.
+            uly: Underlying.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
+            ordId: Order ID.
+            after: Pagination of data to return records earlier than the requested ``billId``.
+            before: Pagination of data to return records newer than the requested ``billId``.
+            limit: Number of results per request. The maximum is ``100``; The default is ``100``.
+            instFamily: Instrument family.
+                Applicable to ``FUTURES``/``SWAP``/``OPTION``.
         """
         return self._call(
             _endpoints.GET_FILLS_HISTORY,
@@ -850,7 +1312,13 @@ class TradeAPI(OkxClient):
 
         Args:
             fromCcy: required; a list of at most 5 items.
+                Type of small payment currency convert from.
+                Maximum 5 currencies can be selected in one order. If there are multiple currencies,
+                    separate them with commas.
             toCcy: required.
+                Type of mainstream currency convert to.
+                Only one receiving currency type can be selected in one order and cannot be the same
+                    as the small payment currencies.
         """
         return self._call(
             _endpoints.EASY_CONVERT, {"fromCcy": fromCcy, "toCcy": toCcy}, validate, extra=extra
@@ -869,6 +1337,13 @@ class TradeAPI(OkxClient):
 
         ``GET /api/v5/trade/easy-convert-history``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-easy-convert-history)
+
+        Args:
+            before: Pagination of data to return records newer than the requested time (exclude),
+                Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            after: Pagination of data to return records earlier than the requested time (exclude),
+                Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.GET_EASY_CONVERT_HISTORY,
@@ -891,6 +1366,9 @@ class TradeAPI(OkxClient):
 
         Args:
             debtType: ``cross``, ``isolated``.
+                Debt type.
+                ``cross``: cross.
+                ``isolated``: isolated.
         """
         return self._call(
             _endpoints.GET_ONECLICK_REPAY_LIST, {"debtType": debtType}, validate, extra=extra
@@ -911,7 +1389,13 @@ class TradeAPI(OkxClient):
 
         Args:
             debtCcy: required; a list of at most 5 items.
+                Debt currency type.
+                Maximum 5 currencies can be selected in one order. If there are multiple currencies,
+                    separate them with commas.
             repayCcy: required.
+                Repay currency type.
+                Only one receiving currency type can be selected in one order and cannot be the same
+                    as the small payment currencies.
         """
         return self._call(
             _endpoints.ONECLICK_REPAY,
@@ -933,6 +1417,13 @@ class TradeAPI(OkxClient):
 
         ``GET /api/v5/trade/one-click-repay-history``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-history)
+
+        Args:
+            after: Pagination of data to return records earlier than the requested time, Unix
+                timestamp format in milliseconds, e.g. 1597026383085.
+            before: Pagination of data to return records newer than the requested time, Unix
+                timestamp format in milliseconds, e.g. 1597026383085.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.ONECLICK_REPAY_HISTORY,
@@ -953,6 +1444,14 @@ class TradeAPI(OkxClient):
 
         ``GET /api/v5/trade/order-algo``, signed; 20 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-algo-trading-get-algo-order-details)
+
+        Args:
+            algoId: Algo ID.
+                Either ``algoId`` or ``algoClOrdId`` is required.If both are passed, ``algoId`` will
+                    be used.
+            algoClOrdId: Client-supplied Algo ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
             _endpoints.GET_ALGO_ORDER_DETAILS,
@@ -988,8 +1487,45 @@ class TradeAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID.
+            algoId: Algo ID.
+                Either ``algoId`` or ``algoClOrdId`` is required. If both are passed, ``algoId``
+                    will be used.
+            algoClOrdId: Client-supplied Algo ID.
+                Either ``algoId`` or ``algoClOrdId`` is required. If both are passed, ``algoId``
+                    will be used.
+            cxlOnFail: Whether the order needs to be automatically canceled when the order amendment
+                fails.
+                Valid options: ``false`` or ``true``, the default is ``false``.
+            reqId: Client Request ID as assigned by the client for order amendment.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+                The response will include the corresponding ``reqId`` to help you identify the
+                    request if you provide it in the request.
+            newSz: New quantity after amendment and it has to be larger than 0.
+            newTriggerPx: New trigger price after amendment.
+            newOrdPx: New order price after amendment.
+                If the price is ``-1``, the order will be executed at the market price.
+            newTpTriggerPx: Take-profit trigger price.
+                Either the take-profit trigger price or order price is 0, it means that the
+                    take-profit is deleted.
+            newTpOrdPx: Take-profit order price.
+                If the price is -1, take-profit will be executed at the market price.
+            newSlTriggerPx: Stop-loss trigger price.
+                Either the stop-loss trigger price or order price is 0, it means that the stop-loss
+                    is deleted.
+            newSlOrdPx: Stop-loss order price.
+                If the price is -1, stop-loss will be executed at the market price.
             newTpTriggerPxType: ``last``, ``index``, ``mark``.
+                Take-profit trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
             newSlTriggerPxType: ``last``, ``index``, ``mark``.
+                Stop-loss trigger price type.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
         """
         return self._call(
             _endpoints.AMEND_ALGO_ORDER,
@@ -1041,7 +1577,11 @@ class TradeAPI(OkxClient):
 
         Args:
             debtCcy: required.
+                Debt currency.
             repayCcyList: required.
+                Repay currency list, e.g. ["USDC","BTC"].
+                The priority of currency to repay is consistent with the order in the array. (The
+                    first item has the highest priority).
         """
         return self._call(
             _endpoints.ONECLICK_REPAY_V2,
@@ -1063,6 +1603,13 @@ class TradeAPI(OkxClient):
 
         ``GET /api/v5/trade/one-click-repay-history-v2``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-one-click-repay-history-new)
+
+        Args:
+            after: Pagination of data to return records earlier than (included) the requested time
+                ``ts`` , Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            before: Pagination of data to return records newer than (included) the requested time
+                ``ts``, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            limit: Number of results per request. The maximum is 100. The default is 100.
         """
         return self._call(
             _endpoints.ONECLICK_REPAY_HISTORY_V2,

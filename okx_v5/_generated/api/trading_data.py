@@ -70,7 +70,17 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
             instType: required; ``SPOT``, ``CONTRACTS``.
+                Instrument type.
+                ``SPOT``.
+                ``CONTRACTS``.
+            begin: Begin time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            end: End time, Unix timestamp format in milliseconds, e.g. ``1597026383011``.
+            period: Period, the default is ``5m``, e.g. [``5m``/``1H``/``1D``].
+                ``5m`` granularity can only query data within two days at most.
+                ``1H`` granularity can only query data within 30 days at most.
+                ``1D`` granularity can only query data within 180 days at most.
         """
         return self._call(
             _endpoints.GET_TAKER_VOLUME,
@@ -96,6 +106,15 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            begin: Begin time, e.g. ``1597026383085``.
+            end: End time, e.g. ``1597026383085``.
+            period: Period.
+                ``m``: Minute, ``H``: Hour, ``D``: Day.
+                the default is ``5m``, e.g. [``5m``/``1H``/``1D``].
+                ``5m`` granularity can only query data within two days at most.
+                ``1H`` granularity can only query data within 30 days at most.
+                ``1D`` granularity can only query data within 180 days at most.
         """
         return self._call(
             _endpoints.GET_MARGIN_LENDING_RATIO,
@@ -122,6 +141,13 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            begin: Begin time, e.g. ``1597026383085``.
+            end: End time, e.g. ``1597026383011``.
+            period: Period, the default is ``5m``, e.g. [``5m/1H/1D``].
+                ``5m`` granularity can only query data within two days at most.
+                ``1H`` granularity can only query data within 30 days at most.
+                ``1D`` granularity can only query data within 180 days at most.
         """
         return self._call(
             _endpoints.GET_LONG_SHORT_RATIO,
@@ -147,6 +173,13 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            begin: Begin time, e.g. ``1597026383085``.
+            end: End time, e.g. ``1597026383011``.
+            period: Period, the default is ``5m``, e.g. [``5m/1H/1D``].
+                ``5m`` granularity can only query data within two days at most.
+                ``1H`` granularity can only query data within 30 days at most.
+                ``1D`` granularity can only query data within 180 days at most.
         """
         return self._call(
             _endpoints.GET_CONTRACTS_INTEREST_VOLUME,
@@ -170,6 +203,9 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            period: Period, the default is ``8H``. e.g. [``8H/1D``].
+                Each granularity can only query 72 pieces of data at the earliest.
         """
         return self._call(
             _endpoints.GET_OPTIONS_INTEREST_VOLUME,
@@ -194,6 +230,9 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            period: Period, the default is ``8H``. e.g. [``8H/1D``].
+                Each granularity can only query 72 pieces of data at the earliest.
         """
         return self._call(
             _endpoints.GET_PUT_CALL_RATIO, {"ccy": ccy, "period": period}, validate, extra=extra
@@ -215,6 +254,9 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
+            period: Period, the default is ``8H``. e.g. [``8H/1D``].
+                Each granularity can provide only one latest piece of data.
         """
         return self._call(
             _endpoints.GET_INTEREST_VOLUME_EXPIRY,
@@ -240,7 +282,11 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                Currency.
             expTime: required.
+                Contract expiry date, the format is ``YYYYMMdd``, e.g. ``20210623``.
+            period: Period, the default is ``8H``. e.g. [``8H/1D``].
+                Each granularity can provide only one latest piece of data.
         """
         return self._call(
             _endpoints.GET_INTEREST_VOLUME_STRIKE,
@@ -264,6 +310,9 @@ class TradingDataAPI(OkxClient):
 
         Args:
             ccy: required.
+                currency.
+            period: period, the default is ``8H``. e.g. [``8H/1D``].
+                Each granularity can provide only one latest piece of data.
         """
         return self._call(
             _endpoints.GET_TAKER_BLOCK_VOLUME, {"ccy": ccy, "period": period}, validate, extra=extra
@@ -288,6 +337,15 @@ class TradingDataAPI(OkxClient):
 
         Args:
             instId: required.
+                Instrument ID, eg: BTC-USDT-SWAP.
+                Only applicable to ``FUTURES``, ``SWAP``.
+            period: Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``].
+                Hong Kong time opening price k-line: [``6H/12H/1D/2D/3D/5D/1W/1M/3M``].
+                UTC time opening price k-line:
+                    [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``].
+            begin: return records newer than the requested ``ts``.
+            end: Pagination of data to return records earlier than the requested ``ts``.
+            limit: Number of results per request. The maximum is ``100``. The default is ``100``.
         """
         return self._call(
             _endpoints.GET_OPEN_INTEREST_HISTORY,

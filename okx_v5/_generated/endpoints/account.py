@@ -115,7 +115,14 @@ GET_POSITION_RISK: Endpoint[PositionRisk] = Endpoint(
     method="GET",
     path="/api/v5/account/account-position-risk",
     signed=True,
-    params=(Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), send=TRUTHY),),
+    params=(
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            send=TRUTHY,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+    ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:PositionRisk",
     summary="Get account and position risk",
@@ -127,7 +134,17 @@ GET_ACCOUNT_BALANCE: Endpoint[AccountBalance] = Endpoint(
     method="GET",
     path="/api/v5/account/balance",
     signed=True,
-    params=(Param("ccy", rule=IdList(20), send=TRUTHY),),
+    params=(
+        Param(
+            "ccy",
+            rule=IdList(20),
+            send=TRUTHY,
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountBalance",
     summary="Get balance",
@@ -140,9 +157,31 @@ GET_POSITIONS: Endpoint[Positions] = Endpoint(
     path="/api/v5/account/positions",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("instId", rule=IdList(10)),
-        Param("posId", rule=IdList(20)),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc=(
+                "Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``. ``instId`` will "
+                "be checked against ``instType`` when both parameters are passed."
+            ),
+        ),
+        Param(
+            "instId",
+            rule=IdList(10),
+            doc=(
+                "Instrument ID, e.g. ``BTC-USDT-SWAP``. Single instrument ID or multiple "
+                "instrument IDs (no more than 10) separated with comma."
+            ),
+        ),
+        Param(
+            "posId",
+            rule=IdList(20),
+            doc=(
+                "Single position ID or multiple position IDs (no more than 20) separated with "
+                "comma. There is attribute expiration, the posId and position information will be "
+                "cleared if it is more than 30 days after the last full close position."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:Positions",
@@ -156,13 +195,66 @@ POSITION_BUILDER: Endpoint[PositionBuilder] = Endpoint(
     path="/api/v5/account/position-builder",
     signed=True,
     params=(
-        Param("acctLv", rule=Choice(("3", "4")), send=Unless(None)),
-        Param("inclRealPosAndEq", send=Unless(None), kind="bool"),
-        Param("lever", send=Unless(None), kind="number"),
-        Param("greeksType", rule=Choice(("BS", "PA", "CASH")), send=Unless(None)),
-        Param("simPos", send=Unless(None), max_items=200, kind="list[object]"),
-        Param("simAsset", send=Unless(None), max_items=200, kind="list[object]"),
-        Param("idxVol", send=Unless(None), kind="number"),
+        Param(
+            "acctLv",
+            rule=Choice(("3", "4")),
+            send=Unless(None),
+            doc=(
+                "Switch to account mode. ``3``: Multi-currency margin. ``4``: Portfolio margin. "
+                "The default is ``4``."
+            ),
+        ),
+        Param(
+            "inclRealPosAndEq",
+            send=Unless(None),
+            kind="bool",
+            doc="Whether import existing positions and assets. The default is ``true``.",
+        ),
+        Param(
+            "lever",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Cross margin leverage in Multi-currency margin mode, the default is ``1``. If the "
+                "allowed leverage is exceeded, set according to the maximum leverage. Only "
+                "applicable to ``Multi-currency margin``."
+            ),
+        ),
+        Param(
+            "greeksType",
+            rule=Choice(("BS", "PA", "CASH")),
+            send=Unless(None),
+            doc=(
+                "Greeks type. ``BS``: Black-Scholes Model Greeks. ``PA``: Crypto Greeks. ``CASH``: "
+                "Empirical Greeks. The default is ``BS``."
+            ),
+        ),
+        Param(
+            "simPos",
+            send=Unless(None),
+            max_items=200,
+            kind="list[object]",
+            doc="List of simulated positions.",
+        ),
+        Param(
+            "simAsset",
+            send=Unless(None),
+            max_items=200,
+            kind="list[object]",
+            doc=(
+                "List of simulated assets. When ``inclRealPosAndEq`` is ``true``, only real assets "
+                "are considered and virtual assets are ignored."
+            ),
+        ),
+        Param(
+            "idxVol",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Price volatility percentage, indicating what this price change means towards each "
+                "of the values. In decimal form, range -0.99 ~ 1, in 0.01 increment. Default 0."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:PositionBuilder",
@@ -176,17 +268,118 @@ GET_ACCOUNT_BILLS: Endpoint[AccountBills] = Endpoint(
     path="/api/v5/account/bills",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("ccy"),
-        Param("mgnMode", rule=Choice(("isolated", "cross"))),
-        Param("ctType", rule=Choice(("linear", "inverse"))),
-        Param("type"),
-        Param("subType"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("ccy", doc="Bill currency."),
+        Param(
+            "mgnMode",
+            rule=Choice(("isolated", "cross")),
+            doc="Margin mode. ``isolated``. ``cross``.",
+        ),
+        Param(
+            "ctType",
+            rule=Choice(("linear", "inverse")),
+            doc="Contract type. ``linear``. ``inverse``. Only applicable to ``FUTURES``/``SWAP``.",
+        ),
+        Param(
+            "type",
+            doc=(
+                "Bill type. ``1``: Transfer. ``2``: Trade. ``3``: Delivery. ``4``: Forced "
+                "repayment. ``5``: Liquidation. ``6``: Margin transfer. ``7``: Interest deduction. "
+                "``8``: Funding fee. ``9``: ADL. ``10``: Clawback. ``11``: System token "
+                "conversion. ``12``: Strategy transfer. ``13``: DDH. ``14``: Block trade. ``15``: "
+                "Quick Margin. ``16``: Borrowing. ``22``: Repay. ``24``: Spread trading. ``26``: "
+                "Structured products. ``27``: Convert. ``28``: Easy convert. ``29``: One-click "
+                "repay. ``30``: Simple trade. ``33``: Loans. ``34``: Settlement. ``250``: Copy "
+                "trader profit sharing expenses. ``251``: Copy trader profit sharing refund."
+            ),
+        ),
+        Param(
+            "subType",
+            doc=(
+                "Bill subtype. ``1``: Buy. ``2``: Sell. ``3``: Open long. ``4``: Open short. "
+                "``5``: Close long. ``6``: Close short. ``9``: Interest deduction for Market "
+                "loans. ``11``: Transfer in. ``12``: Transfer out. ``14``: Interest deduction for "
+                "VIP loans. ``160``: Manual margin increase. ``161``: Manual margin decrease. "
+                "``162``: Auto margin increase. ``114``: Forced repayment buy. ``115``: Forced "
+                "repayment sell. ``118``: System token conversion transfer in. ``119``: System "
+                "token conversion transfer out. ``100``: Partial liquidation close long. ``101``: "
+                "Partial liquidation close short. ``102``: Partial liquidation buy. ``103``: "
+                "Partial liquidation sell. ``104``: Liquidation long. ``105``: Liquidation short. "
+                "``106``: Liquidation buy. ``107``: Liquidation sell. ``108``: Clawback. ``110``: "
+                "Liquidation transfer in. ``111``: Liquidation transfer out. ``125``: ADL close "
+                "long. ``126``: ADL close short. ``127``: ADL buy. ``128``: ADL sell. ``131``: ddh "
+                "buy. ``132``: ddh sell. ``170``: Exercised(ITM buy side). ``171``: Counterparty "
+                "exercised(ITM sell side). ``172``: Expired(Non-ITM buy and sell side). ``112``: "
+                "Delivery long. ``113``: Delivery short. ``117``: Delivery/Exercise clawback. "
+                "``173``: Funding fee expense. ``174``: Funding fee income. ``200``:System "
+                "transfer in. ``201``: Manually transfer in. ``202``: System transfer out. "
+                "``203``: Manually transfer out. ``204``: block trade buy. ``205``: block trade "
+                "sell. ``206``: block trade open long. ``207``: block trade open short. ``208``: "
+                "block trade close long. ``209``: block trade close short. ``210``: Manual "
+                "Borrowing of quick margin. ``211``: Manual Repayment of quick margin. ``212``: "
+                "Auto borrow of quick margin. ``213``: Auto repay of quick margin. ``220``: "
+                "Transfer in when using USDT to buy OPTION. ``221``: Transfer out when using USDT "
+                "to buy OPTION. ``16``: Repay forcibly. ``17``: Repay interest by borrowing "
+                "forcibly. ``224``: Repayment transfer in. ``225``: Repayment transfer out. "
+                "``236``: Easy convert in. ``237``: Easy convert out. ``250``: Profit sharing "
+                "expenses. ``251``: Profit sharing refund. ``280``: SPOT profit sharing expenses. "
+                "``281``: SPOT profit sharing refund. ``270``: Spread trading buy. ``271``: Spread "
+                "trading sell. ``272``: Spread trading open long. ``273``: Spread trading open "
+                "short. ``274``: Spread trading close long. ``275``: Spread trading close short. "
+                "``280``: SPOT profit sharing expenses. ``281``: SPOT profit sharing refund. "
+                "``284``: Copy trade automatic transfer in. ``285``: Copy trade manual transfer "
+                "in. ``286``: Copy trade automatic transfer out. ``287``: Copy trade manual "
+                "transfer out. ``290``: Crypto dust auto-transfer out. ``293``: Fixed loan "
+                "interest deduction. ``294``: Fixed loan interest refund. ``295``: Fixed loan "
+                "overdue penalty. ``296``: From structured order placements. ``297``: To "
+                "structured order placements. ``298``: From structured settlements. ``299``: To "
+                "structured settlements. ``306``: Manual borrow. ``307``: Auto borrow. ``308``: "
+                "Manual repay. ``309``: Auto repay. ``312``: Auto offset. ``318``: Convert in. "
+                "``319``: Convert out. ``320``: Simple buy. ``321``: Simple sell. ``332``: Margin "
+                "transfer in isolated margin position. ``333``: Margin transfer out isolated "
+                "margin position. ``334``: Margin loss when closing isolated margin position. "
+                "``348``: [Credit line] Forced repayment. ``350``: [Credit line] Forced repayment "
+                "refund. ``352``: [Credit line] Forced repayment penalty fee deduction. ``353``: "
+                "[Credit line] Forced repayment penalty fee (pending deduction). ``356``: [Credit "
+                "line] Auto conversion (pending deduction). ``357``: [Credit line] Auto Conversion "
+                "Transfer to Funding. ``355``: Settlement PnL."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested bill ID.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested bill ID.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 1.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountBills",
@@ -200,17 +393,118 @@ GET_ACCOUNT_BILLS_ARCHIVE: Endpoint[AccountBills] = Endpoint(
     path="/api/v5/account/bills-archive",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("ccy"),
-        Param("mgnMode", rule=Choice(("isolated", "cross"))),
-        Param("ctType", rule=Choice(("linear", "inverse"))),
-        Param("type"),
-        Param("subType"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("ccy", doc="Bill currency."),
+        Param(
+            "mgnMode",
+            rule=Choice(("isolated", "cross")),
+            doc="Margin mode. ``isolated``. ``cross``.",
+        ),
+        Param(
+            "ctType",
+            rule=Choice(("linear", "inverse")),
+            doc="Contract type. ``linear``. ``inverse``. Only applicable to ``FUTURES``/``SWAP``.",
+        ),
+        Param(
+            "type",
+            doc=(
+                "Bill type. ``1``: Transfer. ``2``: Trade. ``3``: Delivery. ``4``: Forced "
+                "repayment. ``5``: Liquidation. ``6``: Margin transfer. ``7``: Interest deduction. "
+                "``8``: Funding fee. ``9``: ADL. ``10``: Clawback. ``11``: System token "
+                "conversion. ``12``: Strategy transfer. ``13``: DDH. ``14``: Block trade. ``15``: "
+                "Quick Margin. ``16``: Borrowing. ``22``: Repay. ``24``: Spread trading. ``26``: "
+                "Structured products. ``27``: Convert. ``28``: Easy convert. ``29``: One-click "
+                "repay. ``30``: Simple trade. ``33``: Loans. ``34``: Settlement. ``250``: Copy "
+                "trader profit sharing expenses. ``251``: Copy trader profit sharing refund."
+            ),
+        ),
+        Param(
+            "subType",
+            doc=(
+                "Bill subtype. ``1``: Buy. ``2``: Sell. ``3``: Open long. ``4``: Open short. "
+                "``5``: Close long. ``6``: Close short. ``9``: Interest deduction for Market "
+                "loans. ``11``: Transfer in. ``12``: Transfer out. ``14``: Interest deduction for "
+                "VIP loans. ``160``: Manual margin increase. ``161``: Manual margin decrease. "
+                "``162``: Auto margin increase. ``114``: Forced repayment buy. ``115``: Forced "
+                "repayment sell. ``118``: System token conversion transfer in. ``119``: System "
+                "token conversion transfer out. ``100``: Partial liquidation close long. ``101``: "
+                "Partial liquidation close short. ``102``: Partial liquidation buy. ``103``: "
+                "Partial liquidation sell. ``104``: Liquidation long. ``105``: Liquidation short. "
+                "``106``: Liquidation buy. ``107``: Liquidation sell. ``108``: Clawback. ``110``: "
+                "Liquidation transfer in. ``111``: Liquidation transfer out. ``125``: ADL close "
+                "long. ``126``: ADL close short. ``127``: ADL buy. ``128``: ADL sell. ``131``: ddh "
+                "buy. ``132``: ddh sell. ``170``: Exercised(ITM buy side). ``171``: Counterparty "
+                "exercised(ITM sell side). ``172``: Expired(Non-ITM buy and sell side). ``112``: "
+                "Delivery long. ``113``: Delivery short. ``117``: Delivery/Exercise clawback. "
+                "``173``: Funding fee expense. ``174``: Funding fee income. ``200``:System "
+                "transfer in. ``201``: Manually transfer in. ``202``: System transfer out. "
+                "``203``: Manually transfer out. ``204``: block trade buy. ``205``: block trade "
+                "sell. ``206``: block trade open long. ``207``: block trade open short. ``208``: "
+                "block trade close long. ``209``: block trade close short. ``210``: Manual "
+                "Borrowing of quick margin. ``211``: Manual Repayment of quick margin. ``212``: "
+                "Auto borrow of quick margin. ``213``: Auto repay of quick margin. ``220``: "
+                "Transfer in when using USDT to buy OPTION. ``221``: Transfer out when using USDT "
+                "to buy OPTION. ``16``: Repay forcibly. ``17``: Repay interest by borrowing "
+                "forcibly. ``224``: Repayment transfer in. ``225``: Repayment transfer out. "
+                "``236``: Easy convert in. ``237``: Easy convert out. ``250``: Profit sharing "
+                "expenses. ``251``: Profit sharing refund. ``280``: SPOT profit sharing expenses. "
+                "``281``: SPOT profit sharing refund. ``270``: Spread trading buy. ``271``: Spread "
+                "trading sell. ``272``: Spread trading open long. ``273``: Spread trading open "
+                "short. ``274``: Spread trading close long. ``275``: Spread trading close short. "
+                "``280``: SPOT profit sharing expenses. ``281``: SPOT profit sharing refund. "
+                "``284``: Copy trade automatic transfer in. ``285``: Copy trade manual transfer "
+                "in. ``286``: Copy trade automatic transfer out. ``287``: Copy trade manual "
+                "transfer out. ``290``: Crypto dust auto-transfer out. ``293``: Fixed loan "
+                "interest deduction. ``294``: Fixed loan interest refund. ``295``: Fixed loan "
+                "overdue penalty. ``296``: From structured order placements. ``297``: To "
+                "structured order placements. ``298``: From structured settlements. ``299``: To "
+                "structured settlements. ``306``: Manual borrow. ``307``: Auto borrow. ``308``: "
+                "Manual repay. ``309``: Auto repay. ``312``: Auto offset. ``318``: Convert in. "
+                "``319``: Convert out. ``320``: Simple buy. ``321``: Simple sell. ``332``: Margin "
+                "transfer in isolated margin position. ``333``: Margin transfer out isolated "
+                "margin position. ``334``: Margin loss when closing isolated margin position. "
+                "``348``: [Credit line] Forced repayment. ``350``: [Credit line] Forced repayment "
+                "refund. ``352``: [Credit line] Forced repayment penalty fee deduction. ``353``: "
+                "[Credit line] Forced repayment penalty fee (pending deduction). ``356``: [Credit "
+                "line] Auto conversion (pending deduction). ``357``: [Credit line] Auto Conversion "
+                "Transfer to Funding. ``355``: Settlement PnL."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested bill ID.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested bill ID.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountBills",
@@ -235,7 +529,17 @@ SET_POSITION_MODE: Endpoint[SetPositionMode] = Endpoint(
     method="POST",
     path="/api/v5/account/set-position-mode",
     signed=True,
-    params=(Param("posMode", rule=Choice(("long_short_mode", "net_mode")), required=True),),
+    params=(
+        Param(
+            "posMode",
+            rule=Choice(("long_short_mode", "net_mode")),
+            required=True,
+            doc=(
+                "Position mode. ``long_short_mode``: long/short, only applicable to "
+                "``FUTURES``/``SWAP``. ``net_mode``: net."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetPositionMode",
     summary="Set position mode",
@@ -248,11 +552,37 @@ SET_LEVERAGE: Endpoint[SetLeverage] = Endpoint(
     path="/api/v5/account/set-leverage",
     signed=True,
     params=(
-        Param("lever", required=True, kind="number"),
-        Param("mgnMode", rule=Choice(("isolated", "cross")), required=True),
-        Param("instId"),
-        Param("ccy"),
-        Param("posSide", rule=Choice(("long", "short"))),
+        Param("lever", required=True, kind="number", doc="Leverage."),
+        Param(
+            "mgnMode",
+            rule=Choice(("isolated", "cross")),
+            required=True,
+            doc="Margin mode. ``isolated`` ``cross``. Can only be ``cross`` if ``ccy`` is passed.",
+        ),
+        Param(
+            "instId",
+            doc=(
+                "Instrument ID. Under cross mode, either ``instId`` or ``ccy`` is required; if "
+                "both are passed, ``instId`` will be used by default."
+            ),
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Currency used for margin, used for the leverage setting for the currency in auto "
+                "borrow. Only applicable to ``cross`` ``MARGIN`` of ``Spot mode``/``Multi-currency "
+                "margin``/``Portfolio margin``. Required when setting the leverage for "
+                "automatically borrowing coin."
+            ),
+        ),
+        Param(
+            "posSide",
+            rule=Choice(("long", "short")),
+            doc=(
+                "Position side. ``long`` ``short``. Only required when margin mode is ``isolated`` "
+                "in ``long/short`` mode for ``FUTURES``/``SWAP``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetLeverage",
@@ -266,11 +596,47 @@ GET_MAX_ORDER_SIZE: Endpoint[MaxOrderSize] = Endpoint(
     path="/api/v5/account/max-size",
     signed=True,
     params=(
-        Param("instId", rule=IdList(5), required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated", "cash", "spot_isolated")), required=True),
-        Param("ccy"),
-        Param("px", kind="number"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param(
+            "instId",
+            rule=IdList(5),
+            required=True,
+            doc=(
+                "Single instrument or multiple instruments (no more than 5) in the smae instrument "
+                "type separated with comma, e.g. ``BTC-USDT,ETH-USDT``."
+            ),
+        ),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated", "cash", "spot_isolated")),
+            required=True,
+            doc="Trade mode. ``cross``. ``isolated``. ``cash``. ``spot_isolated``.",
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Currency used for margin. Applicable to ``isolated`` ``MARGIN`` and ``cross`` "
+                "``MARGIN`` orders in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "px",
+            kind="number",
+            doc=(
+                "Price. When the price is not specified, it will be calculated according to the "
+                "current limit price for ``FUTURES`` and ``SWAP``, the last traded price for other "
+                "instrument types. The parameter will be ignored when multiple instruments are "
+                "specified."
+            ),
+        ),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency used for trading. Only applicable to ``SPOT``. The default "
+                "value is the quote currency of the ``instId``, for example: for ``BTC-USD``, the "
+                "default is ``USD``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxOrderSize",
@@ -284,13 +650,44 @@ GET_MAX_AVAIL_SIZE: Endpoint[MaxAvailSize] = Endpoint(
     path="/api/v5/account/max-avail-size",
     signed=True,
     params=(
-        Param("instId", rule=IdList(5), required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated", "cash", "spot_isolated")), required=True),
-        Param("ccy"),
-        Param("reduceOnly", kind="bool"),
+        Param(
+            "instId",
+            rule=IdList(5),
+            required=True,
+            doc=(
+                "Single instrument or multiple instruments (no more than 5) separated with comma, "
+                "e.g. ``BTC-USDT,ETH-USDT``."
+            ),
+        ),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated", "cash", "spot_isolated")),
+            required=True,
+            doc="Trade mode. ``cross``. ``isolated``. ``cash``. ``spot_isolated``.",
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Currency used for margin. Applicable to ``isolated`` ``MARGIN`` and ``cross`` "
+                "``MARGIN`` in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "reduceOnly",
+            kind="bool",
+            doc="Whether to reduce position only. Only applicable to ``MARGIN``.",
+        ),
         Param("unSpotOffset", kind="any"),
         Param("quickMgnType", kind="any"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency used for trading. Only applicable to ``SPOT``. The default "
+                "value is the quote currency of the ``instId``, for example: for ``BTC-USD``, the "
+                "default is ``USD``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxAvailSize",
@@ -304,10 +701,20 @@ ADJUSTMENT_MARGIN: Endpoint[AdjustmentMargin] = Endpoint(
     path="/api/v5/account/position/margin-balance",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("posSide", rule=Choice(("long", "short", "net")), required=True),
-        Param("type", rule=Choice(("add", "reduce")), required=True),
-        Param("amt", required=True, kind="number"),
+        Param("instId", required=True, doc="Instrument ID."),
+        Param(
+            "posSide",
+            rule=Choice(("long", "short", "net")),
+            required=True,
+            doc="Position side, the default is ``net``. ``long``. ``short``. ``net``.",
+        ),
+        Param(
+            "type",
+            rule=Choice(("add", "reduce")),
+            required=True,
+            doc="``add``: add margin. ``reduce``: reduce margin.",
+        ),
+        Param("amt", required=True, kind="number", doc="Amount to be increased or decreased."),
         Param("loanTrans", kind="any"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
@@ -322,9 +729,30 @@ GET_LEVERAGE: Endpoint[LeverageInfo] = Endpoint(
     path="/api/v5/account/leverage-info",
     signed=True,
     params=(
-        Param("instId", rule=IdList(20)),
-        Param("mgnMode", rule=Choice(("cross", "isolated")), required=True),
-        Param("ccy", rule=IdList(20)),
+        Param(
+            "instId",
+            rule=IdList(20),
+            doc=(
+                "Instrument ID. Single instrument ID or multiple instrument IDs (no more than 20) "
+                "separated with comma."
+            ),
+        ),
+        Param(
+            "mgnMode",
+            rule=Choice(("cross", "isolated")),
+            required=True,
+            doc="Margin mode. ``cross`` ``isolated``.",
+        ),
+        Param(
+            "ccy",
+            rule=IdList(20),
+            doc=(
+                "Currency, used for getting leverage of currency level. Applicable to ``cross`` "
+                "``MARGIN`` of ``Spot mode``/``Multi-currency margin``/``Portfolio margin``. "
+                "Supported single currency or multiple currencies (no more than 20) separated with "
+                "comma."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:LeverageInfo",
@@ -344,10 +772,27 @@ GET_INSTRUMENTS: Endpoint[Instruments] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc=(
+                "Instrument type. ``SPOT``: Spot. ``MARGIN``: Margin. ``SWAP``: Perpetual Futures. "
+                "``FUTURES``: Expiry Futures. ``OPTION``: Option."
+            ),
         ),
-        Param("uly", arg="ugly"),
-        Param("instFamily"),
-        Param("instId"),
+        Param(
+            "uly",
+            arg="ugly",
+            doc=(
+                "Underlying. Only applicable to ``FUTURES``/``SWAP``/``OPTION``.If instType is "
+                "``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family. Only applicable to ``FUTURES``/``SWAP``/``OPTION``. If "
+                "instType is ``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
+        Param("instId", doc="Instrument ID."),
     ),
     limits=(RateLimit(20, 2.0, "user", per=("instType",)),),
     model_ref="okx_v5._generated.models.account:Instruments",
@@ -362,10 +807,35 @@ GET_MAX_LOAN: Endpoint[MaxLoan] = Endpoint(
     path="/api/v5/account/max-loan",
     signed=True,
     params=(
-        Param("instId", rule=IdList(5)),
-        Param("mgnMode", rule=Choice(("isolated", "cross")), required=True),
-        Param("mgnCcy"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param(
+            "instId",
+            rule=IdList(5),
+            doc=(
+                "Single instrument or multiple instruments (no more than 5) separated with comma, "
+                "e.g. ``BTC-USDT,ETH-USDT``."
+            ),
+        ),
+        Param(
+            "mgnMode",
+            rule=Choice(("isolated", "cross")),
+            required=True,
+            doc="Margin mode. ``isolated`` ``cross``.",
+        ),
+        Param(
+            "mgnCcy",
+            doc=(
+                "Margin currency. Applicable to ``isolated`` ``MARGIN`` and ``cross`` ``MARGIN`` "
+                "in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency for trading. Only applicable to ``SPOT``. The default value is "
+                "the quote currency of ``instId``, e.g. ``USD`` for ``BTC-USD``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxLoan",
@@ -383,11 +853,21 @@ GET_FEE_RATES: Endpoint[FeeRates] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
         ),
-        Param("instId"),
-        Param("uly"),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``. Applicable to ``SPOT``/``MARGIN``."),
+        Param(
+            "uly",
+            doc="Underlying, e.g. ``BTC-USD``. Applicable to ``FUTURES``/``SWAP``/``OPTION``.",
+        ),
         Param("category", kind="any"),
-        Param("instFamily"),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family, e.g. ``BTC-USD``. Applicable to "
+                "``FUTURES``/``SWAP``/``OPTION``."
+            ),
+        ),
         Param("groupId", send=Unless(None), kind="any"),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
@@ -402,12 +882,43 @@ GET_INTEREST_ACCRUED: Endpoint[InterestAccrued] = Endpoint(
     path="/api/v5/account/interest-accrued",
     signed=True,
     params=(
-        Param("instId"),
-        Param("ccy"),
-        Param("mgnMode", rule=Choice(("cross", "isolated"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "instId",
+            doc="Instrument ID, e.g. ``BTC-USDT``. Only applicable to ``Market loans``.",
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Loan currency, e.g. ``BTC``. Only applicable to ``Market loans``. Only applicable "
+                "to``MARGIN``."
+            ),
+        ),
+        Param(
+            "mgnMode",
+            rule=Choice(("cross", "isolated")),
+            doc="Margin mode. ``cross``. ``isolated``. Only applicable to ``Market loans``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested timestamp, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested, Unix timestamp "
+                "format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:InterestAccrued",
@@ -420,7 +931,7 @@ GET_INTEREST_RATE: Endpoint[InterestRate] = Endpoint(
     method="GET",
     path="/api/v5/account/interest-rate",
     signed=True,
-    params=(Param("ccy"),),
+    params=(Param("ccy", doc="Currency, e.g. ``BTC``."),),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:InterestRate",
     summary="Get interest rate",
@@ -432,7 +943,17 @@ SET_GREEKS: Endpoint[SetGreeks] = Endpoint(
     method="POST",
     path="/api/v5/account/set-greeks",
     signed=True,
-    params=(Param("greeksType", rule=Choice(("PA", "BS")), required=True),),
+    params=(
+        Param(
+            "greeksType",
+            rule=Choice(("PA", "BS")),
+            required=True,
+            doc=(
+                "Display type of Greeks. ``PA``: Greeks in coins. ``BS``: Black-Scholes Greeks in "
+                "dollars."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetGreeks",
     summary="Set greeks (PA/BS)",
@@ -445,8 +966,22 @@ SET_ISOLATED_MODE: Endpoint[SetIsolatedMode] = Endpoint(
     path="/api/v5/account/set-isolated-mode",
     signed=True,
     params=(
-        Param("isoMode", rule=Choice(("auto_transfers_ccy", "automatic")), required=True),
-        Param("type", rule=Choice(("MARGIN", "CONTRACTS")), required=True),
+        Param(
+            "isoMode",
+            rule=Choice(("auto_transfers_ccy", "automatic")),
+            required=True,
+            doc=(
+                "Isolated margin trading settings. ``auto_transfers_ccy``: New auto transfers, "
+                "enabling both base and quote currency as the margin for isolated margin trading. "
+                "Only applicable to ``MARGIN``. ``automatic``: Auto transfers."
+            ),
+        ),
+        Param(
+            "type",
+            rule=Choice(("MARGIN", "CONTRACTS")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``CONTRACTS``.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetIsolatedMode",
@@ -459,7 +994,16 @@ GET_MAX_WITHDRAWAL: Endpoint[MaxWithdrawal] = Endpoint(
     method="GET",
     path="/api/v5/account/max-withdrawal",
     signed=True,
-    params=(Param("ccy", rule=IdList(20)),),
+    params=(
+        Param(
+            "ccy",
+            rule=IdList(20),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxWithdrawal",
     summary="Get maximum withdrawals",
@@ -503,7 +1047,10 @@ GET_INTEREST_LIMITS: Endpoint[InterestLimits] = Endpoint(
     method="GET",
     path="/api/v5/account/interest-limits",
     signed=True,
-    params=(Param("type"), Param("ccy")),
+    params=(
+        Param("type", doc="Loan type. ``2``: Market loans. Default is ``2``."),
+        Param("ccy", doc="Loan currency, e.g. ``BTC``."),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:InterestLimits",
     summary="Get borrow interest and limit",
@@ -531,7 +1078,7 @@ GET_GREEKS: Endpoint[Greeks] = Endpoint(
     method="GET",
     path="/api/v5/account/greeks",
     signed=True,
-    params=(Param("ccy"),),
+    params=(Param("ccy", doc="Single currency, e.g. ``BTC``."),),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:Greeks",
     summary="Get Greeks",
@@ -556,14 +1103,58 @@ GET_POSITIONS_HISTORY: Endpoint[PositionsHistory] = Endpoint(
     path="/api/v5/account/positions-history",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("instId"),
-        Param("mgnMode", rule=Choice(("cross", "isolated"))),
-        Param("type", rule=Choice(("1", "2", "3", "4", "5", "6"))),
-        Param("posId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),
+        Param(
+            "mgnMode",
+            rule=Choice(("cross", "isolated")),
+            doc="Margin mode. ``cross`` ``isolated``.",
+        ),
+        Param(
+            "type",
+            rule=Choice(("1", "2", "3", "4", "5", "6")),
+            doc=(
+                "The type of latest close position. ``1``: Close position partially;``2``: Close "
+                "all;``3``: Liquidation;``4``: Partial liquidation; ``5``: ADL; It is the latest "
+                "type if there are several types for the same position."
+            ),
+        ),
+        Param(
+            "posId",
+            doc=(
+                "Position ID. There is attribute expiration. The posId will be expired if it is "
+                "more than 30 days after the last full close position, then position will use new "
+                "posId."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``uTime``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``uTime``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is 100. The default is 100. All "
+                "records that have the same ``uTime`` will be returned at the current request."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:PositionsHistory",
@@ -577,9 +1168,30 @@ GET_ACCOUNT_POSITION_TIERS: Endpoint[AccountPositionTiers] = Endpoint(
     path="/api/v5/account/position-tiers",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly", rule=IdList(3)),
-        Param("instFamily", rule=IdList(5)),
+        Param(
+            "instType",
+            rule=Choice(("SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "uly",
+            rule=IdList(3),
+            doc=(
+                "Single underlying or multiple underlyings (no more than 3) separated with comma. "
+                "Either ``uly`` or ``instFamily`` is required. If both are passed, ``instFamily`` "
+                "will be used."
+            ),
+        ),
+        Param(
+            "instFamily",
+            rule=IdList(5),
+            doc=(
+                "Single instrument family or instrument families (no more than 5) separated with "
+                "comma. Either ``uly`` or ``instFamily`` is required. If both are passed, "
+                "``instFamily`` will be used."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountPositionTiers",
@@ -673,7 +1285,16 @@ SET_AUTO_LOAN: Endpoint[SetAutoLoan] = Endpoint(
     method="POST",
     path="/api/v5/account/set-auto-loan",
     signed=True,
-    params=(Param("autoLoan", kind="bool"),),
+    params=(
+        Param(
+            "autoLoan",
+            kind="bool",
+            doc=(
+                "Whether to automatically make loans. Valid values are ``true``, ``false``. The "
+                "default is ``true``."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetAutoLoan",
     summary="Set auto loan",
@@ -685,7 +1306,17 @@ SET_ACCOUNT_LEVEL: Endpoint[SetAccountLevel] = Endpoint(
     method="POST",
     path="/api/v5/account/set-account-level",
     signed=True,
-    params=(Param("acctLv", rule=Choice(("1", "2", "3", "4")), required=True),),
+    params=(
+        Param(
+            "acctLv",
+            rule=Choice(("1", "2", "3", "4")),
+            required=True,
+            doc=(
+                "Account mode. ``1``: Spot mode. ``2``: Spot and futures mode. ``3``: "
+                "Multi-currency margin code. ``4``: Portfolio margin mode."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetAccountLevel",
     summary="Set account mode",
@@ -815,9 +1446,15 @@ SPOT_MANUAL_BORROW_REPAY: Endpoint[SpotManualBorrowRepay] = Endpoint(
     path="/api/v5/account/spot-manual-borrow-repay",
     signed=True,
     params=(
-        Param("ccy", required=True, send=Unless(None)),
-        Param("side", rule=Choice(("borrow", "repay")), required=True, send=Unless(None)),
-        Param("amt", required=True, send=Unless(None), kind="number"),
+        Param("ccy", required=True, send=Unless(None), doc="Currency, e.g. ``BTC``."),
+        Param(
+            "side",
+            rule=Choice(("borrow", "repay")),
+            required=True,
+            send=Unless(None),
+            doc="Side. ``borrow``. ``repay``.",
+        ),
+        Param("amt", required=True, send=Unless(None), kind="number", doc="Amount."),
     ),
     limits=(RateLimit(1, 3.0, "user"),),
     model_ref="okx_v5._generated.models.account:SpotManualBorrowRepay",
@@ -830,7 +1467,18 @@ SET_AUTO_REPAY: Endpoint[SetAutoRepay] = Endpoint(
     method="POST",
     path="/api/v5/account/set-auto-repay",
     signed=True,
-    params=(Param("autoRepay", required=True, send=Unless(None), kind="bool"),),
+    params=(
+        Param(
+            "autoRepay",
+            required=True,
+            send=Unless(None),
+            kind="bool",
+            doc=(
+                "Whether auto repay is allowed or not under ``Spot mode``. ``true``: Enable auto "
+                "repay. ``false``: Disable auto repay."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetAutoRepay",
     summary="Set auto repay",
@@ -843,11 +1491,33 @@ SPOT_BORROW_REPAY_HISTORY: Endpoint[SpotBorrowRepayHistory] = Endpoint(
     path="/api/v5/account/spot-borrow-repay-history",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("type", rule=Choice(("auto_borrow", "auto_repay", "manual_borrow", "manual_repay"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency, e.g. ``BTC``."),
+        Param(
+            "type",
+            rule=Choice(("auto_borrow", "auto_repay", "manual_borrow", "manual_repay")),
+            doc="Event type. ``auto_borrow``. ``auto_repay``. ``manual_borrow``. ``manual_repay``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts`` "
+                "(included), Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``(included), "
+                "Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SpotBorrowRepayHistory",
@@ -861,9 +1531,26 @@ SET_AUTO_EARN: Endpoint[SetAutoEarn] = Endpoint(
     path="/api/v5/account/set-auto-earn",
     signed=True,
     params=(
-        Param("ccy", required=True),
-        Param("action", rule=Choice(("turn_on", "turn_off", "amend")), required=True),
-        Param("earnType", rule=Choice(("0", "1")), send=Unless(None)),
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "action",
+            rule=Choice(("turn_on", "turn_off", "amend")),
+            required=True,
+            doc=(
+                "Auto earn operation action. ``turn_on``: turn on auto earn. ``turn_off``: turn "
+                "off auto earn. ``amend``: amend minimum lending APR, applicable onlyto earnType "
+                "``0`` (deprecated)."
+            ),
+        ),
+        Param(
+            "earnType",
+            rule=Choice(("0", "1")),
+            send=Unless(None),
+            doc=(
+                "Auto earn type. ``0``: auto earn (auto lend, auto staking). ``1``: auto earn "
+                "(USDG earn). The default value is ``0``."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:SetAutoEarn",
@@ -907,8 +1594,12 @@ APPLY_BILLS: Endpoint[ApplyBills] = Endpoint(
     path="/api/v5/account/bills-history-archive",
     signed=True,
     params=(
-        Param("year", required=True, kind="number"),
-        Param("quarter", required=True),
+        Param("year", required=True, kind="number", doc="4 digits year."),
+        Param(
+            "quarter",
+            required=True,
+            doc="Quarter, valid value is ``Q1``, ``Q2``, ``Q3``, ``Q4``.",
+        ),
         Param("type", send=Unless(""), kind="any"),
     ),
     limits=(RateLimit(12, 86400.0, "user"),),

@@ -69,12 +69,57 @@ CREATE_RFQ: Endpoint[CreateRfq] = Endpoint(
     path="/api/v5/rfq/create-rfq",
     signed=True,
     params=(
-        Param("counterparties", required=True, kind="list[str]"),
-        Param("anonymous", kind="bool"),
-        Param("clRfqId"),
-        Param("tag"),
-        Param("allowPartialExecution", kind="bool"),
-        Param("legs", required=True, max_items=15, kind="list[object]"),
+        Param(
+            "counterparties",
+            required=True,
+            kind="list[str]",
+            doc=(
+                "The trader code(s) of the counterparties who receive the RFQ. Can be found via "
+                "/api/v5/rfq/counterparties/."
+            ),
+        ),
+        Param(
+            "anonymous",
+            kind="bool",
+            doc=(
+                "Submit RFQ on a disclosed or anonymous basis. Valid values are ``true`` or "
+                "``false``. If not specified, the default value is ``false``. When anonymous = "
+                "true, the taker's identify is not disclosed to maker even after trade execution."
+            ),
+        ),
+        Param(
+            "clRfqId",
+            doc=(
+                "Client-supplied RFQ ID. A combination of case-sensitive alpha-numeric, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "RFQ tag. The block trade associated with the RFQ will have the same tag. A "
+                "combination of case-sensitive alphanumerics, all numbers, or all letters of up to "
+                "16 characters."
+            ),
+        ),
+        Param(
+            "allowPartialExecution",
+            kind="bool",
+            doc=(
+                "Whether the RFQ can be partially filled provided that the shape of legs stays the "
+                "same. Valid values are ``true`` or ``false``. ``false`` by default."
+            ),
+        ),
+        Param(
+            "legs",
+            required=True,
+            max_items=15,
+            kind="list[object]",
+            doc=(
+                "An Array of objects containing each leg of the RFQ. Maximum 15 legs can be placed "
+                "per request."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"), RateLimit(80, 43200.0, "user")),
     model_ref="okx_v5._generated.models.block_trading:CreateRfq",
@@ -87,7 +132,17 @@ CANCEL_RFQ: Endpoint[CancelRfq] = Endpoint(
     method="POST",
     path="/api/v5/rfq/cancel-rfq",
     signed=True,
-    params=(Param("rfqId"), Param("clRfqId")),
+    params=(
+        Param("rfqId", doc="RFQ ID created ."),
+        Param(
+            "clRfqId",
+            doc=(
+                "Client-supplied RFQ ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters. Either rfqId or clRfqId is "
+                "required. If both are passed, rfqId will be used."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CancelRfq",
     summary="Cancel RFQ",
@@ -101,8 +156,16 @@ CANCEL_BATCH_RFQS: Endpoint[CancelRfq] = Endpoint(
     path="/api/v5/rfq/cancel-batch-rfqs",
     signed=True,
     params=(
-        Param("rfqIds", max_items=100, kind="list[str]"),
-        Param("clRfqIds", max_items=100, kind="list[str]"),
+        Param("rfqIds", max_items=100, kind="list[str]", doc="RFQ IDs ."),
+        Param(
+            "clRfqIds",
+            max_items=100,
+            kind="list[str]",
+            doc=(
+                "Client-supplied RFQ IDs. Either ``rfqIds`` or ``clRfqIds`` is required. If both "
+                "attributes are sent, ``rfqIds`` will be used as primary identifier."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CancelRfq",
@@ -128,9 +191,18 @@ EXECUTE_QUOTE: Endpoint[ExecuteQuote] = Endpoint(
     path="/api/v5/rfq/execute-quote",
     signed=True,
     params=(
-        Param("rfqId", required=True),
-        Param("quoteId", required=True),
-        Param("legs", kind="list[object]"),
+        Param("rfqId", required=True, doc="RFQ ID ."),
+        Param("quoteId", required=True, doc="Quote ID."),
+        Param(
+            "legs",
+            kind="list[object]",
+            doc=(
+                "An Array of objects containing the execution size of each leg of the RFQ. The "
+                "ratio of the leg sizes needs to be the same as the RFQ. *Note: ``tgtCcy`` and "
+                "``side`` of each leg will be same as ones in the RFQ. ``px`` will be the same as "
+                "the ones in the Quote."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 3.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:ExecuteQuote",
@@ -144,13 +216,47 @@ CREATE_QUOTE: Endpoint[CreateQuote] = Endpoint(
     path="/api/v5/rfq/create-quote",
     signed=True,
     params=(
-        Param("rfqId", required=True),
-        Param("clQuoteId"),
-        Param("tag"),
-        Param("quoteSide", required=True),
-        Param("legs", required=True, kind="list[object]"),
-        Param("anonymous", kind="bool"),
-        Param("expiresIn", kind="number"),
+        Param("rfqId", required=True, doc="RFQ ID ."),
+        Param(
+            "clQuoteId",
+            doc=(
+                "Client-supplied Quote ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Quote tag. The block trade associated with the Quote will have the same tag. A "
+                "combination of case-sensitive alphanumerics, all numbers, or all letters of up to "
+                "16 characters."
+            ),
+        ),
+        Param(
+            "quoteSide",
+            required=True,
+            doc=(
+                "The trading direction of the Quote. Its value can be ``buy`` or ``sell``. For "
+                "example, if quoteSide is ``buy``, all the legs are executed in their leg sides; "
+                "otherwise, all the legs are executed in the opposite of their leg sides."
+            ),
+        ),
+        Param("legs", required=True, kind="list[object]", doc="The legs of the Quote."),
+        Param(
+            "anonymous",
+            kind="bool",
+            doc=(
+                "Submit Quote on a disclosed or anonymous basis. Valid value is ``true`` or "
+                "``false``. ``false`` by default."
+            ),
+        ),
+        Param(
+            "expiresIn",
+            kind="number",
+            doc=(
+                "Seconds that a quote expires in. Must be an integer between 10-120. Default is 60."
+            ),
+        ),
     ),
     limits=(RateLimit(50, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CreateQuote",
@@ -163,7 +269,17 @@ CANCEL_QUOTE: Endpoint[CancelQuote] = Endpoint(
     method="POST",
     path="/api/v5/rfq/cancel-quote",
     signed=True,
-    params=(Param("quoteId"), Param("clQuoteId")),
+    params=(
+        Param("quoteId", doc="Quote ID."),
+        Param(
+            "clQuoteId",
+            doc=(
+                "Client-supplied Quote ID. Either ``quoteId`` or ``clQuoteId`` is required. If "
+                "both ``clQuoteId`` and ``quoteId`` are passed, ``quoteId`` will be treated as "
+                "primary identifier."
+            ),
+        ),
+    ),
     limits=(RateLimit(50, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CancelQuote",
     summary="Cancel Quote",
@@ -177,8 +293,16 @@ CANCEL_BATCH_QUOTES: Endpoint[CancelQuote] = Endpoint(
     path="/api/v5/rfq/cancel-batch-quotes",
     signed=True,
     params=(
-        Param("quoteIds", max_items=100, kind="list[str]"),
-        Param("clQuoteIds", max_items=100, kind="list[str]"),
+        Param("quoteIds", max_items=100, kind="list[str]", doc="Quote IDs ."),
+        Param(
+            "clQuoteIds",
+            max_items=100,
+            kind="list[str]",
+            doc=(
+                "Client-supplied Quote IDs. Either ``quoteIds`` or ``clQuoteIds`` is required.If "
+                "both attributes are sent, ``quoteIds`` will be used as primary identifier."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CancelQuote",
@@ -204,12 +328,43 @@ GET_RFQS: Endpoint[Rfqs] = Endpoint(
     path="/api/v5/rfq/rfqs",
     signed=True,
     params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("state"),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit", kind="number"),
+        Param("rfqId", doc="RFQ ID ."),
+        Param(
+            "clRfqId",
+            doc=(
+                "Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId`` "
+                "will be treated as primary identifier."
+            ),
+        ),
+        Param(
+            "state",
+            doc=(
+                "The status of the RFQ. Valid values can be ``active`` ``canceled`` "
+                "``pending_fill`` ``filled`` ``expired`` ``failed`` ``traded_away``. "
+                "``traded_away`` only applies to Maker."
+            ),
+        ),
+        Param(
+            "beginId",
+            doc=(
+                "Start rfq id the request to begin with. Pagination of data to return records "
+                "newer than the requested rfqId, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "End rfq id the request to end with. Pagination of data to return records earlier "
+                "than the requested rfqId, not including endId."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is 100 which is also the default value."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:Rfqs",
@@ -223,14 +378,50 @@ GET_QUOTES: Endpoint[CreateQuote] = Endpoint(
     path="/api/v5/rfq/quotes",
     signed=True,
     params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("quoteId"),
-        Param("clQuoteId"),
-        Param("state"),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit", kind="number"),
+        Param("rfqId", doc="RFQ ID ."),
+        Param(
+            "clRfqId",
+            doc=(
+                "Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId`` "
+                "will be be treated as primary identifier."
+            ),
+        ),
+        Param("quoteId", doc="Quote ID."),
+        Param(
+            "clQuoteId",
+            doc=(
+                "Client-supplied Quote ID. If both clQuoteId and quoteId are passed, quoteId will "
+                "be treated as primary identifier."
+            ),
+        ),
+        Param(
+            "state",
+            doc=(
+                "The status of the quote. Valid values can be ``active`` ``canceled`` "
+                "``pending_fill`` ``filled`` ``expired`` or ``failed``."
+            ),
+        ),
+        Param(
+            "beginId",
+            doc=(
+                "Start quote id the request to begin with. Pagination of data to return records "
+                "newer than the requested quoteId, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "End quote id the request to end with. Pagination of data to return records "
+                "earlier than the requested quoteId, not including endId."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is 100 which is also the default value."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CreateQuote",
@@ -244,16 +435,62 @@ GET_TRADES: Endpoint[Trades] = Endpoint(
     path="/api/v5/rfq/trades",
     signed=True,
     params=(
-        Param("rfqId"),
-        Param("clRfqId"),
-        Param("quoteId"),
-        Param("clQuoteId"),
+        Param("rfqId", doc="RFQ ID ."),
+        Param(
+            "clRfqId",
+            doc=(
+                "Client-supplied RFQ ID. If both ``clRfqId`` and ``rfqId`` are passed, ``rfqId`` "
+                "will be treated as primary identifier."
+            ),
+        ),
+        Param("quoteId", doc="Quote ID."),
+        Param(
+            "clQuoteId",
+            doc=(
+                "Client-supplied Quote ID. If both ``clQuoteId`` and ``quoteId`` are passed, "
+                "``quoteId`` will be treated as primary identifier."
+            ),
+        ),
         Param("state", kind="any"),
-        Param("beginId"),
-        Param("endId"),
-        Param("beginTs", kind="number"),
-        Param("endTs", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "beginId",
+            doc=(
+                "The starting rfq id the request to begin with. Pagination of data to return "
+                "records newer than the requested blockTdId, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "The last rfq id the request to end withPagination of data to return records "
+                "earlier than the requested blockTdId, not including endId."
+            ),
+        ),
+        Param(
+            "beginTs",
+            kind="number",
+            doc=(
+                "Filter trade execution time with a begin timestamp (UTC timezone). Unix timestamp "
+                "format in milliseconds, e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "endTs",
+            kind="number",
+            doc=(
+                "Filter trade execution time with an end timestamp (UTC timezone). Unix timestamp "
+                "format in milliseconds, e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is 100 which is also the default "
+                "value. If the number of trades in the requested range is bigger than 100, the "
+                "latest 100 trades in the range will be returned."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:Trades",
@@ -266,7 +503,29 @@ GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
     method="GET",
     path="/api/v5/rfq/public-trades",
     signed=False,
-    params=(Param("beginId"), Param("endId"), Param("limit", kind="number")),
+    params=(
+        Param(
+            "beginId",
+            doc=(
+                "The starting blockTdId the request to begin with. Pagination of data to return "
+                "records newer than the requested ``blockTdId``, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "The last blockTdId the request to end with. Pagination of data to return records "
+                "earlier than the requested ``blockTdId``, not including endId."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is 100 which is also the default value."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.block_trading:PublicTrades",
     summary="Get public multi-leg transactions of block trades",

@@ -50,8 +50,8 @@ GET_CURRENCY_PAIR: Endpoint[CurrencyPair] = Endpoint(
     path="/api/v5/asset/convert/currency-pair",
     signed=True,
     params=(
-        Param("fromCcy", required=True),
-        Param("toCcy", required=True),
+        Param("fromCcy", required=True, doc="Currency to convert from, e.g. ``USDT``."),
+        Param("toCcy", required=True, doc="Currency to convert to, e.g. ``BTC``."),
         Param("convertMode", send=Unless(None), kind="any"),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
@@ -66,13 +66,24 @@ ESTIMATE_QUOTE: Endpoint[EstimateQuote] = Endpoint(
     path="/api/v5/asset/convert/estimate-quote",
     signed=True,
     params=(
-        Param("baseCcy", required=True),
-        Param("quoteCcy", required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("rfqSz", required=True, kind="number"),
-        Param("rfqSzCcy", required=True),
-        Param("clQReqId"),
-        Param("tag"),
+        Param("baseCcy", required=True, doc="Base currency, e.g. ``BTC`` in ``BTC-USDT``."),
+        Param("quoteCcy", required=True, doc="Quote currency, e.g. ``USDT`` in ``BTC-USDT``."),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Trade side based on ``baseCcy``. ``buy`` ``sell``.",
+        ),
+        Param("rfqSz", required=True, kind="number", doc="RFQ amount."),
+        Param("rfqSzCcy", required=True, doc="RFQ currency."),
+        Param(
+            "clQReqId",
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param("tag", doc="Order tag. Applicable to broker user."),
         Param("convertMode", send=Unless(None), kind="any"),
     ),
     limits=(RateLimit(10, 1.0, "user"), RateLimit(1, 5.0, "user")),
@@ -87,14 +98,30 @@ CONVERT_TRADE: Endpoint[ConvertTrade] = Endpoint(
     path="/api/v5/asset/convert/trade",
     signed=True,
     params=(
-        Param("quoteId", required=True),
-        Param("baseCcy", required=True),
-        Param("quoteCcy", required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("sz", required=True, kind="number"),
-        Param("szCcy", required=True),
-        Param("clTReqId"),
-        Param("tag"),
+        Param("quoteId", required=True, doc="Quote ID."),
+        Param("baseCcy", required=True, doc="Base currency, e.g. ``BTC`` in ``BTC-USDT``."),
+        Param("quoteCcy", required=True, doc="Quote currency, e.g. ``USDT`` in ``BTC-USDT``."),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Trade side based on ``baseCcy``. ``buy`` ``sell``.",
+        ),
+        Param(
+            "sz",
+            required=True,
+            kind="number",
+            doc="Quote amount. The quote amount should no more then RFQ amount.",
+        ),
+        Param("szCcy", required=True, doc="Quote currency."),
+        Param(
+            "clTReqId",
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param("tag", doc="Order tag. Applicable to broker user."),
         Param("convertMode", send=Unless(None), kind="any"),
     ),
     limits=(RateLimit(10, 1.0, "user"),),
@@ -109,10 +136,34 @@ GET_CONVERT_HISTORY: Endpoint[ConvertHistory] = Endpoint(
     path="/api/v5/asset/convert/history",
     signed=True,
     params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("tag"),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. Applicable to broker user. If the convert trading used ``tag``, this "
+                "parameter is also required."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.convert:ConvertHistory",

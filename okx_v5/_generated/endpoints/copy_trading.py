@@ -44,7 +44,7 @@ GET_EXISTING_LEADING_POSITIONS: Endpoint[ExistingLeadingPositions] = Endpoint(
     method="GET",
     path="/api/v5/copytrading/current-subpositions",
     signed=True,
-    params=(Param("instId"),),
+    params=(Param("instId", doc="Instrument ID, e.g. BTC-USDT-SWAP."),),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:ExistingLeadingPositions",
     summary="Existing lead positions",
@@ -57,10 +57,22 @@ GET_LEADING_POSITION_HISTORY: Endpoint[LeadingPositionHistory] = Endpoint(
     path="/api/v5/copytrading/subpositions-history",
     signed=True,
     params=(
-        Param("instId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("instId", doc="Instrument ID, e.g. BTC-USDT-SWAP."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``subPosId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``subPosId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. Maximum is 100. Default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:LeadingPositionHistory",
@@ -74,11 +86,40 @@ PLACE_LEADING_STOP_ORDER: Endpoint[PlaceLeadingStopOrder] = Endpoint(
     path="/api/v5/copytrading/algo-order",
     signed=True,
     params=(
-        Param("subPosId", required=True),
-        Param("tpTriggerPx", kind="number"),
-        Param("slTriggerPx", kind="number"),
-        Param("tpTriggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("slTriggerPxType", rule=Choice(("last", "index", "mark"))),
+        Param("subPosId", required=True, doc="Lead position ID."),
+        Param(
+            "tpTriggerPx",
+            kind="number",
+            doc=(
+                "Take-profit trigger price. Take-profit order price will be the market price after "
+                "triggering. At least one of tpTriggerPx and slTriggerPx must be filled. The take "
+                "profit order will be deleted if it is 0."
+            ),
+        ),
+        Param(
+            "slTriggerPx",
+            kind="number",
+            doc=(
+                "Stop-loss trigger price. Stop-loss order price will be the market price after "
+                "triggering. The stop loss order will be deleted if it is 0."
+            ),
+        ),
+        Param(
+            "tpTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Take-profit trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price. Default is ``last``."
+            ),
+        ),
+        Param(
+            "slTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Stop-loss trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price. Default is last."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:PlaceLeadingStopOrder",
@@ -91,7 +132,7 @@ CLOSE_LEADING_POSITION: Endpoint[PlaceLeadingStopOrder] = Endpoint(
     method="POST",
     path="/api/v5/copytrading/close-subposition",
     signed=True,
-    params=(Param("subPosId", required=True),),
+    params=(Param("subPosId", required=True, doc="Lead position ID."),),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:PlaceLeadingStopOrder",
     summary="Close lead position",
@@ -115,7 +156,16 @@ AMEND_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
     method="POST",
     path="/api/v5/copytrading/set-instruments",
     signed=True,
-    params=(Param("instId", required=True),),
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc=(
+                "Instrument ID, e.g. BTC-USDT-SWAP. If there are multiple instruments, separate "
+                "them with commas."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:LeadingInstruments",
     summary="Amend leading instruments",
@@ -128,9 +178,26 @@ GET_PROFIT_SHARING_DETAILS: Endpoint[ProfitSharingDetails] = Endpoint(
     path="/api/v5/copytrading/profit-sharing-details",
     signed=True,
     params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested "
+                "``profitSharingId``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``profitSharingId``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. Maximum is 100. Default is 100.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:ProfitSharingDetails",

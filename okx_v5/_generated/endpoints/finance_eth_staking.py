@@ -51,7 +51,7 @@ ETH_PURCHASE: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/api/v5/finance/staking-defi/eth/purchase",
     signed=True,
-    params=(Param("amt", required=True, kind="number"),),
+    params=(Param("amt", required=True, kind="number", doc="Investment amount."),),
     limits=(RateLimit(2, 1.0, "user"),),
     summary="Purchase",
     docs="financial-product-eth-staking-post-purchase",
@@ -62,7 +62,7 @@ ETH_REDEEM: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/api/v5/finance/staking-defi/eth/redeem",
     signed=True,
-    params=(Param("amt", required=True, kind="number"),),
+    params=(Param("amt", required=True, kind="number", doc="Redeeming amount."),),
     limits=(RateLimit(2, 1.0, "user"),),
     summary="Redeem",
     docs="financial-product-eth-staking-post-redeem",
@@ -95,11 +95,42 @@ ETH_PURCHASE_REDEEM_HISTORY: Endpoint[EthPurchaseRedeemHistory] = Endpoint(
     path="/api/v5/finance/staking-defi/eth/purchase-redeem-history",
     signed=True,
     params=(
-        Param("type", rule=Choice(("purchase", "redeem")), send=Unless("")),
-        Param("status", rule=Choice(("pending", "success", "failed")), send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
+        Param(
+            "type",
+            rule=Choice(("purchase", "redeem")),
+            send=Unless(""),
+            doc="Type. ``purchase``. ``redeem``.",
+        ),
+        Param(
+            "status",
+            rule=Choice(("pending", "success", "failed")),
+            send=Unless(""),
+            doc="Status. ``pending``. ``success``. ``failed``.",
+        ),
+        Param(
+            "after",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the ``requestTime``. The value "
+                "passed is the corresponding ``timestamp``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the ``requestTime``. The value "
+                "passed is the corresponding ``timestamp``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(""),
+            kind="number",
+            doc="Number of results per request. The default is ``100``. The maximum is ``100``.",
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_eth_staking:EthPurchaseRedeemHistory",
@@ -112,7 +143,17 @@ ETH_APY_HISTORY: Endpoint[EthApyHistory] = Endpoint(
     method="GET",
     path="/api/v5/finance/staking-defi/eth/apy-history",
     signed=False,
-    params=(Param("days", required=True, kind="number"),),
+    params=(
+        Param(
+            "days",
+            required=True,
+            kind="number",
+            doc=(
+                "Get the days of APY(Annual percentage yield) history record in the past. No more "
+                "than 365 days."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "ip"),),
     model_ref="okx_v5._generated.models.finance_eth_staking:EthApyHistory",
     summary="APY history (Public)",

@@ -58,7 +58,7 @@ COLLATERAL_ASSETS: Endpoint[CollateralAssets] = Endpoint(
     method="GET",
     path="/api/v5/finance/flexible-loan/collateral-assets",
     signed=True,
-    params=(Param("ccy", send=Unless("")),),
+    params=(Param("ccy", send=Unless(""), doc="Collateral currency, e.g. ``BTC``."),),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.finance_flexible_loan:CollateralAssets",
     summary="Collateral assets",
@@ -70,7 +70,10 @@ MAX_LOAN: Endpoint[MaxLoan] = Endpoint(
     method="POST",
     path="/api/v5/finance/flexible-loan/max-loan",
     signed=True,
-    params=(Param("borrowCcy", required=True), Param("supCollateral", kind="list[object]")),
+    params=(
+        Param("borrowCcy", required=True, doc="Currency to borrow, e.g. ``USDT``."),
+        Param("supCollateral", kind="list[object]", doc="Supplementary collateral assets."),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.finance_flexible_loan:MaxLoan",
     summary="Maximum loan amount",
@@ -82,7 +85,9 @@ MAX_COLLATERAL_REDEEM_AMOUNT: Endpoint[MaxCollateralRedeemAmount] = Endpoint(
     method="GET",
     path="/api/v5/finance/flexible-loan/max-collateral-redeem-amount",
     signed=True,
-    params=(Param("ccy", required=True, send=Unless("")),),
+    params=(
+        Param("ccy", required=True, send=Unless(""), doc="Collateral currency, e.g. ``USDT``."),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.finance_flexible_loan:MaxCollateralRedeemAmount",
     summary="Maximum collateral redeem amount",
@@ -95,9 +100,14 @@ ADJUST_COLLATERAL: Endpoint[dict[str, Any]] = Endpoint(
     path="/api/v5/finance/flexible-loan/adjust-collateral",
     signed=True,
     params=(
-        Param("type", rule=Choice(("add", "reduce")), required=True),
-        Param("collateralCcy", required=True),
-        Param("collateralAmt", required=True, kind="number"),
+        Param(
+            "type",
+            rule=Choice(("add", "reduce")),
+            required=True,
+            doc="Operation type. ``add``: Add collateral. ``reduce``: Reduce collateral.",
+        ),
+        Param("collateralCcy", required=True, doc="Collateral currency, e.g. ``BTC``."),
+        Param("collateralAmt", required=True, kind="number", doc="Collateral amount."),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     summary="Adjust collateral",
@@ -141,10 +151,36 @@ LOAN_HISTORY: Endpoint[LoanHistory] = Endpoint(
                 )
             ),
             send=Unless(""),
+            doc=(
+                "Action type. ``borrowed``. ``repaid``. ``collateral_locked``. "
+                "``collateral_released``. ``forced_repayment_buy``. ``forced_repayment_sell``. "
+                "``forced_liquidation``. ``partial_liquidation``."
+            ),
         ),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
+        Param(
+            "after",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``refId``(not "
+                "include)."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``refId``(not "
+                "include)."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(""),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.finance_flexible_loan:LoanHistory",
@@ -158,10 +194,31 @@ INTEREST_ACCRUED: Endpoint[InterestAccrued] = Endpoint(
     path="/api/v5/finance/flexible-loan/interest-accrued",
     signed=True,
     params=(
-        Param("ccy", send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
+        Param("ccy", send=Unless(""), doc="Loan currency, e.g. ``BTC``."),
+        Param(
+            "after",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``refId``(not "
+                "include)."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``refId``(not "
+                "include)."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(""),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.finance_flexible_loan:InterestAccrued",

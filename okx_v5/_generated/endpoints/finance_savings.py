@@ -40,7 +40,7 @@ GET_SAVING_BALANCE: Endpoint[SavingBalance] = Endpoint(
     method="GET",
     path="/api/v5/finance/savings/balance",
     signed=True,
-    params=(Param("ccy"),),
+    params=(Param("ccy", doc="Currency, e.g. ``BTC``."),),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_savings:SavingBalance",
     summary="Saving balance",
@@ -53,10 +53,27 @@ SAVINGS_PURCHASE_REDEMPTION: Endpoint[SavingsPurchaseRedemption] = Endpoint(
     path="/api/v5/finance/savings/purchase-redempt",
     signed=True,
     params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("side", rule=Choice(("purchase", "redempt")), required=True),
-        Param("rate", kind="number"),
+        Param("ccy", required=True, doc="Currency, e.g. ``BTC``."),
+        Param("amt", required=True, kind="number", doc="Purchase/redemption amount."),
+        Param(
+            "side",
+            rule=Choice(("purchase", "redempt")),
+            required=True,
+            doc=(
+                "Action type. ``purchase``: purchase saving shares. ``redempt``: redeem saving "
+                "shares."
+            ),
+        ),
+        Param(
+            "rate",
+            kind="number",
+            doc=(
+                "Annual purchase rate, e.g. ``0.1`` represents ``10%``. Only applicable to "
+                "purchase saving shares. The interest rate of the new subscription will cover the "
+                "interest rate of the last subscription. The rate value range is between 1% and "
+                "365%."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_savings:SavingsPurchaseRedemption",
@@ -69,7 +86,15 @@ SET_LENDING_RATE: Endpoint[SetLendingRate] = Endpoint(
     method="POST",
     path="/api/v5/finance/savings/set-lending-rate",
     signed=True,
-    params=(Param("ccy", required=True), Param("rate", required=True, kind="number")),
+    params=(
+        Param("ccy", required=True, doc="Currency, e.g. ``BTC``."),
+        Param(
+            "rate",
+            required=True,
+            kind="number",
+            doc="Annual lending rate. The rate value range is between 1% and 365%.",
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_savings:SetLendingRate",
     summary="Set lending rate",
@@ -82,10 +107,28 @@ GET_LENDING_HISTORY: Endpoint[LendingHistory] = Endpoint(
     path="/api/v5/finance/savings/lending-history",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency, e.g. ``BTC``."),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_savings:LendingHistory",
@@ -99,10 +142,32 @@ GET_PUBLIC_BORROW_HISTORY: Endpoint[PublicBorrowHistory] = Endpoint(
     path="/api/v5/finance/savings/lending-rate-history",
     signed=False,
     params=(
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency, e.g. ``BTC``."),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc=(
+                "Number of results per request. The maximum is ``100``. The default is ``100``. If "
+                "``ccy`` is not specified, all data under the same ``ts`` will be returned, not "
+                "limited by ``limit``."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "ip"),),
     model_ref="okx_v5._generated.models.finance_savings:PublicBorrowHistory",
@@ -115,7 +180,7 @@ GET_PUBLIC_BORROW_INFO: Endpoint[PublicBorrowInfo] = Endpoint(
     method="GET",
     path="/api/v5/finance/savings/lending-rate-summary",
     signed=False,
-    params=(Param("ccy"),),
+    params=(Param("ccy", doc="Currency, e.g. ``BTC``."),),
     limits=(RateLimit(6, 1.0, "ip"),),
     model_ref="okx_v5._generated.models.finance_savings:PublicBorrowInfo",
     summary="Public borrow info (public)",

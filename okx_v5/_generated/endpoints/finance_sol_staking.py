@@ -38,7 +38,7 @@ SOL_PURCHASE: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/api/v5/finance/staking-defi/sol/purchase",
     signed=True,
-    params=(Param("amt", required=True, kind="number"),),
+    params=(Param("amt", required=True, kind="number", doc="Investment amount."),),
     limits=(RateLimit(2, 1.0, "user"),),
     summary="Purchase",
     docs="financial-product-sol-staking-post-purchase",
@@ -49,7 +49,7 @@ SOL_REDEEM: Endpoint[dict[str, Any]] = Endpoint(
     method="POST",
     path="/api/v5/finance/staking-defi/sol/redeem",
     signed=True,
-    params=(Param("amt", required=True, kind="number"),),
+    params=(Param("amt", required=True, kind="number", doc="Redeeming amount."),),
     limits=(RateLimit(2, 1.0, "user"),),
     summary="Redeem",
     docs="financial-product-sol-staking-post-redeem",
@@ -72,11 +72,42 @@ SOL_PURCHASE_REDEEM_HISTORY: Endpoint[SolPurchaseRedeemHistory] = Endpoint(
     path="/api/v5/finance/staking-defi/sol/purchase-redeem-history",
     signed=True,
     params=(
-        Param("type", rule=Choice(("purchase", "redeem")), send=Unless("")),
-        Param("status", rule=Choice(("pending", "success", "failed")), send=Unless("")),
-        Param("after", send=Unless(""), kind="number"),
-        Param("before", send=Unless(""), kind="number"),
-        Param("limit", send=Unless(""), kind="number"),
+        Param(
+            "type",
+            rule=Choice(("purchase", "redeem")),
+            send=Unless(""),
+            doc="Type. ``purchase``. ``redeem``.",
+        ),
+        Param(
+            "status",
+            rule=Choice(("pending", "success", "failed")),
+            send=Unless(""),
+            doc="Status. ``pending``. ``success``. ``failed``.",
+        ),
+        Param(
+            "after",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the ``requestTime``. The value "
+                "passed is the corresponding ``timestamp``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(""),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the ``requestTime``. The value "
+                "passed is the corresponding ``timestamp``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(""),
+            kind="number",
+            doc="Number of results per request. The default is ``100``. The maximum is ``100``.",
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_sol_staking:SolPurchaseRedeemHistory",
@@ -89,7 +120,17 @@ SOL_APY_HISTORY: Endpoint[SolApyHistory] = Endpoint(
     method="GET",
     path="/api/v5/finance/staking-defi/sol/apy-history",
     signed=False,
-    params=(Param("days", required=True, kind="number"),),
+    params=(
+        Param(
+            "days",
+            required=True,
+            kind="number",
+            doc=(
+                "Get the days of APY(Annual percentage yield) history record in the past. No more "
+                "than 365 days."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "ip"),),
     model_ref="okx_v5._generated.models.finance_sol_staking:SolApyHistory",
     summary="APY history (Public)",

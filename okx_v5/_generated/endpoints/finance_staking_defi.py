@@ -38,7 +38,11 @@ GET_OFFERS: Endpoint[Offers] = Endpoint(
     method="GET",
     path="/api/v5/finance/staking-defi/offers",
     signed=True,
-    params=(Param("productId"), Param("protocolType"), Param("ccy")),
+    params=(
+        Param("productId", doc="Product ID."),
+        Param("protocolType", doc="Protocol type. ``defi``: on-chain earn."),
+        Param("ccy", doc="Investment currency, e.g. ``BTC``."),
+    ),
     limits=(RateLimit(3, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:Offers",
     summary="Offers",
@@ -51,10 +55,21 @@ PURCHASE: Endpoint[Purchase] = Endpoint(
     path="/api/v5/finance/staking-defi/purchase",
     signed=True,
     params=(
-        Param("productId", required=True),
-        Param("investData", required=True, kind="list[object]"),
-        Param("term", send=Unless("")),
-        Param("tag", send=Unless("")),
+        Param("productId", required=True, doc="Product ID."),
+        Param("investData", required=True, kind="list[object]", doc="Investment data."),
+        Param(
+            "term",
+            send=Unless(""),
+            doc="Investment term. Investment term must be specified for fixed-term product.",
+        ),
+        Param(
+            "tag",
+            send=Unless(""),
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:Purchase",
@@ -68,9 +83,13 @@ REDEEM: Endpoint[Purchase] = Endpoint(
     path="/api/v5/finance/staking-defi/redeem",
     signed=True,
     params=(
-        Param("ordId", required=True),
-        Param("protocolType", required=True),
-        Param("allowEarlyRedeem", kind="bool"),
+        Param("ordId", required=True, doc="Order ID."),
+        Param("protocolType", required=True, doc="Protocol type. ``defi``: on-chain earn."),
+        Param(
+            "allowEarlyRedeem",
+            kind="bool",
+            doc="Whether allows early redemption. Default is ``false``.",
+        ),
     ),
     limits=(RateLimit(2, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:Purchase",
@@ -83,7 +102,10 @@ CANCEL: Endpoint[Purchase] = Endpoint(
     method="POST",
     path="/api/v5/finance/staking-defi/cancel",
     signed=True,
-    params=(Param("ordId", required=True), Param("protocolType", required=True)),
+    params=(
+        Param("ordId", required=True, doc="Order ID."),
+        Param("protocolType", required=True, doc="Protocol type. ``defi``: on-chain earn."),
+    ),
     limits=(RateLimit(2, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:Purchase",
     summary="Cancel purchases/redemptions",
@@ -96,10 +118,17 @@ GET_ACTIVITY_ORDERS: Endpoint[ActivityOrders] = Endpoint(
     path="/api/v5/finance/staking-defi/orders-active",
     signed=True,
     params=(
-        Param("productId"),
-        Param("protocolType"),
-        Param("ccy"),
-        Param("state", rule=Choice(("8", "13", "9", "1", "2"))),
+        Param("productId", doc="Product ID."),
+        Param("protocolType", doc="Protocol type. ``defi``: on-chain earn."),
+        Param("ccy", doc="Investment currency, e.g. ``BTC``."),
+        Param(
+            "state",
+            rule=Choice(("8", "13", "9", "1", "2")),
+            doc=(
+                "Order state. ``8``: Pending. ``13``: Cancelling. ``9``: Onchain. ``1``: Earning. "
+                "``2``: Redeeming."
+            ),
+        ),
     ),
     limits=(RateLimit(3, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:ActivityOrders",
@@ -113,12 +142,30 @@ GET_ORDERS_HISTORY: Endpoint[OrdersHistory] = Endpoint(
     path="/api/v5/finance/staking-defi/orders-history",
     signed=True,
     params=(
-        Param("productId"),
-        Param("protocolType"),
-        Param("ccy"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("productId", doc="Product ID."),
+        Param("protocolType", doc="Protocol type. ``defi``: on-chain earn."),
+        Param("ccy", doc="Investment currency, e.g. ``BTC``."),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ID. The value "
+                "passed is the corresponding ``ordId``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ID. The value "
+                "passed is the corresponding ``ordId``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The default is ``100``. The maximum is ``100``.",
+        ),
     ),
     limits=(RateLimit(3, 1.0, "user"),),
     model_ref="okx_v5._generated.models.finance_staking_defi:OrdersHistory",

@@ -58,7 +58,16 @@ GET_NON_TRADABLE_ASSETS: Endpoint[NonTradableAssets] = Endpoint(
     method="GET",
     path="/api/v5/asset/non-tradable-assets",
     signed=True,
-    params=(Param("ccy", rule=IdList(20)),),
+    params=(
+        Param(
+            "ccy",
+            rule=IdList(20),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:NonTradableAssets",
     summary="Get non-tradable assets",
@@ -70,7 +79,7 @@ GET_DEPOSIT_ADDRESS: Endpoint[DepositAddress] = Endpoint(
     method="GET",
     path="/api/v5/asset/deposit-address",
     signed=True,
-    params=(Param("ccy", required=True),),
+    params=(Param("ccy", required=True, doc="Currency, e.g. ``BTC``."),),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:DepositAddress",
     summary="Get deposit address",
@@ -82,7 +91,29 @@ TRANSFER_STATE: Endpoint[TransferState] = Endpoint(
     method="GET",
     path="/api/v5/asset/transfer-state",
     signed=True,
-    params=(Param("transId"), Param("type", rule=Choice(("0", "1", "2", "3", "4")))),
+    params=(
+        Param(
+            "transId",
+            doc=(
+                "Transfer ID. Either transId or clientId is required. If both are passed, transId "
+                "will be used."
+            ),
+        ),
+        Param(
+            "type",
+            rule=Choice(("0", "1", "2", "3", "4")),
+            doc=(
+                "Transfer type. ``0``: transfer within account. ``1``: master account to "
+                "sub-account (Only applicable to API Key from master account). ``2``: sub-account "
+                "to master account (Only applicable to API Key from master account). ``3``: "
+                "sub-account to master account (Only applicable to APIKey from sub-account). "
+                "``4``: sub-account to sub-account (Only applicable to APIKey from sub-account, "
+                "and target account needs to be another sub-account which belongs to same master "
+                "account). The default is ``0``. For Custody accounts, can choose not to pass this "
+                "parameter or pass ``0``."
+            ),
+        ),
+    ),
     limits=(RateLimit(10, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:TransferState",
     summary="Get funds transfer state",
@@ -94,7 +125,16 @@ GET_BALANCES: Endpoint[Balances] = Endpoint(
     method="GET",
     path="/api/v5/asset/balances",
     signed=True,
-    params=(Param("ccy", rule=IdList(20)),),
+    params=(
+        Param(
+            "ccy",
+            rule=IdList(20),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:Balances",
     summary="Get balance",
@@ -107,15 +147,53 @@ FUNDS_TRANSFER: Endpoint[FundsTransfer] = Endpoint(
     path="/api/v5/asset/transfer",
     signed=True,
     params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("from", arg="from_", required=True),
-        Param("to", required=True),
-        Param("type", rule=Choice(("0", "1", "2", "3", "4"))),
-        Param("subAcct"),
+        Param("ccy", required=True, doc="Transfer currency, e.g. ``USDT``."),
+        Param("amt", required=True, kind="number", doc="Amount to be transferred."),
+        Param(
+            "from",
+            arg="from_",
+            required=True,
+            doc="The remitting account. ``6``: Funding account. ``18``: Trading account.",
+        ),
+        Param(
+            "to",
+            required=True,
+            doc="The beneficiary account. ``6``: Funding account. ``18``: Trading account.",
+        ),
+        Param(
+            "type",
+            rule=Choice(("0", "1", "2", "3", "4")),
+            doc=(
+                "Transfer type. ``0``: transfer within account. ``1``: master account to "
+                "sub-account (Only applicable to API Key from master account). ``2``: sub-account "
+                "to master account (Only applicable to API Key from master account). ``3``: "
+                "sub-account to master account (Only applicable to APIKey from sub-account). "
+                "``4``: sub-account to sub-account (Only applicable to APIKey from sub-account, "
+                "and target account needs to be another sub-account which belongs to same master "
+                "account. Sub-account directly transfer out permission is disabled by default, set "
+                "permission please refer to ). The default is ``0``. If you want to make transfer "
+                "between sub-accounts by master account API key, refer to."
+            ),
+        ),
+        Param(
+            "subAcct",
+            doc=(
+                "Name of the sub-account. When ``type`` is ``1``/``2``/``4``, this parameter is "
+                "required."
+            ),
+        ),
         Param("instId", kind="any"),
         Param("toInstId", kind="any"),
-        Param("loanTrans", kind="bool"),
+        Param(
+            "loanTrans",
+            kind="bool",
+            doc=(
+                "Whether or not borrowed coins can be transferred out under ``Spot "
+                "mode``/``Multi-currency margin``/``Portfolio margin``. ``true``: borrowed coins "
+                "can be transferred out. ``false``: borrowed coins cannot be transferred out. the "
+                "default is ``false``."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 1.0, "user", per=("ccy",)),),
     model_ref="okx_v5._generated.models.funding:FundsTransfer",
@@ -129,14 +207,68 @@ WITHDRAWAL: Endpoint[Withdrawal] = Endpoint(
     path="/api/v5/asset/withdrawal",
     signed=True,
     params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("dest", rule=Choice(("3", "4")), required=True),
-        Param("toAddr", required=True),
-        Param("chain"),
-        Param("areaCode"),
-        Param("clientId"),
-        Param("toAddrType", rule=Choice(("1", "2")), send=Unless(None)),
+        Param("ccy", required=True, doc="Currency, e.g. ``USDT``."),
+        Param(
+            "amt",
+            required=True,
+            kind="number",
+            doc=(
+                "Withdrawal amount. Withdrawal fee is not included in withdrawal amount. Please "
+                "reserve sufficient transaction fees when withdrawing. You can get fee amount by . "
+                "For ``internal transfer``, transaction fee is always ``0``."
+            ),
+        ),
+        Param(
+            "dest",
+            rule=Choice(("3", "4")),
+            required=True,
+            doc="Withdrawal method. ``3``: internal transfer. ``4``: on-chain withdrawal.",
+        ),
+        Param(
+            "toAddr",
+            required=True,
+            doc=(
+                "``toAddr`` should be a trusted address/account. If your ``dest`` is ``4``, some "
+                "crypto currency addresses are formatted as ``'address:tag'``, e.g. "
+                "``'ARDOR-7JF3-8F2E-QUWZ-CAN7F:123456'``. If your ``dest`` is ``3``,``toAddr`` "
+                "should be a recipient address which can be email, phone or login account name "
+                "(account name is only for sub-account)."
+            ),
+        ),
+        Param(
+            "chain",
+            doc=(
+                "Chain name. There are multiple chains under some currencies, such as ``USDT`` has "
+                "``USDT-ERC20``, ``USDT-TRC20``. If the parameter is not filled in, the default "
+                "will be the main chain. When you withdrawal the non-tradable asset, if the "
+                "parameter is not filled in, the default will be the unique withdrawal chain. "
+                "Apply to ``on-chain withdrawal``. You can get supported chain name by the "
+                "endpoint of ."
+            ),
+        ),
+        Param(
+            "areaCode",
+            doc=(
+                "Area code for the phone number, e.g. ``86``. If ``toAddr`` is a phone number, "
+                "this parameter is required. Apply to ``internal transfer``."
+            ),
+        ),
+        Param(
+            "clientId",
+            doc=(
+                "Client-supplied ID. A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "toAddrType",
+            rule=Choice(("1", "2")),
+            send=Unless(None),
+            doc=(
+                "Address type. ``1``: wallet address, email, phone, or login account name. ``2``: "
+                "UID (only for whitelisted users; applicable only when dest=``3``)."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:Withdrawal",
@@ -150,15 +282,53 @@ GET_DEPOSIT_HISTORY: Endpoint[DepositHistory] = Endpoint(
     path="/api/v5/asset/deposit-history",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("type", rule=Choice(("3", "4"))),
-        Param("state", rule=Choice(("0", "1", "2", "8", "11", "12", "13", "14", "17"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("txId"),
-        Param("depId"),
-        Param("fromWdId"),
+        Param("ccy", doc="Currency, e.g. ``BTC``."),
+        Param(
+            "type",
+            rule=Choice(("3", "4")),
+            doc="Deposit Type. ``3``: internal transfer. ``4``: deposit from chain.",
+        ),
+        Param(
+            "state",
+            rule=Choice(("0", "1", "2", "8", "11", "12", "13", "14", "17")),
+            doc=(
+                "Status of deposit. ``0``: waiting for confirmation. ``1``: deposit credited. "
+                "``2``: deposit successful. ``8``: pending due to temporary deposit suspension on "
+                "this crypto currency. ``11``: match the address blacklist. ``12``: account or "
+                "deposit is frozen. ``13``: sub-account deposit interception. ``14``: KYC limit."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ts, Unix "
+                "timestamp format in milliseconds, e.g. ``1654041600000``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ts, Unix timestamp "
+                "format in milliseconds, e.g. ``1656633600000``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param("txId", doc="Hash record of the deposit."),
+        Param("depId", doc="Deposit ID."),
+        Param(
+            "fromWdId",
+            doc=(
+                "Internal transfer initiator's withdrawal ID. If the deposit comes from internal "
+                "transfer, this field displays the withdrawal ID of the internal transfer "
+                "initiator."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:DepositHistory",
@@ -171,7 +341,15 @@ GET_CURRENCIES: Endpoint[Currencies] = Endpoint(
     method="GET",
     path="/api/v5/asset/currencies",
     signed=True,
-    params=(Param("ccy"),),
+    params=(
+        Param(
+            "ccy",
+            doc=(
+                "Single currency or multiple currencies separated with comma, e.g. ``BTC`` or "
+                "``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:Currencies",
     summary="Get currencies",
@@ -199,11 +377,97 @@ GET_BILLS: Endpoint[Bills] = Endpoint(
     path="/api/v5/asset/bills",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("type"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency."),
+        Param(
+            "type",
+            doc=(
+                "Bill type. ``1``: Deposit. ``2``: Withdrawal. ``13``: Canceled withdrawal. "
+                "``20``: Transfer to sub account (for master account). ``21``: Transfer from sub "
+                "account (for master account). ``22``: Transfer out from sub to master account "
+                "(for sub-account). ``23``: Transfer in from master to sub account (for "
+                "sub-account). ``28``: Manually claimed Airdrop. ``47``: System reversal. ``48``: "
+                "Event Reward. ``49``: Event Giveaway. ``68``: Fee rebate (by rebate card). "
+                "``72``: Token received. ``73``: Token given away. ``74``: Token refunded. ``75``: "
+                "[Simple earn flexible] Subscription. ``76``: [Simple earn flexible] Redemption. "
+                "``77``: Jumpstart distribute. ``78``: Jumpstart lock up. ``80``: DEFI/Staking "
+                "subscription. ``82``: DEFI/Staking redemption. ``83``: Staking yield. ``84``: "
+                "Violation fee. ``89``: Deposit yield. ``116``: [Fiat] Place an order. ``117``: "
+                "[Fiat] Fulfill an order. ``118``: [Fiat] Cancel an order. ``124``: Jumpstart "
+                "unlocking. ``130``: Transferred from Trading account. ``131``: Transferred to "
+                "Trading account. ``132``: [P2P] Frozen by customer service. ``133``: [P2P] "
+                "Unfrozen by customer service. ``134``: [P2P] Transferred by customer service. "
+                "``135``: Cross chain exchange. ``137``: [ETH Staking] Subscription. ``138``: [ETH "
+                "Staking] Swapping. ``139``: [ETH Staking] Earnings. ``146``: Customer feedback. "
+                "``150``: Affiliate commission. ``151``: Referral reward. ``152``: Broker reward. "
+                "``160``: Dual Investment subscribe. ``161``: Dual Investment collection. ``162``: "
+                "Dual Investment profit. ``163``: Dual Investment refund. ``172``: [Affiliate] "
+                "Sub-affiliate commission. ``173``: [Affiliate] Fee rebate (by trading fee). "
+                "``174``: Jumpstart Pay. ``175``: Locked collateral. ``176``: Loan. ``177``: Added "
+                "collateral. ``178``: Returned collateral. ``179``: Repayment. ``180``: Unlocked "
+                "collateral. ``181``: Airdrop payment. ``185``: [Broker] Convert reward. ``187``: "
+                "[Broker] Convert transfer. ``189``: Mystery box bonus. ``195``: Untradable asset "
+                "withdrawal. ``196``: Untradable asset withdrawal revoked. ``197``: Untradable "
+                "asset deposit. ``198``: Untradable asset collection reduce. ``199``: Untradable "
+                "asset collection increase. ``200``: Buy. ``202``: Price Lock Subscribe. ``203``: "
+                "Price Lock Collection. ``204``: Price Lock Profit. ``205``: Price Lock Refund. "
+                "``207``: Dual Investment Lite Subscribe. ``208``: Dual Investment Lite "
+                "Collection. ``209``: Dual Investment Lite Profit. ``210``: Dual Investment Lite "
+                "Refund. ``212``: [Flexible loan] Multi-collateral loan collateral locked. "
+                "``215``: [Flexible loan] Multi-collateral loan collateral released. ``217``: "
+                "[Flexible loan] Multi-collateral loan borrowed. ``218``: [Flexible loan] "
+                "Multi-collateral loan repaid. ``232``: [Flexible loan] Subsidized interest "
+                "received. ``220``: Delisted crypto. ``221``: Blockchain's withdrawal fee. "
+                "``222``: Withdrawal fee refund. ``223``: SWAP lead trading profit share. ``225``: "
+                "Shark Fin subscribe. ``226``: Shark Fin collection. ``227``: Shark Fin profit. "
+                "``228``: Shark Fin refund. ``229``: Airdrop. ``232``: Subsidized interest "
+                "received. ``233``: Broker rebate compensation. ``240``: Snowball subscribe. "
+                "``241``: Snowball refund. ``242``: Snowball profit. ``243``: Snowball trading "
+                "failed. ``249``: Seagull subscribe. ``250``: Seagull collection. ``251``: Seagull "
+                "profit. ``252``: Seagull refund. ``263``: Strategy bots profit share. ``265``: "
+                "Signal revenue. ``266``: SPOT lead trading profit share. ``270``: DCD broker "
+                "transfer. ``271``: DCD broker rebate. ``272``: [Convert] Buy Crypto/Fiat. "
+                "``273``: [Convert] Sell Crypto/Fiat. ``284``: [Custody] Transfer out trading "
+                "sub-account. ``285``: [Custody] Transfer in trading sub-account. ``286``: "
+                "[Custody] Transfer out custody funding account. ``287``: [Custody] Transfer in "
+                "custody funding account. ``288``: [Custody] Fund delegation. ``289``: [Custody] "
+                "Fund undelegation. ``299``: Affiliate recommendation commission. ``300``: Fee "
+                "discount rebate. ``303``: Snowball market maker transfer. ``304``: [Simple Earn "
+                "Fixed] Order submission. ``305``: [Simple Earn Fixed] Order redemption. ``306``: "
+                "[Simple Earn Fixed] Principal distribution. ``307``: [Simple Earn Fixed] Interest "
+                "distribution (early termination compensation). ``308``: [Simple Earn Fixed] "
+                "Interest distribution. ``309``: [Simple Earn Fixed] Interest distribution "
+                "(extension compensation). ``311``: Crypto dust auto-transfer in. ``313``: Sent by "
+                "gift. ``314``: Received from gift. ``315``: Refunded from gift. ``328``: [SOL "
+                "staking] Send Liquidity Staking Token reward. ``329``: [SOL staking] Subscribe "
+                "Liquidity Staking Token staking. ``330``: [SOL staking] Mint Liquidity Staking "
+                "Token. ``331``: [SOL staking] Redeem Liquidity Staking Token order. ``332``: [SOL "
+                "staking] Settle Liquidity Staking Token order. ``333``: Trial fund reward. "
+                "``336``: [Credit line] Loan Forced Repayment. ``338``: [Credit line] Forced "
+                "Repayment Refund. ``354``: Copy and bot rewards. ``361``: Deposit from closed "
+                "sub-account."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:Bills",
@@ -242,7 +506,7 @@ CANCEL_WITHDRAWAL: Endpoint[CancelWithdrawal] = Endpoint(
     method="POST",
     path="/api/v5/asset/cancel-withdrawal",
     signed=True,
-    params=(Param("wdId", required=True),),
+    params=(Param("wdId", required=True, doc="Withdrawal ID."),),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:CancelWithdrawal",
     summary="Cancel withdrawal",
@@ -265,7 +529,16 @@ GET_ASSET_VALUATION: Endpoint[AssetValuation] = Endpoint(
     method="GET",
     path="/api/v5/asset/asset-valuation",
     signed=True,
-    params=(Param("ccy"),),
+    params=(
+        Param(
+            "ccy",
+            doc=(
+                "Asset valuation calculation unit. BTC, USDT. USD, CNY, JP, KRW, RUB, EUR. VND, "
+                "IDR, INR, PHP, THB, TRY. AUD, SGD, ARS, SAR, AED, IQD. The default is the "
+                "valuation in BTC."
+            ),
+        ),
+    ),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:AssetValuation",
     summary="Get account asset valuation",
@@ -277,7 +550,43 @@ GET_DEPOSIT_WITHDRAW_STATUS: Endpoint[DepositWithdrawStatus] = Endpoint(
     method="GET",
     path="/api/v5/asset/deposit-withdraw-status",
     signed=True,
-    params=(Param("wdId"), Param("txId"), Param("ccy"), Param("to"), Param("chain")),
+    params=(
+        Param(
+            "wdId",
+            doc=(
+                "Withdrawal ID, use to retrieve withdrawal status. Required to input one and only "
+                "one of ``wdId`` and ``txId``."
+            ),
+        ),
+        Param(
+            "txId",
+            doc=(
+                "Hash record of the deposit, use to retrieve deposit status. Required to input one "
+                "and only one of ``wdId`` and ``txId``."
+            ),
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Currency type, e.g. ``USDT``. Required when retrieving deposit status with "
+                "``txId``."
+            ),
+        ),
+        Param(
+            "to",
+            doc=(
+                "To address, the destination address in deposit. Required when retrieving deposit "
+                "status with ``txId``."
+            ),
+        ),
+        Param(
+            "chain",
+            doc=(
+                "Currency chain information, e.g. USDT-ERC20. Required when retrieving deposit "
+                "status with ``txId``."
+            ),
+        ),
+    ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.funding:DepositWithdrawStatus",
     summary="Get deposit withdraw status",
@@ -290,15 +599,54 @@ GET_WITHDRAWAL_HISTORY: Endpoint[WithdrawalHistory] = Endpoint(
     path="/api/v5/asset/withdrawal-history",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("wdId"),
-        Param("clientId"),
-        Param("txId"),
-        Param("type", rule=Choice(("3", "4"))),
-        Param("state"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency, e.g. ``BTC``."),
+        Param("wdId", doc="Withdrawal ID."),
+        Param(
+            "clientId",
+            doc=(
+                "Client-supplied ID. A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters."
+            ),
+        ),
+        Param("txId", doc="Hash record of the deposit."),
+        Param(
+            "type",
+            rule=Choice(("3", "4")),
+            doc="Withdrawal type. ``3``: Internal transfer. ``4``: On-chain withdrawal.",
+        ),
+        Param(
+            "state",
+            doc=(
+                "Status of withdrawal. ``17``: Pending response from Travel Rule vendor. ``10``: "
+                "Waiting transfer. ``0``: Waiting withdrawal. "
+                "``4``/``5``/``6``/``8``/``9``/``12``: Waiting manual review. ``7``: Approved. "
+                "``1``: Broadcasting your transaction to chain. ``15``: Pending transaction "
+                "validation. ``16``: Due to local laws and regulations, your withdrawal may take "
+                "up to 24 hours to arrive. ``-3``: Canceling. ``-2``: Canceled. ``-1``: Failed. "
+                "``2``: Success."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ts, Unix "
+                "timestamp format in milliseconds, e.g. ``1654041600000``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ts, Unix timestamp "
+                "format in milliseconds, e.g. ``1656633600000``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
         Param("toAddrType", send=Unless(None), kind="any"),
     ),
     limits=(RateLimit(6, 1.0, "user"),),

@@ -62,22 +62,65 @@ GRID_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     path="/api/v5/tradingBot/grid/order-algo",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("maxPx", required=True, kind="number"),
-        Param("minPx", required=True, kind="number"),
-        Param("gridNum", required=True, kind="number"),
-        Param("runType", rule=Choice(("1", "2"))),
-        Param("tpTriggerPx", kind="number"),
-        Param("slTriggerPx", kind="number"),
-        Param("tag"),
-        Param("quoteSz", kind="number"),
-        Param("baseSz", kind="number"),
-        Param("sz", kind="number"),
-        Param("direction", rule=Choice(("long", "short", "neutral"))),
-        Param("lever", kind="number"),
-        Param("basePos", kind="bool"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT-SWAP``."),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("maxPx", required=True, kind="number", doc="Upper price of price range."),
+        Param("minPx", required=True, kind="number", doc="Lower price of price range."),
+        Param("gridNum", required=True, kind="number", doc="Grid quantity."),
+        Param(
+            "runType",
+            rule=Choice(("1", "2")),
+            doc="Grid type. ``1``: Arithmetic, ``2``: Geometric. Default is Arithmetic.",
+        ),
+        Param(
+            "tpTriggerPx",
+            kind="number",
+            doc="TP tigger price. Applicable to ``Spot grid``/``Contract grid``.",
+        ),
+        Param(
+            "slTriggerPx",
+            kind="number",
+            doc="SL tigger price. Applicable to ``Spot grid``/``Contract grid``.",
+        ),
+        Param("tag", doc="Order tag."),
+        Param(
+            "quoteSz",
+            kind="number",
+            doc="Invest amount for quote currency. Either ``quoteSz`` or ``baseSz`` is required.",
+        ),
+        Param(
+            "baseSz",
+            kind="number",
+            doc="Invest amount for base currency. Either ``quoteSz`` or ``baseSz`` is required.",
+        ),
+        Param("sz", kind="number", doc="Used margin based on ``USDT``."),
+        Param(
+            "direction",
+            rule=Choice(("long", "short", "neutral")),
+            doc="Contract grid type. ``long``,``short``,``neutral``.",
+        ),
+        Param("lever", kind="number", doc="Leverage."),
+        Param(
+            "basePos",
+            kind="bool",
+            doc=(
+                "Whether or not open a position when the strategy activates. Default is ``false``. "
+                "Neutral contract grid should omit the parameter."
+            ),
+        ),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency for trading. Only applicable to SPOT. The default value is the "
+                "quote currency of instId, e.g. USD for BTC-USD."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
@@ -91,10 +134,24 @@ GRID_AMEND_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     path="/api/v5/tradingBot/grid/amend-order-algo",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("instId", required=True),
-        Param("slTriggerPx", kind="number"),
-        Param("tpTriggerPx", kind="number"),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT-SWAP``."),
+        Param(
+            "slTriggerPx",
+            kind="number",
+            doc=(
+                'New stop-loss trigger price. if slTriggerPx is set "" means stop-loss trigger '
+                "price is canceled. Either ``slTriggerPx`` or ``tpTriggerPx`` is required."
+            ),
+        ),
+        Param(
+            "tpTriggerPx",
+            kind="number",
+            doc=(
+                'New take-profit trigger price. if tpTriggerPx is set "" means take-profit '
+                "trigger price is canceled."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
@@ -109,10 +166,22 @@ GRID_STOP_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
     path="/api/v5/tradingBot/grid/stop-order-algo",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("instId", required=True),
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("stopType", required=True),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param(
+            "stopType",
+            required=True,
+            doc=(
+                "Stop type. Spot grid ``1``: Sell base currency ``2``: Keep base currency. "
+                "Contract grid ``1``: Market Close All positions ``2``: Keep positions."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
@@ -128,13 +197,34 @@ GRID_ORDERS_ALGO_PENDING: Endpoint[GridOrdersAlgoPending] = Endpoint(
     path="/api/v5/tradingBot/grid/orders-algo-pending",
     signed=True,
     params=(
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("algoId"),
-        Param("instId"),
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "FUTURES", "SWAP"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("algoId", doc="Algo ID."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "FUTURES", "SWAP")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``FUTURES``. ``SWAP``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
         Param("instFamily", kind="any"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
@@ -149,13 +239,34 @@ GRID_ORDERS_ALGO_HISTORY: Endpoint[GridOrdersAlgoHistory] = Endpoint(
     path="/api/v5/tradingBot/grid/orders-algo-history",
     signed=True,
     params=(
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("algoId"),
-        Param("instId"),
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "FUTURES", "SWAP"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("algoId", doc="Algo ID."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "FUTURES", "SWAP")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``FUTURES``. ``SWAP``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
         Param("instFamily", kind="any"),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
@@ -170,8 +281,13 @@ GRID_ORDERS_ALGO_DETAILS: Endpoint[GridOrdersAlgoDetails] = Endpoint(
     path="/api/v5/tradingBot/grid/orders-algo-details",
     signed=True,
     params=(
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("algoId", required=True),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("algoId", required=True, doc="Algo ID."),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridOrdersAlgoDetails",
@@ -185,13 +301,35 @@ GRID_SUB_ORDERS: Endpoint[GridSubOrders] = Endpoint(
     path="/api/v5/tradingBot/grid/sub-orders",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("type", rule=Choice(("live", "filled")), required=True),
-        Param("groupId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param(
+            "type",
+            rule=Choice(("live", "filled")),
+            required=True,
+            doc="Sub order state. ``live``. ``filled``.",
+        ),
+        Param("groupId", doc="Group ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ordId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ordId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridSubOrders",
@@ -204,7 +342,14 @@ GRID_POSITIONS: Endpoint[GridPositions] = Endpoint(
     method="GET",
     path="/api/v5/tradingBot/grid/positions",
     signed=True,
-    params=(Param("algoOrdType", required=True), Param("algoId", required=True)),
+    params=(
+        Param(
+            "algoOrdType",
+            required=True,
+            doc="Algo order type. ``contract_grid``: Contract grid.",
+        ),
+        Param("algoId", required=True, doc="Algo ID."),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridPositions",
     summary="Grid algo order positions",
@@ -216,7 +361,7 @@ GRID_WITHDRAW_INCOME: Endpoint[GridWithdrawIncome] = Endpoint(
     method="POST",
     path="/api/v5/tradingBot/grid/withdraw-income",
     signed=True,
-    params=(Param("algoId", required=True),),
+    params=(Param("algoId", required=True, doc="Algo ID."),),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridWithdrawIncome",
     summary="Spot grid withdraw income",
@@ -229,9 +374,14 @@ GRID_COMPUTE_MARGIN_BALANCE: Endpoint[GridComputeMarginBalance] = Endpoint(
     path="/api/v5/tradingBot/grid/compute-margin-balance",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("type", rule=Choice(("add", "reduce")), required=True),
-        Param("amt", kind="number"),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param(
+            "type",
+            rule=Choice(("add", "reduce")),
+            required=True,
+            doc="Adjust margin balance type. ``add`` ``reduce``.",
+        ),
+        Param("amt", kind="number", doc="Adjust margin balance amount. Default is zero."),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridComputeMarginBalance",
@@ -245,10 +395,19 @@ GRID_ADJUST_MARGIN_BALANCE: Endpoint[GridAdjustMarginBalance] = Endpoint(
     path="/api/v5/tradingBot/grid/margin-balance",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("type", rule=Choice(("add", "reduce")), required=True),
-        Param("amt", kind="number"),
-        Param("percent", kind="number"),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param(
+            "type",
+            rule=Choice(("add", "reduce")),
+            required=True,
+            doc="Adjust margin balance type. ``add`` ``reduce``.",
+        ),
+        Param(
+            "amt",
+            kind="number",
+            doc="Adjust margin balance amount. Either ``amt`` or ``percent`` is required.",
+        ),
+        Param("percent", kind="number", doc="Adjust margin balance percentage."),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridAdjustMarginBalance",
@@ -263,10 +422,30 @@ GRID_AI_PARAM: Endpoint[GridAiParam] = Endpoint(
     path="/api/v5/tradingBot/grid/ai-param",
     signed=False,
     params=(
-        Param("algoOrdType", rule=Choice(("grid", "contract_grid")), required=True),
-        Param("instId", required=True),
-        Param("direction", rule=Choice(("long", "short", "neutral"))),
-        Param("duration", rule=Choice(("7D", "30D", "180D"))),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "direction",
+            rule=Choice(("long", "short", "neutral")),
+            doc=(
+                "Contract grid type. ``long``,``short``,``neutral``. Required in the case of "
+                "``contract_grid``."
+            ),
+        ),
+        Param(
+            "duration",
+            rule=Choice(("7D", "30D", "180D")),
+            doc=(
+                "Back testing duration. ``7D``: 7 Days, ``30D``: 30 Days, ``180D``: 180 Days. The "
+                "default is ``7D`` for ``Spot grid``. Only ``7D`` is available for ``Contract "
+                "grid``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.grid:GridAiParam",
@@ -280,18 +459,72 @@ PLACE_RECURRING_BUY_ORDER: Endpoint[GridOrderAlgo] = Endpoint(
     path="/api/v5/tradingBot/recurring/order-algo",
     signed=True,
     params=(
-        Param("stgyName", required=True),
-        Param("recurringList", required=True, kind="list[object]"),
-        Param("period", rule=Choice(("monthly", "weekly", "daily", "hourly")), required=True),
-        Param("recurringDay"),
-        Param("recurringTime", required=True, kind="number"),
-        Param("timeZone", required=True, kind="number"),
-        Param("amt", required=True, kind="number"),
-        Param("investmentCcy", required=True),
-        Param("tdMode", rule=Choice(("cross", "cash")), required=True),
-        Param("algoClOrdId"),
-        Param("tag"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param(
+            "stgyName",
+            required=True,
+            doc="Custom name for trading bot, no more than 40 characters.",
+        ),
+        Param("recurringList", required=True, kind="list[object]", doc="Recurring buy info."),
+        Param(
+            "period",
+            rule=Choice(("monthly", "weekly", "daily", "hourly")),
+            required=True,
+            doc="Period. ``monthly``. ``weekly``. ``daily``. ``hourly``.",
+        ),
+        Param(
+            "recurringDay",
+            doc=(
+                "Recurring buy date. When the period is ``monthly``, the value range is an integer "
+                "of [1,28]. When the period is ``weekly``, the value range is an integer of [1,7]. "
+                "When the period is ``daily``/``hourly``, the parameter is not required."
+            ),
+        ),
+        Param(
+            "recurringTime",
+            required=True,
+            kind="number",
+            doc=(
+                "Recurring buy time, the value range is an integer of [0,23]. When the period is "
+                "``hourly``, the parameter is the time of the first investment occurs."
+            ),
+        ),
+        Param(
+            "timeZone",
+            required=True,
+            kind="number",
+            doc=(
+                'UTC time zone, the value range is an integer of [-12,14]. e.g. "8" representing '
+                "UTC+8 (East 8 District), Beijing Time."
+            ),
+        ),
+        Param("amt", required=True, kind="number", doc="Quantity invested per cycle."),
+        Param(
+            "investmentCcy",
+            required=True,
+            doc="The invested quantity unit, can only be ``USDT``/``USDC``.",
+        ),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "cash")),
+            required=True,
+            doc="Trading mode. Margin mode: ``cross``. Non-Margin mode: ``cash``.",
+        ),
+        Param(
+            "algoClOrdId",
+            doc=(
+                "Client-supplied Algo ID. There will be a value when algo order attaching "
+                'algoClOrdId is triggered, or it will be "". A combination of case-sensitive '
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+        Param("tradeQuoteCcy", send=Unless(None), doc="The quote currency for trading."),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
@@ -305,7 +538,14 @@ AMEND_RECURRING_BUY_ORDER: Endpoint[AmendRecurringBuyOrder] = Endpoint(
     method="POST",
     path="/api/v5/tradingBot/recurring/amend-order-algo",
     signed=True,
-    params=(Param("algoId", required=True), Param("stgyName", required=True)),
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param(
+            "stgyName",
+            required=True,
+            doc="New custom name for trading bot after adjustment, no more than 40 characters.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:AmendRecurringBuyOrder",
     summary="Amend recurring buy order",
@@ -332,10 +572,22 @@ GET_RECURRING_BUY_ORDER_LIST: Endpoint[RecurringBuyOrderList] = Endpoint(
     path="/api/v5/tradingBot/recurring/orders-algo-pending",
     signed=True,
     params=(
-        Param("algoId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("algoId", doc="Algo ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:RecurringBuyOrderList",
@@ -349,10 +601,22 @@ GET_RECURRING_BUY_ORDER_HISTORY: Endpoint[RecurringBuyOrderList] = Endpoint(
     path="/api/v5/tradingBot/recurring/orders-algo-history",
     signed=True,
     params=(
-        Param("algoId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("algoId", doc="Algo ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:RecurringBuyOrderList",
@@ -365,7 +629,7 @@ GET_RECURRING_BUY_ORDER_DETAILS: Endpoint[RecurringBuyOrderDetails] = Endpoint(
     method="GET",
     path="/api/v5/tradingBot/recurring/orders-algo-details",
     signed=True,
-    params=(Param("algoId", required=True),),
+    params=(Param("algoId", required=True, doc="Algo ID."),),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:RecurringBuyOrderDetails",
     summary="Recurring buy order details",
@@ -378,11 +642,23 @@ GET_RECURRING_BUY_SUB_ORDERS: Endpoint[RecurringBuySubOrders] = Endpoint(
     path="/api/v5/tradingBot/recurring/sub-orders",
     signed=True,
     params=(
-        Param("algoId", required=True),
-        Param("ordId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("ordId", doc="Sub order ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:RecurringBuySubOrders",

@@ -61,9 +61,20 @@ GET_TICKERS: Endpoint[Tickers] = Endpoint(
     path="/api/v5/market/tickers",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly", send=TRUTHY),
-        Param("instFamily"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SPOT``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "uly",
+            send=TRUTHY,
+            doc="Underlying, e.g. ``BTC-USD``. Applicable to ``FUTURES``/``SWAP``/``OPTION``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Tickers",
@@ -76,7 +87,7 @@ GET_TICKER: Endpoint[Tickers] = Endpoint(
     method="GET",
     path="/api/v5/market/ticker",
     signed=False,
-    params=(Param("instId", required=True),),
+    params=(Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Tickers",
     summary="Ticker",
@@ -88,7 +99,19 @@ GET_INDEX_TICKERS: Endpoint[IndexTickers] = Endpoint(
     method="GET",
     path="/api/v5/market/index-tickers",
     signed=False,
-    params=(Param("quoteCcy"), Param("instId")),
+    params=(
+        Param(
+            "quoteCcy",
+            doc=(
+                "Quote currency. Currently there is only an index with ``USD/USDT/BTC/USDC`` as "
+                "the quote currency."
+            ),
+        ),
+        Param(
+            "instId",
+            doc="Index, e.g. ``BTC-USD``. Either ``quoteCcy`` or ``instId`` is required.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:IndexTickers",
     summary="Get index tickers",
@@ -101,7 +124,17 @@ GET_ORDERBOOK: Endpoint[Orderbook] = Endpoint(
     method="GET",
     path="/api/v5/market/books",
     signed=False,
-    params=(Param("instId", required=True), Param("sz", kind="number")),
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "sz",
+            kind="number",
+            doc=(
+                "Order book depth per side. Maximum 400, e.g. 400 bids + 400 asks. Default returns "
+                "to ``1`` depth data."
+            ),
+        ),
+    ),
     limits=(RateLimit(40, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Orderbook",
     summary="Order book",
@@ -124,11 +157,33 @@ GET_CANDLESTICKS: Endpoint[Candlesticks] = Endpoint(
     path="/api/v5/market/candles",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            doc=(
+                "Bar size, the default is ``1m``. e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line: [6H/12H/1D/2D/3D/1W/1M/3M]. UTC time opening price k-line: "
+                "[/6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``300``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(40, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Candlesticks",
@@ -142,11 +197,33 @@ GET_HISTORY_CANDLESTICKS: Endpoint[Candlesticks] = Endpoint(
     path="/api/v5/market/history-candles",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            doc=(
+                "Bar size, the default is ``1m``. e.g. [1s/1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong "
+                "time opening price k-line: [6H/12H/1D/2D/3D/1W/1M/3M]. UTC time opening price "
+                "k-line: [6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Candlesticks",
@@ -160,11 +237,35 @@ GET_INDEX_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
     path="/api/v5/market/index-candles",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
+        Param("instId", required=True, doc="Index, e.g. ``BTC-USD``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            doc=(
+                "Bar size, the default is ``1m``. e.g. "
+                "[``1m``/``3m``/``5m``/``15m``/``30m``/``1H``/``2H``/``4H``]. Hong Kong time "
+                "opening price k-line: [``6H``/``12H``/``1D``/``1W``/``1M``/``3M``]. UTC time "
+                "opening price k-line: "
+                "[``6Hutc``/``12Hutc``/``1Dutc``/``1Wutc``/``1Mutc``/``3Mutc``]."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:IndexCandlesticks",
@@ -178,11 +279,33 @@ GET_MARK_PRICE_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
     path="/api/v5/market/mark-price-candles",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("bar"),
-        Param("limit", kind="number"),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            doc=(
+                "Bar size, the default is ``1m``. e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line: [6H/12H/1D/1W/1M/3M]. UTC time opening price k-line: "
+                "[6Hutc/12Hutc/1Dutc/1Wutc/1Mutc/3Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:IndexCandlesticks",
@@ -195,7 +318,14 @@ GET_TRADES: Endpoint[Trades] = Endpoint(
     method="GET",
     path="/api/v5/market/trades",
     signed=False,
-    params=(Param("instId", required=True), Param("limit", kind="number")),
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``500``; The default is ``100``.",
+        ),
+    ),
     limits=(RateLimit(100, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Trades",
     summary="Trades",
@@ -220,12 +350,44 @@ GET_TIER: Endpoint[Tier] = Endpoint(
     path="/api/v5/public/position-tiers",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated")), required=True),
-        Param("uly", rule=IdList(3)),
-        Param("instId", rule=IdList(5)),
-        Param("ccy"),
-        Param("tier", kind="number"),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated")),
+            required=True,
+            doc="Trade mode. Margin mode ``cross`` ``isolated``.",
+        ),
+        Param(
+            "uly",
+            rule=IdList(3),
+            doc=(
+                "Single underlying or multiple underlyings (no more than 3) separated with comma. "
+                "If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is "
+                "required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+        Param(
+            "instId",
+            rule=IdList(5),
+            doc=(
+                "Single instrument or multiple instruments (no more than 5) separated with comma. "
+                "Either instId or ccy is required, if both are passed, instId will be used, ignore "
+                "when instType is one of ``SWAP``,``FUTURES``,``OPTION``."
+            ),
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Margin currency. Only applicable to cross MARGIN. It will return borrowing amount "
+                "for ``Multi-currency margin`` and ``Portfolio margin`` when ``ccy`` takes effect."
+            ),
+        ),
+        Param("tier", kind="number", doc="Tiers."),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Tier",
@@ -239,7 +401,7 @@ GET_INDEX_COMPONENTS: Endpoint[IndexComponents] = Endpoint(
     method="GET",
     path="/api/v5/market/index-components",
     signed=False,
-    params=(Param("index", required=True),),
+    params=(Param("index", required=True, doc="index, e.g ``BTC-USDT``."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:IndexComponents",
     summary="Get index components",
@@ -264,11 +426,31 @@ GET_HISTORY_TRADES: Endpoint[Trades] = Endpoint(
     path="/api/v5/market/history-trades",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("type", rule=Choice(("1", "2"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "type",
+            rule=Choice(("1", "2")),
+            doc="Pagination Type. ``1``: tradeId ``2``: timestamp. The default is ``1``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested tradeId or ts.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested tradeId. Do not "
+                "support timestamp for pagination. The latest data will be returned when using "
+                "``before`` individually."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum and default both are ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Trades",
@@ -281,7 +463,7 @@ GET_BLOCK_TICKER: Endpoint[BlockTicker] = Endpoint(
     method="GET",
     path="/api/v5/market/block-ticker",
     signed=False,
-    params=(Param("instId", required=True),),
+    params=(Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:BlockTicker",
     summary="Get block ticker",
@@ -294,9 +476,23 @@ GET_BLOCK_TICKERS: Endpoint[BlockTicker] = Endpoint(
     path="/api/v5/market/block-tickers",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly"),
-        Param("instFamily"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SPOT``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "uly",
+            doc="Underlying, e.g. ``BTC-USD``. Applicable to ``FUTURES``/``SWAP``/``OPTION``.",
+        ),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family, e.g. ``BTC-USD``. Applicable to "
+                "``FUTURES``/``SWAP``/``OPTION``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:BlockTicker",
@@ -330,7 +526,7 @@ GET_OPTION_TRADES: Endpoint[OptionTrades] = Endpoint(
     method="GET",
     path="/api/v5/public/option-trades",
     signed=False,
-    params=(Param("instFamily"),),
+    params=(Param("instFamily", doc="Instrument family, e.g. BTC-USD."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:OptionTrades",
     summary="Option trades",

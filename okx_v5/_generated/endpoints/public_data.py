@@ -73,10 +73,26 @@ GET_INSTRUMENTS: Endpoint[Instruments] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc=(
+                "Instrument type. ``SPOT``: Spot. ``MARGIN``: Margin. ``SWAP``: Perpetual Futures. "
+                "``FUTURES``: Expiry Futures. ``OPTION``: Option."
+            ),
         ),
-        Param("uly"),
-        Param("instId"),
-        Param("instFamily"),
+        Param(
+            "uly",
+            doc=(
+                "Underlying. Only applicable to ``FUTURES``/``SWAP``/``OPTION``.If instType is "
+                "``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
+        Param("instId", doc="Instrument ID."),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family. Only applicable to ``FUTURES``/``SWAP``/``OPTION``. If "
+                "instType is ``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip", per=("instType",)),),
     model_ref="okx_v5._generated.models.public_data:Instruments",
@@ -91,12 +107,41 @@ GET_DELIVERY_EXERCISE_HISTORY: Endpoint[DeliveryExerciseHistory] = Endpoint(
     path="/api/v5/public/delivery-exercise-history",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("FUTURES", "OPTION")), required=True),
-        Param("uly"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param(
+            "instType",
+            rule=Choice(("FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "uly",
+            doc=(
+                "Underlying, only applicable to ``FUTURES``/``OPTION``. Either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family, only applicable to ``FUTURES``/``OPTION``. Either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
     ),
     limits=(RateLimit(40, 2.0, "ip", per=("instType", "instFamily")),),
     model_ref="okx_v5._generated.models.public_data:DeliveryExerciseHistory",
@@ -111,10 +156,33 @@ GET_OPEN_INTEREST: Endpoint[OpenInterest] = Endpoint(
     path="/api/v5/public/open-interest",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly"),
-        Param("instId"),
-        Param("instFamily"),
+        Param(
+            "instType",
+            rule=Choice(("SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "uly",
+            doc=(
+                "Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``. If instType is "
+                "``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
+        Param(
+            "instId",
+            doc=(
+                "Instrument ID, e.g. ``BTC-USDT-SWAP``. Applicable to "
+                "``FUTURES``/``SWAP``/``OPTION``."
+            ),
+        ),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``. If instType is "
+                "``OPTION``, either ``uly`` or ``instFamily`` is required."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.public_data:OpenInterest",
@@ -128,7 +196,13 @@ GET_FUNDING_RATE: Endpoint[FundingRate] = Endpoint(
     method="GET",
     path="/api/v5/public/funding-rate",
     signed=False,
-    params=(Param("instId", required=True),),
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USD-SWAP``. only applicable to ``SWAP``.",
+        ),
+    ),
     limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.public_data:FundingRate",
     summary="Get funding rate",
@@ -141,10 +215,26 @@ FUNDING_RATE_HISTORY: Endpoint[FundingRateHistory] = Endpoint(
     path="/api/v5/public/funding-rate-history",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USD-SWAP``. only applicable to ``SWAP``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``fundingTime``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``fundingTime``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.public_data:FundingRateHistory",
@@ -157,7 +247,7 @@ GET_PRICE_LIMIT: Endpoint[PriceLimit] = Endpoint(
     method="GET",
     path="/api/v5/public/price-limit",
     signed=False,
-    params=(Param("instId", required=True),),
+    params=(Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT-SWAP``."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:PriceLimit",
     summary="Get limit price",
@@ -169,7 +259,23 @@ GET_OPT_SUMMARY: Endpoint[OptSummary] = Endpoint(
     method="GET",
     path="/api/v5/public/opt-summary",
     signed=False,
-    params=(Param("uly"), Param("expTime"), Param("instFamily")),
+    params=(
+        Param(
+            "uly",
+            doc=(
+                "Underlying, only applicable to ``OPTION``. Either ``uly`` or ``instFamily`` is "
+                "required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+        Param("expTime", doc='Contract expiry date, the format is "YYMMDD", e.g. "200527".'),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family, only applicable to ``OPTION``. Either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "ip", per=("instFamily",)),),
     model_ref="okx_v5._generated.models.public_data:OptSummary",
     summary="Get option market data",
@@ -182,7 +288,15 @@ GET_ESTIMATED_PRICE: Endpoint[EstimatedPrice] = Endpoint(
     method="GET",
     path="/api/v5/public/estimated-price",
     signed=False,
-    params=(Param("instId", required=True),),
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc=(
+                "Instrument ID, e.g. ``BTC-USD-200214``. only applicable to ``FUTURES``/``OPTION``."
+            ),
+        ),
+    ),
     limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.public_data:EstimatedPrice",
     summary="Get estimated delivery/exercise price",
@@ -194,7 +308,7 @@ DISCOUNT_INTEREST_FREE_QUOTA: Endpoint[DiscountInterestFreeQuota] = Endpoint(
     method="GET",
     path="/api/v5/public/discount-rate-interest-free-quota",
     signed=False,
-    params=(Param("ccy"),),
+    params=(Param("ccy", doc="Currency."),),
     limits=(RateLimit(2, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:DiscountInterestFreeQuota",
     summary="Get discount rate and interest-free quota",
@@ -219,10 +333,17 @@ GET_MARK_PRICE: Endpoint[MarkPrice] = Endpoint(
     path="/api/v5/public/mark-price",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("uly"),
-        Param("instId"),
-        Param("instFamily"),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.public_data:MarkPrice",
@@ -236,13 +357,53 @@ GET_POSITION_TIERS: Endpoint[PositionTier] = Endpoint(
     path="/api/v5/public/position-tiers",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated")), required=True),
-        Param("uly", rule=IdList(3)),
-        Param("instId", rule=IdList(5)),
-        Param("ccy"),
-        Param("tier", kind="number"),
-        Param("instFamily", rule=IdList(5)),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated")),
+            required=True,
+            doc="Trade mode. Margin mode ``cross`` ``isolated``.",
+        ),
+        Param(
+            "uly",
+            rule=IdList(3),
+            doc=(
+                "Single underlying or multiple underlyings (no more than 3) separated with comma. "
+                "If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is "
+                "required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+        Param(
+            "instId",
+            rule=IdList(5),
+            doc=(
+                "Single instrument or multiple instruments (no more than 5) separated with comma. "
+                "Either instId or ccy is required, if both are passed, instId will be used, ignore "
+                "when instType is one of ``SWAP``,``FUTURES``,``OPTION``."
+            ),
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Margin currency. Only applicable to cross MARGIN. It will return borrowing amount "
+                "for ``Multi-currency margin`` and ``Portfolio margin`` when ``ccy`` takes effect."
+            ),
+        ),
+        Param("tier", kind="number", doc="Tiers."),
+        Param(
+            "instFamily",
+            rule=IdList(5),
+            doc=(
+                "Single instrument familiy or multiple instrument families (no more than 5) "
+                "separated with comma. If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:PositionTier",
@@ -285,7 +446,14 @@ GET_UNDERLYING: Endpoint[list[str]] = Endpoint(
     method="GET",
     path="/api/v5/public/underlying",
     signed=False,
-    params=(Param("instType", rule=Choice(("SWAP", "FUTURES", "OPTION")), required=True),),
+    params=(
+        Param(
+            "instType",
+            rule=Choice(("SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5.models:StringList",
     summary="Get underlying",
@@ -298,7 +466,12 @@ GET_INSURANCE_FUND: Endpoint[InsuranceFund] = Endpoint(
     path="/api/v5/public/insurance-fund",
     signed=False,
     params=(
-        Param("instType", rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")), required=True),
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES", "OPTION")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
         Param(
             "type",
             rule=Choice(
@@ -310,13 +483,41 @@ GET_INSURANCE_FUND: Endpoint[InsuranceFund] = Endpoint(
                     "adl",
                 )
             ),
+            doc=(
+                "Type. ``regular_update``. ``liquidation_balance_deposit``. ``bankruptcy_loss``. "
+                "``platform_revenue``. ``adl``: ADL historical data. The default is ``all type``."
+            ),
         ),
-        Param("uly"),
-        Param("ccy"),
-        Param("before", kind="number"),
-        Param("after", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param(
+            "uly",
+            doc=(
+                "Underlying. Required for ``FUTURES``/``SWAP``/``OPTION``. Either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
+        Param("ccy", doc="Currency, only applicable to ``MARGIN``."),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily",
+            doc=(
+                "Instrument family. Required for ``FUTURES``/``SWAP``/``OPTION``. Either ``uly`` "
+                "or ``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:InsuranceFund",
@@ -336,11 +537,46 @@ GET_CONVERT_CONTRACT_COIN: Endpoint[ConvertContractCoin] = Endpoint(
     path="/api/v5/public/convert-contract-coin",
     signed=False,
     params=(
-        Param("type", rule=Choice(("1", "2"))),
-        Param("instId", required=True),
-        Param("sz", required=True, kind="number"),
-        Param("px", kind="number"),
-        Param("unit", rule=Choice(("coin", "usds"))),
+        Param(
+            "type",
+            rule=Choice(("1", "2")),
+            doc=(
+                "Convert type. ``1``: Convert currency to contract. ``2``: Convert contract to "
+                "currency. The default is ``1``."
+            ),
+        ),
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID. only applicable to ``FUTURES``/``SWAP``/``OPTION``.",
+        ),
+        Param(
+            "sz",
+            required=True,
+            kind="number",
+            doc=(
+                "Quantity to buy or sell. It is quantity of currency while converting currency to "
+                "contract; It is quantity of contract while converting contract to currency."
+            ),
+        ),
+        Param(
+            "px",
+            kind="number",
+            doc=(
+                "Order price. For crypto-margined contracts, it is necessary while converting. For "
+                "USDT-margined contracts, it is necessary while converting between usdt and "
+                "contract. It is optional while converting between coin and contract. For OPTION, "
+                "it is optional."
+            ),
+        ),
+        Param(
+            "unit",
+            rule=Choice(("coin", "usds")),
+            doc=(
+                "The unit of currency. ``coin``. ``usds``: USDT/USDC. only applicable to "
+                "USDⓈ-margined contracts from ``FUTURES``/``SWAP``."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:ConvertContractCoin",
@@ -353,7 +589,10 @@ GET_OPTION_TICKBANDS: Endpoint[OptionTickBands] = Endpoint(
     method="GET",
     path="/api/v5/public/instrument-tick-bands",
     signed=False,
-    params=(Param("instType", required=True), Param("instFamily")),
+    params=(
+        Param("instType", required=True, doc="Instrument type. ``OPTION``."),
+        Param("instFamily", doc="Instrument family. Only applicable to OPTION."),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:OptionTickBands",
     summary="Get option tick bands",
@@ -365,7 +604,17 @@ GET_OPTION_TRADES: Endpoint[OptionTrades] = Endpoint(
     method="GET",
     path="/api/v5/public/option-trades",
     signed=False,
-    params=(Param("instId"), Param("instFamily"), Param("optType")),
+    params=(
+        Param(
+            "instId",
+            doc=(
+                "Instrument ID, e.g. BTC-USD-221230-4000-C, Either ``instId`` or ``instFamily`` is "
+                "required. If both are passed, ``instId`` will be used."
+            ),
+        ),
+        Param("instFamily", doc="Instrument family, e.g. BTC-USD."),
+        Param("optType", doc="Option type, ``C``: Call ``P``: put."),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:OptionTrades",
     summary="Option trades",
@@ -379,13 +628,71 @@ GET_MARKET_DATA_HISTORY: Endpoint[MarketDataHistory] = Endpoint(
     path="/api/v5/public/market-data-history",
     signed=False,
     params=(
-        Param("module", rule=Choice(("1", "2", "3", "6")), required=True),
-        Param("instType", rule=Choice(("SPOT", "FUTURES", "SWAP", "OPTION")), required=True),
-        Param("dateAggrType", rule=Choice(("daily", "monthly")), required=True),
-        Param("begin", required=True, kind="number"),
-        Param("end", required=True, kind="number"),
-        Param("instIdList", send=Unless(None)),
-        Param("instFamilyList", send=Unless(None)),
+        Param(
+            "module",
+            rule=Choice(("1", "2", "3", "6")),
+            required=True,
+            doc=(
+                "Data module type. ``1``: Trade history. ``2``: 1-minute candlestick. ``3``: "
+                "Funding rate. ``6``: 50-level orderbook."
+            ),
+        ),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "FUTURES", "SWAP", "OPTION")),
+            required=True,
+            doc="Instrument type. ``SPOT``. ``FUTURES``. ``SWAP``. ``OPTION``.",
+        ),
+        Param(
+            "dateAggrType",
+            rule=Choice(("daily", "monthly")),
+            required=True,
+            doc=(
+                "Date aggregation type. ``daily`` (not supported for module = ``3`` & "
+                "instFamilyList ≠ ``ANY``). ``monthly`` (not supported for module = ``6``)."
+            ),
+        ),
+        Param(
+            "begin",
+            required=True,
+            kind="number",
+            doc=(
+                "Begin timestamp. Unix timestamp format in milliseconds (inclusive). Maximum "
+                "range: 20 days for daily, 20 months for monthly."
+            ),
+        ),
+        Param(
+            "end",
+            required=True,
+            kind="number",
+            doc=(
+                "End timestamp. Unix timestamp format in milliseconds (inclusive). When module = "
+                "``6`` & instType = ``OPTION``, only returns data for the day specified by "
+                "``end``."
+            ),
+        ),
+        Param(
+            "instIdList",
+            send=Unless(None),
+            doc=(
+                "List of instrument IDs, e.g. ``BTC-USDT``, or ``ANY`` for all instruments "
+                "(``ANY`` is only supported for module = ``1``, ``2``, ``3`` & dateAggrType = "
+                "``daily``). Multiple instrument IDs should be separated by commas, e.g. "
+                "``BTC-USDT,ETH-USDT``. Maximum length = 10. Only applicable when instType = "
+                "``SPOT``."
+            ),
+        ),
+        Param(
+            "instFamilyList",
+            send=Unless(None),
+            doc=(
+                "List of instrument families, e.g. ``BTC-USDT``, or ``ANY`` for all instruments "
+                "(``ANY`` is only supported for module = ``1``, ``2``, ``3`` & dateAggrType = "
+                "``daily``). Multiple instrument families should be separated by commas, e.g. "
+                "``BTC-USDT,ETH-USDT``. Maximum length = 10 (= 1when module = ``6`` & instType = "
+                "``OPTION``). Only applicable when instType ≠ ``SPOT``."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:MarketDataHistory",
@@ -398,7 +705,16 @@ GET_ANNOUNCEMENTS: Endpoint[Announcements] = Endpoint(
     method="GET",
     path="/api/v5/support/announcements",
     signed="if_key",
-    params=(Param("annType"), Param("page", kind="number")),
+    params=(
+        Param(
+            "annType",
+            doc=(
+                'Announcement type. Delivering the ``annType`` from "GET / Announcement types". '
+                "Returning all when it is not posted."
+            ),
+        ),
+        Param("page", kind="number", doc="Page for pagination. The default is 1."),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:Announcements",
     summary="Announcements",

@@ -48,13 +48,51 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
     path="/api/v5/sprd/order",
     signed=True,
     params=(
-        Param("sprdId", required=True),
-        Param("clOrdId"),
-        Param("tag"),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc")), required=True),
-        Param("sz", required=True, kind="number"),
-        Param("px", required=True, kind="number"),
+        Param("sprdId", required=True, doc="spread ID, e.g. BTC-USDT_BTC-USD-SWAP."),
+        Param(
+            "clOrdId",
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Order side, ``buy`` ``sell``.",
+        ),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit", "post_only", "ioc")),
+            required=True,
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``ioc``: Immediate-or-cancel order."
+            ),
+        ),
+        Param(
+            "sz",
+            required=True,
+            kind="number",
+            doc=(
+                "Quantity to buy or sell. The unit is USD for inverse spreads, and the "
+                "corresponding baseCcy for linear and hybrid spreads."
+            ),
+        ),
+        Param(
+            "px",
+            required=True,
+            kind="number",
+            doc="Order price. Only applicable to ``limit``, ``post_only``, ``ioc``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:PlaceOrder",
@@ -68,7 +106,16 @@ CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
     method="POST",
     path="/api/v5/sprd/cancel-order",
     signed=True,
-    params=(Param("ordId"), Param("clOrdId")),
+    params=(
+        Param(
+            "ordId",
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required. If both are passed, "
+                "``ordId`` will be used."
+            ),
+        ),
+        Param("clOrdId", doc="Client Order ID as assigned by the client."),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:CancelOrder",
     summary="Cancel order",
@@ -81,7 +128,7 @@ CANCEL_ALL_ORDERS: Endpoint[CancelAllOrders] = Endpoint(
     method="POST",
     path="/api/v5/sprd/mass-cancel",
     signed=True,
-    params=(Param("sprdId"),),
+    params=(Param("sprdId", doc="spread ID."),),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:CancelAllOrders",
     summary="Cancel All orders",
@@ -93,7 +140,19 @@ GET_ORDER_DETAILS: Endpoint[OrderDetails] = Endpoint(
     method="GET",
     path="/api/v5/sprd/order",
     signed=True,
-    params=(Param("ordId"), Param("clOrdId")),
+    params=(
+        Param(
+            "ordId",
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required, if both are passed, "
+                "``ordId`` will be used."
+            ),
+        ),
+        Param(
+            "clOrdId",
+            doc="Client Order ID as assigned by the client. The latest order will be returned.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:OrderDetails",
     summary="Get order details",
@@ -107,12 +166,39 @@ GET_ACTIVE_ORDERS: Endpoint[OrderDetails] = Endpoint(
     path="/api/v5/sprd/orders-pending",
     signed=True,
     params=(
-        Param("sprdId"),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc"))),
-        Param("state", rule=Choice(("live", "partially_filled"))),
-        Param("beginId"),
-        Param("endId"),
-        Param("limit", kind="number"),
+        Param("sprdId", doc="spread ID, e.g."),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit", "post_only", "ioc")),
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``ioc``: Immediate-or-cancel order."
+            ),
+        ),
+        Param(
+            "state",
+            rule=Choice(("live", "partially_filled")),
+            doc="State. ``live``. ``partially_filled``.",
+        ),
+        Param(
+            "beginId",
+            doc=(
+                "Start order ID the request to begin with. Pagination of data to return records "
+                "newer than the requested order Id, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "End order ID the request to end with. Pagination of data to return records "
+                "earlier than the requested order Id, not including endId."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:OrderDetails",
@@ -126,14 +212,51 @@ GET_ORDERS: Endpoint[OrderDetails] = Endpoint(
     path="/api/v5/sprd/orders-history",
     signed=True,
     params=(
-        Param("sprdId"),
-        Param("ordType", rule=Choice(("market", "limit", "post_only", "ioc"))),
-        Param("state", rule=Choice(("canceled", "filled"))),
-        Param("beginId"),
-        Param("endId"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
+        Param("sprdId", doc="spread ID, e.g."),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit", "post_only", "ioc")),
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: limit order. ``post_only``: "
+                "Post-only order. ``ioc``: Immediate-or-cancel order."
+            ),
+        ),
+        Param("state", rule=Choice(("canceled", "filled")), doc="State. ``canceled``. ``filled``."),
+        Param(
+            "beginId",
+            doc=(
+                "Start order ID the request to begin with. Pagination of data to return records "
+                "newer than the requested order Id, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "End order ID the request to end with. Pagination of data to return records "
+                "earlier than the requested order Id, not including endId."
+            ),
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``. Date older than 7 days will be truncated."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:OrderDetails",
@@ -147,14 +270,44 @@ GET_TRADES: Endpoint[Trades] = Endpoint(
     path="/api/v5/sprd/trades",
     signed=True,
     params=(
-        Param("sprdId"),
-        Param("tradeId"),
-        Param("ordId"),
-        Param("beginId"),
-        Param("endId"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
+        Param("sprdId", doc="spread ID, e.g."),
+        Param("tradeId", doc="Trade ID."),
+        Param("ordId", doc="Order ID."),
+        Param(
+            "beginId",
+            doc=(
+                "Start trade ID the request to begin with. Pagination of data to return records "
+                "newer than the requested tradeId, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            doc=(
+                "End trade ID the request to end with. Pagination of data to return records "
+                "earlier than the requested tradeId, not including endId."
+            ),
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.spread_trading:Trades",
@@ -167,7 +320,18 @@ GET_SPREADS: Endpoint[Spreads] = Endpoint(
     method="GET",
     path="/api/v5/sprd/spreads",
     signed=False,
-    params=(Param("baseCcy"), Param("instId"), Param("sprdId"), Param("state")),
+    params=(
+        Param("baseCcy", doc="Currency instrument is based in, e.g. BTC, ETH."),
+        Param("instId", doc="The instrument ID to be included in the spread."),
+        Param("sprdId", doc="The spread ID."),
+        Param(
+            "state",
+            doc=(
+                "Spreads which are available to trade, suspened or expired. Valid values include "
+                "``live``, ``suspend`` and ``expired``."
+            ),
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.spread_trading:Spreads",
     summary="Get Spreads (Public)",
@@ -179,7 +343,14 @@ GET_ORDER_BOOK: Endpoint[OrderBook] = Endpoint(
     method="GET",
     path="/api/v5/sprd/books",
     signed=False,
-    params=(Param("sprdId", required=True), Param("sz", kind="number")),
+    params=(
+        Param("sprdId", required=True, doc="spread ID, e.g. BTC-USDT_BTC-USDT-SWAP."),
+        Param(
+            "sz",
+            kind="number",
+            doc="Order book depth per side. Maximum value is 400. Default value is 5.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.spread_trading:OrderBook",
     summary="Get order book (Public)",
@@ -202,7 +373,7 @@ GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
     method="GET",
     path="/api/v5/sprd/public-trades",
     signed=False,
-    params=(Param("sprdId"),),
+    params=(Param("sprdId", doc="Spread ID, e.g. BTC-USDT_BTC-USDT-SWAP."),),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.spread_trading:PublicTrades",
     summary="Get public trades (Public)",

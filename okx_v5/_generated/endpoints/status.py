@@ -25,7 +25,17 @@ STATUS: Endpoint[Status] = Endpoint(
     path="/api/v5/system/status",
     signed=False,
     params=(
-        Param("state", rule=Choice(("scheduled", "ongoing", "pre_open", "completed", "canceled"))),
+        Param(
+            "state",
+            rule=Choice(("scheduled", "ongoing", "pre_open", "completed", "canceled")),
+            doc=(
+                "System maintenance status. ``scheduled``: waiting. ``ongoing``: processing. "
+                "``pre_open``: pre_open. ``completed``: completed. ``canceled``: canceled. "
+                "Generally, ``pre_open`` last about 10 minutes. There will be ``pre_open`` when "
+                "the time of upgrade is too long. If this parameter is not filled, the data with "
+                "status ``scheduled``, ``ongoing`` and ``pre_open`` will be returned by default."
+            ),
+        ),
     ),
     limits=(RateLimit(1, 5.0, "ip"),),
     model_ref="okx_v5._generated.models.status:Status",

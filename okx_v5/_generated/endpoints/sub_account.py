@@ -46,7 +46,7 @@ GET_ACCOUNT_BALANCE: Endpoint[AccountBalance] = Endpoint(
     method="GET",
     path="/api/v5/account/subaccount/balances",
     signed=True,
-    params=(Param("subAcct", required=True),),
+    params=(Param("subAcct", required=True, doc="Sub-account name."),),
     limits=(RateLimit(6, 2.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:AccountBalance",
     summary="Get sub-account trading balance",
@@ -59,12 +59,37 @@ BILLS: Endpoint[Bills] = Endpoint(
     path="/api/v5/asset/subaccount/bills",
     signed=True,
     params=(
-        Param("ccy"),
-        Param("type", rule=Choice(("0", "1"))),
-        Param("subAcct"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("ccy", doc="Currency, such as BTC."),
+        Param(
+            "type",
+            rule=Choice(("0", "1")),
+            doc=(
+                "Transfer type. ``0``: Transfers from master account to sub-account. ``1`` : "
+                "Transfers from sub-account to master account."
+            ),
+        ),
+        Param("subAcct", doc="Sub-account name."),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Query the data prior to the requested bill ID creation time (exclude), the value "
+                "should be a Unix timestamp in millisecond format. e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Query the data after the requested bill ID creation time (exclude), the value "
+                "should be a Unix timestamp in millisecond format. e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:Bills",
@@ -78,11 +103,33 @@ RESET_SUBACCOUNT_APIKEY: Endpoint[ResetSubaccountApikey] = Endpoint(
     path="/api/v5/users/subaccount/modify-apikey",
     signed=True,
     params=(
-        Param("subAcct", required=True),
-        Param("apiKey", required=True),
-        Param("ip", rule=IdList(20), send=Unless("-1")),
-        Param("label", send=Unless("")),
-        Param("perm", rule=Choice(("read_only", "trade"), multiple=True), send=Unless("")),
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param("apiKey", required=True, doc="Sub-account APIKey."),
+        Param(
+            "ip",
+            rule=IdList(20),
+            send=Unless("-1"),
+            doc=(
+                "Sub-account API Key linked IP addresses, separate with commas if more than one. "
+                "Support up to 20 IP addresses. The IP will be reset if this is passed through. If "
+                '``ip`` is set to "", then no IP addresses is linked to the APIKey.'
+            ),
+        ),
+        Param(
+            "label",
+            send=Unless(""),
+            doc="Sub-account API Key label. The label will be reset if this is passed through.",
+        ),
+        Param(
+            "perm",
+            rule=Choice(("read_only", "trade"), multiple=True),
+            send=Unless(""),
+            doc=(
+                "Sub-account API Key permissions. ``read_only``: Read. ``trade``: Trade. Separate "
+                "with commas if more than one. The permission will be reset if this is passed "
+                "through."
+            ),
+        ),
     ),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:ResetSubaccountApikey",
@@ -96,11 +143,33 @@ GET_SUBACCOUNT_LIST: Endpoint[SubaccountList] = Endpoint(
     path="/api/v5/users/subaccount/list",
     signed=True,
     params=(
-        Param("enable", rule=Choice(("true", "false"))),
-        Param("subAcct"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "enable",
+            rule=Choice(("true", "false")),
+            doc="Sub-account status. ``true``: Normal ``false``: Frozen.",
+        ),
+        Param("subAcct", doc="Sub-account name."),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Query the data earlier than the requested subaccount creation timestamp, the "
+                "value should be a Unix timestamp in millisecond format. e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Query the data newer than the requested subaccount creation timestamp, the value "
+                "should be a Unix timestamp in millisecond format. e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:SubaccountList",
@@ -114,14 +183,47 @@ SUBACCOUNT_TRANSFER: Endpoint[SubAccountTransfer] = Endpoint(
     path="/api/v5/asset/subaccount/transfer",
     signed=True,
     params=(
-        Param("ccy", required=True),
-        Param("amt", required=True, kind="number"),
-        Param("from", arg="froms", required=True),
-        Param("to", required=True),
-        Param("fromSubAccount", required=True),
-        Param("toSubAccount", required=True),
-        Param("loanTrans", kind="bool"),
-        Param("omitPosRisk"),
+        Param("ccy", required=True, doc="Currency."),
+        Param("amt", required=True, kind="number", doc="Transfer amount."),
+        Param(
+            "from",
+            arg="froms",
+            required=True,
+            doc=(
+                "Account type of transfer from sub-account. ``6``: Funding Account. ``18``: "
+                "Trading account."
+            ),
+        ),
+        Param(
+            "to",
+            required=True,
+            doc=(
+                "Account type of transfer to sub-account. ``6``: Funding Account. ``18``: Trading "
+                "account."
+            ),
+        ),
+        Param(
+            "fromSubAccount",
+            required=True,
+            doc="Sub-account name of the account that transfers funds out.",
+        ),
+        Param(
+            "toSubAccount",
+            required=True,
+            doc="Sub-account name of the account that transfers funds in.",
+        ),
+        Param(
+            "loanTrans",
+            kind="bool",
+            doc=(
+                "Whether or not borrowed coins can be transferred out under ``Multi-currency "
+                "margin``/``Portfolio margin``. The default is ``false``."
+            ),
+        ),
+        Param(
+            "omitPosRisk",
+            doc="Ignore position risk. Default is ``false``. Applicable to ``Portfolio margin``.",
+        ),
     ),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:SubAccountTransfer",
@@ -134,7 +236,7 @@ GET_ENTRUST_SUBACCOUNT_LIST: Endpoint[EntrustSubaccountList] = Endpoint(
     method="GET",
     path="/api/v5/users/entrust-subaccount-list",
     signed=True,
-    params=(Param("subAcct"),),
+    params=(Param("subAcct", doc="Sub-account name."),),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:EntrustSubaccountList",
     summary="Get custody trading sub-account list",
@@ -146,7 +248,25 @@ SET_PERMISSION_TRANSFER_OUT: Endpoint[SetPermissionTransferOut] = Endpoint(
     method="POST",
     path="/api/v5/users/subaccount/set-transfer-out",
     signed=True,
-    params=(Param("subAcct", rule=IdList(20), required=True), Param("canTransOut", kind="bool")),
+    params=(
+        Param(
+            "subAcct",
+            rule=IdList(20),
+            required=True,
+            doc=(
+                "Name of the sub-account. Single sub-account or multiple sub-account (no more than "
+                "20) separated with comma."
+            ),
+        ),
+        Param(
+            "canTransOut",
+            kind="bool",
+            doc=(
+                "Whether the sub-account has the right to transfer out. The default is ``true``. "
+                "``false``: cannot transfer out. ``true``: can transfer out."
+            ),
+        ),
+    ),
     limits=(RateLimit(1, 1.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:SetPermissionTransferOut",
     summary="Set permission of transfer out",
@@ -158,7 +278,17 @@ GET_FUNDING_BALANCE: Endpoint[FundingBalance] = Endpoint(
     method="GET",
     path="/api/v5/asset/subaccount/balances",
     signed=True,
-    params=(Param("subAcct", required=True), Param("ccy", rule=IdList(20))),
+    params=(
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param(
+            "ccy",
+            rule=IdList(20),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
     limits=(RateLimit(6, 2.0, "user"),),
     model_ref="okx_v5._generated.models.sub_account:FundingBalance",
     summary="Get sub-account funding balance",

@@ -74,9 +74,23 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
     path="/api/v5/trade/order",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated", "cash", "spot_isolated")), required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated", "cash", "spot_isolated")),
+            required=True,
+            doc=(
+                "Trade mode. Margin mode ``cross`` ``isolated``. Non-Margin mode ``cash``. "
+                "``spot_isolated`` (only applicable to SPOT lead trading, ``tdMode`` should be "
+                "``spot_isolated`` for ``SPOT`` lead trading.)."
+            ),
+        ),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Order side, ``buy`` ``sell``.",
+        ),
         Param(
             "ordType",
             rule=Choice(
@@ -93,24 +107,158 @@ PLACE_ORDER: Endpoint[PlaceOrder] = Endpoint(
                 )
             ),
             required=True,
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``fok``: Fill-or-kill order. ``ioc``: Immediate-or-cancel order. "
+                "``optimal_limit_ioc``: Market order with immediate-or-cancel order (applicable "
+                "only to Expiry Futures and Perpetual Futures). ``mmp``: Market Maker Protection "
+                "(only applicable to Option in Portfolio Margin mode). ``mmp_and_post_only``: "
+                "Market Maker Protection and Post-only order(only applicable to Option in "
+                "Portfolio Margin mode)."
+            ),
         ),
-        Param("sz", required=True, kind="number"),
-        Param("ccy"),
-        Param("clOrdId"),
-        Param("tag"),
-        Param("posSide"),
-        Param("px", kind="number"),
-        Param("reduceOnly", kind="bool"),
-        Param("tgtCcy"),
-        Param("stpMode", rule=Choice(("cancel_maker", "cancel_taker", "cancel_both"))),
-        Param("pxUsd", kind="number"),
-        Param("pxVol", kind="number"),
-        Param("banAmend", kind="bool"),
-        Param("tradeQuoteCcy", send=Unless(None)),
-        Param("pxAmendType", rule=Choice(("0", "1")), send=Unless(None)),
-        Param("isElpTakerAccess", send=Unless(None), kind="any"),
-        Param("instIdCode", send=Unless(None), kind="any"),
-        Param("attachAlgoOrds", kind="list[object]"),
+        Param("sz", required=True, kind="number", doc="Quantity to buy or sell."),
+        Param(
+            "ccy",
+            doc=(
+                "Margin currency. Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` "
+                "``MARGIN`` orders in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "clOrdId",
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters. Only "
+                "applicable to general order. It will not be posted to algoId when placing TP/SL "
+                "order after the general order is filled completely."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+        Param(
+            "posSide",
+            doc=(
+                "Position side. The default is ``net`` in the ``net`` mode. It is required in the "
+                "``long/short`` mode, and can only be ``long`` or ``short``. Only applicable to "
+                "``FUTURES``/``SWAP``."
+            ),
+        ),
+        Param(
+            "px",
+            kind="number",
+            doc=(
+                "Order price. Only applicable to "
+                "``limit``,``post_only``,``fok``,``ioc``,``mmp``,``mmp_and_post_only`` order. When "
+                "placing an option order, one of px/pxUsd/pxVol must be filled in, and only one "
+                "can be filled in."
+            ),
+        ),
+        Param(
+            "reduceOnly",
+            kind="bool",
+            doc=(
+                "Whether orders can only reduce in position size. Valid options: ``true`` or "
+                "``false``. The default value is ``false``. Only applicable to ``MARGIN`` orders, "
+                "and ``FUTURES``/``SWAP`` orders in ``net`` mode. Only applicable to ``Spot and "
+                "futures mode`` and ``Multi-currency margin``."
+            ),
+        ),
+        Param(
+            "tgtCcy",
+            doc=(
+                "Whether the target currency uses the quote or base currency. ``base_ccy``: Base "
+                "currency ,``quote_ccy``: Quote currency. Only applicable to ``SPOT`` Market "
+                "Orders. Default is ``quote_ccy`` for buy, ``base_ccy`` for sell."
+            ),
+        ),
+        Param(
+            "stpMode",
+            rule=Choice(("cancel_maker", "cancel_taker", "cancel_both")),
+            doc=(
+                "Self trade prevention mode. Default to cancel maker. "
+                "``cancel_maker``,``cancel_taker``, ``cancel_both``. Cancel both does not support "
+                "FOK."
+            ),
+        ),
+        Param(
+            "pxUsd",
+            kind="number",
+            doc=(
+                "Place options orders in ``USD``. Only applicable to options. When placing an "
+                "option order, one of px/pxUsd/pxVol must be filled in, and only one can be filled "
+                "in."
+            ),
+        ),
+        Param(
+            "pxVol",
+            kind="number",
+            doc=(
+                "Place options orders based on implied volatility, where 1 represents 100%. Only "
+                "applicable to options. When placing an option order, one of px/pxUsd/pxVol must "
+                "be filled in, and only one can be filled in."
+            ),
+        ),
+        Param(
+            "banAmend",
+            kind="bool",
+            doc=(
+                "Whether to disallow the system from amending the size of the SPOT Market Order. "
+                "Valid options: ``true`` or ``false``. The default value is ``false``. If "
+                "``true``, system will not amend and reject the market order if user does not have "
+                "sufficient funds. Only applicable to SPOT Market Orders."
+            ),
+        ),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency used for trading. Only applicable to ``SPOT``. The default "
+                "value is the quote currency of the ``instId``, for example: for ``BTC-USD``, the "
+                "default is ``USD``."
+            ),
+        ),
+        Param(
+            "pxAmendType",
+            rule=Choice(("0", "1")),
+            send=Unless(None),
+            doc=(
+                "The price amendment type for orders. ``0``: Do not allow the system to amend to "
+                "order price if ``px`` exceeds the price limit. ``1``: Allow the system to amend "
+                "the price to the best available value within the price limit if ``px`` exceeds "
+                "the price limit. The default value is ``0``."
+            ),
+        ),
+        Param(
+            "isElpTakerAccess",
+            send=Unless(None),
+            kind="any",
+            doc=(
+                "Set to ``true`` to take ELP (OKX Enhanced Liquidity Program) liquidity. "
+                "``isElpTakerAccess`` applies to all order types (previously ``ioc`` only). When "
+                "``true``, a speedbump applies to all order types except ``post_only``."
+            ),
+        ),
+        Param(
+            "instIdCode",
+            send=Unless(None),
+            kind="any",
+            doc=(
+                "Instrument ID code. For simple binary encoding, you must use ``instIdCode`` "
+                "instead of ``instId``. For the same ``instId``, it's value may be different "
+                "between production and demo trading."
+            ),
+        ),
+        Param(
+            "attachAlgoOrds",
+            kind="list[object]",
+            doc="TP/SL information attached when placing order.",
+        ),
     ),
     limits=(RateLimit(60, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:PlaceOrder",
@@ -139,7 +287,17 @@ CANCEL_ORDER: Endpoint[CancelOrder] = Endpoint(
     method="POST",
     path="/api/v5/trade/cancel-order",
     signed=True,
-    params=(Param("instId", required=True), Param("ordId"), Param("clOrdId")),
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "ordId",
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required. If both are passed, ordId "
+                "will be used."
+            ),
+        ),
+        Param("clOrdId", doc="Client Order ID as assigned by the client."),
+    ),
     limits=(RateLimit(60, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:CancelOrder",
     summary="Cancel order",
@@ -167,13 +325,51 @@ AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
     path="/api/v5/trade/amend-order",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("cxlOnFail", kind="bool"),
-        Param("ordId"),
-        Param("clOrdId"),
-        Param("reqId"),
-        Param("newSz", kind="number"),
-        Param("newPx", kind="number"),
+        Param("instId", required=True, doc="Instrument ID."),
+        Param(
+            "cxlOnFail",
+            kind="bool",
+            doc=(
+                "Whether the order needs to be automatically canceled when the order amendment "
+                "fails. Valid options: ``false`` or ``true``, the default is ``false``."
+            ),
+        ),
+        Param(
+            "ordId",
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required. If both are passed, "
+                "``ordId`` will be used."
+            ),
+        ),
+        Param("clOrdId", doc="Client Order ID as assigned by the client."),
+        Param(
+            "reqId",
+            doc=(
+                "Client Request ID as assigned by the client for order amendment. A combination of "
+                "case-sensitive alphanumerics, all numbers, or all letters of up to 32 characters. "
+                "The response will include the corresponding ``reqId`` to help you identify the "
+                "request if you provide it in the request."
+            ),
+        ),
+        Param(
+            "newSz",
+            kind="number",
+            doc=(
+                "New quantity after amendment and it has to be larger than 0. When amending a "
+                "partially-filled order, the ``newSz`` should include the amount that has been "
+                "filled."
+            ),
+        ),
+        Param(
+            "newPx",
+            kind="number",
+            doc=(
+                "New price after amendment. When modifying options orders, users can only fill in "
+                "one of the following: newPx, newPxUsd, or newPxVol. It must be consistent with "
+                "parameters when placing orders. For example, if users placed the order using px, "
+                "they should use newPx when modifying the order."
+            ),
+        ),
         Param("newTpTriggerPx", kind="any"),
         Param("newTpOrdPx", kind="any"),
         Param("newSlTriggerPx", kind="any"),
@@ -182,10 +378,24 @@ AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
         Param("newSlTriggerPxType", kind="any"),
         Param("newTriggerPx", kind="any"),
         Param("newOrdPx", kind="any"),
-        Param("pxAmendType", rule=Choice(("0", "1")), send=Unless(None)),
+        Param(
+            "pxAmendType",
+            rule=Choice(("0", "1")),
+            send=Unless(None),
+            doc=(
+                "The price amendment type for orders. ``0``: Do not allow the system to amend to "
+                "order price if ``newPx`` exceeds the price limit. ``1``: Allow the system to "
+                "amend the price to the best available value within the price limit if ``newPx`` "
+                "exceeds the price limit. The default value is ``0``."
+            ),
+        ),
         Param("newTpTriggerRatio", send=Unless(None), kind="any"),
         Param("newSlTriggerRatio", send=Unless(None), kind="any"),
-        Param("attachAlgoOrds", kind="list[object]"),
+        Param(
+            "attachAlgoOrds",
+            kind="list[object]",
+            doc="TP/SL information attached when placing order.",
+        ),
     ),
     limits=(RateLimit(60, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:AmendOrder",
@@ -214,13 +424,52 @@ CLOSE_POSITIONS: Endpoint[ClosePositions] = Endpoint(
     path="/api/v5/trade/close-position",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("mgnMode", rule=Choice(("cross", "isolated")), required=True),
-        Param("posSide"),
-        Param("ccy"),
-        Param("autoCxl", kind="bool"),
-        Param("clOrdId"),
-        Param("tag"),
+        Param("instId", required=True, doc="Instrument ID."),
+        Param(
+            "mgnMode",
+            rule=Choice(("cross", "isolated")),
+            required=True,
+            doc="Margin mode. ``cross`` ``isolated``.",
+        ),
+        Param(
+            "posSide",
+            doc=(
+                "Position side. This parameter can be omitted in ``net`` mode, and the default "
+                "value is ``net``. You can only fill with ``net``. This parameter must be filled "
+                "in under the ``long/short`` mode. Fill in ``long`` for close-long and ``short`` "
+                "for close-short."
+            ),
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Margin currency, required in the case of closing ``cross`` ``MARGIN`` position "
+                "for ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "autoCxl",
+            kind="bool",
+            doc=(
+                "Whether any pending orders for closing out needs to be automatically canceled "
+                "when close position via a market order. ``false`` or ``true``, the default is "
+                "``false``."
+            ),
+        ),
+        Param(
+            "clOrdId",
+            doc=(
+                "Client-supplied ID. A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:ClosePositions",
@@ -234,7 +483,27 @@ GET_ORDER: Endpoint[Order] = Endpoint(
     method="GET",
     path="/api/v5/trade/order",
     signed=True,
-    params=(Param("instId", required=True), Param("ordId"), Param("clOrdId")),
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USDT``. Only applicable to live instruments.",
+        ),
+        Param(
+            "ordId",
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required, if both are passed, "
+                "``ordId`` will be used."
+            ),
+        ),
+        Param(
+            "clOrdId",
+            doc=(
+                "Client Order ID as assigned by the client. If the ``clOrdId`` is associated with "
+                "multiple orders, only the latest one will be returned."
+            ),
+        ),
+    ),
     limits=(RateLimit(60, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:Order",
     summary="Order details",
@@ -248,9 +517,13 @@ GET_ORDER_LIST: Endpoint[Order] = Endpoint(
     path="/api/v5/trade/orders-pending",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("uly"),
-        Param("instId"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USD-200927``."),
         Param(
             "ordType",
             rule=Choice(
@@ -267,12 +540,38 @@ GET_ORDER_LIST: Endpoint[Order] = Endpoint(
                 ),
                 multiple=True,
             ),
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``fok``: Fill-or-kill order. ``ioc``: Immediate-or-cancel order. "
+                "``optimal_limit_ioc``: Market order with immediate-or-cancel order. ``mmp``: "
+                "Market Maker Protection (only applicable to Option in Portfolio Margin mode). "
+                "``mmp_and_post_only``: Market Maker Protection and Post-only order(only "
+                "applicable to Option in Portfolio Margin mode). ``op_fok``: Simple options (fok)."
+            ),
         ),
-        Param("state", rule=Choice(("live", "partially_filled"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param(
+            "state",
+            rule=Choice(("live", "partially_filled")),
+            doc="State. ``live``. ``partially_filled``.",
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ordId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ordId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(60, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Order",
@@ -290,9 +589,10 @@ GET_ORDERS_HISTORY: Endpoint[Order] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
         ),
-        Param("uly"),
-        Param("instId"),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
         Param(
             "ordType",
             rule=Choice(
@@ -309,14 +609,57 @@ GET_ORDERS_HISTORY: Endpoint[Order] = Endpoint(
                 ),
                 multiple=True,
             ),
+            doc=(
+                "Order type. ``market``: market order. ``limit``: limit order. ``post_only``: "
+                "Post-only order. ``fok``: Fill-or-kill order. ``ioc``: Immediate-or-cancel order. "
+                "``optimal_limit_ioc``: Market order with immediate-or-cancel order. ``mmp``: "
+                "Market Maker Protection (only applicable to Option in Portfolio Margin mode). "
+                "``mmp_and_post_only``: Market Maker Protection and Post-only order(only "
+                "applicable to Option in Portfolio Margin mode). ``op_fok``: Simple options (fok)."
+            ),
         ),
-        Param("state", rule=Choice(("canceled", "filled", "mmp_canceled"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param(
+            "state",
+            rule=Choice(("canceled", "filled", "mmp_canceled")),
+            doc=(
+                "State. ``canceled``. ``filled``. ``mmp_canceled``: Order canceled automatically "
+                "due to Market Maker Protection."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ordId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ordId``.",
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``cTime``. Unix timestamp format in milliseconds, "
+                "e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``cTime``. Unix timestamp format in milliseconds, "
+                "e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(40, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Order",
@@ -334,9 +677,10 @@ GET_ORDERS_HISTORY_ARCHIVE: Endpoint[Order] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
         ),
-        Param("uly"),
-        Param("instId"),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USD-200927``."),
         Param(
             "ordType",
             rule=Choice(
@@ -353,14 +697,57 @@ GET_ORDERS_HISTORY_ARCHIVE: Endpoint[Order] = Endpoint(
                 ),
                 multiple=True,
             ),
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``fok``: Fill-or-kill order. ``ioc``: Immediate-or-cancel order. "
+                "``optimal_limit_ioc``: Market order with immediate-or-cancel order. ``mmp``: "
+                "Market Maker Protection (only applicable to Option in Portfolio Margin mode). "
+                "``mmp_and_post_only``: Market Maker Protection and Post-only order(only "
+                "applicable to Option in Portfolio Margin mode). ``op_fok``: Simple options (fok)."
+            ),
         ),
-        Param("state", rule=Choice(("canceled", "filled", "mmp_canceled"))),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param(
+            "state",
+            rule=Choice(("canceled", "filled", "mmp_canceled")),
+            doc=(
+                "State. ``canceled``. ``filled``. ``mmp_canceled``: Order canceled automatically "
+                "due to Market Maker Protection."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ordId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``ordId``.",
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``cTime``. Unix timestamp format in milliseconds, "
+                "e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``cTime``. Unix timestamp format in milliseconds, "
+                "e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Order",
@@ -374,16 +761,48 @@ GET_FILLS: Endpoint[Fills] = Endpoint(
     path="/api/v5/trade/fills",
     signed=True,
     params=(
-        Param("instType", rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"))),
-        Param("uly"),
-        Param("instId"),
-        Param("ordId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
+        ),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param("ordId", doc="Order ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``billId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``billId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
     ),
     limits=(RateLimit(60, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Fills",
@@ -397,48 +816,311 @@ PLACE_ALGO_ORDER: Endpoint[PlaceAlgoOrder] = Endpoint(
     path="/api/v5/trade/order-algo",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("tdMode", rule=Choice(("cross", "isolated", "cash", "spot_isolated")), required=True),
-        Param("side", rule=Choice(("buy", "sell")), required=True),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated", "cash", "spot_isolated")),
+            required=True,
+            doc=(
+                "Trade mode. Margin mode ``cross`` ``isolated``. Non-Margin mode ``cash``. "
+                "``spot_isolated`` (only applicable to SPOT lead trading)."
+            ),
+        ),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Order side, ``buy`` ``sell``.",
+        ),
         Param(
             "ordType",
             rule=Choice(("conditional", "oco", "chase", "trigger", "move_order_stop", "twap")),
             required=True,
+            doc=(
+                "Order type. ``conditional``: One-way stop order. ``oco``: One-cancels-the-other "
+                "order. ``chase``: chase order, only applicable to FUTURES and SWAP. ``trigger``: "
+                "Trigger order. ``move_order_stop``: Trailing order. ``twap``: TWAP order."
+            ),
         ),
-        Param("sz", kind="number"),
-        Param("ccy"),
-        Param("posSide"),
-        Param("reduceOnly", kind="bool"),
-        Param("tpTriggerPx", kind="number"),
-        Param("tpOrdPx", kind="number"),
-        Param("slTriggerPx", kind="number"),
-        Param("slOrdPx", kind="number"),
-        Param("triggerPx", kind="number"),
-        Param("orderPx", kind="number"),
-        Param("tgtCcy"),
-        Param("pxVar", kind="number"),
-        Param("szLimit", kind="number"),
-        Param("pxLimit", kind="number"),
-        Param("timeInterval", kind="number"),
-        Param("pxSpread", kind="number"),
-        Param("tpTriggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("slTriggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("callbackRatio", kind="number"),
-        Param("callbackSpread", kind="number"),
-        Param("activePx", kind="number"),
-        Param("tag"),
-        Param("triggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("closeFraction", kind="number"),
-        Param("quickMgnType", rule=Choice(("manual", "auto_borrow", "auto_repay"))),
-        Param("algoClOrdId"),
-        Param("tpOrdKind", rule=Choice(("condition", "limit"))),
-        Param("cxlOnClosePos", kind="bool"),
-        Param("chaseType", rule=Choice(("distance", "ratio"))),
-        Param("chaseVal", kind="number"),
-        Param("maxChaseType", rule=Choice(("distance", "ratio"))),
-        Param("maxChaseVal", kind="number"),
-        Param("attachAlgoOrds", kind="list[object]"),
-        Param("tradeQuoteCcy", send=Unless(None)),
+        Param(
+            "sz",
+            kind="number",
+            doc="Quantity to buy or sell. Either ``sz`` or ``closeFraction`` is required.",
+        ),
+        Param(
+            "ccy",
+            doc=(
+                "Margin currency. Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` "
+                "``MARGIN`` orders in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "posSide",
+            doc="Position side. Required in ``long/short`` mode and only be ``long`` or ``short``.",
+        ),
+        Param(
+            "reduceOnly",
+            kind="bool",
+            doc=(
+                "Whether the order can only reduce the position size. Valid options: ``true`` or "
+                "``false``. The default value is ``false``."
+            ),
+        ),
+        Param(
+            "tpTriggerPx",
+            kind="number",
+            doc=(
+                "Take-profit trigger price. If you fill in this parameter, you should fill in the "
+                "take-profit order price as well."
+            ),
+        ),
+        Param(
+            "tpOrdPx",
+            kind="number",
+            doc=(
+                "Take-profit order price. If you fill in this parameter, you should fill in the "
+                "take-profit trigger price as well. If the price is ``-1``, take-profit will be "
+                "executed at the market price."
+            ),
+        ),
+        Param(
+            "slTriggerPx",
+            kind="number",
+            doc=(
+                "Stop-loss trigger price. If you fill in this parameter, you should fill in the "
+                "stop-loss order price."
+            ),
+        ),
+        Param(
+            "slOrdPx",
+            kind="number",
+            doc=(
+                "Stop-loss order price. If you fill in this parameter, you should fill in the "
+                "stop-loss trigger price. If the price is ``-1``, stop-loss will be executed at "
+                "the market price."
+            ),
+        ),
+        Param("triggerPx", kind="number", doc="Trigger price."),
+        Param(
+            "orderPx",
+            kind="number",
+            doc=(
+                "Order Price. If the price is ``-1``, the order will be executed at the market "
+                "price."
+            ),
+        ),
+        Param(
+            "tgtCcy",
+            doc=(
+                "Order quantity unit setting for ``sz``. ``base_ccy``: Base currency "
+                ",``quote_ccy``: Quote currency. Only applicable to ``SPOT`` traded with Market "
+                "buy ``conditional`` order. Default is ``quote_ccy`` for buy, ``base_ccy`` for "
+                "sell."
+            ),
+        ),
+        Param(
+            "pxVar",
+            kind="number",
+            doc=(
+                "Price variance by percentage, range between [0.0001 ~ 0.01], e.g. ``0.01`` "
+                "represents ``1%``. Take buy orders as an example. When the market price is lower "
+                "than the limit price, small buy orders will be placed above the best bid price "
+                "within a certain range. This parameter determines the range by percentage. Either "
+                "``pxVar`` or ``pxSpread`` is allowed to be passed."
+            ),
+        ),
+        Param(
+            "szLimit",
+            kind="number",
+            doc=(
+                "Average amount. Take buy orders as an example. When the market price is lower "
+                "than the limit price, a certain amount of buy orders will be placed above the "
+                "best bid price within a certain range. This parameter determines the amount."
+            ),
+        ),
+        Param(
+            "pxLimit",
+            kind="number",
+            doc=(
+                "Price Limit, should be no less then 0 (no upper limit). Take buy orders as an "
+                "example. When the market price is lower than the limit price, small buy orders "
+                "will be placed above the best bid price within a certain range. This parameter "
+                "represents the limit price."
+            ),
+        ),
+        Param(
+            "timeInterval",
+            kind="number",
+            doc=(
+                "Time interval in unit of ``second``. ake buy orders as an example. When the "
+                "market price is lower than the limit price, small buy orders will be placed above "
+                "the best bid price within a certain range based on the time cycle. This parameter "
+                "represents the time cycle."
+            ),
+        ),
+        Param(
+            "pxSpread",
+            kind="number",
+            doc=(
+                "Price variance by constant, should be no less then 0 (no upper limit). Take buy "
+                "orders as an example. When the market price is lower than the limit price, small "
+                "buy orders will be placed above the best bid price within a certain range. This "
+                "parameter determines the range by constant."
+            ),
+        ),
+        Param(
+            "tpTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Take-profit trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price. The default is ``last``."
+            ),
+        ),
+        Param(
+            "slTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Stop-loss trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price. The default is ``last``."
+            ),
+        ),
+        Param(
+            "callbackRatio",
+            kind="number",
+            doc=(
+                "Callback price ratio, e.g. ``0.01`` represents ``1%``. Either ``callbackRatio`` "
+                "or ``callbackSpread`` is allowed to be passed."
+            ),
+        ),
+        Param("callbackSpread", kind="number", doc="Callback price variance."),
+        Param(
+            "activePx",
+            kind="number",
+            doc=(
+                "Active price. The system will only start tracking the market and calculating your "
+                "trigger price after the activation price is reached. If you don't set a price, "
+                "your order will be activated as soon as it's placed."
+            ),
+        ),
+        Param(
+            "tag",
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+        Param(
+            "triggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Trigger price type. ``last``: last price. ``index``: index price. ``mark``: mark "
+                "price. The default is ``last``."
+            ),
+        ),
+        Param(
+            "closeFraction",
+            kind="number",
+            doc=(
+                "Fraction of position to be closed when the algo order is triggered. Currently the "
+                "system supports fully closing the position only so the only accepted value is "
+                "``1``. For the same position, only one TPSL pending order for fully closing the "
+                "position is supported. This is only applicable to ``FUTURES`` or ``SWAP`` "
+                "instruments. If ``posSide`` is ``net``, ``reduceOnly`` must be ``true``. This is "
+                "only applicable if ``ordType`` is ``conditional`` or ``oco``. This is only "
+                "applicable if the stop loss and take profit order is executed as market order. "
+                "This is not supported in Portfolio Margin mode. Either ``sz`` or "
+                "``closeFraction`` is required."
+            ),
+        ),
+        Param(
+            "quickMgnType",
+            rule=Choice(("manual", "auto_borrow", "auto_repay")),
+            doc=(
+                "Quick Margin type. Only applicable to Quick Margin Mode of isolated margin. "
+                "``manual``, ``auto_borrow``, ``auto_repay``. The default value is "
+                "``manual``(Deprecated)."
+            ),
+        ),
+        Param(
+            "algoClOrdId",
+            doc=(
+                "Client-supplied Algo ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "tpOrdKind",
+            rule=Choice(("condition", "limit")),
+            doc="TP order kind. ``condition``. ``limit``. The default is ``condition``.",
+        ),
+        Param(
+            "cxlOnClosePos",
+            kind="bool",
+            doc=(
+                "Whether the TP/SL order placed by the user is associated with the corresponding "
+                "position of the instrument. If it is associated, the TP/SL order will be canceled "
+                "when the position is fully closed; if it is not, the TP/SL order will not be "
+                "affected when the position is fully closed. Valid values: ``true``: Place a TP/SL "
+                "order associated with the position. ``false``: Place a TP/SL order that is not "
+                "associated with the position. The default value is ``false``. If ``true`` is "
+                "passed in, users must pass reduceOnly = true as well, indicating that when "
+                "placing a TP/SL order associated with a position, it must be a reduceOnly order. "
+                "Only applicable to ``Spot and futures mode`` and ``Multi-currency margin``."
+            ),
+        ),
+        Param(
+            "chaseType",
+            rule=Choice(("distance", "ratio")),
+            doc=(
+                "Chase type. ``distance``: distance from best bid/ask price, the default value. "
+                "``ratio``: ratio."
+            ),
+        ),
+        Param(
+            "chaseVal",
+            kind="number",
+            doc=(
+                "Chase value. It represents distance from best bid/ask price when ``chaseType`` is "
+                "distance. For USDT-margined contract, the unit is USDT. For USDC-margined "
+                "contract, the unit is USDC. For Crypto-margined contract, the unit is USD. It "
+                "represents ratio when ``chaseType`` is ratio. 0.1 represents 10%. The default "
+                "value is 0."
+            ),
+        ),
+        Param(
+            "maxChaseType",
+            rule=Choice(("distance", "ratio")),
+            doc=(
+                "Maximum chase type. ``distance``: maximum distance from best bid/ask price. "
+                "``ratio``: the ratio. maxChaseTyep and maxChaseVal need to be used together or "
+                "none of them."
+            ),
+        ),
+        Param(
+            "maxChaseVal",
+            kind="number",
+            doc=(
+                "Maximum chase value. It represents maximum distance when ``maxChaseType`` is "
+                "distance. It represents ratio when ``maxChaseType`` is ratio. 0.1 represents 10%."
+            ),
+        ),
+        Param(
+            "attachAlgoOrds",
+            kind="list[object]",
+            doc=(
+                "Attached SL/TP orders info. Applicable to ``Spot and futures mode/Multi-currency "
+                "margin/Portfolio margin``."
+            ),
+        ),
+        Param(
+            "tradeQuoteCcy",
+            send=Unless(None),
+            doc=(
+                "The quote currency used for trading. Only applicable to ``SPOT``. The default "
+                "value is the quote currency of the ``instId``, for example: for ``BTC-USD``, the "
+                "default is ``USD``."
+            ),
+        ),
         Param("pxAmendType", send=Unless(None), kind="any"),
         Param("advanceOrdType", send=Unless(None), kind="any"),
         Param("tpTriggerRatio", send=Unless(None), kind="any"),
@@ -488,13 +1170,36 @@ ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
                 multiple=True,
             ),
             required=True,
+            doc=(
+                "Order type. ``conditional``: One-way stop order. ``oco``: One-cancels-the-other "
+                "order. ``chase``: chase order, only applicable to FUTURES and SWAP. ``trigger``: "
+                "Trigger order. ``move_order_stop``: Trailing order. ``iceberg``: Iceberg order. "
+                "``twap``: TWAP order. For every request, unlike other ordType which only can use "
+                "one type, ``conditional`` and ``oco`` both can be used and separated with comma."
+            ),
         ),
-        Param("algoId"),
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "MARGIN"))),
-        Param("instId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param("algoId", doc="Algo ID."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP", "FUTURES", "MARGIN")),
+            doc="Instrument type. ``SPOT``. ``SWAP``. ``FUTURES``. ``MARGIN``.",
+        ),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OrderAlgosList",
@@ -523,14 +1228,44 @@ ORDER_ALGOS_HISTORY: Endpoint[OrderAlgosList] = Endpoint(
                 multiple=True,
             ),
             required=True,
+            doc=(
+                "Order type. ``conditional``: One-way stop order. ``oco``: One-cancels-the-other "
+                "order. ``chase``: chase order, only applicable to FUTURES and SWAP. ``trigger``: "
+                "Trigger order. ``move_order_stop``: Trailing order. ``iceberg``: Iceberg order. "
+                "``twap``: TWAP order. For every request, unlike other ordType which only can use "
+                "one type, ``conditional`` and ``oco`` both can be used and separated with comma."
+            ),
         ),
-        Param("state", rule=Choice(("effective", "canceled", "order_failed"))),
-        Param("algoId"),
-        Param("instType", rule=Choice(("SPOT", "SWAP", "FUTURES", "MARGIN"))),
-        Param("instId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "state",
+            rule=Choice(("effective", "canceled", "order_failed")),
+            doc=(
+                "State. ``effective``. ``canceled``. ``order_failed``. Either ``state`` or "
+                "``algoId`` is required."
+            ),
+        ),
+        Param("algoId", doc="Algo ID. Either ``state`` or ``algoId`` is required."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP", "FUTURES", "MARGIN")),
+            doc="Instrument type. ``SPOT``. ``SWAP``. ``FUTURES``. ``MARGIN``.",
+        ),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``algoId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records new than the requested ``algoId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OrderAlgosList",
@@ -549,14 +1284,29 @@ GET_FILLS_HISTORY: Endpoint[Fills] = Endpoint(
             "instType",
             rule=Choice(("SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION")),
             required=True,
+            doc="Instrument type. ``SPOT``. ``MARGIN``. ``SWAP``. ``FUTURES``. ``OPTION``.",
         ),
-        Param("uly"),
-        Param("instId"),
-        Param("ordId"),
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
-        Param("instFamily"),
+        Param("uly", doc="Underlying. Applicable to ``FUTURES``/``SWAP``/``OPTION``."),
+        Param("instId", doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param("ordId", doc="Order ID."),
+        Param(
+            "after",
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``billId``.",
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``billId``.",
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+        Param(
+            "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Fills",
@@ -582,8 +1332,24 @@ EASY_CONVERT: Endpoint[EasyConvert] = Endpoint(
     path="/api/v5/trade/easy-convert",
     signed=True,
     params=(
-        Param("fromCcy", required=True, max_items=5, kind="list[str]"),
-        Param("toCcy", required=True),
+        Param(
+            "fromCcy",
+            required=True,
+            max_items=5,
+            kind="list[str]",
+            doc=(
+                "Type of small payment currency convert from. Maximum 5 currencies can be selected "
+                "in one order. If there are multiple currencies, separate them with commas."
+            ),
+        ),
+        Param(
+            "toCcy",
+            required=True,
+            doc=(
+                "Type of mainstream currency convert to. Only one receiving currency type can be "
+                "selected in one order and cannot be the same as the small payment currencies."
+            ),
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:EasyConvert",
@@ -597,9 +1363,27 @@ GET_EASY_CONVERT_HISTORY: Endpoint[EasyConvertHistory] = Endpoint(
     path="/api/v5/trade/easy-convert-history",
     signed=True,
     params=(
-        Param("before", kind="number"),
-        Param("after", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested time (exclude), "
+                "Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested time (exclude), "
+                "Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:EasyConvertHistory",
@@ -612,7 +1396,13 @@ GET_ONECLICK_REPAY_LIST: Endpoint[OneclickRepayList] = Endpoint(
     method="GET",
     path="/api/v5/trade/one-click-repay-currency-list",
     signed=True,
-    params=(Param("debtType", rule=Choice(("cross", "isolated"))),),
+    params=(
+        Param(
+            "debtType",
+            rule=Choice(("cross", "isolated")),
+            doc="Debt type. ``cross``: cross. ``isolated``: isolated.",
+        ),
+    ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OneclickRepayList",
     summary="One-click repay currency list",
@@ -625,8 +1415,24 @@ ONECLICK_REPAY: Endpoint[OneclickRepay] = Endpoint(
     path="/api/v5/trade/one-click-repay",
     signed=True,
     params=(
-        Param("debtCcy", required=True, max_items=5, kind="list[str]"),
-        Param("repayCcy", required=True),
+        Param(
+            "debtCcy",
+            required=True,
+            max_items=5,
+            kind="list[str]",
+            doc=(
+                "Debt currency type. Maximum 5 currencies can be selected in one order. If there "
+                "are multiple currencies, separate them with commas."
+            ),
+        ),
+        Param(
+            "repayCcy",
+            required=True,
+            doc=(
+                "Repay currency type. Only one receiving currency type can be selected in one "
+                "order and cannot be the same as the small payment currencies."
+            ),
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OneclickRepay",
@@ -640,9 +1446,27 @@ ONECLICK_REPAY_HISTORY: Endpoint[OneclickRepay] = Endpoint(
     path="/api/v5/trade/one-click-repay-history",
     signed=True,
     params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested time, Unix "
+                "timestamp format in milliseconds, e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested time, Unix "
+                "timestamp format in milliseconds, e.g. 1597026383085."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OneclickRepay",
@@ -655,7 +1479,22 @@ GET_ALGO_ORDER_DETAILS: Endpoint[OrderAlgosList] = Endpoint(
     method="GET",
     path="/api/v5/trade/order-algo",
     signed=True,
-    params=(Param("algoId"), Param("algoClOrdId")),
+    params=(
+        Param(
+            "algoId",
+            doc=(
+                "Algo ID. Either ``algoId`` or ``algoClOrdId`` is required.If both are passed, "
+                "``algoId`` will be used."
+            ),
+        ),
+        Param(
+            "algoClOrdId",
+            doc=(
+                "Client-supplied Algo ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OrderAlgosList",
     summary="Algo order details",
@@ -669,20 +1508,100 @@ AMEND_ALGO_ORDER: Endpoint[AmendAlgoOrder] = Endpoint(
     path="/api/v5/trade/amend-algos",
     signed=True,
     params=(
-        Param("instId", required=True),
-        Param("algoId"),
-        Param("algoClOrdId"),
-        Param("cxlOnFail", kind="bool"),
-        Param("reqId"),
-        Param("newSz", kind="number"),
-        Param("newTriggerPx", kind="number"),
-        Param("newOrdPx", kind="number"),
-        Param("newTpTriggerPx", kind="number"),
-        Param("newTpOrdPx", kind="number"),
-        Param("newSlTriggerPx", kind="number"),
-        Param("newSlOrdPx", kind="number"),
-        Param("newTpTriggerPxType", rule=Choice(("last", "index", "mark"))),
-        Param("newSlTriggerPxType", rule=Choice(("last", "index", "mark"))),
+        Param("instId", required=True, doc="Instrument ID."),
+        Param(
+            "algoId",
+            doc=(
+                "Algo ID. Either ``algoId`` or ``algoClOrdId`` is required. If both are passed, "
+                "``algoId`` will be used."
+            ),
+        ),
+        Param(
+            "algoClOrdId",
+            doc=(
+                "Client-supplied Algo ID. Either ``algoId`` or ``algoClOrdId`` is required. If "
+                "both are passed, ``algoId`` will be used."
+            ),
+        ),
+        Param(
+            "cxlOnFail",
+            kind="bool",
+            doc=(
+                "Whether the order needs to be automatically canceled when the order amendment "
+                "fails. Valid options: ``false`` or ``true``, the default is ``false``."
+            ),
+        ),
+        Param(
+            "reqId",
+            doc=(
+                "Client Request ID as assigned by the client for order amendment. A combination of "
+                "case-sensitive alphanumerics, all numbers, or all letters of up to 32 characters. "
+                "The response will include the corresponding ``reqId`` to help you identify the "
+                "request if you provide it in the request."
+            ),
+        ),
+        Param(
+            "newSz",
+            kind="number",
+            doc="New quantity after amendment and it has to be larger than 0.",
+        ),
+        Param("newTriggerPx", kind="number", doc="New trigger price after amendment."),
+        Param(
+            "newOrdPx",
+            kind="number",
+            doc=(
+                "New order price after amendment. If the price is ``-1``, the order will be "
+                "executed at the market price."
+            ),
+        ),
+        Param(
+            "newTpTriggerPx",
+            kind="number",
+            doc=(
+                "Take-profit trigger price. Either the take-profit trigger price or order price is "
+                "0, it means that the take-profit is deleted."
+            ),
+        ),
+        Param(
+            "newTpOrdPx",
+            kind="number",
+            doc=(
+                "Take-profit order price. If the price is -1, take-profit will be executed at the "
+                "market price."
+            ),
+        ),
+        Param(
+            "newSlTriggerPx",
+            kind="number",
+            doc=(
+                "Stop-loss trigger price. Either the stop-loss trigger price or order price is 0, "
+                "it means that the stop-loss is deleted."
+            ),
+        ),
+        Param(
+            "newSlOrdPx",
+            kind="number",
+            doc=(
+                "Stop-loss order price. If the price is -1, stop-loss will be executed at the "
+                "market price."
+            ),
+        ),
+        Param(
+            "newTpTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Take-profit trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price."
+            ),
+        ),
+        Param(
+            "newSlTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            doc=(
+                "Stop-loss trigger price type. ``last``: last price. ``index``: index price. "
+                "``mark``: mark price."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:AmendAlgoOrder",
@@ -709,8 +1628,17 @@ ONECLICK_REPAY_V2: Endpoint[OneclickRepayV2] = Endpoint(
     path="/api/v5/trade/one-click-repay-v2",
     signed=True,
     params=(
-        Param("debtCcy", required=True),
-        Param("repayCcyList", required=True, kind="list[str]"),
+        Param("debtCcy", required=True, doc="Debt currency."),
+        Param(
+            "repayCcyList",
+            required=True,
+            kind="list[str]",
+            doc=(
+                'Repay currency list, e.g. ["USDC","BTC"]. The priority of currency to repay '
+                "is consistent with the order in the array. (The first item has the highest "
+                "priority)."
+            ),
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OneclickRepayV2",
@@ -724,9 +1652,27 @@ ONECLICK_REPAY_HISTORY_V2: Endpoint[OneclickRepayHistoryV2] = Endpoint(
     path="/api/v5/trade/one-click-repay-history-v2",
     signed=True,
     params=(
-        Param("after", kind="number"),
-        Param("before", kind="number"),
-        Param("limit", kind="number"),
+        Param(
+            "after",
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than (included) the requested time "
+                "``ts`` , Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than (included) the requested time "
+                "``ts``, Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
     ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OneclickRepayHistoryV2",

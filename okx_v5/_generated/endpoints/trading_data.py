@@ -61,11 +61,32 @@ GET_TAKER_VOLUME: Endpoint[TakerVolume] = Endpoint(
     path="/api/v5/rubik/stat/taker-volume",
     signed=False,
     params=(
-        Param("ccy", required=True),
-        Param("instType", rule=Choice(("SPOT", "CONTRACTS")), required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "CONTRACTS")),
+            required=True,
+            doc="Instrument type. ``SPOT``. ``CONTRACTS``.",
+        ),
+        Param(
+            "begin",
+            kind="number",
+            doc="Begin time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.",
+        ),
+        Param(
+            "end",
+            kind="number",
+            doc="End time, Unix timestamp format in milliseconds, e.g. ``1597026383011``.",
+        ),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``5m``, e.g. [``5m``/``1H``/``1D``]. ``5m`` granularity "
+                "can only query data within two days at most. ``1H`` granularity can only query "
+                "data within 30 days at most. ``1D`` granularity can only query data within 180 "
+                "days at most."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:TakerVolume",
@@ -79,10 +100,18 @@ GET_MARGIN_LENDING_RATIO: Endpoint[MarginLendingRatio] = Endpoint(
     path="/api/v5/rubik/stat/margin/loan-ratio",
     signed=False,
     params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
+        Param("ccy", required=True, doc="Currency."),
+        Param("begin", kind="number", doc="Begin time, e.g. ``1597026383085``."),
+        Param("end", kind="number", doc="End time, e.g. ``1597026383085``."),
+        Param(
+            "period",
+            doc=(
+                "Period. ``m``: Minute, ``H``: Hour, ``D``: Day. the default is ``5m``, e.g. "
+                "[``5m``/``1H``/``1D``]. ``5m`` granularity can only query data within two days at "
+                "most. ``1H`` granularity can only query data within 30 days at most. ``1D`` "
+                "granularity can only query data within 180 days at most."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:MarginLendingRatio",
@@ -96,10 +125,17 @@ GET_LONG_SHORT_RATIO: Endpoint[MarginLendingRatio] = Endpoint(
     path="/api/v5/rubik/stat/contracts/long-short-account-ratio",
     signed=False,
     params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
+        Param("ccy", required=True, doc="Currency."),
+        Param("begin", kind="number", doc="Begin time, e.g. ``1597026383085``."),
+        Param("end", kind="number", doc="End time, e.g. ``1597026383011``."),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``5m``, e.g. [``5m/1H/1D``]. ``5m`` granularity can only "
+                "query data within two days at most. ``1H`` granularity can only query data within "
+                "30 days at most. ``1D`` granularity can only query data within 180 days at most."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:MarginLendingRatio",
@@ -113,10 +149,17 @@ GET_CONTRACTS_INTEREST_VOLUME: Endpoint[ContractsInterestVolume] = Endpoint(
     path="/api/v5/rubik/stat/contracts/open-interest-volume",
     signed=False,
     params=(
-        Param("ccy", required=True),
-        Param("begin", kind="number"),
-        Param("end", kind="number"),
-        Param("period"),
+        Param("ccy", required=True, doc="Currency."),
+        Param("begin", kind="number", doc="Begin time, e.g. ``1597026383085``."),
+        Param("end", kind="number", doc="End time, e.g. ``1597026383011``."),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``5m``, e.g. [``5m/1H/1D``]. ``5m`` granularity can only "
+                "query data within two days at most. ``1H`` granularity can only query data within "
+                "30 days at most. ``1D`` granularity can only query data within 180 days at most."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:ContractsInterestVolume",
@@ -129,7 +172,16 @@ GET_OPTIONS_INTEREST_VOLUME: Endpoint[ContractsInterestVolume] = Endpoint(
     method="GET",
     path="/api/v5/rubik/stat/option/open-interest-volume",
     signed=False,
-    params=(Param("ccy", required=True), Param("period")),
+    params=(
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``8H``. e.g. [``8H/1D``]. Each granularity can only query "
+                "72 pieces of data at the earliest."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:ContractsInterestVolume",
     summary="Get options open interest and volume",
@@ -141,7 +193,16 @@ GET_PUT_CALL_RATIO: Endpoint[PutCallRatio] = Endpoint(
     method="GET",
     path="/api/v5/rubik/stat/option/open-interest-volume-ratio",
     signed=False,
-    params=(Param("ccy", required=True), Param("period")),
+    params=(
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``8H``. e.g. [``8H/1D``]. Each granularity can only query "
+                "72 pieces of data at the earliest."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:PutCallRatio",
     summary="Get put/call ratio",
@@ -153,7 +214,16 @@ GET_INTEREST_VOLUME_EXPIRY: Endpoint[InterestVolumeExpiry] = Endpoint(
     method="GET",
     path="/api/v5/rubik/stat/option/open-interest-volume-expiry",
     signed=False,
-    params=(Param("ccy", required=True), Param("period")),
+    params=(
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``8H``. e.g. [``8H/1D``]. Each granularity can provide "
+                "only one latest piece of data."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:InterestVolumeExpiry",
     summary="Get open interest and volume (expiry)",
@@ -165,7 +235,21 @@ GET_INTEREST_VOLUME_STRIKE: Endpoint[InterestVolumeStrike] = Endpoint(
     method="GET",
     path="/api/v5/rubik/stat/option/open-interest-volume-strike",
     signed=False,
-    params=(Param("ccy", required=True), Param("expTime", required=True), Param("period")),
+    params=(
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "expTime",
+            required=True,
+            doc="Contract expiry date, the format is ``YYYYMMdd``, e.g. ``20210623``.",
+        ),
+        Param(
+            "period",
+            doc=(
+                "Period, the default is ``8H``. e.g. [``8H/1D``]. Each granularity can provide "
+                "only one latest piece of data."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:InterestVolumeStrike",
     summary="Get open interest and volume (strike)",
@@ -177,7 +261,16 @@ GET_TAKER_BLOCK_VOLUME: Endpoint[TakerBlockVolume] = Endpoint(
     method="GET",
     path="/api/v5/rubik/stat/option/taker-block-volume",
     signed=False,
-    params=(Param("ccy", required=True), Param("period")),
+    params=(
+        Param("ccy", required=True, doc="currency."),
+        Param(
+            "period",
+            doc=(
+                "period, the default is ``8H``. e.g. [``8H/1D``]. Each granularity can provide "
+                "only one latest piece of data."
+            ),
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.trading_data:TakerBlockVolume",
     summary="Get taker flow",
@@ -190,11 +283,38 @@ GET_OPEN_INTEREST_HISTORY: Endpoint[OpenInterestHistory] = Endpoint(
     path="/api/v5/rubik/stat/contracts/open-interest-history",
     signed=False,
     params=(
-        Param("instId", required=True),
-        Param("period", send=Unless(None)),
-        Param("begin", send=Unless(None), kind="number"),
-        Param("end", send=Unless(None), kind="number"),
-        Param("limit", send=Unless(None), kind="number"),
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, eg: BTC-USDT-SWAP. Only applicable to ``FUTURES``, ``SWAP``.",
+        ),
+        Param(
+            "period",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``]. Hong Kong time "
+                "opening price k-line: [``6H/12H/1D/2D/3D/5D/1W/1M/3M``]. UTC time opening price "
+                "k-line: [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``]."
+            ),
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc="return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
     model_ref="okx_v5._generated.models.trading_data:OpenInterestHistory",

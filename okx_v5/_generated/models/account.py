@@ -65,10 +65,12 @@ class PositionRisk:
     """One ``data`` item of ``AccountAPI.get_position_risk``.
 
     Attributes:
-        ts: OKX's ``ts``.
-        adj_eq: OKX's ``adjEq``.
-        bal_data: OKX's ``balData``.
-        pos_data: OKX's ``posData``.
+        ts: ``ts``: Update time of account information, millisecond format of Unix timestamp, e.g.
+            ``1597026383085``.
+        adj_eq: ``adjEq``: Adjusted / Effective equity in ``USD``.
+            Applicable to ``Multi-currency margin`` and ``Portfolio margin``.
+        bal_data: ``balData``: Detailed asset information in all currencies.
+        pos_data: ``posData``: Detailed position information in all currencies.
     """
 
     ts: int | None = None
@@ -82,18 +84,29 @@ class PositionRiskPosData:
     """An item of ``PositionRisk``'s ``posData``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        mgn_mode: OKX's ``mgnMode``.
-        pos_id: OKX's ``posId``.
-        inst_id: OKX's ``instId``.
-        pos: OKX's ``pos``.
-        base_bal: OKX's ``baseBal``.
-        quote_bal: OKX's ``quoteBal``.
-        pos_side: OKX's ``posSide``.
-        pos_ccy: OKX's ``posCcy``.
-        ccy: OKX's ``ccy``.
-        notional_ccy: OKX's ``notionalCcy``.
-        notional_usd: OKX's ``notionalUsd``.
+        inst_type: ``instType``: Instrument type.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross``.
+            ``isolated``.
+        pos_id: ``posId``: Position ID.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        pos: ``pos``: Quantity of positions ``contract``. In the isolated margin mode, when doing
+            manual transfers, a position with pos of ``0`` will be generated after the deposit is
+            transferred.
+        base_bal: ``baseBal``: Base currency balance, only applicable to ``MARGIN`` (Quick Margin
+            Mode) (Deprecated).
+        quote_bal: ``quoteBal``: Quote currency balance, only applicable to ``MARGIN`` (Quick Margin
+            Mode) (Deprecated).
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net`` (``FUTURES``/``SWAP``/``OPTION``: positive ``pos`` means long position and
+                negative ``pos`` means short position. ``MARGIN``: ``posCcy`` being base currency
+                means long position, ``posCcy`` being quote currency means short position.).
+        pos_ccy: ``posCcy``: Position currency, only applicable to ``MARGIN`` positions.
+        ccy: ``ccy``: Currency used for margin.
+        notional_ccy: ``notionalCcy``: Notional value of positions in ``coin``.
+        notional_usd: ``notionalUsd``: Notional value of positions in ``USD``.
     """
 
     inst_type: str | None = None
@@ -115,9 +128,9 @@ class PositionRiskBalData:
     """An item of ``PositionRisk``'s ``balData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        eq: OKX's ``eq``.
-        dis_eq: OKX's ``disEq``.
+        ccy: ``ccy``: Currency.
+        eq: ``eq``: Equity of currency.
+        dis_eq: ``disEq``: Discount equity of currency in ``USD``.
     """
 
     ccy: str | None = None
@@ -130,22 +143,51 @@ class AccountBalance:
     """One ``data`` item of ``AccountAPI.get_account_balance``.
 
     Attributes:
-        u_time: OKX's ``uTime``.
-        total_eq: OKX's ``totalEq``.
-        iso_eq: OKX's ``isoEq``.
-        adj_eq: OKX's ``adjEq``.
-        ord_froz: OKX's ``ordFroz``.
-        imr: OKX's ``imr``.
-        mmr: OKX's ``mmr``.
-        borrow_froz: OKX's ``borrowFroz``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        notional_usd: OKX's ``notionalUsd``.
-        notional_usd_for_borrow: OKX's ``notionalUsdForBorrow``.
-        notional_usd_for_swap: OKX's ``notionalUsdForSwap``.
-        notional_usd_for_futures: OKX's ``notionalUsdForFutures``.
-        notional_usd_for_option: OKX's ``notionalUsdForOption``.
-        upl: OKX's ``upl``.
-        details: OKX's ``details``.
+        u_time: ``uTime``: Update time of account information, millisecond format of Unix timestamp,
+            e.g. ``1597026383085``.
+        total_eq: ``totalEq``: The total amount of equity in ``USD``.
+        iso_eq: ``isoEq``: Isolated margin equity in ``USD``.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        adj_eq: ``adjEq``: Adjusted / Effective equity in ``USD``.
+            The net fiat value of the assets in the account that can provide margins for spot,
+                expiry futures, perpetual futures and options under the cross-margin mode.
+            In multi-ccy or PM mode, the asset and margin requirement will all be converted to USD
+                value to process the order check or liquidation.
+            Due to the volatility of each currency market, our platform calculates the actual USD
+                value of each currency based on discount rates to balance market risks.
+            Applicable to ``Spot mode``/``Multi-currency margin`` and ``Portfolio margin``.
+        ord_froz: ``ordFroz``: Cross margin frozen for pending orders in ``USD``.
+            Only applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        imr: ``imr``: Initial margin requirement in ``USD``.
+            The sum of initial margins of all open positions and pending orders under cross-margin
+                mode in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        mmr: ``mmr``: Maintenance margin requirement in ``USD``.
+            The sum of maintenance margins of all open positions and pending orders under
+                cross-margin mode in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        borrow_froz: ``borrowFroz``: Potential borrowing IMR of the account in ``USD``.
+            Only applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``. It is
+                "" for other margin modes.
+        mgn_ratio: ``mgnRatio``: Margin ratio in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd: ``notionalUsd``: Notional value of positions in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_borrow: ``notionalUsdForBorrow``: Notional value for ``Borrow`` in USD.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_swap: ``notionalUsdForSwap``: Notional value of positions for ``Perpetual
+            Futures`` in USD.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_futures: ``notionalUsdForFutures``: Notional value of positions for
+            ``Expiry Futures`` in USD.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_option: ``notionalUsdForOption``: Notional value of positions for
+            ``Option`` in USD.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl: ``upl``: Cross-margin info of unrealized profit and loss at the account level in
+            ``USD``.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        details: ``details``: Detailed asset information in all currencies.
     """
 
     u_time: int | None = None
@@ -171,48 +213,84 @@ class AccountBalanceDetails:
     """An item of ``AccountBalance``'s ``details``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        eq: OKX's ``eq``.
-        cash_bal: OKX's ``cashBal``.
-        u_time: OKX's ``uTime``.
-        iso_eq: OKX's ``isoEq``.
-        avail_eq: OKX's ``availEq``.
-        dis_eq: OKX's ``disEq``.
-        fixed_bal: OKX's ``fixedBal``.
-        avail_bal: OKX's ``availBal``.
-        frozen_bal: OKX's ``frozenBal``.
-        ord_frozen: OKX's ``ordFrozen``.
-        liab: OKX's ``liab``.
-        upl: OKX's ``upl``.
-        upl_liab: OKX's ``uplLiab``.
-        cross_liab: OKX's ``crossLiab``.
-        reward_bal: OKX's ``rewardBal``.
-        iso_liab: OKX's ``isoLiab``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        imr: OKX's ``imr``.
-        mmr: OKX's ``mmr``.
-        interest: OKX's ``interest``.
-        twap: OKX's ``twap``.
-        max_loan: OKX's ``maxLoan``.
-        eq_usd: OKX's ``eqUsd``.
-        borrow_froz: OKX's ``borrowFroz``.
-        notional_lever: OKX's ``notionalLever``.
-        stgy_eq: OKX's ``stgyEq``.
-        iso_upl: OKX's ``isoUpl``.
-        spot_in_use_amt: OKX's ``spotInUseAmt``.
-        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
-        max_spot_in_use: OKX's ``maxSpotInUse``.
-        spot_iso_bal: OKX's ``spotIsoBal``.
-        smt_sync_eq: OKX's ``smtSyncEq``.
-        spot_copy_trading_eq: OKX's ``spotCopyTradingEq``.
-        spot_bal: OKX's ``spotBal``.
-        open_avg_px: OKX's ``openAvgPx``.
-        acc_avg_px: OKX's ``accAvgPx``.
-        spot_upl: OKX's ``spotUpl``.
-        spot_upl_ratio: OKX's ``spotUplRatio``.
-        total_pnl: OKX's ``totalPnl``.
-        total_pnl_ratio: OKX's ``totalPnlRatio``.
-        collateral_enabled: OKX's ``collateralEnabled``.
+        ccy: ``ccy``: Currency.
+        eq: ``eq``: Equity of currency.
+        cash_bal: ``cashBal``: Cash balance.
+        u_time: ``uTime``: Update time of currency balance information, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        iso_eq: ``isoEq``: Isolated margin equity of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        avail_eq: ``availEq``: Available equity of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        dis_eq: ``disEq``: Discount equity of currency in ``USD``.
+            Applicable to ``Spot mode``(enabled spot borrow)/``Multi-currency margin``/``Portfolio
+                margin``.
+        fixed_bal: ``fixedBal``: Frozen balance for ``Dip Sniper`` and ``Peak Sniper``.
+        avail_bal: ``availBal``: Available balance of currency.
+        frozen_bal: ``frozenBal``: Frozen balance of currency.
+        ord_frozen: ``ordFrozen``: Margin frozen for open orders.
+            Applicable to ``Spot mode``/``Spot and futures mode``/``Multi-currency margin``.
+        liab: ``liab``: Liabilities of currency.
+            It is a positive value, e.g. ``21625.64``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl: ``upl``: The sum of the unrealized profit & loss of all margin and derivatives
+            positions of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl_liab: ``uplLiab``: Liabilities due to Unrealized loss of currency.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        cross_liab: ``crossLiab``: Cross liabilities of currency.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        reward_bal: ``rewardBal``: Trial fund balance.
+        iso_liab: ``isoLiab``: Isolated liabilities of currency.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        mgn_ratio: ``mgnRatio``: Cross margin ratio of currency.
+            The index for measuring the risk of a certain asset in the account.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        imr: ``imr``: Cross initial margin requirement at the currency level.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        mmr: ``mmr``: Cross maintenance margin requirement at the currency level.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        interest: ``interest``: Accrued interest of currency.
+            It is a positive value, e.g. ``9.01``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        twap: ``twap``: Risk indicator of auto liability repayment.
+            Divided into multiple levels from 0 to 5, the larger the number, the more likely the
+                auto repayment will be triggered.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        max_loan: ``maxLoan``: Max loan of currency.
+            Applicable to ``cross`` of ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        eq_usd: ``eqUsd``: Equity in ``USD`` of currency.
+        borrow_froz: ``borrowFroz``: Potential borrowing IMR of currency in ``USD``.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``. It is "" for other margin
+                modes.
+        notional_lever: ``notionalLever``: Leverage of currency.
+            Applicable to ``Spot and futures mode``.
+        stgy_eq: ``stgyEq``: Strategy equity.
+        iso_upl: ``isoUpl``: Isolated unrealized profit and loss of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        spot_in_use_amt: ``spotInUseAmt``: Spot in use amount.
+            Applicable to ``Portfolio margin``.
+        cl_spot_in_use_amt: ``clSpotInUseAmt``: User-defined spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        max_spot_in_use: ``maxSpotInUse``: Max possible spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        spot_iso_bal: ``spotIsoBal``: Spot isolated balance.
+            Applicable to copy trading.
+            Applicable to ``Spot mode``/``Spot and futures mode``.
+        smt_sync_eq: ``smtSyncEq``: Smart sync equity.
+            The default is "0", only applicable to copy trader.
+        spot_copy_trading_eq: ``spotCopyTradingEq``: Spot smart sync equity.
+            The default is "0", only applicable to copy trader.
+        spot_bal: ``spotBal``: Spot balance. The unit is currency, e.g. BTC.
+        open_avg_px: ``openAvgPx``: Spot average cost price. The unit is USD.
+        acc_avg_px: ``accAvgPx``: Spot accumulated cost price. The unit is USD.
+        spot_upl: ``spotUpl``: Spot unrealized profit and loss. The unit is USD.
+        spot_upl_ratio: ``spotUplRatio``: Spot unrealized profit and loss ratio.
+        total_pnl: ``totalPnl``: Spot accumulated profit and loss. The unit is USD.
+        total_pnl_ratio: ``totalPnlRatio``: Spot accumulated profit and loss ratio.
+        collateral_enabled: ``collateralEnabled``: ``true``: Collateral enabled.
+            ``false``: Collateral disabled.
+            Applicable to ``Multi-currency margin``.
     """
 
     ccy: str | None = None
@@ -264,69 +342,123 @@ class Positions:
     """One ``data`` item of ``AccountAPI.get_positions``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        mgn_mode: OKX's ``mgnMode``.
-        pos_id: OKX's ``posId``.
-        pos_side: OKX's ``posSide``.
-        pos: OKX's ``pos``.
-        base_bal: OKX's ``baseBal``.
-        quote_bal: OKX's ``quoteBal``.
-        base_borrowed: OKX's ``baseBorrowed``.
-        base_interest: OKX's ``baseInterest``.
-        quote_borrowed: OKX's ``quoteBorrowed``.
-        quote_interest: OKX's ``quoteInterest``.
-        pos_ccy: OKX's ``posCcy``.
-        avail_pos: OKX's ``availPos``.
-        avg_px: OKX's ``avgPx``.
-        non_settle_avg_px: OKX's ``nonSettleAvgPx``.
-        mark_px: OKX's ``markPx``.
-        upl: OKX's ``upl``.
-        upl_ratio: OKX's ``uplRatio``.
-        upl_last_px: OKX's ``uplLastPx``.
-        upl_ratio_last_px: OKX's ``uplRatioLastPx``.
-        inst_id: OKX's ``instId``.
-        lever: OKX's ``lever``.
-        liq_px: OKX's ``liqPx``.
-        imr: OKX's ``imr``.
-        margin: OKX's ``margin``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        mmr: OKX's ``mmr``.
-        liab: OKX's ``liab``.
-        liab_ccy: OKX's ``liabCcy``.
-        interest: OKX's ``interest``.
-        trade_id: OKX's ``tradeId``.
-        opt_val: OKX's ``optVal``.
-        pending_close_ord_liab_val: OKX's ``pendingCloseOrdLiabVal``.
-        notional_usd: OKX's ``notionalUsd``.
-        adl: OKX's ``adl``.
-        ccy: OKX's ``ccy``.
-        last: OKX's ``last``.
-        idx_px: OKX's ``idxPx``.
-        usd_px: OKX's ``usdPx``.
-        be_px: OKX's ``bePx``.
-        delta_bs: OKX's ``deltaBS``.
-        delta_pa: OKX's ``deltaPA``.
-        gamma_bs: OKX's ``gammaBS``.
-        gamma_pa: OKX's ``gammaPA``.
-        theta_bs: OKX's ``thetaBS``.
-        theta_pa: OKX's ``thetaPA``.
-        vega_bs: OKX's ``vegaBS``.
-        vega_pa: OKX's ``vegaPA``.
-        spot_in_use_amt: OKX's ``spotInUseAmt``.
-        spot_in_use_ccy: OKX's ``spotInUseCcy``.
-        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
-        max_spot_in_use_amt: OKX's ``maxSpotInUseAmt``.
-        biz_ref_id: OKX's ``bizRefId``.
-        biz_ref_type: OKX's ``bizRefType``.
-        realized_pnl: OKX's ``realizedPnl``.
-        settled_pnl: OKX's ``settledPnl``.
-        pnl: OKX's ``pnl``.
-        fee: OKX's ``fee``.
-        funding_fee: OKX's ``fundingFee``.
-        liq_penalty: OKX's ``liqPenalty``.
-        close_order_algo: OKX's ``closeOrderAlgo``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
+        inst_type: ``instType``: Instrument type.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross``.
+            ``isolated``.
+        pos_id: ``posId``: Position ID.
+        pos_side: ``posSide``: Position side.
+            ``long``, ``pos`` is positive.
+            ``short``, ``pos`` is positive.
+            ``net`` (``FUTURES``/``SWAP``/``OPTION``: positive ``pos`` means long position and
+                negative ``pos`` means short position. For ``MARGIN``, ``pos`` is always positive,
+                ``posCcy`` being base currency means long position, ``posCcy`` being quote currency
+                means short position.).
+        pos: ``pos``: Quantity of positions. In the isolated margin mode, when doing manual
+            transfers, a position with pos of ``0`` will be generated after the deposit is
+            transferred.
+        base_bal: ``baseBal``: Base currency balance, only applicable to ``MARGIN`` (Quick Margin
+            Mode) (Deprecated).
+        quote_bal: ``quoteBal``: Quote currency balance, only applicable to ``MARGIN`` (Quick Margin
+            Mode) (Deprecated).
+        base_borrowed: ``baseBorrowed``: Base currency amount already borrowed, only applicable to
+            MARGIN(Quick Margin Mode) (Deprecated).
+        base_interest: ``baseInterest``: Base Interest, undeducted interest that has been incurred,
+            only applicable to MARGIN(Quick Margin Mode) (Deprecated).
+        quote_borrowed: ``quoteBorrowed``: Quote currency amount already borrowed, only applicable
+            to MARGIN(Quick Margin Mode) (Deprecated).
+        quote_interest: ``quoteInterest``: Quote Interest, undeducted interest that has been
+            incurred, only applicable to MARGIN(Quick Margin Mode) (Deprecated).
+        pos_ccy: ``posCcy``: Position currency, only applicable to ``MARGIN`` positions.
+        avail_pos: ``availPos``: Position that can be closed.
+            Only applicable to ``MARGIN`` and ``OPTION``.
+            For ``MARGIN`` position, the rest of sz will be ``SPOT`` trading after the liability is
+                repaid while closing the position. Please get the available reduce-only amount from
+                "Get maximum available tradable amount" if you want to reduce the amount of ``SPOT``
+                trading as much as possible.
+        avg_px: ``avgPx``: Average open price.
+            Under cross-margin mode, the entry price of expiry futures will update at settlement to
+                the last settlement price, and when the position is opened or increased.
+        non_settle_avg_px: ``nonSettleAvgPx``: Non-settlement entry price.
+            The non-settlement entry price only reflects the average price at which the position is
+                opened or increased.
+            Applicable to ``cross`` ``FUTURES`` positions.
+        mark_px: ``markPx``: Latest Mark price.
+        upl: ``upl``: Unrealized profit and loss calculated by mark price.
+        upl_ratio: ``uplRatio``: Unrealized profit and loss ratio calculated by mark price.
+        upl_last_px: ``uplLastPx``: Unrealized profit and loss calculated by last price. Main usage
+            is showing, actual value is upl.
+        upl_ratio_last_px: ``uplRatioLastPx``: Unrealized profit and loss ratio calculated by last
+            price.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        lever: ``lever``: Leverage.
+            Not applicable to ``OPTION`` and positions of cross margin mode under ``Portfolio
+                margin``.
+        liq_px: ``liqPx``: Estimated liquidation price.
+            Not applicable to ``OPTION``.
+        imr: ``imr``: Initial margin requirement, only applicable to ``cross``.
+        margin: ``margin``: Margin, can be added or reduced. Only applicable to ``isolated``.
+        mgn_ratio: ``mgnRatio``: Margin ratio.
+        mmr: ``mmr``: Maintenance margin requirement.
+        liab: ``liab``: Liabilities, only applicable to ``MARGIN``.
+        liab_ccy: ``liabCcy``: Liabilities currency, only applicable to ``MARGIN``.
+        interest: ``interest``: Interest. Undeducted interest that has been incurred.
+        trade_id: ``tradeId``: Last trade ID.
+        opt_val: ``optVal``: Option Value, only applicable to ``OPTION``.
+        pending_close_ord_liab_val: ``pendingCloseOrdLiabVal``: The amount of close orders of
+            isolated margin liability.
+        notional_usd: ``notionalUsd``: Notional value of positions in ``USD``.
+        adl: ``adl``: Auto-deleveraging (ADL) indicator.
+            Divided into 5 levels, from 1 to 5, the smaller the number, the weaker the adl
+                intensity.
+            Only applicable to ``FUTURES/SWAP/OPTION``.
+        ccy: ``ccy``: Currency used for margin.
+        last: ``last``: Latest traded price.
+        idx_px: ``idxPx``: Latest underlying index price.
+        usd_px: ``usdPx``: Latest USD price of the ``ccy`` on the market, only applicable to
+            ``OPTION``.
+        be_px: ``bePx``: Breakeven price.
+        delta_bs: ``deltaBS``: delta: Black-Scholes Greeks in dollars, only applicable to
+            ``OPTION``.
+        delta_pa: ``deltaPA``: delta: Greeks in coins, only applicable to ``OPTION``.
+        gamma_bs: ``gammaBS``: gamma: Black-Scholes Greeks in dollars, only applicable to
+            ``OPTION``.
+        gamma_pa: ``gammaPA``: gamma: Greeks in coins, only applicable to ``OPTION``.
+        theta_bs: ``thetaBS``: theta: Black-Scholes Greeks in dollars, only applicable to
+            ``OPTION``.
+        theta_pa: ``thetaPA``: theta: Greeks in coins, only applicable to ``OPTION``.
+        vega_bs: ``vegaBS``: vega: Black-Scholes Greeks in dollars, only applicable to ``OPTION``.
+        vega_pa: ``vegaPA``: vega: Greeks in coins, only applicable to ``OPTION``.
+        spot_in_use_amt: ``spotInUseAmt``: Spot in use amount.
+            Applicable to ``Portfolio margin``.
+        spot_in_use_ccy: ``spotInUseCcy``: Spot in use unit, e.g. ``BTC``.
+            Applicable to ``Portfolio margin``.
+        cl_spot_in_use_amt: ``clSpotInUseAmt``: User-defined spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        max_spot_in_use_amt: ``maxSpotInUseAmt``: Max possible spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        biz_ref_id: ``bizRefId``: External business id, e.g. experience coupon id.
+        biz_ref_type: ``bizRefType``: External business type.
+        realized_pnl: ``realizedPnl``: Realized profit and loss.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            ``realizedPnl``=``pnl``+``fee``+``fundingFee``+``liqPenalty``+``settledPnl``.
+        settled_pnl: ``settledPnl``: Accumulated settled profit and loss (calculated by settlement
+            price).
+            Only applicable to ``cross`` ``FUTURES``.
+        pnl: ``pnl``: Accumulated pnl of closing order(s).
+        fee: ``fee``: Accumulated fee.
+            Negative number represents the user transaction fee charged by the platform.Positive
+                number represents rebate.
+        funding_fee: ``fundingFee``: Accumulated funding fee.
+        liq_penalty: ``liqPenalty``: Accumulated liquidation penalty. It is negative when there is a
+            value.
+        close_order_algo: ``closeOrderAlgo``: Close position algo orders attached to the position.
+            This array will have values only after you request "Place algo order" with
+            ``closeFraction``=1.
+        c_time: ``cTime``: Creation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Latest time position was adjusted, Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -399,12 +531,19 @@ class PositionsCloseOrderAlgo:
     """An item of ``Positions``'s ``closeOrderAlgo``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        close_fraction: OKX's ``closeFraction``.
+        algo_id: ``algoId``: Algo ID.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        sl_trigger_px_type: ``slTriggerPxType``: Stop-loss trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        tp_trigger_px_type: ``tpTriggerPxType``: Take-profit trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        close_fraction: ``closeFraction``: Fraction of position to be closed when the algo order is
+            triggered.
     """
 
     algo_id: str | None = None
@@ -420,18 +559,20 @@ class PositionBuilder:
     """One ``data`` item of ``AccountAPI.position_builder``.
 
     Attributes:
-        eq: OKX's ``eq``.
-        total_mmr: OKX's ``totalMmr``.
-        total_imr: OKX's ``totalImr``.
-        borrow_mmr: OKX's ``borrowMmr``.
-        deriv_mmr: OKX's ``derivMmr``.
-        margin_ratio: OKX's ``marginRatio``.
-        upl: OKX's ``upl``.
-        acct_lever: OKX's ``acctLever``.
-        ts: OKX's ``ts``.
-        assets: OKX's ``assets``.
-        risk_unit_data: OKX's ``riskUnitData``.
-        positions: OKX's ``positions``.
+        eq: ``eq``: Adjusted equity (``USD``) for the account.
+        total_mmr: ``totalMmr``: Total MMR (``USD``) for the account.
+        total_imr: ``totalImr``: Total IMR (``USD``) for the account.
+        borrow_mmr: ``borrowMmr``: Borrow MMR (``USD``) for the account.
+        deriv_mmr: ``derivMmr``: Derivatives MMR (``USD``) for the account.
+        margin_ratio: ``marginRatio``: Cross margin ratio for the account.
+        upl: ``upl``: UPL for the account.
+        acct_lever: ``acctLever``: Leverage of the account.
+        ts: ``ts``: Update time for the account, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        assets: ``assets``: Asset info.
+        risk_unit_data: ``riskUnitData``: Risk unit info.
+        positions: ``positions``: Position info.
+            Only applicable to ``Multi-currency margin``.
     """
 
     eq: Decimal | None = None
@@ -453,18 +594,28 @@ class PositionBuilderPositions:
     """An item of ``PositionBuilder``'s ``positions``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_type: OKX's ``instType``.
-        amt: OKX's ``amt``.
-        pos_side: OKX's ``posSide``.
-        avg_px: OKX's ``avgPx``.
-        mark_px: OKX's ``markPx``.
-        float_pnl: OKX's ``floatPnl``.
-        imr: OKX's ``imr``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        lever: OKX's ``lever``.
-        notional_usd: OKX's ``notionalUsd``.
-        is_real_pos: OKX's ``isRealPos``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        inst_type: ``instType``: Instrument type.
+            ``SPOT``.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        amt: ``amt``: When ``instType`` is ``SPOT``, it represents spot in use.
+            When ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it represents position amount.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+        avg_px: ``avgPx``: Average open price.
+        mark_px: ``markPx``: Mark price.
+        float_pnl: ``floatPnl``: Float P&L.
+        imr: ``imr``: IMR.
+        mgn_ratio: ``mgnRatio``: Margin ratio.
+        lever: ``lever``: Leverage.
+        notional_usd: ``notionalUsd``: Notional in ``USD``.
+        is_real_pos: ``isRealPos``: Whether it is a real position.
+            If ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it is a valid parameter, else it
+                will returns ``false``.
     """
 
     inst_id: str | None = None
@@ -486,42 +637,79 @@ class PositionBuilderRiskUnitData:
     """An item of ``PositionBuilder``'s ``riskUnitData``.
 
     Attributes:
-        risk_unit: OKX's ``riskUnit``.
-        mmr: OKX's ``mmr``.
-        imr: OKX's ``imr``.
-        upl: OKX's ``upl``.
-        mr1: OKX's ``mr1``.
-        mr2: OKX's ``mr2``.
-        mr3: OKX's ``mr3``.
-        mr4: OKX's ``mr4``.
-        mr5: OKX's ``mr5``.
-        mr6: OKX's ``mr6``.
-        mr7: OKX's ``mr7``.
-        mr8: OKX's ``mr8``.
-        mr9: OKX's ``mr9``.
-        mr1_scenarios: OKX's ``mr1Scenarios``.
-        mr1_final_result: OKX's ``mr1FinalResult``.
-        mr6_final_result: OKX's ``mr6FinalResult``.
-        delta: OKX's ``delta``.
-        gamma: OKX's ``gamma``.
-        theta: OKX's ``theta``.
-        vega: OKX's ``vega``.
-        portfolios: OKX's ``portfolios``.
-        amt: OKX's ``amt``.
-        avg_px: OKX's ``avgPx``.
-        float_pnl: OKX's ``floatPnl``.
-        inst_id: OKX's ``instId``.
-        inst_type: OKX's ``instType``.
-        is_real_pos: OKX's ``isRealPos``.
-        mark_px: OKX's ``markPx``.
-        notional_usd: OKX's ``notionalUsd``.
-        pnl: OKX's ``pnl``.
-        pos_side: OKX's ``posSide``.
-        spot_shock: OKX's ``spotShock``.
-        vol_same: OKX's ``volSame``.
-        vol_shock: OKX's ``volShock``.
-        vol_shock_down: OKX's ``volShockDown``.
-        vol_shock_up: OKX's ``volShockUp``.
+        risk_unit: ``riskUnit``: Risk unit, e.g. ``BTC``.
+        mmr: ``mmr``: Risk unit MMR (``USD``).
+        imr: ``imr``: Risk unit IMR (``USD``).
+        upl: ``upl``: Risk unit UPL (``USD``).
+        mr1: ``mr1``: Stress testing value of spot and volatility (all derivatives, and spot trading
+            in spot-derivatives risk offset mode).
+        mr2: ``mr2``: Stress testing value of time value of money (TVM) (for options).
+        mr3: ``mr3``: Stress testing value of volatility span (for options).
+        mr4: ``mr4``: Stress testing value of basis (for all derivatives).
+        mr5: ``mr5``: Stress testing value of interest rate risk (for options).
+        mr6: ``mr6``: Stress testing value of extremely volatile markets (for all derivatives, and
+            spot trading in spot-derivatives risk offset mode).
+        mr7: ``mr7``: Stress testing value of position reduction cost (for all derivatives).
+        mr8: ``mr8``: Borrowing MMR/IMR.
+        mr9: ``mr9``: USDT-USDC-USD hedge risk.
+        mr1_scenarios: ``mr1Scenarios``: MR1 scenario analysis.
+        mr1_final_result: ``mr1FinalResult``: MR1 worst-case scenario.
+        mr6_final_result: ``mr6FinalResult``: MR6 scenario analysis.
+        delta: ``delta``: When ``instType`` is ``SPOT``, it represents asset amount.
+            When ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it represents the rate of change
+                in the contract's price with respect to changes in the underlying asset's price (by
+                Instrument ID).
+        gamma: ``gamma``: The rate of change in the delta with respect to changes in the underlying
+            price (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        theta: ``theta``: The change in contract price each day closer to expiry (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        vega: ``vega``: The change of the option price when underlying volatility increases by 1%
+            (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        portfolios: ``portfolios``: Portfolios info.
+            Only applicable to ``Portfolio margin``.
+        amt: ``amt``: When ``instType`` is ``SPOT``, it represents spot in use.
+            When ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it represents position amount.
+        avg_px: ``avgPx``: Average open price.
+        float_pnl: ``floatPnl``: Float P&L.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        inst_type: ``instType``: Instrument type.
+            ``SPOT``.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        is_real_pos: ``isRealPos``: Whether it is a real position.
+            If ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it is a valid parameter, else it
+                will returns ``false``.
+        mark_px: ``markPx``: Mark price.
+        notional_usd: ``notionalUsd``: Notional in ``USD``.
+        pnl: ``pnl``: MR6 stress P&L (``USD``).
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+        spot_shock: ``spotShock``: MR6 worst-case scenario spot shock (in percentage), e.g. ``0.01``
+            representing ``1%``.
+        vol_same: ``volSame``: When the volatility keep the same, the P&L of stress tests under
+            different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
+        vol_shock: ``volShock``: MR1 worst-case scenario volatility shock.
+            ``down``: volatility shock down.
+            ``unchange``: volatility unchanged.
+            ``up``: volatility shock up.
+        vol_shock_down: ``volShockDown``: When the volatility shock down, the P&L of stress tests
+            under different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
+        vol_shock_up: ``volShockUp``: When the volatility shock up, the P&L of stress tests under
+            different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
     """
 
     risk_unit: str | None = None
@@ -567,19 +755,37 @@ class PositionBuilderRiskUnitDataPortfolios:
     """An item of ``PositionBuilderRiskUnitData``'s ``portfolios``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_type: OKX's ``instType``.
-        amt: OKX's ``amt``.
-        pos_side: OKX's ``posSide``.
-        avg_px: OKX's ``avgPx``.
-        mark_px: OKX's ``markPx``.
-        float_pnl: OKX's ``floatPnl``.
-        notional_usd: OKX's ``notionalUsd``.
-        delta: OKX's ``delta``.
-        gamma: OKX's ``gamma``.
-        theta: OKX's ``theta``.
-        vega: OKX's ``vega``.
-        is_real_pos: OKX's ``isRealPos``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        inst_type: ``instType``: Instrument type.
+            ``SPOT``.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        amt: ``amt``: When ``instType`` is ``SPOT``, it represents spot in use.
+            When ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it represents position amount.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+        avg_px: ``avgPx``: Average open price.
+        mark_px: ``markPx``: Mark price.
+        float_pnl: ``floatPnl``: Float P&L.
+        notional_usd: ``notionalUsd``: Notional in ``USD``.
+        delta: ``delta``: When ``instType`` is ``SPOT``, it represents asset amount.
+            When ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it represents the rate of change
+                in the contract's price with respect to changes in the underlying asset's price (by
+                Instrument ID).
+        gamma: ``gamma``: The rate of change in the delta with respect to changes in the underlying
+            price (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        theta: ``theta``: The change in contract price each day closer to expiry (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        vega: ``vega``: The change of the option price when underlying volatility increases by 1%
+            (by Instrument ID).
+            When ``instType`` is ``SPOT``, it will returns "".
+        is_real_pos: ``isRealPos``: Whether it is a real position.
+            If ``instType`` is ``SWAP``/``FUTURES``/``OPTION``, it is a valid parameter, else it
+                will returns ``false``.
     """
 
     inst_id: str | None = None
@@ -602,8 +808,9 @@ class PositionBuilderRiskUnitDataMr6FinalResult:
     """An item of ``PositionBuilderRiskUnitData``'s ``mr6FinalResult``.
 
     Attributes:
-        pnl: OKX's ``pnl``.
-        spot_shock: OKX's ``spotShock``.
+        pnl: ``pnl``: MR6 stress P&L (``USD``).
+        spot_shock: ``spotShock``: MR6 worst-case scenario spot shock (in percentage), e.g. ``0.01``
+            representing ``1%``.
     """
 
     pnl: Decimal | None = None
@@ -615,9 +822,13 @@ class PositionBuilderRiskUnitDataMr1FinalResult:
     """An item of ``PositionBuilderRiskUnitData``'s ``mr1FinalResult``.
 
     Attributes:
-        pnl: OKX's ``pnl``.
-        spot_shock: OKX's ``spotShock``.
-        vol_shock: OKX's ``volShock``.
+        pnl: ``pnl``: MR1 stress P&L (``USD``).
+        spot_shock: ``spotShock``: MR1 worst-case scenario spot shock (in percentage), e.g. ``0.01``
+            representing ``1%``.
+        vol_shock: ``volShock``: MR1 worst-case scenario volatility shock.
+            ``down``: volatility shock down.
+            ``unchange``: volatility unchanged.
+            ``up``: volatility shock up.
     """
 
     pnl: Decimal | None = None
@@ -630,9 +841,21 @@ class PositionBuilderRiskUnitDataMr1Scenarios:
     """An item of ``PositionBuilderRiskUnitData``'s ``mr1Scenarios``.
 
     Attributes:
-        vol_shock_down: OKX's ``volShockDown``.
-        vol_same: OKX's ``volSame``.
-        vol_shock_up: OKX's ``volShockUp``.
+        vol_shock_down: ``volShockDown``: When the volatility shock down, the P&L of stress tests
+            under different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
+        vol_same: ``volSame``: When the volatility keep the same, the P&L of stress tests under
+            different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
+        vol_shock_up: ``volShockUp``: When the volatility shock up, the P&L of stress tests under
+            different price volatility ratios, format in {``change``: ``value``,...}.
+            ``change``: price volatility ratio (in percentage), e.g. ``0.01`` representing ``1%``.
+            ``value``: P&L under stress tests, measured in ``USD``.
+            e.g. {"-0.15":"-2333.23", ...}.
     """
 
     vol_shock_down: Any = None
@@ -645,11 +868,11 @@ class PositionBuilderAssets:
     """An item of ``PositionBuilder``'s ``assets``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        avail_eq: OKX's ``availEq``.
-        spot_in_use: OKX's ``spotInUse``.
-        borrow_mmr: OKX's ``borrowMmr``.
-        borrow_imr: OKX's ``borrowImr``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        avail_eq: ``availEq``: Currency equity.
+        spot_in_use: ``spotInUse``: Spot in use.
+        borrow_mmr: ``borrowMmr``: Borrowing MMR (``USD``)(Deprecated).
+        borrow_imr: ``borrowImr``: Borrowing IMR (``USD``).
     """
 
     ccy: str | None = None
@@ -666,38 +889,79 @@ class AccountBills:
     names of this class.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        bill_id: OKX's ``billId``.
-        type: OKX's ``type``.
-        sub_type: OKX's ``subType``.
-        ts: OKX's ``ts``.
-        bal_chg: OKX's ``balChg``.
-        pos_bal_chg: OKX's ``posBalChg``.
-        bal: OKX's ``bal``.
-        pos_bal: OKX's ``posBal``.
-        sz: OKX's ``sz``.
-        px: OKX's ``px``.
-        ccy: OKX's ``ccy``.
-        pnl: OKX's ``pnl``.
-        fee: OKX's ``fee``.
-        mgn_mode: OKX's ``mgnMode``.
-        inst_id: OKX's ``instId``.
-        ord_id: OKX's ``ordId``.
-        exec_type: OKX's ``execType``.
-        from_: OKX's ``from``.
-        to: OKX's ``to``.
-        notes: OKX's ``notes``.
-        interest: OKX's ``interest``.
-        tag: OKX's ``tag``.
-        fill_time: OKX's ``fillTime``.
-        trade_id: OKX's ``tradeId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        fill_idx_px: OKX's ``fillIdxPx``.
-        fill_mark_px: OKX's ``fillMarkPx``.
-        fill_px_vol: OKX's ``fillPxVol``.
-        fill_px_usd: OKX's ``fillPxUsd``.
-        fill_mark_vol: OKX's ``fillMarkVol``.
-        fill_fwd_px: OKX's ``fillFwdPx``.
+        inst_type: ``instType``: Instrument type.
+        bill_id: ``billId``: Bill ID.
+        type: ``type``: Bill type.
+        sub_type: ``subType``: Bill subtype.
+        ts: ``ts``: The time when the balance complete update, Unix timestamp format in
+            milliseconds, e.g.``1597026383085``.
+        bal_chg: ``balChg``: Change in balance amount at the account level.
+        pos_bal_chg: ``posBalChg``: Change in balance amount at the position level.
+        bal: ``bal``: Balance at the account level.
+        pos_bal: ``posBal``: Balance at the position level.
+        sz: ``sz``: Quantity.
+            For ``FUTURES``/``SWAP``/``OPTION``, it is fill quantity or position quantity, the unit
+                is contract. The value is always positive.
+            For other scenarios. the unit is account balance currency(``ccy``).
+        px: ``px``: Price which related to subType.
+            ``1``: Buy ``2``: Sell ``3``: Open long ``4``: Open short ``5``: Close long ``6``: Close
+                short ``204``: block trade buy ``205``: block trade sell ``206``: block trade open
+                long ``207``: block trade open short ``208``: block trade close long ``209``: block
+                trade close short ``114``: Forced repayment buy ``115``: Forced repayment sell.
+            ``100``: Partial liquidation close long ``101``: Partial liquidation close short
+                ``102``: Partial liquidation buy ``103``: Partial liquidation sell ``104``:
+                Liquidation long ``105``: Liquidation short ``106``: Liquidation buy ``107``:
+                Liquidation sell ``16``: Repay forcibly ``17``: Repay interest by borrowing forcibly
+                ``110``: Liquidation transfer in ``111``: Liquidation transfer out.
+            ``112``: Delivery long ``113``: Delivery short.
+            ``170``: Exercised ``171``: Counterparty exercised ``172``: Expired OTM.
+            ``173``: Funding fee expense ``174``: Funding fee income.
+        ccy: ``ccy``: Account balance currency.
+        pnl: ``pnl``: Profit and loss.
+        fee: ``fee``: Fee.
+            Negative number represents the user transaction fee charged by the platform.
+            Positive number represents rebate.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``isolated`` ``cross`` ``cash``.
+            When bills are not generated by trading, the field returns "".
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT``.
+        ord_id: ``ordId``: Order ID.
+            Return order ID when the type is ``2``/``5``/``9``.
+            Return "" when there is no order.
+        exec_type: ``execType``: Liquidity taker or maker.
+            ``T``: taker.
+            ``M``: maker.
+        from_: ``from``: The remitting account.
+            ``6``: Funding account.
+            ``18``: Trading account.
+            Only applicable to ``transfer``. When bill type is not ``transfer``, the field returns
+                "".
+        to: ``to``: The beneficiary account.
+            ``6``: Funding account.
+            ``18``: Trading account.
+            Only applicable to ``transfer``. When bill type is not ``transfer``, the field returns
+                "".
+        notes: ``notes``: Notes.
+        interest: ``interest``: Interest.
+        tag: ``tag``: Order tag.
+        fill_time: ``fillTime``: Last filled time.
+        trade_id: ``tradeId``: Last traded ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+                characters.
+        fill_idx_px: ``fillIdxPx``: Index price at the moment of trade execution.
+            For cross currency spot pairs, it returns baseCcy-USDT index price. For example, for
+                LTC-ETH, this field returns the index price of LTC-USDT.
+        fill_mark_px: ``fillMarkPx``: Mark price when filled.
+            Applicable to FUTURES/SWAP/OPTIONS, return "" for other instrument types.
+        fill_px_vol: ``fillPxVol``: Implied volatility when filled.
+            Only applicable to options; return "" for other instrument types.
+        fill_px_usd: ``fillPxUsd``: Options price when filled, in the unit of USD.
+            Only applicable to options; return "" for other instrument types.
+        fill_mark_vol: ``fillMarkVol``: Mark volatility when filled.
+            Only applicable to options; return "" for other instrument types.
+        fill_fwd_px: ``fillFwdPx``: Forward price when filled.
+            Only applicable to options; return "" for other instrument types.
     """
 
     inst_type: str | None = None
@@ -739,31 +1003,95 @@ class AccountConfig:
     """One ``data`` item of ``AccountAPI.get_account_config``.
 
     Attributes:
-        uid: OKX's ``uid``.
-        main_uid: OKX's ``mainUid``.
-        acct_lv: OKX's ``acctLv``.
-        acct_stp_mode: OKX's ``acctStpMode``.
-        pos_mode: OKX's ``posMode``.
-        auto_loan: OKX's ``autoLoan``.
-        greeks_type: OKX's ``greeksType``.
-        level: OKX's ``level``.
-        level_tmp: OKX's ``levelTmp``.
-        ct_iso_mode: OKX's ``ctIsoMode``.
-        mgn_iso_mode: OKX's ``mgnIsoMode``.
-        spot_offset_type: OKX's ``spotOffsetType``.
-        role_type: OKX's ``roleType``.
-        trader_insts: OKX's ``traderInsts``.
-        spot_role_type: OKX's ``spotRoleType``.
-        spot_trader_insts: OKX's ``spotTraderInsts``.
-        op_auth: OKX's ``opAuth``.
-        kyc_lv: OKX's ``kycLv``.
-        label: OKX's ``label``.
-        ip: OKX's ``ip``.
-        perm: OKX's ``perm``.
-        liquidation_gear: OKX's ``liquidationGear``.
-        enable_spot_borrow: OKX's ``enableSpotBorrow``.
-        spot_borrow_auto_repay: OKX's ``spotBorrowAutoRepay``.
-        type: OKX's ``type``.
+        uid: ``uid``: Account ID of current request.
+        main_uid: ``mainUid``: Main Account ID of current request.
+            The current request account is main account if uid = mainUid.
+            The current request account is sub-account if uid != mainUid.
+        acct_lv: ``acctLv``: Account mode.
+            ``1``: Spot mode.
+            ``2``: Spot and futures mode.
+            ``3``: Multi-currency margin.
+            ``4``: Portfolio margin.
+        acct_stp_mode: ``acctStpMode``: Account self-trade prevention mode.
+            ``cancel_maker``.
+            ``cancel_taker``.
+            ``cancel_both``.
+            Users can log in to the webpage through the master account to modify this configuration.
+        pos_mode: ``posMode``: Position mode.
+            ``long_short_mode``: long/short, only applicable to ``FUTURES``/``SWAP``.
+            ``net_mode``: net.
+        auto_loan: ``autoLoan``: Whether to borrow coins automatically.
+            ``true``: borrow coins automatically.
+            ``false``: not borrow coins automatically.
+        greeks_type: ``greeksType``: Current display type of Greeks.
+            ``PA``: Greeks in coins.
+            ``BS``: Black-Scholes Greeks in dollars.
+        level: ``level``: The user level of the current real trading volume on the platform, e.g
+            ``Lv1``.
+        level_tmp: ``levelTmp``: Temporary experience user level of special users, e.g ``Lv3``.
+        ct_iso_mode: ``ctIsoMode``: Contract isolated margin trading settings.
+            ``automatic``: Auto transfers.
+            ``autonomy``: Manual transfers.
+        mgn_iso_mode: ``mgnIsoMode``: Margin isolated margin trading settings.
+            ``auto_transfers_ccy``: New auto transfers, enabling both base and quote currency as the
+                margin for isolated margin trading.
+            ``automatic``: Auto transfers.
+            ``quick_margin``: Quick Margin Mode (For new accounts, including subaccounts, some
+                defaults will be ``automatic``, and others will be ``quick_margin``).
+        spot_offset_type: ``spotOffsetType``: Risk offset type.
+            ``1``: Spot-Derivatives(USDT) to be offsetted.
+            ``2``: Spot-Derivatives(Coin) to be offsetted.
+            ``3``: Only derivatives to be offsetted.
+            Only applicable to ``Portfolio margin``.
+            (Deprecated).
+        role_type: ``roleType``: Role type.
+            ``0``: General user.
+            ``1``: Leading trader.
+            ``2``: Copy trader.
+        trader_insts: ``traderInsts``: Leading trade instruments, only applicable to Leading trader.
+        spot_role_type: ``spotRoleType``: SPOT copy trading role type.
+            ``0``: General user; ``1``: Leading trader; ``2``: Copy trader.
+        spot_trader_insts: ``spotTraderInsts``: Spot lead trading instruments, only applicable to
+            lead trader.
+        op_auth: ``opAuth``: Whether the optional trading was activated.
+            ``0``: not activate.
+            ``1``: activated.
+        kyc_lv: ``kycLv``: Main account KYC level.
+            ``0``: No verification.
+            ``1``: level 1 completed.
+            ``2``: level 2 completed.
+            ``3``: level 3 completed.
+            If the request originates from a subaccount, kycLv is the KYC level of the main account.
+            If the request originates from the main account, kycLv is the KYC level of the current
+                account.
+        label: ``label``: API key note of current request API key. No more than 50 letters (case
+            sensitive) or numbers, which can be pure letters or pure numbers.
+        ip: ``ip``: IP addresses that linked with current API key, separate with commas if more than
+            one, e.g. ``117.37.203.58,117.37.203.57``. It is an empty string "" if there is no IP
+            bonded.
+        perm: ``perm``: The permission of the current requesting API key or Access token.
+            ``read_only``: Read.
+            ``trade``: Trade.
+            ``withdraw``: Withdraw.
+        liquidation_gear: ``liquidationGear``: The margin ratio level of liquidation alert.
+            ``3`` and ``-1`` means that you will get hourly liquidation alerts on app and channel
+                "Position risk warning" when your margin level drops to or below 300%. ``-1`` is the
+                initial value which has the same effect as ``-3``.
+            ``0`` means that there is not alert.
+        enable_spot_borrow: ``enableSpotBorrow``: Whether borrow is allowed or not in ``Spot mode``.
+            ``true``: Enabled.
+            ``false``: Disabled.
+        spot_borrow_auto_repay: ``spotBorrowAutoRepay``: Whether auto-repay is allowed or not in
+            ``Spot mode``.
+            ``true``: Enabled.
+            ``false``: Disabled.
+        type: ``type``: Account type.
+            ``0``: Main account.
+            ``1``: Standard sub-account.
+            ``2``: Managed trading sub-account.
+            ``5``: Custody trading sub-account - Copper.
+            ``9``: Managed trading sub-account - Copper.
+            ``12``: Custody trading sub-account - Komainu.
     """
 
     uid: str | None = None
@@ -798,7 +1126,7 @@ class SetPositionMode:
     """One ``data`` item of ``AccountAPI.set_position_mode``.
 
     Attributes:
-        pos_mode: OKX's ``posMode``.
+        pos_mode: ``posMode``: Position mode.
     """
 
     pos_mode: str | None = None
@@ -809,10 +1137,11 @@ class SetLeverage:
     """One ``data`` item of ``AccountAPI.set_leverage``.
 
     Attributes:
-        lever: OKX's ``lever``.
-        mgn_mode: OKX's ``mgnMode``.
-        inst_id: OKX's ``instId``.
-        pos_side: OKX's ``posSide``.
+        lever: ``lever``: Leverage.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross`` ``isolated``.
+        inst_id: ``instId``: Instrument ID.
+        pos_side: ``posSide``: Position side.
     """
 
     lever: Decimal | None = None
@@ -826,10 +1155,18 @@ class MaxOrderSize:
     """One ``data`` item of ``AccountAPI.get_max_order_size``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        ccy: OKX's ``ccy``.
-        max_buy: OKX's ``maxBuy``.
-        max_sell: OKX's ``maxSell``.
+        inst_id: ``instId``: Instrument ID.
+        ccy: ``ccy``: Currency used for margin.
+        max_buy: ``maxBuy``: ``SPOT``/``MARGIN``: The maximum quantity in base currency that you can
+            buy.
+            The cross-margin order under ``Spot and futures mode`` mode, quantity of coins is based
+                on base currency.
+            ``FUTURES``/``SWAP``/``OPTIONS``: The maximum quantity of contracts that you can buy.
+        max_sell: ``maxSell``: ``SPOT``/``MARGIN``: The maximum quantity in quote currency that you
+            can sell.
+            The cross-margin order under ``Spot and futures mode`` mode, quantity of coins is based
+                on base currency.
+            ``FUTURES``/``SWAP``/``OPTIONS``: The maximum quantity of contracts that you can sell.
     """
 
     inst_id: str | None = None
@@ -843,9 +1180,9 @@ class MaxAvailSize:
     """One ``data`` item of ``AccountAPI.get_max_avail_size``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        avail_buy: OKX's ``availBuy``.
-        avail_sell: OKX's ``availSell``.
+        inst_id: ``instId``: Instrument ID.
+        avail_buy: ``availBuy``: Maximum available balance/equity to buy.
+        avail_sell: ``availSell``: Maximum available balance/equity to sell.
     """
 
     inst_id: str | None = None
@@ -858,12 +1195,13 @@ class AdjustmentMargin:
     """One ``data`` item of ``AccountAPI.adjustment_margin``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        pos_side: OKX's ``posSide``.
-        amt: OKX's ``amt``.
-        type: OKX's ``type``.
-        leverage: OKX's ``leverage``.
-        ccy: OKX's ``ccy``.
+        inst_id: ``instId``: Instrument ID.
+        pos_side: ``posSide``: Position side, ``long`` ``short``.
+        amt: ``amt``: Amount to be increase or decrease.
+        type: ``type``: ``add``: add margin.
+            ``reduce``: reduce margin.
+        leverage: ``leverage``: Real leverage after the margin adjustment.
+        ccy: ``ccy``: Currency.
     """
 
     inst_id: str | None = None
@@ -879,11 +1217,18 @@ class LeverageInfo:
     """One ``data`` item of ``AccountAPI.get_leverage``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        ccy: OKX's ``ccy``.
-        mgn_mode: OKX's ``mgnMode``.
-        pos_side: OKX's ``posSide``.
-        lever: OKX's ``lever``.
+        inst_id: ``instId``: Instrument ID.
+        ccy: ``ccy``: Currency, used for getting leverage of currency level.
+            Applicable to ``cross`` ``MARGIN`` of ``Spot mode``/``Multi-currency
+                margin``/``Portfolio margin``.
+        mgn_mode: ``mgnMode``: Margin mode.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+            In ``long/short`` mode, the leverage in both directions ``long``/``short`` will be
+                returned.
+        lever: ``lever``: Leverage.
     """
 
     inst_id: str | None = None
@@ -898,37 +1243,88 @@ class Instruments:
     """One ``data`` item of ``AccountAPI.get_instruments``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        base_ccy: OKX's ``baseCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        settle_ccy: OKX's ``settleCcy``.
-        ct_val: OKX's ``ctVal``.
-        ct_mult: OKX's ``ctMult``.
-        ct_val_ccy: OKX's ``ctValCcy``.
-        opt_type: OKX's ``optType``.
-        stk: OKX's ``stk``.
-        list_time: OKX's ``listTime``.
-        auction_end_time: OKX's ``auctionEndTime``.
-        exp_time: OKX's ``expTime``.
-        lever: OKX's ``lever``.
-        tick_sz: OKX's ``tickSz``.
-        lot_sz: OKX's ``lotSz``.
-        min_sz: OKX's ``minSz``.
-        ct_type: OKX's ``ctType``.
-        state: OKX's ``state``.
-        rule_type: OKX's ``ruleType``.
-        max_lmt_sz: OKX's ``maxLmtSz``.
-        max_mkt_sz: OKX's ``maxMktSz``.
-        max_lmt_amt: OKX's ``maxLmtAmt``.
-        max_mkt_amt: OKX's ``maxMktAmt``.
-        max_twap_sz: OKX's ``maxTwapSz``.
-        max_iceberg_sz: OKX's ``maxIcebergSz``.
-        max_trigger_sz: OKX's ``maxTriggerSz``.
-        max_stop_sz: OKX's ``maxStopSz``.
-        future_settlement: OKX's ``futureSettlement``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-SWAP``.
+        uly: ``uly``: Underlying, e.g. ``BTC-USD``.
+            Only applicable to ``MARGIN/FUTURES``/``SWAP``/``OPTION``.
+        inst_family: ``instFamily``: Instrument family, e.g. ``BTC-USD``.
+            Only applicable to ``MARGIN/FUTURES``/``SWAP``/``OPTION``.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in``BTC-USDT``.
+            Only applicable to ``SPOT``/``MARGIN``.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+            Only applicable to ``SPOT``/``MARGIN``.
+        settle_ccy: ``settleCcy``: Settlement and margin currency, e.g. ``BTC``.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_val: ``ctVal``: Contract value.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_mult: ``ctMult``: Contract multiplier.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_val_ccy: ``ctValCcy``: Contract value currency.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        opt_type: ``optType``: Option type, ``C``: Call ``P``: put.
+            Only applicable to ``OPTION``.
+        stk: ``stk``: Strike price.
+            Only applicable to ``OPTION``.
+        list_time: ``listTime``: Listing time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        auction_end_time: ``auctionEndTime``: The end time of call auction, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+            Only applicable to ``SPOT`` that are listed through call auctions, return "" in other
+                cases.
+        exp_time: ``expTime``: Expiry time.
+            Applicable to ``SPOT``/``MARGIN``/``FUTURES``/``SWAP``/``OPTION``. For
+                ``FUTURES``/``OPTION``, it is natural delivery/exercise time. It is the instrument
+                offline time when there is ``SPOT/MARGIN/FUTURES/SWAP/`` manual offline. Update once
+                change.
+        lever: ``lever``: Max Leverage,.
+            Not applicable to ``SPOT``, ``OPTION``.
+        tick_sz: ``tickSz``: Tick size, e.g. ``0.0001``.
+            For Option, it is minimum tickSz among tick band, please use "Get option tick bands" if
+                you want get option tickBands.
+        lot_sz: ``lotSz``: Lot size.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        min_sz: ``minSz``: Minimum order size.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        ct_type: ``ctType``: Contract type.
+            ``linear``: linear contract.
+            ``inverse``: inverse contract.
+            Only applicable to ``FUTURES``/``SWAP``.
+        state: ``state``: Instrument status.
+            ``live``.
+            ``suspend``.
+            ``preopen`` e.g. Futures and options contracts rollover from generation to trading
+                start; certain symbols before they go live.
+            ``test``: Test pairs, can't be traded.
+        rule_type: ``ruleType``: Trading rule types.
+            ``normal``: normal trading.
+            ``pre_market``: pre-market trading.
+        max_lmt_sz: ``maxLmtSz``: The maximum order quantity of a single limit order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_mkt_sz: ``maxMktSz``: The maximum order quantity of a single market order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``USDT``.
+        max_lmt_amt: ``maxLmtAmt``: Max USD amount for a single limit order.
+        max_mkt_amt: ``maxMktAmt``: Max USD amount for a single market order.
+            Only applicable to ``SPOT``/``MARGIN``.
+        max_twap_sz: ``maxTwapSz``: The maximum order quantity of a single TWAP order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+            The minimum order quantity of a single TWAP order is minSz*2.
+        max_iceberg_sz: ``maxIcebergSz``: The maximum order quantity of a single iceBerg order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_trigger_sz: ``maxTriggerSz``: The maximum order quantity of a single trigger order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_stop_sz: ``maxStopSz``: The maximum order quantity of a single stop market order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``USDT``.
+        future_settlement: ``futureSettlement``: Whether daily settlement for expiry feature is
+            enabled.
+            Applicable to ``FUTURES`` ``cross``.
     """
 
     inst_type: str | None = None
@@ -969,12 +1365,13 @@ class MaxLoan:
     """One ``data`` item of ``AccountAPI.get_max_loan``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        mgn_mode: OKX's ``mgnMode``.
-        mgn_ccy: OKX's ``mgnCcy``.
-        max_loan: OKX's ``maxLoan``.
-        ccy: OKX's ``ccy``.
-        side: OKX's ``side``.
+        inst_id: ``instId``: Instrument ID.
+        mgn_mode: ``mgnMode``: Margin mode.
+        mgn_ccy: ``mgnCcy``: Margin currency.
+        max_loan: ``maxLoan``: Max loan.
+        ccy: ``ccy``: Currency.
+        side: ``side``: Order side.
+            ``buy`` ``sell``.
     """
 
     inst_id: str | None = None
@@ -990,20 +1387,30 @@ class FeeRates:
     """One ``data`` item of ``AccountAPI.get_fee_rates``.
 
     Attributes:
-        level: OKX's ``level``.
-        taker: OKX's ``taker``.
-        maker: OKX's ``maker``.
-        taker_u: OKX's ``takerU``.
-        maker_u: OKX's ``makerU``.
-        delivery: OKX's ``delivery``.
-        exercise: OKX's ``exercise``.
-        inst_type: OKX's ``instType``.
-        taker_usdc: OKX's ``takerUSDC``.
-        maker_usdc: OKX's ``makerUSDC``.
-        rule_type: OKX's ``ruleType``.
-        ts: OKX's ``ts``.
-        category: OKX's ``category``.
-        fiat: OKX's ``fiat``.
+        level: ``level``: Fee rate Level.
+        taker: ``taker``: For ``SPOT``/``MARGIN``, it is taker fee rate of the USDT trading pairs.
+            For ``FUTURES``/``SWAP``/``OPTION``, it is the fee rate of crypto-margined contracts.
+        maker: ``maker``: For ``SPOT``/``MARGIN``, it is maker fee rate of the USDT trading pairs.
+            For ``FUTURES``/``SWAP``/``OPTION``, it is the fee rate of crypto-margined contracts.
+        taker_u: ``takerU``: Taker fee rate of USDT-margined contracts, only applicable to
+            ``FUTURES``/``SWAP``.
+        maker_u: ``makerU``: Maker fee rate of USDT-margined contracts, only applicable to
+            ``FUTURES``/``SWAP``.
+        delivery: ``delivery``: Delivery fee rate.
+        exercise: ``exercise``: Fee rate for exercising the option.
+        inst_type: ``instType``: Instrument type.
+        taker_usdc: ``takerUSDC``: For ``SPOT``/``MARGIN``, it is taker fee rate of the USDⓈ&Crypto
+            trading pairs.
+            For ``FUTURES``/``SWAP``, it is the fee rate of USDC-margined contracts.
+        maker_usdc: ``makerUSDC``: For ``SPOT``/``MARGIN``, it is maker fee rate of the USDⓈ&Crypto
+            trading pairs.
+            For ``FUTURES``/``SWAP``, it is the fee rate of USDC-margined contracts.
+        rule_type: ``ruleType``: Trading rule types.
+            ``normal``: normal trading.
+            ``pre_market``: pre-market trading.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+        category: ``category``: Currency category. Note: this parameter is already deprecated.
+        fiat: ``fiat``: Details of fiat fee rate.
     """
 
     level: str | None = None
@@ -1027,9 +1434,9 @@ class FeeRatesFiat:
     """An item of ``FeeRates``'s ``fiat``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        taker: OKX's ``taker``.
-        maker: OKX's ``maker``.
+        ccy: ``ccy``: Fiat currency.
+        taker: ``taker``: Taker fee rate.
+        maker: ``maker``: Maker fee rate.
     """
 
     ccy: str | None = None
@@ -1042,14 +1449,19 @@ class InterestAccrued:
     """One ``data`` item of ``AccountAPI.get_interest_accrued``.
 
     Attributes:
-        type: OKX's ``type``.
-        ccy: OKX's ``ccy``.
-        inst_id: OKX's ``instId``.
-        mgn_mode: OKX's ``mgnMode``.
-        interest: OKX's ``interest``.
-        interest_rate: OKX's ``interestRate``.
-        liab: OKX's ``liab``.
-        ts: OKX's ``ts``.
+        type: ``type``: Loan type.
+            ``2``: Market loans.
+        ccy: ``ccy``: Loan currency, e.g. ``BTC``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT``.
+            Only applicable to ``Market loans``.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross``.
+            ``isolated``.
+        interest: ``interest``: Interest.
+        interest_rate: ``interestRate``: Interest rate (in hour).
+        liab: ``liab``: Liability.
+        ts: ``ts``: Timestamp for interest accured, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     type: str | None = None
@@ -1067,8 +1479,8 @@ class InterestRate:
     """One ``data`` item of ``AccountAPI.get_interest_rate``.
 
     Attributes:
-        interest_rate: OKX's ``interestRate``.
-        ccy: OKX's ``ccy``.
+        interest_rate: ``interestRate``: interest rate.
+        ccy: ``ccy``: currency.
     """
 
     interest_rate: Decimal | None = None
@@ -1080,7 +1492,7 @@ class SetGreeks:
     """One ``data`` item of ``AccountAPI.set_greeks``.
 
     Attributes:
-        greeks_type: OKX's ``greeksType``.
+        greeks_type: ``greeksType``: Display type of Greeks.
     """
 
     greeks_type: str | None = None
@@ -1091,7 +1503,8 @@ class SetIsolatedMode:
     """One ``data`` item of ``AccountAPI.set_isolated_mode``.
 
     Attributes:
-        iso_mode: OKX's ``isoMode``.
+        iso_mode: ``isoMode``: Isolated margin trading settings.
+            ``automatic``: Auto transfers.
     """
 
     iso_mode: str | None = None
@@ -1102,11 +1515,17 @@ class MaxWithdrawal:
     """One ``data`` item of ``AccountAPI.get_max_withdrawal``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        max_wd: OKX's ``maxWd``.
-        max_wd_ex: OKX's ``maxWdEx``.
-        spot_offset_max_wd: OKX's ``spotOffsetMaxWd``.
-        spot_offset_max_wd_ex: OKX's ``spotOffsetMaxWdEx``.
+        ccy: ``ccy``: Currency.
+        max_wd: ``maxWd``: Max withdrawal (excluding borrowed assets under ``Spot
+            mode``/``Multi-currency margin``/``Portfolio margin``).
+        max_wd_ex: ``maxWdEx``: Max withdrawal (including borrowed assets under ``Spot
+            mode``/``Multi-currency margin``/``Portfolio margin``).
+        spot_offset_max_wd: ``spotOffsetMaxWd``: Max withdrawal under Spot-Derivatives risk offset
+            mode (excluding borrowed assets under ``Portfolio margin``).
+            Applicable to ``Portfolio margin``.
+        spot_offset_max_wd_ex: ``spotOffsetMaxWdEx``: Max withdrawal under Spot-Derivatives risk
+            offset mode (including borrowed assets under ``Portfolio margin``).
+            Applicable to ``Portfolio margin``.
     """
 
     ccy: str | None = None
@@ -1121,12 +1540,18 @@ class InterestLimits:
     """One ``data`` item of ``AccountAPI.get_interest_limits``.
 
     Attributes:
-        debt: OKX's ``debt``.
-        interest: OKX's ``interest``.
-        next_discount_time: OKX's ``nextDiscountTime``.
-        next_interest_time: OKX's ``nextInterestTime``.
-        loan_alloc: OKX's ``loanAlloc``.
-        records: OKX's ``records``.
+        debt: ``debt``: Current debt in ``USDT``.
+        interest: ``interest``: Current interest in ``USDT``, the unit is ``USDT``.
+            Only applicable to ``Market loans``.
+        next_discount_time: ``nextDiscountTime``: Next deduct time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        next_interest_time: ``nextInterestTime``: Next accrual time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        loan_alloc: ``loanAlloc``: VIP Loan allocation for the current trading account.
+            1. The unit is percent(%). Range is [0, 100]. Precision is 0.01%.
+            2. If master account did not assign anything, then "0".
+            3. "" if shared between master and sub-account.
+        records: ``records``: Details for currencies.
     """
 
     debt: Decimal | None = None
@@ -1142,20 +1567,40 @@ class InterestLimitsRecords:
     """An item of ``InterestLimits``'s ``records``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        rate: OKX's ``rate``.
-        loan_quota: OKX's ``loanQuota``.
-        surplus_lmt: OKX's ``surplusLmt``.
-        surplus_lmt_details: OKX's ``surplusLmtDetails``.
-        used_lmt: OKX's ``usedLmt``.
-        interest: OKX's ``interest``.
-        pos_loan: OKX's ``posLoan``.
-        avail_loan: OKX's ``availLoan``.
-        used_loan: OKX's ``usedLoan``.
-        avg_rate: OKX's ``avgRate``.
-        all_acct_remaining_quota: OKX's ``allAcctRemainingQuota``.
-        cur_acct_remaining_quota: OKX's ``curAcctRemainingQuota``.
-        plat_remaining_quota: OKX's ``platRemainingQuota``.
+        ccy: ``ccy``: Loan currency, e.g. ``BTC``.
+        rate: ``rate``: Current daily rate.
+        loan_quota: ``loanQuota``: Borrow limit of master account.
+            If loan allocation has been assigned, then it is the borrow limit of the current trading
+                account.
+        surplus_lmt: ``surplusLmt``: Available amount across all sub-accounts.
+            If loan allocation has been assigned, then it is the available amount to borrow by the
+                current trading account.
+        surplus_lmt_details: ``surplusLmtDetails``: The details of available amount across all
+            sub-accounts.
+            The value of ``surplusLmt`` is the minimum value within this array. It can help you
+                judge the reason that ``surplusLmt`` is not enough.
+            Only applicable to ``VIP loans``.
+        used_lmt: ``usedLmt``: Borrowed amount across all sub-accounts.
+            If loan allocation has been assigned, then it is the borrowed amount by the current
+                trading account.
+        interest: ``interest``: Interest to be deducted.
+            Only applicable to ``Market loans``.
+        pos_loan: ``posLoan``: Frozen amount for current account (Within the locked quota).
+            Only applicable to ``VIP loans``.
+        avail_loan: ``availLoan``: Available amount for current account (Within the locked quota).
+            Only applicable to ``VIP loans``.
+        used_loan: ``usedLoan``: Borrowed amount for current account.
+            Only applicable to ``VIP loans``.
+        avg_rate: ``avgRate``: Average (hour) interest of already borrowed coin.
+            only applicable to ``VIP loans``.
+        all_acct_remaining_quota: ``allAcctRemainingQuota``: Total remaining quota for master
+            account and sub-accounts.
+        cur_acct_remaining_quota: ``curAcctRemainingQuota``: The remaining quota for the current
+            account.
+            Only applicable to the case in which the sub-account is assigned the loan allocation.
+        plat_remaining_quota: ``platRemainingQuota``: Remaining quota for the platform.
+            The format like "600" will be returned when it is more than ``curAcctRemainingQuota`` or
+                ``allAcctRemainingQuota``.
     """
 
     ccy: str | None = None
@@ -1179,9 +1624,14 @@ class InterestLimitsRecordsSurplusLmtDetails:
     """An item of ``InterestLimitsRecords``'s ``surplusLmtDetails``.
 
     Attributes:
-        all_acct_remaining_quota: OKX's ``allAcctRemainingQuota``.
-        cur_acct_remaining_quota: OKX's ``curAcctRemainingQuota``.
-        plat_remaining_quota: OKX's ``platRemainingQuota``.
+        all_acct_remaining_quota: ``allAcctRemainingQuota``: Total remaining quota for master
+            account and sub-accounts.
+        cur_acct_remaining_quota: ``curAcctRemainingQuota``: The remaining quota for the current
+            account.
+            Only applicable to the case in which the sub-account is assigned the loan allocation.
+        plat_remaining_quota: ``platRemainingQuota``: Remaining quota for the platform.
+            The format like "600" will be returned when it is more than ``curAcctRemainingQuota`` or
+                ``allAcctRemainingQuota``.
     """
 
     all_acct_remaining_quota: str | None = None
@@ -1194,16 +1644,18 @@ class Greeks:
     """One ``data`` item of ``AccountAPI.get_greeks``.
 
     Attributes:
-        delta_bs: OKX's ``deltaBS``.
-        delta_pa: OKX's ``deltaPA``.
-        gamma_bs: OKX's ``gammaBS``.
-        gamma_pa: OKX's ``gammaPA``.
-        theta_bs: OKX's ``thetaBS``.
-        theta_pa: OKX's ``thetaPA``.
-        vega_bs: OKX's ``vegaBS``.
-        vega_pa: OKX's ``vegaPA``.
-        ccy: OKX's ``ccy``.
-        ts: OKX's ``ts``.
+        delta_bs: ``deltaBS``: delta: Black-Scholes Greeks in dollars.
+        delta_pa: ``deltaPA``: delta: Greeks in coins.
+        gamma_bs: ``gammaBS``: gamma: Black-Scholes Greeks in dollars, only applicable to OPTION.
+        gamma_pa: ``gammaPA``: gamma: Greeks in coins, only applicable to OPTION.
+        theta_bs: ``thetaBS``: theta: Black-Scholes Greeks in dollars, only applicable to
+            ``OPTION``.
+        theta_pa: ``thetaPA``: theta: Greeks in coins, only applicable to ``OPTION``.
+        vega_bs: ``vegaBS``: vega: Black-Scholes Greeks in dollars, only applicable to ``OPTION``.
+        vega_pa: ``vegaPA``: vega: Greeks in coins, only applicable to ``OPTION``.
+        ccy: ``ccy``: Currency.
+        ts: ``ts``: Time of getting Greeks, Unix timestamp format in milliseconds, e.g.
+            1597026383085.
     """
 
     delta_bs: str | None = attrs.field(default=None, metadata={"wire": "deltaBS"})
@@ -1223,10 +1675,12 @@ class AccountPositionRisk:
     """One ``data`` item of ``AccountAPI.get_account_position_risk``.
 
     Attributes:
-        at_risk: OKX's ``atRisk``.
-        at_risk_idx: OKX's ``atRiskIdx``.
-        at_risk_mgn: OKX's ``atRiskMgn``.
-        ts: OKX's ``ts``.
+        at_risk: ``atRisk``: Account risk status in auto-borrow mode.
+            true: the account is currently in a specific risk state.
+            false: the account is currently not in a specific risk state.
+        at_risk_idx: ``atRiskIdx``: derivatives risk unit list.
+        at_risk_mgn: ``atRiskMgn``: margin risk unit list.
+        ts: ``ts``: Unix timestamp format in milliseconds, e.g.``1597026383085``.
     """
 
     at_risk: bool | None = None
@@ -1240,31 +1694,52 @@ class PositionsHistory:
     """One ``data`` item of ``AccountAPI.get_positions_history``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        mgn_mode: OKX's ``mgnMode``.
-        type: OKX's ``type``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        open_avg_px: OKX's ``openAvgPx``.
-        non_settle_avg_px: OKX's ``nonSettleAvgPx``.
-        close_avg_px: OKX's ``closeAvgPx``.
-        pos_id: OKX's ``posId``.
-        open_max_pos: OKX's ``openMaxPos``.
-        close_total_pos: OKX's ``closeTotalPos``.
-        realized_pnl: OKX's ``realizedPnl``.
-        settled_pnl: OKX's ``settledPnl``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        fee: OKX's ``fee``.
-        funding_fee: OKX's ``fundingFee``.
-        liq_penalty: OKX's ``liqPenalty``.
-        pnl: OKX's ``pnl``.
-        pos_side: OKX's ``posSide``.
-        lever: OKX's ``lever``.
-        direction: OKX's ``direction``.
-        trigger_px: OKX's ``triggerPx``.
-        uly: OKX's ``uly``.
-        ccy: OKX's ``ccy``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross`` ``isolated``.
+        type: ``type``: The type of latest close position.
+            ``1``: Close position partially;``2``: Close all;``3``: Liquidation;``4``: Partial
+                liquidation; ``5``: ADL;
+            It is the latest type if there are several types for the same position.
+        c_time: ``cTime``: Created time of position.
+        u_time: ``uTime``: Updated time of position.
+        open_avg_px: ``openAvgPx``: Average price of opening position.
+            Under cross-margin mode, the entry price of expiry futures will update at settlement to
+                the last settlement price, and when the position is opened or increased.
+        non_settle_avg_px: ``nonSettleAvgPx``: Non-settlement entry price.
+            The non-settlement entry price only reflects the average price at which the position is
+                opened or increased.
+            Only applicable to ``cross`` ``FUTURES``.
+        close_avg_px: ``closeAvgPx``: Average price of closing position.
+        pos_id: ``posId``: Position ID.
+        open_max_pos: ``openMaxPos``: Max quantity of position.
+        close_total_pos: ``closeTotalPos``: Position's cumulative closed volume.
+        realized_pnl: ``realizedPnl``: Realized profit and loss.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            ``realizedPnl``=``pnl``+``fee``+``fundingFee``+``liqPenalty``+``settledPnl``.
+        settled_pnl: ``settledPnl``: Accumulated settled profit and loss (calculated by settlement
+            price).
+            Only applicable to ``cross`` ``FUTURES``.
+        pnl_ratio: ``pnlRatio``: Realized P&L ratio.
+        fee: ``fee``: Accumulated fee.
+            Negative number represents the user transaction fee charged by the platform.Positive
+                number represents rebate.
+        funding_fee: ``fundingFee``: Accumulated funding fee.
+        liq_penalty: ``liqPenalty``: Accumulated liquidation penalty. It is negative when there is a
+            value.
+        pnl: ``pnl``: Profit and loss.
+        pos_side: ``posSide``: Position mode side.
+            ``long``: Hedge mode long.
+            ``short``: Hedge mode short.
+            ``net``: Net mode.
+        lever: ``lever``: Leverage.
+        direction: ``direction``: Direction: ``long`` ``short``.
+            Only applicable to ``MARGIN/FUTURES/SWAP/OPTION``.
+        trigger_px: ``triggerPx``: trigger mark price. There is value when ``type`` is equal to
+            ``3``, ``4`` or ``5``. It is "" when ``type`` is equal to ``1`` or ``2``.
+        uly: ``uly``: Underlying.
+        ccy: ``ccy``: Currency used for margin.
     """
 
     inst_type: str | None = None
@@ -1299,10 +1774,19 @@ class AccountPositionTiers:
     """One ``data`` item of ``AccountAPI.get_account_position_tiers``.
 
     Attributes:
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        max_sz: OKX's ``maxSz``.
-        pos_type: OKX's ``posType``.
+        uly: ``uly``: Underlying.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_family: ``instFamily``: Instrument family.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        max_sz: ``maxSz``: Max number of positions.
+        pos_type: ``posType``: Limitation of position type, only applicable to cross ``OPTION``
+            under portfolio margin mode.
+            ``1``: Contracts of pending orders and open positions for all derivatives instruments.
+                ``2``: Contracts of pending orders for all derivatives instruments. ``3``: Pending
+                orders for all derivatives instruments. ``4``: Contracts of pending orders and open
+                positions for all derivatives instruments on the same side. ``5``: Pending orders
+                for one derivatives instrument. ``6``: Contracts of pending orders and open
+                positions for one derivatives instrument. ``7``: Contracts of one pending order.
     """
 
     uly: str | None = None
@@ -1316,7 +1800,7 @@ class SetAutoLoan:
     """One ``data`` item of ``AccountAPI.set_auto_loan``.
 
     Attributes:
-        auto_loan: OKX's ``autoLoan``.
+        auto_loan: ``autoLoan``: Whether to automatically make loans.
     """
 
     auto_loan: bool | None = None
@@ -1327,7 +1811,7 @@ class SetAccountLevel:
     """One ``data`` item of ``AccountAPI.set_account_level``.
 
     Attributes:
-        acct_lv: OKX's ``acctLv``.
+        acct_lv: ``acctLv``: Account mode.
     """
 
     acct_lv: str | None = None
@@ -1338,7 +1822,7 @@ class ActivateOption:
     """One ``data`` item of ``AccountAPI.activate_option``.
 
     Attributes:
-        ts: OKX's ``ts``.
+        ts: ``ts``: Activation time.
     """
 
     ts: int | None = None
@@ -1349,9 +1833,11 @@ class SpotManualBorrowRepay:
     """One ``data`` item of ``AccountAPI.spot_manual_borrow_repay``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        side: OKX's ``side``.
-        amt: OKX's ``amt``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        side: ``side``: Side.
+            ``borrow``.
+            ``repay``.
+        amt: ``amt``: Actual amount.
     """
 
     ccy: str | None = None
@@ -1364,7 +1850,9 @@ class SetAutoRepay:
     """One ``data`` item of ``AccountAPI.set_auto_repay``.
 
     Attributes:
-        auto_repay: OKX's ``autoRepay``.
+        auto_repay: ``autoRepay``: Whether auto repay is allowed or not under ``Spot mode``.
+            ``true``: Enable auto repay.
+            ``false``: Disable auto repay.
     """
 
     auto_repay: bool | None = None
@@ -1375,11 +1863,16 @@ class SpotBorrowRepayHistory:
     """One ``data`` item of ``AccountAPI.spot_borrow_repay_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        type: OKX's ``type``.
-        amt: OKX's ``amt``.
-        acc_borrowed: OKX's ``accBorrowed``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        type: ``type``: Event type.
+            ``auto_borrow``.
+            ``auto_repay``.
+            ``manual_borrow``.
+            ``manual_repay``.
+        amt: ``amt``: Amount.
+        acc_borrowed: ``accBorrowed``: Accumulated borrow amount.
+        ts: ``ts``: Timestamp for the event, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     ccy: str | None = None
@@ -1394,10 +1887,15 @@ class SetAutoEarn:
     """One ``data`` item of ``AccountAPI.set_auto_earn``.
 
     Attributes:
-        earn_type: OKX's ``earnType``.
-        ccy: OKX's ``ccy``.
-        action: OKX's ``action``.
-        apr: OKX's ``apr``.
+        earn_type: ``earnType``: Auto earn type.
+            ``0``: auto earn (auto lend, auto staking).
+            ``1``: auto earn (USDG earn).
+        ccy: ``ccy``: Currency.
+        action: ``action``: Auto earn operation action.
+            ``turn_on``.
+            ``turn_off``.
+            ``amend`` (deprecated).
+        apr: ``apr``: Minimum lending APR (deprecated).
     """
 
     earn_type: str | None = None
@@ -1411,8 +1909,12 @@ class ApplyBills:
     """One ``data`` item of ``AccountAPI.apply_bills``.
 
     Attributes:
-        result: OKX's ``result``.
-        ts: OKX's ``ts``.
+        result: ``result``: Whether there is already a download link for this section.
+            ``true``: Existed, can check from "Get bills details (since 2021)".
+            ``false``: Does not exist and is generating, can check the download link after 2 hours.
+            The data of file is in reverse chronological order using ``billId``.
+        ts: ``ts``: The first request time when the server receives. Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
     """
 
     result: str | None = None

@@ -15,9 +15,9 @@ class Currencies:
     """One ``data`` item of ``ConvertAPI.get_currencies``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        min: OKX's ``min``.
-        max: OKX's ``max``.
+        ccy: ``ccy``: Currency, e.g. BTC.
+        min: ``min``: Minimum amount to convert ( Deprecated ).
+        max: ``max``: Maximum amount to convert ( Deprecated ).
     """
 
     ccy: str | None = None
@@ -30,13 +30,13 @@ class CurrencyPair:
     """One ``data`` item of ``ConvertAPI.get_currency_pair``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        base_ccy: OKX's ``baseCcy``.
-        base_ccy_max: OKX's ``baseCcyMax``.
-        base_ccy_min: OKX's ``baseCcyMin``.
-        quote_ccy: OKX's ``quoteCcy``.
-        quote_ccy_max: OKX's ``quoteCcyMax``.
-        quote_ccy_min: OKX's ``quoteCcyMin``.
+        inst_id: ``instId``: Currency pair, e.g. ``BTC-USDT``.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in ``BTC-USDT``.
+        base_ccy_max: ``baseCcyMax``: Maximum amount of base currency.
+        base_ccy_min: ``baseCcyMin``: Minimum amount of base currency.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+        quote_ccy_max: ``quoteCcyMax``: Maximum amount of quote currency.
+        quote_ccy_min: ``quoteCcyMin``: Minimum amount of quote currency.
     """
 
     inst_id: str | None = None
@@ -53,19 +53,20 @@ class EstimateQuote:
     """One ``data`` item of ``ConvertAPI.estimate_quote``.
 
     Attributes:
-        quote_time: OKX's ``quoteTime``.
-        ttl_ms: OKX's ``ttlMs``.
-        cl_qreq_id: OKX's ``clQReqId``.
-        quote_id: OKX's ``quoteId``.
-        base_ccy: OKX's ``baseCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        side: OKX's ``side``.
-        orig_rfq_sz: OKX's ``origRfqSz``.
-        rfq_sz: OKX's ``rfqSz``.
-        rfq_sz_ccy: OKX's ``rfqSzCcy``.
-        cnvt_px: OKX's ``cnvtPx``.
-        base_sz: OKX's ``baseSz``.
-        quote_sz: OKX's ``quoteSz``.
+        quote_time: ``quoteTime``: Quotation generation time, Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
+        ttl_ms: ``ttlMs``: Validity period of quotation in milliseconds.
+        cl_qreq_id: ``clQReqId``: Client Order ID as assigned by the client.
+        quote_id: ``quoteId``: Quote ID.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in ``BTC-USDT``.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+        side: ``side``: Trade side based on ``baseCcy``.
+        orig_rfq_sz: ``origRfqSz``: Original RFQ amount.
+        rfq_sz: ``rfqSz``: Real RFQ amount.
+        rfq_sz_ccy: ``rfqSzCcy``: RFQ currency.
+        cnvt_px: ``cnvtPx``: Convert price based on quote currency.
+        base_sz: ``baseSz``: Convert amount of base currency.
+        quote_sz: ``quoteSz``: Convert amount of quote currency.
     """
 
     quote_time: int | None = None
@@ -88,18 +89,23 @@ class ConvertTrade:
     """One ``data`` item of ``ConvertAPI.convert_trade``.
 
     Attributes:
-        trade_id: OKX's ``tradeId``.
-        quote_id: OKX's ``quoteId``.
-        cl_treq_id: OKX's ``clTReqId``.
-        state: OKX's ``state``.
-        inst_id: OKX's ``instId``.
-        base_ccy: OKX's ``baseCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        side: OKX's ``side``.
-        fill_px: OKX's ``fillPx``.
-        fill_base_sz: OKX's ``fillBaseSz``.
-        fill_quote_sz: OKX's ``fillQuoteSz``.
-        ts: OKX's ``ts``.
+        trade_id: ``tradeId``: Trade ID.
+        quote_id: ``quoteId``: Quote ID.
+        cl_treq_id: ``clTReqId``: Client Order ID as assigned by the client.
+        state: ``state``: Trade state.
+            ``fullyFilled``: success.
+            ``rejected``: failed.
+        inst_id: ``instId``: Currency pair, e.g. ``BTC-USDT``.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in ``BTC-USDT``.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+        side: ``side``: Trade side based on ``baseCcy``.
+            ``buy``.
+            ``sell``.
+        fill_px: ``fillPx``: Filled price based on quote currency.
+        fill_base_sz: ``fillBaseSz``: Filled amount for base currency.
+        fill_quote_sz: ``fillQuoteSz``: Filled amount for quote currency.
+        ts: ``ts``: Convert trade time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     trade_id: str | None = None
@@ -121,17 +127,21 @@ class ConvertHistory:
     """One ``data`` item of ``ConvertAPI.get_convert_history``.
 
     Attributes:
-        trade_id: OKX's ``tradeId``.
-        cl_treq_id: OKX's ``clTReqId``.
-        state: OKX's ``state``.
-        inst_id: OKX's ``instId``.
-        base_ccy: OKX's ``baseCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        side: OKX's ``side``.
-        fill_px: OKX's ``fillPx``.
-        fill_base_sz: OKX's ``fillBaseSz``.
-        fill_quote_sz: OKX's ``fillQuoteSz``.
-        ts: OKX's ``ts``.
+        trade_id: ``tradeId``: Trade ID.
+        cl_treq_id: ``clTReqId``: Client Order ID as assigned by the client.
+        state: ``state``: Trade state.
+            ``fullyFilled`` : success.
+            ``rejected`` : failed.
+        inst_id: ``instId``: Currency pair, e.g. ``BTC-USDT``.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in ``BTC-USDT``.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+        side: ``side``: Trade side based on ``baseCcy``.
+            ``buy`` ``sell``.
+        fill_px: ``fillPx``: Filled price based on quote currency.
+        fill_base_sz: ``fillBaseSz``: Filled amount for base currency.
+        fill_quote_sz: ``fillQuoteSz``: Filled amount for quote currency.
+        ts: ``ts``: Convert trade time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     trade_id: str | None = None

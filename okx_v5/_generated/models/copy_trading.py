@@ -25,28 +25,32 @@ class ExistingLeadingPositions:
     """One ``data`` item of ``CopyTradingAPI.get_existing_leading_positions``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        sub_pos_id: OKX's ``subPosId``.
-        pos_side: OKX's ``posSide``.
-        mgn_mode: OKX's ``mgnMode``.
-        lever: OKX's ``lever``.
-        open_ord_id: OKX's ``openOrdId``.
-        open_avg_px: OKX's ``openAvgPx``.
-        open_time: OKX's ``openTime``.
-        sub_pos: OKX's ``subPos``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        algo_id: OKX's ``algoId``.
-        inst_type: OKX's ``instType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        margin: OKX's ``margin``.
-        upl: OKX's ``upl``.
-        upl_ratio: OKX's ``uplRatio``.
-        mark_px: OKX's ``markPx``.
-        unique_code: OKX's ``uniqueCode``.
-        ccy: OKX's ``ccy``.
-        avail_sub_pos: OKX's ``availSubPos``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        sub_pos_id: ``subPosId``: Lead position ID.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+            (Long positions have positive subPos; short positions have negative subPos).
+        mgn_mode: ``mgnMode``: Margin mode. ``cross`` ``isolated``.
+        lever: ``lever``: Leverage.
+        open_ord_id: ``openOrdId``: Order ID for opening position, only applicable to lead position.
+        open_avg_px: ``openAvgPx``: Average open price.
+        open_time: ``openTime``: Open time.
+        sub_pos: ``subPos``: Quantity of positions.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        algo_id: ``algoId``: Stop order ID.
+        inst_type: ``instType``: Instrument type.
+        tp_ord_px: ``tpOrdPx``: Take-profit order price, it is -1 for market price.
+        sl_ord_px: ``slOrdPx``: Stop-loss order price, it is -1 for market price.
+        margin: ``margin``: Margin.
+        upl: ``upl``: Unrealized profit and loss.
+        upl_ratio: ``uplRatio``: Unrealized profit and loss ratio.
+        mark_px: ``markPx``: Latest mark price, only applicable to contract.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+        ccy: ``ccy``: Margin currency.
+        avail_sub_pos: ``availSubPos``: Quantity of positions that can be closed.
     """
 
     inst_id: str | None = None
@@ -78,27 +82,34 @@ class LeadingPositionHistory:
     """One ``data`` item of ``CopyTradingAPI.get_leading_position_history``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        sub_pos_id: OKX's ``subPosId``.
-        pos_side: OKX's ``posSide``.
-        mgn_mode: OKX's ``mgnMode``.
-        lever: OKX's ``lever``.
-        open_ord_id: OKX's ``openOrdId``.
-        open_avg_px: OKX's ``openAvgPx``.
-        open_time: OKX's ``openTime``.
-        sub_pos: OKX's ``subPos``.
-        close_time: OKX's ``closeTime``.
-        close_avg_px: OKX's ``closeAvgPx``.
-        pnl: OKX's ``pnl``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        inst_type: OKX's ``instType``.
-        margin: OKX's ``margin``.
-        ccy: OKX's ``ccy``.
-        mark_px: OKX's ``markPx``.
-        unique_code: OKX's ``uniqueCode``.
-        profit_sharing_amt: OKX's ``profitSharingAmt``.
-        close_sub_pos: OKX's ``closeSubPos``.
-        type: OKX's ``type``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        sub_pos_id: ``subPosId``: Lead position ID.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+            (long position has positive subPos; short position has negative subPos).
+        mgn_mode: ``mgnMode``: Margin mode. ``cross`` ``isolated``.
+        lever: ``lever``: Leverage.
+        open_ord_id: ``openOrdId``: Order ID for opening position, only applicable to lead position.
+        open_avg_px: ``openAvgPx``: Average open price.
+        open_time: ``openTime``: Time of opening.
+        sub_pos: ``subPos``: Quantity of positions.
+        close_time: ``closeTime``: Time of closing position.
+        close_avg_px: ``closeAvgPx``: Average price of closing position.
+        pnl: ``pnl``: Profit and loss.
+        pnl_ratio: ``pnlRatio``: P&L ratio.
+        inst_type: ``instType``: Instrument type.
+        margin: ``margin``: Margin.
+        ccy: ``ccy``: Currency.
+        mark_px: ``markPx``: Latest mark price, only applicable to contract.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+        profit_sharing_amt: ``profitSharingAmt``: Profit sharing amount, only applicable to copy
+            trading. Note: this parameter is already deprecated.
+        close_sub_pos: ``closeSubPos``: Quantity of positions that is already closed.
+        type: ``type``: The type of closing position.
+            ``1``: Close position partially;
+            ``2``: Close all.
     """
 
     inst_id: str | None = None
@@ -131,8 +142,8 @@ class PlaceLeadingStopOrder:
     names of this class.
 
     Attributes:
-        sub_pos_id: OKX's ``subPosId``.
-        tag: OKX's ``tag``.
+        sub_pos_id: ``subPosId``: Lead position ID.
+        tag: ``tag``: Order tag.
     """
 
     sub_pos_id: str | None = None
@@ -146,8 +157,8 @@ class LeadingInstruments:
     other names of this class.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        enabled: OKX's ``enabled``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        enabled: ``enabled``: Whether instrument is a lead instrument. ``true`` or ``false``.
     """
 
     inst_id: str | None = None
@@ -159,13 +170,14 @@ class ProfitSharingDetails:
     """One ``data`` item of ``CopyTradingAPI.get_profit_sharing_details``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        profit_sharing_amt: OKX's ``profitSharingAmt``.
-        nick_name: OKX's ``nickName``.
-        profit_sharing_id: OKX's ``profitSharingId``.
-        inst_type: OKX's ``instType``.
-        port_link: OKX's ``portLink``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: The currency of profit sharing.
+        profit_sharing_amt: ``profitSharingAmt``: Profit sharing amount. It would be 0 if there is
+            no any profit sharing.
+        nick_name: ``nickName``: Nickname of copy trader.
+        profit_sharing_id: ``profitSharingId``: Profit sharing ID.
+        inst_type: ``instType``: Instrument type.
+        port_link: ``portLink``: Portrait link.
+        ts: ``ts``: Profit sharing time.
     """
 
     ccy: str | None = None
@@ -182,9 +194,9 @@ class TotalProfitSharing:
     """One ``data`` item of ``CopyTradingAPI.get_total_profit_sharing``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        total_profit_sharing_amt: OKX's ``totalProfitSharingAmt``.
-        inst_type: OKX's ``instType``.
+        ccy: ``ccy``: The currency of profit sharing.
+        total_profit_sharing_amt: ``totalProfitSharingAmt``: Total profit sharing amount.
+        inst_type: ``instType``: Instrument type.
     """
 
     ccy: str | None = None
@@ -197,12 +209,13 @@ class UnrealizedProfitSharingDetails:
     """One ``data`` item of ``CopyTradingAPI.get_unrealized_profit_sharing_details``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        unrealized_profit_sharing_amt: OKX's ``unrealizedProfitSharingAmt``.
-        nick_name: OKX's ``nickName``.
-        inst_type: OKX's ``instType``.
-        port_link: OKX's ``portLink``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: The currency of profit sharing. e.g. USDT.
+        unrealized_profit_sharing_amt: ``unrealizedProfitSharingAmt``: Unrealized profit sharing
+            amount.
+        nick_name: ``nickName``: Nickname of copy trader.
+        inst_type: ``instType``: Instrument type.
+        port_link: ``portLink``: Portrait link.
+        ts: ``ts``: Update time.
     """
 
     ccy: str | None = None

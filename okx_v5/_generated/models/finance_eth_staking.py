@@ -15,7 +15,8 @@ class EthProductInfo:
     """One ``data`` item of ``EthStakingAPI.eth_product_info``.
 
     Attributes:
-        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
+        fast_redemption_daily_limit: ``fastRedemptionDailyLimit``: Fast redemption daily limit.
+            The master account and sub-accounts share the same limit.
     """
 
     fast_redemption_daily_limit: Decimal | None = None
@@ -26,11 +27,11 @@ class EthBalance:
     """One ``data`` item of ``EthStakingAPI.eth_balance``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        latest_interest_accrual: OKX's ``latestInterestAccrual``.
-        total_interest_accrual: OKX's ``totalInterestAccrual``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: Currency, e.g. ``BETH``.
+        amt: ``amt``: Currency amount.
+        latest_interest_accrual: ``latestInterestAccrual``: Latest interest accrual.
+        total_interest_accrual: ``totalInterestAccrual``: Total interest accrual.
+        ts: ``ts``: Query data time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     ccy: str | None = None
@@ -45,13 +46,21 @@ class EthPurchaseRedeemHistory:
     """One ``data`` item of ``EthStakingAPI.eth_purchase_redeem_history``.
 
     Attributes:
-        type: OKX's ``type``.
-        amt: OKX's ``amt``.
-        redeeming_amt: OKX's ``redeemingAmt``.
-        status: OKX's ``status``.
-        request_time: OKX's ``requestTime``.
-        completed_time: OKX's ``completedTime``.
-        est_completed_time: OKX's ``estCompletedTime``.
+        type: ``type``: Type.
+            ``purchase``.
+            ``redeem``.
+        amt: ``amt``: Purchase/Redeem amount.
+        redeeming_amt: ``redeemingAmt``: Redeeming amount.
+        status: ``status``: Status.
+            ``pending``.
+            ``success``.
+            ``failed``.
+        request_time: ``requestTime``: Request time of make purchase/redeem, Unix timestamp format
+            in milliseconds, e.g. ``1597026383085``.
+        completed_time: ``completedTime``: Completed time of redeem settlement, Unix timestamp
+            format in milliseconds, e.g. ``1597026383085``.
+        est_completed_time: ``estCompletedTime``: Estimated completed time of redeem settlement,
+            Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     type: str | None = None
@@ -68,8 +77,8 @@ class EthApyHistory:
     """One ``data`` item of ``EthStakingAPI.eth_apy_history``.
 
     Attributes:
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
+        rate: ``rate``: APY(Annual percentage yield), e.g. ``0.01`` represents ``1%``.
+        ts: ``ts``: Data time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     rate: Decimal | None = None

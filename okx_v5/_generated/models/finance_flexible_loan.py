@@ -27,7 +27,7 @@ class BorrowCurrencies:
     """One ``data`` item of ``FlexibleLoanAPI.borrow_currencies``.
 
     Attributes:
-        borrow_ccy: OKX's ``borrowCcy``.
+        borrow_ccy: ``borrowCcy``: Borrowable currency, e.g. ``BTC``.
     """
 
     borrow_ccy: str | None = None
@@ -38,7 +38,7 @@ class CollateralAssets:
     """One ``data`` item of ``FlexibleLoanAPI.collateral_assets``.
 
     Attributes:
-        assets: OKX's ``assets``.
+        assets: ``assets``: Collateral assets data.
     """
 
     assets: list[CollateralAssetsAssets] | None = None
@@ -49,9 +49,9 @@ class CollateralAssetsAssets:
     """An item of ``CollateralAssets``'s ``assets``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        notional_usd: OKX's ``notionalUsd``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        amt: ``amt``: Available amount.
+        notional_usd: ``notionalUsd``: Notional value in ``USD``.
     """
 
     ccy: str | None = None
@@ -64,10 +64,10 @@ class MaxLoan:
     """One ``data`` item of ``FlexibleLoanAPI.max_loan``.
 
     Attributes:
-        borrow_ccy: OKX's ``borrowCcy``.
-        max_loan: OKX's ``maxLoan``.
-        notional_usd: OKX's ``notionalUsd``.
-        remaining_quota: OKX's ``remainingQuota``.
+        borrow_ccy: ``borrowCcy``: Currency to borrow, e.g. ``USDT``.
+        max_loan: ``maxLoan``: Maximum available loan.
+        notional_usd: ``notionalUsd``: Maximum available loan notional value, unit in ``USD``.
+        remaining_quota: ``remainingQuota``: Remaining quota, unit in ``borrowCcy``.
     """
 
     borrow_ccy: str | None = None
@@ -81,8 +81,8 @@ class MaxCollateralRedeemAmount:
     """One ``data`` item of ``FlexibleLoanAPI.max_collateral_redeem_amount``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        max_redeem_amt: OKX's ``maxRedeemAmt``.
+        ccy: ``ccy``: Collateral currency, e.g. ``USDT``.
+        max_redeem_amt: ``maxRedeemAmt``: Maximum collateral redeem amount.
     """
 
     ccy: str | None = None
@@ -94,14 +94,19 @@ class LoanInfo:
     """One ``data`` item of ``FlexibleLoanAPI.loan_info``.
 
     Attributes:
-        loan_notional_usd: OKX's ``loanNotionalUsd``.
-        loan_data: OKX's ``loanData``.
-        collateral_notional_usd: OKX's ``collateralNotionalUsd``.
-        collateral_data: OKX's ``collateralData``.
-        risk_warning_data: OKX's ``riskWarningData``.
-        cur_ltv: OKX's ``curLTV``.
-        margin_call_ltv: OKX's ``marginCallLTV``.
-        liq_ltv: OKX's ``liqLTV``.
+        loan_notional_usd: ``loanNotionalUsd``: Loan value in ``USD``.
+        loan_data: ``loanData``: Loan data.
+        collateral_notional_usd: ``collateralNotionalUsd``: Collateral value in ``USD``.
+        collateral_data: ``collateralData``: Collateral data.
+        risk_warning_data: ``riskWarningData``: Risk warning data.
+        cur_ltv: ``curLTV``: Current LTV, e.g. ``0.1`` represents ``10%``.
+            Note: LTV = Loan to Value.
+        margin_call_ltv: ``marginCallLTV``: Margin call LTV, e.g. ``0.1`` represents ``10%``.
+            If your loan hits the margin call LTV, our system will automatically warn you that your
+                loan is getting close to forced liquidation.
+        liq_ltv: ``liqLTV``: Liquidation LTV, e.g. ``0.1`` represents ``10%``.
+            If your loan reaches liquidation LTV, it'll trigger forced liquidation. When this
+                happens, you'll lose access to your collateral and any repayments made.
     """
 
     loan_notional_usd: Decimal | None = None
@@ -119,8 +124,14 @@ class LoanInfoRiskWarningData:
     """An item of ``LoanInfo``'s ``riskWarningData``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        liq_px: OKX's ``liqPx``.
+        inst_id: ``instId``: Liquidation instrument ID, e.g. ``BTC-USDT``.
+            This field is only valid when there is only one type of collateral and one type of
+                borrowed currency. In other cases, it returns "".
+        liq_px: ``liqPx``: Liquidation price.
+            The unit of the liquidation price is the quote currency of the instrument, e.g. ``USDT``
+                in ``BTC-USDT``.
+            This field is only valid when there is only one type of collateral and one type of
+                borrowed currency. In other cases, it returns "".
     """
 
     inst_id: str | None = None
@@ -133,8 +144,8 @@ class LoanInfoCollateralData:
     ``LoanInfoLoanData``, other names of this class.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
+        ccy: ``ccy``: Loan currency, e.g. ``USDT``.
+        amt: ``amt``: Loan amount.
     """
 
     ccy: str | None = None
@@ -146,11 +157,12 @@ class LoanHistory:
     """One ``data`` item of ``FlexibleLoanAPI.loan_history``.
 
     Attributes:
-        ref_id: OKX's ``refId``.
-        type: OKX's ``type``.
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        ts: OKX's ``ts``.
+        ref_id: ``refId``: Reference ID.
+        type: ``type``: Action type.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        amt: ``amt``: Amount.
+        ts: ``ts``: Timestamp for the action, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     ref_id: str | None = None
@@ -165,12 +177,13 @@ class InterestAccrued:
     """One ``data`` item of ``FlexibleLoanAPI.interest_accrued``.
 
     Attributes:
-        ref_id: OKX's ``refId``.
-        ccy: OKX's ``ccy``.
-        loan: OKX's ``loan``.
-        interest: OKX's ``interest``.
-        interest_rate: OKX's ``interestRate``.
-        ts: OKX's ``ts``.
+        ref_id: ``refId``: Reference ID.
+        ccy: ``ccy``: Loan currency, e.g. ``BTC``.
+        loan: ``loan``: Loan when calculated interest.
+        interest: ``interest``: Interest.
+        interest_rate: ``interestRate``: Hourly APY, e.g. ``0.01`` represents ``1%``.
+        ts: ``ts``: Timestamp to calculated interest, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     ref_id: str | None = None

@@ -22,13 +22,13 @@ class SavingBalance:
     """One ``data`` item of ``SavingsAPI.get_saving_balance``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        earnings: OKX's ``earnings``.
-        rate: OKX's ``rate``.
-        loan_amt: OKX's ``loanAmt``.
-        pending_amt: OKX's ``pendingAmt``.
-        redempt_amt: OKX's ``redemptAmt``.
+        ccy: ``ccy``: Currency.
+        amt: ``amt``: Currency amount.
+        earnings: ``earnings``: Currency earnings.
+        rate: ``rate``: Lending rate.
+        loan_amt: ``loanAmt``: Lending amount.
+        pending_amt: ``pendingAmt``: Pending amount.
+        redempt_amt: ``redemptAmt``: Redempting amount (Deprecated).
     """
 
     ccy: str | None = None
@@ -45,10 +45,10 @@ class SavingsPurchaseRedemption:
     """One ``data`` item of ``SavingsAPI.savings_purchase_redemption``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        side: OKX's ``side``.
-        rate: OKX's ``rate``.
+        ccy: ``ccy``: Currency.
+        amt: ``amt``: Purchase/Redemption amount.
+        side: ``side``: Action type.
+        rate: ``rate``: Annual purchase rate, e.g. ``0.1`` represents ``10%``.
     """
 
     ccy: str | None = None
@@ -62,8 +62,8 @@ class SetLendingRate:
     """One ``data`` item of ``SavingsAPI.set_lending_rate``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        rate: OKX's ``rate``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        rate: ``rate``: Annual lending rate.
     """
 
     ccy: str | None = None
@@ -75,11 +75,11 @@ class LendingHistory:
     """One ``data`` item of ``SavingsAPI.get_lending_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        earnings: OKX's ``earnings``.
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        amt: ``amt``: Lending amount.
+        earnings: ``earnings``: Currency earnings.
+        rate: ``rate``: Lending annual interest rate.
+        ts: ``ts``: Lending time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     ccy: str | None = None
@@ -94,10 +94,10 @@ class PublicBorrowHistory:
     """One ``data`` item of ``SavingsAPI.get_public_borrow_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        rate: OKX's ``rate``.
-        ts: OKX's ``ts``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        amt: ``amt``: Lending amount.
+        rate: ``rate``: Lending annual interest rate.
+        ts: ``ts``: Time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     ccy: str | None = None
@@ -111,12 +111,12 @@ class PublicBorrowInfo:
     """One ``data`` item of ``SavingsAPI.get_public_borrow_info``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        avg_amt: OKX's ``avgAmt``.
-        avg_amt_usd: OKX's ``avgAmtUsd``.
-        avg_rate: OKX's ``avgRate``.
-        pre_rate: OKX's ``preRate``.
-        est_rate: OKX's ``estRate``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        avg_amt: ``avgAmt``: 24H average borrowing amount.
+        avg_amt_usd: ``avgAmtUsd``: 24H average borrowing amount in ``USD`` value.
+        avg_rate: ``avgRate``: 24H average lending rate.
+        pre_rate: ``preRate``: Last annual interest rate.
+        est_rate: ``estRate``: Next estimate annual interest rate.
     """
 
     ccy: str | None = None

@@ -29,18 +29,28 @@ class Offers:
     """One ``data`` item of ``StakingDefiAPI.get_offers``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        product_id: OKX's ``productId``.
-        protocol: OKX's ``protocol``.
-        protocol_type: OKX's ``protocolType``.
-        term: OKX's ``term``.
-        apy: OKX's ``apy``.
-        early_redeem: OKX's ``earlyRedeem``.
-        invest_data: OKX's ``investData``.
-        earning_data: OKX's ``earningData``.
-        state: OKX's ``state``.
-        redeem_period: OKX's ``redeemPeriod``.
-        fast_redemption_daily_limit: OKX's ``fastRedemptionDailyLimit``.
+        ccy: ``ccy``: Currency type, e.g. ``BTC``.
+        product_id: ``productId``: Product ID.
+        protocol: ``protocol``: Protocol.
+        protocol_type: ``protocolType``: Protocol type.
+            ``defi``: on-chain earn.
+        term: ``term``: Protocol term.
+            It will return the days of fixed term and will return ``0`` for flexible product.
+        apy: ``apy``: Estimated annualization.
+            If the annualization is 7% , this field is 0.07.
+        early_redeem: ``earlyRedeem``: Whether the protocol supports early redemption.
+        invest_data: ``investData``: Current target currency information available for investment.
+        earning_data: ``earningData``: Earning data.
+        state: ``state``: Product state.
+            ``purchasable``: Purchasable.
+            ``sold_out``: Sold out.
+            ``Stop``: Suspension of subscription.
+        redeem_period: ``redeemPeriod``: Redemption Period, format in [min time,max time].
+            ``H``: Hour, ``D``: Day.
+            e.g. ["1H","24H"] represents redemption period is between 1 Hour and 24 Hours.
+            ["14D","14D"] represents redemption period is 14 days.
+        fast_redemption_daily_limit: ``fastRedemptionDailyLimit``: Fast redemption daily limit.
+            If fast redemption is not supported, it will return ''.
     """
 
     ccy: str | None = None
@@ -62,8 +72,10 @@ class OffersEarningData:
     """An item of ``Offers``'s ``earningData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        earning_type: OKX's ``earningType``.
+        ccy: ``ccy``: Earning currency, e.g. ``BTC``.
+        earning_type: ``earningType``: Earning type.
+            ``0``: Estimated earning.
+            ``1``: Cumulative earning.
     """
 
     ccy: str | None = None
@@ -75,10 +87,10 @@ class OffersInvestData:
     """An item of ``Offers``'s ``investData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        bal: OKX's ``bal``.
-        min_amt: OKX's ``minAmt``.
-        max_amt: OKX's ``maxAmt``.
+        ccy: ``ccy``: Investment currency, e.g. ``BTC``.
+        bal: ``bal``: Available balance to invest.
+        min_amt: ``minAmt``: Minimum subscription amount.
+        max_amt: ``maxAmt``: Maximum available subscription amount.
     """
 
     ccy: str | None = None
@@ -93,8 +105,8 @@ class Purchase:
     ``StakingDefiAPI.cancel``. Also importable as ``Cancel``, ``Redeem``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
+        ord_id: ``ordId``: Order ID.
+        tag: ``tag``: Order tag.
     """
 
     ord_id: str | None = None
@@ -106,21 +118,32 @@ class ActivityOrders:
     """One ``data`` item of ``StakingDefiAPI.get_activity_orders``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        product_id: OKX's ``productId``.
-        state: OKX's ``state``.
-        protocol: OKX's ``protocol``.
-        protocol_type: OKX's ``protocolType``.
-        term: OKX's ``term``.
-        apy: OKX's ``apy``.
-        invest_data: OKX's ``investData``.
-        earning_data: OKX's ``earningData``.
-        fast_redemption_data: OKX's ``fastRedemptionData``.
-        purchased_time: OKX's ``purchasedTime``.
-        est_settlement_time: OKX's ``estSettlementTime``.
-        cancel_redemption_deadline: OKX's ``cancelRedemptionDeadline``.
-        tag: OKX's ``tag``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        ord_id: ``ordId``: Order ID.
+        product_id: ``productId``: Product ID.
+        state: ``state``: Order state.
+            ``8``: Pending.
+            ``13``: Cancelling.
+            ``9``: Onchain.
+            ``1``: Earning.
+            ``2``: Redeeming.
+        protocol: ``protocol``: Protocol.
+        protocol_type: ``protocolType``: Protocol type.
+            ``defi``: on-chain earn.
+        term: ``term``: Protocol term.
+            It will return the days of fixed term and will return ``0`` for flexible product.
+        apy: ``apy``: Estimated APY.
+            If the estimated APY is 7% , this field is 0.07.
+            Retain to 4 decimal places (truncated).
+        invest_data: ``investData``: Investment data.
+        earning_data: ``earningData``: Earning data.
+        fast_redemption_data: ``fastRedemptionData``: Fast redemption data.
+        purchased_time: ``purchasedTime``: Order purchased time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        est_settlement_time: ``estSettlementTime``: Estimated redemption settlement time.
+        cancel_redemption_deadline: ``cancelRedemptionDeadline``: Deadline for cancellation of
+            redemption application.
+        tag: ``tag``: Order tag.
     """
 
     ccy: str | None = None
@@ -145,8 +168,8 @@ class ActivityOrdersFastRedemptionData:
     """An item of ``ActivityOrders``'s ``fastRedemptionData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        redeeming_amt: OKX's ``redeemingAmt``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        redeeming_amt: ``redeemingAmt``: Redeeming amount.
     """
 
     ccy: str | None = None
@@ -158,9 +181,11 @@ class ActivityOrdersEarningData:
     """An item of ``ActivityOrders``'s ``earningData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        earning_type: OKX's ``earningType``.
-        earnings: OKX's ``earnings``.
+        ccy: ``ccy``: Earning currency, e.g. ``BTC``.
+        earning_type: ``earningType``: Earning type.
+            ``0``: Estimated earning.
+            ``1``: Cumulative earning.
+        earnings: ``earnings``: Earning amount.
     """
 
     ccy: str | None = None
@@ -174,8 +199,8 @@ class ActivityOrdersInvestData:
     importable as ``OrdersHistoryInvestData``, other names of this class.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
+        ccy: ``ccy``: Investment currency, e.g. ``BTC``.
+        amt: ``amt``: Invested amount.
     """
 
     ccy: str | None = None
@@ -187,19 +212,26 @@ class OrdersHistory:
     """One ``data`` item of ``StakingDefiAPI.get_orders_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        product_id: OKX's ``productId``.
-        state: OKX's ``state``.
-        protocol: OKX's ``protocol``.
-        protocol_type: OKX's ``protocolType``.
-        term: OKX's ``term``.
-        apy: OKX's ``apy``.
-        invest_data: OKX's ``investData``.
-        earning_data: OKX's ``earningData``.
-        purchased_time: OKX's ``purchasedTime``.
-        redeemed_time: OKX's ``redeemedTime``.
-        tag: OKX's ``tag``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        ord_id: ``ordId``: Order ID.
+        product_id: ``productId``: Product ID.
+        state: ``state``: Order state.
+            ``3``: Completed (including canceled and redeemed).
+        protocol: ``protocol``: Protocol.
+        protocol_type: ``protocolType``: Protocol type.
+            ``defi``: on-chain earn.
+        term: ``term``: Protocol term.
+            It will return the days of fixed term and will return ``0`` for flexible product.
+        apy: ``apy``: Estimated APY.
+            If the estimated APY is 7% , this field is ``0.07``.
+            Retain to 4 decimal places (truncated).
+        invest_data: ``investData``: Investment data.
+        earning_data: ``earningData``: Earning data.
+        purchased_time: ``purchasedTime``: Order purchased time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        redeemed_time: ``redeemedTime``: Order redeemed time, Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
+        tag: ``tag``: Order tag.
     """
 
     ccy: str | None = None
@@ -222,9 +254,12 @@ class OrdersHistoryEarningData:
     """An item of ``OrdersHistory``'s ``earningData``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        earning_type: OKX's ``earningType``.
-        realized_earnings: OKX's ``realizedEarnings``.
+        ccy: ``ccy``: Earning currency, e.g. ``BTC``.
+        earning_type: ``earningType``: Earning type.
+            ``0``: Estimated earning.
+            ``1``: Cumulative earning.
+        realized_earnings: ``realizedEarnings``: Cumulative earning of redeemed orders.
+            This field is just valid when the order is in redemption state.
     """
 
     ccy: str | None = None

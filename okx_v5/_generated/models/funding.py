@@ -31,20 +31,24 @@ class NonTradableAssets:
     """One ``data`` item of ``FundingAPI.get_non_tradable_assets``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        name: OKX's ``name``.
-        logo_link: OKX's ``logoLink``.
-        bal: OKX's ``bal``.
-        can_wd: OKX's ``canWd``.
-        chain: OKX's ``chain``.
-        min_wd: OKX's ``minWd``.
-        wd_all: OKX's ``wdAll``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        burning_fee_rate: OKX's ``burningFeeRate``.
-        ct_addr: OKX's ``ctAddr``.
-        wd_tick_sz: OKX's ``wdTickSz``.
-        need_tag: OKX's ``needTag``.
+        ccy: ``ccy``: Currency, e.g. ``CELT``.
+        name: ``name``: Chinese name of currency. There is no related name when it is not shown.
+        logo_link: ``logoLink``: Logo link of currency.
+        bal: ``bal``: Withdrawable balance.
+        can_wd: ``canWd``: Availability to withdraw to chain.
+            ``false``: not available ``true``: available.
+        chain: ``chain``: Chain for withdrawal.
+        min_wd: ``minWd``: Minimum withdrawal amount of currency in a single transaction.
+        wd_all: ``wdAll``: Whether all assets in this currency must be withdrawn at one time.
+        fee: ``fee``: Fixed withdrawal fee.
+        fee_ccy: ``feeCcy``: Fixed withdrawal fee unit, e.g. ``USDT``.
+        burning_fee_rate: ``burningFeeRate``: Burning fee rate, e.g "0.05" represents "5%".
+            Some currencies may charge combustion fees. The burning fee is deducted based on the
+                withdrawal quantity (excluding gas fee) multiplied by the burning fee rate.
+        ct_addr: ``ctAddr``: Last 6 digits of contract address.
+        wd_tick_sz: ``wdTickSz``: Withdrawal precision, indicating the number of digits after the
+            decimal point.
+        need_tag: ``needTag``: Whether tag/memo information is required for withdrawal.
     """
 
     ccy: str | None = None
@@ -68,17 +72,26 @@ class DepositAddress:
     """One ``data`` item of ``FundingAPI.get_deposit_address``.
 
     Attributes:
-        addr: OKX's ``addr``.
-        tag: OKX's ``tag``.
-        memo: OKX's ``memo``.
-        pmt_id: OKX's ``pmtId``.
-        addr_ex: OKX's ``addrEx``.
-        ccy: OKX's ``ccy``.
-        chain: OKX's ``chain``.
-        to: OKX's ``to``.
-        verified_name: OKX's ``verifiedName``.
-        selected: OKX's ``selected``.
-        ct_addr: OKX's ``ctAddr``.
+        addr: ``addr``: Deposit address.
+        tag: ``tag``: Deposit tag (This will not be returned if the currency does not require a tag
+            for deposit).
+        memo: ``memo``: Deposit memo (This will not be returned if the currency does not require a
+            memo for deposit).
+        pmt_id: ``pmtId``: Deposit payment ID (This will not be returned if the currency does not
+            require a payment_id for deposit).
+        addr_ex: ``addrEx``: Deposit address attachment (This will not be returned if the currency
+            does not require this).
+            e.g. ``TONCOIN`` attached tag name is ``comment``, the return will be
+                ``{'comment':'123456'}``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        chain: ``chain``: Chain name, e.g. ``USDT-ERC20``, ``USDT-TRC20``.
+        to: ``to``: The beneficiary account.
+            ``6``: Funding account ``18``: Trading account.
+            The users under some entity (e.g. Brazil) only support deposit to trading account.
+        verified_name: ``verifiedName``: Verified name (for recipient).
+        selected: ``selected``: Return ``true`` if the current deposit address is selected by the
+            website page.
+        ct_addr: ``ctAddr``: Last 6 digits of contract address.
     """
 
     addr: str | None = None
@@ -99,17 +112,31 @@ class TransferState:
     """One ``data`` item of ``FundingAPI.transfer_state``.
 
     Attributes:
-        trans_id: OKX's ``transId``.
-        client_id: OKX's ``clientId``.
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        type: OKX's ``type``.
-        from_: OKX's ``from``.
-        to: OKX's ``to``.
-        sub_acct: OKX's ``subAcct``.
-        inst_id: OKX's ``instId``.
-        to_inst_id: OKX's ``toInstId``.
-        state: OKX's ``state``.
+        trans_id: ``transId``: Transfer ID.
+        client_id: ``clientId``: Client-supplied ID.
+        ccy: ``ccy``: Currency, e.g. ``USDT``.
+        amt: ``amt``: Amount to be transferred.
+        type: ``type``: Transfer type.
+            ``0``: transfer within account.
+            ``1``: master account to sub-account (Only applicable to API Key from master account).
+            ``2``: sub-account to master account (Only applicable to APIKey from master account).
+            ``3``: sub-account to master account (Only applicable to APIKey from sub-account).
+            ``4``: sub-account to sub-account (Only applicable to APIKey from sub-account, and
+                target account needs to be another sub-account which belongs to same master
+                account).
+        from_: ``from``: The remitting account.
+            ``6``: Funding account.
+            ``18``: Trading account.
+        to: ``to``: The beneficiary account.
+            ``6``: Funding account.
+            ``18``: Trading account.
+        sub_acct: ``subAcct``: Name of the sub-account.
+        inst_id: ``instId``: deprecated.
+        to_inst_id: ``toInstId``: deprecated.
+        state: ``state``: Transfer state.
+            ``success``.
+            ``pending``.
+            ``failed``.
     """
 
     trans_id: str | None = None
@@ -130,10 +157,10 @@ class Balances:
     """One ``data`` item of ``FundingAPI.get_balances``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        bal: OKX's ``bal``.
-        frozen_bal: OKX's ``frozenBal``.
-        avail_bal: OKX's ``availBal``.
+        ccy: ``ccy``: Currency.
+        bal: ``bal``: Balance.
+        frozen_bal: ``frozenBal``: Frozen balance.
+        avail_bal: ``availBal``: Available balance.
     """
 
     ccy: str | None = None
@@ -147,12 +174,12 @@ class FundsTransfer:
     """One ``data`` item of ``FundingAPI.funds_transfer``.
 
     Attributes:
-        trans_id: OKX's ``transId``.
-        client_id: OKX's ``clientId``.
-        ccy: OKX's ``ccy``.
-        from_: OKX's ``from``.
-        amt: OKX's ``amt``.
-        to: OKX's ``to``.
+        trans_id: ``transId``: Transfer ID.
+        client_id: ``clientId``: Client-supplied ID.
+        ccy: ``ccy``: Currency.
+        from_: ``from``: The remitting account.
+        amt: ``amt``: Transfer amount.
+        to: ``to``: The beneficiary account.
     """
 
     trans_id: str | None = None
@@ -168,11 +195,13 @@ class Withdrawal:
     """One ``data`` item of ``FundingAPI.withdrawal``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        chain: OKX's ``chain``.
-        amt: OKX's ``amt``.
-        wd_id: OKX's ``wdId``.
-        client_id: OKX's ``clientId``.
+        ccy: ``ccy``: Currency.
+        chain: ``chain``: Chain name, e.g. ``USDT-ERC20``, ``USDT-TRC20``.
+        amt: ``amt``: Withdrawal amount.
+        wd_id: ``wdId``: Withdrawal ID.
+        client_id: ``clientId``: Client-supplied ID.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+                characters.
     """
 
     ccy: str | None = None
@@ -187,18 +216,36 @@ class DepositHistory:
     """One ``data`` item of ``FundingAPI.get_deposit_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        chain: OKX's ``chain``.
-        amt: OKX's ``amt``.
-        from_: OKX's ``from``.
-        area_code_from: OKX's ``areaCodeFrom``.
-        to: OKX's ``to``.
-        tx_id: OKX's ``txId``.
-        ts: OKX's ``ts``.
-        state: OKX's ``state``.
-        dep_id: OKX's ``depId``.
-        from_wd_id: OKX's ``fromWdId``.
-        actual_dep_blk_confirm: OKX's ``actualDepBlkConfirm``.
+        ccy: ``ccy``: Currency.
+        chain: ``chain``: Chain name.
+        amt: ``amt``: Deposit amount.
+        from_: ``from``: Deposit account.
+            If the deposit comes from an internal transfer, this field displays the account
+                information of the internal transfer initiator, which can be a mobile phone number,
+                email address, account name, and will return "" in other cases.
+        area_code_from: ``areaCodeFrom``: If ``from`` is a phone number, this parameter return area
+            code of the phone number.
+        to: ``to``: Deposit address.
+            If the deposit comes from the on-chain, this field displays the on-chain address, and
+                will return "" in other cases.
+        tx_id: ``txId``: Hash record of the deposit.
+        ts: ``ts``: The timestamp that the deposit record is created, Unix timestamp format in
+            milliseconds, e.g. ``1655251200000``.
+        state: ``state``: Status of deposit.
+            ``0``: Waiting for confirmation.
+            ``1``: Deposit credited.
+            ``2``: Deposit successful.
+            ``8``: Pending due to temporary deposit suspension on this crypto currency.
+            ``11``: Match the address blacklist.
+            ``12``: Account or deposit is frozen.
+            ``13``: Sub-account deposit interception.
+            ``14``: KYC limit.
+        dep_id: ``depId``: Deposit ID.
+        from_wd_id: ``fromWdId``: Internal transfer initiator's withdrawal ID.
+            If the deposit comes from internal transfer, this field displays the withdrawal ID of
+                the internal transfer initiator, and will return "" in other cases.
+        actual_dep_blk_confirm: ``actualDepBlkConfirm``: The actual amount of blockchain confirmed
+            in a single deposit.
     """
 
     ccy: str | None = None
@@ -220,36 +267,74 @@ class Currencies:
     """One ``data`` item of ``FundingAPI.get_currencies``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        name: OKX's ``name``.
-        logo_link: OKX's ``logoLink``.
-        chain: OKX's ``chain``.
-        ct_addr: OKX's ``ctAddr``.
-        can_dep: OKX's ``canDep``.
-        can_wd: OKX's ``canWd``.
-        can_internal: OKX's ``canInternal``.
-        dep_est_open_time: OKX's ``depEstOpenTime``.
-        wd_est_open_time: OKX's ``wdEstOpenTime``.
-        min_dep: OKX's ``minDep``.
-        min_wd: OKX's ``minWd``.
-        min_internal: OKX's ``minInternal``.
-        max_wd: OKX's ``maxWd``.
-        wd_tick_sz: OKX's ``wdTickSz``.
-        wd_quota: OKX's ``wdQuota``.
-        used_wd_quota: OKX's ``usedWdQuota``.
-        fee: OKX's ``fee``.
-        min_fee: OKX's ``minFee``.
-        max_fee: OKX's ``maxFee``.
-        min_fee_for_ct_addr: OKX's ``minFeeForCtAddr``.
-        max_fee_for_ct_addr: OKX's ``maxFeeForCtAddr``.
-        burning_fee_rate: OKX's ``burningFeeRate``.
-        main_net: OKX's ``mainNet``.
-        need_tag: OKX's ``needTag``.
-        min_dep_arrival_confirm: OKX's ``minDepArrivalConfirm``.
-        min_wd_unlock_confirm: OKX's ``minWdUnlockConfirm``.
-        dep_quota_fixed: OKX's ``depQuotaFixed``.
-        used_dep_quota_fixed: OKX's ``usedDepQuotaFixed``.
-        dep_quote_daily_layer2: OKX's ``depQuoteDailyLayer2``.
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        name: ``name``: Name of currency. There is no related name when it is not shown.
+        logo_link: ``logoLink``: The logo link of currency.
+        chain: ``chain``: Chain name, e.g. ``USDT-ERC20``, ``USDT-TRC20``.
+        ct_addr: ``ctAddr``: Contract address.
+        can_dep: ``canDep``: The availability to deposit from chain.
+            ``false``: not available.
+            ``true``: available.
+        can_wd: ``canWd``: The availability to withdraw to chain.
+            ``false``: not available.
+            ``true``: available.
+        can_internal: ``canInternal``: The availability to internal transfer.
+            ``false``: not available.
+            ``true``: available.
+        dep_est_open_time: ``depEstOpenTime``: Estimated opening time for deposit, Unix timestamp
+            format in milliseconds, e.g. ``1597026383085``.
+        wd_est_open_time: ``wdEstOpenTime``: Estimated opening time for withdraw, Unix timestamp
+            format in milliseconds, e.g. ``1597026383085``.
+        min_dep: ``minDep``: The minimum deposit amount of currency in a single transaction.
+        min_wd: ``minWd``: The minimum ``on-chain withdrawal`` amount of currency in a single
+            transaction.
+        min_internal: ``minInternal``: The minimum ``internal transfer`` amount of currency in a
+            single transaction.
+            No maximum ``internal transfer`` limit in a single transaction, subject to the
+                withdrawal limit in the past 24 hours(``wdQuota``).
+        max_wd: ``maxWd``: The maximum amount of currency ``on-chain withdrawal`` in a single
+            transaction.
+        wd_tick_sz: ``wdTickSz``: The withdrawal precision, indicating the number of digits after
+            the decimal point.
+            The withdrawal fee precision kept the same as withdrawal precision.
+            The accuracy of internal transfer withdrawal is 8 decimal places.
+        wd_quota: ``wdQuota``: The withdrawal limit in the past 24 hours (including ``on-chain
+            withdrawal`` and ``internal transfer``), unit in ``USD``.
+        used_wd_quota: ``usedWdQuota``: The amount of currency withdrawal used in the past 24 hours,
+            unit in ``USD``.
+        fee: ``fee``: The fixed withdrawal fee.
+            Apply to ``on-chain withdrawal``.
+        min_fee: ``minFee``: The minimum withdrawal fee for normal address.
+            Apply to ``on-chain withdrawal``.
+            (Deprecated).
+        max_fee: ``maxFee``: The maximum withdrawal fee for normal address.
+            Apply to ``on-chain withdrawal``.
+            (Deprecated).
+        min_fee_for_ct_addr: ``minFeeForCtAddr``: The minimum withdrawal fee for contract address.
+            Apply to ``on-chain withdrawal``.
+            (Deprecated).
+        max_fee_for_ct_addr: ``maxFeeForCtAddr``: The maximum withdrawal fee for contract address.
+            Apply to ``on-chain withdrawal``.
+            (Deprecated).
+        burning_fee_rate: ``burningFeeRate``: Burning fee rate, e.g "0.05" represents "5%".
+            Some currencies may charge combustion fees. The burning fee is deducted based on the
+                withdrawal quantity (excluding gas fee) multiplied by the burning fee rate.
+            Apply to ``on-chain withdrawal``.
+        main_net: ``mainNet``: If current chain is main net, then it will return ``true``, otherwise
+            it will return ``false``.
+        need_tag: ``needTag``: Whether tag/memo information is required for withdrawal, e.g. ``EOS``
+            will return ``true``.
+        min_dep_arrival_confirm: ``minDepArrivalConfirm``: The minimum number of blockchain
+            confirmations to acknowledge fund deposit. The account is credited after that, but the
+            deposit can not be withdrawn.
+        min_wd_unlock_confirm: ``minWdUnlockConfirm``: The minimum number of blockchain
+            confirmations required for withdrawal of a deposit.
+        dep_quota_fixed: ``depQuotaFixed``: The fixed deposit limit, unit in ``USD``.
+            Return empty string if there is no deposit limit.
+        used_dep_quota_fixed: ``usedDepQuotaFixed``: The used amount of fixed deposit quota, unit in
+            ``USD``.
+            Return empty string if there is no deposit limit.
+        dep_quote_daily_layer2: ``depQuoteDailyLayer2``: The layer2 network daily deposit limit.
     """
 
     ccy: str | None = None
@@ -289,13 +374,13 @@ class Bills:
     """One ``data`` item of ``FundingAPI.get_bills``.
 
     Attributes:
-        bill_id: OKX's ``billId``.
-        ccy: OKX's ``ccy``.
-        client_id: OKX's ``clientId``.
-        bal_chg: OKX's ``balChg``.
-        bal: OKX's ``bal``.
-        type: OKX's ``type``.
-        ts: OKX's ``ts``.
+        bill_id: ``billId``: Bill ID.
+        ccy: ``ccy``: Account balance currency.
+        client_id: ``clientId``: Client-supplied ID for transfer or withdrawal.
+        bal_chg: ``balChg``: Change in balance at the account level.
+        bal: ``bal``: Balance at the account level.
+        type: ``type``: Bill type.
+        ts: ``ts``: Creation time, Unix timestamp format in milliseconds, e.g.``1597026383085``.
     """
 
     bill_id: str | None = None
@@ -312,7 +397,7 @@ class CancelWithdrawal:
     """One ``data`` item of ``FundingAPI.cancel_withdrawal``.
 
     Attributes:
-        wd_id: OKX's ``wdId``.
+        wd_id: ``wdId``: Withdrawal ID.
     """
 
     wd_id: str | None = None
@@ -323,9 +408,9 @@ class AssetValuation:
     """One ``data`` item of ``FundingAPI.get_asset_valuation``.
 
     Attributes:
-        total_bal: OKX's ``totalBal``.
-        ts: OKX's ``ts``.
-        details: OKX's ``details``.
+        total_bal: ``totalBal``: Valuation of total account assets.
+        ts: ``ts``: Unix timestamp format in milliseconds, e.g.``1597026383085``.
+        details: ``details``: Asset valuation details for each account.
     """
 
     total_bal: Decimal | None = None
@@ -338,10 +423,10 @@ class AssetValuationDetails:
     """An item of ``AssetValuation``'s ``details``.
 
     Attributes:
-        funding: OKX's ``funding``.
-        trading: OKX's ``trading``.
-        classic: OKX's ``classic``.
-        earn: OKX's ``earn``.
+        funding: ``funding``: Funding account.
+        trading: ``trading``: Trading account.
+        classic: ``classic``: [Deprecated] Classic account.
+        earn: ``earn``: Earn account.
     """
 
     funding: Decimal | None = None
@@ -355,10 +440,17 @@ class DepositWithdrawStatus:
     """One ``data`` item of ``FundingAPI.get_deposit_withdraw_status``.
 
     Attributes:
-        est_complete_time: OKX's ``estCompleteTime``.
-        state: OKX's ``state``.
-        tx_id: OKX's ``txId``.
-        wd_id: OKX's ``wdId``.
+        est_complete_time: ``estCompleteTime``: Estimated complete time.
+            The timezone is ``UTC+8``. The format is MM/dd/yyyy, h:mm:ss AM/PM.
+            estCompleteTime is only an approximate estimated time, for reference only.
+        state: ``state``: The detailed stage and status of the deposit/withdrawal.
+            The message in front of the colon is the stage; the message after the colon is the
+                ongoing status.
+        tx_id: ``txId``: Hash record on-chain.
+            For withdrawal, if the ``txId`` has already been generated, it will return the value,
+                otherwise, it will return "".
+        wd_id: ``wdId``: Withdrawal ID.
+            When retrieving deposit status, wdId returns blank "".
     """
 
     est_complete_time: str | None = None
@@ -372,26 +464,38 @@ class WithdrawalHistory:
     """One ``data`` item of ``FundingAPI.get_withdrawal_history``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        chain: OKX's ``chain``.
-        non_tradable_asset: OKX's ``nonTradableAsset``.
-        amt: OKX's ``amt``.
-        ts: OKX's ``ts``.
-        from_: OKX's ``from``.
-        area_code_from: OKX's ``areaCodeFrom``.
-        to: OKX's ``to``.
-        area_code_to: OKX's ``areaCodeTo``.
-        tag: OKX's ``tag``.
-        pmt_id: OKX's ``pmtId``.
-        memo: OKX's ``memo``.
-        addr_ex: OKX's ``addrEx``.
-        tx_id: OKX's ``txId``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        state: OKX's ``state``.
-        wd_id: OKX's ``wdId``.
-        client_id: OKX's ``clientId``.
-        note: OKX's ``note``.
+        ccy: ``ccy``: Currency.
+        chain: ``chain``: Chain name, e.g. ``USDT-ERC20``, ``USDT-TRC20``.
+        non_tradable_asset: ``nonTradableAsset``: Whether it is a non-tradable asset or not.
+            ``true``: non-tradable asset, ``false``: tradable asset.
+        amt: ``amt``: Withdrawal amount.
+        ts: ``ts``: Time the withdrawal request was submitted, Unix timestamp format in
+            milliseconds, e.g. ``1655251200000``.
+        from_: ``from``: Withdrawal account.
+            It can be ``email``/``phone``/``sub-account name``.
+        area_code_from: ``areaCodeFrom``: Area code for the phone number.
+            If ``from`` is a phone number, this parameter returns the area code for the phone
+                number.
+        to: ``to``: Receiving address.
+        area_code_to: ``areaCodeTo``: Area code for the phone number.
+            If ``to`` is a phone number, this parameter returns the area code for the phone number.
+        tag: ``tag``: Some currencies require a tag for withdrawals. This is not returned if not
+            required.
+        pmt_id: ``pmtId``: Some currencies require a payment ID for withdrawals. This is not
+            returned if not required.
+        memo: ``memo``: Some currencies require this parameter for withdrawals. This is not returned
+            if not required.
+        addr_ex: ``addrEx``: Withdrawal address attachment (This will not be returned if the
+            currency does not require this) e.g. TONCOIN attached tag name is comment, the return
+            will be {'comment':'123456'}.
+        tx_id: ``txId``: Hash record of the withdrawal.
+            This parameter will return "" for internal transfers.
+        fee: ``fee``: Withdrawal fee amount.
+        fee_ccy: ``feeCcy``: Withdrawal fee currency, e.g. ``USDT``.
+        state: ``state``: Status of withdrawal.
+        wd_id: ``wdId``: Withdrawal ID.
+        client_id: ``clientId``: Client-supplied ID.
+        note: ``note``: Withdrawal note.
     """
 
     ccy: str | None = None

@@ -48,11 +48,11 @@ class GridOrderAlgo:
     this class.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+        tag: ``tag``: Order tag.
     """
 
     algo_id: str | None = None
@@ -67,47 +67,88 @@ class GridOrdersAlgoPending:
     """One ``data`` item of ``GridAPI.grid_orders_algo_pending``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        rebate_trans: OKX's ``rebateTrans``.
-        trigger_params: OKX's ``triggerParams``.
-        max_px: OKX's ``maxPx``.
-        min_px: OKX's ``minPx``.
-        grid_num: OKX's ``gridNum``.
-        run_type: OKX's ``runType``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        arbitrage_num: OKX's ``arbitrageNum``.
-        total_pnl: OKX's ``totalPnl``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        investment: OKX's ``investment``.
-        grid_profit: OKX's ``gridProfit``.
-        float_profit: OKX's ``floatProfit``.
-        cancel_type: OKX's ``cancelType``.
-        stop_type: OKX's ``stopType``.
-        quote_sz: OKX's ``quoteSz``.
-        base_sz: OKX's ``baseSz``.
-        direction: OKX's ``direction``.
-        base_pos: OKX's ``basePos``.
-        sz: OKX's ``sz``.
-        lever: OKX's ``lever``.
-        actual_lever: OKX's ``actualLever``.
-        liq_px: OKX's ``liqPx``.
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        ord_frozen: OKX's ``ordFrozen``.
-        avail_eq: OKX's ``availEq``.
-        tag: OKX's ``tag``.
-        profit_sharing_ratio: OKX's ``profitSharingRatio``.
-        copy_type: OKX's ``copyType``.
-        fee: OKX's ``fee``.
-        funding_fee: OKX's ``fundingFee``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``grid``: Spot grid.
+            ``contract_grid``: Contract grid.
+        state: ``state``: Algo order state.
+            ``starting``.
+            ``running``.
+            ``stopping``.
+            ``pending_signal``.
+            ``no_close_position``: stopped algo order but have not closed position yet.
+        rebate_trans: ``rebateTrans``: Rebate transfer info.
+        trigger_params: ``triggerParams``: Trigger Parameters.
+        max_px: ``maxPx``: Upper price of price range.
+        min_px: ``minPx``: Lower price of price range.
+        grid_num: ``gridNum``: Grid quantity.
+        run_type: ``runType``: Grid type.
+            ``1``: Arithmetic, ``2``: Geometric.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        arbitrage_num: ``arbitrageNum``: The number of arbitrages executed.
+        total_pnl: ``totalPnl``: Total P&L.
+        pnl_ratio: ``pnlRatio``: P&L ratio.
+        investment: ``investment``: Accumulated investment amount.
+            Spot grid investment amount calculated on quote currency.
+        grid_profit: ``gridProfit``: Grid profit.
+        float_profit: ``floatProfit``: Variable P&L.
+        cancel_type: ``cancelType``: Algo order stop reason.
+            ``0``: None.
+            ``1``: Manual stop.
+            ``2``: Take profit.
+            ``3``: Stop loss.
+            ``4``: Risk control.
+            ``5``: Delivery.
+            ``6``: Signal.
+        stop_type: ``stopType``: Actual Stop type.
+            Spot ``1``: Sell base currency ``2``: Keep base currency.
+            Contract grid ``1``: Market Close All positions ``2``: Keep positions.
+        quote_sz: ``quoteSz``: Quote currency investment amount.
+            Only applicable to ``Spot grid``.
+        base_sz: ``baseSz``: Base currency investment amount.
+            Only applicable to ``Spot grid``.
+        direction: ``direction``: Contract grid type.
+            ``long``,``short``,``neutral``.
+            Only applicable to ``contract grid``.
+        base_pos: ``basePos``: Whether or not to open a position when the strategy is activated.
+            Only applicable to ``contract grid``.
+        sz: ``sz``: Used margin based on ``USDT``.
+            Only applicable to ``contract grid``.
+        lever: ``lever``: Leverage.
+            Only applicable to ``contract grid``.
+        actual_lever: ``actualLever``: Actual Leverage.
+            Only applicable to ``contract grid``.
+        liq_px: ``liqPx``: Estimated liquidation price.
+            Only applicable to ``contract grid``.
+        uly: ``uly``: Underlying.
+            Only applicable to ``contract grid``.
+        inst_family: ``instFamily``: Instrument family.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            Only applicable to ``contract grid``.
+        ord_frozen: ``ordFrozen``: Margin used by pending orders.
+            Only applicable to ``contract grid``.
+        avail_eq: ``availEq``: Available margin.
+            Only applicable to ``contract grid``.
+        tag: ``tag``: Order tag.
+        profit_sharing_ratio: ``profitSharingRatio``: Profit sharing ratio.
+            Value range [0, 0.3].
+            If it is a normal order (neither copy order nor lead order), this field returns "".
+        copy_type: ``copyType``: Profit sharing order type.
+            ``0``: Normal order.
+            ``1``: Copy order without profit sharing.
+            ``2``: Copy order with profit sharing.
+            ``3``: Lead order.
+        fee: ``fee``: Accumulated fee. Only applicable to contract grid, or it will be "".
+        funding_fee: ``fundingFee``: Accumulated funding fee. Only applicable to contract grid, or
+            it will be "".
     """
 
     algo_id: str | None = None
@@ -161,17 +202,43 @@ class GridOrdersAlgoPendingTriggerParams:
     this class.
 
     Attributes:
-        trigger_action: OKX's ``triggerAction``.
-        trigger_strategy: OKX's ``triggerStrategy``.
-        delay_seconds: OKX's ``delaySeconds``.
-        trigger_time: OKX's ``triggerTime``.
-        trigger_type: OKX's ``triggerType``.
-        timeframe: OKX's ``timeframe``.
-        thold: OKX's ``thold``.
-        trigger_cond: OKX's ``triggerCond``.
-        time_period: OKX's ``timePeriod``.
-        trigger_px: OKX's ``triggerPx``.
-        stop_type: OKX's ``stopType``.
+        trigger_action: ``triggerAction``: Trigger action.
+            ``start``.
+            ``stop``.
+        trigger_strategy: ``triggerStrategy``: Trigger strategy.
+            ``instant``.
+            ``price``.
+            ``rsi``.
+        delay_seconds: ``delaySeconds``: Delay seconds after action triggered.
+        trigger_time: ``triggerTime``: Actual action triggered time, unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        trigger_type: ``triggerType``: Actual action triggered type.
+            ``manual``.
+            ``auto``.
+        timeframe: ``timeframe``: K-line type.
+            ``3m``, ``5m``, ``15m``, ``30m`` (``m``: minute).
+            ``1H``, ``4H`` (``H``: hour).
+            ``1D`` (``D``: day).
+            This field is only valid when ``triggerStrategy`` is ``rsi``.
+        thold: ``thold``: Threshold.
+            The value should be an integer between 1 to 100.
+            This field is only valid when ``triggerStrategy`` is ``rsi``.
+        trigger_cond: ``triggerCond``: Trigger condition.
+            ``cross_up``.
+            ``cross_down``.
+            ``above``.
+            ``below``.
+            ``cross``.
+            This field is only valid when ``triggerStrategy`` is ``rsi``.
+        time_period: ``timePeriod``: Time Period.
+            ``14``.
+            This field is only valid when ``triggerStrategy`` is ``rsi``.
+        trigger_px: ``triggerPx``: Trigger Price.
+            This field is only valid when ``triggerStrategy`` is ``price``.
+        stop_type: ``stopType``: Stop type.
+            Spot grid ``1``: Sell base currency ``2``: Keep base currency.
+            Contract grid ``1``: Market Close All positions ``2``: Keep positions.
+            This field is only valid when ``triggerAction`` is ``stop``.
     """
 
     trigger_action: str | None = None
@@ -195,8 +262,8 @@ class GridOrdersAlgoPendingRebateTrans:
     class.
 
     Attributes:
-        rebate: OKX's ``rebate``.
-        rebate_ccy: OKX's ``rebateCcy``.
+        rebate: ``rebate``: Rebate amount.
+        rebate_ccy: ``rebateCcy``: Rebate currency.
     """
 
     rebate: Decimal | None = None
@@ -208,48 +275,88 @@ class GridOrdersAlgoHistory:
     """One ``data`` item of ``GridAPI.grid_orders_algo_history``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        rebate_trans: OKX's ``rebateTrans``.
-        trigger_params: OKX's ``triggerParams``.
-        max_px: OKX's ``maxPx``.
-        min_px: OKX's ``minPx``.
-        grid_num: OKX's ``gridNum``.
-        run_type: OKX's ``runType``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        arbitrage_num: OKX's ``arbitrageNum``.
-        total_pnl: OKX's ``totalPnl``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        investment: OKX's ``investment``.
-        grid_profit: OKX's ``gridProfit``.
-        float_profit: OKX's ``floatProfit``.
-        cancel_type: OKX's ``cancelType``.
-        stop_type: OKX's ``stopType``.
-        quote_sz: OKX's ``quoteSz``.
-        base_sz: OKX's ``baseSz``.
-        direction: OKX's ``direction``.
-        base_pos: OKX's ``basePos``.
-        sz: OKX's ``sz``.
-        lever: OKX's ``lever``.
-        actual_lever: OKX's ``actualLever``.
-        liq_px: OKX's ``liqPx``.
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        ord_frozen: OKX's ``ordFrozen``.
-        avail_eq: OKX's ``availEq``.
-        tag: OKX's ``tag``.
-        profit_sharing_ratio: OKX's ``profitSharingRatio``.
-        copy_type: OKX's ``copyType``.
-        fee: OKX's ``fee``.
-        funding_fee: OKX's ``fundingFee``.
-        stop_result: OKX's ``stopResult``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``grid``: Spot grid.
+            ``contract_grid``: Contract grid.
+        state: ``state``: Algo order state.
+            ``stopped``.
+        rebate_trans: ``rebateTrans``: Rebate transfer info.
+        trigger_params: ``triggerParams``: Trigger Parameters.
+        max_px: ``maxPx``: Upper price of price range.
+        min_px: ``minPx``: Lower price of price range.
+        grid_num: ``gridNum``: Grid quantity.
+        run_type: ``runType``: Grid type.
+            ``1``: Arithmetic, ``2``: Geometric.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        arbitrage_num: ``arbitrageNum``: The number of arbitrages executed.
+        total_pnl: ``totalPnl``: Total P&L.
+        pnl_ratio: ``pnlRatio``: P&L ratio.
+        investment: ``investment``: Accumulated investment amount.
+            Spot grid investment amount calculated on quote currency.
+        grid_profit: ``gridProfit``: Grid profit.
+        float_profit: ``floatProfit``: Variable P&L.
+        cancel_type: ``cancelType``: Algo order stop reason.
+            ``0``: None.
+            ``1``: Manual stop.
+            ``2``: Take profit.
+            ``3``: Stop loss.
+            ``4``: Risk control.
+            ``5``: Delivery.
+            ``6``: Signal.
+        stop_type: ``stopType``: Actual Stop type.
+            Spot grid ``1``: Sell base currency ``2``: Keep base currency.
+            Contract grid ``1``: Market Close All positions ``2``: Keep positions.
+        quote_sz: ``quoteSz``: Quote currency investment amount.
+            Only applicable to ``Spot grid``.
+        base_sz: ``baseSz``: Base currency investment amount.
+            Only applicable to ``Spot grid``.
+        direction: ``direction``: Contract grid type.
+            ``long``,``short``,``neutral``.
+            Only applicable to ``contract grid``.
+        base_pos: ``basePos``: Whether or not to open a position when the strategy is activated.
+            Only applicable to ``contract grid``.
+        sz: ``sz``: Used margin based on ``USDT``.
+            Only applicable to ``contract grid``.
+        lever: ``lever``: Leverage.
+            Only applicable to ``contract grid``.
+        actual_lever: ``actualLever``: Actual Leverage.
+            Only applicable to ``contract grid``.
+        liq_px: ``liqPx``: Estimated liquidation price.
+            Only applicable to ``contract grid``.
+        uly: ``uly``: Underlying.
+            Only applicable to ``contract grid``.
+        inst_family: ``instFamily``: Instrument family.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            Only applicable to ``contract grid``.
+        ord_frozen: ``ordFrozen``: Margin used by pending orders.
+            Only applicable to ``contract grid``.
+        avail_eq: ``availEq``: Available margin.
+            Only applicable to ``contract grid``.
+        tag: ``tag``: Order tag.
+        profit_sharing_ratio: ``profitSharingRatio``: Profit sharing ratio.
+            Value range [0, 0.3].
+            If it is a normal order (neither copy order nor lead order), this field returns "".
+        copy_type: ``copyType``: Profit sharing order type.
+            ``0``: Normal order.
+            ``1``: Copy order without profit sharing.
+            ``2``: Copy order with profit sharing.
+            ``3``: Lead order.
+        fee: ``fee``: Accumulated fee. Only applicable to contract grid, or it will be "".
+        funding_fee: ``fundingFee``: Accumulated funding fee. Only applicable to contract grid, or
+            it will be "".
+        stop_result: ``stopResult``: Stop result.
+            ``0``: default, ``1``: Successful selling of currency at market price, ``-1``: Failed to
+                sell currency at market price.
+            Only applicable to ``Spot grid``.
     """
 
     algo_id: str | None = None
@@ -301,62 +408,110 @@ class GridOrdersAlgoDetails:
     """One ``data`` item of ``GridAPI.grid_orders_algo_details``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        rebate_trans: OKX's ``rebateTrans``.
-        trigger_params: OKX's ``triggerParams``.
-        max_px: OKX's ``maxPx``.
-        min_px: OKX's ``minPx``.
-        grid_num: OKX's ``gridNum``.
-        run_type: OKX's ``runType``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        trade_num: OKX's ``tradeNum``.
-        arbitrage_num: OKX's ``arbitrageNum``.
-        single_amt: OKX's ``singleAmt``.
-        per_min_profit_rate: OKX's ``perMinProfitRate``.
-        per_max_profit_rate: OKX's ``perMaxProfitRate``.
-        run_px: OKX's ``runPx``.
-        total_pnl: OKX's ``totalPnl``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        investment: OKX's ``investment``.
-        grid_profit: OKX's ``gridProfit``.
-        float_profit: OKX's ``floatProfit``.
-        total_annualized_rate: OKX's ``totalAnnualizedRate``.
-        annualized_rate: OKX's ``annualizedRate``.
-        cancel_type: OKX's ``cancelType``.
-        stop_type: OKX's ``stopType``.
-        active_ord_num: OKX's ``activeOrdNum``.
-        quote_sz: OKX's ``quoteSz``.
-        base_sz: OKX's ``baseSz``.
-        cur_quote_sz: OKX's ``curQuoteSz``.
-        cur_base_sz: OKX's ``curBaseSz``.
-        profit: OKX's ``profit``.
-        stop_result: OKX's ``stopResult``.
-        direction: OKX's ``direction``.
-        base_pos: OKX's ``basePos``.
-        sz: OKX's ``sz``.
-        lever: OKX's ``lever``.
-        actual_lever: OKX's ``actualLever``.
-        liq_px: OKX's ``liqPx``.
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        ord_frozen: OKX's ``ordFrozen``.
-        avail_eq: OKX's ``availEq``.
-        eq: OKX's ``eq``.
-        tag: OKX's ``tag``.
-        profit_sharing_ratio: OKX's ``profitSharingRatio``.
-        copy_type: OKX's ``copyType``.
-        tp_ratio: OKX's ``tpRatio``.
-        sl_ratio: OKX's ``slRatio``.
-        fee: OKX's ``fee``.
-        funding_fee: OKX's ``fundingFee``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``grid``: Spot grid.
+            ``contract_grid``: Contract grid.
+        state: ``state``: Algo order state.
+            ``starting``.
+            ``running``.
+            ``stopping``.
+            ``no_close_position``: stopped algo order but have not closed position yet.
+            ``stopped``.
+        rebate_trans: ``rebateTrans``: Rebate transfer info.
+        trigger_params: ``triggerParams``: Trigger Parameters.
+        max_px: ``maxPx``: Upper price of price range.
+        min_px: ``minPx``: Lower price of price range.
+        grid_num: ``gridNum``: Grid quantity.
+        run_type: ``runType``: Grid type.
+            ``1``: Arithmetic, ``2``: Geometric.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        trade_num: ``tradeNum``: The number of trades executed.
+        arbitrage_num: ``arbitrageNum``: The number of arbitrages executed.
+        single_amt: ``singleAmt``: Amount per grid.
+        per_min_profit_rate: ``perMinProfitRate``: Estimated minimum Profit margin per grid.
+        per_max_profit_rate: ``perMaxProfitRate``: Estimated maximum Profit margin per grid.
+        run_px: ``runPx``: Price at launch.
+        total_pnl: ``totalPnl``: Total P&L.
+        pnl_ratio: ``pnlRatio``: P&L ratio.
+        investment: ``investment``: Accumulated investment amount.
+            Spot grid investment amount calculated on quote currency.
+        grid_profit: ``gridProfit``: Grid profit.
+        float_profit: ``floatProfit``: Variable P&L.
+        total_annualized_rate: ``totalAnnualizedRate``: Total annualized rate.
+        annualized_rate: ``annualizedRate``: Grid annualized rate.
+        cancel_type: ``cancelType``: Algo order stop reason.
+            ``0``: None.
+            ``1``: Manual stop.
+            ``2``: Take profit.
+            ``3``: Stop loss.
+            ``4``: Risk control.
+            ``5``: Delivery.
+            ``6``: Signal.
+        stop_type: ``stopType``: Stop type.
+            Spot grid ``1``: Sell base currency ``2``: Keep base currency.
+            Contract grid ``1``: Market Close All positions ``2``: Keep positions.
+        active_ord_num: ``activeOrdNum``: Total count of pending sub orders.
+        quote_sz: ``quoteSz``: Quote currency investment amount.
+            Only applicable to ``Spot grid``.
+        base_sz: ``baseSz``: Base currency investment amount.
+            Only applicable to ``Spot grid``.
+        cur_quote_sz: ``curQuoteSz``: Assets of quote currency currently held.
+            Only applicable to ``Spot grid``.
+        cur_base_sz: ``curBaseSz``: Assets of base currency currently held.
+            Only applicable to ``Spot grid``.
+        profit: ``profit``: Current available profit based on quote currency.
+            Only applicable to ``Spot grid``.
+        stop_result: ``stopResult``: Stop result.
+            ``0``: default, ``1``: Successful selling of currency at market price, ``-1``: Failed to
+                sell currency at market price.
+            Only applicable to ``Spot grid``.
+        direction: ``direction``: Contract grid type.
+            ``long``,``short``,``neutral``.
+            Only applicable to ``contract grid``.
+        base_pos: ``basePos``: Whether or not to open a position when the strategy is activated.
+            Only applicable to ``contract grid``.
+        sz: ``sz``: Used margin based on ``USDT``.
+            Only applicable to ``contract grid``.
+        lever: ``lever``: Leverage.
+            Only applicable to ``contract grid``.
+        actual_lever: ``actualLever``: Actual Leverage.
+            Only applicable to ``contract grid``.
+        liq_px: ``liqPx``: Estimated liquidation price.
+            Only applicable to ``contract grid``.
+        uly: ``uly``: Underlying.
+            Only applicable to ``contract grid``.
+        inst_family: ``instFamily``: Instrument family.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            Only applicable to ``contract grid``.
+        ord_frozen: ``ordFrozen``: Margin used by pending orders.
+            Only applicable to ``contract grid``.
+        avail_eq: ``availEq``: Available margin.
+            Only applicable to ``contract grid``.
+        eq: ``eq``: Total equity of strategy account.
+            Only applicable to ``contract grid``.
+        tag: ``tag``: Order tag.
+        profit_sharing_ratio: ``profitSharingRatio``: Profit sharing ratio.
+            Value range [0, 0.3].
+            If it is a normal order (neither copy order nor lead order), this field returns "".
+        copy_type: ``copyType``: Profit sharing order type.
+            ``0``: Normal order.
+            ``1``: Copy order without profit sharing.
+            ``2``: Copy order with profit sharing.
+            ``3``: Lead order.
+        tp_ratio: ``tpRatio``: Take profit ratio, 0.1 represents 10%.
+        sl_ratio: ``slRatio``: Stop loss ratio, 0.1 represents 10%.
+        fee: ``fee``: Accumulated fee. Only applicable to contract grid, or it will be "".
+        funding_fee: ``fundingFee``: Accumulated funding fee. Only applicable to contract grid, or
+            it will be "".
     """
 
     algo_id: str | None = None
@@ -422,33 +577,51 @@ class GridSubOrders:
     """One ``data`` item of ``GridAPI.grid_sub_orders``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        group_id: OKX's ``groupId``.
-        ord_id: OKX's ``ordId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        td_mode: OKX's ``tdMode``.
-        ccy: OKX's ``ccy``.
-        ord_type: OKX's ``ordType``.
-        sz: OKX's ``sz``.
-        state: OKX's ``state``.
-        side: OKX's ``side``.
-        px: OKX's ``px``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        rebate: OKX's ``rebate``.
-        rebate_ccy: OKX's ``rebateCcy``.
-        avg_px: OKX's ``avgPx``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        pos_side: OKX's ``posSide``.
-        pnl: OKX's ``pnl``.
-        ct_val: OKX's ``ctVal``.
-        lever: OKX's ``lever``.
-        tag: OKX's ``tag``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``grid``: Spot grid.
+            ``contract_grid``: Contract grid.
+        group_id: ``groupId``: Group ID.
+        ord_id: ``ordId``: Sub order ID.
+        c_time: ``cTime``: Sub order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Sub order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        td_mode: ``tdMode``: Sub order trade mode.
+            Margin mode: ``cross``/``isolated``.
+            Non-Margin mode: ``cash``.
+        ccy: ``ccy``: Margin currency.
+            Only applicable to cross MARGIN orders in ``Spot and futures mode``.
+        ord_type: ``ordType``: Sub order type.
+            ``market``: Market order.
+            ``limit``: Limit order.
+            ``ioc``: Immediate-or-cancel order.
+        sz: ``sz``: Sub order quantity to buy or sell.
+        state: ``state``: Sub order state.
+            ``canceled``.
+            ``live``.
+            ``partially_filled``.
+            ``filled``.
+            ``cancelling``.
+        side: ``side``: Sub order side.
+            ``buy`` ``sell``.
+        px: ``px``: Sub order price.
+        fee: ``fee``: Sub order fee amount.
+        fee_ccy: ``feeCcy``: Sub order fee currency.
+        rebate: ``rebate``: Sub order rebate amount.
+        rebate_ccy: ``rebateCcy``: Sub order rebate currency.
+        avg_px: ``avgPx``: Sub order average filled price.
+        acc_fill_sz: ``accFillSz``: Sub order accumulated fill quantity.
+        pos_side: ``posSide``: Sub order position side.
+            ``net``.
+        pnl: ``pnl``: Sub order profit and loss.
+        ct_val: ``ctVal``: Contract value.
+            Only applicable to ``FUTURES``/``SWAP``.
+        lever: ``lever``: Leverage.
+        tag: ``tag``: Order tag.
     """
 
     algo_id: str | None = None
@@ -485,28 +658,35 @@ class GridPositions:
     """One ``data`` item of ``GridAPI.grid_positions``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        avg_px: OKX's ``avgPx``.
-        ccy: OKX's ``ccy``.
-        lever: OKX's ``lever``.
-        liq_px: OKX's ``liqPx``.
-        pos_side: OKX's ``posSide``.
-        pos: OKX's ``pos``.
-        mgn_mode: OKX's ``mgnMode``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        imr: OKX's ``imr``.
-        mmr: OKX's ``mmr``.
-        upl: OKX's ``upl``.
-        upl_ratio: OKX's ``uplRatio``.
-        last: OKX's ``last``.
-        notional_usd: OKX's ``notionalUsd``.
-        adl: OKX's ``adl``.
-        mark_px: OKX's ``markPx``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        avg_px: ``avgPx``: Average open price.
+        ccy: ``ccy``: Margin currency.
+        lever: ``lever``: Leverage.
+        liq_px: ``liqPx``: Estimated liquidation price.
+        pos_side: ``posSide``: Position side.
+            ``net``.
+        pos: ``pos``: Quantity of positions.
+        mgn_mode: ``mgnMode``: Margin mode.
+            ``cross``.
+            ``isolated``.
+        mgn_ratio: ``mgnRatio``: Margin ratio.
+        imr: ``imr``: Initial margin requirement.
+        mmr: ``mmr``: Maintenance margin requirement.
+        upl: ``upl``: Unrealized profit and loss.
+        upl_ratio: ``uplRatio``: Unrealized profit and loss ratio.
+        last: ``last``: Latest traded price.
+        notional_usd: ``notionalUsd``: Notional value of positions in ``USD``.
+        adl: ``adl``: Auto decrease line, signal area.
+            Divided into 5 levels, from 1 to 5, the smaller the number, the weaker the adl
+                intensity.
+        mark_px: ``markPx``: Mark price.
     """
 
     algo_id: str | None = None
@@ -538,9 +718,9 @@ class GridWithdrawIncome:
     """One ``data`` item of ``GridAPI.grid_withdraw_income``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        profit: OKX's ``profit``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        profit: ``profit``: Withdraw profit.
     """
 
     algo_id: str | None = None
@@ -553,8 +733,8 @@ class GridComputeMarginBalance:
     """One ``data`` item of ``GridAPI.grid_compute_margin_balance``.
 
     Attributes:
-        max_amt: OKX's ``maxAmt``.
-        lever: OKX's ``lever``.
+        max_amt: ``maxAmt``: Maximum adjustable margin balance amount.
+        lever: ``lever``: Leverage after adjustment of margin balance.
     """
 
     max_amt: Decimal | None = None
@@ -566,8 +746,8 @@ class GridAdjustMarginBalance:
     """One ``data`` item of ``GridAPI.grid_adjust_margin_balance``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
     """
 
     algo_id: str | None = None
@@ -579,22 +759,29 @@ class GridAiParam:
     """One ``data`` item of ``GridAPI.grid_ai_param``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        duration: OKX's ``duration``.
-        grid_num: OKX's ``gridNum``.
-        max_px: OKX's ``maxPx``.
-        min_px: OKX's ``minPx``.
-        per_max_profit_rate: OKX's ``perMaxProfitRate``.
-        per_min_profit_rate: OKX's ``perMinProfitRate``.
-        per_grid_profit_ratio: OKX's ``perGridProfitRatio``.
-        annualized_rate: OKX's ``annualizedRate``.
-        min_investment: OKX's ``minInvestment``.
-        ccy: OKX's ``ccy``.
-        run_type: OKX's ``runType``.
-        direction: OKX's ``direction``.
-        lever: OKX's ``lever``.
-        source_ccy: OKX's ``sourceCcy``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``grid``: Spot grid.
+            ``contract_grid``: Contract grid.
+        duration: ``duration``: Back testing duration.
+            ``7D``: 7 Days, ``30D``: 30 Days, ``180D``: 180 Days.
+        grid_num: ``gridNum``: Grid quantity.
+        max_px: ``maxPx``: Upper price of price range.
+        min_px: ``minPx``: Lower price of price range.
+        per_max_profit_rate: ``perMaxProfitRate``: Estimated maximum Profit margin per grid.
+        per_min_profit_rate: ``perMinProfitRate``: Estimated minimum Profit margin per grid.
+        per_grid_profit_ratio: ``perGridProfitRatio``: Per grid profit ratio.
+        annualized_rate: ``annualizedRate``: Grid annualized rate.
+        min_investment: ``minInvestment``: The minimum invest amount.
+        ccy: ``ccy``: The invest currency.
+        run_type: ``runType``: Grid type.
+            ``1``: Arithmetic, ``2``: Geometric.
+        direction: ``direction``: Contract grid type.
+            ``long``,``short``,``neutral``.
+            Only applicable to contract grid.
+        lever: ``lever``: Leverage.
+            Only applicable to contract grid.
+        source_ccy: ``sourceCcy``: Source currency.
     """
 
     inst_id: str | None = None
@@ -620,10 +807,10 @@ class AmendRecurringBuyOrder:
     """One ``data`` item of ``GridAPI.amend_recurring_buy_order``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
     """
 
     algo_id: str | None = None
@@ -639,29 +826,45 @@ class RecurringBuyOrderList:
     other names of this class.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        stgy_name: OKX's ``stgyName``.
-        recurring_list: OKX's ``recurringList``.
-        period: OKX's ``period``.
-        recurring_day: OKX's ``recurringDay``.
-        recurring_hour: OKX's ``recurringHour``.
-        recurring_time: OKX's ``recurringTime``.
-        time_zone: OKX's ``timeZone``.
-        amt: OKX's ``amt``.
-        investment_amt: OKX's ``investmentAmt``.
-        investment_ccy: OKX's ``investmentCcy``.
-        total_pnl: OKX's ``totalPnl``.
-        total_ann_rate: OKX's ``totalAnnRate``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        mkt_cap: OKX's ``mktCap``.
-        cycles: OKX's ``cycles``.
-        tag: OKX's ``tag``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``recurring``: recurring buy.
+        state: ``state``: Algo order state.
+            ``running``.
+            ``stopping``.
+            ``pause``.
+        stgy_name: ``stgyName``: Custom name for trading bot, no more than 40 characters.
+        recurring_list: ``recurringList``: Recurring buy info.
+        period: ``period``: Period.
+            ``monthly``.
+            ``weekly``.
+            ``daily``.
+            ``hourly``.
+        recurring_day: ``recurringDay``: Recurring buy date.
+            When the period is ``monthly``, the value range is an integer of [1,28].
+            When the period is ``weekly``, the value range is an integer of [1,7].
+        recurring_hour: ``recurringHour``: Recurring buy by hourly.
+            ``1``/``4``/``8``/``12``, e.g. ``4`` represents "recurring buy every 4 hour".
+        recurring_time: ``recurringTime``: Recurring buy time, the value range is an integer of
+            [0,23].
+        time_zone: ``timeZone``: UTC time zone, the value range is an integer of [-12,14].
+            e.g. "8" representing UTC+8 (East 8 District), Beijing Time.
+        amt: ``amt``: Quantity invested per cycle.
+        investment_amt: ``investmentAmt``: Accumulate quantity invested.
+        investment_ccy: ``investmentCcy``: The invested quantity unit, can only be
+            ``USDT``/``USDC``.
+        total_pnl: ``totalPnl``: Total P&L.
+        total_ann_rate: ``totalAnnRate``: Total annualized rate of yield.
+        pnl_ratio: ``pnlRatio``: Rate of yield.
+        mkt_cap: ``mktCap``: Market value in unit of ``USDT``.
+        cycles: ``cycles``: Accumulate recurring buy cycles.
+        tag: ``tag``: Order tag.
     """
 
     algo_id: str | None = None
@@ -695,8 +898,8 @@ class RecurringBuyOrderListRecurringList:
     ``RecurringBuyOrderHistoryRecurringList``, other names of this class.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        ratio: OKX's ``ratio``.
+        ccy: ``ccy``: Recurring currency, e.g. ``BTC``.
+        ratio: ``ratio``: Proportion of recurring currency assets, e.g. "0.2" representing 20%.
     """
 
     ccy: str | None = None
@@ -708,30 +911,48 @@ class RecurringBuyOrderDetails:
     """One ``data`` item of ``GridAPI.get_recurring_buy_order_details``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        inst_type: OKX's ``instType``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        state: OKX's ``state``.
-        stgy_name: OKX's ``stgyName``.
-        recurring_list: OKX's ``recurringList``.
-        period: OKX's ``period``.
-        recurring_day: OKX's ``recurringDay``.
-        recurring_hour: OKX's ``recurringHour``.
-        recurring_time: OKX's ``recurringTime``.
-        time_zone: OKX's ``timeZone``.
-        amt: OKX's ``amt``.
-        investment_amt: OKX's ``investmentAmt``.
-        investment_ccy: OKX's ``investmentCcy``.
-        next_invest_time: OKX's ``nextInvestTime``.
-        total_pnl: OKX's ``totalPnl``.
-        total_ann_rate: OKX's ``totalAnnRate``.
-        pnl_ratio: OKX's ``pnlRatio``.
-        mkt_cap: OKX's ``mktCap``.
-        cycles: OKX's ``cycles``.
-        tag: OKX's ``tag``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        inst_type: ``instType``: Instrument type.
+        c_time: ``cTime``: Algo order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Algo order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``recurring``: recurring buy.
+        state: ``state``: Algo order state.
+            ``running``.
+            ``stopping``.
+            ``stopped``.
+            ``pause``.
+        stgy_name: ``stgyName``: Custom name for trading bot, no more than 40 characters.
+        recurring_list: ``recurringList``: Recurring buy info.
+        period: ``period``: Period.
+            ``monthly``.
+            ``weekly``.
+            ``daily``.
+            ``hourly``.
+        recurring_day: ``recurringDay``: Recurring buy date.
+            When the period is ``monthly``, the value range is an integer of [1,28].
+            When the period is ``weekly``, the value range is an integer of [1,7].
+        recurring_hour: ``recurringHour``: Recurring buy by hourly.
+            ``1``/``4``/``8``/``12``, e.g. ``4`` represents "recurring buy every 4 hour".
+        recurring_time: ``recurringTime``: Recurring buy time, the value range is an integer of
+            [0,23].
+        time_zone: ``timeZone``: UTC time zone, the value range is an integer of [-12,14].
+            e.g. "8" representing UTC+8 (East 8 District), Beijing Time.
+        amt: ``amt``: Quantity invested per cycle.
+        investment_amt: ``investmentAmt``: Accumulate quantity invested.
+        investment_ccy: ``investmentCcy``: The invested quantity unit, can only be
+            ``USDT``/``USDC``.
+        next_invest_time: ``nextInvestTime``: Next invest time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        total_pnl: ``totalPnl``: Total P&L.
+        total_ann_rate: ``totalAnnRate``: Total annualized rate of yield.
+        pnl_ratio: ``pnlRatio``: Rate of yield.
+        mkt_cap: ``mktCap``: Market value in unit of ``USDT``.
+        cycles: ``cycles``: Accumulate recurring buy cycles.
+        tag: ``tag``: Order tag.
     """
 
     algo_id: str | None = None
@@ -765,12 +986,12 @@ class RecurringBuyOrderDetailsRecurringList:
     """An item of ``RecurringBuyOrderDetails``'s ``recurringList``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        ratio: OKX's ``ratio``.
-        total_amt: OKX's ``totalAmt``.
-        profit: OKX's ``profit``.
-        avg_px: OKX's ``avgPx``.
-        px: OKX's ``px``.
+        ccy: ``ccy``: Recurring buy currency, e.g. ``BTC``.
+        ratio: ``ratio``: Proportion of recurring currency assets, e.g. "0.2" representing 20%.
+        total_amt: ``totalAmt``: Accumulated quantity in unit of recurring buy currency.
+        profit: ``profit``: Profit in unit of ``investmentCcy``.
+        avg_px: ``avgPx``: Average price of recurring buy, quote currency is ``investmentCcy``.
+        px: ``px``: Current market price, quote currency is ``investmentCcy``.
     """
 
     ccy: str | None = None
@@ -786,25 +1007,38 @@ class RecurringBuySubOrders:
     """One ``data`` item of ``GridAPI.get_recurring_buy_sub_orders``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        algo_ord_type: OKX's ``algoOrdType``.
-        ord_id: OKX's ``ordId``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        td_mode: OKX's ``tdMode``.
-        ord_type: OKX's ``ordType``.
-        sz: OKX's ``sz``.
-        state: OKX's ``state``.
-        side: OKX's ``side``.
-        px: OKX's ``px``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        avg_px: OKX's ``avgPx``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        tag: OKX's ``tag``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
+        algo_id: ``algoId``: Algo ID.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        algo_ord_type: ``algoOrdType``: Algo order type.
+            ``recurring``: recurring buy.
+        ord_id: ``ordId``: Sub order ID.
+        c_time: ``cTime``: Sub order created time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Sub order updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        td_mode: ``tdMode``: Sub order trade mode.
+            Margin mode : ``cross``.
+            Non-Margin mode : ``cash``.
+        ord_type: ``ordType``: Sub order type.
+            ``market``: Market order.
+        sz: ``sz``: Sub order quantity to buy or sell.
+        state: ``state``: Sub order state.
+            ``canceled``.
+            ``live``.
+            ``partially_filled``.
+            ``filled``.
+            ``cancelling``.
+        side: ``side``: Sub order side.
+            ``buy`` ``sell``.
+        px: ``px``: Sub order limit price.
+            If it's a market order, "-1" will be return.
+        fee: ``fee``: Sub order fee.
+        fee_ccy: ``feeCcy``: Sub order fee currency.
+        avg_px: ``avgPx``: Sub order average filled price.
+        acc_fill_sz: ``accFillSz``: Sub order accumulated fill quantity.
+        tag: ``tag``: Order tag.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
     """
 
     algo_id: str | None = None

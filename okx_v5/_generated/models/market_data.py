@@ -38,22 +38,27 @@ class Tickers:
     as ``Ticker``, other names of this class.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        last: OKX's ``last``.
-        last_sz: OKX's ``lastSz``.
-        ask_px: OKX's ``askPx``.
-        ask_sz: OKX's ``askSz``.
-        bid_px: OKX's ``bidPx``.
-        bid_sz: OKX's ``bidSz``.
-        open24h: OKX's ``open24h``.
-        high24h: OKX's ``high24h``.
-        low24h: OKX's ``low24h``.
-        vol_ccy24h: OKX's ``volCcy24h``.
-        vol24h: OKX's ``vol24h``.
-        sod_utc0: OKX's ``sodUtc0``.
-        sod_utc8: OKX's ``sodUtc8``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        last: ``last``: Last traded price.
+        last_sz: ``lastSz``: Last traded size. 0 represents there is no trading volume.
+        ask_px: ``askPx``: Best ask price.
+        ask_sz: ``askSz``: Best ask size.
+        bid_px: ``bidPx``: Best bid price.
+        bid_sz: ``bidSz``: Best bid size.
+        open24h: ``open24h``: Open price in the past 24 hours.
+        high24h: ``high24h``: Highest price in the past 24 hours.
+        low24h: ``low24h``: Lowest price in the past 24 hours.
+        vol_ccy24h: ``volCcy24h``: 24h trading volume, with a unit of ``currency``.
+            If it is a ``derivatives`` contract, the value is the number of base currency.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in quote currency.
+        vol24h: ``vol24h``: 24h trading volume, with a unit of ``contract``.
+            If it is a ``derivatives`` contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in base currency.
+        sod_utc0: ``sodUtc0``: Open price in the UTC 0.
+        sod_utc8: ``sodUtc8``: Open price in the UTC 8.
+        ts: ``ts``: Ticker data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -79,14 +84,15 @@ class IndexTickers:
     """One ``data`` item of ``MarketAPI.get_index_tickers``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        idx_px: OKX's ``idxPx``.
-        high24h: OKX's ``high24h``.
-        low24h: OKX's ``low24h``.
-        open24h: OKX's ``open24h``.
-        sod_utc0: OKX's ``sodUtc0``.
-        sod_utc8: OKX's ``sodUtc8``.
-        ts: OKX's ``ts``.
+        inst_id: ``instId``: Index.
+        idx_px: ``idxPx``: Latest index price.
+        high24h: ``high24h``: Highest price in the past 24 hours.
+        low24h: ``low24h``: Lowest price in the past 24 hours.
+        open24h: ``open24h``: Open price in the past 24 hours.
+        sod_utc0: ``sodUtc0``: Open price in the UTC 0.
+        sod_utc8: ``sodUtc8``: Open price in the UTC 8.
+        ts: ``ts``: Index price update time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     inst_id: str | None = None
@@ -104,9 +110,9 @@ class Orderbook:
     """One ``data`` item of ``MarketAPI.get_orderbook``.
 
     Attributes:
-        asks: OKX's ``asks``.
-        bids: OKX's ``bids``.
-        ts: OKX's ``ts``.
+        asks: ``asks``: Order book on sell side.
+        bids: ``bids``: Order book on buy side.
+        ts: ``ts``: Order book generation time.
     """
 
     asks: list[BookLevel] | None = None
@@ -121,9 +127,14 @@ class BookLevel:
 
     Attributes:
         px: Position 0 of the row (``px``).
+            The depth price.
         sz: Position 1 of the row (``sz``).
+            The quantity at the price (number of contracts for derivatives, quantity in base
+                currency for Spot and Spot Margin).
         deprecated: Position 2 of the row (``deprecated``).
+            Part of a deprecated feature and it is always "0".
         ord_cnt: Position 3 of the row (``ordCnt``).
+            The number of orders at the price.
     """
 
     px: Decimal | None = None
@@ -140,14 +151,32 @@ class Candlesticks:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Opening time of the candlestick, Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         o: Position 1 of the row (``o``).
+            Open price.
         h: Position 2 of the row (``h``).
+            highest price.
         l: Position 3 of the row (``l``).
+            Lowest price.
         c: Position 4 of the row (``c``).
+            Close price.
         vol: Position 5 of the row (``vol``).
+            Trading volume, with a unit of ``contract``.
+            If it is a ``derivatives`` contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in base currency.
         vol_ccy: Position 6 of the row (``volCcy``).
+            Trading volume, with a unit of ``currency``.
+            If it is a ``derivatives`` contract, the value is the number of base currency.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in quote currency.
         vol_ccy_quote: Position 7 of the row (``volCcyQuote``).
+            Trading volume, the value is the quantity in quote currency.
+            e.g. The unit is USDT for BTC-USDT and BTC-USDT-SWAP;
+            The unit is USD for BTC-USD-SWAP.
         confirm: Position 8 of the row (``confirm``).
+            The state of candlesticks.
+            ``0``: K line is uncompleted.
+            ``1``: K line is completed.
     """
 
     ts: int | None = None
@@ -170,11 +199,19 @@ class IndexCandlesticks:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Opening time of the candlestick, Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         o: Position 1 of the row (``o``).
+            Open price.
         h: Position 2 of the row (``h``).
+            highest price.
         l: Position 3 of the row (``l``).
+            Lowest price.
         c: Position 4 of the row (``c``).
+            Close price.
         confirm: Position 5 of the row (``confirm``).
+            The state of candlesticks.
+            ``0`` represents that it is uncompleted, ``1`` represents that it is completed.
     """
 
     ts: int | None = None
@@ -191,12 +228,16 @@ class Trades:
     importable as ``HistoryTrades``, other names of this class.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        trade_id: OKX's ``tradeId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        ts: OKX's ``ts``.
+        inst_id: ``instId``: Instrument ID.
+        trade_id: ``tradeId``: Trade ID.
+        px: ``px``: Trade price.
+        sz: ``sz``: Trade quantity.
+            For spot trading, the unit is base currency.
+            For ``FUTURES``/``SWAP``/``OPTION``, the unit is contract.
+        side: ``side``: Trade side.
+            ``buy``.
+            ``sell``.
+        ts: ``ts``: Trade time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_id: str | None = None
@@ -212,9 +253,9 @@ class Volume:
     """One ``data`` item of ``MarketAPI.get_volume``.
 
     Attributes:
-        vol_usd: OKX's ``volUsd``.
-        vol_cny: OKX's ``volCny``.
-        ts: OKX's ``ts``.
+        vol_usd: ``volUsd``: 24-hour total trading volume from the order book trading in "USD".
+        vol_cny: ``volCny``: 24-hour total trading volume from the order book trading in "CNY".
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     vol_usd: Decimal | None = None
@@ -227,18 +268,26 @@ class Tier:
     """One ``data`` item of ``MarketAPI.get_tier``.
 
     Attributes:
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        inst_id: OKX's ``instId``.
-        tier: OKX's ``tier``.
-        min_sz: OKX's ``minSz``.
-        max_sz: OKX's ``maxSz``.
-        mmr: OKX's ``mmr``.
-        imr: OKX's ``imr``.
-        max_lever: OKX's ``maxLever``.
-        opt_mgn_factor: OKX's ``optMgnFactor``.
-        quote_max_loan: OKX's ``quoteMaxLoan``.
-        base_max_loan: OKX's ``baseMaxLoan``.
+        uly: ``uly``: Underlying.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_family: ``instFamily``: Instrument family.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_id: ``instId``: Instrument ID.
+        tier: ``tier``: Tiers.
+        min_sz: ``minSz``: The minimum borrowing amount or position of this gear is only applicable
+            to margin/options/perpetual/delivery, the minimum position is 0 by default.
+            It will return the minimum borrowing amount when ``ccy`` takes effect.
+        max_sz: ``maxSz``: The maximum borrowing amount or number of positions held in this position
+            is only applicable to margin/options/perpetual/delivery.
+            It will return the maximum borrowing amount when ``ccy`` takes effect.
+        mmr: ``mmr``: Maintenance margin requirement rate.
+        imr: ``imr``: Initial margin requirement rate.
+        max_lever: ``maxLever``: Maximum available leverage.
+        opt_mgn_factor: ``optMgnFactor``: Option Margin Coefficient (only applicable to options).
+        quote_max_loan: ``quoteMaxLoan``: Quote currency borrowing amount (only applicable to
+            leverage and the case when ``instId`` takes effect).
+        base_max_loan: ``baseMaxLoan``: Base currency borrowing amount (only applicable to leverage
+            and the case when ``instId`` takes effect).
     """
 
     uly: str | None = None
@@ -260,10 +309,11 @@ class IndexComponents:
     """One ``data`` item of ``MarketAPI.get_index_components``.
 
     Attributes:
-        index: OKX's ``index``.
-        last: OKX's ``last``.
-        ts: OKX's ``ts``.
-        components: OKX's ``components``.
+        index: ``index``: Index.
+        last: ``last``: Latest Index Price.
+        ts: ``ts``: Data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        components: ``components``: Components.
     """
 
     index: str | None = None
@@ -277,11 +327,11 @@ class IndexComponentsComponents:
     """An item of ``IndexComponents``'s ``components``.
 
     Attributes:
-        exch: OKX's ``exch``.
-        symbol: OKX's ``symbol``.
-        sym_px: OKX's ``symPx``.
-        wgt: OKX's ``wgt``.
-        cnv_px: OKX's ``cnvPx``.
+        exch: ``exch``: Name of Exchange.
+        symbol: ``symbol``: Name of Exchange Trading Pairs.
+        sym_px: ``symPx``: Price of Exchange Trading Pairs.
+        wgt: ``wgt``: Weights.
+        cnv_px: ``cnvPx``: Price converted to index.
     """
 
     exch: str | None = None
@@ -296,7 +346,7 @@ class ExchangeRate:
     """One ``data`` item of ``MarketAPI.get_exchange_rate``.
 
     Attributes:
-        usd_cny: OKX's ``usdCny``.
+        usd_cny: ``usdCny``: Exchange rate.
     """
 
     usd_cny: Decimal | None = None
@@ -308,11 +358,16 @@ class BlockTicker:
     importable as ``BlockTickers``, other names of this class.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_type: OKX's ``instType``.
-        vol_ccy24h: OKX's ``volCcy24h``.
-        vol24h: OKX's ``vol24h``.
-        ts: OKX's ``ts``.
+        inst_id: ``instId``: Instrument ID.
+        inst_type: ``instType``: Instrument type.
+        vol_ccy24h: ``volCcy24h``: 24h trading volume, with a unit of ``currency``.
+            If it is a ``derivatives`` contract, the value is the number of base currency.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in quote currency.
+        vol24h: ``vol24h``: 24h trading volume, with a unit of ``contract``.
+            If it is a ``derivatives`` contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in base currency.
+        ts: ``ts``: Block ticker data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     inst_id: str | None = None
@@ -327,17 +382,19 @@ class OptionTrades:
     """One ``data`` item of ``MarketAPI.get_option_trades``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_family: OKX's ``instFamily``.
-        trade_id: OKX's ``tradeId``.
-        px: OKX's ``px``.
-        side: OKX's ``side``.
-        opt_type: OKX's ``optType``.
-        fill_vol: OKX's ``fillVol``.
-        fwd_px: OKX's ``fwdPx``.
-        idx_px: OKX's ``idxPx``.
-        mark_px: OKX's ``markPx``.
-        ts: OKX's ``ts``.
+        inst_id: ``instId``: Instrument ID.
+        inst_family: ``instFamily``: Instrument family.
+        trade_id: ``tradeId``: Trade ID.
+        px: ``px``: Trade price.
+        side: ``side``: Trade side.
+            ``buy``.
+            ``sell``.
+        opt_type: ``optType``: Option type, C: Call P: Put.
+        fill_vol: ``fillVol``: Implied volatility while trading (Correspond to trade price).
+        fwd_px: ``fwdPx``: Forward price while trading.
+        idx_px: ``idxPx``: Index price while trading.
+        mark_px: ``markPx``: Mark price while trading.
+        ts: ``ts``: Trade time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_id: str | None = None

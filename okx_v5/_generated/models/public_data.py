@@ -45,39 +45,98 @@ class Instruments:
     """One ``data`` item of ``PublicAPI.get_instruments``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        category: OKX's ``category``.
-        base_ccy: OKX's ``baseCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        settle_ccy: OKX's ``settleCcy``.
-        ct_val: OKX's ``ctVal``.
-        ct_mult: OKX's ``ctMult``.
-        ct_val_ccy: OKX's ``ctValCcy``.
-        opt_type: OKX's ``optType``.
-        stk: OKX's ``stk``.
-        list_time: OKX's ``listTime``.
-        auction_end_time: OKX's ``auctionEndTime``.
-        exp_time: OKX's ``expTime``.
-        lever: OKX's ``lever``.
-        tick_sz: OKX's ``tickSz``.
-        lot_sz: OKX's ``lotSz``.
-        min_sz: OKX's ``minSz``.
-        ct_type: OKX's ``ctType``.
-        alias: OKX's ``alias``.
-        state: OKX's ``state``.
-        rule_type: OKX's ``ruleType``.
-        max_lmt_sz: OKX's ``maxLmtSz``.
-        max_mkt_sz: OKX's ``maxMktSz``.
-        max_lmt_amt: OKX's ``maxLmtAmt``.
-        max_mkt_amt: OKX's ``maxMktAmt``.
-        max_twap_sz: OKX's ``maxTwapSz``.
-        max_iceberg_sz: OKX's ``maxIcebergSz``.
-        max_trigger_sz: OKX's ``maxTriggerSz``.
-        max_stop_sz: OKX's ``maxStopSz``.
-        future_settlement: OKX's ``futureSettlement``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-SWAP``.
+        uly: ``uly``: Underlying, e.g. ``BTC-USD``.
+            Only applicable to ``MARGIN/FUTURES``/``SWAP``/``OPTION``.
+        inst_family: ``instFamily``: Instrument family, e.g. ``BTC-USD``.
+            Only applicable to ``MARGIN/FUTURES``/``SWAP``/``OPTION``.
+        category: ``category``: Currency category. Note: this parameter is already deprecated.
+        base_ccy: ``baseCcy``: Base currency, e.g. ``BTC`` in``BTC-USDT``.
+            Only applicable to ``SPOT``/``MARGIN``.
+        quote_ccy: ``quoteCcy``: Quote currency, e.g. ``USDT`` in ``BTC-USDT``.
+            Only applicable to ``SPOT``/``MARGIN``.
+        settle_ccy: ``settleCcy``: Settlement and margin currency, e.g. ``BTC``.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_val: ``ctVal``: Contract value.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_mult: ``ctMult``: Contract multiplier.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        ct_val_ccy: ``ctValCcy``: Contract value currency.
+            Only applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        opt_type: ``optType``: Option type, ``C``: Call ``P``: put.
+            Only applicable to ``OPTION``.
+        stk: ``stk``: Strike price.
+            Only applicable to ``OPTION``.
+        list_time: ``listTime``: Listing time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        auction_end_time: ``auctionEndTime``: The end time of call auction, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+            Only applicable to ``SPOT`` that are listed through call auctions, return "" in other
+                cases.
+        exp_time: ``expTime``: Expiry time.
+            Applicable to ``SPOT``/``MARGIN``/``FUTURES``/``SWAP``/``OPTION``. For
+                ``FUTURES``/``OPTION``, it is natural delivery/exercise time. It is the instrument
+                offline time when there is ``SPOT/MARGIN/FUTURES/SWAP/`` manual offline. Update once
+                change.
+        lever: ``lever``: Max Leverage,.
+            Not applicable to ``SPOT``, ``OPTION``.
+        tick_sz: ``tickSz``: Tick size, e.g. ``0.0001``.
+            For Option, it is minimum tickSz among tick band, please use "Get option tick bands" if
+                you want get option tickBands.
+        lot_sz: ``lotSz``: Lot size.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        min_sz: ``minSz``: Minimum order size.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        ct_type: ``ctType``: Contract type.
+            ``linear``: linear contract.
+            ``inverse``: inverse contract.
+            Only applicable to ``FUTURES``/``SWAP``.
+        alias: ``alias``: Alias.
+            ``this_week``.
+            ``next_week``.
+            ``this_month``.
+            ``next_month``.
+            ``quarter``.
+            ``next_quarter``.
+            ``third_quarter``.
+            Only applicable to ``FUTURES``.
+        state: ``state``: Instrument status.
+            ``live``.
+            ``suspend``.
+            ``preopen``. e.g. There will be ``preopen`` before the Futures and Options new contracts
+                state is live.
+            ``test``: Test pairs, can't be traded.
+        rule_type: ``ruleType``: Trading rule types.
+            ``normal``: normal trading.
+            ``pre_market``: pre-market trading.
+        max_lmt_sz: ``maxLmtSz``: The maximum order quantity of a single limit order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_mkt_sz: ``maxMktSz``: The maximum order quantity of a single market order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``USDT``.
+        max_lmt_amt: ``maxLmtAmt``: Max USD amount for a single limit order.
+        max_mkt_amt: ``maxMktAmt``: Max USD amount for a single market order.
+            Only applicable to ``SPOT``/``MARGIN``.
+        max_twap_sz: ``maxTwapSz``: The maximum order quantity of a single TWAP order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+            The minimum order quantity of a single TWAP order is minSz*2.
+        max_iceberg_sz: ``maxIcebergSz``: The maximum order quantity of a single iceBerg order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_trigger_sz: ``maxTriggerSz``: The maximum order quantity of a single trigger order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``base currency``.
+        max_stop_sz: ``maxStopSz``: The maximum order quantity of a single stop market order.
+            If it is a derivatives contract, the value is the number of contracts.
+            If it is ``SPOT``/``MARGIN``, the value is the quantity in ``USDT``.
+        future_settlement: ``futureSettlement``: Whether daily settlement for expiry feature is
+            enabled.
+            Applicable to ``FUTURES`` ``cross``.
     """
 
     inst_type: str | None = None
@@ -120,8 +179,9 @@ class DeliveryExerciseHistory:
     """One ``data`` item of ``PublicAPI.get_delivery_exercise_history``.
 
     Attributes:
-        ts: OKX's ``ts``.
-        details: OKX's ``details``.
+        ts: ``ts``: Delivery/exercise time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        details: ``details``: Delivery/exercise details.
     """
 
     ts: int | None = None
@@ -133,9 +193,12 @@ class DeliveryExerciseHistoryDetails:
     """An item of ``DeliveryExerciseHistory``'s ``details``.
 
     Attributes:
-        ins_id: OKX's ``insId``.
-        px: OKX's ``px``.
-        type: OKX's ``type``.
+        ins_id: ``insId``: Delivery/exercise contract ID.
+        px: ``px``: Delivery/exercise price.
+        type: ``type``: Type.
+            ``delivery``.
+            ``exercised``.
+            ``expired_otm``:Out of the money.
     """
 
     ins_id: str | None = None
@@ -148,12 +211,12 @@ class OpenInterest:
     """One ``data`` item of ``PublicAPI.get_open_interest``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        oi: OKX's ``oi``.
-        oi_ccy: OKX's ``oiCcy``.
-        oi_usd: OKX's ``oiUsd``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        oi: ``oi``: Open interest in number of contracts.
+        oi_ccy: ``oiCcy``: Open interest in number of coin.
+        oi_usd: ``oiUsd``: Open interest in number of USD.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -169,22 +232,36 @@ class FundingRate:
     """One ``data`` item of ``PublicAPI.get_funding_rate``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        method: OKX's ``method``.
-        formula_type: OKX's ``formulaType``.
-        funding_rate: OKX's ``fundingRate``.
-        next_funding_rate: OKX's ``nextFundingRate``.
-        funding_time: OKX's ``fundingTime``.
-        next_funding_time: OKX's ``nextFundingTime``.
-        min_funding_rate: OKX's ``minFundingRate``.
-        max_funding_rate: OKX's ``maxFundingRate``.
-        interest_rate: OKX's ``interestRate``.
-        impact_value: OKX's ``impactValue``.
-        sett_state: OKX's ``settState``.
-        sett_funding_rate: OKX's ``settFundingRate``.
-        premium: OKX's ``premium``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type ``SWAP``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-SWAP``.
+        method: ``method``: Funding rate mechanism.
+            ``current_period``.
+            ``next_period``(no longer supported).
+        formula_type: ``formulaType``: Formula type.
+            ``noRate``: old funding rate formula.
+            ``withRate``: new funding rate formula.
+        funding_rate: ``fundingRate``: Current funding rate.
+        next_funding_rate: ``nextFundingRate``: Forecasted funding rate for the next period.
+            The nextFundingRate will be "" if the method is ``current_period``(no longer supported).
+        funding_time: ``fundingTime``: Settlement time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        next_funding_time: ``nextFundingTime``: Forecasted funding time for the next period , Unix
+            timestamp format in milliseconds, e.g. ``1597026383085``.
+        min_funding_rate: ``minFundingRate``: The lower limit of the predicted funding rate of the
+            next cycle.
+        max_funding_rate: ``maxFundingRate``: The upper limit of the predicted funding rate of the
+            next cycle.
+        interest_rate: ``interestRate``: Interest rate.
+        impact_value: ``impactValue``: Depth weighted amount (in the unit of quote currency).
+        sett_state: ``settState``: Settlement state of funding rate.
+            ``processing``.
+            ``settled``.
+        sett_funding_rate: ``settFundingRate``: If settState = ``processing``, it is the funding
+            rate that is being used for current settlement cycle.
+            If settState = ``settled``, it is the funding rate that is being used for previous
+                settlement cycle.
+        premium: ``premium``: Premium between the mid price of perps market and the index price.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -210,13 +287,19 @@ class FundingRateHistory:
     """One ``data`` item of ``PublicAPI.funding_rate_history``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        formula_type: OKX's ``formulaType``.
-        funding_rate: OKX's ``fundingRate``.
-        realized_rate: OKX's ``realizedRate``.
-        funding_time: OKX's ``fundingTime``.
-        method: OKX's ``method``.
+        inst_type: ``instType``: Instrument type.
+            ``SWAP``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-SWAP``.
+        formula_type: ``formulaType``: Formula type.
+            ``noRate``: old funding rate formula.
+            ``withRate``: new funding rate formula.
+        funding_rate: ``fundingRate``: Predicted funding rate.
+        realized_rate: ``realizedRate``: Actual funding rate.
+        funding_time: ``fundingTime``: Settlement time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        method: ``method``: Funding rate mechanism.
+            ``current_period``.
+            ``next_period``.
     """
 
     inst_type: str | None = None
@@ -233,12 +316,16 @@ class PriceLimit:
     """One ``data`` item of ``PublicAPI.get_price_limit``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        buy_lmt: OKX's ``buyLmt``.
-        sell_lmt: OKX's ``sellLmt``.
-        ts: OKX's ``ts``.
-        enabled: OKX's ``enabled``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        buy_lmt: ``buyLmt``: Highest buy limit.
+            Return "" when enabled is false.
+        sell_lmt: ``sellLmt``: Lowest sell limit.
+            Return "" when enabled is false.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+        enabled: ``enabled``: Whether price limit is effective.
+            ``true``: the price limit is effective.
+            ``false``: the price limit is not effective.
     """
 
     inst_type: str | None = None
@@ -254,25 +341,26 @@ class OptSummary:
     """One ``data`` item of ``PublicAPI.get_opt_summary``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        uly: OKX's ``uly``.
-        delta: OKX's ``delta``.
-        gamma: OKX's ``gamma``.
-        vega: OKX's ``vega``.
-        theta: OKX's ``theta``.
-        delta_bs: OKX's ``deltaBS``.
-        gamma_bs: OKX's ``gammaBS``.
-        vega_bs: OKX's ``vegaBS``.
-        theta_bs: OKX's ``thetaBS``.
-        lever: OKX's ``lever``.
-        mark_vol: OKX's ``markVol``.
-        bid_vol: OKX's ``bidVol``.
-        ask_vol: OKX's ``askVol``.
-        real_vol: OKX's ``realVol``.
-        vol_lv: OKX's ``volLv``.
-        fwd_px: OKX's ``fwdPx``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type.
+            ``OPTION``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-200103-5500-C``.
+        uly: ``uly``: Underlying.
+        delta: ``delta``: Sensitivity of option price to ``uly`` price.
+        gamma: ``gamma``: The delta is sensitivity to ``uly`` price.
+        vega: ``vega``: Sensitivity of option price to implied volatility.
+        theta: ``theta``: Sensitivity of option price to remaining maturity.
+        delta_bs: ``deltaBS``: Sensitivity of option price to ``uly`` price in BS mode.
+        gamma_bs: ``gammaBS``: The delta is sensitivity to ``uly`` price in BS mode.
+        vega_bs: ``vegaBS``: Sensitivity of option price to implied volatility in BS mode.
+        theta_bs: ``thetaBS``: Sensitivity of option price to remaining maturity in BS mode.
+        lever: ``lever``: Leverage.
+        mark_vol: ``markVol``: Mark volatility.
+        bid_vol: ``bidVol``: Bid volatility.
+        ask_vol: ``askVol``: Ask volatility.
+        real_vol: ``realVol``: Realized volatility (not currently used).
+        vol_lv: ``volLv``: Implied volatility of at-the-money options.
+        fwd_px: ``fwdPx``: Forward price.
+        ts: ``ts``: Data update time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -301,10 +389,12 @@ class EstimatedPrice:
     """One ``data`` item of ``PublicAPI.get_estimated_price``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        settle_px: OKX's ``settlePx``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type.
+            ``FUTURES``.
+            ``OPTION``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-200214``.
+        settle_px: ``settlePx``: Estimated delivery/exercise price.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -318,11 +408,12 @@ class DiscountInterestFreeQuota:
     """One ``data`` item of ``PublicAPI.discount_interest_free_quota``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        discount_lv: OKX's ``discountLv``.
-        min_discount_rate: OKX's ``minDiscountRate``.
-        details: OKX's ``details``.
+        ccy: ``ccy``: Currency.
+        amt: ``amt``: Interest-free quota.
+        discount_lv: ``discountLv``: Discount rate level.(Deprecated).
+        min_discount_rate: ``minDiscountRate``: Minimum discount rate when it exceeds the maximum
+            amount of the last tier.
+        details: ``details``: New discount details.
     """
 
     ccy: str | None = None
@@ -337,12 +428,15 @@ class DiscountInterestFreeQuotaDetails:
     """An item of ``DiscountInterestFreeQuota``'s ``details``.
 
     Attributes:
-        discount_rate: OKX's ``discountRate``.
-        max_amt: OKX's ``maxAmt``.
-        min_amt: OKX's ``minAmt``.
-        tier: OKX's ``tier``.
-        liq_penalty_rate: OKX's ``liqPenaltyRate``.
-        dis_ccy_eq: OKX's ``disCcyEq``.
+        discount_rate: ``discountRate``: Discount rate.
+        max_amt: ``maxAmt``: Tier - upper bound.
+            The unit is the currency like BTC. "" means positive infinity.
+        min_amt: ``minAmt``: Tier - lower bound.
+            The unit is the currency like BTC. The minimum is 0.
+        tier: ``tier``: Tiers.
+        liq_penalty_rate: ``liqPenaltyRate``: Liquidation penalty rate.
+        dis_ccy_eq: ``disCcyEq``: Discount equity in currency for quick calculation if your equity
+            is the``maxAmt``.
     """
 
     discount_rate: Decimal | None = None
@@ -358,7 +452,7 @@ class ServerTime:
     """One ``data`` item of ``PublicAPI.get_system_time``.
 
     Attributes:
-        ts: OKX's ``ts``.
+        ts: ``ts``: System time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     ts: int | None = None
@@ -369,10 +463,14 @@ class MarkPrice:
     """One ``data`` item of ``PublicAPI.get_mark_price``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        mark_px: OKX's ``markPx``.
-        ts: OKX's ``ts``.
+        inst_type: ``instType``: Instrument type.
+            ``MARGIN``.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USD-200214``.
+        mark_px: ``markPx``: Mark price.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -386,18 +484,26 @@ class PositionTier:
     """One ``data`` item of ``PublicAPI.get_position_tiers``.
 
     Attributes:
-        uly: OKX's ``uly``.
-        inst_family: OKX's ``instFamily``.
-        inst_id: OKX's ``instId``.
-        tier: OKX's ``tier``.
-        min_sz: OKX's ``minSz``.
-        max_sz: OKX's ``maxSz``.
-        mmr: OKX's ``mmr``.
-        imr: OKX's ``imr``.
-        max_lever: OKX's ``maxLever``.
-        opt_mgn_factor: OKX's ``optMgnFactor``.
-        quote_max_loan: OKX's ``quoteMaxLoan``.
-        base_max_loan: OKX's ``baseMaxLoan``.
+        uly: ``uly``: Underlying.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_family: ``instFamily``: Instrument family.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_id: ``instId``: Instrument ID.
+        tier: ``tier``: Tiers.
+        min_sz: ``minSz``: The minimum borrowing amount or position of this gear is only applicable
+            to margin/options/perpetual/delivery, the minimum position is 0 by default.
+            It will return the minimum borrowing amount when ``ccy`` takes effect.
+        max_sz: ``maxSz``: The maximum borrowing amount or number of positions held in this position
+            is only applicable to margin/options/perpetual/delivery.
+            It will return the maximum borrowing amount when ``ccy`` takes effect.
+        mmr: ``mmr``: Maintenance margin requirement rate.
+        imr: ``imr``: Initial margin requirement rate.
+        max_lever: ``maxLever``: Maximum available leverage.
+        opt_mgn_factor: ``optMgnFactor``: Option Margin Coefficient (only applicable to options).
+        quote_max_loan: ``quoteMaxLoan``: Quote currency borrowing amount (only applicable to
+            leverage and the case when ``instId`` takes effect).
+        base_max_loan: ``baseMaxLoan``: Base currency borrowing amount (only applicable to leverage
+            and the case when ``instId`` takes effect).
     """
 
     uly: str | None = None
@@ -419,9 +525,9 @@ class InterestRateLoanQuota:
     """One ``data`` item of ``PublicAPI.get_interest_rate_loan_quota``.
 
     Attributes:
-        basic: OKX's ``basic``.
-        vip: OKX's ``vip``.
-        regular: OKX's ``regular``.
+        basic: ``basic``: Basic interest rate.
+        vip: ``vip``: Interest info for vip users.
+        regular: ``regular``: Interest info for regular users.
     """
 
     basic: list[InterestRateLoanQuotaBasic] | None = None
@@ -435,9 +541,10 @@ class InterestRateLoanQuotaRegular:
     ``InterestRateLoanQuotaVip``, other names of this class.
 
     Attributes:
-        level: OKX's ``level``.
-        loan_quota_coef: OKX's ``loanQuotaCoef``.
-        ir_discount: OKX's ``irDiscount``.
+        level: ``level``: VIP Level, e.g. ``VIP1``.
+        loan_quota_coef: ``loanQuotaCoef``: Loan quota coefficient. Loan quota = ``quota`` *
+            ``level``.
+        ir_discount: ``irDiscount``: Interest rate discount(Deprecated).
     """
 
     level: str | None = None
@@ -450,9 +557,9 @@ class InterestRateLoanQuotaBasic:
     """An item of ``InterestRateLoanQuota``'s ``basic``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        rate: OKX's ``rate``.
-        quota: OKX's ``quota``.
+        ccy: ``ccy``: Currency.
+        rate: ``rate``: Daily rate.
+        quota: ``quota``: Max borrow.
     """
 
     ccy: str | None = None
@@ -465,10 +572,11 @@ class InsuranceFund:
     """One ``data`` item of ``PublicAPI.get_insurance_fund``.
 
     Attributes:
-        total: OKX's ``total``.
-        inst_family: OKX's ``instFamily``.
-        inst_type: OKX's ``instType``.
-        details: OKX's ``details``.
+        total: ``total``: The total balance of insurance fund, in ``USD``.
+        inst_family: ``instFamily``: Instrument family.
+            Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+        inst_type: ``instType``: Instrument type.
+        details: ``details``: Insurance fund data.
     """
 
     total: Decimal | None = None
@@ -482,15 +590,28 @@ class InsuranceFundDetails:
     """An item of ``InsuranceFund``'s ``details``.
 
     Attributes:
-        balance: OKX's ``balance``.
-        amt: OKX's ``amt``.
-        ccy: OKX's ``ccy``.
-        type: OKX's ``type``.
-        max_bal: OKX's ``maxBal``.
-        max_bal_ts: OKX's ``maxBalTs``.
-        dec_rate: OKX's ``decRate``.
-        adl_type: OKX's ``adlType``.
-        ts: OKX's ``ts``.
+        balance: ``balance``: The balance of insurance fund.
+        amt: ``amt``: The change in the balance of insurance fund.
+            Applicable when type is ``liquidation_balance_deposit``, ``bankruptcy_loss`` or
+                ``platform_revenue``.
+        ccy: ``ccy``: The currency of insurance fund.
+        type: ``type``: The type of insurance fund.
+        max_bal: ``maxBal``: Maximum insurance fund balance in the past eight hours.
+            Only applicable when type is ``adl``.
+        max_bal_ts: ``maxBalTs``: Timestamp when insurance fund balance reached maximum in the past
+            eight hours, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+            Only applicable when type is ``adl``.
+        dec_rate: ``decRate``: Real-time insurance fund decline rate (compare balance and maxBal).
+            Only applicable when type is ``adl``(Deprecated).
+        adl_type: ``adlType``: ADL related events.
+            ``rate_adl_start``: ADL begins due to high insurance fund decline rate.
+            ``bal_adl_start``: ADL begins due to insurance fund balance falling.
+            ``pos_adl_start``: ADL begins due to the volume of liquidation orders falls to a certain
+                level (only applicable to premarket symbols).
+            ``adl_end``: ADL ends.
+            Only applicable when type is ``adl``.
+        ts: ``ts``: The update timestamp of insurance fund. Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
     """
 
     balance: Decimal | None = None
@@ -509,11 +630,17 @@ class ConvertContractCoin:
     """One ``data`` item of ``PublicAPI.get_convert_contract_coin``.
 
     Attributes:
-        type: OKX's ``type``.
-        inst_id: OKX's ``instId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        unit: OKX's ``unit``.
+        type: ``type``: Convert type.
+            ``1``: Convert currency to contract.
+            ``2``: Convert contract to currency.
+        inst_id: ``instId``: Instrument ID.
+        px: ``px``: Order price.
+        sz: ``sz``: Quantity to buy or sell.
+            It is quantity of contract while converting currency to contract.
+            It is quantity of currency while contract to currency.
+        unit: ``unit``: The unit of currency.
+            ``coin``.
+            ``usds``: USDT/USDC.
     """
 
     type: str | None = None
@@ -528,9 +655,9 @@ class OptionTickBands:
     """One ``data`` item of ``PublicAPI.get_option_tickBands``.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_family: OKX's ``instFamily``.
-        tick_band: OKX's ``tickBand``.
+        inst_type: ``instType``: Instrument type.
+        inst_family: ``instFamily``: Instrument family.
+        tick_band: ``tickBand``: Tick size band.
     """
 
     inst_type: str | None = None
@@ -543,9 +670,9 @@ class OptionTickBandsTickBand:
     """An item of ``OptionTickBands``'s ``tickBand``.
 
     Attributes:
-        min_px: OKX's ``minPx``.
-        max_px: OKX's ``maxPx``.
-        tick_sz: OKX's ``tickSz``.
+        min_px: ``minPx``: Minimum price while placing an order.
+        max_px: ``maxPx``: Maximum price while placing an order.
+        tick_sz: ``tickSz``: Tick size, e.g. 0.0001.
     """
 
     min_px: Decimal | None = None
@@ -558,17 +685,19 @@ class OptionTrades:
     """One ``data`` item of ``PublicAPI.get_option_trades``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_family: OKX's ``instFamily``.
-        trade_id: OKX's ``tradeId``.
-        px: OKX's ``px``.
-        side: OKX's ``side``.
-        opt_type: OKX's ``optType``.
-        fill_vol: OKX's ``fillVol``.
-        fwd_px: OKX's ``fwdPx``.
-        idx_px: OKX's ``idxPx``.
-        mark_px: OKX's ``markPx``.
-        ts: OKX's ``ts``.
+        inst_id: ``instId``: Instrument ID.
+        inst_family: ``instFamily``: Instrument family.
+        trade_id: ``tradeId``: Trade ID.
+        px: ``px``: Trade price.
+        side: ``side``: Trade side.
+            ``buy``.
+            ``sell``.
+        opt_type: ``optType``: Option type, C: Call P: Put.
+        fill_vol: ``fillVol``: Implied volatility while trading (Correspond to trade price).
+        fwd_px: ``fwdPx``: Forward price while trading.
+        idx_px: ``idxPx``: Index price while trading.
+        mark_px: ``markPx``: Mark price while trading.
+        ts: ``ts``: Trade time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     inst_id: str | None = None
@@ -589,9 +718,11 @@ class MarketDataHistory:
     """One ``data`` item of ``PublicAPI.get_market_data_history``.
 
     Attributes:
-        ts: OKX's ``ts``.
-        total_size_mb: OKX's ``totalSizeMB``.
-        date_aggr_type: OKX's ``dateAggrType``.
+        ts: ``ts``: Response timestamp, Unix timestamp format in milliseconds.
+        total_size_mb: ``totalSizeMB``: Total size of all data files in MB.
+        date_aggr_type: ``dateAggrType``: Date aggregation type.
+            ``daily``.
+            ``monthly``.
         details: OKX's ``details``.
     """
 
@@ -606,11 +737,13 @@ class MarketDataHistoryDetails:
     """An item of ``MarketDataHistory``'s ``details``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        inst_family: OKX's ``instFamily``.
-        date_range_start: OKX's ``dateRangeStart``.
-        date_range_end: OKX's ``dateRangeEnd``.
-        group_size_mb: OKX's ``groupSizeMB``.
+        inst_id: ``instId``: Instrument ID.
+        inst_family: ``instFamily``: Instrument family.
+        date_range_start: ``dateRangeStart``: Data range start date, Unix timestamp format in
+            milliseconds (inclusive).
+        date_range_end: ``dateRangeEnd``: Data range end date, Unix timestamp format in milliseconds
+            (inclusive).
+        group_size_mb: ``groupSizeMB``: Data group size in MB.
         group_details: OKX's ``groupDetails``.
     """
 
@@ -627,10 +760,21 @@ class MarketDataHistoryDetailsGroupDetails:
     """An item of ``MarketDataHistoryDetails``'s ``groupDetails``.
 
     Attributes:
-        filename: OKX's ``filename``.
-        data_ts: OKX's ``dataTs``.
-        size_mb: OKX's ``sizeMB``.
-        url: OKX's ``url``.
+        filename: ``filename``: Data file name, e.g. ``BTC-USDT-SWAP-trades-2025-05-15.zip``.
+        data_ts: ``dataTs``: Data date timestamp, Unix timestamp format in milliseconds.
+        size_mb: ``sizeMB``: File size in MB.
+        url: ``url``: Download URL.
+            Data query rules.
+            - Only the date portion (yyyy-mm-dd) of timestamps is used; time components are ignored.
+            - Both begin and end timestamps are inclusive.
+            - Data is returned in reverse chronological order (closer to end first).
+            - If the query exceeds record limits, data closest to the end timestamp is returned.
+            - Exception: When module = 6 & instType = OPTION, only data for the day specified by the
+                end is returned Timezone specifications for timestamp parsing.
+            When converting Unix timestamps to dates, the following timezone conventions are applied
+                to all timestamp fields (begin, end, dateRangeStart, dateRangeEnd, dataTs):
+            - Orderbook data (module 6): UTC+0.
+            - All other data modules (modules 1, 2, 3): UTC+8.
     """
 
     filename: str | None = None
@@ -644,8 +788,8 @@ class Announcements:
     """One ``data`` item of ``PublicAPI.get_announcements``.
 
     Attributes:
-        total_page: OKX's ``totalPage``.
-        details: OKX's ``details``.
+        total_page: ``totalPage``: Total number of pages.
+        details: ``details``: List of announcements.
     """
 
     total_page: int | None = None
@@ -657,11 +801,13 @@ class AnnouncementsDetails:
     """An item of ``Announcements``'s ``details``.
 
     Attributes:
-        title: OKX's ``title``.
-        ann_type: OKX's ``annType``.
-        p_time: OKX's ``pTime``.
-        url: OKX's ``url``.
-        business_ptime: OKX's ``businessPTime``.
+        title: ``title``: Announcement title.
+        ann_type: ``annType``: Announcement type.
+        p_time: ``pTime``: The actual time the announcement was first published. Unix timestamp
+            format in milliseconds, e.g. ``1597026383085``.
+        url: ``url``: Announcement url.
+        business_ptime: ``businessPTime``: The time displayed on the announcement page for user
+            reference. Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     title: str | None = None

@@ -31,11 +31,11 @@ class PlaceOrder:
     """One ``data`` item of ``SpreadTradingAPI.place_order``.
 
     Attributes:
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        tag: OKX's ``tag``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        ord_id: ``ordId``: Order ID.
+        tag: ``tag``: Order tag.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection or success message of event execution.
     """
 
     cl_ord_id: str | None = None
@@ -50,10 +50,10 @@ class CancelOrder:
     """One ``data`` item of ``SpreadTradingAPI.cancel_order``.
 
     Attributes:
-        cl_ord_id: OKX's ``clOrdId``.
-        ord_id: OKX's ``ordId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        ord_id: ``ordId``: Order ID.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
     """
 
     cl_ord_id: str | None = None
@@ -67,7 +67,7 @@ class CancelAllOrders:
     """One ``data`` item of ``SpreadTradingAPI.cancel_all_orders``.
 
     Attributes:
-        result: OKX's ``result``.
+        result: ``result``: Result of the request ``true``, ``false``.
     """
 
     result: bool | None = None
@@ -80,26 +80,46 @@ class OrderDetails:
     ``ActiveOrders``, ``Orders``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        fill_sz: OKX's ``fillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        pending_fill_sz: OKX's ``pendingFillSz``.
-        pending_settle_sz: OKX's ``pendingSettleSz``.
-        canceled_sz: OKX's ``canceledSz``.
-        state: OKX's ``state``.
-        avg_px: OKX's ``avgPx``.
-        cancel_source: OKX's ``cancelSource``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
-        sprd_id: OKX's ``sprdId``.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        tag: ``tag``: Order tag.
+        px: ``px``: Price.
+        sz: ``sz``: Quantity to buy or sell.
+        ord_type: ``ordType``: Order type.
+            ``market``: Market order.
+            ``limit``: Limit order.
+            ``post_only``: Post-only order.
+            ``ioc``: Immediate-or-cancel order.
+        side: ``side``: Order side.
+        fill_sz: ``fillSz``: Last fill quantity.
+        fill_px: ``fillPx``: Last fill price.
+        trade_id: ``tradeId``: Last trade ID.
+        acc_fill_sz: ``accFillSz``: Accumulated fill quantity.
+        pending_fill_sz: ``pendingFillSz``: Live quantity.
+        pending_settle_sz: ``pendingSettleSz``: Quantity that's pending settlement.
+        canceled_sz: ``canceledSz``: Quantity canceled due order cancellations or trade rejections.
+        state: ``state``: State.
+            ``canceled``.
+            ``live``.
+            ``partially_filled``.
+            ``filled``.
+        avg_px: ``avgPx``: Average filled price. If none is filled, it will return "0".
+        cancel_source: ``cancelSource``: Source of the order cancellation.Valid values and the
+            corresponding meanings are:
+            ``0``: Order canceled by system.
+            ``1``: Order canceled by user.
+            ``14``: Order canceled: IOC order was partially canceled due to incompletely filled.
+            ``15``: Order canceled: The order price is beyond the limit.
+            ``20``: Cancel all after triggered.
+            ``31``: The post-only order will take liquidity in maker orders.
+            ``32``: Self trade prevention.
+            ``34``: Order failed to settle due to insufficient margin.
+            ``35``: Order cancellation due to insufficient margin from another order.
+        u_time: ``uTime``: Update time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        c_time: ``cTime``: Creation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        sprd_id: ``sprdId``: spread ID.
     """
 
     ord_id: str | None = None
@@ -129,20 +149,22 @@ class Trades:
     """One ``data`` item of ``SpreadTradingAPI.get_trades``.
 
     Attributes:
-        sprd_id: OKX's ``sprdId``.
-        trade_id: OKX's ``tradeId``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        fill_px: OKX's ``fillPx``.
-        fill_sz: OKX's ``fillSz``.
-        side: OKX's ``side``.
-        state: OKX's ``state``.
-        exec_type: OKX's ``execType``.
-        ts: OKX's ``ts``.
-        legs: OKX's ``legs``.
-        code: OKX's ``code``.
-        msg: OKX's ``msg``.
+        sprd_id: ``sprdId``: spread ID.
+        trade_id: ``tradeId``: Trade ID.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        tag: ``tag``: Order tag.
+        fill_px: ``fillPx``: Filled price.
+        fill_sz: ``fillSz``: Filled quantity.
+        side: ``side``: Order side, ``buy`` ``sell``.
+        state: ``state``: Trade state.
+            Valid values are ``filled`` and ``rejected``.
+        exec_type: ``execType``: Liquidity taker or maker, ``T``: taker ``M``: maker.
+        ts: ``ts``: Data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        legs: ``legs``: Legs of trade.
+        code: ``code``: Error Code, the default is 0.
+        msg: ``msg``: Error Message, the default is "".
     """
 
     sprd_id: str | None = None
@@ -166,15 +188,18 @@ class TradesLegs:
     """An item of ``Trades``'s ``legs``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        sz_cont: OKX's ``szCont``.
-        side: OKX's ``side``.
-        fill_pnl: OKX's ``fillPnl``.
-        fee: OKX's ``fee``.
-        fee_ccy: OKX's ``feeCcy``.
-        trade_id: OKX's ``tradeId``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        px: ``px``: The price the leg executed.
+        sz: ``sz``: The size of each leg.
+        sz_cont: ``szCont``: Filled amount of the contract.
+            Only applicable to contracts, return "" for spot.
+        side: ``side``: The direction of the leg. Valid value can be ``buy`` or ``sell``.
+        fill_pnl: ``fillPnl``: Last filled profit and loss, applicable to orders which have a trade
+            and aim to close position. It always is 0 in other conditions.
+        fee: ``fee``: Fee. Negative number represents the user transaction fee charged by the
+            platform. Positive number represents rebate.
+        fee_ccy: ``feeCcy``: Fee currency.
+        trade_id: ``tradeId``: Traded ID in the OKX orderbook.
     """
 
     inst_id: str | None = None
@@ -193,18 +218,24 @@ class Spreads:
     """One ``data`` item of ``SpreadTradingAPI.get_spreads``.
 
     Attributes:
-        sprd_id: OKX's ``sprdId``.
-        sprd_type: OKX's ``sprdType``.
-        state: OKX's ``state``.
-        base_ccy: OKX's ``baseCcy``.
-        sz_ccy: OKX's ``szCcy``.
-        quote_ccy: OKX's ``quoteCcy``.
-        tick_sz: OKX's ``tickSz``.
-        min_sz: OKX's ``minSz``.
-        lot_sz: OKX's ``lotSz``.
-        list_time: OKX's ``listTime``.
-        exp_time: OKX's ``expTime``.
-        u_time: OKX's ``uTime``.
+        sprd_id: ``sprdId``: spread ID.
+        sprd_type: ``sprdType``: spread Type. Valid values are ``linear``, ``inverse``, ``hybrid``.
+        state: ``state``: Current state of the spread. Valid values include ``live``, ``expired``,
+            ``suspend``.
+        base_ccy: ``baseCcy``: Currency instrument is based in. Valid values include BTC, ETH.
+        sz_ccy: ``szCcy``: The currency the spread order size is submitted to the underlying venue
+            in, e.g. USD, BTC, ETH.
+        quote_ccy: ``quoteCcy``: The currency the spread is priced in, e.g. USDT, USD.
+        tick_sz: ``tickSz``: Tick size, e.g. 0.0001 in the quoteCcy of the spread.
+        min_sz: ``minSz``: Minimum order size in the szCcy of the spread.
+        lot_sz: ``lotSz``: The minimum order size increment the spread can be traded in the szCcy of
+            the spread.
+        list_time: ``listTime``: The timestamp the spread was created. Unix timestamp format in
+            milliseconds, , e.g. ``1597026383085``.
+        exp_time: ``expTime``: Expiry time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: The timestamp the spread was last updated. Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
         legs: OKX's ``legs``.
     """
 
@@ -228,8 +259,9 @@ class SpreadsLegs:
     """An item of ``Spreads``'s ``legs``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        side: OKX's ``side``.
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USD-SWAP.
+        side: ``side``: The direction of the leg of the spread. Valid Values include ``buy`` and
+            ``sell``.
     """
 
     inst_id: str | None = None
@@ -241,9 +273,9 @@ class OrderBook:
     """One ``data`` item of ``SpreadTradingAPI.get_order_book``.
 
     Attributes:
-        asks: OKX's ``asks``.
-        bids: OKX's ``bids``.
-        ts: OKX's ``ts``.
+        asks: ``asks``: Order book on sell side.
+        bids: ``bids``: Order book on buy side.
+        ts: ``ts``: Order book generation time.
     """
 
     asks: list[BookLevel] | None = None
@@ -258,8 +290,12 @@ class BookLevel:
 
     Attributes:
         px: Position 0 of the row (``px``).
+            The depth price.
         sz: Position 1 of the row (``sz``).
+            The quantity at the price (number of contracts for derivatives, quantity in base
+                currency for Spot and Spot Margin).
         ord_cnt: Position 2 of the row (``ordCnt``).
+            The number of orders at the price.
     """
 
     px: Decimal | None = None
@@ -272,12 +308,14 @@ class PublicTrades:
     """One ``data`` item of ``SpreadTradingAPI.get_public_trades``.
 
     Attributes:
-        sprd_id: OKX's ``sprdId``.
-        trade_id: OKX's ``tradeId``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        side: OKX's ``side``.
-        ts: OKX's ``ts``.
+        sprd_id: ``sprdId``: spread ID.
+        trade_id: ``tradeId``: Trade ID.
+        px: ``px``: Trade price.
+        sz: ``sz``: Trade quantity.
+        side: ``side``: Trade side of the taker.
+            ``buy``.
+            ``sell``.
+        ts: ``ts``: Trade time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     sprd_id: str | None = None

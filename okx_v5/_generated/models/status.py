@@ -13,17 +13,39 @@ class Status:
     """One ``data`` item of ``StatusAPI.status``.
 
     Attributes:
-        title: OKX's ``title``.
-        state: OKX's ``state``.
-        begin: OKX's ``begin``.
-        end: OKX's ``end``.
-        pre_open_begin: OKX's ``preOpenBegin``.
-        href: OKX's ``href``.
-        service_type: OKX's ``serviceType``.
-        system: OKX's ``system``.
-        sche_desc: OKX's ``scheDesc``.
-        maint_type: OKX's ``maintType``.
-        env: OKX's ``env``.
+        title: ``title``: The title of system maintenance instructions.
+        state: ``state``: System maintenance status.
+        begin: ``begin``: Begin time of system maintenance, Unix timestamp format in milliseconds,
+            e.g. ``1617788463867``.
+        end: ``end``: Time of resuming trading totally. Unix timestamp format in milliseconds, e.g.
+            ``1617788463867``.
+            It is expected end time before ``completed``, changed to actual end time after
+                ``completed``.
+        pre_open_begin: ``preOpenBegin``: The time of pre_open. Canceling orders, placing Post Only
+            orders, and transferring funds to trading accounts are back after ``preOpenBegin``.
+        href: ``href``: Hyperlink for system maintenance details, if there is no return value, the
+            default value will be empty. e.g. "".
+        service_type: ``serviceType``: Service type.
+            ``0``: WebSocket.
+            ``5``: Trading service.
+            ``6``: Block trading.
+            ``7``: Trading bot.
+            ``8``: Trading service (in batches of accounts).
+            ``9``: Trading service (in batches of products).
+            ``10``: Spread trading.
+            ``11``: Copy trading.
+            ``99``: Others (e.g. Suspend partial instruments).
+        system: ``system``: System.
+            ``unified``: Trading account.
+        sche_desc: ``scheDesc``: Rescheduled description, e.g. ``Rescheduled from
+            2021-01-26T16:30:00.000Z`` to ``2021-01-28T16:30:00.000Z``.
+        maint_type: ``maintType``: Maintenance type.
+            ``1``: Scheduled maintenance.
+            ``2``: Unscheduled maintenance.
+            ``3``: System disruption.
+        env: ``env``: Environment.
+            ``1``: Production Trading.
+            ``2``: Demo Trading.
     """
 
     title: str | None = None

@@ -25,22 +25,51 @@ class AccountBalance:
     """One ``data`` item of ``SubAccountAPI.get_account_balance``.
 
     Attributes:
-        u_time: OKX's ``uTime``.
-        total_eq: OKX's ``totalEq``.
-        iso_eq: OKX's ``isoEq``.
-        adj_eq: OKX's ``adjEq``.
-        ord_froz: OKX's ``ordFroz``.
-        imr: OKX's ``imr``.
-        mmr: OKX's ``mmr``.
-        borrow_froz: OKX's ``borrowFroz``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        notional_usd: OKX's ``notionalUsd``.
-        notional_usd_for_borrow: OKX's ``notionalUsdForBorrow``.
-        notional_usd_for_swap: OKX's ``notionalUsdForSwap``.
-        notional_usd_for_futures: OKX's ``notionalUsdForFutures``.
-        notional_usd_for_option: OKX's ``notionalUsdForOption``.
-        upl: OKX's ``upl``.
-        details: OKX's ``details``.
+        u_time: ``uTime``: Update time of account information, millisecond format of Unix timestamp,
+            e.g. ``1597026383085``.
+        total_eq: ``totalEq``: The total amount of equity in ``USD``.
+        iso_eq: ``isoEq``: Isolated margin equity in ``USD``.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        adj_eq: ``adjEq``: Adjusted / Effective equity in ``USD``.
+            The net fiat value of the assets in the account that can provide margins for spot,
+                expiry futures, perpetual futures and options under the cross-margin mode.
+            In multi-ccy or PM mode, the asset and margin requirement will all be converted to USD
+                value to process the order check or liquidation.
+            Due to the volatility of each currency market, our platform calculates the actual USD
+                value of each currency based on discount rates to balance market risks.
+            Applicable to ``Spot mode``/``Multi-currency margin`` and ``Portfolio margin``.
+        ord_froz: ``ordFroz``: Cross margin frozen for pending orders in ``USD``.
+            Only applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        imr: ``imr``: Initial margin requirement in ``USD``.
+            The sum of initial margins of all open positions and pending orders under cross-margin
+                mode in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        mmr: ``mmr``: Maintenance margin requirement in ``USD``.
+            The sum of maintenance margins of all open positions and pending orders under
+                cross-margin mode in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        borrow_froz: ``borrowFroz``: Potential borrowing IMR of the account in ``USD``.
+            Only applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``. It is
+                "" for other margin modes.
+        mgn_ratio: ``mgnRatio``: Margin ratio in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd: ``notionalUsd``: Notional value of positions in ``USD``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_borrow: ``notionalUsdForBorrow``: Notional value for ``Borrow`` in USD.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_swap: ``notionalUsdForSwap``: Notional value of positions for ``Perpetual
+            Futures`` in USD.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_futures: ``notionalUsdForFutures``: Notional value of positions for
+            ``Expiry Futures`` in USD.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        notional_usd_for_option: ``notionalUsdForOption``: Notional value of positions for
+            ``Option`` in USD.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl: ``upl``: Cross-margin info of unrealized profit and loss at the account level in
+            ``USD``.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        details: ``details``: Detailed asset information in all currencies.
     """
 
     u_time: int | None = None
@@ -66,47 +95,79 @@ class AccountBalanceDetails:
     """An item of ``AccountBalance``'s ``details``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        eq: OKX's ``eq``.
-        cash_bal: OKX's ``cashBal``.
-        u_time: OKX's ``uTime``.
-        iso_eq: OKX's ``isoEq``.
-        avail_eq: OKX's ``availEq``.
-        dis_eq: OKX's ``disEq``.
-        fixed_bal: OKX's ``fixedBal``.
-        avail_bal: OKX's ``availBal``.
-        frozen_bal: OKX's ``frozenBal``.
-        ord_frozen: OKX's ``ordFrozen``.
-        liab: OKX's ``liab``.
-        upl: OKX's ``upl``.
-        upl_liab: OKX's ``uplLiab``.
-        cross_liab: OKX's ``crossLiab``.
-        reward_bal: OKX's ``rewardBal``.
-        iso_liab: OKX's ``isoLiab``.
-        mgn_ratio: OKX's ``mgnRatio``.
-        imr: OKX's ``imr``.
-        mmr: OKX's ``mmr``.
-        interest: OKX's ``interest``.
-        twap: OKX's ``twap``.
-        max_loan: OKX's ``maxLoan``.
-        eq_usd: OKX's ``eqUsd``.
-        borrow_froz: OKX's ``borrowFroz``.
-        notional_lever: OKX's ``notionalLever``.
-        stgy_eq: OKX's ``stgyEq``.
-        iso_upl: OKX's ``isoUpl``.
-        spot_in_use_amt: OKX's ``spotInUseAmt``.
-        cl_spot_in_use_amt: OKX's ``clSpotInUseAmt``.
-        max_spot_in_use: OKX's ``maxSpotInUse``.
-        spot_iso_bal: OKX's ``spotIsoBal``.
-        smt_sync_eq: OKX's ``smtSyncEq``.
-        spot_copy_trading_eq: OKX's ``spotCopyTradingEq``.
-        spot_bal: OKX's ``spotBal``.
-        open_avg_px: OKX's ``openAvgPx``.
-        acc_avg_px: OKX's ``accAvgPx``.
-        spot_upl: OKX's ``spotUpl``.
-        spot_upl_ratio: OKX's ``spotUplRatio``.
-        total_pnl: OKX's ``totalPnl``.
-        total_pnl_ratio: OKX's ``totalPnlRatio``.
+        ccy: ``ccy``: Currency.
+        eq: ``eq``: Equity of currency.
+        cash_bal: ``cashBal``: Cash balance.
+        u_time: ``uTime``: Update time of currency balance information, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        iso_eq: ``isoEq``: Isolated margin equity of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        avail_eq: ``availEq``: Available equity of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        dis_eq: ``disEq``: Discount equity of currency in ``USD``.
+        fixed_bal: ``fixedBal``: Frozen balance for ``Dip Sniper`` and ``Peak Sniper``.
+        avail_bal: ``availBal``: Available balance of currency.
+        frozen_bal: ``frozenBal``: Frozen balance of currency.
+        ord_frozen: ``ordFrozen``: Margin frozen for open orders.
+            Applicable to ``Spot mode``/``Spot and futures mode``/``Multi-currency margin``.
+        liab: ``liab``: Liabilities of currency.
+            It is a positive value, e.g. ``21625.64``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl: ``upl``: The sum of the unrealized profit & loss of all margin and derivatives
+            positions of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        upl_liab: ``uplLiab``: Liabilities due to Unrealized loss of currency.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        cross_liab: ``crossLiab``: Cross liabilities of currency.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        reward_bal: ``rewardBal``: Trial fund balance.
+        iso_liab: ``isoLiab``: Isolated liabilities of currency.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``.
+        mgn_ratio: ``mgnRatio``: Cross margin ratio of currency.
+            The index for measuring the risk of a certain asset in the account.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        imr: ``imr``: Cross initial margin requirement at the currency level.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        mmr: ``mmr``: Cross maintenance margin requirement at the currency level.
+            Applicable to ``Spot and futures mode`` and when there is cross position.
+        interest: ``interest``: Accrued interest of currency.
+            It is a positive value, e.g. ``9.01``.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        twap: ``twap``: Risk indicator of auto liability repayment.
+            Divided into multiple levels from 0 to 5, the larger the number, the more likely the
+                auto repayment will be triggered.
+            Applicable to ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        max_loan: ``maxLoan``: Max loan of currency.
+            Applicable to ``cross`` of ``Spot mode``/``Multi-currency margin``/``Portfolio margin``.
+        eq_usd: ``eqUsd``: Equity in ``USD`` of currency.
+        borrow_froz: ``borrowFroz``: Potential borrowing IMR of currency in ``USD``.
+            Applicable to ``Multi-currency margin``/``Portfolio margin``. It is "" for other margin
+                modes.
+        notional_lever: ``notionalLever``: Leverage of currency.
+            Applicable to ``Spot and futures mode``.
+        stgy_eq: ``stgyEq``: Strategy equity.
+        iso_upl: ``isoUpl``: Isolated unrealized profit and loss of currency.
+            Applicable to ``Spot and futures mode``/``Multi-currency margin``/``Portfolio margin``.
+        spot_in_use_amt: ``spotInUseAmt``: Spot in use amount.
+            Applicable to ``Portfolio margin``.
+        cl_spot_in_use_amt: ``clSpotInUseAmt``: User-defined spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        max_spot_in_use: ``maxSpotInUse``: Max possible spot risk offset amount.
+            Applicable to ``Portfolio margin``.
+        spot_iso_bal: ``spotIsoBal``: Spot isolated balance.
+            Applicable to copy trading.
+            Applicable to ``Spot mode``/``Spot and futures mode``.
+        smt_sync_eq: ``smtSyncEq``: Smart sync equity.
+            The default is "0", only applicable to copy trader.
+        spot_copy_trading_eq: ``spotCopyTradingEq``: Spot smart sync equity.
+            The default is "0", only applicable to copy trader.
+        spot_bal: ``spotBal``: Spot balance. The unit is currency, e.g. BTC.
+        open_avg_px: ``openAvgPx``: Spot average cost price. The unit is USD.
+        acc_avg_px: ``accAvgPx``: Spot accumulated cost price. The unit is USD.
+        spot_upl: ``spotUpl``: Spot unrealized profit and loss. The unit is USD.
+        spot_upl_ratio: ``spotUplRatio``: Spot unrealized profit and loss ratio.
+        total_pnl: ``totalPnl``: Spot accumulated profit and loss. The unit is USD.
+        total_pnl_ratio: ``totalPnlRatio``: Spot accumulated profit and loss ratio.
     """
 
     ccy: str | None = None
@@ -157,12 +218,13 @@ class Bills:
     """One ``data`` item of ``SubAccountAPI.bills``.
 
     Attributes:
-        bill_id: OKX's ``billId``.
-        ccy: OKX's ``ccy``.
-        amt: OKX's ``amt``.
-        type: OKX's ``type``.
-        sub_acct: OKX's ``subAcct``.
-        ts: OKX's ``ts``.
+        bill_id: ``billId``: Bill ID.
+        ccy: ``ccy``: Transfer currency.
+        amt: ``amt``: Transfer amount.
+        type: ``type``: Bill type.
+        sub_acct: ``subAcct``: Sub-account name.
+        ts: ``ts``: Bill ID creation time, Unix timestamp in millisecond format, e.g.
+            ``1597026383085``.
     """
 
     bill_id: str | None = None
@@ -178,12 +240,14 @@ class ResetSubaccountApikey:
     """One ``data`` item of ``SubAccountAPI.reset_subaccount_apikey``.
 
     Attributes:
-        sub_acct: OKX's ``subAcct``.
-        api_key: OKX's ``apiKey``.
-        label: OKX's ``label``.
-        perm: OKX's ``perm``.
-        ip: OKX's ``ip``.
-        ts: OKX's ``ts``.
+        sub_acct: ``subAcct``: Sub-account name.
+        api_key: ``apiKey``: Sub-accountAPI public key.
+        label: ``label``: Sub-account API Key label.
+        perm: ``perm``: Sub-account API Key permissions.
+            ``read_only``: Read.
+            ``trade``: Trade.
+        ip: ``ip``: Sub-account API Key IP addresses that linked with API Key.
+        ts: ``ts``: Creation time.
     """
 
     sub_acct: str | None = None
@@ -199,19 +263,43 @@ class SubaccountList:
     """One ``data`` item of ``SubAccountAPI.get_subaccount_list``.
 
     Attributes:
-        type: OKX's ``type``.
-        enable: OKX's ``enable``.
-        sub_acct: OKX's ``subAcct``.
-        uid: OKX's ``uid``.
-        label: OKX's ``label``.
-        mobile: OKX's ``mobile``.
-        g_auth: OKX's ``gAuth``.
-        frozen_func: OKX's ``frozenFunc``.
-        can_trans_out: OKX's ``canTransOut``.
-        ts: OKX's ``ts``.
-        sub_acct_lv: OKX's ``subAcctLv``.
-        first_lv_sub_acct: OKX's ``firstLvSubAcct``.
-        if_dma: OKX's ``ifDma``.
+        type: ``type``: Sub-account type.
+            ``1``: Standard sub-account.
+            ``2``: Managed trading sub-account.
+            ``5``: Custody trading sub-account - Copper.
+            ``9``: Managed trading sub-account - Copper.
+            ``12``: Custody trading sub-account - Komainu.
+        enable: ``enable``: Sub-account status.
+            ``true``: Normal.
+            ``false``: Frozen (global).
+        sub_acct: ``subAcct``: Sub-account name.
+        uid: ``uid``: Sub-account uid.
+        label: ``label``: Sub-account note.
+        mobile: ``mobile``: Mobile number that linked with the sub-account.
+        g_auth: ``gAuth``: If the sub-account switches on the Google Authenticator for login
+            authentication.
+            ``true``: On ``false``: Off.
+        frozen_func: ``frozenFunc``: Frozen functions.
+            ``trading``.
+            ``convert``.
+            ``transfer``.
+            ``withdrawal``.
+            ``deposit``.
+            ``flexible_loan``.
+        can_trans_out: ``canTransOut``: Whether the sub-account has the right to transfer out.
+            ``true``: can transfer out.
+            ``false``: cannot transfer out.
+        ts: ``ts``: Sub-account creation time, Unix timestamp in millisecond format. e.g.
+            ``1597026383085``.
+        sub_acct_lv: ``subAcctLv``: Sub-account level.
+            ``1``: First level sub-account.
+            ``2``: Second level sub-account.
+        first_lv_sub_acct: ``firstLvSubAcct``: The first level sub-account.
+            For subAcctLv: 1, firstLvSubAcct is equal to subAcct.
+            For subAcctLv: 2, subAcct belongs to firstLvSubAcct.
+        if_dma: ``ifDma``: Whether it is dma broker sub-account.
+            ``true``: Dma broker sub-account.
+            ``false``: It is not dma broker sub-account.
     """
 
     type: str | None = None
@@ -234,7 +322,7 @@ class SubAccountTransfer:
     """One ``data`` item of ``SubAccountAPI.subAccount_transfer``.
 
     Attributes:
-        trans_id: OKX's ``transId``.
+        trans_id: ``transId``: Transfer ID.
     """
 
     trans_id: str | None = None
@@ -245,7 +333,7 @@ class EntrustSubaccountList:
     """One ``data`` item of ``SubAccountAPI.get_entrust_subaccount_list``.
 
     Attributes:
-        sub_acct: OKX's ``subAcct``.
+        sub_acct: ``subAcct``: Sub-account name.
     """
 
     sub_acct: str | None = None
@@ -256,8 +344,10 @@ class SetPermissionTransferOut:
     """One ``data`` item of ``SubAccountAPI.set_permission_transfer_out``.
 
     Attributes:
-        sub_acct: OKX's ``subAcct``.
-        can_trans_out: OKX's ``canTransOut``.
+        sub_acct: ``subAcct``: Name of the sub-account.
+        can_trans_out: ``canTransOut``: Whether the sub-account has the right to transfer out.
+            ``false``: cannot transfer out.
+            ``true``: can transfer out.
     """
 
     sub_acct: str | None = None
@@ -269,10 +359,10 @@ class FundingBalance:
     """One ``data`` item of ``SubAccountAPI.get_funding_balance``.
 
     Attributes:
-        ccy: OKX's ``ccy``.
-        bal: OKX's ``bal``.
-        frozen_bal: OKX's ``frozenBal``.
-        avail_bal: OKX's ``availBal``.
+        ccy: ``ccy``: Currency.
+        bal: ``bal``: Balance.
+        frozen_bal: ``frozenBal``: Frozen balance.
+        avail_bal: ``availBal``: Available balance.
     """
 
     ccy: str | None = None

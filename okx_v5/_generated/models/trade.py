@@ -65,12 +65,13 @@ class PlaceOrder:
     importable as ``PlaceMultipleOrders``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        tag: ``tag``: Order tag.
+        ts: ``ts``: Timestamp when the order request processing is finished by our system, Unix
+            timestamp format in milliseconds, e.g. ``1597026383085``.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection or success message of event execution.
     """
 
     ord_id: str | None = None
@@ -87,11 +88,12 @@ class CancelOrder:
     importable as ``CancelMultipleOrders``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ts: OKX's ``ts``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        ts: ``ts``: Timestamp when the order request processing is finished by our system, Unix
+            timestamp format in milliseconds, e.g. ``1597026383085``.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
     """
 
     ord_id: str | None = None
@@ -107,12 +109,13 @@ class AmendOrder:
     importable as ``AmendMultipleOrders``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        ts: OKX's ``ts``.
-        req_id: OKX's ``reqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        ts: ``ts``: Timestamp when the order request processing is finished by our system, Unix
+            timestamp format in milliseconds, e.g. ``1597026383085``.
+        req_id: ``reqId``: Client Request ID as assigned by the client for order amendment.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
     """
 
     ord_id: str | None = None
@@ -128,10 +131,14 @@ class ClosePositions:
     """One ``data`` item of ``TradeAPI.close_positions``.
 
     Attributes:
-        inst_id: OKX's ``instId``.
-        pos_side: OKX's ``posSide``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
+        inst_id: ``instId``: Instrument ID.
+        pos_side: ``posSide``: Position side.
+        cl_ord_id: ``clOrdId``: Client-supplied ID.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+                characters.
+        tag: ``tag``: Order tag.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 16
+                characters.
     """
 
     inst_id: str | None = None
@@ -147,57 +154,134 @@ class Order:
     ``OrderList``, ``OrdersHistory``, ``OrdersHistoryArchive``, other names of this class.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        tag: OKX's ``tag``.
-        px: OKX's ``px``.
-        px_usd: OKX's ``pxUsd``.
-        px_vol: OKX's ``pxVol``.
-        px_type: OKX's ``pxType``.
-        sz: OKX's ``sz``.
-        pnl: OKX's ``pnl``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        acc_fill_sz: OKX's ``accFillSz``.
-        fill_px: OKX's ``fillPx``.
-        trade_id: OKX's ``tradeId``.
-        fill_sz: OKX's ``fillSz``.
-        fill_time: OKX's ``fillTime``.
-        avg_px: OKX's ``avgPx``.
-        state: OKX's ``state``.
-        stp_id: OKX's ``stpId``.
-        stp_mode: OKX's ``stpMode``.
-        lever: OKX's ``lever``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_algo_ord: OKX's ``linkedAlgoOrd``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        rebate_ccy: OKX's ``rebateCcy``.
-        source: OKX's ``source``.
-        rebate: OKX's ``rebate``.
-        category: OKX's ``category``.
-        reduce_only: OKX's ``reduceOnly``.
-        is_tp_limit: OKX's ``isTpLimit``.
-        cancel_source: OKX's ``cancelSource``.
-        cancel_source_reason: OKX's ``cancelSourceReason``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        algo_id: OKX's ``algoId``.
-        u_time: OKX's ``uTime``.
-        c_time: OKX's ``cTime``.
+        inst_type: ``instType``: Instrument type.
+            ``SPOT``.
+            ``MARGIN``.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        inst_id: ``instId``: Instrument ID.
+        tgt_ccy: ``tgtCcy``: Order quantity unit setting for ``sz``.
+            ``base_ccy``: Base currency ,``quote_ccy``: Quote currency.
+            Only applicable to ``SPOT`` Market Orders.
+            Default is ``quote_ccy`` for buy, ``base_ccy`` for sell.
+        ccy: ``ccy``: Margin currency.
+            Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` ``MARGIN`` orders in
+                ``Spot and futures mode``.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        tag: ``tag``: Order tag.
+        px: ``px``: Price.
+            For options, use coin as unit (e.g. BTC, ETH).
+        px_usd: ``pxUsd``: Options price in USDOnly applicable to options; return "" for other
+            instrument types.
+        px_vol: ``pxVol``: Implied volatility of the options orderOnly applicable to options; return
+            "" for other instrument types.
+        px_type: ``pxType``: Price type of options.
+            ``px``: Place an order based on price, in the unit of coin (the unit for the request
+                parameter px is BTC or ETH).
+            ``pxVol``: Place an order based on pxVol.
+            ``pxUsd``: Place an order based on pxUsd, in the unit of USD (the unit for the request
+                parameter px is USD).
+        sz: ``sz``: Quantity to buy or sell.
+        pnl: ``pnl``: Profit and loss, Applicable to orders which have a trade and aim to close
+            position. It always is 0 in other conditions.
+        ord_type: ``ordType``: Order type.
+            ``market``: Market order.
+            ``limit``: Limit order.
+            ``post_only``: Post-only order.
+            ``fok``: Fill-or-kill order.
+            ``ioc``: Immediate-or-cancel order.
+            ``optimal_limit_ioc``: Market order with immediate-or-cancel order.
+            ``mmp``: Market Maker Protection (only applicable to Option in Portfolio Margin mode).
+            ``mmp_and_post_only``: Market Maker Protection and Post-only order(only applicable to
+                Option in Portfolio Margin mode).
+            ``op_fok``: Simple options (fok).
+        side: ``side``: Order side.
+        pos_side: ``posSide``: Position side.
+        td_mode: ``tdMode``: Trade mode.
+        acc_fill_sz: ``accFillSz``: Accumulated fill quantity.
+            The unit is ``base_ccy`` for SPOT and MARGIN, e.g. BTC-USDT, the unit is BTC; For market
+                orders, the unit both is ``base_ccy`` when the tgtCcy is ``base_ccy`` or
+                ``quote_ccy``;
+            The unit is contract for ``FUTURES``/``SWAP``/``OPTION``.
+        fill_px: ``fillPx``: Last filled price. If none is filled, it will return "".
+        trade_id: ``tradeId``: Last traded ID.
+        fill_sz: ``fillSz``: Last filled quantity.
+            The unit is ``base_ccy`` for SPOT and MARGIN, e.g. BTC-USDT, the unit is BTC; For market
+                orders, the unit both is ``base_ccy`` when the tgtCcy is ``base_ccy`` or
+                ``quote_ccy``;
+            The unit is contract for ``FUTURES``/``SWAP``/``OPTION``.
+        fill_time: ``fillTime``: Last filled time.
+        avg_px: ``avgPx``: Average filled price. If none is filled, it will return "".
+        state: ``state``: State.
+            ``canceled``.
+            ``live``.
+            ``partially_filled``.
+            ``filled``.
+            ``mmp_canceled``.
+        stp_id: ``stpId``: Self trade prevention ID.
+            Return "" if self trade prevention is not applicable (deprecated).
+        stp_mode: ``stpMode``: Self trade prevention mode.
+            Return "" if self trade prevention is not applicable.
+        lever: ``lever``: Leverage, from ``0.01`` to ``125``.
+            Only applicable to ``MARGIN/FUTURES/SWAP``.
+        attach_algo_cl_ord_id: ``attachAlgoClOrdId``: Client-supplied Algo ID when placing order
+            attaching TP/SL.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        tp_trigger_px_type: ``tpTriggerPxType``: Take-profit trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        tp_ord_px: ``tpOrdPx``: Take-profit order price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        sl_trigger_px_type: ``slTriggerPxType``: Stop-loss trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        sl_ord_px: ``slOrdPx``: Stop-loss order price.
+        attach_algo_ords: ``attachAlgoOrds``: TP/SL information attached when placing order.
+        linked_algo_ord: ``linkedAlgoOrd``: Linked SL order detail, only applicable to the order
+            that is placed by one-cancels-the-other (OCO) order that contains the TP limit order.
+        fee_ccy: ``feeCcy``: Fee currency.
+        fee: ``fee``: Fee and rebate.
+            For spot and margin, it is accumulated fee charged by the platform. It is always
+                negative, e.g. -0.01.
+            For Expiry Futures, Perpetual Futures and Options, it is accumulated fee and rebate.
+        rebate_ccy: ``rebateCcy``: Rebate currency.
+        source: ``source``: Order source.
+            ``6``: The normal order triggered by the ``trigger order``.
+            ``7``:The normal order triggered by the ``TP/SL order``.
+            ``13``: The normal order triggered by the algo order.
+            ``25``:The normal order triggered by the ``trailing stop order``.
+            ``34``: The normal order triggered by the chase order.
+        rebate: ``rebate``: Rebate amount, only applicable to spot and margin, the reward of placing
+            orders from the platform (rebate) given to user who has reached the specified trading
+            level. If there is no rebate, this field is "".
+        category: ``category``: Category.
+            ``normal``.
+            ``twap``.
+            ``adl``.
+            ``full_liquidation``.
+            ``partial_liquidation``.
+            ``delivery``.
+            ``ddh``: Delta dynamic hedge.
+        reduce_only: ``reduceOnly``: Whether the order can only reduce the position size. Valid
+            options: true or false.
+        is_tp_limit: ``isTpLimit``: Whether it is TP limit order. true or false.
+        cancel_source: ``cancelSource``: Code of the cancellation source.
+        cancel_source_reason: ``cancelSourceReason``: Reason for the cancellation.
+        quick_mgn_type: ``quickMgnType``: Quick Margin type, Only applicable to Quick Margin Mode of
+            isolated margin.
+            ``manual``, ``auto_borrow``, ``auto_repay``.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID. There will be a value when algo
+            order attaching ``algoClOrdId`` is triggered, or it will be "".
+        algo_id: ``algoId``: Algo ID. There will be a value when algo order is triggered, or it will
+            be "".
+        u_time: ``uTime``: Update time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        c_time: ``cTime``: Creation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     inst_type: str | None = None
@@ -260,7 +344,7 @@ class OrderLinkedAlgoOrd:
     class.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
+        algo_id: ``algoId``: Algo ID.
     """
 
     algo_id: str | None = None
@@ -273,19 +357,39 @@ class OrderAttachAlgoOrds:
     class.
 
     Attributes:
-        attach_algo_id: OKX's ``attachAlgoId``.
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_ord_kind: OKX's ``tpOrdKind``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        sz: OKX's ``sz``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        fail_code: OKX's ``failCode``.
-        fail_reason: OKX's ``failReason``.
+        attach_algo_id: ``attachAlgoId``: The order ID of attached TP/SL order. It can be used to
+            identity the TP/SL order when amending. It will not be posted to algoId when placing
+            TP/SL order after the general order is filled completely.
+        attach_algo_cl_ord_id: ``attachAlgoClOrdId``: Client-supplied Algo ID when placing order
+            attaching TP/SL.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+                characters.
+            It will be posted to ``algoClOrdId`` when placing TP/SL order once the general order is
+                filled completely.
+        tp_ord_kind: ``tpOrdKind``: TP order kind.
+            ``condition``.
+            ``limit``.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        tp_trigger_px_type: ``tpTriggerPxType``: Take-profit trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        tp_ord_px: ``tpOrdPx``: Take-profit order price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        sl_trigger_px_type: ``slTriggerPxType``: Stop-loss trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        sl_ord_px: ``slOrdPx``: Stop-loss order price.
+        sz: ``sz``: Size. Only applicable to TP order of split TPs.
+        amend_px_on_trigger_type: ``amendPxOnTriggerType``: Whether to enable Cost-price SL. Only
+            applicable to SL order of split TPs.
+            ``0``: disable, the default value.
+            ``1``: Enable.
+        fail_code: ``failCode``: The error code when failing to place TP/SL order, e.g. 51020.
+            The default is "".
+        fail_reason: ``failReason``: The error reason when failing to place TP/SL order.
+            The default is "".
     """
 
     attach_algo_id: str | None = None
@@ -309,31 +413,46 @@ class Fills:
     importable as ``FillsHistory``, other names of this class.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        trade_id: OKX's ``tradeId``.
-        ord_id: OKX's ``ordId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        bill_id: OKX's ``billId``.
-        sub_type: OKX's ``subType``.
-        tag: OKX's ``tag``.
-        fill_px: OKX's ``fillPx``.
-        fill_sz: OKX's ``fillSz``.
-        fill_idx_px: OKX's ``fillIdxPx``.
-        fill_pnl: OKX's ``fillPnl``.
-        fill_px_vol: OKX's ``fillPxVol``.
-        fill_px_usd: OKX's ``fillPxUsd``.
-        fill_mark_vol: OKX's ``fillMarkVol``.
-        fill_fwd_px: OKX's ``fillFwdPx``.
-        fill_mark_px: OKX's ``fillMarkPx``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        exec_type: OKX's ``execType``.
-        fee_ccy: OKX's ``feeCcy``.
-        fee: OKX's ``fee``.
-        ts: OKX's ``ts``.
-        fill_time: OKX's ``fillTime``.
-        fee_rate: OKX's ``feeRate``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        trade_id: ``tradeId``: Last trade ID.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        bill_id: ``billId``: Bill ID.
+        sub_type: ``subType``: Transaction type.
+        tag: ``tag``: Order tag.
+        fill_px: ``fillPx``: Last filled price. It is the same as the px from "Get bills details".
+        fill_sz: ``fillSz``: Last filled quantity.
+        fill_idx_px: ``fillIdxPx``: Index price at the moment of trade execution.
+            For cross currency spot pairs, it returns baseCcy-USDT index price. For example, for
+                LTC-ETH, this field returns the index price of LTC-USDT.
+        fill_pnl: ``fillPnl``: Last filled profit and loss, applicable to orders which have a trade
+            and aim to close position. It always is 0 in other conditions.
+        fill_px_vol: ``fillPxVol``: Implied volatility when filled.
+            Only applicable to options; return "" for other instrument types.
+        fill_px_usd: ``fillPxUsd``: Options price when filled, in the unit of USD.
+            Only applicable to options; return "" for other instrument types.
+        fill_mark_vol: ``fillMarkVol``: Mark volatility when filled.
+            Only applicable to options; return "" for other instrument types.
+        fill_fwd_px: ``fillFwdPx``: Forward price when filled.
+            Only applicable to options; return "" for other instrument types.
+        fill_mark_px: ``fillMarkPx``: Mark price when filled.
+            Applicable to ``FUTURES``, ``SWAP``, ``OPTION``.
+        side: ``side``: Order side, ``buy`` ``sell``.
+        pos_side: ``posSide``: Position side.
+            ``long`` ``short``.
+            it returns ``net`` in``net`` mode.
+        exec_type: ``execType``: Liquidity taker or maker.
+            ``T``: taker.
+            ``M``: maker.
+            Not applicable to system orders such as ADL and liquidation.
+        fee_ccy: ``feeCcy``: Trading fee or rebate currency.
+        fee: ``fee``: The amount of trading fee or rebate. The trading fee deduction is negative,
+            such as '-0.01'; the rebate is positive, such as '0.01'.
+        ts: ``ts``: Data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        fill_time: ``fillTime``: Trade time which is the same as ``fillTime`` for the order channel.
+        fee_rate: ``feeRate``: Fee rate. This field is returned for ``SPOT`` and ``MARGIN`` only.
     """
 
     inst_type: str | None = None
@@ -369,12 +488,12 @@ class PlaceAlgoOrder:
     importable as ``CancelAlgoOrder``, other names of this class.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
-        tag: OKX's ``tag``.
+        algo_id: ``algoId``: Algo ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client(Deprecated).
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+        tag: ``tag``: Order tag.
     """
 
     algo_id: str | None = None
@@ -392,60 +511,105 @@ class OrderAlgosList:
     ``OrderAlgosHistory``, other names of this class.
 
     Attributes:
-        inst_type: OKX's ``instType``.
-        inst_id: OKX's ``instId``.
-        ccy: OKX's ``ccy``.
-        ord_id: OKX's ``ordId``.
-        ord_id_list: OKX's ``ordIdList``.
-        algo_id: OKX's ``algoId``.
-        cl_ord_id: OKX's ``clOrdId``.
-        sz: OKX's ``sz``.
-        close_fraction: OKX's ``closeFraction``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        pos_side: OKX's ``posSide``.
-        td_mode: OKX's ``tdMode``.
-        tgt_ccy: OKX's ``tgtCcy``.
-        state: OKX's ``state``.
-        lever: OKX's ``lever``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
-        trigger_px: OKX's ``triggerPx``.
-        trigger_px_type: OKX's ``triggerPxType``.
-        ord_px: OKX's ``ordPx``.
-        actual_sz: OKX's ``actualSz``.
-        tag: OKX's ``tag``.
-        actual_px: OKX's ``actualPx``.
-        actual_side: OKX's ``actualSide``.
-        trigger_time: OKX's ``triggerTime``.
-        px_var: OKX's ``pxVar``.
-        px_spread: OKX's ``pxSpread``.
-        sz_limit: OKX's ``szLimit``.
-        px_limit: OKX's ``pxLimit``.
-        time_interval: OKX's ``timeInterval``.
-        callback_ratio: OKX's ``callbackRatio``.
-        callback_spread: OKX's ``callbackSpread``.
-        active_px: OKX's ``activePx``.
-        move_trigger_px: OKX's ``moveTriggerPx``.
-        reduce_only: OKX's ``reduceOnly``.
-        quick_mgn_type: OKX's ``quickMgnType``.
-        last: OKX's ``last``.
-        fail_code: OKX's ``failCode``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        amend_px_on_trigger_type: OKX's ``amendPxOnTriggerType``.
-        attach_algo_ords: OKX's ``attachAlgoOrds``.
-        linked_ord: OKX's ``linkedOrd``.
-        c_time: OKX's ``cTime``.
-        u_time: OKX's ``uTime``.
-        is_trade_borrow_mode: OKX's ``isTradeBorrowMode``.
-        chase_type: OKX's ``chaseType``.
-        chase_val: OKX's ``chaseVal``.
-        max_chase_type: OKX's ``maxChaseType``.
-        max_chase_val: OKX's ``maxChaseVal``.
+        inst_type: ``instType``: Instrument type.
+        inst_id: ``instId``: Instrument ID.
+        ccy: ``ccy``: Margin currency.
+            Applicable to all ``isolated`` ``MARGIN`` orders and ``cross`` ``MARGIN`` orders in
+                ``Spot and futures mode``.
+        ord_id: ``ordId``: Latest order ID. It will be deprecated soon.
+        ord_id_list: ``ordIdList``: Order ID list. There will be multiple order IDs when there is
+            TP/SL splitting order.
+        algo_id: ``algoId``: Algo ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        sz: ``sz``: Quantity to buy or sell.
+        close_fraction: ``closeFraction``: Fraction of position to be closed when the algo order is
+            triggered.
+        ord_type: ``ordType``: Order type.
+        side: ``side``: Order side.
+        pos_side: ``posSide``: Position side.
+        td_mode: ``tdMode``: Trade mode.
+        tgt_ccy: ``tgtCcy``: Order quantity unit setting for ``sz``.
+            ``base_ccy``: Base currency ,``quote_ccy``: Quote currency.
+            Only applicable to ``SPOT`` traded with Market order.
+        state: ``state``: State.
+            ``live``.
+            ``pause``.
+        lever: ``lever``: Leverage, from ``0.01`` to ``125``.
+            Only applicable to ``MARGIN/FUTURES/SWAP``.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+        tp_trigger_px_type: ``tpTriggerPxType``: Take-profit trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        tp_ord_px: ``tpOrdPx``: Take-profit order price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+        sl_trigger_px_type: ``slTriggerPxType``: Stop-loss trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        sl_ord_px: ``slOrdPx``: Stop-loss order price.
+        trigger_px: ``triggerPx``: Trigger price.
+        trigger_px_type: ``triggerPxType``: Trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        ord_px: ``ordPx``: Order price for the trigger order.
+        actual_sz: ``actualSz``: Actual order quantity.
+        tag: ``tag``: Order tag.
+        actual_px: ``actualPx``: Actual order price.
+        actual_side: ``actualSide``: Actual trigger side.
+            ``tp``: take profit ``sl``: stop loss.
+            Only applicable to oco order and conditional order.
+        trigger_time: ``triggerTime``: Trigger time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        px_var: ``pxVar``: Price ratio.
+            Only applicable to ``iceberg`` order or ``twap`` order.
+        px_spread: ``pxSpread``: Price variance.
+            Only applicable to ``iceberg`` order or ``twap`` order.
+        sz_limit: ``szLimit``: Average amount.
+            Only applicable to ``iceberg`` order or ``twap`` order.
+        px_limit: ``pxLimit``: Price Limit.
+            Only applicable to ``iceberg`` order or ``twap`` order.
+        time_interval: ``timeInterval``: Time interval.
+            Only applicable to ``twap`` order.
+        callback_ratio: ``callbackRatio``: Callback price ratio.
+            Only applicable to ``move_order_stop`` order.
+        callback_spread: ``callbackSpread``: Callback price variance.
+            Only applicable to ``move_order_stop`` order.
+        active_px: ``activePx``: Active price.
+            Only applicable to ``move_order_stop`` order.
+        move_trigger_px: ``moveTriggerPx``: Trigger price.
+            Only applicable to ``move_order_stop`` order.
+        reduce_only: ``reduceOnly``: Whether the order can only reduce the position size. Valid
+            options: true or false.
+        quick_mgn_type: ``quickMgnType``: Quick Margin type, Only applicable to Quick Margin Mode of
+            isolated margin.
+            ``manual``, ``auto_borrow``, ``auto_repay``.
+        last: ``last``: Last filled price while placing.
+        fail_code: ``failCode``: It represents that the reason that algo order fails to trigger.
+            There will be value when the state is ``order_failed``, e.g. 51008;
+            For this endpoint, it always is "".
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        amend_px_on_trigger_type: ``amendPxOnTriggerType``: Whether to enable Cost-price SL. Only
+            applicable to SL order of split TPs.
+            ``0``: disable, the default value.
+            ``1``: Enable.
+        attach_algo_ords: ``attachAlgoOrds``: Attached SL/TP orders info.
+            Applicable to ``Spot and futures mode/Multi-currency margin/Portfolio margin``.
+        linked_ord: ``linkedOrd``: Linked TP order detail, only applicable to SL order that comes
+            from the one-cancels-the-other (OCO) order that contains the TP limit order.
+        c_time: ``cTime``: Creation time Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Order updated time, Unix timestamp format in milliseconds, e.g.
+            1597026383085.
+        is_trade_borrow_mode: ``isTradeBorrowMode``: Whether borrowing currency automatically.
+            true.
+            false.
+            Only applicable to ``trigger order``, ``trailing order`` and ``twap order``.
+        chase_type: ``chaseType``: Chase type. Only applicable to ``chase`` order.
+        chase_val: ``chaseVal``: Chase value. Only applicable to ``chase`` order.
+        max_chase_type: ``maxChaseType``: Maximum chase type. Only applicable to ``chase`` order.
+        max_chase_val: ``maxChaseVal``: Maximum chase value. Only applicable to ``chase`` order.
     """
 
     inst_type: str | None = None
@@ -510,7 +674,7 @@ class OrderAlgosListLinkedOrd:
     ``AlgoOrderDetailsLinkedOrd``, ``OrderAlgosHistoryLinkedOrd``, other names of this class.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
+        ord_id: ``ordId``: Order ID.
     """
 
     ord_id: str | None = None
@@ -523,13 +687,30 @@ class OrderAlgosListAttachAlgoOrds:
     class.
 
     Attributes:
-        attach_algo_cl_ord_id: OKX's ``attachAlgoClOrdId``.
-        tp_trigger_px: OKX's ``tpTriggerPx``.
-        tp_trigger_px_type: OKX's ``tpTriggerPxType``.
-        tp_ord_px: OKX's ``tpOrdPx``.
-        sl_trigger_px: OKX's ``slTriggerPx``.
-        sl_trigger_px_type: OKX's ``slTriggerPxType``.
-        sl_ord_px: OKX's ``slOrdPx``.
+        attach_algo_cl_ord_id: ``attachAlgoClOrdId``: Client-supplied Algo ID when placing order
+            attaching TP/SL.
+            A combination of case-sensitive alphanumerics, all numbers, or all letters of up to 32
+                characters.
+            It will be posted to algoClOrdId when placing TP/SL order once the general order is
+                filled completely.
+        tp_trigger_px: ``tpTriggerPx``: Take-profit trigger price.
+            If you fill in this parameter, you should fill in the take-profit order price as well.
+        tp_trigger_px_type: ``tpTriggerPxType``: Take-profit trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        tp_ord_px: ``tpOrdPx``: Take-profit order price.
+            If you fill in this parameter, you should fill in the take-profit trigger price as well.
+            If the price is ``-1``, take-profit will be executed at the market price.
+        sl_trigger_px: ``slTriggerPx``: Stop-loss trigger price.
+            If you fill in this parameter, you should fill in the stop-loss order price.
+        sl_trigger_px_type: ``slTriggerPxType``: Stop-loss trigger price type.
+            ``last``: last price.
+            ``index``: index price.
+            ``mark``: mark price.
+        sl_ord_px: ``slOrdPx``: Stop-loss order price.
+            If you fill in this parameter, you should fill in the stop-loss trigger price.
+            If the price is ``-1``, stop-loss will be executed at the market price.
     """
 
     attach_algo_cl_ord_id: str | None = None
@@ -546,8 +727,8 @@ class EasyConvertCurrencyList:
     """One ``data`` item of ``TradeAPI.get_easy_convert_currency_list``.
 
     Attributes:
-        from_data: OKX's ``fromData``.
-        to_ccy: OKX's ``toCcy``.
+        from_data: ``fromData``: Currently owned and convertible small currency list.
+        to_ccy: ``toCcy``: Type of mainstream currency convert to, e.g. ``USDT``.
     """
 
     from_data: list[EasyConvertCurrencyListFromData] | None = None
@@ -559,8 +740,8 @@ class EasyConvertCurrencyListFromData:
     """An item of ``EasyConvertCurrencyList``'s ``fromData``.
 
     Attributes:
-        from_ccy: OKX's ``fromCcy``.
-        from_amt: OKX's ``fromAmt``.
+        from_ccy: ``fromCcy``: Type of small payment currency convert from, e.g. ``BTC``.
+        from_amt: ``fromAmt``: Amount of small payment currency convert from.
     """
 
     from_ccy: str | None = None
@@ -572,12 +753,15 @@ class EasyConvert:
     """One ``data`` item of ``TradeAPI.easy_convert``.
 
     Attributes:
-        status: OKX's ``status``.
-        from_ccy: OKX's ``fromCcy``.
-        to_ccy: OKX's ``toCcy``.
-        fill_from_sz: OKX's ``fillFromSz``.
-        fill_to_sz: OKX's ``fillToSz``.
-        u_time: OKX's ``uTime``.
+        status: ``status``: Current status of easy convert.
+            ``running``: Running.
+            ``filled``: Filled.
+            ``failed``: Failed.
+        from_ccy: ``fromCcy``: Type of small payment currency convert from.
+        to_ccy: ``toCcy``: Type of mainstream currency convert to.
+        fill_from_sz: ``fillFromSz``: Filled amount of small payment currency convert from.
+        fill_to_sz: ``fillToSz``: Filled amount of mainstream currency convert to.
+        u_time: ``uTime``: Trade time, Unix timestamp format in milliseconds, e.g. 1597026383085.
     """
 
     status: str | None = None
@@ -593,13 +777,19 @@ class EasyConvertHistory:
     """One ``data`` item of ``TradeAPI.get_easy_convert_history``.
 
     Attributes:
-        from_ccy: OKX's ``fromCcy``.
-        fill_from_sz: OKX's ``fillFromSz``.
-        to_ccy: OKX's ``toCcy``.
-        fill_to_sz: OKX's ``fillToSz``.
-        acct: OKX's ``acct``.
-        status: OKX's ``status``.
-        u_time: OKX's ``uTime``.
+        from_ccy: ``fromCcy``: Type of small payment currency convert from.
+        fill_from_sz: ``fillFromSz``: Amount of small payment currency convert from.
+        to_ccy: ``toCcy``: Type of mainstream currency convert to.
+        fill_to_sz: ``fillToSz``: Amount of mainstream currency convert to.
+        acct: ``acct``: The account where the mainstream currency is located.
+            ``6``: Funding account.
+            ``18``: Trading account.
+        status: ``status``: Current status of easy convert.
+            ``running``: Running.
+            ``filled``: Filled.
+            ``failed``: Failed.
+        u_time: ``uTime``: Trade time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     from_ccy: str | None = None
@@ -616,9 +806,11 @@ class OneclickRepayList:
     """One ``data`` item of ``TradeAPI.get_oneclick_repay_list``.
 
     Attributes:
-        debt_data: OKX's ``debtData``.
-        debt_type: OKX's ``debtType``.
-        repay_data: OKX's ``repayData``.
+        debt_data: ``debtData``: Debt currency data list.
+        debt_type: ``debtType``: Debt type.
+            ``cross``: cross.
+            ``isolated``: isolated.
+        repay_data: ``repayData``: Repay currency data list.
     """
 
     debt_data: list[OneclickRepayListDebtData] | None = None
@@ -632,8 +824,8 @@ class OneclickRepayListRepayData:
     Also importable as ``OneclickRepayListV2RepayData``, other names of this class.
 
     Attributes:
-        repay_ccy: OKX's ``repayCcy``.
-        repay_amt: OKX's ``repayAmt``.
+        repay_ccy: ``repayCcy``: Repay currency.
+        repay_amt: ``repayAmt``: Repay currency's available balance amount.
     """
 
     repay_ccy: str | None = None
@@ -646,8 +838,9 @@ class OneclickRepayListDebtData:
     Also importable as ``OneclickRepayListV2DebtData``, other names of this class.
 
     Attributes:
-        debt_ccy: OKX's ``debtCcy``.
-        debt_amt: OKX's ``debtAmt``.
+        debt_ccy: ``debtCcy``: Debt currency.
+        debt_amt: ``debtAmt``: Debt currency amount.
+            Including principal and interest.
     """
 
     debt_ccy: str | None = None
@@ -660,12 +853,15 @@ class OneclickRepay:
     Also importable as ``OneclickRepayHistory``, other names of this class.
 
     Attributes:
-        status: OKX's ``status``.
-        debt_ccy: OKX's ``debtCcy``.
-        repay_ccy: OKX's ``repayCcy``.
-        fill_debt_sz: OKX's ``fillDebtSz``.
-        fill_repay_sz: OKX's ``fillRepaySz``.
-        u_time: OKX's ``uTime``.
+        status: ``status``: Current status of one-click repay.
+            ``running``: Running.
+            ``filled``: Filled.
+            ``failed``: Failed.
+        debt_ccy: ``debtCcy``: Debt currency type.
+        repay_ccy: ``repayCcy``: Repay currency type.
+        fill_debt_sz: ``fillDebtSz``: Filled amount of debt currency.
+        fill_repay_sz: ``fillRepaySz``: Filled amount of repay currency.
+        u_time: ``uTime``: Trade time, Unix timestamp format in milliseconds, e.g. 1597026383085.
     """
 
     status: str | None = None
@@ -681,11 +877,11 @@ class AmendAlgoOrder:
     """One ``data`` item of ``TradeAPI.amend_algo_order``.
 
     Attributes:
-        algo_id: OKX's ``algoId``.
-        algo_cl_ord_id: OKX's ``algoClOrdId``.
-        req_id: OKX's ``reqId``.
-        s_code: OKX's ``sCode``.
-        s_msg: OKX's ``sMsg``.
+        algo_id: ``algoId``: Algo ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        req_id: ``reqId``: Client Request ID as assigned by the client for order amendment.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
     """
 
     algo_id: str | None = None
@@ -700,8 +896,8 @@ class OneclickRepayListV2:
     """One ``data`` item of ``TradeAPI.get_oneclick_repay_list_v2``.
 
     Attributes:
-        debt_data: OKX's ``debtData``.
-        repay_data: OKX's ``repayData``.
+        debt_data: ``debtData``: Debt currency data list.
+        repay_data: ``repayData``: Repay currency data list.
     """
 
     debt_data: list[OneclickRepayListDebtData] | None = None
@@ -713,9 +909,9 @@ class OneclickRepayV2:
     """One ``data`` item of ``TradeAPI.oneclick_repay_v2``.
 
     Attributes:
-        debt_ccy: OKX's ``debtCcy``.
-        repay_ccy_list: OKX's ``repayCcyList``.
-        ts: OKX's ``ts``.
+        debt_ccy: ``debtCcy``: Debt currency.
+        repay_ccy_list: ``repayCcyList``: Repay currency list, e.g. ["USDC","BTC"].
+        ts: ``ts``: Request time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     debt_ccy: str | None = None
@@ -728,12 +924,15 @@ class OneclickRepayHistoryV2:
     """One ``data`` item of ``TradeAPI.oneclick_repay_history_v2``.
 
     Attributes:
-        debt_ccy: OKX's ``debtCcy``.
-        repay_ccy_list: OKX's ``repayCcyList``.
-        fill_debt_sz: OKX's ``fillDebtSz``.
-        status: OKX's ``status``.
-        ord_id_info: OKX's ``ordIdInfo``.
-        ts: OKX's ``ts``.
+        debt_ccy: ``debtCcy``: Debt currency.
+        repay_ccy_list: ``repayCcyList``: Repay currency list, e.g. ["USDC","BTC"].
+        fill_debt_sz: ``fillDebtSz``: Amount of debt currency transacted.
+        status: ``status``: Current status of one-click repay.
+            ``running``: Running.
+            ``filled``: Filled.
+            ``failed``: Failed.
+        ord_id_info: ``ordIdInfo``: Order info.
+        ts: ``ts``: Request time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
     """
 
     debt_ccy: str | None = None
@@ -749,16 +948,23 @@ class OneclickRepayHistoryV2OrdIdInfo:
     """An item of ``OneclickRepayHistoryV2``'s ``ordIdInfo``.
 
     Attributes:
-        ord_id: OKX's ``ordId``.
-        inst_id: OKX's ``instId``.
-        ord_type: OKX's ``ordType``.
-        side: OKX's ``side``.
-        px: OKX's ``px``.
-        sz: OKX's ``sz``.
-        fill_px: OKX's ``fillPx``.
-        fill_sz: OKX's ``fillSz``.
-        state: OKX's ``state``.
-        c_time: OKX's ``cTime``.
+        ord_id: ``ordId``: Order ID.
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT``.
+        ord_type: ``ordType``: Order type.
+            ``ioc``: Immediate-or-cancel order.
+        side: ``side``: Side.
+            ``buy``.
+            ``sell``.
+        px: ``px``: Price.
+        sz: ``sz``: Quantity to buy or sell.
+        fill_px: ``fillPx``: Last filled price.
+            If none is filled, it will return "".
+        fill_sz: ``fillSz``: Last filled quantity.
+        state: ``state``: State.
+            ``filled``.
+            ``canceled``.
+        c_time: ``cTime``: Creation time for order, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
     """
 
     ord_id: str | None = None

@@ -29,9 +29,9 @@ class SupportCoin:
     """One ``data`` item of ``TradingDataAPI.get_support_coin``.
 
     Attributes:
-        contract: OKX's ``contract``.
-        option: OKX's ``option``.
-        spot: OKX's ``spot``.
+        contract: ``contract``: Currency supported by derivatives trading data.
+        option: ``option``: Currency supported by option trading data.
+        spot: ``spot``: Currency supported by spot trading data.
     """
 
     contract: list[str] | None = None
@@ -46,8 +46,11 @@ class TakerVolume:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         sell_vol: Position 1 of the row (``sellVol``).
+            Sell volume.
         buy_vol: Position 2 of the row (``buyVol``).
+            Buy volume.
     """
 
     ts: int | None = None
@@ -64,7 +67,9 @@ class MarginLendingRatio:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         ratio: Position 1 of the row (``ratio``).
+            Margin lending ratio.
     """
 
     ts: int | None = None
@@ -80,8 +85,11 @@ class ContractsInterestVolume:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         oi: Position 1 of the row (``oi``).
+            Total open interest (USD).
         vol: Position 2 of the row (``vol``).
+            Total trading volume (USD).
     """
 
     ts: int | None = None
@@ -96,8 +104,11 @@ class PutCallRatio:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp of data generation time.
         oi_ratio: Position 1 of the row (``oiRatio``).
+            Long/Short open interest ratio.
         vol_ratio: Position 2 of the row (``volRatio``).
+            Long/Short trading volume ratio.
     """
 
     ts: int | None = None
@@ -112,11 +123,17 @@ class InterestVolumeExpiry:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         exp_time: Position 1 of the row (``expTime``).
+            Contract expiry date, the format is ``YYYYMMDD``, e.g. ``20210623``.
         call_oi: Position 2 of the row (``callOI``).
+            Total call open interest (``coin`` as the unit).
         put_oi: Position 3 of the row (``putOI``).
+            Total put open interest (``coin`` as the unit).
         call_vol: Position 4 of the row (``callVol``).
+            Total call trading volume (``coin`` as the unit).
         put_vol: Position 5 of the row (``putVol``).
+            Total put trading volume (``coin`` as the unit).
     """
 
     ts: int | None = None
@@ -134,11 +151,17 @@ class InterestVolumeStrike:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         strike: Position 1 of the row (``strike``).
+            Strike price.
         call_oi: Position 2 of the row (``callOI``).
+            Total call open interest (``coin`` as the unit).
         put_oi: Position 3 of the row (``putOI``).
+            Total put open interest (``coin`` as the unit).
         call_vol: Position 4 of the row (``callVol``).
+            Total call trading volume (``coin`` as the unit).
         put_vol: Position 5 of the row (``putVol``).
+            Total put trading volume (``coin`` as the unit).
     """
 
     ts: int | None = None
@@ -156,12 +179,19 @@ class TakerBlockVolume:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp.
         call_buy_vol: Position 1 of the row (``callBuyVol``).
+            call option buy volume, in settlement currency.
         call_sell_vol: Position 2 of the row (``callSellVol``).
+            call option sell volume, in settlement currency.
         put_buy_vol: Position 3 of the row (``putBuyVol``).
+            put option buy volume, in settlement currency.
         put_sell_vol: Position 4 of the row (``putSellVol``).
+            put option sell volume, in settlement currency.
         call_block_vol: Position 5 of the row (``callBlockVol``).
+            call block volume.
         put_block_vol: Position 6 of the row (``putBlockVol``).
+            put block volume.
     """
 
     ts: int | None = None
@@ -180,9 +210,13 @@ class OpenInterestHistory:
 
     Attributes:
         ts: Position 0 of the row (``ts``).
+            Timestamp, millisecond format of Unix timestamp, e.g. ``1597026383085``.
         oi: Position 1 of the row (``oi``).
+            Open interest in the unit of contracts.
         oi_ccy: Position 2 of the row (``oiCcy``).
+            Open interest in the unit of crypto.
         oi_usd: Position 3 of the row (``oiUsd``).
+            Open interest in the unit of USD.
     """
 
     ts: int | None = None
