@@ -3,7 +3,8 @@
 
 Each facts file has a schema (draft 2020-12): ``schema/module.schema.json`` for the files of
 the python-okx modules (``Account.json``, ``Finance.Savings.json``, ...),
-``schema/consts.schema.json`` and ``schema/uncovered.schema.json`` for those two files, and
+``schema/consts.schema.json``, ``schema/uncovered.schema.json`` and ``schema/paging.schema.json``
+for those three files, and
 ``websocket.schema.json`` for ``websocket.json``. The schemas close every object whose shape is
 known, so a misspelt key, a value of the wrong type or a missing key is an error. Beyond the
 schema, a module's facts must cite only the sources they list and refer only to models they
@@ -26,7 +27,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-__all__ = ["facts_files", "module_errors", "problems", "schema_for", "validator"]
+__all__ = ["facts_files", "module_errors", "paging_errors", "problems", "schema_for", "validator"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "okx_v5" / "facts"
@@ -34,6 +35,7 @@ SCHEMAS = FACTS / "schema"
 MODULE_SCHEMA = SCHEMAS / "module.schema.json"
 SCHEMA_OF = {
     "consts.json": SCHEMAS / "consts.schema.json",
+    "paging.json": SCHEMAS / "paging.schema.json",
     "uncovered.json": SCHEMAS / "uncovered.schema.json",
     "websocket.json": FACTS / "websocket.schema.json",
 }
@@ -133,6 +135,20 @@ def cited_sources(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from cited_sources(item, f"{where}/{number}")
 
 
+def paging_errors(data: Any) -> Iterator[str]:
+    """What schema-valid paging facts say that no schema can check: each source they cite is
+    one they list, and each method is named once."""
+    listed = set(data["sources"])
+    seen: set[str] = set()
+    for part in ("paged", "left_out"):
+        for number, entry in enumerate(data[part]):
+            if entry["source"] not in listed:
+                yield f"/{part}/{number}/source: source {entry['source']!r} is not in sources"
+            if entry["method"] in seen:
+                yield f"/{part}/{number}/method: {entry['method']} is named twice"
+            seen.add(entry["method"])
+
+
 def problems(path: Path, data: Any = None) -> list[str]:
     """Everything wrong with the facts file ``path`` (or with ``data`` read as that file)."""
     data = read(path) if data is None else data
@@ -140,6 +156,8 @@ def problems(path: Path, data: Any = None) -> list[str]:
     found = list(schema_errors(data, schema))
     if not found and schema == MODULE_SCHEMA:
         found += module_errors(data)
+    if not found and path.name == "paging.json":
+        found += paging_errors(data)
     return [f"{path.name}: {message}" for message in found]
 
 
