@@ -137,7 +137,7 @@ def paginate(
     (default: the largest OKX allows), an ``after`` given is where the walk starts. The walk
     stops at the first page shorter than asked, after ``count`` items, after ``pages``
     requests, or at the first item older than ``since``; items newer than ``until`` are
-    skipped (on an endpoint paged by time, the walk starts at ``until``). ``since`` and
+    skipped (where the cursor is the item's time, the walk starts at ``until``). ``since`` and
     ``until`` are timezone-aware datetimes or epoch milliseconds.
 
     Raises ``OkxParamsException`` at once for a method OKX does not page or a bad bound,
@@ -182,7 +182,8 @@ def walk(
     # is a full one.
     asked = min(_whole(paging.method, "limit", limit), paging.max_limit)
     cursor, kind = paging.cursor_for(params)
-    if newest is not None and kind == "time" and params.get("after") in (None, ""):
+    if newest is not None and cursor == paging.time and params.get("after") in (None, ""):
+        # The cursor is the item's time: start at until rather than walk down to it.
         params["after"] = str(newest if paging.inclusive else newest + 1)
     return _pages(method, params, paging, cursor, kind, asked, count, pages, oldest, newest)
 
