@@ -229,9 +229,10 @@ def _pages(
         following = _next_after(paging, last, cursor, kind)
         if not fresh or following == str(params.get("after", "")):
             raise OkxException(
-                f"{paging.method}: the cursor does not move: the page after "
-                f"after={params.get('after', '')!r} brought no new item (its last "
-                f"{_name(cursor)} is {_value(last, cursor)!r}); stopped rather than ask again"
+                f"{paging.method}: the cursor does not move: the page at after="
+                f"{params.get('after', '')!r} ends at {_name(cursor)} {_value(last, cursor)!r}, "
+                "where it started or on items already seen (an answer that ignores after, or "
+                "more items of one time than a page holds); stopped rather than ask again"
             )
         params["after"] = following
         seen = keys
