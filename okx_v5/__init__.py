@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .MarketData import MarketAPI
     from .models.account import LeverageInfo
     from .models.public_data import PositionTier
+    from .paging import paginate
     from .PublicData import PublicAPI
     from .response import OkxResponse
     from .SpreadTrading import SpreadTradingAPI
@@ -72,6 +73,7 @@ _HOMES = {
     "LeverageInfo": ".models.account",
     "PositionTier": ".models.public_data",
     "OkxResponse": ".response",
+    "paginate": ".paging",
     "OkxAPIException": ".exceptions",
     "OkxException": ".exceptions",
     "OkxParamsException": ".exceptions",
@@ -109,6 +111,7 @@ __all__ = [
     "TradeAPI",
     "TradingDataAPI",
     "__version__",
+    "paginate",
 ]
 
 

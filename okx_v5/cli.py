@@ -143,6 +143,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _pages(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
+    return int(text)
+
+
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """Add the options every command takes; ``suppress`` leaves them unset when not given, so
     that a command's copy does not overwrite what was given before the command."""
@@ -453,6 +459,22 @@ def _add_command(
             type=option.value,
             help=option.help.replace("%", "%%") or None,  # argparse formats help with %
         )
+    if command.paging is not None:
+        walking = sub.add_argument_group(
+            "paging (OKX answers a page at a time; these ask for the next pages too)"
+        )
+        walking.add_argument(
+            "--all",
+            dest="all_pages",
+            action="store_true",
+            help="every item, page after page, newest first (--limit sets the page size)",
+        )
+        walking.add_argument(
+            "--pages",
+            metavar="N",
+            type=_pages,
+            help="the items of the first N pages (N requests), newest first",
+        )
     _add_global_options(sub, suppress=True)
     sub.set_defaults(command=command, title=name if legacy else command.title)
 
@@ -598,6 +620,9 @@ def _run(command: Command, args: argparse.Namespace) -> int:
             if command.sends and not args.yes:
                 _confirm(args, command, client, given)
             started = time.monotonic()
+            pages = getattr(args, "pages", None)
+            if getattr(args, "all_pages", False) or pages is not None:
+                return _show(args, command.call_pages(client, given, pages))
             return _show(args, command.call(client, given))
     except _Declined:
         return _fail(args, "nothing sent: not confirmed", EXIT_FAILURE)

@@ -39,6 +39,7 @@ import attrs
 from . import endpoints, quirks
 from .endpoint import Endpoint
 from .okxclient import OkxClient
+from .paging import Paging, paged, walk
 from .params import Choice, IdList, Param, Validation
 from .response import OkxResponse
 
@@ -265,6 +266,22 @@ class Command:
         """Call the SDK method with the arguments ``given``."""
         result: OkxResponse[Any] = getattr(client, self.endpoint.name)(**given)
         return result
+
+    @property
+    def paging(self) -> Paging | None:
+        """How OKX pages the endpoint (``--all``, ``--pages``), or ``None`` if it does not."""
+        return paged().get(self.method)
+
+    def call_pages(
+        self, client: OkxClient, given: Mapping[str, object], pages: int | None
+    ) -> OkxResponse[Any]:
+        """Call the SDK method page after page (``okx_v5.paginate``), at most ``pages`` times
+        or until the pages run out, and return one answer with every item as OKX sent it."""
+        method = getattr(client, self.endpoint.name)
+        arguments: dict[str, Any] = dict(given)
+        data = [raw for raw, _ in walk(method, pages=pages, **arguments)]
+        payload = {"code": "0", "msg": "", "data": data}
+        return OkxResponse(payload, self.endpoint.model_ref, method="GET", path=self.endpoint.path)
 
 
 def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...]:

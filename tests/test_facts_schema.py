@@ -58,7 +58,7 @@ def test_the_facts_file_follows_its_schema(path: Path) -> None:
 
 def test_every_facts_file_has_a_schema_that_is_a_valid_draft_2020_12_schema() -> None:
     schemas = {check_facts.schema_for(path) for path in FILES}
-    assert len(schemas) == 4  # the modules', consts', uncovered's and websocket's
+    assert len(schemas) == 5  # the modules', consts', uncovered's, paging's and websocket's
     for schema in schemas:
         check_facts.validator(schema)  # raises SchemaError on an invalid schema
 

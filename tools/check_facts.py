@@ -3,7 +3,8 @@
 
 Each facts file has a schema (draft 2020-12): ``schema/module.schema.json`` for the files of
 the python-okx modules (``Account.json``, ``Finance.Savings.json``, ...),
-``schema/consts.schema.json`` and ``schema/uncovered.schema.json`` for those two files, and
+``schema/consts.schema.json``, ``schema/uncovered.schema.json`` and ``schema/paging.schema.json``
+for those three files, and
 ``websocket.schema.json`` for ``websocket.json``. The schemas close every object whose shape is
 known, so a misspelt key, a value of the wrong type or a missing key is an error. Beyond the
 schema, a file's facts must cite only the sources it lists, and a module's refer only to models
@@ -28,7 +29,7 @@ from facts_model import CONVERTER, Module, messages
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-__all__ = ["facts_files", "module_errors", "problems", "schema_for", "validator"]
+__all__ = ["facts_files", "module_errors", "named_twice", "problems", "schema_for", "validator"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "okx_v5" / "facts"
@@ -36,6 +37,7 @@ SCHEMAS = FACTS / "schema"
 MODULE_SCHEMA = SCHEMAS / "module.schema.json"
 SCHEMA_OF = {
     "consts.json": SCHEMAS / "consts.schema.json",
+    "paging.json": SCHEMAS / "paging.schema.json",
     "uncovered.json": SCHEMAS / "uncovered.schema.json",
     "websocket.json": FACTS / "websocket.schema.json",
 }
@@ -188,6 +190,17 @@ def cited_sources(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from cited_sources(item, f"{where}/{number}")
 
 
+def named_twice(data: Any) -> Iterator[str]:
+    """Each method the paging facts name more than once (the sources they cite are checked
+    as every file's are, by ``unlisted_sources``)."""
+    seen: set[str] = set()
+    for part in ("paged", "left_out"):
+        for number, entry in enumerate(data[part]):
+            if entry["method"] in seen:
+                yield f"/{part}/{number}/method: {entry['method']} is named twice"
+            seen.add(entry["method"])
+
+
 def problems(path: Path, data: Any = None) -> list[str]:
     """Everything wrong with the facts file ``path`` (or with ``data`` read as that file)."""
     data = read(path) if data is None else data
@@ -199,6 +212,8 @@ def problems(path: Path, data: Any = None) -> list[str]:
         found += unlisted_sources(data)
     if not found and schema == MODULE_SCHEMA:
         found += typed_errors(data)
+    if not found and path.name == "paging.json":
+        found += named_twice(data)
     return [f"{path.name}: {message}" for message in found]
 
 

@@ -188,7 +188,13 @@ def load(path: Path) -> Raw:
     return facts
 
 
-NOT_MODULES = {"consts.json", "uncovered.json", "websocket.json", "websocket.schema.json"}
+NOT_MODULES = {
+    "consts.json",
+    "paging.json",
+    "uncovered.json",
+    "websocket.json",
+    "websocket.schema.json",
+}
 
 
 def module_facts() -> list[tuple[Path, Facts]]:
