@@ -200,6 +200,21 @@ def test_an_argument_never_sent_outside_a_batch_body_or_a_quirk_is_refused() -> 
     assert any("only the body's argument or a quirk's is never sent" in p for p in found)
 
 
+def test_a_python_okx_argument_after_okx_v5s_keyword_only_ones_is_refused() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["params"][0]["keyword"] = True
+    found = check_facts.problems(TRADE, facts)
+    assert any("python-okx's argument after okx_v5's keyword-only ones" in p for p in found)
+
+
+def test_okx_v5s_keyword_only_arguments_last_are_accepted() -> None:
+    facts = trade()
+    entry = endpoint(facts, "get_order")
+    entry["params"][-1]["keyword"] = True
+    assert check_facts.problems(TRADE, facts) == []
+
+
 def test_a_requires_rule_about_a_key_the_endpoint_does_not_send_is_refused() -> None:
     facts = trade()
     entry = next(entry for entry in facts["endpoints"] if entry["requires"])

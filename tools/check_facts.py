@@ -143,6 +143,8 @@ def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
             yield f"{at}/key: {param['key']!r} is the argument's name: leave it out"
         if "doc_source" in param and param["doc_source"] == param.get("source"):
             yield f"{at}/doc_source: {param['doc_source']!r} is the key's source: leave it out"
+        if not param.get("keyword") and any(p.get("keyword") for p in endpoint["params"][:number]):
+            yield f"{at}: python-okx's argument after okx_v5's keyword-only ones"
         unsent = param.get("send") == "never"
         if unsent and endpoint["body"] != {"arg": param["name"]} and not endpoint["quirk"]:
             yield f"{at}/send: only the body's argument or a quirk's is never sent"

@@ -78,6 +78,8 @@ class Param:
     key: str
     default: object = NO_DEFAULT
     send: Send = "always"
+    keyword: bool = False
+    """okx_v5's own argument, keyword-only after python-okx's."""
     type: Documented | None = None
     required: bool = False
     choices: tuple[str, ...] = ()

@@ -588,13 +588,14 @@ def default(value: object) -> str:
 
 
 def signature(endpoint: Endpoint, name: str, indent: int) -> list[str]:
-    parts = ["self"]
+    parts, keywords = ["self"], ["*"]
     for arg in endpoint.params:
         text = f"{arg.name}: {annotation(endpoint, arg)}"
         if not arg.positional:
             text += f" = {default(arg.default)}"
-        parts.append(text)
-    parts += ["*", "validate: Validation | None = None", "extra: Mapping[str, Any] | None = None"]
+        (keywords if arg.keyword else parts).append(text)
+    parts += [*keywords, "validate: Validation | None = None"]
+    parts.append("extra: Mapping[str, Any] | None = None")
     pad = " " * (indent + 4)
     returns = f") -> OkxResponse[{result_type(endpoint)}]:"
     flat = f"def {name}({', '.join(parts)}{returns}"

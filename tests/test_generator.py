@@ -1,0 +1,54 @@
+"""``tools/generate.py`` renders what the facts say: one rendering rule per test, on an entry
+of the real facts changed the way a new fact would change it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import attrs
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
+
+
+def load_generator() -> ModuleType:
+    """``tools/generate.py`` as a module (``tools`` is no package)."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "tools" / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = load_generator()
+
+
+def bills_archive() -> object:
+    """``AccountAPI.get_account_bills_archive``'s facts, typed."""
+    facts = generate.load_module(ROOT / "okx_v5" / "facts" / "Account.json")
+    return next(e for e in facts.endpoints if e.name == "get_account_bills_archive")
+
+
+def test_a_keyword_argument_of_okx_v5_goes_after_python_okxs_behind_the_star() -> None:
+    endpoint = bills_archive()
+    added = attrs.evolve(
+        endpoint.params[0], name="newFilter", key="newFilter", keyword=True, default=None
+    )
+    endpoint = attrs.evolve(endpoint, params=(*endpoint.params, added))
+    text = "\n".join(generate.signature(endpoint, endpoint.name, 4))
+    head, star, tail = text.partition("*,")
+    assert star
+    assert "newFilter:" in tail
+    assert "newFilter:" not in head
+    assert tail.index("newFilter:") < tail.index("validate:") < tail.index("extra:")
+    assert '"newFilter": newFilter' in generate.given(endpoint)
+
+
+def test_without_keyword_arguments_the_star_only_guards_the_options() -> None:
+    text = "\n".join(generate.signature(bills_archive(), "get_account_bills_archive", 4))
+    assert text.count("*,") == 1
+    assert text.split("*,")[1].split(",")[0].strip().startswith("validate:")
