@@ -8,11 +8,9 @@ network. A drafted entry follows the facts' schema.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,14 +23,7 @@ import facts_rules  # noqa: E402
 import facts_sources  # noqa: E402
 from facts_sources import DocField, DocParam, DraftError, Method  # noqa: E402
 
-
-def load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_facts", TOOLS / "check_facts.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .helpers import tool  # noqa: E402
 
 
 def python_okx_module(tmp_path: Path, body: str) -> list[Method]:
@@ -477,7 +468,7 @@ def test_a_drafted_entry_follows_the_facts_schema() -> None:
         "endpoints": [draft.entry],
         "models": draft.models,
     }
-    assert load_checker().problems(Path("Account.json"), facts) == []
+    assert tool("check_facts").problems(Path("Account.json"), facts) == []
 
 
 def test_an_existing_entry_is_kept_unless_forced() -> None:
@@ -610,7 +601,7 @@ def test_the_checker_refuses_a_description_source_written_where_it_is_the_key_s(
         "endpoints": [draft.entry],
         "models": draft.models,
     }
-    (problem,) = load_checker().problems(Path("Account.json"), facts)
+    (problem,) = tool("check_facts").problems(Path("Account.json"), facts)
     assert "doc_source: 'okx-docs' is the key's source: leave it out" in problem
 
 
@@ -628,4 +619,4 @@ def test_the_schema_refuses_html_and_single_backticks_in_a_description() -> None
     }
     for text in ("Instrument<br>ID", "Instrument `ID`"):
         draft.entry["params"][0]["doc"] = text
-        assert load_checker().problems(Path("Account.json"), facts) != []
+        assert tool("check_facts").problems(Path("Account.json"), facts) != []

@@ -3,28 +3,16 @@ of the real facts changed the way a new fact would change it."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import attrs
 
+from .helpers import tool
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
 
 
-def load_generator() -> ModuleType:
-    """``tools/generate.py`` as a module (``tools`` is no package)."""
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "tools" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = load_generator()
+generate = tool("generate")
 
 
 def bills_archive() -> object:
