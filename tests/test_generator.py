@@ -55,3 +55,14 @@ def test_without_keyword_arguments_the_star_only_guards_the_options() -> None:
     assert text.count("*,") == 1
     assert text.split("*,")[1].split(",")[0].strip().startswith("validate:")
 
+
+def test_the_coverage_page_counts_okx_v5_s_keyword_arguments_by_module() -> None:
+    every = generate.module_facts()
+    counted = {
+        facts.module: sum(p.keyword for e in facts.endpoints for p in e.params)
+        for _, facts in every
+    }
+    sentence = generate.keyword_coverage(every)
+    assert f"takes {sum(counted.values())} parameters" in sentence
+    for module, count in counted.items():
+        assert (f"{module} {count}," in sentence or f"{module} {count})" in sentence) == bool(count)
