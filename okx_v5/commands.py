@@ -286,9 +286,11 @@ class Command:
 
 def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...]:
     # The method gives the arguments' names and which have no default (python-okx's
-    # signature); what each accepts comes from its declaration, never from an annotation.
+    # signature, then okx_v5's keyword-only ones OKX documents); what each accepts comes from
+    # its declaration, never from an annotation.
     params = {param.arg: param for param in endpoint.params}
     signature = inspect.signature(getattr(api, endpoint.name))
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return tuple(
         Option.of(
             name,
@@ -298,7 +300,7 @@ def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...
             needed=parameter.default is inspect.Parameter.empty,
         )
         for name, parameter in signature.parameters.items()
-        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and name != "self"
+        if parameter.kind in kinds and name not in ("self", "validate", "extra")
     )
 
 

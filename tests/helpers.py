@@ -184,6 +184,8 @@ def arguments(endpoint: dict[str, Any]) -> dict[str, Any]:
     for param in endpoint["params"]:
         name = param["name"]
         key = param.get("key", name)
+        if param.get("keyword"):
+            continue  # okx_v5's own argument: python-okx has no such argument
         if isinstance(endpoint["body"], dict) and endpoint["body"]["arg"] == name:
             given[name] = BATCH
         elif "default" not in param or param.get("required") or key in needed:

@@ -37,6 +37,20 @@ def test_a_keyword_argument_of_okx_v5_goes_after_python_okxs_behind_the_star() -
 
 
 def test_without_keyword_arguments_the_star_only_guards_the_options() -> None:
-    text = "\n".join(generate.signature(bills_archive(), "get_account_bills_archive", 4))
+    endpoint = bills_archive()
+    endpoint = attrs.evolve(endpoint, params=tuple(p for p in endpoint.params if not p.keyword))
+    text = "\n".join(generate.signature(endpoint, "get_account_bills_archive", 4))
     assert text.count("*,") == 1
     assert text.split("*,")[1].split(",")[0].strip().startswith("validate:")
+
+
+def test_the_coverage_page_counts_okx_v5_s_keyword_arguments_by_module() -> None:
+    every = generate.module_facts()
+    counted = {
+        facts.module: sum(p.keyword for e in facts.endpoints for p in e.params)
+        for _, facts in every
+    }
+    sentence = generate.keyword_coverage(every)
+    assert f"takes {sum(counted.values())} parameters" in sentence
+    for module, count in counted.items():
+        assert (f"{module} {count}," in sentence or f"{module} {count})" in sentence) == bool(count)

@@ -1136,6 +1136,22 @@ def render_reference(facts: Facts) -> str:
     return markdown(lines)
 
 
+def keyword_coverage(every: list[tuple[Path, Facts]]) -> str:
+    """The sentence that counts okx_v5's keyword-only arguments: the parameters OKX documents
+    that python-okx's signatures lack, by module."""
+    by_module = {
+        facts.module: sum(p.keyword for e in facts.endpoints for p in e.params)
+        for _, facts in every
+    }
+    methods = sum(any(p.keyword for p in e.params) for _, facts in every for e in facts.endpoints)
+    counted = ", ".join(f"{module} {n}" for module, n in by_module.items() if n)
+    return (
+        f"Beyond python-okx's arguments, okx_v5 takes {sum(by_module.values())} parameters OKX"
+        f" documents that python-okx's signatures lack, on {methods} methods ({counted}): each"
+        " keyword-only, after python-okx's arguments, and sent only when given."
+    )
+
+
 def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: Raw) -> str:
     page = DOCS / "coverage.md"
     operations = uncovered["operations"]
@@ -1187,6 +1203,8 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         f" commit `{spec['commit'][:7]}`); python-okx calls {uncovered['called']} of them, and"
         f" {len(operations)} are not in python-okx. The list is `okx_v5/facts/uncovered.json`,"
         " written by `tools/draft_facts.py`.",
+        "",
+        keyword_coverage(every),
         "",
         "Methods, by module: the HTTP request, whether it is signed, OKX's rate limit and who it"
         " counts (per user ID or IP, and per instrument where OKX says so), and the model of the"

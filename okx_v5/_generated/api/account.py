@@ -217,6 +217,7 @@ class AccountAPI(OkxClient):
         begin: Number | None = "",
         end: Number | None = "",
         *,
+        instId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
@@ -386,6 +387,7 @@ class AccountAPI(OkxClient):
                 ``1597026383085``.
             end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
                 ``1597026383085``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS,
@@ -401,6 +403,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
                 "begin": begin,
                 "end": end,
+                "instId": instId,
             },
             validate,
             extra=extra,
@@ -420,6 +423,7 @@ class AccountAPI(OkxClient):
         begin: Number | None = "",
         end: Number | None = "",
         *,
+        instId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
@@ -589,6 +593,7 @@ class AccountAPI(OkxClient):
                 ``1597026383085``.
             end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
                 ``1597026383085``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS_ARCHIVE,
@@ -604,6 +609,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
                 "begin": begin,
                 "end": end,
+                "instId": instId,
             },
             validate,
             extra=extra,
@@ -694,6 +700,7 @@ class AccountAPI(OkxClient):
         px: Number | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        leverage: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxOrderSize]:
@@ -723,6 +730,9 @@ class AccountAPI(OkxClient):
             tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of the ``instId``, for example: for
                     ``BTC-USD``, the default is ``USD``.
+            leverage: Leverage for instrument.
+                The default is current leverage.
+                Only applicable to ``MARGIN/FUTURES/SWAP``.
         """
         return self._call(
             _endpoints.GET_MAX_ORDER_SIZE,
@@ -732,6 +742,7 @@ class AccountAPI(OkxClient):
                 "ccy": ccy,
                 "px": px,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "leverage": leverage,
             },
             validate,
             extra=extra,
@@ -747,6 +758,7 @@ class AccountAPI(OkxClient):
         quickMgnType: Any = "",
         tradeQuoteCcy: str | None = None,
         *,
+        px: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxAvailSize]:
@@ -773,6 +785,8 @@ class AccountAPI(OkxClient):
             tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of the ``instId``, for example: for
                     ``BTC-USD``, the default is ``USD``.
+            px: The price of closing position.
+                Only applicable to reduceOnly ``MARGIN``.
         """
         return self._call(
             _endpoints.GET_MAX_AVAIL_SIZE,
@@ -784,6 +798,7 @@ class AccountAPI(OkxClient):
                 "unSpotOffset": unSpotOffset,
                 "quickMgnType": quickMgnType,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "px": px,
             },
             validate,
             extra=extra,
@@ -797,6 +812,7 @@ class AccountAPI(OkxClient):
         amt: Number,
         loanTrans: Any = "",
         *,
+        ccy: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AdjustmentMargin]:
@@ -818,6 +834,8 @@ class AccountAPI(OkxClient):
                 ``reduce``: reduce margin.
             amt: required.
                 Amount to be increased or decreased.
+            ccy: Currency.
+                Applicable to ``isolated`` ``MARGIN`` orders.
         """
         return self._call(
             _endpoints.ADJUSTMENT_MARGIN,
@@ -827,6 +845,7 @@ class AccountAPI(OkxClient):
                 "type": type,
                 "amt": amt,
                 "loanTrans": loanTrans,
+                "ccy": ccy,
             },
             validate,
             extra=extra,
@@ -913,6 +932,7 @@ class AccountAPI(OkxClient):
         mgnCcy: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        ccy: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxLoan]:
@@ -933,6 +953,9 @@ class AccountAPI(OkxClient):
                     mode``.
             tradeQuoteCcy: The quote currency for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of ``instId``, e.g. ``USD`` for ``BTC-USD``.
+            ccy: Currency.
+                Applicable to get Max loan of manual borrow for the currency in ``Spot mode``
+                    (enabled borrowing).
         """
         return self._call(
             _endpoints.GET_MAX_LOAN,
@@ -941,6 +964,7 @@ class AccountAPI(OkxClient):
                 "mgnMode": mgnMode,
                 "mgnCcy": mgnCcy,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "ccy": ccy,
             },
             validate,
             extra=extra,
@@ -955,6 +979,7 @@ class AccountAPI(OkxClient):
         instFamily: str | None = "",
         groupId: Any = None,
         *,
+        ruleType: Literal["normal", "pre_market"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FeeRates]:
@@ -977,6 +1002,11 @@ class AccountAPI(OkxClient):
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
             instFamily: Instrument family, e.g. ``BTC-USD``.
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            ruleType: ``normal``, ``pre_market``.
+                Trading rule types.
+                ``normal``: normal trading.
+                ``pre_market``: pre-market trading.
+                ruleType can not be passed through together with instId/instFamily/uly.
         """
         return self._call(
             _endpoints.GET_FEE_RATES,
@@ -987,6 +1017,7 @@ class AccountAPI(OkxClient):
                 "category": category,
                 "instFamily": instFamily,
                 "groupId": groupId,
+                "ruleType": ruleType,
             },
             validate,
             extra=extra,
@@ -1001,6 +1032,7 @@ class AccountAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        type: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestAccrued]:
@@ -1025,6 +1057,9 @@ class AccountAPI(OkxClient):
             before: Pagination of data to return records newer than the requested, Unix timestamp
                 format in milliseconds, e.g. ``1597026383085``.
             limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            type: Loan type.
+                ``2``: Market loans.
+                Default is ``2``.
         """
         return self._call(
             _endpoints.GET_INTEREST_ACCRUED,
@@ -1035,6 +1070,7 @@ class AccountAPI(OkxClient):
                 "after": after,
                 "before": before,
                 "limit": limit,
+                "type": type,
             },
             validate,
             extra=extra,
