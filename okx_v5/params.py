@@ -546,6 +546,8 @@ def check_sendable(value: object, *, as_json: bool) -> None:
     writer has no form for. ``as_json``: the JSON body (a value must be text, a number, a
     bool, ``None``, a list, tuple or set, or an object with text keys); else the query string
     (anything ``str`` can write). ``Invalid.where`` says where inside ``value``."""
+    if value.__class__ is str and value.isascii():
+        return  # most values and every key: ASCII text is always written, no call needed
     _check(value, as_json, "", 0, ())
 
 
