@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import reprlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -136,6 +137,15 @@ class Choice:
 
     values: tuple[str, ...]
     multiple: bool = False
+    # OKX's spelling of each value by its lower case, built once (the first value wins, as a
+    # scan in order would find it): a call looks its value up instead of lowering them all.
+    _spellings: dict[str, str] = attrs.field(init=False, repr=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        spellings: dict[str, str] = {}
+        for choice in self.values:
+            spellings.setdefault(choice.lower(), choice)
+        object.__setattr__(self, "_spellings", spellings)
 
     def describe(self) -> str:
         several = " (several comma-joined)" if self.multiple else ""
@@ -151,8 +161,7 @@ class Choice:
         raise Unlisted(f"is {_shown(value)}", self.describe())
 
     def _spelled(self, text: str) -> str | None:
-        wanted = text.strip().lower()
-        return next((choice for choice in self.values if choice.lower() == wanted), None)
+        return self._spellings.get(text.strip().lower())
 
 
 @attrs.frozen
@@ -379,7 +388,7 @@ def _sent(method: str, param: Param, value: object, validate: Validation, as_jso
 def _materialised(value: object) -> object:
     """A one-shot iterator (a generator) of a query value as a list, so that checking it
     does not use it up; any other value as it is."""
-    if not isinstance(value, Iterator):
+    if type(value) in _LEAVES or not isinstance(value, Iterator):
         return value
     try:
         return list(value)
@@ -443,7 +452,8 @@ def query_string(payload: Mapping[str, object]) -> str:
             check_sendable(value, as_json=False)
             if value is None or (text := query_value(value)) == "":
                 continue
-            parts.append(f"{quote(str(key), safe=_QUERY_SAFE)}={quote(text, safe=_QUERY_SAFE)}")
+            name = key if type(key) is str else str(key)
+            parts.append(f"{_quoted(name)}={_quoted(text)}")
         except Invalid as bad:
             raise _error("", _key(key), value, bad.problem, bad.allowed, where=bad.where) from None
         except Exception as failed:  # what the checks above cannot foresee: never sent
@@ -474,6 +484,17 @@ def json_body(payload: object) -> str:
         raise OkxParamsException(
             _raised("the request body cannot be written as JSON", failed)
         ) from None
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9,\-_.~]*")
+"""What ``quote(text, safe=_QUERY_SAFE)`` leaves as it is: most keys and values are only that."""
+
+
+def _quoted(text: str) -> str:
+    """``text`` percent-encoded for the query string (commas and unreserved characters kept)."""
+    if type(text) is str and _UNRESERVED.fullmatch(text):
+        return text
+    return quote(text, safe=_QUERY_SAFE)
 
 
 def _key(key: object) -> str:
@@ -525,11 +546,20 @@ def check_sendable(value: object, *, as_json: bool) -> None:
     writer has no form for. ``as_json``: the JSON body (a value must be text, a number, a
     bool, ``None``, a list, tuple or set, or an object with text keys); else the query string
     (anything ``str`` can write). ``Invalid.where`` says where inside ``value``."""
+    if value.__class__ is str and value.isascii():
+        return  # most values and every key: ASCII text is always written, no call needed
     _check(value, as_json, "", 0, ())
 
 
+_LEAVES = frozenset({str, bool, int, float, Decimal, type(None)})
+"""The types of most values, exactly (not subclasses): none is a container or an iterator, so
+a check of one goes straight to the scalar rules, past the abstract-base-class checks."""
+
+
 def _check(value: object, as_json: bool, where: str, depth: int, inside: tuple[int, ...]) -> None:
-    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
+    if type(value) in _LEAVES:
+        _check_scalar(value, as_json, where)
+    elif isinstance(value, (Mapping, list, tuple, set, frozenset)):
         _check_container(value, as_json, where, depth, inside)
     elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)) and not as_json:
         if not isinstance(value, Iterator):  # a one-shot iterator inside a value is left as is

@@ -160,10 +160,15 @@ class Transport:
         prepared = requests.PreparedRequest()
         prepared.prepare_method(method)
         prepared.url = url
-        merged: CaseInsensitiveDict[str] = CaseInsensitiveDict(self.session.headers)  # type: ignore[arg-type]
+        given = self.session.headers
+        # The same pairs in the same order either way; copy() skips a lookup per header.
+        merged: CaseInsensitiveDict[str] = (
+            given.copy() if type(given) is CaseInsensitiveDict else CaseInsensitiveDict(given)  # type: ignore[arg-type]
+        )
         if merged.get("User-Agent", _REQUESTS_USER_AGENT) == _REQUESTS_USER_AGENT:
             merged["User-Agent"] = USER_AGENT
-        merged.update(headers)
+        for name, value in headers.items():  # as update() would, without its Mapping check
+            merged[name] = value
         prepared.headers = merged
         # An empty cookie jar or no auth leaves the request as it is: skipped, as they cost.
         if self.session.cookies:
