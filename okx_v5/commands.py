@@ -75,10 +75,20 @@ def command_name(endpoint: Endpoint[Any]) -> str:
     return kebab(endpoint.name.removeprefix("get_"))
 
 
+# The command line's own options that an OKX key may be named like (the economic calendar
+# takes ``region``, the CLI's ``--region`` picks OKX's site); a test holds it to the parser.
+GLOBAL_FLAGS = frozenset(
+    {"--columns", "--debug", "--demo", "--domain", "--help", "--json", "--live", "--max-retries"}
+    | {"--region", "--rows", "--sandbox", "--timeout", "--validate", "--version", "--yes"}
+)
+
+
 def flag_name(arg: str, param: Param | None) -> str:
     """The option of a method argument: the kebab-case of the OKX key it sends, or of its own
-    name when it sends none (``instId`` → ``--inst-id``, ``ugly`` → ``--uly``)."""
-    return "--" + kebab(param.key if param is not None else arg)
+    name when it sends none (``instId`` → ``--inst-id``, ``ugly`` → ``--uly``); ``--okx-`` first
+    where that is one of the command line's own options (``--okx-region``)."""
+    flag = "--" + kebab(param.key if param is not None else arg)
+    return "--okx-" + flag[2:] if flag in GLOBAL_FLAGS else flag
 
 
 _KINDS: Mapping[str, Kind] = {
@@ -286,9 +296,11 @@ class Command:
 
 def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...]:
     # The method gives the arguments' names and which have no default (python-okx's
-    # signature); what each accepts comes from its declaration, never from an annotation.
+    # signature, then okx_v5's keyword-only ones OKX documents); what each accepts comes from
+    # its declaration, never from an annotation.
     params = {param.arg: param for param in endpoint.params}
     signature = inspect.signature(getattr(api, endpoint.name))
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
     return tuple(
         Option.of(
             name,
@@ -298,7 +310,7 @@ def _options(api: type[OkxClient], endpoint: Endpoint[Any]) -> tuple[Option, ...
             needed=parameter.default is inspect.Parameter.empty,
         )
         for name, parameter in signature.parameters.items()
-        if parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD and name != "self"
+        if parameter.kind in kinds and name not in ("self", "validate", "extra")
     )
 
 

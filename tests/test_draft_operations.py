@@ -228,3 +228,11 @@ def test_a_shared_nested_model_is_named_where_its_parent_refers_to_it() -> None:
     shared = draft_facts.shared_models(draft, {"Items": nested})
     assert shared.models["MassCancel"]["fields"][-1]["type"] == "list[Items]"
     assert "MassCancelItems" not in shared.models
+
+
+def test_a_value_okx_lists_twice_is_one_choice_with_a_note() -> None:
+    draft = drafted_mass_cancel()
+    draft.entry["params"][0]["choices"] = ["OPTION", "SWAP", "OPTION"]
+    entry = draft_facts.own_entry(draft).entry
+    assert entry["params"][0]["choices"] == ["OPTION", "SWAP"]
+    assert "OKX lists some of instType's values twice" in entry["notes"][-1]

@@ -1315,6 +1315,12 @@ def own_entry(draft: Draft) -> Draft:
         if key == "const":
             entry["const"] = None
             entry["python_okx"] = False
+    for param in entry["params"]:
+        if len(set(param.get("choices", []))) < len(param.get("choices", [])):
+            param["choices"] = list(dict.fromkeys(param["choices"]))
+            entry["notes"].append(
+                f"params: OKX lists some of {param['name']}'s values twice; each is kept once"
+            )
     for number, param in enumerate(entry["params"]):
         if "default" in param:
             items = list(param.items())
