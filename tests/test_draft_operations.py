@@ -86,7 +86,11 @@ def module_facts(entry: dict[str, Any], models: dict[str, Any], own: bool = Fals
         ("GET", "/api/v5/market/history-mark-price-candles", "get_history_mark_price_candlesticks"),
         ("GET", "/api/v5/public/economic-calendar", "get_economic_calendar"),
         ("POST", "/api/v5/trade/cancel-all-after", "cancel_all_after"),
-        ("POST", "/api/v5/tradingBot/signal/amendTPSL", "amend_tpsl"),
+        ("POST", "/api/v5/account/set-riskOffset-amt", "set_risk_offset_amt"),
+        ("POST", "/api/v5/tradingBot/signal/amendTPSL", "signal_amend_tpsl"),
+        ("GET", "/api/v5/tradingBot/grid/grid-quantity", "grid_quantity"),
+        ("GET", "/api/v5/fiat/deposit-order-history", "get_fiat_deposit_order_history"),
+        ("POST", "/api/v5/fiat/cancel-withdrawal", "cancel_fiat_withdrawal"),
     ],
 )
 def test_an_operation_is_named_in_python_okx_s_style(http: str, path: str, name: str) -> None:

@@ -1258,17 +1258,85 @@ OPERATION_NAMES: dict[Key, tuple[str, str]] = {
         "reset_mmp",
         "as python-okx's BlockTradingAPI.reset_mmp (rfq/mmp-reset)",
     ),
+    ("POST", "/api/v5/asset/monthly-statement"): (
+        "apply_monthly_statement",
+        "get_monthly_statement is the GET of this path; apply_ as python-okx's apply_bills",
+    ),
+    ("POST", "/api/v5/rfq/mmp-config"): (
+        "set_mmp_config",
+        "get_mmp_config is the GET of this path; set_ as python-okx's setters",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract"): (
+        "get_contract_long_short_ratio",
+        "OKX's title, as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader"): (
+        "get_top_traders_contract_long_short_ratio",
+        "OKX's title, as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader"): (
+        "get_top_traders_contract_long_short_position_ratio",
+        "OKX's title (by position), as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/taker-volume-contract"): (
+        "get_contract_taker_volume",
+        "OKX's title, as python-okx's get_taker_volume",
+    ),
+    ("GET", "/api/v5/affiliate/invitee/detail"): (
+        "get_invitee_detail",
+        "the path's last segment says too little; as python-okx's get_tvb_invitee_detail",
+    ),
+    ("GET", "/api/v5/users/partner/if-rebate"): (
+        "get_affiliate_rebate_info",
+        "OKX's title (the user's affiliate rebate information); if-rebate says too little",
+    ),
+    ("GET", "/api/v5/copytrading/config"): (
+        "get_account_configuration",
+        "OKX's title (Account configuration); config says too little",
+    ),
+    ("POST", "/api/v5/copytrading/first-copy-settings"): (
+        "set_first_copy_settings",
+        "verb first, as python-okx's setters; amend_copy_settings amends them",
+    ),
+    ("GET", "/api/v5/tradingBot/signal/signals"): (
+        "get_signals",
+        "the signals themselves, not a bot's: signal_signals says it twice",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/create-signal"): (
+        "create_signal",
+        "creates a signal, not a bot's: signal_create_signal says it twice",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/margin-balance"): (
+        "signal_adjust_margin_balance",
+        "as python-okx's grid_adjust_margin_balance (grid/margin-balance)",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/sub-order"): (
+        "signal_place_sub_order",
+        "places an order: verb first, as python-okx's place_ methods",
+    ),
 }
+
+BOT_PREFIXES = {"/api/v5/tradingBot/grid/": "grid_", "/api/v5/tradingBot/signal/": "signal_"}
+"""Bots' operations are named as python-okx's GridAPI names them: ``grid_`` and the path's last
+segment, a read with no ``get_`` (``grid_orders_algo_pending``)."""
 
 
 def operation_name(http: str, path: str) -> str:
     """The name of okx_v5's method for an operation, in python-okx's style: the last segment of
     the path in snake_case, ``get_`` first for a read (python-okx's ``get_history_candlesticks``
     for ``/market/history-candles``: a ``candles`` segment says ``candlesticks``, as python-okx
-    does)."""
+    does); a bot's with its prefix (``BOT_PREFIXES``); a fiat one with ``fiat_`` after the verb
+    (``get_fiat_deposit``, ``cancel_fiat_withdrawal``: python-okx's ``cancel_withdrawal`` is a
+    crypto withdrawal's)."""
     segment = path.rstrip("/").rsplit("/", 1)[-1]
     name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", segment).replace("-", "_").lower()
     name = re.sub(r"(^|_)candles($|_)", r"\1candlesticks\2", name)
+    for folder, prefix in BOT_PREFIXES.items():
+        if path.startswith(folder):
+            return prefix + name.removeprefix(prefix)
+    if path.startswith("/api/v5/fiat/"):  # apart from python-okx's crypto deposits, withdrawals
+        verb, _, rest = name.partition("_")
+        return f"get_fiat_{name}" if http == "GET" else f"{verb}_fiat_{rest}"
     return f"get_{name}" if http == "GET" and not name.startswith("get_") else name
 
 
