@@ -99,8 +99,8 @@ def test_option_flags_are_distinct_and_apart_from_the_global_options(
 
 def test_groups_are_the_declaration_modules_in_kebab_case() -> None:
     groups = {command.group for command in COMMANDS}
-    assert len(groups) == 22
-    assert {"account", "market-data", "public-data", "finance-savings", "fdbroker"} <= groups
+    assert len(groups) == 23  # python-okx's 22 modules and okx_v5's SignalBot
+    assert {"account", "market-data", "public-data", "finance-savings", "signal-bot"} <= groups
 
 
 def test_same_named_methods_of_two_modules_are_two_commands() -> None:
@@ -341,3 +341,8 @@ def test_the_global_flags_commands_avoid_are_the_parser_s() -> None:
 def test_an_okx_key_named_like_a_global_option_gets_the_okx_prefix() -> None:
     flags = [option.flag for option in command("public-data economic-calendar").options]
     assert "--okx-region" in flags
+
+
+def test_okx_v5_s_own_group_says_it_is_okx_v5_s(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["signal-bot", "--help"]) == 0
+    assert "okx_v5's okx_v5.SignalBot, SignalBotAPI: 17 commands" in capsys.readouterr().out

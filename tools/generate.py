@@ -1236,7 +1236,9 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         "| --- | --: | --: | --: | --: | --: |",
         *rows,
         f"| **Total** | **{total[0]}** | **{total[1]}** | **{total[2]}** | **{total[3]}**"
-        f" | **{total[4]}** (+{len(elsewhere)} [in no module](#in-no-module)) |",
+        f" | **{total[4]}**"
+        + (f" (+{len(elsewhere)} [in no module](#in-no-module))" if elsewhere else "")
+        + " |",
         "",
         f"OKX documents {uncovered['documented']} REST operations (the"
         f" [openxapi](https://github.com/{spec['repository']}) snapshot of {spec['date'][:10]},"
@@ -1273,15 +1275,24 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         method = f"[`{facts.class_}.{endpoint.name}`][{api_path(facts)}.{endpoint.name}]"
         limits = "; ".join(limit_text(limit) for limit in endpoint.rate_limits) or "—"
         lines.append(f"| {method} | `{endpoint.http} {endpoint.path}` | {limits} |")
-    tags = sorted({op["tag"] or "" for op in elsewhere}) or ["none"]
+    tags = sorted({op["tag"] or "" for op in elsewhere})
     lines += [
         "",
         "## In no module",
         "",
-        f"OKX documents these {len(elsewhere)} operations, without a method, in parts of its API"
-        f" that no module covers ({', '.join(tags)}).",
-        "",
-        *operations_table(elsewhere),
+        *(
+            [
+                f"OKX documents these {len(elsewhere)} operations, without a method, in parts of"
+                f" its API that no module covers ({', '.join(tags)}).",
+                "",
+                *operations_table(elsewhere),
+            ]
+            if elsewhere
+            else [
+                "Every operation OKX documents in a part of its API that no python-okx module"
+                " covers has a method, on a module of okx_v5's own (`okx_v5.SignalBot`)."
+            ]
+        ),
         "",
         *coverage_websocket(websocket),
     ]
@@ -1421,12 +1432,13 @@ def render_commands() -> str:
 
 def render_group(group: str, commands: Sequence[Any]) -> list[str]:
     api = commands[0].api
-    module = api.__module__.replace("okx_v5", "okx")
+    theirs = any(command.endpoint.python_okx for command in commands)
+    module = api.__module__.replace("okx_v5", "okx") if theirs else api.__module__
     count = f"{len(commands)} command" + ("" if len(commands) == 1 else "s")
     lines = [
         f"## {group}",
         "",
-        f"python-okx's `{module}`, `{api.__name__}`: {count}.",
+        f"{'python-okx' if theirs else 'okx_v5'}'s `{module}`, `{api.__name__}`: {count}.",
         "",
         "| command | what it does | request | options |",
         "| --- | --- | --- | --- |",
