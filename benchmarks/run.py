@@ -267,7 +267,8 @@ def check(name: str, result: object) -> None:
 # -- per-call medians, interleaved -----------------------------------------------------------
 
 
-def per_call(base: str, rounds: int, calls: int) -> dict[str, Any]:
+def per_call(base: str, rounds: int, calls: int, only: str | None = None) -> dict[str, Any]:
+    """Per-call medians of every contender's calls, or of one endpoint's (``only="tiers"``)."""
     contenders: dict[str, dict[str, Call]] = {
         "floor (http.client + json.loads)": floor_calls(base),
         "requests.Session": requests_calls(base),
@@ -279,6 +280,8 @@ def per_call(base: str, rounds: int, calls: int) -> dict[str, Any]:
     else:
         print("python-okx is not installed (pip install python-okx): its rows are skipped")
     benches = [(who, what, fn) for who, calls_ in contenders.items() for what, fn in calls_.items()]
+    if only is not None:
+        benches = [bench for bench in benches if bench[1].split(" ")[0] == only]
     times: dict[tuple[str, str], list[int]] = {(who, what): [] for who, what, _ in benches}
     for who, what, fn in benches:  # warm up: connections, caches, generated code
         for _ in range(20):
@@ -559,14 +562,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="interleaved rounds (30)")
     parser.add_argument("--calls", type=int, default=50, help="calls per bench per round (50)")
     parser.add_argument("--rate-limit", action="store_true", help="also run the 10 s rate test")
-    parser.add_argument("--only", choices=["per-call", "structuring"], help="run just one part")
+    parser.add_argument(
+        "--only",
+        choices=["per-call", "tiers", "structuring"],
+        help="run just one part (tiers: the per-call rounds of get_position_tiers alone)",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {"machine": machine()}
     m = results["machine"]
     print(f"Python {m['python']} on {m['cpu']} ({m['nproc']} CPUs); " + json.dumps(m["versions"]))
     with local_server() as base:
-        if args.only in (None, "per-call"):
-            results["per_call"] = per_call(base, args.rounds, args.calls)
+        if args.only in (None, "per-call", "tiers"):
+            only = "tiers" if args.only == "tiers" else None
+            results["per_call"] = per_call(base, args.rounds, args.calls, only)
             print_per_call(results["per_call"])
         if args.only in (None, "structuring"):
             results["structuring"] = structuring()

@@ -8,20 +8,23 @@ turn ``""`` into ``None``, number strings into ``Decimal`` or ``int``, ``"true"`
 into ``True``, and refuse floats' silent precision loss by reading them through ``repr``.
 
 The rule is one hook factory registered for every attrs model (as lsprotocol registers its
-one): for each model it writes a function reading its fields by name or position, with the
-scalar hooks' common case (a non-empty string) inline and anything else handed to the hook.
-cattrs' own ``make_dict_structure_fn`` would call a hook per field behind a membership test and
-a keyword dict: about 2.5 times the cost per item (``benchmarks/run.py``, structuring), which
-is most of what typed ``.data`` adds to a call. ``structure_items`` and
-``converter.structure(item, Model)`` both go through it; cattrs dispatches everything else
-(the scalar types, ``list[str]``, ``Any``, a nested model that is not in a list).
+one): for each model it writes a function reading a list of items, each item's fields by name
+(all in one call when none is missing) or by position, with the scalar hooks' common case
+inline (a number is one lookup among those already parsed) and anything else handed to the
+hook. cattrs' own ``make_dict_structure_fn`` would call a hook per field behind a membership
+test and a keyword dict: about 3.5 times the cost per item (``benchmarks/run.py``,
+structuring), and structuring is most of what typed ``.data`` adds to a call.
+``structure_items`` and ``converter.structure(item, Model)`` both go through it; cattrs
+dispatches everything else (the scalar types, ``list[str]``, ``Any``, a nested model that is
+not in a list).
 """
 
 from __future__ import annotations
 
 import functools
+import operator
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -137,7 +140,7 @@ def _make_converter() -> cattrs.Converter:
 
     def model_hook(cls: type[Any]) -> Callable[[Any, Any], Any]:
         structure = _structurer_of(cls)
-        return lambda value, _: structure(value)
+        return lambda value, _: structure((value,))[0]
 
     conv.register_structure_hook_factory(attrs.has, model_hook)
     return conv
@@ -157,7 +160,7 @@ def structure_items(items: object, model: Any) -> list[Any]:
     structure = _structurers.get(model)
     if structure is not None and items.__class__ is list and model not in _row_models:
         try:  # the common case, first and without the checks below: a list of objects
-            return [structure(item) for item in items]
+            return structure(items)
         except Exception:
             raise StructureError(_diagnose(items, model)) from None
     if isinstance(items, Mapping) or (is_row(model) and _is_one_row(items)):
@@ -166,7 +169,7 @@ def structure_items(items: object, model: Any) -> list[Any]:
         raise StructureError(f"data is {type(items).__name__}, not a list")
     structure = _structurer_of(model)
     try:
-        return list(map(structure, items))
+        return structure(items)
     except Exception:
         raise StructureError(_diagnose(items, model)) from None
 
@@ -176,12 +179,12 @@ def _is_one_row(items: object) -> bool:
     return isinstance(items, list) and bool(items) and not isinstance(items[0], list | dict)
 
 
-_structurers: dict[Any, Callable[[Any], Any]] = {}
+_structurers: dict[Any, Callable[[Iterable[Any]], list[Any]]] = {}
 _row_models: set[Any] = set()
 """The row models among ``_structurers``' (their ``data`` may be one row, not a list)."""
 
 
-def _structurer_of(model: Any) -> Callable[[Any], Any]:
+def _structurer_of(model: Any) -> Callable[[Iterable[Any]], list[Any]]:
     structure = _structurers.get(model)
     if structure is None:
         if is_row(model):
@@ -202,101 +205,137 @@ def _nested(field_type: Any) -> Any:
     return model if attrs.has(model) else None
 
 
-# Inline forms of the scalar hooks for their common case (a non-empty string). Anything else
-# — "", None, numbers, garbage — goes to the hook itself, so the hooks stay the one definition
-# of what a field accepts.
-_INLINE = {
-    Decimal | None: "d if (d := _decimals_get({v}, _MISSING)) is not _MISSING else {hook}",
-    int | None: "int({v}) if {v}.__class__ is str and {v}.isdecimal() else {hook}",
-    str | None: "{v} if {v}.__class__ is str and {v} else {hook}",
-    bool | None: "{v} if {v}.__class__ is bool else {hook}",
-}
-
 # OKX's numbers repeat (tier tables are fetched again and again; "0", "10", "0.01" are
 # everywhere) and Decimal is immutable, so equal strings can share one Decimal: a dict lookup
 # costs a fraction of parsing. Bounded, so that a stream of distinct values cannot grow it.
 # "" (OKX's "not applicable") is always there, as None.
 _DECIMALS_MAX = 4096
 _MISSING = object()
-_decimals: dict[str, Decimal | None] = {"": None}
-_decimals_get = _decimals.get
 
 
-def _new_decimal(value: object, _: object) -> Decimal | None:
-    """The Decimal hook, remembering what it parsed from a string (see ``_decimals``)."""
-    number = _decimal(value, None)
-    if value.__class__ is str:
-        if len(_decimals) >= _DECIMALS_MAX:
-            _decimals.clear()
-            _decimals[""] = None
-        _decimals[value] = number
-    return number
+class _Decimals(dict[str, Decimal | None]):
+    """The wire strings already read as numbers; ``_decimals[value]`` reads any value as the
+    Decimal hook does, remembering what it parsed from a string."""
+
+    def __missing__(self, value: object) -> Decimal | None:
+        number = _decimal(value, None)
+        if value.__class__ is str:
+            if len(self) >= _DECIMALS_MAX:
+                self.clear()
+                self[""] = None
+            self[value] = number
+        return number
 
 
-def _make_structurer(model: Any) -> Callable[[Any], Any]:
-    """Return a function structuring one wire item into ``model``, generated from its fields.
+_decimals = _Decimals({"": None})
 
-    Each field is read by its wire name (``item.get(name)``: a missing key reads as ``None``)
-    or, for a row model, by its position; a scalar field's common case is inline and anything
-    else goes to its hook, a list of models to their own such function. A field with a default
-    other than ``None`` keeps it when the item lacks the field; one without a default must be
-    there. Anything that is not an attrs model goes to the converter.
+# Inline forms of the scalar hooks, applied to a field's value ``{v}``: a number is one lookup
+# in ``_decimals``; for the others, the common case (a string, or a JSON bool) is inline and
+# anything else — None, numbers, garbage — goes to the hook itself, so the hooks stay the one
+# definition of what a field accepts.
+_INLINE: dict[object, str] = {
+    Decimal | None: "_decimals[{v}]",
+    int | None: "int({v}) if {v}.__class__ is str and {v}.isdecimal() else {hook}({v}, None)",
+    str | None: "({v} or None) if {v}.__class__ is str else {hook}({v}, None)",
+    bool | None: "{v} if {v}.__class__ is bool else {hook}({v}, None)",
+}
+
+
+def _make_structurer(model: Any) -> Callable[[Iterable[Any]], list[Any]]:
+    """Return a function structuring wire items into a list of ``model``, generated from its
+    fields.
+
+    Each field is read by its wire name (a missing key reads as ``None``) or, for a row model,
+    by its position; a scalar field's common case is inline and anything else goes to its
+    hook, a list of models to their own such function. A field with a default other than
+    ``None`` keeps it when the item lacks the field; one without a default must be there.
+    Anything that is not an attrs model goes to the converter.
     """
     if not attrs.has(model):
-        return lambda item: converter.structure(item, model)
-    fields = attrs.fields(attrs.resolve_types(model))  # string annotations to types, as cattrs
+        return lambda items: [converter.structure(item, model) for item in items]
+    fields = [f for f in attrs.fields(attrs.resolve_types(model)) if f.init]  # types, as cattrs
     namespace: dict[str, Any] = {
         "_model": model,
-        "_decimals_get": _decimals_get,
+        "_new": object.__new__,
+        "_decimals": _decimals,
         "_MISSING": _MISSING,
         "_array": _array,
     }
-    row_model = is_row(model)
-    if row_model:
-        lines = ["def structure(o):", "    if o.__class__ is not list:", "        o = _array(o)"]
-        lines.append("    n = len(o)")
+    code = [(f, *_field_code(model, f, index, namespace)) for index, f in enumerate(fields)]
+    reads = [f"v{index} = {read}" for index, (_, read, _) in enumerate(code)]
+    lines = ["def structure(items):", "    out = []", "    add = out.append", "    for o in items:"]
+    if is_row(model):
+        lines += ["        if o.__class__ is not list:", "            o = _array(o)"]
+        lines += ["        n = len(o)", *(f"        {read}" for read in reads)]
+    elif fields:
+        # OKX sends every field of an item as a rule: one C call reads them all, and an item
+        # lacking one (KeyError) reads each field on its own.
+        namespace["_fields"] = operator.itemgetter(*map(field_wire_name, fields))
+        targets = ", ".join(f"v{index}" for index in range(len(fields)))
+        lines += ["        try:", f"            {targets} = _fields(o)", "        except KeyError:"]
+        lines += ["            get = o.get", *(f"            {read}" for read in reads)]
+    if _is_plain(model, attrs.fields(model)):
+        # Filled in place: calling __init__ with a dozen arguments costs more than the
+        # assignments themselves, and a plain model's __init__ does nothing else.
+        lines.append("        self = _new(_model)")
+        lines += [f"        self.{f.name} = {value}" for f, _, value in code]
+        lines.append("        add(self)")
     else:
-        lines = ["def structure(o):", "    get = o.get"]
-    arguments: list[str] = []
-    keywords: list[str] = []
-    for index, field in enumerate(fields):
-        if not field.init:
-            continue
-        value, hook = f"v{index}", f"_h{index}"
-        default = _default(field, index, namespace)
-        if row_model:
-            absent = "None" if default is None else "_MISSING"
-            read = f"o[{index}] if n > {index} else {absent}" if default != "" else f"o[{index}]"
-        else:
-            wire = field_wire_name(field)
-            read = f"get({wire!r})" if default is None else f"get({wire!r}, _MISSING)"
-            read = f"o[{wire!r}]" if default == "" else read
-        lines.append(f"    {value} = {read}")
-        inner = _nested(field.type)
-        if field.type in _SCALARS:
-            namespace[hook] = _new_decimal if field.type == Decimal | None else _SCALARS[field.type]
-            argument = _INLINE[field.type].format(v=value, hook=f"{hook}({value}, None)")
-        elif inner is not None:
-            namespace[f"_m{index}"] = _structurer_of(inner)
-            namespace[hook] = functools.partial(_structure_as, field.type)
-            argument = (
-                f"[_m{index}(x) for x in {value}] if {value}.__class__ is list "
-                f"else {hook}({value}, None)"
-            )
-        else:
-            namespace[hook] = functools.partial(_structure_as, field.type)
-            argument = f"{hook}({value}, None)"
-        if default:  # kept when the item lacks the field
-            argument = f"{default} if {value} is _MISSING else ({argument})"
-        if field.kw_only:
-            keywords.append(f"{field.alias}={argument}")
-        else:
-            arguments.append(argument)
-    lines.append("    return _model(")
-    lines.extend(f"        {argument}," for argument in arguments + keywords)
-    lines.append("    )")
+        arguments = [value for f, _, value in code if not f.kw_only]
+        arguments += [f"{f.alias}={value}" for f, _, value in code if f.kw_only]
+        lines.append(f"        add(_model({', '.join(arguments)}))")
+    lines.append("    return out")
     exec("\n".join(lines), namespace)  # the code is generated from the model's fields
     return namespace["structure"]  # type: ignore[no-any-return]
+
+
+def _field_code(
+    model: Any, field: attrs.Attribute[Any], index: int, namespace: dict[str, Any]
+) -> tuple[str, str]:
+    """How the generated code reads ``field`` (the ``index``-th) on its own, and the
+    expression of its value from what it read (``v<index>``); puts what they use in
+    ``namespace``."""
+    value, hook = f"v{index}", f"_h{index}"
+    default = _default(field, index, namespace)
+    if is_row(model):
+        absent = "None" if default is None else "_MISSING"
+        read = f"o[{index}] if n > {index} else {absent}" if default != "" else f"o[{index}]"
+    else:
+        wire = field_wire_name(field)
+        read = f"get({wire!r})" if default is None else f"get({wire!r}, _MISSING)"
+        read = f"o[{wire!r}]" if default == "" else read
+    inner = _nested(field.type)
+    if field.type in _SCALARS:
+        namespace[hook] = _SCALARS[field.type]
+        expression = _INLINE[field.type].format(v=value, hook=hook)
+    elif inner is not None:
+        namespace[f"_m{index}"] = _structurer_of(inner)
+        namespace[hook] = functools.partial(_structure_as, field.type)
+        expression = f"_m{index}({value}) if {value}.__class__ is list else {hook}({value}, None)"
+    else:
+        namespace[hook] = functools.partial(_structure_as, field.type)
+        expression = f"{hook}({value}, None)"
+    if default:  # kept when the item lacks the field
+        expression = f"{default} if {value} is _MISSING else ({expression})"
+    return read, expression
+
+
+_GENERATED = __name__.rpartition(".")[0] + "._generated."
+
+
+def _is_plain(model: Any, fields: Sequence[attrs.Attribute[Any]]) -> bool:
+    """Whether ``model``'s ``__init__`` does nothing but assign its arguments, so that an
+    instance filled attribute by attribute is the one ``__init__`` would make: a model
+    ``tools/generate.py`` wrote (a plain ``attrs.define``; other classes may have an
+    ``__init__`` of their own), with nothing run on assignment or around ``__init__``."""
+    return (
+        model.__module__.startswith(_GENERATED)
+        and model.__setattr__ is object.__setattr__  # not frozen, no validation on assignment
+        and model.__hash__ is None  # no hash cache for __init__ to reset
+        and not hasattr(model, "__attrs_pre_init__")
+        and not hasattr(model, "__attrs_post_init__")
+        and all(f.init and f.validator is None and f.converter is None for f in fields)
+    )
 
 
 def _default(field: attrs.Attribute[Any], index: int, namespace: dict[str, Any]) -> str | None:

@@ -363,7 +363,7 @@ class OkxClient:
                 method=endpoint.name,
             )
         try:
-            if endpoint.body == "none" and not extra:
+            if endpoint.body == "none" and not extra and not payload:  # no keyword argument
                 return self._request_without_params(endpoint.method, endpoint.path)
             return self._request_with_params(endpoint.method, endpoint.path, payload)
         except (OkxRequestException, OkxAPIException) as failure:

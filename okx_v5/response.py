@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import typing
 from collections.abc import Mapping, Sequence
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import attrs
 
+from .endpoint import resolve
 from .exceptions import (
     OkxAPIException,
     OkxParamsException,
@@ -93,16 +96,14 @@ class OkxResponse(dict[str, Any], Generic[T]):
         model.
         """
         if self._items is None:
-            # Imported here: cattrs and the models are only needed once typed data is asked for.
-            from .converter import StructureError, structure_items
-
+            converter = _converter()
             model = self.model
             try:
                 if model is None:
                     self._items = _untyped(self.get("data", []))
                 else:
-                    self._items = structure_items(self.get("data", []), model)
-            except StructureError as bad:
+                    self._items = converter.structure_items(self.get("data", []), model)
+            except converter.StructureError as bad:
                 raise self._exception(OkxResponseException, f"malformed answer: {bad}") from None
         return self._items
 
@@ -111,9 +112,7 @@ class OkxResponse(dict[str, Any], Generic[T]):
         """The class of the typed items, or ``None`` when the answer is not typed (no
         documentation describes it): ``data`` then holds the items as they came."""
         model = self._model
-        if isinstance(model, str):
-            from .endpoint import resolve  # a model module is imported only when used
-
+        if isinstance(model, str):  # a model module is imported only when used
             model = self._model = resolve(model)
         return model
 
@@ -196,11 +195,19 @@ class OkxResponse(dict[str, Any], Generic[T]):
         )
 
 
-def _untyped(items: object) -> list[Any]:
-    from .converter import StructureError
+@functools.cache
+def _converter() -> ModuleType:
+    """The converter module, imported with the first typed answer: cattrs and the models are
+    only needed once typed data is asked for (and an import statement costs microseconds on
+    every call, this once)."""
+    from . import converter
 
+    return converter
+
+
+def _untyped(items: object) -> list[Any]:
     if not isinstance(items, list):
-        raise StructureError(f"data is {type(items).__name__}, not a list")
+        raise _converter().StructureError(f"data is {type(items).__name__}, not a list")
     return items
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import importlib
 import json
 import logging
+import sys
 import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -183,6 +186,8 @@ def arguments(endpoint: dict[str, Any]) -> dict[str, Any]:
     for param in endpoint["params"]:
         name = param["name"]
         key = param.get("key", name)
+        if param.get("keyword"):
+            continue  # okx_v5's own argument: python-okx has no such argument
         if isinstance(endpoint["body"], dict) and endpoint["body"]["arg"] == name:
             given[name] = BATCH
         elif "default" not in param or param.get("required") or key in needed:
@@ -223,3 +228,14 @@ def nested(depth: int) -> list[object]:
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
     """The messages of the warnings logged during the test."""
     return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+
+
+TOOLS = Path(__file__).resolve().parent.parent / "tools"
+
+
+def tool(name: str) -> ModuleType:
+    """``tools/<name>.py`` as a module: ``tools`` is no package, and its scripts import each
+    other as siblings, as they do when run, so the folder goes on the path."""
+    if str(TOOLS) not in sys.path:
+        sys.path.insert(0, str(TOOLS))
+    return importlib.import_module(name)

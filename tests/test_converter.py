@@ -149,3 +149,28 @@ def test_the_converter_structures_a_model_through_the_same_function() -> None:
 
 def test_non_attrs_models_use_the_converter() -> None:
     assert structure_items(["5", "6"], int) == [5, 6]
+
+
+def test_an_item_lacking_a_field_among_full_ones_reads_it_as_none() -> None:
+    full = {"ccy": "", "instId": "BTC-USDT-SWAP", "mgnMode": "cross", "posSide": "long"}
+    full["lever"] = "10"
+    partial = {key: value for key, value in full.items() if key != "posSide"}
+    assert structure_items([full, partial, full], LeverageInfo) == [
+        LeverageInfo("BTC-USDT-SWAP", None, "cross", "long", Decimal("10")),
+        LeverageInfo("BTC-USDT-SWAP", None, "cross", None, Decimal("10")),
+        LeverageInfo("BTC-USDT-SWAP", None, "cross", "long", Decimal("10")),
+    ]
+
+
+@attrs.define
+class Counted:
+    ts: int | None = None
+    made: list[int] = attrs.field(factory=list, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.made.append(self.ts or 0)
+
+
+def test_a_model_not_written_by_the_generator_is_made_by_its_init() -> None:
+    (item,) = structure_items([{"ts": "5"}], Counted)
+    assert item.made == [5]

@@ -19,6 +19,8 @@ import pytest
 
 import okx_v5
 
+from .helpers import tool
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "okx_v5"
 
@@ -119,22 +121,10 @@ def test_no_attribute_docstring_or_source_string_has_them_either() -> None:
 # -- the docs build's links ------------------------------------------------------------------
 
 
-def crossrefs() -> Any:
-    """``tools/docs_crossrefs.py`` as a module (``tools`` is no package)."""
-    spec = importlib.util.spec_from_file_location(
-        "docs_crossrefs", ROOT / "tools" / "docs_crossrefs.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def linked() -> griffe.Module:
     """okx_v5 as mkdocstrings loads it, with the extension mkdocs.yml names."""
-    extension = crossrefs().CrossReferences
+    extension = tool("docs_crossrefs").CrossReferences
     package = griffe.load(
         "okx_v5", search_paths=[str(ROOT)], extensions=griffe.load_extensions(extension)
     )
@@ -183,7 +173,7 @@ def test_a_member_of_the_same_class_links_by_its_bare_name(linked: griffe.Module
 
 
 def test_the_resolver_links_only_public_okx_v5_objects(linked: griffe.Module) -> None:
-    resolver = crossrefs().Resolver(linked)
+    resolver = tool("docs_crossrefs").Resolver(linked)
     scope = linked["okxclient.OkxClient"]
     assert resolver.resolve(scope, "OkxResponse.data") == "okx_v5.response.OkxResponse.data"
     assert resolver.resolve(scope, "okx_v5.retry.RetryPolicy") == "okx_v5.retry.RetryPolicy"
@@ -196,7 +186,7 @@ def test_the_resolver_links_only_public_okx_v5_objects(linked: griffe.Module) ->
 
 
 def test_code_in_a_fence_and_a_link_text_stay_as_written(linked: griffe.Module) -> None:
-    resolver = crossrefs().Resolver(linked)
+    resolver = tool("docs_crossrefs").Resolver(linked)
     scope = linked["okxclient.OkxClient"]
     text = "```python\n``OkxResponse``\n```\n[`OkxResponse`](https://x) and `sync_time()`"
     assert resolver.link(scope, text) == (

@@ -8,11 +8,9 @@ network. A drafted entry follows the facts' schema.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -25,14 +23,7 @@ import facts_rules  # noqa: E402
 import facts_sources  # noqa: E402
 from facts_sources import DocField, DocParam, DraftError, Method  # noqa: E402
 
-
-def load_checker() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_facts", TOOLS / "check_facts.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .helpers import tool  # noqa: E402
 
 
 def python_okx_module(tmp_path: Path, body: str) -> list[Method]:
@@ -477,7 +468,7 @@ def test_a_drafted_entry_follows_the_facts_schema() -> None:
         "endpoints": [draft.entry],
         "models": draft.models,
     }
-    assert load_checker().problems(Path("Account.json"), facts) == []
+    assert tool("check_facts").problems(Path("Account.json"), facts) == []
 
 
 def test_an_existing_entry_is_kept_unless_forced() -> None:
@@ -610,7 +601,7 @@ def test_the_checker_refuses_a_description_source_written_where_it_is_the_key_s(
         "endpoints": [draft.entry],
         "models": draft.models,
     }
-    (problem,) = load_checker().problems(Path("Account.json"), facts)
+    (problem,) = tool("check_facts").problems(Path("Account.json"), facts)
     assert "doc_source: 'okx-docs' is the key's source: leave it out" in problem
 
 
@@ -628,4 +619,130 @@ def test_the_schema_refuses_html_and_single_backticks_in_a_description() -> None
     }
     for text in ("Instrument<br>ID", "Instrument `ID`"):
         draft.entry["params"][0]["doc"] = text
-        assert load_checker().problems(Path("Account.json"), facts) != []
+        assert tool("check_facts").problems(Path("Account.json"), facts) != []
+
+
+# --------------------------------------------------------------------------- missing parameters
+
+
+def test_words_drop_a_lone_backtick_okx_left() -> None:
+    assert facts_sources.words("only applicable to contract grid`") == (
+        "only applicable to contract grid"
+    )
+    assert facts_sources.words("`SPOT` grid") == "``SPOT`` grid"
+
+
+def spec_op(*params: DocParam) -> facts_sources.DocOp:
+    op = facts_sources.DocOp(source="openxapi")
+    op.params = {param.name: param for param in params}
+    return op
+
+
+def bills_entry(**changes: object) -> dict[str, object]:
+    """An entry of python-okx's ``get_bills(ugly='', instId='')`` (``ugly`` sends ``uly``)."""
+    entry: dict[str, object] = {
+        "name": "get_bills",
+        "http": "GET",
+        "path": "/api/v5/x",
+        "source": "openxapi",
+        "params": [
+            {"name": "ugly", "key": "uly", "default": "", "source": "openxapi"},
+            {"name": "instId", "default": "", "source": "openxapi"},
+        ],
+        "body": "object",
+        "notes": [],
+    }
+    return entry | changes
+
+
+def docs_of(*ops: facts_sources.DocOp) -> draft_facts.Docs:
+    by_source = {op.source: {("GET", "/api/v5/x"): op} for op in ops}
+    return draft_facts.Docs(
+        by_source.get("openxapi", {}),
+        by_source.get("okx-docs", {}),
+        by_source.get("coincise", {}),
+        {},
+        "2025-11-30",
+    )
+
+
+BEGIN = DocParam("begin", "string", False, "Filter with a begin timestamp `ts`")
+
+
+def test_a_documented_key_python_okx_does_not_send_becomes_a_keyword_argument() -> None:
+    docs = docs_of(spec_op(DocParam("uly", "string", False, "Underlying"), BEGIN))
+    added, notes = draft_facts.missing_params(bills_entry(), docs)
+    assert added == [
+        {
+            "name": "begin",
+            "default": None,
+            "keyword": True,
+            "send": {"unless": None},
+            "type": "number",
+            "source": "openxapi",
+            "doc": "Filter with a begin timestamp ``ts``",
+        }
+    ]
+    assert notes == []
+
+
+def test_a_key_python_okx_sends_under_another_argument_name_is_not_added_again() -> None:
+    docs = docs_of(spec_op(DocParam("uly", "string", False, "Underlying")))
+    assert draft_facts.missing_params(bills_entry(), docs) == ([], [])
+
+
+def test_a_key_named_as_a_python_keyword_gets_a_trailing_underscore() -> None:
+    docs = docs_of(spec_op(DocParam("from", "string", False, "From")))
+    ((added,), _) = draft_facts.missing_params(bills_entry(), docs)
+    assert (added["name"], added["key"]) == ("from_", "from")
+
+
+def test_a_key_of_a_later_order_type_table_comes_once_from_the_page_and_not_required() -> None:
+    page = facts_sources.DocOp(source="okx-docs")
+    page.params["tpRatio"] = DocParam("tpRatio", "string", True, "Take profit", first_table=False)
+    newer = facts_sources.DocOp(source="coincise")
+    newer.params["tpRatio"] = DocParam("tpRatio", "string", True, "Take profit")
+    added, _ = draft_facts.missing_params(bills_entry(), docs_of(spec_op(), page, newer))
+    assert [(p["name"], p["source"], "required" in p) for p in added] == [
+        ("tpRatio", "okx-docs", False)
+    ]
+
+
+def test_a_key_is_required_only_where_every_snapshot_requires_it() -> None:
+    spec = spec_op(DocParam("ruleType", "string", True, "Trading rule types"))
+    newer = facts_sources.DocOp(source="coincise")
+    newer.params["ruleType"] = DocParam("ruleType", "string", False, "Trading rule types")
+    ((alone,), _) = draft_facts.missing_params(bills_entry(), docs_of(spec))
+    ((disputed,), _) = draft_facts.missing_params(bills_entry(), docs_of(spec, newer))
+    assert (alone.get("required"), disputed.get("required")) == (True, None)
+
+
+def test_a_deprecated_key_is_left_out_with_a_note() -> None:
+    docs = docs_of(spec_op(DocParam("stpId", "string", False, "Self trade ID (deprecated)")))
+    added, notes = draft_facts.missing_params(bills_entry(), docs)
+    assert added == []
+    assert notes == [
+        "params: OKX documents stpId as deprecated; not added as an argument (extra= sends it)"
+    ]
+
+
+def test_a_batch_endpoint_gets_no_keyword_argument() -> None:
+    entry = bills_entry(body={"arg": "orders_data"})
+    assert draft_facts.missing_params(entry, docs_of(spec_op(BEGIN))) == ([], [])
+
+
+def test_adding_missing_params_twice_adds_them_once_and_extends_the_send_order() -> None:
+    entry = bills_entry(order=["instId", "ugly"])
+    docs = docs_of(spec_op(BEGIN))
+    assert draft_facts.add_missing_params(entry, docs) == ["begin"]
+    assert draft_facts.add_missing_params(entry, docs) == []
+    assert entry["order"] == ["instId", "ugly", "begin"]
+    assert [p["name"] for p in entry["params"]] == ["ugly", "instId", "begin"]
+
+
+def test_python_okx_s_signature_read_from_an_entry_leaves_keyword_arguments_out() -> None:
+    entry = bills_entry(order=["instId", "ugly"])
+    draft_facts.add_missing_params(entry, docs_of(spec_op(BEGIN)))
+    args, wire = draft_facts.read_params(entry)
+    assert [arg["name"] for arg in args] == ["ugly", "instId"]
+    assert [key["key"] for key in wire] == ["instId", "uly"]

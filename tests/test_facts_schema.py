@@ -7,32 +7,20 @@ typo'd key, a value of the wrong type, a missing key or a dangling reference is 
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
+from .helpers import tool
+
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "okx_v5" / "facts"
-sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
 
 
-def load_checker() -> ModuleType:
-    """``tools/check_facts.py`` as a module (``tools`` is no package)."""
-    spec = importlib.util.spec_from_file_location("check_facts", ROOT / "tools" / "check_facts.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_facts = load_checker()
-import facts_model  # noqa: E402  (after the path: a sibling of check_facts)
+check_facts = tool("check_facts")
+facts_model = tool("facts_model")
 
 FILES = check_facts.facts_files()
 TRADE = FACTS / "Trade.json"

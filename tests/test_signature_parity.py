@@ -2,14 +2,18 @@
 
 Found by walking the installed python-okx, so a method python-okx has and okx_v5 lacks fails
 here. Parameters must match in name, kind, order and default; okx_v5 may only add keyword-only
-ones (``validate``). python-okx's mutable ``[]`` defaults are ``()`` in okx_v5: the same wire.
+ones: ``validate``, ``extra`` and the keys OKX documents that python-okx's signature lacks, as
+the facts name them (``"keyword": true``). python-okx's mutable ``[]`` defaults are ``()`` in
+okx_v5: the same wire.
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import pkgutil
+from pathlib import Path
 from types import ModuleType
 
 import okx
@@ -80,8 +84,22 @@ def test_every_class_and_method_of_the_module_exists_with_python_okx_signature(
             assert comparable(inspect.signature(getattr(counterpart, method))) == expected, method
 
 
+FACTS = Path(__file__).resolve().parent.parent / "okx_v5" / "facts"
+
+
+def keyword_arguments(name: str) -> dict[str, list[str]]:
+    """okx_v5's own keyword arguments of each method of python-okx's module ``name``, as its
+    facts file names them."""
+    facts = json.loads((FACTS / f"{name.removeprefix('okx.')}.json").read_text(encoding="utf-8"))
+    return {
+        entry["name"]: [param["name"] for param in entry["params"] if param.get("keyword")]
+        for entry in facts["endpoints"]
+    }
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_okx_v5_adds_only_keyword_only_arguments(name: str) -> None:
+    documented = keyword_arguments(name)
     for class_name, cls in api_classes(importlib.import_module(name)).items():
         counterpart = getattr(ours(name), class_name)
         for method in public_methods(cls):
@@ -90,7 +108,17 @@ def test_okx_v5_adds_only_keyword_only_arguments(name: str) -> None:
                 for p in inspect.signature(getattr(counterpart, method)).parameters.values()
                 if p.kind is inspect.Parameter.KEYWORD_ONLY
             ]
-            assert extra == ["validate", "extra"], method
+            assert extra == [*documented[method], "validate", "extra"], method
+
+
+def test_okx_v5_adds_the_parameters_okx_documents_that_python_okx_lacks() -> None:
+    from okx_v5.Trade import TradeAPI
+
+    parameters = inspect.signature(TradeAPI.get_fills_history).parameters
+    assert [parameters[name].kind for name in ("begin", "end")] == [
+        inspect.Parameter.KEYWORD_ONLY
+    ] * 2
+    assert (parameters["begin"].default, parameters["end"].default) == (None, None)
 
 
 class _Recorder:

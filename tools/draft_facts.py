@@ -21,6 +21,12 @@ the facts files in ``--out`` where they have none, and changes nothing else::
 
     python tools/draft_facts.py --openxapi REPO --coincise REPO --words
 
+``--missing-params`` adds, as okx_v5's keyword arguments at the end of an entry's ``params``,
+each key OKX documents for the operation that python-okx's signature does not send, and
+changes nothing else (its notes say which keys it left out, and why)::
+
+    python tools/draft_facts.py --openxapi REPO --coincise REPO --missing-params
+
 A run also writes ``uncovered.json``: the operations openxapi documents that no method
 calls (python-okx's or okx_v5's own), each with the python-okx module it belongs with and the
 reason it has none (written by hand, kept). To rewrite only that file,
@@ -400,6 +406,8 @@ def read_params(entry: JSON) -> tuple[list[JSON], list[JSON]]:
     args: list[JSON] = []
     wire: dict[str, JSON] = {}
     for param in entry["params"]:
+        if param.get("keyword"):
+            continue  # okx_v5's own argument, not python-okx's
         args.append(
             {"name": param["name"]} | ({"default": param["default"]} if "default" in param else {})
         )
@@ -411,7 +419,7 @@ def read_params(entry: JSON) -> tuple[list[JSON], list[JSON]]:
                 "send": send,
             }
     order = entry.get("order") or list(wire)
-    return args, [wire[name] for name in order]
+    return args, [wire[name] for name in order if name in wire]  # keyword arguments aside
 
 
 def undocumented_entry(method: Method, ccxt_cost: tuple[str, float] | None) -> dict[str, JSON]:
@@ -776,6 +784,121 @@ def words_all(args: argparse.Namespace) -> int:
             data["sources"][key] = sources[key]  # a snapshot only a description cites
         changed = write_if_changed(target, dump(data))
         print(f"{data['module']:22} {'written' if changed else 'unchanged'}")
+    return 0
+
+
+# --------------------------------------------------------------------------- missing parameters
+
+DEPRECATED = re.compile(r"\bdeprecated\b", re.I)
+"""OKX's mark on a key it keeps documenting but no longer wants ("... (Deprecated)")."""
+KEY_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+OPTION_NAMES = {"self", "validate", "extra"}
+"""Names every API method already takes besides python-okx's arguments."""
+
+
+def missing_params(entry: JSON, docs: Docs) -> tuple[list[JSON], list[str]]:
+    """OKX's documented keys of ``entry``'s operation that none of python-okx's arguments sends,
+    as okx_v5's keyword arguments (default ``None``, sent unless ``None``), with what OKX
+    documents of each; and a note for each key left out (deprecated, or its name taken).
+
+    Keys come in the order of OKX's page (its tables one after the other, so a key of one
+    order type's table only comes once), then the spec's, then coincise's (newer keys). A
+    batch endpoint (``body`` ``{"arg": ...}``) documents each item's keys: none is added.
+    ``required`` is kept only where every snapshot documenting the key marks it required in
+    its first table: python-okx's callers never send the key, and a key that only some
+    snapshots (or only one order type) require is not what OKX refuses without.
+    """
+    found = snapshots_of(entry, docs)
+    primary = found.get(entry["source"] or "")
+    if primary is None or isinstance(entry["body"], dict):
+        return [], []
+    page, newer = found.get("okx-docs"), found.get("coincise")
+    sent = {p.get("key", p["name"]) for p in entry["params"] if p.get("send") != "never"}
+    taken = {p["name"] for p in entry["params"]} | OPTION_NAMES
+    keys = dict.fromkeys(k for doc in (page, primary, newer) if doc for k in doc.params)
+    added: list[JSON] = []
+    notes: list[str] = []
+    for key in keys:
+        if key in sent or not KEY_NAME.fullmatch(key):
+            continue
+        doc, _ = documented_param(key, primary, page, newer)
+        if doc is None:  # for the type checker: every key comes from one of the three
+            continue
+        name = f"{key}_" if keyword.iskeyword(key) else key
+        if DEPRECATED.search(doc.text):
+            notes.append(
+                f"params: OKX documents {key} as deprecated; not added as an argument"
+                " (extra= sends it)"
+            )
+            continue
+        if name in taken:
+            notes.append(f"params: {key} is not added: {name} is already an argument")
+            continue
+        facts, _ = draft_params(primary, page, newer, [key], notes)
+        documented = [
+            d.params[key] for d in (primary, page, newer) if d is not None and key in d.params
+        ]
+        if not all(d.required and d.first_table for d in documented):
+            facts[key].pop("required", None)
+        param: dict[str, JSON] = {"name": name} | ({"key": key} if name != key else {})
+        param |= {"default": None, "keyword": True, "send": {"unless": None}, **facts[key]}
+        taken.add(name)
+        added.append(param)
+    fill_words({"http": entry["http"], "path": entry["path"], "params": added}, {}, docs)
+    for param in added:
+        if "doc" in param:
+            # coincise's reader runs an object's cell on into its nested rows ("> acct", ...)
+            param["doc"] = str(param["doc"]).split("\n>", 1)[0]
+    return added, notes
+
+
+def add_missing_params(entry: JSON, docs: Docs) -> list[str]:
+    """Add ``missing_params`` to the end of ``entry``'s ``params`` (and ``order``) and their
+    notes to its ``notes``; return the names added. Nothing else of the entry changes, and an
+    entry that already has them is left as it is."""
+    added, notes = missing_params(entry, docs)
+    entry["params"] += added
+    if entry.get("order"):
+        entry["order"] += [param["name"] for param in added]
+    entry["notes"] += [note for note in dict.fromkeys(notes) if note not in entry["notes"]]
+    return [param["name"] for param in added]
+
+
+def missing_params_all(args: argparse.Namespace) -> int:
+    """Add OKX's documented keys that python-okx's signatures lack to the facts files in
+    ``--out`` as keyword arguments (``--missing-params``)."""
+    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
+    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
+    docs = Docs(
+        read_openxapi(spec_repo),
+        read_okx_docs(spec_repo),
+        read_coincise(newer_repo),
+        {},
+        newer_repo.date,
+    )
+    sources = {
+        "openxapi": spec_repo.source(OPENXAPI_SPECS),
+        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
+        "coincise": newer_repo.source(COINCISE_DOCS),
+    }
+    for target in sorted(args.out.glob("*.json")):
+        if target.name in {UNCOVERED_FILE, "consts.json", *WEBSOCKET_FILES}:
+            continue
+        data = load(target)
+        if "endpoints" not in data:
+            continue
+        added = {
+            entry["name"]: names
+            for entry in data["endpoints"]
+            if entry.get("python_okx", True)  # okx_v5's own entries take every documented key
+            and (names := add_missing_params(entry, docs))
+        }
+        cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
+        for key in sorted(cited - set(data["sources"])):
+            data["sources"][key] = sources[key]  # a snapshot only a new argument cites
+        changed = write_if_changed(target, dump(data))
+        count = sum(len(names) for names in added.values())
+        print(f"{data['module']:22} {count:3} arguments added{', written' if changed else ''}")
     return 0
 
 
@@ -1516,6 +1639,12 @@ def main(argv: list[str] | None = None) -> int:
         " and --coincise",
     )
     parser.add_argument(
+        "--missing-params",
+        action="store_true",
+        help="only add the keys OKX documents that python-okx's signatures lack, as keyword"
+        " arguments, to the facts files in --out, from --openxapi and --coincise",
+    )
+    parser.add_argument(
         "--uncovered",
         action="store_true",
         help=f"only write {UNCOVERED_FILE}, from --openxapi and the facts files in --out",
@@ -1532,23 +1661,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.operations:
         if args.coincise is None:
             parser.error("--operations needs --openxapi and --coincise")
-    elif args.words:
+    elif args.words or args.missing_params:
         if args.coincise is None:
-            parser.error("--words needs --openxapi and --coincise")
+            parser.error("--words and --missing-params need --openxapi and --coincise")
     elif not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
         parser.error("--python-okx and --coincise are required (--check needs --python-okx only)")
     try:
-        if args.operations:
-            return draft_operations(args)
-        if args.words:
-            return words_all(args)
-        if args.uncovered:
-            write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
-            return 0
-        return check_all(args) if args.check else draft_all(args)
+        return run(args)
     except DraftError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Do what the command line asks."""
+    if args.operations:
+        return draft_operations(args)
+    if args.words:
+        return words_all(args)
+    if args.missing_params:
+        return missing_params_all(args)
+    if args.uncovered:
+        write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
+        return 0
+    return check_all(args) if args.check else draft_all(args)
 
 
 if __name__ == "__main__":

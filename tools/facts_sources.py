@@ -509,6 +509,7 @@ def words(text: str) -> str:
     text = re.sub(r"\]\(/", f"]({DOCS_SITE}/", text)
     text = re.sub(r"`([^`\n]+)`", r"``\1``", text)
     text = text.replace("````", "`` ``")  # two spans side by side: `MARGIN``SWAP`
+    text = re.sub(r"(?<!`)`(?!`)", "", text)  # a lone backtick OKX left in (a typo)
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     kept: list[str] = []
     for number, line in enumerate(lines):

@@ -1179,6 +1179,27 @@ def render_reference(facts: Facts) -> str:
     return markdown(lines)
 
 
+def keyword_coverage(every: list[tuple[Path, Facts]]) -> str:
+    """The sentence that counts okx_v5's keyword-only arguments: the parameters OKX documents
+    that python-okx's signatures lack, by module."""
+    by_module = {
+        facts.module: sum(p.keyword for e in facts.endpoints if e.python_okx for p in e.params)
+        for _, facts in every
+    }
+    methods = sum(
+        any(p.keyword for p in e.params)
+        for _, facts in every
+        for e in facts.endpoints
+        if e.python_okx  # okx_v5's own take every documented parameter: not "beyond"
+    )
+    counted = ", ".join(f"{module} {n}" for module, n in by_module.items() if n)
+    return (
+        f"Beyond python-okx's arguments, okx_v5 takes {sum(by_module.values())} parameters OKX"
+        f" documents that python-okx's signatures lack, on {methods} methods ({counted}): each"
+        " keyword-only, after python-okx's arguments, and sent only when given."
+    )
+
+
 def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: Raw) -> str:
     page = DOCS / "coverage.md"
     operations = uncovered["operations"]
@@ -1246,6 +1267,8 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         f" okx_v5's own methods call {uncovered['added']} more, and {len(operations)} have no"
         " method. The list of those is `okx_v5/facts/uncovered.json`, written by"
         " `tools/draft_facts.py`, with the reason of each.",
+        "",
+        keyword_coverage(every),
         "",
         "Methods, by module: the HTTP request, whether it is signed, OKX's rate limit and who it"
         " counts (per user ID or IP, and per instrument where OKX says so), and the model of the"

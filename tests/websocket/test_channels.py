@@ -9,12 +9,10 @@ model is a REST model that really lacks the fields the facts say it lacks.
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
 import typing
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import attrs
@@ -36,22 +34,14 @@ from okx_v5.websocket.declarations import (
     site_for,
 )
 
+from ..helpers import tool
+
 ROOT = Path(__file__).resolve().parents[2]
 FACTS_FILE = ROOT / "okx_v5" / "facts" / "websocket.json"
 FACTS = json.loads(FACTS_FILE.read_text(encoding="utf-8"))
 SCHEMA = json.loads((ROOT / "okx_v5" / "facts" / "websocket.schema.json").read_text("utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 TYPED = [channel for channel in CHANNELS if channel.model_ref]
-
-
-def load_generator() -> ModuleType:
-    """``tools/generate.py`` as a module (``tools`` is no package)."""
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "tools" / "generate.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def sources_named(value: object) -> Iterator[str]:
@@ -107,7 +97,7 @@ def test_every_source_a_fact_names_is_listed_in_sources() -> None:
 
 
 def test_the_generated_declarations_are_what_the_generator_makes_of_the_facts() -> None:
-    generate = load_generator()
+    generate = tool("generate")
     target = Path(generated.__file__)
     text = generate.formatted(target, generate.render_websocket(generate.load(FACTS_FILE)))
     assert text == target.read_text(encoding="utf-8")

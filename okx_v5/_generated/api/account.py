@@ -229,6 +229,7 @@ class AccountAPI(OkxClient):
         begin: Number | None = "",
         end: Number | None = "",
         *,
+        instId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
@@ -398,6 +399,7 @@ class AccountAPI(OkxClient):
                 ``1597026383085``.
             end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
                 ``1597026383085``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS,
@@ -413,6 +415,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
                 "begin": begin,
                 "end": end,
+                "instId": instId,
             },
             validate,
             extra=extra,
@@ -432,6 +435,7 @@ class AccountAPI(OkxClient):
         begin: Number | None = "",
         end: Number | None = "",
         *,
+        instId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AccountBills]:
@@ -601,6 +605,7 @@ class AccountAPI(OkxClient):
                 ``1597026383085``.
             end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
                 ``1597026383085``.
+            instId: Instrument ID, e.g. ``BTC-USDT``.
         """
         return self._call(
             _endpoints.GET_ACCOUNT_BILLS_ARCHIVE,
@@ -616,6 +621,7 @@ class AccountAPI(OkxClient):
                 "limit": limit,
                 "begin": begin,
                 "end": end,
+                "instId": instId,
             },
             validate,
             extra=extra,
@@ -706,6 +712,7 @@ class AccountAPI(OkxClient):
         px: Number | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        leverage: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxOrderSize]:
@@ -735,6 +742,9 @@ class AccountAPI(OkxClient):
             tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of the ``instId``, for example: for
                     ``BTC-USD``, the default is ``USD``.
+            leverage: Leverage for instrument.
+                The default is current leverage.
+                Only applicable to ``MARGIN/FUTURES/SWAP``.
         """
         return self._call(
             _endpoints.GET_MAX_ORDER_SIZE,
@@ -744,6 +754,7 @@ class AccountAPI(OkxClient):
                 "ccy": ccy,
                 "px": px,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "leverage": leverage,
             },
             validate,
             extra=extra,
@@ -759,6 +770,7 @@ class AccountAPI(OkxClient):
         quickMgnType: Any = "",
         tradeQuoteCcy: str | None = None,
         *,
+        px: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxAvailSize]:
@@ -785,6 +797,8 @@ class AccountAPI(OkxClient):
             tradeQuoteCcy: The quote currency used for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of the ``instId``, for example: for
                     ``BTC-USD``, the default is ``USD``.
+            px: The price of closing position.
+                Only applicable to reduceOnly ``MARGIN``.
         """
         return self._call(
             _endpoints.GET_MAX_AVAIL_SIZE,
@@ -796,6 +810,7 @@ class AccountAPI(OkxClient):
                 "unSpotOffset": unSpotOffset,
                 "quickMgnType": quickMgnType,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "px": px,
             },
             validate,
             extra=extra,
@@ -809,6 +824,7 @@ class AccountAPI(OkxClient):
         amt: Number,
         loanTrans: Any = "",
         *,
+        ccy: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AdjustmentMargin]:
@@ -830,6 +846,8 @@ class AccountAPI(OkxClient):
                 ``reduce``: reduce margin.
             amt: required.
                 Amount to be increased or decreased.
+            ccy: Currency.
+                Applicable to ``isolated`` ``MARGIN`` orders.
         """
         return self._call(
             _endpoints.ADJUSTMENT_MARGIN,
@@ -839,6 +857,7 @@ class AccountAPI(OkxClient):
                 "type": type,
                 "amt": amt,
                 "loanTrans": loanTrans,
+                "ccy": ccy,
             },
             validate,
             extra=extra,
@@ -925,6 +944,7 @@ class AccountAPI(OkxClient):
         mgnCcy: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        ccy: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[MaxLoan]:
@@ -945,6 +965,9 @@ class AccountAPI(OkxClient):
                     mode``.
             tradeQuoteCcy: The quote currency for trading. Only applicable to ``SPOT``.
                 The default value is the quote currency of ``instId``, e.g. ``USD`` for ``BTC-USD``.
+            ccy: Currency.
+                Applicable to get Max loan of manual borrow for the currency in ``Spot mode``
+                    (enabled borrowing).
         """
         return self._call(
             _endpoints.GET_MAX_LOAN,
@@ -953,6 +976,7 @@ class AccountAPI(OkxClient):
                 "mgnMode": mgnMode,
                 "mgnCcy": mgnCcy,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "ccy": ccy,
             },
             validate,
             extra=extra,
@@ -967,6 +991,7 @@ class AccountAPI(OkxClient):
         instFamily: str | None = "",
         groupId: Any = None,
         *,
+        ruleType: Literal["normal", "pre_market"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FeeRates]:
@@ -989,6 +1014,11 @@ class AccountAPI(OkxClient):
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
             instFamily: Instrument family, e.g. ``BTC-USD``.
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            ruleType: ``normal``, ``pre_market``.
+                Trading rule types.
+                ``normal``: normal trading.
+                ``pre_market``: pre-market trading.
+                ruleType can not be passed through together with instId/instFamily/uly.
         """
         return self._call(
             _endpoints.GET_FEE_RATES,
@@ -999,6 +1029,7 @@ class AccountAPI(OkxClient):
                 "category": category,
                 "instFamily": instFamily,
                 "groupId": groupId,
+                "ruleType": ruleType,
             },
             validate,
             extra=extra,
@@ -1013,6 +1044,7 @@ class AccountAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        type: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[InterestAccrued]:
@@ -1037,6 +1069,9 @@ class AccountAPI(OkxClient):
             before: Pagination of data to return records newer than the requested, Unix timestamp
                 format in milliseconds, e.g. ``1597026383085``.
             limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            type: Loan type.
+                ``2``: Market loans.
+                Default is ``2``.
         """
         return self._call(
             _endpoints.GET_INTEREST_ACCRUED,
@@ -1047,6 +1082,7 @@ class AccountAPI(OkxClient):
                 "after": after,
                 "before": before,
                 "limit": limit,
+                "type": type,
             },
             validate,
             extra=extra,

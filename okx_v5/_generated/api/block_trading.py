@@ -70,6 +70,7 @@ class BlockTradingAPI(OkxClient):
         allowPartialExecution: bool | str | None = "false",
         legs: Sequence[Mapping[str, Any]] = (),
         *,
+        acctAlloc: Sequence[Mapping[str, Any]] | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CreateRfq]:
@@ -101,6 +102,7 @@ class BlockTradingAPI(OkxClient):
             legs: required; a list of at most 15 items.
                 An Array of objects containing each leg of the RFQ. Maximum 15 legs can be placed
                     per request.
+            acctAlloc: Account level allocation of the RFQ.
         """
         return self._call(
             _endpoints.CREATE_RFQ,
@@ -111,6 +113,7 @@ class BlockTradingAPI(OkxClient):
                 "tag": tag,
                 "allowPartialExecution": allowPartialExecution,
                 "legs": legs,
+                "acctAlloc": acctAlloc,
             },
             validate,
             extra=extra,
@@ -271,6 +274,7 @@ class BlockTradingAPI(OkxClient):
         quoteId: str | None = "",
         clQuoteId: str | None = "",
         *,
+        rfqId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[CancelQuote]:
@@ -284,10 +288,11 @@ class BlockTradingAPI(OkxClient):
             clQuoteId: Client-supplied Quote ID. Either ``quoteId`` or ``clQuoteId`` is required. If
                 both ``clQuoteId`` and ``quoteId`` are passed, ``quoteId`` will be treated as
                 primary identifier.
+            rfqId: RFQ ID.
         """
         return self._call(
             _endpoints.CANCEL_QUOTE,
-            {"quoteId": quoteId, "clQuoteId": clQuoteId},
+            {"quoteId": quoteId, "clQuoteId": clQuoteId, "rfqId": rfqId},
             validate,
             extra=extra,
         )
@@ -442,6 +447,8 @@ class BlockTradingAPI(OkxClient):
         endTs: Number | None = "",
         limit: Number | None = "",
         *,
+        blockTdId: str | None = None,
+        isSuccessful: bool | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Trades]:
@@ -469,6 +476,9 @@ class BlockTradingAPI(OkxClient):
                 value.
                 If the number of trades in the requested range is bigger than 100, the latest 100
                     trades in the range will be returned.
+            blockTdId: Block trade ID.
+            isSuccessful: Whether the trade is filled successfully.
+                ``true``: the default value. ``false``.
         """
         return self._call(
             _endpoints.GET_TRADES,
@@ -483,6 +493,8 @@ class BlockTradingAPI(OkxClient):
                 "beginTs": beginTs,
                 "endTs": endTs,
                 "limit": limit,
+                "blockTdId": blockTdId,
+                "isSuccessful": isSuccessful,
             },
             validate,
             extra=extra,

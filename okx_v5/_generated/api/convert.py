@@ -194,6 +194,7 @@ class ConvertAPI(OkxClient):
         limit: Number | None = "",
         tag: str | None = "",
         *,
+        clTReqId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ConvertHistory]:
@@ -211,10 +212,13 @@ class ConvertAPI(OkxClient):
             tag: Order tag.
                 Applicable to broker user.
                 If the convert trading used ``tag``, this parameter is also required.
+            clTReqId: Client Order ID as assigned by the client.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
             _endpoints.GET_CONVERT_HISTORY,
-            {"after": after, "before": before, "limit": limit, "tag": tag},
+            {"after": after, "before": before, "limit": limit, "tag": tag, "clTReqId": clTReqId},
             validate,
             extra=extra,
         )

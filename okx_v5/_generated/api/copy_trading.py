@@ -82,6 +82,10 @@ class CopyTradingAPI(OkxClient):
         self,
         instId: str | None = "",
         *,
+        instType: Literal["SPOT", "SWAP"] | str | None = None,
+        after: Number | None = None,
+        before: Number | None = None,
+        limit: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ExistingLeadingPositions]:
@@ -92,9 +96,26 @@ class CopyTradingAPI(OkxClient):
 
         Args:
             instId: Instrument ID, e.g. BTC-USDT-SWAP.
+            instType: ``SPOT``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                It returns all types by default.
+            after: Pagination of data to return records earlier than the requested ``subPosId``.
+            before: Pagination of data to return records newer than the requested ``subPosId``.
+            limit: Number of results per request. Maximum is 500. Default is 500.
         """
         return self._call(
-            _endpoints.GET_EXISTING_LEADING_POSITIONS, {"instId": instId}, validate, extra=extra
+            _endpoints.GET_EXISTING_LEADING_POSITIONS,
+            {
+                "instId": instId,
+                "instType": instType,
+                "after": after,
+                "before": before,
+                "limit": limit,
+            },
+            validate,
+            extra=extra,
         )
 
     def get_leading_position_history(
@@ -104,6 +125,7 @@ class CopyTradingAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        instType: Literal["SPOT", "SWAP"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingPositionHistory]:
@@ -117,10 +139,21 @@ class CopyTradingAPI(OkxClient):
             after: Pagination of data to return records earlier than the requested ``subPosId``.
             before: Pagination of data to return records newer than the requested ``subPosId``.
             limit: Number of results per request. Maximum is 100. Default is 100.
+            instType: ``SPOT``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                It returns all types by default.
         """
         return self._call(
             _endpoints.GET_LEADING_POSITION_HISTORY,
-            {"instId": instId, "after": after, "before": before, "limit": limit},
+            {
+                "instId": instId,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "instType": instType,
+            },
             validate,
             extra=extra,
         )
@@ -133,6 +166,10 @@ class CopyTradingAPI(OkxClient):
         tpTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         slTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
+        instType: str | None = None,
+        tpOrdPx: Number | None = None,
+        slOrdPx: Number | None = None,
+        tag: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
@@ -161,6 +198,20 @@ class CopyTradingAPI(OkxClient):
                 ``index``: index price.
                 ``mark``: mark price.
                 Default is last.
+            instType: Instrument type.
+                ``SPOT``.
+                ``SWAP``, the default value.
+            tpOrdPx: Take-profit order price.
+                If the price is -1, take-profit will be executed at the market price, the default is
+                    ``-1``.
+                Only applicable to ``SPOT`` lead trader.
+            slOrdPx: Stop-loss order price.
+                If the price is -1, stop-loss will be executed at the market price, the default is
+                    ``-1``.
+                Only applicable to ``SPOT`` lead trader.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
         """
         return self._call(
             _endpoints.PLACE_LEADING_STOP_ORDER,
@@ -170,6 +221,10 @@ class CopyTradingAPI(OkxClient):
                 "slTriggerPx": slTriggerPx,
                 "tpTriggerPxType": tpTriggerPxType,
                 "slTriggerPxType": slTriggerPxType,
+                "instType": instType,
+                "tpOrdPx": tpOrdPx,
+                "slOrdPx": slOrdPx,
+                "tag": tag,
             },
             validate,
             extra=extra,
@@ -179,6 +234,10 @@ class CopyTradingAPI(OkxClient):
         self,
         subPosId: str = "",
         *,
+        instType: str | None = None,
+        ordType: Literal["market", "limit"] | str | None = None,
+        px: Number | None = None,
+        tag: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[PlaceLeadingStopOrder]:
@@ -190,14 +249,31 @@ class CopyTradingAPI(OkxClient):
         Args:
             subPosId: required.
                 Lead position ID.
+            instType: Instrument type.
+                ``SPOT``.
+                ``SWAP``, the default value.
+            ordType: ``market``, ``limit``.
+                Order type.
+                ``market``: Market order, the default value.
+                ``limit``: Limit order.
+            px: Order price. Only applicable to ``limit`` order and ``SPOT`` lead trader.
+                If the price is 0, the pending order will be canceled.
+                It is modifying order if you set ``px`` after placing limit order.
+            tag: Order tag.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    16 characters.
         """
         return self._call(
-            _endpoints.CLOSE_LEADING_POSITION, {"subPosId": subPosId}, validate, extra=extra
+            _endpoints.CLOSE_LEADING_POSITION,
+            {"subPosId": subPosId, "instType": instType, "ordType": ordType, "px": px, "tag": tag},
+            validate,
+            extra=extra,
         )
 
     def get_leading_instruments(
         self,
         *,
+        instType: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingInstruments]:
@@ -205,13 +281,21 @@ class CopyTradingAPI(OkxClient):
 
         ``GET /api/v5/copytrading/instruments``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-leading-instruments)
+
+        Args:
+            instType: Instrument type.
+                ``SPOT``.
+                ``SWAP``, the default value.
         """
-        return self._call(_endpoints.GET_LEADING_INSTRUMENTS, {}, validate, extra=extra)
+        return self._call(
+            _endpoints.GET_LEADING_INSTRUMENTS, {"instType": instType}, validate, extra=extra
+        )
 
     def amend_leading_instruments(
         self,
         instId: str = "",
         *,
+        instType: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[LeadingInstruments]:
@@ -224,9 +308,15 @@ class CopyTradingAPI(OkxClient):
             instId: required.
                 Instrument ID, e.g. BTC-USDT-SWAP. If there are multiple instruments, separate them
                     with commas.
+            instType: Instrument type.
+                ``SPOT``.
+                ``SWAP``, the default value.
         """
         return self._call(
-            _endpoints.AMEND_LEADING_INSTRUMENTS, {"instId": instId}, validate, extra=extra
+            _endpoints.AMEND_LEADING_INSTRUMENTS,
+            {"instId": instId, "instType": instType},
+            validate,
+            extra=extra,
         )
 
     def get_profit_sharing_details(
@@ -235,6 +325,7 @@ class CopyTradingAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        instType: Literal["SPOT", "SWAP"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ProfitSharingDetails]:
@@ -249,10 +340,15 @@ class CopyTradingAPI(OkxClient):
             before: Pagination of data to return records newer than the requested
                 ``profitSharingId``.
             limit: Number of results per request. Maximum is 100. Default is 100.
+            instType: ``SPOT``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                It returns all types by default.
         """
         return self._call(
             _endpoints.GET_PROFIT_SHARING_DETAILS,
-            {"after": after, "before": before, "limit": limit},
+            {"after": after, "before": before, "limit": limit, "instType": instType},
             validate,
             extra=extra,
         )
@@ -260,6 +356,7 @@ class CopyTradingAPI(OkxClient):
     def get_total_profit_sharing(
         self,
         *,
+        instType: Literal["SPOT", "SWAP"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TotalProfitSharing]:
@@ -267,12 +364,22 @@ class CopyTradingAPI(OkxClient):
 
         ``GET /api/v5/copytrading/total-profit-sharing``, signed; 5 requests / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-total-profit-sharing)
+
+        Args:
+            instType: ``SPOT``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                It returns all types by default.
         """
-        return self._call(_endpoints.GET_TOTAL_PROFIT_SHARING, {}, validate, extra=extra)
+        return self._call(
+            _endpoints.GET_TOTAL_PROFIT_SHARING, {"instType": instType}, validate, extra=extra
+        )
 
     def get_unrealized_profit_sharing_details(
         self,
         *,
+        instType: Literal["SPOT", "SWAP"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[UnrealizedProfitSharingDetails]:
@@ -281,9 +388,19 @@ class CopyTradingAPI(OkxClient):
         ``GET /api/v5/copytrading/unrealized-profit-sharing-details``, signed; 5 requests / 2 s per
         user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-copy-trading-get-unrealized-profit-sharing-details)
+
+        Args:
+            instType: ``SPOT``, ``SWAP``.
+                Instrument type.
+                ``SPOT``.
+                ``SWAP``.
+                It returns all types by default.
         """
         return self._call(
-            _endpoints.GET_UNREALIZED_PROFIT_SHARING_DETAILS, {}, validate, extra=extra
+            _endpoints.GET_UNREALIZED_PROFIT_SHARING_DETAILS,
+            {"instType": instType},
+            validate,
+            extra=extra,
         )
 
     def get_account_configuration(

@@ -93,6 +93,7 @@ class FundingAPI(OkxClient):
         transId: str | None,
         type: Literal["0", "1", "2", "3", "4"] | str | int | None = "",
         *,
+        clientId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[TransferState]:
@@ -117,9 +118,15 @@ class FundingAPI(OkxClient):
                     account).
                 The default is ``0``.
                 For Custody accounts, can choose not to pass this parameter or pass ``0``.
+            clientId: Client-supplied ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
-            _endpoints.TRANSFER_STATE, {"transId": transId, "type": type}, validate, extra=extra
+            _endpoints.TRANSFER_STATE,
+            {"transId": transId, "type": type, "clientId": clientId},
+            validate,
+            extra=extra,
         )
 
     def get_balances(
@@ -153,6 +160,8 @@ class FundingAPI(OkxClient):
         toInstId: Any = "",
         loanTrans: bool | str | None = "",
         *,
+        omitPosRisk: str | None = None,
+        clientId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[FundsTransfer]:
@@ -196,6 +205,12 @@ class FundingAPI(OkxClient):
                 ``true``: borrowed coins can be transferred out.
                 ``false``: borrowed coins cannot be transferred out.
                 the default is ``false``.
+            omitPosRisk: Ignore position risk.
+                Default is ``false``.
+                Applicable to ``Portfolio margin``.
+            clientId: Client-supplied ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
             _endpoints.FUNDS_TRANSFER,
@@ -209,6 +224,8 @@ class FundingAPI(OkxClient):
                 "instId": instId,
                 "toInstId": toInstId,
                 "loanTrans": loanTrans,
+                "omitPosRisk": omitPosRisk,
+                "clientId": clientId,
             },
             validate,
             extra=extra,
@@ -225,6 +242,7 @@ class FundingAPI(OkxClient):
         clientId: str | None = "",
         toAddrType: Literal["1", "2"] | str | int | None = None,
         *,
+        rcvrInfo: Mapping[str, Any] | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Withdrawal]:
@@ -270,6 +288,9 @@ class FundingAPI(OkxClient):
                 Address type.
                 ``1``: wallet address, email, phone, or login account name.
                 ``2``: UID (only for whitelisted users; applicable only when dest=``3``).
+            rcvrInfo: Recipient information.
+                For the specific entity users to do on-chain withdrawal/lightning withdrawal, this
+                    information is required.
         """
         return self._call(
             _endpoints.WITHDRAWAL,
@@ -282,6 +303,7 @@ class FundingAPI(OkxClient):
                 "areaCode": areaCode,
                 "clientId": clientId,
                 "toAddrType": toAddrType,
+                "rcvrInfo": rcvrInfo,
             },
             validate,
             extra=extra,
@@ -401,6 +423,7 @@ class FundingAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        clientId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Bills]:
@@ -549,10 +572,20 @@ class FundingAPI(OkxClient):
             before: Pagination of data to return records newer than the requested ``ts``, Unix
                 timestamp format in milliseconds, e.g. ``1597026383085``.
             limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            clientId: Client-supplied ID for transfer or withdrawal.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
             _endpoints.GET_BILLS,
-            {"ccy": ccy, "type": type, "after": after, "before": before, "limit": limit},
+            {
+                "ccy": ccy,
+                "type": type,
+                "after": after,
+                "before": before,
+                "limit": limit,
+                "clientId": clientId,
+            },
             validate,
             extra=extra,
         )

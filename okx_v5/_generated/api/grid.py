@@ -68,6 +68,11 @@ class GridAPI(OkxClient):
         basePos: bool | str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        algoClOrdId: str | None = None,
+        profitSharingRatio: Number | None = None,
+        triggerParams: Sequence[Mapping[str, Any]] | None = None,
+        tpRatio: Number | None = None,
+        slRatio: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
@@ -113,6 +118,16 @@ class GridAPI(OkxClient):
                 Neutral contract grid should omit the parameter.
             tradeQuoteCcy: The quote currency for trading. Only applicable to SPOT.
                 The default value is the quote currency of instId, e.g. USD for BTC-USD.
+            algoClOrdId: Client-supplied Algo ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
+            profitSharingRatio: Profit sharing ratio, it only supports these values.
+                ``0``,``0.1``,``0.2``,``0.3``.
+                0.1 represents 10%.
+            triggerParams: Trigger Parameters.
+                Applicable to ``Spot grid``/``Contract grid``.
+            tpRatio: Take profit ratio, 0.1 represents 10%.
+            slRatio: Stop loss ratio, 0.1 represents 10%.
         """
         return self._call(
             _endpoints.GRID_ORDER_ALGO,
@@ -133,6 +148,11 @@ class GridAPI(OkxClient):
                 "lever": lever,
                 "basePos": basePos,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "algoClOrdId": algoClOrdId,
+                "profitSharingRatio": profitSharingRatio,
+                "triggerParams": triggerParams,
+                "tpRatio": tpRatio,
+                "slRatio": slRatio,
             },
             validate,
             extra=extra,
@@ -145,6 +165,10 @@ class GridAPI(OkxClient):
         slTriggerPx: Number | None = "",
         tpTriggerPx: Number | None = "",
         *,
+        tpRatio: Number | None = None,
+        slRatio: Number | None = None,
+        triggerParams: Sequence[Mapping[str, Any]] | None = None,
+        topUpAmt: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
@@ -163,6 +187,12 @@ class GridAPI(OkxClient):
                 Either ``slTriggerPx`` or ``tpTriggerPx`` is required.
             tpTriggerPx: New take-profit trigger price.
                 if tpTriggerPx is set "" means take-profit trigger price is canceled.
+            tpRatio: Take profit ratio, 0.1 represents 10%, only applicable to contract grid.
+                if it is set "" means take-profit ratio is canceled.
+            slRatio: Stop loss ratio, 0.1 represents 10%, only applicable to contract grid.
+                if it is set "" means stop-loss ratio is canceled.
+            triggerParams: Trigger Parameters.
+            topUpAmt: Top up amount, only applicable to spot grid.
         """
         return self._call(
             _endpoints.GRID_AMEND_ORDER_ALGO,
@@ -171,6 +201,10 @@ class GridAPI(OkxClient):
                 "instId": instId,
                 "slTriggerPx": slTriggerPx,
                 "tpTriggerPx": tpTriggerPx,
+                "tpRatio": tpRatio,
+                "slRatio": slRatio,
+                "triggerParams": triggerParams,
+                "topUpAmt": topUpAmt,
             },
             validate,
             extra=extra,
@@ -562,6 +596,7 @@ class GridAPI(OkxClient):
         tag: str | None = "",
         tradeQuoteCcy: str | None = None,
         *,
+        recurringHour: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[GridOrderAlgo]:
@@ -611,6 +646,9 @@ class GridAPI(OkxClient):
                 A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
                     16 characters.
             tradeQuoteCcy: The quote currency for trading.
+            recurringHour: Recurring buy by hourly.
+                ``1``/``4``/``8``/``12``, e.g. ``4`` represents "recurring buy every 4 hour".
+                When the period is ``hourly``, the parameter is required.
         """
         return self._call(
             _endpoints.PLACE_RECURRING_BUY_ORDER,
@@ -627,6 +665,7 @@ class GridAPI(OkxClient):
                 "algoClOrdId": algoClOrdId,
                 "tag": tag,
                 "tradeQuoteCcy": tradeQuoteCcy,
+                "recurringHour": recurringHour,
             },
             validate,
             extra=extra,

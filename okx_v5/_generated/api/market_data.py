@@ -351,6 +351,7 @@ class MarketAPI(OkxClient):
         ccy: str | None = "",
         tier: Number | None = "",
         *,
+        instFamily: Ids | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Tier]:
@@ -382,6 +383,12 @@ class MarketAPI(OkxClient):
                 Only applicable to cross MARGIN. It will return borrowing amount for
                     ``Multi-currency margin`` and ``Portfolio margin`` when ``ccy`` takes effect.
             tier: Tiers.
+            instFamily: up to 5 IDs, comma-separated or a list.
+                Single instrument familiy or multiple instrument families (no more than 5) separated
+                    with comma.
+                If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or ``instFamily`` is
+                    required.
+                If both are passed, ``instFamily`` will be used.
         """
         return self._call(
             _endpoints.GET_TIER,
@@ -392,6 +399,7 @@ class MarketAPI(OkxClient):
                 "instId": instId,
                 "ccy": ccy,
                 "tier": tier,
+                "instFamily": instFamily,
             },
             validate,
             extra=extra,
@@ -552,6 +560,8 @@ class MarketAPI(OkxClient):
         self,
         instFamily: str | None = "",
         *,
+        instId: str | None = None,
+        optType: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OptionTrades]:
@@ -562,9 +572,15 @@ class MarketAPI(OkxClient):
 
         Args:
             instFamily: Instrument family, e.g. BTC-USD.
+            instId: Instrument ID, e.g. BTC-USD-221230-4000-C, Either ``instId`` or ``instFamily``
+                is required. If both are passed, ``instId`` will be used.
+            optType: Option type, ``C``: Call ``P``: put.
         """
         return self._call(
-            _endpoints.GET_OPTION_TRADES, {"instFamily": instFamily}, validate, extra=extra
+            _endpoints.GET_OPTION_TRADES,
+            {"instFamily": instFamily, "instId": instId, "optType": optType},
+            validate,
+            extra=extra,
         )
 
     def get_full_orderbook(

@@ -553,6 +553,7 @@ class PublicAPI(OkxClient):
         px: Number | None = "",
         unit: Literal["coin", "usds"] | str | None = "",
         *,
+        opType: Literal["open", "close"] | str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[ConvertContractCoin]:
@@ -585,10 +586,16 @@ class PublicAPI(OkxClient):
                 ``coin``.
                 ``usds``: USDT/USDC.
                 only applicable to USDⓈ-margined contracts from ``FUTURES``/``SWAP``.
+            opType: ``open``, ``close``.
+                Order type.
+                ``open``: round down sz when opening positions.
+                ``close``: round sz to the nearest when closing positions.
+                The default is ``close``.
+                Applicable to ``FUTURES`` ``SWAP``.
         """
         return self._call(
             _endpoints.GET_CONVERT_CONTRACT_COIN,
-            {"type": type, "instId": instId, "sz": sz, "px": px, "unit": unit},
+            {"type": type, "instId": instId, "sz": sz, "px": px, "unit": unit, "opType": opType},
             validate,
             extra=extra,
         )

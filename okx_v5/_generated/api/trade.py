@@ -310,6 +310,8 @@ class TradeAPI(OkxClient):
         newTpTriggerRatio: Any = None,
         newSlTriggerRatio: Any = None,
         *,
+        newPxUsd: Number | None = None,
+        newPxVol: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendOrder]:
@@ -349,6 +351,14 @@ class TradeAPI(OkxClient):
                     price limit if ``newPx`` exceeds the price limit.
                 The default value is ``0``.
             attachAlgoOrds: TP/SL information attached when placing order.
+            newPxUsd: Modify options orders using USD prices.
+                Only applicable to options.
+                When modifying options orders, users can only fill in one of the following: newPx,
+                    newPxUsd, or newPxVol.
+            newPxVol: Modify options orders based on implied volatility, where 1 represents 100%.
+                Only applicable to options.
+                When modifying options orders, users can only fill in one of the following: newPx,
+                    newPxUsd, or newPxVol.
         """
         return self._call(
             _endpoints.AMEND_ORDER,
@@ -372,6 +382,8 @@ class TradeAPI(OkxClient):
                 "pxAmendType": pxAmendType,
                 "newTpTriggerRatio": newTpTriggerRatio,
                 "newSlTriggerRatio": newSlTriggerRatio,
+                "newPxUsd": newPxUsd,
+                "newPxVol": newPxVol,
             },
             validate,
             extra=extra,
@@ -597,6 +609,11 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         instFamily: str | None = "",
         *,
+        category: Literal[
+            "twap", "adl", "full_liquidation", "partial_liquidation", "delivery", "ddh"
+        ]
+        | str
+        | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
@@ -644,6 +661,15 @@ class TradeAPI(OkxClient):
             limit: Number of results per request. The maximum is ``100``; The default is ``100``.
             instFamily: Instrument family.
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            category: ``twap``, ``adl``, ``full_liquidation``, ``partial_liquidation``,
+                ``delivery``, ``ddh``.
+                Category.
+                ``twap``.
+                ``adl``.
+                ``full_liquidation``.
+                ``partial_liquidation``.
+                ``delivery``.
+                ``ddh``: Delta dynamic hedge.
         """
         return self._call(
             _endpoints.GET_ORDERS_HISTORY,
@@ -659,6 +685,7 @@ class TradeAPI(OkxClient):
                 "end": end,
                 "limit": limit,
                 "instFamily": instFamily,
+                "category": category,
             },
             validate,
             extra=extra,
@@ -690,6 +717,11 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         instFamily: str | None = "",
         *,
+        category: Literal[
+            "twap", "adl", "full_liquidation", "partial_liquidation", "delivery", "ddh"
+        ]
+        | str
+        | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Order]:
@@ -737,6 +769,15 @@ class TradeAPI(OkxClient):
             limit: Number of results per request. The maximum is ``100``; The default is ``100``.
             instFamily: Instrument family.
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            category: ``twap``, ``adl``, ``full_liquidation``, ``partial_liquidation``,
+                ``delivery``, ``ddh``.
+                Category.
+                ``twap``.
+                ``adl``.
+                ``full_liquidation``.
+                ``partial_liquidation``.
+                ``delivery``.
+                ``ddh``: Delta dynamic hedge.
         """
         return self._call(
             _endpoints.GET_ORDERS_HISTORY_ARCHIVE,
@@ -752,6 +793,7 @@ class TradeAPI(OkxClient):
                 "end": end,
                 "limit": limit,
                 "instFamily": instFamily,
+                "category": category,
             },
             validate,
             extra=extra,
@@ -770,6 +812,7 @@ class TradeAPI(OkxClient):
         begin: Number | None = "",
         end: Number | None = "",
         *,
+        subType: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Fills]:
@@ -799,6 +842,45 @@ class TradeAPI(OkxClient):
                 ``1597026383085``.
             end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
                 ``1597026383085``.
+            subType: Transaction type.
+                ``1``: Buy.
+                ``2``: Sell.
+                ``3``: Open long.
+                ``4``: Open short.
+                ``5``: Close long.
+                ``6``: Close short.
+                ``100``: Partial liquidation close long.
+                ``101``: Partial liquidation close short.
+                ``102``: Partial liquidation buy.
+                ``103``: Partial liquidation sell.
+                ``104``: Liquidation long.
+                ``105``: Liquidation short.
+                ``106``: Liquidation buy.
+                ``107``: Liquidation sell.
+                ``110``: Liquidation transfer in.
+                ``111``: Liquidation transfer out.
+                ``118``: System token conversion transfer in.
+                ``119``: System token conversion transfer out.
+                ``125``: ADL close long.
+                ``126``: ADL close short.
+                ``127``: ADL buy.
+                ``128``: ADL sell.
+                ``212``: Auto borrow of quick margin.
+                ``213``: Auto repay of quick margin.
+                ``204``: block trade buy.
+                ``205``: block trade sell.
+                ``206``: block trade open long.
+                ``207``: block trade open short.
+                ``208``: block trade close long.
+                ``209``: block trade close short.
+                ``236``: Easy convert in.
+                ``237``: Easy convert out.
+                ``270``: Spread trading buy.
+                ``271``: Spread trading sell.
+                ``272``: Spread trading open long.
+                ``273``: Spread trading open short.
+                ``274``: Spread trading close long.
+                ``275``: Spread trading close short.
         """
         return self._call(
             _endpoints.GET_FILLS,
@@ -813,6 +895,7 @@ class TradeAPI(OkxClient):
                 "instFamily": instFamily,
                 "begin": begin,
                 "end": end,
+                "subType": subType,
             },
             validate,
             extra=extra,
@@ -1118,6 +1201,7 @@ class TradeAPI(OkxClient):
         before: Number | None = "",
         limit: Number | None = "",
         *,
+        algoClOrdId: str | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[OrderAlgosList]:
@@ -1150,6 +1234,9 @@ class TradeAPI(OkxClient):
             after: Pagination of data to return records earlier than the requested ``algoId``.
             before: Pagination of data to return records newer than the requested ``algoId``.
             limit: Number of results per request. The maximum is ``100``. The default is ``100``.
+            algoClOrdId: Client-supplied Algo ID.
+                A combination of case-sensitive alphanumerics, all numbers, or all letters of up to
+                    32 characters.
         """
         return self._call(
             _endpoints.ORDER_ALGOS_LIST,
@@ -1161,6 +1248,7 @@ class TradeAPI(OkxClient):
                 "after": after,
                 "before": before,
                 "limit": limit,
+                "algoClOrdId": algoClOrdId,
             },
             validate,
             extra=extra,
@@ -1247,6 +1335,9 @@ class TradeAPI(OkxClient):
         limit: Number | None = "",
         instFamily: str | None = "",
         *,
+        subType: str | None = None,
+        begin: Number | None = None,
+        end: Number | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[Fills]:
@@ -1272,6 +1363,49 @@ class TradeAPI(OkxClient):
             limit: Number of results per request. The maximum is ``100``; The default is ``100``.
             instFamily: Instrument family.
                 Applicable to ``FUTURES``/``SWAP``/``OPTION``.
+            subType: Transaction type.
+                ``1``: Buy.
+                ``2``: Sell.
+                ``3``: Open long.
+                ``4``: Open short.
+                ``5``: Close long.
+                ``6``: Close short.
+                ``100``: Partial liquidation close long.
+                ``101``: Partial liquidation close short.
+                ``102``: Partial liquidation buy.
+                ``103``: Partial liquidation sell.
+                ``104``: Liquidation long.
+                ``105``: Liquidation short.
+                ``106``: Liquidation buy.
+                ``107``: Liquidation sell.
+                ``110``: Liquidation transfer in.
+                ``111``: Liquidation transfer out.
+                ``118``: System token conversion transfer in.
+                ``119``: System token conversion transfer out.
+                ``125``: ADL close long.
+                ``126``: ADL close short.
+                ``127``: ADL buy.
+                ``128``: ADL sell.
+                ``212``: Auto borrow of quick margin.
+                ``213``: Auto repay of quick margin.
+                ``204``: block trade buy.
+                ``205``: block trade sell.
+                ``206``: block trade open long.
+                ``207``: block trade open short.
+                ``208``: block trade close long.
+                ``209``: block trade close short.
+                ``236``: Easy convert in.
+                ``237``: Easy convert out.
+                ``270``: Spread trading buy.
+                ``271``: Spread trading sell.
+                ``272``: Spread trading open long.
+                ``273``: Spread trading open short.
+                ``274``: Spread trading close long.
+                ``275``: Spread trading close short.
+            begin: Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
+            end: Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g.
+                ``1597026383085``.
         """
         return self._call(
             _endpoints.GET_FILLS_HISTORY,
@@ -1284,6 +1418,9 @@ class TradeAPI(OkxClient):
                 "before": before,
                 "limit": limit,
                 "instFamily": instFamily,
+                "subType": subType,
+                "begin": begin,
+                "end": end,
             },
             validate,
             extra=extra,
@@ -1292,6 +1429,7 @@ class TradeAPI(OkxClient):
     def get_easy_convert_currency_list(
         self,
         *,
+        source: Literal["1", "2"] | str | int | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EasyConvertCurrencyList]:
@@ -1299,14 +1437,24 @@ class TradeAPI(OkxClient):
 
         ``GET /api/v5/trade/easy-convert-currency-list``, signed; 1 request / 2 s per user ID.
         [OKX docs](https://www.okx.com/docs-v5/en/#order-book-trading-trade-get-easy-convert-currency-list)
+
+        Args:
+            source: ``1``, ``2``.
+                Funding source.
+                ``1``: Trading account.
+                ``2``: Funding account.
+                The default is ``1``.
         """
-        return self._call(_endpoints.GET_EASY_CONVERT_CURRENCY_LIST, {}, validate, extra=extra)
+        return self._call(
+            _endpoints.GET_EASY_CONVERT_CURRENCY_LIST, {"source": source}, validate, extra=extra
+        )
 
     def easy_convert(
         self,
         fromCcy: Sequence[str] | str = (),
         toCcy: str = "",
         *,
+        source: Literal["1", "2"] | str | int | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[EasyConvert]:
@@ -1324,9 +1472,17 @@ class TradeAPI(OkxClient):
                 Type of mainstream currency convert to.
                 Only one receiving currency type can be selected in one order and cannot be the same
                     as the small payment currencies.
+            source: ``1``, ``2``.
+                Funding source.
+                ``1``: Trading account.
+                ``2``: Funding account.
+                The default is ``1``.
         """
         return self._call(
-            _endpoints.EASY_CONVERT, {"fromCcy": fromCcy, "toCcy": toCcy}, validate, extra=extra
+            _endpoints.EASY_CONVERT,
+            {"fromCcy": fromCcy, "toCcy": toCcy, "source": source},
+            validate,
+            extra=extra,
         )
 
     def get_easy_convert_history(
@@ -1482,6 +1638,8 @@ class TradeAPI(OkxClient):
         newTpTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         newSlTriggerPxType: Literal["last", "index", "mark"] | str | None = "",
         *,
+        newTriggerPxType: Literal["last", "index", "mark"] | str | None = None,
+        attachAlgoOrds: Sequence[Mapping[str, Any]] | None = None,
         validate: Validation | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> OkxResponse[AmendAlgoOrder]:
@@ -1531,6 +1689,14 @@ class TradeAPI(OkxClient):
                 ``last``: last price.
                 ``index``: index price.
                 ``mark``: mark price.
+            newTriggerPxType: ``last``, ``index``, ``mark``.
+                New trigger price type after amendment.
+                ``last``: last price.
+                ``index``: index price.
+                ``mark``: mark price.
+                The default is ``last``.
+            attachAlgoOrds: Attached SL/TP orders info.
+                Applicable to ``Spot and futures mode/Multi-currency margin/Portfolio margin``.
         """
         return self._call(
             _endpoints.AMEND_ALGO_ORDER,
@@ -1549,6 +1715,8 @@ class TradeAPI(OkxClient):
                 "newSlOrdPx": newSlOrdPx,
                 "newTpTriggerPxType": newTpTriggerPxType,
                 "newSlTriggerPxType": newSlTriggerPxType,
+                "newTriggerPxType": newTriggerPxType,
+                "attachAlgoOrds": attachAlgoOrds,
             },
             validate,
             extra=extra,

@@ -404,6 +404,7 @@ GET_ACCOUNT_BILLS: Endpoint[AccountBills] = Endpoint(
                 "``1597026383085``."
             ),
         ),
+        Param("instId", send=Unless(None), doc="Instrument ID, e.g. ``BTC-USDT``."),
     ),
     limits=(RateLimit(5, 1.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountBills",
@@ -529,6 +530,7 @@ GET_ACCOUNT_BILLS_ARCHIVE: Endpoint[AccountBills] = Endpoint(
                 "``1597026383085``."
             ),
         ),
+        Param("instId", send=Unless(None), doc="Instrument ID, e.g. ``BTC-USDT``."),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:AccountBills",
@@ -661,6 +663,14 @@ GET_MAX_ORDER_SIZE: Endpoint[MaxOrderSize] = Endpoint(
                 "default is ``USD``."
             ),
         ),
+        Param(
+            "leverage",
+            send=Unless(None),
+            doc=(
+                "Leverage for instrument. The default is current leverage. Only applicable to "
+                "``MARGIN/FUTURES/SWAP``."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxOrderSize",
@@ -712,6 +722,12 @@ GET_MAX_AVAIL_SIZE: Endpoint[MaxAvailSize] = Endpoint(
                 "default is ``USD``."
             ),
         ),
+        Param(
+            "px",
+            send=Unless(None),
+            kind="number",
+            doc="The price of closing position. Only applicable to reduceOnly ``MARGIN``.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxAvailSize",
@@ -740,6 +756,11 @@ ADJUSTMENT_MARGIN: Endpoint[AdjustmentMargin] = Endpoint(
         ),
         Param("amt", required=True, kind="number", doc="Amount to be increased or decreased."),
         Param("loanTrans", kind="any"),
+        Param(
+            "ccy",
+            send=Unless(None),
+            doc="Currency. Applicable to ``isolated`` ``MARGIN`` orders.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:AdjustmentMargin",
@@ -860,6 +881,14 @@ GET_MAX_LOAN: Endpoint[MaxLoan] = Endpoint(
                 "the quote currency of ``instId``, e.g. ``USD`` for ``BTC-USD``."
             ),
         ),
+        Param(
+            "ccy",
+            send=Unless(None),
+            doc=(
+                "Currency. Applicable to get Max loan of manual borrow for the currency in ``Spot "
+                "mode`` (enabled borrowing)."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:MaxLoan",
@@ -893,6 +922,15 @@ GET_FEE_RATES: Endpoint[FeeRates] = Endpoint(
             ),
         ),
         Param("groupId", send=Unless(None), kind="any"),
+        Param(
+            "ruleType",
+            rule=Choice(("normal", "pre_market")),
+            send=Unless(None),
+            doc=(
+                "Trading rule types. ``normal``: normal trading. ``pre_market``: pre-market "
+                "trading. ruleType can not be passed through together with instId/instFamily/uly."
+            ),
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:FeeRates",
@@ -943,6 +981,7 @@ GET_INTEREST_ACCRUED: Endpoint[InterestAccrued] = Endpoint(
             kind="number",
             doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
         ),
+        Param("type", send=Unless(None), doc="Loan type. ``2``: Market loans. Default is ``2``."),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.account:InterestAccrued",

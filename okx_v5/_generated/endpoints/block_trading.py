@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import AtLeastOne, Param
+from okx_v5.params import AtLeastOne, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.block_trading import (
@@ -127,6 +127,12 @@ CREATE_RFQ: Endpoint[CreateRfq] = Endpoint(
                 "An Array of objects containing each leg of the RFQ. Maximum 15 legs can be placed "
                 "per request."
             ),
+        ),
+        Param(
+            "acctAlloc",
+            send=Unless(None),
+            kind="list[object]",
+            doc="Account level allocation of the RFQ.",
         ),
     ),
     limits=(RateLimit(5, 2.0, "user"), RateLimit(80, 43200.0, "user")),
@@ -287,6 +293,7 @@ CANCEL_QUOTE: Endpoint[CancelQuote] = Endpoint(
                 "primary identifier."
             ),
         ),
+        Param("rfqId", send=Unless(None), doc="RFQ ID."),
     ),
     limits=(RateLimit(50, 2.0, "user"),),
     model_ref="okx_v5._generated.models.block_trading:CancelQuote",
@@ -498,6 +505,13 @@ GET_TRADES: Endpoint[Trades] = Endpoint(
                 "value. If the number of trades in the requested range is bigger than 100, the "
                 "latest 100 trades in the range will be returned."
             ),
+        ),
+        Param("blockTdId", send=Unless(None), doc="Block trade ID."),
+        Param(
+            "isSuccessful",
+            send=Unless(None),
+            kind="bool",
+            doc="Whether the trade is filled successfully. ``true``: the default value. ``false``.",
         ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),

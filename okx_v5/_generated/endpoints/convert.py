@@ -164,6 +164,14 @@ GET_CONVERT_HISTORY: Endpoint[ConvertHistory] = Endpoint(
                 "parameter is also required."
             ),
         ),
+        Param(
+            "clTReqId",
+            send=Unless(None),
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),
     model_ref="okx_v5._generated.models.convert:ConvertHistory",

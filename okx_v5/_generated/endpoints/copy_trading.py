@@ -74,7 +74,33 @@ GET_EXISTING_LEADING_POSITIONS: Endpoint[ExistingLeadingPositions] = Endpoint(
     method="GET",
     path="/api/v5/copytrading/current-subpositions",
     signed=True,
-    params=(Param("instId", doc="Instrument ID, e.g. BTC-USDT-SWAP."),),
+    params=(
+        Param("instId", doc="Instrument ID, e.g. BTC-USDT-SWAP."),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP")),
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``. It returns all types by default.",
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``subPosId``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``subPosId``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. Maximum is 500. Default is 500.",
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:ExistingLeadingPositions",
     summary="Existing lead positions",
@@ -102,6 +128,12 @@ GET_LEADING_POSITION_HISTORY: Endpoint[LeadingPositionHistory] = Endpoint(
             "limit",
             kind="number",
             doc="Number of results per request. Maximum is 100. Default is 100.",
+        ),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP")),
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``. It returns all types by default.",
         ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
@@ -150,6 +182,37 @@ PLACE_LEADING_STOP_ORDER: Endpoint[PlaceLeadingStopOrder] = Endpoint(
                 "``mark``: mark price. Default is last."
             ),
         ),
+        Param(
+            "instType",
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``, the default value.",
+        ),
+        Param(
+            "tpOrdPx",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Take-profit order price. If the price is -1, take-profit will be executed at the "
+                "market price, the default is ``-1``. Only applicable to ``SPOT`` lead trader."
+            ),
+        ),
+        Param(
+            "slOrdPx",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Stop-loss order price. If the price is -1, stop-loss will be executed at the "
+                "market price, the default is ``-1``. Only applicable to ``SPOT`` lead trader."
+            ),
+        ),
+        Param(
+            "tag",
+            send=Unless(None),
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:PlaceLeadingStopOrder",
@@ -162,7 +225,38 @@ CLOSE_LEADING_POSITION: Endpoint[PlaceLeadingStopOrder] = Endpoint(
     method="POST",
     path="/api/v5/copytrading/close-subposition",
     signed=True,
-    params=(Param("subPosId", required=True, doc="Lead position ID."),),
+    params=(
+        Param("subPosId", required=True, doc="Lead position ID."),
+        Param(
+            "instType",
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``, the default value.",
+        ),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit")),
+            send=Unless(None),
+            doc="Order type. ``market``: Market order, the default value. ``limit``: Limit order.",
+        ),
+        Param(
+            "px",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Order price. Only applicable to ``limit`` order and ``SPOT`` lead trader. If the "
+                "price is 0, the pending order will be canceled. It is modifying order if you set "
+                "``px`` after placing limit order."
+            ),
+        ),
+        Param(
+            "tag",
+            send=Unless(None),
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+    ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:PlaceLeadingStopOrder",
     summary="Close lead position",
@@ -174,6 +268,13 @@ GET_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
     method="GET",
     path="/api/v5/copytrading/instruments",
     signed=True,
+    params=(
+        Param(
+            "instType",
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``, the default value.",
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:LeadingInstruments",
     summary="Leading instruments",
@@ -194,6 +295,11 @@ AMEND_LEADING_INSTRUMENTS: Endpoint[LeadingInstruments] = Endpoint(
                 "Instrument ID, e.g. BTC-USDT-SWAP. If there are multiple instruments, separate "
                 "them with commas."
             ),
+        ),
+        Param(
+            "instType",
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``, the default value.",
         ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
@@ -228,6 +334,12 @@ GET_PROFIT_SHARING_DETAILS: Endpoint[ProfitSharingDetails] = Endpoint(
             kind="number",
             doc="Number of results per request. Maximum is 100. Default is 100.",
         ),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP")),
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``. It returns all types by default.",
+        ),
     ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:ProfitSharingDetails",
@@ -240,6 +352,14 @@ GET_TOTAL_PROFIT_SHARING: Endpoint[TotalProfitSharing] = Endpoint(
     method="GET",
     path="/api/v5/copytrading/total-profit-sharing",
     signed=True,
+    params=(
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP")),
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``. It returns all types by default.",
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:TotalProfitSharing",
     summary="Total profit sharing",
@@ -252,6 +372,14 @@ GET_UNREALIZED_PROFIT_SHARING_DETAILS: Endpoint[UnrealizedProfitSharingDetails] 
     method="GET",
     path="/api/v5/copytrading/unrealized-profit-sharing-details",
     signed=True,
+    params=(
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "SWAP")),
+            send=Unless(None),
+            doc="Instrument type. ``SPOT``. ``SWAP``. It returns all types by default.",
+        ),
+    ),
     limits=(RateLimit(5, 2.0, "user"),),
     model_ref="okx_v5._generated.models.copy_trading:UnrealizedProfitSharingDetails",
     summary="Unrealized profit sharing details",

@@ -132,6 +132,14 @@ TRANSFER_STATE: Endpoint[TransferState] = Endpoint(
                 "parameter or pass ``0``."
             ),
         ),
+        Param(
+            "clientId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied ID. A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 1.0, "user"),),
     model_ref="okx_v5._generated.models.funding:TransferState",
@@ -213,6 +221,19 @@ FUNDS_TRANSFER: Endpoint[FundsTransfer] = Endpoint(
                 "default is ``false``."
             ),
         ),
+        Param(
+            "omitPosRisk",
+            send=Unless(None),
+            doc="Ignore position risk. Default is ``false``. Applicable to ``Portfolio margin``.",
+        ),
+        Param(
+            "clientId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied ID. A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(2, 1.0, "user", per=("ccy",)),),
     model_ref="okx_v5._generated.models.funding:FundsTransfer",
@@ -286,6 +307,15 @@ WITHDRAWAL: Endpoint[Withdrawal] = Endpoint(
             doc=(
                 "Address type. ``1``: wallet address, email, phone, or login account name. ``2``: "
                 "UID (only for whitelisted users; applicable only when dest=``3``)."
+            ),
+        ),
+        Param(
+            "rcvrInfo",
+            send=Unless(None),
+            kind="object",
+            doc=(
+                "Recipient information. For the specific entity users to do on-chain "
+                "withdrawal/lightning withdrawal, this information is required."
             ),
         ),
     ),
@@ -486,6 +516,14 @@ GET_BILLS: Endpoint[Bills] = Endpoint(
             "limit",
             kind="number",
             doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+        Param(
+            "clientId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied ID for transfer or withdrawal. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
         ),
     ),
     limits=(RateLimit(6, 1.0, "user"),),

@@ -133,6 +133,41 @@ GRID_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
                 "quote currency of instId, e.g. USD for BTC-USD."
             ),
         ),
+        Param(
+            "algoClOrdId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied Algo ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "profitSharingRatio",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Profit sharing ratio, it only supports these values. "
+                "``0``,``0.1``,``0.2``,``0.3``. 0.1 represents 10%."
+            ),
+        ),
+        Param(
+            "triggerParams",
+            send=Unless(None),
+            kind="list[object]",
+            doc="Trigger Parameters. Applicable to ``Spot grid``/``Contract grid``.",
+        ),
+        Param(
+            "tpRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Take profit ratio, 0.1 represents 10%.",
+        ),
+        Param(
+            "slRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Stop loss ratio, 0.1 represents 10%.",
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",
@@ -163,6 +198,31 @@ GRID_AMEND_ORDER_ALGO: Endpoint[GridOrderAlgo] = Endpoint(
                 'New take-profit trigger price. if tpTriggerPx is set "" means take-profit '
                 "trigger price is canceled."
             ),
+        ),
+        Param(
+            "tpRatio",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Take profit ratio, 0.1 represents 10%, only applicable to contract grid. if it is "
+                'set "" means take-profit ratio is canceled.'
+            ),
+        ),
+        Param(
+            "slRatio",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Stop loss ratio, 0.1 represents 10%, only applicable to contract grid. if it is "
+                'set "" means stop-loss ratio is canceled.'
+            ),
+        ),
+        Param("triggerParams", send=Unless(None), kind="list[object]", doc="Trigger Parameters."),
+        Param(
+            "topUpAmt",
+            send=Unless(None),
+            kind="number",
+            doc="Top up amount, only applicable to spot grid.",
         ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
@@ -537,6 +597,15 @@ PLACE_RECURRING_BUY_ORDER: Endpoint[GridOrderAlgo] = Endpoint(
             ),
         ),
         Param("tradeQuoteCcy", send=Unless(None), doc="The quote currency for trading."),
+        Param(
+            "recurringHour",
+            send=Unless(None),
+            doc=(
+                "Recurring buy by hourly. ``1``/``4``/``8``/``12``, e.g. ``4`` represents "
+                '"recurring buy every 4 hour". When the period is ``hourly``, the parameter is '
+                "required."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.grid:GridOrderAlgo",

@@ -396,6 +396,16 @@ GET_TIER: Endpoint[Tier] = Endpoint(
             ),
         ),
         Param("tier", kind="number", doc="Tiers."),
+        Param(
+            "instFamily",
+            rule=IdList(5),
+            send=Unless(None),
+            doc=(
+                "Single instrument familiy or multiple instrument families (no more than 5) "
+                "separated with comma. If instType is ``SWAP/FUTURES/OPTION``, either ``uly`` or "
+                "``instFamily`` is required. If both are passed, ``instFamily`` will be used."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:Tier",
@@ -534,7 +544,18 @@ GET_OPTION_TRADES: Endpoint[OptionTrades] = Endpoint(
     method="GET",
     path="/api/v5/public/option-trades",
     signed=False,
-    params=(Param("instFamily", doc="Instrument family, e.g. BTC-USD."),),
+    params=(
+        Param("instFamily", doc="Instrument family, e.g. BTC-USD."),
+        Param(
+            "instId",
+            send=Unless(None),
+            doc=(
+                "Instrument ID, e.g. BTC-USD-221230-4000-C, Either ``instId`` or ``instFamily`` is "
+                "required. If both are passed, ``instId`` will be used."
+            ),
+        ),
+        Param("optType", send=Unless(None), doc="Option type, ``C``: Call ``P``: put."),
+    ),
     limits=(RateLimit(20, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.market_data:OptionTrades",
     summary="Option trades",

@@ -585,6 +585,16 @@ GET_CONVERT_CONTRACT_COIN: Endpoint[ConvertContractCoin] = Endpoint(
                 "USDⓈ-margined contracts from ``FUTURES``/``SWAP``."
             ),
         ),
+        Param(
+            "opType",
+            rule=Choice(("open", "close")),
+            send=Unless(None),
+            doc=(
+                "Order type. ``open``: round down sz when opening positions. ``close``: round sz "
+                "to the nearest when closing positions. The default is ``close``. Applicable to "
+                "``FUTURES`` ``SWAP``."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "ip"),),
     model_ref="okx_v5._generated.models.public_data:ConvertContractCoin",

@@ -406,6 +406,26 @@ AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
             kind="list[object]",
             doc="TP/SL information attached when placing order.",
         ),
+        Param(
+            "newPxUsd",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Modify options orders using USD prices. Only applicable to options. When "
+                "modifying options orders, users can only fill in one of the following: newPx, "
+                "newPxUsd, or newPxVol."
+            ),
+        ),
+        Param(
+            "newPxVol",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Modify options orders based on implied volatility, where 1 represents 100%. Only "
+                "applicable to options. When modifying options orders, users can only fill in one "
+                "of the following: newPx, newPxUsd, or newPxVol."
+            ),
+        ),
     ),
     limits=(RateLimit(60, 2.0, "user", per=("instId",)),),
     model_ref="okx_v5._generated.models.trade:AmendOrder",
@@ -670,6 +690,24 @@ GET_ORDERS_HISTORY: Endpoint[Order] = Endpoint(
         Param(
             "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
         ),
+        Param(
+            "category",
+            rule=Choice(
+                (
+                    "twap",
+                    "adl",
+                    "full_liquidation",
+                    "partial_liquidation",
+                    "delivery",
+                    "ddh",
+                )
+            ),
+            send=Unless(None),
+            doc=(
+                "Category. ``twap``. ``adl``. ``full_liquidation``. ``partial_liquidation``. "
+                "``delivery``. ``ddh``: Delta dynamic hedge."
+            ),
+        ),
     ),
     limits=(RateLimit(40, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Order",
@@ -758,6 +796,24 @@ GET_ORDERS_HISTORY_ARCHIVE: Endpoint[Order] = Endpoint(
         Param(
             "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
         ),
+        Param(
+            "category",
+            rule=Choice(
+                (
+                    "twap",
+                    "adl",
+                    "full_liquidation",
+                    "partial_liquidation",
+                    "delivery",
+                    "ddh",
+                )
+            ),
+            send=Unless(None),
+            doc=(
+                "Category. ``twap``. ``adl``. ``full_liquidation``. ``partial_liquidation``. "
+                "``delivery``. ``ddh``: Delta dynamic hedge."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Order",
@@ -811,6 +867,27 @@ GET_FILLS: Endpoint[Fills] = Endpoint(
             doc=(
                 "Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
                 "``1597026383085``."
+            ),
+        ),
+        Param(
+            "subType",
+            send=Unless(None),
+            doc=(
+                "Transaction type. ``1``: Buy. ``2``: Sell. ``3``: Open long. ``4``: Open short. "
+                "``5``: Close long. ``6``: Close short. ``100``: Partial liquidation close long. "
+                "``101``: Partial liquidation close short. ``102``: Partial liquidation buy. "
+                "``103``: Partial liquidation sell. ``104``: Liquidation long. ``105``: "
+                "Liquidation short. ``106``: Liquidation buy. ``107``: Liquidation sell. ``110``: "
+                "Liquidation transfer in. ``111``: Liquidation transfer out. ``118``: System token "
+                "conversion transfer in. ``119``: System token conversion transfer out. ``125``: "
+                "ADL close long. ``126``: ADL close short. ``127``: ADL buy. ``128``: ADL sell. "
+                "``212``: Auto borrow of quick margin. ``213``: Auto repay of quick margin. "
+                "``204``: block trade buy. ``205``: block trade sell. ``206``: block trade open "
+                "long. ``207``: block trade open short. ``208``: block trade close long. ``209``: "
+                "block trade close short. ``236``: Easy convert in. ``237``: Easy convert out. "
+                "``270``: Spread trading buy. ``271``: Spread trading sell. ``272``: Spread "
+                "trading open long. ``273``: Spread trading open short. ``274``: Spread trading "
+                "close long. ``275``: Spread trading close short."
             ),
         ),
     ),
@@ -1210,6 +1287,14 @@ ORDER_ALGOS_LIST: Endpoint[OrderAlgosList] = Endpoint(
             kind="number",
             doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
         ),
+        Param(
+            "algoClOrdId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied Algo ID. A combination of case-sensitive alphanumerics, all "
+                "numbers, or all letters of up to 32 characters."
+            ),
+        ),
     ),
     limits=(RateLimit(20, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:OrderAlgosList",
@@ -1317,6 +1402,45 @@ GET_FILLS_HISTORY: Endpoint[Fills] = Endpoint(
         Param(
             "instFamily", doc="Instrument family. Applicable to ``FUTURES``/``SWAP``/``OPTION``."
         ),
+        Param(
+            "subType",
+            send=Unless(None),
+            doc=(
+                "Transaction type. ``1``: Buy. ``2``: Sell. ``3``: Open long. ``4``: Open short. "
+                "``5``: Close long. ``6``: Close short. ``100``: Partial liquidation close long. "
+                "``101``: Partial liquidation close short. ``102``: Partial liquidation buy. "
+                "``103``: Partial liquidation sell. ``104``: Liquidation long. ``105``: "
+                "Liquidation short. ``106``: Liquidation buy. ``107``: Liquidation sell. ``110``: "
+                "Liquidation transfer in. ``111``: Liquidation transfer out. ``118``: System token "
+                "conversion transfer in. ``119``: System token conversion transfer out. ``125``: "
+                "ADL close long. ``126``: ADL close short. ``127``: ADL buy. ``128``: ADL sell. "
+                "``212``: Auto borrow of quick margin. ``213``: Auto repay of quick margin. "
+                "``204``: block trade buy. ``205``: block trade sell. ``206``: block trade open "
+                "long. ``207``: block trade open short. ``208``: block trade close long. ``209``: "
+                "block trade close short. ``236``: Easy convert in. ``237``: Easy convert out. "
+                "``270``: Spread trading buy. ``271``: Spread trading sell. ``272``: Spread "
+                "trading open long. ``273``: Spread trading open short. ``274``: Spread trading "
+                "close long. ``275``: Spread trading close short."
+            ),
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp ``ts``. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
     ),
     limits=(RateLimit(10, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:Fills",
@@ -1329,6 +1453,17 @@ GET_EASY_CONVERT_CURRENCY_LIST: Endpoint[EasyConvertCurrencyList] = Endpoint(
     method="GET",
     path="/api/v5/trade/easy-convert-currency-list",
     signed=True,
+    params=(
+        Param(
+            "source",
+            rule=Choice(("1", "2")),
+            send=Unless(None),
+            doc=(
+                "Funding source. ``1``: Trading account. ``2``: Funding account. The default is "
+                "``1``."
+            ),
+        ),
+    ),
     limits=(RateLimit(1, 2.0, "user"),),
     model_ref="okx_v5._generated.models.trade:EasyConvertCurrencyList",
     summary="Easy convert currency list",
@@ -1358,6 +1493,15 @@ EASY_CONVERT: Endpoint[EasyConvert] = Endpoint(
             doc=(
                 "Type of mainstream currency convert to. Only one receiving currency type can be "
                 "selected in one order and cannot be the same as the small payment currencies."
+            ),
+        ),
+        Param(
+            "source",
+            rule=Choice(("1", "2")),
+            send=Unless(None),
+            doc=(
+                "Funding source. ``1``: Trading account. ``2``: Funding account. The default is "
+                "``1``."
             ),
         ),
     ),
@@ -1610,6 +1754,24 @@ AMEND_ALGO_ORDER: Endpoint[AmendAlgoOrder] = Endpoint(
             doc=(
                 "Stop-loss trigger price type. ``last``: last price. ``index``: index price. "
                 "``mark``: mark price."
+            ),
+        ),
+        Param(
+            "newTriggerPxType",
+            rule=Choice(("last", "index", "mark")),
+            send=Unless(None),
+            doc=(
+                "New trigger price type after amendment. ``last``: last price. ``index``: index "
+                "price. ``mark``: mark price. The default is ``last``."
+            ),
+        ),
+        Param(
+            "attachAlgoOrds",
+            send=Unless(None),
+            kind="list[object]",
+            doc=(
+                "Attached SL/TP orders info. Applicable to ``Spot and futures mode/Multi-currency "
+                "margin/Portfolio margin``."
             ),
         ),
     ),
