@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .paging import paginate
     from .PublicData import PublicAPI
     from .response import OkxResponse
+    from .SignalBot import SignalBotAPI
     from .SpreadTrading import SpreadTradingAPI
     from .Status import StatusAPI
     from .SubAccount import SubAccountAPI
@@ -70,6 +71,7 @@ _HOMES = {
     "SavingsAPI": ".Finance.Savings",
     "SolStakingAPI": ".Finance.SolStaking",
     "StakingDefiAPI": ".Finance.StakingDefi",
+    "SignalBotAPI": ".SignalBot",
     "LeverageInfo": ".models.account",
     "PositionTier": ".models.public_data",
     "OkxResponse": ".response",
@@ -103,6 +105,7 @@ __all__ = [
     "PositionTier",
     "PublicAPI",
     "SavingsAPI",
+    "SignalBotAPI",
     "SolStakingAPI",
     "SpreadTradingAPI",
     "StakingDefiAPI",

@@ -413,9 +413,9 @@ def _add_group(
 ) -> None:
     api = members[0].api
     posts = sum(command.sends for command in members)
-    summary = f"{api.__module__.replace('okx_v5', 'okx')}, {api.__name__}: " + _count_of(
-        len(members), "command"
-    )
+    theirs = any(command.endpoint.python_okx for command in members)  # not okx_v5's SignalBot
+    module = api.__module__.replace("okx_v5", "okx") if theirs else api.__module__
+    summary = f"{module}, {api.__name__}: " + _count_of(len(members), "command")
     summary += f", {posts} POST" if posts else ""
     if not built:
         stub = top.add_parser(group, help=summary, add_help=False)
@@ -424,7 +424,7 @@ def _add_group(
     sub = top.add_parser(
         group,
         help=summary,
-        description=f"python-okx's {summary}."
+        description=f"{'python-okx' if theirs else 'okx_v5'}'s {summary}."
         + (" A POST command shows what it will send and asks first." if posts else ""),
         usage="%(prog)s COMMAND [options]",
     )

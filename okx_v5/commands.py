@@ -75,10 +75,20 @@ def command_name(endpoint: Endpoint[Any]) -> str:
     return kebab(endpoint.name.removeprefix("get_"))
 
 
+# The command line's own options that an OKX key may be named like (the economic calendar
+# takes ``region``, the CLI's ``--region`` picks OKX's site); a test holds it to the parser.
+GLOBAL_FLAGS = frozenset(
+    {"--columns", "--debug", "--demo", "--domain", "--help", "--json", "--live", "--max-retries"}
+    | {"--region", "--rows", "--sandbox", "--timeout", "--validate", "--version", "--yes"}
+)
+
+
 def flag_name(arg: str, param: Param | None) -> str:
     """The option of a method argument: the kebab-case of the OKX key it sends, or of its own
-    name when it sends none (``instId`` → ``--inst-id``, ``ugly`` → ``--uly``)."""
-    return "--" + kebab(param.key if param is not None else arg)
+    name when it sends none (``instId`` → ``--inst-id``, ``ugly`` → ``--uly``); ``--okx-`` first
+    where that is one of the command line's own options (``--okx-region``)."""
+    flag = "--" + kebab(param.key if param is not None else arg)
+    return "--okx-" + flag[2:] if flag in GLOBAL_FLAGS else flag
 
 
 _KINDS: Mapping[str, Kind] = {

@@ -79,6 +79,9 @@ class Endpoint(Generic[T]):
     ``client_order_id`` is the parameter OKX takes as the client's own ID of the order the call
     places (``clOrdId``, ``algoClOrdId``), in each item of a batch; ``""`` when the call places
     nothing or takes no such ID. A client built with ``auto_client_order_id=True`` fills it in.
+
+    ``python_okx`` is false for okx_v5's own methods: operations OKX documents that python-okx
+    has no method for.
     """
 
     name: str
@@ -97,6 +100,7 @@ class Endpoint(Generic[T]):
     documented: bool = True
     client_order_id: str = ""
     max_items: int = 0
+    python_okx: bool = True
 
     @property
     def model(self) -> type[T] | None:

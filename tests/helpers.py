@@ -165,6 +165,8 @@ def python_okx_methods() -> Iterator[Any]:
         if "endpoints" not in facts:  # consts.json, uncovered.json
             continue
         for endpoint in facts["endpoints"]:
+            if endpoint.get("python_okx") is False:  # okx_v5's own: python-okx has none
+                continue
             yield pytest.param(facts, endpoint, id=f"{facts['module']}.{endpoint['name']}")
 
 

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from okx_v5 import cli, endpoints
+from okx_v5 import cli, commands, endpoints
 from okx_v5.commands import Option
 from okx_v5.params import Choice, Kind, Param, json_body
 from okx_v5.testing import Answer, FakeOKX
@@ -71,8 +71,9 @@ def sample(option: cli.Option, param: Param | None) -> str:
 
 
 def test_every_endpoint_has_a_command() -> None:
-    assert len(COMMANDS) == len(endpoints.every()) == 279
-    assert len({command.title for command in COMMANDS}) == 279
+    assert len(COMMANDS) == len(endpoints.every())
+    assert sum(endpoint.python_okx for endpoint in endpoints.every()) == 279
+    assert len({command.title for command in COMMANDS}) == len(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=title_of)
@@ -98,8 +99,8 @@ def test_option_flags_are_distinct_and_apart_from_the_global_options(
 
 def test_groups_are_the_declaration_modules_in_kebab_case() -> None:
     groups = {command.group for command in COMMANDS}
-    assert len(groups) == 22
-    assert {"account", "market-data", "public-data", "finance-savings", "fdbroker"} <= groups
+    assert len(groups) == 23  # python-okx's 22 modules and okx_v5's SignalBot
+    assert {"account", "market-data", "public-data", "finance-savings", "signal-bot"} <= groups
 
 
 def test_same_named_methods_of_two_modules_are_two_commands() -> None:
@@ -212,8 +213,8 @@ def test_help_imports_the_declarations_but_no_model() -> None:
 def test_help_lists_the_groups_and_the_legacy_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "okx.MarketData, MarketAPI: 20 commands" in out
-    assert "okx.Trade, TradeAPI: 28 commands, 13 POST" in out
+    assert "okx.MarketData, MarketAPI: 25 commands" in out
+    assert "okx.Trade, TradeAPI: 33 commands, 17 POST" in out
     assert "position-tiers" in out
     assert "leverage" in out
 
@@ -331,3 +332,17 @@ def test_an_if_key_command_with_a_key_is_signed(fake_okx: FakeOKX) -> None:
     fake_okx.script(Answer(body=OK_NO_ROWS))
     assert cli.main(["--domain", fake_okx.url, "account", "bill-type"]) == 0
     assert fake_okx.requests[0].header("OK-ACCESS-KEY") == FakeOKX.DEMO_KEY
+
+
+def test_the_global_flags_commands_avoid_are_the_parser_s() -> None:
+    assert {flag for flag in GLOBAL_FLAGS if flag.startswith("--")} == commands.GLOBAL_FLAGS
+
+
+def test_an_okx_key_named_like_a_global_option_gets_the_okx_prefix() -> None:
+    flags = [option.flag for option in command("public-data economic-calendar").options]
+    assert "--okx-region" in flags
+
+
+def test_okx_v5_s_own_group_says_it_is_okx_v5_s(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["signal-bot", "--help"]) == 0
+    assert "okx_v5's okx_v5.SignalBot, SignalBotAPI: 17 commands" in capsys.readouterr().out

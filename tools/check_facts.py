@@ -92,8 +92,13 @@ def module_errors(data: Any) -> Iterator[str]:
     and only where it differs from the common case (``param_errors``)."""
     yield from unlisted_sources(data)
     models = data["models"]
+    if "python-okx" not in data["sources"] and any(
+        endpoint.get("python_okx", True) for endpoint in data["endpoints"]
+    ):
+        yield "/sources: python-okx's methods, without the python-okx source"
     for number, endpoint in enumerate(data["endpoints"]):
         where = f"/endpoints/{number}"
+        yield from own_method_errors(endpoint, where)
         model = (endpoint["response"] or {}).get("model")
         if model is not None and model not in models:
             yield f"{where}/response: model {model!r} is not in models"
@@ -128,6 +133,27 @@ def param_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
             for key in named
             if key not in keys
         )
+
+
+def own_method_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:
+    """okx_v5's own method (``python_okx`` false) has no python-okx constant, and okx_v5's
+    signature: the parameters OKX requires positional, without default, then every other one
+    keyword-only, ``None`` by default and sent unless ``None``; python-okx's has its constant."""
+    own = endpoint.get("python_okx", True) is False
+    if own != (endpoint["const"] is None):
+        yield f"{where}/const: null exactly for okx_v5's own method (python_okx false)"
+    if not own:
+        return
+    for number, param in enumerate(endpoint["params"]):
+        at = f"{where}/params/{number}"
+        if param.get("keyword"):
+            if param.get("default", "none") is not None or param.get("send") != {"unless": None}:
+                yield (
+                    f"{at}: an optional argument of okx_v5's method is None by default, sent"
+                    " unless None"
+                )
+        elif "default" in param or not param.get("required") or "send" in param:
+            yield f"{at}: okx_v5's method takes positionally only what OKX requires, always sent"
 
 
 def argument_errors(endpoint: dict[str, Any], where: str) -> Iterator[str]:

@@ -27,11 +27,18 @@ changes nothing else (its notes say which keys it left out, and why)::
 
     python tools/draft_facts.py --openxapi REPO --coincise REPO --missing-params
 
-A run also writes ``uncovered.json``: the operations openxapi documents that no python-okx
-method calls, each with the python-okx module it belongs with. To rewrite only that file,
+A run also writes ``uncovered.json``: the operations openxapi documents that no method
+calls (python-okx's or okx_v5's own), each with the python-okx module it belongs with and the
+reason it has none (written by hand, kept). To rewrite only that file,
 from the facts files already in ``--out``::
 
     python tools/draft_facts.py --openxapi REPO --uncovered
+
+``--operations MODULE ...`` drafts okx_v5's own methods for the operations of
+``uncovered.json`` that belong with these modules (``SignalBot`` for those of no python-okx
+module), appended to their files, and rewrites ``uncovered.json``::
+
+    python tools/draft_facts.py --openxapi REPO --coincise REPO --operations MarketData
 
 The drafter stops with an error on any python-okx method body it does not understand; such a
 method needs an entry in ``OVERRIDES``. Output is deterministic.
@@ -85,6 +92,7 @@ from facts_sources import (
     read_okx_docs,
     read_openxapi,
     read_python_okx,
+    wire,
     words,
 )
 
@@ -107,7 +115,10 @@ BOOK_LEVELS = {
         ("ordCnt", "int"),
     ],
     "/api/v5/sprd/books": [("px", "decimal"), ("sz", "decimal"), ("ordCnt", "int")],
+    "/api/v5/market/books-full": [("px", "decimal"), ("sz", "decimal"), ("ordCnt", "int")],
 }
+# The row model of a book whose levels are not BookLevel's (MarketData has both).
+BOOK_LEVEL_NAMES = {"/api/v5/market/books-full": "FullBookLevel"}
 # What OKX says of each position of a level, in prose under the table (okx-docs): "An example
 # of the array of asks and bids values: ["411.8", "10", "0", "4"] - "411.8" is the depth price..."
 BOOK_LEVEL_WORDS = {
@@ -224,10 +235,11 @@ class ModelBuilder:
 
     def nested_rows(self, name: str) -> str:
         if self.path in BOOK_LEVELS:
-            if "BookLevel" not in self.models:
+            level = BOOK_LEVEL_NAMES.get(self.path, "BookLevel")
+            if level not in self.models:
                 fields = [{"name": n, "type": t} for n, t in BOOK_LEVELS[self.path]]
-                self.put("BookLevel", fields, row=True)
-            return "list[BookLevel]"
+                self.put(level, fields, row=True)
+            return f"list[{level}]"
         self.notes.append(
             f"response: {name} is an array of arrays whose positions OKX does not"
             " name; typed list[any]"
@@ -731,7 +743,7 @@ def fill_fields(
             if doc.name == model_field["name"]
         ]
         if "doc" not in model_field:
-            if name == "BookLevel":  # positions OKX explains in prose, not in a table
+            if name in ("BookLevel", *BOOK_LEVEL_NAMES.values()):  # explained in prose
                 hits_words = [("okx-docs", BOOK_LEVEL_WORDS[model_field["name"]])]
             else:
                 hits_words = [(source, words(doc.text)) for source, doc in hits]
@@ -878,7 +890,8 @@ def missing_params_all(args: argparse.Namespace) -> int:
         added = {
             entry["name"]: names
             for entry in data["endpoints"]
-            if (names := add_missing_params(entry, docs))
+            if entry.get("python_okx", True)  # okx_v5's own entries take every documented key
+            and (names := add_missing_params(entry, docs))
         }
         cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
         for key in sorted(cited - set(data["sources"])):
@@ -914,7 +927,7 @@ ENTRY_KEYS = [
 # Written by hand, never drafted: extra method names okx_v5 offers for the same endpoint, the
 # parameter that is the client's ID of the order an endpoint places, and a batch's size limit;
 # and ``order``, drafted only where the keys are not sent in the signature's order.
-OPTIONAL_KEYS = ("aliases", "client_order_id", "batch", "order")
+OPTIONAL_KEYS = ("aliases", "client_order_id", "batch", "order", "python_okx")
 
 
 def dump(data: JSON) -> str:
@@ -978,6 +991,18 @@ def merge_module(
                 raise DraftError(f"model {model} drafted twice with different fields")
             models[model] = pool[model]
     return entries, models, kept
+
+
+def keep_own(entries: list[JSON], models: dict[str, JSON], existing: JSON | None) -> None:
+    """Add okx_v5's own entries of ``existing`` (operations python-okx has no method for,
+    drafted by ``--operations``) after python-okx's, with their models, as they are."""
+    if existing is None:
+        return
+    for entry in existing["endpoints"]:
+        if entry.get("python_okx") is False:
+            entries.append(entry)
+            for model in models_used(response_model(entry), existing["models"]):
+                models.setdefault(model, existing["models"][model])
 
 
 def module_sources(
@@ -1063,6 +1088,7 @@ def draft_all(args: argparse.Namespace) -> int:
         existing = load(target) if target.exists() else None
         drafts = [draft_endpoint(method, docs) for method in methods]
         entries, models, kept = merge_module(drafts, existing, forced)
+        keep_own(entries, models, existing)
         path = okx_dir / (module.replace(".", "/") + ".py")
         data = {
             "module": module,
@@ -1124,7 +1150,7 @@ def check_module(
     module: str, data: JSON, methods: list[Method], consts: dict[str, str]
 ) -> list[str]:
     problems = []
-    names = [entry["name"] for entry in data["endpoints"]]
+    names = [entry["name"] for entry in data["endpoints"] if entry.get("python_okx", True)]
     if names != [method.name for method in methods]:
         problems.append(f"{module}: endpoints are not python-okx's methods, once each, in order")
     by_name = {method.name: method for method in methods}
@@ -1204,19 +1230,29 @@ UNCOVERED_FILE = "uncovered.json"
 WEBSOCKET_FILES = ("websocket.json", "websocket.schema.json")
 
 
-def uncovered_file(openxapi: dict[Key, DocOp], okx_docs: dict[Key, DocOp], facts: Path) -> JSON:
-    """The operations openxapi documents that no python-okx method calls, each under the
-    python-okx module it belongs with (``None`` when no module has that part of the API).
+def uncovered_file(
+    openxapi: dict[Key, DocOp],
+    okx_docs: dict[Key, DocOp],
+    facts: Path,
+    reasons: dict[Key, str | None] | None = None,
+) -> JSON:
+    """The operations openxapi documents that no method calls (python-okx's, or okx_v5's own),
+    each under the python-okx module it belongs with (``None`` when no module has that part of
+    the API), with the reason it has none (``reasons``, written by hand; ``None`` until then).
 
     The module is the one most python-okx calls of the same openxapi tag (the section of
     OKX's docs) go to, preferring those under the same ``/api/v5/<first segment>/``; a tag
     python-okx never calls goes to the module of the same name ("Affiliate"), if any.
     """
     called: dict[Key, str] = {}
+    own: set[Key] = set()
     for path in sorted(facts.glob("*.json")):
         data = load(path)
         for entry in data.get("endpoints", []):
-            called.setdefault((entry["http"], entry["path"]), data["module"])
+            if entry.get("python_okx") is False:
+                own.add((entry["http"], entry["path"]))
+            else:
+                called.setdefault((entry["http"], entry["path"]), data["module"])
     by_tag: dict[str, list[tuple[str, str]]] = {}
     for key, doc in openxapi.items():
         if key in called and doc.tag:
@@ -1224,7 +1260,7 @@ def uncovered_file(openxapi: dict[Key, DocOp], okx_docs: dict[Key, DocOp], facts
     modules = set(called.values())
     operations = []
     for key, doc in sorted(openxapi.items()):
-        if key in called:
+        if key in called or key in own:
             continue
         tagged = by_tag.get(doc.tag or "", [])
         near = [module for segment, module in tagged if segment == first_segment(key[1])]
@@ -1241,12 +1277,14 @@ def uncovered_file(openxapi: dict[Key, DocOp], okx_docs: dict[Key, DocOp], facts
                 "path": key[1],
                 "summary": doc.title,
                 "docs": page.anchor if page else None,
+                "reason": (reasons or {}).get(key),
             }
         )
     operations.sort(key=lambda op: (op["module"] is None, op["module"] or op["tag"] or ""))
     return {
         "documented": len(openxapi),
         "called": sum(1 for key in openxapi if key in called),
+        "added": sum(1 for key in openxapi if key in own and key not in called),
         "operations": operations,
     }
 
@@ -1266,11 +1304,14 @@ def majority(names: list[str]) -> str | None:
 def write_uncovered(spec_repo: Snapshot, out: Path) -> None:
     """Write ``uncovered.json`` from the openxapi snapshot and python-okx's calls as the facts
     files in ``out`` record them."""
-    data = uncovered_file(read_openxapi(spec_repo), read_okx_docs(spec_repo), out)
+    data = uncovered_file(
+        read_openxapi(spec_repo), read_okx_docs(spec_repo), out, uncovered_reasons(out)
+    )
     versions = {
         load(path)["sources"]["python-okx"]["version"]
         for path in out.glob("*.json")
         if path.name not in {UNCOVERED_FILE, *WEBSOCKET_FILES}  # these are no python-okx module
+        and "python-okx" in load(path)["sources"]  # okx_v5's own module (SignalBot) is none
     }
     if len(versions) != 1:
         raise DraftError(f"the facts files come from several python-okx versions: {versions}")
@@ -1282,8 +1323,286 @@ def write_uncovered(spec_repo: Snapshot, out: Path) -> None:
     changed = write_if_changed(out / UNCOVERED_FILE, dump({"sources": sources} | data))
     print(
         f"{UNCOVERED_FILE}: {data['documented']} documented operations, {data['called']} called"
-        f" by python-okx, {len(data['operations'])} not{', written' if changed else ''}"
+        f" by python-okx, {data['added']} by okx_v5's own methods, {len(data['operations'])}"
+        f" by none{', written' if changed else ''}"
     )
+
+
+def uncovered_reasons(out: Path) -> dict[Key, str | None]:
+    """The reasons written by hand in ``out``'s ``uncovered.json``, by operation."""
+    path = out / UNCOVERED_FILE
+    if not path.exists():
+        return {}
+    return {(op["http"], op["path"]): op.get("reason") for op in load(path)["operations"]}
+
+
+# --------------------------------------------------------------------------- okx_v5's own
+
+OWN_MODULES = {None: ("SignalBot", "SignalBotAPI")}
+"""okx_v5's own modules, for the operations of ``uncovered.json`` that belong with no
+python-okx module (``module`` null), named in python-okx's style."""
+
+# Names of okx_v5's own methods where python-okx's neighbours suggest better than the rule of
+# ``operation_name``, each with the reason, which the entry's ``notes`` keep.
+OPERATION_NAMES: dict[Key, tuple[str, str]] = {
+    ("GET", "/api/v5/market/books-full"): (
+        "get_full_orderbook",
+        "as python-okx's get_orderbook (books) and get_rpi_orderbook (books-rpi)",
+    ),
+    ("GET", "/api/v5/market/option/instrument-family-trades"): (
+        "get_option_instrument_family_trades",
+        "an option operation, as python-okx's get_option_trades",
+    ),
+    ("POST", "/api/v5/trade/cancel-advance-algos"): (
+        "cancel_advance_algo_order",
+        "as python-okx's cancel_algo_order (cancel-algos)",
+    ),
+    ("POST", "/api/v5/trade/order-precheck"): (
+        "precheck_order",
+        "verb first, as python-okx's precheck_set_delta_neutral",
+    ),
+    ("GET", "/api/v5/account/bills-history-archive"): (
+        "get_account_bills_history_archive",
+        "as python-okx's get_account_bills_archive; its apply_bills is the POST of this path",
+    ),
+    ("GET", "/api/v5/account/set-account-switch-precheck"): (
+        "precheck_set_account_level",
+        "as python-okx's precheck_set_delta_neutral and set_account_level (the account mode)",
+    ),
+    ("POST", "/api/v5/account/account-level-switch-preset"): (
+        "preset_account_level_switch",
+        "verb first; the account mode is the account level of python-okx's set_account_level",
+    ),
+    ("POST", "/api/v5/account/mmp-config"): (
+        "set_mmp_config",
+        "get_mmp_config is the GET of this path; set_ as python-okx's setters",
+    ),
+    ("POST", "/api/v5/account/mmp-reset"): (
+        "reset_mmp",
+        "as python-okx's BlockTradingAPI.reset_mmp (rfq/mmp-reset)",
+    ),
+    ("POST", "/api/v5/asset/monthly-statement"): (
+        "apply_monthly_statement",
+        "get_monthly_statement is the GET of this path; apply_ as python-okx's apply_bills",
+    ),
+    ("POST", "/api/v5/rfq/mmp-config"): (
+        "set_mmp_config",
+        "get_mmp_config is the GET of this path; set_ as python-okx's setters",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract"): (
+        "get_contract_long_short_ratio",
+        "OKX's title, as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader"): (
+        "get_top_traders_contract_long_short_ratio",
+        "OKX's title, as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader"): (
+        "get_top_traders_contract_long_short_position_ratio",
+        "OKX's title (by position), as python-okx's get_long_short_ratio",
+    ),
+    ("GET", "/api/v5/rubik/stat/taker-volume-contract"): (
+        "get_contract_taker_volume",
+        "OKX's title, as python-okx's get_taker_volume",
+    ),
+    ("GET", "/api/v5/affiliate/invitee/detail"): (
+        "get_invitee_detail",
+        "the path's last segment says too little; as python-okx's get_tvb_invitee_detail",
+    ),
+    ("GET", "/api/v5/users/partner/if-rebate"): (
+        "get_affiliate_rebate_info",
+        "OKX's title (the user's affiliate rebate information); if-rebate says too little",
+    ),
+    ("GET", "/api/v5/copytrading/config"): (
+        "get_account_configuration",
+        "OKX's title (Account configuration); config says too little",
+    ),
+    ("POST", "/api/v5/copytrading/first-copy-settings"): (
+        "set_first_copy_settings",
+        "verb first, as python-okx's setters; amend_copy_settings amends them",
+    ),
+    ("GET", "/api/v5/tradingBot/signal/signals"): (
+        "get_signals",
+        "the signals themselves, not a bot's: signal_signals says it twice",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/create-signal"): (
+        "create_signal",
+        "creates a signal, not a bot's: signal_create_signal says it twice",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/margin-balance"): (
+        "signal_adjust_margin_balance",
+        "as python-okx's grid_adjust_margin_balance (grid/margin-balance)",
+    ),
+    ("POST", "/api/v5/tradingBot/signal/sub-order"): (
+        "signal_place_sub_order",
+        "places an order: verb first, as python-okx's place_ methods",
+    ),
+}
+
+BOT_PREFIXES = {"/api/v5/tradingBot/grid/": "grid_", "/api/v5/tradingBot/signal/": "signal_"}
+"""Bots' operations are named as python-okx's GridAPI names them: ``grid_`` and the path's last
+segment, a read with no ``get_`` (``grid_orders_algo_pending``)."""
+
+
+def operation_name(http: str, path: str) -> str:
+    """The name of okx_v5's method for an operation, in python-okx's style: the last segment of
+    the path in snake_case, ``get_`` first for a read (python-okx's ``get_history_candlesticks``
+    for ``/market/history-candles``: a ``candles`` segment says ``candlesticks``, as python-okx
+    does); a bot's with its prefix (``BOT_PREFIXES``); a fiat one with ``fiat_`` after the verb
+    (``get_fiat_deposit``, ``cancel_fiat_withdrawal``: python-okx's ``cancel_withdrawal`` is a
+    crypto withdrawal's)."""
+    segment = path.rstrip("/").rsplit("/", 1)[-1]
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", segment).replace("-", "_").lower()
+    name = re.sub(r"(^|_)candles($|_)", r"\1candlesticks\2", name)
+    for folder, prefix in BOT_PREFIXES.items():
+        if path.startswith(folder):
+            return prefix + name.removeprefix(prefix)
+    if path.startswith("/api/v5/fiat/"):  # apart from python-okx's crypto deposits, withdrawals
+        verb, _, rest = name.partition("_")
+        return f"get_fiat_{name}" if http == "GET" else f"{verb}_fiat_{rest}"
+    return f"get_{name}" if http == "GET" and not name.startswith("get_") else name
+
+
+def argument_name(key: str) -> str:
+    """The argument sending OKX's ``key``: the key itself, as python-okx names them (``from_``
+    for a Python keyword)."""
+    return key + "_" if keyword.iskeyword(key) else key
+
+
+def own_method(module: str, op: JSON, doc: DocOp, page: DocOp | None) -> Method:
+    """okx_v5's own method for a documented operation: the parameters OKX requires positional,
+    in OKX's order (its page's: the OpenAPI spec sorts a body's keys), the others keyword-only,
+    ``None`` by default and sent unless ``None``."""
+    key: Key = (op["http"], op["path"])
+    name, why = OPERATION_NAMES.get(key, (operation_name(*key), ""))
+    ordered = [k for k in (page.params if page else {}) if k in doc.params]
+    ordered += [k for k in doc.params if k not in ordered]
+    required = [k for k in ordered if doc.params[k].required and doc.params[k].first_table]
+    optional = [k for k in ordered if k not in required]
+    args: list[dict[str, JSON]] = [{"name": argument_name(k)} for k in required]
+    args += [{"name": argument_name(k), "default": None} for k in optional]
+    wires = [wire(k, argument_name(k)) for k in required]
+    wires += [wire(k, argument_name(k), {"unless": None}) for k in optional]
+    return Method(
+        module=module,
+        name=name,
+        comment=None,
+        http=op["http"],
+        const="",
+        path=op["path"],
+        args=args,
+        body="object",
+        wire=wires,
+        notes=[f"name: {why}"] if why else [],
+    )
+
+
+def own_entry(draft: Draft) -> Draft:
+    """A drafted entry as okx_v5's own: no python-okx constant, ``python_okx`` false, and its
+    optional arguments keyword-only."""
+    entry: dict[str, JSON] = {}
+    for key, value in draft.entry.items():
+        entry[key] = value
+        if key == "const":
+            entry["const"] = None
+            entry["python_okx"] = False
+    for param in entry["params"]:
+        if len(set(param.get("choices", []))) < len(param.get("choices", [])):
+            param["choices"] = list(dict.fromkeys(param["choices"]))
+            entry["notes"].append(
+                f"params: OKX lists some of {param['name']}'s values twice; each is kept once"
+            )
+    for number, param in enumerate(entry["params"]):
+        if "default" in param:
+            items = list(param.items())
+            at = [k for k, _ in items].index("default") + 1
+            entry["params"][number] = dict([*items[:at], ("keyword", True), *items[at:]])
+    return Draft(entry, draft.models)
+
+
+def shared_models(draft: Draft, existing: dict[str, JSON]) -> Draft:
+    """The draft with each of its models that has the shape of one of ``existing`` (the same
+    fields, in the same order, from the same source) named as that one: a shape is written
+    once. Another model of the same name is an error, to be named by hand."""
+    renamed: dict[str, str] = {}
+    for name, model in draft.models.items():
+        same = next((old for old, known in existing.items() if shape(known) == shape(model)), None)
+        if same is not None:
+            renamed[name] = same
+        elif name in existing:
+            raise DraftError(f"model {name} exists with other fields: name the method by hand")
+    if not renamed:
+        return draft
+    entry = json.loads(json.dumps(draft.entry))
+    model = response_model(entry)
+    if model in renamed:
+        entry["response"]["model"] = renamed[model]
+    models = {k: v for k, v in draft.models.items() if k not in renamed}
+    for kept in models.values():
+        for model_field in kept["fields"]:
+            model_field["type"] = re.sub(
+                r"[A-Za-z_]\w*", lambda m: renamed.get(m[0], m[0]), model_field["type"]
+            )
+    return Draft(entry, models)
+
+
+def shape(model: JSON) -> JSON:
+    """What makes two models one: their source, row or not, and their fields' names and
+    types in order (their descriptions, their aliases aside)."""
+    fields = [(f["name"], f["type"]) for f in model["fields"]]
+    return (model["source"], model["row"], fields)
+
+
+def draft_operations(args: argparse.Namespace) -> int:
+    """Draft okx_v5's own methods for the operations of ``uncovered.json`` that belong with the
+    modules ``args.operations`` (python-okx's names; ``SignalBot`` for those of no python-okx
+    module), appended to their facts files; then rewrite ``uncovered.json``."""
+    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
+    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
+    docs = Docs(
+        read_openxapi(spec_repo),
+        read_okx_docs(spec_repo),
+        read_coincise(newer_repo),
+        {},
+        newer_repo.date,
+    )
+    sources = {
+        "openxapi": spec_repo.source(OPENXAPI_SPECS),
+        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
+        "coincise": newer_repo.source(COINCISE_DOCS),
+    }
+    wanted = set(args.operations)
+    for op in load(args.out / UNCOVERED_FILE)["operations"]:
+        module, class_name = OWN_MODULES.get(op["module"], (op["module"], ""))
+        if module not in wanted:
+            continue
+        target = args.out / f"{module}.json"
+        data = (
+            load(target)
+            if target.exists()
+            else {
+                "module": module,
+                "class": class_name,
+                "sources": {},
+                "endpoints": [],
+                "models": {},
+            }
+        )
+        key = (op["http"], op["path"])
+        method = own_method(module, op, docs.openxapi[key], docs.okx_docs.get(key))
+        names = [entry["name"] for entry in data["endpoints"]]
+        if method.name in names:
+            raise DraftError(f"{module}.{method.name} exists: name {op['path']} by hand")
+        draft = shared_models(own_entry(draft_endpoint(method, docs)), data["models"])
+        data["endpoints"].append(draft.entry)
+        data["models"].update(draft.models)
+        cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
+        for key in sorted(cited - set(data["sources"])):
+            data["sources"][key] = sources[key]
+        write_if_changed(target, dump(data))
+        print(f"{module:22} {method.name}: {op['http']} {op['path']}")
+    write_uncovered(spec_repo, args.out)
+    return 0
 
 
 # --------------------------------------------------------------------------- main
@@ -1330,25 +1649,42 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"only write {UNCOVERED_FILE}, from --openxapi and the facts files in --out",
     )
+    parser.add_argument(
+        "--operations",
+        nargs="+",
+        metavar="MODULE",
+        help=f"only draft okx_v5's own methods for the operations of {UNCOVERED_FILE} of these"
+        " modules (SignalBot: those of no python-okx module), from --openxapi and --coincise",
+    )
     args = parser.parse_args(argv)
     drafting = not (args.uncovered or args.check)
-    if args.words or args.missing_params:
+    if args.operations:
+        if args.coincise is None:
+            parser.error("--operations needs --openxapi and --coincise")
+    elif args.words or args.missing_params:
         if args.coincise is None:
             parser.error("--words and --missing-params need --openxapi and --coincise")
     elif not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
         parser.error("--python-okx and --coincise are required (--check needs --python-okx only)")
     try:
-        if args.words:
-            return words_all(args)
-        if args.missing_params:
-            return missing_params_all(args)
-        if args.uncovered:
-            write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
-            return 0
-        return check_all(args) if args.check else draft_all(args)
+        return run(args)
     except DraftError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Do what the command line asks."""
+    if args.operations:
+        return draft_operations(args)
+    if args.words:
+        return words_all(args)
+    if args.missing_params:
+        return missing_params_all(args)
+    if args.uncovered:
+        write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
+        return 0
+    return check_all(args) if args.check else draft_all(args)
 
 
 if __name__ == "__main__":

@@ -156,13 +156,14 @@ class Batch:
 
 @attrs.frozen
 class Endpoint:
-    """One python-okx method and the OKX operation it calls."""
+    """One method and the OKX operation it calls: python-okx's, or okx_v5's own
+    (``python_okx`` false) for an operation python-okx has no method for."""
 
     name: str
     summary: str
     http: Literal["GET", "POST"]
     path: str
-    const: str
+    const: str | None
     signed: bool | Literal["if_key"]
     docs: str | None
     source: str | None
@@ -178,6 +179,8 @@ class Endpoint:
     aliases: tuple[str, ...] = ()
     client_order_id: ClientOrderId | None = None
     batch: Batch | None = None
+    python_okx: bool = True
+    """python-okx has this method; false for okx_v5's own (then ``const`` is ``None``)."""
 
     @property
     def wire(self) -> tuple[Param, ...]:
@@ -227,6 +230,16 @@ class Module:
     endpoints: tuple[Endpoint, ...]
     models: Mapping[str, Model]
     init_defaults: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def python_okx(self) -> bool:
+        """python-okx has this module (its facts cite python-okx); ``SignalBot`` is okx_v5's."""
+        return "python-okx" in self.sources
+
+    @property
+    def methods(self) -> int:
+        """How many of its endpoints are python-okx's methods."""
+        return sum(1 for endpoint in self.endpoints if endpoint.python_okx)
 
 
 PARAM_KEYS = frozenset(attrs.fields_dict(Param))

@@ -224,7 +224,7 @@ def render_models(facts: Facts, source: str) -> str:
     models = facts.models
     lines = [
         MARKER.format(source=source),
-        f'"""Typed items of the answers of python-okx\'s ``okx.{facts.module}`` endpoints."""',
+        f'"""Typed items of the answers of {whose(facts)} endpoints."""',
         "",
         "from __future__ import annotations",
         "",
@@ -315,6 +315,25 @@ def method_link(facts: Facts, method: str) -> str:
     """An API method as a docstring names it: ``AccountAPI.get_leverage`` (the docs build
     links it, see ``tools/docs_crossrefs.py``)."""
     return f"``{facts.class_}.{method}``"
+
+
+def whose(facts: Facts, cls: bool = False) -> str:
+    """``python-okx's ``okx.Account```` (its class with ``cls``), or for the module okx_v5 adds
+    where python-okx has none, ``okx_v5's ``okx_v5.SignalBot````."""
+    name = facts.class_ if cls else f"okx.{facts.module}"
+    if facts.python_okx:
+        return f"python-okx's ``{name}``"
+    return f"okx_v5's ``{facts.class_ if cls else 'okx_v5.' + facts.module}``"
+
+
+def how_many(facts: Facts) -> str:
+    """``all 12 of its methods``, and okx_v5's own for operations python-okx has no method
+    for: ``all 12 of its methods and 3 more OKX documents``."""
+    own = len(facts.endpoints) - facts.methods
+    if not facts.python_okx:
+        return f"{own} methods for what OKX documents and python-okx has no module for"
+    more = f" and {own} more OKX documents" if own else ""
+    return f"all {facts.methods} of its methods{more}"
 
 
 def api_path(facts: Facts) -> str:
@@ -446,6 +465,8 @@ def optional_arguments(endpoint: Endpoint, group: str) -> list[str]:
         arguments.append(f"client_order_id={q(endpoint.client_order_id.param)}")
     if endpoint.batch:
         arguments.append(f"max_items={endpoint.batch.max_items}")
+    if not endpoint.python_okx:
+        arguments.append("python_okx=False")
     return arguments
 
 
@@ -472,7 +493,7 @@ def render_endpoints(facts: Facts, source: str) -> str:
     typing = used([("TYPE_CHECKING", bool(models)), ("Any", untyped)])
     lines = [
         MARKER.format(source=source),
-        f'"""Declarations of python-okx\'s ``okx.{facts.module}`` endpoints."""',
+        f'"""Declarations of {whose(facts)} endpoints."""',
         "",
         "from __future__ import annotations",
         "",
@@ -625,6 +646,8 @@ def method_doc(endpoint: Endpoint, facts: Facts, alias_of: str = "") -> str:
     text = f"{first}\n\n{where}, {'; '.join(how)}."
     if endpoint.docs:
         text += f"\n[OKX docs]({DOCS_URL}{endpoint.docs})"
+    if not endpoint.python_okx:
+        text += "\n\nokx_v5's own method: python-okx has none for this operation."
     if not endpoint.source:
         text += (
             "\n\nNo OKX documentation snapshot describes this endpoint: it is sent exactly as "
@@ -735,11 +758,10 @@ def render_api(facts: Facts, source: str) -> str:
     )
     abc = used([("Mapping", True), ("Sequence", "Sequence[" in annotations)])
     params = used([("Ids", "Ids" in annotations), ("Number", "Number" in annotations)])
-    count = len(endpoints)
-    about = f"python-okx's ``okx.{module}``: ``{class_name}``"
+    about = f"{whose(facts)}: ``{class_name}``"
     lines = [
         MARKER.format(source=source),
-        *docstring(f"{about}, all {count} of its methods.", 0),
+        *docstring(f"{about}, {how_many(facts)}.", 0),
         "",
         "from __future__ import annotations",
         "",
@@ -764,7 +786,8 @@ def render_api(facts: Facts, source: str) -> str:
     typed = any(result_type(endpoint) != "dict[str, Any]" for endpoint in endpoints)
     answers = "with typed answers" if typed else "answered as python-okx answers (none documented)"
     lines += docstring(
-        f"python-okx's ``{class_name}``: the endpoints of ``okx.{module}``, {answers}."
+        f"{whose(facts, cls=True)}: the endpoints of ``{'okx' if facts.python_okx else 'okx_v5'}"
+        f".{module}``, {answers}."
         "\n\nBuilt with python-okx's arguments, as every client is: see"
         " ``OkxClient``. Each method also takes, keyword-only, ``validate=`` (how much to"
         " check before sending, ``None`` for the client's level) and ``extra=`` (parameters"
@@ -1088,10 +1111,31 @@ def markdown(lines: list[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def reference_intro(facts: Facts) -> str:
+    """What the module is: python-okx's, with its methods and okx_v5's own, or okx_v5's."""
+    link = f"[`{facts.class_}`][{api_path(facts)}]"
+    own = len(facts.endpoints) - facts.methods
+    if not facts.python_okx:
+        return (
+            f"`okx_v5.{facts.module}` is okx_v5's own module: {link} and its {own} methods, for"
+            " operations OKX documents in a part of its API python-okx has no module for"
+        )
+    more = (
+        f", and {own} of okx_v5's own for operations OKX documents that python-okx has no"
+        " method for"
+        if own
+        else ""
+    )
+    return (
+        f"`okx_v5.{facts.module}` is python-okx's `okx.{facts.module}`: {link} and its"
+        f" {facts.methods} methods{more}"
+    )
+
+
 def render_reference(facts: Facts) -> str:
     module, class_name = facts.module, facts.class_
     group = group_of(module)
-    methods, documented, typed = counts(facts)
+    _, documented, typed = counts(facts)
     page = reference_page(facts)
     coverage = "../" * (len(page.relative_to(DOCS).parts) - 1) + "coverage.md"
     anchor = re.sub(r"[^\w-]", "", module.lower())  # the heading's id on the coverage page
@@ -1103,10 +1147,9 @@ def render_reference(facts: Facts) -> str:
         "",
         DOCS_HEADER,
         "",
-        f"`okx_v5.{module}` is python-okx's `okx.{module}`: [`{class_name}`][{api_path(facts)}]"
-        f" and its {methods} methods, {numbers}."
+        f"{reference_intro(facts)}; {numbers}."
         f" [Coverage]({coverage}#{anchor}) lists them with their HTTP lines and rate limits, and"
-        " what OKX documents here that python-okx does not call.",
+        " what OKX documents here that has no method yet.",
         "",
         f"::: {api_path(facts)}",
         "    options:",
@@ -1140,10 +1183,15 @@ def keyword_coverage(every: list[tuple[Path, Facts]]) -> str:
     """The sentence that counts okx_v5's keyword-only arguments: the parameters OKX documents
     that python-okx's signatures lack, by module."""
     by_module = {
-        facts.module: sum(p.keyword for e in facts.endpoints for p in e.params)
+        facts.module: sum(p.keyword for e in facts.endpoints if e.python_okx for p in e.params)
         for _, facts in every
     }
-    methods = sum(any(p.keyword for p in e.params) for _, facts in every for e in facts.endpoints)
+    methods = sum(
+        any(p.keyword for p in e.params)
+        for _, facts in every
+        for e in facts.endpoints
+        if e.python_okx  # okx_v5's own take every documented parameter: not "beyond"
+    )
     counted = ", ".join(f"{module} {n}" for module, n in by_module.items() if n)
     return (
         f"Beyond python-okx's arguments, okx_v5 takes {sum(by_module.values())} parameters OKX"
@@ -1157,10 +1205,14 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
     operations = uncovered["operations"]
     spec = uncovered["sources"]["openxapi"]
     python_okx = uncovered["sources"]["python-okx"]
-    rows, total = [], [0, 0, 0, 0]
+    rows, total = [], [0, 0, 0, 0, 0]
     for _, facts in every:
+        methods, documented, typed = counts(facts)
         numbers = [
-            *counts(facts),
+            facts.methods,
+            methods - facts.methods,
+            documented,
+            typed,
             sum(1 for op in operations if op["module"] == facts.module),
         ]
         total = [a + b for a, b in zip(total, numbers, strict=True)]
@@ -1168,6 +1220,7 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         rows.append(f"| {link} | " + " | ".join(map(str, numbers)) + " |")
     aliases = sum(len(endpoint.aliases) for _, facts in every for endpoint in facts.endpoints)
     elsewhere = [op for op in operations if op["module"] is None]
+    theirs = sum(1 for _, facts in every if facts.python_okx)
     lines = [
         "---",
         "hide: [navigation]  # the tables need the width; the contents list the modules",
@@ -1178,38 +1231,48 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         DOCS_HEADER,
         "",
         f"okx_v5 has every REST method of python-okx {python_okx['version']}: {total[0]} methods"
-        f" in {len(every)} modules, with python-okx's names, arguments and defaults (and"
-        f" {aliases} more name{'s' if aliases != 1 else ''} for a misspelt one). This page is"
+        f" in {theirs} modules, with python-okx's names, arguments and defaults (and"
+        f" {aliases} more name{'s' if aliases != 1 else ''} for a misspelt one); and {total[1]}"
+        " methods of its own for operations OKX documents that python-okx has no method for,"
+        " named in python-okx's style, on the class of the part of the API they belong to (or"
+        " on a module of okx_v5's own where python-okx has none). This page is"
         " generated from `okx_v5/facts`, the facts the endpoint declarations (`okx_v5.endpoints`)"
         " are generated from, and a test holds it to the declarations: it says what the client"
         " does.",
         "",
+        "- **python-okx**: python-okx's methods, each mirrored by the okx_v5 method of the same"
+        " name, module and class.",
+        "- **okx_v5's own**: methods for operations OKX documents that python-okx has no method"
+        " for: the parameters OKX requires are positional, in OKX's order, every other one is"
+        " keyword-only.",
         "- **Documented**: a snapshot of OKX's documentation describes the endpoint, so its"
         " parameters are checked as OKX documents them and the rate limit OKX documents is kept."
         " An [undocumented endpoint](#undocumented-endpoints) is sent exactly as python-okx sends"
         " it.",
         "- **Typed**: OKX documents the answer, so `result.data` gives typed models.",
-        "- **Not in python-okx**: REST operations OKX documents that python-okx, and so okx_v5,"
-        " has no method for, by the module they belong with.",
+        "- **Without a method**: REST operations OKX documents that okx_v5 has no method for"
+        " yet, by the module they belong with, each with the reason.",
         "",
-        "| Module | Methods | Documented | Typed | Not in python-okx |",
-        "| --- | --: | --: | --: | --: |",
+        "| Module | python-okx | okx_v5's own | Documented | Typed | Without a method |",
+        "| --- | --: | --: | --: | --: | --: |",
         *rows,
         f"| **Total** | **{total[0]}** | **{total[1]}** | **{total[2]}** | **{total[3]}**"
-        f" (+{len(elsewhere)} [in no module](#in-no-python-okx-module)) |",
+        f" | **{total[4]}**"
+        + (f" (+{len(elsewhere)} [in no module](#in-no-module))" if elsewhere else "")
+        + " |",
         "",
         f"OKX documents {uncovered['documented']} REST operations (the"
         f" [openxapi](https://github.com/{spec['repository']}) snapshot of {spec['date'][:10]},"
-        f" commit `{spec['commit'][:7]}`); python-okx calls {uncovered['called']} of them, and"
-        f" {len(operations)} are not in python-okx. The list is `okx_v5/facts/uncovered.json`,"
-        " written by `tools/draft_facts.py`.",
+        f" commit `{spec['commit'][:7]}`): python-okx calls {uncovered['called']} of them,"
+        f" okx_v5's own methods call {uncovered['added']} more, and {len(operations)} have no"
+        " method. The list of those is `okx_v5/facts/uncovered.json`, written by"
+        " `tools/draft_facts.py`, with the reason of each.",
         "",
         keyword_coverage(every),
         "",
         "Methods, by module: the HTTP request, whether it is signed, OKX's rate limit and who it"
         " counts (per user ID or IP, and per instrument where OKX says so), and the model of the"
-        " `.data` items. Each method mirrors the python-okx method of the same name in the same"
-        " module and class.",
+        " `.data` items.",
     ]
     for _, facts in every:
         lines += ["", *coverage_section(facts, operations, page)]
@@ -1238,12 +1301,21 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
     tags = sorted({op["tag"] or "" for op in elsewhere})
     lines += [
         "",
-        "## In no python-okx module",
+        "## In no module",
         "",
-        f"OKX documents these {len(elsewhere)} operations in parts of its API that no python-okx"
-        f" module covers ({', '.join(tags)}).",
-        "",
-        *operations_table(elsewhere),
+        *(
+            [
+                f"OKX documents these {len(elsewhere)} operations, without a method, in parts of"
+                f" its API that no module covers ({', '.join(tags)}).",
+                "",
+                *operations_table(elsewhere),
+            ]
+            if elsewhere
+            else [
+                "Every operation OKX documents in a part of its API that no python-okx module"
+                " covers has a method, on a module of okx_v5's own (`okx_v5.SignalBot`)."
+            ]
+        ),
         "",
         *coverage_websocket(websocket),
     ]
@@ -1294,14 +1366,14 @@ def coverage_section(facts: Facts, operations: list[Raw], page: Path) -> list[st
     lines = [
         f"## {module}",
         "",
-        f"[`okx_v5.{module}.{class_name}`]({page_link(facts, page)}) mirrors python-okx's"
-        f" `okx.{module}.{class_name}`: {methods} methods, {documented} documented, {typed} typed.",
+        f"[`okx_v5.{module}.{class_name}`]({page_link(facts, page)}) {section_intro(facts)}:"
+        f" {methods} methods, {documented} documented, {typed} typed.",
         "",
         "| Method | HTTP | Signed | Rate limit | `.data` items |",
         "| --- | --- | --- | --- | --- |",
     ]
     for endpoint in facts.endpoints:
-        names = [(endpoint.name, "")]
+        names = [(endpoint.name, "" if endpoint.python_okx else " (okx_v5's own)")]
         names += [(alias, f" (spelling of `{endpoint.name}`)") for alias in endpoint.aliases]
         for name, note in names:
             method = f"[`{name}`][{api_path(facts)}.{name}]{note}"
@@ -1320,7 +1392,7 @@ def coverage_section(facts: Facts, operations: list[Raw], page: Path) -> list[st
     if missing:
         lines += [
             "",
-            f"Not in python-okx: {len(missing)} operation{'s' if len(missing) != 1 else ''} OKX"
+            f"Without a method: {len(missing)} operation{'s' if len(missing) != 1 else ''} OKX"
             " documents here.",
             "",
             *operations_table(missing),
@@ -1329,12 +1401,22 @@ def coverage_section(facts: Facts, operations: list[Raw], page: Path) -> list[st
 
 
 def operations_table(operations: list[Raw]) -> list[str]:
-    lines = ["| OKX operation | HTTP |", "| --- | --- |"]
+    lines = ["| OKX operation | HTTP | Why no method |", "| --- | --- | --- |"]
     for op in operations:
         title = op["summary"] or op["path"]
         title = f"[{title}]({DOCS_URL}{op['docs']})" if op["docs"] else title
-        lines.append(f"| {title} | `{op['http']} {op['path']}` |")
+        reason = (op["reason"] or "—").replace("|", "\\|")
+        lines.append(f"| {title} | `{op['http']} {op['path']}` | {reason} |")
     return lines
+
+
+def section_intro(facts: Facts) -> str:
+    """What a module's class is, on the coverage page."""
+    if not facts.python_okx:
+        return "is okx_v5's own: python-okx has no module for this part of OKX's API"
+    own = len(facts.endpoints) - facts.methods
+    more = f", plus {own} of okx_v5's own" if own else ""
+    return f"mirrors python-okx's `okx.{facts.module}.{facts.class_}`{more}"
 
 
 # -- docs/commands.md --------------------------------------------------------------------------
@@ -1373,12 +1455,13 @@ def render_commands() -> str:
 
 def render_group(group: str, commands: Sequence[Any]) -> list[str]:
     api = commands[0].api
-    module = api.__module__.replace("okx_v5", "okx")
+    theirs = any(command.endpoint.python_okx for command in commands)
+    module = api.__module__.replace("okx_v5", "okx") if theirs else api.__module__
     count = f"{len(commands)} command" + ("" if len(commands) == 1 else "s")
     lines = [
         f"## {group}",
         "",
-        f"python-okx's `{module}`, `{api.__name__}`: {count}.",
+        f"{'python-okx' if theirs else 'okx_v5'}'s `{module}`, `{api.__name__}`: {count}.",
         "",
         "| command | what it does | request | options |",
         "| --- | --- | --- | --- |",
@@ -1451,7 +1534,7 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
             PACKAGE / "endpoints" / f"{group}.py",
             render_reexport(
                 source,
-                f"Declarations of python-okx's ``okx.{module}`` endpoints.",
+                f"Declarations of {whose(facts)} endpoints.",
                 f"okx_v5._generated.endpoints.{group}",
                 names,
             ),
@@ -1461,7 +1544,7 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
                 PACKAGE / "models" / f"{group}.py",
                 render_reexport(
                     source,
-                    f"Typed items of the answers of python-okx's ``okx.{module}`` endpoints.",
+                    f"Typed items of the answers of {whose(facts)} endpoints.",
                     f"okx_v5._generated.models.{group}",
                     [*facts.models, *aliases_of(facts.models)],
                 ),
@@ -1471,7 +1554,7 @@ def public_modules(every: list[tuple[Path, Facts]]) -> Iterator[tuple[Path, str]
             PACKAGE.joinpath(*parts[:-1], parts[-1] + ".py"),
             render_reexport(
                 source,
-                f"python-okx's ``okx.{module}``: ``{facts.class_}``.",
+                f"{whose(facts)}: ``{facts.class_}``.",
                 f"okx_v5._generated.api.{group}",
                 [facts.class_],
             ),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from okx_v5._generated.endpoints.affiliate import (
     API,
+    GET_AFFILIATE_REBATE_INFO,
+    GET_INVITEE_DETAIL,
     GET_TVB_INVITEE_DETAIL,
     GET_TVB_INVITEE_LIST,
     GET_TVB_LINK_LIST,
@@ -15,6 +17,8 @@ from okx_v5._generated.endpoints.affiliate import (
 
 __all__ = [
     "API",
+    "GET_AFFILIATE_REBATE_INFO",
+    "GET_INVITEE_DETAIL",
     "GET_TVB_INVITEE_DETAIL",
     "GET_TVB_INVITEE_LIST",
     "GET_TVB_LINK_LIST",

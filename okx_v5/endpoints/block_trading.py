@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from okx_v5._generated.endpoints.block_trading import (
     API,
+    CANCEL_ALL_AFTER,
     CANCEL_ALL_QUOTES,
     CANCEL_ALL_RFQS,
     CANCEL_BATCH_QUOTES,
@@ -15,6 +16,8 @@ from okx_v5._generated.endpoints.block_trading import (
     CREATE_QUOTE,
     CREATE_RFQ,
     EXECUTE_QUOTE,
+    GET_BLOCK_TRADES,
+    GET_MMP_CONFIG,
     GET_PUBLIC_TRADES,
     GET_QUOTE_PRODUCTS,
     GET_QUOTES,
@@ -23,10 +26,12 @@ from okx_v5._generated.endpoints.block_trading import (
     MODULE,
     RESET_MMP,
     SET_MARKER_INSTRUMENT,
+    SET_MMP_CONFIG,
 )
 
 __all__ = [
     "API",
+    "CANCEL_ALL_AFTER",
     "CANCEL_ALL_QUOTES",
     "CANCEL_ALL_RFQS",
     "CANCEL_BATCH_QUOTES",
@@ -37,6 +42,8 @@ __all__ = [
     "CREATE_QUOTE",
     "CREATE_RFQ",
     "EXECUTE_QUOTE",
+    "GET_BLOCK_TRADES",
+    "GET_MMP_CONFIG",
     "GET_PUBLIC_TRADES",
     "GET_QUOTES",
     "GET_QUOTE_PRODUCTS",
@@ -45,4 +52,5 @@ __all__ = [
     "MODULE",
     "RESET_MMP",
     "SET_MARKER_INSTRUMENT",
+    "SET_MMP_CONFIG",
 ]

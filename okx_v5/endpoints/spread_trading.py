@@ -4,14 +4,20 @@
 from __future__ import annotations
 
 from okx_v5._generated.endpoints.spread_trading import (
+    AMEND_ORDER,
     API,
+    CANCEL_ALL_AFTER,
     CANCEL_ALL_ORDERS,
     CANCEL_ORDER,
     GET_ACTIVE_ORDERS,
     GET_ORDER_BOOK,
     GET_ORDER_DETAILS,
     GET_ORDERS,
+    GET_ORDERS_HISTORY_ARCHIVE,
     GET_PUBLIC_TRADES,
+    GET_SPRD_CANDLESTICKS,
+    GET_SPRD_HISTORY_CANDLESTICKS,
+    GET_SPRD_TICKER,
     GET_SPREADS,
     GET_TICKER,
     GET_TRADES,
@@ -20,14 +26,20 @@ from okx_v5._generated.endpoints.spread_trading import (
 )
 
 __all__ = [
+    "AMEND_ORDER",
     "API",
+    "CANCEL_ALL_AFTER",
     "CANCEL_ALL_ORDERS",
     "CANCEL_ORDER",
     "GET_ACTIVE_ORDERS",
     "GET_ORDERS",
+    "GET_ORDERS_HISTORY_ARCHIVE",
     "GET_ORDER_BOOK",
     "GET_ORDER_DETAILS",
     "GET_PUBLIC_TRADES",
+    "GET_SPRD_CANDLESTICKS",
+    "GET_SPRD_HISTORY_CANDLESTICKS",
+    "GET_SPRD_TICKER",
     "GET_SPREADS",
     "GET_TICKER",
     "GET_TRADES",

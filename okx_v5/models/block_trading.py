@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from okx_v5._generated.models.block_trading import (
+    BlockTrades,
+    CancelAllAfter,
     CancelAllQuotes,
     CancelAllRfqs,
     CancelBatchQuotes,
@@ -17,6 +19,7 @@ from okx_v5._generated.models.block_trading import (
     CreateRfqLegs,
     ExecuteQuote,
     ExecuteQuoteLegs,
+    MmpConfig,
     PublicTrades,
     PublicTradesLegs,
     QuoteProducts,
@@ -27,11 +30,14 @@ from okx_v5._generated.models.block_trading import (
     Rfqs,
     RfqsLegs,
     SetMarkerInstrument,
+    SetMmpConfig,
     Trades,
     TradesLegs,
 )
 
 __all__ = [
+    "BlockTrades",
+    "CancelAllAfter",
     "CancelAllQuotes",
     "CancelAllRfqs",
     "CancelBatchQuotes",
@@ -45,6 +51,7 @@ __all__ = [
     "CreateRfqLegs",
     "ExecuteQuote",
     "ExecuteQuoteLegs",
+    "MmpConfig",
     "PublicTrades",
     "PublicTradesLegs",
     "QuoteProducts",
@@ -55,6 +62,7 @@ __all__ = [
     "Rfqs",
     "RfqsLegs",
     "SetMarkerInstrument",
+    "SetMmpConfig",
     "Trades",
     "TradesLegs",
 ]

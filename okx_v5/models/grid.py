@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from okx_v5._generated.models.grid import (
     AmendRecurringBuyOrder,
+    GridAdjustInvestment,
     GridAdjustMarginBalance,
     GridAiParam,
     GridAmendOrderAlgo,
+    GridCancelCloseOrder,
     GridComputeMarginBalance,
+    GridMinInvestment,
+    GridMinInvestmentMinInvestmentData,
     GridOrderAlgo,
     GridOrdersAlgoDetails,
     GridOrdersAlgoDetailsRebateTrans,
@@ -20,6 +24,7 @@ from okx_v5._generated.models.grid import (
     GridOrdersAlgoPendingRebateTrans,
     GridOrdersAlgoPendingTriggerParams,
     GridPositions,
+    GridQuantity,
     GridStopOrderAlgo,
     GridSubOrders,
     GridWithdrawIncome,
@@ -31,15 +36,20 @@ from okx_v5._generated.models.grid import (
     RecurringBuyOrderList,
     RecurringBuyOrderListRecurringList,
     RecurringBuySubOrders,
+    RsiBackTesting,
     StopRecurringBuyOrder,
 )
 
 __all__ = [
     "AmendRecurringBuyOrder",
+    "GridAdjustInvestment",
     "GridAdjustMarginBalance",
     "GridAiParam",
     "GridAmendOrderAlgo",
+    "GridCancelCloseOrder",
     "GridComputeMarginBalance",
+    "GridMinInvestment",
+    "GridMinInvestmentMinInvestmentData",
     "GridOrderAlgo",
     "GridOrdersAlgoDetails",
     "GridOrdersAlgoDetailsRebateTrans",
@@ -51,6 +61,7 @@ __all__ = [
     "GridOrdersAlgoPendingRebateTrans",
     "GridOrdersAlgoPendingTriggerParams",
     "GridPositions",
+    "GridQuantity",
     "GridStopOrderAlgo",
     "GridSubOrders",
     "GridWithdrawIncome",
@@ -62,5 +73,6 @@ __all__ = [
     "RecurringBuyOrderList",
     "RecurringBuyOrderListRecurringList",
     "RecurringBuySubOrders",
+    "RsiBackTesting",
     "StopRecurringBuyOrder",
 ]

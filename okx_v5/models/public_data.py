@@ -11,7 +11,9 @@ from okx_v5._generated.models.public_data import (
     DeliveryExerciseHistoryDetails,
     DiscountInterestFreeQuota,
     DiscountInterestFreeQuotaDetails,
+    EconomicCalendar,
     EstimatedPrice,
+    EstimatedSettlementInfo,
     FundingRate,
     FundingRateHistory,
     Instruments,
@@ -31,8 +33,11 @@ from okx_v5._generated.models.public_data import (
     OptionTrades,
     OptSummary,
     PositionTier,
+    PremiumHistory,
     PriceLimit,
     ServerTime,
+    SettlementHistory,
+    SettlementHistoryDetails,
 )
 
 __all__ = [
@@ -43,7 +48,9 @@ __all__ = [
     "DeliveryExerciseHistoryDetails",
     "DiscountInterestFreeQuota",
     "DiscountInterestFreeQuotaDetails",
+    "EconomicCalendar",
     "EstimatedPrice",
+    "EstimatedSettlementInfo",
     "FundingRate",
     "FundingRateHistory",
     "Instruments",
@@ -63,6 +70,9 @@ __all__ = [
     "OptionTickBandsTickBand",
     "OptionTrades",
     "PositionTier",
+    "PremiumHistory",
     "PriceLimit",
     "ServerTime",
+    "SettlementHistory",
+    "SettlementHistoryDetails",
 ]

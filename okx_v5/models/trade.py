@@ -4,13 +4,16 @@
 from __future__ import annotations
 
 from okx_v5._generated.models.trade import (
+    AccountRateLimit,
     AlgoOrderDetails,
     AlgoOrderDetailsAttachAlgoOrds,
     AlgoOrderDetailsLinkedOrd,
     AmendAlgoOrder,
     AmendMultipleOrders,
     AmendOrder,
+    CancelAdvanceAlgoOrder,
     CancelAlgoOrder,
+    CancelAllAfter,
     CancelMultipleOrders,
     CancelOrder,
     ClosePositions,
@@ -20,6 +23,7 @@ from okx_v5._generated.models.trade import (
     EasyConvertHistory,
     Fills,
     FillsHistory,
+    MassCancel,
     OneclickRepay,
     OneclickRepayHistory,
     OneclickRepayHistoryV2,
@@ -52,16 +56,20 @@ from okx_v5._generated.models.trade import (
     PlaceAlgoOrder,
     PlaceMultipleOrders,
     PlaceOrder,
+    PrecheckOrder,
 )
 
 __all__ = [
+    "AccountRateLimit",
     "AlgoOrderDetails",
     "AlgoOrderDetailsAttachAlgoOrds",
     "AlgoOrderDetailsLinkedOrd",
     "AmendAlgoOrder",
     "AmendMultipleOrders",
     "AmendOrder",
+    "CancelAdvanceAlgoOrder",
     "CancelAlgoOrder",
+    "CancelAllAfter",
     "CancelMultipleOrders",
     "CancelOrder",
     "ClosePositions",
@@ -71,6 +79,7 @@ __all__ = [
     "EasyConvertHistory",
     "Fills",
     "FillsHistory",
+    "MassCancel",
     "OneclickRepay",
     "OneclickRepayHistory",
     "OneclickRepayHistoryV2",
@@ -103,4 +112,5 @@ __all__ = [
     "PlaceAlgoOrder",
     "PlaceMultipleOrders",
     "PlaceOrder",
+    "PrecheckOrder",
 ]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from okx_v5._generated.models.trading_data import (
+    ContractLongShortRatio,
     ContractsInterestVolume,
     InterestVolumeExpiry,
     InterestVolumeStrike,
@@ -15,9 +16,11 @@ from okx_v5._generated.models.trading_data import (
     SupportCoin,
     TakerBlockVolume,
     TakerVolume,
+    TopTradersContractLongShortPositionRatio,
 )
 
 __all__ = [
+    "ContractLongShortRatio",
     "ContractsInterestVolume",
     "InterestVolumeExpiry",
     "InterestVolumeStrike",
@@ -29,4 +32,5 @@ __all__ = [
     "SupportCoin",
     "TakerBlockVolume",
     "TakerVolume",
+    "TopTradersContractLongShortPositionRatio",
 ]

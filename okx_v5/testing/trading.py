@@ -449,6 +449,14 @@ class Desk:
             self._finish(order, "canceled")
         return canceled
 
+    def cancel_tagged(self, tag: str) -> list[Order]:
+        """Cancel every live order (those placed with ``tag`` only, when it is not ``""``): what
+        cancel-all-after does when its countdown ends."""
+        canceled = [order for order in self.account.live_orders() if not tag or order.tag == tag]
+        for order in canceled:
+            self._finish(order, "canceled")
+        return canceled
+
     def close(self, params: Mapping[str, Any], pos_side: str) -> Order:
         """Close the whole position of ``instId``, ``mgnMode`` and ``pos_side`` at the price.
 

@@ -2,10 +2,11 @@
 
 A ``Venue`` holds the ``Market`` and one ``Account`` per API key, behind one lock (the server is
 threaded). ``Venue.handlers`` gives the behaviour of the endpoints bots use: balance, positions,
-leverage, position mode, orders and fills, closing positions, and (through ``Quotes``) the public
-market data. Answers have the fields of OKX's documented examples, with OKX's string values; what is
-simplified is said in ``okx_v5.testing.market``, ``okx_v5.testing.accounts`` and
-``okx_v5.testing.trading``.
+leverage, position mode, orders and fills, closing positions, cancel-all-after (a countdown
+that cancels the account's live orders when it ends, seen at the account's next request) and
+mass-cancel, and (through ``Quotes``) the public market data. Answers have the fields of OKX's
+documented examples, with OKX's string values; what is simplified is said in
+``okx_v5.testing.market``, ``okx_v5.testing.accounts`` and ``okx_v5.testing.trading``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ POS_MODES = {
 
 _MAX_LEVERAGE_IDS = 20
 _MAX_BATCH = 20
+# cancel-all-after's countdown, in seconds: 0 (off) or 10 to 120, as OKX documents timeOut.
+_CAA_MIN, _CAA_MAX = 10, 120
+# OKX mass-cancels OPTION orders only; the fake trades no options, so it mass-cancels the
+# orders of any derivative family (as its WebSocket mass-cancel does).
+_MASS_CANCEL_TYPES = ("SWAP", "FUTURES", "OPTION")
 _MAX_PAGE = 100
 _FINISHED = ("filled", "canceled")
 
@@ -201,6 +207,8 @@ class Venue:
         self.default_lever = default_lever
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
+        self._countdowns: dict[tuple[str, str], int] = {}
+        """cancel-all-after's deadlines (epoch ms) by API key and order tag ("": every order)."""
         self._ids = Ids()
         self._watchers: list[Watcher] = []
         self._market_watchers: list[Callable[[], None]] = []
@@ -327,6 +335,33 @@ class Venue:
             self._publish(key, desk.changes)
         return rows
 
+    def cancel_all_after(self, key: str, seconds: int, tag: str = "") -> int:
+        """Start (or, with ``0``, stop) ``key``'s countdown: when it ends, every live order of
+        the account (only those placed with ``tag``, when given) is canceled. Checked at the
+        account's next request to a trading endpoint, or ``countdowns``. Returns the deadline
+        in epoch milliseconds, ``0`` when stopped."""
+        with self._lock:
+            if not seconds:
+                self._countdowns.pop((key, tag), None)
+                return 0
+            deadline = self._ms() + seconds * 1000
+            self._countdowns[(key, tag)] = deadline
+        return deadline
+
+    def countdowns(self) -> int:
+        """Cancel the orders of every countdown that has ended; return how many were
+        canceled."""
+        canceled = 0
+        with self._lock:
+            now = self._ms()
+            for (key, tag), deadline in list(self._countdowns.items()):
+                if now >= deadline and key in self._accounts:
+                    del self._countdowns[(key, tag)]
+                    desk = self._desk(self._accounts[key])
+                    canceled += len(desk.cancel_tagged(tag))
+                    self._publish(key, desk.changes)
+        return canceled
+
     def mass_cancel(self, key: str, inst_type: str, family: str) -> int:
         """Cancel every live order of ``inst_type`` and ``family`` in ``key``'s account; return
         how many were canceled."""
@@ -362,9 +397,43 @@ class Venue:
             trade.GET_ORDERS_HISTORY_ARCHIVE: self._history,
             trade.GET_FILLS: self._fills,
             trade.GET_FILLS_HISTORY: self._fills,
+            trade.CANCEL_ALL_AFTER: self._cancel_all_after,
+            trade.MASS_CANCEL: self._mass_cancel,
             **Quotes(self.market, self._lock).handlers(),
         }
-        return {(endpoint.method, endpoint.path): handler for endpoint, handler in own.items()}
+        return {
+            (endpoint.method, endpoint.path): self._counted(handler)
+            for endpoint, handler in own.items()
+        }
+
+    def _counted(self, handler: Handler) -> Handler:
+        """``handler``, after the cancel-all-after countdowns that ended have canceled their
+        orders: the account is seen as it is at the exchange's clock."""
+
+        def handle(call: Call) -> Reply:
+            self.countdowns()
+            return handler(call)
+
+        return handle
+
+    def _cancel_all_after(self, call: Call) -> Reply:
+        """Start or stop the countdown (``timeOut`` 0, or 10 to 120 seconds), per ``tag``."""
+        text = str(call.params["timeOut"])
+        seconds = int(text) if text.isdigit() else -1
+        if seconds != 0 and not _CAA_MIN <= seconds <= _CAA_MAX:
+            raise ParamError("51000", "timeOut")
+        tag = str(call.params.get("tag") or "")
+        deadline = self.cancel_all_after(call.key, seconds, tag)
+        row = {"triggerTime": str(deadline), "tag": tag, "ts": str(self._ms())}
+        return ok([shaped(template(call.endpoint.method, call.endpoint.path), row)])
+
+    def _mass_cancel(self, call: Call) -> Reply:
+        """Cancel every live order of ``instType`` and ``instFamily`` in the account."""
+        params = call.params
+        if params["instType"] not in _MASS_CANCEL_TYPES:
+            raise ParamError("51000", "instType")
+        self.mass_cancel(call.key, str(params["instType"]), str(params["instFamily"]))
+        return ok([{"result": True}])
 
     # -- account -------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from okx_v5.okxclient import OkxClient
 from okx_v5.testing import FakeOKX
 
 Api = Callable[..., tuple[int, dict[str, Any]]]
@@ -19,6 +20,7 @@ Api = Callable[..., tuple[int, dict[str, Any]]]
 OBJECT_SHAPED = {
     ("GET", "/api/v5/market/index-components"): {"index": "BTC-USDT"},
     ("GET", "/api/v5/rubik/stat/trading-data/support-coin"): {},
+    ("GET", "/api/v5/users/partner/if-rebate"): {"apiKey": "1"},
 }
 
 
@@ -52,8 +54,9 @@ def test_an_object_shaped_answer_has_the_shape_of_okx_s_example(
     okx: FakeOKX, where: tuple[str, str]
 ) -> None:
     method, path = where
-    with requests.Session() as session:
-        answer = session.request(method, okx.url + path, params=OBJECT_SHAPED[where]).json()
+    signed = (FakeOKX.DEMO_KEY, FakeOKX.DEMO_SECRET, FakeOKX.DEMO_PASSPHRASE, False, "1")
+    with OkxClient(*signed, okx.url, rate_limit=False, max_retries=0) as client:
+        answer = client.request(method, path, OBJECT_SHAPED[where])  # signed: it has a key
     assert (answer["code"], shape(answer["data"])) == ("0", shape(documented_examples()[where]))
 
 

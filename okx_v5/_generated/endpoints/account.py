@@ -12,12 +12,15 @@ if TYPE_CHECKING:
     from okx_v5._generated.models.account import (
         AccountBalance,
         AccountBills,
+        AccountBillsHistoryArchive,
         AccountConfig,
         AccountPositionRisk,
         AccountPositionTiers,
         ActivateOption,
+        AdjustLeverageInfo,
         AdjustmentMargin,
         ApplyBills,
+        CollateralAssets,
         FeeRates,
         Greeks,
         Instruments,
@@ -29,18 +32,27 @@ if TYPE_CHECKING:
         MaxLoan,
         MaxOrderSize,
         MaxWithdrawal,
+        MmpConfig,
         PositionBuilder,
         PositionRisk,
         Positions,
         PositionsHistory,
+        PrecheckSetAccountLevel,
+        PresetAccountLevelSwitch,
+        QuickMarginBorrowRepay,
+        QuickMarginBorrowRepayHistory,
+        ResetMmp,
         SetAccountLevel,
         SetAutoEarn,
         SetAutoLoan,
         SetAutoRepay,
+        SetCollateralAssets,
         SetGreeks,
         SetIsolatedMode,
         SetLeverage,
+        SetMmpConfig,
         SetPositionMode,
+        SetRiskOffsetAmt,
         SpotBorrowRepayHistory,
         SpotManualBorrowRepay,
     )
@@ -56,11 +68,14 @@ __all__ = [
     "GET_ACCOUNT_BALANCE",
     "GET_ACCOUNT_BILLS",
     "GET_ACCOUNT_BILLS_ARCHIVE",
+    "GET_ACCOUNT_BILLS_HISTORY_ARCHIVE",
     "GET_ACCOUNT_CONFIG",
     "GET_ACCOUNT_POSITION_RISK",
     "GET_ACCOUNT_POSITION_TIERS",
+    "GET_ADJUST_LEVERAGE_INFO",
     "GET_BILL_TYPE",
     "GET_BORROW_REPAY_HISTORY",
+    "GET_COLLATERAL_ASSETS",
     "GET_FEE_RATES",
     "GET_FIX_LOAN_BORROWING_LIMIT",
     "GET_FIX_LOAN_BORROWING_ORDERS_LIST",
@@ -77,9 +92,11 @@ __all__ = [
     "GET_MAX_LOAN",
     "GET_MAX_ORDER_SIZE",
     "GET_MAX_WITHDRAWAL",
+    "GET_MMP_CONFIG",
     "GET_POSITIONS",
     "GET_POSITIONS_HISTORY",
     "GET_POSITION_RISK",
+    "GET_QUICK_MARGIN_BORROW_REPAY_HISTORY",
     "GET_SIMULATED_MARGIN",
     "GET_VIP_INTEREST_ACCRUED_DATA",
     "GET_VIP_INTEREST_DEDUCTED_DATA",
@@ -88,16 +105,23 @@ __all__ = [
     "MODULE",
     "PLACE_FIX_LOAN_BORROWING_ORDER",
     "POSITION_BUILDER",
+    "PRECHECK_SET_ACCOUNT_LEVEL",
     "PRECHECK_SET_DELTA_NEUTRAL",
+    "PRESET_ACCOUNT_LEVEL_SWITCH",
+    "QUICK_MARGIN_BORROW_REPAY",
     "REPAY_FIX_LOAN_BORROWING_ORDER",
+    "RESET_MMP",
     "SET_ACCOUNT_LEVEL",
     "SET_AUTO_EARN",
     "SET_AUTO_LOAN",
     "SET_AUTO_REPAY",
+    "SET_COLLATERAL_ASSETS",
     "SET_GREEKS",
     "SET_ISOLATED_MODE",
     "SET_LEVERAGE",
+    "SET_MMP_CONFIG",
     "SET_POSITION_MODE",
+    "SET_RISK_OFFSET_AMT",
     "SET_RISK_OFFSET_TYPEL",
     "SET_TRADING_CONFIG",
     "SPOT_BORROW_REPAY_HISTORY",
@@ -1670,4 +1694,371 @@ GET_GLP_TODAY_PERFORMANCE: Endpoint[dict[str, Any]] = Endpoint(
     summary="Get glp today performance",
     body="none",
     documented=False,
+)
+
+GET_ADJUST_LEVERAGE_INFO: Endpoint[AdjustLeverageInfo] = Endpoint(
+    name="get_adjust_leverage_info",
+    method="GET",
+    path="/api/v5/account/adjust-leverage-info",
+    signed=True,
+    params=(
+        Param(
+            "instType",
+            rule=Choice(("MARGIN", "SWAP", "FUTURES")),
+            required=True,
+            doc="Instrument type. ``MARGIN``. ``SWAP``. ``FUTURES``.",
+        ),
+        Param(
+            "mgnMode",
+            rule=Choice(("isolated", "cross")),
+            required=True,
+            doc="Margin mode. ``isolated``. ``cross``.",
+        ),
+        Param("lever", required=True, kind="number", doc="Leverage."),
+        Param(
+            "instId",
+            send=Unless(None),
+            doc=(
+                "Instrument ID, e.g. BTC-USDT. It is required for these scenarioes: ``SWAP`` and "
+                "``FUTURES``, Margin isolation, Margin cross in ``Spot and futures mode``."
+            ),
+        ),
+        Param(
+            "ccy",
+            send=Unless(None),
+            doc=(
+                "Currency used for margin, e.g. BTC. It is required for isolated margin and cross "
+                "margin in ``Spot and futures mode``, ``Multi-currency margin`` and ``Portfolio "
+                "margin``."
+            ),
+        ),
+        Param(
+            "posSide",
+            rule=Choice(("net", "long", "short")),
+            send=Unless(None),
+            doc="posSide. ``net``: The default value. ``long``. ``short``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:AdjustLeverageInfo",
+    summary="Get leverage estimated info",
+    docs="trading-account-rest-api-get-leverage-estimated-info",
+    python_okx=False,
+)
+
+GET_ACCOUNT_BILLS_HISTORY_ARCHIVE: Endpoint[AccountBillsHistoryArchive] = Endpoint(
+    name="get_account_bills_history_archive",
+    method="GET",
+    path="/api/v5/account/bills-history-archive",
+    signed=True,
+    params=(
+        Param("year", required=True, kind="number", doc="4 digits year."),
+        Param(
+            "quarter",
+            required=True,
+            doc="Quarter, valid value is ``Q1``, ``Q2``, ``Q3``, ``Q4``.",
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:AccountBillsHistoryArchive",
+    summary="Get bills details (since 2021)",
+    docs="trading-account-rest-api-get-bills-details-since-2021",
+    python_okx=False,
+)
+
+GET_COLLATERAL_ASSETS: Endpoint[CollateralAssets] = Endpoint(
+    name="get_collateral_assets",
+    method="GET",
+    path="/api/v5/account/collateral-assets",
+    signed=True,
+    params=(
+        Param(
+            "ccy",
+            rule=IdList(20),
+            send=Unless(None),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                'e.g. "BTC" or "BTC,ETH".'
+            ),
+        ),
+        Param(
+            "collateralEnabled",
+            send=Unless(None),
+            kind="bool",
+            doc="Whether or not to be a collateral asset.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:CollateralAssets",
+    summary="Get collateral assets",
+    docs="trading-account-rest-api-get-collateral-assets",
+    python_okx=False,
+)
+
+GET_MMP_CONFIG: Endpoint[MmpConfig] = Endpoint(
+    name="get_mmp_config",
+    method="GET",
+    path="/api/v5/account/mmp-config",
+    signed=True,
+    params=(Param("instFamily", send=Unless(None), doc="Instrument Family."),),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:MmpConfig",
+    summary="GET MMP Config",
+    docs="trading-account-rest-api-get-mmp-config",
+    python_okx=False,
+)
+
+GET_QUICK_MARGIN_BORROW_REPAY_HISTORY: Endpoint[QuickMarginBorrowRepayHistory] = Endpoint(
+    name="get_quick_margin_borrow_repay_history",
+    method="GET",
+    path="/api/v5/account/quick-margin-borrow-repay-history",
+    signed=True,
+    params=(
+        Param("instId", send=Unless(None), doc="Instrument ID, e.g. BTC-USDT."),
+        Param("ccy", send=Unless(None), doc="Loan currency, e.g. ``BTC``."),
+        Param(
+            "side",
+            rule=Choice(("borrow", "repay")),
+            send=Unless(None),
+            doc="``borrow`` ``repay``.",
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``refId``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``refId``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g. "
+                "1597026383085."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds, e.g. "
+                "1597026383085."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:QuickMarginBorrowRepayHistory",
+    summary="Get borrow and repay history in Quick Margin Mode",
+    docs="trading-account-rest-api-get-borrow-and-repay-history-in-quick-margin-mode",
+    python_okx=False,
+)
+
+PRECHECK_SET_ACCOUNT_LEVEL: Endpoint[PrecheckSetAccountLevel] = Endpoint(
+    name="precheck_set_account_level",
+    method="GET",
+    path="/api/v5/account/set-account-switch-precheck",
+    signed=True,
+    params=(
+        Param(
+            "acctLv",
+            rule=Choice(("1", "2", "3", "4")),
+            required=True,
+            doc=(
+                "Account mode. ``1``: Spot mode. ``2``: Spot and futures mode. ``3``: "
+                "Multi-currency margin code. ``4``: Portfolio margin mode."
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:PrecheckSetAccountLevel",
+    summary="Precheck account mode switch",
+    docs="trading-account-rest-api-precheck-account-mode-switch",
+    python_okx=False,
+)
+
+PRESET_ACCOUNT_LEVEL_SWITCH: Endpoint[PresetAccountLevelSwitch] = Endpoint(
+    name="preset_account_level_switch",
+    method="POST",
+    path="/api/v5/account/account-level-switch-preset",
+    signed=True,
+    params=(
+        Param(
+            "acctLv",
+            rule=Choice(("2", "3", "4")),
+            required=True,
+            doc=(
+                "Account mode. ``2``: Spot and futures mode. ``3``: Multi-currency margin code. "
+                "``4``: Portfolio margin mode."
+            ),
+        ),
+        Param(
+            "lever",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Leverage. Required when switching from Portfolio margin mode to Spot and futures "
+                "mode or Multi-currency margin mode, and the user holds cross-margin positions."
+            ),
+        ),
+        Param(
+            "riskOffsetType",
+            rule=Choice(("1", "2", "3", "4")),
+            send=Unless(None),
+            doc=(
+                "Risk offset type. ``1``: Spot-derivatives (USDT) risk offset. ``2``: "
+                "Spot-derivatives (Crypto) risk offset. ``3``: Derivatives only mode. ``4``: "
+                "Spot-derivatives (USDC) risk offset. Applicable when switching from Spot and "
+                "futures mode or Multi-currency margin mode to Portfolio margin mode.(Deprecated)."
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:PresetAccountLevelSwitch",
+    summary="Preset account mode switch",
+    docs="trading-account-rest-api-preset-account-mode-switch",
+    python_okx=False,
+)
+
+SET_MMP_CONFIG: Endpoint[SetMmpConfig] = Endpoint(
+    name="set_mmp_config",
+    method="POST",
+    path="/api/v5/account/mmp-config",
+    signed=True,
+    params=(
+        Param("instFamily", required=True, doc="Instrument family."),
+        Param(
+            "timeInterval",
+            required=True,
+            kind="number",
+            doc='Time window (ms). MMP interval where monitoring is done. "0" means disable MMP.',
+        ),
+        Param(
+            "frozenInterval",
+            required=True,
+            doc=(
+                'Frozen period (ms). "0" means the trade will remain frozen until you request '
+                '"Reset MMP Status" to unfrozen.'
+            ),
+        ),
+        Param(
+            "qtyLimit",
+            required=True,
+            kind="number",
+            doc="Trade qty limit in number of contracts. Must be > 0.",
+        ),
+    ),
+    limits=(RateLimit(2, 10.0, "user"),),
+    model_ref="okx_v5._generated.models.account:SetMmpConfig",
+    summary="Set MMP",
+    docs="trading-account-rest-api-set-mmp",
+    python_okx=False,
+)
+
+RESET_MMP: Endpoint[ResetMmp] = Endpoint(
+    name="reset_mmp",
+    method="POST",
+    path="/api/v5/account/mmp-reset",
+    signed=True,
+    params=(
+        Param("instFamily", required=True, doc="Instrument family."),
+        Param(
+            "instType",
+            send=Unless(None),
+            doc="Instrument type. ``OPTION``. The default is ``OPTION``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:ResetMmp",
+    summary="Reset MMP Status",
+    docs="trading-account-rest-api-reset-mmp-status",
+    python_okx=False,
+)
+
+QUICK_MARGIN_BORROW_REPAY: Endpoint[QuickMarginBorrowRepay] = Endpoint(
+    name="quick_margin_borrow_repay",
+    method="POST",
+    path="/api/v5/account/quick-margin-borrow-repay",
+    signed=True,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. BTC-USDT."),
+        Param("ccy", required=True, doc="Loan currency, e.g. ``BTC``."),
+        Param("side", rule=Choice(("borrow", "repay")), required=True, doc="``borrow`` ``repay``."),
+        Param("amt", required=True, kind="number", doc="borrow/repay amount."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:QuickMarginBorrowRepay",
+    summary="Manual borrow and repay in Quick Margin Mode",
+    docs="trading-account-rest-api-manual-borrow-and-repay-in-quick-margin-mode",
+    python_okx=False,
+)
+
+SET_COLLATERAL_ASSETS: Endpoint[SetCollateralAssets] = Endpoint(
+    name="set_collateral_assets",
+    method="POST",
+    path="/api/v5/account/set-collateral-assets",
+    signed=True,
+    params=(
+        Param(
+            "type",
+            rule=Choice(("all", "custom")),
+            send=Unless(None),
+            doc="Type. ``all``. ``custom``.",
+        ),
+        Param(
+            "collateralEnabled",
+            send=Unless(None),
+            kind="bool",
+            doc=(
+                "Whether or not set the assets to be collateral. ``true``: Set to be collateral. "
+                "``false``: Set to be non-collateral."
+            ),
+        ),
+        Param(
+            "ccyList",
+            send=Unless(None),
+            kind="list[str]",
+            doc=(
+                'Currency list, e.g. ["BTC","ETH"]. If type=``custom``, the parameter is required.'
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:SetCollateralAssets",
+    summary="Set collateral assets",
+    docs="trading-account-rest-api-set-collateral-assets",
+    python_okx=False,
+)
+
+SET_RISK_OFFSET_AMT: Endpoint[SetRiskOffsetAmt] = Endpoint(
+    name="set_risk_offset_amt",
+    method="POST",
+    path="/api/v5/account/set-riskOffset-amt",
+    signed=True,
+    params=(
+        Param("ccy", required=True, doc="Currency."),
+        Param(
+            "clSpotInUseAmt",
+            required=True,
+            kind="number",
+            doc="Spot risk offset amount defined by users.",
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.account:SetRiskOffsetAmt",
+    summary="Set risk offset amount",
+    docs="trading-account-rest-api-set-risk-offset-amount",
+    python_okx=False,
 )

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from okx_v5.endpoint import Endpoint
+from okx_v5.endpoint import Endpoint, RateLimit
 from okx_v5.params import Param, Unless
+
+if TYPE_CHECKING:
+    from okx_v5._generated.models.affiliate import AffiliateRebateInfo, InviteeDetail
 
 __all__ = [
     "API",
+    "GET_AFFILIATE_REBATE_INFO",
+    "GET_INVITEE_DETAIL",
     "GET_TVB_INVITEE_DETAIL",
     "GET_TVB_INVITEE_LIST",
     "GET_TVB_LINK_LIST",
@@ -99,4 +104,45 @@ GET_TVB_TIER_BREAKDOWN: Endpoint[dict[str, Any]] = Endpoint(
     ),
     summary="Get tvb tier breakdown",
     documented=False,
+)
+
+GET_INVITEE_DETAIL: Endpoint[InviteeDetail] = Endpoint(
+    name="get_invitee_detail",
+    method="GET",
+    path="/api/v5/affiliate/invitee/detail",
+    signed=True,
+    params=(
+        Param(
+            "uid",
+            required=True,
+            doc=(
+                "UID of the invitee. Only applicable to the UID of invitee master account. The "
+                "data returned covers invitee master account and invitee sub-accounts."
+            ),
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.affiliate:InviteeDetail",
+    summary="Get the invitee's detail",
+    docs="affiliate-rest-api-get-the-invitee-39-s-detail",
+    python_okx=False,
+)
+
+GET_AFFILIATE_REBATE_INFO: Endpoint[AffiliateRebateInfo] = Endpoint(
+    name="get_affiliate_rebate_info",
+    method="GET",
+    path="/api/v5/users/partner/if-rebate",
+    signed=True,
+    params=(
+        Param(
+            "apiKey",
+            required=True,
+            doc="The user's API key. Only applicable to the API key of invitee master account.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.affiliate:AffiliateRebateInfo",
+    summary="Get the user's affiliate rebate information",
+    docs="affiliate-rest-api-get-the-user-39-s-affiliate-rebate-information",
+    python_okx=False,
 )

@@ -10,6 +10,8 @@ from okx_v5.params import AtLeastOne, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.block_trading import (
+        BlockTrades,
+        CancelAllAfter,
         CancelAllRfqs,
         CancelQuote,
         CancelRfq,
@@ -17,15 +19,18 @@ if TYPE_CHECKING:
         CreateQuote,
         CreateRfq,
         ExecuteQuote,
+        MmpConfig,
         PublicTrades,
         QuoteProducts,
         Rfqs,
         SetMarkerInstrument,
+        SetMmpConfig,
         Trades,
     )
 
 __all__ = [
     "API",
+    "CANCEL_ALL_AFTER",
     "CANCEL_ALL_QUOTES",
     "CANCEL_ALL_RFQS",
     "CANCEL_BATCH_QUOTES",
@@ -36,6 +41,8 @@ __all__ = [
     "CREATE_QUOTE",
     "CREATE_RFQ",
     "EXECUTE_QUOTE",
+    "GET_BLOCK_TRADES",
+    "GET_MMP_CONFIG",
     "GET_PUBLIC_TRADES",
     "GET_QUOTES",
     "GET_QUOTE_PRODUCTS",
@@ -44,6 +51,7 @@ __all__ = [
     "MODULE",
     "RESET_MMP",
     "SET_MARKER_INSTRUMENT",
+    "SET_MMP_CONFIG",
 ]
 
 MODULE = "BlockTrading"
@@ -581,4 +589,88 @@ GET_QUOTE_PRODUCTS: Endpoint[QuoteProducts] = Endpoint(
     summary="Get Quote products",
     body="none",
     docs="block-trading-rest-api-get-quote-products",
+)
+
+GET_BLOCK_TRADES: Endpoint[BlockTrades] = Endpoint(
+    name="get_block_trades",
+    method="GET",
+    path="/api/v5/public/block-trades",
+    signed=False,
+    params=(Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.block_trading:BlockTrades",
+    summary="Get public single-leg transactions of block trades",
+    docs="block-trading-rest-api-get-public-single-leg-transactions-of-block-trades",
+    python_okx=False,
+)
+
+GET_MMP_CONFIG: Endpoint[MmpConfig] = Endpoint(
+    name="get_mmp_config",
+    method="GET",
+    path="/api/v5/rfq/mmp-config",
+    signed=True,
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.block_trading:MmpConfig",
+    summary="Get MMP Config",
+    docs="block-trading-rest-api-get-mmp-config",
+    python_okx=False,
+)
+
+CANCEL_ALL_AFTER: Endpoint[CancelAllAfter] = Endpoint(
+    name="cancel_all_after",
+    method="POST",
+    path="/api/v5/rfq/cancel-all-after",
+    signed=True,
+    params=(
+        Param(
+            "timeOut",
+            required=True,
+            doc=(
+                "The countdown for quotes cancellation, with second as the unit. Range of value "
+                "can be 0, [10, 120]. Setting timeOut to 0 disables Cancel All After."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.block_trading:CancelAllAfter",
+    summary="Cancel All After",
+    docs="block-trading-rest-api-cancel-all-after",
+    python_okx=False,
+)
+
+SET_MMP_CONFIG: Endpoint[SetMmpConfig] = Endpoint(
+    name="set_mmp_config",
+    method="POST",
+    path="/api/v5/rfq/mmp-config",
+    signed=True,
+    params=(
+        Param(
+            "timeInterval",
+            required=True,
+            kind="number",
+            doc=(
+                'Time window (ms). MMP interval where monitoring is done. "0" means disable MMP. '
+                "Maximum time interval is 600,000."
+            ),
+        ),
+        Param(
+            "frozenInterval",
+            required=True,
+            doc=(
+                'Frozen period (ms). "0" means the trade will remain frozen until you request '
+                '"Reset MMP Status" to unfrozen.'
+            ),
+        ),
+        Param(
+            "countLimit",
+            required=True,
+            kind="number",
+            doc="Limit in number of execution attempts.",
+        ),
+    ),
+    limits=(RateLimit(1, 10.0, "user"),),
+    model_ref="okx_v5._generated.models.block_trading:SetMmpConfig",
+    summary="Set MMP",
+    docs="block-trading-rest-api-set-mmp",
+    python_okx=False,
 )

@@ -10,27 +10,57 @@ from okx_v5.params import Choice, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.copy_trading import (
+        AccountConfiguration,
+        AmendCopySettings,
+        CopySettings,
+        CurrentLeadTraders,
         ExistingLeadingPositions,
         LeadingInstruments,
         LeadingPositionHistory,
         PlaceLeadingStopOrder,
         ProfitSharingDetails,
+        PublicConfig,
+        PublicCopyTraders,
+        PublicCurrentSubpositions,
+        PublicLeadTraders,
+        PublicPnl,
+        PublicPreferenceCurrency,
+        PublicStats,
+        PublicSubpositionsHistory,
         TotalProfitSharing,
+        TotalUnrealizedProfitSharing,
         UnrealizedProfitSharingDetails,
     )
 
 __all__ = [
+    "AMEND_COPY_SETTINGS",
     "AMEND_LEADING_INSTRUMENTS",
+    "AMEND_PROFIT_SHARING_RATIO",
     "API",
     "CLOSE_LEADING_POSITION",
+    "GET_ACCOUNT_CONFIGURATION",
+    "GET_COPY_SETTINGS",
+    "GET_CURRENT_LEAD_TRADERS",
     "GET_EXISTING_LEADING_POSITIONS",
     "GET_LEADING_INSTRUMENTS",
     "GET_LEADING_POSITION_HISTORY",
     "GET_PROFIT_SHARING_DETAILS",
+    "GET_PUBLIC_CONFIG",
+    "GET_PUBLIC_COPY_TRADERS",
+    "GET_PUBLIC_CURRENT_SUBPOSITIONS",
+    "GET_PUBLIC_LEAD_TRADERS",
+    "GET_PUBLIC_PNL",
+    "GET_PUBLIC_PREFERENCE_CURRENCY",
+    "GET_PUBLIC_STATS",
+    "GET_PUBLIC_SUBPOSITIONS_HISTORY",
+    "GET_PUBLIC_WEEKLY_PNL",
     "GET_TOTAL_PROFIT_SHARING",
+    "GET_TOTAL_UNREALIZED_PROFIT_SHARING",
     "GET_UNREALIZED_PROFIT_SHARING_DETAILS",
     "MODULE",
     "PLACE_LEADING_STOP_ORDER",
+    "SET_FIRST_COPY_SETTINGS",
+    "STOP_COPY_TRADING",
 ]
 
 MODULE = "CopyTrading"
@@ -355,4 +385,649 @@ GET_UNREALIZED_PROFIT_SHARING_DETAILS: Endpoint[UnrealizedProfitSharingDetails] 
     summary="Unrealized profit sharing details",
     body="none",
     docs="order-book-trading-copy-trading-get-unrealized-profit-sharing-details",
+)
+
+GET_ACCOUNT_CONFIGURATION: Endpoint[AccountConfiguration] = Endpoint(
+    name="get_account_configuration",
+    method="GET",
+    path="/api/v5/copytrading/config",
+    signed=True,
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:AccountConfiguration",
+    summary="Account configuration",
+    docs="order-book-trading-copy-trading-get-account-configuration",
+    python_okx=False,
+)
+
+GET_COPY_SETTINGS: Endpoint[CopySettings] = Endpoint(
+    name="get_copy_settings",
+    method="GET",
+    path="/api/v5/copytrading/copy-settings",
+    signed=True,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:CopySettings",
+    summary="Copy settings",
+    docs="order-book-trading-copy-trading-get-copy-settings",
+    python_okx=False,
+)
+
+GET_CURRENT_LEAD_TRADERS: Endpoint[CurrentLeadTraders] = Endpoint(
+    name="get_current_lead_traders",
+    method="GET",
+    path="/api/v5/copytrading/current-lead-traders",
+    signed=True,
+    params=(
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:CurrentLeadTraders",
+    summary="My lead traders",
+    docs="order-book-trading-copy-trading-get-my-lead-traders",
+    python_okx=False,
+)
+
+GET_PUBLIC_CONFIG: Endpoint[PublicConfig] = Endpoint(
+    name="get_public_config",
+    method="GET",
+    path="/api/v5/copytrading/public-config",
+    signed=False,
+    params=(
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicConfig",
+    summary="Copy trading configuration",
+    docs="order-book-trading-copy-trading-get-copy-trading-configuration",
+    python_okx=False,
+)
+
+GET_PUBLIC_COPY_TRADERS: Endpoint[PublicCopyTraders] = Endpoint(
+    name="get_public_copy_traders",
+    method="GET",
+    path="/api/v5/copytrading/public-copy-traders",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicCopyTraders",
+    summary="Copy traders",
+    docs="order-book-trading-copy-trading-get-copy-traders",
+    python_okx=False,
+)
+
+GET_PUBLIC_CURRENT_SUBPOSITIONS: Endpoint[PublicCurrentSubpositions] = Endpoint(
+    name="get_public_current_subpositions",
+    method="GET",
+    path="/api/v5/copytrading/public-current-subpositions",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``subPosId``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``subPosId``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. Maximum is 100. Default is 100.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicCurrentSubpositions",
+    summary="Lead trader current lead positions",
+    docs="order-book-trading-copy-trading-get-lead-trader-current-lead-positions",
+    python_okx=False,
+)
+
+GET_PUBLIC_LEAD_TRADERS: Endpoint[PublicLeadTraders] = Endpoint(
+    name="get_public_lead_traders",
+    method="GET",
+    path="/api/v5/copytrading/public-lead-traders",
+    signed=False,
+    params=(
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+        Param(
+            "sortType",
+            rule=Choice(
+                (
+                    "overview",
+                    "pnl",
+                    "aum",
+                    "win_ratio",
+                    "pnl_ratio",
+                    "current_copy_trader_pnl",
+                )
+            ),
+            send=Unless(None),
+            doc=(
+                "Sort type. ``overview``: overview, the default value. ``pnl``: profit and loss. "
+                "``aum``: assets under management. ``win_ratio``: win ratio. ``pnl_ratio``: pnl "
+                "ratio. ``current_copy_trader_pnl``: current copy trader pnl."
+            ),
+        ),
+        Param(
+            "state",
+            rule=Choice(("0", "1")),
+            send=Unless(None),
+            doc=(
+                "Lead trader state. ``0``: All lead traders, the default, including vacancy and "
+                "non-vacancy. ``1``: lead traders who have vacancy."
+            ),
+        ),
+        Param(
+            "minLeadDays",
+            rule=Choice(("1", "2", "3", "4")),
+            send=Unless(None),
+            doc=(
+                "Minimum lead days. ``1``: 7 days. ``2``: 30 days. ``3``: 90 days. ``4``: 180 days."
+            ),
+        ),
+        Param("minAssets", send=Unless(None), doc="Minimum assets in USDT."),
+        Param("maxAssets", send=Unless(None), doc="Maximum assets in USDT."),
+        Param("minAum", send=Unless(None), doc="Minimum assets in USDT under management."),
+        Param("maxAum", send=Unless(None), doc="Maximum assets in USDT under management."),
+        Param(
+            "dataVer",
+            send=Unless(None),
+            doc=(
+                "Data version. It is 14 numbers. e.g. 20231010182400. Generally, it is used for "
+                "pagination. A new version will be generated every 10 minutes. Only last 5 "
+                "versions are stored. The default is latest version. If it is not exist, error "
+                "will not be throwed and the latest version will be used."
+            ),
+        ),
+        Param("page", send=Unless(None), kind="number", doc="Page for pagination."),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 20; the default is 10.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicLeadTraders",
+    summary="Lead trader ranks",
+    docs="order-book-trading-copy-trading-get-lead-trader-ranks",
+    python_okx=False,
+)
+
+GET_PUBLIC_PNL: Endpoint[PublicPnl] = Endpoint(
+    name="get_public_pnl",
+    method="GET",
+    path="/api/v5/copytrading/public-pnl",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param(
+            "lastDays",
+            rule=Choice(("1", "2", "3", "4")),
+            required=True,
+            doc=(
+                "Last days. ``1``: last 7 days. ``2``: last 30 days. ``3``: last 90 days. ``4``: "
+                "last 365 days."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicPnl",
+    summary="Lead trader daily pnl",
+    docs="order-book-trading-copy-trading-get-lead-trader-daily-pnl",
+    python_okx=False,
+)
+
+GET_PUBLIC_PREFERENCE_CURRENCY: Endpoint[PublicPreferenceCurrency] = Endpoint(
+    name="get_public_preference_currency",
+    method="GET",
+    path="/api/v5/copytrading/public-preference-currency",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicPreferenceCurrency",
+    summary="Lead trader currency preferences",
+    docs="order-book-trading-copy-trading-get-lead-trader-currency-preferences",
+    python_okx=False,
+)
+
+GET_PUBLIC_STATS: Endpoint[PublicStats] = Endpoint(
+    name="get_public_stats",
+    method="GET",
+    path="/api/v5/copytrading/public-stats",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param(
+            "lastDays",
+            rule=Choice(("1", "2", "3", "4")),
+            required=True,
+            doc=(
+                "Last days. ``1``: last 7 days. ``2``: last 30 days. ``3``: last 90 days. ``4``: "
+                "last 365 days."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicStats",
+    summary="Lead trader stats",
+    docs="order-book-trading-copy-trading-get-lead-trader-stats",
+    python_okx=False,
+)
+
+GET_PUBLIC_SUBPOSITIONS_HISTORY: Endpoint[PublicSubpositionsHistory] = Endpoint(
+    name="get_public_subpositions_history",
+    method="GET",
+    path="/api/v5/copytrading/public-subpositions-history",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``subPosId``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ``subPosId``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. Maximum is 100. Default is 100.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicSubpositionsHistory",
+    summary="Lead trader lead position history",
+    docs="order-book-trading-copy-trading-get-lead-trader-lead-position-history",
+    python_okx=False,
+)
+
+GET_PUBLIC_WEEKLY_PNL: Endpoint[PublicPnl] = Endpoint(
+    name="get_public_weekly_pnl",
+    method="GET",
+    path="/api/v5/copytrading/public-weekly-pnl",
+    signed=False,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.copy_trading:PublicPnl",
+    summary="Lead trader weekly pnl",
+    docs="order-book-trading-copy-trading-get-lead-trader-weekly-pnl",
+    python_okx=False,
+)
+
+GET_TOTAL_UNREALIZED_PROFIT_SHARING: Endpoint[TotalUnrealizedProfitSharing] = Endpoint(
+    name="get_total_unrealized_profit_sharing",
+    method="GET",
+    path="/api/v5/copytrading/total-unrealized-profit-sharing",
+    signed=True,
+    params=(
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:TotalUnrealizedProfitSharing",
+    summary="Total unrealized profit sharing",
+    docs="order-book-trading-copy-trading-get-total-unrealized-profit-sharing",
+    python_okx=False,
+)
+
+AMEND_COPY_SETTINGS: Endpoint[AmendCopySettings] = Endpoint(
+    name="amend_copy_settings",
+    method="POST",
+    path="/api/v5/copytrading/amend-copy-settings",
+    signed=True,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param(
+            "copyMgnMode",
+            rule=Choice(("cross", "isolated", "copy")),
+            required=True,
+            doc=(
+                "Copy margin mode. ``cross``: cross. ``isolated``: isolated. ``copy``: Use the "
+                "same margin mode as lead trader when opening positions."
+            ),
+        ),
+        Param(
+            "copyInstIdType",
+            rule=Choice(("custom", "copy")),
+            required=True,
+            doc=(
+                "Copy contract type setted. ``custom``: custom by ``instId`` which is required; "
+                "``copy``: Keep your contracts consistent with this trader by automatically adding "
+                "or removing contracts when they do."
+            ),
+        ),
+        Param(
+            "copyTotalAmt",
+            required=True,
+            kind="number",
+            doc=(
+                "Maximum total amount in USDT. The maximum total amount you'll invest at any given "
+                "time across all orders in this copy trade. You won't copy new orders if you "
+                "exceed this amount."
+            ),
+        ),
+        Param(
+            "subPosCloseType",
+            rule=Choice(("market_close", "copy_close", "manual_close")),
+            required=True,
+            doc=(
+                "Action type for open positions. ``market_close``: immediately close at market "
+                "price. ``copy_close``: close when trader closes. ``manual_close``: close "
+                "manually. The default is ``copy_close``."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``."),
+        Param(
+            "instId",
+            send=Unless(None),
+            doc="Instrument ID. If there are multiple instruments, separate them with commas.",
+        ),
+        Param(
+            "copyMode",
+            rule=Choice(("fixed_amount", "ratio_copy")),
+            send=Unless(None),
+            doc=(
+                "Copy mode. ``fixed_amount``: set the same fixed amount for each order, and "
+                "``copyAmt`` is required; ``ratio_copy``: set amount as a multiple of the lead "
+                "trader's order value, and ``copyRatio`` is required. The default is "
+                "``fixed_amount``."
+            ),
+        ),
+        Param("copyAmt", send=Unless(None), kind="number", doc="Copy amount per order in USDT."),
+        Param("copyRatio", send=Unless(None), kind="number", doc="Copy ratio per order."),
+        Param(
+            "tpRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Take profit per order. 0.1 represents 10%.",
+        ),
+        Param(
+            "slRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Stop loss per order. 0.1 represents 10%.",
+        ),
+        Param(
+            "slTotalAmt",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Total stop loss in USDT for trader. If your net loss (total profit - total loss) "
+                "reaches this amount, you'll stop copying this trader."
+            ),
+        ),
+        Param(
+            "tag",
+            send=Unless(None),
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:AmendCopySettings",
+    summary="Amend copy settings",
+    docs="order-book-trading-copy-trading-post-amend-copy-settings",
+    python_okx=False,
+)
+
+AMEND_PROFIT_SHARING_RATIO: Endpoint[AmendCopySettings] = Endpoint(
+    name="amend_profit_sharing_ratio",
+    method="POST",
+    path="/api/v5/copytrading/amend-profit-sharing-ratio",
+    signed=True,
+    params=(
+        Param(
+            "profitSharingRatio",
+            required=True,
+            kind="number",
+            doc="Profit sharing ratio. 0.1 represents 10%.",
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:AmendCopySettings",
+    summary="Amend profit sharing ratio",
+    docs="order-book-trading-copy-trading-post-amend-profit-sharing-ratio",
+    python_okx=False,
+)
+
+SET_FIRST_COPY_SETTINGS: Endpoint[AmendCopySettings] = Endpoint(
+    name="set_first_copy_settings",
+    method="POST",
+    path="/api/v5/copytrading/first-copy-settings",
+    signed=True,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param(
+            "copyMgnMode",
+            rule=Choice(("cross", "isolated", "copy")),
+            required=True,
+            doc=(
+                "Copy margin mode. ``cross``: cross. ``isolated``: isolated. ``copy``: Use the "
+                "same margin mode as lead trader when opening positions."
+            ),
+        ),
+        Param(
+            "copyInstIdType",
+            rule=Choice(("custom", "copy")),
+            required=True,
+            doc=(
+                "Copy contract type setted. ``custom``: custom by ``instId`` which is required; "
+                "``copy``: Keep your contracts consistent with this trader by automatically adding "
+                "or removing contracts when they do."
+            ),
+        ),
+        Param(
+            "copyTotalAmt",
+            required=True,
+            kind="number",
+            doc=(
+                "Maximum total amount in USDT. The maximum total amount you'll invest at any given "
+                "time across all orders in this copy trade. You won't copy new orders if you "
+                "exceed this amount."
+            ),
+        ),
+        Param(
+            "subPosCloseType",
+            rule=Choice(("market_close", "copy_close", "manual_close")),
+            required=True,
+            doc=(
+                "Action type for open positions. ``market_close``: immediately close at market "
+                "price. ``copy_close``: close when trader closes. ``manual_close``: close "
+                "manually. The default is ``copy_close``."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``, the default value."),
+        Param(
+            "instId",
+            send=Unless(None),
+            doc="Instrument ID. If there are multiple instruments, separate them with commas.",
+        ),
+        Param(
+            "copyMode",
+            rule=Choice(("fixed_amount", "ratio_copy")),
+            send=Unless(None),
+            doc=(
+                "Copy mode. ``fixed_amount``: set the same fixed amount for each order, and "
+                "``copyAmt`` is required; ``ratio_copy``: set amount as a multiple of the lead "
+                "trader's order value, and ``copyRatio`` is required. The default is "
+                "``fixed_amount``."
+            ),
+        ),
+        Param("copyAmt", send=Unless(None), kind="number", doc="Copy amount per order in USDT."),
+        Param("copyRatio", send=Unless(None), kind="number", doc="Copy ratio per order."),
+        Param(
+            "tpRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Take profit per order. 0.1 represents 10%.",
+        ),
+        Param(
+            "slRatio",
+            send=Unless(None),
+            kind="number",
+            doc="Stop loss per order. 0.1 represents 10%.",
+        ),
+        Param(
+            "slTotalAmt",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Total stop loss in USDT for trader. If your net loss (total profit - total loss) "
+                "reaches this amount, you'll stop copying this trader."
+            ),
+        ),
+        Param(
+            "tag",
+            send=Unless(None),
+            doc=(
+                "Order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:AmendCopySettings",
+    summary="First copy settings",
+    docs="order-book-trading-copy-trading-post-first-copy-settings",
+    python_okx=False,
+)
+
+STOP_COPY_TRADING: Endpoint[AmendCopySettings] = Endpoint(
+    name="stop_copy_trading",
+    method="POST",
+    path="/api/v5/copytrading/stop-copy-trading",
+    signed=True,
+    params=(
+        Param(
+            "uniqueCode",
+            required=True,
+            doc=(
+                "Lead trader unique code. A combination of case-sensitive alphanumerics, all "
+                "numbers and the length is 16 characters, e.g. 213E8C92DC61EFAC."
+            ),
+        ),
+        Param(
+            "subPosCloseType",
+            rule=Choice(("market_close", "copy_close", "manual_close")),
+            required=True,
+            doc=(
+                "Action type for open positions, it is required if you have related copy position. "
+                "``market_close``: immediately close at market price. ``copy_close``: close when "
+                "trader closes. ``manual_close``: close manually."
+            ),
+        ),
+        Param("instType", send=Unless(None), doc="Instrument type. ``SWAP``."),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.copy_trading:AmendCopySettings",
+    summary="Stop copying",
+    docs="order-book-trading-copy-trading-post-stop-copying",
+    python_okx=False,
 )

@@ -10,15 +10,23 @@ from okx_v5.params import TRUTHY, Choice, IdList, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.funding import (
+        ApplyMonthlyStatement,
         AssetValuation,
         Balances,
         Bills,
+        CancelFiatWithdrawal,
         CancelWithdrawal,
         Currencies,
         DepositAddress,
         DepositHistory,
         DepositWithdrawStatus,
+        ExchangeList,
+        FiatDeposit,
+        FiatDepositOrderHistory,
+        FiatDepositPaymentMethods,
+        FiatWithdrawalPaymentMethods,
         FundsTransfer,
+        MonthlyStatement,
         NonTradableAssets,
         TransferState,
         Withdrawal,
@@ -27,8 +35,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "API",
+    "APPLY_MONTHLY_STATEMENT",
+    "CANCEL_FIAT_WITHDRAWAL",
     "CANCEL_WITHDRAWAL",
     "CONVERT_DUST_ASSETS",
+    "CREATE_FIAT_WITHDRAWAL",
     "FUNDS_TRANSFER",
     "GET_ASSET_VALUATION",
     "GET_BALANCES",
@@ -38,6 +49,14 @@ __all__ = [
     "GET_DEPOSIT_HISTORY",
     "GET_DEPOSIT_LIGHTNING",
     "GET_DEPOSIT_WITHDRAW_STATUS",
+    "GET_EXCHANGE_LIST",
+    "GET_FIAT_DEPOSIT",
+    "GET_FIAT_DEPOSIT_ORDER_HISTORY",
+    "GET_FIAT_DEPOSIT_PAYMENT_METHODS",
+    "GET_FIAT_WITHDRAWAL",
+    "GET_FIAT_WITHDRAWAL_ORDER_HISTORY",
+    "GET_FIAT_WITHDRAWAL_PAYMENT_METHODS",
+    "GET_MONTHLY_STATEMENT",
     "GET_NON_TRADABLE_ASSETS",
     "GET_WITHDRAWAL_HISTORY",
     "MODULE",
@@ -691,4 +710,299 @@ GET_WITHDRAWAL_HISTORY: Endpoint[WithdrawalHistory] = Endpoint(
     model_ref="okx_v5._generated.models.funding:WithdrawalHistory",
     summary="Get withdrawal history",
     docs="funding-account-rest-api-get-withdrawal-history",
+)
+
+GET_EXCHANGE_LIST: Endpoint[ExchangeList] = Endpoint(
+    name="get_exchange_list",
+    method="GET",
+    path="/api/v5/asset/exchange-list",
+    signed=False,
+    limits=(RateLimit(6, 1.0, "ip"),),
+    model_ref="okx_v5._generated.models.funding:ExchangeList",
+    summary="Get exchange list (public)",
+    docs="funding-account-rest-api-get-exchange-list-public",
+    python_okx=False,
+)
+
+GET_MONTHLY_STATEMENT: Endpoint[MonthlyStatement] = Endpoint(
+    name="get_monthly_statement",
+    method="GET",
+    path="/api/v5/asset/monthly-statement",
+    signed=True,
+    params=(
+        Param(
+            "month",
+            required=True,
+            doc=(
+                "Month, valid value is ``Jan``, ``Feb``, ``Mar``, ``Apr``,``May``, ``Jun``, "
+                "``Jul``,``Aug``, ``Sep``,``Oct``,``Nov``,``Dec``."
+            ),
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:MonthlyStatement",
+    summary="Get monthly statement (last year)",
+    docs="funding-account-rest-api-get-monthly-statement-last-year",
+    python_okx=False,
+)
+
+GET_FIAT_DEPOSIT: Endpoint[FiatDeposit] = Endpoint(
+    name="get_fiat_deposit",
+    method="GET",
+    path="/api/v5/fiat/deposit",
+    signed=True,
+    params=(Param("ordId", required=True, doc="Order ID."),),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDeposit",
+    summary="Get deposit order detail",
+    docs="funding-account-rest-api-get-deposit-order-detail",
+    python_okx=False,
+)
+
+GET_FIAT_DEPOSIT_ORDER_HISTORY: Endpoint[FiatDepositOrderHistory] = Endpoint(
+    name="get_fiat_deposit_order_history",
+    method="GET",
+    path="/api/v5/fiat/deposit-order-history",
+    signed=True,
+    params=(
+        Param("ccy", send=Unless(None), doc="ISO-4217 3 digit currency code."),
+        Param(
+            "paymentMethod",
+            rule=Choice(("TR_BANKS", "PIX", "SEPA", "XPULSE", "NPP")),
+            send=Unless(None),
+            doc="Payment Method. ``TR_BANKS``. ``PIX``. ``SEPA``.",
+        ),
+        Param(
+            "state",
+            rule=Choice(("completed", "failed", "pending", "canceled", "inqueue", "processing")),
+            send=Unless(None),
+            doc=(
+                "State of the order. ``completed``. ``failed``. ``pending``. ``canceled``. "
+                "``inqueue``. ``processing``."
+            ),
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds (inclusive), "
+                "e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds (inclusive), "
+                "e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. Maximum and default is 100.",
+        ),
+    ),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDepositOrderHistory",
+    summary="Get deposit order history",
+    docs="funding-account-rest-api-get-deposit-order-history",
+    python_okx=False,
+)
+
+GET_FIAT_DEPOSIT_PAYMENT_METHODS: Endpoint[FiatDepositPaymentMethods] = Endpoint(
+    name="get_fiat_deposit_payment_methods",
+    method="GET",
+    path="/api/v5/fiat/deposit-payment-methods",
+    signed=True,
+    params=(
+        Param(
+            "ccy",
+            required=True,
+            doc="Fiat currency, ISO-4217 3 digit currency code, e.g. ``TRY``.",
+        ),
+    ),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDepositPaymentMethods",
+    summary="Get deposit payment methods",
+    docs="funding-account-rest-api-get-deposit-payment-methods",
+    python_okx=False,
+)
+
+GET_FIAT_WITHDRAWAL: Endpoint[FiatDepositOrderHistory] = Endpoint(
+    name="get_fiat_withdrawal",
+    method="GET",
+    path="/api/v5/fiat/withdrawal",
+    signed=True,
+    params=(Param("ordId", required=True, doc="Order ID."),),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDepositOrderHistory",
+    summary="Get withdrawal order detail",
+    docs="funding-account-rest-api-get-withdrawal-order-detail",
+    python_okx=False,
+)
+
+GET_FIAT_WITHDRAWAL_ORDER_HISTORY: Endpoint[FiatDeposit] = Endpoint(
+    name="get_fiat_withdrawal_order_history",
+    method="GET",
+    path="/api/v5/fiat/withdrawal-order-history",
+    signed=True,
+    params=(
+        Param(
+            "ccy",
+            send=Unless(None),
+            doc="Fiat currency, ISO-4217 3 digit currency code, e.g. ``TRY``.",
+        ),
+        Param(
+            "paymentMethod",
+            rule=Choice(("TR_BANKS", "PIX", "SEPA", "XPULSE", "NPP")),
+            send=Unless(None),
+            doc="Payment Method. ``TR_BANKS``. ``PIX``. ``SEPA``.",
+        ),
+        Param(
+            "state",
+            rule=Choice(("completed", "failed", "pending", "canceled", "inqueue", "processing")),
+            send=Unless(None),
+            doc=(
+                "State of the order. ``completed``. ``failed``. ``pending``. ``canceled``. "
+                "``inqueue``. ``processing``."
+            ),
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds (inclusive), "
+                "e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds (inclusive), "
+                "e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. Maximum and default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDeposit",
+    summary="Get withdrawal order history",
+    docs="funding-account-rest-api-get-withdrawal-order-history",
+    python_okx=False,
+)
+
+GET_FIAT_WITHDRAWAL_PAYMENT_METHODS: Endpoint[FiatWithdrawalPaymentMethods] = Endpoint(
+    name="get_fiat_withdrawal_payment_methods",
+    method="GET",
+    path="/api/v5/fiat/withdrawal-payment-methods",
+    signed=True,
+    params=(
+        Param(
+            "ccy",
+            required=True,
+            doc="Fiat currency, ISO-4217 3 digit currency code. e.g. ``TRY``.",
+        ),
+    ),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatWithdrawalPaymentMethods",
+    summary="Get withdrawal payment methods",
+    docs="funding-account-rest-api-get-withdrawal-payment-methods",
+    python_okx=False,
+)
+
+APPLY_MONTHLY_STATEMENT: Endpoint[ApplyMonthlyStatement] = Endpoint(
+    name="apply_monthly_statement",
+    method="POST",
+    path="/api/v5/asset/monthly-statement",
+    signed=True,
+    params=(
+        Param(
+            "month",
+            send=Unless(None),
+            doc=(
+                "Month,last month by default. Valid value is ``Jan``, ``Feb``, ``Mar``, "
+                "``Apr``,``May``, ``Jun``, ``Jul``,``Aug``, ``Sep``,``Oct``,``Nov``,``Dec``."
+            ),
+        ),
+    ),
+    limits=(RateLimit(20, 2592000.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:ApplyMonthlyStatement",
+    summary="Apply for monthly statement (last year)",
+    docs="funding-account-rest-api-apply-for-monthly-statement-last-year",
+    python_okx=False,
+)
+
+CANCEL_FIAT_WITHDRAWAL: Endpoint[CancelFiatWithdrawal] = Endpoint(
+    name="cancel_fiat_withdrawal",
+    method="POST",
+    path="/api/v5/fiat/cancel-withdrawal",
+    signed=True,
+    params=(Param("ordId", required=True, doc="Payment Order Id."),),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:CancelFiatWithdrawal",
+    summary="Cancel withdrawal order",
+    docs="funding-account-rest-api-cancel-withdrawal-order",
+    python_okx=False,
+)
+
+CREATE_FIAT_WITHDRAWAL: Endpoint[FiatDeposit] = Endpoint(
+    name="create_fiat_withdrawal",
+    method="POST",
+    path="/api/v5/fiat/create-withdrawal",
+    signed=True,
+    params=(
+        Param(
+            "paymentAcctId",
+            required=True,
+            doc=(
+                "Payment account id to withdraw to, retrieved from get withdrawal payment methods "
+                "API."
+            ),
+        ),
+        Param(
+            "ccy",
+            required=True,
+            doc="Currency for withdrawal, must match currency allowed for paymentMethod.",
+        ),
+        Param(
+            "amt",
+            required=True,
+            kind="number",
+            doc=(
+                "Requested withdrawal amount before fees. Has to be less than or equal to 2 "
+                "decimal points double."
+            ),
+        ),
+        Param(
+            "paymentMethod",
+            rule=Choice(("TR_BANKS", "PIX", "SEPA", "XPULSE", "NPP")),
+            required=True,
+            doc="Payment method to use for withdrawal. ``TR_BANKS``. ``PIX``. ``SEPA``.",
+        ),
+        Param(
+            "clientId",
+            required=True,
+            doc=(
+                "Client-supplied ID, A combination of case-sensitive alphanumerics, all numbers, "
+                "or all letters of up to 32 characters. e.g. ``194a6975e98246538faeb0fab0d502df``."
+            ),
+        ),
+    ),
+    limits=(RateLimit(3, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatDeposit",
+    summary="Create withdrawal order",
+    docs="funding-account-rest-api-create-withdrawal-order",
+    python_okx=False,
 )

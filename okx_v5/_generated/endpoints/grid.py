@@ -11,19 +11,24 @@ from okx_v5.params import AtLeastOne, Choice, Param, Unless
 if TYPE_CHECKING:
     from okx_v5._generated.models.grid import (
         AmendRecurringBuyOrder,
+        GridAdjustInvestment,
         GridAdjustMarginBalance,
         GridAiParam,
+        GridCancelCloseOrder,
         GridComputeMarginBalance,
+        GridMinInvestment,
         GridOrderAlgo,
         GridOrdersAlgoDetails,
         GridOrdersAlgoHistory,
         GridOrdersAlgoPending,
         GridPositions,
+        GridQuantity,
         GridSubOrders,
         GridWithdrawIncome,
         RecurringBuyOrderDetails,
         RecurringBuyOrderList,
         RecurringBuySubOrders,
+        RsiBackTesting,
     )
 
 __all__ = [
@@ -33,15 +38,22 @@ __all__ = [
     "GET_RECURRING_BUY_ORDER_HISTORY",
     "GET_RECURRING_BUY_ORDER_LIST",
     "GET_RECURRING_BUY_SUB_ORDERS",
+    "GET_RSI_BACK_TESTING",
+    "GRID_ADJUST_INVESTMENT",
     "GRID_ADJUST_MARGIN_BALANCE",
     "GRID_AI_PARAM",
     "GRID_AMEND_ORDER_ALGO",
+    "GRID_CANCEL_CLOSE_ORDER",
+    "GRID_CLOSE_POSITION",
     "GRID_COMPUTE_MARGIN_BALANCE",
+    "GRID_MIN_INVESTMENT",
     "GRID_ORDERS_ALGO_DETAILS",
     "GRID_ORDERS_ALGO_HISTORY",
     "GRID_ORDERS_ALGO_PENDING",
     "GRID_ORDER_ALGO",
+    "GRID_ORDER_INSTANT_TRIGGER",
     "GRID_POSITIONS",
+    "GRID_QUANTITY",
     "GRID_STOP_ORDER_ALGO",
     "GRID_SUB_ORDERS",
     "GRID_WITHDRAW_INCOME",
@@ -733,4 +745,239 @@ GET_RECURRING_BUY_SUB_ORDERS: Endpoint[RecurringBuySubOrders] = Endpoint(
     model_ref="okx_v5._generated.models.grid:RecurringBuySubOrders",
     summary="Recurring buy sub orders",
     docs="order-book-trading-recurring-buy-get-recurring-buy-sub-orders",
+)
+
+GRID_QUANTITY: Endpoint[GridQuantity] = Endpoint(
+    name="grid_quantity",
+    method="GET",
+    path="/api/v5/tradingBot/grid/grid-quantity",
+    signed=False,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "runType",
+            rule=Choice(("1", "2")),
+            required=True,
+            doc="Grid type. ``1``: Arithmetic. ``2``: Geometric.",
+        ),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("maxPx", required=True, kind="number", doc="Upper price of price range."),
+        Param("minPx", required=True, kind="number", doc="Lower price of price range."),
+        Param(
+            "lever",
+            send=Unless(None),
+            kind="number",
+            doc="Leverage, it is required for contract grid.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.grid:GridQuantity",
+    summary="Max grid quantity (public)",
+    docs="order-book-trading-grid-trading-get-max-grid-quantity-public",
+    python_okx=False,
+)
+
+GET_RSI_BACK_TESTING: Endpoint[RsiBackTesting] = Endpoint(
+    name="get_rsi_back_testing",
+    method="GET",
+    path="/api/v5/tradingBot/public/rsi-back-testing",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USDT``. Only applicable to ``SPOT``.",
+        ),
+        Param(
+            "timeframe",
+            required=True,
+            doc=(
+                "K-line type. ``3m``, ``5m``, ``15m``, ``30m`` (``m``: minute). ``1H``, ``4H`` "
+                "(``H``: hour). ``1D`` (``D``: day)."
+            ),
+        ),
+        Param(
+            "thold",
+            required=True,
+            doc="Threshold. The value should be an integer between 1 to 100.",
+        ),
+        Param("timePeriod", required=True, doc="Time Period. ``14``."),
+        Param(
+            "triggerCond",
+            rule=Choice(("cross_up", "cross_down", "above", "below", "cross")),
+            send=Unless(None),
+            doc=(
+                "Trigger condition. ``cross_up``. ``cross_down``. ``above``. ``below``. ``cross``. "
+                "Default is ``cross_down``."
+            ),
+        ),
+        Param(
+            "duration",
+            rule=Choice(("1M", "M")),
+            send=Unless(None),
+            doc="Back testing duration. ``1M`` (``M``: month). Default is ``1M``.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.grid:RsiBackTesting",
+    summary="RSI back testing (public)",
+    docs="order-book-trading-grid-trading-get-rsi-back-testing-public",
+    python_okx=False,
+)
+
+GRID_ADJUST_INVESTMENT: Endpoint[GridAdjustInvestment] = Endpoint(
+    name="grid_adjust_investment",
+    method="POST",
+    path="/api/v5/tradingBot/grid/adjust-investment",
+    signed=True,
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("amt", required=True, kind="number", doc="The amount is going to be added."),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.grid:GridAdjustInvestment",
+    summary="Add investment",
+    docs="order-book-trading-grid-trading-post-add-investment",
+    python_okx=False,
+)
+
+GRID_CANCEL_CLOSE_ORDER: Endpoint[GridCancelCloseOrder] = Endpoint(
+    name="grid_cancel_close_order",
+    method="POST",
+    path="/api/v5/tradingBot/grid/cancel-close-order",
+    signed=True,
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("ordId", required=True, doc="Close position order ID."),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.grid:GridCancelCloseOrder",
+    summary="Cancel close position order for contract grid",
+    docs="order-book-trading-grid-trading-post-cancel-close-position-order-for-contract-grid",
+    python_okx=False,
+)
+
+GRID_CLOSE_POSITION: Endpoint[GridCancelCloseOrder] = Endpoint(
+    name="grid_close_position",
+    method="POST",
+    path="/api/v5/tradingBot/grid/close-position",
+    signed=True,
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param(
+            "mktClose",
+            required=True,
+            kind="bool",
+            doc=(
+                "Market close all the positions or not. ``true``: Market close all position, "
+                "``false``: Close part of position."
+            ),
+        ),
+        Param(
+            "sz",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Close position amount, with unit of ``contract``. If ``mktClose`` is ``false``, "
+                "the parameter is required."
+            ),
+        ),
+        Param(
+            "px",
+            send=Unless(None),
+            kind="number",
+            doc="Close position price. If ``mktClose`` is ``false``, the parameter is required.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.grid:GridCancelCloseOrder",
+    summary="Close position for contract grid",
+    docs="order-book-trading-grid-trading-post-close-position-for-contract-grid",
+    python_okx=False,
+)
+
+GRID_MIN_INVESTMENT: Endpoint[GridMinInvestment] = Endpoint(
+    name="grid_min_investment",
+    method="POST",
+    path="/api/v5/tradingBot/grid/min-investment",
+    signed=False,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT-SWAP``."),
+        Param(
+            "algoOrdType",
+            rule=Choice(("grid", "contract_grid")),
+            required=True,
+            doc="Algo order type. ``grid``: Spot grid. ``contract_grid``: Contract grid.",
+        ),
+        Param("maxPx", required=True, kind="number", doc="Upper price of price range."),
+        Param("minPx", required=True, kind="number", doc="Lower price of price range."),
+        Param("gridNum", required=True, kind="number", doc="Grid quantity."),
+        Param(
+            "runType",
+            rule=Choice(("1", "2")),
+            required=True,
+            doc="Grid type. ``1``: Arithmetic, ``2``: Geometric.",
+        ),
+        Param(
+            "direction",
+            rule=Choice(("long", "short", "neutral")),
+            send=Unless(None),
+            doc=(
+                "Contract grid type. ``long``,``short``,``neutral``. Only applicable to ``contract "
+                "grid``."
+            ),
+        ),
+        Param(
+            "lever",
+            send=Unless(None),
+            kind="number",
+            doc="Leverage. Only applicable to ``contract grid``.",
+        ),
+        Param(
+            "basePos",
+            send=Unless(None),
+            kind="bool",
+            doc=(
+                "Whether or not open a position when the strategy activates. Default is ``false``. "
+                "Neutral contract grid should omit the parameter. Only applicable to ``contract "
+                "grid``."
+            ),
+        ),
+        Param(
+            "investmentType",
+            rule=Choice(("quote", "base", "dual")),
+            send=Unless(None),
+            doc="Investment type, only applicable to ``grid``. ``quote``. ``base``. ``dual``.",
+        ),
+        Param(
+            "triggerStrategy",
+            rule=Choice(("instant", "price", "rsi")),
+            send=Unless(None),
+            doc="Trigger stragety,. ``instant``. ``price``. ``rsi``.",
+        ),
+        Param("investmentData", send=Unless(None), kind="list[object]", doc="Invest Data."),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.grid:GridMinInvestment",
+    summary="Compute min investment (public)",
+    docs="order-book-trading-grid-trading-post-compute-min-investment-public",
+    python_okx=False,
+)
+
+GRID_ORDER_INSTANT_TRIGGER: Endpoint[GridAdjustMarginBalance] = Endpoint(
+    name="grid_order_instant_trigger",
+    method="POST",
+    path="/api/v5/tradingBot/grid/order-instant-trigger",
+    signed=True,
+    params=(Param("algoId", required=True, doc="Algo ID."),),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.grid:GridAdjustMarginBalance",
+    summary="Instant trigger grid algo order",
+    docs="order-book-trading-grid-trading-post-instant-trigger-grid-algo-order",
+    python_okx=False,
 )

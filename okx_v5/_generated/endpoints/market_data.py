@@ -11,11 +11,14 @@ from okx_v5.params import TRUTHY, AtLeastOne, Choice, IdList, Param, Unless
 if TYPE_CHECKING:
     from okx_v5._generated.models.market_data import (
         BlockTicker,
+        CallAuctionDetails,
         Candlesticks,
         ExchangeRate,
+        FullOrderbook,
         IndexCandlesticks,
         IndexComponents,
         IndexTickers,
+        OptionInstrumentFamilyTrades,
         OptionTrades,
         Orderbook,
         Tickers,
@@ -29,14 +32,19 @@ __all__ = [
     "GET_BLOCK_TICKER",
     "GET_BLOCK_TICKERS",
     "GET_BLOCK_TRADES",
+    "GET_CALL_AUCTION_DETAILS",
     "GET_CANDLESTICKS",
     "GET_EXCHANGE_RATE",
+    "GET_FULL_ORDERBOOK",
     "GET_HISTORY_CANDLESTICKS",
+    "GET_HISTORY_INDEX_CANDLESTICKS",
+    "GET_HISTORY_MARK_PRICE_CANDLESTICKS",
     "GET_HISTORY_TRADES",
     "GET_INDEX_CANDLESTICKS",
     "GET_INDEX_COMPONENTS",
     "GET_INDEX_TICKERS",
     "GET_MARK_PRICE_CANDLESTICKS",
+    "GET_OPTION_INSTRUMENT_FAMILY_TRADES",
     "GET_OPTION_TRADES",
     "GET_ORDERBOOK",
     "GET_ORDER_LITE_BOOK",
@@ -552,4 +560,150 @@ GET_OPTION_TRADES: Endpoint[OptionTrades] = Endpoint(
     model_ref="okx_v5._generated.models.market_data:OptionTrades",
     summary="Option trades",
     docs="order-book-trading-market-data-get-option-trades",
+)
+
+GET_FULL_ORDERBOOK: Endpoint[FullOrderbook] = Endpoint(
+    name="get_full_orderbook",
+    method="GET",
+    path="/api/v5/market/books-full",
+    signed=False,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "sz",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Order book depth per side. Maximum 5000, e.g. 5000 bids + 5000 asks. Default "
+                "returns to ``1`` depth data."
+            ),
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.market_data:FullOrderbook",
+    summary="Full order book",
+    docs="order-book-trading-market-data-get-full-order-book",
+    python_okx=False,
+)
+
+GET_CALL_AUCTION_DETAILS: Endpoint[CallAuctionDetails] = Endpoint(
+    name="get_call_auction_details",
+    method="GET",
+    path="/api/v5/market/call-auction-details",
+    signed=False,
+    params=(Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.market_data:CallAuctionDetails",
+    summary="Call auction details",
+    docs="order-book-trading-market-data-get-call-auction-details",
+    python_okx=False,
+)
+
+GET_HISTORY_INDEX_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
+    name="get_history_index_candlesticks",
+    method="GET",
+    path="/api/v5/market/history-index-candles",
+    signed=False,
+    params=(
+        Param("instId", required=True, doc="Index, e.g. ``BTC-USD``."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``1m``. e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line: [6H/12H/1D/1W/1M]. UTC time opening price k-line: "
+                "[/6Hutc/12Hutc/1Dutc/1Wutc/1Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.market_data:IndexCandlesticks",
+    summary="Get index candlesticks history",
+    docs="public-data-rest-api-get-index-candlesticks-history",
+    python_okx=False,
+)
+
+GET_HISTORY_MARK_PRICE_CANDLESTICKS: Endpoint[IndexCandlesticks] = Endpoint(
+    name="get_history_mark_price_candlesticks",
+    method="GET",
+    path="/api/v5/market/history-mark-price-candles",
+    signed=False,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USD-SWAP``."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``. The latest "
+                "data will be returned when using ``before`` individually."
+            ),
+        ),
+        Param(
+            "bar",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``1m``. e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line: [6H/12H/1D/1W/1M]. UTC time opening price k-line: "
+                "[6Hutc/12Hutc/1Dutc/1Wutc/1Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``; The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.market_data:IndexCandlesticks",
+    summary="Get mark price candlesticks history",
+    docs="public-data-rest-api-get-mark-price-candlesticks-history",
+    python_okx=False,
+)
+
+GET_OPTION_INSTRUMENT_FAMILY_TRADES: Endpoint[OptionInstrumentFamilyTrades] = Endpoint(
+    name="get_option_instrument_family_trades",
+    method="GET",
+    path="/api/v5/market/option/instrument-family-trades",
+    signed=False,
+    params=(
+        Param(
+            "instFamily",
+            required=True,
+            doc="Instrument family, e.g. BTC-USD. Applicable to ``OPTION``.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.market_data:OptionInstrumentFamilyTrades",
+    summary="Option trades by instrument family",
+    docs="order-book-trading-market-data-get-option-trades-by-instrument-family",
+    python_okx=False,
 )

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
         ConvertContractCoin,
         DeliveryExerciseHistory,
         DiscountInterestFreeQuota,
+        EconomicCalendar,
         EstimatedPrice,
+        EstimatedSettlementInfo,
         FundingRate,
         FundingRateHistory,
         Instruments,
@@ -27,8 +29,10 @@ if TYPE_CHECKING:
         OptionTrades,
         OptSummary,
         PositionTier,
+        PremiumHistory,
         PriceLimit,
         ServerTime,
+        SettlementHistory,
     )
 
 __all__ = [
@@ -38,7 +42,9 @@ __all__ = [
     "GET_ANNOUNCEMENTS",
     "GET_CONVERT_CONTRACT_COIN",
     "GET_DELIVERY_EXERCISE_HISTORY",
+    "GET_ECONOMIC_CALENDAR",
     "GET_ESTIMATED_PRICE",
+    "GET_ESTIMATED_SETTLEMENT_INFO",
     "GET_FUNDING_RATE",
     "GET_INSTRUMENTS",
     "GET_INSURANCE_FUND",
@@ -50,7 +56,9 @@ __all__ = [
     "GET_OPTION_TRADES",
     "GET_OPT_SUMMARY",
     "GET_POSITION_TIERS",
+    "GET_PREMIUM_HISTORY",
     "GET_PRICE_LIMIT",
+    "GET_SETTLEMENT_HISTORY",
     "GET_SYSTEM_TIME",
     "GET_UNDERLYING",
     "GET_VIP_INTEREST_RATE_LOAN_QUOTA",
@@ -729,4 +737,405 @@ GET_ANNOUNCEMENTS: Endpoint[Announcements] = Endpoint(
     model_ref="okx_v5._generated.models.public_data:Announcements",
     summary="Announcements",
     docs="announcement-get-announcements",
+)
+
+GET_ECONOMIC_CALENDAR: Endpoint[EconomicCalendar] = Endpoint(
+    name="get_economic_calendar",
+    method="GET",
+    path="/api/v5/public/economic-calendar",
+    signed=False,
+    params=(
+        Param(
+            "region",
+            rule=Choice(
+                (
+                    "afghanistan",
+                    "albania",
+                    "algeria",
+                    "andorra",
+                    "angola",
+                    "antigua_and_barbuda",
+                    "argentina",
+                    "armenia",
+                    "aruba",
+                    "australia",
+                    "austria",
+                    "azerbaijan",
+                    "bahamas",
+                    "bahrain",
+                    "bangladesh",
+                    "barbados",
+                    "belarus",
+                    "belgium",
+                    "belize",
+                    "benin",
+                    "bermuda",
+                    "bhutan",
+                    "bolivia",
+                    "bosnia_and_herzegovina",
+                    "botswana",
+                    "brazil",
+                    "brunei",
+                    "bulgaria",
+                    "burkina_faso",
+                    "burundi",
+                    "cambodia",
+                    "cameroon",
+                    "canada",
+                    "cape_verde",
+                    "cayman_islands",
+                    "central_african_republic",
+                    "chad",
+                    "chile",
+                    "china",
+                    "colombia",
+                    "comoros",
+                    "congo",
+                    "costa_rica",
+                    "croatia",
+                    "cuba",
+                    "cyprus",
+                    "czech_republic",
+                    "denmark",
+                    "djibouti",
+                    "dominica",
+                    "dominican_republic",
+                    "east_timor",
+                    "ecuador",
+                    "egypt",
+                    "el_salvador",
+                    "equatorial_guinea",
+                    "eritrea",
+                    "estonia",
+                    "ethiopia",
+                    "euro_area",
+                    "european_union",
+                    "faroe_islands",
+                    "fiji",
+                    "finland",
+                    "france",
+                    "g20",
+                    "g7",
+                    "gabon",
+                    "gambia",
+                    "georgia",
+                    "germany",
+                    "ghana",
+                    "greece",
+                    "greenland",
+                    "grenada",
+                    "guatemala",
+                    "guinea",
+                    "guinea_bissau",
+                    "guyana",
+                    "hungary",
+                    "haiti",
+                    "honduras",
+                    "hong_kong",
+                    "imf",
+                    "indonesia",
+                    "iceland",
+                    "india",
+                    "iran",
+                    "iraq",
+                    "ireland",
+                    "isle_of_man",
+                    "israel",
+                    "italy",
+                    "ivory_coast",
+                    "jamaica",
+                    "japan",
+                    "jordan",
+                    "kazakhstan",
+                    "kenya",
+                    "kiribati",
+                    "kosovo",
+                    "kuwait",
+                    "kyrgyzstan",
+                    "laos",
+                    "latvia",
+                    "lebanon",
+                    "lesotho",
+                    "liberia",
+                    "libya",
+                    "liechtenstein",
+                    "lithuania",
+                    "luxembourg",
+                    "macau",
+                    "macedonia",
+                    "madagascar",
+                    "malawi",
+                    "malaysia",
+                    "maldives",
+                    "mali",
+                    "malta",
+                    "mauritania",
+                    "mauritius",
+                    "mexico",
+                    "micronesia",
+                    "moldova",
+                    "monaco",
+                    "mongolia",
+                    "montenegro",
+                    "morocco",
+                    "mozambique",
+                    "myanmar",
+                    "namibia",
+                    "nepal",
+                    "netherlands",
+                    "new_caledonia",
+                    "new_zealand",
+                    "nicaragua",
+                    "niger",
+                    "nigeria",
+                    "north_korea",
+                    "northern_mariana_islands",
+                    "norway",
+                    "opec",
+                    "oman",
+                    "pakistan",
+                    "palau",
+                    "palestine",
+                    "panama",
+                    "papua_new_guinea",
+                    "paraguay",
+                    "peru",
+                    "philippines",
+                    "poland",
+                    "portugal",
+                    "puerto_rico",
+                    "qatar",
+                    "russia",
+                    "republic_of_the_congo",
+                    "romania",
+                    "rwanda",
+                    "slovakia",
+                    "samoa",
+                    "san_marino",
+                    "sao_tome_and_principe",
+                    "saudi_arabia",
+                    "senegal",
+                    "serbia",
+                    "seychelles",
+                    "sierra_leone",
+                    "singapore",
+                    "slovenia",
+                    "solomon_islands",
+                    "somalia",
+                    "south_africa",
+                    "south_korea",
+                    "south_sudan",
+                    "spain",
+                    "sri_lanka",
+                    "st_kitts_and_nevis",
+                    "st_lucia",
+                    "sudan",
+                    "suriname",
+                    "swaziland",
+                    "sweden",
+                    "switzerland",
+                    "syria",
+                    "taiwan",
+                    "tajikistan",
+                    "tanzania",
+                    "thailand",
+                    "togo",
+                    "tonga",
+                    "trinidad_and_tobago",
+                    "tunisia",
+                    "turkey",
+                    "turkmenistan",
+                    "uganda",
+                    "ukraine",
+                    "united_arab_emirates",
+                    "united_kingdom",
+                    "united_states",
+                    "uruguay",
+                    "uzbekistan",
+                    "vanuatu",
+                    "venezuela",
+                    "vietnam",
+                    "world",
+                    "yemen",
+                    "zambia",
+                    "zimbabwe",
+                )
+            ),
+            send=Unless(None),
+            doc=(
+                "Country, region or entity. ``afghanistan``, ``albania``, ``algeria``, "
+                "``andorra``, ``angola``, ``antigua_and_barbuda``, ``argentina``, ``armenia``, "
+                "``aruba``, ``australia``, ``austria``, ``azerbaijan``, ``bahamas``, ``bahrain``, "
+                "``bangladesh``, ``barbados``, ``belarus``, ``belgium``, ``belize``, ``benin``, "
+                "``bermuda``, ``bhutan``, ``bolivia``, ``bosnia_and_herzegovina``, ``botswana``, "
+                "``brazil``, ``brunei``, ``bulgaria``, ``burkina_faso``, ``burundi``, "
+                "``cambodia``, ``cameroon``, ``canada``, ``cape_verde``, ``cayman_islands``, "
+                "``central_african_republic``, ``chad``, ``chile``, ``china``, ``colombia``, "
+                "``comoros``, ``congo``, ``costa_rica``, ``croatia``, ``cuba``, ``cyprus``, "
+                "``czech_republic``, ``denmark``, ``djibouti``, ``dominica``, "
+                "``dominican_republic``, ``east_timor``, ``ecuador``, ``egypt``, ``el_salvador``, "
+                "``equatorial_guinea``, ``eritrea``, ``estonia``, ``ethiopia``, ``euro_area``, "
+                "``european_union``, ``faroe_islands``, ``fiji``, ``finland``, ``france``, "
+                "``g20``, ``g7``, ``gabon``, ``gambia``, ``georgia``, ``germany``, ``ghana``, "
+                "``greece``, ``greenland``, ``grenada``, ``guatemala``, ``guinea``, "
+                "``guinea_bissau``, ``guyana``, ``hungary``, ``haiti``, ``honduras``, "
+                "``hong_kong``, ``hungary``, ``imf``, ``indonesia``, ``iceland``, ``india``, "
+                "``indonesia``, ``iran``, ``iraq``, ``ireland``, ``isle_of_man``, ``israel``, "
+                "``italy``, ``ivory_coast``, ``jamaica``, ``japan``, ``jordan``, ``kazakhstan``, "
+                "``kenya``, ``kiribati``, ``kosovo``, ``kuwait``, ``kyrgyzstan``, ``laos``, "
+                "``latvia``, ``lebanon``, ``lesotho``, ``liberia``, ``libya``, ``liechtenstein``, "
+                "``lithuania``, ``luxembourg``, ``macau``, ``macedonia``, ``madagascar``, "
+                "``malawi``, ``malaysia``, ``maldives``, ``mali``, ``malta``, ``mauritania``, "
+                "``mauritius``, ``mexico``, ``micronesia``, ``moldova``, ``monaco``, ``mongolia``, "
+                "``montenegro``, ``morocco``, ``mozambique``, ``myanmar``, ``namibia``, ``nepal``, "
+                "``netherlands``, ``new_caledonia``, ``new_zealand``, ``nicaragua``, ``niger``, "
+                "``nigeria``, ``north_korea``, ``northern_mariana_islands``, ``norway``, ``opec``, "
+                "``oman``, ``pakistan``, ``palau``, ``palestine``, ``panama``, "
+                "``papua_new_guinea``, ``paraguay``, ``peru``, ``philippines``, ``poland``, "
+                "``portugal``, ``puerto_rico``, ``qatar``, ``russia``, ``republic_of_the_congo``, "
+                "``romania``, ``russia``, ``rwanda``, ``slovakia``, ``samoa``, ``san_marino``, "
+                "``sao_tome_and_principe``, ``saudi_arabia``, ``senegal``, ``serbia``, "
+                "``seychelles``, ``sierra_leone``, ``singapore``, ``slovakia``, ``slovenia``, "
+                "``solomon_islands``, ``somalia``, ``south_africa``, ``south_korea``, "
+                "``south_sudan``, ``spain``, ``sri_lanka``, ``st_kitts_and_nevis``, ``st_lucia``, "
+                "``sudan``, ``suriname``, ``swaziland``, ``sweden``, ``switzerland``, ``syria``, "
+                "``taiwan``, ``tajikistan``, ``tanzania``, ``thailand``, ``togo``, ``tonga``, "
+                "``trinidad_and_tobago``, ``tunisia``, ``turkey``, ``turkmenistan``, ``uganda``, "
+                "``ukraine``, ``united_arab_emirates``, ``united_kingdom``, ``united_states``, "
+                "``uruguay``, ``uzbekistan``, ``vanuatu``, ``venezuela``, ``vietnam``, ``world``, "
+                "``yemen``, ``zambia``, ``zimbabwe``."
+            ),
+        ),
+        Param(
+            "importance",
+            rule=Choice(("1", "2", "3")),
+            send=Unless(None),
+            doc="Level of importance. ``1``: low. ``2``: medium. ``3``: high.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ts based on the "
+                "date parameter. Unix timestamp format in milliseconds."
+            ),
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ts based on the "
+                "date parameter. Unix timestamp format in milliseconds. The default is the "
+                "timestamp of the request moment."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(1, 5.0, "ip"),),
+    model_ref="okx_v5._generated.models.public_data:EconomicCalendar",
+    summary="Get economic calendar data",
+    docs="public-data-rest-api-get-economic-calendar-data",
+    python_okx=False,
+)
+
+GET_ESTIMATED_SETTLEMENT_INFO: Endpoint[EstimatedSettlementInfo] = Endpoint(
+    name="get_estimated_settlement_info",
+    method="GET",
+    path="/api/v5/public/estimated-settlement-info",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``XRP-USDT-250307``. only applicable to ``FUTURES``.",
+        ),
+    ),
+    limits=(RateLimit(10, 2.0, "ip", per=("instId",)),),
+    model_ref="okx_v5._generated.models.public_data:EstimatedSettlementInfo",
+    summary="Get estimated future settlement price",
+    docs="public-data-rest-api-get-estimated-future-settlement-price",
+    python_okx=False,
+)
+
+GET_PREMIUM_HISTORY: Endpoint[PremiumHistory] = Endpoint(
+    name="get_premium_history",
+    method="GET",
+    path="/api/v5/public/premium-history",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USDT-SWAP``. Applicable to ``SWAP``.",
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ts(not included).",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records newer than the requested ts(not included).",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.public_data:PremiumHistory",
+    summary="Get premium history",
+    docs="public-data-rest-api-get-premium-history",
+    python_okx=False,
+)
+
+GET_SETTLEMENT_HISTORY: Endpoint[SettlementHistory] = Endpoint(
+    name="get_settlement_history",
+    method="GET",
+    path="/api/v5/public/settlement-history",
+    signed=False,
+    params=(
+        Param("instFamily", required=True, doc="Instrument family."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than (not include) the requested "
+                "``ts``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than (not include) the requested "
+                "``ts``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(40, 2.0, "ip", per=("instFamily",)),),
+    model_ref="okx_v5._generated.models.public_data:SettlementHistory",
+    summary="Get futures settlement history",
+    docs="public-data-rest-api-get-futures-settlement-history",
+    python_okx=False,
 )

@@ -6,29 +6,40 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from okx_v5.endpoint import Endpoint, RateLimit
-from okx_v5.params import AtLeastOne, Choice, Param
+from okx_v5.params import AtLeastOne, Choice, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.spread_trading import (
+        AmendOrder,
+        CancelAllAfter,
         CancelAllOrders,
         CancelOrder,
         OrderBook,
         OrderDetails,
+        OrdersHistoryArchive,
         PlaceOrder,
         PublicTrades,
+        SprdCandlesticks,
+        SprdTicker,
         Spreads,
         Trades,
     )
 
 __all__ = [
+    "AMEND_ORDER",
     "API",
+    "CANCEL_ALL_AFTER",
     "CANCEL_ALL_ORDERS",
     "CANCEL_ORDER",
     "GET_ACTIVE_ORDERS",
     "GET_ORDERS",
+    "GET_ORDERS_HISTORY_ARCHIVE",
     "GET_ORDER_BOOK",
     "GET_ORDER_DETAILS",
     "GET_PUBLIC_TRADES",
+    "GET_SPRD_CANDLESTICKS",
+    "GET_SPRD_HISTORY_CANDLESTICKS",
+    "GET_SPRD_TICKER",
     "GET_SPREADS",
     "GET_TICKER",
     "GET_TRADES",
@@ -378,4 +389,266 @@ GET_PUBLIC_TRADES: Endpoint[PublicTrades] = Endpoint(
     model_ref="okx_v5._generated.models.spread_trading:PublicTrades",
     summary="Get public trades (Public)",
     docs="spread-trading-rest-api-get-public-trades-public",
+)
+
+GET_SPRD_CANDLESTICKS: Endpoint[SprdCandlesticks] = Endpoint(
+    name="get_sprd_candlesticks",
+    method="GET",
+    path="/api/v5/market/sprd-candles",
+    signed=False,
+    params=(
+        Param("sprdId", required=True, doc="Spread ID."),
+        Param(
+            "bar",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is 1m, e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line:[6H/12H/1D/2D/3D/1W/1M/3M]. UTC time opening price "
+                "k-line:[/6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc]."
+            ),
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ts.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ts. The latest data "
+                "will be returned when using before individually."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 300. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(40, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.spread_trading:SprdCandlesticks",
+    summary="Get candlesticks",
+    docs="spread-trading-rest-api-get-candlesticks",
+    python_okx=False,
+)
+
+GET_SPRD_HISTORY_CANDLESTICKS: Endpoint[SprdCandlesticks] = Endpoint(
+    name="get_sprd_history_candlesticks",
+    method="GET",
+    path="/api/v5/market/sprd-history-candles",
+    signed=False,
+    params=(
+        Param("sprdId", required=True, doc="Spread ID."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc="Pagination of data to return records earlier than the requested ts.",
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ts. The latest data "
+                "will be returned when using before individually."
+            ),
+        ),
+        Param(
+            "bar",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is 1m, e.g. [1m/3m/5m/15m/30m/1H/2H/4H]. Hong Kong time "
+                "opening price k-line:[6H/12H/1D/2D/3D/1W/1M/3M]. UTC time opening price "
+                "k-line:[6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/1Wutc/1Mutc/3Mutc]."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.spread_trading:SprdCandlesticks",
+    summary="Get candlesticks history",
+    docs="spread-trading-rest-api-get-candlesticks-history",
+    python_okx=False,
+)
+
+GET_SPRD_TICKER: Endpoint[SprdTicker] = Endpoint(
+    name="get_sprd_ticker",
+    method="GET",
+    path="/api/v5/market/sprd-ticker",
+    signed=False,
+    params=(Param("sprdId", required=True, doc="spread ID, e.g. BTC-USDT_BTC-USDT-SWAP."),),
+    limits=(RateLimit(20, 2.0, "ip"),),
+    model_ref="okx_v5._generated.models.spread_trading:SprdTicker",
+    summary="Get ticker (Public)",
+    docs="spread-trading-rest-api-get-ticker-public",
+    python_okx=False,
+)
+
+GET_ORDERS_HISTORY_ARCHIVE: Endpoint[OrdersHistoryArchive] = Endpoint(
+    name="get_orders_history_archive",
+    method="GET",
+    path="/api/v5/sprd/orders-history-archive",
+    signed=True,
+    params=(
+        Param("sprdId", send=Unless(None), doc="spread ID, e.g."),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit", "post_only", "ioc")),
+            send=Unless(None),
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: limit order. ``post_only``: "
+                "Post-only order. ``ioc``: Immediate-or-cancel order."
+            ),
+        ),
+        Param(
+            "state",
+            rule=Choice(("canceled", "filled")),
+            send=Unless(None),
+            doc="State. ``canceled``. ``filled``.",
+        ),
+        Param(
+            "instType",
+            rule=Choice(("SPOT", "FUTURES", "SWAP")),
+            send=Unless(None),
+            doc=(
+                "Instrument type. ``SPOT``. ``FUTURES``. ``SWAP``. Any orders with spreads "
+                "containing the specified instrument type in any legs will be returned."
+            ),
+        ),
+        Param(
+            "instFamily",
+            send=Unless(None),
+            doc=(
+                "Instrument family, e.g. BTC-USDT. Any orders with spreads containing the "
+                "specified instrument family in any legs will be returned."
+            ),
+        ),
+        Param(
+            "beginId",
+            send=Unless(None),
+            doc=(
+                "Start order ID the request to begin with. Pagination of data to return records "
+                "newer than the requested order Id, not including beginId."
+            ),
+        ),
+        Param(
+            "endId",
+            send=Unless(None),
+            doc=(
+                "End order ID the request to end with. Pagination of data to return records "
+                "earlier than the requested order Id, not including endId."
+            ),
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.spread_trading:OrdersHistoryArchive",
+    summary="Get orders history (last 3 months)",
+    docs="spread-trading-rest-api-get-orders-history-last-3-months",
+    python_okx=False,
+)
+
+AMEND_ORDER: Endpoint[AmendOrder] = Endpoint(
+    name="amend_order",
+    method="POST",
+    path="/api/v5/sprd/amend-order",
+    signed=True,
+    params=(
+        Param("clOrdId", send=Unless(None), doc="Client Order ID as assigned by the client."),
+        Param(
+            "newPx",
+            send=Unless(None),
+            kind="number",
+            doc="New price after amendment. Either ``newSz`` or ``newPx`` is required.",
+        ),
+        Param(
+            "newSz",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "New quantity after amendment. Either ``newSz`` or ``newPx`` is required. When "
+                "amending a partially-filled order, the newSz should include the amount that has "
+                "been filled."
+            ),
+        ),
+        Param(
+            "ordId",
+            send=Unless(None),
+            doc=(
+                "Order ID. Either ``ordId`` or ``clOrdId`` is required. If both are passed, ordId "
+                "will be used."
+            ),
+        ),
+        Param(
+            "reqId",
+            send=Unless(None),
+            doc=(
+                "Client Request ID as assigned by the client for order amendment. A combination of "
+                "case-sensitive alphanumerics, all numbers, or all letters of up to 32 characters. "
+                "The response will include the corresponding reqId to help you identify the "
+                "request if you provide it in the request."
+            ),
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.spread_trading:AmendOrder",
+    summary="Amend order",
+    requires=(AtLeastOne(("newSz", "newPx")), AtLeastOne(("ordId", "clOrdId"))),
+    docs="spread-trading-rest-api-amend-order",
+    python_okx=False,
+)
+
+CANCEL_ALL_AFTER: Endpoint[CancelAllAfter] = Endpoint(
+    name="cancel_all_after",
+    method="POST",
+    path="/api/v5/sprd/cancel-all-after",
+    signed=True,
+    params=(
+        Param(
+            "timeOut",
+            required=True,
+            doc=(
+                "The countdown for order cancellation, with second as the unit. Range of value can "
+                "be 0, [10, 120]. Setting timeOut to 0 disables Cancel All After."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.spread_trading:CancelAllAfter",
+    summary="Cancel All After",
+    docs="spread-trading-rest-api-cancel-all-after",
+    python_okx=False,
 )

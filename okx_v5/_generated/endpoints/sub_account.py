@@ -14,6 +14,8 @@ if TYPE_CHECKING:
         Bills,
         EntrustSubaccountList,
         FundingBalance,
+        ManagedSubaccountBills,
+        MaxWithdrawal,
         ResetSubaccountApikey,
         SetPermissionTransferOut,
         SubaccountList,
@@ -26,6 +28,8 @@ __all__ = [
     "GET_ACCOUNT_BALANCE",
     "GET_ENTRUST_SUBACCOUNT_LIST",
     "GET_FUNDING_BALANCE",
+    "GET_MANAGED_SUBACCOUNT_BILLS",
+    "GET_MAX_WITHDRAWAL",
     "GET_SUBACCOUNT_LIST",
     "GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT",
     "MODULE",
@@ -315,4 +319,78 @@ GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT: Endpoint[dict[str, Any]] = Endpoint(
     limits=(RateLimit(5, 2.0, "user"),),
     summary="Get sub_account borrow interest and limit",
     documented=False,
+)
+
+GET_MAX_WITHDRAWAL: Endpoint[MaxWithdrawal] = Endpoint(
+    name="get_max_withdrawal",
+    method="GET",
+    path="/api/v5/account/subaccount/max-withdrawal",
+    signed=True,
+    params=(
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param(
+            "ccy",
+            rule=IdList(20),
+            send=Unless(None),
+            doc=(
+                "Single currency or multiple currencies (no more than 20) separated with comma, "
+                "e.g. ``BTC`` or ``BTC,ETH``."
+            ),
+        ),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:MaxWithdrawal",
+    summary="Get sub-account maximum withdrawals",
+    docs="sub-account-rest-api-get-sub-account-maximum-withdrawals",
+    python_okx=False,
+)
+
+GET_MANAGED_SUBACCOUNT_BILLS: Endpoint[ManagedSubaccountBills] = Endpoint(
+    name="get_managed_subaccount_bills",
+    method="GET",
+    path="/api/v5/asset/subaccount/managed-subaccount-bills",
+    signed=True,
+    params=(
+        Param("ccy", send=Unless(None), doc="Currency, e.g ``BTC``."),
+        Param(
+            "type",
+            rule=Choice(("0", "1")),
+            send=Unless(None),
+            doc=(
+                "Transfer type. ``0``: Transfers from master account to sub-account. ``1``: "
+                "Transfers from sub-account to master account."
+            ),
+        ),
+        Param("subAcct", send=Unless(None), doc="Sub-account name."),
+        Param("subUid", send=Unless(None), doc="Sub-account UID."),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Query the data prior to the requested bill ID creation time (exclude), Unix "
+                "timestamp in millisecond format, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Query the data after the requested bill ID creation time (exclude), Unix "
+                "timestamp in millisecond format, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(6, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:ManagedSubaccountBills",
+    summary="Get history of managed sub-account transfer",
+    docs="sub-account-rest-api-get-history-of-managed-sub-account-transfer",
+    python_okx=False,
 )

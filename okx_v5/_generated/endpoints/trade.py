@@ -10,14 +10,18 @@ from okx_v5.params import AtLeastOne, Choice, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.trade import (
+        AccountRateLimit,
         AmendAlgoOrder,
         AmendOrder,
+        CancelAdvanceAlgoOrder,
+        CancelAllAfter,
         CancelOrder,
         ClosePositions,
         EasyConvert,
         EasyConvertCurrencyList,
         EasyConvertHistory,
         Fills,
+        MassCancel,
         OneclickRepay,
         OneclickRepayHistoryV2,
         OneclickRepayList,
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
         OrderAlgosList,
         PlaceAlgoOrder,
         PlaceOrder,
+        PrecheckOrder,
     )
 
 __all__ = [
@@ -34,11 +39,14 @@ __all__ = [
     "AMEND_MULTIPLE_ORDERS",
     "AMEND_ORDER",
     "API",
+    "CANCEL_ADVANCE_ALGO_ORDER",
     "CANCEL_ALGO_ORDER",
+    "CANCEL_ALL_AFTER",
     "CANCEL_MULTIPLE_ORDERS",
     "CANCEL_ORDER",
     "CLOSE_POSITIONS",
     "EASY_CONVERT",
+    "GET_ACCOUNT_RATE_LIMIT",
     "GET_ALGO_ORDER_DETAILS",
     "GET_EASY_CONVERT_CURRENCY_LIST",
     "GET_EASY_CONVERT_HISTORY",
@@ -50,6 +58,7 @@ __all__ = [
     "GET_ORDERS_HISTORY",
     "GET_ORDERS_HISTORY_ARCHIVE",
     "GET_ORDER_LIST",
+    "MASS_CANCEL",
     "MODULE",
     "ONECLICK_REPAY",
     "ONECLICK_REPAY_HISTORY",
@@ -60,6 +69,7 @@ __all__ = [
     "PLACE_ALGO_ORDER",
     "PLACE_MULTIPLE_ORDERS",
     "PLACE_ORDER",
+    "PRECHECK_ORDER",
 ]
 
 MODULE = "Trade"
@@ -1840,4 +1850,175 @@ ONECLICK_REPAY_HISTORY_V2: Endpoint[OneclickRepayHistoryV2] = Endpoint(
     model_ref="okx_v5._generated.models.trade:OneclickRepayHistoryV2",
     summary="One-click repay history (New)",
     docs="order-book-trading-trade-get-one-click-repay-history-new",
+)
+
+GET_ACCOUNT_RATE_LIMIT: Endpoint[AccountRateLimit] = Endpoint(
+    name="get_account_rate_limit",
+    method="GET",
+    path="/api/v5/trade/account-rate-limit",
+    signed=True,
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.trade:AccountRateLimit",
+    summary="Account rate limit",
+    docs="order-book-trading-trade-get-account-rate-limit",
+    python_okx=False,
+)
+
+CANCEL_ADVANCE_ALGO_ORDER: Endpoint[CancelAdvanceAlgoOrder] = Endpoint(
+    name="cancel_advance_algo_order",
+    method="POST",
+    path="/api/v5/trade/cancel-advance-algos",
+    signed=True,
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+    ),
+    limits=(RateLimit(20, 2.0, "user", per=("instId",)),),
+    model_ref="okx_v5._generated.models.trade:CancelAdvanceAlgoOrder",
+    summary="Cancel advance algo order",
+    docs="order-book-trading-algo-trading-post-cancel-advance-algo-order",
+    python_okx=False,
+)
+
+CANCEL_ALL_AFTER: Endpoint[CancelAllAfter] = Endpoint(
+    name="cancel_all_after",
+    method="POST",
+    path="/api/v5/trade/cancel-all-after",
+    signed=True,
+    params=(
+        Param(
+            "timeOut",
+            required=True,
+            doc=(
+                "The countdown for order cancellation, with second as the unit. Range of value can "
+                "be 0, [10, 120]. Setting timeOut to 0 disables Cancel All After."
+            ),
+        ),
+        Param(
+            "tag",
+            send=Unless(None),
+            doc=(
+                "CAA order tag. A combination of case-sensitive alphanumerics, all numbers, or all "
+                "letters of up to 16 characters."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user", per=("tag",)),),
+    model_ref="okx_v5._generated.models.trade:CancelAllAfter",
+    summary="Cancel All After",
+    docs="order-book-trading-trade-post-cancel-all-after",
+    python_okx=False,
+)
+
+MASS_CANCEL: Endpoint[MassCancel] = Endpoint(
+    name="mass_cancel",
+    method="POST",
+    path="/api/v5/trade/mass-cancel",
+    signed=True,
+    params=(
+        Param("instType", required=True, doc="Instrument type. ``OPTION``."),
+        Param("instFamily", required=True, doc="Instrument family."),
+        Param(
+            "lockInterval",
+            send=Unless(None),
+            doc=(
+                "Lock interval(ms). The range should be [0, 10 000]. The default is 0. You can set "
+                'it as "0" if you want to unlock it immediately. Error 54008 will be returned '
+                "when placing order during lock interval, it is different from 51034 which is "
+                "thrown when MMP is triggered."
+            ),
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.trade:MassCancel",
+    summary="Mass cancel order",
+    docs="order-book-trading-trade-post-mass-cancel-order",
+    python_okx=False,
+)
+
+PRECHECK_ORDER: Endpoint[PrecheckOrder] = Endpoint(
+    name="precheck_order",
+    method="POST",
+    path="/api/v5/trade/order-precheck",
+    signed=True,
+    params=(
+        Param("instId", required=True, doc="Instrument ID, e.g. ``BTC-USDT``."),
+        Param(
+            "tdMode",
+            rule=Choice(("cross", "isolated", "cash", "spot_isolated")),
+            required=True,
+            doc=(
+                "Trade mode. Margin mode ``cross`` ``isolated``. Non-Margin mode ``cash``. "
+                "``spot_isolated`` (only applicable to SPOT lead trading, ``tdMode`` should be "
+                "``spot_isolated`` for ``SPOT`` lead trading.)."
+            ),
+        ),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc="Order side, ``buy`` ``sell``.",
+        ),
+        Param(
+            "ordType",
+            rule=Choice(("market", "limit", "post_only", "fok", "ioc", "optimal_limit_ioc")),
+            required=True,
+            doc=(
+                "Order type. ``market``: Market order. ``limit``: Limit order. ``post_only``: "
+                "Post-only order. ``fok``: Fill-or-kill order. ``ioc``: Immediate-or-cancel order. "
+                "``optimal_limit_ioc``: Market order with immediate-or-cancel order (applicable "
+                "only to Expiry Futures and Perpetual Futures)."
+            ),
+        ),
+        Param("sz", required=True, kind="number", doc="Quantity to buy or sell."),
+        Param(
+            "posSide",
+            send=Unless(None),
+            doc=(
+                "Position side. The default is ``net`` in the ``net`` mode. It is required in the "
+                "``long/short`` mode, and can only be ``long`` or ``short``. Only applicable to "
+                "``FUTURES``/``SWAP``."
+            ),
+        ),
+        Param(
+            "px",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Order price. Only applicable to "
+                "``limit``,``post_only``,``fok``,``ioc``,``mmp``,``mmp_and_post_only`` order."
+            ),
+        ),
+        Param(
+            "reduceOnly",
+            send=Unless(None),
+            kind="bool",
+            doc=(
+                "Whether orders can only reduce in position size. Valid options: ``true`` or "
+                "``false``. The default value is ``false``. Only applicable to ``MARGIN`` orders, "
+                "and ``FUTURES``/``SWAP`` orders in ``net`` mode. Only applicable to ``Spot and "
+                "futures mode`` and ``Multi-currency margin``."
+            ),
+        ),
+        Param(
+            "tgtCcy",
+            send=Unless(None),
+            doc=(
+                "Whether the target currency uses the quote or base currency. ``base_ccy``: Base "
+                "currency ,``quote_ccy``: Quote currency. Only applicable to ``SPOT`` Market "
+                "Orders. Default is ``quote_ccy`` for buy, ``base_ccy`` for sell."
+            ),
+        ),
+        Param(
+            "attachAlgoOrds",
+            send=Unless(None),
+            kind="list[object]",
+            doc="TP/SL information attached when placing order.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.trade:PrecheckOrder",
+    summary="Order precheck",
+    docs="order-book-trading-trade-post-order-precheck",
+    python_okx=False,
 )

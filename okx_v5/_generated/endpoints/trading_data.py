@@ -10,6 +10,7 @@ from okx_v5.params import Choice, Param, Unless
 
 if TYPE_CHECKING:
     from okx_v5._generated.models.trading_data import (
+        ContractLongShortRatio,
         ContractsInterestVolume,
         InterestVolumeExpiry,
         InterestVolumeStrike,
@@ -19,11 +20,14 @@ if TYPE_CHECKING:
         SupportCoin,
         TakerBlockVolume,
         TakerVolume,
+        TopTradersContractLongShortPositionRatio,
     )
 
 __all__ = [
     "API",
     "GET_CONTRACTS_INTEREST_VOLUME",
+    "GET_CONTRACT_LONG_SHORT_RATIO",
+    "GET_CONTRACT_TAKER_VOLUME",
     "GET_INTEREST_VOLUME_EXPIRY",
     "GET_INTEREST_VOLUME_STRIKE",
     "GET_LONG_SHORT_RATIO",
@@ -34,6 +38,8 @@ __all__ = [
     "GET_SUPPORT_COIN",
     "GET_TAKER_BLOCK_VOLUME",
     "GET_TAKER_VOLUME",
+    "GET_TOP_TRADERS_CONTRACT_LONG_SHORT_POSITION_RATIO",
+    "GET_TOP_TRADERS_CONTRACT_LONG_SHORT_RATIO",
     "MODULE",
 ]
 
@@ -320,4 +326,199 @@ GET_OPEN_INTEREST_HISTORY: Endpoint[OpenInterestHistory] = Endpoint(
     model_ref="okx_v5._generated.models.trading_data:OpenInterestHistory",
     summary="Get contract open interest history",
     docs="trading-statistics-rest-api-get-contract-open-interest-history",
+)
+
+GET_CONTRACT_LONG_SHORT_RATIO: Endpoint[ContractLongShortRatio] = Endpoint(
+    name="get_contract_long_short_ratio",
+    method="GET",
+    path="/api/v5/rubik/stat/contracts/long-short-account-ratio-contract",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, eg: BTC-USDT-SWAP. Only applicable to ``FUTURES``, ``SWAP``.",
+        ),
+        Param(
+            "period",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``]. Hong Kong time "
+                "opening price k-line:[``6H/12H/1D/2D/3D/5D/1W/1M/3M``]. UTC time opening price "
+                "k-line: [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``]."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc="return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc="return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip", per=("instId",)),),
+    model_ref="okx_v5._generated.models.trading_data:ContractLongShortRatio",
+    summary="Get contract long/short ratio",
+    docs="trading-statistics-rest-api-get-contract-long-short-ratio",
+    python_okx=False,
+)
+
+GET_TOP_TRADERS_CONTRACT_LONG_SHORT_RATIO: Endpoint[ContractLongShortRatio] = Endpoint(
+    name="get_top_traders_contract_long_short_ratio",
+    method="GET",
+    path="/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, eg: BTC-USDT-SWAP. Only applicable to ``FUTURES``, ``SWAP``.",
+        ),
+        Param(
+            "period",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``]. Hong Kong time "
+                "opening price k-line: [``6H/12H/1D/2D/3D/5D/1W/1M/3M``]. UTC time opening price "
+                "k-line: [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``]."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc="return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc="return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip", per=("instId",)),),
+    model_ref="okx_v5._generated.models.trading_data:ContractLongShortRatio",
+    summary="Get top traders contract long/short ratio",
+    docs="trading-statistics-rest-api-get-top-traders-contract-long-short-ratio",
+    python_okx=False,
+)
+
+GET_TOP_TRADERS_CONTRACT_LONG_SHORT_POSITION_RATIO: Endpoint[
+    TopTradersContractLongShortPositionRatio
+] = Endpoint(
+    name="get_top_traders_contract_long_short_position_ratio",
+    method="GET",
+    path="/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, e.g. ``BTC-USDT-SWAP``. Only applicable to ``FUTURES``/``SWAP``.",
+        ),
+        Param(
+            "period",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``]. Hong Kong time "
+                "opening price k-line: [``6H/12H/1D/2D/3D/5D/1W/1M/3M``]. UTC time opening price "
+                "k-line: [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``]."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc="return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc="return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip", per=("instId",)),),
+    model_ref="okx_v5._generated.models.trading_data:TopTradersContractLongShortPositionRatio",
+    summary="Get top traders contract long/short ratio (by position)",
+    docs="trading-statistics-rest-api-get-top-traders-contract-long-short-ratio-by-position",
+    python_okx=False,
+)
+
+GET_CONTRACT_TAKER_VOLUME: Endpoint[TakerVolume] = Endpoint(
+    name="get_contract_taker_volume",
+    method="GET",
+    path="/api/v5/rubik/stat/taker-volume-contract",
+    signed=False,
+    params=(
+        Param(
+            "instId",
+            required=True,
+            doc="Instrument ID, eg: BTC-USDT-SWAP. Only applicable to ``FUTURES``, ``SWAP``.",
+        ),
+        Param(
+            "period",
+            send=Unless(None),
+            doc=(
+                "Bar size, the default is ``5m``, e.g. [``5m/15m/30m/1H/2H/4H``]. Hong Kong time "
+                "opening price k-line:[``6H/12H/1D/2D/3D/5D/1W/1M/3M``]. UTC time opening price "
+                "k-line: [``6Hutc/12Hutc/1Dutc/2Dutc/3Dutc/5Dutc/1Wutc/1Mutc/3Mutc``]."
+            ),
+        ),
+        Param(
+            "unit",
+            rule=Choice(("0", "1", "2")),
+            send=Unless(None),
+            doc=(
+                "The unit of buy/sell volume, the default is ``1``. ``0``: Crypto. ``1``: "
+                "Contracts. ``2``: U."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc="return records earlier than the requested ``ts``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc="return records newer than the requested ``ts``.",
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+    ),
+    limits=(RateLimit(5, 2.0, "ip", per=("instId",)),),
+    model_ref="okx_v5._generated.models.trading_data:TakerVolume",
+    summary="Get contract taker volume",
+    docs="trading-statistics-rest-api-get-contract-taker-volume",
+    python_okx=False,
 )

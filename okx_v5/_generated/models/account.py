@@ -13,12 +13,15 @@ __all__ = [
     "AccountBalanceDetails",
     "AccountBills",
     "AccountBillsArchive",
+    "AccountBillsHistoryArchive",
     "AccountConfig",
     "AccountPositionRisk",
     "AccountPositionTiers",
     "ActivateOption",
+    "AdjustLeverageInfo",
     "AdjustmentMargin",
     "ApplyBills",
+    "CollateralAssets",
     "FeeRates",
     "FeeRatesFiat",
     "Greeks",
@@ -33,6 +36,7 @@ __all__ = [
     "MaxLoan",
     "MaxOrderSize",
     "MaxWithdrawal",
+    "MmpConfig",
     "PositionBuilder",
     "PositionBuilderAssets",
     "PositionBuilderPositions",
@@ -47,14 +51,29 @@ __all__ = [
     "Positions",
     "PositionsCloseOrderAlgo",
     "PositionsHistory",
+    "PrecheckSetAccountLevel",
+    "PrecheckSetAccountLevelMgnAft",
+    "PrecheckSetAccountLevelMgnAftDetails",
+    "PrecheckSetAccountLevelMgnBf",
+    "PrecheckSetAccountLevelMgnBfDetails",
+    "PrecheckSetAccountLevelPosList",
+    "PrecheckSetAccountLevelPosTierCheck",
+    "PrecheckSetAccountLevelUnmatchedInfoCheck",
+    "PresetAccountLevelSwitch",
+    "QuickMarginBorrowRepay",
+    "QuickMarginBorrowRepayHistory",
+    "ResetMmp",
     "SetAccountLevel",
     "SetAutoEarn",
     "SetAutoLoan",
     "SetAutoRepay",
+    "SetCollateralAssets",
     "SetGreeks",
     "SetIsolatedMode",
     "SetLeverage",
+    "SetMmpConfig",
     "SetPositionMode",
+    "SetRiskOffsetAmt",
     "SpotBorrowRepayHistory",
     "SpotManualBorrowRepay",
 ]
@@ -1919,6 +1938,437 @@ class ApplyBills:
 
     result: str | None = None
     ts: int | None = None
+
+
+@attrs.define
+class AdjustLeverageInfo:
+    """One ``data`` item of ``AccountAPI.get_adjust_leverage_info``.
+
+    Attributes:
+        est_avail_quote_trans: ``estAvailQuoteTrans``: The estimated margin(in quote currency) can
+            be transferred out under the corresponding leverage.
+            For cross, it is the maximum quantity that can be transferred from the trading account.
+            For isolated, it is the maximum quantity that can be transferred from the isolated
+                position.
+            Only applicable to ``MARGIN``.
+        est_avail_trans: ``estAvailTrans``: The estimated margin can be transferred out under the
+            corresponding leverage.
+            For cross, it is the maximum quantity that can be transferred from the trading account.
+            For isolated, it is the maximum quantity that can be transferred from the isolated
+                position.
+            The unit is base currency for ``MARGIN``.
+            It is not applicable to the scenario when increasing leverage for isolated position
+                under ``FUTURES`` and ``SWAP``.
+        est_liq_px: ``estLiqPx``: The estimated liquidation price under the corresponding leverage.
+            Only return when there is a position.
+        est_mgn: ``estMgn``: The estimated margin needed by position under the corresponding
+            leverage.
+            For the ``MARGIN`` position, it is margin in base currency.
+        est_quote_mgn: ``estQuoteMgn``: The estimated margin (in quote currency) needed by position
+            under the corresponding leverage.
+        est_max_amt: ``estMaxAmt``: For ``MARGIN``, it is the estimated maximum loan in base
+            currency under the corresponding leverage.
+            For ``SWAP`` and ``FUTURES``, it is the estimated maximum quantity of contracts that can
+                be opened under the corresponding leverage.
+        est_quote_max_amt: ``estQuoteMaxAmt``: The ``MARGIN`` estimated maximum loan in quote
+            currency under the corresponding leverage.
+        exist_ord: ``existOrd``: Whether there is pending orders.
+            ``true``.
+            ``false``.
+        max_lever: ``maxLever``: Maximum leverage.
+        min_lever: ``minLever``: Minimum leverage.
+    """
+
+    est_avail_quote_trans: str | None = None
+    est_avail_trans: Decimal | None = None
+    est_liq_px: Decimal | None = None
+    est_mgn: Decimal | None = None
+    est_quote_mgn: str | None = None
+    est_max_amt: Decimal | None = None
+    est_quote_max_amt: Decimal | None = None
+    exist_ord: bool | None = None
+    max_lever: Decimal | None = None
+    min_lever: Decimal | None = None
+
+
+@attrs.define
+class AccountBillsHistoryArchive:
+    """One ``data`` item of ``AccountAPI.get_account_bills_history_archive``.
+
+    Attributes:
+        file_href: ``fileHref``: Download file link.
+            The expiration of every link is 5 and a half hours. If you already apply the files for
+                the same quarter, then it don't need to apply again within 30 days.
+        ts: ``ts``: The first request time when the server receives. Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        state: ``state``: Download link status.
+            "finished" "ongoing" "failed": Failed, please apply again.
+    """
+
+    file_href: str | None = None
+    ts: int | None = None
+    state: str | None = None
+
+
+@attrs.define
+class CollateralAssets:
+    """One ``data`` item of ``AccountAPI.get_collateral_assets``.
+
+    Attributes:
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+        collateral_enabled: ``collateralEnabled``: Whether or not to be a collateral asset.
+    """
+
+    ccy: str | None = None
+    collateral_enabled: bool | None = None
+
+
+@attrs.define
+class MmpConfig:
+    """One ``data`` item of ``AccountAPI.get_mmp_config``.
+
+    Attributes:
+        inst_family: ``instFamily``: Instrument Family.
+        mmp_frozen: ``mmpFrozen``: Whether MMP is currently triggered. ``true`` or ``false``.
+        mmp_frozen_until: ``mmpFrozenUntil``: If frozenInterval is configured and mmpFrozen = True,
+            it is the time interval (in ms) when MMP is no longer triggered, otherwise "".
+        time_interval: ``timeInterval``: Time window (ms). MMP interval where monitoring is done.
+        frozen_interval: ``frozenInterval``: Frozen period (ms). If it is "0", the trade will remain
+            frozen until manually reset and ``mmpFrozenUntil`` will be "".
+        qty_limit: ``qtyLimit``: Trade qty limit in number of contracts.
+    """
+
+    inst_family: str | None = None
+    mmp_frozen: bool | None = None
+    mmp_frozen_until: Decimal | None = None
+    time_interval: Decimal | None = None
+    frozen_interval: Decimal | None = None
+    qty_limit: Decimal | None = None
+
+
+@attrs.define
+class QuickMarginBorrowRepayHistory:
+    """One ``data`` item of ``AccountAPI.get_quick_margin_borrow_repay_history``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT.
+        ccy: ``ccy``: Loan currency, e.g. ``BTC``.
+        side: ``side``: ``borrow`` ``repay``.
+        acc_borrowed: ``accBorrowed``: Accumulate borrow amount.
+        amt: ``amt``: borrow/repay amount.
+        ref_id: ``refId``: The ID of borrowing or repayment.
+        ts: ``ts``: Timestamp for Borrow/Repay.
+    """
+
+    inst_id: str | None = None
+    ccy: str | None = None
+    side: str | None = None
+    acc_borrowed: Decimal | None = None
+    amt: Decimal | None = None
+    ref_id: str | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelUnmatchedInfoCheck:
+    """An item of ``PrecheckSetAccountLevel``'s ``unmatchedInfoCheck``.
+
+    Attributes:
+        type: ``type``: Unmatched information type.
+            ``asset_validation``: asset validation.
+            ``pending_orders``: order book pending orders.
+            ``pending_algos``: pending algo orders and trading bots, such as iceberg, recurring buy
+                and twap.
+            ``isolated_margin``: isolated margin (quick margin and manual transfers).
+            ``isolated_contract``: isolated contract (manual transfers).
+            ``contract_long_short``: contract positions in hedge mode.
+            ``cross_margin``: cross margin positions.
+            ``cross_option_buyer``: cross options buyer.
+            ``isolated_option``: isolated options (only applicable to spot mode).
+            ``growth_fund``: positions with trial funds.
+            ``all_positions``: all positions.
+            ``spot_lead_copy_only_simple_single``: copy trader and customize lead trader can only
+                use spot mode or spot and futures mode.
+            ``stop_spot_custom``: spot customize copy trading.
+            ``stop_futures_custom``: contract customize copy trading.
+            ``lead_portfolio``: lead trader can not switch to portfolio margin mode.
+            ``futures_smart_sync``: you can not switch to spot mode when having smart contract sync.
+            ``vip_fixed_loan``: vip loan.
+            ``repay_borrowings``: borrowings.
+            ``compliance_restriction``: due to compliance restrictions, margin trading services are
+                unavailable.
+            ``compliance_kyc2``: Due to compliance restrictions, margin trading services are
+                unavailable. If you are not a resident of this region, please complete kyc2 identity
+                verification.
+        pos_list: ``posList``: Unmatched position list (posId).
+            Applicable when type is related to positions, return [] for other scenarios.
+        total_asset: ``totalAsset``: Total assets.
+            Only applicable when type is ``asset_validation``, return "" for other scenarios.
+    """
+
+    type: str | None = None
+    pos_list: list[str] | None = None
+    total_asset: str | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelPosList:
+    """An item of ``PrecheckSetAccountLevel``'s ``posList``.
+
+    Attributes:
+        pos_id: ``posId``: Position ID.
+        lever: ``lever``: Leverage of cross margin contract positions after switch.
+    """
+
+    pos_id: str | None = None
+    lever: Decimal | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelPosTierCheck:
+    """An item of ``PrecheckSetAccountLevel``'s ``posTierCheck``.
+
+    Attributes:
+        inst_family: ``instFamily``: Instrument family.
+        inst_type: ``instType``: Instrument type.
+            ``SWAP``.
+            ``FUTURES``.
+            ``OPTION``.
+        pos: ``pos``: Quantity of position.
+        lever: ``lever``: Leverage.
+        max_sz: ``maxSz``: If acctLv is ``2/3``, it refers to the maximum position size allowed at
+            the current leverage. If acctLv is ``4``, it refers to the maximum position limit for
+            cross-margin positions under the PM mode.
+    """
+
+    inst_family: str | None = None
+    inst_type: str | None = None
+    pos: str | None = None
+    lever: Decimal | None = None
+    max_sz: Decimal | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelMgnBfDetails:
+    """An item of ``PrecheckSetAccountLevelMgnBf``'s ``details``.
+
+    Attributes:
+        ccy: ``ccy``: Currency.
+        avail_eq: ``availEq``: Available equity of currency.
+        mgn_ratio: ``mgnRatio``: Margin ratio of currency.
+    """
+
+    ccy: str | None = None
+    avail_eq: Decimal | None = None
+    mgn_ratio: Decimal | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelMgnBf:
+    """An item of ``PrecheckSetAccountLevel``'s ``mgnBf``.
+
+    Attributes:
+        acct_avail_eq: ``acctAvailEq``: Account available equity in USD.
+            Applicable when curAcctLv is ``3/4``, return "" for other scenarios.
+        mgn_ratio: ``mgnRatio``: Margin ratio of currency.
+        details: ``details``: Detailed information.
+            Only applicable when curAcctLv is ``2``, return "" for other scenarios.
+        avail_eq: ``availEq``: Available equity of currency.
+        ccy: ``ccy``: Currency.
+    """
+
+    acct_avail_eq: Decimal | None = None
+    mgn_ratio: Decimal | None = None
+    details: list[PrecheckSetAccountLevelMgnBfDetails] | None = None
+    avail_eq: Decimal | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelMgnAftDetails:
+    """An item of ``PrecheckSetAccountLevelMgnAft``'s ``details``.
+
+    Attributes:
+        ccy: ``ccy``: Currency.
+        avail_eq: ``availEq``: Available equity of currency.
+        mgn_ratio: ``mgnRatio``: Margin ratio of currency.
+    """
+
+    ccy: str | None = None
+    avail_eq: Decimal | None = None
+    mgn_ratio: Decimal | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevelMgnAft:
+    """An item of ``PrecheckSetAccountLevel``'s ``mgnAft``.
+
+    Attributes:
+        acct_avail_eq: ``acctAvailEq``: Account available equity in USD.
+            Applicable when acctLv is ``3/4``, return "" for other scenarios.
+        mgn_ratio: ``mgnRatio``: Margin ratio of currency.
+        details: ``details``: Detailed information.
+            Only applicable when acctLv is ``2``, return "" for other scenarios.
+        avail_eq: ``availEq``: Available equity of currency.
+        ccy: ``ccy``: Currency.
+    """
+
+    acct_avail_eq: Decimal | None = None
+    mgn_ratio: Decimal | None = None
+    details: list[PrecheckSetAccountLevelMgnAftDetails] | None = None
+    avail_eq: Decimal | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class PrecheckSetAccountLevel:
+    """One ``data`` item of ``AccountAPI.precheck_set_account_level``.
+
+    Attributes:
+        s_code: ``sCode``: Check code.
+            ``0``: pass all checks.
+            ``1``: unmatched information.
+            ``3``: leverage setting is not finished.
+            ``4``: position tier or margin check is not passed.
+        cur_acct_lv: ``curAcctLv``: Account mode.
+            ``1``: Spot mode.
+            ``2``: Spot and futures mode.
+            ``3``: Multi-currency margin code.
+            ``4``: Portfolio margin mode.
+            Applicable to all scenarios.
+        acct_lv: ``acctLv``: Account mode.
+            ``1``: Spot mode.
+            ``2``: Spot and futures mode.
+            ``3``: Multi-currency margin code.
+            ``4``: Portfolio margin mode.
+            Applicable to all scenarios.
+        risk_offset_type: ``riskOffsetType``: Risk offset type.
+            ``1``: Spot-derivatives (USDT) risk offset.
+            ``2``: Spot-derivatives (Crypto) risk offset.
+            ``3``: Derivatives only mode.
+            ``4``: Spot-derivatives (USDC) risk offset.
+            Applicable when acctLv is ``4``, return "" for other scenarios.
+            If the user preset before, it will use the user's specified value; if not, the default
+                value ``3`` will be applied(Deprecated).
+        unmatched_info_check: ``unmatchedInfoCheck``: Unmatched information list.
+            Applicable when sCode is ``1``, indicating there is unmatched information; return [] for
+                other scenarios.
+        pos_list: ``posList``: Cross margin contract position list.
+            Applicable when curAcctLv is ``4``, acctLv is ``2/3`` and user has cross margin contract
+                positions.
+            Applicable when sCode is ``0/3/4``.
+        pos_tier_check: ``posTierCheck``: Cross margin contract positions that don't pass the
+            position tier check.
+            Only applicable when sCode is ``4``.
+        mgn_bf: ``mgnBf``: The margin related information before switching account mode.
+            Applicable when sCode is ``0/4``, return null for other scenarios.
+        mgn_aft: ``mgnAft``: The margin related information after switching account mode.
+            Applicable when sCode is ``0/4``, return null for other scenarios.
+    """
+
+    s_code: str | None = None
+    cur_acct_lv: str | None = None
+    acct_lv: str | None = None
+    risk_offset_type: str | None = None
+    unmatched_info_check: list[PrecheckSetAccountLevelUnmatchedInfoCheck] | None = None
+    pos_list: list[PrecheckSetAccountLevelPosList] | None = None
+    pos_tier_check: list[PrecheckSetAccountLevelPosTierCheck] | None = None
+    mgn_bf: PrecheckSetAccountLevelMgnBf | None = None
+    mgn_aft: PrecheckSetAccountLevelMgnAft | None = None
+
+
+@attrs.define
+class PresetAccountLevelSwitch:
+    """One ``data`` item of ``AccountAPI.preset_account_level_switch``.
+
+    Attributes:
+        cur_acct_lv: ``curAcctLv``: Current account mode.
+        acct_lv: ``acctLv``: Account mode after switch.
+        lever: ``lever``: The leverage user preset for cross-margin positions.
+        risk_offset_type: ``riskOffsetType``: The risk offset type user preset(Deprecated).
+    """
+
+    cur_acct_lv: str | None = None
+    acct_lv: str | None = None
+    lever: Decimal | None = None
+    risk_offset_type: str | None = None
+
+
+@attrs.define
+class SetMmpConfig:
+    """One ``data`` item of ``AccountAPI.set_mmp_config``.
+
+    Attributes:
+        inst_family: ``instFamily``: Instrument family.
+        time_interval: ``timeInterval``: Time window (ms). MMP interval where monitoring is done.
+        frozen_interval: ``frozenInterval``: Frozen period (ms).
+        qty_limit: ``qtyLimit``: Trade qty limit in number of contracts.
+    """
+
+    inst_family: str | None = None
+    time_interval: Decimal | None = None
+    frozen_interval: Decimal | None = None
+    qty_limit: Decimal | None = None
+
+
+@attrs.define
+class ResetMmp:
+    """One ``data`` item of ``AccountAPI.reset_mmp``.
+
+    Attributes:
+        result: ``result``: Result of the request ``true``, ``false``.
+    """
+
+    result: bool | None = None
+
+
+@attrs.define
+class QuickMarginBorrowRepay:
+    """One ``data`` item of ``AccountAPI.quick_margin_borrow_repay``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT.
+        ccy: ``ccy``: Loan currency, e.g. ``BTC``.
+        side: ``side``: ``borrow`` ``repay``.
+        amt: ``amt``: borrow/repay amount.
+    """
+
+    inst_id: str | None = None
+    ccy: str | None = None
+    side: str | None = None
+    amt: Decimal | None = None
+
+
+@attrs.define
+class SetCollateralAssets:
+    """One ``data`` item of ``AccountAPI.set_collateral_assets``.
+
+    Attributes:
+        type: ``type``: Type.
+            ``all``.
+            ``custom``.
+        collateral_enabled: ``collateralEnabled``: Whether or not set the assets to be collateral.
+            ``true``: Set to be collateral.
+            ``false``: Set to be non-collateral.
+        ccy_list: ``ccyList``: Currency list, e.g. ["BTC","ETH"].
+    """
+
+    type: str | None = None
+    collateral_enabled: bool | None = None
+    ccy_list: list[str] | None = None
+
+
+@attrs.define
+class SetRiskOffsetAmt:
+    """One ``data`` item of ``AccountAPI.set_risk_offset_amt``.
+
+    Attributes:
+        ccy: ``ccy``: Currency.
+        cl_spot_in_use_amt: ``clSpotInUseAmt``: Spot risk offset amount defined by users.
+    """
+
+    ccy: str | None = None
+    cl_spot_in_use_amt: Decimal | None = None
 
 
 AccountBillsArchive = AccountBills

@@ -8,6 +8,8 @@ from decimal import Decimal
 import attrs
 
 __all__ = [
+    "BlockTrades",
+    "CancelAllAfter",
     "CancelAllQuotes",
     "CancelAllRfqs",
     "CancelBatchQuotes",
@@ -21,6 +23,7 @@ __all__ = [
     "CreateRfqLegs",
     "ExecuteQuote",
     "ExecuteQuoteLegs",
+    "MmpConfig",
     "PublicTrades",
     "PublicTradesLegs",
     "QuoteProducts",
@@ -31,6 +34,7 @@ __all__ = [
     "Rfqs",
     "RfqsLegs",
     "SetMarkerInstrument",
+    "SetMmpConfig",
     "Trades",
     "TradesLegs",
 ]
@@ -668,6 +672,94 @@ class QuoteProductsData:
     inst_id: str | None = None
     max_block_sz: Decimal | None = None
     maker_px_band: Decimal | None = None
+
+
+@attrs.define
+class BlockTrades:
+    """One ``data`` item of ``BlockTradingAPI.get_block_trades``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        trade_id: ``tradeId``: Trade ID.
+        px: ``px``: Trade price.
+        sz: ``sz``: Trade quantity.
+            For spot trading, the unit is base currency.
+            For ``FUTURES``/``SWAP``/``OPTION``, the unit is contract.
+        side: ``side``: Trade side.
+            ``buy``.
+            ``sell``.
+        fill_vol: ``fillVol``: Implied volatility.
+            Only applicable to ``OPTION``.
+        fwd_px: ``fwdPx``: Forward price.
+            Only applicable to ``OPTION``.
+        idx_px: ``idxPx``: Index price.
+            Applicable to ``FUTURES``, ``SWAP``, ``OPTION``.
+        mark_px: ``markPx``: Mark price.
+            Applicable to ``FUTURES``, ``SWAP``, ``OPTION``.
+        ts: ``ts``: Trade time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+    """
+
+    inst_id: str | None = None
+    trade_id: str | None = None
+    px: Decimal | None = None
+    sz: Decimal | None = None
+    side: str | None = None
+    fill_vol: Decimal | None = None
+    fwd_px: Decimal | None = None
+    idx_px: Decimal | None = None
+    mark_px: Decimal | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class MmpConfig:
+    """One ``data`` item of ``BlockTradingAPI.get_mmp_config``.
+
+    Attributes:
+        time_interval: ``timeInterval``: Time window (ms). MMP interval where monitoring is done.
+            "0" means MMP is diabled.
+        frozen_interval: ``frozenInterval``: Frozen period (ms). If it is "0", the trade will remain
+            frozen until manually reset and ``mmpFrozenUntil`` will be "".
+        count_limit: ``countLimit``: Limit in number of execution attempts.
+        mmp_frozen: ``mmpFrozen``: Whether MMP is currently triggered. ``true`` or ``false``.
+        mmp_frozen_until: ``mmpFrozenUntil``: If frozenInterval is not "0" and mmpFrozen = True, it
+            is the time interval (in ms) when MMP is no longer triggered, otherwise "".
+    """
+
+    time_interval: Decimal | None = None
+    frozen_interval: Decimal | None = None
+    count_limit: Decimal | None = None
+    mmp_frozen: bool | None = None
+    mmp_frozen_until: Decimal | None = None
+
+
+@attrs.define
+class CancelAllAfter:
+    """One ``data`` item of ``BlockTradingAPI.cancel_all_after``.
+
+    Attributes:
+        trigger_time: ``triggerTime``: The time the cancellation is triggered.
+            triggerTime=0 means Cancel All After is disabled.
+        ts: ``ts``: The time the request is received.
+    """
+
+    trigger_time: int | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class SetMmpConfig:
+    """One ``data`` item of ``BlockTradingAPI.set_mmp_config``.
+
+    Attributes:
+        time_interval: ``timeInterval``: Time window (ms). MMP interval where monitoring is done.
+        frozen_interval: ``frozenInterval``: Frozen period (ms).
+        count_limit: ``countLimit``: Limit in number of execution attempts.
+    """
+
+    time_interval: Decimal | None = None
+    frozen_interval: Decimal | None = None
+    count_limit: Decimal | None = None
 
 
 RfqsLegs = CreateRfqLegs

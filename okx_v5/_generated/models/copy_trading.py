@@ -8,14 +8,32 @@ from decimal import Decimal
 import attrs
 
 __all__ = [
+    "AccountConfiguration",
+    "AccountConfigurationDetails",
+    "AmendCopySettings",
     "AmendLeadingInstruments",
     "CloseLeadingPosition",
+    "CopySettings",
+    "CopySettingsInstIds",
+    "CurrentLeadTraders",
     "ExistingLeadingPositions",
     "LeadingInstruments",
     "LeadingPositionHistory",
     "PlaceLeadingStopOrder",
     "ProfitSharingDetails",
+    "PublicConfig",
+    "PublicCopyTraders",
+    "PublicCopyTradersCopyTraders",
+    "PublicCurrentSubpositions",
+    "PublicLeadTraders",
+    "PublicLeadTradersRanks",
+    "PublicLeadTradersRanksPnlRatios",
+    "PublicPnl",
+    "PublicPreferenceCurrency",
+    "PublicStats",
+    "PublicSubpositionsHistory",
     "TotalProfitSharing",
+    "TotalUnrealizedProfitSharing",
     "UnrealizedProfitSharingDetails",
 ]
 
@@ -224,6 +242,451 @@ class UnrealizedProfitSharingDetails:
     inst_type: str | None = None
     port_link: str | None = None
     ts: int | None = None
+
+
+@attrs.define
+class AccountConfigurationDetails:
+    """An item of ``AccountConfiguration``'s ``details``.
+
+    Attributes:
+        inst_type: ``instType``: Instrument type.
+            ``SPOT``.
+            ``SWAP``.
+        role_type: ``roleType``: Role type.
+            ``0``: General user.
+            ``1``: Leading trader.
+            ``2``: Copy trader.
+        profit_sharing_ratio: ``profitSharingRatio``: Profit sharing ratio.
+            Only applicable to lead trader, or it will be "". 0.1 represents 10%.
+        max_copy_trader_num: ``maxCopyTraderNum``: Maximum number of copy traders.
+        copy_trader_num: ``copyTraderNum``: Current number of copy traders.
+    """
+
+    inst_type: str | None = None
+    role_type: str | None = None
+    profit_sharing_ratio: Decimal | None = None
+    max_copy_trader_num: Decimal | None = None
+    copy_trader_num: Decimal | None = None
+
+
+@attrs.define
+class AccountConfiguration:
+    """One ``data`` item of ``CopyTradingAPI.get_account_configuration``.
+
+    Attributes:
+        unique_code: ``uniqueCode``: User unique code.
+        nick_name: ``nickName``: Nickname.
+        port_link: ``portLink``: Portrait link.
+        details: ``details``: Details.
+    """
+
+    unique_code: str | None = None
+    nick_name: str | None = None
+    port_link: str | None = None
+    details: list[AccountConfigurationDetails] | None = None
+
+
+@attrs.define
+class CopySettingsInstIds:
+    """An item of ``CopySettings``'s ``instIds``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        enabled: ``enabled``: Whether copying this ``instId``.
+            ``0`` ``1``.
+    """
+
+    inst_id: str | None = None
+    enabled: str | None = None
+
+
+@attrs.define
+class CopySettings:
+    """One ``data`` item of ``CopyTradingAPI.get_copy_settings``.
+
+    Attributes:
+        copy_mode: ``copyMode``: Copy mode.
+            ``fixed_amount`` ``ratio_copy``.
+        copy_amt: ``copyAmt``: Copy amount in USDT per order.
+        copy_ratio: ``copyRatio``: Copy ratio per order.
+        copy_total_amt: ``copyTotalAmt``: Maximum total amount in USDT.
+            The maximum total amount you'll invest at any given time across all orders in this copy
+                trade.
+        tp_ratio: ``tpRatio``: Take profit per order. 0.1 represents 10%.
+        sl_ratio: ``slRatio``: Stop loss per order. 0.1 represents 10%.
+        copy_inst_id_type: ``copyInstIdType``: Copy contract type setted.
+            ``custom``: custom by ``instId`` which is required;
+            ``copy``: Keep your contracts consistent with this trader by automatically adding or
+                removing contracts when they do.
+        inst_ids: ``instIds``: Instrument list. It will return all lead contracts of the lead
+            trader.
+        sl_total_amt: ``slTotalAmt``: Total stop loss in USDT for trader.
+        sub_pos_close_type: ``subPosCloseType``: Action type for open positions.
+            ``market_close``: immediately close at market price.
+            ``copy_close``: close when trader closes.
+            ``manual_close``: close manually.
+        copy_mgn_mode: ``copyMgnMode``: Copy margin mode.
+            ``cross``: cross.
+            ``isolated``: isolated.
+            ``copy``: Use the same margin mode as lead trader when opening positions.
+        ccy: ``ccy``: Margin currency.
+        copy_state: ``copyState``: Current copy state.
+            ``0``: non-copy, ``1``: copy.
+        tag: ``tag``: Order tag.
+    """
+
+    copy_mode: str | None = None
+    copy_amt: Decimal | None = None
+    copy_ratio: Decimal | None = None
+    copy_total_amt: Decimal | None = None
+    tp_ratio: Decimal | None = None
+    sl_ratio: Decimal | None = None
+    copy_inst_id_type: str | None = None
+    inst_ids: list[CopySettingsInstIds] | None = None
+    sl_total_amt: Decimal | None = None
+    sub_pos_close_type: str | None = None
+    copy_mgn_mode: str | None = None
+    ccy: str | None = None
+    copy_state: str | None = None
+    tag: str | None = None
+
+
+@attrs.define
+class CurrentLeadTraders:
+    """One ``data`` item of ``CopyTradingAPI.get_current_lead_traders``.
+
+    Attributes:
+        port_link: ``portLink``: Portrait link.
+        nick_name: ``nickName``: Nick name.
+        margin: ``margin``: Margin for copy trading.
+        copy_total_amt: ``copyTotalAmt``: Copy total amount.
+        copy_total_pnl: ``copyTotalPnl``: Copy total pnl.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+        ccy: ``ccy``: margin currency.
+        profit_sharing_ratio: ``profitSharingRatio``: Profit sharing ratio. 0.1 represents 10%.
+        begin_copy_time: ``beginCopyTime``: Begin copying time. Unix timestamp format in
+            milliseconds, e.g.1597026383085.
+        upl: ``upl``: Unrealized profit & loss.
+        today_pnl: ``todayPnl``: Today pnl.
+        lead_mode: ``leadMode``: Lead mode ``public`` ``private``.
+    """
+
+    port_link: str | None = None
+    nick_name: str | None = None
+    margin: Decimal | None = None
+    copy_total_amt: Decimal | None = None
+    copy_total_pnl: Decimal | None = None
+    unique_code: str | None = None
+    ccy: str | None = None
+    profit_sharing_ratio: Decimal | None = None
+    begin_copy_time: int | None = None
+    upl: Decimal | None = None
+    today_pnl: Decimal | None = None
+    lead_mode: str | None = None
+
+
+@attrs.define
+class PublicConfig:
+    """One ``data`` item of ``CopyTradingAPI.get_public_config``.
+
+    Attributes:
+        max_copy_amt: ``maxCopyAmt``: Maximum copy amount per order in USDT when you are using copy
+            mode ``fixed_amount``.
+        min_copy_amt: ``minCopyAmt``: Minimum copy amount per order in USDT when you are using copy
+            mode ``fixed_amount``.
+        max_copy_total_amt: ``maxCopyTotalAmt``: Maximum copy total amount under the certain lead
+            trader, the minimum is the same with ``minCopyAmt``.
+        min_copy_ratio: ``minCopyRatio``: Minimum ratio per order when you are using copy mode
+            ``ratio_copy``.
+        max_copy_ratio: ``maxCopyRatio``: Maximum ratio per order when you are using copy mode
+            ``ratio_copy``.
+        max_tp_ratio: ``maxTpRatio``: Maximum ratio of taking profit per order, the minimum is 0.
+        max_sl_ratio: ``maxSlRatio``: Maximum ratio of stopping loss per order, the minimum is 0.
+    """
+
+    max_copy_amt: Decimal | None = None
+    min_copy_amt: Decimal | None = None
+    max_copy_total_amt: Decimal | None = None
+    min_copy_ratio: Decimal | None = None
+    max_copy_ratio: Decimal | None = None
+    max_tp_ratio: Decimal | None = None
+    max_sl_ratio: Decimal | None = None
+
+
+@attrs.define
+class PublicCopyTradersCopyTraders:
+    """An item of ``PublicCopyTraders``'s ``copyTraders``.
+
+    Attributes:
+        begin_copy_time: ``beginCopyTime``: Begin copying time. Unix timestamp format in
+            milliseconds, e.g.1597026383085.
+        nick_name: ``nickName``: Nick name.
+        port_link: ``portLink``: Copy trader portrait link.
+        pnl: ``pnl``: Copy trading profit and loss.
+    """
+
+    begin_copy_time: int | None = None
+    nick_name: str | None = None
+    port_link: str | None = None
+    pnl: Decimal | None = None
+
+
+@attrs.define
+class PublicCopyTraders:
+    """One ``data`` item of ``CopyTradingAPI.get_public_copy_traders``.
+
+    Attributes:
+        copy_total_pnl: ``copyTotalPnl``: Total copy trader profit and loss.
+        ccy: ``ccy``: The currency name of profit and loss.
+        copy_trader_num_chg: ``copyTraderNumChg``: Number change in last 7 days.
+        copy_trader_num_chg_ratio: ``copyTraderNumChgRatio``: Ratio change in last 7 days.
+        copy_traders: ``copyTraders``: Copy trader information.
+    """
+
+    copy_total_pnl: Decimal | None = None
+    ccy: str | None = None
+    copy_trader_num_chg: Decimal | None = None
+    copy_trader_num_chg_ratio: Decimal | None = None
+    copy_traders: list[PublicCopyTradersCopyTraders] | None = None
+
+
+@attrs.define
+class PublicCurrentSubpositions:
+    """One ``data`` item of ``CopyTradingAPI.get_public_current_subpositions``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        sub_pos_id: ``subPosId``: Lead position ID.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+            (Long positions have positive subPos; short positions have negative subPos).
+        mgn_mode: ``mgnMode``: Margin mode. ``cross`` ``isolated``.
+        lever: ``lever``: Leverage.
+        open_avg_px: ``openAvgPx``: Average open price.
+        open_time: ``openTime``: Open time.
+        sub_pos: ``subPos``: Quantity of positions.
+        inst_type: ``instType``: Instrument type.
+        margin: ``margin``: Margin.
+        upl: ``upl``: Unrealized profit and loss.
+        upl_ratio: ``uplRatio``: Unrealized profit and loss ratio.
+        mark_px: ``markPx``: Latest mark price, only applicable to contract.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+        ccy: ``ccy``: Currency.
+    """
+
+    inst_id: str | None = None
+    sub_pos_id: str | None = None
+    pos_side: str | None = None
+    mgn_mode: str | None = None
+    lever: Decimal | None = None
+    open_avg_px: Decimal | None = None
+    open_time: int | None = None
+    sub_pos: Decimal | None = None
+    inst_type: str | None = None
+    margin: Decimal | None = None
+    upl: Decimal | None = None
+    upl_ratio: Decimal | None = None
+    mark_px: Decimal | None = None
+    unique_code: str | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class PublicLeadTradersRanksPnlRatios:
+    """An item of ``PublicLeadTradersRanks``'s ``pnlRatios``.
+
+    Attributes:
+        begin_ts: ``beginTs``: Begin time of pnl ratio on that day.
+        pnl_ratio: ``pnlRatio``: Pnl ratio on that day.
+    """
+
+    begin_ts: int | None = None
+    pnl_ratio: Decimal | None = None
+
+
+@attrs.define
+class PublicLeadTradersRanks:
+    """An item of ``PublicLeadTraders``'s ``ranks``.
+
+    Attributes:
+        aum: ``aum``: assets under management.
+        copy_state: ``copyState``: Current copy state.
+            ``0``: non-copy, ``1``: copy.
+        max_copy_trader_num: ``maxCopyTraderNum``: Maximum number of copy traders.
+        copy_trader_num: ``copyTraderNum``: Current number of copy traders.
+        acc_copy_trader_num: ``accCopyTraderNum``: Accumulated number of copy traders.
+        port_link: ``portLink``: Portrait link.
+        nick_name: ``nickName``: Nick name.
+        ccy: ``ccy``: Margin currency.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+        win_ratio: ``winRatio``: Win ratio, 0.1 represents 10%.
+        lead_days: ``leadDays``: Lead days.
+        trader_insts: ``traderInsts``: Contract list which lead trader is leading.
+        pnl: ``pnl``: Pnl (in USDT) of last 90 days.
+        pnl_ratio: ``pnlRatio``: Pnl ratio on that day.
+        pnl_ratios: ``pnlRatios``: Pnl ratios.
+        begin_ts: ``beginTs``: Begin time of pnl ratio on that day.
+    """
+
+    aum: Decimal | None = None
+    copy_state: str | None = None
+    max_copy_trader_num: Decimal | None = None
+    copy_trader_num: Decimal | None = None
+    acc_copy_trader_num: Decimal | None = None
+    port_link: str | None = None
+    nick_name: str | None = None
+    ccy: str | None = None
+    unique_code: str | None = None
+    win_ratio: Decimal | None = None
+    lead_days: Decimal | None = None
+    trader_insts: list[str] | None = None
+    pnl: Decimal | None = None
+    pnl_ratio: Decimal | None = None
+    pnl_ratios: list[PublicLeadTradersRanksPnlRatios] | None = None
+    begin_ts: str | None = None
+
+
+@attrs.define
+class PublicLeadTraders:
+    """One ``data`` item of ``CopyTradingAPI.get_public_lead_traders``.
+
+    Attributes:
+        data_ver: ``dataVer``: Data version.
+        total_page: ``totalPage``: Total number of pages.
+        ranks: ``ranks``: The rank information of lead traders.
+    """
+
+    data_ver: Decimal | None = None
+    total_page: int | None = None
+    ranks: list[PublicLeadTradersRanks] | None = None
+
+
+@attrs.define
+class PublicPnl:
+    """One ``data`` item of ``CopyTradingAPI.get_public_pnl`` and
+    ``CopyTradingAPI.get_public_weekly_pnl``.
+
+    Attributes:
+        begin_ts: ``beginTs``: Begin time of pnl ratio on that day.
+        pnl: ``pnl``: Pnl on that day.
+        pnl_ratio: ``pnlRatio``: Pnl ratio on that day.
+    """
+
+    begin_ts: int | None = None
+    pnl: Decimal | None = None
+    pnl_ratio: Decimal | None = None
+
+
+@attrs.define
+class PublicPreferenceCurrency:
+    """One ``data`` item of ``CopyTradingAPI.get_public_preference_currency``.
+
+    Attributes:
+        ccy: ``ccy``: Currency.
+        ratio: ``ratio``: Ratio. 0.1 represents 10%.
+    """
+
+    ccy: str | None = None
+    ratio: Decimal | None = None
+
+
+@attrs.define
+class PublicStats:
+    """One ``data`` item of ``CopyTradingAPI.get_public_stats``.
+
+    Attributes:
+        win_ratio: ``winRatio``: Win ratio.
+        profit_days: ``profitDays``: Profit days.
+        loss_days: ``lossDays``: Loss days.
+        cur_copy_trader_pnl: ``curCopyTraderPnl``: Current copy trader pnl (USDT).
+        avg_sub_pos_notional: ``avgSubPosNotional``: Average lead position notional (USDT).
+        invest_amt: ``investAmt``: Investment amount (USDT).
+        ccy: ``ccy``: Margin currency.
+    """
+
+    win_ratio: Decimal | None = None
+    profit_days: Decimal | None = None
+    loss_days: Decimal | None = None
+    cur_copy_trader_pnl: Decimal | None = None
+    avg_sub_pos_notional: Decimal | None = None
+    invest_amt: Decimal | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class PublicSubpositionsHistory:
+    """One ``data`` item of ``CopyTradingAPI.get_public_subpositions_history``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. BTC-USDT-SWAP.
+        sub_pos_id: ``subPosId``: Lead position ID.
+        pos_side: ``posSide``: Position side.
+            ``long``.
+            ``short``.
+            ``net``.
+            (long position has positive subPos; short position has negative subPos).
+        mgn_mode: ``mgnMode``: Margin mode. ``cross`` ``isolated``.
+        lever: ``lever``: Leverage.
+        open_avg_px: ``openAvgPx``: Average open price.
+        open_time: ``openTime``: Time of opening.
+        sub_pos: ``subPos``: Quantity of positions.
+        close_time: ``closeTime``: Time of closing position.
+        close_avg_px: ``closeAvgPx``: Average price of closing position.
+        pnl: ``pnl``: Profit and loss.
+        pnl_ratio: ``pnlRatio``: P&L ratio.
+        inst_type: ``instType``: Instrument type.
+        margin: ``margin``: Margin.
+        ccy: ``ccy``: Currency.
+        unique_code: ``uniqueCode``: Lead trader unique code.
+    """
+
+    inst_id: str | None = None
+    sub_pos_id: str | None = None
+    pos_side: str | None = None
+    mgn_mode: str | None = None
+    lever: Decimal | None = None
+    open_avg_px: Decimal | None = None
+    open_time: int | None = None
+    sub_pos: Decimal | None = None
+    close_time: int | None = None
+    close_avg_px: Decimal | None = None
+    pnl: Decimal | None = None
+    pnl_ratio: Decimal | None = None
+    inst_type: str | None = None
+    margin: Decimal | None = None
+    ccy: str | None = None
+    unique_code: str | None = None
+
+
+@attrs.define
+class TotalUnrealizedProfitSharing:
+    """One ``data`` item of ``CopyTradingAPI.get_total_unrealized_profit_sharing``.
+
+    Attributes:
+        profit_sharing_ts: ``profitSharingTs``: The settlement time for the total unrealized profit
+            sharing amount. Unix timestamp format in milliseconds, e.g.1597026383085.
+        total_unrealized_profit_sharing_amt: ``totalUnrealizedProfitSharingAmt``: Total unrealized
+            profit sharing amount.
+    """
+
+    profit_sharing_ts: int | None = None
+    total_unrealized_profit_sharing_amt: Decimal | None = None
+
+
+@attrs.define
+class AmendCopySettings:
+    """One ``data`` item of ``CopyTradingAPI.amend_copy_settings`` and
+    ``CopyTradingAPI.amend_profit_sharing_ratio`` and ``CopyTradingAPI.set_first_copy_settings`` and
+    ``CopyTradingAPI.stop_copy_trading``.
+
+    Attributes:
+        result: ``result``: The result of setting.
+            ``true``.
+    """
+
+    result: bool | None = None
 
 
 CloseLeadingPosition = PlaceLeadingStopOrder

@@ -9,16 +9,27 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "ApplyMonthlyStatement",
     "AssetValuation",
     "AssetValuationDetails",
     "Balances",
     "Bills",
+    "CancelFiatWithdrawal",
     "CancelWithdrawal",
     "Currencies",
     "DepositAddress",
     "DepositHistory",
     "DepositWithdrawStatus",
+    "ExchangeList",
+    "FiatDeposit",
+    "FiatDepositOrderHistory",
+    "FiatDepositPaymentMethods",
+    "FiatDepositPaymentMethodsAccounts",
+    "FiatDepositPaymentMethodsLimits",
+    "FiatWithdrawalPaymentMethods",
+    "FiatWithdrawalPaymentMethodsLimits",
     "FundsTransfer",
+    "MonthlyStatement",
     "NonTradableAssets",
     "TransferState",
     "Withdrawal",
@@ -518,3 +529,267 @@ class WithdrawalHistory:
     wd_id: str | None = None
     client_id: str | None = None
     note: str | None = None
+
+
+@attrs.define
+class ExchangeList:
+    """One ``data`` item of ``FundingAPI.get_exchange_list``.
+
+    Attributes:
+        exch_name: ``exchName``: Exchange name, e.g. ``1xbet``.
+        exch_id: ``exchId``: Exchange ID, e.g.
+            ``did:ethr:0xfeb4f99829a9acdf52979abee87e83addf22a7e1``.
+    """
+
+    exch_name: str | None = None
+    exch_id: str | None = None
+
+
+@attrs.define
+class MonthlyStatement:
+    """One ``data`` item of ``FundingAPI.get_monthly_statement``.
+
+    Attributes:
+        file_href: ``fileHref``: Download file link.
+        ts: ``ts``: Download link generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        state: ``state``: Download link status.
+            "finished" "ongoing".
+    """
+
+    file_href: str | None = None
+    ts: int | None = None
+    state: str | None = None
+
+
+@attrs.define
+class FiatDeposit:
+    """One ``data`` item of ``FundingAPI.get_fiat_deposit`` and
+    ``FundingAPI.get_fiat_withdrawal_order_history`` and ``FundingAPI.create_fiat_withdrawal``.
+
+    Attributes:
+        ord_id: ``ordId``: Order ID.
+        client_id: ``clientId``: The original request ID associated with the transaction. If it's a
+            deposit, it's most likely an empty string ("").
+        amt: ``amt``: Amount of the transaction.
+        ccy: ``ccy``: The currency of the transaction.
+        fee: ``fee``: The transaction fee.
+        payment_acct_id: ``paymentAcctId``: The ID of the payment account used.
+        payment_method: ``paymentMethod``: Payment method, e.g.``TR_BANKS``.
+        state: ``state``: The state of the transaction.
+            ``completed``.
+            ``failed``.
+            ``pending``.
+            ``canceled``.
+            ``inqueue``.
+            ``processing``.
+        c_time: ``cTime``: The creation time of the transaction, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        u_time: ``uTime``: The update time of the transaction, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+    """
+
+    ord_id: str | None = None
+    client_id: str | None = None
+    amt: Decimal | None = None
+    ccy: str | None = None
+    fee: Decimal | None = None
+    payment_acct_id: str | None = None
+    payment_method: str | None = None
+    state: str | None = None
+    c_time: int | None = None
+    u_time: int | None = None
+
+
+@attrs.define
+class FiatDepositOrderHistory:
+    """One ``data`` item of ``FundingAPI.get_fiat_deposit_order_history`` and
+    ``FundingAPI.get_fiat_withdrawal``.
+
+    Attributes:
+        ord_id: ``ordId``: Unique Order ID.
+        client_id: ``clientId``: Client Id of the transaction.
+        ccy: ``ccy``: Currency of the transaction.
+        amt: ``amt``: Final amount of the transaction.
+        fee: ``fee``: Transaction fee.
+        payment_acct_id: ``paymentAcctId``: ID of the payment account used.
+        payment_method: ``paymentMethod``: Payment Method, e.g. ``TR_BANKS``.
+        state: ``state``: State of the transaction.
+            ``completed``.
+            ``failed``.
+            ``pending``.
+            ``canceled``.
+            ``inqueue``.
+        c_time: ``cTime``: Creation time of the transaction, Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
+        u_time: ``uTime``: Update time of the transaction, Unix timestamp format in milliseconds,
+            e.g. ``1597026383085``.
+    """
+
+    ord_id: str | None = None
+    client_id: str | None = None
+    ccy: str | None = None
+    amt: Decimal | None = None
+    fee: Decimal | None = None
+    payment_acct_id: str | None = None
+    payment_method: str | None = None
+    state: str | None = None
+    c_time: int | None = None
+    u_time: int | None = None
+
+
+@attrs.define
+class FiatDepositPaymentMethodsLimits:
+    """An item of ``FiatDepositPaymentMethods``'s ``limits``.
+
+    Attributes:
+        daily_limit: ``dailyLimit``: The daily transaction limit.
+        daily_limit_remaining: ``dailyLimitRemaining``: The remaining daily transaction limit.
+        weekly_limit: ``weeklyLimit``: The weekly transaction limit.
+        weekly_limit_remaining: ``weeklyLimitRemaining``: The remaining weekly transaction limit.
+        monthly_limit: ``monthlyLimit``: The monthly transaction limit.
+        monthly_limit_remaining: ``monthlyLimitRemaining``: The remaining monthly transaction limit.
+        max_amt: ``maxAmt``: The maximum amount allowed per transaction.
+        min_amt: ``minAmt``: The minimum amount allowed per transaction.
+        lifetime_limit: ``lifetimeLimit``: The lifetime transaction limit. Return the configured
+            value, "" if not configured.
+    """
+
+    daily_limit: Decimal | None = None
+    daily_limit_remaining: Decimal | None = None
+    weekly_limit: Decimal | None = None
+    weekly_limit_remaining: Decimal | None = None
+    monthly_limit: Decimal | None = None
+    monthly_limit_remaining: str | None = None
+    max_amt: Decimal | None = None
+    min_amt: Decimal | None = None
+    lifetime_limit: Decimal | None = None
+
+
+@attrs.define
+class FiatDepositPaymentMethodsAccounts:
+    """An item of ``FiatDepositPaymentMethods``'s ``accounts`` and
+    ``FiatWithdrawalPaymentMethods``'s ``accounts``.
+
+    Attributes:
+        payment_acct_id: ``paymentAcctId``: The account ID for withdrawal.
+        acct_num: ``acctNum``: The account number, which can be an IBAN or other bank account
+            number.
+        recipient_name: ``recipientName``: The name of the recipient.
+        bank_name: ``bankName``: The name of the bank associated with the account.
+        bank_code: ``bankCode``: The SWIFT code / BIC / bank code associated with the account.
+        state: ``state``: The state of the account.
+            ``active``.
+    """
+
+    payment_acct_id: str | None = None
+    acct_num: str | None = None
+    recipient_name: str | None = None
+    bank_name: str | None = None
+    bank_code: str | None = None
+    state: str | None = None
+
+
+@attrs.define
+class FiatDepositPaymentMethods:
+    """One ``data`` item of ``FundingAPI.get_fiat_deposit_payment_methods``.
+
+    Attributes:
+        ccy: ``ccy``: Fiat currency.
+        payment_method: ``paymentMethod``: The payment method associated with the currency.
+            ``TR_BANKS``.
+            ``PIX``.
+            ``SEPA``.
+        fee_rate: ``feeRate``: The fee rate for each deposit, expressed as a percentage.
+            e.g. ``0.02`` represents 2 percent fee for each transaction.
+        min_fee: ``minFee``: The minimum fee for each deposit.
+        limits: ``limits``: An object containing limits for various transaction intervals.
+        accounts: ``accounts``: An array containing information about payment accounts associated
+            with the currency and method.
+    """
+
+    ccy: str | None = None
+    payment_method: str | None = None
+    fee_rate: Decimal | None = None
+    min_fee: Decimal | None = None
+    limits: FiatDepositPaymentMethodsLimits | None = None
+    accounts: list[FiatDepositPaymentMethodsAccounts] | None = None
+
+
+@attrs.define
+class FiatWithdrawalPaymentMethodsLimits:
+    """An item of ``FiatWithdrawalPaymentMethods``'s ``limits``.
+
+    Attributes:
+        daily_limit: ``dailyLimit``: The daily transaction limit.
+        daily_limit_remaining: ``dailyLimitRemaining``: The remaining daily transaction limit.
+        weekly_limit: ``weeklyLimit``: The weekly transaction limit.
+        weekly_limit_remaining: ``weeklyLimitRemaining``: The remaining weekly transaction limit.
+        monthly_limit: ``monthlyLimit``: The monthly transaction limit.
+        monthly_limit_remaining: ``monthlyLimitRemaining``: The remaining monthly transaction limit.
+        min_amt: ``minAmt``: The minimum amount allowed per transaction.
+        max_amt: ``maxAmt``: The maximum amount allowed per transaction.
+        lifetime_limit: ``lifetimeLimit``: The lifetime transaction limit. Return the configured
+            value, "" if not configured.
+    """
+
+    daily_limit: Decimal | None = None
+    daily_limit_remaining: str | None = None
+    weekly_limit: Decimal | None = None
+    weekly_limit_remaining: str | None = None
+    monthly_limit: Decimal | None = None
+    monthly_limit_remaining: str | None = None
+    min_amt: Decimal | None = None
+    max_amt: Decimal | None = None
+    lifetime_limit: Decimal | None = None
+
+
+@attrs.define
+class FiatWithdrawalPaymentMethods:
+    """One ``data`` item of ``FundingAPI.get_fiat_withdrawal_payment_methods``.
+
+    Attributes:
+        ccy: ``ccy``: Fiat currency.
+        payment_method: ``paymentMethod``: The payment method associated with the currency.
+            ``TR_BANKS``.
+            ``PIX``.
+            ``SEPA``.
+        fee_rate: ``feeRate``: The fee rate for each deposit, expressed as a percentage.
+            e.g. ``0.02`` represents 2 percent fee for each transaction.
+        min_fee: ``minFee``: The minimum fee for each deposit.
+        limits: ``limits``: An object containing limits for various transaction intervals.
+        accounts: ``accounts``: An array containing information about payment accounts associated
+            with the currency and method.
+    """
+
+    ccy: str | None = None
+    payment_method: str | None = None
+    fee_rate: Decimal | None = None
+    min_fee: Decimal | None = None
+    limits: FiatWithdrawalPaymentMethodsLimits | None = None
+    accounts: list[FiatDepositPaymentMethodsAccounts] | None = None
+
+
+@attrs.define
+class ApplyMonthlyStatement:
+    """One ``data`` item of ``FundingAPI.apply_monthly_statement``.
+
+    Attributes:
+        ts: ``ts``: Download link generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+    """
+
+    ts: int | None = None
+
+
+@attrs.define
+class CancelFiatWithdrawal:
+    """One ``data`` item of ``FundingAPI.cancel_fiat_withdrawal``.
+
+    Attributes:
+        ord_id: ``ordId``: Payment Order ID.
+        state: ``state``: The state of the transaction, e.g.``canceled``.
+    """
+
+    ord_id: str | None = None
+    state: str | None = None

@@ -9,10 +9,14 @@ import attrs
 
 __all__ = [
     "AmendRecurringBuyOrder",
+    "GridAdjustInvestment",
     "GridAdjustMarginBalance",
     "GridAiParam",
     "GridAmendOrderAlgo",
+    "GridCancelCloseOrder",
     "GridComputeMarginBalance",
+    "GridMinInvestment",
+    "GridMinInvestmentMinInvestmentData",
     "GridOrderAlgo",
     "GridOrdersAlgoDetails",
     "GridOrdersAlgoDetailsRebateTrans",
@@ -24,6 +28,7 @@ __all__ = [
     "GridOrdersAlgoPendingRebateTrans",
     "GridOrdersAlgoPendingTriggerParams",
     "GridPositions",
+    "GridQuantity",
     "GridStopOrderAlgo",
     "GridSubOrders",
     "GridWithdrawIncome",
@@ -35,6 +40,7 @@ __all__ = [
     "RecurringBuyOrderList",
     "RecurringBuyOrderListRecurringList",
     "RecurringBuySubOrders",
+    "RsiBackTesting",
     "StopRecurringBuyOrder",
 ]
 
@@ -743,7 +749,8 @@ class GridComputeMarginBalance:
 
 @attrs.define
 class GridAdjustMarginBalance:
-    """One ``data`` item of ``GridAPI.grid_adjust_margin_balance``.
+    """One ``data`` item of ``GridAPI.grid_adjust_margin_balance`` and
+    ``GridAPI.grid_order_instant_trigger``.
 
     Attributes:
         algo_id: ``algoId``: Algo ID.
@@ -1060,6 +1067,84 @@ class RecurringBuySubOrders:
     acc_fill_sz: Decimal | None = None
     tag: str | None = None
     algo_cl_ord_id: str | None = None
+
+
+@attrs.define
+class GridQuantity:
+    """One ``data`` item of ``GridAPI.grid_quantity``.
+
+    Attributes:
+        max_grid_qty: ``maxGridQty``: Maximum grid quantity.
+    """
+
+    max_grid_qty: Decimal | None = None
+
+
+@attrs.define
+class RsiBackTesting:
+    """One ``data`` item of ``GridAPI.get_rsi_back_testing``.
+
+    Attributes:
+        trigger_num: ``triggerNum``: Trigger number.
+    """
+
+    trigger_num: Decimal | None = None
+
+
+@attrs.define
+class GridAdjustInvestment:
+    """One ``data`` item of ``GridAPI.grid_adjust_investment``.
+
+    Attributes:
+        algo_id: ``algoId``: Algo ID.
+    """
+
+    algo_id: str | None = None
+
+
+@attrs.define
+class GridCancelCloseOrder:
+    """One ``data`` item of ``GridAPI.grid_cancel_close_order`` and ``GridAPI.grid_close_position``.
+
+    Attributes:
+        algo_id: ``algoId``: Algo ID.
+        ord_id: ``ordId``: Close position order ID.
+        algo_cl_ord_id: ``algoClOrdId``: Client-supplied Algo ID.
+        tag: ``tag``: Order tag.
+    """
+
+    algo_id: str | None = None
+    ord_id: str | None = None
+    algo_cl_ord_id: str | None = None
+    tag: str | None = None
+
+
+@attrs.define
+class GridMinInvestmentMinInvestmentData:
+    """An item of ``GridMinInvestment``'s ``minInvestmentData``.
+
+    Attributes:
+        amt: ``amt``: Minimum invest amount.
+        ccy: ``ccy``: Minimum Invest currency.
+    """
+
+    amt: Decimal | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class GridMinInvestment:
+    """One ``data`` item of ``GridAPI.grid_min_investment``.
+
+    Attributes:
+        min_investment_data: ``minInvestmentData``: Minimum invest Data.
+        single_amt: ``singleAmt``: Single grid trading amount.
+            In terms of ``spot grid``, the unit is ``quote currency``.
+            In terms of ``contract grid``, the unit is ``contract``.
+    """
+
+    min_investment_data: list[GridMinInvestmentMinInvestmentData] | None = None
+    single_amt: Decimal | None = None
 
 
 GridAmendOrderAlgo = GridOrderAlgo

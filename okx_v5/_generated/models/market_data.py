@@ -13,8 +13,11 @@ __all__ = [
     "BlockTicker",
     "BlockTickers",
     "BookLevel",
+    "CallAuctionDetails",
     "Candlesticks",
     "ExchangeRate",
+    "FullBookLevel",
+    "FullOrderbook",
     "HistoryCandlesticks",
     "HistoryTrades",
     "IndexCandlesticks",
@@ -22,6 +25,7 @@ __all__ = [
     "IndexComponentsComponents",
     "IndexTickers",
     "MarkPriceCandlesticks",
+    "OptionInstrumentFamilyTrades",
     "OptionTrades",
     "Orderbook",
     "Ticker",
@@ -194,8 +198,9 @@ class Candlesticks:
 @attrs.define
 class IndexCandlesticks:
     """A row of ``MarketAPI.get_index_candlesticks`` and ``MarketAPI.get_mark_price_candlesticks``
-    (an array, read by position). Also importable as ``MarkPriceCandlesticks``, other names of this
-    class.
+    and ``MarketAPI.get_history_index_candlesticks`` and
+    ``MarketAPI.get_history_mark_price_candlesticks`` (an array, read by position). Also importable
+    as ``MarkPriceCandlesticks``, other names of this class.
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -408,6 +413,82 @@ class OptionTrades:
     idx_px: Decimal | None = None
     mark_px: Decimal | None = None
     ts: int | None = None
+
+
+@row
+@attrs.define
+class FullBookLevel:
+    """A row of ``FullOrderbook``'s ``asks`` and ``bids`` (an array, read by position).
+
+    Attributes:
+        px: Position 0 of the row (``px``).
+            The depth price.
+        sz: Position 1 of the row (``sz``).
+            The quantity at the price (number of contracts for derivatives, quantity in base
+                currency for Spot and Spot Margin).
+        ord_cnt: Position 2 of the row (``ordCnt``).
+            The number of orders at the price.
+    """
+
+    px: Decimal | None = None
+    sz: Decimal | None = None
+    ord_cnt: int | None = None
+
+
+@attrs.define
+class FullOrderbook:
+    """One ``data`` item of ``MarketAPI.get_full_orderbook``.
+
+    Attributes:
+        asks: ``asks``: Order book on sell side.
+        bids: ``bids``: Order book on buy side.
+        ts: ``ts``: Order book generation time.
+    """
+
+    asks: list[FullBookLevel] | None = None
+    bids: list[FullBookLevel] | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class CallAuctionDetails:
+    """One ``data`` item of ``MarketAPI.get_call_auction_details``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        eq_px: ``eqPx``: Equilibrium price.
+        matched_sz: ``matchedSz``: Matched size for both buy and sell.
+            The unit is in base currency.
+        unmatched_sz: ``unmatchedSz``: Unmatched size.
+        auction_end_time: ``auctionEndTime``: Call auction end time. Unix timestamp in milliseconds.
+        state: ``state``: Trading state of the symbol.
+            ``call_auction``.
+            ``continuous_trading``.
+        ts: ``ts``: Data generation time. Unix timestamp in millieseconds.
+    """
+
+    inst_id: str | None = None
+    eq_px: Decimal | None = None
+    matched_sz: Decimal | None = None
+    unmatched_sz: Decimal | None = None
+    auction_end_time: int | None = None
+    state: str | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class OptionInstrumentFamilyTrades:
+    """One ``data`` item of ``MarketAPI.get_option_instrument_family_trades``.
+
+    Attributes:
+        vol24h: ``vol24h``: 24h trading volume, with a unit of contract.
+        opt_type: ``optType``: Option type, C: Call P: Put.
+        trade_info: ``tradeInfo``: The list trade data.
+    """
+
+    vol24h: Decimal | None = None
+    opt_type: str | None = None
+    trade_info: list[Trades] | None = None
 
 
 Ticker = Tickers

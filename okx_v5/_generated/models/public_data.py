@@ -15,7 +15,9 @@ __all__ = [
     "DeliveryExerciseHistoryDetails",
     "DiscountInterestFreeQuota",
     "DiscountInterestFreeQuotaDetails",
+    "EconomicCalendar",
     "EstimatedPrice",
+    "EstimatedSettlementInfo",
     "FundingRate",
     "FundingRateHistory",
     "Instruments",
@@ -35,8 +37,11 @@ __all__ = [
     "OptionTickBandsTickBand",
     "OptionTrades",
     "PositionTier",
+    "PremiumHistory",
     "PriceLimit",
     "ServerTime",
+    "SettlementHistory",
+    "SettlementHistoryDetails",
 ]
 
 
@@ -815,6 +820,113 @@ class AnnouncementsDetails:
     p_time: int | None = None
     url: str | None = None
     business_ptime: int | None = attrs.field(default=None, metadata={"wire": "businessPTime"})
+
+
+@attrs.define
+class EconomicCalendar:
+    """One ``data`` item of ``PublicAPI.get_economic_calendar``.
+
+    Attributes:
+        calendar_id: ``calendarId``: Calendar ID.
+        date: ``date``: Estimated release time of the value of actual field, millisecond format of
+            Unix timestamp, e.g. ``1597026383085``.
+        region: ``region``: Country, region or entity.
+        category: ``category``: Category name.
+        event: ``event``: Event name.
+        ref_date: ``refDate``: Date for which the datapoint refers to.
+        actual: ``actual``: The actual value of this event.
+        previous: ``previous``: Latest actual value of the previous period.
+            The value will be revised if revision is applicable.
+        forecast: ``forecast``: Average forecast among a representative group of economists.
+        date_span: ``dateSpan``: ``0``: The time of the event is known.
+            ``1``: we only know the date of the event, the exact time of the event is unknown.
+        importance: ``importance``: Level of importance.
+            ``1``: low.
+            ``2``: medium.
+            ``3``: high.
+        u_time: ``uTime``: Update time of this record, millisecond format of Unix timestamp, e.g.
+            ``1597026383085``.
+        prev_initial: ``prevInitial``: The initial value of the previous period.
+            Only applicable when revision happens.
+        ccy: ``ccy``: Currency of the data.
+        unit: ``unit``: Unit of the data.
+    """
+
+    calendar_id: str | None = None
+    date: int | None = None
+    region: str | None = None
+    category: str | None = None
+    event: str | None = None
+    ref_date: Decimal | None = None
+    actual: str | None = None
+    previous: str | None = None
+    forecast: str | None = None
+    date_span: str | None = None
+    importance: str | None = None
+    u_time: int | None = None
+    prev_initial: str | None = None
+    ccy: str | None = None
+    unit: str | None = None
+
+
+@attrs.define
+class EstimatedSettlementInfo:
+    """One ``data`` item of ``PublicAPI.get_estimated_settlement_info``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. ``XRP-USDT-250307``.
+        next_settle_time: ``nextSettleTime``: Next settlement time, Unix timestamp format in
+            milliseconds, e.g. ``1597026383085``.
+        est_settle_px: ``estSettlePx``: Estimated settlement price.
+        ts: ``ts``: Data return time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+    """
+
+    inst_id: str | None = None
+    next_settle_time: int | None = None
+    est_settle_px: Decimal | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class PremiumHistory:
+    """One ``data`` item of ``PublicAPI.get_premium_history``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID, e.g. ``BTC-USDT-SWAP``.
+        premium: ``premium``: Premium between the mid price of perps market and the index price.
+        ts: ``ts``: Data generation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+    """
+
+    inst_id: str | None = None
+    premium: Decimal | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class SettlementHistoryDetails:
+    """An item of ``SettlementHistory``'s ``details``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        settle_px: ``settlePx``: Settlement price.
+    """
+
+    inst_id: str | None = None
+    settle_px: Decimal | None = None
+
+
+@attrs.define
+class SettlementHistory:
+    """One ``data`` item of ``PublicAPI.get_settlement_history``.
+
+    Attributes:
+        ts: ``ts``: Settlement time, Unix timestamp format in milliseconds, e.g. ``1597026383085``.
+        details: ``details``: Settlement info.
+    """
+
+    ts: int | None = None
+    details: list[SettlementHistoryDetails] | None = None
 
 
 InterestRateLoanQuotaVip = InterestRateLoanQuotaRegular

@@ -11,14 +11,19 @@ from okx_v5.converter import row
 
 __all__ = [
     "ActiveOrders",
+    "AmendOrder",
     "BookLevel",
+    "CancelAllAfter",
     "CancelAllOrders",
     "CancelOrder",
     "OrderBook",
     "OrderDetails",
     "Orders",
+    "OrdersHistoryArchive",
     "PlaceOrder",
     "PublicTrades",
+    "SprdCandlesticks",
+    "SprdTicker",
     "Spreads",
     "SpreadsLegs",
     "Trades",
@@ -323,6 +328,178 @@ class PublicTrades:
     px: Decimal | None = None
     sz: Decimal | None = None
     side: str | None = None
+    ts: int | None = None
+
+
+@row
+@attrs.define
+class SprdCandlesticks:
+    """A row of ``SpreadTradingAPI.get_sprd_candlesticks`` and
+    ``SpreadTradingAPI.get_sprd_history_candlesticks`` (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+            Opening time of the candlestick, Unix timestamp format in milliseconds, e.g.
+                1597026383085.
+        o: Position 1 of the row (``o``).
+            Open price.
+        h: Position 2 of the row (``h``).
+            highest price.
+        l: Position 3 of the row (``l``).
+            Lowest price.
+        c: Position 4 of the row (``c``).
+            Close price.
+        vol: Position 5 of the row (``vol``).
+            Trading volume.
+        confirm: Position 6 of the row (``confirm``).
+            The state of candlesticks.
+            ``0`` represents that it is uncompleted.
+            ``1`` represents that it is completed.
+    """
+
+    ts: int | None = None
+    o: Decimal | None = None
+    h: Decimal | None = None
+    l: Decimal | None = None
+    c: Decimal | None = None
+    vol: Decimal | None = None
+    confirm: str | None = None
+
+
+@attrs.define
+class SprdTicker:
+    """One ``data`` item of ``SpreadTradingAPI.get_sprd_ticker``.
+
+    Attributes:
+        sprd_id: ``sprdId``: spread ID.
+        last: ``last``: Last traded price.
+        last_sz: ``lastSz``: Last traded size.
+        ask_px: ``askPx``: Best ask price.
+        ask_sz: ``askSz``: Best ask size.
+        bid_px: ``bidPx``: Best bid price.
+        bid_sz: ``bidSz``: Best bid size.
+        open24h: ``open24h``: Open price in the past 24 hours.
+        high24h: ``high24h``: Highest price in the past 24 hours.
+        low24h: ``low24h``: Lowest price in the past 24 hours.
+        vol24h: ``vol24h``: 24h trading volume.
+            The unit is USD for inverse spreads, and the corresponding baseCcy for linear and hybrid
+                spreads.
+        ts: ``ts``: Ticker data generation time, Unix timestamp format in milliseconds, e.g.
+            1597026383085.
+    """
+
+    sprd_id: str | None = None
+    last: Decimal | None = None
+    last_sz: Decimal | None = None
+    ask_px: Decimal | None = None
+    ask_sz: Decimal | None = None
+    bid_px: Decimal | None = None
+    bid_sz: Decimal | None = None
+    open24h: Decimal | None = None
+    high24h: Decimal | None = None
+    low24h: Decimal | None = None
+    vol24h: Decimal | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class OrdersHistoryArchive:
+    """One ``data`` item of ``SpreadTradingAPI.get_orders_history_archive``.
+
+    Attributes:
+        sprd_id: ``sprdId``: spread ID.
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        tag: ``tag``: Order tag.
+        px: ``px``: Price.
+        sz: ``sz``: Quantity to buy or sell.
+        ord_type: ``ordType``: Order type.
+            ``market``: Market order.
+            ``limit``: limit order.
+            ``post_only``: Post-only order.
+            ``ioc``: Immediate-or-cancel order.
+        side: ``side``: Order side.
+        fill_sz: ``fillSz``: Last fill quantity.
+        fill_px: ``fillPx``: Last fill price.
+        trade_id: ``tradeId``: Last trade ID.
+        acc_fill_sz: ``accFillSz``: Accumulated fill quantity.
+        pending_fill_sz: ``pendingFillSz``: Quantity still remaining to be filled, inluding
+            pendingSettleSz.
+        pending_settle_sz: ``pendingSettleSz``: Quantity that's pending settlement.
+        canceled_sz: ``canceledSz``: Quantity canceled due order cancellations or trade rejections.
+        state: ``state``: State.
+            ``canceled``.
+            ``filled``.
+        avg_px: ``avgPx``: Average filled price. If none is filled, it will return "0".
+        cancel_source: ``cancelSource``: Source of the order cancellation. Valid values and the
+            corresponding meanings are:
+            ``0``: Order canceled by system.
+            ``1``: Order canceled by user.
+            ``14``: Order canceled: IOC order was partially canceled due to incompletely filled.
+            ``15``: Order canceled: The order price is beyond the limit.
+            ``20``: Cancel all after triggered.
+            ``31``: The post-only order will take liquidity in maker orders.
+            ``32``: Self trade prevention.
+            ``34``: Order failed to settle due to insufficient margin.
+            ``35``: Order cancellation due to insufficient margin from another order.
+        u_time: ``uTime``: Update time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        c_time: ``cTime``: Creation time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+    """
+
+    sprd_id: str | None = None
+    ord_id: str | None = None
+    cl_ord_id: str | None = None
+    tag: str | None = None
+    px: Decimal | None = None
+    sz: Decimal | None = None
+    ord_type: str | None = None
+    side: str | None = None
+    fill_sz: Decimal | None = None
+    fill_px: Decimal | None = None
+    trade_id: str | None = None
+    acc_fill_sz: Decimal | None = None
+    pending_fill_sz: Decimal | None = None
+    pending_settle_sz: Decimal | None = None
+    canceled_sz: Decimal | None = None
+    state: str | None = None
+    avg_px: Decimal | None = None
+    cancel_source: str | None = None
+    u_time: int | None = None
+    c_time: int | None = None
+
+
+@attrs.define
+class AmendOrder:
+    """One ``data`` item of ``SpreadTradingAPI.amend_order``.
+
+    Attributes:
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        req_id: ``reqId``: Client Request ID as assigned by the client for order amendment.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+    """
+
+    ord_id: str | None = None
+    cl_ord_id: str | None = None
+    req_id: str | None = None
+    s_code: str | None = None
+    s_msg: str | None = None
+
+
+@attrs.define
+class CancelAllAfter:
+    """One ``data`` item of ``SpreadTradingAPI.cancel_all_after``.
+
+    Attributes:
+        trigger_time: ``triggerTime``: The time the cancellation is triggered.
+            triggerTime=0 means Cancel All After is disabled.
+        ts: ``ts``: The time the request is received.
+    """
+
+    trigger_time: int | None = None
     ts: int | None = None
 
 

@@ -13,6 +13,8 @@ __all__ = [
     "Bills",
     "EntrustSubaccountList",
     "FundingBalance",
+    "ManagedSubaccountBills",
+    "MaxWithdrawal",
     "ResetSubaccountApikey",
     "SetPermissionTransferOut",
     "SubAccountTransfer",
@@ -369,3 +371,52 @@ class FundingBalance:
     bal: Decimal | None = None
     frozen_bal: Decimal | None = None
     avail_bal: Decimal | None = None
+
+
+@attrs.define
+class MaxWithdrawal:
+    """One ``data`` item of ``SubAccountAPI.get_max_withdrawal``.
+
+    Attributes:
+        ccy: ``ccy``: Currency.
+        max_wd: ``maxWd``: Max withdrawal (excluding borrowed assets under ``Multi-currency
+            margin``).
+        max_wd_ex: ``maxWdEx``: Max withdrawal (including borrowed assets under ``Multi-currency
+            margin``).
+        spot_offset_max_wd: ``spotOffsetMaxWd``: Max withdrawal under Spot-Derivatives risk offset
+            mode (excluding borrowed assets under ``Portfolio margin``).
+            Applicable to ``Portfolio margin``.
+        spot_offset_max_wd_ex: ``spotOffsetMaxWdEx``: Max withdrawal under Spot-Derivatives risk
+            offset mode (including borrowed assets under ``Portfolio margin``).
+            Applicable to ``Portfolio margin``.
+    """
+
+    ccy: str | None = None
+    max_wd: Decimal | None = None
+    max_wd_ex: str | None = None
+    spot_offset_max_wd: Decimal | None = None
+    spot_offset_max_wd_ex: str | None = None
+
+
+@attrs.define
+class ManagedSubaccountBills:
+    """One ``data`` item of ``SubAccountAPI.get_managed_subaccount_bills``.
+
+    Attributes:
+        bill_id: ``billId``: Bill ID.
+        ccy: ``ccy``: Transfer currency.
+        amt: ``amt``: Transfer amount.
+        type: ``type``: Bill type.
+        sub_acct: ``subAcct``: Sub-account name.
+        sub_uid: ``subUid``: Sub-account UID.
+        ts: ``ts``: Bill ID creation time, Unix timestamp in millisecond format, e.g.
+            ``1597026383085``.
+    """
+
+    bill_id: str | None = None
+    ccy: str | None = None
+    amt: Decimal | None = None
+    type: str | None = None
+    sub_acct: str | None = None
+    sub_uid: str | None = None
+    ts: int | None = None

@@ -8,13 +8,16 @@ from decimal import Decimal
 import attrs
 
 __all__ = [
+    "AccountRateLimit",
     "AlgoOrderDetails",
     "AlgoOrderDetailsAttachAlgoOrds",
     "AlgoOrderDetailsLinkedOrd",
     "AmendAlgoOrder",
     "AmendMultipleOrders",
     "AmendOrder",
+    "CancelAdvanceAlgoOrder",
     "CancelAlgoOrder",
+    "CancelAllAfter",
     "CancelMultipleOrders",
     "CancelOrder",
     "ClosePositions",
@@ -24,6 +27,7 @@ __all__ = [
     "EasyConvertHistory",
     "Fills",
     "FillsHistory",
+    "MassCancel",
     "OneclickRepay",
     "OneclickRepayHistory",
     "OneclickRepayHistoryV2",
@@ -56,6 +60,7 @@ __all__ = [
     "PlaceAlgoOrder",
     "PlaceMultipleOrders",
     "PlaceOrder",
+    "PrecheckOrder",
 ]
 
 
@@ -977,6 +982,145 @@ class OneclickRepayHistoryV2OrdIdInfo:
     fill_sz: Decimal | None = None
     state: str | None = None
     c_time: int | None = None
+
+
+@attrs.define
+class AccountRateLimit:
+    """One ``data`` item of ``TradeAPI.get_account_rate_limit``.
+
+    Attributes:
+        fill_ratio: ``fillRatio``: Sub account fill ratio during the monitoring period.
+            Applicable for users with trading fee level >= VIP 5 and return "" for others.
+            For accounts with no trading volume during the monitoring period, return "0". For
+                accounts with trading volume but no order count due to our counting logic, return
+                "9999".
+        main_fill_ratio: ``mainFillRatio``: Master account aggregated fill ratio during the
+            monitoring period.
+            Applicable for users with trading fee level >= VIP 5 and return "" for others.
+            For accounts with no trading volume during the monitoring period, return "0".
+        acc_rate_limit: ``accRateLimit``: Current sub-account rate limit per two seconds.
+        next_acc_rate_limit: ``nextAccRateLimit``: Expected sub-account rate limit (per two seconds)
+            in the next period.
+            Applicable for users with trading fee level >= VIP 5 and return "" for others.
+        ts: ``ts``: Data update time.
+            For users with trading fee level >= VIP 5, the data will be generated at 08:00 am (UTC).
+            For users with trading fee level < VIP 5, return the current timestamp.
+    """
+
+    fill_ratio: Decimal | None = None
+    main_fill_ratio: Decimal | None = None
+    acc_rate_limit: Decimal | None = None
+    next_acc_rate_limit: Decimal | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class CancelAdvanceAlgoOrder:
+    """One ``data`` item of ``TradeAPI.cancel_advance_algo_order``.
+
+    Attributes:
+        algo_id: ``algoId``: Order ID.
+        s_code: ``sCode``: The code of the event execution result, ``0`` means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+    """
+
+    algo_id: str | None = None
+    s_code: str | None = None
+    s_msg: str | None = None
+
+
+@attrs.define
+class CancelAllAfter:
+    """One ``data`` item of ``TradeAPI.cancel_all_after``.
+
+    Attributes:
+        trigger_time: ``triggerTime``: The time the cancellation is triggered.
+            triggerTime=0 means Cancel All After is disabled.
+        tag: ``tag``: CAA order tag.
+        ts: ``ts``: The time the request is received.
+    """
+
+    trigger_time: int | None = None
+    tag: str | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class MassCancel:
+    """One ``data`` item of ``TradeAPI.mass_cancel``.
+
+    Attributes:
+        result: ``result``: Result of the request ``true``, ``false``.
+    """
+
+    result: bool | None = None
+
+
+@attrs.define
+class PrecheckOrder:
+    """One ``data`` item of ``TradeAPI.precheck_order``.
+
+    Attributes:
+        adj_eq: ``adjEq``: Current adjusted / Effective equity in ``USD``.
+        adj_eq_chg: ``adjEqChg``: After placing order, changed quantity of adjusted / Effective
+            equity in ``USD``.
+        imr: ``imr``: Current initial margin requirement in ``USD``.
+        imr_chg: ``imrChg``: After placing order, changed quantity of initial margin requirement in
+            ``USD``.
+        mmr: ``mmr``: Current Maintenance margin requirement in ``USD``.
+        mmr_chg: ``mmrChg``: After placing order, changed quantity of maintenance margin requirement
+            in ``USD``.
+        mgn_ratio: ``mgnRatio``: Current margin ratio in ``USD``.
+        mgn_ratio_chg: ``mgnRatioChg``: After placing order, changed quantity of margin ratio in
+            ``USD``.
+        avail_bal: ``availBal``: Current available balance in margin coin currency, only applicable
+            to turn auto borrow off.
+        avail_bal_chg: ``availBalChg``: After placing order, changed quantity of available balance
+            after placing order, only applicable to turn auto borrow off.
+        liq_px: ``liqPx``: Current estimated liquidation price.
+        liq_px_diff: ``liqPxDiff``: After placing order, the distance between estimated liquidation
+            price and mark price.
+        liq_px_diff_ratio: ``liqPxDiffRatio``: After placing order, the distance rate between
+            estimated liquidation price and mark price.
+        pos_bal: ``posBal``: Current positive asset, only applicable to margin isolated position.
+        pos_bal_chg: ``posBalChg``: After placing order, positive asset of margin isolated, only
+            applicable to margin isolated position.
+        liab: ``liab``: Current liabilities of currency.
+            For cross, it is cross liabilities.
+            For isolated position, it is isolated liabilities.
+        liab_chg: ``liabChg``: After placing order, changed quantity of liabilities.
+            For cross, it is cross liabilities.
+            For isolated position, it is isolated liabilities.
+        liab_chg_ccy: ``liabChgCcy``: After placing order, the unit of changed liabilities quantity.
+            only applicable cross and in auto borrow.
+        type: ``type``: Unit type of positive asset, only applicable to margin isolated position.
+            ``1``: it is both base currency before and after placing order.
+            ``2``: before plaing order, it is base currency. after placing order, it is quota
+                currency.
+            ``3``: before plaing order, it is quota currency. after placing order, it is base
+                currency.
+            ``4``: it is both quota currency before and after placing order.
+    """
+
+    adj_eq: Decimal | None = None
+    adj_eq_chg: Decimal | None = None
+    imr: Decimal | None = None
+    imr_chg: Decimal | None = None
+    mmr: Decimal | None = None
+    mmr_chg: Decimal | None = None
+    mgn_ratio: Decimal | None = None
+    mgn_ratio_chg: Decimal | None = None
+    avail_bal: Decimal | None = None
+    avail_bal_chg: Decimal | None = None
+    liq_px: Decimal | None = None
+    liq_px_diff: Decimal | None = None
+    liq_px_diff_ratio: Decimal | None = None
+    pos_bal: Decimal | None = None
+    pos_bal_chg: str | None = None
+    liab: Decimal | None = None
+    liab_chg: Decimal | None = None
+    liab_chg_ccy: str | None = None
+    type: str | None = None
 
 
 PlaceMultipleOrders = PlaceOrder

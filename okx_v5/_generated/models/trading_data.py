@@ -10,6 +10,7 @@ import attrs
 from okx_v5.converter import row
 
 __all__ = [
+    "ContractLongShortRatio",
     "ContractsInterestVolume",
     "InterestVolumeExpiry",
     "InterestVolumeStrike",
@@ -21,6 +22,7 @@ __all__ = [
     "SupportCoin",
     "TakerBlockVolume",
     "TakerVolume",
+    "TopTradersContractLongShortPositionRatio",
 ]
 
 
@@ -42,7 +44,8 @@ class SupportCoin:
 @row
 @attrs.define
 class TakerVolume:
-    """A row of ``TradingDataAPI.get_taker_volume`` (an array, read by position).
+    """A row of ``TradingDataAPI.get_taker_volume`` and ``TradingDataAPI.get_contract_taker_volume``
+    (an array, read by position).
 
     Attributes:
         ts: Position 0 of the row (``ts``).
@@ -223,6 +226,40 @@ class OpenInterestHistory:
     oi: Decimal | None = None
     oi_ccy: Decimal | None = None
     oi_usd: Decimal | None = None
+
+
+@row
+@attrs.define
+class ContractLongShortRatio:
+    """A row of ``TradingDataAPI.get_contract_long_short_ratio`` and
+    ``TradingDataAPI.get_top_traders_contract_long_short_ratio`` (an array, read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+            Timestamp, millisecond format of Unix timestamp, e.g. ``1597026383085``.
+        long_short_acct_ratio: Position 1 of the row (``longShortAcctRatio``).
+            Long/short position num ratio of all traders.
+    """
+
+    ts: int | None = None
+    long_short_acct_ratio: Decimal | None = None
+
+
+@row
+@attrs.define
+class TopTradersContractLongShortPositionRatio:
+    """A row of ``TradingDataAPI.get_top_traders_contract_long_short_position_ratio`` (an array,
+    read by position).
+
+    Attributes:
+        ts: Position 0 of the row (``ts``).
+            Timestamp, millisecond format of Unix timestamp, e.g. ``1597026383085``.
+        long_short_pos_ratio: Position 1 of the row (``longShortPosRatio``).
+            Long/short position ratio of top traders.
+    """
+
+    ts: int | None = None
+    long_short_pos_ratio: Decimal | None = None
 
 
 LongShortRatio = MarginLendingRatio
