@@ -250,6 +250,54 @@ def test_a_coincise_page_gives_its_anchor_signing_and_parameters() -> None:
     assert [(p.name, p.required) for p in doc.params.values()] == [("instId", True)]
 
 
+def test_a_coincise_table_nests_rows_whose_quote_signs_are_escaped() -> None:
+    page = textwrap.dedent(
+        """\
+        ### Move positions
+        `POST /api/v5/account/move-positions`
+        #### Request parameters
+        | Parameter | Type | Required | Description |
+        |---|---|---|---|
+        | legs | Array of Objects | Yes | Positions to move |
+        | &gt;from | Object | yes | Source leg |
+        | &gt;&gt;posId | String | Yes | Position ID |
+        | gridNum | int | Yes | Grid quantity |
+        #### Response parameters
+        | Parameter | Type | Description |
+        |---|---|---|
+        | legs | Array | Moved positions |
+        | &gt;from | Object | Source leg |
+        | &gt;&gt;posId | String | Position ID |
+        """
+    )
+    doc = facts_sources.coincise_op("docs/okx/trading_account.md", page)
+    assert [(p.name, p.kind, p.text) for p in doc.params.values()] == [
+        ("legs", "array:object", "Positions to move"),
+        ("gridNum", "integer", "Grid quantity"),
+    ]
+    (legs,) = doc.fields or []
+    assert [(f.name, [c.name for c in f.children]) for f in legs.children] == [("from", ["posId"])]
+
+
+def test_a_quoted_line_after_a_coincise_table_is_no_part_of_its_last_cell() -> None:
+    page = textwrap.dedent(
+        """\
+        ### Query the API Key of a sub-account
+        `GET /api/v5/users/subaccount/apikey`
+        #### Request Parameters
+        | Parameter | Type | Required | Description |
+        |---|---|---|---|
+        | apiKey | String | No | API public key |
+
+        > Returned results
+
+        #### Response parameters
+        """
+    )
+    doc = facts_sources.coincise_op("docs/okx/sub_account.md", page)
+    assert doc.params["apiKey"].text == "API public key"
+
+
 # -- ccxt ------------------------------------------------------------------------------------------
 
 

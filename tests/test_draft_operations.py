@@ -36,6 +36,7 @@ def load_tool(name: str) -> ModuleType:
 
 check_facts = load_tool("check_facts")
 MASS_CANCEL = {"http": "POST", "path": "/api/v5/trade/mass-cancel", "module": "Trade"}
+MASS = ("POST", "/api/v5/trade/mass-cancel")
 OPENXAPI_SOURCE = {"repository": "openxapi/openxapi", "commit": "0" * 40, "path": "specs"}
 
 
@@ -218,10 +219,53 @@ def test_uncovered_lists_only_operations_without_a_method_with_their_reasons(
     }
     reasons = {("POST", "/api/v5/trade/order-precheck"): "left out on purpose"}
     found = draft_facts.uncovered_file(openxapi, {}, tmp_path, reasons)
-    assert (found["documented"], found["called"], found["added"]) == (3, 1, 1)
+    counts = [found[key]["openxapi"] for key in ("documented", "called", "added")]
+    assert counts == [3, 1, 1]
     assert [(op["path"], op["module"], op["reason"]) for op in found["operations"]] == [
         ("/api/v5/trade/order-precheck", "Trade", "left out on purpose")
     ]
+
+
+def coincise_facts(tmp_path: Path) -> tuple[dict[Any, DocOp], dict[Any, DocOp]]:
+    """openxapi's place_order, which python-okx calls, with its docs anchor, in a facts folder."""
+    theirs = {"name": "place_order", "http": "POST", "path": "/api/v5/trade/order"}
+    facts = {"module": "Trade", "endpoints": [theirs]}
+    (tmp_path / "Trade.json").write_text(json.dumps(facts), encoding="utf-8")
+    order = ("POST", "/api/v5/trade/order")
+    page = DocOp(source="okx-docs", anchor="order-book-trading-trade-post-place-order")
+    return {order: DocOp(source="openxapi", tag="Trade")}, {order: page}
+
+
+def test_an_operation_only_coincise_documents_is_counted_and_listed_under_coincise(
+    tmp_path: Path,
+) -> None:
+    openxapi, okx_docs = coincise_facts(tmp_path)
+    anchor = "order-book-trading-trade-post-mass-cancel-order"
+    coincise = {
+        ("POST", "/api/v5/trade/order"): DocOp(source="coincise"),
+        MASS: DocOp(source="coincise", title="Mass cancel order", anchor=anchor),
+    }
+    found = draft_facts.uncovered_file(openxapi, okx_docs, tmp_path, None, coincise)
+    assert found["documented"] == {"openxapi": 1, "coincise": 1}
+    assert found["called"] == {"openxapi": 1, "coincise": 0}
+    (op,) = found["operations"]
+    assert (op["source"], op["path"], op["tag"], op["module"], op["docs"]) == (
+        "coincise",
+        MASS[1],
+        "Trade",
+        "Trade",
+        anchor,
+    )
+
+
+def test_a_path_coincise_writes_in_another_case_than_openxapi_is_not_another_operation(
+    tmp_path: Path,
+) -> None:
+    openxapi, okx_docs = coincise_facts(tmp_path)
+    coincise = {("POST", "/api/v5/trade/Order"): DocOp(source="coincise")}
+    found = draft_facts.uncovered_file(openxapi, okx_docs, tmp_path, None, coincise)
+    assert found["documented"] == {"openxapi": 1, "coincise": 0}
+    assert found["operations"] == []
 
 
 def test_a_shared_nested_model_is_named_where_its_parent_refers_to_it() -> None:

@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 from okx_v5 import AccountAPI, OkxException, OkxParamsException
+from okx_v5.models.sub_account import CreateSubaccountApikey
 from okx_v5.testing import FakeOKX
 
 KEY = "secrets-test-key-0001"
@@ -194,3 +195,10 @@ def test_a_credential_that_cannot_be_right_is_refused_at_construction_without_sh
     texts = [*shown(info.value), caplog.text]
     assert all(str(bad).strip() not in text for text in texts)
     assert okx.requests == []
+
+
+def test_a_new_sub_account_key_s_secret_and_passphrase_never_show_in_the_answer_s_repr() -> None:
+    item = CreateSubaccountApikey(api_key=KEY, secret_key=SECRET, passphrase=PASSPHRASE)
+    assert SECRET not in repr(item)
+    assert PASSPHRASE not in repr(item)
+    assert item.secret_key == SECRET

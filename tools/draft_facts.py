@@ -27,12 +27,12 @@ changes nothing else (its notes say which keys it left out, and why)::
 
     python tools/draft_facts.py --openxapi REPO --coincise REPO --missing-params
 
-A run also writes ``uncovered.json``: the operations openxapi documents that no method
-calls (python-okx's or okx_v5's own), each with the python-okx module it belongs with and the
-reason it has none (written by hand, kept). To rewrite only that file,
-from the facts files already in ``--out``::
+A run also writes ``uncovered.json``: the operations OKX documents (openxapi's, and those
+only coincise has) that no method calls (python-okx's or okx_v5's own), each with the
+python-okx module it belongs with, its source and the reason it has none (written by hand,
+kept). To rewrite only that file, from the facts files already in ``--out``::
 
-    python tools/draft_facts.py --openxapi REPO --uncovered
+    python tools/draft_facts.py --openxapi REPO --coincise REPO --uncovered
 
 ``--operations MODULE ...`` drafts okx_v5's own methods for the operations of
 ``uncovered.json`` that belong with these modules (``SignalBot`` for those of no python-okx
@@ -1110,7 +1110,7 @@ def draft_all(args: argparse.Namespace) -> int:
             f"{module:22} {len(entries):3} endpoints, {len(kept):3} kept"
             f"{', written' if changed else ''}"
         )
-    write_uncovered(spec_repo, args.out)
+    write_uncovered(spec_repo, newer_repo, args.out)
     return 0
 
 
@@ -1235,14 +1235,19 @@ def uncovered_file(
     okx_docs: dict[Key, DocOp],
     facts: Path,
     reasons: dict[Key, str | None] | None = None,
+    coincise: dict[Key, DocOp] | None = None,
 ) -> JSON:
-    """The operations openxapi documents that no method calls (python-okx's, or okx_v5's own),
-    each under the python-okx module it belongs with (``None`` when no module has that part of
-    the API), with the reason it has none (``reasons``, written by hand; ``None`` until then).
+    """The operations OKX documents that no method calls (python-okx's, or okx_v5's own), each
+    under the python-okx module it belongs with (``None`` when no module has that part of the
+    API), with its source and the reason it has none (``reasons``, written by hand; ``None``
+    until then). OKX's documented operations are openxapi's, and those only coincise has
+    (``coincise_only``), each counted under its source.
 
     The module is the one most python-okx calls of the same openxapi tag (the section of
     OKX's docs) go to, preferring those under the same ``/api/v5/<first segment>/``; a tag
-    python-okx never calls goes to the module of the same name ("Affiliate"), if any.
+    python-okx never calls goes to the module of the same name ("Affiliate"), if any. An
+    operation only coincise has takes the tag of the section its docs anchor is in
+    (``anchor_tag``).
     """
     called: dict[Key, str] = {}
     own: set[Key] = set()
@@ -1258,35 +1263,77 @@ def uncovered_file(
         if key in called and doc.tag:
             by_tag.setdefault(doc.tag, []).append((first_segment(key[1]), called[key]))
     modules = set(called.values())
+    documented = {"openxapi": openxapi, "coincise": coincise_only(openxapi, coincise or {})}
     operations = []
-    for key, doc in sorted(openxapi.items()):
-        if key in called or key in own:
-            continue
-        tagged = by_tag.get(doc.tag or "", [])
-        near = [module for segment, module in tagged if segment == first_segment(key[1])]
-        named = doc.tag.replace(" ", "") if doc.tag else None
-        module = majority(near) or majority([module for _, module in tagged])
-        if module is None and named in modules:
-            module = named
-        page = okx_docs.get(key)
-        operations.append(
-            {
-                "module": module,
-                "tag": doc.tag,
-                "http": key[0],
-                "path": key[1],
-                "summary": doc.title,
-                "docs": page.anchor if page else None,
-                "reason": (reasons or {}).get(key),
-            }
-        )
+    for source, ops in documented.items():
+        for key, doc in sorted(ops.items()):
+            if key in called or key in own:
+                continue
+            page = okx_docs.get(key)
+            tag = doc.tag if source == "openxapi" else anchor_tag(doc, openxapi, okx_docs)
+            tagged = by_tag.get(tag or "", [])
+            near = [module for segment, module in tagged if segment == first_segment(key[1])]
+            named = tag.replace(" ", "") if tag else None
+            module = majority(near) or majority([module for _, module in tagged])
+            if module is None and named in modules:
+                module = named
+            operations.append(
+                {
+                    "module": module,
+                    "tag": tag,
+                    "http": key[0],
+                    "path": key[1],
+                    "summary": doc.title,
+                    "docs": (page and page.anchor) or doc.anchor,
+                    "source": source,
+                    "reason": (reasons or {}).get(key),
+                }
+            )
     operations.sort(key=lambda op: (op["module"] is None, op["module"] or op["tag"] or ""))
     return {
-        "documented": len(openxapi),
-        "called": sum(1 for key in openxapi if key in called),
-        "added": sum(1 for key in openxapi if key in own and key not in called),
+        "documented": {source: len(ops) for source, ops in documented.items()},
+        "called": {
+            source: sum(1 for key in ops if key in called) for source, ops in documented.items()
+        },
+        "added": {
+            source: sum(1 for key in ops if key in own and key not in called)
+            for source, ops in documented.items()
+        },
         "operations": operations,
     }
+
+
+def coincise_only(openxapi: dict[Key, DocOp], coincise: dict[Key, DocOp]) -> dict[Key, DocOp]:
+    """The operations coincise documents that openxapi does not, under any casing of the path
+    (OKX's paths mix cases, ``set-riskOffset-type``): coincise's newer pages of OKX's docs add
+    these."""
+    known = {(http, path.lower()) for http, path in openxapi}
+    return {key: doc for key, doc in coincise.items() if (key[0], key[1].lower()) not in known}
+
+
+def anchor_tag(doc: DocOp, openxapi: dict[Key, DocOp], okx_docs: dict[Key, DocOp]) -> str | None:
+    """openxapi's tag for an operation only coincise documents: the tag of the documented
+    operations whose docs anchor shares the most leading words with its own (OKX's anchors
+    begin with their section, ``funding-account-rest-api-...``), or ``None``."""
+    if not doc.anchor:
+        return None
+    words = doc.anchor.split("-")
+    best: list[str] = []
+    longest = 0
+    for key, spec in openxapi.items():
+        page = okx_docs.get(key)
+        if not (spec.tag and page and page.anchor):
+            continue
+        theirs = page.anchor.split("-")
+        shared = next(
+            (i for i, (a, b) in enumerate(zip(words, theirs, strict=False)) if a != b),
+            min(len(words), len(theirs)),
+        )
+        if shared > longest:
+            best, longest = [spec.tag], shared
+        elif shared == longest and shared:
+            best.append(spec.tag)
+    return majority(best)
 
 
 def first_segment(path: str) -> str:
@@ -1301,11 +1348,15 @@ def majority(names: list[str]) -> str | None:
     return min(set(names), key=lambda name: (-names.count(name), name))
 
 
-def write_uncovered(spec_repo: Snapshot, out: Path) -> None:
-    """Write ``uncovered.json`` from the openxapi snapshot and python-okx's calls as the facts
-    files in ``out`` record them."""
+def write_uncovered(spec_repo: Snapshot, newer_repo: Snapshot, out: Path) -> None:
+    """Write ``uncovered.json`` from the openxapi and coincise snapshots and python-okx's calls
+    as the facts files in ``out`` record them."""
     data = uncovered_file(
-        read_openxapi(spec_repo), read_okx_docs(spec_repo), out, uncovered_reasons(out)
+        read_openxapi(spec_repo),
+        read_okx_docs(spec_repo),
+        out,
+        uncovered_reasons(out),
+        read_coincise(newer_repo),
     )
     versions = {
         load(path)["sources"]["python-okx"]["version"]
@@ -1319,12 +1370,17 @@ def write_uncovered(spec_repo: Snapshot, out: Path) -> None:
         "python-okx": {"package": "python-okx", "version": versions.pop(), "path": "okx/"},
         "openxapi": spec_repo.source(OPENXAPI_SPECS),
         "okx-docs": spec_repo.source(OPENXAPI_DOCS),
+        "coincise": newer_repo.source(COINCISE_DOCS),
     }
     changed = write_if_changed(out / UNCOVERED_FILE, dump({"sources": sources} | data))
+    counts = [
+        f"{source}: {data['documented'][source]} documented, {data['called'][source]} called by"
+        f" python-okx, {data['added'][source]} by okx_v5's own methods"
+        for source in data["documented"]
+    ]
     print(
-        f"{UNCOVERED_FILE}: {data['documented']} documented operations, {data['called']} called"
-        f" by python-okx, {data['added']} by okx_v5's own methods, {len(data['operations'])}"
-        f" by none{', written' if changed else ''}"
+        f"{UNCOVERED_FILE}: {'; '.join(counts)}; {len(data['operations'])} by none"
+        f"{', written' if changed else ''}"
     )
 
 
@@ -1420,6 +1476,38 @@ OPERATION_NAMES: dict[Key, tuple[str, str]] = {
     ("POST", "/api/v5/copytrading/first-copy-settings"): (
         "set_first_copy_settings",
         "verb first, as python-okx's setters; amend_copy_settings amends them",
+    ),
+    ("GET", "/api/v5/fiat/buy-sell/currencies"): (
+        "get_fiat_buy_sell_currencies",
+        "OKX's title (buy/sell currencies): the path's last segment says too little",
+    ),
+    ("GET", "/api/v5/fiat/buy-sell/currency-pair"): (
+        "get_fiat_buy_sell_currency_pair",
+        "OKX's title (buy/sell currency pair): the path's last segment says too little",
+    ),
+    ("GET", "/api/v5/fiat/buy-sell/history"): (
+        "get_fiat_buy_sell_history",
+        "OKX's title (buy/sell trade history): the path's last segment says too little",
+    ),
+    ("POST", "/api/v5/fiat/buy-sell/quote"): (
+        "request_fiat_buy_sell_quote",
+        "requests a quote, as python-okx's DualInvestAPI.request_quote (sfp/dcd/quote)",
+    ),
+    ("POST", "/api/v5/fiat/buy-sell/trade"): (
+        "fiat_buy_sell_trade",
+        "as python-okx's ConvertAPI.convert_trade (convert/trade) and DualInvestAPI.trade",
+    ),
+    ("GET", "/api/v5/users/subaccount/apikey"): (
+        "get_subaccount_apikey",
+        "as python-okx's reset_subaccount_apikey (modify-apikey); apikey says too little",
+    ),
+    ("POST", "/api/v5/users/subaccount/apikey"): (
+        "create_subaccount_apikey",
+        "get_subaccount_apikey is the GET of this path; as python-okx's reset_subaccount_apikey",
+    ),
+    ("POST", "/api/v5/users/subaccount/delete-apikey"): (
+        "delete_subaccount_apikey",
+        "as python-okx's reset_subaccount_apikey (modify-apikey)",
     ),
     ("GET", "/api/v5/tradingBot/signal/signals"): (
         "get_signals",
@@ -1589,7 +1677,8 @@ def draft_operations(args: argparse.Namespace) -> int:
             }
         )
         key = (op["http"], op["path"])
-        method = own_method(module, op, docs.openxapi[key], docs.okx_docs.get(key))
+        documented = docs.openxapi[key] if op["source"] == "openxapi" else docs.coincise[key]
+        method = own_method(module, op, documented, docs.okx_docs.get(key))
         names = [entry["name"] for entry in data["endpoints"]]
         if method.name in names:
             raise DraftError(f"{module}.{method.name} exists: name {op['path']} by hand")
@@ -1601,7 +1690,7 @@ def draft_operations(args: argparse.Namespace) -> int:
             data["sources"][key] = sources[key]
         write_if_changed(target, dump(data))
         print(f"{module:22} {method.name}: {op['http']} {op['path']}")
-    write_uncovered(spec_repo, args.out)
+    write_uncovered(spec_repo, newer_repo, args.out)
     return 0
 
 
@@ -1647,7 +1736,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--uncovered",
         action="store_true",
-        help=f"only write {UNCOVERED_FILE}, from --openxapi and the facts files in --out",
+        help=f"only write {UNCOVERED_FILE}, from --openxapi, --coincise and the facts files"
+        " in --out",
     )
     parser.add_argument(
         "--operations",
@@ -1664,6 +1754,9 @@ def main(argv: list[str] | None = None) -> int:
     elif args.words or args.missing_params:
         if args.coincise is None:
             parser.error("--words and --missing-params need --openxapi and --coincise")
+    elif args.uncovered:
+        if args.coincise is None:
+            parser.error("--uncovered needs --openxapi and --coincise")
     elif not args.uncovered and (args.python_okx is None or (drafting and args.coincise is None)):
         parser.error("--python-okx and --coincise are required (--check needs --python-okx only)")
     try:
@@ -1682,7 +1775,11 @@ def run(args: argparse.Namespace) -> int:
     if args.missing_params:
         return missing_params_all(args)
     if args.uncovered:
-        write_uncovered(Snapshot(args.openxapi, "openxapi/openxapi"), args.out)
+        write_uncovered(
+            Snapshot(args.openxapi, "openxapi/openxapi"),
+            Snapshot(args.coincise, "rosssaunders/coincise"),
+            args.out,
+        )
         return 0
     return check_all(args) if args.check else draft_all(args)
 

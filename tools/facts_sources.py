@@ -448,6 +448,7 @@ TYPE_WORDS = {
     "string": "string",
     "boolean": "boolean",
     "integer": "integer",
+    "int": "integer",  # coincise types gridNum (grid/amend-algo-basic-param) "int"
     "number": "number",
     "object": "object",
     "array": "array",
@@ -773,17 +774,29 @@ def coincise_op(path: str, text: str) -> DocOp:
         for line in text.splitlines()
         if re.match(r"#+\s*rate limit", line, re.I)
     ]
-    request = markdown_section(text, "request parameters")
+    request = coincise_table(markdown_section(text, "request parameters"))
     for name, kind, required, description in markdown_rows(request, columns=4):
         if name.startswith(("\\", ">")):
             continue  # a field of an object parameter
         doc.params[name] = DocParam(name, doc_kind(kind), required.lower() == "yes", description)
-    response = markdown_section(text, "response parameters")
+    response = coincise_table(markdown_section(text, "response parameters"))
     if response.strip():
         doc.fields = nest_rows(
             (row[0], row[1], row[2]) for row in markdown_rows(response, columns=3)
         )
     return doc
+
+
+def coincise_table(section: str) -> str:
+    """A table of coincise's as the row reader takes it: a nested row's ``&gt;`` marks as
+    ``>`` (some pages escape them: ``| &gt;&gt;posId |``), and no quoted line ("> Returned
+    results"), which would run on into the last cell of the row above."""
+    section = re.sub(r"^>[^|\n]*$", "", section, flags=re.M)
+    return re.sub(
+        r"\|(\s*)((?:&gt;\s*)+)(?=[A-Za-z_])",
+        lambda m: "|" + m[1] + m[2].replace("&gt;", ">"),
+        section,
+    )
 
 
 def markdown_section(text: str, title: str) -> str:

@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 # modules only: none of these imports a generated file).
 from okx_v5.converter import wire_name  # noqa: E402
 from okx_v5.endpoint import ACCESS, DOCS_URL, RateLimit  # noqa: E402
+from okx_v5.redaction import SECRET_FIELDS  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
 from facts_model import (  # noqa: E402
@@ -265,11 +266,15 @@ def render_model(name: str, model: Model, models: Mapping[str, Model], facts: Fa
         attr = attribute(wire)
         annotation = model_type(field.type, models)
         annotation = annotation if annotation == "Any" else annotation + " | None"
-        if wire_name(attr) == wire:
+        options = ["default=None"]
+        if wire in SECRET_FIELDS:  # a new API key's secret, its passphrase: never in a repr
+            options.append("repr=False")
+        if wire_name(attr) != wire:
+            options.append(f'metadata={{"wire": {q(wire)}}}')
+        if len(options) == 1:
             lines.append(f"    {attr}: {annotation} = None")
         else:
-            metadata = f'metadata={{"wire": {q(wire)}}}'
-            lines.append(f"    {attr}: {annotation} = attrs.field(default=None, {metadata})")
+            lines.append(f"    {attr}: {annotation} = attrs.field({', '.join(options)})")
     return lines
 
 
@@ -1200,10 +1205,33 @@ def keyword_coverage(every: list[tuple[Path, Facts]]) -> str:
     )
 
 
+def documented_operations(uncovered: Raw) -> str:
+    """The coverage page's count of OKX's documented operations, by the snapshot that
+    documents them, and of those each kind of method calls."""
+    spec, newer = uncovered["sources"]["openxapi"], uncovered["sources"]["coincise"]
+    documented, called, added = (uncovered[key] for key in ("documented", "called", "added"))
+    without = {
+        source: sum(1 for op in uncovered["operations"] if op["source"] == source)
+        for source in documented
+    }
+    return (
+        f"OKX documents {sum(documented.values())} REST operations: {documented['openxapi']}"
+        f" in the [openxapi](https://github.com/{spec['repository']}) snapshot of"
+        f" {spec['date'][:10]} (commit `{spec['commit'][:7]}`), and {documented['coincise']}"
+        f" more that only the [coincise](https://github.com/{newer['repository']}) conversion"
+        f" of OKX's pages of {newer['date'][:10]} (commit `{newer['commit'][:7]}`) has."
+        f" python-okx calls {sum(called.values())} of them ({called['openxapi']} of openxapi's,"
+        f" {called['coincise']} of coincise's), okx_v5's own methods call"
+        f" {sum(added.values())} more ({added['openxapi']} and {added['coincise']}), and"
+        f" {sum(without.values())} have no method ({without['openxapi']} and"
+        f" {without['coincise']}). The list of those is `okx_v5/facts/uncovered.json`, written"
+        " by `tools/draft_facts.py`, with the source and the reason of each."
+    )
+
+
 def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: Raw) -> str:
     page = DOCS / "coverage.md"
     operations = uncovered["operations"]
-    spec = uncovered["sources"]["openxapi"]
     python_okx = uncovered["sources"]["python-okx"]
     rows, total = [], [0, 0, 0, 0, 0]
     for _, facts in every:
@@ -1261,12 +1289,7 @@ def render_coverage(every: list[tuple[Path, Facts]], uncovered: Raw, websocket: 
         + (f" (+{len(elsewhere)} [in no module](#in-no-module))" if elsewhere else "")
         + " |",
         "",
-        f"OKX documents {uncovered['documented']} REST operations (the"
-        f" [openxapi](https://github.com/{spec['repository']}) snapshot of {spec['date'][:10]},"
-        f" commit `{spec['commit'][:7]}`): python-okx calls {uncovered['called']} of them,"
-        f" okx_v5's own methods call {uncovered['added']} more, and {len(operations)} have no"
-        " method. The list of those is `okx_v5/facts/uncovered.json`, written by"
-        " `tools/draft_facts.py`, with the reason of each.",
+        documented_operations(uncovered),
         "",
         keyword_coverage(every),
         "",

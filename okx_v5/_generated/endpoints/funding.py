@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         AssetValuation,
         Balances,
         Bills,
+        BillsHistory,
         CancelFiatWithdrawal,
         CancelWithdrawal,
         Currencies,
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
         DepositHistory,
         DepositWithdrawStatus,
         ExchangeList,
+        FiatBuySellCurrencies,
+        FiatBuySellCurrencyPair,
+        FiatBuySellHistory,
+        FiatBuySellTrade,
         FiatDeposit,
         FiatDepositOrderHistory,
         FiatDepositPaymentMethods,
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
         FundsTransfer,
         MonthlyStatement,
         NonTradableAssets,
+        RequestFiatBuySellQuote,
         TransferState,
         Withdrawal,
         WithdrawalHistory,
@@ -40,16 +46,21 @@ __all__ = [
     "CANCEL_WITHDRAWAL",
     "CONVERT_DUST_ASSETS",
     "CREATE_FIAT_WITHDRAWAL",
+    "FIAT_BUY_SELL_TRADE",
     "FUNDS_TRANSFER",
     "GET_ASSET_VALUATION",
     "GET_BALANCES",
     "GET_BILLS",
+    "GET_BILLS_HISTORY",
     "GET_CURRENCIES",
     "GET_DEPOSIT_ADDRESS",
     "GET_DEPOSIT_HISTORY",
     "GET_DEPOSIT_LIGHTNING",
     "GET_DEPOSIT_WITHDRAW_STATUS",
     "GET_EXCHANGE_LIST",
+    "GET_FIAT_BUY_SELL_CURRENCIES",
+    "GET_FIAT_BUY_SELL_CURRENCY_PAIR",
+    "GET_FIAT_BUY_SELL_HISTORY",
     "GET_FIAT_DEPOSIT",
     "GET_FIAT_DEPOSIT_ORDER_HISTORY",
     "GET_FIAT_DEPOSIT_PAYMENT_METHODS",
@@ -61,6 +72,7 @@ __all__ = [
     "GET_WITHDRAWAL_HISTORY",
     "MODULE",
     "PURCHASE_REDEMPT",
+    "REQUEST_FIAT_BUY_SELL_QUOTE",
     "TRANSFER_STATE",
     "WITHDRAWAL",
     "WITHDRAWAL_LIGHTNING",
@@ -1004,5 +1016,298 @@ CREATE_FIAT_WITHDRAWAL: Endpoint[FiatDeposit] = Endpoint(
     model_ref="okx_v5._generated.models.funding:FiatDeposit",
     summary="Create withdrawal order",
     docs="funding-account-rest-api-create-withdrawal-order",
+    python_okx=False,
+)
+
+GET_BILLS_HISTORY: Endpoint[BillsHistory] = Endpoint(
+    name="get_bills_history",
+    method="GET",
+    path="/api/v5/asset/bills-history",
+    signed=True,
+    params=(
+        Param("ccy", send=Unless(None), doc="Currency."),
+        Param(
+            "type",
+            send=Unless(None),
+            doc=(
+                "Bill type. ``1``: Deposit. ``2``: Withdrawal. ``13``: Canceled withdrawal. "
+                "``20``: Transfer to sub account (for master account). ``21``: Transfer from sub "
+                "account (for master account). ``22``: Transfer out from sub to master account "
+                "(for sub-account). ``23``: Transfer in from master to sub account (for "
+                "sub-account). ``28``: Manually claimed Airdrop. ``47``: System reversal. ``48``: "
+                "Event Reward. ``49``: Event Giveaway. ``68``: Fee rebate (by rebate card). "
+                "``72``: Token received. ``73``: Token given away. ``74``: Token refunded. ``75``: "
+                "[Simple earn flexible] Subscription. ``76``: [Simple earn flexible] Redemption. "
+                "``77``: Jumpstart distribute. ``78``: Jumpstart lock up. ``80``: DEFI/Staking "
+                "subscription. ``82``: DEFI/Staking redemption. ``83``: Staking yield. ``84``: "
+                "Violation fee. ``89``: Deposit yield. ``116``: [Fiat] Place an order. ``117``: "
+                "[Fiat] Fulfill an order. ``118``: [Fiat] Cancel an order. ``124``: Jumpstart "
+                "unlocking. ``130``: Transferred from Trading account. ``131``: Transferred to "
+                "Trading account. ``132``: [P2P] Frozen by customer service. ``133``: [P2P] "
+                "Unfrozen by customer service. ``134``: [P2P] Transferred by customer service. "
+                "``135``: Cross chain exchange. ``137``: [ETH Staking] Subscription. ``138``: [ETH "
+                "Staking] Swapping. ``139``: [ETH Staking] Earnings. ``146``: Customer feedback. "
+                "``150``: Affiliate commission. ``151``: Referral reward. ``152``: Broker reward. "
+                "``160``: Dual Investment subscribe. ``161``: Dual Investment collection. ``162``: "
+                "Dual Investment profit. ``163``: Dual Investment refund. ``172``: [Affiliate] "
+                "Sub-affiliate commission. ``173``: [Affiliate] Fee rebate (by trading fee). "
+                "``174``: Jumpstart Pay. ``175``: Locked collateral. ``176``: Loan. ``177``: Added "
+                "collateral. ``178``: Returned collateral. ``179``: Repayment. ``180``: Unlocked "
+                "collateral. ``181``: Airdrop payment. ``185``: [Broker] Convert reward. ``187``: "
+                "[Broker] Convert transfer. ``189``: Mystery box bonus. ``195``: Untradable asset "
+                "withdrawal. ``196``: Untradable asset withdrawal revoked. ``197``: Untradable "
+                "asset deposit. ``198``: Untradable asset collection reduce. ``199``: Untradable "
+                "asset collection increase. ``200``: Buy. ``202``: Price Lock Subscribe. ``203``: "
+                "Price Lock Collection. ``204``: Price Lock Profit. ``205``: Price Lock Refund. "
+                "``207``: Dual Investment Lite Subscribe. ``208``: Dual Investment Lite "
+                "Collection. ``209``: Dual Investment Lite Profit. ``210``: Dual Investment Lite "
+                "Refund. ``212``: [Flexible loan] Multi-collateral loan collateral locked. "
+                "``215``: [Flexible loan] Multi-collateral loan collateral released. ``217``: "
+                "[Flexible loan] Multi-collateral loan borrowed. ``218``: [Flexible loan] "
+                "Multi-collateral loan repaid. ``232``: [Flexible loan] Subsidized interest "
+                "received. ``220``: Delisted crypto. ``221``: Blockchain's withdrawal fee. "
+                "``222``: Withdrawal fee refund. ``223``: SWAP lead trading profit share. ``225``: "
+                "Shark Fin subscribe. ``226``: Shark Fin collection. ``227``: Shark Fin profit. "
+                "``228``: Shark Fin refund. ``229``: Airdrop. ``232``: Subsidized interest "
+                "received. ``233``: Broker rebate compensation. ``240``: Snowball subscribe. "
+                "``241``: Snowball refund. ``242``: Snowball profit. ``243``: Snowball trading "
+                "failed. ``249``: Seagull subscribe. ``250``: Seagull collection. ``251``: Seagull "
+                "profit. ``252``: Seagull refund. ``263``: Strategy bots profit share. ``265``: "
+                "Signal revenue. ``266``: SPOT lead trading profit share. ``270``: DCD broker "
+                "transfer. ``271``: DCD broker rebate. ``272``: [Convert] Buy Crypto/Fiat. "
+                "``273``: [Convert] Sell Crypto/Fiat. ``284``: [Custody] Transfer out trading "
+                "sub-account. ``285``: [Custody] Transfer in trading sub-account. ``286``: "
+                "[Custody] Transfer out custody funding account. ``287``: [Custody] Transfer in "
+                "custody funding account. ``288``: [Custody] Fund delegation. ``289``: [Custody] "
+                "Fund undelegation. ``299``: Affiliate recommendation commission. ``300``: Fee "
+                "discount rebate. ``303``: Snowball market maker transfer. ``304``: [Simple Earn "
+                "Fixed] Order submission. ``305``: [Simple Earn Fixed] Order redemption. ``306``: "
+                "[Simple Earn Fixed] Principal distribution. ``307``: [Simple Earn Fixed] Interest "
+                "distribution (early termination compensation). ``308``: [Simple Earn Fixed] "
+                "Interest distribution. ``309``: [Simple Earn Fixed] Interest distribution "
+                "(extension compensation). ``311``: Crypto dust auto-transfer in. ``313``: Sent by "
+                "gift. ``314``: Received from gift. ``315``: Refunded from gift. ``328``: [SOL "
+                "staking] Send Liquidity Staking Token reward. ``329``: [SOL staking] Subscribe "
+                "Liquidity Staking Token staking. ``330``: [SOL staking] Mint Liquidity Staking "
+                "Token. ``331``: [SOL staking] Redeem Liquidity Staking Token order. ``332``: [SOL "
+                "staking] Settle Liquidity Staking Token order. ``333``: Trial fund reward. "
+                "``339``: [Simple Earn Fixed] Order submission. ``340``: [Simple Earn Fixed] Order "
+                "failure refund. ``341``: [Simple Earn Fixed] Redemption. ``342``: [Simple Earn "
+                "Fixed] Principal. ``343``: [Simple Earn Fixed] Interest. ``344``: [Simple Earn "
+                "Fixed] Compensatory interest. ``345``: [Institutional Loan] Principal repayment. "
+                "``346``: [Institutional Loan] Interest repayment. ``347``: [Institutional Loan] "
+                "Overdue penalty. ``348``: [BTC staking] Subscription. ``349``: [BTC staking] "
+                "Redemption. ``350``: [BTC staking] Earnings. ``351``: [Institutional Loan] Loan "
+                "disbursement. ``354``: Copy and bot rewards. ``361``: Deposit from closed "
+                "sub-account. ``372``: Asset segregation. ``373``: Asset release. ``400``: Auto "
+                "earn interest (USDG earn)."
+            ),
+        ),
+        Param(
+            "clientId",
+            send=Unless(None),
+            doc=(
+                "Client-supplied ID for transfer or withdrawal. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "after",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records earlier than the requested ``ts`` or "
+                "``billId``, Unix timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "before",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Pagination of data to return records newer than the requested ``ts``, Unix "
+                "timestamp format in milliseconds, e.g. ``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is ``100``. The default is ``100``.",
+        ),
+        Param(
+            "pagingType",
+            rule=Choice(("1", "2")),
+            send=Unless(None),
+            doc=(
+                "PagingType. ``1``: Timestamp of the bill record. ``2``: Bill ID of the bill "
+                "record. The default is ``1``."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:BillsHistory",
+    summary="Asset bills history",
+    docs="funding-account-rest-api-asset-bills-history",
+    python_okx=False,
+)
+
+GET_FIAT_BUY_SELL_CURRENCIES: Endpoint[FiatBuySellCurrencies] = Endpoint(
+    name="get_fiat_buy_sell_currencies",
+    method="GET",
+    path="/api/v5/fiat/buy-sell/currencies",
+    signed=True,
+    limits=(RateLimit(6, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatBuySellCurrencies",
+    summary="Get buy/sell currencies",
+    docs="funding-account-rest-api-get-buy-sell-currencies",
+    python_okx=False,
+)
+
+GET_FIAT_BUY_SELL_CURRENCY_PAIR: Endpoint[FiatBuySellCurrencyPair] = Endpoint(
+    name="get_fiat_buy_sell_currency_pair",
+    method="GET",
+    path="/api/v5/fiat/buy-sell/currency-pair",
+    signed=True,
+    params=(
+        Param("fromCcy", required=True, doc="Currency to sell, e.g. ``USD``."),
+        Param("toCcy", required=True, doc="Currency to buy, e.g. ``BTC``."),
+    ),
+    limits=(RateLimit(6, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatBuySellCurrencyPair",
+    summary="Get buy/sell currency pair",
+    docs="funding-account-rest-api-get-buy-sell-currency-pair",
+    python_okx=False,
+)
+
+GET_FIAT_BUY_SELL_HISTORY: Endpoint[FiatBuySellHistory] = Endpoint(
+    name="get_fiat_buy_sell_history",
+    method="GET",
+    path="/api/v5/fiat/buy-sell/history",
+    signed=True,
+    params=(
+        Param("ordId", send=Unless(None), doc="Order ID."),
+        Param(
+            "clOrdId",
+            send=Unless(None),
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+        Param(
+            "state",
+            rule=Choice(("processing", "completed", "failed")),
+            send=Unless(None),
+            doc="Trade state. ``processing``. ``completed``. ``failed``.",
+        ),
+        Param(
+            "begin",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with a begin timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "end",
+            send=Unless(None),
+            kind="number",
+            doc=(
+                "Filter with an end timestamp. Unix timestamp format in milliseconds, e.g. "
+                "``1597026383085``."
+            ),
+        ),
+        Param(
+            "limit",
+            send=Unless(None),
+            kind="number",
+            doc="Number of results per request. The maximum is 100. The default is 100.",
+        ),
+    ),
+    limits=(RateLimit(6, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatBuySellHistory",
+    summary="Get buy/sell trade history",
+    docs="funding-account-rest-api-get-buy-sell-trade-history",
+    python_okx=False,
+)
+
+REQUEST_FIAT_BUY_SELL_QUOTE: Endpoint[RequestFiatBuySellQuote] = Endpoint(
+    name="request_fiat_buy_sell_quote",
+    method="POST",
+    path="/api/v5/fiat/buy-sell/quote",
+    signed=True,
+    params=(
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc=(
+                "Side. ``buy``: Buy Crypto / Fiat with Fiat. ``sell``: Sell Crypto to Crypto / "
+                "Fiat."
+            ),
+        ),
+        Param("fromCcy", required=True, doc="Currency to sell."),
+        Param("toCcy", required=True, doc="Currency to buy."),
+        Param("rfqAmt", required=True, kind="number", doc="RFQ amount."),
+        Param("rfqCcy", required=True, doc="RFQ currency."),
+    ),
+    limits=(RateLimit(10, 1.0, "user"), RateLimit(1, 5.0, "user")),
+    model_ref="okx_v5._generated.models.funding:RequestFiatBuySellQuote",
+    summary="Get buy/sell quote",
+    docs="funding-account-rest-api-get-buy-sell-quote",
+    python_okx=False,
+)
+
+FIAT_BUY_SELL_TRADE: Endpoint[FiatBuySellTrade] = Endpoint(
+    name="fiat_buy_sell_trade",
+    method="POST",
+    path="/api/v5/fiat/buy-sell/trade",
+    signed=True,
+    params=(
+        Param("quoteId", required=True, doc="Quote ID. Get from Buy/Sell quote API."),
+        Param(
+            "side",
+            rule=Choice(("buy", "sell")),
+            required=True,
+            doc=(
+                "Side. ``buy``: Buy Crypto / Fiat with Fiat. ``sell``: Sell Crypto to Crypto / "
+                "Fiat. Should be the same as the Quote request."
+            ),
+        ),
+        Param(
+            "fromCcy",
+            required=True,
+            doc="Currency to sell. Should be the same as the Quote request.",
+        ),
+        Param(
+            "toCcy",
+            required=True,
+            doc="Currency to buy. Should be the same as the Quote request.",
+        ),
+        Param(
+            "rfqAmt",
+            required=True,
+            kind="number",
+            doc="RFQ amount. Should be the same as the Quote request.",
+        ),
+        Param(
+            "rfqCcy", required=True, doc="RFQ currency. Should be the same as the Quote request."
+        ),
+        Param("paymentMethod", required=True, doc="paymentMethod. ``balance``."),
+        Param(
+            "clOrdId",
+            required=True,
+            doc=(
+                "Client Order ID as assigned by the client. A combination of case-sensitive "
+                "alphanumerics, all numbers, or all letters of up to 32 characters."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 5.0, "user"),),
+    model_ref="okx_v5._generated.models.funding:FiatBuySellTrade",
+    summary="Buy/sell trade",
+    docs="funding-account-rest-api-buy-sell-trade",
     python_okx=False,
 )

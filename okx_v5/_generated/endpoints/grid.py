@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         GridAdjustInvestment,
         GridAdjustMarginBalance,
         GridAiParam,
+        GridAmendAlgoBasicParam,
         GridCancelCloseOrder,
         GridComputeMarginBalance,
         GridMinInvestment,
@@ -42,6 +43,7 @@ __all__ = [
     "GRID_ADJUST_INVESTMENT",
     "GRID_ADJUST_MARGIN_BALANCE",
     "GRID_AI_PARAM",
+    "GRID_AMEND_ALGO_BASIC_PARAM",
     "GRID_AMEND_ORDER_ALGO",
     "GRID_CANCEL_CLOSE_ORDER",
     "GRID_CLOSE_POSITION",
@@ -979,5 +981,23 @@ GRID_ORDER_INSTANT_TRIGGER: Endpoint[GridAdjustMarginBalance] = Endpoint(
     model_ref="okx_v5._generated.models.grid:GridAdjustMarginBalance",
     summary="Instant trigger grid algo order",
     docs="order-book-trading-grid-trading-post-instant-trigger-grid-algo-order",
+    python_okx=False,
+)
+
+GRID_AMEND_ALGO_BASIC_PARAM: Endpoint[GridAmendAlgoBasicParam] = Endpoint(
+    name="grid_amend_algo_basic_param",
+    method="POST",
+    path="/api/v5/tradingBot/grid/amend-algo-basic-param",
+    signed=True,
+    params=(
+        Param("algoId", required=True, doc="Algo ID."),
+        Param("minPx", required=True, kind="number", doc="Minimum price range."),
+        Param("maxPx", required=True, kind="number", doc="Maximum price range."),
+        Param("gridNum", required=True, kind="number", doc="Grid quantity."),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.grid:GridAmendAlgoBasicParam",
+    summary="Amend grid algo order basic param",
+    docs="order-book-trading-grid-trading-post-amend-grid-algo-order-basic-param",
     python_okx=False,
 )

@@ -12,12 +12,16 @@ if TYPE_CHECKING:
     from okx_v5._generated.models.sub_account import (
         AccountBalance,
         Bills,
+        CreateSubaccount,
+        CreateSubaccountApikey,
+        DeleteSubaccountApikey,
         EntrustSubaccountList,
         FundingBalance,
         ManagedSubaccountBills,
         MaxWithdrawal,
         ResetSubaccountApikey,
         SetPermissionTransferOut,
+        SubaccountApikey,
         SubaccountList,
         SubAccountTransfer,
     )
@@ -25,11 +29,15 @@ if TYPE_CHECKING:
 __all__ = [
     "API",
     "BILLS",
+    "CREATE_SUBACCOUNT",
+    "CREATE_SUBACCOUNT_APIKEY",
+    "DELETE_SUBACCOUNT_APIKEY",
     "GET_ACCOUNT_BALANCE",
     "GET_ENTRUST_SUBACCOUNT_LIST",
     "GET_FUNDING_BALANCE",
     "GET_MANAGED_SUBACCOUNT_BILLS",
     "GET_MAX_WITHDRAWAL",
+    "GET_SUBACCOUNT_APIKEY",
     "GET_SUBACCOUNT_LIST",
     "GET_SUB_ACCOUNT_BORROW_INTEREST_AND_LIMIT",
     "MODULE",
@@ -392,5 +400,126 @@ GET_MANAGED_SUBACCOUNT_BILLS: Endpoint[ManagedSubaccountBills] = Endpoint(
     model_ref="okx_v5._generated.models.sub_account:ManagedSubaccountBills",
     summary="Get history of managed sub-account transfer",
     docs="sub-account-rest-api-get-history-of-managed-sub-account-transfer",
+    python_okx=False,
+)
+
+GET_SUBACCOUNT_APIKEY: Endpoint[SubaccountApikey] = Endpoint(
+    name="get_subaccount_apikey",
+    method="GET",
+    path="/api/v5/users/subaccount/apikey",
+    signed=True,
+    params=(
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param("apiKey", send=Unless(None), doc="API public key."),
+    ),
+    limits=(RateLimit(20, 2.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:SubaccountApikey",
+    summary="Query the API Key of a sub-account",
+    docs="sub-account-rest-api-query-the-api-key-of-a-sub-account",
+    python_okx=False,
+)
+
+CREATE_SUBACCOUNT_APIKEY: Endpoint[CreateSubaccountApikey] = Endpoint(
+    name="create_subaccount_apikey",
+    method="POST",
+    path="/api/v5/users/subaccount/apikey",
+    signed=True,
+    params=(
+        Param(
+            "subAcct",
+            required=True,
+            doc=(
+                "Sub-account name, supports 6 to 20 characters that include numbers and letters "
+                "(case sensitive, space symbol is not supported)."
+            ),
+        ),
+        Param("label", required=True, doc="API Key note."),
+        Param(
+            "passphrase",
+            required=True,
+            doc=(
+                "API Key password, supports 8 to 32 alphanumeric characters containing at least 1 "
+                "number, 1 uppercase letter, 1 lowercase letter and 1 special character."
+            ),
+        ),
+        Param(
+            "perm",
+            rule=Choice(("read_only", "trade")),
+            send=Unless(None),
+            doc="API Key permissions. ``read_only``: Read only. ``trade``: Trade.",
+        ),
+        Param(
+            "ip",
+            rule=IdList(20),
+            send=Unless(None),
+            doc=(
+                "Link IP addresses, separate with commas if more than one. Support up to 20 "
+                "addresses. For security reasons, it is recommended to bind IP addresses. API keys "
+                "with trading or withdrawal permissions that are not bound to IPs will expire "
+                "after 14 days of inactivity. (API keys in demo trading will not be deleted.)."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:CreateSubaccountApikey",
+    summary="Create an API Key for a sub-account",
+    docs="sub-account-rest-api-create-an-api-key-for-a-sub-account",
+    python_okx=False,
+)
+
+CREATE_SUBACCOUNT: Endpoint[CreateSubaccount] = Endpoint(
+    name="create_subaccount",
+    method="POST",
+    path="/api/v5/users/subaccount/create-subaccount",
+    signed=True,
+    params=(
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param(
+            "type",
+            rule=Choice(("1", "5", "12")),
+            required=True,
+            doc=(
+                "Sub-account type. ``1``: Standard sub-account. ``5``: Custody trading sub-account "
+                "- Copper. ``12``: Custody trading sub-account - Komainu."
+            ),
+        ),
+        Param(
+            "label",
+            send=Unless(None),
+            doc=(
+                "Sub-account notes. 6-32 letters (case sensitive), numbers or special characters "
+                "like *."
+            ),
+        ),
+        Param(
+            "pwd",
+            send=Unless(None),
+            doc=(
+                "Sub-account login password, it is required for KYB users only. Your password must "
+                "contain: 8 - 32 characters long. 1 lowercase character (a-z). 1 uppercase "
+                "character (A-Z). 1 number. 1 special character e.g. ! @ # $ %."
+            ),
+        ),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:CreateSubaccount",
+    summary="Create sub-account",
+    docs="sub-account-rest-api-create-sub-account",
+    python_okx=False,
+)
+
+DELETE_SUBACCOUNT_APIKEY: Endpoint[DeleteSubaccountApikey] = Endpoint(
+    name="delete_subaccount_apikey",
+    method="POST",
+    path="/api/v5/users/subaccount/delete-apikey",
+    signed=True,
+    params=(
+        Param("subAcct", required=True, doc="Sub-account name."),
+        Param("apiKey", required=True, doc="API public key."),
+    ),
+    limits=(RateLimit(1, 1.0, "user"),),
+    model_ref="okx_v5._generated.models.sub_account:DeleteSubaccountApikey",
+    summary="Delete the API Key of sub-accounts",
+    docs="sub-account-rest-api-delete-the-api-key-of-sub-accounts",
     python_okx=False,
 )

@@ -37,8 +37,18 @@ __all__ = [
     "MaxOrderSize",
     "MaxWithdrawal",
     "MmpConfig",
+    "MovePositions",
+    "MovePositionsHistory",
+    "MovePositionsHistoryLegs",
+    "MovePositionsHistoryLegsFrom",
+    "MovePositionsHistoryLegsTo",
+    "MovePositionsLegs",
+    "MovePositionsLegsFrom",
+    "MovePositionsLegsTo",
     "PositionBuilder",
     "PositionBuilderAssets",
+    "PositionBuilderGraph",
+    "PositionBuilderGraphMmrData",
     "PositionBuilderPositions",
     "PositionBuilderRiskUnitData",
     "PositionBuilderRiskUnitDataMr1FinalResult",
@@ -2369,6 +2379,217 @@ class SetRiskOffsetAmt:
 
     ccy: str | None = None
     cl_spot_in_use_amt: Decimal | None = None
+
+
+@attrs.define
+class MovePositionsHistoryLegsFrom:
+    """An item of ``MovePositionsHistoryLegs``'s ``from``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        pos_id: ``posId``: Position ID.
+        px: ``px``: Transfer price, typically a 60-minute TWAP of the mark price.
+        side: ``side``: Direction of the leg in the source account.
+            ``buy``.
+            ``sell``.
+        sz: ``sz``: Number of Contracts.
+    """
+
+    inst_id: str | None = None
+    pos_id: str | None = None
+    px: Decimal | None = None
+    side: str | None = None
+    sz: Decimal | None = None
+
+
+@attrs.define
+class MovePositionsHistoryLegsTo:
+    """An item of ``MovePositionsHistoryLegs``'s ``to``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        px: ``px``: Transfer price, typically a 60-minute TWAP of the mark price.
+        side: ``side``: Trade side from the perspective of destination account.
+            ``buy``.
+            ``sell``.
+        sz: ``sz``: Number of contracts.
+        td_mode: ``tdMode``: Trading mode in the destination account.
+            ``cross``.
+            ``isolated``.
+        pos_side: ``posSide``: Position side.
+            ``net``.
+            ``long``.
+            ``short``.
+        ccy: ``ccy``: Margin currency in destination account.
+            Only applicable to cross margin positions in ``Futures mode``.
+    """
+
+    inst_id: str | None = None
+    px: Decimal | None = None
+    side: str | None = None
+    sz: Decimal | None = None
+    td_mode: str | None = None
+    pos_side: str | None = None
+    ccy: str | None = None
+
+
+@attrs.define
+class MovePositionsHistoryLegs:
+    """An item of ``MovePositionsHistory``'s ``legs``.
+
+    Attributes:
+        from_: ``from``: Object describing the "from" leg.
+        to: ``to``: Object describing the "to" leg.
+    """
+
+    from_: MovePositionsHistoryLegsFrom | None = None
+    to: MovePositionsHistoryLegsTo | None = None
+
+
+@attrs.define
+class MovePositionsHistory:
+    """One ``data`` item of ``AccountAPI.get_move_positions_history``.
+
+    Attributes:
+        client_id: ``clientId``: Client-supplied ID. A combination of case-sensitive alphanumerics,
+            all numbers, or all letters of up to 32 characters.
+        block_td_id: ``blockTdId``: Block trade ID.
+        state: ``state``: Position transfer state, ``filled`` ``pending``.
+        ts: ``ts``: Unix timestamp in milliseconds indicating when the transfer request was
+            processed.
+        from_acct: ``fromAcct``: Source account name.
+        to_acct: ``toAcct``: Destination account name.
+        legs: ``legs``: An array of objects containing details of each position to be moved.
+    """
+
+    client_id: str | None = None
+    block_td_id: str | None = None
+    state: str | None = None
+    ts: int | None = None
+    from_acct: str | None = None
+    to_acct: str | None = None
+    legs: list[MovePositionsHistoryLegs] | None = None
+
+
+@attrs.define
+class MovePositionsLegsFrom:
+    """An item of ``MovePositionsLegs``'s ``from``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        pos_id: ``posId``: Position ID.
+        px: ``px``: Transfer price, typically a 60-minute TWAP of the mark price.
+        side: ``side``: Direction of the leg in the source account.
+            ``buy``.
+            ``sell``.
+        sz: ``sz``: Number of Contracts.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+    """
+
+    inst_id: str | None = None
+    pos_id: str | None = None
+    px: Decimal | None = None
+    side: str | None = None
+    sz: Decimal | None = None
+    s_code: str | None = None
+    s_msg: str | None = None
+
+
+@attrs.define
+class MovePositionsLegsTo:
+    """An item of ``MovePositionsLegs``'s ``to``.
+
+    Attributes:
+        inst_id: ``instId``: Instrument ID.
+        side: ``side``: Trade side of the trade in the destination account.
+        pos_side: ``posSide``: Position side of the trade in the destination account.
+        td_mode: ``tdMode``: Trade mode.
+        px: ``px``: Transfer price, typically a 60-minute TWAP of the mark price.
+        ccy: ``ccy``: Margin currency.
+        s_code: ``sCode``: The code of the event execution result, 0 means success.
+        s_msg: ``sMsg``: Rejection message if the request is unsuccessful.
+    """
+
+    inst_id: str | None = None
+    side: str | None = None
+    pos_side: str | None = None
+    td_mode: str | None = None
+    px: Decimal | None = None
+    ccy: str | None = None
+    s_code: str | None = None
+    s_msg: str | None = None
+
+
+@attrs.define
+class MovePositionsLegs:
+    """An item of ``MovePositions``'s ``legs``.
+
+    Attributes:
+        from_: ``from``: Object describing the "from" leg.
+        to: ``to``: Object describing the "to" leg.
+    """
+
+    from_: MovePositionsLegsFrom | None = None
+    to: MovePositionsLegsTo | None = None
+
+
+@attrs.define
+class MovePositions:
+    """One ``data`` item of ``AccountAPI.move_positions``.
+
+    Attributes:
+        code: ``code``: The result code, ``0`` means success.
+        msg: ``msg``: The error message, empty if the code is 0.
+        block_td_id: ``blockTdId``: Block trade ID.
+        client_id: ``clientId``: Client-supplied ID.
+        state: ``state``: Status of the order ``filled``, ``failed``.
+        from_acct: ``fromAcct``: Source account name.
+        to_acct: ``toAcct``: Destination account name.
+        legs: ``legs``: An array of objects containing details of each position to be moved.
+        ts: ``ts``: Unix timestamp in milliseconds indicating when the transfer request was
+            processed.
+    """
+
+    code: str | None = None
+    msg: str | None = None
+    block_td_id: str | None = None
+    client_id: str | None = None
+    state: str | None = None
+    from_acct: str | None = None
+    to_acct: str | None = None
+    legs: list[MovePositionsLegs] | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class PositionBuilderGraphMmrData:
+    """An item of ``PositionBuilderGraph``'s ``mmrData``.
+
+    Attributes:
+        shock_factor: ``shockFactor``: Price change ratio, data range -1 to 1.
+        mmr: ``mmr``: Mmr at specific price.
+        mmr_ratio: ``mmrRatio``: Maintenance margin ratio at specific price.
+    """
+
+    shock_factor: str | None = None
+    mmr: str | None = None
+    mmr_ratio: Decimal | None = None
+
+
+@attrs.define
+class PositionBuilderGraph:
+    """One ``data`` item of ``AccountAPI.position_builder_graph``.
+
+    Attributes:
+        type: ``type``: Graph type.
+            ``mmr``.
+        mmr_data: ``mmrData``: Array of mmrData.
+            Return data in shockFactor ascending order.
+    """
+
+    type: str | None = None
+    mmr_data: list[PositionBuilderGraphMmrData] | None = None
 
 
 AccountBillsArchive = AccountBills

@@ -14,6 +14,7 @@ __all__ = [
     "AssetValuationDetails",
     "Balances",
     "Bills",
+    "BillsHistory",
     "CancelFiatWithdrawal",
     "CancelWithdrawal",
     "Currencies",
@@ -21,6 +22,12 @@ __all__ = [
     "DepositHistory",
     "DepositWithdrawStatus",
     "ExchangeList",
+    "FiatBuySellCurrencies",
+    "FiatBuySellCurrenciesCryptoCcyList",
+    "FiatBuySellCurrenciesFiatCcyList",
+    "FiatBuySellCurrencyPair",
+    "FiatBuySellHistory",
+    "FiatBuySellTrade",
     "FiatDeposit",
     "FiatDepositOrderHistory",
     "FiatDepositPaymentMethods",
@@ -31,6 +38,7 @@ __all__ = [
     "FundsTransfer",
     "MonthlyStatement",
     "NonTradableAssets",
+    "RequestFiatBuySellQuote",
     "TransferState",
     "Withdrawal",
     "WithdrawalHistory",
@@ -793,3 +801,232 @@ class CancelFiatWithdrawal:
 
     ord_id: str | None = None
     state: str | None = None
+
+
+@attrs.define
+class BillsHistory:
+    """One ``data`` item of ``FundingAPI.get_bills_history``.
+
+    Attributes:
+        bill_id: ``billId``: Bill ID.
+        ccy: ``ccy``: Account balance currency.
+        client_id: ``clientId``: Client-supplied ID for transfer or withdrawal.
+        bal_chg: ``balChg``: Change in balance at the account level.
+        bal: ``bal``: Balance at the account level.
+        type: ``type``: Bill type.
+        notes: ``notes``: Notes.
+        ts: ``ts``: Creation time, Unix timestamp format in milliseconds, e.g.``1597026383085``.
+    """
+
+    bill_id: str | None = None
+    ccy: str | None = None
+    client_id: str | None = None
+    bal_chg: str | None = None
+    bal: Decimal | None = None
+    type: str | None = None
+    notes: str | None = None
+    ts: int | None = None
+
+
+@attrs.define
+class FiatBuySellCurrenciesFiatCcyList:
+    """An item of ``FiatBuySellCurrencies``'s ``fiatCcyList``.
+
+    Attributes:
+        ccy: ``ccy``: Currency, e.g. ``BTC``.
+    """
+
+    ccy: str | None = None
+
+
+@attrs.define
+class FiatBuySellCurrenciesCryptoCcyList:
+    """An item of ``FiatBuySellCurrencies``'s ``cryptoCcyList``.
+
+    Attributes:
+        ccy: ``ccy``: Currency, e.g. ``USD``.
+            This feature is only available to Bahamas institutional users at the moment.
+    """
+
+    ccy: str | None = None
+
+
+@attrs.define
+class FiatBuySellCurrencies:
+    """One ``data`` item of ``FundingAPI.get_fiat_buy_sell_currencies``.
+
+    Attributes:
+        fiat_ccy_list: ``fiatCcyList``: Fiat currency list.
+        crypto_ccy_list: ``cryptoCcyList``: Crypto currency list.
+    """
+
+    fiat_ccy_list: list[FiatBuySellCurrenciesFiatCcyList] | None = None
+    crypto_ccy_list: list[FiatBuySellCurrenciesCryptoCcyList] | None = None
+
+
+@attrs.define
+class FiatBuySellCurrencyPair:
+    """One ``data`` item of ``FundingAPI.get_fiat_buy_sell_currency_pair``.
+
+    Attributes:
+        side: ``side``: Side.
+            ``buy``: Fiat to crypto.
+            ``sell``: Crypto to fiat.
+            May support both sides in the future, separated with a comma, e.g. ``buy,sell``.
+        from_ccy: ``fromCcy``: Currency to sell, e.g. ``USD``.
+        to_ccy: ``toCcy``: Currency to buy, e.g. ``BTC``.
+        single_trade_max: ``singleTradeMax``: The maximum amount of currency for a single trade,
+            unit in ``fromCcy``.
+        single_trade_min: ``singleTradeMin``: The minimum amount of currency for a single trade,
+            unit in ``fromCcy``.
+        fixed_px_daily_limit: ``fixedPxDailyLimit``: Fixed price daily limit.
+            Applicable to Fiat to Fiat trade, else return ''.
+            If ``side`` = ``buy``, unit in ``fromCcy``.
+            If ``side`` = ``sell``, unit in ``toCcy``.
+        fixed_px_remaining_daily_quota: ``fixedPxRemainingDailyQuota``: Fixed price remaining daily
+            quota.
+            Applicable to Fiat to Fiat trade, else return ''.
+            If ``side`` = ``buy``, unit in ``fromCcy``.
+            If ``side`` = ``sell``, unit in ``toCcy``.
+        payment_methods: ``paymentMethods``: Supported payment methods.
+            ``balance``.
+            e.g. ["balance"].
+            This feature is only available to Bahamas institutional users at the moment.
+    """
+
+    side: str | None = None
+    from_ccy: str | None = None
+    to_ccy: str | None = None
+    single_trade_max: str | None = None
+    single_trade_min: str | None = None
+    fixed_px_daily_limit: Decimal | None = None
+    fixed_px_remaining_daily_quota: str | None = None
+    payment_methods: list[str] | None = None
+
+
+@attrs.define
+class FiatBuySellHistory:
+    """One ``data`` item of ``FundingAPI.get_fiat_buy_sell_history``.
+
+    Attributes:
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        quote_id: ``quoteId``: Quote ID.
+        state: ``state``: Trade state.
+            ``processing``.
+            ``completed``.
+            ``failed``.
+        from_ccy: ``fromCcy``: Currency to sell.
+        to_ccy: ``toCcy``: Currency to buy.
+        rfq_amt: ``rfqAmt``: RFQ amount.
+        rfq_ccy: ``rfqCcy``: RFQ currency.
+        fill_px: ``fillPx``: Filled price based on quote currency.
+        fill_quote_ccy: ``fillQuoteCcy``: Filled price quote currency.
+            e.g. ``USD``.
+        fill_from_amt: ``fillFromAmt``: Filled amount unit in fromCcy.
+        fill_to_amt: ``fillToAmt``: Filled amount unit in toCcy.
+        c_time: ``cTime``: Request time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+        u_time: ``uTime``: Updated time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+            This feature is only available to Bahamas institutional users at the moment.
+    """
+
+    ord_id: str | None = None
+    cl_ord_id: str | None = None
+    quote_id: str | None = None
+    state: str | None = None
+    from_ccy: str | None = None
+    to_ccy: str | None = None
+    rfq_amt: Decimal | None = None
+    rfq_ccy: str | None = None
+    fill_px: Decimal | None = None
+    fill_quote_ccy: str | None = None
+    fill_from_amt: Decimal | None = None
+    fill_to_amt: Decimal | None = None
+    c_time: int | None = None
+    u_time: int | None = None
+
+
+@attrs.define
+class RequestFiatBuySellQuote:
+    """One ``data`` item of ``FundingAPI.request_fiat_buy_sell_quote``.
+
+    Attributes:
+        quote_id: ``quoteId``: Quote ID.
+        side: ``side``: Side.
+            ``buy``: Buy Crypto / Fiat with Fiat.
+            ``sell``: Sell Crypto to Crypto / Fiat.
+        from_ccy: ``fromCcy``: Currency to sell, e.g. ``USD``.
+        to_ccy: ``toCcy``: Currency to buy, e.g. ``BTC``.
+        rfq_amt: ``rfqAmt``: RFQ amount.
+        rfq_ccy: ``rfqCcy``: RFQ currency.
+        quote_px: ``quotePx``: Quote price.
+        quote_ccy: ``quoteCcy``: Quote price unit.
+            e.g. ``USD``.
+        quote_from_amt: ``quoteFromAmt``: Quote amount, unit in ``fromCcy``.
+        quote_to_amt: ``quoteToAmt``: Quote amount, unit in ``toCcy``.
+        quote_time: ``quoteTime``: Quotation generation time, Unix timestamp format in milliseconds,
+            e.g. 1597026383085.
+        ttl_ms: ``ttlMs``: The validity period of quotation in milliseconds.
+            e.g. ``10000`` represents the quotation only valid for 10 seconds.
+            This feature is only available to Bahamas institutional users at the moment.
+    """
+
+    quote_id: str | None = None
+    side: str | None = None
+    from_ccy: str | None = None
+    to_ccy: str | None = None
+    rfq_amt: Decimal | None = None
+    rfq_ccy: str | None = None
+    quote_px: Decimal | None = None
+    quote_ccy: str | None = None
+    quote_from_amt: Decimal | None = None
+    quote_to_amt: Decimal | None = None
+    quote_time: int | None = None
+    ttl_ms: str | None = None
+
+
+@attrs.define
+class FiatBuySellTrade:
+    """One ``data`` item of ``FundingAPI.fiat_buy_sell_trade``.
+
+    Attributes:
+        ord_id: ``ordId``: Order ID.
+        cl_ord_id: ``clOrdId``: Client Order ID as assigned by the client.
+        quote_id: ``quoteId``: Quote ID.
+        state: ``state``: Trade state.
+            ``processing``.
+            ``completed``.
+            ``failed``.
+        side: ``side``: Side.
+            ``buy``: Buy Crypto / Fiat with Fiat.
+            ``sell``: Sell Crypto to Crypto / Fiat.
+        from_ccy: ``fromCcy``: Currency to sell.
+        to_ccy: ``toCcy``: Currency to buy.
+        rfq_amt: ``rfqAmt``: RFQ amount.
+        rfq_ccy: ``rfqCcy``: RFQ currency.
+        fill_px: ``fillPx``: Filled price based on quote currency.
+        fill_quote_ccy: ``fillQuoteCcy``: Filled price quote currency.
+            e.g. ``USD``.
+        fill_from_amt: ``fillFromAmt``: Sold amount, unit in ``fromCcy``.
+        fill_to_amt: ``fillToAmt``: Bought amount, unit in ``toCcy``.
+        c_time: ``cTime``: Request time, Unix timestamp format in milliseconds, e.g.
+            ``1597026383085``.
+            This feature is only available to Bahamas institutional users at the moment. ---.
+    """
+
+    ord_id: str | None = None
+    cl_ord_id: str | None = None
+    quote_id: str | None = None
+    state: str | None = None
+    side: str | None = None
+    from_ccy: str | None = None
+    to_ccy: str | None = None
+    rfq_amt: Decimal | None = None
+    rfq_ccy: str | None = None
+    fill_px: Decimal | None = None
+    fill_quote_ccy: str | None = None
+    fill_from_amt: Decimal | None = None
+    fill_to_amt: Decimal | None = None
+    c_time: int | None = None

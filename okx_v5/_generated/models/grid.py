@@ -12,6 +12,7 @@ __all__ = [
     "GridAdjustInvestment",
     "GridAdjustMarginBalance",
     "GridAiParam",
+    "GridAmendAlgoBasicParam",
     "GridAmendOrderAlgo",
     "GridCancelCloseOrder",
     "GridComputeMarginBalance",
@@ -1145,6 +1146,20 @@ class GridMinInvestment:
 
     min_investment_data: list[GridMinInvestmentMinInvestmentData] | None = None
     single_amt: Decimal | None = None
+
+
+@attrs.define
+class GridAmendAlgoBasicParam:
+    """One ``data`` item of ``GridAPI.grid_amend_algo_basic_param``.
+
+    Attributes:
+        algo_id: ``algoId``: Algo ID.
+        required_topup_amount: ``requiredTopupAmount``: Required top up investment amount to edit
+            grid parameters.
+    """
+
+    algo_id: str | None = None
+    required_topup_amount: Decimal | None = None
 
 
 GridAmendOrderAlgo = GridOrderAlgo

@@ -11,6 +11,9 @@ __all__ = [
     "AccountBalance",
     "AccountBalanceDetails",
     "Bills",
+    "CreateSubaccount",
+    "CreateSubaccountApikey",
+    "DeleteSubaccountApikey",
     "EntrustSubaccountList",
     "FundingBalance",
     "ManagedSubaccountBills",
@@ -18,6 +21,7 @@ __all__ = [
     "ResetSubaccountApikey",
     "SetPermissionTransferOut",
     "SubAccountTransfer",
+    "SubaccountApikey",
     "SubaccountList",
 ]
 
@@ -420,3 +424,77 @@ class ManagedSubaccountBills:
     sub_acct: str | None = None
     sub_uid: str | None = None
     ts: int | None = None
+
+
+@attrs.define
+class SubaccountApikey:
+    """One ``data`` item of ``SubAccountAPI.get_subaccount_apikey``.
+
+    Attributes:
+        label: ``label``: API Key note.
+        api_key: ``apiKey``: API public key.
+        perm: ``perm``: API Key access.
+            read_only: Read only; trade: Trade.
+        ip: ``ip``: IP address that linked with API Key.
+        ts: ``ts``: Creation time.
+    """
+
+    label: str | None = None
+    api_key: str | None = None
+    perm: str | None = None
+    ip: str | None = None
+    ts: str | None = None
+
+
+@attrs.define
+class CreateSubaccountApikey:
+    """One ``data`` item of ``SubAccountAPI.create_subaccount_apikey``.
+
+    Attributes:
+        sub_acct: ``subAcct``: Sub-account name.
+        label: ``label``: API Key note.
+        api_key: ``apiKey``: API public key.
+        secret_key: ``secretKey``: API private key.
+        passphrase: ``passphrase``: API Key password.
+        perm: ``perm``: API Key access.
+            ``read_only`` : Read only ``trade`` : Trade.
+        ip: ``ip``: IP address that linked with API Key.
+        ts: ``ts``: Creation time.
+    """
+
+    sub_acct: str | None = None
+    label: str | None = None
+    api_key: str | None = None
+    secret_key: str | None = attrs.field(default=None, repr=False)
+    passphrase: str | None = attrs.field(default=None, repr=False)
+    perm: str | None = None
+    ip: str | None = None
+    ts: str | None = None
+
+
+@attrs.define
+class CreateSubaccount:
+    """One ``data`` item of ``SubAccountAPI.create_subaccount``.
+
+    Attributes:
+        sub_acct: ``subAcct``: Sub-account name.
+        label: ``label``: Sub-account notes.
+        uid: ``uid``: Sub-account ID.
+        ts: ``ts``: Creation time.
+    """
+
+    sub_acct: str | None = None
+    label: str | None = None
+    uid: str | None = None
+    ts: str | None = None
+
+
+@attrs.define
+class DeleteSubaccountApikey:
+    """One ``data`` item of ``SubAccountAPI.delete_subaccount_apikey``.
+
+    Attributes:
+        sub_acct: ``subAcct``: Sub-account name.
+    """
+
+    sub_acct: str | None = None
