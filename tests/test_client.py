@@ -28,7 +28,7 @@ from okx_v5.endpoint import RateLimit
 from okx_v5.okxclient import OkxClient
 from okx_v5.testing import FakeOKX
 
-from .helpers import KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, CannedAdapter
+from .helpers import DOMAIN, KEY, LEVERAGE_URL, PASSPHRASE, SECRET, TIERS_URL, CannedAdapter
 
 
 def test_top_level_names_and_version() -> None:
@@ -390,3 +390,32 @@ def test_a_secret_set_on_the_attribute_signs_the_next_request(fake_okx: FakeOKX)
         api.API_SECRET_KEY = FakeOKX.DEMO_SECRET
         api.PASSPHRASE = FakeOKX.DEMO_PASSPHRASE
         assert api.get_leverage("cross", instId="BTC-USDT-SWAP").ok
+
+
+def test_a_call_imports_the_declarations_of_its_own_module_only() -> None:
+    # The seam looks the path up again (python-okx's _request takes a method and a path): in
+    # the caller's module first, so the first call does not import every module's.
+    code = (
+        "import sys\n"
+        "import okx_v5.PublicData as P\n"
+        "api = P.PublicAPI(flag='0')\n"
+        "api._send = lambda endpoint, params: endpoint\n"
+        "found = api.get_position_tiers('SWAP', 'cross', instFamily='BTC-USDT')\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('okx_v5._generated.endpoints.'))\n"
+        "print(found.name, loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split(" ", 1) == [
+        "get_position_tiers",
+        "['okx_v5._generated.endpoints.public_data']\n",
+    ]
+
+
+def test_a_path_of_another_module_is_still_found_with_its_declaration(
+    account: AccountAPI, mocked: responses.RequestsMock
+) -> None:
+    time_url = DOMAIN + "/api/v5/public/time"
+    mocked.get(time_url, json={"code": "0", "msg": "", "data": [{"ts": "1597026383085"}]})
+    answer = account._request("GET", "/api/v5/public/time", {})
+    assert answer.model is not None
+    assert answer.model.__name__ == "ServerTime"

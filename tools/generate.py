@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 # modules only: none of these imports a generated file).
 from okx_v5.converter import wire_name  # noqa: E402
 from okx_v5.endpoint import ACCESS, DOCS_URL, RateLimit  # noqa: E402
+from okx_v5.endpoints import group_of  # noqa: E402
 from okx_v5.redaction import SECRET_FIELDS  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))  # the tools import each other as scripts do
@@ -95,11 +96,6 @@ Raw = dict[str, Any]
 
 
 # -- names -----------------------------------------------------------------------------------
-
-
-def group_of(module: str) -> str:
-    """``PublicData`` → ``public_data``; ``Finance.Savings`` → ``finance_savings``."""
-    return "_".join(snake(part) for part in module.split("."))
 
 
 def snake(name: str) -> str:
