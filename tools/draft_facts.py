@@ -56,6 +56,7 @@ import json
 import keyword
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -757,31 +758,58 @@ def fill_fields(
                 fill_fields(ref, models, [(source, doc.children) for source, doc in hits], seen)
 
 
-def words_all(args: argparse.Namespace) -> int:
-    """Fill OKX's descriptions into the facts files in ``--out`` (``--words``)."""
-    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
-    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
+def snapshots(args: argparse.Namespace) -> tuple[Snapshot, Snapshot]:
+    """The openxapi and coincise repositories the command line names."""
+    return (
+        Snapshot(args.openxapi, "openxapi/openxapi"),
+        Snapshot(args.coincise, "rosssaunders/coincise"),
+    )
+
+
+def read_docs(args: argparse.Namespace, *, ccxt: bool = False) -> tuple[Docs, dict[str, JSON]]:
+    """Every documentation source the command line names, read, and what each source key
+    names (for ``sources``); ccxt's rate limits only when ``ccxt`` (a full drafting run)."""
+    spec_repo, newer_repo = snapshots(args)
     docs = Docs(
         read_openxapi(spec_repo),
         read_okx_docs(spec_repo),
         read_coincise(newer_repo),
-        {},
+        read_ccxt(args.ccxt) if ccxt else {},
         newer_repo.date,
     )
-    sources = {
+    sources: dict[str, JSON] = {
         "openxapi": spec_repo.source(OPENXAPI_SPECS),
         "okx-docs": spec_repo.source(OPENXAPI_DOCS),
         "coincise": newer_repo.source(COINCISE_DOCS),
     }
-    for target in sorted(args.out.glob("*.json")):
-        if target.name in {UNCOVERED_FILE, "consts.json", *WEBSOCKET_FILES}:
+    return docs, sources
+
+
+def module_files(out: Path) -> Iterator[tuple[Path, JSON]]:
+    """Each python-okx module's facts file in ``out`` (those with ``endpoints``), read."""
+    for target in sorted(out.glob("*.json")):
+        if target.name.endswith(".schema.json"):
             continue
         data = load(target)
+        if isinstance(data, dict) and "endpoints" in data:
+            yield target, data
+
+
+def list_cited(data: JSON, sources: dict[str, JSON]) -> None:
+    """Add to ``data``'s ``sources`` each snapshot its facts cite that it does not list yet
+    (one only a new description or argument cites)."""
+    cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
+    for key in sorted(cited - set(data["sources"])):
+        data["sources"][key] = sources[key]
+
+
+def words_all(args: argparse.Namespace) -> int:
+    """Fill OKX's descriptions into the facts files in ``--out`` (``--words``)."""
+    docs, sources = read_docs(args)
+    for target, data in module_files(args.out):
         for entry in data["endpoints"]:
             fill_words(entry, data["models"], docs)
-        cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
-        for key in sorted(cited - set(data["sources"])):
-            data["sources"][key] = sources[key]  # a snapshot only a description cites
+        list_cited(data, sources)
         changed = write_if_changed(target, dump(data))
         print(f"{data['module']:22} {'written' if changed else 'unchanged'}")
     return 0
@@ -867,35 +895,15 @@ def add_missing_params(entry: JSON, docs: Docs) -> list[str]:
 def missing_params_all(args: argparse.Namespace) -> int:
     """Add OKX's documented keys that python-okx's signatures lack to the facts files in
     ``--out`` as keyword arguments (``--missing-params``)."""
-    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
-    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
-    docs = Docs(
-        read_openxapi(spec_repo),
-        read_okx_docs(spec_repo),
-        read_coincise(newer_repo),
-        {},
-        newer_repo.date,
-    )
-    sources = {
-        "openxapi": spec_repo.source(OPENXAPI_SPECS),
-        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
-        "coincise": newer_repo.source(COINCISE_DOCS),
-    }
-    for target in sorted(args.out.glob("*.json")):
-        if target.name in {UNCOVERED_FILE, "consts.json", *WEBSOCKET_FILES}:
-            continue
-        data = load(target)
-        if "endpoints" not in data:
-            continue
+    docs, sources = read_docs(args)
+    for target, data in module_files(args.out):
         added = {
             entry["name"]: names
             for entry in data["endpoints"]
             if entry.get("python_okx", True)  # okx_v5's own entries take every documented key
             and (names := add_missing_params(entry, docs))
         }
-        cited = set(re.findall(r'"(?:doc_)?source": "([^"]+)"', json.dumps(data)))
-        for key in sorted(cited - set(data["sources"])):
-            data["sources"][key] = sources[key]  # a snapshot only a new argument cites
+        list_cited(data, sources)
         changed = write_if_changed(target, dump(data))
         count = sum(len(names) for names in added.values())
         print(f"{data['module']:22} {count:3} arguments added{', written' if changed else ''}")
@@ -1058,20 +1066,7 @@ def write_if_changed(path: Path, text: str) -> bool:
 def draft_all(args: argparse.Namespace) -> int:
     okx_dir = args.python_okx / "okx" if (args.python_okx / "okx").is_dir() else args.python_okx
     _, modules = read_python_okx(okx_dir)
-    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
-    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
-    docs = Docs(
-        read_openxapi(spec_repo),
-        read_okx_docs(spec_repo),
-        read_coincise(newer_repo),
-        read_ccxt(args.ccxt),
-        newer_repo.date,
-    )
-    sources = {
-        "openxapi": spec_repo.source(OPENXAPI_SPECS),
-        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
-        "coincise": newer_repo.source(COINCISE_DOCS),
-    }
+    docs, sources = read_docs(args, ccxt=True)
     if args.ccxt:
         sources["ccxt"] = {
             "repository": "ccxt/ccxt",
@@ -1110,7 +1105,7 @@ def draft_all(args: argparse.Namespace) -> int:
             f"{module:22} {len(entries):3} endpoints, {len(kept):3} kept"
             f"{', written' if changed else ''}"
         )
-    write_uncovered(spec_repo, newer_repo, args.out)
+    write_uncovered(*snapshots(args), args.out)
     return 0
 
 
@@ -1645,20 +1640,7 @@ def draft_operations(args: argparse.Namespace) -> int:
     """Draft okx_v5's own methods for the operations of ``uncovered.json`` that belong with the
     modules ``args.operations`` (python-okx's names; ``SignalBot`` for those of no python-okx
     module), appended to their facts files; then rewrite ``uncovered.json``."""
-    spec_repo = Snapshot(args.openxapi, "openxapi/openxapi")
-    newer_repo = Snapshot(args.coincise, "rosssaunders/coincise")
-    docs = Docs(
-        read_openxapi(spec_repo),
-        read_okx_docs(spec_repo),
-        read_coincise(newer_repo),
-        {},
-        newer_repo.date,
-    )
-    sources = {
-        "openxapi": spec_repo.source(OPENXAPI_SPECS),
-        "okx-docs": spec_repo.source(OPENXAPI_DOCS),
-        "coincise": newer_repo.source(COINCISE_DOCS),
-    }
+    docs, sources = read_docs(args)
     wanted = set(args.operations)
     for op in load(args.out / UNCOVERED_FILE)["operations"]:
         module, class_name = OWN_MODULES.get(op["module"], (op["module"], ""))
@@ -1690,7 +1672,7 @@ def draft_operations(args: argparse.Namespace) -> int:
             data["sources"][key] = sources[key]
         write_if_changed(target, dump(data))
         print(f"{module:22} {method.name}: {op['http']} {op['path']}")
-    write_uncovered(spec_repo, newer_repo, args.out)
+    write_uncovered(*snapshots(args), args.out)
     return 0
 
 
@@ -1775,11 +1757,7 @@ def run(args: argparse.Namespace) -> int:
     if args.missing_params:
         return missing_params_all(args)
     if args.uncovered:
-        write_uncovered(
-            Snapshot(args.openxapi, "openxapi/openxapi"),
-            Snapshot(args.coincise, "rosssaunders/coincise"),
-            args.out,
-        )
+        write_uncovered(*snapshots(args), args.out)
         return 0
     return check_all(args) if args.check else draft_all(args)
 
