@@ -941,7 +941,7 @@ def _decode(method: str, path: str, answer: Exchange) -> dict[str, Any]:
     # huge HTML page or binary body is never copied into a string.
     if content[:256].lstrip()[:1] in (b"{", b"["):
         try:
-            payload = json.loads(content)
+            payload = _json(content)
         except (ValueError, RecursionError):
             problem = "a body that is not JSON"
         else:
@@ -958,6 +958,29 @@ def _decode(method: str, path: str, answer: Exchange) -> dict[str, Any]:
         method=method,
         path=path,
     )
+
+
+_DIGITS = bytes(0x30 if 0x30 <= byte <= 0x39 else byte for byte in range(256))
+"""Every digit byte read as ``0``, every other byte as itself (for ``bytes.translate``)."""
+_BEYOND_64_BITS = (b"0" * 20, b"-" + b"0" * 19)
+"""The shortest digit runs an integer orjson reads as a float may have: past 2**64 - 1 it takes
+20 digits, below -2**63 a minus and 19 (a run inside a string matches too: json reads it)."""
+
+
+def _json(content: bytes) -> Any:
+    """``content`` decoded exactly as ``json.loads`` decodes it (python-okx's ``.json()``), by
+    orjson, twice as fast, where it gives the same: not on a body that may hold an integer
+    beyond 64 bits (orjson reads it as a float), nor on one it refuses (NaN, a lone surrogate,
+    a byte-order mark, another encoding), which ``json.loads`` reads as it always did."""
+    import orjson  # on the first answer, not with the package (a few ms)
+
+    digits = content.translate(_DIGITS)
+    if not any(run in digits for run in _BEYOND_64_BITS):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(content)
 
 
 def _check_server_time(answer: OkxResponse[Any], server_ms: int | None, local: float) -> None:
