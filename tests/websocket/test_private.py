@@ -61,6 +61,9 @@ def test_a_reconnect_logs_in_again_and_the_private_channel_goes_on(
     assert [f["op"] for f in frames(fake, "login")] == ["login", "login"]
     logins = [f.json()["args"][0]["timestamp"] for f in fake.streams.received if f.op == "login"]
     assert logins == sorted(logins)  # each signed afresh
+    # "reconnected" says the subscriptions were sent again, not that OKX has them yet: an
+    # order placed before the exchange reads them would not be pushed
+    wait_for(lambda: len(frames(fake, "subscribe")) == 2)
     with TradeAPI(*DEMO, False, "1", fake.url) as rest:
         placed = rest.place_order("BTC-USDT", "cash", "buy", "market", "50").data[0]
     assert next(m for m in messages if m.data[0].ord_id == placed.ord_id)
