@@ -13,8 +13,9 @@ import math
 import os
 import socket
 import threading
+from collections.abc import Callable
 from importlib.util import find_spec
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, TypeVar, get_args
 from urllib.parse import SplitResult, urlsplit
 
 from . import consts
@@ -54,6 +55,7 @@ __all__ = [
 ]
 
 logger = logging.getLogger("okx_v5")
+T = TypeVar("T")
 
 _NO_KEY = ("", "-1", None)
 ENVIRONMENT = {
@@ -146,17 +148,24 @@ def check_region(region: object) -> Region:
 
 def env_region() -> Region | None:
     """The region ``OKX_REGION`` names (checked), or ``None`` when it is not set."""
-    variable = ENVIRONMENT["region"]
+    return _variable("region", check_region)
+
+
+def _variable(name: str, check: Callable[[str], T], shown: Callable[[str], str] = str) -> T | None:
+    """The value of the variable of the argument ``name`` (``ENVIRONMENT``), checked by
+    ``check`` as the argument is, or ``None`` when it is not set; a refusal names the
+    variable and shows the value as ``shown`` makes it."""
+    variable = ENVIRONMENT[name]
     value = os.environ.get(variable, "").strip()
     if not value:
         return None
     try:
-        return check_region(value)
+        return check(value)
     except OkxParamsException as problem:
         raise OkxParamsException(
-            str(problem).replace("region is", f"{variable} is", 1),
-            param="region",
-            value=value,
+            str(problem).replace(f"{name} is", f"{variable} is", 1),
+            param=name,
+            value=shown(value),
             allowed=problem.allowed,
         ) from None
 
@@ -213,19 +222,7 @@ def warn_redirect(host: str, target: str) -> None:
 
 def okx_domain() -> str | None:
     """The base URL ``OKX_DOMAIN`` holds (checked), or ``None`` when it is not set."""
-    variable = ENVIRONMENT["domain"]
-    value = os.environ.get(variable, "").strip()
-    if not value:
-        return None
-    try:
-        return check_domain(value)
-    except OkxParamsException as problem:
-        raise OkxParamsException(
-            str(problem).replace("domain is", f"{variable} is", 1),
-            param="domain",
-            value=redact_url(value),
-            allowed=problem.allowed,
-        ) from None
+    return _variable("domain", check_domain, redact_url)
 
 
 def _is_url(text: str, schemes: tuple[str, ...]) -> bool:
